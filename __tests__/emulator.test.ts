@@ -1,0 +1,498 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+
+interface Envelope {
+  success: boolean
+  errors: Array<{ code: number; message: string; error_chain?: Array<{ code: number; message: string }> }>
+  messages: Array<{ code: number; message: string }>
+  result: unknown
+  result_info?: { page: number; per_page: number; count: number; total_count: number; total_pages: number }
+}
+
+const { zones, tokens, globalKey, accountId, otherAccountId } = fixture
+
+const bearer = (value: string): Record<string, string> => ({ Authorization: `Bearer ${value}` })
+const keyHeaders = (email: string, key: string): Record<string, string> => ({
+  'X-Auth-Email': email,
+  'X-Auth-Key': key
+})
+
+async function call(
+  emulator: RunningEmulator,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}
+): Promise<{ status: number; headers: Headers; json: Envelope }> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body)
+  })
+  const json = (await response.json()) as Envelope
+  return { status: response.status, headers: response.headers, json }
+}
+
+const codes = (json: Envelope): number[] => json.errors.map((e) => e.code)
+const purgePath = (zoneId: string): string => `/zones/${zoneId}/purge_cache`
+
+describe('fixture', () => {
+  it('has distinct, well-formed IDs and credentials', () => {
+    const ids = [accountId, otherAccountId, ...Object.values(zones).map((z) => z.id)]
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/)
+    for (const token of Object.values(tokens)) {
+      expect(token.value).toMatch(
+        /^(?:[A-Za-z0-9_-]{40}|cfut_[A-Za-z0-9]{40}[0-9a-f]{8}|cfat_[A-Za-z0-9]{40}[0-9a-f]{8})$/
+      )
+    }
+    expect(tokens.userNewFormat.value.startsWith('cfut_')).toBe(true)
+    expect(tokens.account.value.startsWith('cfat_')).toBe(true)
+    expect(globalKey.key).toMatch(/^[0-9a-f]{37}$/)
+    expect(new Set(Object.values(zones).map((z) => z.name)).size).toBe(Object.keys(zones).length)
+  })
+})
+
+describe('emulator', () => {
+  let emulator: RunningEmulator
+
+  beforeAll(async () => {
+    emulator = await startEmulator(fixtureOptions())
+  })
+  afterAll(async () => {
+    await emulator.close()
+  })
+
+  describe('authentication', () => {
+    it('verifies a user token', async () => {
+      const { status, json } = await call(emulator, '/user/tokens/verify', {
+        headers: bearer(tokens.user.value)
+      })
+      expect(status).toBe(200)
+      expect(json.result).toEqual({ id: tokens.user.id, status: 'active' })
+      expect(json.messages[0]).toMatchObject({ code: 10000, message: 'This API Token is valid and active' })
+    })
+
+    it('echoes expires_on and reports disabled tokens', async () => {
+      const soon = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.expiringSoon.value) })
+      expect(soon.json.result).toMatchObject({ status: 'active', expires_on: tokens.expiringSoon.expiresOn })
+      const disabled = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.disabled.value) })
+      expect(disabled.status).toBe(200)
+      expect(disabled.json.result).toMatchObject({ status: 'disabled' })
+      expect(disabled.json.messages[0]?.message).not.toBe('This API Token is valid and active')
+    })
+
+    it('verifies account-owned tokens only at their account', async () => {
+      const atUser = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.account.value) })
+      expect(atUser.status).toBe(401)
+      expect(codes(atUser.json)).toEqual([1000])
+      const atAccount = await call(emulator, `/accounts/${accountId}/tokens/verify`, {
+        headers: bearer(tokens.account.value)
+      })
+      expect(atAccount.status).toBe(200)
+      expect(atAccount.json.result).toMatchObject({ id: tokens.account.id, status: 'active' })
+      const otherAccount = await call(emulator, `/accounts/${otherAccountId}/tokens/verify`, {
+        headers: bearer(tokens.account.value)
+      })
+      expect(otherAccount.status).toBe(401)
+      const userAtAccount = await call(emulator, `/accounts/${accountId}/tokens/verify`, {
+        headers: bearer(tokens.user.value)
+      })
+      expect(userAtAccount.status).toBe(401)
+      expect(codes(userAtAccount.json)).toEqual([1000])
+    })
+
+    it('answers 1000 at verify and 10000 elsewhere for an unknown token', async () => {
+      const unknown = bearer('FAKEunknownToken000000000000000000000000')
+      const verify = await call(emulator, '/user/tokens/verify', { headers: unknown })
+      expect(verify.status).toBe(401)
+      expect(codes(verify.json)).toEqual([1000])
+      const zone = await call(emulator, `/zones/${zones.free.id}`, { headers: unknown })
+      expect(zone.status).toBe(403)
+      expect(codes(zone.json)).toEqual([10000])
+    })
+
+    it('answers 9106 without credentials and 6003/6111 for a malformed Authorization', async () => {
+      const none = await call(emulator, '/zones')
+      expect(none.status).toBe(400)
+      expect(codes(none.json)).toEqual([9106])
+      for (const value of [
+        `Bearer Bearer ${tokens.user.value}`,
+        tokens.user.value,
+        `Bearer ${globalKey.key}!`
+      ]) {
+        const bad = await call(emulator, '/user/tokens/verify', { headers: { Authorization: value } })
+        expect(bad.status).toBe(400)
+        expect(bad.json.errors[0]).toMatchObject({
+          code: 6003,
+          error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }]
+        })
+      }
+    })
+
+    it('checks global keys: formats, then 9103', async () => {
+      const user = await call(emulator, '/user', { headers: keyHeaders(globalKey.email, globalKey.key) })
+      expect(user.status).toBe(200)
+      expect(user.json.result).toMatchObject({ email: globalKey.email })
+      const unknown = await call(emulator, '/user', {
+        headers: keyHeaders('someone@example.com', globalKey.key)
+      })
+      expect(unknown.status).toBe(403)
+      expect(codes(unknown.json)).toEqual([9103])
+      const tokenAsKey = await call(emulator, '/user', {
+        headers: keyHeaders(globalKey.email, tokens.user.value)
+      })
+      expect(tokenAsKey.status).toBe(400)
+      expect(tokenAsKey.json.errors[0]?.error_chain?.[0]?.code).toBe(6103)
+      const badEmail = await call(emulator, '/user', { headers: keyHeaders('admin', globalKey.key) })
+      expect(badEmail.json.errors[0]?.error_chain?.[0]?.code).toBe(6102)
+    })
+
+    it('refuses unusable tokens with 9109', async () => {
+      for (const token of [tokens.disabled, tokens.expired, tokens.notYetValid]) {
+        const { status, json } = await call(emulator, '/zones', { headers: bearer(token.value) })
+        expect(status).toBe(403)
+        expect(codes(json)).toEqual([9109])
+      }
+      const ip = await call(emulator, `/zones/${zones.free.id}`, {
+        headers: bearer(tokens.ipRestricted.value)
+      })
+      expect(ip.status).toBe(403)
+      expect(ip.json.errors[0]?.message).toMatch(/^Cannot use the access token from location: /)
+      const verify = await call(emulator, '/user/tokens/verify', {
+        headers: bearer(tokens.ipRestricted.value)
+      })
+      expect(verify.json.result).toMatchObject({ status: 'active' })
+    })
+
+    it('answers 7000 for an unknown route', async () => {
+      const { status, json } = await call(emulator, '/nothing/here', { headers: bearer(tokens.user.value) })
+      expect(status).toBe(404)
+      expect(codes(json)).toEqual([7000])
+    })
+  })
+
+  describe('zones and accounts', () => {
+    it('returns a zone by id', async () => {
+      const { status, json } = await call(emulator, `/zones/${zones.pro.id}`, {
+        headers: bearer(tokens.user.value)
+      })
+      expect(status).toBe(200)
+      expect(json.result).toMatchObject({
+        id: zones.pro.id,
+        name: zones.pro.name,
+        status: 'active',
+        plan: { legacy_id: 'pro' },
+        account: { id: accountId, name: fixture.accounts.main.name }
+      })
+    })
+
+    it('finds a zone by name, case-insensitively, and lists with result_info', async () => {
+      const byName = await call(emulator, '/zones?name=EXAMPLE.com', { headers: bearer(tokens.user.value) })
+      expect(byName.json.result).toEqual([expect.objectContaining({ id: zones.free.id })])
+      expect(byName.json.result_info).toEqual({
+        page: 1,
+        per_page: 20,
+        count: 1,
+        total_count: 1,
+        total_pages: 1
+      })
+      const none = await call(emulator, '/zones?name=www.example.com', { headers: bearer(tokens.user.value) })
+      expect(none.json).toMatchObject({ success: true, result: [] })
+      const page = await call(emulator, '/zones?per_page=5&page=1', {
+        headers: keyHeaders(globalKey.email, globalKey.key)
+      })
+      expect(page.json.result_info).toMatchObject({ count: 4, total_count: 4, total_pages: 1 })
+      const scoped = await call(emulator, '/zones', { headers: bearer(tokens.scopedToOtherZone.value) })
+      expect((scoped.json.result as Array<{ id: string }>).map((z) => z.id)).toEqual([zones.pro.id])
+      const noRead = await call(emulator, `/zones?name=${zones.free.name}`, {
+        headers: bearer(tokens.noZoneRead.value)
+      })
+      expect(noRead.json).toMatchObject({ success: true, result: [] })
+    })
+
+    it('hides out-of-scope zones behind 10000', async () => {
+      const scoped = await call(emulator, `/zones/${zones.free.id}`, {
+        headers: bearer(tokens.scopedToOtherZone.value)
+      })
+      expect(scoped.status).toBe(403)
+      expect(codes(scoped.json)).toEqual([10000])
+      const otherAccount = await call(emulator, `/zones/${zones.otherAccount.id}`, {
+        headers: keyHeaders(globalKey.email, globalKey.key)
+      })
+      expect(codes(otherAccount.json)).toEqual([10000])
+    })
+
+    it('answers 10000 for an Account ID used as zone ID, which GET /accounts/{id} recognises', async () => {
+      const asZone = await call(emulator, purgePath(accountId), {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: { purge_everything: true }
+      })
+      expect(asZone.status).toBe(403)
+      expect(codes(asZone.json)).toEqual([10000])
+      const account = await call(emulator, `/accounts/${accountId}`, { headers: bearer(tokens.user.value) })
+      expect(account.status).toBe(200)
+      expect(account.json.result).toMatchObject({ id: accountId, name: fixture.accounts.main.name })
+      const other = await call(emulator, `/accounts/${otherAccountId}`, {
+        headers: bearer(tokens.user.value)
+      })
+      expect(codes(other.json)).toEqual([10000])
+    })
+
+    it('answers 7003 + 7000 for a malformed zone ID', async () => {
+      const { status, json } = await call(emulator, '/zones/EXAMPLE.com', {
+        headers: bearer(tokens.user.value)
+      })
+      expect(status).toBe(400)
+      expect(codes(json)).toEqual([7003, 7000])
+      expect(json.errors[0]?.message).toBe(
+        'Could not route to /zones/EXAMPLE.com, perhaps your object identifier is invalid?'
+      )
+    })
+  })
+
+  describe('purge', () => {
+    it('purges and records the items', async () => {
+      emulator.reset()
+      const files = [
+        'https://example.com/a.css',
+        { url: 'https://example.com/b', headers: { 'CF-IPCountry': 'US' } }
+      ]
+      const first = await call(emulator, purgePath(zones.free.id), {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: { files }
+      })
+      expect(first.status).toBe(200)
+      expect((first.json.result as { id: string }).id).toMatch(/^[0-9a-f]{32}$/)
+      await call(emulator, purgePath(zones.pro.id), {
+        method: 'POST',
+        headers: bearer(tokens.account.value),
+        body: { tags: ['release-42'] }
+      })
+      expect(emulator.purgeRequests()).toHaveLength(2)
+      expect(emulator.purgedItems(zones.free.id)).toEqual(files)
+      expect(emulator.purgedItems()).toEqual([...files, 'release-42'])
+      const recorded = emulator.purgeRequests()[0]
+      expect(recorded?.headers['authorization']).toBe(`Bearer ${tokens.user.value}`)
+      expect(recorded?.body).toEqual({ files })
+    })
+
+    it('needs cache.purge on a zone in scope', async () => {
+      const noPurge = await call(emulator, purgePath(zones.free.id), {
+        method: 'POST',
+        headers: bearer(tokens.noPurge.value),
+        body: { purge_everything: true }
+      })
+      expect(noPurge.status).toBe(403)
+      expect(codes(noPurge.json)).toEqual([10000])
+      const purgeOnly = await call(emulator, purgePath(zones.free.id), {
+        method: 'POST',
+        headers: bearer(tokens.noZoneRead.value),
+        body: { hosts: ['www.example.com'] }
+      })
+      expect(purgeOnly.status).toBe(200)
+    })
+
+    it('validates the body', async () => {
+      const post = (body: unknown, zoneId: string = zones.business.id) =>
+        call(emulator, purgePath(zoneId), { method: 'POST', headers: bearer(tokens.user.value), body })
+      expect(codes((await post({})).json)).toEqual([1012])
+      expect(codes((await post({ purge_everything: true, tags: ['a'] })).json)).toEqual([1092])
+      expect(codes((await post({ tags: ['a'], hosts: ['b.example.com'] })).json)).toEqual([1012])
+      const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+      const tooMany = await post({ files: urls(31) }, zones.free.id)
+      expect(tooMany.status).toBe(400)
+      expect(codes(tooMany.json)).toEqual([1094])
+      expect(tooMany.json.errors[0]?.message).toContain('30')
+      expect((await post({ files: urls(500) }, zones.enterprise.id)).status).toBe(200)
+      expect(codes((await post({ tags: Array.from({ length: 101 }, (_, i) => `t${i}`) })).json)).toEqual([
+        1101
+      ])
+      const relative = await post({ files: ['/testing/test'] })
+      expect(relative.json.errors[0]).toEqual({
+        code: 1016,
+        message: 'Unable to purge /testing/test, which is an invalid URL.'
+      })
+      expect(codes((await post({ prefixes: ['https://example.com/blog/'] })).json)).toEqual([1107])
+      expect((await post({ prefixes: ['example.com/blog/'] })).status).toBe(200)
+    })
+  })
+
+  describe('faults', () => {
+    it('answers a status with an HTML body, counted per rule with skip and times', async () => {
+      emulator.addFault({
+        method: 'GET',
+        path: `/zones/${zones.free.id}`,
+        skip: 1,
+        times: 2,
+        action: { status: 502, body: '<html><body>Bad gateway</body></html>' }
+      })
+      try {
+        const statuses: number[] = []
+        for (let i = 0; i < 4; i++) {
+          const response = await fetch(`${emulator.url}/zones/${zones.free.id}`, {
+            headers: bearer(tokens.user.value)
+          })
+          statuses.push(response.status)
+          const text = await response.text()
+          if (response.status === 502) {
+            expect(text).toBe('<html><body>Bad gateway</body></html>')
+            expect(response.headers.get('content-type')).toContain('text/html')
+          }
+        }
+        expect(statuses).toEqual([200, 502, 502, 200])
+      } finally {
+        emulator.clearFaults()
+      }
+    })
+
+    it('resets the connection', async () => {
+      emulator.addFault({ path: /\/purge_cache$/, times: 1, action: { reset: true } })
+      try {
+        await expect(
+          fetch(`${emulator.url}${purgePath(zones.free.id)}`, {
+            method: 'POST',
+            headers: bearer(tokens.user.value),
+            body: JSON.stringify({ purge_everything: true })
+          })
+        ).rejects.toThrow()
+        const recorded = emulator.requests.at(-1)
+        expect(recorded).toMatchObject({ method: 'POST', path: purgePath(zones.free.id), status: 0 })
+      } finally {
+        emulator.clearFaults()
+      }
+    })
+
+    it('answers 413 for bodies over 1 MiB', async () => {
+      const response = await fetch(`${emulator.url}${purgePath(zones.free.id)}`, {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: JSON.stringify({ tags: ['x'.repeat(1024 * 1024 + 10)] })
+      })
+      expect(response.status).toBe(413)
+      await response.text()
+    })
+  })
+})
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After when the request bucket is empty, and purges nothing', async () => {
+    const emulator = await startEmulator(
+      fixtureOptions({
+        rateLimits: { free: { filesPerSecond: 10, requestsPerSecond: 0.25, bucket: 2 } }
+      })
+    )
+    try {
+      const purge = () =>
+        call(emulator, purgePath(zones.free.id), {
+          method: 'POST',
+          headers: bearer(tokens.user.value),
+          body: { tags: ['a'] }
+        })
+      expect((await purge()).status).toBe(200)
+      expect((await purge()).status).toBe(200)
+      const limited = await purge()
+      expect(limited.status).toBe(429)
+      expect(codes(limited.json)).toEqual([971])
+      expect(limited.headers.get('retry-after')).toBe('4')
+      expect(emulator.count429()).toBe(1)
+      expect(emulator.purgedItems()).toEqual(['a', 'a'])
+
+      // Files use their own bucket: 10 URLs per second.
+      const files = (n: number) =>
+        call(emulator, purgePath(zones.free.id), {
+          method: 'POST',
+          headers: bearer(tokens.user.value),
+          body: { files: Array.from({ length: n }, (_, i) => `https://example.com/${i}`) }
+        })
+      expect((await files(8)).status).toBe(200)
+      const tooFast = await files(5)
+      expect(tooFast.status).toBe(429)
+      expect(Number(tooFast.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+
+      // A pro zone of the same account has its own buckets.
+      const pro = await call(emulator, purgePath(zones.pro.id), {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: { purge_everything: true }
+      })
+      expect(pro.status).toBe(200)
+
+      emulator.reset()
+      expect(emulator.requests).toHaveLength(0)
+      expect((await purge()).status).toBe(200)
+    } finally {
+      await emulator.close()
+    }
+  })
+
+  it('applies the global per-credential limit', async () => {
+    const emulator = await startEmulator(
+      fixtureOptions({ globalRateLimit: { requests: 2, windowSeconds: 60 } })
+    )
+    try {
+      const verify = () => call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
+      expect((await verify()).status).toBe(200)
+      const second = await verify()
+      expect(second.headers.get('ratelimit')).toMatch(/r=0/)
+      const third = await verify()
+      expect(third.status).toBe(429)
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(50)
+      const otherToken = await call(emulator, '/user/tokens/verify', {
+        headers: bearer(tokens.noPurge.value)
+      })
+      expect(otherToken.status).toBe(200)
+    } finally {
+      await emulator.close()
+    }
+  })
+
+  it('can be disabled', async () => {
+    const emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
+    try {
+      for (let i = 0; i < 30; i++) {
+        const { status } = await call(emulator, purgePath(zones.free.id), {
+          method: 'POST',
+          headers: bearer(tokens.user.value),
+          body: { purge_everything: true }
+        })
+        expect(status).toBe(200)
+      }
+    } finally {
+      await emulator.close()
+    }
+  })
+})
+
+describe('latency and close', () => {
+  it('delays every answer', async () => {
+    const emulator = await startEmulator(fixtureOptions({ latencyMs: 150 }))
+    try {
+      const started = performance.now()
+      const { status } = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
+      expect(status).toBe(200)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+      const recorded = emulator.requests[0]
+      expect(recorded && recorded.endedAt - recorded.startedAt).toBeGreaterThanOrEqual(140)
+    } finally {
+      await emulator.close()
+    }
+  })
+
+  it('closes promptly with a hanging request', async () => {
+    const emulator = await startEmulator(fixtureOptions({ faults: [{ action: { hang: true } }] }))
+    const pending = fetch(`${emulator.url}/zones`, { headers: bearer(tokens.user.value) })
+    const settled = pending.then(
+      () => 'resolved',
+      () => 'rejected'
+    )
+    while (emulator.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const started = performance.now()
+    await emulator.close()
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(await settled).toBe('rejected')
+    expect(emulator.requests[0]?.status).toBe(0)
+  })
+})

@@ -1,0 +1,148 @@
+// A ready-made world for tests, the demo and the benchmark. Every value is fake but has a valid format.
+
+import type {
+  EmulatorAccount,
+  EmulatorGlobalKey,
+  EmulatorOptions,
+  EmulatorToken,
+  EmulatorZone
+} from './types.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+const accountId = 'acc00000000000000000000000000001'
+const otherAccountId = 'acc00000000000000000000000000002'
+
+const zones = {
+  free: { id: 'f00d0000000000000000000000000001', name: 'example.com', plan: 'free', accountId },
+  pro: { id: 'f00d0000000000000000000000000002', name: 'pro.example.net', plan: 'pro', accountId },
+  business: {
+    id: 'f00d0000000000000000000000000003',
+    name: 'business.example.org',
+    plan: 'business',
+    accountId
+  },
+  enterprise: {
+    id: 'f00d0000000000000000000000000004',
+    name: 'enterprise.example',
+    plan: 'enterprise',
+    accountId
+  },
+  /** In the other account: hidden from the global key and from the account-owned token. */
+  otherAccount: {
+    id: 'f00d0000000000000000000000000005',
+    name: 'elsewhere.example',
+    plan: 'pro',
+    accountId: otherAccountId
+  }
+} satisfies Record<string, EmulatorZone>
+
+const accounts = {
+  main: { id: accountId, name: 'Example Account (emulated)' },
+  other: { id: otherAccountId, name: 'Other Account (emulated)' }
+} satisfies Record<string, EmulatorAccount>
+
+const nextYear = new Date().getUTCFullYear() + 1
+
+const tokens = {
+  /** User-owned, every zone, both permissions, may read the main account. Legacy 40-character format. */
+  user: {
+    value: 'FAKEuserTokenAllPerms0000000000000000001',
+    id: 'ad000000000000000000000000000001',
+    accountId
+  },
+  /** Same rights, new format: cfut_ + 40 alphanumerics + 8 hex. */
+  userNewFormat: {
+    value: 'cfut_FAKEuserTokenNewFormat000000000000000002deadbeef',
+    id: 'ad000000000000000000000000000002',
+    accountId
+  },
+  /** Account-owned (cfat_), zones of the main account only; verifies at /accounts/{accountId}/tokens/verify. */
+  account: {
+    value: 'cfat_FAKEaccountToken000000000000000000000003c0ffee00',
+    id: 'ad000000000000000000000000000003',
+    owner: 'account',
+    accountId
+  },
+  /** Cache Purge only: cannot look zones up by name. */
+  noZoneRead: {
+    value: 'FAKEtokenPurgeOnly-000000000000000000004',
+    id: 'ad000000000000000000000000000004',
+    permissions: ['cache.purge'],
+    accountId
+  },
+  /** Zone Read only: purging answers 10000. */
+  noPurge: {
+    value: 'FAKEtokenReadOnly_0000000000000000000005',
+    id: 'ad000000000000000000000000000005',
+    permissions: ['zone.read'],
+    accountId
+  },
+  /** Both permissions, but only on the pro zone: the free zone answers 10000. */
+  scopedToOtherZone: {
+    value: 'FAKEtokenScopedToPro00000000000000000006',
+    id: 'ad000000000000000000000000000006',
+    zones: [zones.pro.id],
+    accountId
+  },
+  disabled: {
+    value: 'FAKEtokenDisabled00000000000000000000007',
+    id: 'ad000000000000000000000000000007',
+    status: 'disabled'
+  },
+  expired: {
+    value: 'FAKEtokenExpired000000000000000000000008',
+    id: 'ad000000000000000000000000000008',
+    status: 'expired',
+    expiresOn: '2024-01-01T00:00:00Z'
+  },
+  /** Not valid before 1 January next year. */
+  notYetValid: {
+    value: 'FAKEtokenNotYetValid00000000000000000009',
+    id: 'ad000000000000000000000000000009',
+    notBefore: `${nextYear}-01-01T00:00:00Z`
+  },
+  /** Verifies as active, but every other call answers 9109 (IP filter). */
+  ipRestricted: {
+    value: 'FAKEtokenIpRestricted0000000000000000010',
+    id: 'ad000000000000000000000000000010',
+    ipRestricted: true,
+    accountId
+  },
+  /** Valid, all permissions, expires three days after the fixture was loaded. */
+  expiringSoon: {
+    value: 'FAKEtokenExpiringSoon0000000000000000011',
+    id: 'ad000000000000000000000000000011',
+    expiresOn: new Date(Date.now() + 3 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    accountId
+  }
+} satisfies Record<string, EmulatorToken>
+
+/** Global API Key: 37 lowercase hex; sees the zones of the main account only. */
+const globalKey = {
+  email: 'admin@example.com',
+  key: 'c0ffeec0ffeec0ffeec0ffeec0ffeec0ffee0',
+  accountIds: [accountId]
+} satisfies EmulatorGlobalKey
+
+export const fixture = {
+  accountId,
+  otherAccountId,
+  accounts,
+  zones,
+  tokens,
+  globalKey
+}
+
+export type Fixture = typeof fixture
+
+/** The fixture world as emulator options; `extra` overrides (replaces) any field. */
+export function fixtureOptions(extra: Partial<EmulatorOptions> = {}): EmulatorOptions {
+  return {
+    zones: Object.values(zones),
+    accounts: Object.values(accounts),
+    tokens: Object.values(tokens),
+    globalKeys: [globalKey],
+    ...extra
+  }
+}

@@ -1,0 +1,18 @@
+// Local Cloudflare API v4 emulator for end-to-end tests, the demo and the benchmark. See README.md.
+
+export { startEmulator } from './server.js'
+export type {
+  EmulatorAccount,
+  EmulatorGlobalKey,
+  EmulatorOptions,
+  EmulatorToken,
+  EmulatorZone,
+  FaultAction,
+  FaultRule,
+  GlobalRateLimitSpec,
+  Plan,
+  RateLimitSpec,
+  RecordedRequest,
+  RunningEmulator,
+  TokenPermission
+} from './types.js'

@@ -1,0 +1,137 @@
+// Public types of the local Cloudflare API v4 emulator. Re-exported by ./index.ts.
+
+export type Plan = 'free' | 'pro' | 'business' | 'enterprise'
+
+export interface EmulatorZone {
+  id: string
+  name: string
+  /** Default 'free'. */
+  plan?: Plan
+  accountId: string
+  /** Default 'active'. */
+  status?: string
+}
+
+export interface EmulatorAccount {
+  id: string
+  name: string
+}
+
+export type TokenPermission = 'zone.read' | 'cache.purge'
+
+export interface EmulatorToken {
+  /** The secret sent as `Authorization: Bearer <value>`. */
+  value: string
+  /** Token id returned by verify (default: derived from the value). */
+  id?: string
+  /** Default 'user'. Account-owned tokens verify only at /accounts/{accountId}/tokens/verify. */
+  owner?: 'user' | 'account'
+  /** Owning account (account tokens) / an account a user token may read. */
+  accountId?: string
+  /** Accounts whose GET /accounts/{id} this token may read. */
+  accountIds?: string[]
+  /** Default 'active'. */
+  status?: 'active' | 'disabled' | 'expired'
+  /** ISO timestamp, echoed by verify as expires_on. */
+  expiresOn?: string
+  /** ISO timestamp, echoed by verify as not_before. */
+  notBefore?: string
+  /** Zone IDs in scope; 'all' = every zone (of its account, for account-owned tokens). Default 'all'. */
+  zones?: string[] | 'all'
+  /** Default both. */
+  permissions?: TokenPermission[]
+  /** Verify answers active, but every other call answers 403 code 9109. */
+  ipRestricted?: boolean
+}
+
+export interface EmulatorGlobalKey {
+  email: string
+  key: string
+  /** The key sees the zones of these accounts and may read these accounts. */
+  accountIds: string[]
+}
+
+export type FaultAction =
+  /** A string body is sent verbatim (e.g. HTML), an object as JSON. */
+  | { status: number; body?: string | object; headers?: Record<string, string> }
+  /** Destroy the socket without answering. */
+  | { reset: true }
+  /** Accept and never answer (until close()). */
+  | { hang: true }
+
+export interface FaultRule {
+  method?: string
+  /** A string is the exact path after the base, e.g. '/zones/abc/purge_cache'. */
+  path?: string | RegExp
+  /** Let this many matching requests through first. */
+  skip?: number
+  /** Then affect this many; default unlimited. */
+  times?: number
+  action: FaultAction
+}
+
+export interface RateLimitSpec {
+  filesPerSecond: number
+  requestsPerSecond: number
+  bucket: number
+}
+
+/** Extension: the global API limit (default 1200 requests per 300 s per credential). */
+export interface GlobalRateLimitSpec {
+  requests: number
+  windowSeconds: number
+}
+
+export interface EmulatorOptions {
+  zones?: EmulatorZone[]
+  accounts?: EmulatorAccount[]
+  tokens?: EmulatorToken[]
+  globalKeys?: EmulatorGlobalKey[]
+  /** Added before every answer. */
+  latencyMs?: number
+  faults?: FaultRule[]
+  /** false disables every rate limit (the global one too); default: Cloudflare's documented limits. */
+  rateLimits?: Partial<Record<Plan, RateLimitSpec>> | false
+  /** Extension: the global per-credential limit; false disables it. Default 1200 per 300 s. */
+  globalRateLimit?: GlobalRateLimitSpec | false
+  /** Default free/pro/business 30, enterprise 500. */
+  filesPerRequest?: Partial<Record<Plan, number>>
+  /** Tags/hosts/prefixes per request, default 100. */
+  itemsPerRequest?: number
+  /** Default 0 (random). */
+  port?: number
+}
+
+export interface RecordedRequest {
+  method: string
+  /** After the /client/v4 base, without query. */
+  path: string
+  query: Record<string, string>
+  /** As received (Node lowercases the names). */
+  headers: Record<string, string>
+  /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+  body: unknown
+  /** 0 for reset/hang (or while still pending). */
+  status: number
+  /** ms, performance.now() based. */
+  startedAt: number
+  endedAt: number
+}
+
+export interface RunningEmulator {
+  /** 'http://127.0.0.1:PORT/client/v4' */
+  url: string
+  /** Every request, in arrival order. */
+  requests: RecordedRequest[]
+  /** POST .../purge_cache requests that succeeded (status 200, not faked by a fault). */
+  purgeRequests(): RecordedRequest[]
+  /** All items (files entries, tags, hosts, prefixes, or 'everything') successfully purged. */
+  purgedItems(zoneId?: string): unknown[]
+  count429(): number
+  addFault(rule: FaultRule): void
+  clearFaults(): void
+  /** Forget recorded requests and refill rate buckets. */
+  reset(): void
+  /** Ends hanging sockets too and returns promptly. */
+  close(): Promise<void>
+}
