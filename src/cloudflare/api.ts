@@ -1,0 +1,110 @@
+// The Cloudflare API calls the action makes, with their answers checked into plain types.
+import type { Plan, ResolvedZone } from '../types.js'
+import { CloudflareError } from './errors.js'
+import type { CloudflareHttpClient } from './http-client.js'
+
+const HEX32 = /^[0-9a-f]{32}$/
+
+export interface TokenStatus {
+  id?: string
+  status: string
+  expiresOn?: string
+  notBefore?: string
+}
+
+export interface PurgeBody {
+  purge_everything?: true
+  files?: Array<string | { url: string; headers: Record<string, string> }>
+  tags?: string[]
+  hosts?: string[]
+  prefixes?: string[]
+}
+
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id: string, what: string): string {
+  if (!HEX32.test(id)) throw new Error(`internal: refusing to put an invalid ${what} into a URL path`)
+  return id
+}
+
+export class CloudflareApi {
+  constructor(readonly http: CloudflareHttpClient) {}
+
+  async verifyUserToken(): Promise<TokenStatus> {
+    return toTokenStatus(
+      (await this.http.call<unknown>('GET', '/user/tokens/verify')).result,
+      'GET /user/tokens/verify'
+    )
+  }
+
+  async verifyAccountToken(accountId: string): Promise<TokenStatus> {
+    const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`
+    return toTokenStatus((await this.http.call<unknown>('GET', path)).result, `GET ${path}`)
+  }
+
+  async getUser(): Promise<void> {
+    await this.http.call<unknown>('GET', '/user')
+  }
+
+  async getAccount(accountId: string): Promise<{ id: string; name?: string }> {
+    const path = `/accounts/${assertId(accountId, 'account ID')}`
+    const result = (await this.http.call<{ id?: string; name?: string } | null>('GET', path)).result
+    return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) }
+  }
+
+  async getZone(zoneId: string): Promise<ResolvedZone> {
+    const path = `/zones/${assertId(zoneId, 'zone ID')}`
+    return toZone((await this.http.call<unknown>('GET', path)).result, `GET ${path}`)
+  }
+
+  /** Zones with exactly this name that the credential can read (an empty list when none). */
+  async findZonesByName(name: string): Promise<ResolvedZone[]> {
+    const envelope = await this.http.call<unknown>('GET', '/zones', { query: { name, per_page: '50' } })
+    if (!Array.isArray(envelope.result)) throw malformed('GET /zones', 'a list of zones')
+    return envelope.result.map((z) => toZone(z, 'GET /zones'))
+  }
+
+  /** Posts one purge request and returns Cloudflare's purge ID. */
+  async purge(zoneId: string, body: PurgeBody): Promise<string> {
+    const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`
+    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body })
+    if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a purge ID')
+    return result.id
+  }
+}
+
+function malformed(endpoint: string, expected: string): CloudflareError {
+  return new CloudflareError({
+    kind: 'invalid-response',
+    endpoint,
+    status: 200,
+    message: `the API reported success but its answer did not contain ${expected}`
+  })
+}
+
+function toTokenStatus(result: unknown, endpoint: string): TokenStatus {
+  const r = result as Record<string, unknown> | null
+  if (!r || typeof r.status !== 'string') throw malformed(endpoint, 'the token status')
+  const out: TokenStatus = { status: r.status }
+  if (typeof r.id === 'string') out.id = r.id
+  if (typeof r.expires_on === 'string') out.expiresOn = r.expires_on
+  if (typeof r.not_before === 'string') out.notBefore = r.not_before
+  return out
+}
+
+const PLANS: readonly Plan[] = ['free', 'pro', 'business', 'enterprise']
+
+function toZone(value: unknown, endpoint: string): ResolvedZone {
+  const z = value as {
+    id?: unknown
+    name?: unknown
+    plan?: { legacy_id?: unknown }
+    account?: { id?: unknown }
+  } | null
+  if (!z || typeof z.id !== 'string' || !HEX32.test(z.id)) throw malformed(endpoint, 'a zone')
+  const zone: ResolvedZone = { id: z.id }
+  if (typeof z.name === 'string') zone.name = z.name.toLowerCase()
+  const plan = z.plan?.legacy_id
+  if (typeof plan === 'string' && (PLANS as readonly string[]).includes(plan)) zone.plan = plan as Plan
+  if (typeof z.account?.id === 'string' && HEX32.test(z.account.id)) zone.accountId = z.account.id
+  return zone
+}

@@ -1,0 +1,273 @@
+// Turns the raw input strings into one validated Settings object, collecting every problem at once.
+// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './credential-checks.js'
+import { diagnose } from './diagnoses.js'
+import { isLoopbackHost, toAsciiHostname } from './hostnames.js'
+import {
+  dedupe,
+  fileKey,
+  parseFiles,
+  parseHosts,
+  parsePrefixes,
+  parseTags,
+  splitList
+} from './purge-items.js'
+import type { Credential, FileItem, Finding, Settings, ZoneRef } from './types.js'
+
+export const INPUT_NAMES = [
+  'zone',
+  'api_token',
+  'email',
+  'global_key',
+  'account_id',
+  'purge_everything',
+  'files',
+  'files_from',
+  'tags',
+  'hosts',
+  'prefixes',
+  'dry_run',
+  'batch_size',
+  'timeout',
+  'api_url'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Partial<Record<InputName, string>>
+
+export const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4'
+export const DEFAULT_TIMEOUT_SECONDS = 300
+const HEX32 = /^[0-9a-f]{32}$/
+
+export interface ParseOptions {
+  /** Reads a file named by files_from; throws when it cannot. */
+  readFile: (path: string) => string
+}
+
+export interface ParseResult {
+  settings?: Settings
+  errors: Finding[]
+  warnings: Finding[]
+}
+
+export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResult {
+  const errors: Finding[] = []
+  const warnings: Finding[] = []
+  const report = (findings: Finding[]): void => {
+    for (const f of findings) (f.severity === 'error' ? errors : warnings).push(f)
+  }
+  const get = (name: InputName): string => (raw[name] ?? '').trim()
+
+  const credential = parseCredential(raw, report)
+  const zones = parseZones(get('zone'), report)
+  const zoneName = zones.find((z): z is Extract<ZoneRef, { kind: 'name' }> => z.kind === 'name')?.name
+
+  const accountId = get('account_id').toLowerCase()
+  if (accountId && !HEX32.test(accountId)) report([diagnose('bad-account-id', { value: get('account_id') })])
+
+  const everything = parseBoolean('purge_everything', get('purge_everything'), report)
+  const dryRun = parseBoolean('dry_run', get('dry_run'), report)
+  const apiUrl = parseApiUrl(get('api_url'), report)
+  const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report)
+  const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS
+
+  const fileLists: FileItem[] = []
+  const files = parseFiles(raw.files ?? '', '`files`', zoneName)
+  report(files.errors)
+  fileLists.push(...files.items)
+  const filesFrom = get('files_from')
+  if (filesFrom) {
+    let text: string | undefined
+    try {
+      text = options.readFile(filesFrom)
+    } catch (e) {
+      report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })])
+    }
+    if (text !== undefined) {
+      const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName)
+      report(fromFile.errors)
+      fileLists.push(...fromFile.items)
+    }
+  }
+  const tags = parseTags(raw.tags ?? '')
+  const hosts = parseHosts(raw.hosts ?? '')
+  const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName)
+  report([...tags.errors, ...hosts.errors, ...prefixes.errors])
+
+  const purge = {
+    everything: everything ?? false,
+    files: dedupe(fileLists, fileKey),
+    tags: dedupe(tags.items, (t) => t.toLowerCase()),
+    hosts: dedupe(hosts.items, (h) => h),
+    prefixes: dedupe(prefixes.items, prefixKey)
+  }
+  const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length
+  const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from].some((v) =>
+    (v ?? '').trim()
+  )
+  if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
+  if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
+
+  if (errors.length > 0 || !credential || zones.length === 0) return { errors, warnings }
+  const settings: Settings = {
+    zones,
+    credential,
+    purge,
+    dryRun: dryRun ?? false,
+    apiUrl: apiUrl ?? DEFAULT_API_URL,
+    timeoutMs: timeoutSeconds * 1000
+  }
+  if (accountId) settings.accountId = accountId
+  if (batchSize !== undefined) settings.batchSize = batchSize
+  return { settings, errors, warnings }
+}
+
+function parseCredential(raw: RawInputs, report: (f: Finding[]) => void): Credential | undefined {
+  const tokenRaw = raw.api_token ?? ''
+  const keyRaw = raw.global_key ?? ''
+  const emailRaw = (raw.email ?? '').trim()
+  const hasToken = tokenRaw.trim() !== ''
+  const hasKey = keyRaw.trim() !== ''
+
+  if (!hasToken && !hasKey && !emailRaw) {
+    report([diagnose('no-credential')])
+    return undefined
+  }
+  if (hasToken && hasKey) {
+    report([diagnose('both-credentials')])
+    return undefined
+  }
+  if (hasToken) {
+    const token = cleanSecret(tokenRaw, 'api_token', true)
+    report(token.findings)
+    if (token.findings.some((f) => f.severity === 'error')) return undefined
+    const shape = checkTokenShape(token.value)
+    report(shape)
+    if (shape.length > 0) return undefined
+    if (token.value === '') {
+      report([diagnose('no-credential')])
+      return undefined
+    }
+    if (emailRaw) report([diagnose('email-ignored')])
+    return { kind: 'token', token: token.value }
+  }
+  if (!hasKey) {
+    report([diagnose('incomplete-global-key', { missing: 'global_key' })])
+    return undefined
+  }
+  const key = cleanSecret(keyRaw, 'global_key', false)
+  report(key.findings)
+  const shape = checkGlobalKeyShape(key.value)
+  report(shape)
+  if (!emailRaw) {
+    report([diagnose('incomplete-global-key', { missing: 'email' })])
+    return undefined
+  }
+  const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim()
+  if (!isEmail(email)) {
+    report([diagnose('bad-email')])
+    return undefined
+  }
+  if (key.findings.some((f) => f.severity === 'error') || shape.length > 0) return undefined
+  return { kind: 'global-key', email, key: key.value }
+}
+
+function parseZones(text: string, report: (f: Finding[]) => void): ZoneRef[] {
+  const values = splitList(text)
+  if (values.length === 0) {
+    report([diagnose('no-zone')])
+    return []
+  }
+  const zones: ZoneRef[] = []
+  for (const value of values) {
+    const zone = parseZone(value)
+    if (typeof zone === 'string') report([diagnose('bad-zone', { value, reason: zone })])
+    else if (!zones.some((z) => sameZone(z, zone))) zones.push(zone)
+  }
+  return zones
+}
+
+/** A zone reference, or the reason why the value is not one. */
+export function parseZone(value: string): ZoneRef | string {
+  const lower = value.toLowerCase()
+  if (HEX32.test(lower)) return { kind: 'id', id: lower }
+  if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
+    return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+    const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '')
+    return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone'
+  }
+  const name = toAsciiHostname(value)
+  if (!name) return 'is not a valid domain name'
+  return { kind: 'name', name, input: value }
+}
+
+function sameZone(a: ZoneRef, b: ZoneRef): boolean {
+  return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name
+}
+
+function prefixKey(prefix: string): string {
+  const slash = prefix.indexOf('/')
+  return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash)
+}
+
+function parseBoolean(name: InputName, value: string, report: (f: Finding[]) => void): boolean | undefined {
+  if (value === '') return undefined
+  const lower = value.toLowerCase()
+  if (lower === 'true') return true
+  if (lower === 'false') return false
+  report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })])
+  return undefined
+}
+
+function parseInteger(
+  name: InputName,
+  value: string,
+  min: number,
+  max: number,
+  report: (f: Finding[]) => void
+): number | undefined {
+  if (value === '') return undefined
+  const n = /^\d+$/.test(value) ? Number(value) : NaN
+  if (Number.isInteger(n) && n >= min && n <= max) return n
+  report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })])
+  return undefined
+}
+
+function parseApiUrl(value: string, report: (f: Finding[]) => void): string | undefined {
+  if (value === '') return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    report([
+      diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+    ])
+    return undefined
+  }
+  const loopback = isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)'
+    report([diagnose('bad-option', { input: 'api_url', value, expected })])
+    return undefined
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    report([
+      diagnose('bad-option', {
+        input: 'api_url',
+        value: url.origin,
+        expected: 'a URL without credentials, query or fragment'
+      })
+    ])
+    return undefined
+  }
+  return url.href.replace(/\/+$/, '')
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EISDIR') return 'it is a folder'
+  if (code === 'EACCES') return 'permission denied'
+  return (e as Error).message ?? String(e)
+}

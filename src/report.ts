@@ -1,0 +1,152 @@
+// Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
+// with input-reader and main, that talks to the Actions toolkit.
+import * as core from '@actions/core'
+import { describeItem, type Batch } from './purge-planner.js'
+import type { Finding, PurgeType } from './types.js'
+
+/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
+export class Redactor {
+  private readonly secrets: string[]
+
+  constructor(secrets: string[]) {
+    this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length)
+  }
+
+  redact(text: string): string {
+    let out = text
+    for (const secret of this.secrets) out = out.split(secret).join('***')
+    return out
+  }
+}
+
+export class Reporter {
+  constructor(private readonly redactor: Redactor) {}
+
+  info(line: string): void {
+    core.info(this.redactor.redact(line))
+  }
+
+  debug(line: string): void {
+    core.debug(this.redactor.redact(line))
+  }
+
+  async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    core.startGroup(name)
+    try {
+      return await fn()
+    } finally {
+      core.endGroup()
+    }
+  }
+
+  /** One annotation per finding; an error also fails the step. */
+  findings(findings: Finding[]): void {
+    for (const f of findings) {
+      const message = this.redactor.redact(f.message)
+      const props = { title: this.redactor.redact(f.title) }
+      if (f.severity === 'error') {
+        core.error(message, props)
+        process.exitCode = 1
+      } else if (f.severity === 'warning') core.warning(message, props)
+      else core.notice(message, props)
+    }
+  }
+
+  outputs(values: Record<string, string | number>): void {
+    for (const [name, value] of Object.entries(values))
+      core.setOutput(name, this.redactor.redact(String(value)))
+  }
+
+  async summary(build: (s: typeof core.summary) => void): Promise<void> {
+    if (!process.env.GITHUB_STEP_SUMMARY) return
+    build(core.summary)
+    const text = this.redactor.redact(core.summary.stringify())
+    core.summary.emptyBuffer()
+    await core.summary.addRaw(text).write()
+  }
+}
+
+export interface ZoneReport {
+  zoneId: string
+  label: string
+  outcomes: Array<{ batch: Batch; purgeId?: string; reason?: string }>
+}
+
+export interface FailedItem {
+  zone: string
+  type: PurgeType
+  item: string
+  reason: string
+}
+
+export interface RunTotals {
+  purgedCount: number
+  failedItems: FailedItem[]
+  purgeIds: string[]
+}
+
+/** Sums up per zone and type what was purged and what was not. */
+export function totals(zones: ZoneReport[]): RunTotals {
+  const out: RunTotals = { purgedCount: 0, failedItems: [], purgeIds: [] }
+  for (const zone of zones) {
+    for (const o of zone.outcomes) {
+      const count = Math.max(1, o.batch.items.length)
+      if (o.purgeId) {
+        out.purgedCount += count
+        out.purgeIds.push(o.purgeId)
+      } else {
+        const items = o.batch.type === 'everything' ? ['everything'] : o.batch.items.map(describeItem)
+        for (const item of items) {
+          out.failedItems.push({
+            zone: zone.zoneId,
+            type: o.batch.type,
+            item,
+            reason: o.reason ?? 'not purged'
+          })
+        }
+      }
+    }
+  }
+  return out
+}
+
+interface Row {
+  zone: string
+  type: PurgeType
+  items: number
+  requests: number
+  purged: number
+  failed: number
+  ids: string[]
+}
+
+export function summaryRows(zones: ZoneReport[]): Row[] {
+  const rows = new Map<string, Row>()
+  for (const zone of zones) {
+    for (const o of zone.outcomes) {
+      const key = `${zone.zoneId} ${o.batch.type}`
+      const row = rows.get(key) ?? {
+        zone: zone.label,
+        type: o.batch.type,
+        items: 0,
+        requests: 0,
+        purged: 0,
+        failed: 0,
+        ids: []
+      }
+      const count = o.batch.type === 'everything' ? 1 : o.batch.items.length
+      row.items += count
+      row.requests += 1
+      if (o.purgeId) {
+        row.purged += count
+        row.ids.push(o.purgeId)
+      } else row.failed += count
+      rows.set(key, row)
+    }
+  }
+  return [...rows.values()]
+}
+
+export function typeLabel(type: PurgeType): string {
+  return type === 'everything' ? 'everything' : type
+}

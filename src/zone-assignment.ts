@@ -1,0 +1,81 @@
+// Decides which zone each item is purged in. Pure.
+import { diagnose } from './diagnoses.js'
+import { isHostInZone } from './hostnames.js'
+import type { Finding, PurgeRequest, ResolvedZone } from './types.js'
+
+export interface ZoneWork {
+  zone: ResolvedZone
+  purge: PurgeRequest
+}
+
+export interface Assignment {
+  work: ZoneWork[]
+  warnings: Finding[]
+  errors: Finding[]
+}
+
+/** The host of a file URL or a prefix (`host/path`); hosts are their own host. */
+export function hostOf(item: string): string {
+  const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+  return (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase()
+}
+
+/**
+ * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
+ * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
+ * purge_everything go to every zone.
+ */
+export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assignment {
+  const warnings: Finding[] = []
+  const errors: Finding[] = []
+  if (zones.length === 1) {
+    const zone = zones[0] as ResolvedZone
+    if (zone.name) {
+      for (const file of purge.files) {
+        if (!isHostInZone(hostOf(file.url), zone.name)) {
+          warnings.push(diagnose('file-outside-zone', { url: file.url, zone: zone.name }))
+        }
+      }
+    }
+    return { work: [{ zone, purge }], warnings, errors }
+  }
+  const work = zones.map((zone) => ({
+    zone,
+    purge: {
+      everything: purge.everything,
+      files: [],
+      tags: [...purge.tags],
+      hosts: [],
+      prefixes: []
+    } as PurgeRequest
+  }))
+  const owner = (host: string): ZoneWork | undefined =>
+    work
+      .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
+      .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0]
+  const unplaced = (item: string): void => {
+    const names = zones.map((z) => z.name ?? z.id).join(', ')
+    errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }))
+  }
+  for (const file of purge.files) {
+    const w = owner(hostOf(file.url))
+    if (w) w.purge.files.push(file)
+    else unplaced(file.url)
+  }
+  for (const host of purge.hosts) {
+    const w = owner(host)
+    if (w) w.purge.hosts.push(host)
+    else unplaced(host)
+  }
+  for (const prefix of purge.prefixes) {
+    const w = owner(hostOf(prefix))
+    if (w) w.purge.prefixes.push(prefix)
+    else unplaced(prefix)
+  }
+  return { work, warnings, errors: dedupeFindings(errors) }
+}
+
+function dedupeFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>()
+  return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined)
+}
