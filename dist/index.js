@@ -28622,7 +28622,11 @@ class CloudflareHttpClient {
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
-            throw new CloudflareError({ kind: 'timeout', endpoint, message: 'the time allowed by `timeout` ran out' });
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                message: 'the time allowed by `timeout` ran out'
+            });
         }
         const timeout = Math.min(this.attemptTimeoutMs, remaining);
         const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
@@ -28698,7 +28702,7 @@ function isRetryable(error) {
         return true;
     if (error.status === undefined)
         return false;
-    return error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300);
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
 }
 function authHeaders(credential) {
     return credential.kind === 'token'
@@ -28718,7 +28722,11 @@ async function readLimited(body, endpoint) {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
             body.destroy();
-            throw new CloudflareError({ kind: 'invalid-response', endpoint, message: 'the answer was larger than 1 MiB' });
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                message: 'the answer was larger than 1 MiB'
+            });
         }
         chunks.push(chunk);
     }
@@ -28750,9 +28758,19 @@ function describeBody(text) {
 function toNetworkError(e, endpoint, timeoutMs) {
     const err = e;
     const code = err.code ?? err.cause?.code ?? err.name;
-    const timeouts = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'TimeoutError', 'AbortError'];
+    const timeouts = [
+        'UND_ERR_HEADERS_TIMEOUT',
+        'UND_ERR_BODY_TIMEOUT',
+        'UND_ERR_CONNECT_TIMEOUT',
+        'TimeoutError',
+        'AbortError'
+    ];
     if (timeouts.includes(code ?? '')) {
-        return new CloudflareError({ kind: 'timeout', endpoint, message: `no answer within ${Math.round(timeoutMs / 100) / 10} s` });
+        return new CloudflareError({
+            kind: 'timeout',
+            endpoint,
+            message: `no answer within ${Math.round(timeoutMs / 100) / 10} s`
+        });
     }
     const known = {
         ENOTFOUND: 'the API host name could not be resolved (DNS)',
@@ -28923,7 +28941,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `zone` to the Zone ID or the domain name.',
         docs: DOCS.ids,
-        message: () => '`zone` is empty. Set it to the Zone ID (32 hex characters, on the zone\'s Overview page) or to the ' +
+        message: () => "`zone` is empty. Set it to the Zone ID (32 hex characters, on the zone's Overview page) or to the " +
             'domain name, such as example.com.'
     }),
     'bad-account-id': entry({
@@ -29037,7 +29055,7 @@ const catalogue = {
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
-        cause: 'With several zones, an item\'s host belongs to none of them.',
+        cause: "With several zones, an item's host belongs to none of them.",
         detection: 'input, once the zone names are known',
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
         message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
@@ -29104,7 +29122,7 @@ const catalogue = {
         docs: DOCS.createToken,
         message: ({ detail }) => `Cloudflare refused the token for this request (${detail}) although it is active. The token probably ` +
             'has a Client IP Address Filter that excludes this runner; GitHub-hosted runners change address on ' +
-            "every run. Remove the filter, or use a self-hosted runner whose address the filter allows."
+            'every run. Remove the filter, or use a self-hosted runner whose address the filter allows.'
     }),
     'account-token-no-account': entry({
         title: 'Account-owned token: account unknown',
@@ -29181,7 +29199,7 @@ const catalogue = {
     'zone-not-visible': entry({
         title: 'Zone not accessible with this credential',
         severity: 'error',
-        cause: 'Cloudflare answers 10000 for the zone: it does not exist, or is not in the token\'s zone resources.',
+        cause: "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's zone resources.",
         detection: 'Cloudflare: 10000 on `GET /zones/{id}` and on the purge',
         fix: "Add the zone to the token's Zone Resources, or check the Zone ID.",
         docs: DOCS.createToken,
@@ -29257,7 +29275,7 @@ const catalogue = {
         severity: 'error',
         cause: 'Any other answer from Cloudflare.',
         detection: 'Cloudflare: codes and messages quoted verbatim with the HTTP status and endpoint',
-        fix: 'Read Cloudflare\'s codes and message; check https://www.cloudflarestatus.com/ for incidents.',
+        fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
         message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
     }),
     'network-error': entry({
@@ -29292,14 +29310,16 @@ function diagnoseError(error, context) {
         return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) });
     }
     const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' || error.kind === 'timeout' || (error.kind === 'invalid-response' && error.status !== 200)) {
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
         const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
         return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
     }
     if (error.status === 429 || error.hasCode(971, 10100)) {
         return diagnose('rate-limited', {
             waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ?? 'the purge rate limit of the zone\'s plan, and 1,200 API requests per 5 minutes'
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan, and 1,200 API requests per 5 minutes"
         });
     }
     if (error.hasCode(6003, 6111, 6102, 6103))
@@ -29379,14 +29399,17 @@ async function verifyCredential(api, credential, options) {
     return out;
 }
 function isUnknownToken(error) {
-    return error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401);
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
 }
 /** Throws for a token that cannot work now; returns a warning for one that soon will not. */
 function checkTokenStatus(status, now) {
     const day = (iso) => iso.slice(0, 10);
     if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
         throw new DiagnosedFailure([
-            diagnose('token-inactive', { status: 'expired', ...(status.expiresOn ? { date: day(status.expiresOn) } : {}) })
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
         ]);
     }
     if (status.status !== 'active')
@@ -29397,7 +29420,12 @@ function checkTokenStatus(status, now) {
     if (status.expiresOn) {
         const left = Date.parse(status.expiresOn) - now.getTime();
         if (left < 7 * DAY_MS) {
-            return [diagnose('token-expiring', { date: day(status.expiresOn), days: Math.max(1, Math.ceil(left / DAY_MS)) })];
+            return [
+                diagnose('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
         }
     }
     return [];
@@ -29558,7 +29586,10 @@ function parseFilesJson(text, source, zoneName) {
         return { items: [], errors: [diagnose('bad-files-json', { input: source, reason })] };
     }
     if (!Array.isArray(data)) {
-        return { items: [], errors: [diagnose('bad-files-json', { input: source, reason: 'it is not an array' })] };
+        return {
+            items: [],
+            errors: [diagnose('bad-files-json', { input: source, reason: 'it is not an array' })]
+        };
     }
     const items = [];
     const errors = [];
@@ -29719,7 +29750,10 @@ function parsePrefixes(text, zoneName) {
         }
         const path = slash === -1 ? '' : value.slice(slash);
         if ((path.match(/\//g) ?? []).length > 31) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'has more than 31 path separators, the most Cloudflare accepts' }));
+            errors.push(diagnose('bad-prefix', {
+                value,
+                reason: 'has more than 31 path separators, the most Cloudflare accepts'
+            }));
             continue;
         }
         items.push(`${ascii}${path}`);
@@ -29956,7 +29990,9 @@ function parseApiUrl(value, report) {
         url = new URL(value);
     }
     catch {
-        report([diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })]);
+        report([
+            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+        ]);
         return undefined;
     }
     const loopback = isLoopbackHost(url.hostname);
@@ -29966,7 +30002,13 @@ function parseApiUrl(value, report) {
         return undefined;
     }
     if (url.username || url.password || url.search || url.hash) {
-        report([diagnose('bad-option', { input: 'api_url', value: url.origin, expected: 'a URL without credentials, query or fragment' })]);
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: url.origin,
+                expected: 'a URL without credentials, query or fragment'
+            })
+        ]);
         return undefined;
     }
     return url.href.replace(/\/+$/, '');
@@ -33125,7 +33167,12 @@ class PurgePacer {
         return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
     }
 }
-const PLAN_NAMES = { free: 'Free', pro: 'Pro', business: 'Business', enterprise: 'Enterprise' };
+const PLAN_NAMES = {
+    free: 'Free',
+    pro: 'Pro',
+    business: 'Business',
+    enterprise: 'Enterprise'
+};
 /** The limit that applies to a purge type on a plan, in words for an error message. */
 function describeRateLimit(plan, type) {
     const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
@@ -33216,7 +33263,12 @@ function totals(zones) {
             else {
                 const items = o.batch.type === 'everything' ? ['everything'] : o.batch.items.map(describeItem);
                 for (const item of items) {
-                    out.failedItems.push({ zone: zone.zoneId, type: o.batch.type, item, reason: o.reason ?? 'not purged' });
+                    out.failedItems.push({
+                        zone: zone.zoneId,
+                        type: o.batch.type,
+                        item,
+                        reason: o.reason ?? 'not purged'
+                    });
                 }
             }
         }
@@ -33228,7 +33280,15 @@ function summaryRows(zones) {
     for (const zone of zones) {
         for (const o of zone.outcomes) {
             const key = `${zone.zoneId} ${o.batch.type}`;
-            const row = rows.get(key) ?? { zone: zone.label, type: o.batch.type, items: 0, requests: 0, purged: 0, failed: 0, ids: [] };
+            const row = rows.get(key) ?? {
+                zone: zone.label,
+                type: o.batch.type,
+                items: 0,
+                requests: 0,
+                purged: 0,
+                failed: 0,
+                ids: []
+            };
             const count = o.batch.type === 'everything' ? 1 : o.batch.items.length;
             row.items += count;
             row.requests += 1;
@@ -33294,7 +33354,10 @@ async function resolveZoneByName(api, name) {
     }
     const failed = lookups.find((l) => l.status === 'rejected');
     // A listing refused for lack of permission reads, to the user, the same as an empty one.
-    if (failed && !(failed.reason instanceof CloudflareError && failed.reason.kind === 'api' && failed.reason.status === 403)) {
+    if (failed &&
+        !(failed.reason instanceof CloudflareError &&
+            failed.reason.kind === 'api' &&
+            failed.reason.status === 403)) {
         throw failure(failed.reason, name);
     }
     throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried })]);
@@ -33333,7 +33396,13 @@ function assignToZones(purge, zones) {
     }
     const work = zones.map((zone) => ({
         zone,
-        purge: { everything: purge.everything, files: [], tags: [...purge.tags], hosts: [], prefixes: [] }
+        purge: {
+            everything: purge.everything,
+            files: [],
+            tags: [...purge.tags],
+            hosts: [],
+            prefixes: []
+        }
     }));
     const owner = (host) => work
         .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
@@ -33435,7 +33504,10 @@ async function purgeCache(raw, reporter) {
             throw new DiagnosedFailure(assignment.errors);
         const planned = assignment.work.map(({ zone, purge }) => {
             const resolution = zones.find((z) => z.zone.id === zone.id);
-            return { resolution, batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize)) };
+            return {
+                resolution,
+                batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize))
+            };
         });
         if (settings.dryRun) {
             await reportDryRun(planned, reporter);
@@ -33591,7 +33663,8 @@ function failureAnnotations(planned, outcomes) {
     for (const outcome of outcomes) {
         if (!outcome.error)
             continue;
-        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)?.resolution;
+        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+            ?.resolution;
         const finding = failureOf(outcome, resolution);
         const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
         const group = groups.get(key) ?? { finding, items: 0, label: resolution.label };
@@ -33629,7 +33702,12 @@ async function reportDryRun(planned, reporter) {
         for (const { resolution, batches } of planned) {
             for (const b of batches) {
                 const key = `${resolution.zone.id} ${b.type}`;
-                const row = rows.get(key) ?? { zone: resolution.zone.name ?? resolution.zone.id, type: b.type, items: 0, requests: 0 };
+                const row = rows.get(key) ?? {
+                    zone: resolution.zone.name ?? resolution.zone.id,
+                    type: b.type,
+                    items: 0,
+                    requests: 0
+                };
                 row.items += b.type === 'everything' ? 1 : b.items.length;
                 row.requests += 1;
                 rows.set(key, row);
