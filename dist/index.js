@@ -29005,11 +29005,11 @@ const catalogue = {
     'bad-files-json': entry({
         title: 'Invalid input: files',
         severity: 'error',
-        cause: '`files` (or the `files_from` file) starts with `[` but is not a valid JSON array of URLs and `{url, headers}` objects.',
+        cause: '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
         detection: 'input, before any request',
         fix: 'Fix the JSON, or list plain URLs one per line.',
         docs: DOCS.purgeFiles,
-        message: ({ input, reason }) => `${input} starts with "[" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+        message: ({ input, reason }) => `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
             'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
             'or list plain URLs, one per line.'
     }),
@@ -29563,7 +29563,7 @@ function parseFiles(text, source, zoneName) {
     const trimmed = text.trim();
     if (trimmed === '')
         return { items: [], errors: [] };
-    if (trimmed.startsWith('['))
+    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
         return parseFilesJson(trimmed, source, zoneName);
     const items = [];
     const errors = [];
@@ -29588,7 +29588,12 @@ function parseFilesJson(text, source, zoneName) {
     if (!Array.isArray(data)) {
         return {
             items: [],
-            errors: [diagnose('bad-files-json', { input: source, reason: 'it is not an array' })]
+            errors: [
+                diagnose('bad-files-json', {
+                    input: source,
+                    reason: 'it is not an array (wrap a single object in [ ])'
+                })
+            ]
         };
     }
     const items = [];

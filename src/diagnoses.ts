@@ -254,12 +254,12 @@ export const catalogue = {
     title: 'Invalid input: files',
     severity: 'error',
     cause:
-      '`files` (or the `files_from` file) starts with `[` but is not a valid JSON array of URLs and `{url, headers}` objects.',
+      '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
     detection: 'input, before any request',
     fix: 'Fix the JSON, or list plain URLs one per line.',
     docs: DOCS.purgeFiles,
     message: ({ input, reason }) =>
-      `${input} starts with "[" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+      `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
       'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
       'or list plain URLs, one per line.'
   }),

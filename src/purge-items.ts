@@ -25,7 +25,7 @@ export function splitList(text: string, separators: RegExp = /[\n,]/): string[] 
 export function parseFiles(text: string, source: string, zoneName?: string): Parsed<FileItem> {
   const trimmed = text.trim()
   if (trimmed === '') return { items: [], errors: [] }
-  if (trimmed.startsWith('[')) return parseFilesJson(trimmed, source, zoneName)
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFilesJson(trimmed, source, zoneName)
   const items: FileItem[] = []
   const errors: Finding[] = []
   for (const value of splitList(trimmed, /\s+/)) {
@@ -47,7 +47,12 @@ function parseFilesJson(text: string, source: string, zoneName?: string): Parsed
   if (!Array.isArray(data)) {
     return {
       items: [],
-      errors: [diagnose('bad-files-json', { input: source, reason: 'it is not an array' })]
+      errors: [
+        diagnose('bad-files-json', {
+          input: source,
+          reason: 'it is not an array (wrap a single object in [ ])'
+        })
+      ]
     }
   }
   const items: FileItem[] = []
