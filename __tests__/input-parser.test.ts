@@ -38,10 +38,10 @@ describe('parseSettings', () => {
   })
 
   it('collects every problem instead of stopping at the first', () => {
-    expect(titles({ zone: '', files: 'relative/path.css', tags: 'a b', dry_run: 'maybe' })).toEqual(
+    expect(titles({ zone: 'not a zone', files: 'relative/path.css', tags: 'a b', dry_run: 'maybe' })).toEqual(
       expect.arrayContaining([
         'Missing credential',
-        'Missing input: zone',
+        'Invalid input: zone',
         'Invalid input: files',
         'Invalid input: tags',
         'Invalid input'

@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-module.exports.g6 = Agent
-__webpack_unused_export__ = ProxyAgent
-module.exports.J2 = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-module.exports.Em = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28374,7 +28372,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2235);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4220);
 // Entry point of the action.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -28384,7 +28382,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2235:
+/***/ 4220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28399,398 +28397,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/api.ts
-
-const HEX32 = /^[0-9a-f]{32}$/;
-/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
-function assertId(id, what) {
-    if (!HEX32.test(id))
-        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
-    return id;
-}
-class CloudflareApi {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
-    }
-    async verifyAccountToken(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    async getUser() {
-        await this.http.call('GET', '/user');
-    }
-    async getAccount(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
-        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
-    }
-    async getZone(zoneId) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    /** Zones with exactly this name that the credential can read (an empty list when none). */
-    async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
-        if (!Array.isArray(envelope.result))
-            throw malformed('GET /zones', 'a list of zones');
-        return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
-    }
-}
-function malformed(endpoint, expected) {
-    return new CloudflareError({
-        kind: 'invalid-response',
-        endpoint,
-        status: 200,
-        message: `the API reported success but its answer did not contain ${expected}`
-    });
-}
-function toTokenStatus(result, endpoint) {
-    const r = result;
-    if (!r || typeof r.status !== 'string')
-        throw malformed(endpoint, 'the token status');
-    const out = { status: r.status };
-    if (typeof r.id === 'string')
-        out.id = r.id;
-    if (typeof r.expires_on === 'string')
-        out.expiresOn = r.expires_on;
-    if (typeof r.not_before === 'string')
-        out.notBefore = r.not_before;
-    return out;
-}
-const PLANS = ['free', 'pro', 'business', 'enterprise'];
-function toZone(value, endpoint) {
-    const z = value;
-    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
-        throw malformed(endpoint, 'a zone');
-    const zone = { id: z.id };
-    if (typeof z.name === 'string')
-        zone.name = z.name.toLowerCase();
-    const plan = z.plan?.legacy_id;
-    if (typeof plan === 'string' && PLANS.includes(plan))
-        zone.plan = plan;
-    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
-        zone.accountId = z.account.id;
-    return zone;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.dispatcher = options.dispatcher ?? createDispatcher();
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-    }
-    get deadline() {
-        return this.options.deadline;
-    }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
-            try {
-                return await this.attempt(method, path, endpoint, init);
-            }
-            catch (e) {
-                const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs);
-                error.attempts = attempt;
-                const delay = this.retryDelay(error, attempt);
-                if (delay === undefined)
-                    throw error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
-            }
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        if (Date.now() + delay >= this.options.deadline)
-            return undefined;
-        return Math.ceil(delay);
-    }
-    async waitForPause() {
-        const wait = this.pausedUntil - Date.now();
-        if (wait > 0)
-            await sleep(wait);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.min(this.attemptTimeoutMs, remaining);
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici/* request */.Em)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
-        });
-        const text = await readLimited(response.body, endpoint);
-        const status = response.statusCode;
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '');
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY as self-hosted runners set them. */
-function createDispatcher(env = process.env) {
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxied ? new undici/* EnvHttpProxyAgent */.J2(options) : new undici/* Agent */.g6(options);
-}
-async function readLimited(body, endpoint) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                message: 'the answer was larger than 1 MiB'
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-function describeBody(text) {
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-function toNetworkError(e, endpoint, timeoutMs) {
-    const err = e;
-    const code = err.code ?? err.cause?.code ?? err.name;
-    const timeouts = [
-        'UND_ERR_HEADERS_TIMEOUT',
-        'UND_ERR_BODY_TIMEOUT',
-        'UND_ERR_CONNECT_TIMEOUT',
-        'TimeoutError',
-        'AbortError'
-    ];
-    if (timeouts.includes(code ?? '')) {
-        return new CloudflareError({
-            kind: 'timeout',
-            endpoint,
-            message: `no answer within ${Math.round(timeoutMs / 100) / 10} s`
-        });
-    }
-    const known = {
-        ENOTFOUND: 'the API host name could not be resolved (DNS)',
-        EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-        ECONNREFUSED: 'the connection was refused',
-        ECONNRESET: 'the connection was reset',
-        UND_ERR_SOCKET: 'the connection was closed before an answer arrived',
-        EPIPE: 'the connection was closed while sending',
-        ETIMEDOUT: 'the connection timed out'
-    };
-    const message = known[code ?? ''] ?? `the request failed (${code ?? err.message ?? 'unknown error'})`;
-    return new CloudflareError({ kind: 'network', endpoint, message });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 ;// CONCATENATED MODULE: ./src/diagnoses.ts
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
@@ -28937,12 +28543,15 @@ const catalogue = {
     'no-zone': entry({
         title: 'Missing input: zone',
         severity: 'error',
-        cause: '`zone` is empty.',
-        detection: 'input, before any request',
+        cause: '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
+        detection: 'input, before any request (or once the changed files are listed)',
         fix: 'Set `zone` to the Zone ID or the domain name.',
         docs: DOCS.ids,
-        message: () => "`zone` is empty. Set it to the Zone ID (32 hex characters, on the zone's Overview page) or to the " +
-            'domain name, such as example.com.'
+        message: ({ what }) => (what === 'tags'
+            ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
+            : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
+            "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
+            'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
     }),
     'bad-account-id': entry({
         title: 'Invalid input: account_id',
@@ -29060,6 +28669,59 @@ const catalogue = {
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
         message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
             'zone to `zone`, or correct the item.'
+    }),
+    'host-in-no-visible-zone': entry({
+        title: 'No zone found for a host',
+        severity: 'error',
+        cause: "`zone` is empty and no zone that the credential can see holds an item's hostname.",
+        detection: 'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
+        fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
+        docs: DOCS.createToken,
+        message: ({ host, tried }) => tried.length === 0
+            ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
+            : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
+                'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
+                'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+                'of this account, or the item is mistyped.'
+    }),
+    'zone-name-unknown': entry({
+        title: 'Zone name unknown',
+        severity: 'error',
+        cause: 'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
+        detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
+        fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+        message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+            'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
+            'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
+            'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+    }),
+    'bad-changed-paths': entry({
+        title: 'Invalid input: changed_paths',
+        severity: 'error',
+        cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
+        detection: 'input, before any request',
+        fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+        message: ({ line, reason }) => `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
+            'published at, such as "public/ => https://example.com/".'
+    }),
+    'no-github-token': entry({
+        title: 'Missing input: github_token',
+        severity: 'error',
+        cause: '`changed_paths` is set but `github_token` is empty.',
+        detection: 'input, before any request',
+        fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+        message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
+            '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+            "read this repository's contents."
+    }),
+    'refs-ignored': entry({
+        title: 'base and head ignored',
+        severity: 'warning',
+        cause: '`base` or `head` is set without `changed_paths`.',
+        detection: 'input, before any request',
+        fix: 'Set `changed_paths`, or remove `base` and `head`.',
+        message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
+            'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
     }),
     'file-outside-zone': entry({
         title: 'URL not on this zone',
@@ -29227,6 +28889,45 @@ const catalogue = {
         message: ({ zone }) => `Could not read the plan of zone ${zone} (the token has no Zone → Zone → Read), so the safe limits ` +
             'are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
     }),
+    // ── Changed files ─────────────────────────────────────────────────────────
+    'changes-no-range': entry({
+        title: 'Changed files unknown',
+        severity: 'error',
+        cause: 'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
+        detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
+        fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+        message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+            'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
+            'last deployed from (`head` defaults to the commit of this run).'
+    }),
+    'changes-api-error': entry({
+        title: 'Changed files could not be listed',
+        severity: 'error',
+        cause: "GitHub's compare API refused or failed to list the files changed between the two commits.",
+        detection: 'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
+        fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+        message: ({ range, detail, hint }) => `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
+            `falls back to purging everything). ${hint}`
+    }),
+    'changes-too-many': entry({
+        title: 'Too many changed files to list',
+        severity: 'error',
+        cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
+        detection: "GitHub: the compare answer's `files` has 300 entries",
+        fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+        message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+            'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
+            'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+    }),
+    'nothing-changed': entry({
+        title: 'Nothing changed under changed_paths',
+        severity: 'notice',
+        cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
+        detection: 'GitHub: the compare lists no file under a mapped folder',
+        fix: 'Nothing needed.',
+        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+            'elsewhere in the repository), so there was nothing to purge.'
+    }),
     // ── Purge ─────────────────────────────────────────────────────────────────
     'purge-not-permitted': entry({
         title: 'Token may not purge this zone',
@@ -29294,55 +28995,6 @@ function diagnose(id, ...params) {
     return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
 }
 
-;// CONCATENATED MODULE: ./src/error-diagnosis.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-function diagnoseError(error, context) {
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan, and 1,200 API requests per 5 minutes"
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        return context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid');
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid');
-    return diagnose('cloudflare-error', { detail: error.describe() });
-}
-
 ;// CONCATENATED MODULE: ./src/failure.ts
 class DiagnosedFailure extends Error {
     findings;
@@ -29353,151 +29005,157 @@ class DiagnosedFailure extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/credential-verifier.ts
+;// CONCATENATED MODULE: ./src/changed-files.ts
+// Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
+// @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
 
 
 
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function verifyCredential(api, credential, options) {
-    if (credential.kind === 'global-key') {
-        try {
-            await api.getUser();
-        }
-        catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        }
-        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+/** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
+const COMPARE_FILE_LIMIT = 300;
+const MAX_ATTEMPTS = 3;
+const NO_COMMIT = /^0+$/;
+/** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
+function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
+    const noRange = (reason) => diagnose('changes-no-range', { reason });
+    if (source.base) {
+        const head = source.head || source.sha;
+        if (!head)
+            return noRange('`head` is empty and GITHUB_SHA is not set, so there is no commit to compare to');
+        return { base: source.base, head };
     }
-    let status;
-    let owner = 'user';
+    if (source.eventName !== 'push') {
+        return noRange(source.eventName
+            ? `this run was triggered by "${source.eventName}", not by a push, and \`base\` is empty`
+            : 'GITHUB_EVENT_NAME is not set (is this running outside GitHub Actions?) and `base` is empty');
+    }
+    let payload;
     try {
-        status = await api.verifyUserToken();
+        if (!source.eventPath)
+            throw new Error('GITHUB_EVENT_PATH is not set');
+        payload = JSON.parse(readPayload(source.eventPath));
+        if (typeof payload !== 'object' || payload === null)
+            throw new Error('not a JSON object');
     }
     catch (error) {
-        if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        // Account-owned tokens are unknown at the user endpoint; they verify under their account.
-        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
-        if (!accountId)
-            throw new DiagnosedFailure([diagnose('account-token-no-account')]);
-        try {
-            status = await api.verifyAccountToken(accountId);
-            owner = 'account';
-        }
-        catch (accountError) {
-            const finding = isUnknownToken(accountError)
-                ? diagnose('token-invalid')
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
-        }
+        return noRange(`the push event payload cannot be read (${error.message})`);
     }
-    const notes = checkTokenStatus(status, options.now ?? new Date());
-    const out = { owner, notes };
-    if (status.id)
-        out.tokenId = status.id;
-    return out;
+    const { before, after } = payload;
+    if (payload.deleted === true || (typeof after === 'string' && NO_COMMIT.test(after))) {
+        return noRange('the push deleted the branch or tag, so nothing was deployed from it');
+    }
+    if (typeof after !== 'string' || after === '') {
+        return noRange('the push event payload has no "after" commit');
+    }
+    if (typeof before !== 'string' || before === '' || NO_COMMIT.test(before)) {
+        return noRange('the push created the branch or tag, so there is no earlier commit to compare with');
+    }
+    return { base: before, head: after };
 }
-function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+/** A commit as people read it: seven characters of a SHA, a ref name as it is. */
+function describeRange(range) {
+    const short = (ref) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref);
+    return `${short(range.base)}...${short(range.head)}`;
 }
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
-function checkTokenStatus(status, now) {
-    const day = (iso) => iso.slice(0, 10);
-    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+/**
+ * The files whose content differs between the two commits. GitHub compares `base...head` from their
+ * merge base, which misses what `base` had on its own side after a force-push or a rollback, so that
+ * side is listed too.
+ */
+async function listChangedFiles(range, options) {
+    const [owner, repo, ...rest] = (options.repository ?? '').split('/');
+    if (!owner || !repo || rest.length > 0) {
         throw new DiagnosedFailure([
-            diagnose('token-inactive', {
-                status: 'expired',
-                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            diagnose('changes-no-range', {
+                reason: `GITHUB_REPOSITORY is "${options.repository ?? ''}", not owner/repo (is this running outside GitHub Actions?)`
             })
         ]);
     }
-    if (status.status !== 'active')
-        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
-    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: status.notBefore })]);
-    }
-    if (status.expiresOn) {
-        const left = Date.parse(status.expiresOn) - now.getTime();
-        if (left < 7 * DAY_MS) {
-            return [
-                diagnose('token-expiring', {
-                    date: day(status.expiresOn),
-                    days: Math.max(1, Math.ceil(left / DAY_MS))
-                })
-            ];
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, { userAgent: options.userAgent });
+    const compare = async (base, head) => {
+        const described = describeRange({ base, head });
+        for (let attempt = 1;; attempt++) {
+            const remaining = options.deadline - Date.now();
+            try {
+                if (remaining <= 0)
+                    throw Object.assign(new Error('the timeout was reached'), { status: 0 });
+                const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                    owner,
+                    repo,
+                    basehead: `${base}...${head}`,
+                    request: { signal: AbortSignal.timeout(remaining) }
+                });
+                return { status: data.status, files: toChangedFiles(data.files, described) };
+            }
+            catch (error) {
+                if (error instanceof DiagnosedFailure)
+                    throw error;
+                const status = statusOf(error);
+                const retryable = status === undefined || status >= 500 || status === 429;
+                if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
+                    throw new DiagnosedFailure([apiFailure(described, error)]);
+                }
+                options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
+                await new Promise((done) => setTimeout(done, 1000 * attempt));
+            }
         }
+    };
+    const forward = await compare(range.base, range.head);
+    if (forward.status !== 'behind' && forward.status !== 'diverged')
+        return forward.files;
+    const backward = await compare(range.head, range.base);
+    return [...forward.files, ...backward.files];
+}
+function toChangedFiles(files, range) {
+    if (!Array.isArray(files)) {
+        throw new DiagnosedFailure([
+            diagnose('changes-api-error', {
+                range,
+                detail: 'the answer did not list the changed files',
+                hint: 'Run again; if it persists, set `base` closer to `head`.'
+            })
+        ]);
     }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/credential-checks.ts
-// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
-
-const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
-const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
-const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
-const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
-/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
-function classifySecret(value) {
-    if (value.startsWith('v1.0-'))
-        return 'origin-ca-key';
-    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
-        return 'global-key';
-    if (USER_TOKEN_NEW.test(value))
-        return 'user-token';
-    if (ACCOUNT_TOKEN_NEW.test(value))
-        return 'account-token';
-    if (TOKEN_LEGACY.test(value))
-        return 'token';
-    return 'unknown';
-}
-const QUOTES = /^(["'`])(.*)\1$/s;
-/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
-function cleanSecret(raw, input, allowBearer) {
-    const findings = [];
-    let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
-    if (value !== raw)
-        findings.push(diagnose('secret-padding', { input }));
-    if (allowBearer) {
-        const bearer = /^(bearer\s+)+/i.exec(value);
-        if (bearer) {
-            value = value.slice(bearer[0].length);
-            findings.push(diagnose('bearer-prefix', { input }));
-        }
+    if (files.length >= COMPARE_FILE_LIMIT) {
+        throw new DiagnosedFailure([diagnose('changes-too-many', { range, count: files.length })]);
     }
-    if (/\s/.test(value))
-        findings.push(diagnose('secret-inner-space', { input }));
-    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
-        findings.push(diagnose('secret-bad-characters', { input }));
-    return { value, findings };
+    return files.flatMap((f) => {
+        if (typeof f?.filename !== 'string')
+            return [];
+        const file = {
+            path: f.filename,
+            status: typeof f.status === 'string' ? f.status : 'modified'
+        };
+        if (typeof f.previous_filename === 'string')
+            file.previousPath = f.previous_filename;
+        return [file];
+    });
 }
-/** Errors for a secret that is clearly in the wrong slot. */
-function checkTokenShape(token) {
-    const shape = classifySecret(token);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'api_token' })];
-    if (shape === 'global-key')
-        return [diagnose('global-key-as-token')];
-    return [];
+function statusOf(error) {
+    const status = error?.status;
+    // Octokit reports a request that never got an answer as status 500 with the cause attached.
+    return typeof status === 'number' &&
+        status > 0 &&
+        !(status === 500 && !error.response)
+        ? status
+        : undefined;
 }
-function checkGlobalKeyShape(key) {
-    const shape = classifySecret(key);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'global_key' })];
-    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
-        return [diagnose('token-as-global-key')];
-    return [];
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
-function isEmail(value) {
-    return EMAIL.test(value);
+function apiFailure(range, error) {
+    const status = statusOf(error);
+    const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
+    const hint = status === 404
+        ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
+        : status === 401
+            ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
+            : status === 403 || status === 429
+                ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
+                : 'Run again; check https://www.githubstatus.com/ for incidents.';
+    const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
+    return diagnose('changes-api-error', { range, detail, hint });
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -29777,9 +29435,721 @@ function dedupe(items, key) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/changed-urls.ts
+// Maps repository paths to the site URLs they are published at, and a list of changed files to the
+// URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
+
+
+
+/** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
+const INDEX_FILE = 'index.html';
+/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+function parseChangedPaths(text) {
+    const mappings = [];
+    const errors = [];
+    for (const line of splitList(text, /\n/)) {
+        const mapping = parseMapping(line);
+        if (typeof mapping === 'string')
+            errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
+        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
+            mappings.push(mapping);
+    }
+    return { mappings, errors };
+}
+/** A mapping, or the reason why the line is not one. */
+function parseMapping(line) {
+    const parts = line.split('=>');
+    if (parts.length !== 2) {
+        return parts.length === 1 ? 'has no "=>" between the folder and the URL' : 'has more than one "=>"';
+    }
+    const path = normalizeFolder((parts[0] ?? '').trim());
+    if (typeof path !== 'string')
+        return path.reason;
+    const url = normalizeBaseUrl((parts[1] ?? '').trim());
+    if (typeof url !== 'string')
+        return url.reason;
+    return { path, url };
+}
+function normalizeFolder(value) {
+    if (/^[a-z]:|\\/i.test(value))
+        return { reason: 'has a folder with backslashes or a drive letter; use a/b/ paths' };
+    const trimmed = value.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+    if (trimmed === '' || trimmed === '.')
+        return '';
+    const segments = trimmed.replace(/\/+$/, '').split('/');
+    if (segments.some((s) => s === '..' || s === '.' || s === '')) {
+        return {
+            reason: 'has a folder with "..", "." or "//" in it; give the folder relative to the repository root'
+        };
+    }
+    if (segments.some((s) => /[*?[\]]/.test(s))) {
+        return { reason: 'has a wildcard in the folder; give the folder itself, such as public/' };
+    }
+    return `${segments.join('/')}/`;
+}
+function normalizeBaseUrl(value) {
+    if (value === '')
+        return { reason: 'has no URL after "=>"' };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
+    }
+    if (url.username || url.password || url.search || url.hash || value.includes('*')) {
+        return {
+            reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
+        };
+    }
+    if (!toAsciiHostname(url.hostname)) {
+        return { reason: `has "${value}" as its URL, whose host is not a domain name` };
+    }
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+/**
+ * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
+ * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
+ * the folder URL of each `index.html`.
+ */
+function urlsForChanges(files, mappings) {
+    const urls = new Set();
+    let unmapped = 0;
+    const add = (path) => {
+        const found = urlsForPath(path, mappings);
+        for (const url of found)
+            urls.add(url);
+        return found.length > 0;
+    };
+    for (const file of files) {
+        if (file.status === 'unchanged')
+            continue;
+        let mapped = add(file.path);
+        // A rename leaves the old URL serving a stale copy (or an old 200 where there should be a 404).
+        if (file.status === 'renamed' && file.previousPath)
+            mapped = add(file.previousPath) || mapped;
+        if (!mapped)
+            unmapped++;
+    }
+    return { urls: [...urls], unmapped };
+}
+/** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
+function urlsForPath(path, mappings) {
+    const matching = mappings.filter((m) => path.startsWith(m.path) && path.length > m.path.length);
+    const deepest = Math.max(-1, ...matching.map((m) => m.path.length));
+    const urls = [];
+    for (const m of matching.filter((x) => x.path.length === deepest)) {
+        const rest = path.slice(m.path.length);
+        urls.push(m.url + encodePath(rest));
+        const name = rest.slice(rest.lastIndexOf('/') + 1);
+        if (name === INDEX_FILE)
+            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
+    }
+    return urls;
+}
+/** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/gi, (m) => decodeURIComponent(m)))
+        .join('/');
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+
+const HEX32 = /^[0-9a-f]{32}$/;
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id, what) {
+    if (!HEX32.test(id))
+        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
+    return id;
+}
+class CloudflareApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async verifyUserToken() {
+        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+    }
+    async verifyAccountToken(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
+        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    async getUser() {
+        await this.http.call('GET', '/user');
+    }
+    async getAccount(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}`;
+        const result = (await this.http.call('GET', path)).result;
+        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
+    }
+    async getZone(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
+        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    /** Zones with exactly this name that the credential can read (an empty list when none). */
+    async findZonesByName(name) {
+        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        if (!Array.isArray(envelope.result))
+            throw malformed('GET /zones', 'a list of zones');
+        return envelope.result.map((z) => toZone(z, 'GET /zones'));
+    }
+    /** Posts one purge request and returns Cloudflare's purge ID. */
+    async purge(zoneId, body) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const { result } = await this.http.call('POST', path, { body });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+}
+function malformed(endpoint, expected) {
+    return new CloudflareError({
+        kind: 'invalid-response',
+        endpoint,
+        status: 200,
+        message: `the API reported success but its answer did not contain ${expected}`
+    });
+}
+function toTokenStatus(result, endpoint) {
+    const r = result;
+    if (!r || typeof r.status !== 'string')
+        throw malformed(endpoint, 'the token status');
+    const out = { status: r.status };
+    if (typeof r.id === 'string')
+        out.id = r.id;
+    if (typeof r.expires_on === 'string')
+        out.expiresOn = r.expires_on;
+    if (typeof r.not_before === 'string')
+        out.notBefore = r.not_before;
+    return out;
+}
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+function toZone(value, endpoint) {
+    const z = value;
+    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
+        throw malformed(endpoint, 'a zone');
+    const zone = { id: z.id };
+    if (typeof z.name === 'string')
+        zone.name = z.name.toLowerCase();
+    const plan = z.plan?.legacy_id;
+    if (typeof plan === 'string' && PLANS.includes(plan))
+        zone.plan = plan;
+    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
+        zone.accountId = z.account.id;
+    return zone;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.dispatcher = options.dispatcher ?? createDispatcher();
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+    }
+    get deadline() {
+        return this.options.deadline;
+    }
+    async close() {
+        if (!this.options.dispatcher)
+            await this.dispatcher.close();
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        for (let attempt = 1;; attempt++) {
+            await this.waitForPause();
+            try {
+                return await this.attempt(method, path, endpoint, init);
+            }
+            catch (e) {
+                const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs);
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (delay === undefined)
+                    throw error;
+                if (error.status === 429)
+                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay);
+            }
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        if (Date.now() + delay >= this.options.deadline)
+            return undefined;
+        return Math.ceil(delay);
+    }
+    async waitForPause() {
+        const wait = this.pausedUntil - Date.now();
+        if (wait > 0)
+            await sleep(wait);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.min(this.attemptTimeoutMs, remaining);
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.timeout(timeout)
+        });
+        const text = await readLimited(response.body, endpoint);
+        const status = response.statusCode;
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '');
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        if (envelope.success !== true || errors.length > 0 || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY as self-hosted runners set them. */
+function createDispatcher(env = process.env) {
+    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxied ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
+}
+async function readLimited(body, endpoint) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                message: 'the answer was larger than 1 MiB'
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function parseRetryAfter(headers) {
+    const ms = Number(headers['retry-after-ms']);
+    if (Number.isFinite(ms) && ms >= 0)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+function describeBody(text) {
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+function toNetworkError(e, endpoint, timeoutMs) {
+    const err = e;
+    const code = err.code ?? err.cause?.code ?? err.name;
+    const timeouts = [
+        'UND_ERR_HEADERS_TIMEOUT',
+        'UND_ERR_BODY_TIMEOUT',
+        'UND_ERR_CONNECT_TIMEOUT',
+        'TimeoutError',
+        'AbortError'
+    ];
+    if (timeouts.includes(code ?? '')) {
+        return new CloudflareError({
+            kind: 'timeout',
+            endpoint,
+            message: `no answer within ${Math.round(timeoutMs / 100) / 10} s`
+        });
+    }
+    const known = {
+        ENOTFOUND: 'the API host name could not be resolved (DNS)',
+        EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+        ECONNREFUSED: 'the connection was refused',
+        ECONNRESET: 'the connection was reset',
+        UND_ERR_SOCKET: 'the connection was closed before an answer arrived',
+        EPIPE: 'the connection was closed while sending',
+        ETIMEDOUT: 'the connection timed out'
+    };
+    const message = known[code ?? ''] ?? `the request failed (${code ?? err.message ?? 'unknown error'})`;
+    return new CloudflareError({ kind: 'network', endpoint, message });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/error-diagnosis.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
+}
+function diagnoseError(error, context) {
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan, and 1,200 API requests per 5 minutes"
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        return context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid');
+    }
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid');
+    return diagnose('cloudflare-error', { detail: error.describe() });
+}
+
+;// CONCATENATED MODULE: ./src/credential-verifier.ts
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account.
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId)
+            throw new DiagnosedFailure([diagnose('account-token-no-account')]);
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? diagnose('token-invalid')
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
+        }
+    }
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
+}
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+        throw new DiagnosedFailure([
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: status.notBefore })]);
+    }
+    if (status.expiresOn) {
+        const left = Date.parse(status.expiresOn) - now.getTime();
+        if (left < 7 * DAY_MS) {
+            return [
+                diagnose('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/credential-checks.ts
+// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
+const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
+const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
+/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
+function classifySecret(value) {
+    if (value.startsWith('v1.0-'))
+        return 'origin-ca-key';
+    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
+        return 'global-key';
+    if (USER_TOKEN_NEW.test(value))
+        return 'user-token';
+    if (ACCOUNT_TOKEN_NEW.test(value))
+        return 'account-token';
+    if (TOKEN_LEGACY.test(value))
+        return 'token';
+    return 'unknown';
+}
+const QUOTES = /^(["'`])(.*)\1$/s;
+/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
+function cleanSecret(raw, input, allowBearer) {
+    const findings = [];
+    let value = raw.trim();
+    const unquoted = QUOTES.exec(value);
+    if (unquoted)
+        value = (unquoted[2] ?? '').trim();
+    if (value !== raw)
+        findings.push(diagnose('secret-padding', { input }));
+    if (allowBearer) {
+        const bearer = /^(bearer\s+)+/i.exec(value);
+        if (bearer) {
+            value = value.slice(bearer[0].length);
+            findings.push(diagnose('bearer-prefix', { input }));
+        }
+    }
+    if (/\s/.test(value))
+        findings.push(diagnose('secret-inner-space', { input }));
+    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
+        findings.push(diagnose('secret-bad-characters', { input }));
+    return { value, findings };
+}
+/** Errors for a secret that is clearly in the wrong slot. */
+function checkTokenShape(token) {
+    const shape = classifySecret(token);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'api_token' })];
+    if (shape === 'global-key')
+        return [diagnose('global-key-as-token')];
+    return [];
+}
+function checkGlobalKeyShape(key) {
+    const shape = classifySecret(key);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'global_key' })];
+    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
+        return [diagnose('token-as-global-key')];
+    return [];
+}
+function isEmail(value) {
+    return EMAIL.test(value);
+}
+
 ;// CONCATENATED MODULE: ./src/input-parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -29799,7 +30169,11 @@ const INPUT_NAMES = [
     'dry_run',
     'batch_size',
     'timeout',
-    'api_url'
+    'api_url',
+    'changed_paths',
+    'github_token',
+    'base',
+    'head'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -29853,13 +30227,19 @@ function parseSettings(raw, options) {
         hosts: dedupe(hosts.items, (h) => h),
         prefixes: dedupe(prefixes.items, prefixKey)
     };
+    const changes = parseChanges(raw, report);
     const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
-    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from].some((v) => (v ?? '').trim());
+    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
     if (purge.everything && (listed > 0 || anyItemInput))
         report([diagnose('everything-with-items')]);
     if (!purge.everything && listed === 0 && !anyItemInput)
         report([diagnose('nothing-to-purge')]);
-    if (errors.length > 0 || !credential || zones.length === 0)
+    // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
+    const hostItemInput = [raw.files, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    if (zones.length === 0 && !hostItemInput && (purge.everything || purge.tags.length > 0)) {
+        report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })]);
+    }
+    if (errors.length > 0 || !credential)
         return { errors, warnings };
     const settings = {
         zones,
@@ -29873,7 +30253,51 @@ function parseSettings(raw, options) {
         settings.accountId = accountId;
     if (batchSize !== undefined)
         settings.batchSize = batchSize;
+    if (changes)
+        settings.changes = changes;
     return { settings, errors, warnings };
+}
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw, report) {
+    const base = (raw.base ?? '').trim();
+    const head = (raw.head ?? '').trim();
+    if ((raw.changed_paths ?? '').trim() === '') {
+        if (base || head)
+            report([diagnose('refs-ignored')]);
+        return undefined;
+    }
+    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
+    report(errors);
+    if (mappings.length === 0 && errors.length === 0) {
+        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
+        report([
+            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+        ]);
+    }
+    const githubToken = (raw.github_token ?? '').trim();
+    if (!githubToken)
+        report([diagnose('no-github-token')]);
+    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
+    for (const [input, value] of [
+        ['base', base],
+        ['head', head]
+    ]) {
+        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+            report([diagnose('bad-option', { input, value, expected })]);
+        }
+    }
+    if (head && !base) {
+        report([
+            diagnose('bad-option', {
+                input: 'head',
+                value: head,
+                expected: 'given together with `base`, the commit to compare from'
+            })
+        ]);
+    }
+    if (errors.length > 0 || !githubToken || mappings.length === 0)
+        return undefined;
+    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
 }
 function parseCredential(raw, report) {
     const tokenRaw = raw.api_token ?? '';
@@ -29927,12 +30351,9 @@ function parseCredential(raw, report) {
         return undefined;
     return { kind: 'global-key', email, key: key.value };
 }
+/** The zones given; an empty list means each item's zone is found from its hostname. */
 function parseZones(text, report) {
     const values = splitList(text);
-    if (values.length === 0) {
-        report([diagnose('no-zone')]);
-        return [];
-    }
     const zones = [];
     for (const value of values) {
         const zone = parseZone(value);
@@ -30029,8 +30450,8 @@ function describeFsError(e) {
     return e.message ?? String(e);
 }
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -30105,7 +30526,7 @@ function toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -30161,8 +30582,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -30176,10 +30597,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -30195,7 +30616,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -31156,7 +31577,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -31179,7 +31600,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -31275,7 +31696,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -31479,7 +31900,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -31506,7 +31927,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -31999,13 +32420,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -32296,7 +32717,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -32635,8 +33056,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -32817,7 +33238,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -32885,7 +33306,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -32976,7 +33397,7 @@ function getIDToken(aud) {
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 
 
-const SECRET_INPUTS = ['api_token', 'global_key', 'email'];
+const SECRET_INPUTS = ['api_token', 'global_key', 'email', 'github_token'];
 function readInputs() {
     const raw = {};
     const secrets = [];
@@ -33311,6 +33732,20 @@ function summaryRows(zones) {
 function typeLabel(type) {
     return type === 'everything' ? 'everything' : type;
 }
+/** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
+function zoneCounts(zones, sent = true) {
+    return zones.map((zone) => {
+        const sum = totals([zone]);
+        return {
+            id: zone.zoneId,
+            name: zone.name ?? '',
+            items: zone.outcomes.reduce((n, o) => n + Math.max(1, o.batch.items.length), 0),
+            purged_count: sent ? sum.purgedCount : 0,
+            failed_count: sent ? sum.failedItems.length : 0,
+            purge_ids: sent ? sum.purgeIds : []
+        };
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/zone-resolver.ts
 
@@ -33318,8 +33753,69 @@ function typeLabel(type) {
 
 
 
-async function resolveZone(api, ref) {
-    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(api, ref.name);
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8;
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+class ZoneFinder {
+    api;
+    answers = new Map();
+    active = 0;
+    waiting = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+     * so an item never lands in a parent zone by accident.
+     */
+    async zoneOf(hostname) {
+        const tried = candidateZoneNames(hostname);
+        const answers = tried.map((name) => this.lookup(name));
+        for (const [i, answer] of answers.entries()) {
+            const name = tried[i];
+            const zones = await answer;
+            const zone = zones.find((z) => z.name === name) ?? zones[0];
+            if (zone)
+                return { zone: { name, ...zone }, tried };
+        }
+        return { tried };
+    }
+    lookup(name) {
+        let answer = this.answers.get(name);
+        if (!answer) {
+            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
+                // A listing refused for lack of permission reads, to the user, the same as an empty one.
+                if (error instanceof CloudflareError && error.kind === 'api' && error.status === 403)
+                    return [];
+                throw error;
+            });
+            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
+            this.answers.set(name, answer);
+        }
+        return answer;
+    }
+    async limited(task) {
+        if (this.active >= LOOKUP_CONCURRENCY)
+            await new Promise((go) => this.waiting.push(go));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+async function resolveZones(api, refs) {
+    const finder = new ZoneFinder(api);
+    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
+    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
+}
+async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
+    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
 }
 async function resolveZoneById(api, id) {
     try {
@@ -33347,25 +33843,48 @@ async function isAccount(api, id) {
         return false;
     }
 }
-async function resolveZoneByName(api, name) {
-    const tried = candidateZoneNames(name);
-    const lookups = await Promise.allSettled(tried.map((candidate) => api.findZonesByName(candidate)));
-    for (const [i, lookup] of lookups.entries()) {
-        if (lookup.status === 'fulfilled') {
-            const zone = lookup.value.find((z) => z.name === tried[i]) ?? lookup.value[0];
-            if (zone)
-                return { zone: { name: tried[i], ...zone }, readable: true, label: name, notes: [] };
+async function resolveZoneByName(finder, name) {
+    let found;
+    try {
+        found = await finder.zoneOf(name);
+    }
+    catch (error) {
+        throw failure(error, name);
+    }
+    if (!found.zone)
+        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
+    return { zone: found.zone, readable: true, label: name, notes: [] };
+}
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+async function findZonesOfHosts(api, hostnames) {
+    const finder = new ZoneFinder(api);
+    const distinct = [...new Set(hostnames)];
+    const found = await Promise.all(distinct.map(async (host) => {
+        const ascii = toAsciiHostname(host);
+        if (!ascii)
+            return { host, tried: [] };
+        try {
+            return { host, ...(await finder.zoneOf(ascii)) };
+        }
+        catch (error) {
+            throw failure(error, host);
+        }
+    }));
+    const out = { zones: [], byHost: new Map(), errors: [] };
+    for (const { host, zone, tried } of found) {
+        if (!zone) {
+            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
+            continue;
+        }
+        out.byHost.set(host, zone.id);
+        if (!out.zones.some((z) => z.zone.id === zone.id)) {
+            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
         }
     }
-    const failed = lookups.find((l) => l.status === 'rejected');
-    // A listing refused for lack of permission reads, to the user, the same as an empty one.
-    if (failed &&
-        !(failed.reason instanceof CloudflareError &&
-            failed.reason.kind === 'api' &&
-            failed.reason.status === 403)) {
-        throw failure(failed.reason, name);
-    }
-    throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried })]);
+    return out;
 }
 function failure(error, zone) {
     return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
@@ -33375,15 +33894,26 @@ function failure(error, zone) {
 // Decides which zone each item is purged in. Pure.
 
 
-/** The host of a file URL or a prefix (`host/path`); hosts are their own host. */
+/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
 function hostOf(item) {
     const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    return (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    return toAsciiHostname(host) ?? host;
+}
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+function itemHosts(purge) {
+    const hosts = [
+        ...purge.files.map((f) => hostOf(f.url)),
+        ...purge.hosts.map(hostOf),
+        ...purge.prefixes.map(hostOf)
+    ];
+    return [...new Set(hosts)];
 }
 /**
  * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
  * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone.
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
  */
 function assignToZones(purge, zones) {
     const warnings = [];
@@ -33409,6 +33939,11 @@ function assignToZones(purge, zones) {
             prefixes: []
         }
     }));
+    const unnamed = zones.filter((z) => !z.name);
+    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return { work, warnings, errors };
+    }
     const owner = (host) => work
         .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
         .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
@@ -33445,7 +33980,11 @@ function dedupeFindings(findings) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The order of work: inputs → validation → credential and zone (together) → plan → purge → report.
+// The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
+// → plan → purge → report.
+
+
+
 
 
 
@@ -33480,7 +34019,7 @@ async function run() {
             reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
             reporter.findings([diagnoseError(error, { stage: 'purge' })]);
         }
-        reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '' });
+        reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' });
     }
 }
 async function purgeCache(raw, reporter) {
@@ -33492,6 +34031,27 @@ async function purgeCache(raw, reporter) {
     const settings = parsed.settings;
     await reporter.group('Inputs', async () => logInputs(settings, reporter));
     const started = Date.now();
+    const changes = settings.changes;
+    const purgeRequest = changes
+        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs))
+        : settings.purge;
+    if (changes && isEmpty(purgeRequest)) {
+        reporter.outputs({
+            zone_id: '',
+            zones: '[]',
+            purge_ids: '',
+            purged_count: 0,
+            failed_count: 0,
+            failed_items: '[]'
+        });
+        return;
+    }
+    const hostless = purgeRequest.everything || purgeRequest.tags.length > 0;
+    if (settings.zones.length === 0 && hostless && itemHosts(purgeRequest).length === 0) {
+        throw new DiagnosedFailure([
+            diagnose('no-zone', { what: purgeRequest.everything ? 'purge_everything' : 'tags' })
+        ]);
+    }
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,
@@ -33501,9 +34061,9 @@ async function purgeCache(raw, reporter) {
     });
     const api = new CloudflareApi(http);
     try {
-        const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, reporter));
+        const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, purgeRequest, reporter));
         reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
-        const assignment = assignToZones(settings.purge, zones.map((z) => z.zone));
+        const assignment = assignToZones(purgeRequest, zones.map((z) => z.zone));
         reporter.findings(assignment.warnings);
         if (assignment.errors.length > 0)
             throw new DiagnosedFailure(assignment.errors);
@@ -33526,8 +34086,43 @@ async function purgeCache(raw, reporter) {
         await http.close();
     }
 }
+/** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
+async function withChangedFiles(purge, changes, reporter, deadline) {
+    const env = process.env;
+    const range = commitRange({
+        ...(changes.base ? { base: changes.base } : {}),
+        ...(changes.head ? { head: changes.head } : {}),
+        eventName: env.GITHUB_EVENT_NAME,
+        eventPath: env.GITHUB_EVENT_PATH,
+        sha: env.GITHUB_SHA
+    });
+    if (!('base' in range))
+        throw new DiagnosedFailure([range]);
+    const files = await listChangedFiles(range, {
+        token: changes.githubToken,
+        repository: env.GITHUB_REPOSITORY,
+        deadline,
+        userAgent: USER_AGENT,
+        onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
+    });
+    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
+    const described = describeRange(range);
+    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`);
+    for (const url of urls.slice(0, 50))
+        reporter.info(`  ${url}`);
+    if (urls.length > 50)
+        reporter.info(`  … and ${urls.length - 50} more`);
+    const merged = { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+    if (isEmpty(merged))
+        reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })]);
+    return merged;
+}
+function isEmpty(p) {
+    return !p.everything && p.files.length + p.tags.length + p.hosts.length + p.prefixes.length === 0;
+}
 function logInputs(settings, reporter) {
-    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ');
+    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+        'found from the hostnames of the items';
     const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
     const p = settings.purge;
     const what = p.everything
@@ -33542,34 +34137,49 @@ function logInputs(settings, reporter) {
             .join(', ');
     reporter.info(`Zone: ${zones}`);
     reporter.info(`Credential: ${credential}`);
-    reporter.info(`Purge: ${what || 'nothing (every item was a duplicate)'}`);
+    const changed = settings.changes
+        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        : '';
+    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing (every item was a duplicate)'}`);
     if (settings.dryRun)
         reporter.info('Dry run: nothing will be purged');
     if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')
         reporter.info(`API: ${settings.apiUrl}`);
 }
-/** Verifies the credential and resolves the zones at the same time; the verdict on the credential comes first. */
-async function checkAccess(api, settings, reporter) {
-    const zonesPromise = Promise.all(settings.zones.map((ref) => resolveZone(api, ref)));
+/**
+ * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
+ * time; the verdict on the credential comes first.
+ */
+async function checkAccess(api, settings, purge, reporter) {
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(api, itemHosts(purge));
     zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
     const verificationPromise = verifyCredential(api, settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise).find((z) => z.zone.accountId)?.zone.accountId
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
-    const [verification, zones] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
     if (verification.status === 'rejected')
         throw verification.reason;
-    if (zones.status === 'rejected')
-        throw zones.reason;
+    if (found.status === 'rejected')
+        throw found.reason;
+    // Every hostname in no visible zone, reported together, before anything is purged.
+    if (found.value.errors.length > 0)
+        throw new DiagnosedFailure(found.value.errors);
+    const zones = found.value.zones;
+    for (const [host, zoneId] of found.value.byHost) {
+        reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
+    }
     const v = verification.value;
     reporter.info(v.owner === 'global-key'
         ? 'Global API Key accepted'
         : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
-    for (const z of zones.value) {
+    for (const z of zones) {
         const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
         reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
-    return { verification: v, zones: zones.value };
+    return { verification: v, zones };
 }
 async function purge(api, planned, settings, reporter) {
     const pacers = new Map();
@@ -33616,8 +34226,10 @@ async function reportPurge(planned, outcomes, reporter, started) {
     });
     reporter.findings(failureAnnotations(planned, outcomes));
     const sum = totals(zoneReports);
+    const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
     reporter.outputs({
         zone_id: planned.map((p) => p.resolution.zone.id).join(','),
+        zones: JSON.stringify(perZone),
         purge_ids: sum.purgeIds.join(','),
         purged_count: sum.purgedCount,
         failed_count: sum.failedItems.length,
@@ -33647,6 +34259,19 @@ async function reportPurge(planned, outcomes, reporter, started) {
             ])
         ]);
         s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
+        if (perZone.length > 1) {
+            s.addHeading('Per zone', 3);
+            s.addTable([
+                ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
+                ...perZone.map((z) => [
+                    z.name || z.id,
+                    z.id,
+                    String(z.items),
+                    String(z.purged_count),
+                    String(z.failed_count)
+                ])
+            ]);
+        }
         if (sum.failedItems.length > 0) {
             s.addHeading('Not purged', 3);
             s.addList([...new Set(sum.failedItems.map((f) => f.reason))]);
@@ -33693,8 +34318,15 @@ async function reportDryRun(planned, reporter) {
     const total = planned.reduce((n, p) => n + p.batches.reduce((m, b) => m + Math.max(1, b.items.length), 0), 0);
     const requests = planned.reduce((n, p) => n + p.batches.length, 0);
     reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`);
+    const perZone = zoneCounts(planned.map(({ resolution, batches }) => ({
+        zoneId: resolution.zone.id,
+        label: resolution.label,
+        name: resolution.zone.name,
+        outcomes: batches.map((batch) => ({ batch }))
+    })), false);
     reporter.outputs({
         zone_id: planned.map((p) => p.resolution.zone.id).join(','),
+        zones: JSON.stringify(perZone),
         purge_ids: '',
         purged_count: 0,
         failed_count: 0,
@@ -33744,6 +34376,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -33908,6 +34547,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -33951,7 +34597,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -33960,6 +34606,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -34046,9 +34695,94 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -33,6 +33,8 @@ export interface RunOptions {
   /** Files to create in the workspace before the run: name → content. */
   workspaceFiles?: Record<string, string>
   timeoutMs?: number
+  /** The script to run instead of dist/index.js (a copy of the bundle, for instance). */
+  entry?: string
 }
 
 export async function runAction(
@@ -63,7 +65,11 @@ export async function runAction(
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   try {
-    const child = spawn(process.execPath, [DIST], { env, cwd: workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [options.entry ?? DIST], {
+      env,
+      cwd: workspace,
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

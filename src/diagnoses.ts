@@ -176,16 +176,20 @@ export const catalogue = {
       `zone "${value}" ${reason}. Use the Zone ID shown on the zone's Overview page (32 hex characters), ` +
       'or the domain name such as example.com.'
   }),
-  'no-zone': entry({
+  'no-zone': entry<{ what: 'tags' | 'purge_everything' }>({
     title: 'Missing input: zone',
     severity: 'error',
-    cause: '`zone` is empty.',
-    detection: 'input, before any request',
+    cause:
+      '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
+    detection: 'input, before any request (or once the changed files are listed)',
     fix: 'Set `zone` to the Zone ID or the domain name.',
     docs: DOCS.ids,
-    message: () =>
-      "`zone` is empty. Set it to the Zone ID (32 hex characters, on the zone's Overview page) or to the " +
-      'domain name, such as example.com.'
+    message: ({ what }) =>
+      (what === 'tags'
+        ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
+        : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
+      "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
+      'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
   }),
   'bad-account-id': entry<{ value: string }>({
     title: 'Invalid input: account_id',
@@ -315,6 +319,66 @@ export const catalogue = {
     message: ({ host, zones }) =>
       `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
       'zone to `zone`, or correct the item.'
+  }),
+  'host-in-no-visible-zone': entry<{ host: string; tried: string[] }>({
+    title: 'No zone found for a host',
+    severity: 'error',
+    cause: "`zone` is empty and no zone that the credential can see holds an item's hostname.",
+    detection:
+      'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
+    fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
+    docs: DOCS.createToken,
+    message: ({ host, tried }) =>
+      tried.length === 0
+        ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
+        : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
+          'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
+          'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+          'of this account, or the item is mistyped.'
+  }),
+  'zone-name-unknown': entry<{ zones: string }>({
+    title: 'Zone name unknown',
+    severity: 'error',
+    cause:
+      'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
+    detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
+    fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+    message: ({ zones }) =>
+      `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+      'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
+      'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
+      'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+  }),
+  'bad-changed-paths': entry<{ line: string; reason: string }>({
+    title: 'Invalid input: changed_paths',
+    severity: 'error',
+    cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
+    detection: 'input, before any request',
+    fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+    message: ({ line, reason }) =>
+      `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
+      'published at, such as "public/ => https://example.com/".'
+  }),
+  'no-github-token': entry({
+    title: 'Missing input: github_token',
+    severity: 'error',
+    cause: '`changed_paths` is set but `github_token` is empty.',
+    detection: 'input, before any request',
+    fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+    message: () =>
+      '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
+      '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+      "read this repository's contents."
+  }),
+  'refs-ignored': entry({
+    title: 'base and head ignored',
+    severity: 'warning',
+    cause: '`base` or `head` is set without `changed_paths`.',
+    detection: 'input, before any request',
+    fix: 'Set `changed_paths`, or remove `base` and `head`.',
+    message: () =>
+      '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
+      'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
   }),
   'file-outside-zone': entry<{ url: string; zone: string }>({
     title: 'URL not on this zone',
@@ -500,6 +564,52 @@ export const catalogue = {
     message: ({ zone }) =>
       `Could not read the plan of zone ${zone} (the token has no Zone → Zone → Read), so the safe limits ` +
       'are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+  }),
+
+  // ── Changed files ─────────────────────────────────────────────────────────
+  'changes-no-range': entry<{ reason: string }>({
+    title: 'Changed files unknown',
+    severity: 'error',
+    cause:
+      'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
+    detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
+    fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+    message: ({ reason }) =>
+      `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+      'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
+      'last deployed from (`head` defaults to the commit of this run).'
+  }),
+  'changes-api-error': entry<{ range: string; detail: string; hint: string }>({
+    title: 'Changed files could not be listed',
+    severity: 'error',
+    cause: "GitHub's compare API refused or failed to list the files changed between the two commits.",
+    detection:
+      'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
+    fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+    message: ({ range, detail, hint }) =>
+      `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
+      `falls back to purging everything). ${hint}`
+  }),
+  'changes-too-many': entry<{ range: string; count: number }>({
+    title: 'Too many changed files to list',
+    severity: 'error',
+    cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
+    detection: "GitHub: the compare answer's `files` has 300 entries",
+    fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+    message: ({ range, count }) =>
+      `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+      'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
+      'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+  }),
+  'nothing-changed': entry<{ range: string; count: number }>({
+    title: 'Nothing changed under changed_paths',
+    severity: 'notice',
+    cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
+    detection: 'GitHub: the compare lists no file under a mapped folder',
+    fix: 'Nothing needed.',
+    message: ({ range, count }) =>
+      `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+      'elsewhere in the repository), so there was nothing to purge.'
   }),
 
   // ── Purge ─────────────────────────────────────────────────────────────────

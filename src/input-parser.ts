@@ -1,5 +1,6 @@
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+import { parseChangedPaths } from './changed-urls.js'
 import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './credential-checks.js'
 import { diagnose } from './diagnoses.js'
 import { isLoopbackHost, toAsciiHostname } from './hostnames.js'
@@ -12,7 +13,7 @@ import {
   parseTags,
   splitList
 } from './purge-items.js'
-import type { Credential, FileItem, Finding, Settings, ZoneRef } from './types.js'
+import type { ChangeSettings, Credential, FileItem, Finding, Settings, ZoneRef } from './types.js'
 
 export const INPUT_NAMES = [
   'zone',
@@ -29,7 +30,11 @@ export const INPUT_NAMES = [
   'dry_run',
   'batch_size',
   'timeout',
-  'api_url'
+  'api_url',
+  'changed_paths',
+  'github_token',
+  'base',
+  'head'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -100,14 +105,23 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
     hosts: dedupe(hosts.items, (h) => h),
     prefixes: dedupe(prefixes.items, prefixKey)
   }
+  const changes = parseChanges(raw, report)
+
   const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length
-  const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from].some((v) =>
-    (v ?? '').trim()
+  const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some(
+    (v) => (v ?? '').trim()
   )
   if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
   if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
+  // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
+  const hostItemInput = [raw.files, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) =>
+    (v ?? '').trim()
+  )
+  if (zones.length === 0 && !hostItemInput && (purge.everything || purge.tags.length > 0)) {
+    report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })])
+  }
 
-  if (errors.length > 0 || !credential || zones.length === 0) return { errors, warnings }
+  if (errors.length > 0 || !credential) return { errors, warnings }
   const settings: Settings = {
     zones,
     credential,
@@ -118,7 +132,48 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   }
   if (accountId) settings.accountId = accountId
   if (batchSize !== undefined) settings.batchSize = batchSize
+  if (changes) settings.changes = changes
   return { settings, errors, warnings }
+}
+
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw: RawInputs, report: (f: Finding[]) => void): ChangeSettings | undefined {
+  const base = (raw.base ?? '').trim()
+  const head = (raw.head ?? '').trim()
+  if ((raw.changed_paths ?? '').trim() === '') {
+    if (base || head) report([diagnose('refs-ignored')])
+    return undefined
+  }
+  const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '')
+  report(errors)
+  if (mappings.length === 0 && errors.length === 0) {
+    const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? ''
+    report([
+      diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+    ])
+  }
+  const githubToken = (raw.github_token ?? '').trim()
+  if (!githubToken) report([diagnose('no-github-token')])
+  const expected = 'a commit SHA, branch or tag name (no spaces and no "..")'
+  for (const [input, value] of [
+    ['base', base],
+    ['head', head]
+  ] as const) {
+    if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+      report([diagnose('bad-option', { input, value, expected })])
+    }
+  }
+  if (head && !base) {
+    report([
+      diagnose('bad-option', {
+        input: 'head',
+        value: head,
+        expected: 'given together with `base`, the commit to compare from'
+      })
+    ])
+  }
+  if (errors.length > 0 || !githubToken || mappings.length === 0) return undefined
+  return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) }
 }
 
 function parseCredential(raw: RawInputs, report: (f: Finding[]) => void): Credential | undefined {
@@ -171,12 +226,9 @@ function parseCredential(raw: RawInputs, report: (f: Finding[]) => void): Creden
   return { kind: 'global-key', email, key: key.value }
 }
 
+/** The zones given; an empty list means each item's zone is found from its hostname. */
 function parseZones(text: string, report: (f: Finding[]) => void): ZoneRef[] {
   const values = splitList(text)
-  if (values.length === 0) {
-    report([diagnose('no-zone')])
-    return []
-  }
   const zones: ZoneRef[] = []
   for (const value of values) {
     const zone = parseZone(value)

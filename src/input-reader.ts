@@ -2,7 +2,7 @@
 import * as core from '@actions/core'
 import { INPUT_NAMES, type InputName, type RawInputs } from './input-parser.js'
 
-const SECRET_INPUTS: InputName[] = ['api_token', 'global_key', 'email']
+const SECRET_INPUTS: InputName[] = ['api_token', 'global_key', 'email', 'github_token']
 
 export interface ReadInputs {
   raw: RawInputs

@@ -1,6 +1,9 @@
-// The order of work: inputs → validation → credential and zone (together) → plan → purge → report.
+// The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
+// → plan → purge → report.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { commitRange, describeRange, listChangedFiles } from './changed-files.js'
+import { urlsForChanges } from './changed-urls.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
 import { verifyCredential, type Verification } from './credential-verifier.js'
@@ -9,13 +12,14 @@ import { diagnoseError } from './error-diagnosis.js'
 import { DiagnosedFailure } from './failure.js'
 import { parseSettings, type RawInputs } from './input-parser.js'
 import { readInputs } from './input-reader.js'
+import { dedupe, fileKey } from './purge-items.js'
 import { limitsForPlan, planBatches, type Batch } from './purge-planner.js'
 import { executeBatches, type BatchOutcome } from './purge-runner.js'
 import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, TokenBucket } from './rate-limiter.js'
-import { Redactor, Reporter, summaryRows, totals, type ZoneReport } from './report.js'
-import type { Finding, Settings } from './types.js'
-import { resolveZone, type ZoneResolution } from './zone-resolver.js'
-import { assignToZones } from './zone-assignment.js'
+import { Redactor, Reporter, summaryRows, totals, zoneCounts, type ZoneReport } from './report.js'
+import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
+import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
+import { assignToZones, itemHosts } from './zone-assignment.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'
@@ -35,7 +39,7 @@ export async function run(): Promise<void> {
       reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
       reporter.findings([diagnoseError(error, { stage: 'purge' })])
     }
-    reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '' })
+    reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' })
   }
 }
 
@@ -48,6 +52,30 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
   await reporter.group('Inputs', async () => logInputs(settings, reporter))
 
   const started = Date.now()
+  const changes = settings.changes
+  const purgeRequest = changes
+    ? await reporter.group('Changed files', () =>
+        withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs)
+      )
+    : settings.purge
+  if (changes && isEmpty(purgeRequest)) {
+    reporter.outputs({
+      zone_id: '',
+      zones: '[]',
+      purge_ids: '',
+      purged_count: 0,
+      failed_count: 0,
+      failed_items: '[]'
+    })
+    return
+  }
+  const hostless = purgeRequest.everything || purgeRequest.tags.length > 0
+  if (settings.zones.length === 0 && hostless && itemHosts(purgeRequest).length === 0) {
+    throw new DiagnosedFailure([
+      diagnose('no-zone', { what: purgeRequest.everything ? 'purge_everything' : 'tags' })
+    ])
+  }
+
   const http = new CloudflareHttpClient({
     apiUrl: settings.apiUrl,
     credential: settings.credential,
@@ -61,12 +89,12 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
   const api = new CloudflareApi(http)
   try {
     const { verification, zones } = await reporter.group('Credential and zone', () =>
-      checkAccess(api, settings, reporter)
+      checkAccess(api, settings, purgeRequest, reporter)
     )
     reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)])
 
     const assignment = assignToZones(
-      settings.purge,
+      purgeRequest,
       zones.map((z) => z.zone)
     )
     reporter.findings(assignment.warnings)
@@ -91,8 +119,50 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
   }
 }
 
+/** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
+async function withChangedFiles(
+  purge: PurgeRequest,
+  changes: ChangeSettings,
+  reporter: Reporter,
+  deadline: number
+): Promise<PurgeRequest> {
+  const env = process.env
+  const range = commitRange({
+    ...(changes.base ? { base: changes.base } : {}),
+    ...(changes.head ? { head: changes.head } : {}),
+    eventName: env.GITHUB_EVENT_NAME,
+    eventPath: env.GITHUB_EVENT_PATH,
+    sha: env.GITHUB_SHA
+  })
+  if (!('base' in range)) throw new DiagnosedFailure([range])
+  const files = await listChangedFiles(range, {
+    token: changes.githubToken,
+    repository: env.GITHUB_REPOSITORY,
+    deadline,
+    userAgent: USER_AGENT,
+    onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
+  })
+  const { urls, unmapped } = urlsForChanges(files, changes.mappings)
+  const described = describeRange(range)
+  reporter.info(
+    `${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`
+  )
+  for (const url of urls.slice(0, 50)) reporter.info(`  ${url}`)
+  if (urls.length > 50) reporter.info(`  … and ${urls.length - 50} more`)
+  const merged = { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) }
+  if (isEmpty(merged))
+    reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })])
+  return merged
+}
+
+function isEmpty(p: PurgeRequest): boolean {
+  return !p.everything && p.files.length + p.tags.length + p.hosts.length + p.prefixes.length === 0
+}
+
 function logInputs(settings: Settings, reporter: Reporter): void {
-  const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ')
+  const zones =
+    settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+    'found from the hostnames of the items'
   const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key'
   const p = settings.purge
   const what = p.everything
@@ -107,39 +177,57 @@ function logInputs(settings: Settings, reporter: Reporter): void {
         .join(', ')
   reporter.info(`Zone: ${zones}`)
   reporter.info(`Credential: ${credential}`)
-  reporter.info(`Purge: ${what || 'nothing (every item was a duplicate)'}`)
+  const changed = settings.changes
+    ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+    : ''
+  reporter.info(
+    `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing (every item was a duplicate)'}`
+  )
   if (settings.dryRun) reporter.info('Dry run: nothing will be purged')
   if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4') reporter.info(`API: ${settings.apiUrl}`)
 }
 
-/** Verifies the credential and resolves the zones at the same time; the verdict on the credential comes first. */
+/**
+ * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
+ * time; the verdict on the credential comes first.
+ */
 async function checkAccess(
   api: CloudflareApi,
   settings: Settings,
+  purge: PurgeRequest,
   reporter: Reporter
 ): Promise<{ verification: Verification; zones: ZoneResolution[] }> {
-  const zonesPromise = Promise.all(settings.zones.map((ref) => resolveZone(api, ref)))
+  const zonesPromise: Promise<HostZones> =
+    settings.zones.length > 0
+      ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+      : findZonesOfHosts(api, itemHosts(purge))
   zonesPromise.catch(() => undefined) // awaited below; this only keeps an early rejection from going unhandled
   const verificationPromise = verifyCredential(api, settings.credential, {
     ...(settings.accountId ? { accountId: settings.accountId } : {}),
-    zoneAccountId: async () => (await zonesPromise).find((z) => z.zone.accountId)?.zone.accountId
+    zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
-  const [verification, zones] = await Promise.allSettled([verificationPromise, zonesPromise])
+  const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise])
   if (verification.status === 'rejected') throw verification.reason
-  if (zones.status === 'rejected') throw zones.reason
+  if (found.status === 'rejected') throw found.reason
+  // Every hostname in no visible zone, reported together, before anything is purged.
+  if (found.value.errors.length > 0) throw new DiagnosedFailure(found.value.errors)
+  const zones = found.value.zones
+  for (const [host, zoneId] of found.value.byHost) {
+    reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`)
+  }
   const v = verification.value
   reporter.info(
     v.owner === 'global-key'
       ? 'Global API Key accepted'
       : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`
   )
-  for (const z of zones.value) {
+  for (const z of zones) {
     const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown'
     reporter.info(
       `Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`
     )
   }
-  return { verification: v, zones: zones.value }
+  return { verification: v, zones }
 }
 
 interface PlannedZone {
@@ -204,8 +292,10 @@ async function reportPurge(
   })
   reporter.findings(failureAnnotations(planned, outcomes))
   const sum = totals(zoneReports)
+  const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })))
   reporter.outputs({
     zone_id: planned.map((p) => p.resolution.zone.id).join(','),
+    zones: JSON.stringify(perZone),
     purge_ids: sum.purgeIds.join(','),
     purged_count: sum.purgedCount,
     failed_count: sum.failedItems.length,
@@ -234,6 +324,19 @@ async function reportPurge(
       ])
     ])
     s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true)
+    if (perZone.length > 1) {
+      s.addHeading('Per zone', 3)
+      s.addTable([
+        ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
+        ...perZone.map((z) => [
+          z.name || z.id,
+          z.id,
+          String(z.items),
+          String(z.purged_count),
+          String(z.failed_count)
+        ])
+      ])
+    }
     if (sum.failedItems.length > 0) {
       s.addHeading('Not purged', 3)
       s.addList([...new Set(sum.failedItems.map((f) => f.reason))])
@@ -285,8 +388,18 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
   )
   const requests = planned.reduce((n, p) => n + p.batches.length, 0)
   reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`)
+  const perZone = zoneCounts(
+    planned.map(({ resolution, batches }) => ({
+      zoneId: resolution.zone.id,
+      label: resolution.label,
+      name: resolution.zone.name,
+      outcomes: batches.map((batch) => ({ batch }))
+    })),
+    false
+  )
   reporter.outputs({
     zone_id: planned.map((p) => p.resolution.zone.id).join(','),
+    zones: JSON.stringify(perZone),
     purge_ids: '',
     purged_count: 0,
     failed_count: 0,

@@ -150,3 +150,28 @@ export function summaryRows(zones: ZoneReport[]): Row[] {
 export function typeLabel(type: PurgeType): string {
   return type === 'everything' ? 'everything' : type
 }
+
+/** The `zones` output: per zone, how many items it was given, purged and not purged. */
+export interface ZoneCount {
+  id: string
+  name: string
+  items: number
+  purged_count: number
+  failed_count: number
+  purge_ids: string[]
+}
+
+/** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
+export function zoneCounts(zones: Array<ZoneReport & { name?: string }>, sent = true): ZoneCount[] {
+  return zones.map((zone) => {
+    const sum = totals([zone])
+    return {
+      id: zone.zoneId,
+      name: zone.name ?? '',
+      items: zone.outcomes.reduce((n, o) => n + Math.max(1, o.batch.items.length), 0),
+      purged_count: sent ? sum.purgedCount : 0,
+      failed_count: sent ? sum.failedItems.length : 0,
+      purge_ids: sent ? sum.purgeIds : []
+    }
+  })
+}

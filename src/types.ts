@@ -43,8 +43,27 @@ export interface Finding {
   message: string
 }
 
+/** One `changed_paths` line: files under `path` are published under `url`. */
+export interface PathMapping {
+  /** A folder of the repository: '' for its root, otherwise ending with '/'. */
+  path: string
+  /** An absolute http(s) URL ending with '/'. */
+  url: string
+}
+
+/** Purge what a push changed: list its changed files and map them to URLs. */
+export interface ChangeSettings {
+  /** From `changed_paths`, deduplicated. */
+  mappings: PathMapping[]
+  githubToken: string
+  /** Commits to compare; when absent, the push event's `before` and `after`. */
+  base?: string
+  head?: string
+}
+
 /** The one typed object that the rest of the action works from. */
 export interface Settings {
+  /** The zones given; empty when each item's zone is to be found from its hostname. */
   zones: ZoneRef[]
   credential: Credential
   accountId?: string
@@ -54,4 +73,5 @@ export interface Settings {
   /** Files per request, overriding the plan's limit. */
   batchSize?: number
   timeoutMs: number
+  changes?: ChangeSettings
 }

@@ -1,6 +1,6 @@
 // Decides which zone each item is purged in. Pure.
 import { diagnose } from './diagnoses.js'
-import { isHostInZone } from './hostnames.js'
+import { isHostInZone, toAsciiHostname } from './hostnames.js'
 import type { Finding, PurgeRequest, ResolvedZone } from './types.js'
 
 export interface ZoneWork {
@@ -14,16 +14,28 @@ export interface Assignment {
   errors: Finding[]
 }
 
-/** The host of a file URL or a prefix (`host/path`); hosts are their own host. */
+/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
 export function hostOf(item: string): string {
   const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-  return (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase()
+  const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase()
+  return toAsciiHostname(host) ?? host
+}
+
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+export function itemHosts(purge: PurgeRequest): string[] {
+  const hosts = [
+    ...purge.files.map((f) => hostOf(f.url)),
+    ...purge.hosts.map(hostOf),
+    ...purge.prefixes.map(hostOf)
+  ]
+  return [...new Set(hosts)]
 }
 
 /**
  * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
  * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone.
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
  */
 export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assignment {
   const warnings: Finding[] = []
@@ -49,6 +61,11 @@ export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assig
       prefixes: []
     } as PurgeRequest
   }))
+  const unnamed = zones.filter((z) => !z.name)
+  if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+    errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }))
+    return { work, warnings, errors }
+  }
   const owner = (host: string): ZoneWork | undefined =>
     work
       .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))

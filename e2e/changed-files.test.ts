@@ -1,0 +1,352 @@
+// End to end: purge what a push changed. A small stand-in for GitHub's compare API runs on 127.0.0.1
+// beside the Cloudflare emulator; the action finds it through GITHUB_API_URL, as on a runner.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { DIST, runAction, type ActionRun } from './run-action.js'
+
+const { zones, tokens, globalKey } = fixture
+const GITHUB_TOKEN = 'ghs_FAKEgithubToken00000000000000000000001'
+const ALL_SECRETS = [...Object.values(tokens).map((t) => t.value), globalKey.key, GITHUB_TOKEN]
+const BEFORE = '1111111111111111111111111111111111111111'
+const AFTER = '2222222222222222222222222222222222222222'
+const REPOSITORY = 'octo-org/site'
+
+interface CompareFile {
+  filename: string
+  status: string
+  previous_filename?: string
+}
+interface CompareAnswer {
+  status: number
+  body: unknown
+}
+
+/** Answers GET /repos/{owner}/{repo}/compare/{base}...{head} from a table; records every request. */
+class GitHubStandIn {
+  readonly requests: Array<{ path: string; authorization?: string }> = []
+  answers = new Map<string, CompareAnswer[]>()
+  private server?: Server
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req: IncomingMessage, res) => {
+      const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '')
+      this.requests.push({ path, authorization: req.headers.authorization })
+      const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path)
+      const queue = match ? this.answers.get(`${match[1]}/${match[2]} ${match[3]}`) : undefined
+      const answer = queue?.length ? (queue.length > 1 ? queue.shift() : queue[0]) : undefined
+      const { status, body } = answer ?? {
+        status: 404,
+        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }
+      }
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+      res.end(JSON.stringify(body))
+    })
+    await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready))
+  }
+
+  /** The compare of base...head answers these files (several answers are given in turn). */
+  compare(base: string, head: string, ...answers: Array<CompareFile[] | CompareAnswer>): void {
+    this.answers.set(
+      `${REPOSITORY} ${base}...${head}`,
+      answers.map((a) => (Array.isArray(a) ? { status: 200, body: { status: 'ahead', files: a } } : a))
+    )
+  }
+
+  reset(): void {
+    this.requests.length = 0
+    this.answers.clear()
+  }
+
+  async close(): Promise<void> {
+    await new Promise((done) => this.server?.close(done))
+  }
+}
+
+let emulator: RunningEmulator
+const github = new GitHubStandIn()
+let dir: string
+
+beforeAll(async () => {
+  emulator = await startEmulator(fixtureOptions())
+  await github.start()
+  dir = mkdtempSync(join(tmpdir(), 'purge-changed-'))
+})
+afterAll(async () => {
+  await emulator.close()
+  await github.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+beforeEach(() => {
+  emulator.reset()
+  github.reset()
+})
+
+/** Runs the action as a push-triggered step would, with this push payload. */
+function runOnPush(
+  inputs: Record<string, string>,
+  payload: Record<string, unknown> = { before: BEFORE, after: AFTER },
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  const eventPath = join(dir, `event-${Math.random().toString(16).slice(2)}.json`)
+  writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', ...payload }))
+  return runAction(
+    {
+      api_url: emulator.url,
+      api_token: tokens.user.value,
+      github_token: GITHUB_TOKEN,
+      ...inputs
+    },
+    {
+      env: {
+        GITHUB_API_URL: github.url,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REPOSITORY: REPOSITORY,
+        GITHUB_SHA: AFTER,
+        ...env
+      }
+    }
+  )
+}
+
+function expectNoSecrets(result: ActionRun): void {
+  for (const secret of ALL_SECRETS) expect(result.everything).not.toContain(secret)
+  expect(result.stderr).toBe('')
+}
+
+const SITE = 'public/ => https://example.com/\nblog/ => https://pro.example.net/blog/'
+
+describe('purging what a push changed', () => {
+  it('purges the changed, added, deleted and renamed files of the push, each in its zone', async () => {
+    github.compare(BEFORE, AFTER, [
+      { filename: 'public/index.html', status: 'modified' },
+      { filename: 'public/docs/index.html', status: 'added' },
+      { filename: 'public/app.css', status: 'modified' },
+      { filename: 'public/old.js', status: 'removed' },
+      { filename: 'public/new name.html', status: 'renamed', previous_filename: 'public/old name.html' },
+      { filename: 'blog/post.html', status: 'modified' },
+      { filename: 'src/build.ts', status: 'modified' },
+      { filename: '.github/workflows/deploy.yml', status: 'modified' }
+    ])
+    const result = await runOnPush({ changed_paths: SITE })
+    expect(result.errors).toEqual([])
+    expect(result.exitCode).toBe(0)
+    expectNoSecrets(result)
+
+    expect(github.requests).toEqual([
+      { path: `/repos/${REPOSITORY}/compare/${BEFORE}...${AFTER}`, authorization: `token ${GITHUB_TOKEN}` }
+    ])
+    expect(emulator.purgedItems(zones.free.id).sort()).toEqual(
+      [
+        'https://example.com/',
+        'https://example.com/index.html',
+        'https://example.com/docs/',
+        'https://example.com/docs/index.html',
+        'https://example.com/app.css',
+        'https://example.com/old.js',
+        'https://example.com/new%20name.html',
+        'https://example.com/old%20name.html'
+      ].sort()
+    )
+    expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/blog/post.html'])
+    expect(result.outputs.purged_count).toBe('9')
+    expect(result.stdout).toContain(
+      '1111111...2222222: 8 changed file(s), 6 under changed_paths, 9 URL(s) to purge'
+    )
+    expect(result.stdout).toContain('::group::Changed files')
+  })
+
+  it('adds the changed files to the items listed, purged once', async () => {
+    github.compare(BEFORE, AFTER, [{ filename: 'public/app.css', status: 'modified' }])
+    const result = await runOnPush({
+      zone: 'example.com',
+      changed_paths: 'public/ => https://example.com/',
+      files: 'https://example.com/app.css https://example.com/feed.xml',
+      tags: 'site'
+    })
+    expect(result.errors).toEqual([])
+    expect(emulator.purgedItems(zones.free.id).sort()).toEqual([
+      'https://example.com/app.css',
+      'https://example.com/feed.xml',
+      'site'
+    ])
+  })
+
+  it('purges nothing, and succeeds, when nothing under changed_paths changed', async () => {
+    github.compare(BEFORE, AFTER, [
+      { filename: 'README.md', status: 'modified' },
+      { filename: 'src/a.ts', status: 'added' }
+    ])
+    const result = await runOnPush({ changed_paths: SITE })
+    expect(result.exitCode).toBe(0)
+    expect(result.errors).toEqual([])
+    expect(result.notices.map((n) => n.title)).toEqual(['Nothing changed under changed_paths'])
+    expect(result.notices[0]!.message).toMatch(/1111111\.\.\.2222222 \(2 files changed elsewhere/)
+    expect(emulator.requests).toEqual([])
+    expect(result.outputs.purged_count).toBe('0')
+    expect(result.outputs.zones).toBe('[]')
+    expectNoSecrets(result)
+  })
+
+  it('lists both sides of a force-push, so what the old commits changed is purged too', async () => {
+    github.compare(BEFORE, AFTER, {
+      status: 200,
+      body: { status: 'diverged', files: [{ filename: 'public/new.css', status: 'added' }] }
+    })
+    github.compare(AFTER, BEFORE, {
+      status: 200,
+      body: { status: 'diverged', files: [{ filename: 'public/dropped.css', status: 'added' }] }
+    })
+    const result = await runOnPush(
+      { changed_paths: 'public/ => https://example.com/' },
+      {
+        before: BEFORE,
+        after: AFTER,
+        forced: true
+      }
+    )
+    expect(result.errors).toEqual([])
+    expect(github.requests.map((r) => r.path)).toEqual([
+      `/repos/${REPOSITORY}/compare/${BEFORE}...${AFTER}`,
+      `/repos/${REPOSITORY}/compare/${AFTER}...${BEFORE}`
+    ])
+    expect(emulator.purgedItems(zones.free.id).sort()).toEqual([
+      'https://example.com/dropped.css',
+      'https://example.com/new.css'
+    ])
+  })
+
+  it('compares base and head when given, on any event', async () => {
+    github.compare('v1.0.0', 'main', [{ filename: 'public/a.js', status: 'modified' }])
+    const result = await runOnPush(
+      { changed_paths: 'public/ => https://example.com/', base: 'v1.0.0', head: 'main' },
+      {},
+      { GITHUB_EVENT_NAME: 'workflow_dispatch' }
+    )
+    expect(result.errors).toEqual([])
+    expect(github.requests.map((r) => r.path)).toEqual([`/repos/${REPOSITORY}/compare/v1.0.0...main`])
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+  })
+
+  it('retries a compare that failed with a server error', async () => {
+    github.compare(BEFORE, AFTER, { status: 502, body: { message: 'Server Error' } }, [
+      { filename: 'public/a.js', status: 'modified' }
+    ])
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/' })
+    expect(result.errors).toEqual([])
+    expect(github.requests).toHaveLength(2)
+    expect(result.stdout).toContain("Retrying GitHub's compare")
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+  })
+})
+
+describe('when the change cannot be listed, nothing is purged', () => {
+  const inputs = { zone: 'example.com', changed_paths: 'public/ => https://example.com/' }
+
+  function expectNothingPurged(result: ActionRun, title: string, message: RegExp): void {
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.map((e) => e.title)).toEqual([title])
+    expect(result.errors[0]!.message).toMatch(message)
+    expect(result.errors[0]!.message).toMatch(/never falls back to purging everything|Nothing was purged/)
+    expect(emulator.requests).toEqual([])
+    expect(result.outputs.purged_count).toBe('0')
+    expectNoSecrets(result)
+  }
+
+  it('says which permission to grant when GitHub answers 404', async () => {
+    const result = await runOnPush(inputs)
+    expectNothingPurged(result, 'Changed files could not be listed', /HTTP 404.*permissions: contents: read/)
+  })
+
+  it('says the token is wrong when GitHub answers 401', async () => {
+    github.compare(BEFORE, AFTER, { status: 401, body: { message: 'Bad credentials' } })
+    const result = await runOnPush(inputs)
+    expectNothingPurged(result, 'Changed files could not be listed', /HTTP 401.*`github_token` is not valid/)
+  })
+
+  it('refuses a comparison of 300 files or more, which GitHub may have cut short', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      filename: `public/f${i}.html`,
+      status: 'modified'
+    }))
+    github.compare(BEFORE, AFTER, files)
+    const result = await runOnPush(inputs)
+    expectNothingPurged(result, 'Too many changed files to list', /300 or more.*`prefixes`/)
+  })
+
+  it('refuses a push that created the branch, without asking GitHub', async () => {
+    const result = await runOnPush(inputs, { before: '0'.repeat(40), after: AFTER, created: true })
+    expectNothingPurged(result, 'Changed files unknown', /created the branch.*set `base`/)
+    expect(github.requests).toEqual([])
+  })
+
+  it('refuses a run that is not a push when base is empty', async () => {
+    const result = await runOnPush(inputs, {}, { GITHUB_EVENT_NAME: 'workflow_dispatch' })
+    expectNothingPurged(result, 'Changed files unknown', /triggered by "workflow_dispatch"/)
+    expect(github.requests).toEqual([])
+  })
+
+  it('refuses a push whose payload is missing', async () => {
+    const result = await runOnPush(inputs, {}, { GITHUB_EVENT_PATH: join(dir, 'missing.json') })
+    expectNothingPurged(result, 'Changed files unknown', /payload cannot be read/)
+  })
+})
+
+describe('the GitHub client is loaded only in this mode', () => {
+  // The route table of Octokit's REST methods: in the bundle only if @actions/github is.
+  const marker = 'GET /repos/{owner}/{repo}/compare/{basehead}'
+
+  it('is bundled in a chunk of its own, outside dist/index.js', () => {
+    expect(readFileSync(DIST, 'utf8').includes(marker)).toBe(false)
+    const chunks = readdirSync(dirname(DIST)).filter((f) => /^\d+\.index\.js$/.test(f))
+    const withOctokit = chunks.filter((f) => readFileSync(join(dirname(DIST), f), 'utf8').includes(marker))
+    expect(withOctokit).toHaveLength(1)
+  })
+
+  it('is not read by a run without changed_paths', async () => {
+    // A copy of the bundle without its chunks: a purge must not need them.
+    const copy = mkdtempSync(join(tmpdir(), 'purge-dist-'))
+    try {
+      for (const file of ['index.js', 'package.json'])
+        copyFileSync(join(dirname(DIST), file), join(copy, file))
+      const result = await runAction(
+        {
+          api_url: emulator.url,
+          api_token: tokens.user.value,
+          zone: 'example.com',
+          files: 'https://example.com/a'
+        },
+        { entry: join(copy, 'index.js') }
+      )
+      expect(result.errors).toEqual([])
+      expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a'])
+      // And the copy does fail in this mode, so the test above would notice a chunk that is needed.
+      const changed = await runAction(
+        {
+          api_url: emulator.url,
+          api_token: tokens.user.value,
+          zone: 'example.com',
+          github_token: GITHUB_TOKEN,
+          changed_paths: 'public/ => https://example.com/',
+          base: BEFORE,
+          head: AFTER
+        },
+        { entry: join(copy, 'index.js'), env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: REPOSITORY } }
+      )
+      expect(changed.exitCode).toBe(1)
+      expect(github.requests).toEqual([])
+    } finally {
+      rmSync(copy, { recursive: true, force: true })
+    }
+  })
+})
