@@ -35,7 +35,8 @@ export async function run(): Promise<void> {
       reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
       reporter.findings([diagnoseError(error, { stage: 'purge' })])
     }
-    reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '' })
+    if (!reporter.outputsWritten)
+      reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '' })
   }
 }
 
@@ -125,6 +126,10 @@ async function checkAccess(
     zoneAccountId: async () => (await zonesPromise).find((z) => z.zone.accountId)?.zone.accountId
   })
   const [verification, zones] = await Promise.allSettled([verificationPromise, zonesPromise])
+  // An Account ID given as zone was recognised by reading that account with this very credential,
+  // so it is the real problem even when the token could not be verified (no account to verify under).
+  if (verification.status === 'rejected' && zones.status === 'rejected' && isAccountIdMixup(zones.reason))
+    throw zones.reason
   if (verification.status === 'rejected') throw verification.reason
   if (zones.status === 'rejected') throw zones.reason
   const v = verification.value
@@ -140,6 +145,10 @@ async function checkAccess(
     )
   }
   return { verification: v, zones: zones.value }
+}
+
+function isAccountIdMixup(error: unknown): boolean {
+  return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id')
 }
 
 interface PlannedZone {
