@@ -494,6 +494,38 @@ const scenarios: Scenario[] = [
     }
   },
   {
+    id: 'zone-name-not-found',
+    name: 'a listing that ignores the name filter never picks another zone to purge',
+    inputs: { ...FREE, zone: 'example.com' },
+    faults: [
+      {
+        method: 'GET',
+        path: '/zones',
+        action: {
+          status: 200,
+          body: {
+            success: true,
+            errors: [],
+            messages: [],
+            result: [
+              {
+                id: zones.pro.id,
+                name: zones.pro.name,
+                plan: { legacy_id: 'pro' },
+                account: { id: accountId }
+              }
+            ]
+          }
+        }
+      }
+    ],
+    says: [/No zone named "example\.com"/],
+    reached: 'no-purge',
+    then: (run) => {
+      for (const name of OTHER_ZONE_NAMES) expect(run.everything).not.toContain(name)
+    }
+  },
+  {
     id: 'zone-unreadable',
     name: 'token without Zone Read, zone by ID: safe limits, purge goes on',
     inputs: { ...FREE, api_token: tokens.noZoneRead.value },
