@@ -376,16 +376,13 @@ export const catalogue = {
     docs: DOCS.createToken,
     message: ({ accountId, maybeAccountOwned }) =>
       (accountId
-        ? 'Cloudflare does not recognise this API token, neither as a user token nor as an account-owned ' +
-          `token of account ${accountId} ("Invalid API Token"). If it is account-owned, check that ` +
-          '`account_id` is the Account ID that owns it. Otherwise the token '
+        ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
+          `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
         : maybeAccountOwned
           ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
-            'account-owned (Manage Account → API Tokens), set `account_id` to the account that owns it. ' +
-            'Otherwise the token '
+            'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
           : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
-      'was deleted, rolled, or copied incompletely. Create a token with ' +
-      `${TOKEN_PERMISSIONS} under My Profile → API Tokens and update the secret.`
+      `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
   }),
   'token-inactive': entry<{ status: string; date?: string }>({
     title: 'API token not active',
@@ -429,7 +426,7 @@ export const catalogue = {
     fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
     docs: DOCS.createToken,
     message: ({ detail }) =>
-      `Cloudflare refused the token although it is active (${detail}). The token probably has a Client IP ` +
+      `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
       'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
       'the filter, or use a self-hosted runner whose address the filter allows.'
   }),
@@ -488,7 +485,7 @@ export const catalogue = {
     fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
     docs: DOCS.createToken,
     message: ({ detail }) =>
-      `Cloudflare could not read the credential (${detail}). A token goes in \`api_token\`, a Global API ` +
+      `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
       'Key in `global_key` with `email`; check that the secret holds only the credential.'
   }),
 
