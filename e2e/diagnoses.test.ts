@@ -223,6 +223,13 @@ const scenarios: Scenario[] = [
     reached: 'nothing'
   },
   {
+    id: 'relative-url',
+    name: 'a path with the zone given by ID: the form of the full URL',
+    inputs: { ...FREE, files: '/testing/test' },
+    says: [/write "https:\/\/<your domain>\/testing\/test"/],
+    reached: 'nothing'
+  },
+  {
     id: 'bad-url',
     name: 'ftp URL',
     inputs: { ...FREE, files: 'ftp://example.com/a' },

@@ -272,7 +272,10 @@ export const catalogue = {
     docs: DOCS.purgeFiles,
     message: ({ value, suggestion }) =>
       `"${value}" is not a full URL. Cloudflare purges files by their full URL including the scheme, ` +
-      `because the scheme is part of the cache key${suggestion ? `: write "${suggestion}"` : ', such as https://example.com/app.css'}.`
+      'because the scheme is part of the cache key: write ' +
+      (suggestion
+        ? `"${suggestion}".`
+        : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
   }),
   'bad-url': entry<{ value: string; reason: string }>({
     title: 'Invalid input: files',
