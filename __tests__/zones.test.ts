@@ -148,8 +148,13 @@ describe('ZoneFinder', () => {
   })
 
   it('treats a listing refused for lack of permission as empty', async () => {
-    const { api } = fakeApi([EXAMPLE], { fail: { 'www.example.com': apiError(403, 9109) } })
+    const { api } = fakeApi([EXAMPLE], { fail: { 'www.example.com': apiError(403, 10000) } })
     expect((await new ZoneFinder(api).zoneOf('www.example.com')).zone?.id).toBe(EXAMPLE.id)
+  })
+
+  it('does not read an IP filter refusal (9109) as an empty listing', async () => {
+    const { api } = fakeApi([EXAMPLE], { fail: { 'www.example.com': apiError(403, 9109) } })
+    await expect(new ZoneFinder(api).zoneOf('www.example.com')).rejects.toBeInstanceOf(CloudflareError)
   })
 
   it('fails rather than fall back to a parent when a more specific lookup fails', async () => {

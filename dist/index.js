@@ -28408,11 +28408,24 @@ const DOCS = {
     purgePrefix: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge_by_prefix/',
     purgeTags: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/',
     limits: 'https://developers.cloudflare.com/fundamentals/api/reference/limits/',
-    originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/'
+    originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/',
+    status: 'https://www.cloudflarestatus.com/',
+    ghSecrets: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+    ghDebug: 'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+    inputs: '#inputs',
+    changedPaths: '#purge-exactly-what-a-push-changed',
+    ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
     return d;
+}
+/** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
+function describeWait(seconds) {
+    if (seconds < 120)
+        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
@@ -28434,6 +28447,7 @@ const catalogue = {
         cause: '`api_token` and `global_key` are both set.',
         detection: 'input, before any request',
         fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
+        docs: DOCS.createToken,
         message: () => 'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
             '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
     }),
@@ -28476,6 +28490,7 @@ const catalogue = {
         cause: 'The secret was pasted with surrounding quotes, spaces or a line break.',
         detection: 'input, before any request; the action trims it and goes on',
         fix: 'Save the secret again without quotes, spaces or a trailing line break.',
+        docs: DOCS.ghSecrets,
         message: ({ input }) => `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
             'They were removed and the run goes on; save the secret again without them.'
     }),
@@ -28485,6 +28500,7 @@ const catalogue = {
         cause: 'The secret has whitespace or a line break inside it, so it cannot be the credential.',
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
+        docs: DOCS.ghSecrets,
         message: ({ input }) => `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
             'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
     }),
@@ -28494,6 +28510,7 @@ const catalogue = {
         cause: 'The secret has characters that Cloudflare credentials never contain.',
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard.',
+        docs: DOCS.ghSecrets,
         message: ({ input }) => `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
@@ -28529,6 +28546,20 @@ const catalogue = {
         message: ({ input }) => `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
             `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
             'as `api_token`.'
+    }),
+    'id-as-secret': entry({
+        title: 'ID given as a secret',
+        severity: 'error',
+        cause: 'A secret is 32 hex characters: a Zone ID, Account ID or token ID, not a credential.',
+        detection: 'input, before any request',
+        fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
+        docs: DOCS.ids,
+        message: ({ input }) => `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+            'a credential. ' +
+            (input === 'api_token'
+                ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
+                : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
+            'and the Zone ID in `zone`.'
     }),
     'bad-zone': entry({
         title: 'Invalid input: zone',
@@ -28569,6 +28600,7 @@ const catalogue = {
         cause: 'An option such as `purge_everything`, `dry_run`, `batch_size`, `timeout` or `api_url` has a value of the wrong form.',
         detection: 'input, before any request',
         fix: 'Use the form given in the message.',
+        docs: DOCS.inputs,
         message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
     }),
     'nothing-to-purge': entry({
@@ -28600,7 +28632,10 @@ const catalogue = {
         fix: 'Write each file as a full URL with scheme, such as `https://example.com/app.css`.',
         docs: DOCS.purgeFiles,
         message: ({ value, suggestion }) => `"${value}" is not a full URL. Cloudflare purges files by their full URL including the scheme, ` +
-            `because the scheme is part of the cache key${suggestion ? `: write "${suggestion}"` : ', such as https://example.com/app.css'}.`
+            'because the scheme is part of the cache key: write ' +
+            (suggestion
+                ? `"${suggestion}".`
+                : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
     }),
     'bad-url': entry({
         title: 'Invalid input: files',
@@ -28628,6 +28663,7 @@ const catalogue = {
         cause: 'The file named by `files_from` is missing or unreadable.',
         detection: 'input, before any request',
         fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
+        docs: DOCS.inputs,
         message: ({ path, reason }) => `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
             '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
     }),
@@ -28667,6 +28703,7 @@ const catalogue = {
         cause: "With several zones, an item's host belongs to none of them.",
         detection: 'input, once the zone names are known',
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
+        docs: DOCS.inputs,
         message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
             'zone to `zone`, or correct the item.'
     }),
@@ -28690,6 +28727,7 @@ const catalogue = {
         cause: 'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
         detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+        docs: DOCS.createToken,
         message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
             'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
             'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
@@ -28701,6 +28739,7 @@ const catalogue = {
         cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
         detection: 'input, before any request',
         fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+        docs: DOCS.changedPaths,
         message: ({ line, reason }) => `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
             'published at, such as "public/ => https://example.com/".'
     }),
@@ -28710,6 +28749,7 @@ const catalogue = {
         cause: '`changed_paths` is set but `github_token` is empty.',
         detection: 'input, before any request',
         fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+        docs: DOCS.ghToken,
         message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
             '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
             "read this repository's contents."
@@ -28720,6 +28760,7 @@ const catalogue = {
         cause: '`base` or `head` is set without `changed_paths`.',
         detection: 'input, before any request',
         fix: 'Set `changed_paths`, or remove `base` and `head`.',
+        docs: DOCS.changedPaths,
         message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
             'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
     }),
@@ -28727,28 +28768,34 @@ const catalogue = {
         title: 'URL not on this zone',
         severity: 'warning',
         cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known',
+        detection: 'input, once the zone name is known (one warning per host)',
         fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
         docs: DOCS.purgeFiles,
-        message: ({ url, zone }) => `"${url}" is not on ${zone} or one of its subdomains. Cloudflare accepts the request but the URL ` +
-            'is not cached in this zone, so purging it does nothing. Check the URL or the zone.'
+        message: ({ host, count, example, zone }) => (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
+            ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
+            'zone, so purging them does nothing. Check the URLs or the zone.'
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
         title: 'API token not recognised',
         severity: 'error',
-        cause: 'Cloudflare answers 1000 "Invalid API Token" at both token verify endpoints.',
-        detection: 'Cloudflare: `/user/tokens/verify` (and the account endpoint) answer 1000',
-        fix: 'Create a new token (it may have been deleted or rolled) and update the secret.',
+        cause: 'Cloudflare answers 1000 "Invalid API Token" at the user verify endpoint and, when an account is known, at the account one.',
+        detection: 'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
+        fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
         docs: DOCS.createToken,
-        message: () => 'Cloudflare does not recognise this API token ("Invalid API Token"): it was deleted, rolled, or ' +
-            'copied incompletely. Create a token with ' +
-            `${TOKEN_PERMISSIONS} under My Profile → API Tokens and update the secret.`
+        message: ({ accountId, maybeAccountOwned }) => (accountId
+            ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
+                `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+            : maybeAccountOwned
+                ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
+                    'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+                : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
+            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
     }),
     'token-inactive': entry({
         title: 'API token not active',
         severity: 'error',
-        cause: 'The token is disabled or expired.',
+        cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
         detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
         fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
         docs: DOCS.createToken,
@@ -28778,25 +28825,24 @@ const catalogue = {
     'token-ip-restricted': entry({
         title: 'API token refused from this runner',
         severity: 'error',
-        cause: 'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the request itself.',
-        detection: 'Cloudflare: 9109 after a successful verify',
+        cause: 'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the zone lookup or the purge.',
+        detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
         fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare refused the token for this request (${detail}) although it is active. The token probably ` +
-            'has a Client IP Address Filter that excludes this runner; GitHub-hosted runners change address on ' +
-            'every run. Remove the filter, or use a self-hosted runner whose address the filter allows.'
+        message: ({ detail }) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+            'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
+            'the filter, or use a self-hosted runner whose address the filter allows.'
     }),
     'account-token-no-account': entry({
-        title: 'Account-owned token: account unknown',
+        title: 'Account-owned token: account_id needed',
         severity: 'error',
-        cause: 'The token is not a user token and the account it belongs to could not be found to verify it.',
-        detection: 'Cloudflare: 1000 at `/user/tokens/verify`, and the zone could not be read for its account',
-        fix: 'Set `account_id` to the Account ID that owns the token.',
+        cause: 'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
+        detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
+        fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
         docs: DOCS.accountTokens,
-        message: () => 'Cloudflare does not know this API token as a user token. If it is an account-owned token (created ' +
-            'under Manage Account → API Tokens), set `account_id` to the Account ID that owns it, or give it ' +
-            'Zone → Zone → Read so the action can learn the account from the zone. Otherwise the token is invalid: ' +
-            'deleted, rolled or copied incompletely; create a new one and update the secret.'
+        message: () => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+            'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
+            'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
     }),
     'global-key-unknown': entry({
         title: 'Email and Global API Key do not match',
@@ -28815,6 +28861,7 @@ const catalogue = {
         cause: '`email` is set together with `api_token`.',
         detection: 'input, before any request',
         fix: 'Remove `email`; it is only used with `global_key`.',
+        docs: DOCS.inputs,
         message: () => '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
     }),
     'global-key-in-use': entry({
@@ -28834,15 +28881,15 @@ const catalogue = {
         detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
         fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare could not read the credential (${detail}). A token goes in \`api_token\`, a Global API ` +
+        message: ({ detail }) => `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
             'Key in `global_key` with `email`; check that the secret holds only the credential.'
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
     'zone-invalid-id': entry({
         title: 'Zone ID not recognised',
         severity: 'error',
-        cause: 'Cloudflare answers 7003 "Could not route to /zones/…".',
-        detection: 'Cloudflare: 7003 / 7000 on the zone',
+        cause: 'Cloudflare answers 7003 "Could not route to /zones/…" and the ID is not an account either.',
+        detection: 'Cloudflare: 7003 / 7000 on the zone, then `GET /accounts/{id}` finds no account',
         fix: "Copy the Zone ID from the zone's Overview page.",
         docs: DOCS.ids,
         message: ({ zone }) => `Cloudflare has no zone with the ID ${zone}. Copy the Zone ID from the zone's Overview page in the ` +
@@ -28852,7 +28899,7 @@ const catalogue = {
         title: 'Account ID used as zone',
         severity: 'error',
         cause: '`zone` is the Account ID, which the dashboard shows right under the Zone ID.',
-        detection: 'Cloudflare: 10000 on the zone, then `GET /accounts/{id}` finds an account',
+        detection: 'Cloudflare: 10000 (or 7003) on the zone, then `GET /accounts/{id}` finds an account',
         fix: 'Use the Zone ID (the line above the Account ID on the Overview page).',
         docs: DOCS.ids,
         message: ({ zone }) => `${zone} is an Account ID, not a Zone ID. The dashboard shows both on the zone's Overview page: ` +
@@ -28861,13 +28908,14 @@ const catalogue = {
     'zone-not-visible': entry({
         title: 'Zone not accessible with this credential',
         severity: 'error',
-        cause: "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's zone resources.",
+        cause: "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's Zone Resources.",
         detection: 'Cloudflare: 10000 on `GET /zones/{id}` and on the purge',
         fix: "Add the zone to the token's Zone Resources, or check the Zone ID.",
         docs: DOCS.createToken,
         message: ({ zone }) => `This credential cannot reach zone ${zone} ("Authentication error"). Either the ID is wrong (copy it ` +
             "from the zone's Overview page), or the token's Zone Resources do not include this zone: edit the " +
-            'token and include it (Include → Specific zone, or All zones).'
+            'token and include it (Include → Specific zone, or All zones). A Global API Key reaches only the ' +
+            "zones of its own user's accounts."
     }),
     'zone-name-not-found': entry({
         title: 'Zone not found',
@@ -28883,11 +28931,12 @@ const catalogue = {
     'zone-unreadable': entry({
         title: 'Zone details not readable',
         severity: 'notice',
-        cause: "The zone's plan cannot be read (no Zone → Zone → Read), so safe batch sizes are used.",
-        detection: 'Cloudflare: `GET /zones/{id}` refused while the purge may still be allowed',
+        cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+        detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
         fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
-        message: ({ zone }) => `Could not read the plan of zone ${zone} (the token has no Zone → Zone → Read), so the safe limits ` +
-            'are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+        docs: DOCS.createToken,
+        message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
+            'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
     'changes-no-range': entry({
@@ -28896,6 +28945,7 @@ const catalogue = {
         cause: 'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
         detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
         fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+        docs: DOCS.changedPaths,
         message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
             'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
             'last deployed from (`head` defaults to the commit of this run).'
@@ -28906,6 +28956,7 @@ const catalogue = {
         cause: "GitHub's compare API refused or failed to list the files changed between the two commits.",
         detection: 'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
         fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+        docs: DOCS.ghToken,
         message: ({ range, detail, hint }) => `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
             `falls back to purging everything). ${hint}`
     }),
@@ -28915,6 +28966,7 @@ const catalogue = {
         cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
         detection: "GitHub: the compare answer's `files` has 300 entries",
         fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+        docs: DOCS.ghCompare,
         message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
             'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
@@ -28925,6 +28977,7 @@ const catalogue = {
         cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
+        docs: DOCS.changedPaths,
         message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
@@ -28943,14 +28996,15 @@ const catalogue = {
     'rate-limited': entry({
         title: 'Rate limited by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget.',
-        detection: 'Cloudflare: 429 with code 971 after every retry',
-        fix: 'Run again later, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
+        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
+        detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+        fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering "Please wait and consider throttling your request speed"' +
-            `${waitSeconds !== undefined ? ` and last asked to wait ${waitSeconds} s` : ''}. The limit that applies: ` +
-            `${limit}. Other jobs using the same account share it. Run again later, raise \`timeout\`, or purge by ` +
-            'prefix or tag to send fewer requests.'
+        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
+            (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+            `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
+            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+            'to send fewer requests.'
     }),
     'too-many-items': entry({
         title: 'Batch too large; split',
@@ -28966,7 +29020,7 @@ const catalogue = {
         title: 'Purge failed',
         severity: 'error',
         cause: 'Cloudflare refused a purge request for another reason.',
-        detection: 'Cloudflare: any other error on `purge_cache`, quoted verbatim',
+        detection: 'Cloudflare: any other error on `purge_cache`, codes and messages quoted verbatim with the HTTP status',
         fix: "Read Cloudflare's message in the annotation; the items are listed in `failed_items`.",
         docs: DOCS.purge,
         message: ({ detail }) => `Cloudflare refused the purge: ${detail}.`
@@ -28977,7 +29031,18 @@ const catalogue = {
         cause: 'Any other answer from Cloudflare.',
         detection: 'Cloudflare: codes and messages quoted verbatim with the HTTP status and endpoint',
         fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
+        docs: DOCS.status,
         message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
+    }),
+    'unexpected-error': entry({
+        title: 'Unexpected failure',
+        severity: 'error',
+        cause: 'Something other than Cloudflare failed: the runner (outputs, summary) or a bug in the action.',
+        detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
+        fix: 'Re-run with debug logging enabled and report the message and the log.',
+        docs: DOCS.ghDebug,
+        message: ({ detail }) => `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
+            'with debug logging enabled to see where it happened, and report it with that log.'
     }),
     'network-error': entry({
         title: 'Cannot reach Cloudflare',
@@ -28985,6 +29050,7 @@ const catalogue = {
         cause: 'The API could not be reached, or kept failing (timeouts, resets, 5xx) beyond the retry budget.',
         detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
         fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
+        docs: DOCS.status,
         message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
     })
@@ -29950,133 +30016,6 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-;// CONCATENATED MODULE: ./src/error-diagnosis.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-function diagnoseError(error, context) {
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan, and 1,200 API requests per 5 minutes"
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        return context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid');
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid');
-    return diagnose('cloudflare-error', { detail: error.describe() });
-}
-
-;// CONCATENATED MODULE: ./src/credential-verifier.ts
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function verifyCredential(api, credential, options) {
-    if (credential.kind === 'global-key') {
-        try {
-            await api.getUser();
-        }
-        catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        }
-        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
-    }
-    let status;
-    let owner = 'user';
-    try {
-        status = await api.verifyUserToken();
-    }
-    catch (error) {
-        if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        // Account-owned tokens are unknown at the user endpoint; they verify under their account.
-        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
-        if (!accountId)
-            throw new DiagnosedFailure([diagnose('account-token-no-account')]);
-        try {
-            status = await api.verifyAccountToken(accountId);
-            owner = 'account';
-        }
-        catch (accountError) {
-            const finding = isUnknownToken(accountError)
-                ? diagnose('token-invalid')
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
-        }
-    }
-    const notes = checkTokenStatus(status, options.now ?? new Date());
-    const out = { owner, notes };
-    if (status.id)
-        out.tokenId = status.id;
-    return out;
-}
-function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
-}
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
-function checkTokenStatus(status, now) {
-    const day = (iso) => iso.slice(0, 10);
-    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
-        throw new DiagnosedFailure([
-            diagnose('token-inactive', {
-                status: 'expired',
-                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
-            })
-        ]);
-    }
-    if (status.status !== 'active')
-        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
-    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: status.notBefore })]);
-    }
-    if (status.expiresOn) {
-        const left = Date.parse(status.expiresOn) - now.getTime();
-        if (left < 7 * DAY_MS) {
-            return [
-                diagnose('token-expiring', {
-                    date: day(status.expiresOn),
-                    days: Math.max(1, Math.ceil(left / DAY_MS))
-                })
-            ];
-        }
-    }
-    return [];
-}
-
 ;// CONCATENATED MODULE: ./src/credential-checks.ts
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 
@@ -30085,6 +30024,8 @@ const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/;
 /** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
 const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
 const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
@@ -30100,6 +30041,8 @@ function classifySecret(value) {
         return 'account-token';
     if (TOKEN_LEGACY.test(value))
         return 'token';
+    if (ID.test(value))
+        return 'id';
     return 'unknown';
 }
 const QUOTES = /^(["'`])(.*)\1$/s;
@@ -30132,6 +30075,8 @@ function checkTokenShape(token) {
         return [diagnose('origin-ca-key', { input: 'api_token' })];
     if (shape === 'global-key')
         return [diagnose('global-key-as-token')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'api_token' })];
     return [];
 }
 function checkGlobalKeyShape(key) {
@@ -30140,10 +30085,162 @@ function checkGlobalKeyShape(key) {
         return [diagnose('origin-ca-key', { input: 'global_key' })];
     if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
         return [diagnose('token-as-global-key')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'global_key' })];
     return [];
 }
 function isEmail(value) {
     return EMAIL.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/error-diagnosis.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
+}
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    if (context.stage === 'purge')
+        return diagnose('purge-failed', { detail: error.describe() });
+    return diagnose('cloudflare-error', { detail: error.describe() });
+}
+
+;// CONCATENATED MODULE: ./src/credential-verifier.ts
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+        // token's shape, when it has one, says which kind it is.
+        const shape = classifySecret(credential.token);
+        if (shape === 'user-token')
+            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId) {
+            throw new DiagnosedFailure([
+                shape === 'account-token'
+                    ? diagnose('account-token-no-account')
+                    : diagnose('token-invalid', { maybeAccountOwned: true })
+            ]);
+        }
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? diagnose('token-invalid', { accountId })
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
+        }
+    }
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
+}
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    const minute = (iso) => {
+        const t = Date.parse(iso);
+        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    };
+    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+        throw new DiagnosedFailure([
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
+    }
+    if (status.expiresOn) {
+        const left = Date.parse(status.expiresOn) - now.getTime();
+        if (left < 7 * DAY_MS) {
+            return [
+                diagnose('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
+        }
+    }
+    return [];
 }
 
 ;// CONCATENATED MODULE: ./src/input-parser.ts
@@ -33630,6 +33727,8 @@ class Redactor {
 }
 class Reporter {
     redactor;
+    /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
+    outputsWritten = false;
     constructor(redactor) {
         this.redactor = redactor;
     }
@@ -33666,6 +33765,7 @@ class Reporter {
     outputs(values) {
         for (const [name, value] of Object.entries(values))
             setOutput(name, this.redactor.redact(String(value)));
+        this.outputsWritten = true;
     }
     async summary(build) {
         if (!process.env.GITHUB_STEP_SUMMARY)
@@ -33775,9 +33875,10 @@ class ZoneFinder {
         for (const [i, answer] of answers.entries()) {
             const name = tried[i];
             const zones = await answer;
-            const zone = zones.find((z) => z.name === name) ?? zones[0];
+            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
             if (zone)
-                return { zone: { name, ...zone }, tried };
+                return { zone: { ...zone, name }, tried };
         }
         return { tried };
     }
@@ -33785,9 +33886,14 @@ class ZoneFinder {
         let answer = this.answers.get(name);
         if (!answer) {
             answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
-                // A listing refused for lack of permission reads, to the user, the same as an empty one.
-                if (error instanceof CloudflareError && error.kind === 'api' && error.status === 403)
+                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+                // filter (9109) does not.
+                if (error instanceof CloudflareError &&
+                    error.kind === 'api' &&
+                    error.status === 403 &&
+                    !error.hasCode(9109)) {
                     return [];
+                }
                 throw error;
             });
             answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
@@ -33824,13 +33930,17 @@ async function resolveZoneById(api, id) {
     catch (error) {
         if (!(error instanceof CloudflareError) || error.kind !== 'api')
             throw failure(error, id);
-        if (error.hasCode(7003, 7000))
-            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
-        if (!error.hasCode(10000) && error.status !== 403)
+        if (error.hasCode(9109))
             throw failure(error, id);
-        // 10000 means "not yours", "no Zone Read" or "not a zone": an Account ID is the classic mix-up.
+        const unroutable = error.hasCode(7003, 7000);
+        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
+            throw failure(error, id);
+        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+        // an Account ID is the classic mix-up.
         if (await isAccount(api, id))
             throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
+        if (unroutable)
+            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
         return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
     }
 }
@@ -33920,13 +34030,8 @@ function assignToZones(purge, zones) {
     const errors = [];
     if (zones.length === 1) {
         const zone = zones[0];
-        if (zone.name) {
-            for (const file of purge.files) {
-                if (!isHostInZone(hostOf(file.url), zone.name)) {
-                    warnings.push(diagnose('file-outside-zone', { url: file.url, zone: zone.name }));
-                }
-            }
-        }
+        if (zone.name)
+            warnings.push(...filesOutsideZone(purge.files, zone.name));
         return { work: [{ zone, purge }], warnings, errors };
     }
     const work = zones.map((zone) => ({
@@ -33978,6 +34083,19 @@ function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
+/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
+function filesOutsideZone(files, zoneName) {
+    const byHost = new Map();
+    for (const file of files) {
+        const host = hostOf(file.url);
+        if (isHostInZone(host, zoneName))
+            continue;
+        const urls = byHost.get(host) ?? [];
+        urls.push(file.url);
+        byHost.set(host, urls);
+    }
+    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
@@ -34019,7 +34137,8 @@ async function run() {
             reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
             reporter.findings([diagnoseError(error, { stage: 'purge' })]);
         }
-        reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' });
+        if (!reporter.outputsWritten)
+            reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' });
     }
 }
 async function purgeCache(raw, reporter) {
@@ -34160,6 +34279,10 @@ async function checkAccess(api, settings, purge, reporter) {
         zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
     const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    // An Account ID given as zone was recognised by reading that account with this very credential,
+    // so it is the real problem even when the token could not be verified (no account to verify under).
+    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+        throw found.reason;
     if (verification.status === 'rejected')
         throw verification.reason;
     if (found.status === 'rejected')
@@ -34180,6 +34303,9 @@ async function checkAccess(api, settings, purge, reporter) {
         reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
     return { verification: v, zones };
+}
+function isAccountIdMixup(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 async function purge(api, planned, settings, reporter) {
     const pacers = new Map();

@@ -3,13 +3,15 @@ import { diagnose } from './diagnoses.js'
 import type { Finding } from './types.js'
 
 export type SecretShape =
-  'origin-ca-key' | 'global-key' | 'user-token' | 'account-token' | 'token' | 'unknown'
+  'origin-ca-key' | 'global-key' | 'user-token' | 'account-token' | 'token' | 'id' | 'unknown'
 
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/
 const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/
 /** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
 const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/
 const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/
@@ -21,6 +23,7 @@ export function classifySecret(value: string): SecretShape {
   if (USER_TOKEN_NEW.test(value)) return 'user-token'
   if (ACCOUNT_TOKEN_NEW.test(value)) return 'account-token'
   if (TOKEN_LEGACY.test(value)) return 'token'
+  if (ID.test(value)) return 'id'
   return 'unknown'
 }
 
@@ -56,6 +59,7 @@ export function checkTokenShape(token: string): Finding[] {
   const shape = classifySecret(token)
   if (shape === 'origin-ca-key') return [diagnose('origin-ca-key', { input: 'api_token' })]
   if (shape === 'global-key') return [diagnose('global-key-as-token')]
+  if (shape === 'id') return [diagnose('id-as-secret', { input: 'api_token' })]
   return []
 }
 
@@ -64,6 +68,7 @@ export function checkGlobalKeyShape(key: string): Finding[] {
   if (shape === 'origin-ca-key') return [diagnose('origin-ca-key', { input: 'global_key' })]
   if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
     return [diagnose('token-as-global-key')]
+  if (shape === 'id') return [diagnose('id-as-secret', { input: 'global_key' })]
   return []
 }
 

@@ -1,6 +1,7 @@
 // Checks the credential with Cloudflare before anything is purged.
 import type { CloudflareApi, TokenStatus } from './cloudflare/api.js'
 import { CloudflareError } from './cloudflare/errors.js'
+import { classifySecret } from './credential-checks.js'
 import { diagnose } from './diagnoses.js'
 import { diagnoseError } from './error-diagnosis.js'
 import { DiagnosedFailure } from './failure.js'
@@ -42,15 +43,24 @@ export async function verifyCredential(
     status = await api.verifyUserToken()
   } catch (error) {
     if (!isUnknownToken(error)) throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })])
-    // Account-owned tokens are unknown at the user endpoint; they verify under their account.
+    // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+    // token's shape, when it has one, says which kind it is.
+    const shape = classifySecret(credential.token)
+    if (shape === 'user-token') throw new DiagnosedFailure([diagnose('token-invalid', {})])
     const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined))
-    if (!accountId) throw new DiagnosedFailure([diagnose('account-token-no-account')])
+    if (!accountId) {
+      throw new DiagnosedFailure([
+        shape === 'account-token'
+          ? diagnose('account-token-no-account')
+          : diagnose('token-invalid', { maybeAccountOwned: true })
+      ])
+    }
     try {
       status = await api.verifyAccountToken(accountId)
       owner = 'account'
     } catch (accountError) {
       const finding = isUnknownToken(accountError)
-        ? diagnose('token-invalid')
+        ? diagnose('token-invalid', { accountId })
         : diagnoseError(accountError, { stage: 'verify' })
       throw new DiagnosedFailure([finding])
     }
@@ -70,6 +80,10 @@ function isUnknownToken(error: unknown): boolean {
 /** Throws for a token that cannot work now; returns a warning for one that soon will not. */
 export function checkTokenStatus(status: TokenStatus, now: Date): Finding[] {
   const day = (iso: string): string => iso.slice(0, 10)
+  const minute = (iso: string): string => {
+    const t = Date.parse(iso)
+    return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  }
   if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
     throw new DiagnosedFailure([
       diagnose('token-inactive', {
@@ -81,7 +95,7 @@ export function checkTokenStatus(status: TokenStatus, now: Date): Finding[] {
   if (status.status !== 'active')
     throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })])
   if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-    throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: status.notBefore })])
+    throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })])
   }
   if (status.expiresOn) {
     const left = Date.parse(status.expiresOn) - now.getTime()

@@ -14,7 +14,8 @@ export interface Diagnosis<P> {
   detection: string
   /** What to do, in a line, for the README. */
   fix: string
-  docs?: string
+  /** Where to read more: Cloudflare's documentation, or a section of this action's README. */
+  docs: string
   /** The annotation's text for one occurrence. */
   message: (p: P) => string
 }
@@ -29,13 +30,29 @@ const DOCS = {
   purgePrefix: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge_by_prefix/',
   purgeTags: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/',
   limits: 'https://developers.cloudflare.com/fundamentals/api/reference/limits/',
-  originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/'
+  originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/',
+  status: 'https://www.cloudflarestatus.com/',
+  ghSecrets:
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+  ghDebug:
+    'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+  inputs: '#inputs',
+  changedPaths: '#purge-exactly-what-a-push-changed',
+  ghToken:
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
+  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
 } as const
 
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)'
 
 function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
   return d
+}
+
+/** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
+export function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  return `about ${Math.round(seconds / 60)} minutes`
 }
 
 export const catalogue = {
@@ -59,6 +76,7 @@ export const catalogue = {
     cause: '`api_token` and `global_key` are both set.',
     detection: 'input, before any request',
     fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
+    docs: DOCS.createToken,
     message: () =>
       'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
       '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
@@ -105,6 +123,7 @@ export const catalogue = {
     cause: 'The secret was pasted with surrounding quotes, spaces or a line break.',
     detection: 'input, before any request; the action trims it and goes on',
     fix: 'Save the secret again without quotes, spaces or a trailing line break.',
+    docs: DOCS.ghSecrets,
     message: ({ input }) =>
       `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
       'They were removed and the run goes on; save the secret again without them.'
@@ -115,6 +134,7 @@ export const catalogue = {
     cause: 'The secret has whitespace or a line break inside it, so it cannot be the credential.',
     detection: 'input, before any request',
     fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
+    docs: DOCS.ghSecrets,
     message: ({ input }) =>
       `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
       'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
@@ -125,6 +145,7 @@ export const catalogue = {
     cause: 'The secret has characters that Cloudflare credentials never contain.',
     detection: 'input, before any request',
     fix: 'Copy the credential again from the Cloudflare dashboard.',
+    docs: DOCS.ghSecrets,
     message: ({ input }) =>
       `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
       'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
@@ -164,6 +185,21 @@ export const catalogue = {
       `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
       `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
       'as `api_token`.'
+  }),
+  'id-as-secret': entry<{ input: 'api_token' | 'global_key' }>({
+    title: 'ID given as a secret',
+    severity: 'error',
+    cause: 'A secret is 32 hex characters: a Zone ID, Account ID or token ID, not a credential.',
+    detection: 'input, before any request',
+    fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
+    docs: DOCS.ids,
+    message: ({ input }) =>
+      `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+      'a credential. ' +
+      (input === 'api_token'
+        ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
+        : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
+      'and the Zone ID in `zone`.'
   }),
   'bad-zone': entry<{ value: string; reason: string }>({
     title: 'Invalid input: zone',
@@ -209,6 +245,7 @@ export const catalogue = {
       'An option such as `purge_everything`, `dry_run`, `batch_size`, `timeout` or `api_url` has a value of the wrong form.',
     detection: 'input, before any request',
     fix: 'Use the form given in the message.',
+    docs: DOCS.inputs,
     message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
   }),
   'nothing-to-purge': entry({
@@ -243,7 +280,10 @@ export const catalogue = {
     docs: DOCS.purgeFiles,
     message: ({ value, suggestion }) =>
       `"${value}" is not a full URL. Cloudflare purges files by their full URL including the scheme, ` +
-      `because the scheme is part of the cache key${suggestion ? `: write "${suggestion}"` : ', such as https://example.com/app.css'}.`
+      'because the scheme is part of the cache key: write ' +
+      (suggestion
+        ? `"${suggestion}".`
+        : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
   }),
   'bad-url': entry<{ value: string; reason: string }>({
     title: 'Invalid input: files',
@@ -273,6 +313,7 @@ export const catalogue = {
     cause: 'The file named by `files_from` is missing or unreadable.',
     detection: 'input, before any request',
     fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
+    docs: DOCS.inputs,
     message: ({ path, reason }) =>
       `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
       '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
@@ -316,6 +357,7 @@ export const catalogue = {
     cause: "With several zones, an item's host belongs to none of them.",
     detection: 'input, once the zone names are known',
     fix: 'Add the zone that holds the host to `zone`, or correct the item.',
+    docs: DOCS.inputs,
     message: ({ host, zones }) =>
       `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
       'zone to `zone`, or correct the item.'
@@ -343,6 +385,7 @@ export const catalogue = {
       'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
     detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
     fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+    docs: DOCS.createToken,
     message: ({ zones }) =>
       `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
       'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
@@ -355,6 +398,7 @@ export const catalogue = {
     cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
     detection: 'input, before any request',
     fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+    docs: DOCS.changedPaths,
     message: ({ line, reason }) =>
       `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
       'published at, such as "public/ => https://example.com/".'
@@ -365,6 +409,7 @@ export const catalogue = {
     cause: '`changed_paths` is set but `github_token` is empty.',
     detection: 'input, before any request',
     fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+    docs: DOCS.ghToken,
     message: () =>
       '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
       '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
@@ -376,39 +421,48 @@ export const catalogue = {
     cause: '`base` or `head` is set without `changed_paths`.',
     detection: 'input, before any request',
     fix: 'Set `changed_paths`, or remove `base` and `head`.',
+    docs: DOCS.changedPaths,
     message: () =>
       '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
       'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
   }),
-  'file-outside-zone': entry<{ url: string; zone: string }>({
+  'file-outside-zone': entry<{ host: string; count: number; example: string; zone: string }>({
     title: 'URL not on this zone',
     severity: 'warning',
     cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-    detection: 'input, once the zone name is known',
+    detection: 'input, once the zone name is known (one warning per host)',
     fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
     docs: DOCS.purgeFiles,
-    message: ({ url, zone }) =>
-      `"${url}" is not on ${zone} or one of its subdomains. Cloudflare accepts the request but the URL ` +
-      'is not cached in this zone, so purging it does nothing. Check the URL or the zone.'
+    message: ({ host, count, example, zone }) =>
+      (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
+      ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
+      'zone, so purging them does nothing. Check the URLs or the zone.'
   }),
 
   // ── Credential verification ───────────────────────────────────────────────
-  'token-invalid': entry({
+  'token-invalid': entry<{ accountId?: string; maybeAccountOwned?: boolean }>({
     title: 'API token not recognised',
     severity: 'error',
-    cause: 'Cloudflare answers 1000 "Invalid API Token" at both token verify endpoints.',
-    detection: 'Cloudflare: `/user/tokens/verify` (and the account endpoint) answer 1000',
-    fix: 'Create a new token (it may have been deleted or rolled) and update the secret.',
+    cause:
+      'Cloudflare answers 1000 "Invalid API Token" at the user verify endpoint and, when an account is known, at the account one.',
+    detection:
+      'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
+    fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
     docs: DOCS.createToken,
-    message: () =>
-      'Cloudflare does not recognise this API token ("Invalid API Token"): it was deleted, rolled, or ' +
-      'copied incompletely. Create a token with ' +
-      `${TOKEN_PERMISSIONS} under My Profile → API Tokens and update the secret.`
+    message: ({ accountId, maybeAccountOwned }) =>
+      (accountId
+        ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
+          `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+        : maybeAccountOwned
+          ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
+            'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+          : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
+      `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
   }),
   'token-inactive': entry<{ status: string; date?: string }>({
     title: 'API token not active',
     severity: 'error',
-    cause: 'The token is disabled or expired.',
+    cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
     detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
     fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
     docs: DOCS.createToken,
@@ -441,27 +495,29 @@ export const catalogue = {
   'token-ip-restricted': entry<{ detail: string }>({
     title: 'API token refused from this runner',
     severity: 'error',
-    cause: 'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the request itself.',
-    detection: 'Cloudflare: 9109 after a successful verify',
+    cause:
+      'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the zone lookup or the purge.',
+    detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
     fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
     docs: DOCS.createToken,
     message: ({ detail }) =>
-      `Cloudflare refused the token for this request (${detail}) although it is active. The token probably ` +
-      'has a Client IP Address Filter that excludes this runner; GitHub-hosted runners change address on ' +
-      'every run. Remove the filter, or use a self-hosted runner whose address the filter allows.'
+      `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+      'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
+      'the filter, or use a self-hosted runner whose address the filter allows.'
   }),
   'account-token-no-account': entry({
-    title: 'Account-owned token: account unknown',
+    title: 'Account-owned token: account_id needed',
     severity: 'error',
-    cause: 'The token is not a user token and the account it belongs to could not be found to verify it.',
-    detection: 'Cloudflare: 1000 at `/user/tokens/verify`, and the zone could not be read for its account',
-    fix: 'Set `account_id` to the Account ID that owns the token.',
+    cause:
+      'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
+    detection:
+      'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
+    fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
     docs: DOCS.accountTokens,
     message: () =>
-      'Cloudflare does not know this API token as a user token. If it is an account-owned token (created ' +
-      'under Manage Account → API Tokens), set `account_id` to the Account ID that owns it, or give it ' +
-      'Zone → Zone → Read so the action can learn the account from the zone. Otherwise the token is invalid: ' +
-      'deleted, rolled or copied incompletely; create a new one and update the secret.'
+      'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+      'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
+      'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
   }),
   'global-key-unknown': entry({
     title: 'Email and Global API Key do not match',
@@ -481,6 +537,7 @@ export const catalogue = {
     cause: '`email` is set together with `api_token`.',
     detection: 'input, before any request',
     fix: 'Remove `email`; it is only used with `global_key`.',
+    docs: DOCS.inputs,
     message: () =>
       '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
   }),
@@ -503,7 +560,7 @@ export const catalogue = {
     fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
     docs: DOCS.createToken,
     message: ({ detail }) =>
-      `Cloudflare could not read the credential (${detail}). A token goes in \`api_token\`, a Global API ` +
+      `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
       'Key in `global_key` with `email`; check that the secret holds only the credential.'
   }),
 
@@ -511,8 +568,8 @@ export const catalogue = {
   'zone-invalid-id': entry<{ zone: string }>({
     title: 'Zone ID not recognised',
     severity: 'error',
-    cause: 'Cloudflare answers 7003 "Could not route to /zones/…".',
-    detection: 'Cloudflare: 7003 / 7000 on the zone',
+    cause: 'Cloudflare answers 7003 "Could not route to /zones/…" and the ID is not an account either.',
+    detection: 'Cloudflare: 7003 / 7000 on the zone, then `GET /accounts/{id}` finds no account',
     fix: "Copy the Zone ID from the zone's Overview page.",
     docs: DOCS.ids,
     message: ({ zone }) =>
@@ -523,7 +580,7 @@ export const catalogue = {
     title: 'Account ID used as zone',
     severity: 'error',
     cause: '`zone` is the Account ID, which the dashboard shows right under the Zone ID.',
-    detection: 'Cloudflare: 10000 on the zone, then `GET /accounts/{id}` finds an account',
+    detection: 'Cloudflare: 10000 (or 7003) on the zone, then `GET /accounts/{id}` finds an account',
     fix: 'Use the Zone ID (the line above the Account ID on the Overview page).',
     docs: DOCS.ids,
     message: ({ zone }) =>
@@ -534,14 +591,15 @@ export const catalogue = {
     title: 'Zone not accessible with this credential',
     severity: 'error',
     cause:
-      "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's zone resources.",
+      "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's Zone Resources.",
     detection: 'Cloudflare: 10000 on `GET /zones/{id}` and on the purge',
     fix: "Add the zone to the token's Zone Resources, or check the Zone ID.",
     docs: DOCS.createToken,
     message: ({ zone }) =>
       `This credential cannot reach zone ${zone} ("Authentication error"). Either the ID is wrong (copy it ` +
       "from the zone's Overview page), or the token's Zone Resources do not include this zone: edit the " +
-      'token and include it (Include → Specific zone, or All zones).'
+      'token and include it (Include → Specific zone, or All zones). A Global API Key reaches only the ' +
+      "zones of its own user's accounts."
   }),
   'zone-name-not-found': entry<{ tried: string[] }>({
     title: 'Zone not found',
@@ -558,12 +616,13 @@ export const catalogue = {
   'zone-unreadable': entry<{ zone: string }>({
     title: 'Zone details not readable',
     severity: 'notice',
-    cause: "The zone's plan cannot be read (no Zone → Zone → Read), so safe batch sizes are used.",
-    detection: 'Cloudflare: `GET /zones/{id}` refused while the purge may still be allowed',
+    cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+    detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
     fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+    docs: DOCS.createToken,
     message: ({ zone }) =>
-      `Could not read the plan of zone ${zone} (the token has no Zone → Zone → Read), so the safe limits ` +
-      'are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+      `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
+      'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
   }),
 
   // ── Changed files ─────────────────────────────────────────────────────────
@@ -574,6 +633,7 @@ export const catalogue = {
       'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
     detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
     fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+    docs: DOCS.changedPaths,
     message: ({ reason }) =>
       `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
       'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
@@ -586,6 +646,7 @@ export const catalogue = {
     detection:
       'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
     fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+    docs: DOCS.ghToken,
     message: ({ range, detail, hint }) =>
       `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
       `falls back to purging everything). ${hint}`
@@ -596,6 +657,7 @@ export const catalogue = {
     cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
     detection: "GitHub: the compare answer's `files` has 300 entries",
     fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+    docs: DOCS.ghCompare,
     message: ({ range, count }) =>
       `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
       'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
@@ -607,6 +669,7 @@ export const catalogue = {
     cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
     detection: 'GitHub: the compare lists no file under a mapped folder',
     fix: 'Nothing needed.',
+    docs: DOCS.changedPaths,
     message: ({ range, count }) =>
       `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
       'elsewhere in the repository), so there was nothing to purge.'
@@ -628,15 +691,16 @@ export const catalogue = {
   'rate-limited': entry<{ waitSeconds?: number; limit: string }>({
     title: 'Rate limited by Cloudflare',
     severity: 'error',
-    cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget.',
-    detection: 'Cloudflare: 429 with code 971 after every retry',
-    fix: 'Run again later, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
+    cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
+    detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+    fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
     docs: DOCS.limits,
     message: ({ waitSeconds, limit }) =>
-      'Cloudflare kept answering "Please wait and consider throttling your request speed"' +
-      `${waitSeconds !== undefined ? ` and last asked to wait ${waitSeconds} s` : ''}. The limit that applies: ` +
-      `${limit}. Other jobs using the same account share it. Run again later, raise \`timeout\`, or purge by ` +
-      'prefix or tag to send fewer requests.'
+      'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
+      (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+      `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
+      `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+      'to send fewer requests.'
   }),
   'too-many-items': entry<{ type: string; size: number; limit: number }>({
     title: 'Batch too large; split',
@@ -653,7 +717,8 @@ export const catalogue = {
     title: 'Purge failed',
     severity: 'error',
     cause: 'Cloudflare refused a purge request for another reason.',
-    detection: 'Cloudflare: any other error on `purge_cache`, quoted verbatim',
+    detection:
+      'Cloudflare: any other error on `purge_cache`, codes and messages quoted verbatim with the HTTP status',
     fix: "Read Cloudflare's message in the annotation; the items are listed in `failed_items`.",
     docs: DOCS.purge,
     message: ({ detail }) => `Cloudflare refused the purge: ${detail}.`
@@ -664,7 +729,19 @@ export const catalogue = {
     cause: 'Any other answer from Cloudflare.',
     detection: 'Cloudflare: codes and messages quoted verbatim with the HTTP status and endpoint',
     fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
+    docs: DOCS.status,
     message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
+  }),
+  'unexpected-error': entry<{ detail: string }>({
+    title: 'Unexpected failure',
+    severity: 'error',
+    cause: 'Something other than Cloudflare failed: the runner (outputs, summary) or a bug in the action.',
+    detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
+    fix: 'Re-run with debug logging enabled and report the message and the log.',
+    docs: DOCS.ghDebug,
+    message: ({ detail }) =>
+      `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
+      'with debug logging enabled to see where it happened, and report it with that log.'
   }),
   'network-error': entry<{ detail: string }>({
     title: 'Cannot reach Cloudflare',
@@ -672,6 +749,7 @@ export const catalogue = {
     cause: 'The API could not be reached, or kept failing (timeouts, resets, 5xx) beyond the retry budget.',
     detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
     fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
+    docs: DOCS.status,
     message: ({ detail }) =>
       `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
       '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'

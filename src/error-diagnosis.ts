@@ -28,9 +28,13 @@ export function isTooManyItems(error: unknown): boolean {
   )
 }
 
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS =
+  'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)'
+
 export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (!(error instanceof CloudflareError)) {
-    return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) })
+    return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) })
   }
   const zone = context.zone ?? 'this zone'
   if (
@@ -45,15 +49,20 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
     return diagnose('rate-limited', {
       waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
       limit:
-        context.rateLimit ?? "the purge rate limit of the zone's plan, and 1,200 API requests per 5 minutes"
+        context.rateLimit ??
+        (context.stage === 'purge'
+          ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+          : GLOBAL_LIMIT_WORDS)
     })
   }
   if (error.hasCode(6003, 6111, 6102, 6103)) return diagnose('bad-auth-header', { detail: error.describe() })
   if (error.hasCode(9103)) return diagnose('global-key-unknown')
   if (error.hasCode(9109)) {
-    return context.verified
+    // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+    // now is about where the request comes from.
+    return context.stage !== 'verify' || context.verified
       ? diagnose('token-ip-restricted', { detail: error.describe() })
-      : diagnose('token-invalid')
+      : diagnose('token-invalid', {})
   }
   if (error.hasCode(7003, 7000) && context.stage !== 'verify') return diagnose('zone-invalid-id', { zone })
   if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
@@ -61,6 +70,7 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   }
   if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-    return diagnose('token-invalid')
+    return diagnose('token-invalid', {})
+  if (context.stage === 'purge') return diagnose('purge-failed', { detail: error.describe() })
   return diagnose('cloudflare-error', { detail: error.describe() })
 }

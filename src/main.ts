@@ -39,7 +39,8 @@ export async function run(): Promise<void> {
       reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
       reporter.findings([diagnoseError(error, { stage: 'purge' })])
     }
-    reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' })
+    if (!reporter.outputsWritten)
+      reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' })
   }
 }
 
@@ -207,6 +208,10 @@ async function checkAccess(
     zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
   const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise])
+  // An Account ID given as zone was recognised by reading that account with this very credential,
+  // so it is the real problem even when the token could not be verified (no account to verify under).
+  if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+    throw found.reason
   if (verification.status === 'rejected') throw verification.reason
   if (found.status === 'rejected') throw found.reason
   // Every hostname in no visible zone, reported together, before anything is purged.
@@ -228,6 +233,10 @@ async function checkAccess(
     )
   }
   return { verification: v, zones }
+}
+
+function isAccountIdMixup(error: unknown): boolean {
+  return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id')
 }
 
 interface PlannedZone {

@@ -20,6 +20,9 @@ export class Redactor {
 }
 
 export class Reporter {
+  /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
+  outputsWritten = false
+
   constructor(private readonly redactor: Redactor) {}
 
   info(line: string): void {
@@ -55,6 +58,7 @@ export class Reporter {
   outputs(values: Record<string, string | number>): void {
     for (const [name, value] of Object.entries(values))
       core.setOutput(name, this.redactor.redact(String(value)))
+    this.outputsWritten = true
   }
 
   async summary(build: (s: typeof core.summary) => void): Promise<void> {

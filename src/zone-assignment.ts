@@ -42,13 +42,7 @@ export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assig
   const errors: Finding[] = []
   if (zones.length === 1) {
     const zone = zones[0] as ResolvedZone
-    if (zone.name) {
-      for (const file of purge.files) {
-        if (!isHostInZone(hostOf(file.url), zone.name)) {
-          warnings.push(diagnose('file-outside-zone', { url: file.url, zone: zone.name }))
-        }
-      }
-    }
+    if (zone.name) warnings.push(...filesOutsideZone(purge.files, zone.name))
     return { work: [{ zone, purge }], warnings, errors }
   }
   const work = zones.map((zone) => ({
@@ -95,4 +89,19 @@ export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assig
 function dedupeFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>()
   return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined)
+}
+
+/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
+function filesOutsideZone(files: PurgeRequest['files'], zoneName: string): Finding[] {
+  const byHost = new Map<string, string[]>()
+  for (const file of files) {
+    const host = hostOf(file.url)
+    if (isHostInZone(host, zoneName)) continue
+    const urls = byHost.get(host) ?? []
+    urls.push(file.url)
+    byHost.set(host, urls)
+  }
+  return [...byHost].map(([host, urls]) =>
+    diagnose('file-outside-zone', { host, count: urls.length, example: urls[0] as string, zone: zoneName })
+  )
 }

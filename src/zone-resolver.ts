@@ -40,8 +40,9 @@ export class ZoneFinder {
     for (const [i, answer] of answers.entries()) {
       const name = tried[i] as string
       const zones = await answer
-      const zone = zones.find((z) => z.name === name) ?? zones[0]
-      if (zone) return { zone: { name, ...zone }, tried }
+      // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+      const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name)
+      if (zone) return { zone: { ...zone, name }, tried }
     }
     return { tried }
   }
@@ -50,8 +51,16 @@ export class ZoneFinder {
     let answer = this.answers.get(name)
     if (!answer) {
       answer = this.limited(() => this.api.findZonesByName(name)).catch((error: unknown) => {
-        // A listing refused for lack of permission reads, to the user, the same as an empty one.
-        if (error instanceof CloudflareError && error.kind === 'api' && error.status === 403) return []
+        // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+        // filter (9109) does not.
+        if (
+          error instanceof CloudflareError &&
+          error.kind === 'api' &&
+          error.status === 403 &&
+          !error.hasCode(9109)
+        ) {
+          return []
+        }
         throw error
       })
       answer.catch(() => undefined) // awaited by zoneOf; this only keeps an unawaited failure from crashing
@@ -92,10 +101,13 @@ async function resolveZoneById(api: CloudflareApi, id: string): Promise<ZoneReso
     return { zone: await api.getZone(id), readable: true, label: id, notes: [] }
   } catch (error) {
     if (!(error instanceof CloudflareError) || error.kind !== 'api') throw failure(error, id)
-    if (error.hasCode(7003, 7000)) throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })])
-    if (!error.hasCode(10000) && error.status !== 403) throw failure(error, id)
-    // 10000 means "not yours", "no Zone Read" or "not a zone": an Account ID is the classic mix-up.
+    if (error.hasCode(9109)) throw failure(error, id)
+    const unroutable = error.hasCode(7003, 7000)
+    if (!unroutable && !error.hasCode(10000) && error.status !== 403) throw failure(error, id)
+    // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+    // an Account ID is the classic mix-up.
     if (await isAccount(api, id)) throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })])
+    if (unroutable) throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })])
     return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] }
   }
 }
