@@ -1,6 +1,7 @@
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 import { CloudflareError } from './cloudflare/errors.js'
 import { diagnose } from './diagnoses.js'
+import { NotSentError } from './failure.js'
 import type { Finding } from './types.js'
 
 export type Stage = 'verify' | 'zone' | 'purge'
@@ -29,6 +30,11 @@ export function isTooManyItems(error: unknown): boolean {
 }
 
 export function diagnoseError(error: unknown, context: ErrorContext): Finding {
+  if (error instanceof NotSentError) {
+    return diagnose('purge-not-sent', {
+      limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+    })
+  }
   if (!(error instanceof CloudflareError)) {
     return diagnose('cloudflare-error', { detail: error instanceof Error ? error.message : String(error) })
   }
