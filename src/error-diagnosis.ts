@@ -68,5 +68,6 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
     return diagnose('token-invalid')
-  return diagnose('cloudflare-error', { detail: error.describe() })
+  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
 }
