@@ -28372,10 +28372,12 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4220);
+/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4220);
 // Entry point of the action.
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -29016,6 +29018,16 @@ const catalogue = {
         message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
     }),
+    'purge-not-sent': entry({
+        title: 'Time ran out',
+        severity: 'error',
+        cause: 'The `timeout` ran out before the rate limit let every purge request go.',
+        detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
+        fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ limit }) => `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
+            'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+    }),
     'purge-failed': entry({
         title: 'Purge failed',
         severity: 'error',
@@ -29068,6 +29080,15 @@ class DiagnosedFailure extends Error {
         super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
         this.findings = findings;
         this.name = 'DiagnosedFailure';
+    }
+}
+/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
+class NotSentError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
+        this.endpoint = endpoint;
+        this.name = 'NotSentError';
     }
 }
 
@@ -29717,9 +29738,9 @@ class CloudflareApi {
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
     }
     /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body) {
+    async purge(zoneId, body, options = {}) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body });
+        const { result } = await this.http.call('POST', path, { body, ...options });
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
@@ -29807,14 +29828,20 @@ class CloudflareHttpClient {
     /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
     async call(method, path, init = {}) {
         const endpoint = `${method} ${path}`;
+        let lastError;
         for (let attempt = 1;; attempt++) {
             await this.waitForPause();
+            if (lastError && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                await init.beforeRetry().catch(() => Promise.reject(lastError));
+            }
             try {
                 return await this.attempt(method, path, endpoint, init);
             }
             catch (e) {
                 const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs);
                 error.attempts = attempt;
+                lastError = error;
                 const delay = this.retryDelay(error, attempt);
                 if (delay === undefined)
                     throw error;
@@ -29823,6 +29850,16 @@ class CloudflareHttpClient {
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
                 await sleep(delay);
             }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /** Resolves once no 429 pause is in force. */
+    async waitForPause() {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            await sleep(wait);
         }
     }
     /** The wait before the next attempt, or undefined when the error is final. */
@@ -29838,11 +29875,6 @@ class CloudflareHttpClient {
         if (Date.now() + delay >= this.options.deadline)
             return undefined;
         return Math.ceil(delay);
-    }
-    async waitForPause() {
-        const wait = this.pausedUntil - Date.now();
-        if (wait > 0)
-            await sleep(wait);
     }
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
@@ -29982,7 +30014,8 @@ function describeBody(text) {
 }
 function toNetworkError(e, endpoint, timeoutMs) {
     const err = e;
-    const code = err.code ?? err.cause?.code ?? err.name;
+    // An aborted attempt is a DOMException whose `code` is a number (23): its name says what happened.
+    const code = [err.code, err.cause?.code, err.name].find((c) => typeof c === 'string');
     const timeouts = [
         'UND_ERR_HEADERS_TIMEOUT',
         'UND_ERR_BODY_TIMEOUT',
@@ -30097,6 +30130,7 @@ function isEmail(value) {
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 
 
+
 /** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
 const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
 function isTooManyItems(error) {
@@ -30107,6 +30141,11 @@ function isTooManyItems(error) {
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
     if (!(error instanceof CloudflareError)) {
         return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
     }
@@ -30146,9 +30185,10 @@ function diagnoseError(error, context) {
         return diagnose('zone-not-visible', { zone });
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
         return diagnose('token-invalid', {});
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
     if (context.stage === 'purge')
-        return diagnose('purge-failed', { detail: error.describe() });
-    return diagnose('cloudflare-error', { detail: error.describe() });
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
 ;// CONCATENATED MODULE: ./src/credential-verifier.ts
@@ -33582,34 +33622,65 @@ function describeItem(item) {
 
 
 
+/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
 async function executeBatches(api, batches, options) {
-    const queue = [...batches];
-    const outcomes = [];
+    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
+    const done = [];
     const learnedLimits = new Map();
     const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
     let itemsDone = 0;
-    const finish = (outcome) => {
-        outcomes.push(outcome);
+    const finish = (entry, outcome) => {
+        done.push({ ...entry, outcome });
         itemsDone += Math.max(1, outcome.batch.items.length);
         options.onProgress?.(itemsDone, itemsTotal);
     };
+    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
+    const pace = async (batch) => {
+        const wait = options.globalLimit?.reserve() ?? 0;
+        if (Date.now() + wait >= options.deadline)
+            throw notSent(batch);
+        if (wait > 0)
+            await sleep(wait);
+        const pacer = options.pacerFor(batch.zoneId);
+        for (;;) {
+            await options.pause?.waitForPause();
+            const delay = pacer.reserve(batch.type, batch.items.length);
+            if (Date.now() + delay >= options.deadline) {
+                pacer.refund?.(batch.type, batch.items.length);
+                throw notSent(batch);
+            }
+            if (delay > 0)
+                await sleep(delay);
+            // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+            if (!options.pause?.isPaused())
+                return;
+            pacer.refund?.(batch.type, batch.items.length);
+        }
+    };
     const worker = async () => {
-        for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+            const { batch } = entry;
             const key = `${batch.zoneId} ${batch.type}`;
             const limit = learnedLimits.get(key);
             if (limit !== undefined && batch.items.length > limit) {
-                queue.unshift(...chunk(batch.items, limit).map((items) => ({ ...batch, items })));
+                const pieces = chunk(batch.items, limit).map((items, i) => ({
+                    batch: { ...batch, items },
+                    order: [...entry.order, i]
+                }));
+                queue.unshift(...pieces);
+                startWorkers();
                 continue;
             }
-            const wait = Math.max(options.pacerFor(batch.zoneId).reserve(batch.type, batch.items.length), options.globalBucket?.reserve(1) ?? 0);
-            if (Date.now() + wait >= options.deadline) {
-                finish({ batch, error: notSent(batch) });
-                continue;
-            }
-            if (wait > 0)
-                await sleep(wait);
             try {
-                finish({ batch, purgeId: await api.purge(batch.zoneId, toPurgeBody(batch)) });
+                await pace(batch);
+            }
+            catch (error) {
+                finish(entry, { batch, error });
+                continue;
+            }
+            try {
+                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
+                finish(entry, { batch, purgeId });
             }
             catch (error) {
                 if (isTooManyItems(error) && batch.items.length > 1) {
@@ -33618,16 +33689,31 @@ async function executeBatches(api, batches, options) {
                     if (!learnedLimits.has(key))
                         options.onSplit?.(batch, newLimit);
                     learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(batch);
+                    queue.unshift(entry);
                     continue;
                 }
-                finish({ batch, error });
+                finish(entry, { batch, error });
             }
         }
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, batches.length)) }, () => worker());
-    await Promise.all(workers);
-    return outcomes;
+    const running = new Set();
+    const startWorkers = () => {
+        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
+            const w = worker().finally(() => running.delete(w));
+            running.add(w);
+        }
+    };
+    startWorkers();
+    while (running.size > 0)
+        await Promise.all(running);
+    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+}
+function compareOrder(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    }
+    return a.length - b.length;
 }
 /** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
 function limitFromMessage(error) {
@@ -33639,11 +33725,7 @@ function limitFromMessage(error) {
     return undefined;
 }
 function notSent(batch) {
-    return new CloudflareError({
-        kind: 'timeout',
-        endpoint: `POST /zones/${batch.zoneId}/purge_cache`,
-        message: 'not sent: the time allowed by `timeout` ran out before this batch could go within the rate limit'
-    });
+    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
 ;// CONCATENATED MODULE: ./src/rate-limiter.ts
@@ -33666,6 +33748,21 @@ class TokenBucket {
         this.tokens -= cost;
         return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
     }
+    /** Gives back tokens reserved for a request that was not sent after all. */
+    refund(cost) {
+        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
+    }
+}
+/**
+ * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
+ * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
+ * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ */
+const PACING_MARGIN_MS = 200;
+/** The same limit with `marginMs` worth of tokens held back from the burst. */
+function withMargin(spec, marginMs) {
+    const held = (spec.rate * marginMs) / 1000;
+    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
 }
 /** Purge rate limits per account (../shared/cloudflare-api.md). Unknown plan: Free, the strictest. */
 const PURGE_RATE_LIMITS = {
@@ -33674,20 +33771,58 @@ const PURGE_RATE_LIMITS = {
     business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
     enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
 };
-/** 1,200 requests per 5 minutes per user or token. */
-const GLOBAL_API_LIMIT = { rate: 4, capacity: 1200 };
+/**
+ * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
+ * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
+ */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
+class RequestWindow {
+    spec;
+    now;
+    marginMs;
+    /** Planned send times, oldest first; only the last `requests` matter. */
+    sends = [];
+    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
+        this.spec = spec;
+        this.now = now;
+        this.marginMs = marginMs;
+        const t = now();
+        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
+            this.sends.push(t);
+    }
+    /** Reserves one send and returns how many milliseconds to wait before making it. */
+    reserve() {
+        const t = this.now();
+        const { requests, windowMs } = this.spec;
+        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
+        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
+        this.sends.push(at);
+        if (this.sends.length > requests)
+            this.sends.splice(0, this.sends.length - requests);
+        return at - t;
+    }
+}
 /** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
 class PurgePacer {
     urls;
     requests;
-    constructor(plan, now) {
+    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
         const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-        this.urls = new TokenBucket({ rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond }, now);
-        this.requests = new TokenBucket(limits.requests, now);
+        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
+        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
+        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
     }
     /** Milliseconds to wait before sending a purge of this type with `count` items. */
     reserve(type, count) {
         return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+    }
+    /** Gives back a reservation whose request was held back (by a pause after a 429). */
+    refund(type, count) {
+        if (type === 'files')
+            this.urls.refund(count);
+        else
+            this.requests.refund(1);
     }
 }
 const PLAN_NAMES = {
@@ -34197,7 +34332,7 @@ async function purgeCache(raw, reporter) {
             await reportDryRun(planned, reporter);
             return;
         }
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, settings, reporter));
+        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter));
         await reportPurge(planned, outcomes, reporter, started);
     }
     finally {
@@ -34307,7 +34442,7 @@ async function checkAccess(api, settings, purge, reporter) {
 function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
-async function purge(api, planned, settings, reporter) {
+async function purge(api, planned, run, reporter) {
     const pacers = new Map();
     const pacerFor = (zoneId) => {
         const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
@@ -34319,22 +34454,30 @@ async function purge(api, planned, settings, reporter) {
     };
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
-    let lastProgress = started;
-    const outcomes = await executeBatches(api, batches, {
-        concurrency: CONCURRENCY,
-        pacerFor,
-        globalBucket: new TokenBucket(GLOBAL_API_LIMIT),
-        deadline: started + settings.timeoutMs,
-        onProgress: (done, total) => {
-            const now = Date.now();
-            if (now - lastProgress < PROGRESS_EVERY_MS || done === total)
-                return;
-            lastProgress = now;
-            const rate = Math.round((done / (now - started)) * 1000);
-            reporter.info(`Progress: ${done} of ${total} items (${rate}/s)`);
-        },
-        onSplit: (batch, limit) => reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
-    });
+    const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
+    let done = 0;
+    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+    const progress = setInterval(() => {
+        const rate = Math.round((done / (Date.now() - started)) * 1000);
+        reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+    }, PROGRESS_EVERY_MS);
+    progress.unref();
+    let outcomes;
+    try {
+        outcomes = await executeBatches(api, batches, {
+            concurrency: CONCURRENCY,
+            pacerFor,
+            // The verification and zone lookups already count against the credential's limit.
+            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, run.requestsSoFar),
+            pause: api.http,
+            deadline: run.deadline,
+            onProgress: (itemsDone) => (done = itemsDone),
+            onSplit: (batch, limit) => reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
+        });
+    }
+    finally {
+        clearInterval(progress);
+    }
     const sent = outcomes.filter((o) => o.purgeId).length;
     reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return outcomes;
@@ -34487,6 +34630,23 @@ async function reportDryRun(planned, reporter) {
         ]);
     });
 }
+
+
+/***/ }),
+
+/***/ 974:
+/***/ (() => {
+
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/v8-flags.ts
+// Imported first by index.ts, before undici loads its WebAssembly HTTP parser. After a few answers
+// V8 starts optimising that parser on background threads, and the process waits for them at exit:
+// 50 to 300 ms on a busy runner, for code that a run of a few hundred requests never needs faster.
+// An unreachable tiering budget keeps the parser on V8's baseline compiler (Node 20 and 24 alike).
+
+(0,external_node_v8_namespaceObject.setFlagsFromString)('--wasm-tiering-budget=2000000000');
 
 
 /***/ }),

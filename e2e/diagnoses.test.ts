@@ -61,7 +61,8 @@ const TESTED_ELSEWHERE: Partial<Record<DiagnosisId, string>> = {
   'zone-name-unknown': './zones.test.ts',
   'changes-api-error': './changed-files.test.ts',
   'changes-too-many': './changed-files.test.ts',
-  'nothing-changed': './changed-files.test.ts'
+  'nothing-changed': './changed-files.test.ts',
+  'purge-not-sent': './scale.test.ts'
 }
 
 const envelopeError = (status: number, errors: unknown[]): FaultRule['action'] => ({

@@ -48,8 +48,9 @@ function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boole
   })
 }
 
-function matches(rule: FaultRule, method: string, path: string): boolean {
+function matches(rule: FaultRule, method: string, path: string, body: string): boolean {
   if (rule.method !== undefined && rule.method.toUpperCase() !== method) return false
+  if (rule.bodyContains !== undefined && !body.includes(rule.bodyContains)) return false
   if (rule.path === undefined) return true
   if (typeof rule.path === 'string') return rule.path === path
   rule.path.lastIndex = 0
@@ -98,10 +99,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       timers.add(timer)
     })
 
-  const pickFault = (method: string, path: string): FaultAction | undefined => {
+  const pickFault = (method: string, path: string, body: string): FaultAction | undefined => {
     let chosen: FaultAction | undefined
     for (const fault of faults) {
-      if (!matches(fault.rule, method, path)) continue
+      if (!matches(fault.rule, method, path, body)) continue
       fault.seen += 1
       const skip = fault.rule.skip ?? 0
       const times = fault.rule.times ?? Infinity
@@ -162,7 +163,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     record.body = body
 
-    const fault = pickFault(method, path)
+    const fault = pickFault(method, path, raw.text)
     if (fault && 'hang' in fault) return
     await delay(latencyMs)
     if (closing) return

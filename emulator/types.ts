@@ -63,6 +63,8 @@ export interface FaultRule {
   method?: string
   /** A string is the exact path after the base, e.g. '/zones/abc/purge_cache'. */
   path?: string | RegExp
+  /** Only requests whose raw body contains this text, e.g. one URL of one purge batch. */
+  bodyContains?: string
   /** Let this many matching requests through first. */
   skip?: number
   /** Then affect this many; default unlimited. */

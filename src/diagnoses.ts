@@ -713,6 +713,17 @@ export const catalogue = {
       `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
       "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
   }),
+  'purge-not-sent': entry<{ limit: string }>({
+    title: 'Time ran out',
+    severity: 'error',
+    cause: 'The `timeout` ran out before the rate limit let every purge request go.',
+    detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
+    fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
+    docs: DOCS.limits,
+    message: ({ limit }) =>
+      `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
+      'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+  }),
   'purge-failed': entry<{ detail: string }>({
     title: 'Purge failed',
     severity: 'error',

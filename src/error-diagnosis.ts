@@ -1,6 +1,7 @@
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 import { CloudflareError } from './cloudflare/errors.js'
 import { diagnose } from './diagnoses.js'
+import { NotSentError } from './failure.js'
 import type { Finding } from './types.js'
 
 export type Stage = 'verify' | 'zone' | 'purge'
@@ -33,6 +34,11 @@ const GLOBAL_LIMIT_WORDS =
   'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)'
 
 export function diagnoseError(error: unknown, context: ErrorContext): Finding {
+  if (error instanceof NotSentError) {
+    return diagnose('purge-not-sent', {
+      limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+    })
+  }
   if (!(error instanceof CloudflareError)) {
     return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) })
   }
@@ -71,6 +77,7 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
     return diagnose('token-invalid', {})
-  if (context.stage === 'purge') return diagnose('purge-failed', { detail: error.describe() })
-  return diagnose('cloudflare-error', { detail: error.describe() })
+  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  if (context.stage === 'purge') return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
 }

@@ -7,3 +7,11 @@ export class DiagnosedFailure extends Error {
     this.name = 'DiagnosedFailure'
   }
 }
+
+/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
+export class NotSentError extends Error {
+  constructor(readonly endpoint: string) {
+    super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go')
+    this.name = 'NotSentError'
+  }
+}

@@ -1,4 +1,5 @@
 // Entry point of the action.
+import './v8-flags.js'
 import { run } from './main.js'
 
 await run()

@@ -15,7 +15,7 @@ import { readInputs } from './input-reader.js'
 import { dedupe, fileKey } from './purge-items.js'
 import { limitsForPlan, planBatches, type Batch } from './purge-planner.js'
 import { executeBatches, type BatchOutcome } from './purge-runner.js'
-import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, TokenBucket } from './rate-limiter.js'
+import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './rate-limiter.js'
 import { Redactor, Reporter, summaryRows, totals, zoneCounts, type ZoneReport } from './report.js'
 import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
 import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
@@ -112,7 +112,14 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
       await reportDryRun(planned, reporter)
       return
     }
-    const outcomes = await reporter.group('Purge', () => purge(api, planned, settings, reporter))
+    const outcomes = await reporter.group('Purge', () =>
+      purge(
+        api,
+        planned,
+        { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount },
+        reporter
+      )
+    )
     await reportPurge(planned, outcomes, reporter, started)
   } finally {
     reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
@@ -247,7 +254,7 @@ interface PlannedZone {
 async function purge(
   api: CloudflareApi,
   planned: PlannedZone[],
-  settings: Settings,
+  run: { deadline: number; requestsSoFar: number },
   reporter: Reporter
 ): Promise<BatchOutcome[]> {
   const pacers = new Map<string, PurgePacer>()
@@ -260,22 +267,30 @@ async function purge(
   }
   const batches = planned.flatMap((p) => p.batches)
   const started = Date.now()
-  let lastProgress = started
-  const outcomes = await executeBatches(api, batches, {
-    concurrency: CONCURRENCY,
-    pacerFor,
-    globalBucket: new TokenBucket(GLOBAL_API_LIMIT),
-    deadline: started + settings.timeoutMs,
-    onProgress: (done, total) => {
-      const now = Date.now()
-      if (now - lastProgress < PROGRESS_EVERY_MS || done === total) return
-      lastProgress = now
-      const rate = Math.round((done / (now - started)) * 1000)
-      reporter.info(`Progress: ${done} of ${total} items (${rate}/s)`)
-    },
-    onSplit: (batch, limit) =>
-      reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
-  })
+  const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0)
+  let done = 0
+  // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+  const progress = setInterval(() => {
+    const rate = Math.round((done / (Date.now() - started)) * 1000)
+    reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
+  }, PROGRESS_EVERY_MS)
+  progress.unref()
+  let outcomes: BatchOutcome[]
+  try {
+    outcomes = await executeBatches(api, batches, {
+      concurrency: CONCURRENCY,
+      pacerFor,
+      // The verification and zone lookups already count against the credential's limit.
+      globalLimit: new RequestWindow(GLOBAL_API_LIMIT, run.requestsSoFar),
+      pause: api.http,
+      deadline: run.deadline,
+      onProgress: (itemsDone) => (done = itemsDone),
+      onSplit: (batch, limit) =>
+        reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
+    })
+  } finally {
+    clearInterval(progress)
+  }
   const sent = outcomes.filter((o) => o.purgeId).length
   reporter.info(
     `${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`

@@ -20,6 +20,11 @@ export interface PurgeBody {
   prefixes?: string[]
 }
 
+export interface PurgeOptions {
+  /** Paces each retry like a new request. */
+  beforeRetry?: () => Promise<void>
+}
+
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id: string, what: string): string {
   if (!HEX32.test(id)) throw new Error(`internal: refusing to put an invalid ${what} into a URL path`)
@@ -64,9 +69,9 @@ export class CloudflareApi {
   }
 
   /** Posts one purge request and returns Cloudflare's purge ID. */
-  async purge(zoneId: string, body: PurgeBody): Promise<string> {
+  async purge(zoneId: string, body: PurgeBody, options: PurgeOptions = {}): Promise<string> {
     const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`
-    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body })
+    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
     if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a purge ID')
     return result.id
   }

@@ -33,6 +33,13 @@ export interface HttpClientOptions {
   random?: () => number
 }
 
+export interface CallInit {
+  query?: Record<string, string>
+  body?: unknown
+  /** Runs before each retry (not the first attempt), e.g. to pace it; a rejection ends the call. */
+  beforeRetry?: () => Promise<void>
+}
+
 const MAX_BODY_BYTES = 1024 * 1024
 const BASE_BACKOFF_MS = 500
 const MAX_BACKOFF_MS = 20_000
@@ -71,25 +78,39 @@ export class CloudflareHttpClient {
   }
 
   /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-  async call<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    init: { query?: Record<string, string>; body?: unknown } = {}
-  ): Promise<Envelope<T>> {
+  async call<T>(method: 'GET' | 'POST', path: string, init: CallInit = {}): Promise<Envelope<T>> {
     const endpoint = `${method} ${path}`
+    let lastError: CloudflareError | undefined
     for (let attempt = 1; ; attempt++) {
       await this.waitForPause()
+      if (lastError && init.beforeRetry) {
+        // A retry that cannot be paced in time ends with the failure that caused it.
+        await init.beforeRetry().catch(() => Promise.reject(lastError))
+      }
       try {
         return await this.attempt<T>(method, path, endpoint, init)
       } catch (e) {
         const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs)
         error.attempts = attempt
+        lastError = error
         const delay = this.retryDelay(error, attempt)
         if (delay === undefined) throw error
         if (error.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay)
         this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) })
         await sleep(delay)
       }
+    }
+  }
+
+  /** True while every request waits after a 429. */
+  isPaused(): boolean {
+    return this.pausedUntil > Date.now()
+  }
+
+  /** Resolves once no 429 pause is in force. */
+  async waitForPause(): Promise<void> {
+    for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+      await sleep(wait)
     }
   }
 
@@ -105,16 +126,11 @@ export class CloudflareHttpClient {
     return Math.ceil(delay)
   }
 
-  private async waitForPause(): Promise<void> {
-    const wait = this.pausedUntil - Date.now()
-    if (wait > 0) await sleep(wait)
-  }
-
   private async attempt<T>(
     method: 'GET' | 'POST',
     path: string,
     endpoint: string,
-    init: { query?: Record<string, string>; body?: unknown }
+    init: CallInit
   ): Promise<Envelope<T>> {
     const remaining = this.options.deadline - Date.now()
     if (remaining <= 0) {
@@ -258,7 +274,8 @@ function describeBody(text: string): string {
 
 function toNetworkError(e: unknown, endpoint: string, timeoutMs: number): CloudflareError {
   const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException }
-  const code = err.code ?? err.cause?.code ?? err.name
+  // An aborted attempt is a DOMException whose `code` is a number (23): its name says what happened.
+  const code = [err.code, err.cause?.code, err.name].find((c): c is string => typeof c === 'string')
   const timeouts = [
     'UND_ERR_HEADERS_TIMEOUT',
     'UND_ERR_BODY_TIMEOUT',
