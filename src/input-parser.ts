@@ -265,9 +265,10 @@ function parseApiUrl(value: string, report: (f: Finding[]) => void): string | un
 }
 
 function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code
+  // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined
   if (code === 'ENOENT') return 'no such file'
   if (code === 'EISDIR') return 'it is a folder'
   if (code === 'EACCES') return 'permission denied'
-  return (e as Error).message ?? String(e)
+  return e instanceof Error ? e.message : String(e)
 }
