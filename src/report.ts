@@ -2,7 +2,7 @@
 // with input-reader and main, that talks to the Actions toolkit.
 import * as core from '@actions/core'
 import { describeItem, type Batch } from './purge-planner.js'
-import type { Finding, PurgeType } from './types.js'
+import type { Finding, PurgeType, Settings } from './types.js'
 
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
 export class Redactor {
@@ -131,6 +131,19 @@ export function totals(zones: ZoneReport[]): RunTotals {
     }
   }
   return out
+}
+
+/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
+export function requestedItems(settings: Settings, reason: string): FailedItem[] {
+  const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',')
+  const p = settings.purge
+  if (p.everything) return [{ zone, type: 'everything', item: 'everything', reason }]
+  return [
+    ...p.files.map((f) => ({ zone, type: 'files' as const, item: describeItem(f), reason })),
+    ...p.tags.map((item) => ({ zone, type: 'tags' as const, item, reason })),
+    ...p.hosts.map((item) => ({ zone, type: 'hosts' as const, item, reason })),
+    ...p.prefixes.map((item) => ({ zone, type: 'prefixes' as const, item, reason }))
+  ]
 }
 
 interface Row {
