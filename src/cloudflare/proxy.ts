@@ -53,11 +53,12 @@ export function noProxyMatch(host: string, port: number, noProxy: string): strin
     const entry = raw.trim().toLowerCase()
     if (entry === '') continue
     if (entry === '*') return entry
-    const withPort = /^(.+):(\d+)$/.exec(entry)
-    if (withPort && !entry.endsWith(']') && Number(withPort[2]) !== port) continue
-    const name = (withPort && !entry.endsWith(']') ? (withPort[1] ?? '') : entry)
-      .replace(/^\[|\]$/g, '')
-      .replace(/^\*?\./, '')
+    // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry)
+    const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry)
+    const entryPort = bracketed?.[2] ?? withPort?.[2]
+    if (entryPort !== undefined && Number(entryPort) !== port) continue
+    const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '')
     if (name !== '' && (host === name || host.endsWith(`.${name}`))) return raw.trim()
   }
   return undefined
