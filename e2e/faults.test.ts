@@ -78,6 +78,28 @@ describe('timeouts', () => {
   }, 30_000)
 })
 
+describe('DNS', () => {
+  it('does not retry a host name that does not resolve, and says to check api_url', async () => {
+    const { run, elapsedMs } = await runScenario({
+      name: 'DNS',
+      inputs: { zone: 'example.com', api_token: tokens.user.value, tags: 't', timeout: '60' },
+      apiUrl: 'https://nonexistent.invalid/client/v4',
+      exitCode: 1,
+      expects: ['network-error']
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).not.toMatch(/Retrying/)
+    expect(run.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /the API host name could not be resolved \(DNS\) \(GET \/user\/tokens\/verify\)\. Check `api_url`/
+      )
+    ])
+    // 60 s were allowed; a name that does not resolve is not worth waiting for.
+    expect(elapsedMs).toBeLessThan(15_000)
+    expect(failedItems(run)).toEqual(['t'])
+  }, 30_000)
+})
+
 describe('redirects', () => {
   /** A server standing for wherever a redirect points: it records what reaches it. */
   async function collector(): Promise<{ url: string; hits: Array<Record<string, unknown>>; server: Server }> {

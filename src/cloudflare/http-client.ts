@@ -144,7 +144,7 @@ export class CloudflareHttpClient {
         message: 'the time allowed by `timeout` ran out'
       })
     }
-    const timeout = Math.min(this.attemptTimeoutMs, remaining)
+    const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)))
     try {
       return await this.send<T>(method, path, endpoint, init, timeout)
     } catch (e) {
@@ -240,6 +240,8 @@ export class CloudflareHttpClient {
 export function isRetryable(error: CloudflareError): boolean {
   // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
   if (error.code === 'ENOTFOUND') return false
+  // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+  if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code)) return false
   if (error.kind === 'network' || error.kind === 'timeout') return true
   if (error.status === undefined) return false
   return (
@@ -265,7 +267,11 @@ export function createDispatcher(proxy?: URL): Dispatcher {
  * and a hung connection still leaves room to retry on a fresh one.
  */
 export function attemptTimeoutFor(totalMs: number): number {
-  return Math.max(1, Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS))))
+  // Whole milliseconds: AbortSignal.timeout refuses fractions.
+  return Math.max(
+    1,
+    Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS))))
+  )
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], endpoint: string): Promise<string> {
