@@ -431,7 +431,7 @@ const envelope = (result: unknown): object => ({ success: true, errors: [], mess
 export const FAULTS: Scenario[] = [
   {
     name: 'HTTP 500 with an HTML page',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '5' },
     emulator: onProPurge({ status: 500, body: errorPage(500, '500 Internal Server Error') }),
     exitCode: 1,
     expects: ['network-error'],
@@ -513,7 +513,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'connection reset',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '5' },
     emulator: onProPurge({ reset: true }),
     exitCode: 1,
     expects: ['network-error'],
@@ -554,7 +554,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'HTTP 500 on verify: nothing purged',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '5' },
     emulator: fault({
       path: '/user/tokens/verify',
       action: { status: 500, body: errorPage(500, 'Internal Server Error') }
@@ -621,7 +621,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'one HTTP 502, then an answer',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '10' },
     emulator: onProPurge({ status: 502, body: errorPage(502, 'Bad gateway') }, 2),
     exitCode: 0,
     expects: [],
@@ -630,7 +630,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'one connection reset, then an answer',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '10' },
     emulator: onProPurge({ reset: true }, 2),
     exitCode: 0,
     expects: [],
@@ -639,7 +639,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'one 429, then an answer',
-    inputs: twoZones,
+    inputs: { ...twoZones, timeout: '10' },
     emulator: onProPurge({ status: 429, headers: { 'retry-after': '1' } }, 2),
     exitCode: 0,
     expects: [],
