@@ -523,7 +523,7 @@ export const FAULTS: Scenario[] = [
   },
   {
     name: 'a server that never answers the purge',
-    inputs: { ...twoZones, timeout: '2' },
+    inputs: { ...twoZones, timeout: '3' },
     emulator: onProPurge({ hang: true }),
     exitCode: 1,
     expects: ['network-error'],
