@@ -14,5 +14,11 @@ export default tseslint.config(
       'no-console': 'off'
     }
   },
+  {
+    // The DNS preload of the end-to-end tests is CommonJS so that it loads with --require.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
   prettier
 )

@@ -76,7 +76,7 @@ describe('diagnoseError', () => {
       status: 200,
       message: 'the API reported success but its answer did not contain a purge ID'
     })
-    expect(diagnoseError(garbled, { stage: 'zone' })).toMatchObject({ id: 'cloudflare-error' })
+    expect(diagnoseError(garbled, { stage: 'zone' })).toMatchObject({ id: 'unreadable-answer' })
     expect(diagnoseError(garbled, { stage: 'zone' }).message).toContain('(HTTP 200 on POST /zones/')
   })
 

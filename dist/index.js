@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4220);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7857);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4220:
+/***/ 7857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28615,6 +28615,17 @@ const catalogue = {
         message: () => 'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
             'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
             'earlier step, check that step produced it.'
+    }),
+    'lists-empty': entry({
+        title: 'Nothing to purge in the lists given',
+        severity: 'notice',
+        cause: 'Item inputs are set, but hold no item: an empty `files_from` file, `[]`, or only blank and comment lines.',
+        detection: 'input, before any request; the run succeeds without sending anything',
+        fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
+        docs: DOCS.inputs,
+        message: () => 'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+            'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
+            'that step produced it.'
     }),
     'everything-with-items': entry({
         title: 'purge_everything with items',
@@ -29046,6 +29057,18 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
     }),
+    'unreadable-answer': entry({
+        title: 'Unreadable answer from Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+        detection: 'the answer to any call, after the retries allowed',
+        fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
+        docs: DOCS.status,
+        message: ({ detail, purge }) => `Cloudflare's answer could not be read: ${detail}.` +
+            (purge
+                ? ' The items may or may not have been purged, so they are reported as not purged: running again purges them again, which is harmless.'
+                : ' Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.')
+    }),
     'unexpected-error': entry({
         title: 'Unexpected failure',
         severity: 'error',
@@ -29292,6 +29315,11 @@ function isLoopbackHost(hostname) {
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
 
 
+// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Splits a list input on newlines and commas, dropping blanks and `#` comment lines. */
 function splitList(text, separators = /[\n,]/) {
     return text
@@ -29381,8 +29409,8 @@ function toFileItem(entry) {
             return `has header "${name}" whose value is not a string`;
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
             return `has an invalid header name "${name}"`;
-        if (/[\r\n\0]/.test(value))
-            return `has header "${name}" with a line break in its value`;
+        if (!HEADER_VALUE.test(value))
+            return `has header "${name}" with a line break or control character in its value`;
         clean[name] = value;
     }
     return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
@@ -29404,7 +29432,7 @@ function checkUrl(value, zoneName) {
     }
     if (!url.hostname)
         return diagnose('bad-url', { value, reason: 'it has no host name' });
-    if (/[\s\0]/.test(value))
+    if (/\s/.test(value) || CONTROL.test(value))
         return diagnose('bad-url', { value, reason: 'it contains spaces or control characters' });
     if (value.includes('*')) {
         return diagnose('bad-url', {
@@ -29486,7 +29514,7 @@ function parsePrefixes(text, zoneName) {
             errors.push(diagnose('bad-prefix', { value, reason: 'has a query string or fragment', suggestion: clean }));
             continue;
         }
-        if (/[\s\0]/.test(value) || value.includes('*')) {
+        if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
             errors.push(diagnose('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' }));
             continue;
         }
@@ -29658,6 +29686,8 @@ class CloudflareError extends Error {
     retryAfterMs;
     /** How many attempts were made before giving up. */
     attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
     constructor(init) {
         super(init.message);
         this.name = 'CloudflareError';
@@ -29668,6 +29698,8 @@ class CloudflareError extends Error {
         this.errors = flatten(init.errors ?? []);
         if (init.retryAfterMs !== undefined)
             this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
     }
     hasCode(...codes) {
         return this.errors.some((e) => codes.includes(e.code));
@@ -29785,12 +29817,113 @@ function toZone(value, endpoint) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
 // pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
 
 
+
 const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 20_000;
 class CloudflareHttpClient {
@@ -29801,6 +29934,10 @@ class CloudflareHttpClient {
     attemptTimeoutMs;
     maxAttempts;
     random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
     /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
     pausedUntil = 0;
     requestCount = 0;
@@ -29813,8 +29950,11 @@ class CloudflareHttpClient {
             'user-agent': options.userAgent ?? 'cloudflare-purge-action',
             ...authHeaders(options.credential)
         };
-        this.dispatcher = options.dispatcher ?? createDispatcher();
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000;
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
     }
@@ -29828,23 +29968,27 @@ class CloudflareHttpClient {
     /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
     async call(method, path, init = {}) {
         const endpoint = `${method} ${path}`;
-        let lastError;
+        let previous;
         for (let attempt = 1;; attempt++) {
             await this.waitForPause();
-            if (lastError && init.beforeRetry) {
+            if (previous && init.beforeRetry) {
                 // A retry that cannot be paced in time ends with the failure that caused it.
-                await init.beforeRetry().catch(() => Promise.reject(lastError));
+                const cause = previous;
+                await init.beforeRetry().catch(() => Promise.reject(cause));
             }
             try {
                 return await this.attempt(method, path, endpoint, init);
             }
             catch (e) {
-                const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs);
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
                 error.attempts = attempt;
-                lastError = error;
                 const delay = this.retryDelay(error, attempt);
                 if (delay === undefined)
                     throw error;
+                previous = error;
                 if (error.status === 429)
                     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
@@ -29872,7 +30016,8 @@ class CloudflareHttpClient {
         // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
         const jittered = backoff / 2 + (this.random() * backoff) / 2;
         const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        if (Date.now() + delay >= this.options.deadline)
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
             return undefined;
         return Math.ceil(delay);
     }
@@ -29882,10 +30027,25 @@ class CloudflareHttpClient {
             throw new CloudflareError({
                 kind: 'timeout',
                 endpoint,
+                code: DEADLINE,
                 message: 'the time allowed by `timeout` ran out'
             });
         }
-        const timeout = Math.min(this.attemptTimeoutMs, remaining);
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
         const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
         const headers = { ...this.headers };
         let body;
@@ -29909,7 +30069,7 @@ class CloudflareHttpClient {
         if (status === 429)
             this.rateLimitedCount++;
         if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '');
+            const location = String(response.headers.location ?? '').slice(0, 300);
             throw new CloudflareError({
                 kind: 'invalid-response',
                 endpoint,
@@ -29955,6 +30115,12 @@ class CloudflareHttpClient {
 }
 /** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
 function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
     if (error.kind === 'network' || error.kind === 'timeout')
         return true;
     if (error.status === undefined)
@@ -29966,11 +30132,19 @@ function authHeaders(credential) {
         ? { authorization: `Bearer ${credential.token}` }
         : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
 }
-/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY as self-hosted runners set them. */
-function createDispatcher(env = process.env) {
-    const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k]);
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
     const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxied ? new undici.EnvHttpProxyAgent(options) : new undici.Agent(options);
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
 }
 async function readLimited(body, endpoint) {
     const chunks = [];
@@ -30002,7 +30176,9 @@ function parseRetryAfter(headers) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
-function describeBody(text) {
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
     if (text.trim() === '')
         return 'an empty body';
     const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
@@ -30012,35 +30188,50 @@ function describeBody(text) {
         return 'an HTML page';
     return 'a body that is not JSON (perhaps cut short)';
 }
-function toNetworkError(e, endpoint, timeoutMs) {
-    const err = e;
-    // An aborted attempt is a DOMException whose `code` is a number (23): its name says what happened.
-    const code = [err.code, err.cause?.code, err.name].find((c) => typeof c === 'string');
-    const timeouts = [
-        'UND_ERR_HEADERS_TIMEOUT',
-        'UND_ERR_BODY_TIMEOUT',
-        'UND_ERR_CONNECT_TIMEOUT',
-        'TimeoutError',
-        'AbortError'
-    ];
-    if (timeouts.includes(code ?? '')) {
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
         return new CloudflareError({
-            kind: 'timeout',
+            kind: 'network',
             endpoint,
-            message: `no answer within ${Math.round(timeoutMs / 100) / 10} s`
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
         });
     }
-    const known = {
-        ENOTFOUND: 'the API host name could not be resolved (DNS)',
-        EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-        ECONNREFUSED: 'the connection was refused',
-        ECONNRESET: 'the connection was reset',
-        UND_ERR_SOCKET: 'the connection was closed before an answer arrived',
-        EPIPE: 'the connection was closed while sending',
-        ETIMEDOUT: 'the connection timed out'
-    };
-    const message = known[code ?? ''] ?? `the request failed (${code ?? err.message ?? 'unknown error'})`;
-    return new CloudflareError({ kind: 'network', endpoint, message });
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
 }
 function summarize(error) {
     return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
@@ -30122,8 +30313,9 @@ function checkGlobalKeyShape(key) {
         return [diagnose('id-as-secret', { input: 'global_key' })];
     return [];
 }
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
 function isEmail(value) {
-    return EMAIL.test(value);
+    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
 }
 
 ;// CONCATENATED MODULE: ./src/error-diagnosis.ts
@@ -30186,6 +30378,12 @@ function diagnoseError(error, context) {
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
         return diagnose('token-invalid', {});
     const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
     if (context.stage === 'purge')
         return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
     return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
@@ -30371,6 +30569,8 @@ function parseSettings(raw, options) {
         report([diagnose('everything-with-items')]);
     if (!purge.everything && listed === 0 && !anyItemInput)
         report([diagnose('nothing-to-purge')]);
+    else if (!purge.everything && listed === 0 && !changes)
+        report([diagnose('lists-empty')]);
     // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
     const hostItemInput = [raw.files, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
     if (zones.length === 0 && !hostItemInput && (purge.everything || purge.tags.length > 0)) {
@@ -30577,14 +30777,15 @@ function parseApiUrl(value, report) {
     return url.href.replace(/\/+$/, '');
 }
 function describeFsError(e) {
-    const code = e.code;
+    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+    const code = e instanceof Error ? e.code : undefined;
     if (code === 'ENOENT')
         return 'no such file';
     if (code === 'EISDIR')
         return 'it is a folder';
     if (code === 'EACCES')
         return 'permission denied';
-    return e.message ?? String(e);
+    return e instanceof Error ? e.message : String(e);
 }
 
 // EXTERNAL MODULE: external "os"
@@ -33534,6 +33735,7 @@ function getIDToken(aud) {
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 
 
+
 const SECRET_INPUTS = ['api_token', 'global_key', 'email', 'github_token'];
 function readInputs() {
     const raw = {};
@@ -33547,6 +33749,11 @@ function readInputs() {
             }
         }
         raw[name] = value;
+    }
+    // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
+    for (const form of proxySecrets(process.env)) {
+        core_setSecret(form);
+        secrets.push(form);
     }
     return { raw, secrets };
 }
@@ -33855,9 +34062,33 @@ class Redactor {
     }
     redact(text) {
         let out = text;
-        for (const secret of this.secrets)
-            out = out.split(secret).join('***');
+        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
+        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
+        for (let changed = true; changed;) {
+            const spans = this.spans(out);
+            changed = spans.length > 0;
+            for (const [start, end] of spans.reverse())
+                out = `${out.slice(0, start)}***${out.slice(end)}`;
+        }
         return out;
+    }
+    /** Where secrets occur, merged where they overlap or touch, in order. */
+    spans(text) {
+        const found = [];
+        for (const secret of this.secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                found.push([at, at + secret.length]);
+        }
+        found.sort((a, b) => a[0] - b[0]);
+        const merged = [];
+        for (const [start, end] of found) {
+            const last = merged[merged.length - 1];
+            if (last && start <= last[1])
+                last[1] = Math.max(last[1], end);
+            else
+                merged.push([start, end]);
+        }
+        return merged;
     }
 }
 class Reporter {
@@ -33935,6 +34166,19 @@ function totals(zones) {
         }
     }
     return out;
+}
+/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
+function requestedItems(settings, reason) {
+    const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
+    const p = settings.purge;
+    if (p.everything)
+        return [{ zone, type: 'everything', item: 'everything', reason }];
+    return [
+        ...p.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
+        ...p.tags.map((item) => ({ zone, type: 'tags', item, reason })),
+        ...p.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
+        ...p.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
+    ];
 }
 function summaryRows(zones) {
     const rows = new Map();
@@ -34260,36 +34504,42 @@ const PROGRESS_EVERY_MS = 5000;
 async function run() {
     const { raw, secrets } = readInputs();
     const reporter = new Reporter(new Redactor(secrets));
+    const progress = {};
     try {
-        await purgeCache(raw, reporter);
+        await purgeCache(raw, reporter, progress);
     }
     catch (error) {
+        let findings;
         if (error instanceof DiagnosedFailure) {
-            reporter.findings(error.findings);
+            findings = error.findings;
         }
         else {
             // Unexpected: explain in one line; the stack goes to the debug log only.
             reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-            reporter.findings([diagnoseError(error, { stage: 'purge' })]);
+            findings = [diagnoseError(error, { stage: 'purge' })];
         }
+        reporter.findings(findings);
+        // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
         if (!reporter.outputsWritten)
-            reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' });
+            await reportNothingPurged(progress.settings, findings, reporter);
     }
 }
-async function purgeCache(raw, reporter) {
+async function purgeCache(raw, reporter, progress = {}) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
     reporter.findings(parsed.warnings);
     if (!parsed.settings)
         throw new DiagnosedFailure(parsed.errors);
     const settings = parsed.settings;
+    progress.settings = settings;
     await reporter.group('Inputs', async () => logInputs(settings, reporter));
     const started = Date.now();
     const changes = settings.changes;
     const purgeRequest = changes
         ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs))
         : settings.purge;
-    if (changes && isEmpty(purgeRequest)) {
+    // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
+    if (isEmpty(purgeRequest)) {
         reporter.outputs({
             zone_id: '',
             zones: '[]',
@@ -34314,6 +34564,9 @@ async function purgeCache(raw, reporter) {
         onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`)
     });
     const api = new CloudflareApi(http);
+    const { from, note } = http.proxyChoice;
+    if (from)
+        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
     try {
         const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, purgeRequest, reporter));
         reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
@@ -34574,6 +34827,26 @@ function failureAnnotations(planned, outcomes) {
         ...finding,
         message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
     }));
+}
+/** The run stopped before any purge request: every requested item is reported as not purged. */
+async function reportNothingPurged(settings, findings, reporter) {
+    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
+    const failed = settings && !settings.dryRun ? requestedItems(settings, reason) : [];
+    reporter.outputs({
+        purged_count: 0,
+        failed_count: failed.length,
+        failed_items: JSON.stringify(failed),
+        purge_ids: '',
+        zones: '[]'
+    });
+    await reporter.summary((s) => {
+        s.addHeading('Cloudflare cache purge', 2);
+        s.addRaw(`Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+            (failed.length > 0
+                ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
+                : ''), true);
+    });
 }
 async function reportDryRun(planned, reporter) {
     await reporter.group('Plan (dry run)', async () => {

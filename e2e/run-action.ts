@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
+/** Makes `.invalid` names fail without a DNS query, so that no test sends traffic off the machine. */
+const OFFLINE_DNS = resolve(dirname(fileURLToPath(import.meta.url)), 'offline-dns.cjs')
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -65,7 +67,7 @@ export async function runAction(
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
   try {
-    const child = spawn(process.execPath, [options.entry ?? DIST], {
+    const child = spawn(process.execPath, ['--require', OFFLINE_DNS, options.entry ?? DIST], {
       env,
       cwd: workspace,
       stdio: ['ignore', 'pipe', 'pipe']

@@ -126,6 +126,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.end(payload)
   }
 
+  /** Announces the whole body, sends only its first bytes, then drops the connection. */
+  const sendCut = (res: ServerResponse, record: RecordedRequest, reply: Reply, bytes: number): void => {
+    if (closing || res.destroyed || res.headersSent) return
+    const payload = Buffer.from(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body))
+    record.status = reply.status
+    record.endedAt = performance.now()
+    res.writeHead(reply.status, {
+      'content-type': 'application/json; charset=utf-8',
+      ...reply.headers,
+      'content-length': String(payload.length)
+    })
+    res.write(payload.subarray(0, Math.max(0, Math.min(bytes, payload.length - 1))), () =>
+      res.socket?.destroy()
+    )
+  }
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -174,6 +190,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       req.socket.destroy()
       return
     }
+    if (fault && fault.cutAfterBytes !== undefined)
+      return sendCut(res, record, faultReply(fault), fault.cutAfterBytes)
     if (fault) return send(res, record, faultReply(fault))
     if (raw.tooLarge) {
       return send(res, record, {

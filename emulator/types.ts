@@ -52,8 +52,11 @@ export interface EmulatorGlobalKey {
 }
 
 export type FaultAction =
-  /** A string body is sent verbatim (e.g. HTML), an object as JSON. */
-  | { status: number; body?: string | object; headers?: Record<string, string> }
+  /**
+   * A string body is sent verbatim (e.g. HTML), an object as JSON. With `cutAfterBytes`, the headers
+   * announce the whole body but the connection is closed after that many bytes of it.
+   */
+  | { status: number; body?: string | object; headers?: Record<string, string>; cutAfterBytes?: number }
   /** Destroy the socket without answering. */
   | { reset: true }
   /** Accept and never answer (until close()). */

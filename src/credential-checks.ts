@@ -72,6 +72,7 @@ export function checkGlobalKeyShape(key: string): Finding[] {
   return []
 }
 
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
 export function isEmail(value: string): boolean {
-  return EMAIL.test(value)
+  return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value)
 }

@@ -260,6 +260,19 @@ export const catalogue = {
       'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
       'earlier step, check that step produced it.'
   }),
+  'lists-empty': entry({
+    title: 'Nothing to purge in the lists given',
+    severity: 'notice',
+    cause:
+      'Item inputs are set, but hold no item: an empty `files_from` file, `[]`, or only blank and comment lines.',
+    detection: 'input, before any request; the run succeeds without sending anything',
+    fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
+    docs: DOCS.inputs,
+    message: () =>
+      'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+      'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
+      'that step produced it.'
+  }),
   'everything-with-items': entry({
     title: 'purge_everything with items',
     severity: 'error',
@@ -742,6 +755,20 @@ export const catalogue = {
     fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
     docs: DOCS.status,
     message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
+  }),
+  'unreadable-answer': entry<{ detail: string; purge: boolean }>({
+    title: 'Unreadable answer from Cloudflare',
+    severity: 'error',
+    cause:
+      'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+    detection: 'the answer to any call, after the retries allowed',
+    fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
+    docs: DOCS.status,
+    message: ({ detail, purge }) =>
+      `Cloudflare's answer could not be read: ${detail}.` +
+      (purge
+        ? ' The items may or may not have been purged, so they are reported as not purged: running again purges them again, which is harmless.'
+        : ' Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.')
   }),
   'unexpected-error': entry<{ detail: string }>({
     title: 'Unexpected failure',

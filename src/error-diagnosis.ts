@@ -78,6 +78,12 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
     return diagnose('token-invalid', {})
   const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  if (error.kind === 'invalid-response') {
+    return diagnose('unreadable-answer', {
+      detail: `${error.describe()}${retried}`,
+      purge: context.stage === 'purge'
+    })
+  }
   if (context.stage === 'purge') return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
   return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
 }

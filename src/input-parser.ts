@@ -113,6 +113,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   )
   if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
   if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
+  else if (!purge.everything && listed === 0 && !changes) report([diagnose('lists-empty')])
   // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
   const hostItemInput = [raw.files, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) =>
     (v ?? '').trim()
@@ -317,9 +318,10 @@ function parseApiUrl(value: string, report: (f: Finding[]) => void): string | un
 }
 
 function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code
+  // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+  const code = e instanceof Error ? (e as NodeJS.ErrnoException).code : undefined
   if (code === 'ENOENT') return 'no such file'
   if (code === 'EISDIR') return 'it is a folder'
   if (code === 'EACCES') return 'permission denied'
-  return (e as Error).message ?? String(e)
+  return e instanceof Error ? e.message : String(e)
 }

@@ -1,5 +1,6 @@
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 import * as core from '@actions/core'
+import { proxySecrets } from './cloudflare/proxy.js'
 import { INPUT_NAMES, type InputName, type RawInputs } from './input-parser.js'
 
 const SECRET_INPUTS: InputName[] = ['api_token', 'global_key', 'email', 'github_token']
@@ -22,6 +23,11 @@ export function readInputs(): ReadInputs {
       }
     }
     raw[name] = value
+  }
+  // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
+  for (const form of proxySecrets(process.env)) {
+    core.setSecret(form)
+    secrets.push(form)
   }
   return { raw, secrets }
 }

@@ -16,7 +16,15 @@ import { dedupe, fileKey } from './purge-items.js'
 import { limitsForPlan, planBatches, type Batch } from './purge-planner.js'
 import { executeBatches, type BatchOutcome } from './purge-runner.js'
 import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './rate-limiter.js'
-import { Redactor, Reporter, summaryRows, totals, zoneCounts, type ZoneReport } from './report.js'
+import {
+  Redactor,
+  Reporter,
+  requestedItems,
+  summaryRows,
+  totals,
+  zoneCounts,
+  type ZoneReport
+} from './report.js'
 import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
 import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
 import { assignToZones, itemHosts } from './zone-assignment.js'
@@ -29,27 +37,40 @@ const PROGRESS_EVERY_MS = 5000
 export async function run(): Promise<void> {
   const { raw, secrets } = readInputs()
   const reporter = new Reporter(new Redactor(secrets))
+  const progress: RunProgress = {}
   try {
-    await purgeCache(raw, reporter)
+    await purgeCache(raw, reporter, progress)
   } catch (error) {
+    let findings: Finding[]
     if (error instanceof DiagnosedFailure) {
-      reporter.findings(error.findings)
+      findings = error.findings
     } else {
       // Unexpected: explain in one line; the stack goes to the debug log only.
       reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-      reporter.findings([diagnoseError(error, { stage: 'purge' })])
+      findings = [diagnoseError(error, { stage: 'purge' })]
     }
-    if (!reporter.outputsWritten)
-      reporter.outputs({ purged_count: 0, failed_count: 0, failed_items: '[]', purge_ids: '', zones: '[]' })
+    reporter.findings(findings)
+    // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
+    if (!reporter.outputsWritten) await reportNothingPurged(progress.settings, findings, reporter)
   }
 }
 
-export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<void> {
+/** How far a run got, so that a failure can still say which items were not purged. */
+export interface RunProgress {
+  settings?: Settings
+}
+
+export async function purgeCache(
+  raw: RawInputs,
+  reporter: Reporter,
+  progress: RunProgress = {}
+): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const parsed = parseSettings(raw, { readFile: (path) => readFileSync(resolve(workspace, path), 'utf8') })
   reporter.findings(parsed.warnings)
   if (!parsed.settings) throw new DiagnosedFailure(parsed.errors)
   const settings = parsed.settings
+  progress.settings = settings
   await reporter.group('Inputs', async () => logInputs(settings, reporter))
 
   const started = Date.now()
@@ -59,7 +80,8 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
         withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs)
       )
     : settings.purge
-  if (changes && isEmpty(purgeRequest)) {
+  // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
+  if (isEmpty(purgeRequest)) {
     reporter.outputs({
       zone_id: '',
       zones: '[]',
@@ -88,6 +110,8 @@ export async function purgeCache(raw: RawInputs, reporter: Reporter): Promise<vo
       )
   })
   const api = new CloudflareApi(http)
+  const { from, note } = http.proxyChoice
+  if (from) reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`)
   try {
     const { verification, zones } = await reporter.group('Credential and zone', () =>
       checkAccess(api, settings, purgeRequest, reporter)
@@ -395,6 +419,34 @@ function failureAnnotations(planned: PlannedZone[], outcomes: BatchOutcome[]): F
     ...finding,
     message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
   }))
+}
+
+/** The run stopped before any purge request: every requested item is reported as not purged. */
+async function reportNothingPurged(
+  settings: Settings | undefined,
+  findings: Finding[],
+  reporter: Reporter
+): Promise<void> {
+  const first = findings.find((f) => f.severity === 'error') ?? findings[0]
+  const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging'
+  const failed = settings && !settings.dryRun ? requestedItems(settings, reason) : []
+  reporter.outputs({
+    purged_count: 0,
+    failed_count: failed.length,
+    failed_items: JSON.stringify(failed),
+    purge_ids: '',
+    zones: '[]'
+  })
+  await reporter.summary((s) => {
+    s.addHeading('Cloudflare cache purge', 2)
+    s.addRaw(
+      `Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+        (failed.length > 0
+          ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
+          : ''),
+      true
+    )
+  })
 }
 
 async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise<void> {

@@ -3,6 +3,12 @@ import { diagnose } from './diagnoses.js'
 import { toAsciiHostname } from './hostnames.js'
 import type { FileItem, Finding } from './types.js'
 
+// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/
+/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
 export interface Parsed<T> {
   items: T[]
   errors: Finding[]
@@ -88,7 +94,8 @@ function toFileItem(entry: unknown): FileItem | string {
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') return `has header "${name}" whose value is not a string`
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return `has an invalid header name "${name}"`
-    if (/[\r\n\0]/.test(value)) return `has header "${name}" with a line break in its value`
+    if (!HEADER_VALUE.test(value))
+      return `has header "${name}" with a line break or control character in its value`
     clean[name] = value
   }
   return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() }
@@ -109,7 +116,7 @@ function checkUrl(value: string, zoneName?: string): Finding | undefined {
     return diagnose('bad-url', { value, reason: 'it is not a valid URL' })
   }
   if (!url.hostname) return diagnose('bad-url', { value, reason: 'it has no host name' })
-  if (/[\s\0]/.test(value))
+  if (/\s/.test(value) || CONTROL.test(value))
     return diagnose('bad-url', { value, reason: 'it contains spaces or control characters' })
   if (value.includes('*')) {
     return diagnose('bad-url', {
@@ -195,7 +202,7 @@ export function parsePrefixes(text: string, zoneName?: string): Parsed<string> {
       )
       continue
     }
-    if (/[\s\0]/.test(value) || value.includes('*')) {
+    if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
       errors.push(
         diagnose('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' })
       )

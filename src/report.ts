@@ -2,7 +2,7 @@
 // with input-reader and main, that talks to the Actions toolkit.
 import * as core from '@actions/core'
 import { describeItem, type Batch } from './purge-planner.js'
-import type { Finding, PurgeType } from './types.js'
+import type { Finding, PurgeType, Settings } from './types.js'
 
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
 export class Redactor {
@@ -14,8 +14,31 @@ export class Redactor {
 
   redact(text: string): string {
     let out = text
-    for (const secret of this.secrets) out = out.split(secret).join('***')
+    // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
+    // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
+    for (let changed = true; changed;) {
+      const spans = this.spans(out)
+      changed = spans.length > 0
+      for (const [start, end] of spans.reverse()) out = `${out.slice(0, start)}***${out.slice(end)}`
+    }
     return out
+  }
+
+  /** Where secrets occur, merged where they overlap or touch, in order. */
+  private spans(text: string): Array<[number, number]> {
+    const found: Array<[number, number]> = []
+    for (const secret of this.secrets) {
+      for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+        found.push([at, at + secret.length])
+    }
+    found.sort((a, b) => a[0] - b[0])
+    const merged: Array<[number, number]> = []
+    for (const [start, end] of found) {
+      const last = merged[merged.length - 1]
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end)
+      else merged.push([start, end])
+    }
+    return merged
   }
 }
 
@@ -112,6 +135,19 @@ export function totals(zones: ZoneReport[]): RunTotals {
     }
   }
   return out
+}
+
+/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
+export function requestedItems(settings: Settings, reason: string): FailedItem[] {
+  const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',')
+  const p = settings.purge
+  if (p.everything) return [{ zone, type: 'everything', item: 'everything', reason }]
+  return [
+    ...p.files.map((f) => ({ zone, type: 'files' as const, item: describeItem(f), reason })),
+    ...p.tags.map((item) => ({ zone, type: 'tags' as const, item, reason })),
+    ...p.hosts.map((item) => ({ zone, type: 'hosts' as const, item, reason })),
+    ...p.prefixes.map((item) => ({ zone, type: 'prefixes' as const, item, reason }))
+  ]
 }
 
 interface Row {

@@ -27,6 +27,8 @@ export class CloudflareError extends Error {
   readonly retryAfterMs?: number
   /** How many attempts were made before giving up. */
   attempts = 1
+  /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+  readonly code?: string
 
   constructor(init: {
     kind: FailureKind
@@ -35,6 +37,7 @@ export class CloudflareError extends Error {
     status?: number
     errors?: ApiMessage[]
     retryAfterMs?: number
+    code?: string
   }) {
     super(init.message)
     this.name = 'CloudflareError'
@@ -43,6 +46,7 @@ export class CloudflareError extends Error {
     if (init.status !== undefined) this.status = init.status
     this.errors = flatten(init.errors ?? [])
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs
+    if (init.code !== undefined) this.code = init.code
   }
 
   hasCode(...codes: number[]): boolean {

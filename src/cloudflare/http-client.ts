@@ -1,8 +1,9 @@
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
 // pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici'
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import type { Credential } from '../types.js'
 import { CloudflareError, type ApiMessage } from './errors.js'
+import { chooseProxy, describeProxy, type ProxyChoice } from './proxy.js'
 
 export interface Envelope<T> {
   result: T
@@ -23,11 +24,13 @@ export interface HttpClientOptions {
   credential: Credential
   /** Whole-run deadline (epoch ms): no retry starts after it, and requests are cut at it. */
   deadline: number
-  /** Per-attempt limit for the answer to arrive. */
+  /** Per-attempt limit for the answer to arrive; by default from the time left (attemptTimeoutFor). */
   attemptTimeoutMs?: number
   maxAttempts?: number
   userAgent?: string
   dispatcher?: Dispatcher
+  /** Proxy variables (HTTPS_PROXY, NO_PROXY, …) when no dispatcher is given; default process.env. */
+  env?: NodeJS.ProcessEnv
   onRetry?: (info: RetryInfo) => void
   /** Injected for tests; defaults to Math.random. */
   random?: () => number
@@ -41,6 +44,11 @@ export interface CallInit {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
+const MAX_ATTEMPT_MS = 30_000
+const MIN_ATTEMPT_MS = 5_000
+const MIN_RETRY_WINDOW_MS = 500
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE'
 const BASE_BACKOFF_MS = 500
 const MAX_BACKOFF_MS = 20_000
 
@@ -51,6 +59,10 @@ export class CloudflareHttpClient {
   private readonly attemptTimeoutMs: number
   private readonly maxAttempts: number
   private readonly random: () => number
+  /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+  readonly proxy?: string
+  /** How the proxy variables were read, for the log. */
+  readonly proxyChoice: ProxyChoice
   /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
   private pausedUntil = 0
   requestCount = 0
@@ -63,8 +75,10 @@ export class CloudflareHttpClient {
       'user-agent': options.userAgent ?? 'cloudflare-purge-action',
       ...authHeaders(options.credential)
     }
-    this.dispatcher = options.dispatcher ?? createDispatcher()
-    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 30_000
+    this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env)
+    if (this.proxyChoice.proxy) this.proxy = describeProxy(this.proxyChoice.proxy)
+    this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy)
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now())
     this.maxAttempts = options.maxAttempts ?? 6
     this.random = options.random ?? Math.random
   }
@@ -80,21 +94,24 @@ export class CloudflareHttpClient {
   /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
   async call<T>(method: 'GET' | 'POST', path: string, init: CallInit = {}): Promise<Envelope<T>> {
     const endpoint = `${method} ${path}`
-    let lastError: CloudflareError | undefined
+    let previous: CloudflareError | undefined
     for (let attempt = 1; ; attempt++) {
       await this.waitForPause()
-      if (lastError && init.beforeRetry) {
+      if (previous && init.beforeRetry) {
         // A retry that cannot be paced in time ends with the failure that caused it.
-        await init.beforeRetry().catch(() => Promise.reject(lastError))
+        const cause = previous
+        await init.beforeRetry().catch(() => Promise.reject(cause))
       }
       try {
         return await this.attempt<T>(method, path, endpoint, init)
       } catch (e) {
-        const error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, this.attemptTimeoutMs)
+        let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {})
+        // A last attempt cut short by the deadline says less than the failure that made it a retry.
+        if (error.code === DEADLINE && previous) error = previous
         error.attempts = attempt
-        lastError = error
         const delay = this.retryDelay(error, attempt)
         if (delay === undefined) throw error
+        previous = error
         if (error.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay)
         this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) })
         await sleep(delay)
@@ -122,7 +139,8 @@ export class CloudflareHttpClient {
     // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
     const jittered = backoff / 2 + (this.random() * backoff) / 2
     const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered
-    if (Date.now() + delay >= this.options.deadline) return undefined
+    // A retry needs a little time of its own to be worth starting.
+    if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) return undefined
     return Math.ceil(delay)
   }
 
@@ -137,10 +155,30 @@ export class CloudflareHttpClient {
       throw new CloudflareError({
         kind: 'timeout',
         endpoint,
+        code: DEADLINE,
         message: 'the time allowed by `timeout` ran out'
       })
     }
-    const timeout = Math.min(this.attemptTimeoutMs, remaining)
+    const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)))
+    try {
+      return await this.send<T>(method, path, endpoint, init, timeout)
+    } catch (e) {
+      if (e instanceof CloudflareError) throw e
+      throw toNetworkError(e, endpoint, {
+        timeoutMs: timeout,
+        cutByDeadline: timeout < this.attemptTimeoutMs,
+        ...(this.proxy ? { proxy: this.proxy } : {})
+      })
+    }
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    endpoint: string,
+    init: { query?: Record<string, string>; body?: unknown },
+    timeout: number
+  ): Promise<Envelope<T>> {
     const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : ''
     const headers = { ...this.headers }
     let body: string | undefined
@@ -164,7 +202,7 @@ export class CloudflareHttpClient {
     if (status === 429) this.rateLimitedCount++
 
     if (status >= 300 && status < 400) {
-      const location = String(response.headers.location ?? '')
+      const location = String(response.headers.location ?? '').slice(0, 300)
       throw new CloudflareError({
         kind: 'invalid-response',
         endpoint,
@@ -215,6 +253,10 @@ export class CloudflareHttpClient {
 
 /** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
 export function isRetryable(error: CloudflareError): boolean {
+  // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+  if (error.code === 'ENOTFOUND') return false
+  // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+  if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code)) return false
   if (error.kind === 'network' || error.kind === 'timeout') return true
   if (error.status === undefined) return false
   return (
@@ -228,11 +270,23 @@ export function authHeaders(credential: Credential): Record<string, string> {
     : { 'x-auth-email': credential.email, 'x-auth-key': credential.key }
 }
 
-/** Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY as self-hosted runners set them. */
-export function createDispatcher(env: NodeJS.ProcessEnv = process.env): Dispatcher {
-  const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => env[k])
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+export function createDispatcher(proxy?: URL): Dispatcher {
   const options = { keepAliveTimeout: 10_000, connections: 32 }
-  return proxied ? new EnvHttpProxyAgent(options) : new Agent(options)
+  return proxy ? new ProxyAgent({ ...options, uri: proxy.href }) : new Agent(options)
+}
+
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+export function attemptTimeoutFor(totalMs: number): number {
+  // Whole milliseconds: AbortSignal.timeout refuses fractions.
+  return Math.max(
+    1,
+    Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS))))
+  )
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], endpoint: string): Promise<string> {
@@ -264,7 +318,9 @@ function parseRetryAfter(headers: Record<string, string | string[] | undefined>)
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
-function describeBody(text: string): string {
+function describeBody(body: string): string {
+  // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+  const text = body.slice(0, 64 * 1024)
   if (text.trim() === '') return 'an empty body'
   const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text)
   if (title) return `an HTML page "${(title[1] ?? '').trim()}"`
@@ -272,35 +328,61 @@ function describeBody(text: string): string {
   return 'a body that is not JSON (perhaps cut short)'
 }
 
-function toNetworkError(e: unknown, endpoint: string, timeoutMs: number): CloudflareError {
-  const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException }
-  // An aborted attempt is a DOMException whose `code` is a number (23): its name says what happened.
-  const code = [err.code, err.cause?.code, err.name].find((c): c is string => typeof c === 'string')
-  const timeouts = [
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'TimeoutError',
-    'AbortError'
-  ]
-  if (timeouts.includes(code ?? '')) {
+interface NetworkContext {
+  /** The limit the attempt had. */
+  timeoutMs?: number
+  /** The limit was the end of the time allowed by `timeout`, not the per-attempt limit. */
+  cutByDeadline?: boolean
+  /** The proxy the request went through, as shown to the user. */
+  proxy?: string
+}
+
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']
+const NETWORK_MESSAGES: Record<string, string> = {
+  ENOTFOUND: 'the API host name could not be resolved (DNS)',
+  EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+  EPIPE: 'the connection was closed while sending',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable'
+}
+
+function toNetworkError(e: unknown, endpoint: string, context: NetworkContext): CloudflareError {
+  const err = (e ?? {}) as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException }
+  const code = [err.code, err.cause?.code].find((c): c is string => typeof c === 'string')
+  const name = String(err.name ?? '')
+  const via = context.proxy ? ` (through the proxy ${context.proxy})` : ''
+  // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+  if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+    const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10
+    const message = context.cutByDeadline
+      ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+      : `no answer within ${seconds} s${via}`
+    const marker = context.cutByDeadline ? DEADLINE : code
+    return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) })
+  }
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''))
+  if (proxyStatus) {
+    const status = Number(proxyStatus[1])
+    const reason =
+      status === 407
+        ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+        : `it answered HTTP ${status}`
     return new CloudflareError({
-      kind: 'timeout',
+      kind: 'network',
       endpoint,
-      message: `no answer within ${Math.round(timeoutMs / 100) / 10} s`
+      code: 'PROXY_REFUSED',
+      message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
     })
   }
-  const known: Record<string, string> = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before an answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out'
-  }
-  const message = known[code ?? ''] ?? `the request failed (${code ?? err.message ?? 'unknown error'})`
-  return new CloudflareError({ kind: 'network', endpoint, message })
+  const known = NETWORK_MESSAGES[code ?? '']
+  const message = known
+    ? `${known}${via}`
+    : `the request failed (${code ?? (err.message || 'unknown error')})${via}`
+  return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) })
 }
 
 function summarize(error: CloudflareError): string {
