@@ -282,11 +282,11 @@ function assertSafePrefix(prefix: string): void {
 }
 
 function assertSafeSettings(settings: Settings): void {
-  // Without a zone, every item must carry a hostname to find its zone from (or come from changed files).
-  const { files, hosts, prefixes } = settings.purge
-  assert.ok(
-    settings.zones.length > 0 || files.length + hosts.length + prefixes.length > 0 || settings.changes
-  )
+  // Without a zone, tags and purge_everything need items with a hostname to find the zones from.
+  const { everything, files, tags, hosts, prefixes } = settings.purge
+  if (settings.zones.length === 0 && (everything || tags.length > 0)) {
+    assert.ok(files.length + hosts.length + prefixes.length > 0 || settings.changes)
+  }
   for (const zone of settings.zones) {
     if (zone.kind === 'id') assert.match(zone.id, HEX32)
     else assert.equal(toAsciiHostname(zone.name), zone.name)

@@ -115,10 +115,8 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
   else if (!purge.everything && listed === 0 && !changes) report([diagnose('lists-empty')])
   // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-  const hostItemInput = [raw.files, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) =>
-    (v ?? '').trim()
-  )
-  if (zones.length === 0 && !hostItemInput && (purge.everything || purge.tags.length > 0)) {
+  const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes)
+  if (zones.length === 0 && !hostItems && (purge.everything || purge.tags.length > 0)) {
     report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })])
   }
 
