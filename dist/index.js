@@ -34208,9 +34208,6 @@ function summaryRows(zones) {
     }
     return [...rows.values()];
 }
-function typeLabel(type) {
-    return type === 'everything' ? 'everything' : type;
-}
 /** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
 function zoneCounts(zones, sent = true) {
     return zones.map((zone) => {
@@ -34635,19 +34632,20 @@ function logInputs(settings, reporter) {
     const what = p.everything
         ? 'everything'
         : [
-            p.files.length && `${p.files.length} files`,
-            p.tags.length && `${p.tags.length} tags`,
-            p.hosts.length && `${p.hosts.length} hosts`,
-            p.prefixes.length && `${p.prefixes.length} prefixes`
+            [p.files.length, 'URL'],
+            [p.tags.length, 'tag'],
+            [p.hosts.length, 'host'],
+            [p.prefixes.length, 'prefix']
         ]
-            .filter(Boolean)
+            .filter(([count]) => count > 0)
+            .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : noun === 'prefix' ? 'es' : 's'}`)
             .join(', ');
     reporter.info(`Zone: ${zones}`);
     reporter.info(`Credential: ${credential}`);
     const changed = settings.changes
         ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
         : '';
-    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing (every item was a duplicate)'}`);
+    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
     if (settings.dryRun)
         reporter.info('Dry run: nothing will be purged');
     if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, globalKey } = fixture
-const ALL_SECRETS = [...Object.values(tokens).map((t) => t.value), globalKey.key]
 
 let emulator: RunningEmulator
 
@@ -22,16 +22,6 @@ function run(inputs: Record<string, string>, env?: Record<string, string>): Prom
 }
 
 /** Every run: no secret anywhere the user could read it. */
-function expectNoSecrets(result: ActionRun): void {
-  for (const secret of ALL_SECRETS) expect(result.everything).not.toContain(secret)
-  expect(result.stderr).toBe('')
-}
-
-function expectSucceeded(result: ActionRun): void {
-  expect(result.errors).toEqual([])
-  expect(result.exitCode).toBe(0)
-  expectNoSecrets(result)
-}
 
 describe('purging', () => {
   it('purges files by zone ID with a token', async () => {

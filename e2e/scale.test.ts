@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
-const { zones, tokens, globalKey } = fixture
-const ALL_SECRETS = [...Object.values(tokens).map((t) => t.value), globalKey.key]
+const { zones, tokens } = fixture
 const PURGE_PATH = `/zones/${zones.free.id}/purge_cache`
 
 const urls = (n: number, host = 'example.com'): string[] =>
@@ -30,17 +30,6 @@ function run(inputs: Record<string, string>, workspaceFiles?: Record<string, str
     { api_url: emulator.url, zone: zones.free.id, api_token: tokens.user.value, ...inputs },
     workspaceFiles ? { workspaceFiles } : {}
   )
-}
-
-function expectNoSecrets(result: ActionRun): void {
-  for (const secret of ALL_SECRETS) expect(result.everything).not.toContain(secret)
-  expect(result.stderr).toBe('')
-}
-
-function expectSucceeded(result: ActionRun): void {
-  expect(result.errors).toEqual([])
-  expect(result.exitCode).toBe(0)
-  expectNoSecrets(result)
 }
 
 /** The URLs of each purge request the emulator accepted, as sent. */

@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import type { ZoneCount } from '../src/report.js'
+import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
-const { zones, tokens, globalKey } = fixture
-const ALL_SECRETS = [...Object.values(tokens).map((t) => t.value), globalKey.key]
+const { zones, tokens } = fixture
 
 let emulator: RunningEmulator
 
@@ -21,26 +22,7 @@ function run(inputs: Record<string, string>): Promise<ActionRun> {
   return runAction({ api_url: emulator.url, api_token: tokens.user.value, ...inputs })
 }
 
-function expectNoSecrets(result: ActionRun): void {
-  for (const secret of ALL_SECRETS) expect(result.everything).not.toContain(secret)
-  expect(result.stderr).toBe('')
-}
-
-function expectSucceeded(result: ActionRun): void {
-  expect(result.errors).toEqual([])
-  expect(result.exitCode).toBe(0)
-  expectNoSecrets(result)
-}
-
-interface ZoneOutput {
-  id: string
-  name: string
-  items: number
-  purged_count: number
-  failed_count: number
-  purge_ids: string[]
-}
-const zonesOutput = (result: ActionRun): ZoneOutput[] => JSON.parse(result.outputs.zones ?? 'null')
+const zonesOutput = (result: ActionRun): ZoneCount[] => JSON.parse(result.outputs.zones ?? 'null')
 const zoneLookups = (): string[] =>
   emulator.requests.filter((r) => r.path === '/zones').map((r) => String(r.query.name))
 

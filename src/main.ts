@@ -199,22 +199,23 @@ function logInputs(settings: Settings, reporter: Reporter): void {
   const p = settings.purge
   const what = p.everything
     ? 'everything'
-    : [
-        p.files.length && `${p.files.length} files`,
-        p.tags.length && `${p.tags.length} tags`,
-        p.hosts.length && `${p.hosts.length} hosts`,
-        p.prefixes.length && `${p.prefixes.length} prefixes`
-      ]
-        .filter(Boolean)
+    : (
+        [
+          [p.files.length, 'URL'],
+          [p.tags.length, 'tag'],
+          [p.hosts.length, 'host'],
+          [p.prefixes.length, 'prefix']
+        ] as const
+      )
+        .filter(([count]) => count > 0)
+        .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : noun === 'prefix' ? 'es' : 's'}`)
         .join(', ')
   reporter.info(`Zone: ${zones}`)
   reporter.info(`Credential: ${credential}`)
   const changed = settings.changes
     ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
     : ''
-  reporter.info(
-    `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing (every item was a duplicate)'}`
-  )
+  reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`)
   if (settings.dryRun) reporter.info('Dry run: nothing will be purged')
   if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4') reporter.info(`API: ${settings.apiUrl}`)
 }

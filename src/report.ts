@@ -187,10 +187,6 @@ export function summaryRows(zones: ZoneReport[]): Row[] {
   return [...rows.values()]
 }
 
-export function typeLabel(type: PurgeType): string {
-  return type === 'everything' ? 'everything' : type
-}
-
 /** The `zones` output: per zone, how many items it was given, purged and not purged. */
 export interface ZoneCount {
   id: string
