@@ -34517,8 +34517,18 @@ async function run() {
         }
         reporter.findings(findings);
         // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
-        if (!reporter.outputsWritten)
-            await reportNothingPurged(progress.settings, findings, reporter);
+        if (!reporter.outputsWritten) {
+            await reportNothingPurged(progress.settings, findings, reporter).catch((reportError) => {
+                // The runner's files themselves failed: the annotations above still reach the log.
+                const detail = reportError instanceof Error ? reportError.message : String(reportError);
+                reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail);
+                reporter.findings([
+                    diagnose('unexpected-error', {
+                        detail: `the outputs or the job summary could not be written (${detail})`
+                    })
+                ]);
+            });
+        }
     }
 }
 async function purgeCache(raw, reporter, progress = {}) {

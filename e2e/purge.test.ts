@@ -1,4 +1,5 @@
 // End to end: the bundled action against the local Cloudflare emulator, one scenario per use.
+import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
@@ -314,6 +315,26 @@ describe('invalid input fails before any request', () => {
         'Invalid input: tags'
       ])
     )
+  })
+})
+
+describe('the runner itself failing', () => {
+  it('explains an outputs file that cannot be written, without a stack trace', async () => {
+    const result = await runAction(
+      {
+        api_url: emulator.url,
+        zone: zones.free.id,
+        api_token: tokens.user.value,
+        files: 'https://example.com/a'
+      },
+      { env: { GITHUB_OUTPUT: tmpdir() } }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.map((e) => e.title)).toContain('Unexpected failure')
+    expect(result.errors.map((e) => e.message).join('\n')).toMatch(
+      /outputs or the job summary could not be written/
+    )
+    expectNoSecrets(result)
   })
 })
 

@@ -51,7 +51,18 @@ export async function run(): Promise<void> {
     }
     reporter.findings(findings)
     // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
-    if (!reporter.outputsWritten) await reportNothingPurged(progress.settings, findings, reporter)
+    if (!reporter.outputsWritten) {
+      await reportNothingPurged(progress.settings, findings, reporter).catch((reportError: unknown) => {
+        // The runner's files themselves failed: the annotations above still reach the log.
+        const detail = reportError instanceof Error ? reportError.message : String(reportError)
+        reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail)
+        reporter.findings([
+          diagnose('unexpected-error', {
+            detail: `the outputs or the job summary could not be written (${detail})`
+          })
+        ])
+      })
+    }
   }
 }
 
