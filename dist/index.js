@@ -34744,6 +34744,15 @@ async function purge(api, planned, run, reporter) {
     return outcomes;
 }
 async function reportPurge(planned, outcomes, reporter, started) {
+    // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
+    const failures = new Map();
+    for (const outcome of outcomes) {
+        if (!outcome.error)
+            continue;
+        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+            ?.resolution;
+        failures.set(outcome, { finding: failureOf(outcome, resolution), resolution });
+    }
     const zoneReports = planned.map(({ resolution }) => {
         const zoneId = resolution.zone.id;
         return {
@@ -34751,10 +34760,13 @@ async function reportPurge(planned, outcomes, reporter, started) {
             label: resolution.zone.name ?? zoneId,
             outcomes: outcomes
                 .filter((o) => o.batch.zoneId === zoneId)
-                .map((o) => ({ ...o, ...(o.error ? { reason: failureOf(o, resolution).message } : {}) }))
+                .map((o) => {
+                const failure = failures.get(o);
+                return failure ? { ...o, reason: failure.finding.message } : o;
+            })
         };
     });
-    reporter.findings(failureAnnotations(planned, outcomes));
+    reporter.findings(failureAnnotations(failures));
     const sum = totals(zoneReports);
     const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
     reporter.outputs({
@@ -34818,14 +34830,9 @@ function failureOf(outcome, resolution) {
     });
 }
 /** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(planned, outcomes) {
+function failureAnnotations(failures) {
     const groups = new Map();
-    for (const outcome of outcomes) {
-        if (!outcome.error)
-            continue;
-        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
-        const finding = failureOf(outcome, resolution);
+    for (const [outcome, { finding, resolution }] of failures) {
         const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
         const group = groups.get(key) ?? { finding, items: 0, label: resolution.label };
         group.items += Math.max(1, outcome.batch.items.length);

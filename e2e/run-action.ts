@@ -54,17 +54,7 @@ export async function runAction(
   for (const [name, content] of Object.entries(options.workspaceFiles ?? {}))
     writeFileSync(join(workspace, name), content)
 
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: dir,
-    ...options.env
-  }
-  for (const [name, value] of Object.entries(inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const env = runnerEnv(inputs, { dir, outputFile, summaryFile, workspace }, options.env)
 
   try {
     const child = spawn(process.execPath, ['--require', OFFLINE_DNS, options.entry ?? DIST], {
@@ -101,6 +91,26 @@ export async function runAction(
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** The environment the runner gives an action: its files, its workspace, and each input as INPUT_*. */
+export function runnerEnv(
+  inputs: Record<string, string>,
+  paths: { dir: string; outputFile: string; summaryFile: string; workspace: string },
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? paths.dir,
+    GITHUB_OUTPUT: paths.outputFile,
+    GITHUB_STEP_SUMMARY: paths.summaryFile,
+    GITHUB_WORKSPACE: paths.workspace,
+    RUNNER_TEMP: paths.dir,
+    ...extra
+  }
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return env
 }
 
 /** Reads `name<<DELIMITER\nvalue\nDELIMITER` blocks written by core.setOutput. */

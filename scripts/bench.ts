@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { startEmulator, type Plan } from '../emulator/index.js'
-import { DIST, parseOutputs } from '../e2e/run-action.js'
+import { DIST, parseOutputs, runnerEnv } from '../e2e/run-action.js'
 
 const LATENCY_MS = 20
 /** Requests in flight at once in the action (src/main.ts). */
@@ -125,15 +125,7 @@ async function runScenario(
     writeFileSync(join(workspace, 'changed.txt'), `${s.items.join('\n')}\n`)
     inputs.files_from = 'changed.txt'
   } else inputs[s.type] = s.items.join('\n')
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? workDir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: workDir
-  }
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const env = runnerEnv(inputs, { dir: workDir, outputFile, summaryFile, workspace })
   const result = await measure([DIST], env, workspace)
   return { ...result, workDir, cleanup: () => rmSync(workDir, { recursive: true, force: true }) }
 }

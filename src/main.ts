@@ -340,6 +340,14 @@ async function reportPurge(
   reporter: Reporter,
   started: number
 ): Promise<void> {
+  // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
+  const failures = new Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>()
+  for (const outcome of outcomes) {
+    if (!outcome.error) continue
+    const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+      ?.resolution as ZoneResolution
+    failures.set(outcome, { finding: failureOf(outcome, resolution), resolution })
+  }
   const zoneReports: ZoneReport[] = planned.map(({ resolution }) => {
     const zoneId = resolution.zone.id
     return {
@@ -347,10 +355,13 @@ async function reportPurge(
       label: resolution.zone.name ?? zoneId,
       outcomes: outcomes
         .filter((o) => o.batch.zoneId === zoneId)
-        .map((o) => ({ ...o, ...(o.error ? { reason: failureOf(o, resolution).message } : {}) }))
+        .map((o) => {
+          const failure = failures.get(o)
+          return failure ? { ...o, reason: failure.finding.message } : o
+        })
     }
   })
-  reporter.findings(failureAnnotations(planned, outcomes))
+  reporter.findings(failureAnnotations(failures))
   const sum = totals(zoneReports)
   const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })))
   reporter.outputs({
@@ -415,13 +426,11 @@ function failureOf(outcome: BatchOutcome, resolution: ZoneResolution): Finding {
 }
 
 /** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(planned: PlannedZone[], outcomes: BatchOutcome[]): Finding[] {
+function failureAnnotations(
+  failures: Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>
+): Finding[] {
   const groups = new Map<string, { finding: Finding; items: number; label: string }>()
-  for (const outcome of outcomes) {
-    if (!outcome.error) continue
-    const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-      ?.resolution as ZoneResolution
-    const finding = failureOf(outcome, resolution)
+  for (const [outcome, { finding, resolution }] of failures) {
     const key = `${resolution.zone.id} ${finding.id} ${finding.message}`
     const group = groups.get(key) ?? { finding, items: 0, label: resolution.label }
     group.items += Math.max(1, outcome.batch.items.length)
