@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { checkActionMetadata } from '../scripts/action-metadata.js'
 import { ROOT } from '../scripts/workflow-lint.js'
-import { INPUT_NAMES } from '../src/input-parser.js'
+import { INPUT_NAMES } from '../src/inputs/parser.js'
 
 const actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')
 const { metadata, problems } = checkActionMetadata(actionYml)

@@ -1,7 +1,7 @@
 // The README's Troubleshooting table is generated from the catalogue; this fails when they differ.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
-import { catalogue, type Diagnosis } from '../src/diagnoses.js'
+import { catalogue, type Diagnosis } from '../src/diagnosis/catalogue.js'
 import {
   COMMAND,
   END,
@@ -18,7 +18,9 @@ describe('README Troubleshooting section', () => {
   it('matches the catalogue', async () => {
     const expected = await renderReadme(readme)
     if (expected !== readme) {
-      throw new Error(`README.md differs from src/diagnoses.ts. Run \`${COMMAND}\` and commit README.md.`)
+      throw new Error(
+        `README.md differs from src/diagnosis/catalogue.ts. Run \`${COMMAND}\` and commit README.md.`
+      )
     }
   })
 

@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7857);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3248);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7857:
+/***/ 3248:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28399,7 +28399,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/diagnoses.ts
+;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -29096,7 +29096,7 @@ function diagnose(id, ...params) {
     return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
 class DiagnosedFailure extends Error {
     findings;
     constructor(findings) {
@@ -29115,7 +29115,7 @@ class NotSentError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/changed-files.ts
+;// CONCATENATED MODULE: ./src/action/changed-files.ts
 // Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
 // @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
 
@@ -29270,7 +29270,7 @@ function apiFailure(range, error) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/hostnames.ts
+;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
 // Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -29311,7 +29311,7 @@ function isLoopbackHost(hostname) {
     return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-;// CONCATENATED MODULE: ./src/purge-items.ts
+;// CONCATENATED MODULE: ./src/inputs/items.ts
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
 
 
@@ -29550,7 +29550,7 @@ function dedupe(items, key) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/changed-urls.ts
+;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
 // Maps repository paths to the site URLs they are published at, and a list of changed files to the
 // URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
 
@@ -30240,7 +30240,7 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-;// CONCATENATED MODULE: ./src/credential-checks.ts
+;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
@@ -30318,7 +30318,7 @@ function isEmail(value) {
     return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
 }
 
-;// CONCATENATED MODULE: ./src/error-diagnosis.ts
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 
 
@@ -30389,7 +30389,7 @@ function diagnoseError(error, context) {
     return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
-;// CONCATENATED MODULE: ./src/credential-verifier.ts
+;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
 
 
 
@@ -30481,7 +30481,7 @@ function checkTokenStatus(status, now) {
     return [];
 }
 
-;// CONCATENATED MODULE: ./src/input-parser.ts
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
 
@@ -30512,7 +30512,7 @@ const INPUT_NAMES = [
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
-const input_parser_HEX32 = /^[0-9a-f]{32}$/;
+const parser_HEX32 = /^[0-9a-f]{32}$/;
 function parseSettings(raw, options) {
     const errors = [];
     const warnings = [];
@@ -30525,7 +30525,7 @@ function parseSettings(raw, options) {
     const zones = parseZones(get('zone'), report);
     const zoneName = zones.find((z) => z.kind === 'name')?.name;
     const accountId = get('account_id').toLowerCase();
-    if (accountId && !input_parser_HEX32.test(accountId))
+    if (accountId && !parser_HEX32.test(accountId))
         report([diagnose('bad-account-id', { value: get('account_id') })]);
     const everything = parseBoolean('purge_everything', get('purge_everything'), report);
     const dryRun = parseBoolean('dry_run', get('dry_run'), report);
@@ -30704,7 +30704,7 @@ function parseZones(text, report) {
 /** A zone reference, or the reason why the value is not one. */
 function parseZone(value) {
     const lower = value.toLowerCase();
-    if (input_parser_HEX32.test(lower))
+    if (parser_HEX32.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
         return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
@@ -33731,7 +33731,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/input-reader.ts
+;// CONCATENATED MODULE: ./src/action/input-reader.ts
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 
 
@@ -33769,7 +33769,7 @@ function secretForms(value) {
     return [...forms].sort((a, b) => b.length - a.length);
 }
 
-;// CONCATENATED MODULE: ./src/purge-planner.ts
+;// CONCATENATED MODULE: ./src/purge/planner.ts
 /** Safe defaults from ../shared/cloudflare-api.md: 30 URLs (500 on Enterprise), 100 of the rest. */
 function limitsForPlan(plan, batchSize) {
     return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 };
@@ -33824,7 +33824,7 @@ function describeItem(item) {
     return `${item.url} [${headers}]`;
 }
 
-;// CONCATENATED MODULE: ./src/purge-runner.ts
+;// CONCATENATED MODULE: ./src/purge/runner.ts
 
 
 
@@ -33935,7 +33935,7 @@ function notSent(batch) {
     return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
-;// CONCATENATED MODULE: ./src/rate-limiter.ts
+;// CONCATENATED MODULE: ./src/purge/pacing.ts
 class TokenBucket {
     spec;
     now;
@@ -34049,7 +34049,7 @@ function describeRateLimit(plan, type) {
     return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/action/reporter.ts
 // Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
 // with input-reader and main, that talks to the Actions toolkit.
 
@@ -34223,7 +34223,7 @@ function zoneCounts(zones, sent = true) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/zone-resolver.ts
+;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
 
 
 
@@ -34376,7 +34376,7 @@ function failure(error, zone) {
     return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
 }
 
-;// CONCATENATED MODULE: ./src/zone-assignment.ts
+;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
 // Decides which zone each item is purged in. Pure.
 
 

@@ -3,7 +3,7 @@
 // words of the message, how far the run got (nothing sent, no purge, or purge), and that no secret leaks.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { catalogue, type DiagnosisId } from '../src/diagnoses.js'
+import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { play, scenarios, secretsOf, TESTED_ELSEWHERE } from './diagnosis-scenarios.js'
 
 describe('every diagnosis in the catalogue', () => {

@@ -9,7 +9,7 @@ import {
   type RunningEmulator
 } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { catalogue, type DiagnosisId } from '../src/diagnoses.js'
+import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, globalKey, accountId } = fixture

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { catalogue } from '../src/diagnoses.js'
+import { catalogue } from '../src/diagnosis/catalogue.js'
 import { fixture } from '../emulator/fixtures.js'
 import type { ActionRun } from './run-action.js'
 import { describePurged, FAULTS, FIXTURE_SECRETS, runScenario, type Scenario } from './scenarios.js'

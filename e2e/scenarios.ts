@@ -3,7 +3,7 @@
 // debug logging on and looks for secrets in everything they print.
 import { startEmulator, type EmulatorOptions, type FaultRule } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import type { DiagnosisId } from '../src/diagnoses.js'
+import type { DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, globalKey, accountId } = fixture

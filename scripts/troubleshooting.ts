@@ -1,10 +1,10 @@
 // npm run docs:troubleshooting: writes the README's Troubleshooting table from the diagnosis catalogue
-// (src/diagnoses.ts), so that the two never differ. `--check` only reports whether the README is stale.
+// (src/diagnosis/catalogue.ts), so that the two never differ. `--check` only reports whether the README is stale.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as prettier from 'prettier'
-import { catalogue, type Diagnosis } from '../src/diagnoses.js'
+import { catalogue, type Diagnosis } from '../src/diagnosis/catalogue.js'
 
 export const README_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
 export const START = '<!-- troubleshooting:start -->'
@@ -39,7 +39,7 @@ export function troubleshootingTable(): string {
   return [
     'Every problem the action explains, with the annotation title it shows. Errors stop the run, before any',
     'purge when the inputs or the first answers show the problem; warnings and notices do not. Generated from',
-    `\`src/diagnoses.ts\` by \`${COMMAND}\`: edit the catalogue, not this table.`,
+    `\`src/diagnosis/catalogue.ts\` by \`${COMMAND}\`: edit the catalogue, not this table.`,
     '',
     '| Problem | Cause | How it is found | Fix | More |',
     '| --- | --- | --- | --- | --- |',

@@ -2,20 +2,20 @@
 // → plan → purge → report.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { commitRange, describeRange, listChangedFiles } from './changed-files.js'
-import { urlsForChanges } from './changed-urls.js'
+import { commitRange, describeRange, listChangedFiles } from './action/changed-files.js'
+import { urlsForChanges } from './inputs/changed-urls.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
-import { verifyCredential, type Verification } from './credential-verifier.js'
-import { diagnose } from './diagnoses.js'
-import { diagnoseError } from './error-diagnosis.js'
-import { DiagnosedFailure } from './failure.js'
-import { parseSettings, type RawInputs } from './input-parser.js'
-import { readInputs } from './input-reader.js'
-import { dedupe, fileKey } from './purge-items.js'
-import { limitsForPlan, planBatches, type Batch } from './purge-planner.js'
-import { executeBatches, type BatchOutcome } from './purge-runner.js'
-import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './rate-limiter.js'
+import { verifyCredential, type Verification } from './access/credential-verifier.js'
+import { diagnose } from './diagnosis/catalogue.js'
+import { diagnoseError } from './diagnosis/from-error.js'
+import { DiagnosedFailure } from './diagnosis/failure.js'
+import { parseSettings, type RawInputs } from './inputs/parser.js'
+import { readInputs } from './action/input-reader.js'
+import { dedupe, fileKey } from './inputs/items.js'
+import { limitsForPlan, planBatches, type Batch } from './purge/planner.js'
+import { executeBatches, type BatchOutcome } from './purge/runner.js'
+import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './purge/pacing.js'
 import {
   Redactor,
   Reporter,
@@ -24,10 +24,15 @@ import {
   totals,
   zoneCounts,
   type ZoneReport
-} from './report.js'
+} from './action/reporter.js'
 import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
-import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
-import { assignToZones, itemHosts } from './zone-assignment.js'
+import {
+  findZonesOfHosts,
+  resolveZones,
+  type HostZones,
+  type ZoneResolution
+} from './access/zone-resolver.js'
+import { assignToZones, itemHosts } from './access/zone-assignment.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'

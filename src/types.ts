@@ -36,7 +36,7 @@ export interface PurgeRequest {
 
 /** A finding about the user's input or Cloudflare's answer, ready to be reported. */
 export interface Finding {
-  /** Stable id of the diagnosis in the catalogue (src/diagnoses.ts). */
+  /** Stable id of the diagnosis in the catalogue (src/diagnosis/catalogue.ts). */
   id: string
   severity: 'error' | 'warning' | 'notice'
   title: string

@@ -1,6 +1,6 @@
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
-import { isLoopbackHost } from '../hostnames.js'
+import { isLoopbackHost } from './hostnames.js'
 
 export interface ProxyChoice {
   /** The proxy to connect through, or undefined to connect directly. */

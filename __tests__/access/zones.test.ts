@@ -1,0 +1,209 @@
+// Zone assignment (pure) and the zone finder (against a fake API that records its lookups).
+import { describe, expect, it } from '@jest/globals'
+import type { CloudflareApi } from '../../src/cloudflare/api.js'
+import { CloudflareError } from '../../src/cloudflare/errors.js'
+import type { PurgeRequest, ResolvedZone } from '../../src/types.js'
+import { assignToZones, hostOf, itemHosts } from '../../src/access/zone-assignment.js'
+import { findZonesOfHosts, resolveZones, ZoneFinder } from '../../src/access/zone-resolver.js'
+
+const EXAMPLE: ResolvedZone = { id: 'a'.repeat(32), name: 'example.com', plan: 'free' }
+const SHOP: ResolvedZone = { id: 'b'.repeat(32), name: 'shop.example.com', plan: 'pro' }
+const OTHER: ResolvedZone = { id: 'c'.repeat(32), name: 'example.net', plan: 'free' }
+const NAMELESS: ResolvedZone = { id: 'd'.repeat(32) }
+
+function purge(p: Partial<PurgeRequest>): PurgeRequest {
+  return { everything: false, files: [], tags: [], hosts: [], prefixes: [], ...p }
+}
+
+describe('assignToZones with several zones', () => {
+  it('puts each item in the most specific zone and tags in every zone', () => {
+    const { work, errors } = assignToZones(
+      purge({
+        files: [{ url: 'https://www.example.com/a' }, { url: 'https://shop.example.com/b' }],
+        hosts: ['cdn.example.net'],
+        prefixes: ['img.shop.example.com/x/'],
+        tags: ['t1']
+      }),
+      [EXAMPLE, SHOP, OTHER]
+    )
+    expect(errors).toEqual([])
+    expect(work.map((w) => [w.zone.name, w.purge])).toEqual([
+      ['example.com', purge({ files: [{ url: 'https://www.example.com/a' }], tags: ['t1'] })],
+      [
+        'shop.example.com',
+        purge({
+          files: [{ url: 'https://shop.example.com/b' }],
+          prefixes: ['img.shop.example.com/x/'],
+          tags: ['t1']
+        })
+      ],
+      ['example.net', purge({ hosts: ['cdn.example.net'], tags: ['t1'] })]
+    ])
+  })
+
+  it('names a host that is in none of the zones', () => {
+    const { errors } = assignToZones(purge({ files: [{ url: 'https://elsewhere.org/a' }] }), [EXAMPLE, OTHER])
+    expect(errors.map((e) => e.id)).toEqual(['host-in-no-zone'])
+    expect(errors[0]!.message).toMatch(
+      /"elsewhere\.org" is not in any of the zones given \(example\.com, example\.net\)/
+    )
+  })
+
+  it('refuses to place items when a zone name is unknown, rather than guess', () => {
+    const { errors } = assignToZones(purge({ files: [{ url: 'https://www.example.com/a' }] }), [
+      EXAMPLE,
+      NAMELESS
+    ])
+    expect(errors.map((e) => e.id)).toEqual(['zone-name-unknown'])
+    expect(errors[0]!.message).toContain(NAMELESS.id)
+    expect(errors[0]!.message).toMatch(/Zone → Zone → Read/)
+  })
+
+  it('still sends tags and purge_everything to a zone whose name is unknown', () => {
+    const { work, errors } = assignToZones(purge({ tags: ['t'] }), [EXAMPLE, NAMELESS])
+    expect(errors).toEqual([])
+    expect(work.map((w) => w.purge.tags)).toEqual([['t'], ['t']])
+  })
+})
+
+describe('hostOf and itemHosts', () => {
+  it('reads the host of URLs and prefixes in ASCII form', () => {
+    expect(hostOf('https://user@Bücher.Example:8443/x?y')).toBe('xn--bcher-kva.example')
+    expect(hostOf('www.example.com/blog/')).toBe('www.example.com')
+  })
+
+  it('lists each host once, in order', () => {
+    expect(
+      itemHosts(
+        purge({
+          files: [
+            { url: 'https://b.example.com/1' },
+            { url: 'https://a.example.com/2' },
+            { url: 'https://b.example.com/3' }
+          ],
+          hosts: ['a.example.com'],
+          prefixes: ['c.example.com/x'],
+          tags: ['not-a-host']
+        })
+      )
+    ).toEqual(['b.example.com', 'a.example.com', 'c.example.com'])
+  })
+})
+
+/** A fake API: zones by name, lookups recorded, optional failures and a delay to observe concurrency. */
+function fakeApi(
+  zones: ResolvedZone[],
+  options: { fail?: Record<string, CloudflareError>; delayMs?: number } = {}
+): { api: CloudflareApi; lookups: string[]; maxInFlight: () => number } {
+  const lookups: string[] = []
+  let inFlight = 0
+  let max = 0
+  const api = {
+    findZonesByName: async (name: string): Promise<ResolvedZone[]> => {
+      lookups.push(name)
+      inFlight++
+      max = Math.max(max, inFlight)
+      await new Promise((r) => setTimeout(r, options.delayMs ?? 1))
+      inFlight--
+      const failure = options.fail?.[name]
+      if (failure) throw failure
+      return zones.filter((z) => z.name === name)
+    },
+    getZone: async (id: string): Promise<ResolvedZone> => {
+      const zone = zones.find((z) => z.id === id)
+      if (!zone) throw new Error('unknown zone')
+      return zone
+    }
+  } as unknown as CloudflareApi
+  return { api, lookups, maxInFlight: () => max }
+}
+
+const apiError = (status: number, code: number): CloudflareError =>
+  new CloudflareError({
+    kind: 'api',
+    endpoint: 'GET /zones',
+    status,
+    message: 'refused',
+    errors: [{ code, message: 'refused' }]
+  })
+
+describe('ZoneFinder', () => {
+  it('finds the most specific zone and looks each name up once', async () => {
+    const { api, lookups } = fakeApi([EXAMPLE, SHOP])
+    const finder = new ZoneFinder(api)
+    const [a, b, c] = await Promise.all([
+      finder.zoneOf('img.shop.example.com'),
+      finder.zoneOf('www.example.com'),
+      finder.zoneOf('shop.example.com')
+    ])
+    expect(a.zone?.id).toBe(SHOP.id)
+    expect(b.zone?.id).toBe(EXAMPLE.id)
+    expect(c.zone?.id).toBe(SHOP.id)
+    expect([...lookups].sort()).toEqual([
+      'example.com',
+      'img.shop.example.com',
+      'shop.example.com',
+      'www.example.com'
+    ])
+  })
+
+  it('treats a listing refused for lack of permission as empty', async () => {
+    const { api } = fakeApi([EXAMPLE], { fail: { 'www.example.com': apiError(403, 10000) } })
+    expect((await new ZoneFinder(api).zoneOf('www.example.com')).zone?.id).toBe(EXAMPLE.id)
+  })
+
+  it('does not read an IP filter refusal (9109) as an empty listing', async () => {
+    const { api } = fakeApi([EXAMPLE], { fail: { 'www.example.com': apiError(403, 9109) } })
+    await expect(new ZoneFinder(api).zoneOf('www.example.com')).rejects.toBeInstanceOf(CloudflareError)
+  })
+
+  it('fails rather than fall back to a parent when a more specific lookup fails', async () => {
+    const { api } = fakeApi([EXAMPLE], { fail: { 'shop.example.com': apiError(500, 500) } })
+    await expect(new ZoneFinder(api).zoneOf('shop.example.com')).rejects.toBeInstanceOf(CloudflareError)
+  })
+
+  it('keeps at most eight lookups in flight', async () => {
+    const { api, lookups, maxInFlight } = fakeApi([], { delayMs: 5 })
+    const finder = new ZoneFinder(api)
+    await Promise.all(Array.from({ length: 20 }, (_, i) => finder.zoneOf(`h${i}.example.com`)))
+    expect(lookups).toHaveLength(21) // 20 hostnames and their one shared parent
+    expect(maxInFlight()).toBeLessThanOrEqual(8)
+    expect(maxInFlight()).toBeGreaterThan(1)
+  })
+})
+
+describe('findZonesOfHosts', () => {
+  it('groups hostnames by zone and names every host in no visible zone', async () => {
+    const { api } = fakeApi([EXAMPLE, OTHER])
+    const found = await findZonesOfHosts(api, [
+      'www.example.com',
+      'example.com',
+      'cdn.example.net',
+      'a.nowhere.org',
+      '127.0.0.1'
+    ])
+    expect(found.zones.map((z) => z.zone.id)).toEqual([EXAMPLE.id, OTHER.id])
+    expect([...found.byHost]).toEqual([
+      ['www.example.com', EXAMPLE.id],
+      ['example.com', EXAMPLE.id],
+      ['cdn.example.net', OTHER.id]
+    ])
+    expect(found.errors.map((e) => e.id)).toEqual(['host-in-no-visible-zone', 'host-in-no-visible-zone'])
+    expect(found.errors[0]!.message).toMatch(
+      /"a\.nowhere\.org" \(looked up "a\.nowhere\.org", "nowhere\.org"\)/
+    )
+    expect(found.errors[1]!.message).toMatch(/"127\.0\.0\.1" is not a domain name/)
+  })
+})
+
+describe('resolveZones', () => {
+  it('keeps one zone when two inputs name the same one', async () => {
+    const { api } = fakeApi([EXAMPLE])
+    const zones = await resolveZones(api, [
+      { kind: 'name', name: 'example.com', input: 'example.com' },
+      { kind: 'id', id: EXAMPLE.id },
+      { kind: 'name', name: 'www.example.com', input: 'www.example.com' }
+    ])
+    expect(zones.map((z) => z.zone.id)).toEqual([EXAMPLE.id])
+  })
+})

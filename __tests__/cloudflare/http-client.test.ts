@@ -1,0 +1,230 @@
+// The HTTP client's retries, against the local emulator and its fault rules.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { fixture, fixtureOptions } from '../../emulator/fixtures.js'
+import { startEmulator, type RunningEmulator } from '../../emulator/index.js'
+import { CloudflareError } from '../../src/cloudflare/errors.js'
+import {
+  CloudflareHttpClient,
+  isRetryable,
+  type HttpClientOptions,
+  type RetryInfo
+} from '../../src/cloudflare/http-client.js'
+
+const VERIFY = '/user/tokens/verify'
+const PURGE = `/zones/${fixture.zones.free.id}/purge_cache`
+
+let emulator: RunningEmulator
+const clients: CloudflareHttpClient[] = []
+
+beforeAll(async () => {
+  emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
+})
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()))
+  await emulator.close()
+})
+beforeEach(() => {
+  emulator.clearFaults()
+  emulator.reset()
+})
+
+function client(extra: Partial<HttpClientOptions> = {}): {
+  http: CloudflareHttpClient
+  retries: RetryInfo[]
+} {
+  const retries: RetryInfo[] = []
+  const http = new CloudflareHttpClient({
+    apiUrl: emulator.url,
+    credential: { kind: 'token', token: fixture.tokens.user.value },
+    deadline: Date.now() + 30_000,
+    // The shortest backoff: half of 500 ms, 1 s, 2 s, …
+    random: () => 0,
+    onRetry: (r) => retries.push(r),
+    ...extra
+  })
+  clients.push(http)
+  return { http, retries }
+}
+
+const requestsTo = (path: string): typeof emulator.requests =>
+  emulator.requests.filter((r) => r.path === path)
+
+describe('retries', () => {
+  it('honours Retry-After-Ms after a 429, then succeeds', async () => {
+    emulator.addFault({
+      path: VERIFY,
+      times: 1,
+      action: { status: 429, headers: { 'Retry-After-Ms': '300' } }
+    })
+    const { http, retries } = client()
+    const envelope = await http.call<{ status: string }>('GET', VERIFY)
+    expect(envelope.result.status).toBe('active')
+    const [first, second] = requestsTo(VERIFY)
+    expect(first?.status).toBe(429)
+    expect(second?.status).toBe(200)
+    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(290)
+    expect(retries).toEqual([expect.objectContaining({ attempt: 1, endpoint: `GET ${VERIFY}` })])
+    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(300)
+    expect(http.rateLimitedCount).toBe(1)
+    expect(http.requestCount).toBe(2)
+  })
+
+  it('honours Retry-After in seconds', async () => {
+    emulator.addFault({ path: VERIFY, times: 1, action: { status: 429, headers: { 'Retry-After': '1' } } })
+    const { http, retries } = client()
+    await http.call('GET', VERIFY)
+    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
+    const [first, second] = requestsTo(VERIFY)
+    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+  })
+
+  it('makes every other request wait out a 429 too', async () => {
+    emulator.addFault({
+      path: VERIFY,
+      times: 1,
+      action: { status: 429, headers: { 'Retry-After-Ms': '400' } }
+    })
+    const { http } = client()
+    const first = http.call('GET', VERIFY)
+    // Another call starts while the pause is in force.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(http.isPaused()).toBe(true)
+    await Promise.all([first, http.call('GET', `/zones/${fixture.zones.free.id}`)])
+    const limited = requestsTo(VERIFY)[0]
+    const zone = requestsTo(`/zones/${fixture.zones.free.id}`)[0]
+    expect((zone?.startedAt ?? 0) - (limited?.endedAt ?? 0)).toBeGreaterThanOrEqual(390)
+    expect(http.isPaused()).toBe(false)
+  })
+
+  it('retries a 502 HTML error page', async () => {
+    emulator.addFault({
+      method: 'POST',
+      path: PURGE,
+      times: 1,
+      action: {
+        status: 502,
+        body: '<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>'
+      }
+    })
+    const { http, retries } = client()
+    const envelope = await http.call<{ id: string }>('POST', PURGE, {
+      body: { files: ['https://example.com/a'] }
+    })
+    expect(envelope.result.id).toMatch(/^[0-9a-f]{32}$/)
+    expect(retries[0]?.reason).toMatch(/HTTP 502 with an HTML page "502 Bad Gateway"/)
+    expect(emulator.purgedItems()).toEqual(['https://example.com/a'])
+  })
+
+  it('retries a connection reset', async () => {
+    emulator.addFault({ method: 'POST', path: PURGE, times: 1, action: { reset: true } })
+    const { http, retries } = client()
+    await http.call('POST', PURGE, { body: { tags: ['a'] } })
+    expect(retries[0]?.reason).toMatch(/connection|socket|closed|reset/i)
+    expect(requestsTo(PURGE).map((r) => r.status)).toEqual([0, 200])
+  })
+
+  it('retries an answer cut short (a 200 that is not JSON)', async () => {
+    emulator.addFault({ path: VERIFY, times: 1, action: { status: 200, body: '{"success": tr' } })
+    const { http, retries } = client()
+    await http.call('GET', VERIFY)
+    expect(retries[0]?.reason).toMatch(/not JSON/)
+  })
+
+  it('gives up on an attempt that gets no answer in time, and retries it', async () => {
+    emulator.addFault({ path: VERIFY, times: 1, action: { hang: true } })
+    const { http, retries } = client({ attemptTimeoutMs: 300 })
+    await http.call('GET', VERIFY)
+    expect(retries[0]?.reason).toMatch(/no answer within 0\.3 s/)
+    expect(requestsTo(VERIFY)).toHaveLength(2)
+  })
+
+  it('never retries a 4xx other than 429', async () => {
+    const { http, retries } = client()
+    const error = await http
+      .call('POST', PURGE, { body: { files: ['https://example.com/a'], tags: ['x'] } })
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(CloudflareError)
+    expect((error as CloudflareError).status).toBe(400)
+    expect(retries).toEqual([])
+    expect(requestsTo(PURGE)).toHaveLength(1)
+  })
+
+  it('stops after maxAttempts and reports how many were made', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 503 } })
+    const { http, retries } = client({ maxAttempts: 3 })
+    const error = (await http.call('GET', VERIFY).catch((e: unknown) => e)) as CloudflareError
+    expect(error.status).toBe(503)
+    expect(error.attempts).toBe(3)
+    expect(requestsTo(VERIFY)).toHaveLength(3)
+    // Exponential: the floor of the jittered backoff doubles (250 ms, then 500 ms).
+    expect(retries.map((r) => r.delayMs)).toEqual([250, 500])
+  })
+
+  it('spreads retries with jitter between half and all of the backoff', async () => {
+    emulator.addFault({ path: VERIFY, times: 2, action: { status: 500 } })
+    const { http, retries } = client({ random: () => 0.999 })
+    await http.call('GET', VERIFY)
+    expect(retries.map((r) => r.delayMs)).toEqual([500, 1000])
+  })
+
+  it('does not start a retry that would end after the deadline', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 503 } })
+    const started = Date.now()
+    const { http } = client({ deadline: started + 1500 })
+    const error = (await http.call('GET', VERIFY).catch((e: unknown) => e)) as CloudflareError
+    expect(error.status).toBe(503)
+    expect(Date.now() - started).toBeLessThan(1500)
+    // Attempts at about 0, 250 and 750 ms; the next would start after 1,750 ms, past the deadline.
+    expect(requestsTo(VERIFY)).toHaveLength(3)
+  })
+
+  it('does not retry a 429 whose Retry-After lies past the deadline', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 429, headers: { 'Retry-After': '60' } } })
+    const { http } = client({ deadline: Date.now() + 5000 })
+    const error = (await http.call('GET', VERIFY).catch((e: unknown) => e)) as CloudflareError
+    expect(error.status).toBe(429)
+    expect(error.retryAfterMs).toBe(60_000)
+    expect(requestsTo(VERIFY)).toHaveLength(1)
+  })
+
+  it('runs beforeRetry before each retry only, and ends with the last failure when it refuses', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 502, body: '<html>bad gateway</html>' } })
+    const { http } = client()
+    let hooks = 0
+    const error = (await http
+      .call('GET', VERIFY, {
+        beforeRetry: async () => {
+          hooks++
+          if (hooks === 2) throw new Error('no time left')
+        }
+      })
+      .catch((e: unknown) => e)) as CloudflareError
+    expect(hooks).toBe(2)
+    expect(requestsTo(VERIFY)).toHaveLength(2)
+    expect(error).toBeInstanceOf(CloudflareError)
+    expect(error.status).toBe(502)
+    expect(error.attempts).toBe(2)
+  })
+})
+
+describe('isRetryable', () => {
+  const error = (init: Partial<ConstructorParameters<typeof CloudflareError>[0]>): CloudflareError =>
+    new CloudflareError({ kind: 'api', endpoint: 'GET /x', message: 'm', ...init })
+
+  it.each([
+    ['429', error({ status: 429 }), true],
+    ['500', error({ status: 500 }), true],
+    ['503 HTML', error({ kind: 'invalid-response', status: 503 }), true],
+    ['network', error({ kind: 'network' }), true],
+    ['timeout', error({ kind: 'timeout' }), true],
+    ['200 not JSON', error({ kind: 'invalid-response', status: 200 }), true],
+    ['400', error({ status: 400 }), false],
+    ['401', error({ status: 401 }), false],
+    ['403', error({ status: 403 }), false],
+    ['404', error({ status: 404 }), false],
+    ['413 HTML', error({ kind: 'invalid-response', status: 413 }), false],
+    ['redirect', error({ kind: 'invalid-response', status: 301 }), false]
+  ])('%s → %s', (_name, e, expected) => {
+    expect(isRetryable(e)).toBe(expected)
+  })
+})

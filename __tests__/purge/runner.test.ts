@@ -1,0 +1,275 @@
+import { describe, expect, it } from '@jest/globals'
+import type { PurgeBody, PurgeOptions } from '../../src/cloudflare/api.js'
+import { CloudflareError } from '../../src/cloudflare/errors.js'
+import { NotSentError } from '../../src/diagnosis/failure.js'
+import { chunk, type Batch } from '../../src/purge/planner.js'
+import { executeBatches, type Pacer, type PurgeApi, type RunnerOptions } from '../../src/purge/runner.js'
+
+const ZONE = 'f00d0000000000000000000000000001'
+
+const fileBatches = (count: number, size: number): Batch[] =>
+  chunk(
+    Array.from({ length: count }, (_, i) => ({ url: `https://example.com/${i}` })),
+    size
+  ).map((items) => ({ zoneId: ZONE, type: 'files' as const, items }))
+
+const urlsOf = (body: PurgeBody): string[] =>
+  (body.files ?? []).map((f) => (typeof f === 'string' ? f : f.url))
+
+const noPacing: Pacer = { reserve: () => 0 }
+
+const options = (extra: Partial<RunnerOptions> = {}): RunnerOptions => ({
+  concurrency: 4,
+  pacerFor: () => noPacing,
+  deadline: Date.now() + 60_000,
+  ...extra
+})
+
+const tick = (ms = 1): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Records every call; `answer` decides each one (resolve with an ID or throw). */
+class FakeApi implements PurgeApi {
+  readonly calls: Array<{ zoneId: string; body: PurgeBody; options?: PurgeOptions }> = []
+  inFlight = 0
+  maxInFlight = 0
+
+  constructor(private readonly answer: (body: PurgeBody, call: number) => Promise<string> | string) {}
+
+  async purge(zoneId: string, body: PurgeBody, options?: PurgeOptions): Promise<string> {
+    const call = this.calls.push({ zoneId, body, ...(options ? { options } : {}) })
+    this.inFlight++
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    try {
+      await tick()
+      return await this.answer(body, call)
+    } finally {
+      this.inFlight--
+    }
+  }
+}
+
+const tooMany = (limit: number): CloudflareError =>
+  new CloudflareError({
+    kind: 'api',
+    endpoint: `POST /zones/${ZONE}/purge_cache`,
+    status: 400,
+    errors: [
+      { code: 1094, message: `Too many files in purge request: only ${limit} are allowed per request` }
+    ],
+    message: 'Too many files'
+  })
+
+const serverError = (): CloudflareError =>
+  new CloudflareError({
+    kind: 'invalid-response',
+    endpoint: `POST /zones/${ZONE}/purge_cache`,
+    status: 502,
+    message: 'the API answered HTTP 502 with an HTML page "502 Bad Gateway" instead of JSON'
+  })
+
+describe('executeBatches', () => {
+  it('sends every batch once, in the order of the plan, and returns outcomes in that order', async () => {
+    const batches = fileBatches(300, 30)
+    // Later batches answer sooner, so completion order differs from the plan.
+    const api = new FakeApi(async (_body, call) => {
+      await tick(20 - call * 2)
+      return `id-${call}`
+    })
+    const outcomes = await executeBatches(api, batches, options({ concurrency: 3 }))
+    expect(api.calls.map((c) => urlsOf(c.body)[0])).toEqual(
+      batches.map((b) => (b.items[0] as { url: string }).url)
+    )
+    expect(outcomes.map((o) => o.batch)).toEqual(batches)
+    expect(outcomes.every((o) => o.purgeId && !o.error)).toBe(true)
+    expect(new Set(outcomes.map((o) => o.purgeId)).size).toBe(10)
+  })
+
+  it('keeps at most `concurrency` requests in flight', async () => {
+    const api = new FakeApi(async () => {
+      await tick(5)
+      return 'id'
+    })
+    await executeBatches(api, fileBatches(600, 30), options({ concurrency: 8 }))
+    expect(api.calls).toHaveLength(20)
+    expect(api.maxInFlight).toBe(8)
+  })
+
+  it('waits as long as the pacer says before each request', async () => {
+    const reserved: number[] = []
+    const pacer: Pacer = {
+      reserve: (_type, count) => {
+        reserved.push(count)
+        return reserved.length > 2 ? 30 : 0
+      }
+    }
+    const api = new FakeApi(() => 'id')
+    const started = Date.now()
+    await executeBatches(api, fileBatches(90, 30), options({ concurrency: 1, pacerFor: () => pacer }))
+    expect(reserved).toEqual([30, 30, 30])
+    expect(Date.now() - started).toBeGreaterThanOrEqual(29)
+  })
+
+  it('reports a batch that fails with its error while the others succeed', async () => {
+    const batches = fileBatches(120, 30)
+    const failing = (batches[2]?.items[0] as { url: string }).url
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).includes(failing)) throw serverError()
+      return 'id'
+    })
+    const outcomes = await executeBatches(api, batches, options())
+    expect(outcomes.map((o) => Boolean(o.purgeId))).toEqual([true, true, false, true])
+    expect(outcomes[2]?.error).toBeInstanceOf(CloudflareError)
+    expect(outcomes[2]?.batch.items).toEqual(batches[2]?.items)
+    expect(api.calls).toHaveLength(4)
+  })
+
+  it('splits a batch Cloudflare finds too large to the limit it states, warns once, and loses nothing', async () => {
+    const batches = fileBatches(120, 30)
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).length > 10) throw tooMany(10)
+      return 'id'
+    })
+    const splits: Array<[number, number]> = []
+    const outcomes = await executeBatches(
+      api,
+      batches,
+      options({ onSplit: (batch, limit) => splits.push([batch.items.length, limit]) })
+    )
+    expect(splits).toEqual([[30, 10]])
+    expect(outcomes.every((o) => o.purgeId && o.batch.items.length <= 10)).toBe(true)
+    expect(outcomes.flatMap((o) => o.batch.items)).toEqual(batches.flatMap((b) => b.items))
+    const accepted = api.calls.filter((c) => urlsOf(c.body).length <= 10).flatMap((c) => urlsOf(c.body))
+    expect(accepted.sort()).toEqual(
+      batches.flatMap((b) => b.items.map((i) => (i as { url: string }).url)).sort()
+    )
+  })
+
+  it('halves a batch when Cloudflare does not say its limit, until it fits', async () => {
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).length > 7) {
+        throw new CloudflareError({
+          kind: 'api',
+          endpoint: 'POST',
+          status: 400,
+          errors: [{ code: 1094, message: 'Too many files' }],
+          message: 'Too many files'
+        })
+      }
+      return 'id'
+    })
+    const outcomes = await executeBatches(api, fileBatches(30, 30), options({ concurrency: 1 }))
+    expect(outcomes.flatMap((o) => o.batch.items)).toHaveLength(30)
+    expect(Math.max(...outcomes.map((o) => o.batch.items.length))).toBeLessThanOrEqual(7)
+    expect(outcomes.every((o) => o.purgeId)).toBe(true)
+  })
+
+  it('uses more workers when a single batch is split', async () => {
+    const api = new FakeApi(async (body) => {
+      if (urlsOf(body).length > 5) throw tooMany(5)
+      await tick(10)
+      return 'id'
+    })
+    await executeBatches(api, fileBatches(30, 30), options({ concurrency: 8 }))
+    expect(api.maxInFlight).toBeGreaterThan(1)
+  })
+
+  it('does not split on other errors', async () => {
+    const api = new FakeApi(() => {
+      throw new CloudflareError({
+        kind: 'api',
+        endpoint: 'POST',
+        status: 403,
+        errors: [{ code: 10000, message: 'Authentication error' }],
+        message: 'Authentication error'
+      })
+    })
+    const outcomes = await executeBatches(api, fileBatches(60, 30), options())
+    expect(api.calls).toHaveLength(2)
+    expect(outcomes.every((o) => o.error)).toBe(true)
+  })
+
+  it('reports batches the deadline leaves no time for as not sent, without sending them', async () => {
+    const pacer: Pacer = { reserve: (_t, count) => count * 100 }
+    const refunds: number[] = []
+    pacer.refund = (_t, count) => refunds.push(count)
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(
+      api,
+      [{ zoneId: ZONE, type: 'files', items: [{ url: 'https://example.com/a' }] }, ...fileBatches(60, 30)],
+      options({ pacerFor: () => pacer, deadline: Date.now() + 1000, concurrency: 1 })
+    )
+    expect(api.calls).toHaveLength(1)
+    expect(outcomes[0]?.purgeId).toBe('id')
+    expect(outcomes.slice(1).every((o) => o.error instanceof NotSentError)).toBe(true)
+    expect(refunds).toEqual([30, 30])
+  })
+
+  it('reports every batch as not sent when the global request limit leaves no time', async () => {
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(60, 30),
+      options({ globalLimit: { reserve: () => 10 * 60_000 } })
+    )
+    expect(api.calls).toEqual([])
+    expect(outcomes.map((o) => o.error instanceof NotSentError)).toEqual([true, true])
+  })
+
+  it('re-paces a request held back by a 429 pause instead of sending it in a burst after the pause', async () => {
+    let pausedUntil = 0
+    const pause = {
+      isPaused: () => pausedUntil > Date.now(),
+      waitForPause: async () => {
+        while (pausedUntil > Date.now()) await tick(pausedUntil - Date.now())
+      }
+    }
+    const reserves: number[] = []
+    const refunds: number[] = []
+    const pacer: Pacer = {
+      reserve: () => {
+        reserves.push(Date.now())
+        // The first reservation waits 30 ms; a pause starts meanwhile.
+        if (reserves.length === 1) {
+          setTimeout(() => (pausedUntil = Date.now() + 50), 5)
+          return 30
+        }
+        return 0
+      },
+      refund: (_t, count) => refunds.push(count)
+    }
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(30, 30),
+      options({ pacerFor: () => pacer, pause, concurrency: 1 })
+    )
+    expect(outcomes[0]?.purgeId).toBe('id')
+    expect(refunds).toEqual([30])
+    expect(reserves).toHaveLength(2)
+    expect((reserves[1] as number) - (reserves[0] as number)).toBeGreaterThanOrEqual(50)
+  })
+
+  it('paces each retry like a new request through the beforeRetry hook', async () => {
+    const reserved: number[] = []
+    const pacer: Pacer = { reserve: (_t, count) => (reserved.push(count), 0) }
+    const api = new FakeApi(() => 'id')
+    await executeBatches(api, fileBatches(30, 30), options({ pacerFor: () => pacer }))
+    expect(reserved).toEqual([30])
+    await api.calls[0]?.options?.beforeRetry?.()
+    expect(reserved).toEqual([30, 30])
+  })
+
+  it('reports progress after each batch, in items', async () => {
+    const seen: Array<[number, number]> = []
+    await executeBatches(
+      new FakeApi(() => 'id'),
+      [...fileBatches(45, 30), { zoneId: ZONE, type: 'everything', items: [] }],
+      options({ concurrency: 1, onProgress: (done, total) => seen.push([done, total]) })
+    )
+    expect(seen).toEqual([
+      [23, 46],
+      [45, 46],
+      [46, 46]
+    ])
+  })
+})

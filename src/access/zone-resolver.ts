@@ -1,0 +1,178 @@
+// Finds the zone the user meant: by ID (reading its plan and account when allowed) or by name,
+// trying a hostname's parent names at the same time and keeping the most specific match. The same
+// lookup finds each item's zone from its hostname when `zone` is empty.
+import type { CloudflareApi } from '../cloudflare/api.js'
+import { CloudflareError } from '../cloudflare/errors.js'
+import { diagnose } from '../diagnosis/catalogue.js'
+import { diagnoseError } from '../diagnosis/from-error.js'
+import { DiagnosedFailure } from '../diagnosis/failure.js'
+import { candidateZoneNames, toAsciiHostname } from '../cloudflare/hostnames.js'
+import type { Finding, ResolvedZone, ZoneRef } from '../types.js'
+
+export interface ZoneResolution {
+  zone: ResolvedZone
+  /** False when the zone's details could not be read: safe default limits apply. */
+  readable: boolean
+  /** How the user wrote it, for messages. */
+  label: string
+  notes: Finding[]
+}
+
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8
+
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+export class ZoneFinder {
+  private readonly answers = new Map<string, Promise<ResolvedZone[]>>()
+  private active = 0
+  private readonly waiting: Array<() => void> = []
+
+  constructor(private readonly api: CloudflareApi) {}
+
+  /**
+   * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+   * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+   * so an item never lands in a parent zone by accident.
+   */
+  async zoneOf(hostname: string): Promise<{ zone?: ResolvedZone; tried: string[] }> {
+    const tried = candidateZoneNames(hostname)
+    const answers = tried.map((name) => this.lookup(name))
+    for (const [i, answer] of answers.entries()) {
+      const name = tried[i] as string
+      const zones = await answer
+      // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+      const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name)
+      if (zone) return { zone: { ...zone, name }, tried }
+    }
+    return { tried }
+  }
+
+  private lookup(name: string): Promise<ResolvedZone[]> {
+    let answer = this.answers.get(name)
+    if (!answer) {
+      answer = this.limited(() => this.api.findZonesByName(name)).catch((error: unknown) => {
+        // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+        // filter (9109) does not.
+        if (
+          error instanceof CloudflareError &&
+          error.kind === 'api' &&
+          error.status === 403 &&
+          !error.hasCode(9109)
+        ) {
+          return []
+        }
+        throw error
+      })
+      answer.catch(() => undefined) // awaited by zoneOf; this only keeps an unawaited failure from crashing
+      this.answers.set(name, answer)
+    }
+    return answer
+  }
+
+  private async limited<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= LOOKUP_CONCURRENCY) await new Promise<void>((go) => this.waiting.push(go))
+    this.active++
+    try {
+      return await task()
+    } finally {
+      this.active--
+      this.waiting.shift()?.()
+    }
+  }
+}
+
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+export async function resolveZones(api: CloudflareApi, refs: ZoneRef[]): Promise<ZoneResolution[]> {
+  const finder = new ZoneFinder(api)
+  const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)))
+  return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i)
+}
+
+export async function resolveZone(
+  api: CloudflareApi,
+  ref: ZoneRef,
+  finder: ZoneFinder = new ZoneFinder(api)
+): Promise<ZoneResolution> {
+  return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name)
+}
+
+async function resolveZoneById(api: CloudflareApi, id: string): Promise<ZoneResolution> {
+  try {
+    return { zone: await api.getZone(id), readable: true, label: id, notes: [] }
+  } catch (error) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api') throw failure(error, id)
+    if (error.hasCode(9109)) throw failure(error, id)
+    const unroutable = error.hasCode(7003, 7000)
+    if (!unroutable && !error.hasCode(10000) && error.status !== 403) throw failure(error, id)
+    // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+    // an Account ID is the classic mix-up.
+    if (await isAccount(api, id)) throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })])
+    if (unroutable) throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })])
+    return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] }
+  }
+}
+
+async function isAccount(api: CloudflareApi, id: string): Promise<boolean> {
+  try {
+    await api.getAccount(id)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function resolveZoneByName(finder: ZoneFinder, name: string): Promise<ZoneResolution> {
+  let found: { zone?: ResolvedZone; tried: string[] }
+  try {
+    found = await finder.zoneOf(name)
+  } catch (error) {
+    throw failure(error, name)
+  }
+  if (!found.zone) throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })])
+  return { zone: found.zone, readable: true, label: name, notes: [] }
+}
+
+export interface HostZones {
+  /** Each zone found once, in the order its first hostname was given. */
+  zones: ZoneResolution[]
+  /** Hostname → the ID of the zone that holds it. */
+  byHost: Map<string, string>
+  /** One error per hostname in no visible zone. */
+  errors: Finding[]
+}
+
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+export async function findZonesOfHosts(api: CloudflareApi, hostnames: string[]): Promise<HostZones> {
+  const finder = new ZoneFinder(api)
+  const distinct = [...new Set(hostnames)]
+  const found = await Promise.all(
+    distinct.map(async (host) => {
+      const ascii = toAsciiHostname(host)
+      if (!ascii) return { host, tried: [] as string[] }
+      try {
+        return { host, ...(await finder.zoneOf(ascii)) }
+      } catch (error) {
+        throw failure(error, host)
+      }
+    })
+  )
+  const out: HostZones = { zones: [], byHost: new Map(), errors: [] }
+  for (const { host, zone, tried } of found) {
+    if (!zone) {
+      out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }))
+      continue
+    }
+    out.byHost.set(host, zone.id)
+    if (!out.zones.some((z) => z.zone.id === zone.id)) {
+      out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] })
+    }
+  }
+  return out
+}
+
+function failure(error: unknown, zone: string): DiagnosedFailure {
+  return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })])
+}

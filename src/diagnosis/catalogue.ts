@@ -1,0 +1,807 @@
+// The catalogue of every mistake and failure the action knows how to explain.
+// Each entry is data: the code looks entries up by id, the tests check them, and the README's
+// Troubleshooting table is generated from them (scripts/troubleshooting.ts).
+import type { Finding } from '../types.js'
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+export interface Diagnosis<P> {
+  title: string
+  severity: Severity
+  /** When it happens, in a line, for the README. */
+  cause: string
+  /** How it is found: from the input's shape before any request, or from Cloudflare's answer. */
+  detection: string
+  /** What to do, in a line, for the README. */
+  fix: string
+  /** Where to read more: Cloudflare's documentation, or a section of this action's README. */
+  docs: string
+  /** The annotation's text for one occurrence. */
+  message: (p: P) => string
+}
+
+const DOCS = {
+  createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
+  accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
+  keys: 'https://developers.cloudflare.com/fundamentals/api/get-started/keys/',
+  ids: 'https://developers.cloudflare.com/fundamentals/setup/find-account-and-zone-ids/',
+  purge: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+  purgeFiles: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-single-file/',
+  purgePrefix: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge_by_prefix/',
+  purgeTags: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/',
+  limits: 'https://developers.cloudflare.com/fundamentals/api/reference/limits/',
+  originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/',
+  status: 'https://www.cloudflarestatus.com/',
+  ghSecrets:
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+  ghDebug:
+    'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+  inputs: '#inputs',
+  changedPaths: '#purge-exactly-what-a-push-changed',
+  ghToken:
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
+  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+} as const
+
+const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)'
+
+function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
+  return d
+}
+
+/** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
+export function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  return `about ${Math.round(seconds / 60)} minutes`
+}
+
+export const catalogue = {
+  // ── Inputs ────────────────────────────────────────────────────────────────
+  'no-credential': entry({
+    title: 'Missing credential',
+    severity: 'error',
+    cause: 'Neither `api_token` nor `email` + `global_key` is set.',
+    detection: 'input, before any request',
+    fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
+    docs: DOCS.createToken,
+    message: () =>
+      'No Cloudflare credential was given. Set `api_token` to an API token with ' +
+      `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
+      'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
+      '(secrets are not passed to workflows triggered from forks).'
+  }),
+  'both-credentials': entry({
+    title: 'Two credentials given',
+    severity: 'error',
+    cause: '`api_token` and `global_key` are both set.',
+    detection: 'input, before any request',
+    fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
+    docs: DOCS.createToken,
+    message: () =>
+      'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
+      '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+  }),
+  'incomplete-global-key': entry<{ missing: 'email' | 'global_key' }>({
+    title: 'Incomplete Global API Key credential',
+    severity: 'error',
+    cause: '`email` without `global_key`, or `global_key` without `email`.',
+    detection: 'input, before any request',
+    fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
+    docs: DOCS.keys,
+    message: ({ missing }) =>
+      missing === 'email'
+        ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
+          'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
+        : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
+          'account, or drop `email` and use `api_token`.'
+  }),
+  'bad-email': entry({
+    title: 'Invalid input: email',
+    severity: 'error',
+    cause: '`email` is not an email address.',
+    detection: 'input, before any request',
+    fix: 'Set `email` to the address you log in to Cloudflare with.',
+    docs: DOCS.keys,
+    message: () =>
+      '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+      'is sent with the email address you log in to Cloudflare with.'
+  }),
+  'bearer-prefix': entry<{ input: string }>({
+    title: 'Token starts with "Bearer "',
+    severity: 'warning',
+    cause: 'The secret holds `Bearer <token>` rather than the token alone.',
+    detection: 'input, before any request; the action strips it and goes on',
+    fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
+    docs: DOCS.createToken,
+    message: ({ input }) =>
+      `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
+      'run goes on. Store only the token in the secret to silence this warning.'
+  }),
+  'secret-padding': entry<{ input: string }>({
+    title: 'Spaces or quotes around a secret',
+    severity: 'warning',
+    cause: 'The secret was pasted with surrounding quotes, spaces or a line break.',
+    detection: 'input, before any request; the action trims it and goes on',
+    fix: 'Save the secret again without quotes, spaces or a trailing line break.',
+    docs: DOCS.ghSecrets,
+    message: ({ input }) =>
+      `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+      'They were removed and the run goes on; save the secret again without them.'
+  }),
+  'secret-inner-space': entry<{ input: string }>({
+    title: 'Secret contains spaces',
+    severity: 'error',
+    cause: 'The secret has whitespace or a line break inside it, so it cannot be the credential.',
+    detection: 'input, before any request',
+    fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
+    docs: DOCS.ghSecrets,
+    message: ({ input }) =>
+      `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+      'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
+  }),
+  'secret-bad-characters': entry<{ input: string }>({
+    title: 'Secret has unexpected characters',
+    severity: 'error',
+    cause: 'The secret has characters that Cloudflare credentials never contain.',
+    detection: 'input, before any request',
+    fix: 'Copy the credential again from the Cloudflare dashboard.',
+    docs: DOCS.ghSecrets,
+    message: ({ input }) =>
+      `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+      'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
+  }),
+  'global-key-as-token': entry({
+    title: 'Global API Key given as api_token',
+    severity: 'error',
+    cause: '`api_token` holds what looks like a Global API Key (37–45 hex characters, or `cfk_…`).',
+    detection: 'input, before any request',
+    fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
+    docs: DOCS.createToken,
+    message: () =>
+      '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+      '"Invalid format for Authorization header". Create an API token with ' +
+      `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
+      'pass it as `global_key` together with `email`.'
+  }),
+  'token-as-global-key': entry({
+    title: 'API token given as global_key',
+    severity: 'error',
+    cause: '`global_key` holds what looks like an API token.',
+    detection: 'input, before any request',
+    fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
+    docs: DOCS.createToken,
+    message: () =>
+      '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
+      '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+  }),
+  'origin-ca-key': entry<{ input: string }>({
+    title: 'Origin CA key given',
+    severity: 'error',
+    cause: 'A secret starts with `v1.0-`: an Origin CA key, which can only manage origin certificates.',
+    detection: 'input, before any request',
+    fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
+    docs: DOCS.originCa,
+    message: ({ input }) =>
+      `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+      `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
+      'as `api_token`.'
+  }),
+  'id-as-secret': entry<{ input: 'api_token' | 'global_key' }>({
+    title: 'ID given as a secret',
+    severity: 'error',
+    cause: 'A secret is 32 hex characters: a Zone ID, Account ID or token ID, not a credential.',
+    detection: 'input, before any request',
+    fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
+    docs: DOCS.ids,
+    message: ({ input }) =>
+      `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+      'a credential. ' +
+      (input === 'api_token'
+        ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
+        : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
+      'and the Zone ID in `zone`.'
+  }),
+  'bad-zone': entry<{ value: string; reason: string }>({
+    title: 'Invalid input: zone',
+    severity: 'error',
+    cause: '`zone` is neither a zone ID (32 hex characters) nor a domain name.',
+    detection: 'input, before any request',
+    fix: "Use the Zone ID from the zone's Overview page in the dashboard, or the domain name.",
+    docs: DOCS.ids,
+    message: ({ value, reason }) =>
+      `zone "${value}" ${reason}. Use the Zone ID shown on the zone's Overview page (32 hex characters), ` +
+      'or the domain name such as example.com.'
+  }),
+  'no-zone': entry<{ what: 'tags' | 'purge_everything' }>({
+    title: 'Missing input: zone',
+    severity: 'error',
+    cause:
+      '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
+    detection: 'input, before any request (or once the changed files are listed)',
+    fix: 'Set `zone` to the Zone ID or the domain name.',
+    docs: DOCS.ids,
+    message: ({ what }) =>
+      (what === 'tags'
+        ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
+        : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
+      "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
+      'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+  }),
+  'bad-account-id': entry<{ value: string }>({
+    title: 'Invalid input: account_id',
+    severity: 'error',
+    cause: '`account_id` is not 32 hex characters.',
+    detection: 'input, before any request',
+    fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
+    docs: DOCS.ids,
+    message: ({ value }) =>
+      `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
+      'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+  }),
+  'bad-option': entry<{ input: string; value: string; expected: string }>({
+    title: 'Invalid input',
+    severity: 'error',
+    cause:
+      'An option such as `purge_everything`, `dry_run`, `batch_size`, `timeout` or `api_url` has a value of the wrong form.',
+    detection: 'input, before any request',
+    fix: 'Use the form given in the message.',
+    docs: DOCS.inputs,
+    message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+  }),
+  'nothing-to-purge': entry({
+    title: 'Nothing to purge',
+    severity: 'error',
+    cause: 'No `files`, `tags`, `hosts` or `prefixes`, and `purge_everything` is not `true`.',
+    detection: 'input, before any request',
+    fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
+    docs: DOCS.purge,
+    message: () =>
+      'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
+      'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+      'earlier step, check that step produced it.'
+  }),
+  'lists-empty': entry({
+    title: 'Nothing to purge in the lists given',
+    severity: 'notice',
+    cause:
+      'Item inputs are set, but hold no item: an empty `files_from` file, `[]`, or only blank and comment lines.',
+    detection: 'input, before any request; the run succeeds without sending anything',
+    fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
+    docs: DOCS.inputs,
+    message: () =>
+      'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+      'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
+      'that step produced it.'
+  }),
+  'everything-with-items': entry({
+    title: 'purge_everything with items',
+    severity: 'error',
+    cause: '`purge_everything: true` together with files, tags, hosts or prefixes.',
+    detection: 'input, before any request',
+    fix: 'Remove either `purge_everything` or the item lists.',
+    docs: DOCS.purge,
+    message: () =>
+      '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
+      'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+  }),
+  'relative-url': entry<{ value: string; suggestion?: string }>({
+    title: 'Invalid input: files',
+    severity: 'error',
+    cause: 'A file is a path or a URL without a scheme; Cloudflare needs full URLs.',
+    detection: 'input, before any request',
+    fix: 'Write each file as a full URL with scheme, such as `https://example.com/app.css`.',
+    docs: DOCS.purgeFiles,
+    message: ({ value, suggestion }) =>
+      `"${value}" is not a full URL. Cloudflare purges files by their full URL including the scheme, ` +
+      'because the scheme is part of the cache key: write ' +
+      (suggestion
+        ? `"${suggestion}".`
+        : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
+  }),
+  'bad-url': entry<{ value: string; reason: string }>({
+    title: 'Invalid input: files',
+    severity: 'error',
+    cause: 'A file is not a valid http(s) URL, or uses a wildcard.',
+    detection: 'input, before any request',
+    fix: 'Use full http(s) URLs; to purge a folder, use `prefixes`.',
+    docs: DOCS.purgeFiles,
+    message: ({ value, reason }) => `"${value}" cannot be purged as a file: ${reason}.`
+  }),
+  'bad-files-json': entry<{ input: string; reason: string }>({
+    title: 'Invalid input: files',
+    severity: 'error',
+    cause:
+      '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
+    detection: 'input, before any request',
+    fix: 'Fix the JSON, or list plain URLs one per line.',
+    docs: DOCS.purgeFiles,
+    message: ({ input, reason }) =>
+      `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+      'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
+      'or list plain URLs, one per line.'
+  }),
+  'files-from-unreadable': entry<{ path: string; reason: string }>({
+    title: 'Invalid input: files_from',
+    severity: 'error',
+    cause: 'The file named by `files_from` is missing or unreadable.',
+    detection: 'input, before any request',
+    fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
+    docs: DOCS.inputs,
+    message: ({ path, reason }) =>
+      `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
+      '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+  }),
+  'bad-prefix': entry<{ value: string; reason: string; suggestion?: string }>({
+    title: 'Invalid input: prefixes',
+    severity: 'error',
+    cause: 'A prefix has a scheme, a query string, a fragment, no host, or too many path segments.',
+    detection: 'input, before any request',
+    fix: 'Write prefixes as `host/path`, such as `www.example.com/blog/`.',
+    docs: DOCS.purgePrefix,
+    message: ({ value, reason, suggestion }) =>
+      `prefix "${value}" ${reason}. Prefixes are written as host/path without a scheme` +
+      (suggestion ? `: write "${suggestion}".` : ', such as www.example.com/blog/.')
+  }),
+  'bad-tag': entry<{ value: string; reason: string }>({
+    title: 'Invalid input: tags',
+    severity: 'error',
+    cause: 'A tag has spaces or non-printable characters, or is longer than 1,024 characters.',
+    detection: 'input, before any request',
+    fix: 'Use tags of printable ASCII without spaces, separated by commas or newlines.',
+    docs: DOCS.purgeTags,
+    message: ({ value, reason }) =>
+      `tag "${value}" ${reason}. Cache tags are printable ASCII without spaces, at most 1,024 characters; ` +
+      'separate several tags with commas or newlines.'
+  }),
+  'bad-host': entry<{ value: string; reason: string; suggestion?: string }>({
+    title: 'Invalid input: hosts',
+    severity: 'error',
+    cause: 'A host is not a bare hostname (it has a scheme, a path or a port, or is not a valid name).',
+    detection: 'input, before any request',
+    fix: 'Write hosts as bare hostnames, such as `www.example.com`.',
+    docs: DOCS.purge,
+    message: ({ value, reason, suggestion }) =>
+      `host "${value}" ${reason}. Hosts are bare hostnames` +
+      (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
+  }),
+  'host-in-no-zone': entry<{ host: string; zones: string }>({
+    title: 'Host in none of the zones',
+    severity: 'error',
+    cause: "With several zones, an item's host belongs to none of them.",
+    detection: 'input, once the zone names are known',
+    fix: 'Add the zone that holds the host to `zone`, or correct the item.',
+    docs: DOCS.inputs,
+    message: ({ host, zones }) =>
+      `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
+      'zone to `zone`, or correct the item.'
+  }),
+  'host-in-no-visible-zone': entry<{ host: string; tried: string[] }>({
+    title: 'No zone found for a host',
+    severity: 'error',
+    cause: "`zone` is empty and no zone that the credential can see holds an item's hostname.",
+    detection:
+      'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
+    fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
+    docs: DOCS.createToken,
+    message: ({ host, tried }) =>
+      tried.length === 0
+        ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
+        : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
+          'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
+          'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+          'of this account, or the item is mistyped.'
+  }),
+  'zone-name-unknown': entry<{ zones: string }>({
+    title: 'Zone name unknown',
+    severity: 'error',
+    cause:
+      'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
+    detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
+    fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+    docs: DOCS.createToken,
+    message: ({ zones }) =>
+      `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+      'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
+      'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
+      'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+  }),
+  'bad-changed-paths': entry<{ line: string; reason: string }>({
+    title: 'Invalid input: changed_paths',
+    severity: 'error',
+    cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
+    detection: 'input, before any request',
+    fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+    docs: DOCS.changedPaths,
+    message: ({ line, reason }) =>
+      `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
+      'published at, such as "public/ => https://example.com/".'
+  }),
+  'no-github-token': entry({
+    title: 'Missing input: github_token',
+    severity: 'error',
+    cause: '`changed_paths` is set but `github_token` is empty.',
+    detection: 'input, before any request',
+    fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+    docs: DOCS.ghToken,
+    message: () =>
+      '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
+      '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+      "read this repository's contents."
+  }),
+  'refs-ignored': entry({
+    title: 'base and head ignored',
+    severity: 'warning',
+    cause: '`base` or `head` is set without `changed_paths`.',
+    detection: 'input, before any request',
+    fix: 'Set `changed_paths`, or remove `base` and `head`.',
+    docs: DOCS.changedPaths,
+    message: () =>
+      '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
+      'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+  }),
+  'file-outside-zone': entry<{ host: string; count: number; example: string; zone: string }>({
+    title: 'URL not on this zone',
+    severity: 'warning',
+    cause: "A file's host is neither the zone's domain nor a subdomain of it.",
+    detection: 'input, once the zone name is known (one warning per host)',
+    fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
+    docs: DOCS.purgeFiles,
+    message: ({ host, count, example, zone }) =>
+      (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
+      ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
+      'zone, so purging them does nothing. Check the URLs or the zone.'
+  }),
+
+  // ── Credential verification ───────────────────────────────────────────────
+  'token-invalid': entry<{ accountId?: string; maybeAccountOwned?: boolean }>({
+    title: 'API token not recognised',
+    severity: 'error',
+    cause:
+      'Cloudflare answers 1000 "Invalid API Token" at the user verify endpoint and, when an account is known, at the account one.',
+    detection:
+      'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
+    fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
+    docs: DOCS.createToken,
+    message: ({ accountId, maybeAccountOwned }) =>
+      (accountId
+        ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
+          `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+        : maybeAccountOwned
+          ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
+            'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+          : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
+      `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+  }),
+  'token-inactive': entry<{ status: string; date?: string }>({
+    title: 'API token not active',
+    severity: 'error',
+    cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
+    detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
+    fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
+    docs: DOCS.createToken,
+    message: ({ status, date }) =>
+      status === 'expired'
+        ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
+        : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+  }),
+  'token-not-yet-valid': entry<{ date: string }>({
+    title: 'API token not valid yet',
+    severity: 'error',
+    cause: "The token's start date (`not_before`) is in the future.",
+    detection: 'Cloudflare: token verify answers a future `not_before`',
+    fix: "Wait for the start date, or edit the token's TTL.",
+    docs: DOCS.createToken,
+    message: ({ date }) =>
+      `This API token only becomes valid on ${date}. Edit its TTL in My Profile → API Tokens, or wait until then.`
+  }),
+  'token-expiring': entry<{ date: string; days: number }>({
+    title: 'API token expires soon',
+    severity: 'warning',
+    cause: 'The token expires within 7 days.',
+    detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
+    fix: 'Roll or extend the token before it expires.',
+    docs: DOCS.createToken,
+    message: ({ date, days }) =>
+      `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+      'Extend it or create a new one and update the secret.'
+  }),
+  'token-ip-restricted': entry<{ detail: string }>({
+    title: 'API token refused from this runner',
+    severity: 'error',
+    cause:
+      'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the zone lookup or the purge.',
+    detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
+    fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
+    docs: DOCS.createToken,
+    message: ({ detail }) =>
+      `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+      'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
+      'the filter, or use a self-hosted runner whose address the filter allows.'
+  }),
+  'account-token-no-account': entry({
+    title: 'Account-owned token: account_id needed',
+    severity: 'error',
+    cause:
+      'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
+    detection:
+      'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
+    fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
+    docs: DOCS.accountTokens,
+    message: () =>
+      'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+      'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
+      'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+  }),
+  'global-key-unknown': entry({
+    title: 'Email and Global API Key do not match',
+    severity: 'error',
+    cause: 'Cloudflare answers 9103 "Unknown X-Auth-Key or X-Auth-Email".',
+    detection: 'Cloudflare: 9103 at `/user`',
+    fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
+    docs: DOCS.keys,
+    message: () =>
+      'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
+      'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
+      'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+  }),
+  'email-ignored': entry({
+    title: 'email ignored',
+    severity: 'warning',
+    cause: '`email` is set together with `api_token`.',
+    detection: 'input, before any request',
+    fix: 'Remove `email`; it is only used with `global_key`.',
+    docs: DOCS.inputs,
+    message: () =>
+      '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+  }),
+  'global-key-in-use': entry({
+    title: 'Consider an API token',
+    severity: 'notice',
+    cause: 'The run uses the Global API Key, which can do anything the user can.',
+    detection: 'input',
+    fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
+    docs: DOCS.createToken,
+    message: () =>
+      'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
+      `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+  }),
+  'bad-auth-header': entry<{ detail: string }>({
+    title: 'Credential rejected as malformed',
+    severity: 'error',
+    cause: 'Cloudflare answers 6003 "Invalid request headers" (6111, 6102 or 6103 in its chain).',
+    detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
+    fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
+    docs: DOCS.createToken,
+    message: ({ detail }) =>
+      `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
+      'Key in `global_key` with `email`; check that the secret holds only the credential.'
+  }),
+
+  // ── Zone ──────────────────────────────────────────────────────────────────
+  'zone-invalid-id': entry<{ zone: string }>({
+    title: 'Zone ID not recognised',
+    severity: 'error',
+    cause: 'Cloudflare answers 7003 "Could not route to /zones/…" and the ID is not an account either.',
+    detection: 'Cloudflare: 7003 / 7000 on the zone, then `GET /accounts/{id}` finds no account',
+    fix: "Copy the Zone ID from the zone's Overview page.",
+    docs: DOCS.ids,
+    message: ({ zone }) =>
+      `Cloudflare has no zone with the ID ${zone}. Copy the Zone ID from the zone's Overview page in the ` +
+      'dashboard (right-hand column, under API).'
+  }),
+  'zone-is-account-id': entry<{ zone: string }>({
+    title: 'Account ID used as zone',
+    severity: 'error',
+    cause: '`zone` is the Account ID, which the dashboard shows right under the Zone ID.',
+    detection: 'Cloudflare: 10000 (or 7003) on the zone, then `GET /accounts/{id}` finds an account',
+    fix: 'Use the Zone ID (the line above the Account ID on the Overview page).',
+    docs: DOCS.ids,
+    message: ({ zone }) =>
+      `${zone} is an Account ID, not a Zone ID. The dashboard shows both on the zone's Overview page: ` +
+      'copy the Zone ID (the line above), or give the domain name instead.'
+  }),
+  'zone-not-visible': entry<{ zone: string }>({
+    title: 'Zone not accessible with this credential',
+    severity: 'error',
+    cause:
+      "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's Zone Resources.",
+    detection: 'Cloudflare: 10000 on `GET /zones/{id}` and on the purge',
+    fix: "Add the zone to the token's Zone Resources, or check the Zone ID.",
+    docs: DOCS.createToken,
+    message: ({ zone }) =>
+      `This credential cannot reach zone ${zone} ("Authentication error"). Either the ID is wrong (copy it ` +
+      "from the zone's Overview page), or the token's Zone Resources do not include this zone: edit the " +
+      'token and include it (Include → Specific zone, or All zones). A Global API Key reaches only the ' +
+      "zones of its own user's accounts."
+  }),
+  'zone-name-not-found': entry<{ tried: string[] }>({
+    title: 'Zone not found',
+    severity: 'error',
+    cause: 'Looking the name up returns no zone.',
+    detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
+    fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+    docs: DOCS.createToken,
+    message: ({ tried }) =>
+      `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
+      'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
+      'the domain is not a zone in this account.'
+  }),
+  'zone-unreadable': entry<{ zone: string }>({
+    title: 'Zone details not readable',
+    severity: 'notice',
+    cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+    detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
+    fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+    docs: DOCS.createToken,
+    message: ({ zone }) =>
+      `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
+      'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+  }),
+
+  // ── Changed files ─────────────────────────────────────────────────────────
+  'changes-no-range': entry<{ reason: string }>({
+    title: 'Changed files unknown',
+    severity: 'error',
+    cause:
+      'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
+    detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
+    fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+    docs: DOCS.changedPaths,
+    message: ({ reason }) =>
+      `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+      'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
+      'last deployed from (`head` defaults to the commit of this run).'
+  }),
+  'changes-api-error': entry<{ range: string; detail: string; hint: string }>({
+    title: 'Changed files could not be listed',
+    severity: 'error',
+    cause: "GitHub's compare API refused or failed to list the files changed between the two commits.",
+    detection:
+      'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
+    fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+    docs: DOCS.ghToken,
+    message: ({ range, detail, hint }) =>
+      `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
+      `falls back to purging everything). ${hint}`
+  }),
+  'changes-too-many': entry<{ range: string; count: number }>({
+    title: 'Too many changed files to list',
+    severity: 'error',
+    cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
+    detection: "GitHub: the compare answer's `files` has 300 entries",
+    fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+    docs: DOCS.ghCompare,
+    message: ({ range, count }) =>
+      `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+      'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
+      'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+  }),
+  'nothing-changed': entry<{ range: string; count: number }>({
+    title: 'Nothing changed under changed_paths',
+    severity: 'notice',
+    cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
+    detection: 'GitHub: the compare lists no file under a mapped folder',
+    fix: 'Nothing needed.',
+    docs: DOCS.changedPaths,
+    message: ({ range, count }) =>
+      `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+      'elsewhere in the repository), so there was nothing to purge.'
+  }),
+
+  // ── Purge ─────────────────────────────────────────────────────────────────
+  'purge-not-permitted': entry<{ zone: string }>({
+    title: 'Token may not purge this zone',
+    severity: 'error',
+    cause: 'The credential is valid and the zone is visible, but the purge answers 10000.',
+    detection: 'Cloudflare: 10000 on `purge_cache` after a good verify and zone lookup',
+    fix: 'Edit the token: add Zone → Cache Purge → Purge for this zone.',
+    docs: DOCS.createToken,
+    message: ({ zone }) =>
+      `The credential is valid and can see zone ${zone}, but Cloudflare refused the purge ("Authentication ` +
+      'error"). The token lacks Zone → Cache Purge → Purge on this zone: edit the token in My Profile → ' +
+      'API Tokens and add that permission with this zone in its Zone Resources.'
+  }),
+  'rate-limited': entry<{ waitSeconds?: number; limit: string }>({
+    title: 'Rate limited by Cloudflare',
+    severity: 'error',
+    cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
+    detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+    fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
+    docs: DOCS.limits,
+    message: ({ waitSeconds, limit }) =>
+      'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
+      (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+      `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
+      `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+      'to send fewer requests.'
+  }),
+  'too-many-items': entry<{ type: string; size: number; limit: number }>({
+    title: 'Batch too large; split',
+    severity: 'warning',
+    cause: 'Cloudflare rejected a request for carrying too many items.',
+    detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+    fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
+    docs: DOCS.purge,
+    message: ({ type, size, limit }) =>
+      `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+      "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+  }),
+  'purge-not-sent': entry<{ limit: string }>({
+    title: 'Time ran out',
+    severity: 'error',
+    cause: 'The `timeout` ran out before the rate limit let every purge request go.',
+    detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
+    fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
+    docs: DOCS.limits,
+    message: ({ limit }) =>
+      `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
+      'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+  }),
+  'purge-failed': entry<{ detail: string }>({
+    title: 'Purge failed',
+    severity: 'error',
+    cause: 'Cloudflare refused a purge request for another reason.',
+    detection:
+      'Cloudflare: any other error on `purge_cache`, codes and messages quoted verbatim with the HTTP status',
+    fix: "Read Cloudflare's message in the annotation; the items are listed in `failed_items`.",
+    docs: DOCS.purge,
+    message: ({ detail }) => `Cloudflare refused the purge: ${detail}.`
+  }),
+  'cloudflare-error': entry<{ detail: string }>({
+    title: 'Cloudflare API error',
+    severity: 'error',
+    cause: 'Any other answer from Cloudflare.',
+    detection: 'Cloudflare: codes and messages quoted verbatim with the HTTP status and endpoint',
+    fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
+    docs: DOCS.status,
+    message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
+  }),
+  'unreadable-answer': entry<{ detail: string; purge: boolean }>({
+    title: 'Unreadable answer from Cloudflare',
+    severity: 'error',
+    cause:
+      'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+    detection: 'the answer to any call, after the retries allowed',
+    fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
+    docs: DOCS.status,
+    message: ({ detail, purge }) =>
+      `Cloudflare's answer could not be read: ${detail}.` +
+      (purge
+        ? ' The items may or may not have been purged, so they are reported as not purged: running again purges them again, which is harmless.'
+        : ' Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.')
+  }),
+  'unexpected-error': entry<{ detail: string }>({
+    title: 'Unexpected failure',
+    severity: 'error',
+    cause: 'Something other than Cloudflare failed: the runner (outputs, summary) or a bug in the action.',
+    detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
+    fix: 'Re-run with debug logging enabled and report the message and the log.',
+    docs: DOCS.ghDebug,
+    message: ({ detail }) =>
+      `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
+      'with debug logging enabled to see where it happened, and report it with that log.'
+  }),
+  'network-error': entry<{ detail: string }>({
+    title: 'Cannot reach Cloudflare',
+    severity: 'error',
+    cause: 'The API could not be reached, or kept failing (timeouts, resets, 5xx) beyond the retry budget.',
+    detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
+    fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
+    docs: DOCS.status,
+    message: ({ detail }) =>
+      `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+      '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+  })
+} satisfies Record<string, Diagnosis<never>>
+
+export type DiagnosisId = keyof typeof catalogue
+type ParamsOf<K extends DiagnosisId> = Parameters<(typeof catalogue)[K]['message']>[0]
+
+/** A reportable finding for one occurrence of a diagnosis. */
+export function diagnose<K extends DiagnosisId>(
+  id: K,
+  ...params: ParamsOf<K> extends Record<string, never> ? [] : [ParamsOf<K>]
+): Finding {
+  const d = catalogue[id] as Diagnosis<unknown>
+  return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) }
+}

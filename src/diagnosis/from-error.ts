@@ -1,0 +1,89 @@
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+import { CloudflareError } from '../cloudflare/errors.js'
+import { diagnose } from './catalogue.js'
+import { NotSentError } from './failure.js'
+import type { Finding } from '../types.js'
+
+export type Stage = 'verify' | 'zone' | 'purge'
+
+export interface ErrorContext {
+  stage: Stage
+  /** The zone as the user gave it, for messages. */
+  zone?: string
+  /** The credential verified successfully earlier in the run. */
+  verified?: boolean
+  /** The zone was read successfully earlier in the run. */
+  zoneReadable?: boolean
+  /** The rate limit that applies, in words, for 429s. */
+  rateLimit?: string
+}
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+export const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111]
+
+export function isTooManyItems(error: unknown): boolean {
+  return (
+    error instanceof CloudflareError &&
+    error.status === 400 &&
+    (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message)))
+  )
+}
+
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS =
+  'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)'
+
+export function diagnoseError(error: unknown, context: ErrorContext): Finding {
+  if (error instanceof NotSentError) {
+    return diagnose('purge-not-sent', {
+      limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+    })
+  }
+  if (!(error instanceof CloudflareError)) {
+    return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) })
+  }
+  const zone = context.zone ?? 'this zone'
+  if (
+    error.kind === 'network' ||
+    error.kind === 'timeout' ||
+    (error.kind === 'invalid-response' && error.status !== 200)
+  ) {
+    const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : ''
+    return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` })
+  }
+  if (error.status === 429 || error.hasCode(971, 10100)) {
+    return diagnose('rate-limited', {
+      waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+      limit:
+        context.rateLimit ??
+        (context.stage === 'purge'
+          ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+          : GLOBAL_LIMIT_WORDS)
+    })
+  }
+  if (error.hasCode(6003, 6111, 6102, 6103)) return diagnose('bad-auth-header', { detail: error.describe() })
+  if (error.hasCode(9103)) return diagnose('global-key-unknown')
+  if (error.hasCode(9109)) {
+    // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+    // now is about where the request comes from.
+    return context.stage !== 'verify' || context.verified
+      ? diagnose('token-ip-restricted', { detail: error.describe() })
+      : diagnose('token-invalid', {})
+  }
+  if (error.hasCode(7003, 7000) && context.stage !== 'verify') return diagnose('zone-invalid-id', { zone })
+  if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+    return diagnose('purge-not-permitted', { zone })
+  }
+  if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
+  if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+    return diagnose('token-invalid', {})
+  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  if (error.kind === 'invalid-response') {
+    return diagnose('unreadable-answer', {
+      detail: `${error.describe()}${retried}`,
+      purge: context.stage === 'purge'
+    })
+  }
+  if (context.stage === 'purge') return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
+}
