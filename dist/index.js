@@ -33146,8 +33146,61 @@ function describeFsError(e) {
     return e instanceof Error ? e.message : String(e);
 }
 
+;// CONCATENATED MODULE: ./src/report/redactor.ts
+// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
+// output and summary through it before writing them.
+/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
+class Redactor {
+    secrets;
+    constructor(secrets) {
+        this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+    }
+    redact(text) {
+        let out = text;
+        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
+        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
+        for (let changed = true; changed;) {
+            const spans = this.spans(out);
+            changed = spans.length > 0;
+            for (const [start, end] of spans.reverse())
+                out = `${out.slice(0, start)}***${out.slice(end)}`;
+        }
+        return out;
+    }
+    /** Where secrets occur, merged where they overlap or touch, in order. */
+    spans(text) {
+        const found = [];
+        for (const secret of this.secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                found.push([at, at + secret.length]);
+        }
+        found.sort((a, b) => a[0] - b[0]);
+        const merged = [];
+        for (const [start, end] of found) {
+            const last = merged[merged.length - 1];
+            if (last && start <= last[1])
+                last[1] = Math.max(last[1], end);
+            else
+                merged.push([start, end]);
+        }
+        return merged;
+    }
+}
+/** The value as given, trimmed, unquoted, and each word of it: any of them may end up in a log line. */
+function secretForms(value) {
+    const forms = new Set([value, value.trim()]);
+    for (const word of value.split(/\s+/)) {
+        const bare = word.replace(/^["'`]+|["'`]+$/g, '');
+        if (bare.length >= 6 && bare.toLowerCase() !== 'bearer')
+            forms.add(bare);
+    }
+    forms.delete('');
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+
 ;// CONCATENATED MODULE: ./src/action/input-reader.ts
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
+
 
 
 
@@ -33171,17 +33224,6 @@ function readInputs() {
         secrets.push(form);
     }
     return { raw, secrets };
-}
-/** The value as given, trimmed, unquoted, and each word of it: any of them may end up in a log line. */
-function secretForms(value) {
-    const forms = new Set([value, value.trim()]);
-    for (const word of value.split(/\s+/)) {
-        const bare = word.replace(/^["'`]+|["'`]+$/g, '');
-        if (bare.length >= 6 && bare.toLowerCase() !== 'bearer')
-            forms.add(bare);
-    }
-    forms.delete('');
-    return [...forms].sort((a, b) => b.length - a.length);
 }
 
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
@@ -33382,12 +33424,12 @@ const TITLE = 'Cloudflare cache purge';
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
-function summaryOf(result) {
+function summaryOf(result, options = {}) {
     switch (result.status) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result);
+            return stoppedSummary(result, options.failedItemsIn ?? 'the failed_items output');
         case 'planned':
             return planSummary(result);
         case 'purged':
@@ -33443,10 +33485,10 @@ function planSummary(result) {
         }
     ];
 }
-function stoppedSummary(result) {
+function stoppedSummary(result, failedItemsIn) {
     const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
     const listed = result.failed.length > 0
-        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in ${failedItemsIn}.`
         : '';
     return [
         { kind: 'heading', text: TITLE, level: 2 },
@@ -34754,9 +34796,10 @@ async function sendPlan(api, planned, options) {
     const total = batches.reduce((n, b) => n + itemCount(b), 0);
     let done = 0;
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+    const report = options.progress ?? options.log;
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        report(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
@@ -34881,6 +34924,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
+        progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
         onSplit: (warning) => reporter.findings([warning])
     }));
     const purgeMs = Date.now() - purgeStarted;
@@ -34962,47 +35006,6 @@ function describeChanges(changes) {
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
         ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
-}
-
-;// CONCATENATED MODULE: ./src/report/redactor.ts
-// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
-// output and summary through it before writing them.
-/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
-class Redactor {
-    secrets;
-    constructor(secrets) {
-        this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-    }
-    redact(text) {
-        let out = text;
-        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
-        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
-        for (let changed = true; changed;) {
-            const spans = this.spans(out);
-            changed = spans.length > 0;
-            for (const [start, end] of spans.reverse())
-                out = `${out.slice(0, start)}***${out.slice(end)}`;
-        }
-        return out;
-    }
-    /** Where secrets occur, merged where they overlap or touch, in order. */
-    spans(text) {
-        const found = [];
-        for (const secret of this.secrets) {
-            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
-                found.push([at, at + secret.length]);
-        }
-        found.sort((a, b) => a[0] - b[0]);
-        const merged = [];
-        for (const [start, end] of found) {
-            const last = merged[merged.length - 1];
-            if (last && start <= last[1])
-                last[1] = Math.max(last[1], end);
-            else
-                merged.push([start, end]);
-        }
-        return merged;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts

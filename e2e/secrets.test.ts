@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
-import { secretForms } from '../src/action/input-reader.js'
+import { secretForms } from '../src/report/redactor.js'
 import { scenarios as DIAGNOSIS_SCENARIOS, TESTED_ELSEWHERE } from './diagnosis-scenarios.js'
 import { ALL_SCENARIOS, FIXTURE_SECRETS, runAll, runScenario, type Scenario } from './scenarios.js'
 

@@ -39,4 +39,6 @@ for (const folder of [...folders].sort()) {
   entries.add(`${manifest.name}@${manifest.version}\n${manifest.license ?? 'license not stated'}\n\n${text}`)
 }
 writeFileSync(outputPath, `${[...entries].join('\n\n----------------------------------------\n\n')}\n`)
-console.log(`${outputPath}: licenses of ${entries.size} bundled packages`)
+console.log(
+  `${outputPath}: licenses of ${entries.size} bundled ${entries.size === 1 ? 'package' : 'packages'}`
+)

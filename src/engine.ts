@@ -26,6 +26,8 @@ export interface RunReporter {
   warning(line: string): void
   notice(line: string): void
   debug(line: string): void
+  /** A progress line while purge requests are sent, every few seconds; a terminal may redraw it in place. Default: `info`. */
+  progress?(line: string): void
   /** One annotation per finding, in order; an error finding fails the run. */
   findings(findings: Finding[]): void
   /** Runs `work` under a heading: a collapsible group in the Actions log. */
@@ -145,6 +147,7 @@ async function purgeWith(
       deadline: startedAt + settings.timeoutMs,
       requestsSoFar: api.http.requestCount,
       log: info,
+      progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
       onSplit: (warning) => reporter.findings([warning])
     })
   )

@@ -4,8 +4,7 @@ import { describe, it } from '@jest/globals'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { parseSettings } from '../../src/inputs/parser.js'
-import { secretForms } from '../../src/action/input-reader.js'
-import { Redactor } from '../../src/report/redactor.js'
+import { Redactor, secretForms } from '../../src/report/redactor.js'
 
 const RUNS = 3000
 

@@ -2,6 +2,7 @@
 import * as core from '@actions/core'
 import { proxySecrets } from '../cloudflare/proxy.js'
 import { INPUT_NAMES, type InputName, type RawInputs } from '../inputs/parser.js'
+import { secretForms } from '../report/redactor.js'
 
 const SECRET_INPUTS: InputName[] = ['api_token', 'global_key', 'email', 'github_token']
 
@@ -30,15 +31,4 @@ export function readInputs(): ReadInputs {
     secrets.push(form)
   }
   return { raw, secrets }
-}
-
-/** The value as given, trimmed, unquoted, and each word of it: any of them may end up in a log line. */
-export function secretForms(value: string): string[] {
-  const forms = new Set<string>([value, value.trim()])
-  for (const word of value.split(/\s+/)) {
-    const bare = word.replace(/^["'`]+|["'`]+$/g, '')
-    if (bare.length >= 6 && bare.toLowerCase() !== 'bearer') forms.add(bare)
-  }
-  forms.delete('')
-  return [...forms].sort((a, b) => b.length - a.length)
 }

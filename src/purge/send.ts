@@ -25,6 +25,8 @@ export interface SendOptions {
   /** Requests this credential already made (verification, zone lookups): they count against its limit. */
   requestsSoFar: number
   log: (line: string) => void
+  /** Gets the progress line written every few seconds while requests are sent; default: `log`. */
+  progress?: (line: string) => void
   /** Called once per zone and type that Cloudflare found too large, with the warning to show. */
   onSplit: (warning: Finding) => void
 }
@@ -49,9 +51,10 @@ export async function sendPlan(
   const total = batches.reduce((n, b) => n + itemCount(b), 0)
   let done = 0
   // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+  const report = options.progress ?? options.log
   const progress = setInterval(() => {
     const rate = Math.round((done / (Date.now() - started)) * 1000)
-    options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
+    report(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
   }, PROGRESS_EVERY_MS)
   progress.unref()
   let outcomes: BatchOutcome[]

@@ -37,3 +37,14 @@ export class Redactor {
     return merged
   }
 }
+
+/** The value as given, trimmed, unquoted, and each word of it: any of them may end up in a log line. */
+export function secretForms(value: string): string[] {
+  const forms = new Set<string>([value, value.trim()])
+  for (const word of value.split(/\s+/)) {
+    const bare = word.replace(/^["'`]+|["'`]+$/g, '')
+    if (bare.length >= 6 && bare.toLowerCase() !== 'bearer') forms.add(bare)
+  }
+  forms.delete('')
+  return [...forms].sort((a, b) => b.length - a.length)
+}

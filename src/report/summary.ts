@@ -13,13 +13,18 @@ const TITLE = 'Cloudflare cache purge'
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3
 
+export interface SummaryOptions {
+  /** Where the user finds the list of items not purged. Default: the action's failed_items output. */
+  failedItemsIn?: string
+}
+
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
-export function summaryOf(result: RunResult): SummaryBlock[] {
+export function summaryOf(result: RunResult, options: SummaryOptions = {}): SummaryBlock[] {
   switch (result.status) {
     case 'nothing-to-purge':
       return []
     case 'stopped':
-      return stoppedSummary(result)
+      return stoppedSummary(result, options.failedItemsIn ?? 'the failed_items output')
     case 'planned':
       return planSummary(result)
     case 'purged':
@@ -84,11 +89,11 @@ function planSummary(result: RunResult): SummaryBlock[] {
   ]
 }
 
-function stoppedSummary(result: RunResult): SummaryBlock[] {
+function stoppedSummary(result: RunResult, failedItemsIn: string): SummaryBlock[] {
   const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0]
   const listed =
     result.failed.length > 0
-      ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+      ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in ${failedItemsIn}.`
       : ''
   return [
     { kind: 'heading', text: TITLE, level: 2 },

@@ -1,0 +1,1440 @@
+export const id = 598;
+export const ids = [598];
+export const modules = {
+
+/***/ 8598:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  purgeCache: () => (/* binding */ purgeCache)
+});
+
+// UNUSED EXPORTS: stopRun
+
+;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
+class DiagnosedFailure extends Error {
+    findings;
+    constructor(findings) {
+        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
+        this.findings = findings;
+        this.name = 'DiagnosedFailure';
+    }
+}
+/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
+class NotSentError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
+        this.endpoint = endpoint;
+        this.name = 'NotSentError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/inputs/credential-checks.ts
+var credential_checks = __webpack_require__(7748);
+// EXTERNAL MODULE: ./src/diagnosis/catalogue.ts
+var catalogue = __webpack_require__(5752);
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
+}
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return (0,catalogue/* diagnose */.h4)('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return (0,catalogue/* diagnose */.h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return (0,catalogue/* diagnose */.h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return (0,catalogue/* diagnose */.h4)('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return (0,catalogue/* diagnose */.h4)('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return (0,catalogue/* diagnose */.h4)('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? (0,catalogue/* diagnose */.h4)('token-ip-restricted', { detail: error.describe() })
+            : (0,catalogue/* diagnose */.h4)('token-invalid', {});
+    }
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return (0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return (0,catalogue/* diagnose */.h4)('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return (0,catalogue/* diagnose */.h4)('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return (0,catalogue/* diagnose */.h4)('token-invalid', {});
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    if (error.kind === 'invalid-response') {
+        return (0,catalogue/* diagnose */.h4)('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge')
+        return (0,catalogue/* diagnose */.h4)('purge-failed', { detail: `${error.describe()}${retried}` });
+    return (0,catalogue/* diagnose */.h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+        // token's shape, when it has one, says which kind it is.
+        const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
+        if (shape === 'user-token')
+            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId) {
+            throw new DiagnosedFailure([
+                shape === 'account-token'
+                    ? (0,catalogue/* diagnose */.h4)('account-token-no-account')
+                    : (0,catalogue/* diagnose */.h4)('token-invalid', { maybeAccountOwned: true })
+            ]);
+        }
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? (0,catalogue/* diagnose */.h4)('token-invalid', { accountId })
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
+        }
+    }
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
+}
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    const minute = (iso) => {
+        const t = Date.parse(iso);
+        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    };
+    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+        throw new DiagnosedFailure([
+            (0,catalogue/* diagnose */.h4)('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
+    }
+    if (status.expiresOn) {
+        const left = Date.parse(status.expiresOn) - now.getTime();
+        if (left < 7 * DAY_MS) {
+            return [
+                (0,catalogue/* diagnose */.h4)('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
+        }
+    }
+    return [];
+}
+
+// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
+var cloudflare_hostnames = __webpack_require__(3977);
+;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
+// Decides which zone each item is purged in. Pure.
+
+
+/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
+function hostOf(item) {
+    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    return (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(host) ?? host;
+}
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+function itemHosts(purge) {
+    const hosts = [
+        ...purge.files.map((f) => hostOf(f.url)),
+        ...purge.hosts.map(hostOf),
+        ...purge.prefixes.map(hostOf)
+    ];
+    return [...new Set(hosts)];
+}
+/**
+ * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
+ * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ */
+function assignToZones(purge, zones) {
+    const warnings = [];
+    const errors = [];
+    if (zones.length === 1) {
+        const zone = zones[0];
+        if (zone.name)
+            warnings.push(...filesOutsideZone(purge.files, zone.name));
+        return { work: [{ zone, purge }], warnings, errors };
+    }
+    const work = zones.map((zone) => ({
+        zone,
+        purge: {
+            everything: purge.everything,
+            files: [],
+            tags: [...purge.tags],
+            hosts: [],
+            prefixes: []
+        }
+    }));
+    const unnamed = zones.filter((z) => !z.name);
+    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+        errors.push((0,catalogue/* diagnose */.h4)('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return { work, warnings, errors };
+    }
+    const owner = (host) => work
+        .filter((w) => w.zone.name && (0,cloudflare_hostnames/* isHostInZone */.Ee)(host, w.zone.name))
+        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
+    const unplaced = (item) => {
+        const names = zones.map((z) => z.name ?? z.id).join(', ');
+        errors.push((0,catalogue/* diagnose */.h4)('host-in-no-zone', { host: hostOf(item), zones: names }));
+    };
+    for (const file of purge.files) {
+        const w = owner(hostOf(file.url));
+        if (w)
+            w.purge.files.push(file);
+        else
+            unplaced(file.url);
+    }
+    for (const host of purge.hosts) {
+        const w = owner(host);
+        if (w)
+            w.purge.hosts.push(host);
+        else
+            unplaced(host);
+    }
+    for (const prefix of purge.prefixes) {
+        const w = owner(hostOf(prefix));
+        if (w)
+            w.purge.prefixes.push(prefix);
+        else
+            unplaced(prefix);
+    }
+    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function dedupeFindings(findings) {
+    const seen = new Set();
+    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+}
+/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
+function filesOutsideZone(files, zoneName) {
+    const byHost = new Map();
+    for (const file of files) {
+        const host = hostOf(file.url);
+        if ((0,cloudflare_hostnames/* isHostInZone */.Ee)(host, zoneName))
+            continue;
+        const urls = byHost.get(host) ?? [];
+        urls.push(file.url);
+        byHost.set(host, urls);
+    }
+    return [...byHost].map(([host, urls]) => (0,catalogue/* diagnose */.h4)('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+
+
+
+
+
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8;
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+class ZoneFinder {
+    api;
+    answers = new Map();
+    active = 0;
+    waiting = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+     * so an item never lands in a parent zone by accident.
+     */
+    async zoneOf(hostname) {
+        const tried = (0,cloudflare_hostnames/* candidateZoneNames */.io)(hostname);
+        const answers = tried.map((name) => this.lookup(name));
+        for (const [i, answer] of answers.entries()) {
+            const name = tried[i];
+            const zones = await answer;
+            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+            const zone = zones.find((z) => z.name !== undefined && (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(z.name) === name);
+            if (zone)
+                return { zone: { ...zone, name }, tried };
+        }
+        return { tried };
+    }
+    lookup(name) {
+        let answer = this.answers.get(name);
+        if (!answer) {
+            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
+                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+                // filter (9109) does not.
+                if (error instanceof CloudflareError &&
+                    error.kind === 'api' &&
+                    error.status === 403 &&
+                    !error.hasCode(9109)) {
+                    return [];
+                }
+                throw error;
+            });
+            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
+            this.answers.set(name, answer);
+        }
+        return answer;
+    }
+    async limited(task) {
+        if (this.active >= LOOKUP_CONCURRENCY)
+            await new Promise((go) => this.waiting.push(go));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+async function resolveZones(api, refs) {
+    const finder = new ZoneFinder(api);
+    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
+    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
+}
+async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
+    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
+}
+async function resolveZoneById(api, id) {
+    try {
+        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof CloudflareError) || error.kind !== 'api')
+            throw failure(error, id);
+        if (error.hasCode(9109))
+            throw failure(error, id);
+        const unroutable = error.hasCode(7003, 7000);
+        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
+            throw failure(error, id);
+        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+        // an Account ID is the classic mix-up.
+        if (await isAccount(api, id))
+            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
+        if (unroutable)
+            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
+        return { zone: { id }, readable: false, label: id, notes: [(0,catalogue/* diagnose */.h4)('zone-unreadable', { zone: id })] };
+    }
+}
+async function isAccount(api, id) {
+    try {
+        await api.getAccount(id);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function resolveZoneByName(finder, name) {
+    let found;
+    try {
+        found = await finder.zoneOf(name);
+    }
+    catch (error) {
+        throw failure(error, name);
+    }
+    if (!found.zone)
+        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
+    return { zone: found.zone, readable: true, label: name, notes: [] };
+}
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+async function findZonesOfHosts(api, hostnames) {
+    const finder = new ZoneFinder(api);
+    const distinct = [...new Set(hostnames)];
+    const found = await Promise.all(distinct.map(async (host) => {
+        const ascii = (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(host);
+        if (!ascii)
+            return { host, tried: [] };
+        try {
+            return { host, ...(await finder.zoneOf(ascii)) };
+        }
+        catch (error) {
+            throw failure(error, host);
+        }
+    }));
+    const out = { zones: [], byHost: new Map(), errors: [] };
+    for (const { host, zone, tried } of found) {
+        if (!zone) {
+            out.errors.push((0,catalogue/* diagnose */.h4)('host-in-no-visible-zone', { host, tried }));
+            continue;
+        }
+        out.byHost.set(host, zone.id);
+        if (!out.zones.some((z) => z.zone.id === zone.id)) {
+            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return out;
+}
+function failure(error, zone) {
+    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
+}
+
+;// CONCATENATED MODULE: ./src/access/check-access.ts
+
+
+
+
+/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+async function checkAccess(api, settings, purge, log) {
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(api, itemHosts(purge));
+    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+    const verificationPromise = verifyCredential(api, settings.credential, {
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    // An Account ID given as zone was recognised by reading that account with this very credential,
+    // so it is the real problem even when the token could not be verified (no account to verify under).
+    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+        throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
+    if (found.status === 'rejected')
+        throw found.reason;
+    // Every hostname in no visible zone, reported together, before anything is purged.
+    if (found.value.errors.length > 0)
+        throw new DiagnosedFailure(found.value.errors);
+    const zones = found.value.zones;
+    for (const [host, zoneId] of found.value.byHost) {
+        log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
+    }
+    const v = verification.value;
+    log(v.owner === 'global-key'
+        ? 'Global API Key accepted'
+        : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
+    for (const z of zones) {
+        const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
+        log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
+    }
+    return { verification: v, zones };
+}
+function isAccountIdMixup(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+
+const HEX32 = /^[0-9a-f]{32}$/;
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id, what) {
+    if (!HEX32.test(id))
+        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
+    return id;
+}
+class CloudflareApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async verifyUserToken() {
+        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+    }
+    async verifyAccountToken(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
+        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    async getUser() {
+        await this.http.call('GET', '/user');
+    }
+    async getAccount(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}`;
+        const result = (await this.http.call('GET', path)).result;
+        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
+    }
+    async getZone(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
+        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    /** Zones with exactly this name that the credential can read (an empty list when none). */
+    async findZonesByName(name) {
+        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        if (!Array.isArray(envelope.result))
+            throw malformed('GET /zones', 'a list of zones');
+        return envelope.result.map((z) => toZone(z, 'GET /zones'));
+    }
+    /** Posts one purge request and returns Cloudflare's purge ID. */
+    async purge(zoneId, body, options = {}) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+}
+function malformed(endpoint, expected) {
+    return new CloudflareError({
+        kind: 'invalid-response',
+        endpoint,
+        status: 200,
+        message: `the API reported success but its answer did not contain ${expected}`
+    });
+}
+function toTokenStatus(result, endpoint) {
+    const r = result;
+    if (!r || typeof r.status !== 'string')
+        throw malformed(endpoint, 'the token status');
+    const out = { status: r.status };
+    if (typeof r.id === 'string')
+        out.id = r.id;
+    if (typeof r.expires_on === 'string')
+        out.expiresOn = r.expires_on;
+    if (typeof r.not_before === 'string')
+        out.notBefore = r.not_before;
+    return out;
+}
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+function toZone(value, endpoint) {
+    const z = value;
+    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
+        throw malformed(endpoint, 'a zone');
+    const zone = { id: z.id };
+    if (typeof z.name === 'string')
+        zone.name = z.name.toLowerCase();
+    const plan = z.plan?.legacy_id;
+    if (typeof plan === 'string' && PLANS.includes(plan))
+        zone.plan = plan;
+    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
+        zone.accountId = z.account.id;
+    return zone;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./src/cloudflare/proxy.ts
+var proxy = __webpack_require__(3827);
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : (0,proxy/* chooseProxy */.UR)(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = (0,proxy/* describeProxy */.GK)(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+    }
+    async close() {
+        if (!this.options.dispatcher)
+            await this.dispatcher.close();
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            await this.waitForPause();
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init.beforeRetry().catch(() => Promise.reject(cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, init);
+            }
+            catch (e) {
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                if (error.status === 429)
+                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /** Resolves once no 429 pause is in force. */
+    async waitForPause() {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            await sleep(wait);
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+            return undefined;
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici/* request */.Em)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.timeout(timeout)
+        });
+        const text = await readLimited(response.body, endpoint);
+        const status = response.statusCode;
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        if (envelope.success !== true || errors.length > 0 || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici/* ProxyAgent */.kT({ ...options, uri: proxy.href }) : new undici/* Agent */.g6(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                message: 'the answer was larger than 1 MiB'
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function parseRetryAfter(headers) {
+    const ms = Number(headers['retry-after-ms']);
+    if (Number.isFinite(ms) && ms >= 0)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// EXTERNAL MODULE: ./src/inputs/request.ts
+var request = __webpack_require__(8024);
+// EXTERNAL MODULE: ./src/words.ts
+var words = __webpack_require__(5846);
+;// CONCATENATED MODULE: ./src/purge/pacing.ts
+class TokenBucket {
+    spec;
+    now;
+    tokens;
+    updated;
+    constructor(spec, now = () => performance.now()) {
+        this.spec = spec;
+        this.now = now;
+        this.tokens = spec.capacity;
+        this.updated = now();
+    }
+    /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
+    reserve(cost) {
+        const t = this.now();
+        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
+        this.updated = t;
+        this.tokens -= cost;
+        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
+    }
+    /** Gives back tokens reserved for a request that was not sent after all. */
+    refund(cost) {
+        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
+    }
+}
+/**
+ * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
+ * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
+ * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ */
+const PACING_MARGIN_MS = 200;
+/** The same limit with `marginMs` worth of tokens held back from the burst. */
+function withMargin(spec, marginMs) {
+    const held = (spec.rate * marginMs) / 1000;
+    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
+}
+/**
+ * Purge rate limits per account, as Cloudflare's purge-cache page lists them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). Unknown plan: Free, the strictest.
+ */
+const PURGE_RATE_LIMITS = {
+    free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
+    pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
+    business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
+    enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
+};
+/**
+ * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
+ * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
+ */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
+class RequestWindow {
+    spec;
+    now;
+    marginMs;
+    /** Planned send times, oldest first; only the last `requests` matter. */
+    sends = [];
+    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
+        this.spec = spec;
+        this.now = now;
+        this.marginMs = marginMs;
+        const t = now();
+        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
+            this.sends.push(t);
+    }
+    /** Reserves one send and returns how many milliseconds to wait before making it. */
+    reserve() {
+        const t = this.now();
+        const { requests, windowMs } = this.spec;
+        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
+        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
+        this.sends.push(at);
+        if (this.sends.length > requests)
+            this.sends.splice(0, this.sends.length - requests);
+        return at - t;
+    }
+}
+/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
+class PurgePacer {
+    urls;
+    requests;
+    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
+        const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
+        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
+        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
+    }
+    /** Milliseconds to wait before sending a purge of this type with `count` items. */
+    reserve(type, count) {
+        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+    }
+    /** Gives back a reservation whose request was held back (by a pause after a 429). */
+    refund(type, count) {
+        if (type === 'files')
+            this.urls.refund(count);
+        else
+            this.requests.refund(1);
+    }
+}
+const PLAN_NAMES = {
+    free: 'Free',
+    pro: 'Pro',
+    business: 'Business',
+    enterprise: 'Enterprise'
+};
+/** The limit that applies to a purge type on a plan, in words for an error message. */
+function describeRateLimit(plan, type) {
+    const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
+    if (type === 'files')
+        return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
+    const { rate, capacity } = limits.requests;
+    const perUnit = rate < 1 ? `${Math.round(rate * 60)} requests per minute` : `${rate} requests per second`;
+    return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
+}
+
+// EXTERNAL MODULE: ./src/purge/planner.ts
+var planner = __webpack_require__(1715);
+;// CONCATENATED MODULE: ./src/purge/failures.ts
+
+
+
+
+function diagnoseFailures(planned, outcomes) {
+    return outcomes.flatMap((outcome) => {
+        if (!outcome.error)
+            return [];
+        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+            ?.resolution;
+        const finding = diagnoseError(outcome.error, {
+            stage: 'purge',
+            zone: zone.label,
+            verified: true,
+            zoneReadable: zone.readable,
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+        });
+        return [{ outcome, zone, finding }];
+    });
+}
+/** One annotation per zone and kind of failure, counting the items it left unpurged. */
+function failureAnnotations(failures) {
+    const groups = new Map();
+    for (const { outcome, zone, finding } of failures) {
+        const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
+        const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
+        group.items += (0,planner/* itemCount */.F)(outcome.batch);
+        groups.set(key, group);
+    }
+    return [...groups.values()].map(({ finding, items, label }) => ({
+        ...finding,
+        message: `${(0,words/* count */.U)(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/purge/runner.ts
+
+
+
+
+/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
+async function executeBatches(api, batches, options) {
+    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
+    const done = [];
+    const learnedLimits = new Map();
+    const itemsTotal = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
+    let itemsDone = 0;
+    const finish = (entry, outcome) => {
+        done.push({ ...entry, outcome });
+        itemsDone += (0,planner/* itemCount */.F)(outcome.batch);
+        options.onProgress?.(itemsDone, itemsTotal);
+    };
+    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
+    const pace = async (batch) => {
+        const wait = options.globalLimit?.reserve() ?? 0;
+        if (Date.now() + wait >= options.deadline)
+            throw notSent(batch);
+        if (wait > 0)
+            await sleep(wait);
+        const pacer = options.pacerFor(batch.zoneId);
+        for (;;) {
+            await options.pause?.waitForPause();
+            const delay = pacer.reserve(batch.type, batch.items.length);
+            if (Date.now() + delay >= options.deadline) {
+                pacer.refund?.(batch.type, batch.items.length);
+                throw notSent(batch);
+            }
+            if (delay > 0)
+                await sleep(delay);
+            // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+            if (!options.pause?.isPaused())
+                return;
+            pacer.refund?.(batch.type, batch.items.length);
+        }
+    };
+    const worker = async () => {
+        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+            const { batch } = entry;
+            const key = `${batch.zoneId} ${batch.type}`;
+            const limit = learnedLimits.get(key);
+            if (limit !== undefined && batch.items.length > limit) {
+                const pieces = (0,planner/* chunk */.iv)(batch.items, limit).map((items, i) => ({
+                    batch: { ...batch, items },
+                    order: [...entry.order, i]
+                }));
+                queue.unshift(...pieces);
+                startWorkers();
+                continue;
+            }
+            try {
+                await pace(batch);
+            }
+            catch (error) {
+                finish(entry, { batch, error });
+                continue;
+            }
+            try {
+                const purgeId = await api.purge(batch.zoneId, (0,planner/* toPurgeBody */.tf)(batch), { beforeRetry: () => pace(batch) });
+                finish(entry, { batch, purgeId });
+            }
+            catch (error) {
+                if (isTooManyItems(error) && batch.items.length > 1) {
+                    const stated = limitFromMessage(error);
+                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
+                    if (!learnedLimits.has(key))
+                        options.onSplit?.(batch, newLimit);
+                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
+                    queue.unshift(entry);
+                    continue;
+                }
+                finish(entry, { batch, error });
+            }
+        }
+    };
+    const running = new Set();
+    const startWorkers = () => {
+        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
+            const w = worker().finally(() => running.delete(w));
+            running.add(w);
+        }
+    };
+    startWorkers();
+    while (running.size > 0)
+        await Promise.all(running);
+    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+}
+function compareOrder(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    }
+    return a.length - b.length;
+}
+/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
+function limitFromMessage(error) {
+    for (const e of error.errors) {
+        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
+        if (match)
+            return Number(match[1]);
+    }
+    return undefined;
+}
+function notSent(batch) {
+    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+}
+
+;// CONCATENATED MODULE: ./src/purge/send.ts
+
+
+
+
+
+/** Requests in flight at once. */
+const CONCURRENCY = 8;
+const PROGRESS_EVERY_MS = 5000;
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+async function sendPlan(api, planned, options) {
+    // Every zone of an account on the same plan shares one purge budget at Cloudflare.
+    const pacers = new Map();
+    const pacerFor = (zoneId) => {
+        const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
+        const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`;
+        let pacer = pacers.get(key);
+        if (!pacer)
+            pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
+        return pacer;
+    };
+    const batches = planned.flatMap((p) => p.batches);
+    const started = Date.now();
+    const total = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
+    let done = 0;
+    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+    const report = options.progress ?? options.log;
+    const progress = setInterval(() => {
+        const rate = Math.round((done / (Date.now() - started)) * 1000);
+        report(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+    }, PROGRESS_EVERY_MS);
+    progress.unref();
+    let outcomes;
+    try {
+        outcomes = await executeBatches(api, batches, {
+            concurrency: CONCURRENCY,
+            pacerFor,
+            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            pause: api.http,
+            deadline: options.deadline,
+            onProgress: (itemsDone) => (done = itemsDone),
+            onSplit: (batch, limit) => options.onSplit((0,catalogue/* diagnose */.h4)('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+        });
+    }
+    finally {
+        clearInterval(progress);
+    }
+    const sent = outcomes.filter((o) => o.purgeId).length;
+    options.log(`${sent} of ${(0,words/* count */.U)(outcomes.length, 'purge request')} succeeded in ${(0,words/* seconds */.Y)(Date.now() - started)}`);
+    return outcomes;
+}
+
+// EXTERNAL MODULE: ./src/report/result.ts
+var result = __webpack_require__(5781);
+;// CONCATENATED MODULE: ./src/engine.ts
+// The engine: from validated settings to one RunResult, without the Actions toolkit. The action
+// (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
+// Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
+// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+async function purgeCache(settings, options, reporter) {
+    const startedAt = options.startedAt ?? Date.now();
+    const purge = options.changes ? (0,request/* withChangedUrls */.vb)(settings.purge, options.changes.urls) : settings.purge;
+    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
+    try {
+        if ((0,request/* isEmptyPurge */.Nk)(purge)) {
+            if (options.changes) {
+                const { range, files } = options.changes;
+                reporter.findings([(0,catalogue/* diagnose */.h4)('nothing-changed', { range, count: files })]);
+            }
+            return (0,result/* emptyRun */.dl)('nothing-to-purge', startedAt);
+        }
+        const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
+        if (noZone)
+            throw new DiagnosedFailure([noZone]);
+    }
+    catch (error) {
+        return stopRun(error, reporter, startedAt, requested);
+    }
+    const http = new CloudflareHttpClient({
+        apiUrl: settings.apiUrl,
+        credential: settings.credential,
+        deadline: startedAt + settings.timeoutMs,
+        userAgent: options.userAgent,
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
+    });
+    const { from, note } = http.proxyChoice;
+    if (from)
+        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
+    const apiRequests = () => ({
+        total: http.requestCount,
+        rateLimited: http.rateLimitedCount
+    });
+    try {
+        const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
+        return { ...result, apiRequests: apiRequests() };
+    }
+    catch (error) {
+        return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
+    }
+    finally {
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        await http.close();
+    }
+}
+/** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
+function stopRun(error, reporter, startedAt, requested) {
+    let findings;
+    if (error instanceof DiagnosedFailure)
+        findings = error.findings;
+    else {
+        // Unexpected: explained in one line; the stack goes to the debug log only.
+        reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        findings = [diagnoseError(error, { stage: 'purge' })];
+    }
+    reporter.findings(findings);
+    return (0,result/* stoppedRun */.Ps)(findings, startedAt, requested);
+}
+async function purgeWith(api, settings, purge, startedAt, reporter) {
+    const info = (line) => reporter.info(line);
+    const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
+    const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
+    reporter.findings(notes);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
+    reporter.findings(assignment.warnings);
+    if (assignment.errors.length > 0)
+        throw new DiagnosedFailure(assignment.errors);
+    const planned = assignment.work.map(({ zone, purge: part }) => ({
+        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        batches: (0,planner/* planBatches */.un)(zone.id, part, (0,planner/* limitsForPlan */.FF)(zone.plan, settings.batchSize))
+    }));
+    const { owner, tokenId } = access.verification;
+    const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    if (settings.dryRun) {
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        const zones = zoneRuns(planned);
+        return { ...summed('planned', zones, startedAt), ...verified };
+    }
+    const purgeStarted = Date.now();
+    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+        deadline: startedAt + settings.timeoutMs,
+        requestsSoFar: api.http.requestCount,
+        log: info,
+        progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+        onSplit: (warning) => reporter.findings([warning])
+    }));
+    const purgeMs = Date.now() - purgeStarted;
+    const failures = diagnoseFailures(planned, outcomes);
+    reporter.findings(failureAnnotations(failures));
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    if (result.failed.length === 0)
+        info(`Purged ${(0,words/* count */.U)(result.purgedCount, 'item')} in ${(0,words/* seconds */.Y)(result.timings.totalMs)}`);
+    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+}
+/** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
+function zoneRuns(planned, sent) {
+    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    return planned.map(({ resolution: { zone, label }, batches }) => ({
+        id: zone.id,
+        name: zone.name,
+        label,
+        plan: zone.plan,
+        requests: sent
+            ? sent.outcomes
+                .filter((o) => o.batch.zoneId === zone.id)
+                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+            : batches.map((batch) => ({ batch }))
+    }));
+}
+function summed(status, zones, startedAt) {
+    return { ...(0,result/* emptyRun */.dl)(status, startedAt), zones, ...(0,result/* totals */.Sd)(zones) };
+}
+function logPlan(planned, info) {
+    for (const { resolution, batches } of planned) {
+        for (const [i, batch] of batches.entries()) {
+            const items = batch.type === 'everything' ? '' : ` ${(0,words/* count */.U)(batch.items.length, 'item')}`;
+            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
+        }
+    }
+    const batches = planned.flatMap((p) => p.batches);
+    const items = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
+    info(`Dry run: ${(0,words/* count */.U)(items, 'item')} in ${(0,words/* count */.U)(batches.length, 'request')} would be purged; nothing was sent`);
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,3267 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 486:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2233);
+// Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
+
+
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)({
+    args: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: process.stdin.isTTY,
+    readStdin: async () => {
+        let text = '';
+        process.stdin.setEncoding('utf8');
+        for await (const chunk of process.stdin)
+            text += chunk;
+        return text;
+    }
+});
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2233:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  a: () => (/* binding */ runCli)
+});
+
+// UNUSED EXPORTS: EXIT
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./src/cloudflare/proxy.ts
+var proxy = __nccwpck_require__(3827);
+// EXTERNAL MODULE: ./src/diagnosis/catalogue.ts
+var catalogue = __nccwpck_require__(5752);
+// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
+var hostnames = __nccwpck_require__(3977);
+// EXTERNAL MODULE: ./src/inputs/items.ts
+var items = __nccwpck_require__(7477);
+;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
+// Maps repository paths to the site URLs they are published at, and a list of changed files to the
+// URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
+
+
+
+/** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
+const INDEX_FILE = 'index.html';
+/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+function parseChangedPaths(text) {
+    const mappings = [];
+    const errors = [];
+    for (const line of (0,items/* splitList */.ry)(text, /\n/)) {
+        const mapping = parseMapping(line);
+        if (typeof mapping === 'string')
+            errors.push((0,catalogue/* diagnose */.h4)('bad-changed-paths', { line, reason: mapping }));
+        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
+            mappings.push(mapping);
+    }
+    return { mappings, errors };
+}
+/** A mapping, or the reason why the line is not one. */
+function parseMapping(line) {
+    const parts = line.split('=>');
+    if (parts.length !== 2) {
+        return parts.length === 1 ? 'has no "=>" between the folder and the URL' : 'has more than one "=>"';
+    }
+    const path = normalizeFolder((parts[0] ?? '').trim());
+    if (typeof path !== 'string')
+        return path.reason;
+    const url = normalizeBaseUrl((parts[1] ?? '').trim());
+    if (typeof url !== 'string')
+        return url.reason;
+    return { path, url };
+}
+function normalizeFolder(value) {
+    if (/^[a-z]:|\\/i.test(value))
+        return { reason: 'has a folder with backslashes or a drive letter; use a/b/ paths' };
+    const trimmed = value.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+    if (trimmed === '' || trimmed === '.')
+        return '';
+    const segments = trimmed.replace(/\/+$/, '').split('/');
+    if (segments.some((s) => s === '..' || s === '.' || s === '')) {
+        return {
+            reason: 'has a folder with "..", "." or "//" in it; give the folder relative to the repository root'
+        };
+    }
+    if (segments.some((s) => /[*?[\]]/.test(s))) {
+        return { reason: 'has a wildcard in the folder; give the folder itself, such as public/' };
+    }
+    return `${segments.join('/')}/`;
+}
+function normalizeBaseUrl(value) {
+    if (value === '')
+        return { reason: 'has no URL after "=>"' };
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
+    }
+    if (url.username || url.password || url.search || url.hash || value.includes('*')) {
+        return {
+            reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
+        };
+    }
+    if (!(0,hostnames/* toAsciiHostname */.Eq)(url.hostname)) {
+        return { reason: `has "${value}" as its URL, whose host is not a domain name` };
+    }
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+/**
+ * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
+ * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
+ * the folder URL of each `index.html`.
+ */
+function urlsForChanges(files, mappings) {
+    const urls = new Set();
+    let unmapped = 0;
+    const add = (path) => {
+        const found = urlsForPath(path, mappings);
+        for (const url of found)
+            urls.add(url);
+        return found.length > 0;
+    };
+    for (const file of files) {
+        if (file.status === 'unchanged')
+            continue;
+        let mapped = add(file.path);
+        // A rename leaves the old URL serving a stale copy (or an old 200 where there should be a 404).
+        if (file.status === 'renamed' && file.previousPath)
+            mapped = add(file.previousPath) || mapped;
+        if (!mapped)
+            unmapped++;
+    }
+    return { urls: [...urls], unmapped };
+}
+/** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
+function urlsForPath(path, mappings) {
+    const matching = mappings.filter((m) => path.startsWith(m.path) && path.length > m.path.length);
+    const deepest = Math.max(-1, ...matching.map((m) => m.path.length));
+    const urls = [];
+    for (const m of matching.filter((x) => x.path.length === deepest)) {
+        const rest = path.slice(m.path.length);
+        urls.push(m.url + encodePath(rest));
+        const name = rest.slice(rest.lastIndexOf('/') + 1);
+        if (name === INDEX_FILE)
+            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
+    }
+    return urls;
+}
+/** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/gi, (m) => decodeURIComponent(m)))
+        .join('/');
+}
+
+// EXTERNAL MODULE: ./src/inputs/credential-checks.ts
+var credential_checks = __nccwpck_require__(7748);
+// EXTERNAL MODULE: ./src/inputs/request.ts
+var request = __nccwpck_require__(8024);
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
+// Turns the raw input strings into one validated Settings object, collecting every problem at once.
+// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'zone',
+    'api_token',
+    'email',
+    'global_key',
+    'account_id',
+    'purge_everything',
+    'files',
+    'files_from',
+    'tags',
+    'hosts',
+    'prefixes',
+    'dry_run',
+    'batch_size',
+    'timeout',
+    'api_url',
+    'changed_paths',
+    'github_token',
+    'base',
+    'head'
+];
+const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const HEX32 = /^[0-9a-f]{32}$/;
+function parseSettings(raw, options) {
+    const errors = [];
+    const warnings = [];
+    const report = (findings) => {
+        for (const f of findings)
+            (f.severity === 'error' ? errors : warnings).push(f);
+    };
+    const get = (name) => (raw[name] ?? '').trim();
+    const credential = parseCredential(raw, report);
+    const zones = parseZones(get('zone'), report);
+    const zoneName = zones.find((z) => z.kind === 'name')?.name;
+    const accountId = get('account_id').toLowerCase();
+    if (accountId && !HEX32.test(accountId))
+        report([(0,catalogue/* diagnose */.h4)('bad-account-id', { value: get('account_id') })]);
+    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
+    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
+    const apiUrl = parseApiUrl(get('api_url'), report);
+    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
+    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
+    const fileLists = [];
+    const files = (0,items/* parseFiles */.Bj)(raw.files ?? '', '`files`', zoneName);
+    report(files.errors);
+    fileLists.push(...files.items);
+    const filesFrom = get('files_from');
+    if (filesFrom) {
+        let text;
+        try {
+            text = options.readFile(filesFrom);
+        }
+        catch (e) {
+            report([(0,catalogue/* diagnose */.h4)('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
+        }
+        if (text !== undefined) {
+            const fromFile = (0,items/* parseFiles */.Bj)(text, `the file ${filesFrom} (files_from)`, zoneName);
+            report(fromFile.errors);
+            fileLists.push(...fromFile.items);
+        }
+    }
+    const tags = (0,items/* parseTags */.rL)(raw.tags ?? '');
+    const hosts = (0,items/* parseHosts */.tB)(raw.hosts ?? '');
+    const prefixes = (0,items/* parsePrefixes */.mC)(raw.prefixes ?? '', zoneName);
+    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
+    const purge = {
+        everything: everything ?? false,
+        files: (0,items/* dedupe */.Qq)(fileLists, items/* fileKey */.wm),
+        tags: (0,items/* dedupe */.Qq)(tags.items, (t) => t.toLowerCase()),
+        hosts: (0,items/* dedupe */.Qq)(hosts.items, (h) => h),
+        prefixes: (0,items/* dedupe */.Qq)(prefixes.items, prefixKey)
+    };
+    const changes = parseChanges(raw, report);
+    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    if (purge.everything && (listed > 0 || anyItemInput))
+        report([(0,catalogue/* diagnose */.h4)('everything-with-items')]);
+    if (!purge.everything && listed === 0 && !anyItemInput)
+        report([(0,catalogue/* diagnose */.h4)('nothing-to-purge')]);
+    else if (!purge.everything && listed === 0 && !changes)
+        report([(0,catalogue/* diagnose */.h4)('lists-empty')]);
+    const noZone = (0,request/* zoneMissing */.nd)(zones, purge, Boolean(changes));
+    if (noZone)
+        report([noZone]);
+    if (errors.length > 0 || !credential)
+        return { errors, warnings };
+    const settings = {
+        zones,
+        credential,
+        purge,
+        dryRun: dryRun ?? false,
+        apiUrl: apiUrl ?? DEFAULT_API_URL,
+        timeoutMs: timeoutSeconds * 1000
+    };
+    if (accountId)
+        settings.accountId = accountId;
+    if (batchSize !== undefined)
+        settings.batchSize = batchSize;
+    if (changes)
+        settings.changes = changes;
+    return { settings, errors, warnings };
+}
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw, report) {
+    const base = (raw.base ?? '').trim();
+    const head = (raw.head ?? '').trim();
+    if ((raw.changed_paths ?? '').trim() === '') {
+        if (base || head)
+            report([(0,catalogue/* diagnose */.h4)('refs-ignored')]);
+        return undefined;
+    }
+    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
+    report(errors);
+    if (mappings.length === 0 && errors.length === 0) {
+        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
+        report([
+            (0,catalogue/* diagnose */.h4)('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+        ]);
+    }
+    const githubToken = (raw.github_token ?? '').trim();
+    if (!githubToken)
+        report([(0,catalogue/* diagnose */.h4)('no-github-token')]);
+    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
+    for (const [input, value] of [
+        ['base', base],
+        ['head', head]
+    ]) {
+        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+            report([(0,catalogue/* diagnose */.h4)('bad-option', { input, value, expected })]);
+        }
+    }
+    if (head && !base) {
+        report([
+            (0,catalogue/* diagnose */.h4)('bad-option', {
+                input: 'head',
+                value: head,
+                expected: 'given together with `base`, the commit to compare from'
+            })
+        ]);
+    }
+    if (errors.length > 0 || !githubToken || mappings.length === 0)
+        return undefined;
+    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
+}
+function parseCredential(raw, report) {
+    const tokenRaw = raw.api_token ?? '';
+    const keyRaw = raw.global_key ?? '';
+    const emailRaw = (raw.email ?? '').trim();
+    const hasToken = tokenRaw.trim() !== '';
+    const hasKey = keyRaw.trim() !== '';
+    if (!hasToken && !hasKey && !emailRaw) {
+        report([(0,catalogue/* diagnose */.h4)('no-credential')]);
+        return undefined;
+    }
+    if (hasToken && hasKey) {
+        report([(0,catalogue/* diagnose */.h4)('both-credentials')]);
+        return undefined;
+    }
+    if (hasToken) {
+        const token = (0,credential_checks/* cleanSecret */.Qm)(tokenRaw, 'api_token', true);
+        report(token.findings);
+        if (token.findings.some((f) => f.severity === 'error'))
+            return undefined;
+        const shape = (0,credential_checks/* checkTokenShape */.$D)(token.value);
+        report(shape);
+        if (shape.length > 0)
+            return undefined;
+        if (token.value === '') {
+            report([(0,catalogue/* diagnose */.h4)('no-credential')]);
+            return undefined;
+        }
+        if (emailRaw)
+            report([(0,catalogue/* diagnose */.h4)('email-ignored')]);
+        return { kind: 'token', token: token.value };
+    }
+    if (!hasKey) {
+        report([(0,catalogue/* diagnose */.h4)('incomplete-global-key', { missing: 'global_key' })]);
+        return undefined;
+    }
+    const key = (0,credential_checks/* cleanSecret */.Qm)(keyRaw, 'global_key', false);
+    report(key.findings);
+    const shape = (0,credential_checks/* checkGlobalKeyShape */.yE)(key.value);
+    report(shape);
+    if (!emailRaw) {
+        report([(0,catalogue/* diagnose */.h4)('incomplete-global-key', { missing: 'email' })]);
+        return undefined;
+    }
+    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    if (!(0,credential_checks/* isEmail */.xf)(email)) {
+        report([(0,catalogue/* diagnose */.h4)('bad-email')]);
+        return undefined;
+    }
+    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
+        return undefined;
+    return { kind: 'global-key', email, key: key.value };
+}
+/** The zones given; an empty list means each item's zone is found from its hostname. */
+function parseZones(text, report) {
+    const values = (0,items/* splitList */.ry)(text);
+    const zones = [];
+    for (const value of values) {
+        const zone = parseZone(value);
+        if (typeof zone === 'string')
+            report([(0,catalogue/* diagnose */.h4)('bad-zone', { value, reason: zone })]);
+        else if (!zones.some((z) => sameZone(z, zone)))
+            zones.push(zone);
+    }
+    return zones;
+}
+/** A zone reference, or the reason why the value is not one. */
+function parseZone(value) {
+    const lower = value.toLowerCase();
+    if (HEX32.test(lower))
+        return { kind: 'id', id: lower };
+    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+        const host = (0,hostnames/* toAsciiHostname */.Eq)(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
+        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
+    }
+    const name = (0,hostnames/* toAsciiHostname */.Eq)(value);
+    if (!name)
+        return 'is not a valid domain name';
+    return { kind: 'name', name, input: value };
+}
+function sameZone(a, b) {
+    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
+}
+function prefixKey(prefix) {
+    const slash = prefix.indexOf('/');
+    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
+}
+function parseBoolean(name, value, report) {
+    if (value === '')
+        return undefined;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    report([(0,catalogue/* diagnose */.h4)('bad-option', { input: name, value, expected: '`true` or `false`' })]);
+    return undefined;
+}
+function parseInteger(name, value, min, max, report) {
+    if (value === '')
+        return undefined;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max)
+        return n;
+    report([(0,catalogue/* diagnose */.h4)('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
+    return undefined;
+}
+function parseApiUrl(value, report) {
+    if (value === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        report([
+            (0,catalogue/* diagnose */.h4)('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+        ]);
+        return undefined;
+    }
+    const loopback = (0,hostnames/* isLoopbackHost */.cW)(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
+        report([(0,catalogue/* diagnose */.h4)('bad-option', { input: 'api_url', value, expected })]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        report([
+            (0,catalogue/* diagnose */.h4)('bad-option', {
+                input: 'api_url',
+                value: url.origin,
+                expected: 'a URL without credentials, query or fragment'
+            })
+        ]);
+        return undefined;
+    }
+    return url.href.replace(/\/+$/, '');
+}
+function describeFsError(e) {
+    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+    const code = e instanceof Error ? e.code : undefined;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'it is a folder';
+    if (code === 'EACCES')
+        return 'permission denied';
+    return e instanceof Error ? e.message : String(e);
+}
+
+// EXTERNAL MODULE: ./src/words.ts
+var words = __nccwpck_require__(5846);
+;// CONCATENATED MODULE: ./src/report/log.ts
+// Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
+
+/** URLs of the changed files listed one per line; beyond that, counted. */
+const URLS_SHOWN = 50;
+/** The settings in a few lines, secrets left out. */
+function describeSettings(settings) {
+    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+        'found from the hostnames of the items';
+    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
+    const p = settings.purge;
+    const what = p.everything
+        ? 'everything'
+        : [
+            p.files.length > 0 ? (0,words/* count */.U)(p.files.length, 'URL') : '',
+            p.tags.length > 0 ? (0,words/* count */.U)(p.tags.length, 'tag') : '',
+            p.hosts.length > 0 ? (0,words/* count */.U)(p.hosts.length, 'host') : '',
+            p.prefixes.length > 0 ? (0,words/* count */.U)(p.prefixes.length, 'prefix', 'prefixes') : ''
+        ]
+            .filter(Boolean)
+            .join(', ');
+    const changed = settings.changes
+        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        : '';
+    return [
+        `Zone: ${zones}`,
+        `Credential: ${credential}`,
+        `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+        ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
+    ];
+}
+/** What the listing of the changed files found, and the URLs it gives. */
+function describeChanges(changes) {
+    const { range, files, unmapped, urls } = changes;
+    return [
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+        ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/report/redactor.ts
+// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
+// output and summary through it before writing them.
+/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
+class Redactor {
+    secrets;
+    constructor(secrets) {
+        this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+    }
+    redact(text) {
+        let out = text;
+        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
+        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
+        for (let changed = true; changed;) {
+            const spans = this.spans(out);
+            changed = spans.length > 0;
+            for (const [start, end] of spans.reverse())
+                out = `${out.slice(0, start)}***${out.slice(end)}`;
+        }
+        return out;
+    }
+    /** Where secrets occur, merged where they overlap or touch, in order. */
+    spans(text) {
+        const found = [];
+        for (const secret of this.secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                found.push([at, at + secret.length]);
+        }
+        found.sort((a, b) => a[0] - b[0]);
+        const merged = [];
+        for (const [start, end] of found) {
+            const last = merged[merged.length - 1];
+            if (last && start <= last[1])
+                last[1] = Math.max(last[1], end);
+            else
+                merged.push([start, end]);
+        }
+        return merged;
+    }
+}
+/** The value as given, trimmed, unquoted, and each word of it: any of them may end up in a log line. */
+function secretForms(value) {
+    const forms = new Set([value, value.trim()]);
+    for (const word of value.split(/\s+/)) {
+        const bare = word.replace(/^["'`]+|["'`]+$/g, '');
+        if (bare.length >= 6 && bare.toLowerCase() !== 'bearer')
+            forms.add(bare);
+    }
+    forms.delete('');
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+
+// EXTERNAL MODULE: ./src/report/result.ts
+var report_result = __nccwpck_require__(5781);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's content, built from the run result as plain blocks: the action writes them with
+// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+
+
+const TITLE = 'Cloudflare cache purge';
+/** More request IDs than this in one cell are counted rather than listed. */
+const IDS_SHOWN = 3;
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+function summaryOf(result, options = {}) {
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return stoppedSummary(result, options.failedItemsIn ?? 'the failed_items output');
+        case 'planned':
+            return planSummary(result);
+        case 'purged':
+            return purgeSummary(result);
+    }
+}
+function purgeSummary(result) {
+    const rows = (0,report_result/* summaryRows */.QW)(result.zones).map((r) => [
+        r.zone,
+        r.type,
+        String(r.items),
+        String(r.purged),
+        String(r.failed),
+        r.ids.length > IDS_SHOWN
+            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
+            : r.ids.join(', ')
+    ]);
+    const blocks = [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+        {
+            kind: 'text',
+            text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${(0,words/* seconds */.Y)(result.timings.totalMs)}.`
+        }
+    ];
+    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
+    if (perZone.length > 1) {
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
+            kind: 'table',
+            header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+            rows: perZone.map((z) => [
+                z.name || z.id,
+                z.id,
+                String(z.items),
+                String(z.purged_count),
+                String(z.failed_count)
+            ])
+        });
+    }
+    if (result.failed.length > 0) {
+        blocks.push({ kind: 'heading', text: 'Not purged', level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
+    }
+    return blocks;
+}
+function planSummary(result) {
+    return [
+        { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
+        { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: (0,report_result/* summaryRows */.QW)(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        }
+    ];
+}
+function stoppedSummary(result, failedItemsIn) {
+    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
+    const listed = result.failed.length > 0
+        ? ` ${(0,words/* count */.U)(result.failed.length, 'requested item is', 'requested items are')} listed in ${failedItemsIn}.`
+        : '';
+    return [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/cli/flags.ts
+// The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
+// the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
+// arguments and the environment in, the raw inputs and the output options out.
+const FLAGS = [
+    {
+        name: 'files',
+        kind: 'list',
+        group: 'what',
+        input: 'files',
+        arg: 'URLS',
+        help: 'Full URLs (https://…), or a JSON array of URLs and {url, headers}'
+    },
+    {
+        name: 'files-from',
+        kind: 'value',
+        group: 'what',
+        input: 'files_from',
+        arg: 'FILE',
+        help: 'URLs from FILE, one per line or as JSON; - reads standard input'
+    },
+    { name: 'tags', kind: 'list', group: 'what', input: 'tags', arg: 'TAGS', help: 'Cache tags to purge' },
+    {
+        name: 'hosts',
+        kind: 'list',
+        group: 'what',
+        input: 'hosts',
+        arg: 'HOSTS',
+        help: 'Hostnames to purge, such as www.example.com'
+    },
+    {
+        name: 'prefixes',
+        kind: 'list',
+        group: 'what',
+        input: 'prefixes',
+        arg: 'PREFIXES',
+        help: 'URL prefixes to purge, as host/path without https://'
+    },
+    {
+        name: 'everything',
+        kind: 'switch',
+        group: 'what',
+        input: 'purge_everything',
+        help: 'Purge the whole zone (never implied)'
+    },
+    {
+        name: 'zone',
+        kind: 'list',
+        group: 'where',
+        input: 'zone',
+        arg: 'ZONE',
+        help: "Zone ID or domain name. Default: each item's zone, from its hostname"
+    },
+    {
+        name: 'environment',
+        kind: 'value',
+        group: 'where',
+        input: 'environment',
+        arg: 'NAME',
+        help: 'A Version Management environment (Enterprise), by name or ref'
+    },
+    {
+        name: 'mode',
+        kind: 'value',
+        group: 'how',
+        input: 'mode',
+        arg: 'MODE',
+        help: 'purge (default) deletes the cached copies; invalidate marks them stale'
+    },
+    {
+        name: 'dry-run',
+        kind: 'switch',
+        group: 'how',
+        input: 'dry_run',
+        help: 'Check the credential and zones, print the plan, purge nothing'
+    },
+    {
+        name: 'batch-size',
+        kind: 'value',
+        group: 'how',
+        input: 'batch_size',
+        arg: 'N',
+        help: "URLs per request, instead of the limit of the zone's plan"
+    },
+    {
+        name: 'timeout',
+        kind: 'value',
+        group: 'how',
+        input: 'timeout',
+        arg: 'SECONDS',
+        help: 'Time the whole run may take, retries included. Default: 300'
+    },
+    {
+        name: 'api-url',
+        kind: 'value',
+        group: 'how',
+        input: 'api_url',
+        arg: 'URL',
+        help: 'Cloudflare API base URL. Default: https://api.cloudflare.com/client/v4'
+    },
+    {
+        name: 'account-id',
+        kind: 'value',
+        group: 'how',
+        input: 'account_id',
+        arg: 'ID',
+        env: 'CLOUDFLARE_ACCOUNT_ID',
+        help: 'Account ID of an account-owned token whose zone it cannot read'
+    },
+    {
+        name: 'api-token',
+        kind: 'value',
+        group: 'credential',
+        input: 'api_token',
+        arg: 'TOKEN',
+        env: 'CLOUDFLARE_API_TOKEN',
+        credential: true,
+        help: 'API token with Zone → Cache Purge → Purge'
+    },
+    {
+        name: 'email',
+        kind: 'value',
+        group: 'credential',
+        input: 'email',
+        arg: 'EMAIL',
+        env: 'CLOUDFLARE_EMAIL',
+        help: 'Account email, with the legacy Global API Key'
+    },
+    {
+        name: 'global-key',
+        kind: 'value',
+        group: 'credential',
+        input: 'global_key',
+        arg: 'KEY',
+        env: 'CLOUDFLARE_API_KEY',
+        credential: true,
+        help: 'Legacy Global API Key, with --email; a scoped token is safer'
+    },
+    {
+        name: 'json',
+        kind: 'switch',
+        group: 'output',
+        help: 'The result as one JSON object on standard output, nothing else there'
+    },
+    { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
+    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+    { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
+    { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
+    { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
+];
+/** The action's inputs that only make sense in a workflow: GitHub lists a push's changed files. */
+const ACTION_ONLY_INPUTS = (/* unused pure expression or super */ null && (['changed_paths', 'github_token', 'base', 'head']));
+/** Names people reach for, and the flag they mean. */
+const ALIASES = {
+    'purge-everything': 'everything',
+    all: 'everything',
+    zones: 'zone',
+    'zone-id': 'zone',
+    file: 'files',
+    url: 'files',
+    urls: 'files',
+    tag: 'tags',
+    host: 'hosts',
+    prefix: 'prefixes',
+    token: 'api-token',
+    'api-key': 'global-key',
+    key: 'global-key',
+    'changed-paths': '',
+    'github-token': '',
+    base: '',
+    head: ''
+};
+function flagOf(input) {
+    return FLAGS.find((f) => f.input === input);
+}
+/** Reads the arguments (without `node` and the script) and the environment. */
+function parseCommandLine(args, env) {
+    const values = new Map();
+    const errors = [];
+    const positional = [];
+    let help = false;
+    /** The flag whose value was the argument before, if any. */
+    let last;
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === '--') {
+            positional.push(...args.slice(i + 1));
+            break;
+        }
+        if (arg === '-h') {
+            help = true;
+            continue;
+        }
+        if (!arg.startsWith('--')) {
+            if (arg.startsWith('-') && arg !== '-')
+                errors.push(`Unknown option ${arg}. Options start with --.`);
+            // `--files URL URL …`: the items of a list of what to purge may follow its flag one by one.
+            else if (last?.kind === 'list' && last.group === 'what')
+                values.get(last)?.push(arg);
+            else
+                positional.push(arg);
+            continue;
+        }
+        last = undefined;
+        const eq = arg.indexOf('=');
+        const name = arg.slice(2, eq === -1 ? undefined : eq);
+        const spec = FLAGS.find((f) => f.name === name);
+        if (!spec) {
+            errors.push(unknownFlag(name));
+            continue;
+        }
+        let value;
+        if (eq !== -1) {
+            value = arg.slice(eq + 1);
+            if (spec.kind === 'switch' && !spec.input) {
+                errors.push(`--${name} takes no value.`);
+                continue;
+            }
+        }
+        else if (spec.kind === 'switch')
+            value = 'true';
+        else {
+            const next = args[i + 1];
+            if (next === undefined || next.startsWith('--')) {
+                errors.push(`--${name} needs a value: --${name} ${spec.arg}.`);
+                continue;
+            }
+            value = next;
+            i++;
+        }
+        const seen = values.get(spec) ?? [];
+        if (seen.length > 0 && spec.kind !== 'list') {
+            errors.push(`--${name} is given more than once; give it once.`);
+            continue;
+        }
+        values.set(spec, [...seen, value]);
+        if (spec.kind === 'list')
+            last = spec;
+    }
+    for (const arg of positional)
+        errors.push(unexpectedArgument(arg));
+    const raw = {};
+    const sources = {};
+    for (const spec of FLAGS) {
+        if (!spec.input)
+            continue;
+        const given = values.get(spec);
+        const fromEnv = spec.env ? env[spec.env] : undefined;
+        if (given) {
+            raw[spec.input] = given.join('\n');
+            sources[spec.input] = `--${spec.name}`;
+        }
+        else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
+            raw[spec.input] = fromEnv;
+            sources[spec.input] = spec.env;
+        }
+    }
+    const on = (name) => values.has(FLAGS.find((f) => f.name === name));
+    if (on('quiet') && on('verbose'))
+        errors.push('--quiet and --verbose contradict each other; give one.');
+    return {
+        raw,
+        sources,
+        credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+        json: on('json'),
+        quiet: on('quiet'),
+        verbose: on('verbose'),
+        noColor: on('no-color'),
+        help: help || on('help'),
+        version: on('version'),
+        errors
+    };
+}
+function unknownFlag(name) {
+    const normal = name.toLowerCase().replace(/_/g, '-');
+    const alias = ALIASES[normal];
+    if (alias === '')
+        return `--${name} is not an option: purging the files a push changed works only in the GitHub Action (changed_paths).`;
+    const known = FLAGS.find((f) => f.name === normal)?.name ?? alias ?? closest(normal);
+    return `Unknown option --${name}.${known ? ` Did you mean --${known}?` : ''}`;
+}
+function unexpectedArgument(arg) {
+    if (/^https?:\/\//i.test(arg))
+        return `Unexpected argument "${arg}": to purge this URL, give it with --files.`;
+    return `Unexpected argument "${arg}": every value follows its option, such as --zone example.com.`;
+}
+/** The flag within two edits of `name`, if one is. */
+function closest(name) {
+    let best;
+    for (const f of FLAGS) {
+        const distance = editDistance(name, f.name);
+        if (distance <= 2 && (!best || distance < best.distance))
+            best = { name: f.name, distance };
+    }
+    return best?.name;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            row.push(Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost));
+        }
+        previous = row;
+    }
+    return previous[b.length];
+}
+
+;// CONCATENATED MODULE: ./src/cli/help.ts
+// The text of --help, built from the flag table so that every flag is in it. Pure.
+
+const HEADINGS = {
+    what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
+    where: 'Where:',
+    how: 'How:',
+    credential: 'Credential, from the environment: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY.\n' +
+        'The same as flags work too, with a warning: the shell history keeps them.',
+    output: 'Output (text for people goes to standard error):'
+};
+const WIDTH = 20;
+function flagLine(f) {
+    const name = `--${f.name}${f.arg ? ` ${f.arg}` : ''}`;
+    return `  ${name.padEnd(WIDTH)}  ${f.help}${f.env ? ` (${f.env})` : ''}`;
+}
+function helpText(version) {
+    const sections = Object.keys(HEADINGS).map((group) => [HEADINGS[group], ...FLAGS.filter((f) => f.group === group).map(flagLine)].join('\n'));
+    return `cloudflare-purge ${version}: purge Cloudflare's cache from a terminal, a script or any CI system.
+
+Usage: cloudflare-purge [--zone ZONE] WHAT… [options]
+
+${sections.join('\n\n')}
+
+Exit codes:
+  0  everything was purged (or the dry run found nothing wrong), or the lists given were empty
+  1  something was not purged, or Cloudflare refused the credential or a zone
+  2  the command line is wrong: nothing was sent (an unknown option, a mistake in a value)
+
+Examples:
+  read -rs CLOUDFLARE_API_TOKEN && export CLOUDFLARE_API_TOKEN   # paste it; not echoed
+  cloudflare-purge --zone example.com --files https://example.com/ https://example.com/app.css
+  cloudflare-purge --zone example.com --tags release-42,header --dry-run
+  cloudflare-purge --hosts www.example.com --prefixes www.example.com/blog/
+  git diff --name-only v41 v42 -- public/ | sed 's|^public/|https://example.com/|' |
+    cloudflare-purge --zone example.com --files-from -
+  cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
+
+The messages are the GitHub Action's: a line under each says which option or variable the action's
+inputs it names are here. The action's changed_paths (with github_token, base and head) has no option:
+pipe the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The action's outputs (declared in action.yml), built from the run result in this one place so that
+// every run, whatever way it ends, sets all of them. Pure.
+
+function outputsOf(result) {
+    return {
+        zone_id: result.zones.map((z) => z.id).join(','),
+        zones: JSON.stringify((0,report_result/* zoneCounts */.XU)(result.zones)),
+        purge_ids: result.purgeIds.join(','),
+        purged_count: result.purgedCount,
+        failed_count: result.failed.length,
+        failed_items: JSON.stringify(result.failed)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/json.ts
+
+
+/** The JSON object for the run, every string in it masked. */
+function jsonResult(result, findings, redactor) {
+    const outputs = outputsOf(result);
+    return masked({
+        status: result.status,
+        zone_id: outputs.zone_id,
+        zones: (0,report_result/* zoneCounts */.XU)(result.zones),
+        purge_ids: outputs.purge_ids,
+        purged_count: outputs.purged_count,
+        failed_count: outputs.failed_count,
+        failed_items: result.failed,
+        findings
+    }, redactor);
+}
+/** Each string masked on its own, so that the JSON text around it stays valid whatever a secret holds. */
+function masked(value, redactor) {
+    if (typeof value === 'string')
+        return redactor.redact(value);
+    if (Array.isArray(value))
+        return value.map((v) => masked(v, redactor));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, redactor)]));
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/cli/glossary.ts
+
+/** "In this command: `api_token` is CLOUDFLARE_API_TOKEN (or --api-token)."; undefined when no input is named. */
+function commandLineNote(finding) {
+    const parts = FLAGS.filter((f) => f.input && names(finding, f.input)).map(describe);
+    if (/debug logging/.test(finding.message))
+        parts.push('debug logging is --verbose');
+    return parts.length > 0 ? `In this command: ${parts.join('; ')}.` : undefined;
+}
+function names(finding, input) {
+    const { title, message } = finding;
+    if (new RegExp(`\`${input}[\`: ]`).test(message))
+        return true;
+    if (new RegExp(`(^|input: |given as )${input}($| ignored| with items)`).test(title))
+        return true;
+    if (message.startsWith(`${input} "`))
+        return true;
+    // Names with an underscore are never ordinary words, wherever they stand.
+    return input.includes('_') && new RegExp(`\\b${input}\\b`).test(message);
+}
+function describe(flag) {
+    const name = `\`${flag.input}\``;
+    if (flag.input === 'files_from')
+        return `${name} is --files-from, a path from the current folder (- for standard input)`;
+    if (flag.credential || flag.input === 'email')
+        return `${name} is ${flag.env} (or --${flag.name})`;
+    return `${name} is --${flag.name}${flag.env ? ` (or ${flag.env})` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/terminal.ts
+
+/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+function wantsColour(output, env, noColorFlag) {
+    return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+const SGR = {
+    bold: [1, 22],
+    dim: [2, 22],
+    red: [31, 39],
+    yellow: [33, 39],
+    cyan: [36, 39],
+    green: [32, 39]
+};
+const LEVEL = { error: 'red', warning: 'yellow', notice: 'cyan' };
+class TerminalReporter {
+    out;
+    redactor;
+    options;
+    depth = 0;
+    progressShown = false;
+    /** Every finding reported, as shown (secrets masked), for the JSON result. */
+    reported = [];
+    constructor(out, redactor, options) {
+        this.out = out;
+        this.redactor = redactor;
+        this.options = options;
+    }
+    get errorCount() {
+        return this.reported.filter((f) => f.severity === 'error').length;
+    }
+    info(line) {
+        if (!this.options.quiet)
+            this.print(`${'  '.repeat(this.depth)}${line}`);
+    }
+    warning(line) {
+        this.print(`${this.paint('yellow', 'warning:')} ${line}`);
+    }
+    notice(line) {
+        if (!this.options.quiet)
+            this.print(`${this.paint('cyan', 'notice:')} ${line}`);
+    }
+    debug(line) {
+        if (this.options.verbose)
+            this.print(this.paint('dim', `debug: ${line}`));
+    }
+    /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+    progress(line) {
+        if (this.options.quiet)
+            return;
+        if (!this.out.isTTY) {
+            if (this.options.verbose)
+                this.info(line);
+            return;
+        }
+        const width = Math.max(20, (this.out.columns ?? 80) - 1);
+        this.out.write(`\r\x1b[2K${this.redactor.redact(line).slice(0, width)}`);
+        this.progressShown = true;
+    }
+    async group(name, work) {
+        if (!this.options.quiet)
+            this.print(this.paint('bold', name));
+        this.depth++;
+        try {
+            return await work();
+        }
+        finally {
+            this.depth--;
+        }
+    }
+    findings(findings) {
+        for (const f of findings) {
+            const shown = {
+                ...f,
+                title: this.redactor.redact(f.title),
+                message: this.redactor.redact(f.message)
+            };
+            this.reported.push(shown);
+            if (this.options.quiet && f.severity === 'notice')
+                continue;
+            this.clearProgress();
+            for (const line of this.findingLines(shown))
+                this.out.write(`${line}\n`);
+        }
+    }
+    /** The run's summary, after a blank line; shown with --quiet too. */
+    summary(blocks) {
+        if (blocks.length === 0)
+            return;
+        this.print('');
+        for (const block of blocks) {
+            if (block.kind === 'heading')
+                this.print(this.paint('bold', block.text));
+            else if (block.kind === 'text')
+                this.print(block.text);
+            else if (block.kind === 'list')
+                block.items.forEach((item) => this.print(`- ${item}`));
+            else
+                table(block.header, block.rows).forEach((row, i) => this.print(i === 0 ? this.paint('dim', row) : row));
+        }
+    }
+    /** A line of its own, such as the hint after a usage error. */
+    line(text) {
+        this.print(text);
+    }
+    /** The finding, already masked: its level and title, the message, and what its input names mean here. */
+    findingLines(f) {
+        const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
+        const note = commandLineNote(f);
+        return [
+            `${level} ${this.paint('bold', f.title)}`,
+            ...this.wrap(f.message, '  '),
+            ...(note ? this.wrap(note, '  ').map((l) => this.paint('dim', l)) : [])
+        ];
+    }
+    print(line) {
+        this.clearProgress();
+        this.out.write(`${this.redactor.redact(line)}\n`);
+    }
+    clearProgress() {
+        if (!this.progressShown)
+            return;
+        this.out.write('\r\x1b[2K');
+        this.progressShown = false;
+    }
+    paint(style, text) {
+        if (!this.options.colour)
+            return text;
+        const [on, off] = SGR[style];
+        return `\x1b[${on}m${text}\x1b[${off}m`;
+    }
+    /** On a terminal, words wrapped to its width; elsewhere one line, as the action writes it. */
+    wrap(text, indent) {
+        if (!this.out.isTTY)
+            return [`${indent}${text}`];
+        return wrapWords(text, Math.min(this.out.columns ?? 80, 100) - indent.length).map((l) => `${indent}${l}`);
+    }
+}
+/** Words in lines of at most `width` characters; a longer word (a URL) stands on a line of its own. */
+function wrapWords(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/ +/)) {
+        if (line && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = line ? `${line} ${word}` : word;
+    }
+    if (line || lines.length === 0)
+        lines.push(line);
+    return lines;
+}
+/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
+function table(header, rows) {
+    const all = [header, ...rows];
+    const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
+    return all.map((row) => `  ${row
+        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd()}`);
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The version printed by --version and sent in the User-Agent: package.json's, taken in at build time.
+
+const VERSION = package_namespaceObject.rE;
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+// The command line's order of work: read the flags and the environment → check them as the action
+// checks its inputs → run the engine → print the summary (and, with --json, the result) → the exit code.
+// The second edge over src/engine.ts, beside the action's (src/main.ts); no Actions toolkit here.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Documented in docs/cli.md and --help. */
+const EXIT = { ok: 0, notPurged: 1, usage: 2 };
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
+/** Runs one command and returns its exit code; never throws. */
+async function runCli(io) {
+    const startedAt = Date.now();
+    const line = parseCommandLine(io.args, io.env);
+    if (line.help) {
+        io.stdout.write(helpText(VERSION));
+        return EXIT.ok;
+    }
+    if (line.version) {
+        io.stdout.write(`${VERSION}\n`);
+        return EXIT.ok;
+    }
+    const redactor = new Redactor(secretsOf(line, io.env));
+    const reporter = new TerminalReporter(io.stderr, redactor, {
+        colour: wantsColour(io.stderr, io.env, line.noColor),
+        quiet: line.quiet,
+        verbose: line.verbose
+    });
+    const finish = (result, code, summary = true) => {
+        if (summary)
+            reporter.summary(summaryOf(result, { failedItemsIn: 'failed_items (--json)' }));
+        if (line.json)
+            io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
+        return code;
+    };
+    const usage = [...line.errors, ...unavailableFlags(line.raw)];
+    if (usage.length > 0) {
+        const findings = usage.map(usageError);
+        reporter.findings(findings);
+        reporter.line('Run cloudflare-purge --help for the options.');
+        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage, false);
+    }
+    if (line.credentialFlags.length > 0)
+        reporter.findings([credentialFlagWarning(line.credentialFlags)]);
+    try {
+        const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
+        const parsed = parseSettings(line.raw, {
+            readFile: (path) => (path === '-' && stdin ? stdin() : (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), 'utf8'))
+        });
+        reporter.findings(parsed.warnings);
+        if (!parsed.settings) {
+            reporter.findings(parsed.errors);
+            return finish((0,report_result/* stoppedRun */.Ps)(parsed.errors, startedAt), EXIT.usage);
+        }
+        for (const text of describeSettings(parsed.settings))
+            reporter.info(withSource(text, line));
+        // Loaded only now: the engine brings undici, most of the start-up time, which --help,
+        // --version and a mistake in the flags do without.
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(598)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8598));
+        const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
+        const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
+        return finish(result, failed ? EXIT.notPurged : EXIT.ok);
+    }
+    catch (error) {
+        // The engine never throws; this is a bug here, explained in one line, the stack with --verbose.
+        reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        const finding = {
+            id: 'unexpected-error',
+            severity: 'error',
+            title: 'Unexpected failure',
+            message: `cloudflare-purge stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}. Run it again with --verbose and report the output.`
+        };
+        reporter.findings([finding]);
+        return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
+    }
+}
+/** Every form of every credential given, and a proxy's password: none may be printed. */
+function secretsOf(line, env) {
+    const secret = ['api_token', 'global_key', 'email'];
+    return [
+        ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+        ...(0,proxy/* proxySecrets */.Wm)(env)
+    ];
+}
+/** Flags whose input this build of the engine does not take yet: refused rather than ignored. */
+function unavailableFlags(raw) {
+    const known = INPUT_NAMES;
+    return Object.keys(raw)
+        .filter((name) => !known.includes(name))
+        .map((name) => `--${flagOf(name)?.name ?? name} is not available in this version of cloudflare-purge.`);
+}
+function usageError(message) {
+    return { id: 'command-line', severity: 'error', title: 'Invalid command line', message };
+}
+function credentialFlagWarning(flags) {
+    const envs = FLAGS.filter((f) => flags.includes(`--${f.name}`) || (flags.includes('--global-key') && f.name === 'email'))
+        .map((f) => f.env)
+        .join(' and ');
+    return {
+        id: 'credential-in-arguments',
+        severity: 'warning',
+        title: 'Credential given on the command line',
+        message: `${flags.join(' and ')} ${flags.length === 1 ? 'puts' : 'put'} the credential in your shell's history, and in the ` +
+            'process list that other users of this machine can read while the command runs. Set ' +
+            `${envs} in the environment instead, for example from a password manager or your CI system's secret variables.`
+    };
+}
+/** "Credential: API token, from CLOUDFLARE_API_TOKEN": where the credential was taken from. */
+function withSource(text, line) {
+    if (!text.startsWith('Credential: '))
+        return text;
+    const input = line.raw.api_token?.trim() ? 'api_token' : 'global_key';
+    const from = line.sources[input];
+    return from ? `${text}, from ${from}` : text;
+}
+/** Standard input, read once: a function that returns it, or throws what reading it threw. */
+async function readStdin(io, reporter) {
+    if (io.stdinIsTTY)
+        reporter.line('Reading URLs from standard input, one per line; end with Ctrl-D.');
+    try {
+        const text = await io.readStdin();
+        return () => text;
+    }
+    catch (error) {
+        return () => {
+            throw error;
+        };
+    }
+}
+
+
+/***/ }),
+
+/***/ 3977:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ee: () => (/* binding */ isHostInZone),
+/* harmony export */   Eq: () => (/* binding */ toAsciiHostname),
+/* harmony export */   cW: () => (/* binding */ isLoopbackHost),
+/* harmony export */   io: () => (/* binding */ candidateZoneNames)
+/* harmony export */ });
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_0__);
+// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+/**
+ * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
+ * DNS name of at least two labels.
+ */
+function toAsciiHostname(value) {
+    const trimmed = value.trim().replace(/\.$/, '');
+    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
+        return undefined;
+    const ascii = (0,node_url__WEBPACK_IMPORTED_MODULE_0__.domainToASCII)(trimmed.toLowerCase());
+    if (ascii === '' || ascii.length > 253)
+        return undefined;
+    const labels = ascii.split('.');
+    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+        return undefined;
+    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
+        return undefined; // an IP address, not a name
+    return ascii;
+}
+/** The name and its parents, most specific first, stopping before the top-level domain. */
+function candidateZoneNames(hostname) {
+    const labels = hostname.split('.');
+    const names = [];
+    for (let i = 0; i <= labels.length - 2; i++)
+        names.push(labels.slice(i).join('.'));
+    return names;
+}
+/** True when `host` is `zoneName` or one of its subdomains. */
+function isHostInZone(host, zoneName) {
+    const h = host.toLowerCase();
+    const z = zoneName.toLowerCase();
+    return h === z || h.endsWith(`.${z}`);
+}
+function isLoopbackHost(hostname) {
+    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+
+/***/ }),
+
+/***/ 3827:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   GK: () => (/* binding */ describeProxy),
+/* harmony export */   UR: () => (/* binding */ chooseProxy),
+/* harmony export */   Wm: () => (/* binding */ proxySecrets)
+/* harmony export */ });
+/* unused harmony export noProxyMatch */
+/* harmony import */ var _hostnames_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3977);
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if ((0,_hostnames_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopbackHost */ .cW)(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5752:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h4: () => (/* binding */ diagnose)
+/* harmony export */ });
+/* unused harmony exports describeWait, catalogue */
+const DOCS = {
+    createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
+    accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
+    keys: 'https://developers.cloudflare.com/fundamentals/api/get-started/keys/',
+    ids: 'https://developers.cloudflare.com/fundamentals/setup/find-account-and-zone-ids/',
+    purge: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    purgeFiles: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-single-file/',
+    purgePrefix: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge_by_prefix/',
+    purgeTags: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/',
+    limits: 'https://developers.cloudflare.com/fundamentals/api/reference/limits/',
+    originCa: 'https://developers.cloudflare.com/ssl/origin-configuration/origin-ca/',
+    status: 'https://www.cloudflarestatus.com/',
+    ghSecrets: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
+    ghDebug: 'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
+    inputs: '#inputs',
+    changedPaths: '#purge-exactly-what-a-push-changed',
+    ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+};
+const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
+function entry(d) {
+    return d;
+}
+/** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
+function describeWait(seconds) {
+    if (seconds < 120)
+        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+    return `about ${Math.round(seconds / 60)} minutes`;
+}
+const catalogue = {
+    // ── Inputs ────────────────────────────────────────────────────────────────
+    'no-credential': entry({
+        title: 'Missing credential',
+        severity: 'error',
+        cause: 'Neither `api_token` nor `email` + `global_key` is set.',
+        detection: 'input, before any request',
+        fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
+        docs: DOCS.createToken,
+        message: () => 'No Cloudflare credential was given. Set `api_token` to an API token with ' +
+            `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
+            'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
+            '(secrets are not passed to workflows triggered from forks).'
+    }),
+    'both-credentials': entry({
+        title: 'Two credentials given',
+        severity: 'error',
+        cause: '`api_token` and `global_key` are both set.',
+        detection: 'input, before any request',
+        fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
+        docs: DOCS.createToken,
+        message: () => 'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
+            '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+    }),
+    'incomplete-global-key': entry({
+        title: 'Incomplete Global API Key credential',
+        severity: 'error',
+        cause: '`email` without `global_key`, or `global_key` without `email`.',
+        detection: 'input, before any request',
+        fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
+        docs: DOCS.keys,
+        message: ({ missing }) => missing === 'email'
+            ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
+                'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
+            : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
+                'account, or drop `email` and use `api_token`.'
+    }),
+    'bad-email': entry({
+        title: 'Invalid input: email',
+        severity: 'error',
+        cause: '`email` is not an email address.',
+        detection: 'input, before any request',
+        fix: 'Set `email` to the address you log in to Cloudflare with.',
+        docs: DOCS.keys,
+        message: () => '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+            'is sent with the email address you log in to Cloudflare with.'
+    }),
+    'bearer-prefix': entry({
+        title: 'Token starts with "Bearer "',
+        severity: 'warning',
+        cause: 'The secret holds `Bearer <token>` rather than the token alone.',
+        detection: 'input, before any request; the action strips it and goes on',
+        fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
+        docs: DOCS.createToken,
+        message: ({ input }) => `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
+            'run goes on. Store only the token in the secret to silence this warning.'
+    }),
+    'secret-padding': entry({
+        title: 'Spaces or quotes around a secret',
+        severity: 'warning',
+        cause: 'The secret was pasted with surrounding quotes, spaces or a line break.',
+        detection: 'input, before any request; the action trims it and goes on',
+        fix: 'Save the secret again without quotes, spaces or a trailing line break.',
+        docs: DOCS.ghSecrets,
+        message: ({ input }) => `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+            'They were removed and the run goes on; save the secret again without them.'
+    }),
+    'secret-inner-space': entry({
+        title: 'Secret contains spaces',
+        severity: 'error',
+        cause: 'The secret has whitespace or a line break inside it, so it cannot be the credential.',
+        detection: 'input, before any request',
+        fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
+        docs: DOCS.ghSecrets,
+        message: ({ input }) => `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+            'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
+    }),
+    'secret-bad-characters': entry({
+        title: 'Secret has unexpected characters',
+        severity: 'error',
+        cause: 'The secret has characters that Cloudflare credentials never contain.',
+        detection: 'input, before any request',
+        fix: 'Copy the credential again from the Cloudflare dashboard.',
+        docs: DOCS.ghSecrets,
+        message: ({ input }) => `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+            'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
+    }),
+    'global-key-as-token': entry({
+        title: 'Global API Key given as api_token',
+        severity: 'error',
+        cause: '`api_token` holds what looks like a Global API Key (37–45 hex characters, or `cfk_…`).',
+        detection: 'input, before any request',
+        fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
+        docs: DOCS.createToken,
+        message: () => '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+            '"Invalid format for Authorization header". Create an API token with ' +
+            `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
+            'pass it as `global_key` together with `email`.'
+    }),
+    'token-as-global-key': entry({
+        title: 'API token given as global_key',
+        severity: 'error',
+        cause: '`global_key` holds what looks like an API token.',
+        detection: 'input, before any request',
+        fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
+        docs: DOCS.createToken,
+        message: () => '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
+            '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+    }),
+    'origin-ca-key': entry({
+        title: 'Origin CA key given',
+        severity: 'error',
+        cause: 'A secret starts with `v1.0-`: an Origin CA key, which can only manage origin certificates.',
+        detection: 'input, before any request',
+        fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
+        docs: DOCS.originCa,
+        message: ({ input }) => `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+            `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
+            'as `api_token`.'
+    }),
+    'id-as-secret': entry({
+        title: 'ID given as a secret',
+        severity: 'error',
+        cause: 'A secret is 32 hex characters: a Zone ID, Account ID or token ID, not a credential.',
+        detection: 'input, before any request',
+        fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
+        docs: DOCS.ids,
+        message: ({ input }) => `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+            'a credential. ' +
+            (input === 'api_token'
+                ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
+                : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
+            'and the Zone ID in `zone`.'
+    }),
+    'bad-zone': entry({
+        title: 'Invalid input: zone',
+        severity: 'error',
+        cause: '`zone` is neither a zone ID (32 hex characters) nor a domain name.',
+        detection: 'input, before any request',
+        fix: "Use the Zone ID from the zone's Overview page in the dashboard, or the domain name.",
+        docs: DOCS.ids,
+        message: ({ value, reason }) => `zone "${value}" ${reason}. Use the Zone ID shown on the zone's Overview page (32 hex characters), ` +
+            'or the domain name such as example.com.'
+    }),
+    'no-zone': entry({
+        title: 'Missing input: zone',
+        severity: 'error',
+        cause: '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
+        detection: 'input, before any request (or once the changed files are listed)',
+        fix: 'Set `zone` to the Zone ID or the domain name.',
+        docs: DOCS.ids,
+        message: ({ what }) => (what === 'tags'
+            ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
+            : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
+            "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
+            'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+    }),
+    'bad-account-id': entry({
+        title: 'Invalid input: account_id',
+        severity: 'error',
+        cause: '`account_id` is not 32 hex characters.',
+        detection: 'input, before any request',
+        fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
+        docs: DOCS.ids,
+        message: ({ value }) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
+            'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+    }),
+    'bad-option': entry({
+        title: 'Invalid input',
+        severity: 'error',
+        cause: 'An option such as `purge_everything`, `dry_run`, `batch_size`, `timeout` or `api_url` has a value of the wrong form.',
+        detection: 'input, before any request',
+        fix: 'Use the form given in the message.',
+        docs: DOCS.inputs,
+        message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+    }),
+    'nothing-to-purge': entry({
+        title: 'Nothing to purge',
+        severity: 'error',
+        cause: 'No `files`, `tags`, `hosts` or `prefixes`, and `purge_everything` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
+        docs: DOCS.purge,
+        message: () => 'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
+            'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+            'earlier step, check that step produced it.'
+    }),
+    'lists-empty': entry({
+        title: 'Nothing to purge in the lists given',
+        severity: 'notice',
+        cause: 'Item inputs are set, but hold no item: an empty `files_from` file, `[]`, or only blank and comment lines.',
+        detection: 'input, before any request; the run succeeds without sending anything',
+        fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
+        docs: DOCS.inputs,
+        message: () => 'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+            'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
+            'that step produced it.'
+    }),
+    'everything-with-items': entry({
+        title: 'purge_everything with items',
+        severity: 'error',
+        cause: '`purge_everything: true` together with files, tags, hosts or prefixes.',
+        detection: 'input, before any request',
+        fix: 'Remove either `purge_everything` or the item lists.',
+        docs: DOCS.purge,
+        message: () => '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
+            'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+    }),
+    'relative-url': entry({
+        title: 'Invalid input: files',
+        severity: 'error',
+        cause: 'A file is a path or a URL without a scheme; Cloudflare needs full URLs.',
+        detection: 'input, before any request',
+        fix: 'Write each file as a full URL with scheme, such as `https://example.com/app.css`.',
+        docs: DOCS.purgeFiles,
+        message: ({ value, suggestion }) => `"${value}" is not a full URL. Cloudflare purges files by their full URL including the scheme, ` +
+            'because the scheme is part of the cache key: write ' +
+            (suggestion
+                ? `"${suggestion}".`
+                : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
+    }),
+    'bad-url': entry({
+        title: 'Invalid input: files',
+        severity: 'error',
+        cause: 'A file is not a valid http(s) URL, or uses a wildcard.',
+        detection: 'input, before any request',
+        fix: 'Use full http(s) URLs; to purge a folder, use `prefixes`.',
+        docs: DOCS.purgeFiles,
+        message: ({ value, reason }) => `"${value}" cannot be purged as a file: ${reason}.`
+    }),
+    'bad-files-json': entry({
+        title: 'Invalid input: files',
+        severity: 'error',
+        cause: '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
+        detection: 'input, before any request',
+        fix: 'Fix the JSON, or list plain URLs one per line.',
+        docs: DOCS.purgeFiles,
+        message: ({ input, reason }) => `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+            'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
+            'or list plain URLs, one per line.'
+    }),
+    'files-from-unreadable': entry({
+        title: 'Invalid input: files_from',
+        severity: 'error',
+        cause: 'The file named by `files_from` is missing or unreadable.',
+        detection: 'input, before any request',
+        fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
+        docs: DOCS.inputs,
+        message: ({ path, reason }) => `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
+            '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+    }),
+    'bad-prefix': entry({
+        title: 'Invalid input: prefixes',
+        severity: 'error',
+        cause: 'A prefix has a scheme, a query string, a fragment, no host, or too many path segments.',
+        detection: 'input, before any request',
+        fix: 'Write prefixes as `host/path`, such as `www.example.com/blog/`.',
+        docs: DOCS.purgePrefix,
+        message: ({ value, reason, suggestion }) => `prefix "${value}" ${reason}. Prefixes are written as host/path without a scheme` +
+            (suggestion ? `: write "${suggestion}".` : ', such as www.example.com/blog/.')
+    }),
+    'bad-tag': entry({
+        title: 'Invalid input: tags',
+        severity: 'error',
+        cause: 'A tag has spaces or non-printable characters, or is longer than 1,024 characters.',
+        detection: 'input, before any request',
+        fix: 'Use tags of printable ASCII without spaces, separated by commas or newlines.',
+        docs: DOCS.purgeTags,
+        message: ({ value, reason }) => `tag "${value}" ${reason}. Cache tags are printable ASCII without spaces, at most 1,024 characters; ` +
+            'separate several tags with commas or newlines.'
+    }),
+    'bad-host': entry({
+        title: 'Invalid input: hosts',
+        severity: 'error',
+        cause: 'A host is not a bare hostname (it has a scheme, a path or a port, or is not a valid name).',
+        detection: 'input, before any request',
+        fix: 'Write hosts as bare hostnames, such as `www.example.com`.',
+        docs: DOCS.purge,
+        message: ({ value, reason, suggestion }) => `host "${value}" ${reason}. Hosts are bare hostnames` +
+            (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
+    }),
+    'host-in-no-zone': entry({
+        title: 'Host in none of the zones',
+        severity: 'error',
+        cause: "With several zones, an item's host belongs to none of them.",
+        detection: 'input, once the zone names are known',
+        fix: 'Add the zone that holds the host to `zone`, or correct the item.',
+        docs: DOCS.inputs,
+        message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
+            'zone to `zone`, or correct the item.'
+    }),
+    'host-in-no-visible-zone': entry({
+        title: 'No zone found for a host',
+        severity: 'error',
+        cause: "`zone` is empty and no zone that the credential can see holds an item's hostname.",
+        detection: 'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
+        fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
+        docs: DOCS.createToken,
+        message: ({ host, tried }) => tried.length === 0
+            ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
+            : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
+                'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
+                'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+                'of this account, or the item is mistyped.'
+    }),
+    'zone-name-unknown': entry({
+        title: 'Zone name unknown',
+        severity: 'error',
+        cause: 'Several zones are given, one of them by ID whose name cannot be read (no Zone → Zone → Read), and there are URLs, hosts or prefixes to place.',
+        detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
+        fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
+        docs: DOCS.createToken,
+        message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+            'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
+            'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
+            'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+    }),
+    'bad-changed-paths': entry({
+        title: 'Invalid input: changed_paths',
+        severity: 'error',
+        cause: 'A line of `changed_paths` is not `folder/ => https://host/path/`.',
+        detection: 'input, before any request',
+        fix: 'Write one mapping per line: a folder of the repository, `=>`, and the URL it is published at.',
+        docs: DOCS.changedPaths,
+        message: ({ line, reason }) => `changed_paths line "${line}" ${reason}. Each line maps a folder of the repository to the URL it is ` +
+            'published at, such as "public/ => https://example.com/".'
+    }),
+    'no-github-token': entry({
+        title: 'Missing input: github_token',
+        severity: 'error',
+        cause: '`changed_paths` is set but `github_token` is empty.',
+        detection: 'input, before any request',
+        fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
+        docs: DOCS.ghToken,
+        message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
+            '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+            "read this repository's contents."
+    }),
+    'refs-ignored': entry({
+        title: 'base and head ignored',
+        severity: 'warning',
+        cause: '`base` or `head` is set without `changed_paths`.',
+        detection: 'input, before any request',
+        fix: 'Set `changed_paths`, or remove `base` and `head`.',
+        docs: DOCS.changedPaths,
+        message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
+            'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+    }),
+    'file-outside-zone': entry({
+        title: 'URL not on this zone',
+        severity: 'warning',
+        cause: "A file's host is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per host)',
+        fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
+        docs: DOCS.purgeFiles,
+        message: ({ host, count, example, zone }) => (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
+            ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
+            'zone, so purging them does nothing. Check the URLs or the zone.'
+    }),
+    // ── Credential verification ───────────────────────────────────────────────
+    'token-invalid': entry({
+        title: 'API token not recognised',
+        severity: 'error',
+        cause: 'Cloudflare answers 1000 "Invalid API Token" at the user verify endpoint and, when an account is known, at the account one.',
+        detection: 'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
+        fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
+        docs: DOCS.createToken,
+        message: ({ accountId, maybeAccountOwned }) => (accountId
+            ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
+                `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+            : maybeAccountOwned
+                ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
+                    'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+                : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
+            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+    }),
+    'token-inactive': entry({
+        title: 'API token not active',
+        severity: 'error',
+        cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
+        detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
+        fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
+        docs: DOCS.createToken,
+        message: ({ status, date }) => status === 'expired'
+            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
+            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+    }),
+    'token-not-yet-valid': entry({
+        title: 'API token not valid yet',
+        severity: 'error',
+        cause: "The token's start date (`not_before`) is in the future.",
+        detection: 'Cloudflare: token verify answers a future `not_before`',
+        fix: "Wait for the start date, or edit the token's TTL.",
+        docs: DOCS.createToken,
+        message: ({ date }) => `This API token only becomes valid on ${date}. Edit its TTL in My Profile → API Tokens, or wait until then.`
+    }),
+    'token-expiring': entry({
+        title: 'API token expires soon',
+        severity: 'warning',
+        cause: 'The token expires within 7 days.',
+        detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
+        fix: 'Roll or extend the token before it expires.',
+        docs: DOCS.createToken,
+        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+            'Extend it or create a new one and update the secret.'
+    }),
+    'token-ip-restricted': entry({
+        title: 'API token refused from this runner',
+        severity: 'error',
+        cause: 'The token verifies, but Cloudflare answers 9109 "Invalid access token" to the zone lookup or the purge.',
+        detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
+        fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
+        docs: DOCS.createToken,
+        message: ({ detail }) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+            'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
+            'the filter, or use a self-hosted runner whose address the filter allows.'
+    }),
+    'account-token-no-account': entry({
+        title: 'Account-owned token: account_id needed',
+        severity: 'error',
+        cause: 'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
+        detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
+        fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
+        docs: DOCS.accountTokens,
+        message: () => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+            'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
+            'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+    }),
+    'global-key-unknown': entry({
+        title: 'Email and Global API Key do not match',
+        severity: 'error',
+        cause: 'Cloudflare answers 9103 "Unknown X-Auth-Key or X-Auth-Email".',
+        detection: 'Cloudflare: 9103 at `/user`',
+        fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
+        docs: DOCS.keys,
+        message: () => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
+            'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
+            'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+    }),
+    'email-ignored': entry({
+        title: 'email ignored',
+        severity: 'warning',
+        cause: '`email` is set together with `api_token`.',
+        detection: 'input, before any request',
+        fix: 'Remove `email`; it is only used with `global_key`.',
+        docs: DOCS.inputs,
+        message: () => '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+    }),
+    'global-key-in-use': entry({
+        title: 'Consider an API token',
+        severity: 'notice',
+        cause: 'The run uses the Global API Key, which can do anything the user can.',
+        detection: 'input',
+        fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
+        docs: DOCS.createToken,
+        message: () => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
+            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+    }),
+    'bad-auth-header': entry({
+        title: 'Credential rejected as malformed',
+        severity: 'error',
+        cause: 'Cloudflare answers 6003 "Invalid request headers" (6111, 6102 or 6103 in its chain).',
+        detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
+        fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
+        docs: DOCS.createToken,
+        message: ({ detail }) => `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
+            'Key in `global_key` with `email`; check that the secret holds only the credential.'
+    }),
+    // ── Zone ──────────────────────────────────────────────────────────────────
+    'zone-invalid-id': entry({
+        title: 'Zone ID not recognised',
+        severity: 'error',
+        cause: 'Cloudflare answers 7003 "Could not route to /zones/…" and the ID is not an account either.',
+        detection: 'Cloudflare: 7003 / 7000 on the zone, then `GET /accounts/{id}` finds no account',
+        fix: "Copy the Zone ID from the zone's Overview page.",
+        docs: DOCS.ids,
+        message: ({ zone }) => `Cloudflare has no zone with the ID ${zone}. Copy the Zone ID from the zone's Overview page in the ` +
+            'dashboard (right-hand column, under API).'
+    }),
+    'zone-is-account-id': entry({
+        title: 'Account ID used as zone',
+        severity: 'error',
+        cause: '`zone` is the Account ID, which the dashboard shows right under the Zone ID.',
+        detection: 'Cloudflare: 10000 (or 7003) on the zone, then `GET /accounts/{id}` finds an account',
+        fix: 'Use the Zone ID (the line above the Account ID on the Overview page).',
+        docs: DOCS.ids,
+        message: ({ zone }) => `${zone} is an Account ID, not a Zone ID. The dashboard shows both on the zone's Overview page: ` +
+            'copy the Zone ID (the line above), or give the domain name instead.'
+    }),
+    'zone-not-visible': entry({
+        title: 'Zone not accessible with this credential',
+        severity: 'error',
+        cause: "Cloudflare answers 10000 for the zone: it does not exist, or is not in the token's Zone Resources.",
+        detection: 'Cloudflare: 10000 on `GET /zones/{id}` and on the purge',
+        fix: "Add the zone to the token's Zone Resources, or check the Zone ID.",
+        docs: DOCS.createToken,
+        message: ({ zone }) => `This credential cannot reach zone ${zone} ("Authentication error"). Either the ID is wrong (copy it ` +
+            "from the zone's Overview page), or the token's Zone Resources do not include this zone: edit the " +
+            'token and include it (Include → Specific zone, or All zones). A Global API Key reaches only the ' +
+            "zones of its own user's accounts."
+    }),
+    'zone-name-not-found': entry({
+        title: 'Zone not found',
+        severity: 'error',
+        cause: 'Looking the name up returns no zone.',
+        detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
+        fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+        docs: DOCS.createToken,
+        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
+            'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
+            'the domain is not a zone in this account.'
+    }),
+    'zone-unreadable': entry({
+        title: 'Zone details not readable',
+        severity: 'notice',
+        cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+        detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
+        fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+        docs: DOCS.createToken,
+        message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
+            'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+    }),
+    // ── Changed files ─────────────────────────────────────────────────────────
+    'changes-no-range': entry({
+        title: 'Changed files unknown',
+        severity: 'error',
+        cause: 'With `changed_paths`, the run is not a push (or the push created or deleted the branch) and `base` is empty.',
+        detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
+        fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
+        docs: DOCS.changedPaths,
+        message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+            'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
+            'last deployed from (`head` defaults to the commit of this run).'
+    }),
+    'changes-api-error': entry({
+        title: 'Changed files could not be listed',
+        severity: 'error',
+        cause: "GitHub's compare API refused or failed to list the files changed between the two commits.",
+        detection: 'GitHub: an error answer from `GET /repos/{owner}/{repo}/compare/{base}...{head}` after retries',
+        fix: 'Give the job `permissions: contents: read`, check the commits exist, and run again.',
+        docs: DOCS.ghToken,
+        message: ({ range, detail, hint }) => `GitHub could not list the files changed in ${range} (${detail}). Nothing was purged (the action never ` +
+            `falls back to purging everything). ${hint}`
+    }),
+    'changes-too-many': entry({
+        title: 'Too many changed files to list',
+        severity: 'error',
+        cause: 'The comparison changed 300 files or more: the most GitHub lists, so the list may be incomplete.',
+        detection: "GitHub: the compare answer's `files` has 300 entries",
+        fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
+        docs: DOCS.ghCompare,
+        message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+            'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
+            'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+    }),
+    'nothing-changed': entry({
+        title: 'Nothing changed under changed_paths',
+        severity: 'notice',
+        cause: 'No file under the `changed_paths` folders changed, and nothing else is listed to purge.',
+        detection: 'GitHub: the compare lists no file under a mapped folder',
+        fix: 'Nothing needed.',
+        docs: DOCS.changedPaths,
+        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+            'elsewhere in the repository), so there was nothing to purge.'
+    }),
+    // ── Purge ─────────────────────────────────────────────────────────────────
+    'purge-not-permitted': entry({
+        title: 'Token may not purge this zone',
+        severity: 'error',
+        cause: 'The credential is valid and the zone is visible, but the purge answers 10000.',
+        detection: 'Cloudflare: 10000 on `purge_cache` after a good verify and zone lookup',
+        fix: 'Edit the token: add Zone → Cache Purge → Purge for this zone.',
+        docs: DOCS.createToken,
+        message: ({ zone }) => `The credential is valid and can see zone ${zone}, but Cloudflare refused the purge ("Authentication ` +
+            'error"). The token lacks Zone → Cache Purge → Purge on this zone: edit the token in My Profile → ' +
+            'API Tokens and add that permission with this zone in its Zone Resources.'
+    }),
+    'rate-limited': entry({
+        title: 'Rate limited by Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
+        detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+        fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
+        docs: DOCS.limits,
+        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
+            (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+            `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
+            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+            'to send fewer requests.'
+    }),
+    'too-many-items': entry({
+        title: 'Batch too large; split',
+        severity: 'warning',
+        cause: 'Cloudflare rejected a request for carrying too many items.',
+        detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+        fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
+        docs: DOCS.purge,
+        message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+            "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+    }),
+    'purge-not-sent': entry({
+        title: 'Time ran out',
+        severity: 'error',
+        cause: 'The `timeout` ran out before the rate limit let every purge request go.',
+        detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
+        fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ limit }) => `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
+            'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+    }),
+    'purge-failed': entry({
+        title: 'Purge failed',
+        severity: 'error',
+        cause: 'Cloudflare refused a purge request for another reason.',
+        detection: 'Cloudflare: any other error on `purge_cache`, codes and messages quoted verbatim with the HTTP status',
+        fix: "Read Cloudflare's message in the annotation; the items are listed in `failed_items`.",
+        docs: DOCS.purge,
+        message: ({ detail }) => `Cloudflare refused the purge: ${detail}.`
+    }),
+    'cloudflare-error': entry({
+        title: 'Cloudflare API error',
+        severity: 'error',
+        cause: 'Any other answer from Cloudflare.',
+        detection: 'Cloudflare: codes and messages quoted verbatim with the HTTP status and endpoint',
+        fix: "Read Cloudflare's codes and message; check https://www.cloudflarestatus.com/ for incidents.",
+        docs: DOCS.status,
+        message: ({ detail }) => `Cloudflare answered an error: ${detail}.`
+    }),
+    'unreadable-answer': entry({
+        title: 'Unreadable answer from Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+        detection: 'the answer to any call, after the retries allowed',
+        fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
+        docs: DOCS.status,
+        message: ({ detail, purge }) => `Cloudflare's answer could not be read: ${detail}.` +
+            (purge
+                ? ' The items may or may not have been purged, so they are reported as not purged: running again purges them again, which is harmless.'
+                : ' Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.')
+    }),
+    'unexpected-error': entry({
+        title: 'Unexpected failure',
+        severity: 'error',
+        cause: 'Something other than Cloudflare failed: the runner (outputs, summary) or a bug in the action.',
+        detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
+        fix: 'Re-run with debug logging enabled and report the message and the log.',
+        docs: DOCS.ghDebug,
+        message: ({ detail }) => `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
+            'with debug logging enabled to see where it happened, and report it with that log.'
+    }),
+    'network-error': entry({
+        title: 'Cannot reach Cloudflare',
+        severity: 'error',
+        cause: 'The API could not be reached, or kept failing (timeouts, resets, 5xx) beyond the retry budget.',
+        detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
+        fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
+        docs: DOCS.status,
+        message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+            '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    })
+};
+/** A reportable finding for one occurrence of a diagnosis. */
+function diagnose(id, ...params) {
+    const d = catalogue[id];
+    return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
+}
+
+
+/***/ }),
+
+/***/ 7748:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $D: () => (/* binding */ checkTokenShape),
+/* harmony export */   Qm: () => (/* binding */ cleanSecret),
+/* harmony export */   rg: () => (/* binding */ classifySecret),
+/* harmony export */   xf: () => (/* binding */ isEmail),
+/* harmony export */   yE: () => (/* binding */ checkGlobalKeyShape)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
+const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/;
+/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
+const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
+/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
+function classifySecret(value) {
+    if (value.startsWith('v1.0-'))
+        return 'origin-ca-key';
+    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
+        return 'global-key';
+    if (USER_TOKEN_NEW.test(value))
+        return 'user-token';
+    if (ACCOUNT_TOKEN_NEW.test(value))
+        return 'account-token';
+    if (TOKEN_LEGACY.test(value))
+        return 'token';
+    if (ID.test(value))
+        return 'id';
+    return 'unknown';
+}
+const QUOTES = /^(["'`])(.*)\1$/s;
+/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
+function cleanSecret(raw, input, allowBearer) {
+    const findings = [];
+    let value = raw.trim();
+    const unquoted = QUOTES.exec(value);
+    if (unquoted)
+        value = (unquoted[2] ?? '').trim();
+    if (value !== raw)
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('secret-padding', { input }));
+    if (allowBearer) {
+        const bearer = /^(bearer\s+)+/i.exec(value);
+        if (bearer) {
+            value = value.slice(bearer[0].length);
+            findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bearer-prefix', { input }));
+        }
+    }
+    if (/\s/.test(value))
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('secret-inner-space', { input }));
+    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('secret-bad-characters', { input }));
+    return { value, findings };
+}
+/** Errors for a secret that is clearly in the wrong slot. */
+function checkTokenShape(token) {
+    const shape = classifySecret(token);
+    if (shape === 'origin-ca-key')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('origin-ca-key', { input: 'api_token' })];
+    if (shape === 'global-key')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('global-key-as-token')];
+    if (shape === 'id')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('id-as-secret', { input: 'api_token' })];
+    return [];
+}
+function checkGlobalKeyShape(key) {
+    const shape = classifySecret(key);
+    if (shape === 'origin-ca-key')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('origin-ca-key', { input: 'global_key' })];
+    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('token-as-global-key')];
+    if (shape === 'id')
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('id-as-secret', { input: 'global_key' })];
+    return [];
+}
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
+function isEmail(value) {
+    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
+}
+
+
+/***/ }),
+
+/***/ 7477:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bj: () => (/* binding */ parseFiles),
+/* harmony export */   Qq: () => (/* binding */ dedupe),
+/* harmony export */   mC: () => (/* binding */ parsePrefixes),
+/* harmony export */   rL: () => (/* binding */ parseTags),
+/* harmony export */   ry: () => (/* binding */ splitList),
+/* harmony export */   tB: () => (/* binding */ parseHosts),
+/* harmony export */   wm: () => (/* binding */ fileKey)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+/* harmony import */ var _cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3977);
+// Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
+
+
+// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Splits a list input on newlines and commas, dropping blanks and `#` comment lines. */
+function splitList(text, separators = /[\n,]/) {
+    return text
+        .split(separators)
+        .map((s) => s.trim())
+        .filter((s) => s !== '' && !s.startsWith('#'));
+}
+// ── files ───────────────────────────────────────────────────────────────────
+/**
+ * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
+ * otherwise URLs separated by whitespace. `zoneName` helps suggest a full URL for a bare path.
+ */
+function parseFiles(text, source, zoneName) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return { items: [], errors: [] };
+    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
+        return parseFilesJson(trimmed, source, zoneName);
+    const items = [];
+    const errors = [];
+    for (const value of splitList(trimmed, /\s+/)) {
+        const error = checkUrl(value, zoneName);
+        if (error)
+            errors.push(error);
+        else
+            items.push({ url: value });
+    }
+    return { items, errors };
+}
+function parseFilesJson(text, source, zoneName) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        const reason = `it is not valid JSON (${e.message})`;
+        return { items: [], errors: [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { input: source, reason })] };
+    }
+    if (!Array.isArray(data)) {
+        return {
+            items: [],
+            errors: [
+                (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', {
+                    input: source,
+                    reason: 'it is not an array (wrap a single object in [ ])'
+                })
+            ]
+        };
+    }
+    const items = [];
+    const errors = [];
+    data.forEach((entry, index) => {
+        const item = toFileItem(entry);
+        if (typeof item === 'string') {
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+            return;
+        }
+        const error = checkUrl(item.url, zoneName);
+        if (error)
+            errors.push(error);
+        else
+            items.push(item);
+    });
+    return { items, errors };
+}
+/** A file item, or a sentence fragment saying why the JSON entry is not one. */
+function toFileItem(entry) {
+    if (typeof entry === 'string')
+        return { url: entry.trim() };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        return 'is neither a URL string nor an object with "url"';
+    }
+    const { url, headers, ...rest } = entry;
+    if (typeof url !== 'string')
+        return 'has no "url" string';
+    const extra = Object.keys(rest);
+    if (extra.length > 0)
+        return `has unknown field "${extra[0]}" (only "url" and "headers" are allowed)`;
+    if (headers === undefined)
+        return { url: url.trim() };
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+        return 'has "headers" that is not an object of header names to values';
+    }
+    const clean = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (typeof value !== 'string')
+            return `has header "${name}" whose value is not a string`;
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+            return `has an invalid header name "${name}"`;
+        if (!HEADER_VALUE.test(value))
+            return `has header "${name}" with a line break or control character in its value`;
+        clean[name] = value;
+    }
+    return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
+}
+function checkUrl(value, zoneName) {
+    const lower = value.toLowerCase();
+    if (!/^[a-z][a-z0-9+.-]*:/.test(lower)) {
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('relative-url', { value, suggestion: suggestFullUrl(value, zoneName) });
+    }
+    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value, reason: 'only http:// and https:// URLs are cached by Cloudflare' });
+    }
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value, reason: 'it is not a valid URL' });
+    }
+    if (!url.hostname)
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value, reason: 'it has no host name' });
+    if (/\s/.test(value) || CONTROL.test(value))
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value, reason: 'it contains spaces or control characters' });
+    if (value.includes('*')) {
+        return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', {
+            value,
+            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
+        });
+    }
+    return undefined;
+}
+function suggestFullUrl(value, zoneName) {
+    if (value.startsWith('//'))
+        return `https:${value}`;
+    if (value.startsWith('/'))
+        return zoneName ? `https://${zoneName}${value}` : undefined;
+    const host = value.split('/')[0] ?? '';
+    if ((0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(host))
+        return `https://${value}`;
+    return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+/** Two files are the same item when scheme, host (any case), path and query match and so do their headers. */
+function fileKey(item) {
+    const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(item.url);
+    const base = match ? `${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}` : item.url;
+    if (!item.headers)
+        return base;
+    const headers = Object.entries(item.headers)
+        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
+        .sort();
+    return `${base}\n${headers.join('\n')}`;
+}
+// ── tags, hosts, prefixes ───────────────────────────────────────────────────
+function parseTags(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        if (value.length > 1024)
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
+        else if (/\s/.test(value))
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-tag', { value, reason: 'contains a space' }));
+        else if (!/^[\x21-\x7e]+$/.test(value))
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-tag', { value, reason: 'contains characters that are not printable ASCII' }));
+        else
+            items.push(value);
+    }
+    return { items, errors };
+}
+function parseHosts(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const stripped = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/s, '');
+        const ascii = (0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(value);
+        if (ascii) {
+            items.push(ascii);
+            continue;
+        }
+        const suggestion = stripped !== value ? (0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(stripped) : undefined;
+        const reason = suggestion
+            ? 'has a scheme or a path'
+            : /:\d+$/.test(value)
+                ? 'has a port'
+                : 'is not a valid hostname';
+        errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-host', { value, reason, suggestion }));
+    }
+    return { items, errors };
+}
+function parsePrefixes(text, zoneName) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+        const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
+        const clean = withoutScheme.replace(/[?#].*$/s, '');
+        if (schemeMatch) {
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', { value, reason: 'has a scheme', suggestion: clean }));
+            continue;
+        }
+        if (/[?#]/.test(value)) {
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', { value, reason: 'has a query string or fragment', suggestion: clean }));
+            continue;
+        }
+        if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' }));
+            continue;
+        }
+        const slash = value.indexOf('/');
+        const host = slash === -1 ? value : value.slice(0, slash);
+        const ascii = (0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(host);
+        if (!ascii) {
+            const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', { value, reason: 'does not start with a host name', suggestion }));
+            continue;
+        }
+        const path = slash === -1 ? '' : value.slice(slash);
+        if ((path.match(/\//g) ?? []).length > 31) {
+            errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', {
+                value,
+                reason: 'has more than 31 path separators, the most Cloudflare accepts'
+            }));
+            continue;
+        }
+        items.push(`${ascii}${path}`);
+    }
+    return { items, errors };
+}
+/** Keeps the first of each item with the same key, in order. */
+function dedupe(items, key) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const k = key(item);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+
+
+/***/ }),
+
+/***/ 8024:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nk: () => (/* binding */ isEmptyPurge),
+/* harmony export */   nd: () => (/* binding */ zoneMissing),
+/* harmony export */   vb: () => (/* binding */ withChangedUrls)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+/* harmony import */ var _items_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7477);
+// Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
+// changed files' URLs join it. Pure.
+
+
+/** Nothing to purge: no request needs to be sent at all. */
+function isEmptyPurge(purge) {
+    return !purge.everything && itemTotal(purge) === 0;
+}
+/** The request with the changed files' URLs added, each URL once. */
+function withChangedUrls(purge, urls) {
+    return { ...purge, files: (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)([...purge.files, ...urls.map((url) => ({ url }))], _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm) };
+}
+/**
+ * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
+ * they need a `zone` unless URLs, hosts or prefixes name one (`hostsToCome`: the changed files' URLs
+ * are not listed yet and may).
+ */
+function zoneMissing(zones, purge, hostsToCome = false) {
+    const withHost = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || hostsToCome;
+    if (zones.length > 0 || withHost || !(purge.everything || purge.tags.length > 0))
+        return undefined;
+    return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' });
+}
+function itemTotal(purge) {
+    return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+}
+
+
+/***/ }),
+
+/***/ 1715:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ itemCount),
+/* harmony export */   FF: () => (/* binding */ limitsForPlan),
+/* harmony export */   f: () => (/* binding */ describeItem),
+/* harmony export */   iv: () => (/* binding */ chunk),
+/* harmony export */   tf: () => (/* binding */ toPurgeBody),
+/* harmony export */   un: () => (/* binding */ planBatches)
+/* harmony export */ });
+/**
+ * Items per request. Cloudflare's purge-cache page (https://developers.cloudflare.com/cache/how-to/purge-cache/)
+ * lists 100 URLs (500 on Enterprise) and 100 tags, hosts or prefixes; URLs stay at 30, the limit before
+ * April 2025, because some zones were reported to keep it for a while after.
+ */
+function limitsForPlan(plan, batchSize) {
+    return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 };
+}
+function planBatches(zoneId, purge, limits) {
+    if (purge.everything)
+        return [{ zoneId, type: 'everything', items: [] }];
+    return [
+        ...chunk(purge.files, limits.files).map((items) => ({ zoneId, type: 'files', items })),
+        ...chunk(purge.tags, limits.other).map((items) => ({ zoneId, type: 'tags', items })),
+        ...chunk(purge.hosts, limits.other).map((items) => ({ zoneId, type: 'hosts', items })),
+        ...chunk(purge.prefixes, limits.other).map((items) => ({ zoneId, type: 'prefixes', items }))
+    ];
+}
+/** Splits into pieces of at most `size`, as even as possible (45 by 30 gives 23 + 22, not 30 + 15). */
+function chunk(items, size) {
+    if (items.length === 0)
+        return [];
+    const count = Math.ceil(items.length / Math.max(1, size));
+    const base = Math.floor(items.length / count);
+    const extra = items.length % count;
+    const out = [];
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+        const length = base + (i < extra ? 1 : 0);
+        out.push(items.slice(start, start + length));
+        start += length;
+    }
+    return out;
+}
+function toPurgeBody(batch) {
+    switch (batch.type) {
+        case 'everything':
+            return { purge_everything: true };
+        case 'files':
+            return {
+                files: batch.items.map((item) => typeof item === 'string' ? item : item.headers ? { url: item.url, headers: item.headers } : item.url)
+            };
+        default:
+            return { [batch.type]: batch.items };
+    }
+}
+/** How many items a request counts for: purge everything counts as one. */
+function itemCount(batch) {
+    return batch.type === 'everything' ? 1 : batch.items.length;
+}
+/** How an item is shown in logs, outputs and the summary. */
+function describeItem(item) {
+    if (typeof item === 'string')
+        return item;
+    if (!item.headers)
+        return item.url;
+    const headers = Object.entries(item.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ');
+    return `${item.url} [${headers}]`;
+}
+
+
+/***/ }),
+
+/***/ 5781:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ps: () => (/* binding */ stoppedRun),
+/* harmony export */   QW: () => (/* binding */ summaryRows),
+/* harmony export */   Sd: () => (/* binding */ totals),
+/* harmony export */   XU: () => (/* binding */ zoneCounts),
+/* harmony export */   dl: () => (/* binding */ emptyRun)
+/* harmony export */ });
+/* unused harmony export requestedItems */
+/* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1715);
+// What one run did, as both edges (the action, the command line) report it: the engine returns a
+// RunResult, and the outputs, the summary and the log are built from it. Pure.
+
+/** Sums up what was purged and what was not; requests only planned (dry run) count as neither. */
+function totals(zones) {
+    const out = {
+        purgedCount: 0,
+        failed: [],
+        purgeIds: []
+    };
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            if (purgeId) {
+                out.purgedCount += (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+                out.purgeIds.push(purgeId);
+            }
+            else if (reason !== undefined) {
+                const items = batch.type === 'everything' ? ['everything'] : batch.items.map(_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .describeItem */ .f);
+                for (const item of items)
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+            }
+        }
+    }
+    return out;
+}
+/** A result with nothing purged, planned or failed (yet). */
+function emptyRun(status, startedAt) {
+    return {
+        status,
+        zones: [],
+        purgedCount: 0,
+        failed: [],
+        purgeIds: [],
+        notes: [],
+        timings: { startedAt, totalMs: Date.now() - startedAt },
+        apiRequests: { total: 0, rateLimited: 0 }
+    };
+}
+/** The result of a run that stopped before purging: every requested item is reported as not purged. */
+function stoppedRun(findings, startedAt, requested) {
+    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
+    const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
+    return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings };
+}
+/** Everything requested, as failed items with the zone as the user gave it. */
+function requestedItems(zones, purge, reason) {
+    const zone = zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
+    if (purge.everything)
+        return [{ zone, type: 'everything', item: 'everything', reason }];
+    return [
+        ...purge.files.map((f) => ({ zone, type: 'files', item: (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .describeItem */ .f)(f), reason })),
+        ...purge.tags.map((item) => ({ zone, type: 'tags', item, reason })),
+        ...purge.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
+        ...purge.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
+    ];
+}
+function summaryRows(zones) {
+    const rows = new Map();
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            const key = `${zone.id} ${batch.type}`;
+            const row = rows.get(key) ?? {
+                zone: zone.name ?? zone.id,
+                type: batch.type,
+                items: 0,
+                requests: 0,
+                purged: 0,
+                failed: 0,
+                ids: []
+            };
+            const count = (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+            row.items += count;
+            row.requests += 1;
+            if (purgeId) {
+                row.purged += count;
+                row.ids.push(purgeId);
+            }
+            else if (reason !== undefined)
+                row.failed += count;
+            rows.set(key, row);
+        }
+    }
+    return [...rows.values()];
+}
+function zoneCounts(zones) {
+    return zones.map((zone) => {
+        const sum = totals([zone]);
+        return {
+            id: zone.id,
+            name: zone.name ?? '',
+            items: zone.requests.reduce((n, r) => n + (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(r.batch), 0),
+            purged_count: sum.purgedCount,
+            failed_count: sum.failed.length,
+            purge_ids: sum.purgeIds
+        };
+    });
+}
+
+
+/***/ }),
+
+/***/ 974:
+/***/ (() => {
+
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+;// CONCATENATED MODULE: ./src/v8-flags.ts
+// Imported first by index.ts, before undici loads its WebAssembly HTTP parser. After a few answers
+// V8 starts optimising that parser on background threads, and the process waits for them at exit:
+// 50 to 300 ms on a busy runner, for code that a run of a few hundred requests never needs faster.
+// An unreachable tiering budget keeps the parser on V8's baseline compiler (Node 20 and 24 alike).
+
+(0,external_node_v8_namespaceObject.setFlagsFromString)('--wasm-tiering-budget=2000000000');
+
+
+/***/ }),
+
+/***/ 5846:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   U: () => (/* binding */ count),
+/* harmony export */   Y: () => (/* binding */ seconds)
+/* harmony export */ });
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/async module */
+/******/ (() => {
+/******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
+/******/ 	var webpackExports = typeof Symbol === "function" ? Symbol("webpack exports") : "__webpack_exports__";
+/******/ 	var webpackError = typeof Symbol === "function" ? Symbol("webpack error") : "__webpack_error__";
+/******/ 	var resolveQueue = (queue) => {
+/******/ 		if(queue && queue.d < 1) {
+/******/ 			queue.d = 1;
+/******/ 			queue.forEach((fn) => (fn.r--));
+/******/ 			queue.forEach((fn) => (fn.r-- ? fn.r++ : fn()));
+/******/ 		}
+/******/ 	}
+/******/ 	var wrapDeps = (deps) => (deps.map((dep) => {
+/******/ 		if(dep !== null && typeof dep === "object") {
+/******/ 			if(dep[webpackQueues]) return dep;
+/******/ 			if(dep.then) {
+/******/ 				var queue = [];
+/******/ 				queue.d = 0;
+/******/ 				dep.then((r) => {
+/******/ 					obj[webpackExports] = r;
+/******/ 					resolveQueue(queue);
+/******/ 				}, (e) => {
+/******/ 					obj[webpackError] = e;
+/******/ 					resolveQueue(queue);
+/******/ 				});
+/******/ 				var obj = {};
+/******/ 				obj[webpackQueues] = (fn) => (fn(queue));
+/******/ 				return obj;
+/******/ 			}
+/******/ 		}
+/******/ 		var ret = {};
+/******/ 		ret[webpackQueues] = x => {};
+/******/ 		ret[webpackExports] = dep;
+/******/ 		return ret;
+/******/ 	}));
+/******/ 	__nccwpck_require__.a = (module, body, hasAwait) => {
+/******/ 		var queue;
+/******/ 		hasAwait && ((queue = []).d = -1);
+/******/ 		var depQueues = new Set();
+/******/ 		var exports = module.exports;
+/******/ 		var currentDeps;
+/******/ 		var outerResolve;
+/******/ 		var reject;
+/******/ 		var promise = new Promise((resolve, rej) => {
+/******/ 			reject = rej;
+/******/ 			outerResolve = resolve;
+/******/ 		});
+/******/ 		promise[webpackExports] = exports;
+/******/ 		promise[webpackQueues] = (fn) => (queue && fn(queue), depQueues.forEach(fn), promise["catch"](x => {}));
+/******/ 		module.exports = promise;
+/******/ 		body((deps) => {
+/******/ 			currentDeps = wrapDeps(deps);
+/******/ 			var fn;
+/******/ 			var getResult = () => (currentDeps.map((d) => {
+/******/ 				if(d[webpackError]) throw d[webpackError];
+/******/ 				return d[webpackExports];
+/******/ 			}))
+/******/ 			var promise = new Promise((resolve) => {
+/******/ 				fn = () => (resolve(getResult));
+/******/ 				fn.r = 0;
+/******/ 				var fnQueue = (q) => (q !== queue && !depQueues.has(q) && (depQueues.add(q), q && !q.d && (fn.r++, q.push(fn))));
+/******/ 				currentDeps.map((dep) => (dep[webpackQueues](fnQueue)));
+/******/ 			});
+/******/ 			return fn.r ? promise : getResult();
+/******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
+/******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+/******/ 
+/******/ // startup
+/******/ // Load entry module and return exports
+/******/ // This entry module used 'module' so it can't be inlined
+/******/ var __webpack_exports__ = __nccwpck_require__(486);
+/******/ __webpack_exports__ = await __webpack_exports__;
+/******/ 

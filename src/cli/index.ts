@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
+import '../v8-flags.js'
+import { runCli } from './main.js'
+
+process.exitCode = await runCli({
+  args: process.argv.slice(2),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdinIsTTY: process.stdin.isTTY,
+  readStdin: async () => {
+    let text = ''
+    process.stdin.setEncoding('utf8')
+    for await (const chunk of process.stdin) text += chunk
+    return text
+  }
+})

@@ -1,0 +1,51 @@
+// The result for scripts (--json): the action's outputs under the same names and with the same values,
+// except that `zones` and `failed_items` are JSON arrays rather than JSON text; with the run's status
+// and every finding shown. Pure.
+import type { Redactor } from '../report/redactor.js'
+import { outputsOf } from '../report/outputs.js'
+import {
+  zoneCounts,
+  type FailedItem,
+  type RunResult,
+  type RunStatus,
+  type ZoneCount
+} from '../report/result.js'
+import type { Finding } from '../types.js'
+
+export interface JsonResult {
+  status: RunStatus
+  zone_id: string
+  zones: ZoneCount[]
+  purge_ids: string
+  purged_count: number
+  failed_count: number
+  failed_items: FailedItem[]
+  findings: Finding[]
+}
+
+/** The JSON object for the run, every string in it masked. */
+export function jsonResult(result: RunResult, findings: Finding[], redactor: Redactor): JsonResult {
+  const outputs = outputsOf(result)
+  return masked(
+    {
+      status: result.status,
+      zone_id: outputs.zone_id,
+      zones: zoneCounts(result.zones),
+      purge_ids: outputs.purge_ids,
+      purged_count: outputs.purged_count,
+      failed_count: outputs.failed_count,
+      failed_items: result.failed,
+      findings
+    },
+    redactor
+  )
+}
+
+/** Each string masked on its own, so that the JSON text around it stays valid whatever a secret holds. */
+function masked<T>(value: T, redactor: Redactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T
+  if (Array.isArray(value)) return value.map((v: unknown) => masked(v, redactor)) as T
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, redactor)])) as T
+  return value
+}

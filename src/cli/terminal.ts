@@ -1,0 +1,192 @@
+// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
+// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
+// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+import type { RunReporter } from '../engine.js'
+import type { Redactor } from '../report/redactor.js'
+import type { SummaryBlock } from '../report/summary.js'
+import type { Finding } from '../types.js'
+import { commandLineNote } from './glossary.js'
+
+/** Where the text goes: process.stderr, or a stand-in in tests. */
+export interface TextOutput {
+  write(text: string): unknown
+  isTTY?: boolean
+  columns?: number
+}
+
+export interface TerminalOptions {
+  colour: boolean
+  quiet: boolean
+  verbose: boolean
+}
+
+/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+export function wantsColour(
+  output: TextOutput,
+  env: Record<string, string | undefined>,
+  noColorFlag: boolean
+): boolean {
+  return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb'
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green'
+const SGR: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  green: [32, 39]
+}
+const LEVEL: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', notice: 'cyan' }
+
+export class TerminalReporter implements RunReporter {
+  private depth = 0
+  private progressShown = false
+  /** Every finding reported, as shown (secrets masked), for the JSON result. */
+  readonly reported: Finding[] = []
+
+  constructor(
+    private readonly out: TextOutput,
+    private readonly redactor: Redactor,
+    private readonly options: TerminalOptions
+  ) {}
+
+  get errorCount(): number {
+    return this.reported.filter((f) => f.severity === 'error').length
+  }
+
+  info(line: string): void {
+    if (!this.options.quiet) this.print(`${'  '.repeat(this.depth)}${line}`)
+  }
+
+  warning(line: string): void {
+    this.print(`${this.paint('yellow', 'warning:')} ${line}`)
+  }
+
+  notice(line: string): void {
+    if (!this.options.quiet) this.print(`${this.paint('cyan', 'notice:')} ${line}`)
+  }
+
+  debug(line: string): void {
+    if (this.options.verbose) this.print(this.paint('dim', `debug: ${line}`))
+  }
+
+  /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+  progress(line: string): void {
+    if (this.options.quiet) return
+    if (!this.out.isTTY) {
+      if (this.options.verbose) this.info(line)
+      return
+    }
+    const width = Math.max(20, (this.out.columns ?? 80) - 1)
+    this.out.write(`\r\x1b[2K${this.redactor.redact(line).slice(0, width)}`)
+    this.progressShown = true
+  }
+
+  async group<T>(name: string, work: () => Promise<T>): Promise<T> {
+    if (!this.options.quiet) this.print(this.paint('bold', name))
+    this.depth++
+    try {
+      return await work()
+    } finally {
+      this.depth--
+    }
+  }
+
+  findings(findings: Finding[]): void {
+    for (const f of findings) {
+      const shown: Finding = {
+        ...f,
+        title: this.redactor.redact(f.title),
+        message: this.redactor.redact(f.message)
+      }
+      this.reported.push(shown)
+      if (this.options.quiet && f.severity === 'notice') continue
+      this.clearProgress()
+      for (const line of this.findingLines(shown)) this.out.write(`${line}\n`)
+    }
+  }
+
+  /** The run's summary, after a blank line; shown with --quiet too. */
+  summary(blocks: SummaryBlock[]): void {
+    if (blocks.length === 0) return
+    this.print('')
+    for (const block of blocks) {
+      if (block.kind === 'heading') this.print(this.paint('bold', block.text))
+      else if (block.kind === 'text') this.print(block.text)
+      else if (block.kind === 'list') block.items.forEach((item) => this.print(`- ${item}`))
+      else
+        table(block.header, block.rows).forEach((row, i) =>
+          this.print(i === 0 ? this.paint('dim', row) : row)
+        )
+    }
+  }
+
+  /** A line of its own, such as the hint after a usage error. */
+  line(text: string): void {
+    this.print(text)
+  }
+
+  /** The finding, already masked: its level and title, the message, and what its input names mean here. */
+  private findingLines(f: Finding): string[] {
+    const level = this.paint(LEVEL[f.severity], `${f.severity}:`)
+    const note = commandLineNote(f)
+    return [
+      `${level} ${this.paint('bold', f.title)}`,
+      ...this.wrap(f.message, '  '),
+      ...(note ? this.wrap(note, '  ').map((l) => this.paint('dim', l)) : [])
+    ]
+  }
+
+  private print(line: string): void {
+    this.clearProgress()
+    this.out.write(`${this.redactor.redact(line)}\n`)
+  }
+
+  private clearProgress(): void {
+    if (!this.progressShown) return
+    this.out.write('\r\x1b[2K')
+    this.progressShown = false
+  }
+
+  private paint(style: Style, text: string): string {
+    if (!this.options.colour) return text
+    const [on, off] = SGR[style]
+    return `\x1b[${on}m${text}\x1b[${off}m`
+  }
+
+  /** On a terminal, words wrapped to its width; elsewhere one line, as the action writes it. */
+  private wrap(text: string, indent: string): string[] {
+    if (!this.out.isTTY) return [`${indent}${text}`]
+    return wrapWords(text, Math.min(this.out.columns ?? 80, 100) - indent.length).map((l) => `${indent}${l}`)
+  }
+}
+
+/** Words in lines of at most `width` characters; a longer word (a URL) stands on a line of its own. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/ +/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line ? `${line} ${word}` : word
+  }
+  if (line || lines.length === 0) lines.push(line)
+  return lines
+}
+
+/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
+export function table(header: string[], rows: string[][]): string[] {
+  const all = [header, ...rows]
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)))
+  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')))
+  return all.map(
+    (row) =>
+      `  ${row
+        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd()}`
+  )
+}
