@@ -114,6 +114,15 @@ describe('parseSettings', () => {
     expect(errors[0]?.message).toContain('https://example.com/testing/test')
   })
 
+  it('says a list is empty only when no item in it was refused', () => {
+    const refused = parse({ zone: ZONE, api_token: TOKEN, files: '/a.css' })
+    expect(refused.errors.map((e) => e.id)).toEqual(['relative-url'])
+    expect(refused.warnings).toEqual([])
+    const empty = parse({ zone: ZONE, api_token: TOKEN, files: '[]' })
+    expect(empty.errors).toEqual([])
+    expect(empty.warnings.map((w) => w.id)).toEqual(['lists-empty'])
+  })
+
   it('accepts plain http only for loopback API URLs', () => {
     expect(
       parse({ zone: ZONE, api_token: TOKEN, tags: 'x', api_url: 'http://127.0.0.1:8080/client/v4/' }).settings

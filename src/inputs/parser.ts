@@ -106,7 +106,9 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   )
   if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
   if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
-  else if (!purge.everything && listed === 0 && !changes) report([diagnose('lists-empty')])
+  // An empty list is worth a notice only when nothing else is wrong: with every item refused, the error says why.
+  else if (!purge.everything && listed === 0 && !changes && errors.length === 0)
+    report([diagnose('lists-empty')])
   const noZone = zoneMissing(zones, purge, Boolean(changes))
   if (noZone) report([noZone])
 
