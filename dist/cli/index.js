@@ -271,7 +271,8 @@ function parseSettings(raw, options) {
         report([(0,catalogue/* diagnose */.h4)('everything-with-items')]);
     if (!purge.everything && listed === 0 && !anyItemInput)
         report([(0,catalogue/* diagnose */.h4)('nothing-to-purge')]);
-    else if (!purge.everything && listed === 0 && !changes)
+    // An empty list is worth a notice only when nothing else is wrong: with every item refused, the error says why.
+    else if (!purge.everything && listed === 0 && !changes && errors.length === 0)
         report([(0,catalogue/* diagnose */.h4)('lists-empty')]);
     const noZone = (0,request/* zoneMissing */.nd)(zones, purge, Boolean(changes));
     if (noZone)
@@ -876,7 +877,15 @@ function parseCommandLine(args, env) {
         const name = arg.slice(2, eq === -1 ? undefined : eq);
         const spec = FLAGS.find((f) => f.name === name);
         if (!spec) {
-            errors.push(unknownFlag(name));
+            const meant = FLAGS.find((f) => f.name === suggestion(name));
+            errors.push(unknownFlag(name, meant));
+            // `--zones example.com`: the value belongs to the unknown flag, not a second mistake.
+            if (meant &&
+                meant.kind !== 'switch' &&
+                eq === -1 &&
+                args[i + 1] !== undefined &&
+                !args[i + 1]?.startsWith('--'))
+                i++;
             continue;
         }
         let value;
@@ -941,13 +950,15 @@ function parseCommandLine(args, env) {
         errors
     };
 }
-function unknownFlag(name) {
-    const normal = name.toLowerCase().replace(/_/g, '-');
-    const alias = ALIASES[normal];
-    if (alias === '')
+function unknownFlag(name, meant) {
+    if (ALIASES[name.toLowerCase().replace(/_/g, '-')] === '')
         return `--${name} is not an option: purging the files a push changed works only in the GitHub Action (changed_paths).`;
-    const known = FLAGS.find((f) => f.name === normal)?.name ?? alias ?? closest(normal);
-    return `Unknown option --${name}.${known ? ` Did you mean --${known}?` : ''}`;
+    return `Unknown option --${name}.${meant ? ` Did you mean --${meant.name}?` : ''}`;
+}
+/** The flag someone who typed `name` probably meant: the same with hyphens, a common alias, or one within two edits. */
+function suggestion(name) {
+    const normal = name.toLowerCase().replace(/_/g, '-');
+    return FLAGS.find((f) => f.name === normal)?.name ?? (ALIASES[normal] || undefined) ?? closest(normal);
 }
 function unexpectedArgument(arg) {
     if (/^https?:\/\//i.test(arg))

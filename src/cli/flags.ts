@@ -251,7 +251,17 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     const name = arg.slice(2, eq === -1 ? undefined : eq)
     const spec = FLAGS.find((f) => f.name === name)
     if (!spec) {
-      errors.push(unknownFlag(name))
+      const meant = FLAGS.find((f) => f.name === suggestion(name))
+      errors.push(unknownFlag(name, meant))
+      // `--zones example.com`: the value belongs to the unknown flag, not a second mistake.
+      if (
+        meant &&
+        meant.kind !== 'switch' &&
+        eq === -1 &&
+        args[i + 1] !== undefined &&
+        !args[i + 1]?.startsWith('--')
+      )
+        i++
       continue
     }
     let value: string
@@ -311,13 +321,16 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
   }
 }
 
-function unknownFlag(name: string): string {
-  const normal = name.toLowerCase().replace(/_/g, '-')
-  const alias = ALIASES[normal]
-  if (alias === '')
+function unknownFlag(name: string, meant: FlagSpec | undefined): string {
+  if (ALIASES[name.toLowerCase().replace(/_/g, '-')] === '')
     return `--${name} is not an option: purging the files a push changed works only in the GitHub Action (changed_paths).`
-  const known = FLAGS.find((f) => f.name === normal)?.name ?? alias ?? closest(normal)
-  return `Unknown option --${name}.${known ? ` Did you mean --${known}?` : ''}`
+  return `Unknown option --${name}.${meant ? ` Did you mean --${meant.name}?` : ''}`
+}
+
+/** The flag someone who typed `name` probably meant: the same with hyphens, a common alias, or one within two edits. */
+function suggestion(name: string): string | undefined {
+  const normal = name.toLowerCase().replace(/_/g, '-')
+  return FLAGS.find((f) => f.name === normal)?.name ?? (ALIASES[normal] || undefined) ?? closest(normal)
 }
 
 function unexpectedArgument(arg: string): string {

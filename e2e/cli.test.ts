@@ -1,0 +1,460 @@
+// End to end: the bundled command line (dist/cli/index.js) against the emulator. What Cloudflare
+// received, the exit code, standard output (JSON) and standard error (for people); every diagnosis
+// the command line can reach, explained as the action explains it; no secret printed anywhere.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
+import { INPUT_NAMES } from '../src/inputs/parser.js'
+import { secretForms } from '../src/report/redactor.js'
+import { FLAGS } from '../src/cli/flags.js'
+import { scenarios as DIAGNOSIS_SCENARIOS, secretsOf } from './diagnosis-scenarios.js'
+import { runAction, type Annotation } from './run-action.js'
+import { commandLineFor, runCli, type CliRun } from './run-cli.js'
+import { ECHOES, FIXTURE_SECRETS, runAll } from './scenarios.js'
+
+const { zones, tokens, globalKey, accountId } = fixture
+const TOKEN = { CLOUDFLARE_API_TOKEN: tokens.user.value }
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
+
+let emulator: RunningEmulator
+
+beforeAll(async () => {
+  emulator = await startEmulator(fixtureOptions())
+})
+afterAll(async () => {
+  await emulator.close()
+})
+beforeEach(() => {
+  emulator.reset()
+  emulator.clearFaults()
+})
+
+/** The command against the shared emulator, with the user token from the environment unless `env` says otherwise. */
+function cli(args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliRun> {
+  return runCli(['--api-url', emulator.url, ...args], { ...options, env: options.env ?? TOKEN })
+}
+
+const posts = (): string[] => emulator.requests.filter((r) => r.method === 'POST').map((r) => r.path)
+
+/** Nothing secret printed, no stack trace, no colour (standard error is not a terminal here). */
+function expectClean(run: CliRun, secrets: string[] = []): void {
+  for (const secret of [...FIXTURE_SECRETS, ...secrets]) expect(run.everything).not.toContain(secret)
+  expect(run.everything).not.toMatch(/\n\s+at .+:\d+:\d+/)
+  expect(run.everything).not.toContain('\x1b[')
+}
+
+/** How standard error shows a finding: level and title on a line, then the message, word for word. */
+const shown = (a: Pick<Annotation, 'level' | 'title' | 'message'>): string =>
+  `${a.level}: ${a.title}\n  ${a.message}\n`
+
+describe('purging from the command line', () => {
+  it('purges URLs given after --files, with the token from CLOUDFLARE_API_TOKEN', async () => {
+    const run = await cli([
+      '--zone',
+      'example.com',
+      '--files',
+      'https://example.com/a.css',
+      'https://example.com/b.js'
+    ])
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgedItems(zones.free.id)).toEqual([
+      'https://example.com/a.css',
+      'https://example.com/b.js'
+    ])
+    expect(emulator.purgeRequests()[0]?.headers.authorization).toBe(`Bearer ${tokens.user.value}`)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('Credential: API token, from CLOUDFLARE_API_TOKEN')
+    expect(run.stderr).toMatch(/\n2 purged, 0 failed, in \d+\.\d s\.\n/)
+    expectClean(run)
+  })
+
+  it('purges tags from a repeated --tags, each list separated by commas', async () => {
+    const run = await cli(['--zone', zones.pro.id, '--tags', 'release-42,header', '--tags', 'footer'])
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgeRequests().map((r) => r.body)).toEqual([
+      { tags: ['release-42', 'header', 'footer'] }
+    ])
+    expectClean(run)
+  })
+
+  it('reads URLs from standard input with --files-from -', async () => {
+    const stdin = 'https://example.com/x\n\nhttps://example.com/y\n'
+    const run = await cli(['--files-from', '-'], { stdin })
+    expect(run.exitCode).toBe(0)
+    // No --zone: found from the URLs' hostname.
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/x', 'https://example.com/y'])
+    expectClean(run)
+  })
+
+  it('reads URLs from a file named by --files-from, relative to the current folder', async () => {
+    const run = await cli(['--zone', 'example.com', '--files-from', 'urls.txt'], {
+      files: { 'urls.txt': '["https://example.com/from-file"]' }
+    })
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/from-file'])
+  })
+
+  it('--json prints one JSON object with the fields of the action outputs, and the same values', async () => {
+    const inputs = { zone: 'example.com', files: 'https://example.com/a\nhttps://example.com/b', tags: 't1' }
+    const action = await runAction({ api_url: emulator.url, api_token: tokens.user.value, ...inputs })
+    const { args } = commandLineFor(inputs)
+    const run = await cli([...args, '--json'])
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.trim().split('\n')).toHaveLength(1)
+    const json = run.json!
+    for (const name of Object.keys(action.outputs)) expect(json).toHaveProperty(name)
+    expect(json.status).toBe('purged')
+    expect(json.zone_id).toBe(action.outputs.zone_id)
+    expect(String(json.purged_count)).toBe(action.outputs.purged_count)
+    expect(String(json.failed_count)).toBe(action.outputs.failed_count)
+    expect(json.failed_items).toEqual(JSON.parse(action.outputs.failed_items ?? ''))
+    // Cloudflare gives every purge request a new ID; the rest of `zones` is the same.
+    const withoutIds = (z: Array<{ purge_ids: string[] }>): unknown[] =>
+      z.map((zone) => ({ ...zone, purge_ids: zone.purge_ids.length }))
+    expect(withoutIds(json.zones)).toEqual(withoutIds(JSON.parse(action.outputs.zones ?? '')))
+    expect(json.purge_ids.split(',')).toEqual(json.zones.flatMap((z) => z.purge_ids))
+    expect(json.purge_ids).toMatch(/^[0-9a-f]{32},[0-9a-f]{32}$/)
+    // The text for people is on standard error only.
+    expect(run.stderr).toContain('Cloudflare cache purge')
+    expectClean(run)
+  })
+
+  it('--dry-run verifies and plans but purges nothing, and exits 0', async () => {
+    const run = await cli([
+      '--zone',
+      'example.com',
+      '--files',
+      'https://example.com/a',
+      '--dry-run',
+      '--json'
+    ])
+    expect(run.exitCode).toBe(0)
+    expect(posts()).toEqual([])
+    expect(emulator.requests.map((r) => r.path)).toContain('/user/tokens/verify')
+    expect(run.json).toMatchObject({
+      status: 'planned',
+      purged_count: 0,
+      failed_count: 0,
+      zone_id: zones.free.id
+    })
+    expect(run.stderr).toContain('Dry run: 1 item in 1 request would be purged; nothing was sent')
+    expectClean(run)
+  })
+
+  it('takes the email and Global API Key from CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY', async () => {
+    const run = await cli(['--zone', 'example.com', '--hosts', 'www.example.com', '--json'], {
+      env: { CLOUDFLARE_EMAIL: globalKey.email, CLOUDFLARE_API_KEY: globalKey.key }
+    })
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgeRequests()[0]?.headers['x-auth-key']).toBe(globalKey.key)
+    expect(run.json?.findings.map((f) => f.title)).toEqual([catalogue['global-key-in-use'].title])
+    expectClean(run)
+  })
+
+  it('takes a credential given as a flag, and warns that the shell history keeps it', async () => {
+    const run = await cli(
+      [
+        '--zone',
+        'example.com',
+        '--files',
+        'https://example.com/a',
+        '--api-token',
+        tokens.userNewFormat.value
+      ],
+      {
+        env: {}
+      }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgeRequests()[0]?.headers.authorization).toBe(`Bearer ${tokens.userNewFormat.value}`)
+    expect(run.stderr).toMatch(
+      /warning: Credential given on the command line\n {2}--api-token puts the credential in your shell's history/
+    )
+    expect(run.stderr).toContain('Set CLOUDFLARE_API_TOKEN in the environment instead')
+    expect(run.stderr).toContain('Credential: API token, from --api-token')
+    expectClean(run)
+  })
+})
+
+describe('exit codes', () => {
+  it('0 when everything was purged, and when the lists given were empty (nothing sent)', async () => {
+    expect((await cli(['--zone', 'example.com', '--files', 'https://example.com/a'])).exitCode).toBe(0)
+    const empty = await cli(['--zone', 'example.com', '--files-from', '-'], { stdin: '\n' })
+    expect(empty.exitCode).toBe(0)
+    expect(empty.stderr).toContain(`notice: ${catalogue['lists-empty'].title}`)
+    expect(posts()).toEqual([`/zones/${zones.free.id}/purge_cache`])
+  })
+
+  it('1 when something was not purged, with the items in failed_items', async () => {
+    emulator.addFault({
+      method: 'POST',
+      path: `/zones/${zones.free.id}/purge_cache`,
+      action: {
+        status: 400,
+        body: { success: false, errors: [{ code: 1234, message: 'Nope' }], messages: [], result: null }
+      }
+    })
+    const run = await cli([
+      '--zone',
+      zones.free.id,
+      '--files',
+      'https://example.com/a',
+      'https://example.com/b',
+      '--json'
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(run.json?.failed_items.map((f) => f.item)).toEqual([
+      'https://example.com/a',
+      'https://example.com/b'
+    ])
+    expect(run.stderr).toContain(`error: ${catalogue['purge-failed'].title}`)
+    expect(run.stderr).toMatch(/\n0 purged, 2 failed, in /)
+    expectClean(run)
+  })
+
+  it('1 when Cloudflare refuses the credential', async () => {
+    const run = await cli(['--zone', zones.free.id, '--files', 'https://example.com/a'], {
+      env: { CLOUDFLARE_API_TOKEN: tokens.noPurge.value }
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr).toContain(`error: ${catalogue['purge-not-permitted'].title}`)
+  })
+
+  it('2 for an unknown option or a missing value, with a suggestion and nothing sent', async () => {
+    const run = await cli(['--zones', 'example.com', '--purge_everything', '--timeout', '--json'])
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    expect(run.json?.findings.map((f) => f.message)).toEqual([
+      'Unknown option --zones. Did you mean --zone?',
+      'Unknown option --purge_everything. Did you mean --everything?',
+      '--timeout needs a value: --timeout SECONDS.'
+    ])
+    expect(run.json).toMatchObject({ status: 'stopped', purged_count: 0, failed_count: 0 })
+    expect(run.stderr).toContain('Run cloudflare-purge --help for the options.')
+  })
+
+  it('2 for a mistake in a value, found before any request: every one reported at once', async () => {
+    const run = await cli([
+      '--zone',
+      'example.com',
+      '--files',
+      'example.com/a',
+      '--timeout',
+      'soon',
+      '--json'
+    ])
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    const errors = run.json?.findings.filter((f) => f.severity === 'error')
+    expect(errors?.map((f) => f.id)).toEqual(['bad-option', 'relative-url'])
+    expect(run.stderr).toContain('`timeout` is "soon", but it must be a whole number from 1 to 21600.')
+    expect(run.stderr).toContain('In this command: `timeout` is --timeout.')
+  })
+
+  it('--help prints every option, the exit codes and examples, and exits 0', async () => {
+    const run = await runCli(['--help'])
+    expect(run.exitCode).toBe(0)
+    for (const flag of FLAGS) expect(run.stdout).toContain(`--${flag.name}`)
+    expect(run.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 /)
+    expect(run.stdout).toContain('Examples:')
+    expect(run.stderr).toBe('')
+  })
+
+  it('--version prints the version of package.json', async () => {
+    const run = await runCli(['--version'])
+    expect(run).toMatchObject({ exitCode: 0, stdout: `${VERSION}\n`, stderr: '' })
+  })
+})
+
+describe("the forum thread's mistakes, explained as the action explains them", () => {
+  /** Runs the action and the command line on the same inputs; the command line shows the action's annotation word for word. */
+  async function both(inputs: Record<string, string>, id: DiagnosisId): Promise<CliRun> {
+    const action = await runAction({ api_url: emulator.url, ...inputs })
+    const annotation = action.annotations.find((a) => a.title === catalogue[id].title)
+    expect(annotation).toBeDefined()
+    emulator.reset()
+    const { args, env } = commandLineFor(inputs)
+    const run = await runCli(['--api-url', emulator.url, ...args, '--json'], { env })
+    expect(run.stderr).toContain(shown(annotation!))
+    const { level, title, message } = annotation!
+    expect(run.json?.findings).toContainEqual({ id, severity: level, title, message })
+    expectClean(run, secretForms(inputs.api_token ?? ''))
+    return run
+  }
+  const purge = { zone: zones.free.id, files: 'https://example.com/a' }
+
+  it('a token pasted with "Bearer ": warned, removed, purged (exit 0)', async () => {
+    const run = await both({ ...purge, api_token: `Bearer ${tokens.user.value}` }, 'bearer-prefix')
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgeRequests()[0]?.headers.authorization).toBe(`Bearer ${tokens.user.value}`)
+    expect(run.stderr).toContain('In this command: `api_token` is CLOUDFLARE_API_TOKEN (or --api-token).')
+  })
+
+  it('a Global API Key in CLOUDFLARE_API_TOKEN: refused before any request (exit 2)', async () => {
+    const run = await both({ ...purge, api_token: globalKey.key }, 'global-key-as-token')
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    expect(run.stderr).toContain('`global_key` is CLOUDFLARE_API_KEY (or --global-key)')
+  })
+
+  it('a relative path instead of a URL: refused before any request (exit 2)', async () => {
+    const run = await both(
+      { ...purge, zone: 'example.com', api_token: tokens.user.value, files: '/assets/app.css' },
+      'relative-url'
+    )
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    expect(run.stderr).toContain('write "https://example.com/assets/app.css"')
+  })
+
+  it('an Account ID as zone: found out from Cloudflare, nothing purged (exit 1)', async () => {
+    const run = await both({ ...purge, zone: accountId, api_token: tokens.user.value }, 'zone-is-account-id')
+    expect(run.exitCode).toBe(1)
+    expect(posts()).toEqual([])
+    expect(run.json?.failed_items).toEqual([
+      expect.objectContaining({
+        item: 'https://example.com/a',
+        reason: expect.stringContaining('Account ID used as zone')
+      })
+    ])
+  })
+})
+
+describe('--mode and --environment', () => {
+  const parserTakes = (input: string): boolean => (INPUT_NAMES as readonly string[]).includes(input)
+
+  it('--mode invalidate reaches the invalidate endpoint (or, before the engine knows modes, is refused)', async () => {
+    const run = await cli([
+      '--zone',
+      zones.free.id,
+      '--mode',
+      'invalidate',
+      '--files',
+      'https://example.com/a'
+    ])
+    if (!parserTakes('mode')) {
+      expect(run.exitCode).toBe(2)
+      expect(run.stderr).toContain('--mode is not available in this version of cloudflare-purge.')
+      expect(emulator.requests).toEqual([])
+      return
+    }
+    expect(run.exitCode).toBe(0)
+    expect(posts()).toEqual([`/zones/${zones.free.id}/invalidate_cache`])
+  })
+
+  it('a --mode the parser does not know is explained with the flag it means', async () => {
+    const run = await cli(['--zone', zones.free.id, '--mode', 'delete', '--files', 'https://example.com/a'])
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    if (parserTakes('mode')) expect(run.stderr).toContain('In this command: `mode` is --mode.')
+  })
+
+  it('--environment goes to the parser as the environment input (or is refused before it knows it)', async () => {
+    const run = await cli([
+      '--zone',
+      zones.enterprise.id,
+      '--environment',
+      'staging',
+      '--files',
+      'https://enterprise.example/a'
+    ])
+    if (!parserTakes('environment')) {
+      expect(run.exitCode).toBe(2)
+      expect(run.stderr).toContain('--environment is not available in this version of cloudflare-purge.')
+      return
+    }
+    expect(run.exitCode).toBe(0)
+    expect(posts()).toEqual([
+      expect.stringMatching(new RegExp(`^/zones/${zones.enterprise.id}/environments/[^/]+/purge_cache$`))
+    ])
+  })
+})
+
+/** The action's diagnosis scenarios that need nothing but the inputs the command line has. */
+const ACTION_ONLY = ['changed_paths', 'github_token', 'base', 'head']
+const REACHABLE = DIAGNOSIS_SCENARIOS.filter(
+  (s) =>
+    !ACTION_ONLY.some((name) => (s.inputs[name] ?? '') !== '') &&
+    !Object.keys(s.env ?? {}).some((name) => name.startsWith('GITHUB_'))
+)
+
+describe('every diagnosis the command line can reach, with --verbose, nothing secret printed', () => {
+  it('covers every catalogue entry that does not need the workflow', () => {
+    const reached = new Set(REACHABLE.map((s) => s.id))
+    const missing = DIAGNOSIS_SCENARIOS.filter((s) => !reached.has(s.id)).map((s) => s.id)
+    expect([...new Set(missing)].sort()).toEqual([
+      'bad-changed-paths',
+      'changes-no-range',
+      'no-github-token',
+      'refs-ignored',
+      'unexpected-error'
+    ])
+  })
+
+  it.concurrent.each(REACHABLE.map((s) => [`${s.id}: ${s.name}`, s] as const))(
+    '%s',
+    async (_label, scenario) => {
+      const entry = catalogue[scenario.id]
+      const cf = await startEmulator(scenario.world ?? fixtureOptions())
+      let dead: RunningEmulator | undefined
+      try {
+        for (const fault of scenario.faults ?? []) cf.addFault(fault)
+        if (scenario.inputs.api_url === 'DEAD_URL') {
+          dead = await startEmulator(fixtureOptions())
+          await dead.close()
+        }
+        const { args, env } = commandLineFor({ ...scenario.inputs, api_url: dead?.url ?? cf.url })
+        const run = await runCli([...args, '--json', '--verbose'], { env: { ...env, ...scenario.env } })
+
+        const matching = run.json!.findings.filter(
+          (f) => f.title === entry.title && f.severity === entry.severity
+        )
+        expect(matching.length).toBeGreaterThan(0)
+        for (const words of scenario.says) expect(matching.map((f) => f.message).join('\n')).toMatch(words)
+        for (const f of matching) expect(run.stderr).toContain(shown({ level: f.severity, ...f }))
+
+        // As the action's exit code, except that a mistake found before any request is a usage error.
+        const actionExit = scenario.exitCode ?? (entry.severity === 'error' ? 1 : 0)
+        const beforeRequests =
+          entry.severity === 'error' && entry.detection.startsWith('input, before any request')
+        expect(run.exitCode).toBe(actionExit === 1 && beforeRequests ? 2 : actionExit)
+
+        const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
+        if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
+        if (scenario.reached === 'no-purge') expect(purges).toEqual([])
+        if (scenario.reached === 'purge') expect(purges.length).toBeGreaterThan(0)
+        expectClean(run, secretsOf(scenario.inputs))
+      } finally {
+        await cf.close()
+      }
+    }
+  )
+})
+
+describe('secrets echoed back by Cloudflare', () => {
+  it('are never printed, on standard output or standard error, with --verbose', async () => {
+    const problems: string[] = []
+    await runAll(ECHOES, 3, async (scenario) => {
+      const cf = await startEmulator(fixtureOptions(scenario.emulator ?? {}))
+      try {
+        const { args, env } = commandLineFor({ ...scenario.inputs, api_url: cf.url })
+        const run = await runCli([...args, '--json', '--verbose'], { env })
+        const given = ['api_token', 'global_key', 'email']
+          .map((n) => scenario.inputs[n] ?? '')
+          .filter((v) => v.trim())
+        for (const secret of [...FIXTURE_SECRETS, ...given.flatMap(secretForms)])
+          if (run.everything.includes(secret))
+            problems.push(`${scenario.name}: ${secret.slice(0, 6)}… printed`)
+        if (run.exitCode !== scenario.exitCode) problems.push(`${scenario.name}: exit code ${run.exitCode}`)
+        if (!run.stderr.includes('debug: ')) problems.push(`${scenario.name}: no debug line with --verbose`)
+      } finally {
+        await cf.close()
+      }
+    })
+    expect(problems).toEqual([])
+  }, 120_000)
+})
