@@ -192,11 +192,7 @@ const ALIASES: Record<string, string> = {
   prefix: 'prefixes',
   token: 'api-token',
   'api-key': 'global-key',
-  key: 'global-key',
-  'changed-paths': '',
-  'github-token': '',
-  base: '',
-  head: ''
+  key: 'global-key'
 }
 
 export interface CommandLine {
@@ -252,16 +248,11 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     const spec = FLAGS.find((f) => f.name === name)
     if (!spec) {
       const meant = FLAGS.find((f) => f.name === suggestion(name))
-      errors.push(unknownFlag(name, meant))
+      const actionOnly = isActionOnly(name)
+      errors.push(unknownFlag(name, meant, actionOnly))
       // `--zones example.com`: the value belongs to the unknown flag, not a second mistake.
-      if (
-        meant &&
-        meant.kind !== 'switch' &&
-        eq === -1 &&
-        args[i + 1] !== undefined &&
-        !args[i + 1]?.startsWith('--')
-      )
-        i++
+      const takesValue = actionOnly || (meant !== undefined && meant.kind !== 'switch')
+      if (takesValue && eq === -1 && args[i + 1] !== undefined && !args[i + 1]?.startsWith('--')) i++
       continue
     }
     let value: string
@@ -321,16 +312,21 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
   }
 }
 
-function unknownFlag(name: string, meant: FlagSpec | undefined): string {
-  if (ALIASES[name.toLowerCase().replace(/_/g, '-')] === '')
+function unknownFlag(name: string, meant: FlagSpec | undefined, actionOnly: boolean): string {
+  if (actionOnly)
     return `--${name} is not an option: purging the files a push changed works only in the GitHub Action (changed_paths).`
   return `Unknown option --${name}.${meant ? ` Did you mean --${meant.name}?` : ''}`
+}
+
+/** The action's inputs that list a push's changed files, however written. */
+function isActionOnly(name: string): boolean {
+  return (ACTION_ONLY_INPUTS as readonly string[]).includes(name.toLowerCase().replace(/-/g, '_'))
 }
 
 /** The flag someone who typed `name` probably meant: the same with hyphens, a common alias, or one within two edits. */
 function suggestion(name: string): string | undefined {
   const normal = name.toLowerCase().replace(/_/g, '-')
-  return FLAGS.find((f) => f.name === normal)?.name ?? (ALIASES[normal] || undefined) ?? closest(normal)
+  return FLAGS.find((f) => f.name === normal)?.name ?? (Object.hasOwn(ALIASES, normal) ? ALIASES[normal] : closest(normal))
 }
 
 function unexpectedArgument(arg: string): string {

@@ -1,0 +1,222 @@
+import { describe, expect, it } from '@jest/globals'
+import { commandLineNote } from '../../src/cli/glossary.js'
+import { jsonResult } from '../../src/cli/json.js'
+import { table, TerminalReporter, wantsColour, wrapWords, type TextOutput } from '../../src/cli/terminal.js'
+import { catalogue, diagnose } from '../../src/diagnosis/catalogue.js'
+import { Redactor } from '../../src/report/redactor.js'
+import { emptyRun } from '../../src/report/result.js'
+import type { Finding } from '../../src/types.js'
+
+const SECRET = 'FAKEuserTokenAllPerms0000000000000000001'
+
+/** A terminal (or a pipe) that keeps what is written. */
+function output(tty: boolean, columns = 80): TextOutput & { text: string } {
+  const out = {
+    text: '',
+    isTTY: tty,
+    columns,
+    write(chunk: string) {
+      out.text += chunk
+      return true
+    }
+  }
+  return out
+}
+
+function reporter(
+  out: TextOutput,
+  options: Partial<{ colour: boolean; quiet: boolean; verbose: boolean }> = {}
+) {
+  return new TerminalReporter(out, new Redactor([SECRET]), {
+    colour: false,
+    quiet: false,
+    verbose: false,
+    ...options
+  })
+}
+
+describe('wantsColour', () => {
+  const tty = output(true)
+  it('colours only a terminal, and not when NO_COLOR is set, TERM is dumb or --no-color is given', () => {
+    expect(wantsColour(tty, {}, false)).toBe(true)
+    expect(wantsColour(output(false), {}, false)).toBe(false)
+    expect(wantsColour(tty, { NO_COLOR: '1' }, false)).toBe(false)
+    expect(wantsColour(tty, { TERM: 'dumb' }, false)).toBe(false)
+    expect(wantsColour(tty, {}, true)).toBe(false)
+  })
+  it('takes an empty NO_COLOR as unset, as no-color.org says', () => {
+    expect(wantsColour(tty, { NO_COLOR: '' }, false)).toBe(true)
+  })
+})
+
+describe('TerminalReporter', () => {
+  const finding = diagnose('bearer-prefix', { input: 'api_token' })
+
+  it('shows a finding as level and title, then the message word for word, then what the inputs are here', () => {
+    const out = output(false)
+    reporter(out).findings([finding])
+    expect(out.text).toBe(
+      `warning: ${finding.title}\n  ${finding.message}\n  In this command: \`api_token\` is CLOUDFLARE_API_TOKEN (or --api-token).\n`
+    )
+  })
+
+  it('colours the level on a terminal and wraps the message to its width', () => {
+    const out = output(true, 60)
+    reporter(out, { colour: true }).findings([finding])
+    const lines = out.text.split('\n')
+    expect(lines[0]).toBe(`\x1b[33mwarning:\x1b[39m \x1b[1m${finding.title}\x1b[22m`)
+    const message = lines.slice(1).filter((l) => l !== '' && !l.includes('\x1b'))
+    expect(message.every((l) => l.length <= 60 && l.startsWith('  '))).toBe(true)
+    expect(message.map((l) => l.trim()).join(' ')).toBe(finding.message)
+  })
+
+  it('masks secrets in every line and every finding, and keeps the masked finding for the JSON result', () => {
+    const out = output(false)
+    const r = reporter(out, { verbose: true })
+    r.info(`token ${SECRET}`)
+    r.debug(`sent ${SECRET}`)
+    r.findings([{ id: 'x', severity: 'error', title: `t ${SECRET}`, message: `m ${SECRET}` }])
+    expect(out.text).not.toContain(SECRET)
+    expect(out.text).toContain('token ***')
+    expect(r.reported).toEqual([{ id: 'x', severity: 'error', title: 't ***', message: 'm ***' }])
+    expect(r.errorCount).toBe(1)
+  })
+
+  it('indents the lines of a group under its heading', async () => {
+    const out = output(false)
+    const r = reporter(out)
+    await r.group('Purge', async () => r.info('1 of 1 purge request succeeded'))
+    expect(out.text).toBe('Purge\n  1 of 1 purge request succeeded\n')
+  })
+
+  it('redraws the progress line in place on a terminal and clears it before the next line', () => {
+    const out = output(true)
+    const r = reporter(out)
+    r.progress('Progress: 10 of 100 items')
+    r.progress('Progress: 20 of 100 items')
+    r.info('done')
+    expect(out.text).toBe(
+      '\r\x1b[2KProgress: 10 of 100 items\r\x1b[2KProgress: 20 of 100 items\r\x1b[2Kdone\n'
+    )
+  })
+
+  it('prints no progress line elsewhere, unless --verbose, and none with --quiet', () => {
+    const pipe = output(false)
+    reporter(pipe).progress('Progress: 1 of 2')
+    expect(pipe.text).toBe('')
+    const verbose = output(false)
+    reporter(verbose, { verbose: true }).progress('Progress: 1 of 2')
+    expect(verbose.text).toBe('Progress: 1 of 2\n')
+    const quiet = output(true)
+    reporter(quiet, { quiet: true }).progress('Progress: 1 of 2')
+    expect(quiet.text).toBe('')
+  })
+
+  it('with --quiet, keeps warnings, errors and the summary, and drops the log, notices and debug lines', async () => {
+    const out = output(false)
+    const r = reporter(out, { quiet: true })
+    await r.group('Purge', async () => r.info('log line'))
+    r.debug('debug line')
+    r.findings([diagnose('global-key-in-use'), finding])
+    r.summary([{ kind: 'text', text: '1 purged, 0 failed, in 0.1 s.' }])
+    expect(out.text).toBe(
+      `warning: ${finding.title}\n  ${finding.message}\n  In this command: \`api_token\` is CLOUDFLARE_API_TOKEN (or --api-token).\n\n1 purged, 0 failed, in 0.1 s.\n`
+    )
+    expect(r.reported.map((f) => f.id)).toEqual(['global-key-in-use', 'bearer-prefix'])
+  })
+
+  it('prints the summary blocks as text: headings, aligned tables, lists', () => {
+    const out = output(false)
+    reporter(out).summary([
+      { kind: 'heading', text: 'Cloudflare cache purge', level: 2 },
+      {
+        kind: 'table',
+        header: ['Zone', 'Items'],
+        rows: [
+          ['example.com', '2'],
+          ['a.example', '10']
+        ]
+      },
+      { kind: 'list', items: ['reason'] }
+    ])
+    expect(out.text).toBe(
+      '\nCloudflare cache purge\n  Zone         Items\n  example.com      2\n  a.example       10\n- reason\n'
+    )
+  })
+})
+
+describe('wrapWords and table', () => {
+  it('wraps at spaces and leaves a long word whole', () => {
+    expect(wrapWords('aa bb cc', 5)).toEqual(['aa bb', 'cc'])
+    expect(wrapWords('https://example.com/a/very/long/path x', 10)).toEqual([
+      'https://example.com/a/very/long/path',
+      'x'
+    ])
+    expect(wrapWords('', 10)).toEqual([''])
+  })
+  it('aligns numbers right and text left', () => {
+    expect(table(['a', 'n'], [['xyz', '1']])).toEqual(['  a    n', '  xyz  1'])
+  })
+})
+
+describe('commandLineNote', () => {
+  const note = (f: Finding) => commandLineNote(f)
+
+  it('names the flag or variable of each input a finding names', () => {
+    expect(note(diagnose('relative-url', { value: '/a' }))).toBe('In this command: `files` is --files.')
+    expect(note(diagnose('files-from-unreadable', { path: 'x', reason: 'no such file' }))).toBe(
+      'In this command: `files_from` is --files-from, a path from the current folder (- for standard input).'
+    )
+    expect(note(diagnose('bad-zone', { value: 'x', reason: 'is not a valid domain name' }))).toBe(
+      'In this command: `zone` is --zone.'
+    )
+    expect(note(diagnose('nothing-to-purge'))).toBe(
+      'In this command: `files` is --files; `files_from` is --files-from, a path from the current folder ' +
+        '(- for standard input); `tags` is --tags; `hosts` is --hosts; `prefixes` is --prefixes; ' +
+        '`purge_everything` is --everything.'
+    )
+    expect(note(diagnose('bad-account-id', { value: 'x' }))).toBe(
+      'In this command: `account_id` is --account-id (or CLOUDFLARE_ACCOUNT_ID).'
+    )
+    expect(note(diagnose('unexpected-error', { detail: 'x' }))).toBe(
+      'In this command: debug logging is --verbose.'
+    )
+  })
+
+  it('adds nothing when a finding names no input', () => {
+    expect(note(diagnose('zone-is-account-id', { zone: 'acc' }))).toBeUndefined()
+    expect(note(diagnose('token-inactive', { status: 'disabled' }))).toBeUndefined()
+  })
+
+  it('never names an input the command line does not have', () => {
+    for (const id of Object.keys(catalogue) as Array<keyof typeof catalogue>) {
+      const d = catalogue[id]
+      const text = commandLineNote({ id, severity: d.severity, title: d.title, message: d.cause }) ?? ''
+      expect(text).not.toMatch(/changed_paths|github_token|`base`|`head`/)
+    }
+  })
+})
+
+describe('jsonResult', () => {
+  it('has the fields of the action outputs, with every string masked', () => {
+    const result = {
+      ...emptyRun('stopped', 0),
+      failed: [{ zone: 'z', type: 'files' as const, item: 'u', reason: `bad ${SECRET}` }]
+    }
+    const json = jsonResult(
+      result,
+      [{ id: 'x', severity: 'error', title: 't', message: SECRET }],
+      new Redactor([SECRET])
+    )
+    expect(json).toEqual({
+      status: 'stopped',
+      zone_id: '',
+      zones: [],
+      purge_ids: '',
+      purged_count: 0,
+      failed_count: 1,
+      failed_items: [{ zone: 'z', type: 'files', item: 'u', reason: 'bad ***' }],
+      findings: [{ id: 'x', severity: 'error', title: 't', message: '***' }]
+    })
+  })
+})
