@@ -100,6 +100,17 @@ describe('TerminalReporter', () => {
     )
   })
 
+  it('takes a terminal that gives no width as 80 columns wide', () => {
+    const out = output(true, 0)
+    const r = reporter(out)
+    r.progress(`Progress: ${'x'.repeat(100)}`)
+    expect(out.text).toBe(`\r\x1b[2KProgress: ${'x'.repeat(69)}`)
+    r.findings([finding])
+    const lines = out.text.split('\n').slice(1, -1)
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80)
+    expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(60)
+  })
+
   it('prints no progress line elsewhere, unless --verbose, and none with --quiet', () => {
     const pipe = output(false)
     reporter(pipe).progress('Progress: 1 of 2')

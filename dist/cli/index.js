@@ -820,7 +820,7 @@ const FLAGS = [
     { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
 ];
 /** The action's inputs that only make sense in a workflow: GitHub lists a push's changed files. */
-const ACTION_ONLY_INPUTS = (/* unused pure expression or super */ null && (['changed_paths', 'github_token', 'base', 'head']));
+const ACTION_ONLY_INPUTS = ['changed_paths', 'github_token', 'base', 'head'];
 /** Names people reach for, and the flag they mean. */
 const ALIASES = {
     'purge-everything': 'everything',
@@ -835,11 +835,7 @@ const ALIASES = {
     prefix: 'prefixes',
     token: 'api-token',
     'api-key': 'global-key',
-    key: 'global-key',
-    'changed-paths': '',
-    'github-token': '',
-    base: '',
-    head: ''
+    key: 'global-key'
 };
 function flagOf(input) {
     return FLAGS.find((f) => f.input === input);
@@ -878,13 +874,11 @@ function parseCommandLine(args, env) {
         const spec = FLAGS.find((f) => f.name === name);
         if (!spec) {
             const meant = FLAGS.find((f) => f.name === suggestion(name));
-            errors.push(unknownFlag(name, meant));
+            const actionOnly = isActionOnly(name);
+            errors.push(unknownFlag(name, meant, actionOnly));
             // `--zones example.com`: the value belongs to the unknown flag, not a second mistake.
-            if (meant &&
-                meant.kind !== 'switch' &&
-                eq === -1 &&
-                args[i + 1] !== undefined &&
-                !args[i + 1]?.startsWith('--'))
+            const takesValue = actionOnly || (meant !== undefined && meant.kind !== 'switch');
+            if (takesValue && eq === -1 && args[i + 1] !== undefined && !args[i + 1]?.startsWith('--'))
                 i++;
             continue;
         }
@@ -950,15 +944,20 @@ function parseCommandLine(args, env) {
         errors
     };
 }
-function unknownFlag(name, meant) {
-    if (ALIASES[name.toLowerCase().replace(/_/g, '-')] === '')
+function unknownFlag(name, meant, actionOnly) {
+    if (actionOnly)
         return `--${name} is not an option: purging the files a push changed works only in the GitHub Action (changed_paths).`;
     return `Unknown option --${name}.${meant ? ` Did you mean --${meant.name}?` : ''}`;
+}
+/** The action's inputs that list a push's changed files, however written. */
+function isActionOnly(name) {
+    return ACTION_ONLY_INPUTS.includes(name.toLowerCase().replace(/-/g, '_'));
 }
 /** The flag someone who typed `name` probably meant: the same with hyphens, a common alias, or one within two edits. */
 function suggestion(name) {
     const normal = name.toLowerCase().replace(/_/g, '-');
-    return FLAGS.find((f) => f.name === normal)?.name ?? (ALIASES[normal] || undefined) ?? closest(normal);
+    return (FLAGS.find((f) => f.name === normal)?.name ??
+        (Object.hasOwn(ALIASES, normal) ? ALIASES[normal] : closest(normal)));
 }
 function unexpectedArgument(arg) {
     if (/^https?:\/\//i.test(arg))
@@ -1159,8 +1158,8 @@ class TerminalReporter {
                 this.info(line);
             return;
         }
-        const width = Math.max(20, (this.out.columns ?? 80) - 1);
-        this.out.write(`\r\x1b[2K${this.redactor.redact(line).slice(0, width)}`);
+        const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
+        this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
@@ -1239,7 +1238,11 @@ class TerminalReporter {
     wrap(text, indent) {
         if (!this.out.isTTY)
             return [`${indent}${text}`];
-        return wrapWords(text, Math.min(this.out.columns ?? 80, 100) - indent.length).map((l) => `${indent}${l}`);
+        return wrapWords(text, Math.min(this.width(), 100) - indent.length).map((l) => `${indent}${l}`);
+    }
+    /** The terminal's width; 80 when it does not say (0 from some pseudo-terminals). */
+    width() {
+        return Math.max(this.out.columns || 80, 40);
     }
 }
 /** Words in lines of at most `width` characters; a longer word (a URL) stands on a line of its own. */

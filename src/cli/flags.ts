@@ -326,7 +326,10 @@ function isActionOnly(name: string): boolean {
 /** The flag someone who typed `name` probably meant: the same with hyphens, a common alias, or one within two edits. */
 function suggestion(name: string): string | undefined {
   const normal = name.toLowerCase().replace(/_/g, '-')
-  return FLAGS.find((f) => f.name === normal)?.name ?? (Object.hasOwn(ALIASES, normal) ? ALIASES[normal] : closest(normal))
+  return (
+    FLAGS.find((f) => f.name === normal)?.name ??
+    (Object.hasOwn(ALIASES, normal) ? ALIASES[normal] : closest(normal))
+  )
 }
 
 function unexpectedArgument(arg: string): string {

@@ -79,8 +79,8 @@ export class TerminalReporter implements RunReporter {
       if (this.options.verbose) this.info(line)
       return
     }
-    const width = Math.max(20, (this.out.columns ?? 80) - 1)
-    this.out.write(`\r\x1b[2K${this.redactor.redact(line).slice(0, width)}`)
+    const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`
+    this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
     this.progressShown = true
   }
 
@@ -159,7 +159,12 @@ export class TerminalReporter implements RunReporter {
   /** On a terminal, words wrapped to its width; elsewhere one line, as the action writes it. */
   private wrap(text: string, indent: string): string[] {
     if (!this.out.isTTY) return [`${indent}${text}`]
-    return wrapWords(text, Math.min(this.out.columns ?? 80, 100) - indent.length).map((l) => `${indent}${l}`)
+    return wrapWords(text, Math.min(this.width(), 100) - indent.length).map((l) => `${indent}${l}`)
+  }
+
+  /** The terminal's width; 80 when it does not say (0 from some pseudo-terminals). */
+  private width(): number {
+    return Math.max(this.out.columns || 80, 40)
   }
 }
 
