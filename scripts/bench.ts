@@ -1,6 +1,6 @@
-// npm run bench: runs the bundled action (dist/index.js) against the local emulator with an injected
-// latency and the plans' real rate limits, and prints one table row per scenario. Build first
-// (`npm run package`). BENCH_NODE=/path/to/node picks the Node binary that runs the action.
+// npm run bench: runs the bundled action (dist/index.js) and command line (dist/cli/index.js) against the
+// local emulator with an injected latency and the plans' real rate limits, and prints one table row per
+// scenario. Build first (`npm run package`). BENCH_NODE=/path/to/node picks the Node binary that runs them.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { startEmulator, type Plan } from '../emulator/index.js'
 import { DIST, parseOutputs, runnerEnv } from '../e2e/run-action.js'
+import { CLI } from '../e2e/run-cli.js'
 
 const LATENCY_MS = 20
 /** Requests in flight at once in the action (src/main.ts). */
@@ -38,6 +39,8 @@ interface Scenario {
   runs?: number
   /** The start-up scenario, compared with bare Node. */
   startup?: boolean
+  /** Run by the command line (dist/cli/index.js) instead of the action. */
+  cli?: boolean
 }
 
 interface Measured {
@@ -84,6 +87,16 @@ const scenarios: Scenario[] = [
     perRequest: 30,
     runs: STARTUP_RUNS,
     startup: true
+  },
+  {
+    name: '5 URLs, Free zone, command line',
+    plan: 'free',
+    type: 'files',
+    items: urls(fixture.zones.free.name, 5),
+    perRequest: 30,
+    runs: STARTUP_RUNS,
+    startup: true,
+    cli: true
   }
 ]
 
@@ -116,6 +129,12 @@ async function runScenario(
   const summaryFile = join(workDir, 'summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
+  if (s.cli) {
+    const args = [CLI, '--api-url', apiUrl, '--zone', fixture.zones[s.plan].id, `--${s.type}`, ...s.items]
+    const env = { PATH: process.env.PATH ?? '', CLOUDFLARE_API_TOKEN: fixture.tokens.user.value }
+    const result = await measure(args, env, workspace)
+    return { ...result, workDir, cleanup: () => rmSync(workDir, { recursive: true, force: true }) }
+  }
   const inputs: Record<string, string> = {
     zone: fixture.zones[s.plan].id,
     api_token: fixture.tokens.user.value,
@@ -151,7 +170,8 @@ function rateBoundMs(s: Scenario, requests: number): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run package\` first`)
+  for (const bundle of [DIST, CLI])
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run package\` first`)
   const emulator = await startEmulator(fixtureOptions({ latencyMs: LATENCY_MS }))
   const startedAll = performance.now()
   const load = loadavg()
@@ -170,6 +190,7 @@ async function main(): Promise<void> {
 
   // Bare start-up, measured in turn with the short runs so that both see the same machine load.
   const bare: number[] = []
+  const versionWalls: number[] = []
   const measured: Measurement[] = []
   try {
     for (const s of scenarios) {
@@ -193,6 +214,13 @@ async function main(): Promise<void> {
       measured.push(m)
       console.error(`done: ${s.name} (${(median(m.walls) / 1000).toFixed(2)} s)`)
     }
+    // The command line loads the engine (and undici) only for a run: --version shows the start-up without it.
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      bare.push((await measure(['-e', ''], { PATH: process.env.PATH ?? '' }, tmpdir())).wallMs)
+      versionWalls.push(
+        (await measure([CLI, '--version'], { PATH: process.env.PATH ?? '' }, tmpdir())).wallMs
+      )
+    }
   } finally {
     await emulator.close()
   }
@@ -213,7 +241,11 @@ async function main(): Promise<void> {
     }
   })
   const fmtS = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
-  const short = rows.find((r) => r.scenario.startup)
+  const short = rows.find((r) => r.scenario.startup && !r.scenario.cli)
+  const shortCli = rows.find((r) => r.scenario.startup && r.scenario.cli)
+  const versionMs = median(versionWalls)
+  const over = (ms: number | undefined): string =>
+    `${Math.round(ms ?? 0)} ms, ${Math.round((ms ?? 0) - bareMs)} ms more`
   const lines = [
     '| scenario | items | requests sent | ideal (purges + 2) | 429s | wall time | lower bound | wall / bound | peak memory |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
@@ -226,8 +258,9 @@ async function main(): Promise<void> {
     ),
     '',
     `Bare \`node -e ''\`: ${Math.round(bareMs)} ms (median of ${bare.length}, each run just before a short scenario). ` +
-      `5-URL run: ${Math.round(short?.wallMs ?? 0)} ms, ${Math.round((short?.wallMs ?? 0) - bareMs)} ms more, ` +
-      `of which ${2 * LATENCY_MS} ms are two round trips of injected latency.`
+      `5-URL run: ${over(short?.wallMs)}, of which ${2 * LATENCY_MS} ms are two round trips of injected latency. ` +
+      `The same by the command line: ${over(shortCli?.wallMs)}; \`cloudflare-purge --version\`: ${over(versionMs)} ` +
+      `(median of ${versionWalls.length}).`
   ]
   console.log(lines.join('\n'))
 
@@ -240,7 +273,12 @@ async function main(): Promise<void> {
         `${r.scenario.name}: wall time ≤ 1.2 × rate-limit bound`,
         r.wallMs <= 1.2 * r.boundMs
       ]),
-    ['5 URLs: within 150 ms of bare Node start-up', (short?.wallMs ?? Infinity) - bareMs <= 150]
+    ['5 URLs: within 150 ms of bare Node start-up', (short?.wallMs ?? Infinity) - bareMs <= 150],
+    [
+      '5 URLs, command line: within 150 ms of bare Node start-up',
+      (shortCli?.wallMs ?? Infinity) - bareMs <= 150
+    ],
+    ['command line --version: within 150 ms of bare Node start-up', versionMs - bareMs <= 150]
   ]
   console.log(`\nTargets:\n${checks.map(([what, ok]) => `- ${ok ? 'met' : 'NOT MET'}: ${what}`).join('\n')}`)
   console.log(`\nBenchmark took ${((performance.now() - startedAll) / 1000).toFixed(1)} s.`)

@@ -2,16 +2,35 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 9749:
+/***/ (() => {
+
+
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./src/cli/compile-cache.ts
+// Imported before the rest of the command line: Node keeps the compiled code of the bundle in a cache on
+// disk, so that a second run skips compiling it (https://nodejs.org/api/module.html#module-compile-cache).
+// Node 22.1 and later; older versions go on without it.
+
+const withCache = external_node_module_namespaceObject;
+withCache.enableCompileCache?.();
+
+
+/***/ }),
+
 /***/ 486:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2233);
+/* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2233);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
-process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .runCli */ .a)({
+
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .a)({
     args: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),

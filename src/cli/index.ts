@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 import '../v8-flags.js'
+import './compile-cache.js'
 import { runCli } from './main.js'
 
 process.exitCode = await runCli({
