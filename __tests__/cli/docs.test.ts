@@ -52,7 +52,7 @@ describe('--help', () => {
     for (const code of Object.values(EXIT)) expect(help).toMatch(new RegExp(`^ {2}${code} {2}\\S`, 'm'))
   })
 
-  it('fits a terminal of 110 columns', () => {
-    for (const line of help.split('\n')) expect(line.length).toBeLessThanOrEqual(110)
+  it('fits a terminal of 100 columns', () => {
+    for (const line of help.split('\n')) expect(line.length).toBeLessThanOrEqual(100)
   })
 })

@@ -795,7 +795,7 @@ const FLAGS = [
         input: 'account_id',
         arg: 'ID',
         env: 'CLOUDFLARE_ACCOUNT_ID',
-        help: 'Account ID of an account-owned token whose zone it cannot read'
+        help: 'The account of an account-owned token'
     },
     {
         name: 'api-token',
@@ -805,7 +805,7 @@ const FLAGS = [
         arg: 'TOKEN',
         env: 'CLOUDFLARE_API_TOKEN',
         credential: true,
-        help: 'API token with Zone → Cache Purge → Purge'
+        help: 'Instead of CLOUDFLARE_API_TOKEN'
     },
     {
         name: 'email',
@@ -814,7 +814,7 @@ const FLAGS = [
         input: 'email',
         arg: 'EMAIL',
         env: 'CLOUDFLARE_EMAIL',
-        help: 'Account email, with the legacy Global API Key'
+        help: 'Instead of CLOUDFLARE_EMAIL'
     },
     {
         name: 'global-key',
@@ -824,7 +824,7 @@ const FLAGS = [
         arg: 'KEY',
         env: 'CLOUDFLARE_API_KEY',
         credential: true,
-        help: 'Legacy Global API Key, with --email; a scoped token is safer'
+        help: 'Instead of CLOUDFLARE_API_KEY'
     },
     {
         name: 'json',
@@ -1014,13 +1014,14 @@ const HEADINGS = {
     where: 'Where:',
     how: 'How:',
     credential: 'Credential, from the environment: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY.\n' +
-        'The same as flags work too, with a warning: the shell history keeps them.',
+        'These options work too, but the shell history keeps what they are given.',
     output: 'Output (text for people goes to standard error):'
 };
 const WIDTH = 20;
 function flagLine(f) {
     const name = `--${f.name}${f.arg ? ` ${f.arg}` : ''}`;
-    return `  ${name.padEnd(WIDTH)}  ${f.help}${f.env ? ` (${f.env})` : ''}`;
+    const env = f.env && f.group !== 'credential' ? ` (or ${f.env})` : '';
+    return `  ${name.padEnd(WIDTH)}  ${f.help}${env}`;
 }
 function helpText(version) {
     const sections = Object.keys(HEADINGS).map((group) => [HEADINGS[group], ...FLAGS.filter((f) => f.group === group).map(flagLine)].join('\n'));
@@ -1044,9 +1045,9 @@ Examples:
     cloudflare-purge --zone example.com --files-from -
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
-The messages are the GitHub Action's: a line under each says which option or variable the action's
-inputs it names are here. The action's changed_paths (with github_token, base and head) has no option:
-pipe the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+The messages are the GitHub Action's; a line under each says which option or variable each input
+it names is here. The action's changed_paths (with github_token, base and head) has no option: pipe
+the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
 `;
 }
 

@@ -131,7 +131,7 @@ export const FLAGS: FlagSpec[] = [
     input: 'account_id',
     arg: 'ID',
     env: 'CLOUDFLARE_ACCOUNT_ID',
-    help: 'Account ID of an account-owned token whose zone it cannot read'
+    help: 'The account of an account-owned token'
   },
   {
     name: 'api-token',
@@ -141,7 +141,7 @@ export const FLAGS: FlagSpec[] = [
     arg: 'TOKEN',
     env: 'CLOUDFLARE_API_TOKEN',
     credential: true,
-    help: 'API token with Zone → Cache Purge → Purge'
+    help: 'Instead of CLOUDFLARE_API_TOKEN'
   },
   {
     name: 'email',
@@ -150,7 +150,7 @@ export const FLAGS: FlagSpec[] = [
     input: 'email',
     arg: 'EMAIL',
     env: 'CLOUDFLARE_EMAIL',
-    help: 'Account email, with the legacy Global API Key'
+    help: 'Instead of CLOUDFLARE_EMAIL'
   },
   {
     name: 'global-key',
@@ -160,7 +160,7 @@ export const FLAGS: FlagSpec[] = [
     arg: 'KEY',
     env: 'CLOUDFLARE_API_KEY',
     credential: true,
-    help: 'Legacy Global API Key, with --email; a scoped token is safer'
+    help: 'Instead of CLOUDFLARE_API_KEY'
   },
   {
     name: 'json',

@@ -7,7 +7,7 @@ const HEADINGS: Record<FlagGroup, string> = {
   how: 'How:',
   credential:
     'Credential, from the environment: CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY.\n' +
-    'The same as flags work too, with a warning: the shell history keeps them.',
+    'These options work too, but the shell history keeps what they are given.',
   output: 'Output (text for people goes to standard error):'
 }
 
@@ -15,7 +15,8 @@ const WIDTH = 20
 
 function flagLine(f: FlagSpec): string {
   const name = `--${f.name}${f.arg ? ` ${f.arg}` : ''}`
-  return `  ${name.padEnd(WIDTH)}  ${f.help}${f.env ? ` (${f.env})` : ''}`
+  const env = f.env && f.group !== 'credential' ? ` (or ${f.env})` : ''
+  return `  ${name.padEnd(WIDTH)}  ${f.help}${env}`
 }
 
 export function helpText(version: string): string {
@@ -42,8 +43,8 @@ Examples:
     cloudflare-purge --zone example.com --files-from -
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
-The messages are the GitHub Action's: a line under each says which option or variable the action's
-inputs it names are here. The action's changed_paths (with github_token, base and head) has no option:
-pipe the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+The messages are the GitHub Action's; a line under each says which option or variable each input
+it names is here. The action's changed_paths (with github_token, base and head) has no option: pipe
+the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
 `
 }
