@@ -2,6 +2,7 @@
 // received, the exit code, standard output (JSON) and standard error (for people); every diagnosis
 // the command line can reach, explained as the action explains it; no secret printed anywhere.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
@@ -11,7 +12,7 @@ import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
 import { scenarios as DIAGNOSIS_SCENARIOS, secretsOf } from './diagnosis-scenarios.js'
 import { runAction, type Annotation } from './run-action.js'
-import { commandLineFor, runCli, type CliRun } from './run-cli.js'
+import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import { ECHOES, FIXTURE_SECRETS, runAll } from './scenarios.js'
 
 const { zones, tokens, globalKey, accountId } = fixture
@@ -262,6 +263,15 @@ describe('exit codes', () => {
     expect(run.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 /)
     expect(run.stdout).toContain('Examples:')
     expect(run.stderr).toBe('')
+  })
+
+  it('takes a reader that stops early in its stride: no stack trace, the exit code unchanged', async () => {
+    const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise<number | null>((done) => child.on('close', done))
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
   })
 
   it('--version prints the version of package.json', async () => {

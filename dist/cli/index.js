@@ -30,6 +30,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
+// A reader that stops early (`cloudflare-purge --help | head -1`) is no failure of the run, and no
+// reason for a stack trace: what it did not read is dropped.
+for (const stream of [process.stdout, process.stderr])
+    stream.on('error', () => undefined);
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .a)({
     args: process.argv.slice(2),
     env: process.env,

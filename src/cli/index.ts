@@ -4,6 +4,10 @@ import '../v8-flags.js'
 import './compile-cache.js'
 import { runCli } from './main.js'
 
+// A reader that stops early (`cloudflare-purge --help | head -1`) is no failure of the run, and no
+// reason for a stack trace: what it did not read is dropped.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined)
+
 process.exitCode = await runCli({
   args: process.argv.slice(2),
   env: process.env,
