@@ -222,7 +222,7 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
   const errors: string[] = []
   const positional: string[] = []
   let help = false
-  /** The flag whose value was the argument before, if any. */
+  /** The list flag that the words since its last option belong to, if any. */
   let last: FlagSpec | undefined
 
   for (let i = 0; i < args.length; i++) {
