@@ -32641,7 +32641,7 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
 
 const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
