@@ -28397,7 +28397,19 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -28424,7 +28436,7 @@ function entry(d) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
@@ -28830,7 +28842,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -28989,7 +29001,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -33360,17 +33372,6 @@ function outputsOf(result) {
         failed_count: result.failed.length,
         failed_items: JSON.stringify(result.failed)
     };
-}
-
-;// CONCATENATED MODULE: ./src/words.ts
-// Counts in words that read right for one and for many.
-/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
-function count(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
