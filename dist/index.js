@@ -28397,7 +28397,19 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -28424,7 +28436,7 @@ function entry(d) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
@@ -28830,7 +28842,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -28989,7 +29001,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -32641,7 +32653,7 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
 
 const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
@@ -32929,7 +32941,8 @@ function parseSettings(raw, options) {
         report([diagnose('everything-with-items')]);
     if (!purge.everything && listed === 0 && !anyItemInput)
         report([diagnose('nothing-to-purge')]);
-    else if (!purge.everything && listed === 0 && !changes)
+    // An empty list is worth a notice only when nothing else is wrong: with every item refused, the error says why.
+    else if (!purge.everything && listed === 0 && !changes && errors.length === 0)
         report([diagnose('lists-empty')]);
     const noZone = zoneMissing(zones, purge, Boolean(changes));
     if (noZone)
@@ -33402,17 +33415,6 @@ function outputsOf(result) {
         failed_count: result.failed.length,
         failed_items: JSON.stringify(result.failed)
     };
-}
-
-;// CONCATENATED MODULE: ./src/words.ts
-// Counts in words that read right for one and for many.
-/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
-function count(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -34845,21 +34847,16 @@ async function purgeCache(settings, options, reporter) {
     const startedAt = options.startedAt ?? Date.now();
     const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
     const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
-    try {
-        if (isEmptyPurge(purge)) {
-            if (options.changes) {
-                const { range, files } = options.changes;
-                reporter.findings([diagnose('nothing-changed', { range, count: files })]);
-            }
-            return emptyRun('nothing-to-purge', startedAt);
+    if (isEmptyPurge(purge)) {
+        if (options.changes) {
+            const { range, files } = options.changes;
+            reporter.findings([diagnose('nothing-changed', { range, count: files })]);
         }
-        const noZone = zoneMissing(settings.zones, purge);
-        if (noZone)
-            throw new DiagnosedFailure([noZone]);
+        return emptyRun('nothing-to-purge', startedAt);
     }
-    catch (error) {
-        return stopRun(error, reporter, startedAt, requested);
-    }
+    const noZone = zoneMissing(settings.zones, purge);
+    if (noZone)
+        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,

@@ -10,10 +10,16 @@ import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { INPUT_NAMES } from '../src/inputs/parser.js'
 import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { scenarios as DIAGNOSIS_SCENARIOS, secretsOf } from './diagnosis-scenarios.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
-import { ECHOES, FIXTURE_SECRETS, runAll } from './scenarios.js'
+import {
+  describePurged,
+  exitCodeOf,
+  FIXTURE_SECRETS,
+  SCENARIOS,
+  secretsOf,
+  type Scenario
+} from './scenarios.js'
 
 const { zones, tokens, globalKey, accountId } = fixture
 const TOKEN = { CLOUDFLARE_API_TOKEN: tokens.user.value }
@@ -384,19 +390,21 @@ describe('--mode and --environment', () => {
   })
 })
 
-/** The action's diagnosis scenarios that need nothing but the inputs the command line has. */
+/** The action's inputs and variables that only a workflow has. */
 const ACTION_ONLY = ['changed_paths', 'github_token', 'base', 'head']
-const REACHABLE = DIAGNOSIS_SCENARIOS.filter(
+const REACHABLE = SCENARIOS.filter(
   (s) =>
     !ACTION_ONLY.some((name) => (s.inputs[name] ?? '') !== '') &&
     !Object.keys(s.env ?? {}).some((name) => name.startsWith('GITHUB_'))
 )
+const diagnosesOf = (scenarios: Scenario[]): Set<string> =>
+  new Set(scenarios.flatMap((s) => Object.keys(s.expects)))
+const sorted = (items: string[]): string[] => [...items].sort()
 
-describe('every diagnosis the command line can reach, with --verbose, nothing secret printed', () => {
-  it('covers every catalogue entry that does not need the workflow', () => {
-    const reached = new Set(REACHABLE.map((s) => s.id))
-    const missing = DIAGNOSIS_SCENARIOS.filter((s) => !reached.has(s.id)).map((s) => s.id)
-    expect([...new Set(missing)].sort()).toEqual([
+describe("the action's scenarios on the command line, with --verbose", () => {
+  it('reach every diagnosis that does not need a workflow', () => {
+    const reached = diagnosesOf(REACHABLE)
+    expect(sorted([...diagnosesOf(SCENARIOS)].filter((id) => !reached.has(id)))).toEqual([
       'bad-changed-paths',
       'changes-no-range',
       'no-github-token',
@@ -405,66 +413,60 @@ describe('every diagnosis the command line can reach, with --verbose, nothing se
     ])
   })
 
-  it.concurrent.each(REACHABLE.map((s) => [`${s.id}: ${s.name}`, s] as const))(
+  it.concurrent.each(REACHABLE.map((s) => [s.name, s] as const))(
     '%s',
-    async (_label, scenario) => {
-      const entry = catalogue[scenario.id]
-      const cf = await startEmulator(scenario.world ?? fixtureOptions())
-      let dead: RunningEmulator | undefined
-      try {
-        for (const fault of scenario.faults ?? []) cf.addFault(fault)
-        if (scenario.inputs.api_url === 'DEAD_URL') {
-          dead = await startEmulator(fixtureOptions())
-          await dead.close()
-        }
-        const { args, env } = commandLineFor({ ...scenario.inputs, api_url: dead?.url ?? cf.url })
-        const run = await runCli([...args, '--json', '--verbose'], { env: { ...env, ...scenario.env } })
-
-        const matching = run.json!.findings.filter(
-          (f) => f.title === entry.title && f.severity === entry.severity
-        )
-        expect(matching.length).toBeGreaterThan(0)
-        for (const words of scenario.says) expect(matching.map((f) => f.message).join('\n')).toMatch(words)
-        for (const f of matching) expect(run.stderr).toContain(shown({ level: f.severity, ...f }))
-
-        // As the action's exit code, except that a mistake found before any request is a usage error.
-        const actionExit = scenario.exitCode ?? (entry.severity === 'error' ? 1 : 0)
-        const beforeRequests =
-          entry.severity === 'error' && entry.detection.startsWith('input, before any request')
-        expect(run.exitCode).toBe(actionExit === 1 && beforeRequests ? 2 : actionExit)
-
-        const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
-        if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
-        if (scenario.reached === 'no-purge') expect(purges).toEqual([])
-        if (scenario.reached === 'purge') expect(purges.length).toBeGreaterThan(0)
-        expectClean(run, secretsOf(scenario.inputs))
-      } finally {
-        await cf.close()
-      }
-    }
-  )
-})
-
-describe('secrets echoed back by Cloudflare', () => {
-  it('are never printed, on standard output or standard error, with --verbose', async () => {
-    const problems: string[] = []
-    await runAll(ECHOES, 3, async (scenario) => {
+    async (_name, scenario) => {
       const cf = await startEmulator(fixtureOptions(scenario.emulator ?? {}))
+      let run: CliRun
       try {
-        const { args, env } = commandLineFor({ ...scenario.inputs, api_url: cf.url })
-        const run = await runCli([...args, '--json', '--verbose'], { env })
-        const given = ['api_token', 'global_key', 'email']
-          .map((n) => scenario.inputs[n] ?? '')
-          .filter((v) => v.trim())
-        for (const secret of [...FIXTURE_SECRETS, ...given.flatMap(secretForms)])
-          if (run.everything.includes(secret))
-            problems.push(`${scenario.name}: ${secret.slice(0, 6)}… printed`)
-        if (run.exitCode !== scenario.exitCode) problems.push(`${scenario.name}: exit code ${run.exitCode}`)
-        if (!run.stderr.includes('debug: ')) problems.push(`${scenario.name}: no debug line with --verbose`)
+        let apiUrl = scenario.apiUrl ?? cf.url
+        if (apiUrl === 'dead') {
+          const dead = await startEmulator(fixtureOptions())
+          await dead.close()
+          apiUrl = dead.url
+        }
+        const { args, env } = commandLineFor({ api_url: apiUrl, ...scenario.inputs })
+        run = await runCli([...args, '--json', '--verbose'], {
+          env: { ...env, ...scenario.env },
+          ...(scenario.workspaceFiles ? { files: scenario.workspaceFiles } : {})
+        })
       } finally {
         await cf.close()
       }
-    })
-    expect(problems).toEqual([])
-  }, 120_000)
+
+      // The diagnoses the scenario declares, as findings and on standard error, word for word.
+      const findings = run.json!.findings
+      for (const [id, words] of Object.entries(scenario.expects)) {
+        const { title, severity } = catalogue[id as DiagnosisId]
+        const matching = findings.filter((f) => f.title === title && f.severity === severity)
+        expect({ id, found: matching.length > 0 }).toEqual({ id, found: true })
+        for (const word of words) expect(matching.map((f) => f.message).join('\n')).toMatch(word)
+        for (const f of matching) expect(run.stderr).toContain(shown({ level: f.severity, ...f }))
+      }
+      if (scenario.message)
+        expect(findings.find((f) => f.severity === 'error')?.message).toMatch(scenario.message)
+
+      // The action's exit code, except that a mistake found before any request is a usage error.
+      const beforeRequests = Object.keys(scenario.expects).some((id) => {
+        const entry = catalogue[id as DiagnosisId]
+        return entry.severity === 'error' && entry.detection.startsWith('input, before any request')
+      })
+      expect(run.exitCode).toBe(beforeRequests ? 2 : exitCodeOf(scenario))
+
+      const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
+      if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
+      if (scenario.reached === 'no-purge') expect(purges).toEqual([])
+      if (scenario.reached === 'purge') expect(purges.length).toBeGreaterThan(0)
+      if (scenario.purged) {
+        expect(sorted(cf.purgedItems().map(describePurged))).toEqual(sorted(scenario.purged))
+        expect(run.json!.purged_count).toBe(scenario.purged.length)
+      }
+      if (scenario.failed)
+        expect(sorted(run.json!.failed_items.map((f) => f.item))).toEqual(sorted(scenario.failed))
+
+      expectClean(run, secretsOf(scenario))
+      if (cf.requests.length > 0) expect(run.stderr).toMatch(/^debug: /m)
+    },
+    60_000
+  )
 })

@@ -52,19 +52,15 @@ export async function purgeCache(
   const startedAt = options.startedAt ?? Date.now()
   const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge
   const requested = { zones: settings.zones, purge, dryRun: settings.dryRun }
-  try {
-    if (isEmptyPurge(purge)) {
-      if (options.changes) {
-        const { range, files } = options.changes
-        reporter.findings([diagnose('nothing-changed', { range, count: files })])
-      }
-      return emptyRun('nothing-to-purge', startedAt)
+  if (isEmptyPurge(purge)) {
+    if (options.changes) {
+      const { range, files } = options.changes
+      reporter.findings([diagnose('nothing-changed', { range, count: files })])
     }
-    const noZone = zoneMissing(settings.zones, purge)
-    if (noZone) throw new DiagnosedFailure([noZone])
-  } catch (error) {
-    return stopRun(error, reporter, startedAt, requested)
+    return emptyRun('nothing-to-purge', startedAt)
   }
+  const noZone = zoneMissing(settings.zones, purge)
+  if (noZone) return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested)
 
   const http = new CloudflareHttpClient({
     apiUrl: settings.apiUrl,

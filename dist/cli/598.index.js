@@ -1314,21 +1314,16 @@ async function purgeCache(settings, options, reporter) {
     const startedAt = options.startedAt ?? Date.now();
     const purge = options.changes ? (0,request/* withChangedUrls */.vb)(settings.purge, options.changes.urls) : settings.purge;
     const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
-    try {
-        if ((0,request/* isEmptyPurge */.Nk)(purge)) {
-            if (options.changes) {
-                const { range, files } = options.changes;
-                reporter.findings([(0,catalogue/* diagnose */.h4)('nothing-changed', { range, count: files })]);
-            }
-            return (0,result/* emptyRun */.dl)('nothing-to-purge', startedAt);
+    if ((0,request/* isEmptyPurge */.Nk)(purge)) {
+        if (options.changes) {
+            const { range, files } = options.changes;
+            reporter.findings([(0,catalogue/* diagnose */.h4)('nothing-changed', { range, count: files })]);
         }
-        const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
-        if (noZone)
-            throw new DiagnosedFailure([noZone]);
+        return (0,result/* emptyRun */.dl)('nothing-to-purge', startedAt);
     }
-    catch (error) {
-        return stopRun(error, reporter, startedAt, requested);
-    }
+    const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
+    if (noZone)
+        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,

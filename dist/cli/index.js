@@ -869,7 +869,7 @@ function parseCommandLine(args, env) {
     const errors = [];
     const positional = [];
     let help = false;
-    /** The flag whose value was the argument before, if any. */
+    /** The list flag that the words since its last option belong to, if any. */
     let last;
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
@@ -1511,7 +1511,7 @@ function isLoopbackHost(hostname) {
 /* unused harmony export noProxyMatch */
 /* harmony import */ var _hostnames_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3977);
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
 
 const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
@@ -1614,6 +1614,8 @@ function safeDecode(value) {
 /* harmony export */   h4: () => (/* binding */ diagnose)
 /* harmony export */ });
 /* unused harmony exports describeWait, catalogue */
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -1640,7 +1642,7 @@ function entry(d) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
@@ -2046,7 +2048,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -2205,7 +2207,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
