@@ -48,6 +48,7 @@ interface Measured {
   peakKiB?: number
   exitCode: number | null
   stdout: string
+  stderr: string
   outputs: Record<string, string>
 }
 
@@ -107,15 +108,18 @@ async function measure(args: string[], env: Record<string, string>, cwd: string)
   const withTime = existsSync(TIME)
   const [command, ...rest] = withTime ? [TIME, '-f', '%M', '-o', timeFile, NODE, ...args] : [NODE, ...args]
   const started = performance.now()
-  const child = spawn(command as string, rest, { env, cwd, stdio: ['ignore', 'pipe', 'inherit'] })
+  // Both kept rather than shown: the command line writes its log to stderr. A failed run prints them.
+  const child = spawn(command as string, rest, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
+  let stderr = ''
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)))
   const wallMs = performance.now() - started
   const peak = withTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN
   rmSync(dir, { recursive: true, force: true })
   const outputs = env.GITHUB_OUTPUT ? parseOutputs(readFileSync(env.GITHUB_OUTPUT, 'utf8')) : {}
-  return { wallMs, exitCode, stdout, outputs, ...(Number.isFinite(peak) ? { peakKiB: peak } : {}) }
+  return { wallMs, exitCode, stdout, stderr, outputs, ...(Number.isFinite(peak) ? { peakKiB: peak } : {}) }
 }
 
 async function runScenario(
@@ -203,7 +207,7 @@ async function main(): Promise<void> {
         const purged = new Set(emulator.purgedItems(fixture.zones[s.plan].id).map(String))
         const lost = s.items.filter((item) => !purged.has(item)).length
         if (run.exitCode !== 0 || lost > 0) {
-          console.error(run.stdout)
+          console.error(run.stdout, run.stderr)
           throw new Error(`${s.name}: exit code ${run.exitCode}, ${lost} item(s) not purged`)
         }
         m.walls.push(run.wallMs)
