@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3248);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2317);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3248:
+/***/ 2317:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28417,11 +28417,21 @@ const DOCS = {
     inputs: '#inputs',
     changedPaths: '#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+    invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+    invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+    purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
     return d;
+}
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items) {
+    return items.length <= 1
+        ? (items[0] ?? '')
+        : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
@@ -28994,6 +29004,69 @@ const catalogue = {
         message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
+    // ── Invalidation and environments ─────────────────────────────────────────
+    'environment-unknown': entry({
+        title: 'Environment not found',
+        severity: 'error',
+        cause: 'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+        detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+        fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+            (names.length > 0
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+                    '`environment` empty to clear the cache of the whole zone. ') +
+            'Nothing was sent.'
+    }),
+    'environments-not-enabled': entry({
+        title: 'Version Management not enabled',
+        severity: 'error',
+        cause: '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+        detection: 'Cloudflare: `GET /zones/{id}/environments` answers an error about versioning or environments, a 404 "No route", or an empty list (the real codes are unverified: the status and words are matched)',
+        fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+        docs: DOCS.enableVersioning,
+        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+            `Version Management, so there is no environment to clear (Cloudflare: ${detail}). Version Management is an ` +
+            "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            'the cache of the whole zone. Nothing was sent.'
+    }),
+    'environments-not-readable': entry({
+        title: 'Environments not readable',
+        severity: 'error',
+        cause: "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+        detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+        fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+        docs: DOCS.createToken,
+        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+            `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+            'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+    }),
+    'invalidate-unavailable': entry({
+        title: 'Invalidation not available',
+        severity: 'error',
+        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: the endpoint is not available to this zone through this API.',
+        detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+        fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+        docs: DOCS.invalidate,
+        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+            'the next requests then fetch them from the origin in full.'
+    }),
+    'invalidate-url-refused': entry({
+        title: 'Invalidation by URL refused',
+        severity: 'error',
+        cause: 'Cloudflare answers 1136: the environment selects requests by IP address, country, ASN or threat score, and such an environment cannot be invalidated by URL.',
+        detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+        fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+        docs: DOCS.invalidateEnvironment,
+        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+            '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            'instead: those still work in that environment.'
+    }),
     // ── Purge ─────────────────────────────────────────────────────────────────
     'purge-not-permitted': entry({
         title: 'Token may not purge this zone',
@@ -29558,16 +29631,26 @@ function dedupe(items, key) {
 
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html';
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+/** The options a mapping line may end with, after the URL. */
+const MAPPING_OPTIONS = ['pretty-urls'];
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ */
 function parseChangedPaths(text) {
     const mappings = [];
     const errors = [];
     for (const line of splitList(text, /\n/)) {
         const mapping = parseMapping(line);
-        if (typeof mapping === 'string')
+        if (typeof mapping === 'string') {
             errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
-        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
+            continue;
+        }
+        const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url);
+        if (!same)
             mappings.push(mapping);
+        else if (mapping.prettyUrls)
+            same.prettyUrls = true;
     }
     return { mappings, errors };
 }
@@ -29580,10 +29663,20 @@ function parseMapping(line) {
     const path = normalizeFolder((parts[0] ?? '').trim());
     if (typeof path !== 'string')
         return path.reason;
-    const url = normalizeBaseUrl((parts[1] ?? '').trim());
+    // A URL has no spaces (they are written %20), so words after it are options.
+    const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/);
+    const url = normalizeBaseUrl(target);
     if (typeof url !== 'string')
         return url.reason;
-    return { path, url };
+    const mapping = { path, url };
+    for (const option of options) {
+        const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase());
+        if (!known) {
+            return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`;
+        }
+        mapping.prettyUrls = true;
+    }
+    return mapping;
 }
 function normalizeFolder(value) {
     if (/^[a-z]:|\\/i.test(value))
@@ -29628,7 +29721,7 @@ function normalizeBaseUrl(value) {
 /**
  * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
  * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
  */
 function urlsForChanges(files, mappings) {
     const urls = new Set();
@@ -29659,11 +29752,25 @@ function urlsForPath(path, mappings) {
     for (const m of matching.filter((x) => x.path.length === deepest)) {
         const rest = path.slice(m.path.length);
         urls.push(m.url + encodePath(rest));
-        const name = rest.slice(rest.lastIndexOf('/') + 1);
-        if (name === INDEX_FILE)
-            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
+        for (const other of otherPaths(rest, m.prettyUrls === true))
+            urls.push(m.url + encodePath(other));
     }
     return urls;
+}
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest, prettyUrls) {
+    const slash = rest.lastIndexOf('/') + 1;
+    const folder = rest.slice(0, slash);
+    const name = rest.slice(slash);
+    if (name === INDEX_FILE || (prettyUrls && name === 'index.htm'))
+        return [folder];
+    if (!prettyUrls)
+        return [];
+    const page = /^(.+)\.html?$/.exec(name)?.[1];
+    return page ? [folder + page] : [];
 }
 /** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
 function encodePath(path) {
@@ -29732,6 +29839,24 @@ function flatten(errors) {
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
 
 const HEX32 = /^[0-9a-f]{32}$/;
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+function cachePath(zoneId, target) {
+    const zone = `/zones/${assertId(zoneId, 'zone ID')}`;
+    const ref = target.environment?.ref;
+    if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+        throw new Error('internal: refusing to put an invalid environment ref into a URL path');
+    }
+    const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache';
+    return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`;
+}
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
     if (!HEX32.test(id))
@@ -29776,6 +29901,31 @@ class CloudflareApi {
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
+    }
+    /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+    async clearCache(zoneId, body, target, options = {}) {
+        const path = cachePath(zoneId, target);
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a request ID');
+        return result.id;
+    }
+    /**
+     * The zone's Version Management environments (`result.environments`). Entries without a usable name
+     * and ref are left out; an answer without a list is taken as no environments at all.
+     */
+    async listEnvironments(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
+        const { result } = await this.http.call('GET', path);
+        const list = result?.environments ?? result;
+        if (!Array.isArray(list))
+            return [];
+        const environments = [];
+        for (const entry of list) {
+            if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+                environments.push({ name: entry.name, ref: entry.ref });
+        }
+        return environments;
     }
 }
 function malformed(endpoint, expected) {
@@ -30318,8 +30468,63 @@ function isEmail(value) {
     return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
 }
 
+;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
+// What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
+// code 1136 for invalidating by URL; its answers for a zone without Version Management are not
+// documented, so those are recognised by status and words as well as by the routing codes.
+
+
+/** Cloudflare's routing error: 7003 "Could not route to …" with 7000 "No route for that URI". */
+function isRoutingError(error) {
+    return error.kind === 'api' && (error.hasCode(7000, 7003) || error.status === 404);
+}
+/** Code 1136: invalidating by URL in an environment that selects requests by IP, country, ASN or threat score. */
+const URL_INVALIDATION_REFUSED = 1136;
+/**
+ * The finding for a failed invalidation or environment request, or undefined when the generic diagnosis
+ * fits (a rate limit, a network failure, a permission refused on the purge).
+ */
+function diagnoseTargetError(error, context) {
+    if (error.kind !== 'api')
+        return undefined;
+    const zone = context.zone ?? 'this zone';
+    const path = error.endpoint.replace(/^[A-Z]+ /, '');
+    if (path.endsWith('/invalidate_cache')) {
+        if (error.hasCode(URL_INVALIDATION_REFUSED)) {
+            return diagnose('invalidate-url-refused', {
+                zone,
+                ...(context.environment ? { environment: context.environment } : {})
+            });
+        }
+        if (isRoutingError(error))
+            return diagnose('invalidate-unavailable', { zone, detail: error.describe() });
+    }
+    // A routing error on an environment's purge is not about the zone ID, which was read already.
+    if (path.includes('/environments/') && isRoutingError(error))
+        return diagnose('purge-failed', { detail: error.describe() });
+    return undefined;
+}
+const VERSIONING_WORDS = /version|environment|not enabled|not entitled|entitlement|enterprise/i;
+function classifyEnvironmentsError(error) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    // An IP filter (9109) and a malformed credential are not about environments.
+    if (error.hasCode(9109, 9103, 6003, 6111, 6102, 6103, 971) || error.status === 429)
+        return undefined;
+    const words = error.errors.some((e) => VERSIONING_WORDS.test(e.message));
+    if (words || isRoutingError(error))
+        return 'not-enabled';
+    if (error.status === 403 || error.hasCode(10000))
+        return 'not-readable';
+    // Other 4xx answers on this endpoint: most likely the feature is missing, as far as anyone can tell.
+    if (error.status !== undefined && error.status >= 400 && error.status < 500)
+        return 'not-enabled';
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
 
 
 
@@ -30368,6 +30573,9 @@ function diagnoseError(error, context) {
             ? diagnose('token-ip-restricted', { detail: error.describe() })
             : diagnose('token-invalid', {});
     }
+    const target = diagnoseTargetError(error, context);
+    if (target)
+        return target;
     if (error.hasCode(7003, 7000) && context.stage !== 'verify')
         return diagnose('zone-invalid-id', { zone });
     if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
@@ -30481,9 +30689,39 @@ function checkTokenStatus(status, now) {
     return [];
 }
 
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+// Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
+// environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
+
+const MODES = ['purge', 'invalidate'];
+/** `purge` (also when empty) or `invalidate`, in any case. */
+function parseMode(value) {
+    const lower = value.trim().toLowerCase();
+    if (lower === '')
+        return { mode: 'purge', errors: [] };
+    if (MODES.includes(lower))
+        return { mode: lower, errors: [] };
+    const expected = '`purge` (delete the cached copies) or `invalidate` (mark them stale, so the origin revalidates them)';
+    return { errors: [diagnose('bad-option', { input: 'mode', value: value.trim(), expected })] };
+}
+/** An environment name or ref as given (matched per zone later); undefined when empty. */
+function parseEnvironment(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return { errors: [] };
+    // One name on one line: a list or a stray control character would never match an environment.
+    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+        const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
+        return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] };
+    }
+    return { environment: trimmed, errors: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -30508,7 +30746,9 @@ const INPUT_NAMES = [
     'changed_paths',
     'github_token',
     'base',
-    'head'
+    'head',
+    'mode',
+    'environment'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -30563,6 +30803,8 @@ function parseSettings(raw, options) {
         prefixes: dedupe(prefixes.items, prefixKey)
     };
     const changes = parseChanges(raw, report);
+    const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
     const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
     const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
     if (purge.everything && (listed > 0 || anyItemInput))
@@ -30592,7 +30834,15 @@ function parseSettings(raw, options) {
         settings.batchSize = batchSize;
     if (changes)
         settings.changes = changes;
+    if (mode && mode !== 'purge')
+        settings.mode = mode;
+    if (environment)
+        settings.environment = environment;
     return { settings, errors, warnings };
+}
+function withFindings(result, report) {
+    report(result.errors);
+    return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
 function parseChanges(raw, report) {
@@ -34473,9 +34723,146 @@ function filesOutsideZone(files, zoneName) {
     return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
 }
 
+;// CONCATENATED MODULE: ./src/access/environments.ts
+// Finds the Version Management environment named by `environment` in each zone, once per zone, with
+// `GET /zones/{zone_id}/environments`; every zone where it cannot be found is reported at once.
+
+
+
+
+
+/**
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
+ * spelling wins over one that differs only in case). Undefined when none matches.
+ */
+function findEnvironment(environments, wanted) {
+    const lower = wanted.toLowerCase();
+    return (environments.find((e) => e.ref === wanted) ??
+        environments.find((e) => e.ref.toLowerCase() === lower) ??
+        environments.find((e) => e.name === wanted) ??
+        environments.find((e) => e.name.toLowerCase() === lower));
+}
+/** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
+function isProduction(environment) {
+    return environment.name.trim().toLowerCase() === 'production';
+}
+/**
+ * The log line for a purge of everything on Production, which Cloudflare documents as clearing every
+ * environment of the zone; undefined for anything else.
+ */
+function productionEverythingNote(environment, zone, request) {
+    if (!request.everything || request.mode !== 'purge' || !isProduction(environment))
+        return undefined;
+    return (`Purging everything on ${environment.name} clears the cache of every environment of ${zone}, not only ` +
+        `${environment.name}: Cloudflare purges all environments when Production is purged.`);
+}
+/**
+ * The environment of each zone, keyed by zone ID. Throws a DiagnosedFailure naming every zone without
+ * Version Management, every zone whose environments may not be listed, and every zone where no
+ * environment matches (with the names it has); an unexpected failure is diagnosed as usual.
+ */
+async function resolveEnvironments(api, zones, wanted) {
+    const answers = await Promise.all(zones.map(async ({ zone, label }) => {
+        try {
+            return { zone, label, environments: await api.listEnvironments(zone.id) };
+        }
+        catch (error) {
+            return { zone, label, error };
+        }
+    }));
+    const found = new Map();
+    const notEnabled = [];
+    const notReadable = [];
+    const unknown = [];
+    for (const answer of answers) {
+        const name = answer.zone.name ?? answer.label;
+        if ('error' in answer) {
+            const refusal = classifyEnvironmentsError(answer.error);
+            const detail = answer.error instanceof CloudflareError ? answer.error.describe() : '';
+            if (refusal === 'not-enabled')
+                notEnabled.push({ label: name, detail });
+            else if (refusal === 'not-readable')
+                notReadable.push({ label: name, detail });
+            else
+                throw new DiagnosedFailure([diagnoseError(answer.error, { stage: 'zone', zone: name })]);
+            continue;
+        }
+        if (answer.environments.length === 0) {
+            notEnabled.push({ label: name, detail: 'it lists no environments' });
+            continue;
+        }
+        const environment = findEnvironment(answer.environments, wanted);
+        if (environment)
+            found.set(answer.zone.id, environment);
+        else {
+            const names = answer.environments.map((e) => e.name);
+            unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }));
+        }
+    }
+    const findings = [];
+    if (notEnabled.length > 0) {
+        findings.push(diagnose('environments-not-enabled', {
+            zones: notEnabled.map((z) => z.label),
+            detail: distinct(notEnabled.map((z) => z.detail)).join('; ')
+        }));
+    }
+    if (notReadable.length > 0) {
+        findings.push(diagnose('environments-not-readable', {
+            zones: notReadable.map((z) => z.label),
+            wanted,
+            detail: distinct(notReadable.map((z) => z.detail)).join('; ')
+        }));
+    }
+    findings.push(...unknown);
+    if (findings.length > 0)
+        throw new DiagnosedFailure(findings);
+    return found;
+}
+function distinct(values) {
+    return [...new Set(values.filter(Boolean))];
+}
+
+;// CONCATENATED MODULE: ./src/purge/target.ts
+/** The runner's purge call, sent where each zone's requests belong. */
+function targetedApi(api, targetOf) {
+    return { purge: (zoneId, body, options) => api.clearCache(zoneId, body, targetOf(zoneId), options) };
+}
+/** The target of each zone: the mode for all, and the environment resolved in that zone, if any. */
+function targetsFor(mode, environments) {
+    return (zoneId) => {
+        const environment = environments.get(zoneId);
+        return environment ? { mode, environment } : { mode };
+    };
+}
+function wordsFor(mode = 'purge') {
+    return mode === 'invalidate'
+        ? {
+            verb: 'invalidate',
+            Verb: 'Invalidate',
+            past: 'invalidated',
+            Past: 'Invalidated',
+            requests: 'invalidation requests',
+            title: 'Cloudflare cache invalidation'
+        }
+        : {
+            verb: 'purge',
+            Verb: 'Purge',
+            past: 'purged',
+            Past: 'Purged',
+            requests: 'purge requests',
+            title: 'Cloudflare cache purge'
+        };
+}
+/** `Staging (ref 5d41…)`: how an environment is named in the log and the summary. */
+function describeEnvironment(environment) {
+    return `${environment.name} (ref ${environment.ref})`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
 // → plan → purge → report.
+
+
 
 
 
@@ -34588,12 +34975,13 @@ async function purgeCache(raw, reporter, progress = {}) {
                 batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize))
             };
         });
+        const target = await findTarget(api, planned, settings, reporter);
         if (settings.dryRun) {
-            await reportDryRun(planned, reporter);
+            await reportDryRun(planned, reporter, target);
             return;
         }
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter));
-        await reportPurge(planned, outcomes, reporter, started);
+        const outcomes = await reporter.group(target.words.Verb, () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter, target));
+        await reportPurge(planned, outcomes, reporter, started, target);
     }
     finally {
         reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
@@ -34653,11 +35041,14 @@ function logInputs(settings, reporter) {
     reporter.info(`Zone: ${zones}`);
     reporter.info(`Credential: ${credential}`);
     const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`).join(', ')}`
         : '';
-    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
+    const w = wordsFor(settings.mode);
+    reporter.info(`${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
+    if (settings.environment)
+        reporter.info(`Environment: ${settings.environment} (Version Management)`);
     if (settings.dryRun)
-        reporter.info('Dry run: nothing will be purged');
+        reporter.info(`Dry run: nothing will be ${w.past}`);
     if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')
         reporter.info(`API: ${settings.apiUrl}`);
 }
@@ -34703,7 +35094,30 @@ async function checkAccess(api, settings, purge, reporter) {
 function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
-async function purge(api, planned, run, reporter) {
+/** Resolves `environment` once per zone with work (when given), and logs where the requests will go. */
+async function findTarget(api, planned, settings, reporter) {
+    const mode = settings.mode ?? 'purge';
+    const wanted = settings.environment;
+    const environments = new Map();
+    if (wanted) {
+        await reporter.group('Environment', async () => {
+            const found = await resolveEnvironments(api, planned.map((p) => p.resolution), wanted);
+            for (const { resolution, batches } of planned) {
+                const environment = found.get(resolution.zone.id);
+                if (!environment)
+                    continue;
+                environments.set(resolution.zone.id, environment);
+                reporter.info(`Environment on ${resolution.label}: ${describeEnvironment(environment)}`);
+                const everything = batches.some((b) => b.type === 'everything');
+                const note = productionEverythingNote(environment, resolution.label, { everything, mode });
+                if (note)
+                    reporter.info(note);
+            }
+        });
+    }
+    return { words: wordsFor(mode), environments, targetOf: targetsFor(mode, environments) };
+}
+async function purge(api, planned, run, reporter, target) {
     const pacers = new Map();
     const pacerFor = (zoneId) => {
         const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
@@ -34720,12 +35134,12 @@ async function purge(api, planned, run, reporter) {
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        reporter.info(`Progress: ${done} of ${total} items ${target.words.past} or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
-        outcomes = await executeBatches(api, batches, {
+        outcomes = await executeBatches(targetedApi(api, target.targetOf), batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             // The verification and zone lookups already count against the credential's limit.
@@ -34740,10 +35154,11 @@ async function purge(api, planned, run, reporter) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    reporter.info(`${sent} of ${outcomes.length} ${target.words.requests} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return outcomes;
 }
-async function reportPurge(planned, outcomes, reporter, started) {
+async function reportPurge(planned, outcomes, reporter, started, target) {
+    const w = target.words;
     // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
     const failures = new Map();
     for (const outcome of outcomes) {
@@ -34751,7 +35166,8 @@ async function reportPurge(planned, outcomes, reporter, started) {
             continue;
         const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
             ?.resolution;
-        failures.set(outcome, { finding: failureOf(outcome, resolution), resolution });
+        const environment = target.environments.get(resolution.zone.id)?.name;
+        failures.set(outcome, { finding: failureOf(outcome, resolution, environment), resolution });
     }
     const zoneReports = planned.map(({ resolution }) => {
         const zoneId = resolution.zone.id;
@@ -34766,7 +35182,7 @@ async function reportPurge(planned, outcomes, reporter, started) {
             })
         };
     });
-    reporter.findings(failureAnnotations(failures));
+    reporter.findings(failureAnnotations(failures, w));
     const sum = totals(zoneReports);
     const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
     reporter.outputs({
@@ -34779,15 +35195,16 @@ async function reportPurge(planned, outcomes, reporter, started) {
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (sum.failedItems.length === 0)
-        reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`);
+        reporter.info(`${w.Past} ${sum.purgedCount} item(s) in ${seconds} s`);
     await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
+        s.addHeading(w.title, 2);
+        addEnvironmentLine(s, planned, target);
         s.addTable([
             [
                 { data: 'Zone', header: true },
                 { data: 'Type', header: true },
                 { data: 'Items', header: true },
-                { data: 'Purged', header: true },
+                { data: w.Past, header: true },
                 { data: 'Failed', header: true },
                 { data: 'Request IDs', header: true }
             ],
@@ -34800,11 +35217,11 @@ async function reportPurge(planned, outcomes, reporter, started) {
                 r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
             ])
         ]);
-        s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
+        s.addRaw(`${sum.purgedCount} ${w.past}, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
         if (perZone.length > 1) {
             s.addHeading('Per zone', 3);
             s.addTable([
-                ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
+                ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'].map((data) => ({ data, header: true })),
                 ...perZone.map((z) => [
                     z.name || z.id,
                     z.id,
@@ -34815,22 +35232,23 @@ async function reportPurge(planned, outcomes, reporter, started) {
             ]);
         }
         if (sum.failedItems.length > 0) {
-            s.addHeading('Not purged', 3);
+            s.addHeading(`Not ${w.past}`, 3);
             s.addList([...new Set(sum.failedItems.map((f) => f.reason))]);
         }
     });
 }
-function failureOf(outcome, resolution) {
+function failureOf(outcome, resolution, environment) {
     return diagnoseError(outcome.error, {
         stage: 'purge',
         zone: resolution.label,
+        ...(environment ? { environment } : {}),
         verified: true,
         zoneReadable: resolution.readable,
         rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
     });
 }
 /** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
+function failureAnnotations(failures, w) {
     const groups = new Map();
     for (const [outcome, { finding, resolution }] of failures) {
         const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
@@ -34840,7 +35258,7 @@ function failureAnnotations(failures) {
     }
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
-        message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+        message: `${items} item${items === 1 ? '' : 's'} on ${label} not ${w.past} (listed in the failed_items output). ${finding.message}`
     }));
 }
 /** The run stopped before any purge request: every requested item is reported as not purged. */
@@ -34855,26 +35273,32 @@ async function reportNothingPurged(settings, findings, reporter) {
         purge_ids: '',
         zones: '[]'
     });
+    const w = wordsFor(settings?.mode);
     await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addRaw(`Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+        s.addHeading(w.title, 2);
+        s.addRaw(`Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.` +
             (failed.length > 0
                 ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
                 : ''), true);
     });
 }
-async function reportDryRun(planned, reporter) {
+async function reportDryRun(planned, reporter, target) {
+    const w = target.words;
     await reporter.group('Plan (dry run)', async () => {
         for (const { resolution, batches } of planned) {
+            const environment = target.environments.get(resolution.zone.id);
+            const where = environment
+                ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+                : resolution.label;
             for (const [i, batch] of batches.entries()) {
                 const count = batch.type === 'everything' ? '' : ` ${batch.items.length} item(s)`;
-                reporter.info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${count}`);
+                reporter.info(`Request ${i + 1} on ${where}: ${w.verb} ${batch.type}${count}`);
             }
         }
     });
     const total = planned.reduce((n, p) => n + p.batches.reduce((m, b) => m + Math.max(1, b.items.length), 0), 0);
     const requests = planned.reduce((n, p) => n + p.batches.length, 0);
-    reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`);
+    reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be ${w.past}; nothing was sent`);
     const perZone = zoneCounts(planned.map(({ resolution, batches }) => ({
         zoneId: resolution.zone.id,
         label: resolution.label,
@@ -34890,8 +35314,9 @@ async function reportDryRun(planned, reporter) {
         failed_items: '[]'
     });
     await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge (dry run)', 2);
-        s.addRaw('Nothing was purged. This is what would be sent:', true);
+        s.addHeading(`${w.title} (dry run)`, 2);
+        addEnvironmentLine(s, planned, target);
+        s.addRaw(`Nothing was ${w.past}. This is what would be sent:`, true);
         const rows = new Map();
         for (const { resolution, batches } of planned) {
             for (const b of batches) {
@@ -34917,6 +35342,17 @@ async function reportDryRun(planned, reporter) {
             ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
         ]);
     });
+}
+/** Names the environment each zone's requests go to, in the job summary. */
+function addEnvironmentLine(s, planned, target) {
+    const parts = planned.flatMap(({ resolution }) => {
+        const environment = target.environments.get(resolution.zone.id);
+        return environment
+            ? [`${describeEnvironment(environment)} on ${resolution.zone.name ?? resolution.label}`]
+            : [];
+    });
+    if (parts.length > 0)
+        s.addRaw(`Environment: ${parts.join(', ')}.`, true);
 }
 
 

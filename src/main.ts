@@ -25,7 +25,7 @@ import {
   zoneCounts,
   type ZoneReport
 } from './action/reporter.js'
-import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
+import type { ChangeSettings, Environment, Finding, PurgeRequest, Settings } from './types.js'
 import {
   findZonesOfHosts,
   resolveZones,
@@ -33,6 +33,9 @@ import {
   type ZoneResolution
 } from './access/zone-resolver.js'
 import { assignToZones, itemHosts } from './access/zone-assignment.js'
+import { productionEverythingNote, resolveEnvironments } from './access/environments.js'
+import { describeEnvironment, targetedApi, targetsFor, wordsFor, type CacheWords } from './purge/target.js'
+import type { CacheTarget } from './cloudflare/api.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'
@@ -148,19 +151,22 @@ export async function purgeCache(
       }
     })
 
+    const target = await findTarget(api, planned, settings, reporter)
+
     if (settings.dryRun) {
-      await reportDryRun(planned, reporter)
+      await reportDryRun(planned, reporter, target)
       return
     }
-    const outcomes = await reporter.group('Purge', () =>
+    const outcomes = await reporter.group(target.words.Verb, () =>
       purge(
         api,
         planned,
         { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount },
-        reporter
+        reporter,
+        target
       )
     )
-    await reportPurge(planned, outcomes, reporter, started)
+    await reportPurge(planned, outcomes, reporter, started, target)
   } finally {
     reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
     await http.close()
@@ -229,10 +235,12 @@ function logInputs(settings: Settings, reporter: Reporter): void {
   reporter.info(`Zone: ${zones}`)
   reporter.info(`Credential: ${credential}`)
   const changed = settings.changes
-    ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+    ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`).join(', ')}`
     : ''
-  reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`)
-  if (settings.dryRun) reporter.info('Dry run: nothing will be purged')
+  const w = wordsFor(settings.mode)
+  reporter.info(`${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`)
+  if (settings.environment) reporter.info(`Environment: ${settings.environment} (Version Management)`)
+  if (settings.dryRun) reporter.info(`Dry run: nothing will be ${w.past}`)
   if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4') reporter.info(`API: ${settings.apiUrl}`)
 }
 
@@ -292,11 +300,50 @@ interface PlannedZone {
   batches: Batch[]
 }
 
+/** Where the requests go and how the log says it: the mode, and the environment found in each zone. */
+interface RunTarget {
+  words: CacheWords
+  environments: Map<string, Environment>
+  targetOf: (zoneId: string) => CacheTarget
+}
+
+/** Resolves `environment` once per zone with work (when given), and logs where the requests will go. */
+async function findTarget(
+  api: CloudflareApi,
+  planned: PlannedZone[],
+  settings: Settings,
+  reporter: Reporter
+): Promise<RunTarget> {
+  const mode = settings.mode ?? 'purge'
+  const wanted = settings.environment
+  const environments = new Map<string, Environment>()
+  if (wanted) {
+    await reporter.group('Environment', async () => {
+      const found = await resolveEnvironments(
+        api,
+        planned.map((p) => p.resolution),
+        wanted
+      )
+      for (const { resolution, batches } of planned) {
+        const environment = found.get(resolution.zone.id)
+        if (!environment) continue
+        environments.set(resolution.zone.id, environment)
+        reporter.info(`Environment on ${resolution.label}: ${describeEnvironment(environment)}`)
+        const everything = batches.some((b) => b.type === 'everything')
+        const note = productionEverythingNote(environment, resolution.label, { everything, mode })
+        if (note) reporter.info(note)
+      }
+    })
+  }
+  return { words: wordsFor(mode), environments, targetOf: targetsFor(mode, environments) }
+}
+
 async function purge(
   api: CloudflareApi,
   planned: PlannedZone[],
   run: { deadline: number; requestsSoFar: number },
-  reporter: Reporter
+  reporter: Reporter,
+  target: RunTarget
 ): Promise<BatchOutcome[]> {
   const pacers = new Map<string, PurgePacer>()
   const pacerFor = (zoneId: string): PurgePacer => {
@@ -313,12 +360,12 @@ async function purge(
   // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
   const progress = setInterval(() => {
     const rate = Math.round((done / (Date.now() - started)) * 1000)
-    reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
+    reporter.info(`Progress: ${done} of ${total} items ${target.words.past} or given up (${rate}/s)`)
   }, PROGRESS_EVERY_MS)
   progress.unref()
   let outcomes: BatchOutcome[]
   try {
-    outcomes = await executeBatches(api, batches, {
+    outcomes = await executeBatches(targetedApi(api, target.targetOf), batches, {
       concurrency: CONCURRENCY,
       pacerFor,
       // The verification and zone lookups already count against the credential's limit.
@@ -334,7 +381,7 @@ async function purge(
   }
   const sent = outcomes.filter((o) => o.purgeId).length
   reporter.info(
-    `${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`
+    `${sent} of ${outcomes.length} ${target.words.requests} succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`
   )
   return outcomes
 }
@@ -343,15 +390,18 @@ async function reportPurge(
   planned: PlannedZone[],
   outcomes: BatchOutcome[],
   reporter: Reporter,
-  started: number
+  started: number,
+  target: RunTarget
 ): Promise<void> {
+  const w = target.words
   // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
   const failures = new Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>()
   for (const outcome of outcomes) {
     if (!outcome.error) continue
     const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
       ?.resolution as ZoneResolution
-    failures.set(outcome, { finding: failureOf(outcome, resolution), resolution })
+    const environment = target.environments.get(resolution.zone.id)?.name
+    failures.set(outcome, { finding: failureOf(outcome, resolution, environment), resolution })
   }
   const zoneReports: ZoneReport[] = planned.map(({ resolution }) => {
     const zoneId = resolution.zone.id
@@ -366,7 +416,7 @@ async function reportPurge(
         })
     }
   })
-  reporter.findings(failureAnnotations(failures))
+  reporter.findings(failureAnnotations(failures, w))
   const sum = totals(zoneReports)
   const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })))
   reporter.outputs({
@@ -378,15 +428,16 @@ async function reportPurge(
     failed_items: JSON.stringify(sum.failedItems)
   })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  if (sum.failedItems.length === 0) reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`)
+  if (sum.failedItems.length === 0) reporter.info(`${w.Past} ${sum.purgedCount} item(s) in ${seconds} s`)
   await reporter.summary((s) => {
-    s.addHeading('Cloudflare cache purge', 2)
+    s.addHeading(w.title, 2)
+    addEnvironmentLine(s, planned, target)
     s.addTable([
       [
         { data: 'Zone', header: true },
         { data: 'Type', header: true },
         { data: 'Items', header: true },
-        { data: 'Purged', header: true },
+        { data: w.Past, header: true },
         { data: 'Failed', header: true },
         { data: 'Request IDs', header: true }
       ],
@@ -399,11 +450,11 @@ async function reportPurge(
         r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
       ])
     ])
-    s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true)
+    s.addRaw(`${sum.purgedCount} ${w.past}, ${sum.failedItems.length} failed, in ${seconds} s.`, true)
     if (perZone.length > 1) {
       s.addHeading('Per zone', 3)
       s.addTable([
-        ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
+        ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'].map((data) => ({ data, header: true })),
         ...perZone.map((z) => [
           z.name || z.id,
           z.id,
@@ -414,16 +465,17 @@ async function reportPurge(
       ])
     }
     if (sum.failedItems.length > 0) {
-      s.addHeading('Not purged', 3)
+      s.addHeading(`Not ${w.past}`, 3)
       s.addList([...new Set(sum.failedItems.map((f) => f.reason))])
     }
   })
 }
 
-function failureOf(outcome: BatchOutcome, resolution: ZoneResolution): Finding {
+function failureOf(outcome: BatchOutcome, resolution: ZoneResolution, environment?: string): Finding {
   return diagnoseError(outcome.error, {
     stage: 'purge',
     zone: resolution.label,
+    ...(environment ? { environment } : {}),
     verified: true,
     zoneReadable: resolution.readable,
     rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
@@ -432,7 +484,8 @@ function failureOf(outcome: BatchOutcome, resolution: ZoneResolution): Finding {
 
 /** One annotation per zone and kind of failure, counting the items it left unpurged. */
 function failureAnnotations(
-  failures: Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>
+  failures: Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>,
+  w: CacheWords
 ): Finding[] {
   const groups = new Map<string, { finding: Finding; items: number; label: string }>()
   for (const [outcome, { finding, resolution }] of failures) {
@@ -443,7 +496,7 @@ function failureAnnotations(
   }
   return [...groups.values()].map(({ finding, items, label }) => ({
     ...finding,
-    message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+    message: `${items} item${items === 1 ? '' : 's'} on ${label} not ${w.past} (listed in the failed_items output). ${finding.message}`
   }))
 }
 
@@ -463,10 +516,11 @@ async function reportNothingPurged(
     purge_ids: '',
     zones: '[]'
   })
+  const w = wordsFor(settings?.mode)
   await reporter.summary((s) => {
-    s.addHeading('Cloudflare cache purge', 2)
+    s.addHeading(w.title, 2)
     s.addRaw(
-      `Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+      `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.` +
         (failed.length > 0
           ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
           : ''),
@@ -475,12 +529,17 @@ async function reportNothingPurged(
   })
 }
 
-async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise<void> {
+async function reportDryRun(planned: PlannedZone[], reporter: Reporter, target: RunTarget): Promise<void> {
+  const w = target.words
   await reporter.group('Plan (dry run)', async () => {
     for (const { resolution, batches } of planned) {
+      const environment = target.environments.get(resolution.zone.id)
+      const where = environment
+        ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+        : resolution.label
       for (const [i, batch] of batches.entries()) {
         const count = batch.type === 'everything' ? '' : ` ${batch.items.length} item(s)`
-        reporter.info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${count}`)
+        reporter.info(`Request ${i + 1} on ${where}: ${w.verb} ${batch.type}${count}`)
       }
     }
   })
@@ -489,7 +548,7 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
     0
   )
   const requests = planned.reduce((n, p) => n + p.batches.length, 0)
-  reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`)
+  reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be ${w.past}; nothing was sent`)
   const perZone = zoneCounts(
     planned.map(({ resolution, batches }) => ({
       zoneId: resolution.zone.id,
@@ -508,8 +567,9 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
     failed_items: '[]'
   })
   await reporter.summary((s) => {
-    s.addHeading('Cloudflare cache purge (dry run)', 2)
-    s.addRaw('Nothing was purged. This is what would be sent:', true)
+    s.addHeading(`${w.title} (dry run)`, 2)
+    addEnvironmentLine(s, planned, target)
+    s.addRaw(`Nothing was ${w.past}. This is what would be sent:`, true)
     const rows = new Map<string, { zone: string; type: string; items: number; requests: number }>()
     for (const { resolution, batches } of planned) {
       for (const b of batches) {
@@ -535,4 +595,19 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
       ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
     ])
   })
+}
+
+/** Names the environment each zone's requests go to, in the job summary. */
+function addEnvironmentLine(
+  s: { addRaw: (text: string, addEol?: boolean) => unknown },
+  planned: PlannedZone[],
+  target: RunTarget
+): void {
+  const parts = planned.flatMap(({ resolution }) => {
+    const environment = target.environments.get(resolution.zone.id)
+    return environment
+      ? [`${describeEnvironment(environment)} on ${resolution.zone.name ?? resolution.label}`]
+      : []
+  })
+  if (parts.length > 0) s.addRaw(`Environment: ${parts.join(', ')}.`, true)
 }
