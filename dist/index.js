@@ -29027,7 +29027,7 @@ const catalogue = {
         fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
         docs: DOCS.enableVersioning,
         message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
-            `Version Management, so there is no environment to clear (Cloudflare: ${detail}). Version Management is an ` +
+            `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
             "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
             'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
             'the cache of the whole zone. Nothing was sent.'
