@@ -34,7 +34,8 @@ describe('every diagnosis in the catalogue', () => {
       expect(run.exitCode).toBe(scenario.exitCode ?? (entry.severity === 'error' ? 1 : 0))
       if (entry.severity !== 'error' && scenario.exitCode === undefined) expect(run.errors).toEqual([])
 
-      const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
+      // Invalidations and environment purges are purge requests too (src/purge/target.ts).
+      const purges = cf.requests.filter((r) => /\/(purge|invalidate)_cache$/.test(r.path))
       if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
       if (scenario.reached === 'no-purge') {
         expect(cf.requests.length).toBeGreaterThan(0)

@@ -677,6 +677,78 @@ export const scenarios: DiagnosisScenario[] = [
       expect(JSON.parse(run.outputs.failed_items ?? '[]')).toHaveLength(1)
     }
   },
+  // ── Invalidation and environments ─────────────────────────────────────────
+  {
+    id: 'environment-unknown',
+    name: 'an environment name the zone does not have',
+    inputs: { zone: 'enterprise.example', api_token: tokens.user.value, environment: 'QA', tags: 'a' },
+    says: [/no environment named "QA"/, /"Production", "Staging", "Development" and "Geo Canary"/],
+    reached: 'no-purge'
+  },
+  {
+    id: 'environments-not-enabled',
+    name: 'an environment on a zone without Version Management',
+    inputs: { ...FREE, environment: 'Staging' },
+    says: [/Zone example\.com does not use Version Management/, /Enterprise feature/, /Enable versioning/],
+    reached: 'no-purge'
+  },
+  {
+    id: 'environments-not-enabled',
+    name: 'environments answered with an empty list (graceful: no Version Management)',
+    inputs: { ...FREE, zone: 'example.com', environment: 'Staging' },
+    faults: [
+      {
+        method: 'GET',
+        path: `/zones/${zones.free.id}/environments`,
+        action: {
+          status: 200,
+          body: { success: true, errors: [], messages: [], result: { environments: [] } }
+        }
+      }
+    ],
+    says: [/does not use Version Management/, /it lists no environments/],
+    reached: 'no-purge'
+  },
+  {
+    id: 'environments-not-readable',
+    name: 'a token without Zone Versioning Read',
+    inputs: {
+      zone: 'enterprise.example',
+      api_token: tokens.noVersioningRead.value,
+      environment: 'Staging',
+      tags: 'a'
+    },
+    says: [
+      /may not list the Version Management environments of enterprise\.example/,
+      /Zone Versioning → Read/
+    ],
+    reached: 'no-purge'
+  },
+  {
+    id: 'invalidate-unavailable',
+    name: 'no invalidate endpoint (a routing error)',
+    inputs: { ...FREE, mode: 'invalidate' },
+    world: fixtureOptions({ invalidation: false }),
+    says: [/1 item on f00d0+1 not invalidated/, /no invalidate endpoint/, /`mode: purge`/],
+    reached: 'purge',
+    then: (_run, cf) => expect(cf.requests.at(-1)?.path).toBe(`/zones/${zones.free.id}/invalidate_cache`)
+  },
+  {
+    id: 'invalidate-url-refused',
+    name: 'invalidating URLs in an environment that selects by country (1136)',
+    inputs: {
+      zone: 'enterprise.example',
+      api_token: tokens.user.value,
+      mode: 'invalidate',
+      environment: 'Geo Canary',
+      files: 'https://enterprise.example/a'
+    },
+    says: [
+      /environment Geo Canary of zone enterprise\.example \(code 1136\)/,
+      /`tags`, `hosts` or `prefixes`/
+    ],
+    reached: 'purge'
+  },
   {
     id: 'cloudflare-error',
     name: 'an unknown error at verify, with its chain, status and endpoint',
