@@ -29023,7 +29023,7 @@ const catalogue = {
         title: 'Version Management not enabled',
         severity: 'error',
         cause: '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
-        detection: 'Cloudflare: `GET /zones/{id}/environments` answers an error about versioning or environments, a 404 "No route", or an empty list (the real codes are unverified: the status and words are matched)',
+        detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
         fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
         docs: DOCS.enableVersioning,
         message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
@@ -29047,7 +29047,7 @@ const catalogue = {
     'invalidate-unavailable': entry({
         title: 'Invalidation not available',
         severity: 'error',
-        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: the endpoint is not available to this zone through this API.',
+        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
         detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
         fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
         docs: DOCS.invalidate,
@@ -29058,7 +29058,7 @@ const catalogue = {
     'invalidate-url-refused': entry({
         title: 'Invalidation by URL refused',
         severity: 'error',
-        cause: 'Cloudflare answers 1136: the environment selects requests by IP address, country, ASN or threat score, and such an environment cannot be invalidated by URL.',
+        cause: 'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
         detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
         fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
         docs: DOCS.invalidateEnvironment,
