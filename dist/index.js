@@ -35094,14 +35094,16 @@ async function checkAccess(api, settings, purge, reporter) {
 function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
-/** Resolves `environment` once per zone with work (when given), and logs where the requests will go. */
+/** Resolves `environment` once per zone that has requests to send, and logs where they will go. */
 async function findTarget(api, planned, settings, reporter) {
     const mode = settings.mode ?? 'purge';
     const wanted = settings.environment;
     const environments = new Map();
     if (wanted) {
         await reporter.group('Environment', async () => {
-            const found = await resolveEnvironments(api, planned.map((p) => p.resolution), wanted);
+            // Only zones with something to send: a zone given alongside needs no environment of its own.
+            const busy = planned.filter((p) => p.batches.length > 0);
+            const found = await resolveEnvironments(api, busy.map((p) => p.resolution), wanted);
             for (const { resolution, batches } of planned) {
                 const environment = found.get(resolution.zone.id);
                 if (!environment)

@@ -216,6 +216,19 @@ describe('environment', () => {
     expect(posts()).toEqual([])
   })
 
+  it('looks only in the zones that have something to send', async () => {
+    const result = await run({
+      zone: 'enterprise.example, example.com',
+      environment: 'Staging',
+      files: 'https://enterprise.example/a'
+    })
+    expectSucceeded(result)
+    expect(emulator.requests.filter((r) => r.path.endsWith('/environments')).map((r) => r.path)).toEqual([
+      `/zones/${ENTERPRISE}/environments`
+    ])
+    expect(posts()).toEqual([envPath(ENTERPRISE, environments.staging.ref, 'purge_cache')])
+  })
+
   it('shows the resolved environment in a dry run, and says purging everything on Production clears all', async () => {
     const result = await run({
       zone: 'enterprise.example',

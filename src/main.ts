@@ -307,7 +307,7 @@ interface RunTarget {
   targetOf: (zoneId: string) => CacheTarget
 }
 
-/** Resolves `environment` once per zone with work (when given), and logs where the requests will go. */
+/** Resolves `environment` once per zone that has requests to send, and logs where they will go. */
 async function findTarget(
   api: CloudflareApi,
   planned: PlannedZone[],
@@ -319,9 +319,11 @@ async function findTarget(
   const environments = new Map<string, Environment>()
   if (wanted) {
     await reporter.group('Environment', async () => {
+      // Only zones with something to send: a zone given alongside needs no environment of its own.
+      const busy = planned.filter((p) => p.batches.length > 0)
       const found = await resolveEnvironments(
         api,
-        planned.map((p) => p.resolution),
+        busy.map((p) => p.resolution),
         wanted
       )
       for (const { resolution, batches } of planned) {
