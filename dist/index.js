@@ -29906,8 +29906,9 @@ class CloudflareApi {
     async clearCache(zoneId, body, target, options = {}) {
         const path = cachePath(zoneId, target);
         const { result } = await this.http.call('POST', path, { body, ...options });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a request ID');
+        if (!result || typeof result.id !== 'string') {
+            throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
+        }
         return result.id;
     }
     /**

@@ -72,11 +72,12 @@ describe('CloudflareApi', () => {
     ])
   })
 
-  it('names a success without an ID as unreadable', async () => {
+  it('names a success without an ID as unreadable, by what it lacks', async () => {
     const { api } = apiAnswering(() => ({}))
     await expect(api.clearCache(ZONE, { tags: ['a'] }, { mode: 'invalidate' })).rejects.toMatchObject({
       kind: 'invalid-response',
-      endpoint: `POST /zones/${ZONE}/invalidate_cache`
+      endpoint: `POST /zones/${ZONE}/invalidate_cache`,
+      message: expect.stringContaining('did not contain an invalidation ID')
     })
   })
 })

@@ -111,7 +111,9 @@ export class CloudflareApi {
   ): Promise<string> {
     const path = cachePath(zoneId, target)
     const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
-    if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a request ID')
+    if (!result || typeof result.id !== 'string') {
+      throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID')
+    }
     return result.id
   }
 
