@@ -34931,7 +34931,7 @@ async function purgeCache(raw, reporter, progress = {}) {
     const started = Date.now();
     const changes = settings.changes;
     const purgeRequest = changes
-        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs))
+        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs, wordsFor(settings.mode).verb))
         : settings.purge;
     // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
     if (isEmpty(purgeRequest)) {
@@ -34990,7 +34990,7 @@ async function purgeCache(raw, reporter, progress = {}) {
     }
 }
 /** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
-async function withChangedFiles(purge, changes, reporter, deadline) {
+async function withChangedFiles(purge, changes, reporter, deadline, verb = 'purge') {
     const env = process.env;
     const range = commitRange({
         ...(changes.base ? { base: changes.base } : {}),
@@ -35010,7 +35010,7 @@ async function withChangedFiles(purge, changes, reporter, deadline) {
     });
     const { urls, unmapped } = urlsForChanges(files, changes.mappings);
     const described = describeRange(range);
-    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`);
+    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to ${verb}`);
     for (const url of urls.slice(0, 50))
         reporter.info(`  ${url}`);
     if (urls.length > 50)

@@ -96,7 +96,13 @@ export async function purgeCache(
   const changes = settings.changes
   const purgeRequest = changes
     ? await reporter.group('Changed files', () =>
-        withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs)
+        withChangedFiles(
+          settings.purge,
+          changes,
+          reporter,
+          started + settings.timeoutMs,
+          wordsFor(settings.mode).verb
+        )
       )
     : settings.purge
   // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
@@ -178,7 +184,8 @@ async function withChangedFiles(
   purge: PurgeRequest,
   changes: ChangeSettings,
   reporter: Reporter,
-  deadline: number
+  deadline: number,
+  verb = 'purge'
 ): Promise<PurgeRequest> {
   const env = process.env
   const range = commitRange({
@@ -199,7 +206,7 @@ async function withChangedFiles(
   const { urls, unmapped } = urlsForChanges(files, changes.mappings)
   const described = describeRange(range)
   reporter.info(
-    `${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`
+    `${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to ${verb}`
   )
   for (const url of urls.slice(0, 50)) reporter.info(`  ${url}`)
   if (urls.length > 50) reporter.info(`  … and ${urls.length - 50} more`)
