@@ -208,6 +208,15 @@ describe('purging what a push changed', () => {
     expectNoSecrets(result)
   })
 
+  it('invalidates the changed files instead with mode: invalidate', async () => {
+    github.compare(BEFORE, AFTER, [{ filename: 'public/app.css', status: 'modified' }])
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', mode: 'invalidate' })
+    expect(result.errors).toEqual([])
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/app.css'])
+    expect(emulator.purgeRequests()).toEqual([])
+    expect(result.stdout).toContain('1 changed file(s), 1 under changed_paths, 1 URL(s) to invalidate')
+  })
+
   it('purges nothing, and succeeds, when nothing under changed_paths changed', async () => {
     github.compare(BEFORE, AFTER, [
       { filename: 'README.md', status: 'modified' },
