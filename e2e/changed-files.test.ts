@@ -158,7 +158,7 @@ describe('purging what a push changed', () => {
     expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/blog/post.html'])
     expect(result.outputs.purged_count).toBe('9')
     expect(result.stdout).toContain(
-      '1111111...2222222: 8 changed file(s), 6 under changed_paths, 9 URL(s) to purge'
+      '1111111...2222222: 8 changed files, 6 under changed_paths, 9 URLs to purge'
     )
     expect(result.stdout).toContain('::group::Changed files')
   })
@@ -214,7 +214,7 @@ describe('purging what a push changed', () => {
     expect(result.errors).toEqual([])
     expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/app.css'])
     expect(emulator.purgeRequests()).toEqual([])
-    expect(result.stdout).toContain('1 changed file(s), 1 under changed_paths, 1 URL(s) to invalidate')
+    expect(result.stdout).toContain('1 changed file, 1 under changed_paths, 1 URL to invalidate')
   })
 
   it('purges nothing, and succeeds, when nothing under changed_paths changed', async () => {

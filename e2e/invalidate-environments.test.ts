@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type EmulatorZone, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import type { ZoneCount } from '../src/action/reporter.js'
+import type { ZoneCount } from '../src/report/result.js'
 import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -64,8 +64,8 @@ describe('mode: invalidate', () => {
     expect(result.outputs.purged_count).toBe('2')
     expect(result.outputs.purge_ids).toMatch(/^[0-9a-f]{32}$/)
     expect(log(result)).toContain('Invalidate: 2 URLs')
-    expect(log(result)).toContain('1 of 1 invalidation requests succeeded')
-    expect(log(result)).toMatch(/^Invalidated 2 item\(s\) in /m)
+    expect(log(result)).toContain('1 of 1 invalidation request succeeded')
+    expect(log(result)).toMatch(/^Invalidated 2 items in /m)
     expect(log(result)).not.toMatch(/purge/i)
     expect(result.stdout).toContain('::group::Invalidate')
     expect(result.summary).toContain('<h2>Cloudflare cache invalidation</h2>')

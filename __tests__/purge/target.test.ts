@@ -117,7 +117,7 @@ describe('wordsFor', () => {
       Verb: 'Invalidate',
       past: 'invalidated',
       Past: 'Invalidated',
-      requests: 'invalidation requests',
+      request: 'invalidation request',
       title: 'Cloudflare cache invalidation'
     })
     expect(describeEnvironment(STAGING)).toBe(`Staging (ref ${STAGING.ref})`)
