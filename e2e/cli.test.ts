@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
-import { INPUT_NAMES } from '../src/inputs/parser.js'
 import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
 import { runAction, type Annotation } from './run-action.js'
@@ -341,52 +340,49 @@ describe("the forum thread's mistakes, explained as the action explains them", (
 })
 
 describe('--mode and --environment', () => {
-  const parserTakes = (input: string): boolean => (INPUT_NAMES as readonly string[]).includes(input)
-
-  it('--mode invalidate reaches the invalidate endpoint (or, before the engine knows modes, is refused)', async () => {
+  it('--mode invalidate marks the URLs stale at the invalidate endpoint, and says so', async () => {
     const run = await cli([
       '--zone',
       zones.free.id,
       '--mode',
       'invalidate',
       '--files',
-      'https://example.com/a'
+      'https://example.com/a',
+      '--json'
     ])
-    if (!parserTakes('mode')) {
-      expect(run.exitCode).toBe(2)
-      expect(run.stderr).toContain('--mode is not available in this version of cloudflare-purge.')
-      expect(emulator.requests).toEqual([])
-      return
-    }
     expect(run.exitCode).toBe(0)
     expect(posts()).toEqual([`/zones/${zones.free.id}/invalidate_cache`])
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/a'])
+    expect(emulator.purgedItems()).toEqual([])
+    expect(run.json).toMatchObject({ status: 'purged', purged_count: 1, failed_count: 0 })
+    expect(run.stderr).toContain('Invalidate: 1 URL')
+    expect(run.stderr).toMatch(/\n1 invalidated, 0 failed, in /)
+    expectClean(run)
   })
 
-  it('a --mode the parser does not know is explained with the flag it means', async () => {
+  it('a --mode the parser does not know is explained with the option it means (exit 2)', async () => {
     const run = await cli(['--zone', zones.free.id, '--mode', 'delete', '--files', 'https://example.com/a'])
     expect(run.exitCode).toBe(2)
     expect(emulator.requests).toEqual([])
-    if (parserTakes('mode')) expect(run.stderr).toContain('In this command: `mode` is --mode.')
+    expect(run.stderr).toContain('`mode` is "delete", but it must be')
+    expect(run.stderr).toContain('In this command: `mode` is --mode.')
   })
 
-  it('--environment goes to the parser as the environment input (or is refused before it knows it)', async () => {
+  it('--environment purges that Version Management environment only', async () => {
     const run = await cli([
       '--zone',
-      zones.enterprise.id,
+      'enterprise.example',
       '--environment',
       'staging',
       '--files',
       'https://enterprise.example/a'
     ])
-    if (!parserTakes('environment')) {
-      expect(run.exitCode).toBe(2)
-      expect(run.stderr).toContain('--environment is not available in this version of cloudflare-purge.')
-      return
-    }
     expect(run.exitCode).toBe(0)
     expect(posts()).toEqual([
-      expect.stringMatching(new RegExp(`^/zones/${zones.enterprise.id}/environments/[^/]+/purge_cache$`))
+      `/zones/${zones.enterprise.id}/environments/${fixture.environments.staging.ref}/purge_cache`
     ])
+    expect(run.stderr).toContain('Environment: staging (Version Management)')
+    expectClean(run)
   })
 })
 
@@ -453,7 +449,8 @@ describe("the action's scenarios on the command line, with --verbose", () => {
       })
       expect(run.exitCode).toBe(beforeRequests ? 2 : exitCodeOf(scenario))
 
-      const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
+      // Invalidations and environment purges are purge requests too (src/purge/target.ts).
+      const purges = cf.requests.filter((r) => /\/(purge|invalidate)_cache$/.test(r.path))
       if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
       if (scenario.reached === 'no-purge') expect(purges).toEqual([])
       if (scenario.reached === 'purge') expect(purges.length).toBeGreaterThan(0)

@@ -212,10 +212,6 @@ export interface CommandLine {
   errors: string[]
 }
 
-export function flagOf(input: string): FlagSpec | undefined {
-  return FLAGS.find((f) => f.input === input)
-}
-
 /** Reads the arguments (without `node` and the script) and the environment. */
 export function parseCommandLine(args: string[], env: Record<string, string | undefined>): CommandLine {
   const values = new Map<FlagSpec, string[]>()

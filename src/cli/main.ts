@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { proxySecrets } from '../cloudflare/proxy.js'
-import { INPUT_NAMES, parseSettings, type RawInputs } from '../inputs/parser.js'
+import { parseSettings, type RawInputs } from '../inputs/parser.js'
 import { describeSettings } from '../report/log.js'
 import { Redactor, secretForms } from '../report/redactor.js'
 import { stoppedRun, type RunResult } from '../report/result.js'
 import { summaryOf } from '../report/summary.js'
 import type { Finding } from '../types.js'
-import { FLAGS, flagOf, parseCommandLine, type CommandLine } from './flags.js'
+import { FLAGS, parseCommandLine, type CommandLine } from './flags.js'
 import { helpText } from './help.js'
 import { jsonResult } from './json.js'
 import { TerminalReporter, wantsColour, type TextOutput } from './terminal.js'
@@ -57,9 +57,8 @@ export async function runCli(io: CliIo): Promise<number> {
     return code
   }
 
-  const usage = [...line.errors, ...unavailableFlags(line.raw)]
-  if (usage.length > 0) {
-    const findings = usage.map(usageError)
+  if (line.errors.length > 0) {
+    const findings = line.errors.map(usageError)
     reporter.findings(findings)
     reporter.line('Run cloudflare-purge --help for the options.')
     return finish(stoppedRun(findings, startedAt), EXIT.usage, false)
@@ -104,14 +103,6 @@ function secretsOf(line: CommandLine, env: Record<string, string | undefined>): 
     ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
     ...proxySecrets(env)
   ]
-}
-
-/** Flags whose input this build of the engine does not take yet: refused rather than ignored. */
-function unavailableFlags(raw: Record<string, string>): string[] {
-  const known: readonly string[] = INPUT_NAMES
-  return Object.keys(raw)
-    .filter((name) => !known.includes(name))
-    .map((name) => `--${flagOf(name)?.name ?? name} is not available in this version of cloudflare-purge.`)
 }
 
 function usageError(message: string): Finding {

@@ -1,8 +1,8 @@
-export const id = 598;
-export const ids = [598];
+export const id = 817;
+export const ids = [817];
 export const modules = {
 
-/***/ 8598:
+/***/ 7817:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,156 +13,16 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: stopRun
 
-;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
-class DiagnosedFailure extends Error {
-    findings;
-    constructor(findings) {
-        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
-        this.findings = findings;
-        this.name = 'DiagnosedFailure';
-    }
-}
-/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
-class NotSentError extends Error {
-    endpoint;
-    constructor(endpoint) {
-        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
-        this.endpoint = endpoint;
-        this.name = 'NotSentError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/diagnosis/failure.ts
+var failure = __webpack_require__(6523);
+// EXTERNAL MODULE: ./src/cloudflare/errors.ts
+var cloudflare_errors = __webpack_require__(7640);
 // EXTERNAL MODULE: ./src/inputs/credential-checks.ts
 var credential_checks = __webpack_require__(7748);
 // EXTERNAL MODULE: ./src/diagnosis/catalogue.ts
 var catalogue = __webpack_require__(5752);
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return (0,catalogue/* diagnose */.h4)('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return (0,catalogue/* diagnose */.h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return (0,catalogue/* diagnose */.h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return (0,catalogue/* diagnose */.h4)('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return (0,catalogue/* diagnose */.h4)('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return (0,catalogue/* diagnose */.h4)('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? (0,catalogue/* diagnose */.h4)('token-ip-restricted', { detail: error.describe() })
-            : (0,catalogue/* diagnose */.h4)('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return (0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return (0,catalogue/* diagnose */.h4)('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return (0,catalogue/* diagnose */.h4)('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return (0,catalogue/* diagnose */.h4)('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    if (error.kind === 'invalid-response') {
-        return (0,catalogue/* diagnose */.h4)('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge')
-        return (0,catalogue/* diagnose */.h4)('purge-failed', { detail: `${error.describe()}${retried}` });
-    return (0,catalogue/* diagnose */.h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
-}
-
+// EXTERNAL MODULE: ./src/diagnosis/from-error.ts
+var from_error = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
 
 
@@ -176,7 +36,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'verify' })]);
         }
         return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
     }
@@ -187,15 +47,15 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'verify' })]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
         if (shape === 'user-token')
-            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
         const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
         if (!accountId) {
-            throw new DiagnosedFailure([
+            throw new failure/* DiagnosedFailure */.B([
                 shape === 'account-token'
                     ? (0,catalogue/* diagnose */.h4)('account-token-no-account')
                     : (0,catalogue/* diagnose */.h4)('token-invalid', { maybeAccountOwned: true })
@@ -208,8 +68,8 @@ async function verifyCredential(api, credential, options) {
         catch (accountError) {
             const finding = isUnknownToken(accountError)
                 ? (0,catalogue/* diagnose */.h4)('token-invalid', { accountId })
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
+                : (0,from_error/* diagnoseError */.x2)(accountError, { stage: 'verify' });
+            throw new failure/* DiagnosedFailure */.B([finding]);
         }
     }
     const notes = checkTokenStatus(status, options.now ?? new Date());
@@ -219,7 +79,7 @@ async function verifyCredential(api, credential, options) {
     return out;
 }
 function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+    return (error instanceof cloudflare_errors/* CloudflareError */.O && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
 }
 /** Throws for a token that cannot work now; returns a warning for one that soon will not. */
 function checkTokenStatus(status, now) {
@@ -229,7 +89,7 @@ function checkTokenStatus(status, now) {
         return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     };
     if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
-        throw new DiagnosedFailure([
+        throw new failure/* DiagnosedFailure */.B([
             (0,catalogue/* diagnose */.h4)('token-inactive', {
                 status: 'expired',
                 ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
@@ -237,9 +97,9 @@ function checkTokenStatus(status, now) {
         ]);
     }
     if (status.status !== 'active')
-        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
     if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
     }
     if (status.expiresOn) {
         const left = Date.parse(status.expiresOn) - now.getTime();
@@ -395,7 +255,7 @@ class ZoneFinder {
             answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
                 // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
                 // filter (9109) does not.
-                if (error instanceof CloudflareError &&
+                if (error instanceof cloudflare_errors/* CloudflareError */.O &&
                     error.kind === 'api' &&
                     error.status === 403 &&
                     !error.hasCode(9109)) {
@@ -435,19 +295,19 @@ async function resolveZoneById(api, id) {
         return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
     }
     catch (error) {
-        if (!(error instanceof CloudflareError) || error.kind !== 'api')
-            throw failure(error, id);
+        if (!(error instanceof cloudflare_errors/* CloudflareError */.O) || error.kind !== 'api')
+            throw zone_resolver_failure(error, id);
         if (error.hasCode(9109))
-            throw failure(error, id);
+            throw zone_resolver_failure(error, id);
         const unroutable = error.hasCode(7003, 7000);
         if (!unroutable && !error.hasCode(10000) && error.status !== 403)
-            throw failure(error, id);
+            throw zone_resolver_failure(error, id);
         // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
         // an Account ID is the classic mix-up.
         if (await isAccount(api, id))
-            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
         if (unroutable)
-            throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
         return { zone: { id }, readable: false, label: id, notes: [(0,catalogue/* diagnose */.h4)('zone-unreadable', { zone: id })] };
     }
 }
@@ -466,10 +326,10 @@ async function resolveZoneByName(finder, name) {
         found = await finder.zoneOf(name);
     }
     catch (error) {
-        throw failure(error, name);
+        throw zone_resolver_failure(error, name);
     }
     if (!found.zone)
-        throw new DiagnosedFailure([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
     return { zone: found.zone, readable: true, label: name, notes: [] };
 }
 /**
@@ -487,7 +347,7 @@ async function findZonesOfHosts(api, hostnames) {
             return { host, ...(await finder.zoneOf(ascii)) };
         }
         catch (error) {
-            throw failure(error, host);
+            throw zone_resolver_failure(error, host);
         }
     }));
     const out = { zones: [], byHost: new Map(), errors: [] };
@@ -503,8 +363,8 @@ async function findZonesOfHosts(api, hostnames) {
     }
     return out;
 }
-function failure(error, zone) {
-    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
+function zone_resolver_failure(error, zone) {
+    return new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'zone', zone })]);
 }
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
@@ -533,7 +393,7 @@ async function checkAccess(api, settings, purge, log) {
         throw found.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
     if (found.value.errors.length > 0)
-        throw new DiagnosedFailure(found.value.errors);
+        throw new failure/* DiagnosedFailure */.B(found.value.errors);
     const zones = found.value.zones;
     for (const [host, zoneId] of found.value.byHost) {
         log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
@@ -549,12 +409,30 @@ async function checkAccess(api, settings, purge, log) {
     return { verification: v, zones };
 }
 function isAccountIdMixup(error) {
-    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
+    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
 
 const HEX32 = /^[0-9a-f]{32}$/;
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+function cachePath(zoneId, target) {
+    const zone = `/zones/${assertId(zoneId, 'zone ID')}`;
+    const ref = target.environment?.ref;
+    if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+        throw new Error('internal: refusing to put an invalid environment ref into a URL path');
+    }
+    const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache';
+    return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`;
+}
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
     if (!HEX32.test(id))
@@ -600,9 +478,35 @@ class CloudflareApi {
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
     }
+    /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+    async clearCache(zoneId, body, target, options = {}) {
+        const path = cachePath(zoneId, target);
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string') {
+            throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
+        }
+        return result.id;
+    }
+    /**
+     * The zone's Version Management environments (`result.environments`). Entries without a usable name
+     * and ref are left out; an answer without a list is taken as no environments at all.
+     */
+    async listEnvironments(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
+        const { result } = await this.http.call('GET', path);
+        const list = result?.environments ?? result;
+        if (!Array.isArray(list))
+            return [];
+        const environments = [];
+        for (const entry of list) {
+            if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+                environments.push({ name: entry.name, ref: entry.ref });
+        }
+        return environments;
+    }
 }
 function malformed(endpoint, expected) {
-    return new CloudflareError({
+    return new cloudflare_errors/* CloudflareError */.O({
         kind: 'invalid-response',
         endpoint,
         status: 200,
@@ -707,7 +611,7 @@ class CloudflareHttpClient {
                 return await this.attempt(method, path, endpoint, init);
             }
             catch (e) {
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                let error = e instanceof cloudflare_errors/* CloudflareError */.O ? e : toNetworkError(e, endpoint, {});
                 // A last attempt cut short by the deadline says less than the failure that made it a retry.
                 if (error.code === DEADLINE && previous)
                     error = previous;
@@ -751,7 +655,7 @@ class CloudflareHttpClient {
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
-            throw new CloudflareError({
+            throw new cloudflare_errors/* CloudflareError */.O({
                 kind: 'timeout',
                 endpoint,
                 code: DEADLINE,
@@ -763,7 +667,7 @@ class CloudflareHttpClient {
             return await this.send(method, path, endpoint, init, timeout);
         }
         catch (e) {
-            if (e instanceof CloudflareError)
+            if (e instanceof cloudflare_errors/* CloudflareError */.O)
                 throw e;
             throw toNetworkError(e, endpoint, {
                 timeoutMs: timeout,
@@ -797,7 +701,7 @@ class CloudflareHttpClient {
             this.rateLimitedCount++;
         if (status >= 300 && status < 400) {
             const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
+            throw new cloudflare_errors/* CloudflareError */.O({
                 kind: 'invalid-response',
                 endpoint,
                 status,
@@ -811,7 +715,7 @@ class CloudflareHttpClient {
                 throw new Error('not an object');
         }
         catch {
-            throw new CloudflareError({
+            throw new cloudflare_errors/* CloudflareError */.O({
                 kind: 'invalid-response',
                 endpoint,
                 status,
@@ -821,7 +725,7 @@ class CloudflareHttpClient {
         }
         const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
         if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new CloudflareError({
+            throw new cloudflare_errors/* CloudflareError */.O({
                 kind: 'api',
                 endpoint,
                 status,
@@ -880,7 +784,7 @@ async function readLimited(body, endpoint) {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
             body.destroy();
-            throw new CloudflareError({
+            throw new cloudflare_errors/* CloudflareError */.O({
                 kind: 'invalid-response',
                 endpoint,
                 message: 'the answer was larger than 1 MiB'
@@ -939,7 +843,7 @@ function toNetworkError(e, endpoint, context) {
             ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
             : `no answer within ${seconds} s${via}`;
         const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+        return new cloudflare_errors/* CloudflareError */.O({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
     }
     const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
     if (proxyStatus) {
@@ -947,7 +851,7 @@ function toNetworkError(e, endpoint, context) {
         const reason = status === 407
             ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
             : `it answered HTTP ${status}`;
-        return new CloudflareError({
+        return new cloudflare_errors/* CloudflareError */.O({
             kind: 'network',
             endpoint,
             code: 'PROXY_REFUSED',
@@ -958,7 +862,7 @@ function toNetworkError(e, endpoint, context) {
     const message = known
         ? `${known}${via}`
         : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+    return new cloudflare_errors/* CloudflareError */.O({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
 }
 function summarize(error) {
     return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
@@ -970,7 +874,7 @@ function sleep(ms) {
 // EXTERNAL MODULE: ./src/inputs/request.ts
 var request = __webpack_require__(8024);
 // EXTERNAL MODULE: ./src/words.ts
-var words = __webpack_require__(5846);
+var src_words = __webpack_require__(5846);
 ;// CONCATENATED MODULE: ./src/purge/pacing.ts
 class TokenBucket {
     spec;
@@ -1090,7 +994,10 @@ function describeRateLimit(plan, type) {
 
 // EXTERNAL MODULE: ./src/purge/planner.ts
 var planner = __webpack_require__(1715);
+// EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
+var purge_target = __webpack_require__(7757);
 ;// CONCATENATED MODULE: ./src/purge/failures.ts
+
 
 
 
@@ -1099,11 +1006,13 @@ function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
             return [];
-        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
-        const finding = diagnoseError(outcome.error, {
+        const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId);
+        const zone = planFor?.resolution;
+        const environment = planFor?.environment?.name;
+        const finding = (0,from_error/* diagnoseError */.x2)(outcome.error, {
             stage: 'purge',
             zone: zone.label,
+            ...(environment ? { environment } : {}),
             verified: true,
             zoneReadable: zone.readable,
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
@@ -1111,8 +1020,9 @@ function diagnoseFailures(planned, outcomes) {
         return [{ outcome, zone, finding }];
     });
 }
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
+/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+function failureAnnotations(failures, mode) {
+    const { past } = (0,purge_target/* wordsFor */.tu)(mode);
     const groups = new Map();
     for (const { outcome, zone, finding } of failures) {
         const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
@@ -1122,7 +1032,7 @@ function failureAnnotations(failures) {
     }
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
-        message: `${(0,words/* count */.U)(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+        message: `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
 }
 
@@ -1192,7 +1102,7 @@ async function executeBatches(api, batches, options) {
                 finish(entry, { batch, purgeId });
             }
             catch (error) {
-                if (isTooManyItems(error) && batch.items.length > 1) {
+                if ((0,from_error/* isTooManyItems */.Sl)(error) && batch.items.length > 1) {
                     const stated = limitFromMessage(error);
                     const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
                     if (!learnedLimits.has(key))
@@ -1234,10 +1144,11 @@ function limitFromMessage(error) {
     return undefined;
 }
 function notSent(batch) {
-    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+    return new failure/* NotSentError */.S(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
 ;// CONCATENATED MODULE: ./src/purge/send.ts
+
 
 
 
@@ -1258,6 +1169,7 @@ async function sendPlan(api, planned, options) {
             pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
         return pacer;
     };
+    const words = (0,purge_target/* wordsFor */.tu)(options.mode);
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
     const total = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
@@ -1266,12 +1178,14 @@ async function sendPlan(api, planned, options) {
     const report = options.progress ?? options.log;
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        report(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        report(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
-        outcomes = await executeBatches(api, batches, {
+        // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+        const target = (0,purge_target/* targetedApi */.bS)(api, (0,purge_target/* targetsFor */.Y$)(options.mode ?? 'purge', (0,purge_target/* environmentsOf */.M2)(planned)));
+        outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
@@ -1285,7 +1199,7 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${(0,words/* count */.U)(outcomes.length, 'purge request')} succeeded in ${(0,words/* seconds */.Y)(Date.now() - started)}`);
+    options.log(`${sent} of ${(0,src_words/* count */.U)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.Y)(Date.now() - started)}`);
     return outcomes;
 }
 
@@ -1295,7 +1209,8 @@ var result = __webpack_require__(5781);
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
-// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+// items to their zones → plan the requests → find the Version Management environment in each zone (when
+// one is named) → send them (or, on a dry run, show the plan) → sum up.
 
 
 
@@ -1309,11 +1224,24 @@ var result = __webpack_require__(5781);
 
 
 
-/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+
+/**
+ * Purges (or invalidates) what the settings ask for, or plans it on a dry run, and returns what happened;
+ * never throws.
+ */
 async function purgeCache(settings, options, reporter) {
+    const result = await run(settings, options, reporter);
+    return settings.mode ? { ...result, mode: settings.mode } : result;
+}
+async function run(settings, options, reporter) {
     const startedAt = options.startedAt ?? Date.now();
     const purge = options.changes ? (0,request/* withChangedUrls */.vb)(settings.purge, options.changes.urls) : settings.purge;
-    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
+    const requested = {
+        zones: settings.zones,
+        purge,
+        dryRun: settings.dryRun,
+        ...(settings.mode ? { mode: settings.mode } : {})
+    };
     if ((0,request/* isEmptyPurge */.Nk)(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -1323,13 +1251,13 @@ async function purgeCache(settings, options, reporter) {
     }
     const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
     if (noZone)
-        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
+        return stopRun(new failure/* DiagnosedFailure */.B([noZone]), reporter, startedAt, requested);
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,
         deadline: startedAt + settings.timeoutMs,
         userAgent: options.userAgent,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,src_words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
     });
     const { from, note } = http.proxyChoice;
     if (from)
@@ -1353,12 +1281,12 @@ async function purgeCache(settings, options, reporter) {
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
 function stopRun(error, reporter, startedAt, requested) {
     let findings;
-    if (error instanceof DiagnosedFailure)
+    if (error instanceof failure/* DiagnosedFailure */.B)
         findings = error.findings;
     else {
         // Unexpected: explained in one line; the stack goes to the debug log only.
         reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        findings = [diagnoseError(error, { stage: 'purge' })];
+        findings = [(0,from_error/* diagnoseError */.x2)(error, { stage: 'purge' })];
     }
     reporter.findings(findings);
     return (0,result/* stoppedRun */.Ps)(findings, startedAt, requested);
@@ -1371,42 +1299,52 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
     reporter.findings(assignment.warnings);
     if (assignment.errors.length > 0)
-        throw new DiagnosedFailure(assignment.errors);
-    const planned = assignment.work.map(({ zone, purge: part }) => ({
+        throw new failure/* DiagnosedFailure */.B(assignment.errors);
+    let planned = assignment.work.map(({ zone, purge: part }) => ({
         resolution: access.zones.find((z) => z.zone.id === zone.id),
         batches: (0,planner/* planBatches */.un)(zone.id, part, (0,planner/* limitsForPlan */.FF)(zone.plan, settings.batchSize))
     }));
     const { owner, tokenId } = access.verification;
     const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    const mode = settings.mode ?? 'purge';
+    const wanted = settings.environment;
+    // Before the dry run, so that it shows the environment each zone's requests would go to.
+    if (wanted) {
+        const zones = planned;
+        planned = await reporter.group('Environment', () => (0,purge_target/* findEnvironments */.Ok)(api, zones, { wanted, mode }, info));
+    }
     if (settings.dryRun) {
-        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
+    const words = (0,purge_target/* wordsFor */.tu)(mode);
     const purgeStarted = Date.now();
-    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
-        onSplit: (warning) => reporter.findings([warning])
+        onSplit: (warning) => reporter.findings([warning]),
+        mode
     }));
     const purgeMs = Date.now() - purgeStarted;
     const failures = diagnoseFailures(planned, outcomes);
-    reporter.findings(failureAnnotations(failures));
+    reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
-        info(`Purged ${(0,words/* count */.U)(result.purgedCount, 'item')} in ${(0,words/* seconds */.Y)(result.timings.totalMs)}`);
+        info(`${words.Past} ${(0,src_words/* count */.U)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.Y)(result.timings.totalMs)}`);
     return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
     const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
-    return planned.map(({ resolution: { zone, label }, batches }) => ({
+    return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
         label,
         plan: zone.plan,
+        ...(environment ? { environment } : {}),
         requests: sent
             ? sent.outcomes
                 .filter((o) => o.batch.zoneId === zone.id)
@@ -1417,16 +1355,20 @@ function zoneRuns(planned, sent) {
 function summed(status, zones, startedAt) {
     return { ...(0,result/* emptyRun */.dl)(status, startedAt), zones, ...(0,result/* totals */.Sd)(zones) };
 }
-function logPlan(planned, info) {
-    for (const { resolution, batches } of planned) {
+function logPlan(planned, mode, info) {
+    const words = (0,purge_target/* wordsFor */.tu)(mode);
+    for (const { resolution, batches, environment } of planned) {
+        const where = environment
+            ? `${resolution.label}, environment ${(0,purge_target/* describeEnvironment */.NE)(environment)}`
+            : resolution.label;
         for (const [i, batch] of batches.entries()) {
-            const items = batch.type === 'everything' ? '' : ` ${(0,words/* count */.U)(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
+            const items = batch.type === 'everything' ? '' : ` ${(0,src_words/* count */.U)(batch.items.length, 'item')}`;
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);
     const items = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
-    info(`Dry run: ${(0,words/* count */.U)(items, 'item')} in ${(0,words/* count */.U)(batches.length, 'request')} would be purged; nothing was sent`);
+    info(`Dry run: ${(0,src_words/* count */.U)(items, 'item')} in ${(0,src_words/* count */.U)(batches.length, 'request')} would be ${words.past}; nothing was sent`);
 }
 
 
