@@ -350,7 +350,7 @@ export const scenarios: DiagnosisScenario[] = [
     reached: 'no-purge'
   },
   {
-    id: 'file-outside-zone',
+    id: 'outside-zone',
     name: 'URLs on another domain: one warning per host',
     inputs: {
       ...FREE,
@@ -363,7 +363,7 @@ export const scenarios: DiagnosisScenario[] = [
     ],
     reached: 'purge',
     then: (run, cf) => {
-      expect(run.warnings.filter((w) => w.title === catalogue['file-outside-zone'].title)).toHaveLength(1)
+      expect(run.warnings.filter((w) => w.title === catalogue['outside-zone'].title)).toHaveLength(1)
       expect(cf.purgedItems(zones.free.id)).toHaveLength(3)
     }
   },

@@ -165,7 +165,7 @@ export const SUCCESSES: Scenario[] = [
     name: 'file outside the zone',
     inputs: { ...base, zone: 'example.com', files: 'https://pro.example.net/x' },
     exitCode: 0,
-    expects: ['file-outside-zone'],
+    expects: ['outside-zone'],
     purged: ['https://pro.example.net/x']
   },
   {

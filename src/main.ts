@@ -10,9 +10,9 @@ import { verifyCredential, type Verification } from './access/credential-verifie
 import { diagnose } from './diagnosis/catalogue.js'
 import { diagnoseError } from './diagnosis/from-error.js'
 import { DiagnosedFailure } from './diagnosis/failure.js'
-import { parseSettings, type RawInputs } from './inputs/parser.js'
+import { parseSettings, type ParseResult, type RawInputs } from './inputs/parser.js'
 import { readInputs } from './action/input-reader.js'
-import { dedupe, fileKey } from './inputs/items.js'
+import { mergeFiles } from './inputs/items.js'
 import { limitsForPlan, planBatches, type Batch } from './purge/planner.js'
 import { executeBatches, type BatchOutcome } from './purge/runner.js'
 import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './purge/pacing.js'
@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     reporter.findings(findings)
     // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
     if (!reporter.outputsWritten) {
-      await reportNothingPurged(progress.settings, findings, reporter).catch((reportError: unknown) => {
+      await reportNothingPurged(progress.requested, findings, reporter).catch((reportError: unknown) => {
         // The runner's files themselves failed: the annotations above still reach the log.
         const detail = reportError instanceof Error ? reportError.message : String(reportError)
         reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail)
@@ -73,7 +73,8 @@ export async function run(): Promise<void> {
 
 /** How far a run got, so that a failure can still say which items were not purged. */
 export interface RunProgress {
-  settings?: Settings
+  /** The valid items asked for, as soon as the inputs are read; with the changed files' URLs once listed. */
+  requested?: ParseResult['requested']
 }
 
 export async function purgeCache(
@@ -84,16 +85,16 @@ export async function purgeCache(
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const parsed = parseSettings(raw, { readFile: (path) => readFileSync(resolve(workspace, path), 'utf8') })
   reporter.findings(parsed.warnings)
+  progress.requested = parsed.requested
   if (!parsed.settings) throw new DiagnosedFailure(parsed.errors)
   const settings = parsed.settings
-  progress.settings = settings
   await reporter.group('Inputs', async () => logInputs(settings, reporter))
 
   const started = Date.now()
   const changes = settings.changes
   const purgeRequest = changes
     ? await reporter.group('Changed files', () =>
-        withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs)
+        withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs, progress)
       )
     : settings.purge
   // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
@@ -172,7 +173,8 @@ async function withChangedFiles(
   purge: PurgeRequest,
   changes: ChangeSettings,
   reporter: Reporter,
-  deadline: number
+  deadline: number,
+  progress: RunProgress
 ): Promise<PurgeRequest> {
   const env = process.env
   const range = commitRange({
@@ -190,14 +192,16 @@ async function withChangedFiles(
     userAgent: USER_AGENT,
     onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
   })
-  const { urls, unmapped } = urlsForChanges(files, changes.mappings)
+  const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings)
   const described = describeRange(range)
   reporter.info(
     `${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`
   )
   for (const url of urls.slice(0, 50)) reporter.info(`  ${url}`)
   if (urls.length > 50) reporter.info(`  … and ${urls.length - 50} more`)
-  const merged = { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) }
+  const merged = { ...purge, files: mergeFiles(purge.files, urls) }
+  if (progress.requested) progress.requested = { ...progress.requested, purge: merged }
+  if (errors.length > 0) throw new DiagnosedFailure(errors)
   if (isEmpty(merged))
     reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })])
   return merged
@@ -449,13 +453,13 @@ function failureAnnotations(
 
 /** The run stopped before any purge request: every requested item is reported as not purged. */
 async function reportNothingPurged(
-  settings: Settings | undefined,
+  requested: RunProgress['requested'],
   findings: Finding[],
   reporter: Reporter
 ): Promise<void> {
   const first = findings.find((f) => f.severity === 'error') ?? findings[0]
   const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging'
-  const failed = settings && !settings.dryRun ? requestedItems(settings, reason) : []
+  const failed = requested && !requested.dryRun ? requestedItems(requested, reason) : []
   reporter.outputs({
     purged_count: 0,
     failed_count: failed.length,
@@ -468,7 +472,7 @@ async function reportNothingPurged(
     s.addRaw(
       `Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
         (failed.length > 0
-          ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
+          ? ` ${failed.length} requested item${failed.length === 1 ? ' is' : 's are'} listed in the failed_items output.`
           : ''),
       true
     )

@@ -137,8 +137,11 @@ export function totals(zones: ZoneReport[]): RunTotals {
   return out
 }
 
-/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
-export function requestedItems(settings: Settings, reason: string): FailedItem[] {
+/**
+ * Every valid item the settings ask to purge, as failed items: for a run that stopped before any purge
+ * request. `zone` is the zones as given (empty when they were to be found from the items' hostnames).
+ */
+export function requestedItems(settings: Pick<Settings, 'zones' | 'purge'>, reason: string): FailedItem[] {
   const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',')
   const p = settings.purge
   if (p.everything) return [{ zone, type: 'everything', item: 'everything', reason }]
