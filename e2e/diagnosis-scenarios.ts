@@ -62,7 +62,8 @@ export const TESTED_ELSEWHERE: Partial<Record<DiagnosisId, string>> = {
   'changes-api-error': './changed-files.test.ts',
   'changes-too-many': './changed-files.test.ts',
   'nothing-changed': './changed-files.test.ts',
-  'purge-not-sent': './scale.test.ts'
+  'purge-not-sent': './scale.test.ts',
+  'bad-changed-url': './items.test.ts'
 }
 
 const envelopeError = (status: number, errors: unknown[]): FaultRule['action'] => ({
@@ -329,6 +330,62 @@ export const scenarios: DiagnosisScenario[] = [
     says: [/write "www\.example\.com"/],
     reached: 'nothing'
   },
+  {
+    id: 'urls-joined-by-commas',
+    name: 'files joined by commas, as typed into a one-line form field',
+    inputs: { ...FREE, files: 'https://example.com/a,https://example.com/b' },
+    says: [
+      /"https:\/\/example\.com\/a,https:\/\/example\.com\/b" is several URLs joined by commas/,
+      /one URL per line/
+    ],
+    reached: 'nothing'
+  },
+  {
+    id: 'items-joined-by-spaces',
+    name: 'hosts separated by spaces',
+    inputs: { ...FREE, files: '', hosts: 'www.example.com cdn.example.com' },
+    says: [/separated by commas or newlines, not spaces/, /write "www\.example\.com, cdn\.example\.com"/i],
+    reached: 'nothing'
+  },
+  {
+    id: 'inline-comment',
+    name: 'a comment after a URL on the same line',
+    inputs: { ...FREE, files: 'https://example.com/a # the home page\n' },
+    says: [/"https:\/\/example\.com\/a # the home page"/, /on a line of its own/],
+    reached: 'nothing'
+  },
+  {
+    id: 'comment-only-input',
+    name: 'tags on one line that starts with #',
+    inputs: { ...FREE, files: '', tags: '#blog, news' },
+    says: [/`tags` is "#blog, news"/, /"news, #blog"/],
+    reached: 'nothing'
+  },
+  {
+    id: 'url-credentials',
+    name: 'a URL with a user name and password',
+    inputs: { ...FREE, files: 'https://editor:Hunter2-pass@example.com/b' },
+    says: [
+      /"https:\/\/\*\*\*@example\.com\/b" has a user name or password/,
+      /write "https:\/\/example\.com\/b"/
+    ],
+    reached: 'nothing',
+    then: (run) => {
+      expect(run.everything).not.toContain('Hunter2-pass')
+      expect(run.everything).not.toContain('editor:')
+    }
+  },
+  {
+    id: 'url-fragment',
+    name: 'URLs with fragments: one notice, purged without them',
+    inputs: { ...FREE, files: 'https://example.com/a#top https://example.com/b#x' },
+    says: [/2 URLs have a fragment/, /is purged as "https:\/\/example\.com\/a"/],
+    reached: 'purge',
+    then: (run, cf) => {
+      expect(run.notices.filter((n) => n.title === catalogue['url-fragment'].title)).toHaveLength(1)
+      expect(cf.purgedItems(zones.free.id)).toEqual(['https://example.com/a', 'https://example.com/b'])
+    }
+  },
 
   // ── Found once the zones are known ────────────────────────────────────────
   {
@@ -365,6 +422,32 @@ export const scenarios: DiagnosisScenario[] = [
     then: (run, cf) => {
       expect(run.warnings.filter((w) => w.title === catalogue['outside-zone'].title)).toHaveLength(1)
       expect(cf.purgedItems(zones.free.id)).toHaveLength(3)
+    }
+  },
+  {
+    id: 'outside-zone',
+    name: 'a host and prefixes on another domain: warned like URLs',
+    inputs: {
+      ...FREE,
+      zone: 'example.com',
+      files: '',
+      hosts: 'www.example.com, cdn.other.org',
+      prefixes: 'other.org/blog/\nother.org/news/'
+    },
+    says: [
+      /host "cdn\.other\.org" is not on example\.com/,
+      /2 prefixes on other\.org \(such as "other\.org\/blog\/"\) are not on example\.com/
+    ],
+    reached: 'purge',
+    then: (run, cf) => {
+      expect(run.warnings.filter((w) => w.title === catalogue['outside-zone'].title)).toHaveLength(2)
+      // Hosts and prefixes go in requests of their own, which may arrive in either order.
+      expect([...cf.purgedItems(zones.free.id)].sort()).toEqual([
+        'cdn.other.org',
+        'other.org/blog/',
+        'other.org/news/',
+        'www.example.com'
+      ])
     }
   },
 

@@ -239,8 +239,7 @@ export const INPUT_ERRORS: Scenario[] = (
   ...(inputs.api_url ? { apiUrl: inputs.api_url } : {}),
   exitCode: 1,
   expects: [id],
-  purged: [],
-  failed: []
+  purged: []
 }))
 
 // ── Refusals from Cloudflare ────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import type { Finding } from '../types.js'
 const CONTROL = /[\x00-\x1f\x7f]/
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i
 /** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
-const COMMA_JOINED = /,\s*https?:\/\//i
+export const COMMA_JOINED = /,\s*https?:\/\//i
 
 export type CanonicalUrl = { ok: true; url: string; hadFragment: boolean } | { ok: false; finding: Finding }
 

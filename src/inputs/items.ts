@@ -6,7 +6,7 @@
 // is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
-import { canonicalForm, canonicalUrl, hideUserinfo } from './canonical-url.js'
+import { canonicalForm, canonicalUrl, COMMA_JOINED, hideUserinfo } from './canonical-url.js'
 import type { FileItem, Finding } from '../types.js'
 
 // C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
@@ -70,6 +70,11 @@ export function parseFiles(text: string, source: string, zoneName?: string): Par
   if (trimmed === '') return out
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFilesJson(trimmed, source, zoneName)
   for (const line of lines) {
+    // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
+    if (COMMA_JOINED.test(line)) {
+      out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }))
+      continue
+    }
     const values = line.trim().split(/\s+/)
     const comment = values.findIndex((v) => v.startsWith('#'))
     if (comment !== -1) {
@@ -249,7 +254,7 @@ function parsePrefix(value: string, zoneName?: string): string | Finding {
   if (problem) return problem
   const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)
   const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value
-  const clean = withoutScheme.replace(/[?#].*$/s, '')
+  const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '')
   if (schemeMatch) return bad('has a scheme', clean)
   if (/[?#]/.test(value)) return bad('has a query string or fragment', clean)
   if (/\s/.test(value) || CONTROL.test(value) || value.includes('*'))

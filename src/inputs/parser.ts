@@ -165,7 +165,9 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   }
   // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
   const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes)
-  if (zones.length === 0 && !hostItems && (purge.everything || purge.tags.length > 0)) {
+  // A `zone` that was given but could not be read is reported by its own error, not as missing.
+  const zoneUnreadable = errors.some((e) => e.id === 'bad-zone')
+  if (zones.length === 0 && !zoneUnreadable && !hostItems && (purge.everything || purge.tags.length > 0)) {
     report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })])
   }
 
@@ -294,7 +296,12 @@ export function parseZone(value: string): ZoneRef | string {
     return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-    const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '')
+    let host: string | undefined
+    try {
+      host = toAsciiHostname(new URL(value).hostname)
+    } catch {
+      host = undefined
+    }
     return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone'
   }
   const name = toAsciiHostname(value)
