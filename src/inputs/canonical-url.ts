@@ -75,14 +75,14 @@ export function canonicalForm(value: string): string {
 
 /**
  * The text with the user name and password of a URL replaced by "***", so that a message quoting the
- * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" (or at the start of
- * a value without a scheme), up to the last "@" before the first "/", "\", "?" or "#".
+ * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
+ * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
  */
 export function hideUserinfo(text: string): string {
   return (
     text
       // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
-      .replace(/(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
+      .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
       .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@')
   )
 }
