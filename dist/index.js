@@ -29460,13 +29460,13 @@ function canonicalForm(value) {
 }
 /**
  * The text with the user name and password of a URL replaced by "***", so that a message quoting the
- * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" (or at the start of
- * a value without a scheme), up to the last "@" before the first "/", "\", "?" or "#".
+ * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
+ * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
  */
 function hideUserinfo(text) {
     return (text
         // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
-        .replace(/(?<![a-z0-9+.-])([a-z0-9+.-]+:\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
+        .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
         .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
 }
 /**
