@@ -30773,13 +30773,13 @@ function parseSettings(raw, options) {
     const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
     const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
     // A value that is one comment line purges nothing: say so rather than purge less than was meant.
-    const itemInputs = ['files', 'tags', 'hosts', 'prefixes'];
-    const commentOnly = itemInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
+    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
+    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
     for (const name of commentOnly) {
         const line = (raw[name] ?? '').trim();
         report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
     }
-    let itemErrors = commentOnly.length;
+    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
     const files = parseFiles(raw.files ?? '', '`files`', zoneName);
@@ -30846,7 +30846,7 @@ function parseSettings(raw, options) {
     // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
     const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes);
     // A `zone` that was given but could not be read is reported by its own error, not as missing.
-    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone');
+    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
     if (zones.length === 0 && !zoneUnreadable && !hostItems && (purge.everything || purge.tags.length > 0)) {
         report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })]);
     }
@@ -31045,10 +31045,13 @@ function parseApiUrl(value, report) {
         return undefined;
     }
     if (url.username || url.password || url.search || url.hash) {
+        // A query may carry a key as well: none of the three is shown, only that it is there.
+        const userinfo = url.username || url.password ? '***@' : '';
+        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
         report([
             diagnose('bad-option', {
                 input: 'api_url',
-                value: shown,
+                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
                 expected: 'a URL without a user name, password, query or fragment'
             })
         ]);

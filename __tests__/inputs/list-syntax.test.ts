@@ -63,6 +63,8 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
     expect(isOneCommentLine('#blog, news')).toBe(true)
     expect(isOneCommentLine('  # all commented out\n')).toBe(false)
     expect(findings({ tags: '#blog, news' })).toEqual(['error comment-only-input'])
+    // Not read as "no zone given" either, which would find the zones from the items' hostnames.
+    expect(findings({ zone: '# example.com', tags: 'x' })).toEqual(['error comment-only-input'])
     expect(findings({ files: '# https://example.com/old\n' })).toEqual(['notice lists-empty'])
   })
 
@@ -161,7 +163,8 @@ describe('api_url with credentials', () => {
     'https://admin:Sup3r-Secret-pw@api.example.com/client/v4',
     'http://admin:Sup3r-Secret-pw@127.0.0.1:8080/client/v4',
     'http://admin:Sup3r-Secret-pw@api.example.com:port/client/v4',
-    'admin:Sup3r-Secret-pw@api.example.com/client/v4'
+    'admin:Sup3r-Secret-pw@api.example.com/client/v4',
+    'https://api.example.com/client/v4?admin=Sup3r-Secret-pw'
   ])('%s is refused without showing the password', (apiUrl) => {
     const { errors, settings } = parse({ tags: 'x', api_url: apiUrl })
     expect(settings).toBeUndefined()
