@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3743);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9121);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3743:
+/***/ 9121:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,13 +28393,23 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: purgeCache
-
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -28426,7 +28436,7 @@ function entry(d) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
@@ -28903,7 +28913,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -29072,7 +29082,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -29175,178 +29185,6 @@ const catalogue = {
 function diagnose(id, ...params) {
     const d = catalogue[id];
     return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
-class DiagnosedFailure extends Error {
-    findings;
-    constructor(findings) {
-        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
-        this.findings = findings;
-        this.name = 'DiagnosedFailure';
-    }
-}
-/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
-class NotSentError extends Error {
-    endpoint;
-    constructor(endpoint) {
-        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
-        this.endpoint = endpoint;
-        this.name = 'NotSentError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/changed-files.ts
-// Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
-// @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
-
-
-
-/** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
-const COMPARE_FILE_LIMIT = 300;
-const MAX_ATTEMPTS = 3;
-const NO_COMMIT = /^0+$/;
-/** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
-function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
-    const noRange = (reason) => diagnose('changes-no-range', { reason });
-    if (source.base) {
-        const head = source.head || source.sha;
-        if (!head)
-            return noRange('`head` is empty and GITHUB_SHA is not set, so there is no commit to compare to');
-        return { base: source.base, head };
-    }
-    if (source.eventName !== 'push') {
-        return noRange(source.eventName
-            ? `this run was triggered by "${source.eventName}", not by a push, and \`base\` is empty`
-            : 'GITHUB_EVENT_NAME is not set (is this running outside GitHub Actions?) and `base` is empty');
-    }
-    let payload;
-    try {
-        if (!source.eventPath)
-            throw new Error('GITHUB_EVENT_PATH is not set');
-        payload = JSON.parse(readPayload(source.eventPath));
-        if (typeof payload !== 'object' || payload === null)
-            throw new Error('not a JSON object');
-    }
-    catch (error) {
-        return noRange(`the push event payload cannot be read (${error.message})`);
-    }
-    const { before, after } = payload;
-    if (payload.deleted === true || (typeof after === 'string' && NO_COMMIT.test(after))) {
-        return noRange('the push deleted the branch or tag, so nothing was deployed from it');
-    }
-    if (typeof after !== 'string' || after === '') {
-        return noRange('the push event payload has no "after" commit');
-    }
-    if (typeof before !== 'string' || before === '' || NO_COMMIT.test(before)) {
-        return noRange('the push created the branch or tag, so there is no earlier commit to compare with');
-    }
-    return { base: before, head: after };
-}
-/** A commit as people read it: seven characters of a SHA, a ref name as it is. */
-function describeRange(range) {
-    const short = (ref) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref);
-    return `${short(range.base)}...${short(range.head)}`;
-}
-/**
- * The files whose content differs between the two commits. GitHub compares `base...head` from their
- * merge base, which misses what `base` had on its own side after a force-push or a rollback, so that
- * side is listed too.
- */
-async function listChangedFiles(range, options) {
-    const [owner, repo, ...rest] = (options.repository ?? '').split('/');
-    if (!owner || !repo || rest.length > 0) {
-        throw new DiagnosedFailure([
-            diagnose('changes-no-range', {
-                reason: `GITHUB_REPOSITORY is "${options.repository ?? ''}", not owner/repo (is this running outside GitHub Actions?)`
-            })
-        ]);
-    }
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(options.token, { userAgent: options.userAgent });
-    const compare = async (base, head) => {
-        const described = describeRange({ base, head });
-        for (let attempt = 1;; attempt++) {
-            const remaining = options.deadline - Date.now();
-            try {
-                if (remaining <= 0)
-                    throw Object.assign(new Error('the timeout was reached'), { status: 0 });
-                const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-                    owner,
-                    repo,
-                    basehead: `${base}...${head}`,
-                    request: { signal: AbortSignal.timeout(remaining) }
-                });
-                return { status: data.status, files: toChangedFiles(data.files, described) };
-            }
-            catch (error) {
-                if (error instanceof DiagnosedFailure)
-                    throw error;
-                const status = statusOf(error);
-                const retryable = status === undefined || status >= 500 || status === 429;
-                if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
-                    throw new DiagnosedFailure([apiFailure(described, error)]);
-                }
-                options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
-                await new Promise((done) => setTimeout(done, 1000 * attempt));
-            }
-        }
-    };
-    const forward = await compare(range.base, range.head);
-    if (forward.status !== 'behind' && forward.status !== 'diverged')
-        return forward.files;
-    const backward = await compare(range.head, range.base);
-    return [...forward.files, ...backward.files];
-}
-function toChangedFiles(files, range) {
-    if (!Array.isArray(files)) {
-        throw new DiagnosedFailure([
-            diagnose('changes-api-error', {
-                range,
-                detail: 'the answer did not list the changed files',
-                hint: 'Run again; if it persists, set `base` closer to `head`.'
-            })
-        ]);
-    }
-    if (files.length >= COMPARE_FILE_LIMIT) {
-        throw new DiagnosedFailure([diagnose('changes-too-many', { range, count: files.length })]);
-    }
-    return files.flatMap((f) => {
-        if (typeof f?.filename !== 'string')
-            return [];
-        const file = {
-            path: f.filename,
-            status: typeof f.status === 'string' ? f.status : 'modified'
-        };
-        if (typeof f.previous_filename === 'string')
-            file.previousPath = f.previous_filename;
-        return [file];
-    });
-}
-function statusOf(error) {
-    const status = error?.status;
-    // Octokit reports a request that never got an answer as status 500 with the cause attached.
-    return typeof status === 'number' &&
-        status > 0 &&
-        !(status === 500 && !error.response)
-        ? status
-        : undefined;
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-function apiFailure(range, error) {
-    const status = statusOf(error);
-    const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
-    const hint = status === 404
-        ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
-        : status === 401
-            ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
-            : status === 403 || status === 429
-                ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
-                : 'Run again; check https://www.githubstatus.com/ for incidents.';
-    const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
-    return diagnose('changes-api-error', { range, detail, hint });
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -29764,10 +29602,6 @@ function parsePrefix(value, zoneName) {
         return bad('has more than 31 path separators, the most Cloudflare accepts');
     return `${ascii}${path}`;
 }
-/** The files with these URLs added (URLs already canonical), each item once. */
-function mergeFiles(files, urls) {
-    return dedupe([...files, ...urls.map((url) => ({ url }))], fileKey);
-}
 /** Keeps the first of each item with the same key, in order. */
 function dedupe(items, key) {
     const seen = new Set();
@@ -29912,1169 +29746,199 @@ function encodePath(path) {
         .join('/');
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
+;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
+class DiagnosedFailure extends Error {
+    findings;
+    constructor(findings) {
+        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
+        this.findings = findings;
+        this.name = 'DiagnosedFailure';
+    }
+}
+/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
+class NotSentError extends Error {
     endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
+    constructor(endpoint) {
+        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
+        this.endpoint = endpoint;
+        this.name = 'NotSentError';
     }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+;// CONCATENATED MODULE: ./src/action/changed-files.ts
+// Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
+// @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
 
-const HEX32 = /^[0-9a-f]{32}$/;
-/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
-function assertId(id, what) {
-    if (!HEX32.test(id))
-        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
-    return id;
-}
-class CloudflareApi {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
-    }
-    async verifyAccountToken(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    async getUser() {
-        await this.http.call('GET', '/user');
-    }
-    async getAccount(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
-        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
-    }
-    async getZone(zoneId) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    /** Zones with exactly this name that the credential can read (an empty list when none). */
-    async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
-        if (!Array.isArray(envelope.result))
-            throw malformed('GET /zones', 'a list of zones');
-        return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body, options = {}) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body, ...options });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
-    }
-}
-function malformed(endpoint, expected) {
-    return new CloudflareError({
-        kind: 'invalid-response',
-        endpoint,
-        status: 200,
-        message: `the API reported success but its answer did not contain ${expected}`
+
+
+
+/**
+ * The files changed by this run's push (or between `base` and `head`), listed with GitHub's compare and
+ * mapped to the URLs to purge; throws a DiagnosedFailure when they cannot be listed.
+ */
+async function listChanges(changes, env, options) {
+    const range = commitRange({
+        ...(changes.base ? { base: changes.base } : {}),
+        ...(changes.head ? { head: changes.head } : {}),
+        eventName: env.GITHUB_EVENT_NAME,
+        eventPath: env.GITHUB_EVENT_PATH,
+        sha: env.GITHUB_SHA
     });
+    if (!('base' in range))
+        throw new DiagnosedFailure([range]);
+    const files = await listChangedFiles(range, {
+        ...options,
+        token: changes.githubToken,
+        repository: env.GITHUB_REPOSITORY
+    });
+    const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings);
+    return { range: describeRange(range), files: files.length, unmapped, urls, errors };
 }
-function toTokenStatus(result, endpoint) {
-    const r = result;
-    if (!r || typeof r.status !== 'string')
-        throw malformed(endpoint, 'the token status');
-    const out = { status: r.status };
-    if (typeof r.id === 'string')
-        out.id = r.id;
-    if (typeof r.expires_on === 'string')
-        out.expiresOn = r.expires_on;
-    if (typeof r.not_before === 'string')
-        out.notBefore = r.not_before;
-    return out;
-}
-const PLANS = ['free', 'pro', 'business', 'enterprise'];
-function toZone(value, endpoint) {
-    const z = value;
-    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
-        throw malformed(endpoint, 'a zone');
-    const zone = { id: z.id };
-    if (typeof z.name === 'string')
-        zone.name = z.name.toLowerCase();
-    const plan = z.plan?.legacy_id;
-    if (typeof plan === 'string' && PLANS.includes(plan))
-        zone.plan = plan;
-    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
-        zone.accountId = z.account.id;
-    return zone;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
-// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
-
-const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
-/**
- * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
- * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
- * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
- * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
- */
-function chooseProxy(target, env) {
-    const url = new URL(target);
-    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
-    const from = names.find((name) => (env[name] ?? '').trim() !== '');
-    if (!from)
-        return {};
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackHost(host))
-        return { from, note: `${from} is set, but ${host} is a loopback address` };
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
-    if (bypass)
-        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
-    const value = (env[from] ?? '').trim();
-    let proxy;
+/** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
+const COMPARE_FILE_LIMIT = 300;
+const MAX_ATTEMPTS = 3;
+const NO_COMMIT = /^0+$/;
+/** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
+function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
+    const noRange = (reason) => diagnose('changes-no-range', { reason });
+    if (source.base) {
+        const head = source.head || source.sha;
+        if (!head)
+            return noRange('`head` is empty and GITHUB_SHA is not set, so there is no commit to compare to');
+        return { base: source.base, head };
+    }
+    if (source.eventName !== 'push') {
+        return noRange(source.eventName
+            ? `this run was triggered by "${source.eventName}", not by a push, and \`base\` is empty`
+            : 'GITHUB_EVENT_NAME is not set (is this running outside GitHub Actions?) and `base` is empty');
+    }
+    let payload;
     try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        return { from, note: `${from} is set but is not a URL, so it is not used` };
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        return {
-            from,
-            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
-        };
-    }
-    return { proxy, from };
-}
-/** The NO_PROXY entry that covers host:port, if any. */
-function noProxyMatch(host, port, noProxy) {
-    for (const raw of noProxy.split(/[,\s]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (entry === '')
-            continue;
-        if (entry === '*')
-            return entry;
-        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
-        const entryPort = bracketed?.[2] ?? withPort?.[2];
-        if (entryPort !== undefined && Number(entryPort) !== port)
-            continue;
-        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
-        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
-            return raw.trim();
-    }
-    return undefined;
-}
-/** The proxy as it may be shown: scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
-        const value = (env[name] ?? '').trim();
-        if (!value)
-            continue;
-        try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-            if (!url.password)
-                continue;
-            out.add(url.password);
-            out.add(proxy_safeDecode(url.password));
-            out.add(value);
-        }
-        catch {
-            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
-        }
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function proxy_safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ATTEMPT_MS = 30_000;
-const MIN_ATTEMPT_MS = 5_000;
-const MIN_RETRY_WINDOW_MS = 500;
-/** The code of a timeout that came from the end of the time allowed by `timeout`. */
-const DEADLINE = 'DEADLINE';
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
-    proxy;
-    /** How the proxy variables were read, for the log. */
-    proxyChoice;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
-        if (this.proxyChoice.proxy)
-            this.proxy = describeProxy(this.proxyChoice.proxy);
-        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-    }
-    get deadline() {
-        return this.options.deadline;
-    }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        let previous;
-        for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
-            if (previous && init.beforeRetry) {
-                // A retry that cannot be paced in time ends with the failure that caused it.
-                const cause = previous;
-                await init.beforeRetry().catch(() => Promise.reject(cause));
-            }
-            try {
-                return await this.attempt(method, path, endpoint, init);
-            }
-            catch (e) {
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
-                // A last attempt cut short by the deadline says less than the failure that made it a retry.
-                if (error.code === DEADLINE && previous)
-                    error = previous;
-                error.attempts = attempt;
-                const delay = this.retryDelay(error, attempt);
-                if (delay === undefined)
-                    throw error;
-                previous = error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
-            }
-        }
-    }
-    /** True while every request waits after a 429. */
-    isPaused() {
-        return this.pausedUntil > Date.now();
-    }
-    /** Resolves once no 429 pause is in force. */
-    async waitForPause() {
-        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            await sleep(wait);
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
-            return undefined;
-        return Math.ceil(delay);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                code: DEADLINE,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
-        try {
-            return await this.send(method, path, endpoint, init, timeout);
-        }
-        catch (e) {
-            if (e instanceof CloudflareError)
-                throw e;
-            throw toNetworkError(e, endpoint, {
-                timeoutMs: timeout,
-                cutByDeadline: timeout < this.attemptTimeoutMs,
-                ...(this.proxy ? { proxy: this.proxy } : {})
-            });
-        }
-    }
-    async send(method, path, endpoint, init, timeout) {
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
-        });
-        const text = await readLimited(response.body, endpoint);
-        const status = response.statusCode;
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
-    if (error.code === 'ENOTFOUND')
-        return false;
-    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
-    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
-        return false;
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
-function createDispatcher(proxy) {
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
-}
-/**
- * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
- * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
- * and a hung connection still leaves room to retry on a fresh one.
- */
-function attemptTimeoutFor(totalMs) {
-    // Whole milliseconds: AbortSignal.timeout refuses fractions.
-    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
-}
-async function readLimited(body, endpoint) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                message: 'the answer was larger than 1 MiB'
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-function describeBody(body) {
-    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
-    const text = body.slice(0, 64 * 1024);
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
-const NETWORK_MESSAGES = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable'
-};
-function toNetworkError(e, endpoint, context) {
-    const err = (e ?? {});
-    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
-    const name = String(err.name ?? '');
-    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
-    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
-    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
-        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
-        const message = context.cutByDeadline
-            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
-            : `no answer within ${seconds} s${via}`;
-        const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
-    }
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1]);
-        const reason = status === 407
-            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
-            : `it answered HTTP ${status}`;
-        return new CloudflareError({
-            kind: 'network',
-            endpoint,
-            code: 'PROXY_REFUSED',
-            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
-        });
-    }
-    const known = NETWORK_MESSAGES[code ?? ''];
-    const message = known
-        ? `${known}${via}`
-        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
-// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
-
-const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
-const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/;
-/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
-const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
-const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
-/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
-function classifySecret(value) {
-    if (value.startsWith('v1.0-'))
-        return 'origin-ca-key';
-    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
-        return 'global-key';
-    if (USER_TOKEN_NEW.test(value))
-        return 'user-token';
-    if (ACCOUNT_TOKEN_NEW.test(value))
-        return 'account-token';
-    if (TOKEN_LEGACY.test(value))
-        return 'token';
-    if (ID.test(value))
-        return 'id';
-    return 'unknown';
-}
-const QUOTES = /^(["'`])(.*)\1$/s;
-/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
-function cleanSecret(raw, input, allowBearer) {
-    const findings = [];
-    let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
-    if (value !== raw)
-        findings.push(diagnose('secret-padding', { input }));
-    if (allowBearer) {
-        const bearer = /^(bearer\s+)+/i.exec(value);
-        if (bearer) {
-            value = value.slice(bearer[0].length);
-            findings.push(diagnose('bearer-prefix', { input }));
-        }
-    }
-    if (/\s/.test(value))
-        findings.push(diagnose('secret-inner-space', { input }));
-    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
-        findings.push(diagnose('secret-bad-characters', { input }));
-    return { value, findings };
-}
-/** Errors for a secret that is clearly in the wrong slot. */
-function checkTokenShape(token) {
-    const shape = classifySecret(token);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'api_token' })];
-    if (shape === 'global-key')
-        return [diagnose('global-key-as-token')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'api_token' })];
-    return [];
-}
-function checkGlobalKeyShape(key) {
-    const shape = classifySecret(key);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'global_key' })];
-    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
-        return [diagnose('token-as-global-key')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'global_key' })];
-    return [];
-}
-/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
-function isEmail(value) {
-    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return diagnose('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    if (error.kind === 'invalid-response') {
-        return diagnose('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge')
-        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
-    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
-}
-
-;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
-
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function verifyCredential(api, credential, options) {
-    if (credential.kind === 'global-key') {
-        try {
-            await api.getUser();
-        }
-        catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        }
-        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
-    }
-    let status;
-    let owner = 'user';
-    try {
-        status = await api.verifyUserToken();
+        if (!source.eventPath)
+            throw new Error('GITHUB_EVENT_PATH is not set');
+        payload = JSON.parse(readPayload(source.eventPath));
+        if (typeof payload !== 'object' || payload === null)
+            throw new Error('not a JSON object');
     }
     catch (error) {
-        if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
-        // token's shape, when it has one, says which kind it is.
-        const shape = classifySecret(credential.token);
-        if (shape === 'user-token')
-            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
-        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
-        if (!accountId) {
-            throw new DiagnosedFailure([
-                shape === 'account-token'
-                    ? diagnose('account-token-no-account')
-                    : diagnose('token-invalid', { maybeAccountOwned: true })
-            ]);
-        }
-        try {
-            status = await api.verifyAccountToken(accountId);
-            owner = 'account';
-        }
-        catch (accountError) {
-            const finding = isUnknownToken(accountError)
-                ? diagnose('token-invalid', { accountId })
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
-        }
+        return noRange(`the push event payload cannot be read (${error.message})`);
     }
-    const notes = checkTokenStatus(status, options.now ?? new Date());
-    const out = { owner, notes };
-    if (status.id)
-        out.tokenId = status.id;
-    return out;
+    const { before, after } = payload;
+    if (payload.deleted === true || (typeof after === 'string' && NO_COMMIT.test(after))) {
+        return noRange('the push deleted the branch or tag, so nothing was deployed from it');
+    }
+    if (typeof after !== 'string' || after === '') {
+        return noRange('the push event payload has no "after" commit');
+    }
+    if (typeof before !== 'string' || before === '' || NO_COMMIT.test(before)) {
+        return noRange('the push created the branch or tag, so there is no earlier commit to compare with');
+    }
+    return { base: before, head: after };
 }
-function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+/** A commit as people read it: seven characters of a SHA, a ref name as it is. */
+function describeRange(range) {
+    const short = (ref) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref);
+    return `${short(range.base)}...${short(range.head)}`;
 }
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
-function checkTokenStatus(status, now) {
-    const day = (iso) => iso.slice(0, 10);
-    const minute = (iso) => {
-        const t = Date.parse(iso);
-        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    };
-    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+/**
+ * The files whose content differs between the two commits. GitHub compares `base...head` from their
+ * merge base, which misses what `base` had on its own side after a force-push or a rollback, so that
+ * side is listed too.
+ */
+async function listChangedFiles(range, options) {
+    const [owner, repo, ...rest] = (options.repository ?? '').split('/');
+    if (!owner || !repo || rest.length > 0) {
         throw new DiagnosedFailure([
-            diagnose('token-inactive', {
-                status: 'expired',
-                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            diagnose('changes-no-range', {
+                reason: `GITHUB_REPOSITORY is "${options.repository ?? ''}", not owner/repo (is this running outside GitHub Actions?)`
             })
         ]);
     }
-    if (status.status !== 'active')
-        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
-    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
-    }
-    if (status.expiresOn) {
-        const left = Date.parse(status.expiresOn) - now.getTime();
-        if (left < 7 * DAY_MS) {
-            return [
-                diagnose('token-expiring', {
-                    date: day(status.expiresOn),
-                    days: Math.max(1, Math.ceil(left / DAY_MS))
-                })
-            ];
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, { userAgent: options.userAgent });
+    const compare = async (base, head) => {
+        const described = describeRange({ base, head });
+        for (let attempt = 1;; attempt++) {
+            const remaining = options.deadline - Date.now();
+            try {
+                if (remaining <= 0)
+                    throw Object.assign(new Error('the timeout was reached'), { status: 0 });
+                const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                    owner,
+                    repo,
+                    basehead: `${base}...${head}`,
+                    request: { signal: AbortSignal.timeout(remaining) }
+                });
+                return { status: data.status, files: toChangedFiles(data.files, described) };
+            }
+            catch (error) {
+                if (error instanceof DiagnosedFailure)
+                    throw error;
+                const status = statusOf(error);
+                const retryable = status === undefined || status >= 500 || status === 429;
+                if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
+                    throw new DiagnosedFailure([apiFailure(described, error)]);
+                }
+                options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
+                await new Promise((done) => setTimeout(done, 1000 * attempt));
+            }
         }
-    }
-    return [];
+    };
+    const forward = await compare(range.base, range.head);
+    if (forward.status !== 'behind' && forward.status !== 'diverged')
+        return forward.files;
+    const backward = await compare(range.head, range.base);
+    return [...forward.files, ...backward.files];
 }
-
-;// CONCATENATED MODULE: ./src/inputs/parser.ts
-// Turns the raw input strings into one validated Settings object, collecting every problem at once.
-// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
-
-
-
-
-
-
-const INPUT_NAMES = [
-    'zone',
-    'api_token',
-    'email',
-    'global_key',
-    'account_id',
-    'purge_everything',
-    'files',
-    'files_from',
-    'tags',
-    'hosts',
-    'prefixes',
-    'dry_run',
-    'batch_size',
-    'timeout',
-    'api_url',
-    'changed_paths',
-    'github_token',
-    'base',
-    'head'
-];
-const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
-const DEFAULT_TIMEOUT_SECONDS = 300;
-const parser_HEX32 = /^[0-9a-f]{32}$/;
-function parseSettings(raw, options) {
-    const errors = [];
-    const warnings = [];
-    const report = (findings) => {
-        for (const f of findings)
-            (f.severity === 'error' ? errors : warnings).push(f);
-    };
-    const get = (name) => (raw[name] ?? '').trim();
-    const credential = parseCredential(raw, report);
-    const zones = parseZones(get('zone'), report);
-    const zoneName = zones.find((z) => z.kind === 'name')?.name;
-    const accountId = get('account_id').toLowerCase();
-    if (accountId && !parser_HEX32.test(accountId))
-        report([diagnose('bad-account-id', { value: get('account_id') })]);
-    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
-    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
-    const apiUrl = parseApiUrl(get('api_url'), report);
-    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
-    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
-    // A value that is one comment line purges nothing: say so rather than purge less than was meant.
-    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
-    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
-    for (const name of commentOnly) {
-        const line = (raw[name] ?? '').trim();
-        report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
-    }
-    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
-    const fileLists = [];
-    const fragments = [];
-    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
-    report(files.errors);
-    fileLists.push(...files.items);
-    fragments.push(...files.fragments);
-    itemErrors += files.errors.length;
-    const filesFrom = get('files_from');
-    if (filesFrom) {
-        let text;
-        try {
-            text = options.readFile(filesFrom);
-        }
-        catch (e) {
-            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-            itemErrors++;
-        }
-        if (text !== undefined) {
-            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
-            report(fromFile.errors);
-            fileLists.push(...fromFile.items);
-            fragments.push(...fromFile.fragments);
-            itemErrors += fromFile.errors.length;
-        }
-    }
-    const [firstFragment] = fragments;
-    if (firstFragment) {
-        const [example, canonical] = firstFragment;
-        report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
-    }
-    const tags = parseTags(raw.tags ?? '');
-    const hosts = parseHosts(raw.hosts ?? '');
-    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
-    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
-    itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
-    const purge = {
-        everything: everything ?? false,
-        files: dedupe(fileLists, fileKey),
-        tags: dedupe(tags.items, (t) => t.toLowerCase()),
-        hosts: dedupe(hosts.items, (h) => h),
-        prefixes: dedupe(prefixes.items, prefixKey)
-    };
-    const changes = parseChanges(raw, report);
-    const requested = {
-        zones,
-        purge,
-        // Unless dry_run is plainly false, nothing was meant to be purged.
-        dryRun: dryRun ?? get('dry_run') !== ''
-    };
-    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
-    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
-    // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
-    // an empty result that follows from it is not reported again.
-    const everythingUnreadable = everything === undefined && get('purge_everything') !== '';
-    if (purge.everything && (listed > 0 || anyItemInput))
-        report([diagnose('everything-with-items')]);
-    if (!purge.everything && listed === 0 && !anyItemInput) {
-        if (!everythingUnreadable)
-            report([diagnose('nothing-to-purge')]);
-    }
-    else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
-        report([diagnose('lists-empty')]);
-    }
-    // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-    const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes);
-    // A `zone` that was given but could not be read is reported by its own error, not as missing.
-    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
-    if (zones.length === 0 && !zoneUnreadable && !hostItems && (purge.everything || purge.tags.length > 0)) {
-        report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })]);
-    }
-    if (errors.length > 0 || !credential)
-        return { errors, warnings, requested };
-    const settings = {
-        zones,
-        credential,
-        purge,
-        dryRun: dryRun ?? false,
-        apiUrl: apiUrl ?? DEFAULT_API_URL,
-        timeoutMs: timeoutSeconds * 1000
-    };
-    if (accountId)
-        settings.accountId = accountId;
-    if (batchSize !== undefined)
-        settings.batchSize = batchSize;
-    if (changes)
-        settings.changes = changes;
-    return { settings, errors, warnings, requested };
-}
-/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
-function parseChanges(raw, report) {
-    const base = (raw.base ?? '').trim();
-    const head = (raw.head ?? '').trim();
-    if ((raw.changed_paths ?? '').trim() === '') {
-        if (base || head)
-            report([diagnose('refs-ignored')]);
-        return undefined;
-    }
-    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
-    report(errors);
-    if (mappings.length === 0 && errors.length === 0) {
-        const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '');
-        report([
-            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
-        ]);
-    }
-    const githubToken = (raw.github_token ?? '').trim();
-    if (!githubToken)
-        report([diagnose('no-github-token')]);
-    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
-    for (const [input, value] of [
-        ['base', base],
-        ['head', head]
-    ]) {
-        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
-            report([diagnose('bad-option', { input, value, expected })]);
-        }
-    }
-    if (head && !base) {
-        report([
-            diagnose('bad-option', {
-                input: 'head',
-                value: head,
-                expected: 'given together with `base`, the commit to compare from'
+function toChangedFiles(files, range) {
+    if (!Array.isArray(files)) {
+        throw new DiagnosedFailure([
+            diagnose('changes-api-error', {
+                range,
+                detail: 'the answer did not list the changed files',
+                hint: 'Run again; if it persists, set `base` closer to `head`.'
             })
         ]);
     }
-    if (errors.length > 0 || !githubToken || mappings.length === 0)
-        return undefined;
-    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
+    if (files.length >= COMPARE_FILE_LIMIT) {
+        throw new DiagnosedFailure([diagnose('changes-too-many', { range, count: files.length })]);
+    }
+    return files.flatMap((f) => {
+        if (typeof f?.filename !== 'string')
+            return [];
+        const file = {
+            path: f.filename,
+            status: typeof f.status === 'string' ? f.status : 'modified'
+        };
+        if (typeof f.previous_filename === 'string')
+            file.previousPath = f.previous_filename;
+        return [file];
+    });
 }
-function parseCredential(raw, report) {
-    const tokenRaw = raw.api_token ?? '';
-    const keyRaw = raw.global_key ?? '';
-    const emailRaw = (raw.email ?? '').trim();
-    const hasToken = tokenRaw.trim() !== '';
-    const hasKey = keyRaw.trim() !== '';
-    if (!hasToken && !hasKey && !emailRaw) {
-        report([diagnose('no-credential')]);
-        return undefined;
-    }
-    if (hasToken && hasKey) {
-        report([diagnose('both-credentials')]);
-        return undefined;
-    }
-    if (hasToken) {
-        const token = cleanSecret(tokenRaw, 'api_token', true);
-        report(token.findings);
-        if (token.findings.some((f) => f.severity === 'error'))
-            return undefined;
-        const shape = checkTokenShape(token.value);
-        report(shape);
-        if (shape.length > 0)
-            return undefined;
-        if (token.value === '') {
-            report([diagnose('no-credential')]);
-            return undefined;
-        }
-        if (emailRaw)
-            report([diagnose('email-ignored')]);
-        return { kind: 'token', token: token.value };
-    }
-    if (!hasKey) {
-        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
-        return undefined;
-    }
-    const key = cleanSecret(keyRaw, 'global_key', false);
-    report(key.findings);
-    const shape = checkGlobalKeyShape(key.value);
-    report(shape);
-    if (!emailRaw) {
-        report([diagnose('incomplete-global-key', { missing: 'email' })]);
-        return undefined;
-    }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
-    if (!isEmail(email)) {
-        report([diagnose('bad-email')]);
-        return undefined;
-    }
-    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
-        return undefined;
-    return { kind: 'global-key', email, key: key.value };
+function statusOf(error) {
+    const status = error?.status;
+    // Octokit reports a request that never got an answer as status 500 with the cause attached.
+    return typeof status === 'number' &&
+        status > 0 &&
+        !(status === 500 && !error.response)
+        ? status
+        : undefined;
 }
-/** The zones given; an empty list means each item's zone is found from its hostname. */
-function parseZones(text, report) {
-    const values = splitList(text);
-    const zones = [];
-    for (const value of values) {
-        const zone = parseZone(value);
-        if (typeof zone === 'string')
-            report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })]);
-        else if (!zones.some((z) => sameZone(z, zone)))
-            zones.push(zone);
-    }
-    return zones;
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
 }
-/** A zone reference, or the reason why the value is not one. */
-function parseZone(value) {
-    const lower = value.toLowerCase();
-    if (parser_HEX32.test(lower))
-        return { kind: 'id', id: lower };
-    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-        let host;
-        try {
-            host = toAsciiHostname(new URL(value).hostname);
-        }
-        catch {
-            host = undefined;
-        }
-        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
-    }
-    const name = toAsciiHostname(value);
-    if (!name)
-        return 'is not a valid domain name';
-    return { kind: 'name', name, input: value };
-}
-function sameZone(a, b) {
-    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
-}
-function prefixKey(prefix) {
-    const slash = prefix.indexOf('/');
-    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
-}
-function parseBoolean(name, value, report) {
-    if (value === '')
-        return undefined;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
-    return undefined;
-}
-function parseInteger(name, value, min, max, report) {
-    if (value === '')
-        return undefined;
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (Number.isInteger(n) && n >= min && n <= max)
-        return n;
-    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
-    return undefined;
-}
-function parseApiUrl(value, report) {
-    if (value === '')
-        return undefined;
-    // Whatever else is wrong with it, a user name or password in it is never shown.
-    const shown = hideUserinfo(value);
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: shown,
-                expected: `a URL such as ${DEFAULT_API_URL}`
-            })
-        ]);
-        return undefined;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        // A query may carry a key as well: none of the three is shown, only that it is there.
-        const userinfo = url.username || url.password ? '***@' : '';
-        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
-                expected: 'a URL without a user name, password, query or fragment'
-            })
-        ]);
-        return undefined;
-    }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
-        report([diagnose('bad-option', { input: 'api_url', value: shown, expected })]);
-        return undefined;
-    }
-    return url.href.replace(/\/+$/, '');
-}
-function describeFsError(e) {
-    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
-    const code = e instanceof Error ? e.code : undefined;
-    if (code === 'ENOENT')
-        return 'no such file';
-    if (code === 'EISDIR')
-        return 'it is a folder';
-    if (code === 'EACCES')
-        return 'permission denied';
-    return e instanceof Error ? e.message : String(e);
+function apiFailure(range, error) {
+    const status = statusOf(error);
+    const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
+    const hint = status === 404
+        ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
+        : status === 401
+            ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
+            : status === 403 || status === 429
+                ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
+                : 'Run again; check https://www.githubstatus.com/ for incidents.';
+    const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
+    return diagnose('changes-api-error', { range, detail, hint });
 }
 
 // EXTERNAL MODULE: external "os"
@@ -31345,6 +30209,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -34020,6 +32886,563 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(proxy_safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function proxy_safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
+// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
+const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/;
+/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
+const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
+/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
+function classifySecret(value) {
+    if (value.startsWith('v1.0-'))
+        return 'origin-ca-key';
+    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
+        return 'global-key';
+    if (USER_TOKEN_NEW.test(value))
+        return 'user-token';
+    if (ACCOUNT_TOKEN_NEW.test(value))
+        return 'account-token';
+    if (TOKEN_LEGACY.test(value))
+        return 'token';
+    if (ID.test(value))
+        return 'id';
+    return 'unknown';
+}
+const QUOTES = /^(["'`])(.*)\1$/s;
+/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
+function cleanSecret(raw, input, allowBearer) {
+    const findings = [];
+    let value = raw.trim();
+    const unquoted = QUOTES.exec(value);
+    if (unquoted)
+        value = (unquoted[2] ?? '').trim();
+    if (value !== raw)
+        findings.push(diagnose('secret-padding', { input }));
+    if (allowBearer) {
+        const bearer = /^(bearer\s+)+/i.exec(value);
+        if (bearer) {
+            value = value.slice(bearer[0].length);
+            findings.push(diagnose('bearer-prefix', { input }));
+        }
+    }
+    if (/\s/.test(value))
+        findings.push(diagnose('secret-inner-space', { input }));
+    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
+        findings.push(diagnose('secret-bad-characters', { input }));
+    return { value, findings };
+}
+/** Errors for a secret that is clearly in the wrong slot. */
+function checkTokenShape(token) {
+    const shape = classifySecret(token);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'api_token' })];
+    if (shape === 'global-key')
+        return [diagnose('global-key-as-token')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'api_token' })];
+    return [];
+}
+function checkGlobalKeyShape(key) {
+    const shape = classifySecret(key);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'global_key' })];
+    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
+        return [diagnose('token-as-global-key')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'global_key' })];
+    return [];
+}
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
+function isEmail(value) {
+    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/request.ts
+// Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
+// changed files' URLs join it. Pure.
+
+
+/** Nothing to purge: no request needs to be sent at all. */
+function isEmptyPurge(purge) {
+    return !purge.everything && itemTotal(purge) === 0;
+}
+/** The request with the changed files' URLs added, each URL once. */
+function withChangedUrls(purge, urls) {
+    return { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+}
+/**
+ * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
+ * they need a `zone` unless URLs, hosts or prefixes name one (`hostsToCome`: the changed files' URLs
+ * are not listed yet and may).
+ */
+function zoneMissing(zones, purge, hostsToCome = false) {
+    const withHost = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || hostsToCome;
+    if (zones.length > 0 || withHost || !(purge.everything || purge.tags.length > 0))
+        return undefined;
+    return diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' });
+}
+function itemTotal(purge) {
+    return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
+// Turns the raw input strings into one validated Settings object, collecting every problem at once.
+// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'zone',
+    'api_token',
+    'email',
+    'global_key',
+    'account_id',
+    'purge_everything',
+    'files',
+    'files_from',
+    'tags',
+    'hosts',
+    'prefixes',
+    'dry_run',
+    'batch_size',
+    'timeout',
+    'api_url',
+    'changed_paths',
+    'github_token',
+    'base',
+    'head'
+];
+const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const HEX32 = /^[0-9a-f]{32}$/;
+function parseSettings(raw, options) {
+    const errors = [];
+    const warnings = [];
+    const report = (findings) => {
+        for (const f of findings)
+            (f.severity === 'error' ? errors : warnings).push(f);
+    };
+    const get = (name) => (raw[name] ?? '').trim();
+    const credential = parseCredential(raw, report);
+    const zones = parseZones(get('zone'), report);
+    const zoneName = zones.find((z) => z.kind === 'name')?.name;
+    const accountId = get('account_id').toLowerCase();
+    if (accountId && !HEX32.test(accountId))
+        report([diagnose('bad-account-id', { value: get('account_id') })]);
+    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
+    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
+    const apiUrl = parseApiUrl(get('api_url'), report);
+    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
+    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
+    // A value that is one comment line purges nothing: say so rather than purge less than was meant.
+    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
+    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
+    for (const name of commentOnly) {
+        const line = (raw[name] ?? '').trim();
+        report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
+    }
+    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
+    const fileLists = [];
+    const fragments = [];
+    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
+    report(files.errors);
+    fileLists.push(...files.items);
+    fragments.push(...files.fragments);
+    itemErrors += files.errors.length;
+    const filesFrom = get('files_from');
+    if (filesFrom) {
+        let text;
+        try {
+            text = options.readFile(filesFrom);
+        }
+        catch (e) {
+            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
+            itemErrors++;
+        }
+        if (text !== undefined) {
+            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
+            report(fromFile.errors);
+            fileLists.push(...fromFile.items);
+            fragments.push(...fromFile.fragments);
+            itemErrors += fromFile.errors.length;
+        }
+    }
+    const [firstFragment] = fragments;
+    if (firstFragment) {
+        const [example, canonical] = firstFragment;
+        report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
+    }
+    const tags = parseTags(raw.tags ?? '');
+    const hosts = parseHosts(raw.hosts ?? '');
+    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
+    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
+    itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const purge = {
+        everything: everything ?? false,
+        files: dedupe(fileLists, fileKey),
+        tags: dedupe(tags.items, (t) => t.toLowerCase()),
+        hosts: dedupe(hosts.items, (h) => h),
+        prefixes: dedupe(prefixes.items, prefixKey)
+    };
+    const changes = parseChanges(raw, report);
+    const requested = {
+        zones,
+        purge,
+        // Unless dry_run is plainly false, nothing was meant to be purged.
+        dryRun: dryRun ?? get('dry_run') !== ''
+    };
+    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
+    // an empty result that follows from it is not reported again.
+    const everythingUnreadable = everything === undefined && get('purge_everything') !== '';
+    if (purge.everything && (listed > 0 || anyItemInput))
+        report([diagnose('everything-with-items')]);
+    if (!purge.everything && listed === 0 && !anyItemInput) {
+        if (!everythingUnreadable)
+            report([diagnose('nothing-to-purge')]);
+    }
+    else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
+        report([diagnose('lists-empty')]);
+    }
+    // A `zone` that was given but could not be read is reported by its own error, not as missing.
+    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
+    const noZone = zoneMissing(zones, purge, Boolean(changes));
+    if (noZone && !zoneUnreadable)
+        report([noZone]);
+    if (errors.length > 0 || !credential)
+        return { errors, warnings, requested };
+    const settings = {
+        zones,
+        credential,
+        purge,
+        dryRun: dryRun ?? false,
+        apiUrl: apiUrl ?? DEFAULT_API_URL,
+        timeoutMs: timeoutSeconds * 1000
+    };
+    if (accountId)
+        settings.accountId = accountId;
+    if (batchSize !== undefined)
+        settings.batchSize = batchSize;
+    if (changes)
+        settings.changes = changes;
+    return { settings, errors, warnings, requested };
+}
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw, report) {
+    const base = (raw.base ?? '').trim();
+    const head = (raw.head ?? '').trim();
+    if ((raw.changed_paths ?? '').trim() === '') {
+        if (base || head)
+            report([diagnose('refs-ignored')]);
+        return undefined;
+    }
+    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
+    report(errors);
+    if (mappings.length === 0 && errors.length === 0) {
+        const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '');
+        report([
+            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+        ]);
+    }
+    const githubToken = (raw.github_token ?? '').trim();
+    if (!githubToken)
+        report([diagnose('no-github-token')]);
+    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
+    for (const [input, value] of [
+        ['base', base],
+        ['head', head]
+    ]) {
+        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+            report([diagnose('bad-option', { input, value, expected })]);
+        }
+    }
+    if (head && !base) {
+        report([
+            diagnose('bad-option', {
+                input: 'head',
+                value: head,
+                expected: 'given together with `base`, the commit to compare from'
+            })
+        ]);
+    }
+    if (errors.length > 0 || !githubToken || mappings.length === 0)
+        return undefined;
+    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
+}
+function parseCredential(raw, report) {
+    const tokenRaw = raw.api_token ?? '';
+    const keyRaw = raw.global_key ?? '';
+    const emailRaw = (raw.email ?? '').trim();
+    const hasToken = tokenRaw.trim() !== '';
+    const hasKey = keyRaw.trim() !== '';
+    if (!hasToken && !hasKey && !emailRaw) {
+        report([diagnose('no-credential')]);
+        return undefined;
+    }
+    if (hasToken && hasKey) {
+        report([diagnose('both-credentials')]);
+        return undefined;
+    }
+    if (hasToken) {
+        const token = cleanSecret(tokenRaw, 'api_token', true);
+        report(token.findings);
+        if (token.findings.some((f) => f.severity === 'error'))
+            return undefined;
+        const shape = checkTokenShape(token.value);
+        report(shape);
+        if (shape.length > 0)
+            return undefined;
+        if (token.value === '') {
+            report([diagnose('no-credential')]);
+            return undefined;
+        }
+        if (emailRaw)
+            report([diagnose('email-ignored')]);
+        return { kind: 'token', token: token.value };
+    }
+    if (!hasKey) {
+        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
+        return undefined;
+    }
+    const key = cleanSecret(keyRaw, 'global_key', false);
+    report(key.findings);
+    const shape = checkGlobalKeyShape(key.value);
+    report(shape);
+    if (!emailRaw) {
+        report([diagnose('incomplete-global-key', { missing: 'email' })]);
+        return undefined;
+    }
+    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    if (!isEmail(email)) {
+        report([diagnose('bad-email')]);
+        return undefined;
+    }
+    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
+        return undefined;
+    return { kind: 'global-key', email, key: key.value };
+}
+/** The zones given; an empty list means each item's zone is found from its hostname. */
+function parseZones(text, report) {
+    const values = splitList(text);
+    const zones = [];
+    for (const value of values) {
+        const zone = parseZone(value);
+        if (typeof zone === 'string')
+            report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })]);
+        else if (!zones.some((z) => sameZone(z, zone)))
+            zones.push(zone);
+    }
+    return zones;
+}
+/** A zone reference, or the reason why the value is not one. */
+function parseZone(value) {
+    const lower = value.toLowerCase();
+    if (HEX32.test(lower))
+        return { kind: 'id', id: lower };
+    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+        let host;
+        try {
+            host = toAsciiHostname(new URL(value).hostname);
+        }
+        catch {
+            host = undefined;
+        }
+        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
+    }
+    const name = toAsciiHostname(value);
+    if (!name)
+        return 'is not a valid domain name';
+    return { kind: 'name', name, input: value };
+}
+function sameZone(a, b) {
+    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
+}
+function prefixKey(prefix) {
+    const slash = prefix.indexOf('/');
+    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
+}
+function parseBoolean(name, value, report) {
+    if (value === '')
+        return undefined;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
+    return undefined;
+}
+function parseInteger(name, value, min, max, report) {
+    if (value === '')
+        return undefined;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max)
+        return n;
+    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
+    return undefined;
+}
+function parseApiUrl(value, report) {
+    if (value === '')
+        return undefined;
+    // Whatever else is wrong with it, a user name or password in it is never shown.
+    const shown = hideUserinfo(value);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: shown,
+                expected: `a URL such as ${DEFAULT_API_URL}`
+            })
+        ]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        // A query may carry a key as well: none of the three is shown, only that it is there.
+        const userinfo = url.username || url.password ? '***@' : '';
+        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
+                expected: 'a URL without a user name, password, query or fragment'
+            })
+        ]);
+        return undefined;
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
+        report([diagnose('bad-option', { input: 'api_url', value: shown, expected })]);
+        return undefined;
+    }
+    return url.href.replace(/\/+$/, '');
+}
+function describeFsError(e) {
+    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+    const code = e instanceof Error ? e.code : undefined;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'it is a folder';
+    if (code === 'EACCES')
+        return 'permission denied';
+    return e instanceof Error ? e.message : String(e);
+}
+
 ;// CONCATENATED MODULE: ./src/action/input-reader.ts
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 
@@ -34061,7 +33484,11 @@ function secretForms(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
-/** Safe defaults from ../shared/cloudflare-api.md: 30 URLs (500 on Enterprise), 100 of the rest. */
+/**
+ * Items per request. Cloudflare's purge-cache page (https://developers.cloudflare.com/cache/how-to/purge-cache/)
+ * lists 100 URLs (500 on Enterprise) and 100 tags, hosts or prefixes; URLs stay at 30, the limit before
+ * April 2025, because some zones were reported to keep it for a while after.
+ */
 function limitsForPlan(plan, batchSize) {
     return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 };
 }
@@ -34103,6 +33530,10 @@ function toPurgeBody(batch) {
             return { [batch.type]: batch.items };
     }
 }
+/** How many items a request counts for: purge everything counts as one. */
+function itemCount(batch) {
+    return batch.type === 'everything' ? 1 : batch.items.length;
+}
 /** How an item is shown in logs, outputs and the summary. */
 function describeItem(item) {
     if (typeof item === 'string')
@@ -34115,290 +33546,233 @@ function describeItem(item) {
     return `${item.url} [${headers}]`;
 }
 
-;// CONCATENATED MODULE: ./src/purge/runner.ts
+;// CONCATENATED MODULE: ./src/report/result.ts
+// What one run did, as both edges (the action, the command line) report it: the engine returns a
+// RunResult, and the outputs, the summary and the log are built from it. Pure.
 
-
-
-
-/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-async function executeBatches(api, batches, options) {
-    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
-    const done = [];
-    const learnedLimits = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
-    let itemsDone = 0;
-    const finish = (entry, outcome) => {
-        done.push({ ...entry, outcome });
-        itemsDone += Math.max(1, outcome.batch.items.length);
-        options.onProgress?.(itemsDone, itemsTotal);
+/** Sums up what was purged and what was not; requests only planned (dry run) count as neither. */
+function totals(zones) {
+    const out = {
+        purgedCount: 0,
+        failed: [],
+        purgeIds: []
     };
-    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch) => {
-        const wait = options.globalLimit?.reserve() ?? 0;
-        if (Date.now() + wait >= options.deadline)
-            throw notSent(batch);
-        if (wait > 0)
-            await sleep(wait);
-        const pacer = options.pacerFor(batch.zoneId);
-        for (;;) {
-            await options.pause?.waitForPause();
-            const delay = pacer.reserve(batch.type, batch.items.length);
-            if (Date.now() + delay >= options.deadline) {
-                pacer.refund?.(batch.type, batch.items.length);
-                throw notSent(batch);
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            if (purgeId) {
+                out.purgedCount += itemCount(batch);
+                out.purgeIds.push(purgeId);
             }
-            if (delay > 0)
-                await sleep(delay);
-            // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-            if (!options.pause?.isPaused())
-                return;
-            pacer.refund?.(batch.type, batch.items.length);
-        }
-    };
-    const worker = async () => {
-        for (let entry = queue.shift(); entry; entry = queue.shift()) {
-            const { batch } = entry;
-            const key = `${batch.zoneId} ${batch.type}`;
-            const limit = learnedLimits.get(key);
-            if (limit !== undefined && batch.items.length > limit) {
-                const pieces = chunk(batch.items, limit).map((items, i) => ({
-                    batch: { ...batch, items },
-                    order: [...entry.order, i]
-                }));
-                queue.unshift(...pieces);
-                startWorkers();
-                continue;
-            }
-            try {
-                await pace(batch);
-            }
-            catch (error) {
-                finish(entry, { batch, error });
-                continue;
-            }
-            try {
-                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
-                finish(entry, { batch, purgeId });
-            }
-            catch (error) {
-                if (isTooManyItems(error) && batch.items.length > 1) {
-                    const stated = limitFromMessage(error);
-                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
-                    if (!learnedLimits.has(key))
-                        options.onSplit?.(batch, newLimit);
-                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(entry);
-                    continue;
-                }
-                finish(entry, { batch, error });
+            else if (reason !== undefined) {
+                const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem);
+                for (const item of items)
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
             }
         }
+    }
+    return out;
+}
+/** A result with nothing purged, planned or failed (yet). */
+function emptyRun(status, startedAt) {
+    return {
+        status,
+        zones: [],
+        purgedCount: 0,
+        failed: [],
+        purgeIds: [],
+        notes: [],
+        timings: { startedAt, totalMs: Date.now() - startedAt },
+        apiRequests: { total: 0, rateLimited: 0 }
     };
-    const running = new Set();
-    const startWorkers = () => {
-        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-            const w = worker().finally(() => running.delete(w));
-            running.add(w);
-        }
-    };
-    startWorkers();
-    while (running.size > 0)
-        await Promise.all(running);
-    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
-}
-function compareOrder(a, b) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        if (a[i] !== b[i])
-            return a[i] - b[i];
-    }
-    return a.length - b.length;
-}
-/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
-function limitFromMessage(error) {
-    for (const e of error.errors) {
-        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
-        if (match)
-            return Number(match[1]);
-    }
-    return undefined;
-}
-function notSent(batch) {
-    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
-}
-
-;// CONCATENATED MODULE: ./src/purge/pacing.ts
-class TokenBucket {
-    spec;
-    now;
-    tokens;
-    updated;
-    constructor(spec, now = () => performance.now()) {
-        this.spec = spec;
-        this.now = now;
-        this.tokens = spec.capacity;
-        this.updated = now();
-    }
-    /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
-    reserve(cost) {
-        const t = this.now();
-        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
-        this.updated = t;
-        this.tokens -= cost;
-        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
-    }
-    /** Gives back tokens reserved for a request that was not sent after all. */
-    refund(cost) {
-        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
-    }
 }
 /**
- * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
- * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
- * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ * The result of a run that stopped before any purge request: every valid item requested (an invalid one
+ * is named by its error instead) is reported as not purged; none on a dry run.
  */
-const PACING_MARGIN_MS = 200;
-/** The same limit with `marginMs` worth of tokens held back from the burst. */
-function withMargin(spec, marginMs) {
-    const held = (spec.rate * marginMs) / 1000;
-    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
+function stoppedRun(findings, startedAt, requested) {
+    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
+    const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
+    return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings };
 }
-/** Purge rate limits per account (../shared/cloudflare-api.md). Unknown plan: Free, the strictest. */
-const PURGE_RATE_LIMITS = {
-    free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
-    pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
-    business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
-    enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
-};
-/**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-class RequestWindow {
-    spec;
-    now;
-    marginMs;
-    /** Planned send times, oldest first; only the last `requests` matter. */
-    sends = [];
-    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
-        this.spec = spec;
-        this.now = now;
-        this.marginMs = marginMs;
-        const t = now();
-        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
-            this.sends.push(t);
+/** Everything requested, as failed items with the zone as the user gave it. */
+function requestedItems(zones, purge, reason) {
+    const zone = zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
+    if (purge.everything)
+        return [{ zone, type: 'everything', item: 'everything', reason }];
+    return [
+        ...purge.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
+        ...purge.tags.map((item) => ({ zone, type: 'tags', item, reason })),
+        ...purge.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
+        ...purge.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
+    ];
+}
+function summaryRows(zones) {
+    const rows = new Map();
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            const key = `${zone.id} ${batch.type}`;
+            const row = rows.get(key) ?? {
+                zone: zone.name ?? zone.id,
+                type: batch.type,
+                items: 0,
+                requests: 0,
+                purged: 0,
+                failed: 0,
+                ids: []
+            };
+            const count = itemCount(batch);
+            row.items += count;
+            row.requests += 1;
+            if (purgeId) {
+                row.purged += count;
+                row.ids.push(purgeId);
+            }
+            else if (reason !== undefined)
+                row.failed += count;
+            rows.set(key, row);
+        }
     }
-    /** Reserves one send and returns how many milliseconds to wait before making it. */
-    reserve() {
-        const t = this.now();
-        const { requests, windowMs } = this.spec;
-        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
-        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
-        this.sends.push(at);
-        if (this.sends.length > requests)
-            this.sends.splice(0, this.sends.length - requests);
-        return at - t;
+    return [...rows.values()];
+}
+function zoneCounts(zones) {
+    return zones.map((zone) => {
+        const sum = totals([zone]);
+        return {
+            id: zone.id,
+            name: zone.name ?? '',
+            items: zone.requests.reduce((n, r) => n + itemCount(r.batch), 0),
+            purged_count: sum.purgedCount,
+            failed_count: sum.failed.length,
+            purge_ids: sum.purgeIds
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The action's outputs (declared in action.yml), built from the run result in this one place so that
+// every run, whatever way it ends, sets all of them. Pure.
+
+function outputsOf(result) {
+    return {
+        zone_id: result.zones.map((z) => z.id).join(','),
+        zones: JSON.stringify(zoneCounts(result.zones)),
+        purge_ids: result.purgeIds.join(','),
+        purged_count: result.purgedCount,
+        failed_count: result.failed.length,
+        failed_items: JSON.stringify(result.failed)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's content, built from the run result as plain blocks: the action writes them with
+// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+
+
+const TITLE = 'Cloudflare cache purge';
+/** More request IDs than this in one cell are counted rather than listed. */
+const IDS_SHOWN = 3;
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+function summaryOf(result) {
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return stoppedSummary(result);
+        case 'planned':
+            return planSummary(result);
+        case 'purged':
+            return purgeSummary(result);
     }
 }
-/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
-class PurgePacer {
-    urls;
-    requests;
-    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
-        const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
-        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
-        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
+function purgeSummary(result) {
+    const rows = summaryRows(result.zones).map((r) => [
+        r.zone,
+        r.type,
+        String(r.items),
+        String(r.purged),
+        String(r.failed),
+        r.ids.length > IDS_SHOWN
+            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
+            : r.ids.join(', ')
+    ]);
+    const blocks = [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+        {
+            kind: 'text',
+            text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+        }
+    ];
+    const perZone = zoneCounts(result.zones);
+    if (perZone.length > 1) {
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
+            kind: 'table',
+            header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+            rows: perZone.map((z) => [
+                z.name || z.id,
+                z.id,
+                String(z.items),
+                String(z.purged_count),
+                String(z.failed_count)
+            ])
+        });
     }
-    /** Milliseconds to wait before sending a purge of this type with `count` items. */
-    reserve(type, count) {
-        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+    if (result.failed.length > 0) {
+        blocks.push({ kind: 'heading', text: 'Not purged', level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
     }
-    /** Gives back a reservation whose request was held back (by a pause after a 429). */
-    refund(type, count) {
-        if (type === 'files')
-            this.urls.refund(count);
-        else
-            this.requests.refund(1);
-    }
+    return blocks;
 }
-const PLAN_NAMES = {
-    free: 'Free',
-    pro: 'Pro',
-    business: 'Business',
-    enterprise: 'Enterprise'
-};
-/** The limit that applies to a purge type on a plan, in words for an error message. */
-function describeRateLimit(plan, type) {
-    const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
-    if (type === 'files')
-        return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
-    const { rate, capacity } = limits.requests;
-    const perUnit = rate < 1 ? `${Math.round(rate * 60)} requests per minute` : `${rate} requests per second`;
-    return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
+function planSummary(result) {
+    return [
+        { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
+        { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        }
+    ];
+}
+function stoppedSummary(result) {
+    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
+    const listed = result.failed.length > 0
+        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+        : '';
+    return [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
-// Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
-// with input-reader and main, that talks to the Actions toolkit.
+// The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
 
 
-/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
-class Redactor {
-    secrets;
-    constructor(secrets) {
-        this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
-    }
-    redact(text) {
-        let out = text;
-        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
-        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
-        for (let changed = true; changed;) {
-            const spans = this.spans(out);
-            changed = spans.length > 0;
-            for (const [start, end] of spans.reverse())
-                out = `${out.slice(0, start)}***${out.slice(end)}`;
-        }
-        return out;
-    }
-    /** Where secrets occur, merged where they overlap or touch, in order. */
-    spans(text) {
-        const found = [];
-        for (const secret of this.secrets) {
-            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
-                found.push([at, at + secret.length]);
-        }
-        found.sort((a, b) => a[0] - b[0]);
-        const merged = [];
-        for (const [start, end] of found) {
-            const last = merged[merged.length - 1];
-            if (last && start <= last[1])
-                last[1] = Math.max(last[1], end);
-            else
-                merged.push([start, end]);
-        }
-        return merged;
-    }
-}
-class Reporter {
+
+
+class ActionReporter {
     redactor;
-    /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
-    outputsWritten = false;
     constructor(redactor) {
         this.redactor = redactor;
     }
     info(line) {
         info(this.redactor.redact(line));
     }
+    warning(line) {
+        warning(this.redactor.redact(line));
+    }
+    notice(line) {
+        notice(this.redactor.redact(line));
+    }
     debug(line) {
         core_debug(this.redactor.redact(line));
     }
-    async group(name, fn) {
+    async group(name, work) {
         startGroup(name);
         try {
-            return await fn();
+            return await work();
         }
         finally {
             endGroup();
@@ -34419,101 +33793,380 @@ class Reporter {
                 notice(message, props);
         }
     }
-    outputs(values) {
-        for (const [name, value] of Object.entries(values))
-            setOutput(name, this.redactor.redact(String(value)));
-        this.outputsWritten = true;
+    /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
+    async publish(result) {
+        try {
+            for (const [name, value] of Object.entries(outputsOf(result)))
+                setOutput(name, this.redactor.redact(String(value)));
+            await this.writeSummary(summaryOf(result));
+        }
+        catch (error) {
+            const detail = error instanceof Error ? error.message : String(error);
+            this.debug(error instanceof Error ? (error.stack ?? detail) : detail);
+            this.findings([
+                diagnose('unexpected-error', {
+                    detail: `the outputs or the job summary could not be written (${detail})`
+                })
+            ]);
+        }
     }
-    async summary(build) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
+    async writeSummary(blocks) {
+        if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
-        build(summary);
+        for (const block of blocks) {
+            if (block.kind === 'heading')
+                summary.addHeading(block.text, block.level);
+            else if (block.kind === 'text')
+                summary.addRaw(block.text, true);
+            else if (block.kind === 'list')
+                summary.addList(block.items);
+            else
+                summary.addTable([block.header.map((data) => ({ data, header: true })), ...block.rows]);
+        }
+        // The whole summary is redacted as one text, so that no secret survives split across cells.
         const text = this.redactor.redact(summary.stringify());
         summary.emptyBuffer();
         await summary.addRaw(text).write();
     }
 }
-/** Sums up per zone and type what was purged and what was not. */
-function totals(zones) {
-    const out = { purgedCount: 0, failedItems: [], purgeIds: [] };
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const count = Math.max(1, o.batch.items.length);
-            if (o.purgeId) {
-                out.purgedCount += count;
-                out.purgeIds.push(o.purgeId);
-            }
-            else {
-                const items = o.batch.type === 'everything' ? ['everything'] : o.batch.items.map(describeItem);
-                for (const item of items) {
-                    out.failedItems.push({
-                        zone: zone.zoneId,
-                        type: o.batch.type,
-                        item,
-                        reason: o.reason ?? 'not purged'
-                    });
-                }
-            }
-        }
+
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
     }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
     return out;
 }
-/**
- * Every valid item the settings ask to purge, as failed items: for a run that stopped before any purge
- * request. `zone` is the zones as given (empty when they were to be found from the items' hostnames).
- */
-function requestedItems(settings, reason) {
-    const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
-    const p = settings.purge;
-    if (p.everything)
-        return [{ zone, type: 'everything', item: 'everything', reason }];
-    return [
-        ...p.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
-        ...p.tags.map((item) => ({ zone, type: 'tags', item, reason })),
-        ...p.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
-        ...p.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
-    ];
+
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
 }
-function summaryRows(zones) {
-    const rows = new Map();
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const key = `${zone.zoneId} ${o.batch.type}`;
-            const row = rows.get(key) ?? {
-                zone: zone.label,
-                type: o.batch.type,
-                items: 0,
-                requests: 0,
-                purged: 0,
-                failed: 0,
-                ids: []
-            };
-            const count = o.batch.type === 'everything' ? 1 : o.batch.items.length;
-            row.items += count;
-            row.requests += 1;
-            if (o.purgeId) {
-                row.purged += count;
-                row.ids.push(o.purgeId);
-            }
-            else
-                row.failed += count;
-            rows.set(key, row);
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge')
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+        // token's shape, when it has one, says which kind it is.
+        const shape = classifySecret(credential.token);
+        if (shape === 'user-token')
+            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId) {
+            throw new DiagnosedFailure([
+                shape === 'account-token'
+                    ? diagnose('account-token-no-account')
+                    : diagnose('token-invalid', { maybeAccountOwned: true })
+            ]);
+        }
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? diagnose('token-invalid', { accountId })
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
         }
     }
-    return [...rows.values()];
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
 }
-/** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
-function zoneCounts(zones, sent = true) {
-    return zones.map((zone) => {
-        const sum = totals([zone]);
-        return {
-            id: zone.zoneId,
-            name: zone.name ?? '',
-            items: zone.outcomes.reduce((n, o) => n + Math.max(1, o.batch.items.length), 0),
-            purged_count: sent ? sum.purgedCount : 0,
-            failed_count: sent ? sum.failedItems.length : 0,
-            purge_ids: sent ? sum.purgeIds : []
-        };
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    const minute = (iso) => {
+        const t = Date.parse(iso);
+        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    };
+    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+        throw new DiagnosedFailure([
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
+    }
+    if (status.expiresOn) {
+        const left = Date.parse(status.expiresOn) - now.getTime();
+        if (left < 7 * DAY_MS) {
+            return [
+                diagnose('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
+// Decides which zone each item is purged in. Pure.
+
+
+/**
+ * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
+ * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
+ * is on evil.com. Empty when the item is not a URL at all.
+ */
+function hostOf(item) {
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    try {
+        return new URL(url).hostname.replace(/\.$/, '');
+    }
+    catch {
+        return '';
+    }
+}
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+function itemHosts(purge) {
+    const hosts = [
+        ...purge.files.map((f) => hostOf(f.url)),
+        ...purge.hosts.map(hostOf),
+        ...purge.prefixes.map(hostOf)
+    ];
+    return [...new Set(hosts)];
+}
+/**
+ * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
+ * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ */
+function assignToZones(purge, zones) {
+    const warnings = [];
+    const errors = [];
+    if (zones.length === 1) {
+        const zone = zones[0];
+        if (zone.name)
+            warnings.push(...itemsOutsideZone(purge, zone.name));
+        return { work: [{ zone, purge }], warnings, errors };
+    }
+    const work = zones.map((zone) => ({
+        zone,
+        purge: {
+            everything: purge.everything,
+            files: [],
+            tags: [...purge.tags],
+            hosts: [],
+            prefixes: []
+        }
+    }));
+    const unnamed = zones.filter((z) => !z.name);
+    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return { work, warnings, errors };
+    }
+    const owner = (host) => work
+        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
+        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
+    const unplaced = (item) => {
+        const names = zones.map((z) => z.name ?? z.id).join(', ');
+        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
+    };
+    for (const file of purge.files) {
+        const w = owner(hostOf(file.url));
+        if (w)
+            w.purge.files.push(file);
+        else
+            unplaced(file.url);
+    }
+    for (const host of purge.hosts) {
+        const w = owner(host);
+        if (w)
+            w.purge.hosts.push(host);
+        else
+            unplaced(host);
+    }
+    for (const prefix of purge.prefixes) {
+        const w = owner(hostOf(prefix));
+        if (w)
+            w.purge.prefixes.push(prefix);
+        else
+            unplaced(prefix);
+    }
+    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function dedupeFindings(findings) {
+    const seen = new Set();
+    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+}
+/**
+ * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ */
+function itemsOutsideZone(purge, zoneName) {
+    const kinds = [
+        ['files', purge.files.map((f) => f.url)],
+        ['hosts', purge.hosts],
+        ['prefixes', purge.prefixes]
+    ];
+    return kinds.flatMap(([kind, items]) => {
+        const byHost = new Map();
+        for (const item of items) {
+            const host = hostOf(item);
+            if (isHostInZone(host, zoneName))
+                continue;
+            const list = byHost.get(host) ?? [];
+            list.push(item);
+            byHost.set(host, list);
+        }
+        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
+            kind,
+            host,
+            count: found.length,
+            example: found[0],
+            zone: zoneName
+        }));
     });
 }
 
@@ -34670,324 +34323,13 @@ function failure(error, zone) {
     return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
 }
 
-;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
-// Decides which zone each item is purged in. Pure.
-
-
-/**
- * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
- * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
- * is on evil.com. Empty when the item is not a URL at all.
- */
-function hostOf(item) {
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
-    try {
-        return new URL(url).hostname.replace(/\.$/, '');
-    }
-    catch {
-        return '';
-    }
-}
-/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
-function itemHosts(purge) {
-    const hosts = [
-        ...purge.files.map((f) => hostOf(f.url)),
-        ...purge.hosts.map(hostOf),
-        ...purge.prefixes.map(hostOf)
-    ];
-    return [...new Set(hosts)];
-}
-/**
- * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
- * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
- * item with a host is placed at all: it might belong to that zone rather than to a named parent.
- */
-function assignToZones(purge, zones) {
-    const warnings = [];
-    const errors = [];
-    if (zones.length === 1) {
-        const zone = zones[0];
-        if (zone.name)
-            warnings.push(...itemsOutsideZone(purge, zone.name));
-        return { work: [{ zone, purge }], warnings, errors };
-    }
-    const work = zones.map((zone) => ({
-        zone,
-        purge: {
-            everything: purge.everything,
-            files: [],
-            tags: [...purge.tags],
-            hosts: [],
-            prefixes: []
-        }
-    }));
-    const unnamed = zones.filter((z) => !z.name);
-    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
-        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
-        return { work, warnings, errors };
-    }
-    const owner = (host) => work
-        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
-        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
-    const unplaced = (item) => {
-        const names = zones.map((z) => z.name ?? z.id).join(', ');
-        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
-    };
-    for (const file of purge.files) {
-        const w = owner(hostOf(file.url));
-        if (w)
-            w.purge.files.push(file);
-        else
-            unplaced(file.url);
-    }
-    for (const host of purge.hosts) {
-        const w = owner(host);
-        if (w)
-            w.purge.hosts.push(host);
-        else
-            unplaced(host);
-    }
-    for (const prefix of purge.prefixes) {
-        const w = owner(hostOf(prefix));
-        if (w)
-            w.purge.prefixes.push(prefix);
-        else
-            unplaced(prefix);
-    }
-    return { work, warnings, errors: dedupeFindings(errors) };
-}
-function dedupeFindings(findings) {
-    const seen = new Set();
-    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
-}
-/**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
- */
-function itemsOutsideZone(purge, zoneName) {
-    const kinds = [
-        ['files', purge.files.map((f) => f.url)],
-        ['hosts', purge.hosts],
-        ['prefixes', purge.prefixes]
-    ];
-    return kinds.flatMap(([kind, items]) => {
-        const byHost = new Map();
-        for (const item of items) {
-            const host = hostOf(item);
-            if (isHostInZone(host, zoneName))
-                continue;
-            const list = byHost.get(host) ?? [];
-            list.push(item);
-            byHost.set(host, list);
-        }
-        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-// The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
-// → plan → purge → report.
+;// CONCATENATED MODULE: ./src/access/check-access.ts
 
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
-const CONCURRENCY = 8;
-const PROGRESS_EVERY_MS = 5000;
-async function run() {
-    const { raw, secrets } = readInputs();
-    const reporter = new Reporter(new Redactor(secrets));
-    const progress = {};
-    try {
-        await purgeCache(raw, reporter, progress);
-    }
-    catch (error) {
-        let findings;
-        if (error instanceof DiagnosedFailure) {
-            findings = error.findings;
-        }
-        else {
-            // Unexpected: explain in one line; the stack goes to the debug log only.
-            reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-            findings = [diagnoseError(error, { stage: 'purge' })];
-        }
-        reporter.findings(findings);
-        // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
-        if (!reporter.outputsWritten) {
-            await reportNothingPurged(progress.requested, findings, reporter).catch((reportError) => {
-                // The runner's files themselves failed: the annotations above still reach the log.
-                const detail = reportError instanceof Error ? reportError.message : String(reportError);
-                reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail);
-                reporter.findings([
-                    diagnose('unexpected-error', {
-                        detail: `the outputs or the job summary could not be written (${detail})`
-                    })
-                ]);
-            });
-        }
-    }
-}
-async function purgeCache(raw, reporter, progress = {}) {
-    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
-    reporter.findings(parsed.warnings);
-    progress.requested = parsed.requested;
-    if (!parsed.settings)
-        throw new DiagnosedFailure(parsed.errors);
-    const settings = parsed.settings;
-    await reporter.group('Inputs', async () => logInputs(settings, reporter));
-    const started = Date.now();
-    const changes = settings.changes;
-    const purgeRequest = changes
-        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs, progress))
-        : settings.purge;
-    // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
-    if (isEmpty(purgeRequest)) {
-        reporter.outputs({
-            zone_id: '',
-            zones: '[]',
-            purge_ids: '',
-            purged_count: 0,
-            failed_count: 0,
-            failed_items: '[]'
-        });
-        return;
-    }
-    const hostless = purgeRequest.everything || purgeRequest.tags.length > 0;
-    if (settings.zones.length === 0 && hostless && itemHosts(purgeRequest).length === 0) {
-        throw new DiagnosedFailure([
-            diagnose('no-zone', { what: purgeRequest.everything ? 'purge_everything' : 'tags' })
-        ]);
-    }
-    const http = new CloudflareHttpClient({
-        apiUrl: settings.apiUrl,
-        credential: settings.credential,
-        deadline: started + settings.timeoutMs,
-        userAgent: USER_AGENT,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`)
-    });
-    const api = new CloudflareApi(http);
-    const { from, note } = http.proxyChoice;
-    if (from)
-        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
-    try {
-        const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, purgeRequest, reporter));
-        reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
-        const assignment = assignToZones(purgeRequest, zones.map((z) => z.zone));
-        reporter.findings(assignment.warnings);
-        if (assignment.errors.length > 0)
-            throw new DiagnosedFailure(assignment.errors);
-        const planned = assignment.work.map(({ zone, purge }) => {
-            const resolution = zones.find((z) => z.zone.id === zone.id);
-            return {
-                resolution,
-                batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize))
-            };
-        });
-        if (settings.dryRun) {
-            await reportDryRun(planned, reporter);
-            return;
-        }
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter));
-        await reportPurge(planned, outcomes, reporter, started);
-    }
-    finally {
-        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
-        await http.close();
-    }
-}
-/** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
-async function withChangedFiles(purge, changes, reporter, deadline, progress) {
-    const env = process.env;
-    const range = commitRange({
-        ...(changes.base ? { base: changes.base } : {}),
-        ...(changes.head ? { head: changes.head } : {}),
-        eventName: env.GITHUB_EVENT_NAME,
-        eventPath: env.GITHUB_EVENT_PATH,
-        sha: env.GITHUB_SHA
-    });
-    if (!('base' in range))
-        throw new DiagnosedFailure([range]);
-    const files = await listChangedFiles(range, {
-        token: changes.githubToken,
-        repository: env.GITHUB_REPOSITORY,
-        deadline,
-        userAgent: USER_AGENT,
-        onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
-    });
-    const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings);
-    const described = describeRange(range);
-    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`);
-    for (const url of urls.slice(0, 50))
-        reporter.info(`  ${url}`);
-    if (urls.length > 50)
-        reporter.info(`  … and ${urls.length - 50} more`);
-    const merged = { ...purge, files: mergeFiles(purge.files, urls) };
-    if (progress.requested)
-        progress.requested = { ...progress.requested, purge: merged };
-    if (errors.length > 0)
-        throw new DiagnosedFailure(errors);
-    if (isEmpty(merged))
-        reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })]);
-    return merged;
-}
-function isEmpty(p) {
-    return !p.everything && p.files.length + p.tags.length + p.hosts.length + p.prefixes.length === 0;
-}
-function logInputs(settings, reporter) {
-    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
-        'found from the hostnames of the items';
-    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
-    const p = settings.purge;
-    const what = p.everything
-        ? 'everything'
-        : [
-            [p.files.length, 'URL'],
-            [p.tags.length, 'tag'],
-            [p.hosts.length, 'host'],
-            [p.prefixes.length, 'prefix']
-        ]
-            .filter(([count]) => count > 0)
-            .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : noun === 'prefix' ? 'es' : 's'}`)
-            .join(', ');
-    reporter.info(`Zone: ${zones}`);
-    reporter.info(`Credential: ${credential}`);
-    const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
-        : '';
-    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
-    if (settings.dryRun)
-        reporter.info('Dry run: nothing will be purged');
-    if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')
-        reporter.info(`API: ${settings.apiUrl}`);
-}
-/**
- * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
- * time; the verdict on the credential comes first.
- */
-async function checkAccess(api, settings, purge, reporter) {
+/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+async function checkAccess(api, settings, purge, log) {
     const zonesPromise = settings.zones.length > 0
         ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
         : findZonesOfHosts(api, itemHosts(purge));
@@ -35010,22 +34352,709 @@ async function checkAccess(api, settings, purge, reporter) {
         throw new DiagnosedFailure(found.value.errors);
     const zones = found.value.zones;
     for (const [host, zoneId] of found.value.byHost) {
-        reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
+        log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
     }
     const v = verification.value;
-    reporter.info(v.owner === 'global-key'
+    log(v.owner === 'global-key'
         ? 'Global API Key accepted'
         : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
     for (const z of zones) {
         const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
-        reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
+        log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
     return { verification: v, zones };
 }
 function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
-async function purge(api, planned, run, reporter) {
+
+;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+
+const api_HEX32 = /^[0-9a-f]{32}$/;
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id, what) {
+    if (!api_HEX32.test(id))
+        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
+    return id;
+}
+class CloudflareApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async verifyUserToken() {
+        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+    }
+    async verifyAccountToken(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
+        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    async getUser() {
+        await this.http.call('GET', '/user');
+    }
+    async getAccount(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}`;
+        const result = (await this.http.call('GET', path)).result;
+        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
+    }
+    async getZone(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
+        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    /** Zones with exactly this name that the credential can read (an empty list when none). */
+    async findZonesByName(name) {
+        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        if (!Array.isArray(envelope.result))
+            throw malformed('GET /zones', 'a list of zones');
+        return envelope.result.map((z) => toZone(z, 'GET /zones'));
+    }
+    /** Posts one purge request and returns Cloudflare's purge ID. */
+    async purge(zoneId, body, options = {}) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+}
+function malformed(endpoint, expected) {
+    return new CloudflareError({
+        kind: 'invalid-response',
+        endpoint,
+        status: 200,
+        message: `the API reported success but its answer did not contain ${expected}`
+    });
+}
+function toTokenStatus(result, endpoint) {
+    const r = result;
+    if (!r || typeof r.status !== 'string')
+        throw malformed(endpoint, 'the token status');
+    const out = { status: r.status };
+    if (typeof r.id === 'string')
+        out.id = r.id;
+    if (typeof r.expires_on === 'string')
+        out.expiresOn = r.expires_on;
+    if (typeof r.not_before === 'string')
+        out.notBefore = r.not_before;
+    return out;
+}
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+function toZone(value, endpoint) {
+    const z = value;
+    if (!z || typeof z.id !== 'string' || !api_HEX32.test(z.id))
+        throw malformed(endpoint, 'a zone');
+    const zone = { id: z.id };
+    if (typeof z.name === 'string')
+        zone.name = z.name.toLowerCase();
+    const plan = z.plan?.legacy_id;
+    if (typeof plan === 'string' && PLANS.includes(plan))
+        zone.plan = plan;
+    if (typeof z.account?.id === 'string' && api_HEX32.test(z.account.id))
+        zone.accountId = z.account.id;
+    return zone;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+    }
+    async close() {
+        if (!this.options.dispatcher)
+            await this.dispatcher.close();
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            await this.waitForPause();
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init.beforeRetry().catch(() => Promise.reject(cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, init);
+            }
+            catch (e) {
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                if (error.status === 429)
+                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /** Resolves once no 429 pause is in force. */
+    async waitForPause() {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            await sleep(wait);
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+            return undefined;
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.timeout(timeout)
+        });
+        const text = await readLimited(response.body, endpoint);
+        const status = response.statusCode;
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        if (envelope.success !== true || errors.length > 0 || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                message: 'the answer was larger than 1 MiB'
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function parseRetryAfter(headers) {
+    const ms = Number(headers['retry-after-ms']);
+    if (Number.isFinite(ms) && ms >= 0)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/purge/pacing.ts
+class TokenBucket {
+    spec;
+    now;
+    tokens;
+    updated;
+    constructor(spec, now = () => performance.now()) {
+        this.spec = spec;
+        this.now = now;
+        this.tokens = spec.capacity;
+        this.updated = now();
+    }
+    /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
+    reserve(cost) {
+        const t = this.now();
+        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
+        this.updated = t;
+        this.tokens -= cost;
+        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
+    }
+    /** Gives back tokens reserved for a request that was not sent after all. */
+    refund(cost) {
+        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
+    }
+}
+/**
+ * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
+ * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
+ * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ */
+const PACING_MARGIN_MS = 200;
+/** The same limit with `marginMs` worth of tokens held back from the burst. */
+function withMargin(spec, marginMs) {
+    const held = (spec.rate * marginMs) / 1000;
+    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
+}
+/**
+ * Purge rate limits per account, as Cloudflare's purge-cache page lists them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). Unknown plan: Free, the strictest.
+ */
+const PURGE_RATE_LIMITS = {
+    free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
+    pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
+    business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
+    enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
+};
+/**
+ * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
+ * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
+ */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
+class RequestWindow {
+    spec;
+    now;
+    marginMs;
+    /** Planned send times, oldest first; only the last `requests` matter. */
+    sends = [];
+    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
+        this.spec = spec;
+        this.now = now;
+        this.marginMs = marginMs;
+        const t = now();
+        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
+            this.sends.push(t);
+    }
+    /** Reserves one send and returns how many milliseconds to wait before making it. */
+    reserve() {
+        const t = this.now();
+        const { requests, windowMs } = this.spec;
+        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
+        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
+        this.sends.push(at);
+        if (this.sends.length > requests)
+            this.sends.splice(0, this.sends.length - requests);
+        return at - t;
+    }
+}
+/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
+class PurgePacer {
+    urls;
+    requests;
+    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
+        const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
+        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
+        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
+    }
+    /** Milliseconds to wait before sending a purge of this type with `count` items. */
+    reserve(type, count) {
+        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+    }
+    /** Gives back a reservation whose request was held back (by a pause after a 429). */
+    refund(type, count) {
+        if (type === 'files')
+            this.urls.refund(count);
+        else
+            this.requests.refund(1);
+    }
+}
+const PLAN_NAMES = {
+    free: 'Free',
+    pro: 'Pro',
+    business: 'Business',
+    enterprise: 'Enterprise'
+};
+/** The limit that applies to a purge type on a plan, in words for an error message. */
+function describeRateLimit(plan, type) {
+    const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
+    if (type === 'files')
+        return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
+    const { rate, capacity } = limits.requests;
+    const perUnit = rate < 1 ? `${Math.round(rate * 60)} requests per minute` : `${rate} requests per second`;
+    return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
+}
+
+;// CONCATENATED MODULE: ./src/purge/failures.ts
+
+
+
+
+function diagnoseFailures(planned, outcomes) {
+    return outcomes.flatMap((outcome) => {
+        if (!outcome.error)
+            return [];
+        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+            ?.resolution;
+        const finding = diagnoseError(outcome.error, {
+            stage: 'purge',
+            zone: zone.label,
+            verified: true,
+            zoneReadable: zone.readable,
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+        });
+        return [{ outcome, zone, finding }];
+    });
+}
+/** One annotation per zone and kind of failure, counting the items it left unpurged. */
+function failureAnnotations(failures) {
+    const groups = new Map();
+    for (const { outcome, zone, finding } of failures) {
+        const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
+        const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
+        group.items += itemCount(outcome.batch);
+        groups.set(key, group);
+    }
+    return [...groups.values()].map(({ finding, items, label }) => ({
+        ...finding,
+        message: `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/purge/runner.ts
+
+
+
+
+/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
+async function executeBatches(api, batches, options) {
+    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
+    const done = [];
+    const learnedLimits = new Map();
+    const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
+    let itemsDone = 0;
+    const finish = (entry, outcome) => {
+        done.push({ ...entry, outcome });
+        itemsDone += itemCount(outcome.batch);
+        options.onProgress?.(itemsDone, itemsTotal);
+    };
+    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
+    const pace = async (batch) => {
+        const wait = options.globalLimit?.reserve() ?? 0;
+        if (Date.now() + wait >= options.deadline)
+            throw notSent(batch);
+        if (wait > 0)
+            await sleep(wait);
+        const pacer = options.pacerFor(batch.zoneId);
+        for (;;) {
+            await options.pause?.waitForPause();
+            const delay = pacer.reserve(batch.type, batch.items.length);
+            if (Date.now() + delay >= options.deadline) {
+                pacer.refund?.(batch.type, batch.items.length);
+                throw notSent(batch);
+            }
+            if (delay > 0)
+                await sleep(delay);
+            // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+            if (!options.pause?.isPaused())
+                return;
+            pacer.refund?.(batch.type, batch.items.length);
+        }
+    };
+    const worker = async () => {
+        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+            const { batch } = entry;
+            const key = `${batch.zoneId} ${batch.type}`;
+            const limit = learnedLimits.get(key);
+            if (limit !== undefined && batch.items.length > limit) {
+                const pieces = chunk(batch.items, limit).map((items, i) => ({
+                    batch: { ...batch, items },
+                    order: [...entry.order, i]
+                }));
+                queue.unshift(...pieces);
+                startWorkers();
+                continue;
+            }
+            try {
+                await pace(batch);
+            }
+            catch (error) {
+                finish(entry, { batch, error });
+                continue;
+            }
+            try {
+                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
+                finish(entry, { batch, purgeId });
+            }
+            catch (error) {
+                if (isTooManyItems(error) && batch.items.length > 1) {
+                    const stated = limitFromMessage(error);
+                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
+                    if (!learnedLimits.has(key))
+                        options.onSplit?.(batch, newLimit);
+                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
+                    queue.unshift(entry);
+                    continue;
+                }
+                finish(entry, { batch, error });
+            }
+        }
+    };
+    const running = new Set();
+    const startWorkers = () => {
+        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
+            const w = worker().finally(() => running.delete(w));
+            running.add(w);
+        }
+    };
+    startWorkers();
+    while (running.size > 0)
+        await Promise.all(running);
+    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+}
+function compareOrder(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    }
+    return a.length - b.length;
+}
+/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
+function limitFromMessage(error) {
+    for (const e of error.errors) {
+        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
+        if (match)
+            return Number(match[1]);
+    }
+    return undefined;
+}
+function notSent(batch) {
+    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+}
+
+;// CONCATENATED MODULE: ./src/purge/send.ts
+
+
+
+
+
+/** Requests in flight at once. */
+const CONCURRENCY = 8;
+const PROGRESS_EVERY_MS = 5000;
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+async function sendPlan(api, planned, options) {
+    // Every zone of an account on the same plan shares one purge budget at Cloudflare.
     const pacers = new Map();
     const pacerFor = (zoneId) => {
         const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
@@ -35037,12 +35066,12 @@ async function purge(api, planned, run, reporter) {
     };
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
-    const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
+    const total = batches.reduce((n, b) => n + itemCount(b), 0);
     let done = 0;
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
@@ -35050,195 +35079,307 @@ async function purge(api, planned, run, reporter) {
         outcomes = await executeBatches(api, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
-            // The verification and zone lookups already count against the credential's limit.
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, run.requestsSoFar),
+            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
             pause: api.http,
-            deadline: run.deadline,
+            deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
+            onSplit: (batch, limit) => options.onSplit(diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit }))
         });
     }
     finally {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    options.log(`${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`);
     return outcomes;
 }
-async function reportPurge(planned, outcomes, reporter, started) {
-    // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
-    const failures = new Map();
-    for (const outcome of outcomes) {
-        if (!outcome.error)
-            continue;
-        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
-        failures.set(outcome, { finding: failureOf(outcome, resolution), resolution });
+
+;// CONCATENATED MODULE: ./src/engine.ts
+// The engine: from validated settings to one RunResult, without the Actions toolkit. The action
+// (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
+// Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
+// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+async function purgeCache(settings, options, reporter) {
+    const startedAt = options.startedAt ?? Date.now();
+    const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
+    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
+    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
+    const refused = options.changes?.errors ?? [];
+    if (refused.length > 0)
+        return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested);
+    if (isEmptyPurge(purge)) {
+        if (options.changes) {
+            const { range, files } = options.changes;
+            reporter.findings([diagnose('nothing-changed', { range, count: files })]);
+        }
+        return emptyRun('nothing-to-purge', startedAt);
     }
-    const zoneReports = planned.map(({ resolution }) => {
-        const zoneId = resolution.zone.id;
-        return {
-            zoneId,
-            label: resolution.zone.name ?? zoneId,
-            outcomes: outcomes
-                .filter((o) => o.batch.zoneId === zoneId)
-                .map((o) => {
-                const failure = failures.get(o);
-                return failure ? { ...o, reason: failure.finding.message } : o;
-            })
-        };
+    const noZone = zoneMissing(settings.zones, purge);
+    if (noZone)
+        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
+    const http = new CloudflareHttpClient({
+        apiUrl: settings.apiUrl,
+        credential: settings.credential,
+        deadline: startedAt + settings.timeoutMs,
+        userAgent: options.userAgent,
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
     });
+    const { from, note } = http.proxyChoice;
+    if (from)
+        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
+    const apiRequests = () => ({
+        total: http.requestCount,
+        rateLimited: http.rateLimitedCount
+    });
+    try {
+        const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
+        return { ...result, apiRequests: apiRequests() };
+    }
+    catch (error) {
+        return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
+    }
+    finally {
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        await http.close();
+    }
+}
+/** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
+function stopRun(error, reporter, startedAt, requested) {
+    let findings;
+    if (error instanceof DiagnosedFailure)
+        findings = error.findings;
+    else {
+        // Unexpected: explained in one line; the stack goes to the debug log only.
+        reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        findings = [diagnoseError(error, { stage: 'purge' })];
+    }
+    reporter.findings(findings);
+    return stoppedRun(findings, startedAt, requested);
+}
+async function purgeWith(api, settings, purge, startedAt, reporter) {
+    const info = (line) => reporter.info(line);
+    const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
+    const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
+    reporter.findings(notes);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
+    reporter.findings(assignment.warnings);
+    if (assignment.errors.length > 0)
+        throw new DiagnosedFailure(assignment.errors);
+    const planned = assignment.work.map(({ zone, purge: part }) => ({
+        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
+    }));
+    const { owner, tokenId } = access.verification;
+    const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    if (settings.dryRun) {
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        const zones = zoneRuns(planned);
+        return { ...summed('planned', zones, startedAt), ...verified };
+    }
+    const purgeStarted = Date.now();
+    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+        deadline: startedAt + settings.timeoutMs,
+        requestsSoFar: api.http.requestCount,
+        log: info,
+        onSplit: (warning) => reporter.findings([warning])
+    }));
+    const purgeMs = Date.now() - purgeStarted;
+    const failures = diagnoseFailures(planned, outcomes);
     reporter.findings(failureAnnotations(failures));
-    const sum = totals(zoneReports);
-    const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: sum.purgeIds.join(','),
-        purged_count: sum.purgedCount,
-        failed_count: sum.failedItems.length,
-        failed_items: JSON.stringify(sum.failedItems)
-    });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (sum.failedItems.length === 0)
-        reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`);
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Purged', header: true },
-                { data: 'Failed', header: true },
-                { data: 'Request IDs', header: true }
-            ],
-            ...summaryRows(zoneReports).map((r) => [
-                r.zone,
-                r.type,
-                String(r.items),
-                String(r.purged),
-                String(r.failed),
-                r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
-            ])
-        ]);
-        s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
-        if (perZone.length > 1) {
-            s.addHeading('Per zone', 3);
-            s.addTable([
-                ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
-                ...perZone.map((z) => [
-                    z.name || z.id,
-                    z.id,
-                    String(z.items),
-                    String(z.purged_count),
-                    String(z.failed_count)
-                ])
-            ]);
-        }
-        if (sum.failedItems.length > 0) {
-            s.addHeading('Not purged', 3);
-            s.addList([...new Set(sum.failedItems.map((f) => f.reason))]);
-        }
-    });
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    if (result.failed.length === 0)
+        info(`Purged ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
+    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
 }
-function failureOf(outcome, resolution) {
-    return diagnoseError(outcome.error, {
-        stage: 'purge',
-        zone: resolution.label,
-        verified: true,
-        zoneReadable: resolution.readable,
-        rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
-    });
-}
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
-    const groups = new Map();
-    for (const [outcome, { finding, resolution }] of failures) {
-        const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
-        const group = groups.get(key) ?? { finding, items: 0, label: resolution.label };
-        group.items += Math.max(1, outcome.batch.items.length);
-        groups.set(key, group);
-    }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+/** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
+function zoneRuns(planned, sent) {
+    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    return planned.map(({ resolution: { zone, label }, batches }) => ({
+        id: zone.id,
+        name: zone.name,
+        label,
+        plan: zone.plan,
+        requests: sent
+            ? sent.outcomes
+                .filter((o) => o.batch.zoneId === zone.id)
+                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+            : batches.map((batch) => ({ batch }))
     }));
 }
-/** The run stopped before any purge request: every requested item is reported as not purged. */
-async function reportNothingPurged(requested, findings, reporter) {
-    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
-    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
-    const failed = requested && !requested.dryRun ? requestedItems(requested, reason) : [];
-    reporter.outputs({
-        purged_count: 0,
-        failed_count: failed.length,
-        failed_items: JSON.stringify(failed),
-        purge_ids: '',
-        zones: '[]'
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addRaw(`Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
-            (failed.length > 0
-                ? ` ${failed.length} requested item${failed.length === 1 ? ' is' : 's are'} listed in the failed_items output.`
-                : ''), true);
-    });
+function summed(status, zones, startedAt) {
+    return { ...emptyRun(status, startedAt), zones, ...totals(zones) };
 }
-async function reportDryRun(planned, reporter) {
-    await reporter.group('Plan (dry run)', async () => {
-        for (const { resolution, batches } of planned) {
-            for (const [i, batch] of batches.entries()) {
-                const count = batch.type === 'everything' ? '' : ` ${batch.items.length} item(s)`;
-                reporter.info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${count}`);
-            }
+function logPlan(planned, info) {
+    for (const { resolution, batches } of planned) {
+        for (const [i, batch] of batches.entries()) {
+            const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
+            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
         }
-    });
-    const total = planned.reduce((n, p) => n + p.batches.reduce((m, b) => m + Math.max(1, b.items.length), 0), 0);
-    const requests = planned.reduce((n, p) => n + p.batches.length, 0);
-    reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`);
-    const perZone = zoneCounts(planned.map(({ resolution, batches }) => ({
-        zoneId: resolution.zone.id,
-        label: resolution.label,
-        name: resolution.zone.name,
-        outcomes: batches.map((batch) => ({ batch }))
-    })), false);
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: '',
-        purged_count: 0,
-        failed_count: 0,
-        failed_items: '[]'
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge (dry run)', 2);
-        s.addRaw('Nothing was purged. This is what would be sent:', true);
-        const rows = new Map();
-        for (const { resolution, batches } of planned) {
-            for (const b of batches) {
-                const key = `${resolution.zone.id} ${b.type}`;
-                const row = rows.get(key) ?? {
-                    zone: resolution.zone.name ?? resolution.zone.id,
-                    type: b.type,
-                    items: 0,
-                    requests: 0
-                };
-                row.items += b.type === 'everything' ? 1 : b.items.length;
-                row.requests += 1;
-                rows.set(key, row);
-            }
+    }
+    const batches = planned.flatMap((p) => p.batches);
+    const items = batches.reduce((n, b) => n + itemCount(b), 0);
+    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be purged; nothing was sent`);
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+// Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
+
+/** URLs of the changed files listed one per line; beyond that, counted. */
+const URLS_SHOWN = 50;
+/** The settings in a few lines, secrets left out. */
+function describeSettings(settings) {
+    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+        'found from the hostnames of the items';
+    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
+    const p = settings.purge;
+    const what = p.everything
+        ? 'everything'
+        : [
+            p.files.length > 0 ? count(p.files.length, 'URL') : '',
+            p.tags.length > 0 ? count(p.tags.length, 'tag') : '',
+            p.hosts.length > 0 ? count(p.hosts.length, 'host') : '',
+            p.prefixes.length > 0 ? count(p.prefixes.length, 'prefix', 'prefixes') : ''
+        ]
+            .filter(Boolean)
+            .join(', ');
+    const changed = settings.changes
+        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        : '';
+    return [
+        `Zone: ${zones}`,
+        `Credential: ${credential}`,
+        `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+        ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
+    ];
+}
+/** What the listing of the changed files found, and the URLs it gives. */
+function describeChanges(changes) {
+    const { range, files, unmapped, urls } = changes;
+    return [
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+        ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/report/redactor.ts
+// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
+// output and summary through it before writing them.
+/** Replaces every known secret in text that leaves the process, whatever the runner masks. */
+class Redactor {
+    secrets;
+    constructor(secrets) {
+        this.secrets = [...new Set(secrets.filter((s) => s.length >= 4))].sort((a, b) => b.length - a.length);
+    }
+    redact(text) {
+        let out = text;
+        // Overlapping secrets are masked as one stretch, so no tail of either survives; repeat in case a
+        // mask joined with its neighbours spells a secret again (each pass shortens the text, so it ends).
+        for (let changed = true; changed;) {
+            const spans = this.spans(out);
+            changed = spans.length > 0;
+            for (const [start, end] of spans.reverse())
+                out = `${out.slice(0, start)}***${out.slice(end)}`;
         }
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Requests', header: true }
-            ],
-            ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        ]);
+        return out;
+    }
+    /** Where secrets occur, merged where they overlap or touch, in order. */
+    spans(text) {
+        const found = [];
+        for (const secret of this.secrets) {
+            for (let at = text.indexOf(secret); at !== -1; at = text.indexOf(secret, at + 1))
+                found.push([at, at + secret.length]);
+        }
+        found.sort((a, b) => a[0] - b[0]);
+        const merged = [];
+        for (const [start, end] of found) {
+            const last = merged[merged.length - 1];
+            if (last && start <= last[1])
+                last[1] = Math.max(last[1], end);
+            else
+                merged.push([start, end]);
+        }
+        return merged;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// The action's order of work: read the inputs → check them → list the changed files (when asked) →
+// run the engine (credential, zones, plan, purge) → write the outputs and the job summary.
+// Only this file, index.ts and src/action/ use the Actions toolkit; the engine (engine.ts) does the work.
+
+
+
+
+
+
+
+
+
+
+const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
+async function run() {
+    const startedAt = Date.now();
+    const { raw, secrets } = readInputs();
+    const reporter = new ActionReporter(new Redactor(secrets));
+    const result = await purge(raw, reporter, startedAt);
+    await reporter.publish(result);
+}
+async function purge(raw, reporter, startedAt) {
+    // What was asked, as far as the inputs could be read: an input error still lists the valid items.
+    let requested;
+    try {
+        const parsed = checkInputs(raw, reporter);
+        requested = parsed.requested;
+        if (!parsed.settings)
+            throw new DiagnosedFailure(parsed.errors);
+        const settings = parsed.settings;
+        const inputs = describeSettings(settings);
+        await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
+        const { changes: wanted, timeoutMs } = settings;
+        const changes = wanted
+            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter))
+            : undefined;
+        const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) };
+        return await purgeCache(settings, options, reporter);
+    }
+    catch (error) {
+        return stopRun(error, reporter, startedAt, requested);
+    }
+}
+/** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
+function checkInputs(raw, reporter) {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
+    reporter.findings(parsed.warnings);
+    return parsed;
+}
+/** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
+async function changedUrls(wanted, deadline, reporter) {
+    const changes = await listChanges(wanted, process.env, {
+        deadline,
+        userAgent: USER_AGENT,
+        onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
     });
+    for (const line of describeChanges(changes))
+        reporter.info(line);
+    return changes;
 }
 
 

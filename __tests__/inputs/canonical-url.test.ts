@@ -2,7 +2,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { canonicalUrl, hideUserinfo, userinfoSecrets } from '../../src/inputs/canonical-url.js'
 import { parseChangedPaths, urlsForChanges } from '../../src/inputs/changed-urls.js'
-import { fileKey, mergeFiles, parseFiles } from '../../src/inputs/items.js'
+import { fileKey, parseFiles } from '../../src/inputs/items.js'
+import { withChangedUrls } from '../../src/inputs/request.js'
 
 const canonical = (value: string): string | undefined => {
   const result = canonicalUrl(value)
@@ -145,7 +146,8 @@ describe('canonical URLs in the item lists', () => {
     const { urls, errors } = urlsForChanges([{ path: 'public/app.css', status: 'modified' }], mappings)
     expect(errors).toEqual([])
     expect(urls).toEqual(['https://example.com/app.css'])
-    expect(mergeFiles(files, urls)).toEqual([{ url: 'https://example.com/app.css' }])
+    const purge = { everything: false, files, tags: [], hosts: [], prefixes: [] }
+    expect(withChangedUrls(purge, urls).files).toEqual([{ url: 'https://example.com/app.css' }])
   })
 
   it('checks the URLs of changed files like those in files', () => {

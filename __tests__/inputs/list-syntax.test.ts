@@ -1,7 +1,7 @@
 // One list syntax per input, one comment rule for all, every problem reported once, and what a run that
 // stops on an input error still knows it was asked to purge.
 import { describe, expect, it } from '@jest/globals'
-import { requestedItems } from '../../src/action/reporter.js'
+import { requestedItems } from '../../src/report/result.js'
 import {
   contentLines,
   isOneCommentLine,
@@ -186,7 +186,7 @@ describe('what an input error still knows was asked', () => {
     expect(requested.purge.files).toEqual([{ url: 'https://example.com/a' }])
     expect(requested.purge.tags).toEqual(['release'])
     expect(requested.dryRun).toBe(false)
-    const failed = requestedItems(requested, 'Invalid input: files')
+    const failed = requestedItems(requested.zones, requested.purge, 'Invalid input: files')
     expect(failed).toEqual([
       { zone: ZONE, type: 'files', item: 'https://example.com/a', reason: 'Invalid input: files' },
       { zone: ZONE, type: 'tags', item: 'release', reason: 'Invalid input: files' }

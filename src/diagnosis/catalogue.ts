@@ -2,6 +2,7 @@
 // Each entry is data: the code looks entries up by id, the tests check them, and the README's
 // Troubleshooting table is generated from them (scripts/troubleshooting.ts).
 import type { Finding } from '../types.js'
+import { count } from '../words.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
@@ -51,7 +52,7 @@ function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
 
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 export function describeWait(seconds: number): string {
-  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  if (seconds < 120) return count(seconds, 'second')
   return `about ${Math.round(seconds / 60)} minutes`
 }
 
@@ -592,7 +593,7 @@ export const catalogue = {
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
     message: ({ date, days }) =>
-      `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+      `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
       'Extend it or create a new one and update the secret.'
   }),
   'token-ip-restricted': entry<{ detail: string }>({
@@ -785,8 +786,8 @@ export const catalogue = {
     detection: 'GitHub: the compare lists no file under a mapped folder',
     fix: 'Nothing needed.',
     docs: DOCS.changedPaths,
-    message: ({ range, count }) =>
-      `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+    message: ({ range, count: files }) =>
+      `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
       'elsewhere in the repository), so there was nothing to purge.'
   }),
 

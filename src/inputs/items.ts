@@ -272,11 +272,6 @@ function parsePrefix(value: string, zoneName?: string): string | Finding {
   return `${ascii}${path}`
 }
 
-/** The files with these URLs added (URLs already canonical), each item once. */
-export function mergeFiles(files: FileItem[], urls: string[]): FileItem[] {
-  return dedupe([...files, ...urls.map((url) => ({ url }))], fileKey)
-}
-
 /** Keeps the first of each item with the same key, in order. */
 export function dedupe<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Set<string>()

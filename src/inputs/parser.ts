@@ -5,6 +5,7 @@ import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './cr
 import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
 import { hideUserinfo } from './canonical-url.js'
+import { zoneMissing } from './request.js'
 import {
   dedupe,
   fileKey,
@@ -163,13 +164,10 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   } else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
     report([diagnose('lists-empty')])
   }
-  // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-  const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes)
   // A `zone` that was given but could not be read is reported by its own error, not as missing.
   const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone')
-  if (zones.length === 0 && !zoneUnreadable && !hostItems && (purge.everything || purge.tags.length > 0)) {
-    report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })])
-  }
+  const noZone = zoneMissing(zones, purge, Boolean(changes))
+  if (noZone && !zoneUnreadable) report([noZone])
 
   if (errors.length > 0 || !credential) return { errors, warnings, requested }
   const settings: Settings = {
