@@ -28424,8 +28424,8 @@ const DOCS = {
     status: 'https://www.cloudflarestatus.com/',
     ghSecrets: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
     ghDebug: 'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-    inputs: '#inputs',
-    changedPaths: '#purge-exactly-what-a-push-changed',
+    inputs: 'README.md#inputs',
+    changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
     ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
 };

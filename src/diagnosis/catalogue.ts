@@ -1,6 +1,6 @@
 // The catalogue of every mistake and failure the action knows how to explain.
-// Each entry is data: the code looks entries up by id, the tests check them, and the README's
-// Troubleshooting table is generated from them (scripts/troubleshooting.ts).
+// Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
+// is generated from them (scripts/troubleshooting.ts).
 import type { Finding } from '../types.js'
 import { count } from '../words.js'
 
@@ -9,13 +9,13 @@ export type Severity = 'error' | 'warning' | 'notice'
 export interface Diagnosis<P> {
   title: string
   severity: Severity
-  /** When it happens, in a line, for the README. */
+  /** When it happens, in a line, for the troubleshooting page. */
   cause: string
   /** How it is found: from the input's shape before any request, or from Cloudflare's answer. */
   detection: string
-  /** What to do, in a line, for the README. */
+  /** What to do, in a line, for the troubleshooting page. */
   fix: string
-  /** Where to read more: Cloudflare's documentation, or a section of this action's README. */
+  /** Where to read more: an https URL, or a page of this repository as a path from its root (`README.md#inputs`). */
   docs: string
   /** The annotation's text for one occurrence. */
   message: (p: P) => string
@@ -37,8 +37,8 @@ const DOCS = {
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
   ghDebug:
     'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-  inputs: '#inputs',
-  changedPaths: '#purge-exactly-what-a-push-changed',
+  inputs: 'README.md#inputs',
+  changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
   ghToken:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
   ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
