@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9121);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6990);
 // Entry point of the action.
 
 
@@ -28384,13 +28384,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9121:
+/***/ 6990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -28427,11 +28427,21 @@ const DOCS = {
     inputs: 'README.md#inputs',
     changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+    invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+    invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+    purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
     return d;
+}
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items) {
+    return items.length <= 1
+        ? (items[0] ?? '')
+        : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
@@ -28720,70 +28730,6 @@ const catalogue = {
         message: ({ value, reason, suggestion }) => `host "${value}" ${reason}. Hosts are bare hostnames` +
             (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
     }),
-    'urls-joined-by-commas': entry({
-        title: 'URLs joined by commas',
-        severity: 'error',
-        cause: '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
-        detection: 'input, before any request',
-        fix: 'List one URL per line, or separate the URLs with spaces.',
-        docs: DOCS.inputs,
-        message: ({ example }) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
-            '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
-            'list one URL per line, or separate them with spaces.'
-    }),
-    'items-joined-by-spaces': entry({
-        title: 'Items joined by spaces',
-        severity: 'error',
-        cause: 'A `hosts` or `prefixes` value holds several items separated by spaces.',
-        detection: 'input, before any request',
-        fix: 'Separate hosts and prefixes with commas or newlines.',
-        docs: DOCS.inputs,
-        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
-            `Write "${suggestion}", or one per line.`
-    }),
-    'inline-comment': entry({
-        title: 'Comment after an item',
-        severity: 'error',
-        cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
-        detection: 'input, before any request',
-        fix: 'Put the comment on a line of its own.',
-        docs: DOCS.inputs,
-        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
-            'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
-    }),
-    'comment-only-input': entry({
-        title: 'Input is only a comment',
-        severity: 'error',
-        cause: 'A list input is a single line that starts with "#", so all of it is a comment and nothing is purged.',
-        detection: 'input, before any request',
-        fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
-        docs: DOCS.inputs,
-        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
-            `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
-            'the line ("news, #blog"); otherwise remove the "#".'
-    }),
-    'url-credentials': entry({
-        title: 'User name or password in a URL',
-        severity: 'error',
-        cause: 'A URL to purge has a user name or password in it (`https://user:password@host/…`).',
-        detection: 'input, before any request (or once the changed files are listed)',
-        fix: 'Remove the user name and password from the URL; they are never part of what Cloudflare caches.',
-        docs: DOCS.purgeFiles,
-        message: ({ value, suggestion }) => `"${value}" has a user name or password in it (hidden here). Browsers do not send them as part of ` +
-            'the URL, so they are never part of what Cloudflare caches, and they would be sent to Cloudflare in ' +
-            `the purge request: write "${suggestion}".`
-    }),
-    'url-fragment': entry({
-        title: 'Fragment removed from URLs',
-        severity: 'notice',
-        cause: 'A URL to purge has a fragment (`#…`), which browsers never send, so it is never part of a cache key.',
-        detection: 'input, before any request; the action removes it and goes on',
-        fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
-        docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
-            ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
-            `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
-    }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
@@ -28851,23 +28797,16 @@ const catalogue = {
         message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
             'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
     }),
-    'outside-zone': entry({
-        title: 'Item not on this zone',
+    'file-outside-zone': entry({
+        title: 'URL not on this zone',
         severity: 'warning',
-        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
-        fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
-        docs: DOCS.purge,
-        message: ({ kind, host, count, example, zone }) => {
-            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
-            const subject = count === 1
-                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
-            const them = count === 1 ? 'it' : 'them';
-            return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
-                `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
-                `still counts as purged. Check the ${noun[1]} or the zone.`);
-        }
+        cause: "A file's host is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per host)',
+        fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
+        docs: DOCS.purgeFiles,
+        message: ({ host, count, example, zone }) => (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
+            ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
+            'zone, so purging them does nothing. Check the URLs or the zone.'
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -29065,16 +29004,6 @@ const catalogue = {
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
             'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
     }),
-    'bad-changed-url': entry({
-        title: 'Changed file cannot be purged',
-        severity: 'error',
-        cause: 'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
-        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
-        fix: 'Rename the file, or purge its folder with `prefixes` instead.',
-        docs: DOCS.changedPaths,
-        message: ({ detail }) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-            'or purge its folder with `prefixes` instead.'
-    }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
         severity: 'notice',
@@ -29084,6 +29013,69 @@ const catalogue = {
         docs: DOCS.changedPaths,
         message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
+    }),
+    // ── Invalidation and environments ─────────────────────────────────────────
+    'environment-unknown': entry({
+        title: 'Environment not found',
+        severity: 'error',
+        cause: 'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+        detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+        fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+            (names.length > 0
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+                    '`environment` empty to clear the cache of the whole zone. ') +
+            'Nothing was sent.'
+    }),
+    'environments-not-enabled': entry({
+        title: 'Version Management not enabled',
+        severity: 'error',
+        cause: '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+        detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
+        fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+        docs: DOCS.enableVersioning,
+        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+            `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
+            "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            'the cache of the whole zone. Nothing was sent.'
+    }),
+    'environments-not-readable': entry({
+        title: 'Environments not readable',
+        severity: 'error',
+        cause: "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+        detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+        fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+        docs: DOCS.createToken,
+        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+            `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+            'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+    }),
+    'invalidate-unavailable': entry({
+        title: 'Invalidation not available',
+        severity: 'error',
+        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
+        detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+        fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+        docs: DOCS.invalidate,
+        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+            'the next requests then fetch them from the origin in full.'
+    }),
+    'invalidate-url-refused': entry({
+        title: 'Invalidation by URL refused',
+        severity: 'error',
+        cause: 'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
+        detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+        fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+        docs: DOCS.invalidateEnvironment,
+        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+            '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            'instead: those still work in that environment.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
     'purge-not-permitted': entry({
@@ -29230,229 +29222,79 @@ function isLoopbackHost(hostname) {
     return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/canonical-url.ts
-// The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:
-// what the WHATWG URL parser makes of it (the form browsers request), with the fragment removed.
-// Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
-
-
-// C0 controls and DEL: never part of a URL that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
-const COMMA_JOINED = /,\s*https?:\/\//i;
-/**
- * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
- * Host in lower case and punycode, default port dropped, path and query as the WHATWG parser
- * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
- * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
- */
-function canonicalUrl(value, zoneName) {
-    const fail = (finding) => ({ ok: false, finding });
-    const shown = hideUserinfo(value);
-    if (!SCHEME.test(value)) {
-        const suggestion = suggestFullUrl(value, zoneName);
-        return fail(diagnose('relative-url', {
-            value: shown,
-            ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
-        }));
-    }
-    const lower = value.toLowerCase();
-    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
-        return fail(diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' }));
-    }
-    if (COMMA_JOINED.test(value))
-        return fail(diagnose('urls-joined-by-commas', { example: shown }));
-    if (/\s/.test(value) || CONTROL.test(value))
-        return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }));
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return fail(diagnose('bad-url', { value: shown, reason: 'it is not a valid URL' }));
-    }
-    if (!url.hostname)
-        return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }));
-    if (value.includes('*')) {
-        return fail(diagnose('bad-url', {
-            value: shown,
-            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-        }));
-    }
-    if (url.username !== '' || url.password !== '') {
-        url.username = '';
-        url.password = '';
-        url.hash = '';
-        return fail(diagnose('url-credentials', { value: shown, suggestion: url.href }));
-    }
-    const hadFragment = url.hash !== '' || url.href.endsWith('#');
-    url.hash = '';
-    return { ok: true, url: url.href, hadFragment };
-}
-/** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
-function canonicalForm(value) {
-    const result = canonicalUrl(value);
-    return result.ok ? result.url : value;
-}
-/**
- * The text with the user name and password of a URL replaced by "***", so that a message quoting the
- * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
- * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
- */
-function hideUserinfo(text) {
-    return (text
-        // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
-        .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
-        .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
-}
-/**
- * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
- * the password as written and decoded), to be masked like the secrets. Empty when there is none.
- * A password of fewer than 4 characters is left out: masking it would garble every log line.
- */
-function userinfoSecrets(value) {
-    const trimmed = value.trim();
-    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed);
-    const userinfo = match?.[1] ?? '';
-    const colon = userinfo.indexOf(':');
-    const password = colon === -1 ? '' : userinfo.slice(colon + 1);
-    if (password === '')
-        return [];
-    const forms = [trimmed, userinfo, password, safeDecode(password)];
-    return [...new Set(forms)].filter((s) => s.length >= 4);
-}
-function suggestFullUrl(value, zoneName) {
-    if (value.startsWith('//'))
-        return `https:${value}`;
-    if (value.startsWith('/'))
-        return zoneName ? `https://${zoneName}${value}` : undefined;
-    const host = value.split('/')[0] ?? '';
-    if (toAsciiHostname(host))
-        return `https://${value}`;
-    return zoneName ? `https://${zoneName}/${value}` : undefined;
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/items.ts
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
-//
-// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
-// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
-// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
-// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
-
 
 
 // C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
 // eslint-disable-next-line no-control-regex
-const items_CONTROL = /[\x00-\x1f\x7f]/;
+const CONTROL = /[\x00-\x1f\x7f]/;
 /** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const LINE_BREAK = /\r\n|\r|\n/;
-/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
-function contentLines(text) {
-    return text.split(LINE_BREAK).filter((line) => {
-        const start = line.trimStart();
-        return start !== '' && !start.startsWith('#');
-    });
-}
-/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
-function splitList(text, separators = /,/) {
-    return contentLines(text)
-        .flatMap((line) => line.split(separators))
+/** Splits a list input on newlines and commas, dropping blanks and `#` comment lines. */
+function splitList(text, separators = /[\n,]/) {
+    return text
+        .split(separators)
         .map((s) => s.trim())
-        .filter((s) => s !== '');
+        .filter((s) => s !== '' && !s.startsWith('#'));
 }
-/**
- * True when the whole value is one line, without a line break, and that line is a comment: as in
- * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
- * an empty list written on purpose.)
- */
-function isOneCommentLine(text) {
-    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
-}
-/** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
-function inlineComment(input, value) {
-    return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
-}
+// ── files ───────────────────────────────────────────────────────────────────
 /**
  * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
- * `zoneName` helps suggest a full URL for a bare path.
+ * otherwise URLs separated by whitespace. `zoneName` helps suggest a full URL for a bare path.
  */
 function parseFiles(text, source, zoneName) {
-    const lines = contentLines(text);
-    const trimmed = lines.join('\n').trim();
-    const out = { items: [], errors: [], fragments: [] };
+    const trimmed = text.trim();
     if (trimmed === '')
-        return out;
+        return { items: [], errors: [] };
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
         return parseFilesJson(trimmed, source, zoneName);
-    for (const line of lines) {
-        // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
-        if (COMMA_JOINED.test(line)) {
-            out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }));
-            continue;
-        }
-        const values = line.trim().split(/\s+/);
-        const comment = values.findIndex((v) => v.startsWith('#'));
-        if (comment !== -1) {
-            out.errors.push(diagnose('inline-comment', { input: source, text: hideUserinfo(line.trim()) }));
-            values.length = comment;
-        }
-        for (const value of values)
-            addFile(out, { url: value }, zoneName);
+    const items = [];
+    const errors = [];
+    for (const value of splitList(trimmed, /\s+/)) {
+        const error = checkUrl(value, zoneName);
+        if (error)
+            errors.push(error);
+        else
+            items.push({ url: value });
     }
-    return out;
-}
-/** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
-function addFile(out, item, zoneName) {
-    const result = canonicalUrl(item.url, zoneName);
-    if (!result.ok) {
-        out.errors.push(result.finding);
-        return;
-    }
-    if (result.hadFragment)
-        out.fragments.push([item.url, result.url]);
-    out.items.push({ ...item, url: result.url });
+    return { items, errors };
 }
 function parseFilesJson(text, source, zoneName) {
-    const out = { items: [], errors: [], fragments: [] };
     let data;
     try {
         data = JSON.parse(text);
     }
     catch (e) {
-        // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
-        const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
-        const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
-        out.errors.push(diagnose('bad-files-json', { input: source, reason }));
-        return out;
+        const reason = `it is not valid JSON (${e.message})`;
+        return { items: [], errors: [diagnose('bad-files-json', { input: source, reason })] };
     }
     if (!Array.isArray(data)) {
-        out.errors.push(diagnose('bad-files-json', {
-            input: source,
-            reason: 'it is not an array (wrap a single object in [ ])'
-        }));
-        return out;
+        return {
+            items: [],
+            errors: [
+                diagnose('bad-files-json', {
+                    input: source,
+                    reason: 'it is not an array (wrap a single object in [ ])'
+                })
+            ]
+        };
     }
+    const items = [];
+    const errors = [];
     data.forEach((entry, index) => {
         const item = toFileItem(entry);
-        if (typeof item === 'string')
-            out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+        if (typeof item === 'string') {
+            errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+            return;
+        }
+        const error = checkUrl(item.url, zoneName);
+        if (error)
+            errors.push(error);
         else
-            addFile(out, item, zoneName);
+            items.push(item);
     });
-    return out;
+    return { items, errors };
 }
 /** A file item, or a sentence fragment saying why the JSON entry is not one. */
 function toFileItem(entry) {
@@ -29484,28 +29326,60 @@ function toFileItem(entry) {
     }
     return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
 }
-/**
- * Two files are the same item when their canonical URLs match and so do their headers (names in any
- * case): the same URL with different headers purges different cached variants.
- */
+function checkUrl(value, zoneName) {
+    const lower = value.toLowerCase();
+    if (!/^[a-z][a-z0-9+.-]*:/.test(lower)) {
+        return diagnose('relative-url', { value, suggestion: suggestFullUrl(value, zoneName) });
+    }
+    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
+        return diagnose('bad-url', { value, reason: 'only http:// and https:// URLs are cached by Cloudflare' });
+    }
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return diagnose('bad-url', { value, reason: 'it is not a valid URL' });
+    }
+    if (!url.hostname)
+        return diagnose('bad-url', { value, reason: 'it has no host name' });
+    if (/\s/.test(value) || CONTROL.test(value))
+        return diagnose('bad-url', { value, reason: 'it contains spaces or control characters' });
+    if (value.includes('*')) {
+        return diagnose('bad-url', {
+            value,
+            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
+        });
+    }
+    return undefined;
+}
+function suggestFullUrl(value, zoneName) {
+    if (value.startsWith('//'))
+        return `https:${value}`;
+    if (value.startsWith('/'))
+        return zoneName ? `https://${zoneName}${value}` : undefined;
+    const host = value.split('/')[0] ?? '';
+    if (toAsciiHostname(host))
+        return `https://${value}`;
+    return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+/** Two files are the same item when scheme, host (any case), path and query match and so do their headers. */
 function fileKey(item) {
-    const url = canonicalForm(item.url);
+    const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(item.url);
+    const base = match ? `${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}` : item.url;
     if (!item.headers)
-        return url;
+        return base;
     const headers = Object.entries(item.headers)
         .map(([k, v]) => `${k.toLowerCase()}:${v}`)
         .sort();
-    return `${url}\n${headers.join('\n')}`;
+    return `${base}\n${headers.join('\n')}`;
 }
 // ── tags, hosts, prefixes ───────────────────────────────────────────────────
 function parseTags(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const comment = inlineComment('`tags`', value);
-        if (comment)
-            errors.push(comment);
-        else if (value.length > 1024)
+        if (value.length > 1024)
             errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
         else if (/\s/.test(value))
             errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
@@ -29516,45 +29390,23 @@ function parseTags(text) {
     }
     return { items, errors };
 }
-/**
- * A finding for a `hosts` or `prefixes` item that is several valid items separated by spaces, which
- * these inputs do not take as a separator (commas or newlines do).
- */
-function joinedBySpaces(input, value, valid) {
-    const parts = value.split(/\s+/);
-    if (parts.length < 2 || !parts.every(valid))
-        return undefined;
-    return diagnose('items-joined-by-spaces', {
-        input,
-        value: hideUserinfo(value),
-        suggestion: parts.join(', ')
-    });
-}
 function parseHosts(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
+        const stripped = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/s, '');
         const ascii = toAsciiHostname(value);
         if (ascii) {
             items.push(ascii);
             continue;
         }
-        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
-        if (problem) {
-            errors.push(problem);
-            continue;
-        }
-        const stripped = value
-            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-            .replace(/[/\\?#].*$/s, '')
-            .replace(/^.*@/s, '');
         const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
         const reason = suggestion
             ? 'has a scheme or a path'
             : /:\d+$/.test(value)
                 ? 'has a port'
                 : 'is not a valid hostname';
-        errors.push(diagnose('bad-host', { value: hideUserinfo(value), reason, suggestion }));
+        errors.push(diagnose('bad-host', { value, reason, suggestion }));
     }
     return { items, errors };
 }
@@ -29562,45 +29414,40 @@ function parsePrefixes(text, zoneName) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const prefix = parsePrefix(value, zoneName);
-        if (typeof prefix === 'string')
-            items.push(prefix);
-        else
-            errors.push(prefix);
+        const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+        const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
+        const clean = withoutScheme.replace(/[?#].*$/s, '');
+        if (schemeMatch) {
+            errors.push(diagnose('bad-prefix', { value, reason: 'has a scheme', suggestion: clean }));
+            continue;
+        }
+        if (/[?#]/.test(value)) {
+            errors.push(diagnose('bad-prefix', { value, reason: 'has a query string or fragment', suggestion: clean }));
+            continue;
+        }
+        if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
+            errors.push(diagnose('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' }));
+            continue;
+        }
+        const slash = value.indexOf('/');
+        const host = slash === -1 ? value : value.slice(0, slash);
+        const ascii = toAsciiHostname(host);
+        if (!ascii) {
+            const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
+            errors.push(diagnose('bad-prefix', { value, reason: 'does not start with a host name', suggestion }));
+            continue;
+        }
+        const path = slash === -1 ? '' : value.slice(slash);
+        if ((path.match(/\//g) ?? []).length > 31) {
+            errors.push(diagnose('bad-prefix', {
+                value,
+                reason: 'has more than 31 path separators, the most Cloudflare accepts'
+            }));
+            continue;
+        }
+        items.push(`${ascii}${path}`);
     }
     return { items, errors };
-}
-/** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
-function parsePrefix(value, zoneName) {
-    const bad = (reason, suggestion) => diagnose('bad-prefix', {
-        value: hideUserinfo(value),
-        reason,
-        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
-    });
-    const problem = inlineComment('`prefixes`', value) ??
-        joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
-    if (problem)
-        return problem;
-    const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
-    const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
-    const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
-    if (schemeMatch)
-        return bad('has a scheme', clean);
-    if (/[?#]/.test(value))
-        return bad('has a query string or fragment', clean);
-    if (/\s/.test(value) || items_CONTROL.test(value) || value.includes('*'))
-        return bad('contains spaces, control characters or a wildcard');
-    const slash = value.indexOf('/');
-    const host = slash === -1 ? value : value.slice(0, slash);
-    const ascii = toAsciiHostname(host);
-    if (!ascii) {
-        const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
-        return bad('does not start with a host name', suggestion);
-    }
-    const path = slash === -1 ? '' : value.slice(slash);
-    if ((path.match(/\//g) ?? []).length > 31)
-        return bad('has more than 31 path separators, the most Cloudflare accepts');
-    return `${ascii}${path}`;
 }
 /** Keeps the first of each item with the same key, in order. */
 function dedupe(items, key) {
@@ -29620,19 +29467,28 @@ function dedupe(items, key) {
 
 
 
-
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html';
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+/** The options a mapping line may end with, after the URL. */
+const MAPPING_OPTIONS = ['pretty-urls'];
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ */
 function parseChangedPaths(text) {
     const mappings = [];
     const errors = [];
-    for (const line of contentLines(text).map((l) => l.trim())) {
+    for (const line of splitList(text, /\n/)) {
         const mapping = parseMapping(line);
-        if (typeof mapping === 'string')
-            errors.push(diagnose('bad-changed-paths', { line: hideUserinfo(line), reason: mapping }));
-        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
+        if (typeof mapping === 'string') {
+            errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
+            continue;
+        }
+        const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url);
+        if (!same)
             mappings.push(mapping);
+        else if (mapping.prettyUrls)
+            same.prettyUrls = true;
     }
     return { mappings, errors };
 }
@@ -29645,10 +29501,20 @@ function parseMapping(line) {
     const path = normalizeFolder((parts[0] ?? '').trim());
     if (typeof path !== 'string')
         return path.reason;
-    const url = normalizeBaseUrl((parts[1] ?? '').trim());
+    // A URL has no spaces (they are written %20), so words after it are options.
+    const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/);
+    const url = normalizeBaseUrl(target);
     if (typeof url !== 'string')
         return url.reason;
-    return { path, url };
+    const mapping = { path, url };
+    for (const option of options) {
+        const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase());
+        if (!known) {
+            return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`;
+        }
+        mapping.prettyUrls = true;
+    }
+    return mapping;
 }
 function normalizeFolder(value) {
     if (/^[a-z]:|\\/i.test(value))
@@ -29670,46 +29536,38 @@ function normalizeFolder(value) {
 function normalizeBaseUrl(value) {
     if (value === '')
         return { reason: 'has no URL after "=>"' };
-    const shown = hideUserinfo(value);
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        return { reason: `has "${shown}" as its URL, which is not a full URL such as https://example.com/` };
+        return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { reason: `has "${shown}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
+        return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
     }
     if (url.username || url.password || url.search || url.hash || value.includes('*')) {
         return {
-            reason: `has "${shown}" as its URL, which must have no credentials, query, fragment or wildcard`
+            reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
         };
     }
     if (!toAsciiHostname(url.hostname)) {
-        return { reason: `has "${shown}" as its URL, whose host is not a domain name` };
+        return { reason: `has "${value}" as its URL, whose host is not a domain name` };
     }
     return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 /**
  * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
  * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
  */
 function urlsForChanges(files, mappings) {
     const urls = new Set();
-    const errors = [];
     let unmapped = 0;
     const add = (path) => {
         const found = urlsForPath(path, mappings);
-        for (const url of found) {
-            // The same checks and the same canonical form as a URL given in `files`.
-            const checked = canonicalUrl(url);
-            if (checked.ok)
-                urls.add(checked.url);
-            else
-                errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }));
-        }
+        for (const url of found)
+            urls.add(url);
         return found.length > 0;
     };
     for (const file of files) {
@@ -29722,7 +29580,7 @@ function urlsForChanges(files, mappings) {
         if (!mapped)
             unmapped++;
     }
-    return { urls: [...urls], unmapped, errors };
+    return { urls: [...urls], unmapped };
 }
 /** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
 function urlsForPath(path, mappings) {
@@ -29732,11 +29590,25 @@ function urlsForPath(path, mappings) {
     for (const m of matching.filter((x) => x.path.length === deepest)) {
         const rest = path.slice(m.path.length);
         urls.push(m.url + encodePath(rest));
-        const name = rest.slice(rest.lastIndexOf('/') + 1);
-        if (name === INDEX_FILE)
-            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
+        for (const other of otherPaths(rest, m.prettyUrls === true))
+            urls.push(m.url + encodePath(other));
     }
     return urls;
+}
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest, prettyUrls) {
+    const slash = rest.lastIndexOf('/') + 1;
+    const folder = rest.slice(0, slash);
+    const name = rest.slice(slash);
+    if (name === INDEX_FILE || (prettyUrls && name === 'index.htm'))
+        return [folder];
+    if (!prettyUrls)
+        return [];
+    const page = /^(.+)\.html?$/.exec(name)?.[1];
+    return page ? [folder + page] : [];
 }
 /** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
 function encodePath(path) {
@@ -29791,8 +29663,8 @@ async function listChanges(changes, env, options) {
         token: changes.githubToken,
         repository: env.GITHUB_REPOSITORY
     });
-    const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings);
-    return { range: describeRange(range), files: files.length, unmapped, urls, errors };
+    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
+    return { range: describeRange(range), files: files.length, unmapped, urls };
 }
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
 const COMPARE_FILE_LIMIT = 300;
@@ -32963,7 +32835,7 @@ function proxySecrets(env) {
             if (!url.password)
                 continue;
             out.add(url.password);
-            out.add(proxy_safeDecode(url.password));
+            out.add(safeDecode(url.password));
             out.add(value);
         }
         catch {
@@ -32972,7 +32844,7 @@ function proxySecrets(env) {
     }
     return [...out].filter((s) => s.length > 0);
 }
-function proxy_safeDecode(value) {
+function safeDecode(value) {
     try {
         return decodeURIComponent(value);
     }
@@ -33087,6 +32959,35 @@ function itemTotal(purge) {
     return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+// Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
+// environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
+
+const MODES = ['purge', 'invalidate'];
+/** `purge` (also when empty) or `invalidate`, in any case. */
+function parseMode(value) {
+    const lower = value.trim().toLowerCase();
+    if (lower === '')
+        return { mode: 'purge', errors: [] };
+    if (MODES.includes(lower))
+        return { mode: lower, errors: [] };
+    const expected = '`purge` (delete the cached copies) or `invalidate` (mark them stale, so the origin revalidates them)';
+    return { errors: [diagnose('bad-option', { input: 'mode', value: value.trim(), expected })] };
+}
+/** An environment name or ref as given (matched per zone later); undefined when empty. */
+function parseEnvironment(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return { errors: [] };
+    // One name on one line: a list or a stray control character would never match an environment.
+    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+        const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
+        return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] };
+    }
+    return { environment: trimmed, errors: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
@@ -33116,7 +33017,9 @@ const INPUT_NAMES = [
     'changed_paths',
     'github_token',
     'base',
-    'head'
+    'head',
+    'mode',
+    'environment'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -33140,21 +33043,10 @@ function parseSettings(raw, options) {
     const apiUrl = parseApiUrl(get('api_url'), report);
     const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
     const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
-    // A value that is one comment line purges nothing: say so rather than purge less than was meant.
-    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
-    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
-    for (const name of commentOnly) {
-        const line = (raw[name] ?? '').trim();
-        report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
-    }
-    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
-    const fragments = [];
     const files = parseFiles(raw.files ?? '', '`files`', zoneName);
     report(files.errors);
     fileLists.push(...files.items);
-    fragments.push(...files.fragments);
-    itemErrors += files.errors.length;
     const filesFrom = get('files_from');
     if (filesFrom) {
         let text;
@@ -33163,26 +33055,17 @@ function parseSettings(raw, options) {
         }
         catch (e) {
             report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-            itemErrors++;
         }
         if (text !== undefined) {
             const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
             report(fromFile.errors);
             fileLists.push(...fromFile.items);
-            fragments.push(...fromFile.fragments);
-            itemErrors += fromFile.errors.length;
         }
-    }
-    const [firstFragment] = fragments;
-    if (firstFragment) {
-        const [example, canonical] = firstFragment;
-        report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
     }
     const tags = parseTags(raw.tags ?? '');
     const hosts = parseHosts(raw.hosts ?? '');
     const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
-    itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
     const purge = {
         everything: everything ?? false,
         files: dedupe(fileLists, fileKey),
@@ -33191,33 +33074,21 @@ function parseSettings(raw, options) {
         prefixes: dedupe(prefixes.items, prefixKey)
     };
     const changes = parseChanges(raw, report);
-    const requested = {
-        zones,
-        purge,
-        // Unless dry_run is plainly false, nothing was meant to be purged.
-        dryRun: dryRun ?? get('dry_run') !== ''
-    };
+    const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
     const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
     const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
-    // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
-    // an empty result that follows from it is not reported again.
-    const everythingUnreadable = everything === undefined && get('purge_everything') !== '';
     if (purge.everything && (listed > 0 || anyItemInput))
         report([diagnose('everything-with-items')]);
-    if (!purge.everything && listed === 0 && !anyItemInput) {
-        if (!everythingUnreadable)
-            report([diagnose('nothing-to-purge')]);
-    }
-    else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
+    if (!purge.everything && listed === 0 && !anyItemInput)
+        report([diagnose('nothing-to-purge')]);
+    else if (!purge.everything && listed === 0 && !changes)
         report([diagnose('lists-empty')]);
-    }
-    // A `zone` that was given but could not be read is reported by its own error, not as missing.
-    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
     const noZone = zoneMissing(zones, purge, Boolean(changes));
-    if (noZone && !zoneUnreadable)
+    if (noZone)
         report([noZone]);
     if (errors.length > 0 || !credential)
-        return { errors, warnings, requested };
+        return { errors, warnings };
     const settings = {
         zones,
         credential,
@@ -33232,7 +33103,15 @@ function parseSettings(raw, options) {
         settings.batchSize = batchSize;
     if (changes)
         settings.changes = changes;
-    return { settings, errors, warnings, requested };
+    if (mode && mode !== 'purge')
+        settings.mode = mode;
+    if (environment)
+        settings.environment = environment;
+    return { settings, errors, warnings };
+}
+function withFindings(result, report) {
+    report(result.errors);
+    return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
 function parseChanges(raw, report) {
@@ -33246,7 +33125,7 @@ function parseChanges(raw, report) {
     const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
     report(errors);
     if (mappings.length === 0 && errors.length === 0) {
-        const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '');
+        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
         report([
             diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
         ]);
@@ -33335,7 +33214,7 @@ function parseZones(text, report) {
     for (const value of values) {
         const zone = parseZone(value);
         if (typeof zone === 'string')
-            report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })]);
+            report([diagnose('bad-zone', { value, reason: zone })]);
         else if (!zones.some((z) => sameZone(z, zone)))
             zones.push(zone);
     }
@@ -33350,13 +33229,7 @@ function parseZone(value) {
         return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-        let host;
-        try {
-            host = toAsciiHostname(new URL(value).hostname);
-        }
-        catch {
-            host = undefined;
-        }
+        const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
         return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
     }
     const name = toAsciiHostname(value);
@@ -33394,39 +33267,30 @@ function parseInteger(name, value, min, max, report) {
 function parseApiUrl(value, report) {
     if (value === '')
         return undefined;
-    // Whatever else is wrong with it, a user name or password in it is never shown.
-    const shown = hideUserinfo(value);
     let url;
     try {
         url = new URL(value);
     }
     catch {
         report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: shown,
-                expected: `a URL such as ${DEFAULT_API_URL}`
-            })
-        ]);
-        return undefined;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        // A query may carry a key as well: none of the three is shown, only that it is there.
-        const userinfo = url.username || url.password ? '***@' : '';
-        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
-                expected: 'a URL without a user name, password, query or fragment'
-            })
+            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
         ]);
         return undefined;
     }
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
-        report([diagnose('bad-option', { input: 'api_url', value: shown, expected })]);
+        report([diagnose('bad-option', { input: 'api_url', value, expected })]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: url.origin,
+                expected: 'a URL without credentials, query or fragment'
+            })
+        ]);
         return undefined;
     }
     return url.href.replace(/\/+$/, '');
@@ -33448,7 +33312,6 @@ function describeFsError(e) {
 
 
 
-
 const SECRET_INPUTS = ['api_token', 'global_key', 'email', 'github_token'];
 function readInputs() {
     const raw = {};
@@ -33463,9 +33326,8 @@ function readInputs() {
         }
         raw[name] = value;
     }
-    // A password in HTTPS_PROXY / HTTP_PROXY or in api_url is as secret as the inputs, though the runner
-    // never masks it (api_url with one is refused, but its value may still reach a log line).
-    for (const form of [...proxySecrets(process.env), ...userinfoSecrets(raw.api_url ?? '')]) {
+    // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
+    for (const form of proxySecrets(process.env)) {
         core_setSecret(form);
         secrets.push(form);
     }
@@ -33585,15 +33447,13 @@ function emptyRun(status, startedAt) {
         apiRequests: { total: 0, rateLimited: 0 }
     };
 }
-/**
- * The result of a run that stopped before any purge request: every valid item requested (an invalid one
- * is named by its error instead) is reported as not purged; none on a dry run.
- */
+/** The result of a run that stopped before purging: every requested item is reported as not purged. */
 function stoppedRun(findings, startedAt, requested) {
     const first = findings.find((f) => f.severity === 'error') ?? findings[0];
     const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
     const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
-    return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings };
+    const mode = requested?.mode ? { mode: requested.mode } : {};
+    return { ...emptyRun('stopped', startedAt), ...mode, failed, stoppedBy: findings };
 }
 /** Everything requested, as failed items with the zone as the user gave it. */
 function requestedItems(zones, purge, reason) {
@@ -33664,12 +33524,361 @@ function outputsOf(result) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
+// What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
+// code 1136 for invalidating by URL; its answers for a zone without Version Management are not
+// documented, so those are recognised by status and words as well as by the routing codes.
+
+
+/** Cloudflare's routing error: 7003 "Could not route to …" with 7000 "No route for that URI". */
+function isRoutingError(error) {
+    return error.kind === 'api' && (error.hasCode(7000, 7003) || error.status === 404);
+}
+/** Code 1136: invalidating by URL in an environment that selects requests by IP, country, ASN or threat score. */
+const URL_INVALIDATION_REFUSED = 1136;
+/**
+ * The finding for a failed invalidation or environment request, or undefined when the generic diagnosis
+ * fits (a rate limit, a network failure, a permission refused on the purge).
+ */
+function diagnoseTargetError(error, context) {
+    if (error.kind !== 'api')
+        return undefined;
+    const zone = context.zone ?? 'this zone';
+    const path = error.endpoint.replace(/^[A-Z]+ /, '');
+    if (path.endsWith('/invalidate_cache')) {
+        if (error.hasCode(URL_INVALIDATION_REFUSED)) {
+            return diagnose('invalidate-url-refused', {
+                zone,
+                ...(context.environment ? { environment: context.environment } : {})
+            });
+        }
+        if (isRoutingError(error))
+            return diagnose('invalidate-unavailable', { zone, detail: error.describe() });
+    }
+    // A routing error on an environment's purge is not about the zone ID, which was read already.
+    if (path.includes('/environments/') && isRoutingError(error))
+        return diagnose('purge-failed', { detail: error.describe() });
+    return undefined;
+}
+const VERSIONING_WORDS = /version|environment|not enabled|not entitled|entitlement|enterprise/i;
+function classifyEnvironmentsError(error) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    // An IP filter (9109) and a malformed credential are not about environments.
+    if (error.hasCode(9109, 9103, 6003, 6111, 6102, 6103, 971) || error.status === 429)
+        return undefined;
+    const words = error.errors.some((e) => VERSIONING_WORDS.test(e.message));
+    if (words || isRoutingError(error))
+        return 'not-enabled';
+    if (error.status === 403 || error.hasCode(10000))
+        return 'not-readable';
+    // Other 4xx answers on this endpoint: most likely the feature is missing, as far as anyone can tell.
+    if (error.status !== undefined && error.status >= 400 && error.status < 500)
+        return 'not-enabled';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
+}
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    const target = diagnoseTargetError(error, context);
+    if (target)
+        return target;
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge')
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/environments.ts
+// Finds the Version Management environment named by `environment` in each zone, once per zone, with
+// `GET /zones/{zone_id}/environments`; every zone where it cannot be found is reported at once.
+
+
+
+
+
+/**
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
+ * spelling wins over one that differs only in case). Undefined when none matches.
+ */
+function findEnvironment(environments, wanted) {
+    const lower = wanted.toLowerCase();
+    return (environments.find((e) => e.ref === wanted) ??
+        environments.find((e) => e.ref.toLowerCase() === lower) ??
+        environments.find((e) => e.name === wanted) ??
+        environments.find((e) => e.name.toLowerCase() === lower));
+}
+/** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
+function isProduction(environment) {
+    return environment.name.trim().toLowerCase() === 'production';
+}
+/**
+ * The log line for a purge of everything on Production, which Cloudflare documents as clearing every
+ * environment of the zone; undefined for anything else.
+ */
+function productionEverythingNote(environment, zone, request) {
+    if (!request.everything || request.mode !== 'purge' || !isProduction(environment))
+        return undefined;
+    return (`Purging everything on ${environment.name} clears the cache of every environment of ${zone}, not only ` +
+        `${environment.name}: Cloudflare purges all environments when Production is purged.`);
+}
+/**
+ * The environment of each zone, keyed by zone ID. Throws a DiagnosedFailure naming every zone without
+ * Version Management, every zone whose environments may not be listed, and every zone where no
+ * environment matches (with the names it has); an unexpected failure is diagnosed as usual.
+ */
+async function resolveEnvironments(api, zones, wanted) {
+    const answers = await Promise.all(zones.map(async ({ zone, label }) => {
+        try {
+            return { zone, label, environments: await api.listEnvironments(zone.id) };
+        }
+        catch (error) {
+            return { zone, label, error };
+        }
+    }));
+    const found = new Map();
+    const notEnabled = [];
+    const notReadable = [];
+    const unknown = [];
+    for (const answer of answers) {
+        const name = answer.zone.name ?? answer.label;
+        if ('error' in answer) {
+            const refusal = classifyEnvironmentsError(answer.error);
+            const detail = answer.error instanceof CloudflareError ? answer.error.describe() : '';
+            if (refusal === 'not-enabled')
+                notEnabled.push({ label: name, detail });
+            else if (refusal === 'not-readable')
+                notReadable.push({ label: name, detail });
+            else
+                throw new DiagnosedFailure([diagnoseError(answer.error, { stage: 'zone', zone: name })]);
+            continue;
+        }
+        if (answer.environments.length === 0) {
+            notEnabled.push({ label: name, detail: 'it lists no environments' });
+            continue;
+        }
+        const environment = findEnvironment(answer.environments, wanted);
+        if (environment)
+            found.set(answer.zone.id, environment);
+        else {
+            const names = answer.environments.map((e) => e.name);
+            unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }));
+        }
+    }
+    const findings = [];
+    if (notEnabled.length > 0) {
+        findings.push(diagnose('environments-not-enabled', {
+            zones: notEnabled.map((z) => z.label),
+            detail: distinct(notEnabled.map((z) => z.detail)).join('; ')
+        }));
+    }
+    if (notReadable.length > 0) {
+        findings.push(diagnose('environments-not-readable', {
+            zones: notReadable.map((z) => z.label),
+            wanted,
+            detail: distinct(notReadable.map((z) => z.detail)).join('; ')
+        }));
+    }
+    findings.push(...unknown);
+    if (findings.length > 0)
+        throw new DiagnosedFailure(findings);
+    return found;
+}
+function distinct(values) {
+    return [...new Set(values.filter(Boolean))];
+}
+
+;// CONCATENATED MODULE: ./src/purge/target.ts
+// Where the planned requests go, and the words the log and summary use for them: a purge deletes cached
+// copies, an invalidation marks them stale (Cloudflare's `invalidate_cache`), on the whole zone or in one
+// Version Management environment. Batching, pacing and retries are the same for both.
+
+/** The runner's purge call, sent where each zone's requests belong. */
+function targetedApi(api, targetOf) {
+    return { purge: (zoneId, body, options) => api.clearCache(zoneId, body, targetOf(zoneId), options) };
+}
+/** The target of each zone: the mode for all, and the environment resolved in that zone, if any. */
+function targetsFor(mode, environments) {
+    return (zoneId) => {
+        const environment = environments.get(zoneId);
+        return environment ? { mode, environment } : { mode };
+    };
+}
+function wordsFor(mode = 'purge') {
+    return mode === 'invalidate'
+        ? {
+            verb: 'invalidate',
+            Verb: 'Invalidate',
+            past: 'invalidated',
+            Past: 'Invalidated',
+            request: 'invalidation request',
+            title: 'Cloudflare cache invalidation'
+        }
+        : {
+            verb: 'purge',
+            Verb: 'Purge',
+            past: 'purged',
+            Past: 'Purged',
+            request: 'purge request',
+            title: 'Cloudflare cache purge'
+        };
+}
+/** `Staging (ref 5d41…)`: how an environment is named in the log and the summary. */
+function describeEnvironment(environment) {
+    return `${environment.name} (ref ${environment.ref})`;
+}
+/**
+ * The plan with the environment named by `wanted` set on each zone that has requests to send (a zone
+ * given alongside with nothing to send needs no environment of its own); logs what was found, and that
+ * purging everything on Production clears every environment. Throws a DiagnosedFailure when a zone lacks it.
+ */
+async function findEnvironments(api, planned, request, log) {
+    const busy = planned.filter((p) => p.batches.length > 0);
+    const found = await resolveEnvironments(api, busy.map((p) => p.resolution), request.wanted);
+    return planned.map((zone) => {
+        const { resolution, batches } = zone;
+        const environment = found.get(resolution.zone.id);
+        if (!environment)
+            return zone;
+        log(`Environment on ${resolution.label}: ${describeEnvironment(environment)}`);
+        const everything = batches.some((b) => b.type === 'everything');
+        const note = productionEverythingNote(environment, resolution.label, { everything, mode: request.mode });
+        if (note)
+            log(note);
+        return { ...zone, environment };
+    });
+}
+/** Each zone's environment, by zone ID, for targetsFor. */
+function environmentsOf(planned) {
+    return new Map(planned.flatMap((p) => (p.environment ? [[p.resolution.zone.id, p.environment]] : [])));
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them with
 // the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
 
 
-const TITLE = 'Cloudflare cache purge';
+
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
@@ -33686,6 +33895,7 @@ function summaryOf(result) {
     }
 }
 function purgeSummary(result) {
+    const w = wordsFor(result.mode);
     const rows = summaryRows(result.zones).map((r) => [
         r.zone,
         r.type,
@@ -33697,18 +33907,19 @@ function purgeSummary(result) {
             : r.ids.join(', ')
     ]);
     const blocks = [
-        { kind: 'heading', text: TITLE, level: 2 },
-        { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+        { kind: 'heading', text: w.title, level: 2 },
+        ...environmentLine(result),
+        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
         {
             kind: 'text',
-            text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
         }
     ];
     const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
             kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
             rows: perZone.map((z) => [
                 z.name || z.id,
                 z.id,
@@ -33719,14 +33930,16 @@ function purgeSummary(result) {
         });
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: 'Not purged', level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
+        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
     }
     return blocks;
 }
 function planSummary(result) {
+    const w = wordsFor(result.mode);
     return [
-        { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
-        { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+        { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        ...environmentLine(result),
+        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
         {
             kind: 'table',
             header: ['Zone', 'Type', 'Items', 'Requests'],
@@ -33735,14 +33948,20 @@ function planSummary(result) {
     ];
 }
 function stoppedSummary(result) {
+    const w = wordsFor(result.mode);
     const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
     const listed = result.failed.length > 0
         ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
         : '';
     return [
-        { kind: 'heading', text: TITLE, level: 2 },
-        { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+        { kind: 'heading', text: w.title, level: 2 },
+        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
     ];
+}
+/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
+function environmentLine(result) {
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
+    return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
@@ -33828,133 +34047,6 @@ class ActionReporter {
         summary.emptyBuffer();
         await summary.addRaw(text).write();
     }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return diagnose('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    if (error.kind === 'invalid-response') {
-        return diagnose('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge')
-        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
-    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
 ;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
@@ -34053,19 +34145,11 @@ function checkTokenStatus(status, now) {
 // Decides which zone each item is purged in. Pure.
 
 
-/**
- * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
- * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
- * is on evil.com. Empty when the item is not a URL at all.
- */
+/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
 function hostOf(item) {
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
-    try {
-        return new URL(url).hostname.replace(/\.$/, '');
-    }
-    catch {
-        return '';
-    }
+    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    return toAsciiHostname(host) ?? host;
 }
 /** The distinct hostnames of the files, hosts and prefixes, in the order given. */
 function itemHosts(purge) {
@@ -34088,7 +34172,7 @@ function assignToZones(purge, zones) {
     if (zones.length === 1) {
         const zone = zones[0];
         if (zone.name)
-            warnings.push(...itemsOutsideZone(purge, zone.name));
+            warnings.push(...filesOutsideZone(purge.files, zone.name));
         return { work: [{ zone, purge }], warnings, errors };
     }
     const work = zones.map((zone) => ({
@@ -34140,34 +34224,18 @@ function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
-/**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
- */
-function itemsOutsideZone(purge, zoneName) {
-    const kinds = [
-        ['files', purge.files.map((f) => f.url)],
-        ['hosts', purge.hosts],
-        ['prefixes', purge.prefixes]
-    ];
-    return kinds.flatMap(([kind, items]) => {
-        const byHost = new Map();
-        for (const item of items) {
-            const host = hostOf(item);
-            if (isHostInZone(host, zoneName))
-                continue;
-            const list = byHost.get(host) ?? [];
-            list.push(item);
-            byHost.set(host, list);
-        }
-        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
-    });
+/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
+function filesOutsideZone(files, zoneName) {
+    const byHost = new Map();
+    for (const file of files) {
+        const host = hostOf(file.url);
+        if (isHostInZone(host, zoneName))
+            continue;
+        const urls = byHost.get(host) ?? [];
+        urls.push(file.url);
+        byHost.set(host, urls);
+    }
+    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
 }
 
 ;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
@@ -34371,6 +34439,24 @@ function isAccountIdMixup(error) {
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
 
 const api_HEX32 = /^[0-9a-f]{32}$/;
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+function cachePath(zoneId, target) {
+    const zone = `/zones/${assertId(zoneId, 'zone ID')}`;
+    const ref = target.environment?.ref;
+    if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+        throw new Error('internal: refusing to put an invalid environment ref into a URL path');
+    }
+    const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache';
+    return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`;
+}
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
     if (!api_HEX32.test(id))
@@ -34415,6 +34501,32 @@ class CloudflareApi {
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
+    }
+    /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+    async clearCache(zoneId, body, target, options = {}) {
+        const path = cachePath(zoneId, target);
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string') {
+            throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
+        }
+        return result.id;
+    }
+    /**
+     * The zone's Version Management environments (`result.environments`). Entries without a usable name
+     * and ref are left out; an answer without a list is taken as no environments at all.
+     */
+    async listEnvironments(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
+        const { result } = await this.http.call('GET', path);
+        const list = result?.environments ?? result;
+        if (!Array.isArray(list))
+            return [];
+        const environments = [];
+        for (const entry of list) {
+            if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+                environments.push({ name: entry.name, ref: entry.ref });
+        }
+        return environments;
     }
 }
 function malformed(endpoint, expected) {
@@ -34901,15 +35013,18 @@ function describeRateLimit(plan, type) {
 
 
 
+
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
             return [];
-        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
+        const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId);
+        const zone = planFor?.resolution;
+        const environment = planFor?.environment?.name;
         const finding = diagnoseError(outcome.error, {
             stage: 'purge',
             zone: zone.label,
+            ...(environment ? { environment } : {}),
             verified: true,
             zoneReadable: zone.readable,
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
@@ -34917,8 +35032,9 @@ function diagnoseFailures(planned, outcomes) {
         return [{ outcome, zone, finding }];
     });
 }
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
+/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+function failureAnnotations(failures, mode) {
+    const { past } = wordsFor(mode);
     const groups = new Map();
     for (const { outcome, zone, finding } of failures) {
         const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
@@ -34928,7 +35044,7 @@ function failureAnnotations(failures) {
     }
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
-        message: `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+        message: `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
 }
 
@@ -35049,6 +35165,7 @@ function notSent(batch) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -35064,6 +35181,7 @@ async function sendPlan(api, planned, options) {
             pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
         return pacer;
     };
+    const words = wordsFor(options.mode);
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
     const total = batches.reduce((n, b) => n + itemCount(b), 0);
@@ -35071,12 +35189,14 @@ async function sendPlan(api, planned, options) {
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
-        outcomes = await executeBatches(api, batches, {
+        // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+        const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)));
+        outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
@@ -35090,7 +35210,7 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`);
+    options.log(`${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
     return outcomes;
 }
 
@@ -35098,7 +35218,8 @@ async function sendPlan(api, planned, options) {
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
-// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+// items to their zones → plan the requests → find the Version Management environment in each zone (when
+// one is named) → send them (or, on a dry run, show the plan) → sum up.
 
 
 
@@ -35112,15 +35233,24 @@ async function sendPlan(api, planned, options) {
 
 
 
-/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+
+/**
+ * Purges (or invalidates) what the settings ask for, or plans it on a dry run, and returns what happened;
+ * never throws.
+ */
 async function purgeCache(settings, options, reporter) {
+    const result = await run(settings, options, reporter);
+    return settings.mode ? { ...result, mode: settings.mode } : result;
+}
+async function run(settings, options, reporter) {
     const startedAt = options.startedAt ?? Date.now();
     const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
-    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
-    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
-    const refused = options.changes?.errors ?? [];
-    if (refused.length > 0)
-        return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested);
+    const requested = {
+        zones: settings.zones,
+        purge,
+        dryRun: settings.dryRun,
+        ...(settings.mode ? { mode: settings.mode } : {})
+    };
     if (isEmptyPurge(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -35179,40 +35309,50 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(assignment.warnings);
     if (assignment.errors.length > 0)
         throw new DiagnosedFailure(assignment.errors);
-    const planned = assignment.work.map(({ zone, purge: part }) => ({
+    let planned = assignment.work.map(({ zone, purge: part }) => ({
         resolution: access.zones.find((z) => z.zone.id === zone.id),
         batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
     }));
     const { owner, tokenId } = access.verification;
     const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    const mode = settings.mode ?? 'purge';
+    const wanted = settings.environment;
+    // Before the dry run, so that it shows the environment each zone's requests would go to.
+    if (wanted) {
+        const zones = planned;
+        planned = await reporter.group('Environment', () => findEnvironments(api, zones, { wanted, mode }, info));
+    }
     if (settings.dryRun) {
-        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
+    const words = wordsFor(mode);
     const purgeStarted = Date.now();
-    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
-        onSplit: (warning) => reporter.findings([warning])
+        onSplit: (warning) => reporter.findings([warning]),
+        mode
     }));
     const purgeMs = Date.now() - purgeStarted;
     const failures = diagnoseFailures(planned, outcomes);
-    reporter.findings(failureAnnotations(failures));
+    reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
-        info(`Purged ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
+        info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
     return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
     const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
-    return planned.map(({ resolution: { zone, label }, batches }) => ({
+    return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
         label,
         plan: zone.plan,
+        ...(environment ? { environment } : {}),
         requests: sent
             ? sent.outcomes
                 .filter((o) => o.batch.zoneId === zone.id)
@@ -35223,20 +35363,25 @@ function zoneRuns(planned, sent) {
 function summed(status, zones, startedAt) {
     return { ...emptyRun(status, startedAt), zones, ...totals(zones) };
 }
-function logPlan(planned, info) {
-    for (const { resolution, batches } of planned) {
+function logPlan(planned, mode, info) {
+    const words = wordsFor(mode);
+    for (const { resolution, batches, environment } of planned) {
+        const where = environment
+            ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+            : resolution.label;
         for (const [i, batch] of batches.entries()) {
             const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);
     const items = batches.reduce((n, b) => n + itemCount(b), 0);
-    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be purged; nothing was sent`);
+    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be ${words.past}; nothing was sent`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/log.ts
 // Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
 
 
 /** URLs of the changed files listed one per line; beyond that, counted. */
@@ -35257,22 +35402,25 @@ function describeSettings(settings) {
         ]
             .filter(Boolean)
             .join(', ');
+    const mapped = (m) => `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`;
     const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        ? `the files changed under ${settings.changes.mappings.map(mapped).join(', ')}`
         : '';
+    const w = wordsFor(settings.mode);
     return [
         `Zone: ${zones}`,
         `Credential: ${credential}`,
-        `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
-        ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+        `${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.environment ? [`Environment: ${settings.environment} (Version Management)`] : []),
+        ...(settings.dryRun ? [`Dry run: nothing will be ${w.past}`] : []),
         ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
     ];
 }
-/** What the listing of the changed files found, and the URLs it gives. */
-function describeChanges(changes) {
+/** What the listing of the changed files found, and the URLs it gives to purge (or invalidate). */
+function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
         ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
@@ -35334,7 +35482,7 @@ class Redactor {
 
 
 const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
-async function run() {
+async function main_run() {
     const startedAt = Date.now();
     const { raw, secrets } = readInputs();
     const reporter = new ActionReporter(new Redactor(secrets));
@@ -35342,42 +35490,39 @@ async function run() {
     await reporter.publish(result);
 }
 async function purge(raw, reporter, startedAt) {
-    // What was asked, as far as the inputs could be read: an input error still lists the valid items.
-    let requested;
+    let settings;
     try {
-        const parsed = checkInputs(raw, reporter);
-        requested = parsed.requested;
-        if (!parsed.settings)
-            throw new DiagnosedFailure(parsed.errors);
-        const settings = parsed.settings;
+        settings = checkInputs(raw, reporter);
         const inputs = describeSettings(settings);
         await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
-        const { changes: wanted, timeoutMs } = settings;
+        const { changes: wanted, timeoutMs, mode } = settings;
         const changes = wanted
-            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter))
+            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter, mode))
             : undefined;
         const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) };
         return await purgeCache(settings, options, reporter);
     }
     catch (error) {
-        return stopRun(error, reporter, startedAt, requested);
+        return stopRun(error, reporter, startedAt, settings);
     }
 }
-/** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
+/** The validated settings; every mistake in the inputs is reported at once. */
 function checkInputs(raw, reporter) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
     reporter.findings(parsed.warnings);
-    return parsed;
+    if (!parsed.settings)
+        throw new DiagnosedFailure(parsed.errors);
+    return parsed.settings;
 }
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
-async function changedUrls(wanted, deadline, reporter) {
+async function changedUrls(wanted, deadline, reporter, mode) {
     const changes = await listChanges(wanted, process.env, {
         deadline,
         userAgent: USER_AGENT,
         onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
     });
-    for (const line of describeChanges(changes))
+    for (const line of describeChanges(changes, mode))
         reporter.info(line);
     return changes;
 }

@@ -58,7 +58,7 @@ export function tokenOwner(token: EmulatorToken): 'user' | 'account' {
 }
 
 export function tokenPermissions(token: EmulatorToken): readonly TokenPermission[] {
-  return token.permissions ?? ['zone.read', 'cache.purge']
+  return token.permissions ?? ['zone.read', 'cache.purge', 'zone.versioning.read']
 }
 
 export function tokenCondition(token: EmulatorToken, nowMs = Date.now()): TokenCondition {
@@ -82,6 +82,7 @@ export class EmulatorState {
   readonly globalRateLimit: GlobalRateLimitSpec | false
   readonly filesPerRequest: Record<Plan, number>
   readonly itemsPerRequest: number
+  readonly invalidation: boolean
 
   private readonly fileBuckets = new Map<string, TokenBucket>()
   private readonly requestBuckets = new Map<string, TokenBucket>()
@@ -115,6 +116,7 @@ export class EmulatorState {
         : (options.globalRateLimit ?? DEFAULT_GLOBAL_RATE_LIMIT)
     this.filesPerRequest = { ...DEFAULT_FILES_PER_REQUEST, ...definedOnly(options.filesPerRequest ?? {}) }
     this.itemsPerRequest = options.itemsPerRequest ?? DEFAULT_ITEMS_PER_REQUEST
+    this.invalidation = options.invalidation ?? true
   }
 
   findGlobalKey(email: string, key: string): EmulatorGlobalKey | undefined {

@@ -6,6 +6,7 @@ import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
 import { hideUserinfo } from './canonical-url.js'
 import { zoneMissing } from './request.js'
+import { parseEnvironment, parseMode } from './target.js'
 import {
   dedupe,
   fileKey,
@@ -17,6 +18,7 @@ import {
   splitList
 } from './items.js'
 import type {
+  CacheMode,
   ChangeSettings,
   Credential,
   FileItem,
@@ -45,7 +47,9 @@ export const INPUT_NAMES = [
   'changed_paths',
   'github_token',
   'base',
-  'head'
+  'head',
+  'mode',
+  'environment'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -68,7 +72,7 @@ export interface ParseResult {
    * the valid items (never an invalid one), and whether this is a dry run (an unreadable `dry_run` counts
    * as one). Lets a run that stops on an input error say which items were not purged.
    */
-  requested: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean }
+  requested: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean; mode?: CacheMode }
 }
 
 export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResult {
@@ -144,11 +148,14 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
     prefixes: dedupe(prefixes.items, prefixKey)
   }
   const changes = parseChanges(raw, report)
+  const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
+  const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
   const requested = {
     zones,
     purge,
     // Unless dry_run is plainly false, nothing was meant to be purged.
-    dryRun: dryRun ?? get('dry_run') !== ''
+    dryRun: dryRun ?? get('dry_run') !== '',
+    ...(mode && mode !== 'purge' ? { mode } : {})
   }
 
   const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length
@@ -181,7 +188,14 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (accountId) settings.accountId = accountId
   if (batchSize !== undefined) settings.batchSize = batchSize
   if (changes) settings.changes = changes
+  if (mode && mode !== 'purge') settings.mode = mode
+  if (environment) settings.environment = environment
   return { settings, errors, warnings, requested }
+}
+
+function withFindings<T extends { errors: Finding[] }>(result: T, report: (f: Finding[]) => void): T {
+  report(result.errors)
+  return result
 }
 
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */

@@ -2,12 +2,13 @@
 // the same finding, and groups the annotations so that a thousand failed URLs make one line, not a thousand.
 import type { ZoneResolution } from '../access/zone-resolver.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
-import type { Finding } from '../types.js'
+import type { CacheMode, Finding } from '../types.js'
 import { count } from '../words.js'
 import { describeRateLimit } from './pacing.js'
 import { itemCount } from './planner.js'
 import type { BatchOutcome } from './runner.js'
 import type { PlannedZone } from './send.js'
+import { wordsFor } from './target.js'
 
 export interface FailedRequest {
   outcome: BatchOutcome
@@ -18,11 +19,13 @@ export interface FailedRequest {
 export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[]): FailedRequest[] {
   return outcomes.flatMap((outcome) => {
     if (!outcome.error) return []
-    const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-      ?.resolution as ZoneResolution
+    const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+    const zone = planFor?.resolution as ZoneResolution
+    const environment = planFor?.environment?.name
     const finding = diagnoseError(outcome.error, {
       stage: 'purge',
       zone: zone.label,
+      ...(environment ? { environment } : {}),
       verified: true,
       zoneReadable: zone.readable,
       rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
@@ -31,8 +34,9 @@ export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[
   })
 }
 
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-export function failureAnnotations(failures: FailedRequest[]): Finding[] {
+/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+export function failureAnnotations(failures: FailedRequest[], mode?: CacheMode): Finding[] {
+  const { past } = wordsFor(mode)
   const groups = new Map<string, { finding: Finding; items: number; label: string }>()
   for (const { outcome, zone, finding } of failures) {
     const key = `${zone.zone.id} ${finding.id} ${finding.message}`
@@ -42,6 +46,6 @@ export function failureAnnotations(failures: FailedRequest[]): Finding[] {
   }
   return [...groups.values()].map(({ finding, items, label }) => ({
     ...finding,
-    message: `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+    message: `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
   }))
 }
