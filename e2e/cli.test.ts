@@ -297,6 +297,8 @@ describe("the forum thread's mistakes, explained as the action explains them", (
     expect(run.stderr).toContain(shown(annotation!))
     const { level, title, message } = annotation!
     expect(run.json?.findings).toContainEqual({ id, severity: level, title, message })
+    // The items not purged, as the action's failed_items output lists them.
+    expect(run.json?.failed_items).toEqual(JSON.parse(action.outputs.failed_items ?? ''))
     expectClean(run, secretForms(inputs.api_token ?? ''))
     return run
   }
@@ -318,12 +320,19 @@ describe("the forum thread's mistakes, explained as the action explains them", (
 
   it('a relative path instead of a URL: refused before any request (exit 2)', async () => {
     const run = await both(
-      { ...purge, zone: 'example.com', api_token: tokens.user.value, files: '/assets/app.css' },
+      {
+        ...purge,
+        zone: 'example.com',
+        api_token: tokens.user.value,
+        files: '/assets/app.css https://example.com/ok.css'
+      },
       'relative-url'
     )
     expect(run.exitCode).toBe(2)
     expect(emulator.requests).toEqual([])
     expect(run.stderr).toContain('write "https://example.com/assets/app.css"')
+    // The valid URL was not purged either: listed, with the reason.
+    expect(run.json?.failed_items.map((f) => f.item)).toEqual(['https://example.com/ok.css'])
   })
 
   it('an Account ID as zone: found out from Cloudflare, nothing purged (exit 1)', async () => {

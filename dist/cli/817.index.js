@@ -121,11 +121,19 @@ var cloudflare_hostnames = __webpack_require__(3977);
 // Decides which zone each item is purged in. Pure.
 
 
-/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
+/**
+ * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
+ * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
+ * is on evil.com. Empty when the item is not a URL at all.
+ */
 function hostOf(item) {
-    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
-    return (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(host) ?? host;
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    try {
+        return new URL(url).hostname.replace(/\.$/, '');
+    }
+    catch {
+        return '';
+    }
 }
 /** The distinct hostnames of the files, hosts and prefixes, in the order given. */
 function itemHosts(purge) {
@@ -148,7 +156,7 @@ function assignToZones(purge, zones) {
     if (zones.length === 1) {
         const zone = zones[0];
         if (zone.name)
-            warnings.push(...filesOutsideZone(purge.files, zone.name));
+            warnings.push(...itemsOutsideZone(purge, zone.name));
         return { work: [{ zone, purge }], warnings, errors };
     }
     const work = zones.map((zone) => ({
@@ -200,18 +208,34 @@ function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
-/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
-function filesOutsideZone(files, zoneName) {
-    const byHost = new Map();
-    for (const file of files) {
-        const host = hostOf(file.url);
-        if ((0,cloudflare_hostnames/* isHostInZone */.Ee)(host, zoneName))
-            continue;
-        const urls = byHost.get(host) ?? [];
-        urls.push(file.url);
-        byHost.set(host, urls);
-    }
-    return [...byHost].map(([host, urls]) => (0,catalogue/* diagnose */.h4)('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
+/**
+ * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ */
+function itemsOutsideZone(purge, zoneName) {
+    const kinds = [
+        ['files', purge.files.map((f) => f.url)],
+        ['hosts', purge.hosts],
+        ['prefixes', purge.prefixes]
+    ];
+    return kinds.flatMap(([kind, items]) => {
+        const byHost = new Map();
+        for (const item of items) {
+            const host = hostOf(item);
+            if ((0,cloudflare_hostnames/* isHostInZone */.Ee)(host, zoneName))
+                continue;
+            const list = byHost.get(host) ?? [];
+            list.push(item);
+            byHost.set(host, list);
+        }
+        return [...byHost].map(([host, found]) => (0,catalogue/* diagnose */.h4)('outside-zone', {
+            kind,
+            host,
+            count: found.length,
+            example: found[0],
+            zone: zoneName
+        }));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
@@ -1242,6 +1266,10 @@ async function run(settings, options, reporter) {
         dryRun: settings.dryRun,
         ...(settings.mode ? { mode: settings.mode } : {})
     };
+    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
+    const refused = options.changes?.errors ?? [];
+    if (refused.length > 0)
+        return stopRun(new failure/* DiagnosedFailure */.B(refused), reporter, startedAt, requested);
     if ((0,request/* isEmptyPurge */.Nk)(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;

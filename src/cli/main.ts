@@ -73,7 +73,8 @@ export async function runCli(io: CliIo): Promise<number> {
     reporter.findings(parsed.warnings)
     if (!parsed.settings) {
       reporter.findings(parsed.errors)
-      return finish(stoppedRun(parsed.errors, startedAt), EXIT.usage)
+      // As the action: the valid items asked are listed as not purged.
+      return finish(stoppedRun(parsed.errors, startedAt, parsed.requested), EXIT.usage)
     }
     for (const text of describeSettings(parsed.settings)) reporter.info(withSource(text, line))
     // Loaded only now: the engine brings undici, most of the start-up time, which --help,
