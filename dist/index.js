@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3248);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2781);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3248:
+/***/ 2781:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28429,6 +28429,15 @@ function describeWait(seconds) {
         return `${seconds} second${seconds === 1 ? '' : 's'}`;
     return `about ${Math.round(seconds / 60)} minutes`;
 }
+/** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
+function shortDuration(seconds) {
+    if (seconds < 120)
+        return `${seconds} s`;
+    if (seconds < 2 * 3600)
+        return `${Math.round(seconds / 60)} min`;
+    return `${Math.round(seconds / 3600)} h`;
+}
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -29009,12 +29018,19 @@ const catalogue = {
     'rate-limited': entry({
         title: 'Rate limited by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
-        detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget, or asked to wait longer than the `timeout` leaves.',
+        detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
-            (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+            ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
+            : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
+            (waitSeconds !== undefined && timeLeftSeconds !== undefined
+                ? `. Cloudflare asks to wait ${shortDuration(waitSeconds)}; the timeout leaves ${shortDuration(timeLeftSeconds)}, ` +
+                    'so it was not waited for'
+                : waitSeconds !== undefined
+                    ? ` and asked to wait ${describeWait(waitSeconds)}`
+                    : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
             `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
             'to send fewer requests.'
@@ -29023,11 +29039,34 @@ const catalogue = {
         title: 'Batch too large; split',
         severity: 'warning',
         cause: 'Cloudflare rejected a request for carrying too many items.',
-        detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+        detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
-            "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+            'retried; ' +
+            (lost === 0
+                ? 'nothing was lost.'
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
+            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+    }),
+    'purge-item-refused': entry({
+        title: 'Item refused by Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
+        fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
+        docs: DOCS.purge,
+        message: ({ detail }) => `Cloudflare refused this item on its own: ${detail}. The other items sent with it were purged without it.`
+    }),
+    'success-with-errors': entry({
+        title: 'Cloudflare reported errors beside a success',
+        severity: 'warning',
+        cause: 'Cloudflare answered `success: true` and listed errors as well.',
+        detection: 'Cloudflare: `success: true` with a non-empty `errors` array',
+        fix: "Nothing needed unless the message says otherwise; the call counts as done (`success` is Cloudflare's verdict).",
+        docs: DOCS.status,
+        message: ({ endpoint, detail }) => `Cloudflare answered ${endpoint} with success, and listed errors as well: ${detail}. The call counts as ` +
+            "done, as Cloudflare's `success` says; read the message in case it matters to you."
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -29060,7 +29099,7 @@ const catalogue = {
     'unreadable-answer': entry({
         title: 'Unreadable answer from Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result; or any answer was larger than 1 MiB.',
         detection: 'the answer to any call, after the retries allowed',
         fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
         docs: DOCS.status,
@@ -29675,6 +29714,8 @@ function encodePath(path) {
 
 ;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
 // The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
 class CloudflareError extends Error {
     kind;
     /** `GET /zones/…`: method and path, never the query or a credential. */
@@ -29688,6 +29729,11 @@ class CloudflareError extends Error {
     attempts = 1;
     /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
     code;
+    /**
+     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+     * left, so that the message can say both rather than "kept answering 429".
+     */
+    timeLeftMs;
     constructor(init) {
         super(init.message);
         this.name = 'CloudflareError';
@@ -29712,6 +29758,24 @@ class CloudflareError extends Error {
         const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
         return `${codes} (${where})`;
     }
+}
+/**
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
+ */
+class CancelledError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
+        this.endpoint = endpoint;
+        this.name = 'CancelledError';
+    }
+}
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+function describeMessages(messages) {
+    return flatten(messages)
+        .map((e) => `${e.code} ${e.message}`)
+        .join('; ');
 }
 function flatten(errors) {
     const out = [];
@@ -29740,31 +29804,45 @@ function assertId(id, what) {
 }
 class CloudflareApi {
     http;
-    constructor(http) {
+    signal;
+    constructor(http, 
+    /** Ends every call made through this object (see withSignal). */
+    signal) {
         this.http = http;
+        this.signal = signal;
+    }
+    /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
+    withSignal(signal) {
+        return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+    }
+    get(path, query) {
+        return this.http.call('GET', path, {
+            ...(query ? { query } : {}),
+            ...(this.signal ? { signal: this.signal } : {})
+        });
     }
     async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+        return toTokenStatus((await this.get('/user/tokens/verify')).result, 'GET /user/tokens/verify');
     }
     async verifyAccountToken(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toTokenStatus((await this.get(path)).result, `GET ${path}`);
     }
     async getUser() {
-        await this.http.call('GET', '/user');
+        await this.get('/user');
     }
     async getAccount(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
+        const result = (await this.get(path)).result;
         return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
     }
     async getZone(zoneId) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toZone((await this.get(path)).result, `GET ${path}`);
     }
     /** Zones with exactly this name that the credential can read (an empty list when none). */
     async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        const envelope = await this.get('/zones', { name, per_page: '50' });
         if (!Array.isArray(envelope.result))
             throw malformed('GET /zones', 'a list of zones');
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
@@ -29772,7 +29850,12 @@ class CloudflareApi {
     /** Posts one purge request and returns Cloudflare's purge ID. */
     async purge(zoneId, body, options = {}) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body, ...options });
+        const signals = [this.signal, options.signal].filter((s) => s !== undefined);
+        const { result } = await this.http.call('POST', path, {
+            body,
+            ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+            ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+        });
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
@@ -29914,7 +29997,7 @@ function safeDecode(value) {
 
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
 
 
 
@@ -29940,6 +30023,13 @@ class CloudflareHttpClient {
     proxyChoice;
     /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
     pausedUntil = 0;
+    /** The 429 that set the pause, for the requests it holds back past the deadline. */
+    pauseCause;
+    /** Aborted by close(): every call still waiting or in flight ends at once. */
+    closing = new AbortController();
+    closed;
+    signal;
+    warned = new Set();
     requestCount = 0;
     rateLimitedCount = 0;
     constructor(options) {
@@ -29957,42 +30047,58 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
+        this.signal = options.signal
+            ? AbortSignal.any([options.signal, this.closing.signal])
+            : this.closing.signal;
     }
     get deadline() {
         return this.options.deadline;
     }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
+    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+    close() {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
+        }
+        return this.closed;
     }
     /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
     async call(method, path, init = {}) {
         const endpoint = `${method} ${path}`;
+        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
         let previous;
         for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
+            if (signal.aborted)
+                throw new CancelledError(endpoint);
+            await this.waitForPause(signal);
             if (previous && init.beforeRetry) {
                 // A retry that cannot be paced in time ends with the failure that caused it.
                 const cause = previous;
-                await init.beforeRetry().catch(() => Promise.reject(cause));
+                await init
+                    .beforeRetry()
+                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
             }
             try {
-                return await this.attempt(method, path, endpoint, init);
+                return await this.attempt(method, path, endpoint, { ...init, signal });
             }
             catch (e) {
+                if (e instanceof CancelledError)
+                    throw e;
+                if (signal.aborted)
+                    throw new CancelledError(endpoint);
                 let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
                 // A last attempt cut short by the deadline says less than the failure that made it a retry.
                 if (error.code === DEADLINE && previous)
                     error = previous;
                 error.attempts = attempt;
                 const delay = this.retryDelay(error, attempt);
+                if (error.status === 429)
+                    this.pause(error, delay ?? error.retryAfterMs);
                 if (delay === undefined)
                     throw error;
                 previous = error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
+                await sleep(delay, signal);
             }
         }
     }
@@ -30000,11 +30106,28 @@ class CloudflareHttpClient {
     isPaused() {
         return this.pausedUntil > Date.now();
     }
-    /** Resolves once no 429 pause is in force. */
-    async waitForPause() {
+    /**
+     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+     * the 429 that set it: waiting for it would only end the run later, with the same result.
+     */
+    async waitForPause(signal) {
         for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            await sleep(wait);
+            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+                throw this.pauseCause;
+            }
+            await sleep(wait, signal);
         }
+    }
+    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+    pause(error, waitMs) {
+        if (waitMs === undefined)
+            return;
+        const until = Date.now() + waitMs;
+        if (until <= this.pausedUntil)
+            return;
+        this.pausedUntil = until;
+        this.pauseCause = error;
     }
     /** The wait before the next attempt, or undefined when the error is final. */
     retryDelay(error, attempt) {
@@ -30017,8 +30140,12 @@ class CloudflareHttpClient {
         const jittered = backoff / 2 + (this.random() * backoff) / 2;
         const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
         // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+            if (error.retryAfterMs !== undefined)
+                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
             return undefined;
+        }
         return Math.ceil(delay);
     }
     async attempt(method, path, endpoint, init) {
@@ -30038,6 +30165,8 @@ class CloudflareHttpClient {
         catch (e) {
             if (e instanceof CloudflareError)
                 throw e;
+            if (init.signal.aborted)
+                throw new CancelledError(endpoint);
             throw toNetworkError(e, endpoint, {
                 timeoutMs: timeout,
                 cutByDeadline: timeout < this.attemptTimeoutMs,
@@ -30061,10 +30190,10 @@ class CloudflareHttpClient {
             dispatcher: this.dispatcher,
             headersTimeout: timeout,
             bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
+            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
         });
-        const text = await readLimited(response.body, endpoint);
         const status = response.statusCode;
+        const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
         if (status === 429)
             this.rateLimitedCount++;
@@ -30093,7 +30222,8 @@ class CloudflareHttpClient {
             });
         }
         const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
+        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+        if (envelope.success !== true || status >= 400) {
             throw new CloudflareError({
                 kind: 'api',
                 endpoint,
@@ -30103,6 +30233,8 @@ class CloudflareHttpClient {
                 message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
             });
         }
+        if (errors.length > 0)
+            this.warn(endpoint, errors);
         const out = {
             result: envelope.result,
             messages: Array.isArray(envelope.messages) ? envelope.messages : [],
@@ -30112,11 +30244,21 @@ class CloudflareHttpClient {
             out.resultInfo = envelope.result_info;
         return out;
     }
+    warn(endpoint, errors) {
+        const detail = describeMessages(errors).slice(0, 1000);
+        if (this.warned.has(detail))
+            return;
+        this.warned.add(detail);
+        this.options.onWarning?.({ endpoint, detail });
+    }
 }
 /** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
 function isRetryable(error) {
     // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
     if (error.code === 'ENOTFOUND')
+        return false;
+    // More than a megabyte is no answer of the API: whatever sent it would send it again.
+    if (error.code === ANSWER_TOO_LARGE)
         return false;
     // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
     if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
@@ -30146,7 +30288,7 @@ function attemptTimeoutFor(totalMs) {
     // Whole milliseconds: AbortSignal.timeout refuses fractions.
     return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
 }
-async function readLimited(body, endpoint) {
+async function readLimited(body, endpoint, status) {
     const chunks = [];
     let size = 0;
     for await (const chunk of body) {
@@ -30156,25 +30298,38 @@ async function readLimited(body, endpoint) {
             throw new CloudflareError({
                 kind: 'invalid-response',
                 endpoint,
-                message: 'the answer was larger than 1 MiB'
+                status,
+                code: ANSWER_TOO_LARGE,
+                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
             });
         }
         chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
 }
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+function parseRetryAfter(headers, now = Date.now()) {
+    const ms = nonNegativeNumber(headers['retry-after-ms']);
+    if (ms !== undefined)
         return ms;
     const value = headers['retry-after'];
     if (typeof value !== 'string' || value.trim() === '')
         return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
+    const seconds = nonNegativeNumber(value);
+    if (seconds !== undefined)
         return seconds * 1000;
     const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function nonNegativeNumber(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 function describeBody(body) {
     // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
@@ -30236,8 +30391,22 @@ function toNetworkError(e, endpoint, context) {
 function summarize(error) {
     return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
 }
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const done = () => {
+            signal?.removeEventListener('abort', cancel);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const cancel = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
@@ -30318,18 +30487,115 @@ function isEmail(value) {
     return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
 }
 
+;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
+// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
+// the size of the request, or one of its items. The runner decides from it whether to stop, split or
+// isolate. Pure.
+
+/**
+ * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
+ * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
+ * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
+ * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
+ * each as Cloudflare sends it.
+ */
+const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
+/**
+ * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
+ * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
+ * /zones/…" (no such zone). Observed the same way.
+ */
+const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
+/**
+ * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
+ * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
+ * Today's codes are not documented, so the words count as much as the codes.
+ */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
+const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
+/**
+ * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
+ * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
+ * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
+ * (about one item) never reads as one.
+ */
+const TOO_MANY_WORDS = [
+    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
+    /\b(?:no|not) more than \d+\b/i,
+    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
+    /\bmaximum (?:amount|number) of \d+\b/i,
+    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
+    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
+];
+/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
+const LIMIT_WORDS = [
+    /\bmore than (\d+)\b/i,
+    /\bmaximum (?:amount|number) of (\d+)\b/i,
+    /\b(?:only|up to|at most) (\d+)\b/i,
+    /\blimit(?: is| of)? (\d+)\b/i
+];
+/**
+ * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
+ * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
+ * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
+ * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
+ * kind as invalid or too long, which a request as a whole never is.
+ */
+const ITEM_WORDS = [
+    /\bunable to purge\b/i,
+    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
+    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
+    /\b(?:url|uri|tag|prefix) length exceeds\b/i
+];
+/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
+function classifyRefusal(error, items = []) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
+        return { about: 'credential' };
+    if (error.hasCode(...ZONE_REFUSAL_CODES))
+        return { about: 'zone' };
+    if (error.status !== 400)
+        return undefined;
+    const words = error.errors.map((e) => e.message);
+    if (isTooManyItems(error)) {
+        const limit = limitFromWords(words);
+        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
+    }
+    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
+        return { about: 'item' };
+    // A message that quotes one of the request's items is about that item.
+    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
+        return { about: 'item' };
+    return undefined;
+}
+/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.kind === 'api' &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
+            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+}
+/** The number of items Cloudflare says it takes, when its message has one. */
+function limitFromWords(messages) {
+    for (const message of messages) {
+        for (const pattern of LIMIT_WORDS) {
+            const match = pattern.exec(message);
+            const n = match ? Number(match[1]) : NaN;
+            if (Number.isInteger(n) && n >= 1)
+                return n;
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 
 
 
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
@@ -30342,6 +30608,14 @@ function diagnoseError(error, context) {
         return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
     }
     const zone = context.zone ?? 'this zone';
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    // An answer too large to be the API's: named as such, not as a network failure.
+    if (error.code === ANSWER_TOO_LARGE) {
+        return diagnose('unreadable-answer', {
+            detail: `${error.message} (${error.endpoint})`,
+            purge: context.stage === 'purge'
+        });
+    }
     if (error.kind === 'network' ||
         error.kind === 'timeout' ||
         (error.kind === 'invalid-response' && error.status !== 200)) {
@@ -30351,6 +30625,8 @@ function diagnoseError(error, context) {
     if (error.status === 429 || error.hasCode(971, 10100)) {
         return diagnose('rate-limited', {
             waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+            answers: error.attempts,
             limit: context.rateLimit ??
                 (context.stage === 'purge'
                     ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
@@ -30377,15 +30653,18 @@ function diagnoseError(error, context) {
         return diagnose('zone-not-visible', { zone });
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
         return diagnose('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
     if (error.kind === 'invalid-response') {
         return diagnose('unreadable-answer', {
             detail: `${error.describe()}${retried}`,
             purge: context.stage === 'purge'
         });
     }
-    if (context.stage === 'purge')
+    if (context.stage === 'purge') {
+        const items = context.items ?? [];
+        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+            return diagnose('purge-item-refused', { detail: error.describe() });
         return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    }
     return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
@@ -30479,6 +30758,241 @@ function checkTokenStatus(status, now) {
         }
     }
     return [];
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+
+
+
+
+
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8;
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+class ZoneFinder {
+    api;
+    answers = new Map();
+    active = 0;
+    waiting = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+     * so an item never lands in a parent zone by accident.
+     */
+    async zoneOf(hostname) {
+        const tried = candidateZoneNames(hostname);
+        const answers = tried.map((name) => this.lookup(name));
+        for (const [i, answer] of answers.entries()) {
+            const name = tried[i];
+            const zones = await answer;
+            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
+            if (zone)
+                return { zone: { ...zone, name }, tried };
+        }
+        return { tried };
+    }
+    lookup(name) {
+        let answer = this.answers.get(name);
+        if (!answer) {
+            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
+                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+                // filter (9109) does not.
+                if (error instanceof CloudflareError &&
+                    error.kind === 'api' &&
+                    error.status === 403 &&
+                    !error.hasCode(9109)) {
+                    return [];
+                }
+                throw error;
+            });
+            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
+            this.answers.set(name, answer);
+        }
+        return answer;
+    }
+    async limited(task) {
+        if (this.active >= LOOKUP_CONCURRENCY)
+            await new Promise((go) => this.waiting.push(go));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/**
+ * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
+ * retry waits) rather than leaving them to run on after the verdict.
+ */
+async function allOrNothing(api, inputs, lookup) {
+    const stop = new AbortController();
+    const scoped = api.withSignal(stop.signal);
+    try {
+        return await Promise.all(inputs.map((input) => lookup(scoped, input)));
+    }
+    finally {
+        stop.abort();
+    }
+}
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+async function resolveZones(api, refs) {
+    let finder;
+    const resolutions = await allOrNothing(api, refs, (scoped, ref) => resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped))));
+    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
+}
+async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
+    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
+}
+async function resolveZoneById(api, id) {
+    try {
+        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof CloudflareError) || error.kind !== 'api')
+            throw failure(error, id);
+        if (error.hasCode(9109))
+            throw failure(error, id);
+        const unroutable = error.hasCode(7003, 7000);
+        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
+            throw failure(error, id);
+        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+        // an Account ID is the classic mix-up.
+        if (await isAccount(api, id))
+            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
+        if (unroutable)
+            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
+        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
+    }
+}
+async function isAccount(api, id) {
+    try {
+        await api.getAccount(id);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function resolveZoneByName(finder, name) {
+    let found;
+    try {
+        found = await finder.zoneOf(name);
+    }
+    catch (error) {
+        throw failure(error, name);
+    }
+    if (!found.zone)
+        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
+    return { zone: found.zone, readable: true, label: name, notes: [] };
+}
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+async function findZonesOfHosts(api, hostnames) {
+    let finder;
+    const distinct = [...new Set(hostnames)];
+    const found = await allOrNothing(api, distinct, async (scoped, host) => {
+        const ascii = toAsciiHostname(host);
+        if (!ascii)
+            return { host, tried: [] };
+        try {
+            return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
+        }
+        catch (error) {
+            throw failure(error, host);
+        }
+    });
+    const out = { zones: [], byHost: new Map(), errors: [] };
+    for (const { host, zone, tried } of found) {
+        if (!zone) {
+            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
+            continue;
+        }
+        out.byHost.set(host, zone.id);
+        if (!out.zones.some((z) => z.zone.id === zone.id)) {
+            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return out;
+}
+function failure(error, zone) {
+    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
+}
+
+;// CONCATENATED MODULE: ./src/access/access-check.ts
+
+
+
+/**
+ * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
+ * on the credential explains them better, so it is waited for. Any other zone failure (the API
+ * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
+ */
+const EXPLAINED_BY_CREDENTIAL = new Set([
+    'zone-not-visible',
+    'zone-name-not-found',
+    'token-ip-restricted',
+    'token-invalid',
+    'global-key-unknown',
+    'bad-auth-header'
+]);
+function explainedByCredential(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+}
+function isAccountIdMixup(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
+}
+/** The credential's verdict and the zones; throws the failure that decides the run. */
+async function checkAccess(api, request) {
+    const stopZones = new AbortController();
+    const stopVerification = new AbortController();
+    let zonesSettled = false;
+    let verificationSettled = false;
+    let zonesCancelled = false;
+    let verificationCancelled = false;
+    const zoneApi = api.withSignal(stopZones.signal);
+    const zonesPromise = request.zones.length > 0
+        ? resolveZones(zoneApi, request.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, request.hosts);
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), request.credential, {
+        ...(request.accountId ? { accountId: request.accountId } : {}),
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    // A refused credential is the verdict: the zone lookups can only end the same way.
+    verificationPromise.then(() => (verificationSettled = true), () => {
+        verificationSettled = true;
+        if (!zonesSettled) {
+            zonesCancelled = true;
+            stopZones.abort();
+        }
+    });
+    zonesPromise.then(() => (zonesSettled = true), (error) => {
+        zonesSettled = true;
+        if (!verificationSettled && !explainedByCredential(error)) {
+            verificationCancelled = true;
+            stopVerification.abort();
+        }
+    });
+    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    // An Account ID given as zone was recognised by reading that account with this very credential,
+    // so it is the real problem even when the token could not be verified (no account to verify under).
+    if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason))
+        throw found.reason;
+    if (verification.status === 'rejected' && !verificationCancelled)
+        throw verification.reason;
+    if (found.status === 'rejected')
+        throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
+    return { verification: verification.value, found: found.value };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
@@ -33829,78 +34343,187 @@ function describeItem(item) {
 
 
 
+
+/** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
+const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
 async function executeBatches(api, batches, options) {
     const queue = batches.map((batch, i) => ({ batch, order: [i] }));
     const done = [];
-    const learnedLimits = new Map();
+    const zones = new Map();
+    const sizes = new Map();
     const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
     let itemsDone = 0;
+    /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
+    let credentialRefusal;
+    const stopAll = new AbortController();
+    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const zoneOf = (zoneId) => {
+        let zone = zones.get(zoneId);
+        if (!zone)
+            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    };
+    const sizeOf = (batch) => {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = sizes.get(key);
+        if (!size)
+            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    };
+    const refusalFor = (batch) => credentialRefusal ?? zones.get(batch.zoneId)?.refusal;
+    /** Wakes the workers waiting for a first request to be answered. */
+    let wake = () => undefined;
+    let changed = new Promise((resolve) => (wake = resolve));
+    const notify = () => {
+        const previous = wake;
+        changed = new Promise((resolve) => (wake = resolve));
+        previous();
+    };
     const finish = (entry, outcome) => {
         done.push({ ...entry, outcome });
         itemsDone += Math.max(1, outcome.batch.items.length);
         options.onProgress?.(itemsDone, itemsTotal);
     };
     /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch) => {
+    const pace = async (batch, signal) => {
         const wait = options.globalLimit?.reserve() ?? 0;
         if (Date.now() + wait >= options.deadline)
             throw notSent(batch);
         if (wait > 0)
-            await sleep(wait);
+            await sleep(wait, signal);
         const pacer = options.pacerFor(batch.zoneId);
         for (;;) {
-            await options.pause?.waitForPause();
+            await options.pause?.waitForPause(signal);
             const delay = pacer.reserve(batch.type, batch.items.length);
             if (Date.now() + delay >= options.deadline) {
                 pacer.refund?.(batch.type, batch.items.length);
                 throw notSent(batch);
             }
             if (delay > 0)
-                await sleep(delay);
+                await sleep(delay, signal);
             // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
             if (!options.pause?.isPaused())
                 return;
             pacer.refund?.(batch.type, batch.items.length);
         }
     };
-    const worker = async () => {
-        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    const pick = () => {
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
             const { batch } = entry;
-            const key = `${batch.zoneId} ${batch.type}`;
-            const limit = learnedLimits.get(key);
-            if (limit !== undefined && batch.items.length > limit) {
-                const pieces = chunk(batch.items, limit).map((items, i) => ({
-                    batch: { ...batch, items },
-                    order: [...entry.order, i]
-                }));
-                queue.unshift(...pieces);
-                startWorkers();
+            const refusal = refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                finish(entry, { batch, error: refusal });
                 continue;
             }
-            try {
-                await pace(batch);
-            }
-            catch (error) {
-                finish(entry, { batch, error });
+            const size = sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
                 continue;
             }
-            try {
-                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
-                finish(entry, { batch, purgeId });
+            const zone = zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    };
+    const send = async (entry, zoneProbe, sizeProbe) => {
+        const { batch } = entry;
+        const zone = zoneOf(batch.zoneId);
+        const size = sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, runSignal]);
+        try {
+            await pace(batch, signal);
+            const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
+                beforeRetry: () => pace(batch, signal),
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            notify();
+        }
+    };
+    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
+    const settle = (entry, error, zone, size) => {
+        const { batch } = entry;
+        // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
+        if (error instanceof CancelledError) {
+            finish(entry, { batch, error: refusalFor(batch) ?? error });
+            return;
+        }
+        const refusal = classifyRefusal(error, batch.items.map(itemText));
+        if (refusal?.about === 'credential') {
+            credentialRefusal ??= error;
+            stopAll.abort();
+            finish(entry, { batch, error: credentialRefusal });
+            return;
+        }
+        if (refusal?.about === 'zone') {
+            zone.refusal ??= error;
+            for (const request of zone.inFlight)
+                request.abort();
+            finish(entry, { batch, error: zone.refusal });
+            return;
+        }
+        // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
+        if (refusal)
+            zone.state = 'open';
+        if (refusal?.about === 'size' && batch.items.length > 1) {
+            size.refusals++;
+            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
+            size.limit = Math.min(limit, size.limit ?? Infinity);
+            size.confirmed = false;
+            options.onSplit?.(batch, size.limit);
+            queue.unshift(...piecesOf(entry, size.limit));
+            startWorkers();
+            return;
+        }
+        if (refusal?.about === 'item' && batch.items.length > 1) {
+            // The size was fine; the items decide. Halves until the refused items stand alone.
+            size.confirmed = true;
+            const half = Math.ceil(batch.items.length / 2);
+            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
+            startWorkers();
+            return;
+        }
+        finish(entry, { batch, error });
+    };
+    const worker = async () => {
+        for (;;) {
+            const next = pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await changed;
+                continue;
             }
-            catch (error) {
-                if (isTooManyItems(error) && batch.items.length > 1) {
-                    const stated = limitFromMessage(error);
-                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
-                    if (!learnedLimits.has(key))
-                        options.onSplit?.(batch, newLimit);
-                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(entry);
-                    continue;
-                }
-                finish(entry, { batch, error });
-            }
+            await send(next.entry, next.zoneProbe, next.sizeProbe);
         }
     };
     const running = new Set();
@@ -33915,21 +34538,36 @@ async function executeBatches(api, batches, options) {
         await Promise.all(running);
     return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
 }
+/**
+ * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
+ * is smaller; otherwise the documented limit below the size (100 items since April 2025, 30 before), or
+ * half, then a quarter; after the third refusal, one item per request, which always fits.
+ */
+function nextLimit(size, stated, refusals) {
+    if (refusals >= MAX_SIZE_REFUSALS)
+        return 1;
+    if (stated !== undefined && stated >= 1 && stated < size)
+        return stated;
+    if (refusals === 1)
+        return [100, 30].find((n) => n < size) ?? Math.max(1, Math.ceil(size / 2));
+    return Math.max(1, Math.ceil(size / 4));
+}
+/** A batch cut to the limit, each piece keeping its place in the plan. */
+function piecesOf(entry, limit) {
+    return chunk(entry.batch.items, limit).map((items, n) => ({
+        batch: { ...entry.batch, items },
+        order: [...entry.order, n]
+    }));
+}
+function itemText(item) {
+    return typeof item === 'string' ? item : item.url;
+}
 function compareOrder(a, b) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
         if (a[i] !== b[i])
             return a[i] - b[i];
     }
     return a.length - b.length;
-}
-/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
-function limitFromMessage(error) {
-    for (const e of error.errors) {
-        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
-        if (match)
-            return Number(match[1]);
-    }
-    return undefined;
 }
 function notSent(batch) {
     return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
@@ -34049,9 +34687,14 @@ function describeRateLimit(plan, type) {
     return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
 // with input-reader and main, that talks to the Actions toolkit.
+
+
+
 
 
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
@@ -34132,6 +34775,17 @@ class Reporter {
         for (const [name, value] of Object.entries(values))
             setOutput(name, this.redactor.redact(String(value)));
         this.outputsWritten = true;
+    }
+    /**
+     * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
+     * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
+     * everything else that leaves the process.
+     */
+    writeTempFile(name, content) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-purge-'));
+        const path = (0,external_node_path_namespaceObject.join)(dir, name);
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
+        return path;
     }
     async summary(build) {
         if (!process.env.GITHUB_STEP_SUMMARY)
@@ -34221,159 +34875,6 @@ function zoneCounts(zones, sent = true) {
             purge_ids: sent ? sum.purgeIds : []
         };
     });
-}
-
-;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
-
-
-
-
-
-/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
-const LOOKUP_CONCURRENCY = 8;
-/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
-class ZoneFinder {
-    api;
-    answers = new Map();
-    active = 0;
-    waiting = [];
-    constructor(api) {
-        this.api = api;
-    }
-    /**
-     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
-     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
-     * so an item never lands in a parent zone by accident.
-     */
-    async zoneOf(hostname) {
-        const tried = candidateZoneNames(hostname);
-        const answers = tried.map((name) => this.lookup(name));
-        for (const [i, answer] of answers.entries()) {
-            const name = tried[i];
-            const zones = await answer;
-            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
-            if (zone)
-                return { zone: { ...zone, name }, tried };
-        }
-        return { tried };
-    }
-    lookup(name) {
-        let answer = this.answers.get(name);
-        if (!answer) {
-            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
-                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
-                // filter (9109) does not.
-                if (error instanceof CloudflareError &&
-                    error.kind === 'api' &&
-                    error.status === 403 &&
-                    !error.hasCode(9109)) {
-                    return [];
-                }
-                throw error;
-            });
-            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
-            this.answers.set(name, answer);
-        }
-        return answer;
-    }
-    async limited(task) {
-        if (this.active >= LOOKUP_CONCURRENCY)
-            await new Promise((go) => this.waiting.push(go));
-        this.active++;
-        try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
-}
-/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
-async function resolveZones(api, refs) {
-    const finder = new ZoneFinder(api);
-    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
-    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
-}
-async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
-    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
-}
-async function resolveZoneById(api, id) {
-    try {
-        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
-    }
-    catch (error) {
-        if (!(error instanceof CloudflareError) || error.kind !== 'api')
-            throw failure(error, id);
-        if (error.hasCode(9109))
-            throw failure(error, id);
-        const unroutable = error.hasCode(7003, 7000);
-        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
-            throw failure(error, id);
-        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
-        // an Account ID is the classic mix-up.
-        if (await isAccount(api, id))
-            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
-        if (unroutable)
-            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
-        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
-    }
-}
-async function isAccount(api, id) {
-    try {
-        await api.getAccount(id);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function resolveZoneByName(finder, name) {
-    let found;
-    try {
-        found = await finder.zoneOf(name);
-    }
-    catch (error) {
-        throw failure(error, name);
-    }
-    if (!found.zone)
-        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
-    return { zone: found.zone, readable: true, label: name, notes: [] };
-}
-/**
- * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
- * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
- */
-async function findZonesOfHosts(api, hostnames) {
-    const finder = new ZoneFinder(api);
-    const distinct = [...new Set(hostnames)];
-    const found = await Promise.all(distinct.map(async (host) => {
-        const ascii = toAsciiHostname(host);
-        if (!ascii)
-            return { host, tried: [] };
-        try {
-            return { host, ...(await finder.zoneOf(ascii)) };
-        }
-        catch (error) {
-            throw failure(error, host);
-        }
-    }));
-    const out = { zones: [], byHost: new Map(), errors: [] };
-    for (const { host, zone, tried } of found) {
-        if (!zone) {
-            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
-            continue;
-        }
-        out.byHost.set(host, zone.id);
-        if (!out.zones.some((z) => z.zone.id === zone.id)) {
-            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
-        }
-    }
-    return out;
-}
-function failure(error, zone) {
-    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
 }
 
 ;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
@@ -34473,9 +34974,145 @@ function filesOutsideZone(files, zoneName) {
     return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
 }
 
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
+ * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
+ */
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** An output's size as GitHub counts it. */
+function outputBytes(text) {
+    return text.length * 2;
+}
+/** Groups the items by zone, type and reason, in the order they first appear. */
+function groupFailedItems(items) {
+    const groups = new Map();
+    for (const { zone, type, item, reason } of items) {
+        const key = JSON.stringify([zone, type, reason]);
+        let group = groups.get(key);
+        if (!group)
+            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
+        group.count++;
+        group.items.push(item);
+    }
+    return [...groups.values()];
+}
+/**
+ * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
+ * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
+ * out (`failed_count` still counts their items).
+ */
+function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    const whole = JSON.stringify(groups);
+    if (outputBytes(whole) <= maxBytes)
+        return { json: whole, shown: total, total };
+    const parts = [];
+    let size = outputBytes('[]');
+    let shown = 0;
+    for (const group of groups) {
+        // The group without its items, ending in `"items":`.
+        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
+        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
+        const headBytes = outputBytes(`${head}[]}`) + separator;
+        if (size + headBytes > maxBytes)
+            break;
+        const items = [];
+        let itemsBytes = 0;
+        for (const item of group.items) {
+            const text = JSON.stringify(item);
+            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
+            if (size + headBytes + itemsBytes + more > maxBytes)
+                break;
+            items.push(text);
+            itemsBytes += more;
+        }
+        parts.push(`${head}[${items.join(',')}]}`);
+        size += headBytes + itemsBytes;
+        shown += items.length;
+        if (items.length < group.items.length)
+            break;
+    }
+    return { json: `[${parts.join(',')}]`, shown, total };
+}
+/**
+ * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
+ * cut) and returns its path.
+ */
+function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    if (items.length === 0)
+        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
+    const groups = groupFailedItems(items);
+    const bounded = boundFailedItems(groups, maxBytes);
+    const file = save(JSON.stringify(groups, null, 1));
+    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+;// CONCATENATED MODULE: ./src/report/findings.ts
+// The annotations that close a purge: one per zone and kind of failure, and one per zone and type whose
+// batches had to be split. Pure.
+
+const count = (n) => `${n} item${n === 1 ? '' : 's'}`;
+/**
+ * One annotation per zone and kind of failure, counting the items it left unpurged. Items that Cloudflare
+ * refused one by one share one annotation per zone (each quotes its own item; failed_items keeps them all).
+ */
+function failureAnnotations(failures) {
+    const groups = new Map();
+    for (const { finding, zoneId, label, items } of failures) {
+        const key = `${zoneId} ${finding.id} ${finding.id === 'purge-item-refused' ? '' : finding.message}`;
+        const group = groups.get(key) ?? { first: finding, items: 0, label };
+        group.items += items;
+        groups.set(key, group);
+    }
+    return [...groups.values()].map(({ first, items, label }) => ({
+        ...first,
+        message: first.id === 'purge-item-refused' && items > 1
+            ? `${count(items)} on ${label} not purged: Cloudflare refused each of them on its own (its words for each ` +
+                `are in the failed_items output). The first: ${first.message}`
+            : `${count(items)} on ${label} not purged (listed in the failed_items output). ${first.message}`
+    }));
+}
+/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
+function splitWarnings(splits, outcomes) {
+    return splits.map(({ zoneId, type, size, limit }) => {
+        const lost = outcomes
+            .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
+            .reduce((n, o) => n + Math.max(1, o.batch.items.length), 0);
+        return diagnose('too-many-items', { type, size, limit, lost });
+    });
+}
+/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
+function splitRecorder() {
+    const splits = [];
+    return {
+        splits,
+        record: (zoneId, type, size, limit) => {
+            const known = splits.find((s) => s.zoneId === zoneId && s.type === type);
+            if (known)
+                known.limit = limit;
+            else
+                splits.push({ zoneId, type, size, limit });
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
 // → plan → purge → report.
+
 
 
 
@@ -34553,7 +35190,8 @@ async function purgeCache(raw, reporter, progress = {}) {
             purge_ids: '',
             purged_count: 0,
             failed_count: 0,
-            failed_items: '[]'
+            failed_items: '[]',
+            failed_items_file: ''
         });
         return;
     }
@@ -34568,14 +35206,15 @@ async function purgeCache(raw, reporter, progress = {}) {
         credential: settings.credential,
         deadline: started + settings.timeoutMs,
         userAgent: USER_AGENT,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`)
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`),
+        onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
     });
     const api = new CloudflareApi(http);
     const { from, note } = http.proxyChoice;
     if (from)
         reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
     try {
-        const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, purgeRequest, reporter));
+        const { verification, zones } = await reporter.group('Credential and zone', () => main_checkAccess(api, settings, purgeRequest, reporter));
         reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
         const assignment = assignToZones(purgeRequest, zones.map((z) => z.zone));
         reporter.findings(assignment.warnings);
@@ -34592,8 +35231,9 @@ async function purgeCache(raw, reporter, progress = {}) {
             await reportDryRun(planned, reporter);
             return;
         }
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter));
-        await reportPurge(planned, outcomes, reporter, started);
+        const { splits, record } = splitRecorder();
+        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount, onSplit: record }, reporter));
+        await reportPurge(planned, outcomes, reporter, started, splits);
     }
     finally {
         reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
@@ -34665,32 +35305,20 @@ function logInputs(settings, reporter) {
  * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
  * time; the verdict on the credential comes first.
  */
-async function checkAccess(api, settings, purge, reporter) {
-    const zonesPromise = settings.zones.length > 0
-        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-        : findZonesOfHosts(api, itemHosts(purge));
-    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-    const verificationPromise = verifyCredential(api, settings.credential, {
-        ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+async function main_checkAccess(api, settings, purge, reporter) {
+    const { verification: v, found } = await checkAccess(api, {
+        zones: settings.zones,
+        hosts: itemHosts(purge),
+        credential: settings.credential,
+        ...(settings.accountId ? { accountId: settings.accountId } : {})
     });
-    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
-    // An Account ID given as zone was recognised by reading that account with this very credential,
-    // so it is the real problem even when the token could not be verified (no account to verify under).
-    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
-        throw found.reason;
-    if (verification.status === 'rejected')
-        throw verification.reason;
-    if (found.status === 'rejected')
-        throw found.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
-    if (found.value.errors.length > 0)
-        throw new DiagnosedFailure(found.value.errors);
-    const zones = found.value.zones;
-    for (const [host, zoneId] of found.value.byHost) {
+    if (found.errors.length > 0)
+        throw new DiagnosedFailure(found.errors);
+    const zones = found.zones;
+    for (const [host, zoneId] of found.byHost) {
         reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
     }
-    const v = verification.value;
     reporter.info(v.owner === 'global-key'
         ? 'Global API Key accepted'
         : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
@@ -34699,9 +35327,6 @@ async function checkAccess(api, settings, purge, reporter) {
         reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
     return { verification: v, zones };
-}
-function isAccountIdMixup(error) {
-    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 async function purge(api, planned, run, reporter) {
     const pacers = new Map();
@@ -34733,7 +35358,7 @@ async function purge(api, planned, run, reporter) {
             pause: api.http,
             deadline: run.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
+            onSplit: (batch, limit) => run.onSplit(batch.zoneId, batch.type, batch.items.length, limit)
         });
     }
     finally {
@@ -34743,7 +35368,7 @@ async function purge(api, planned, run, reporter) {
     reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return outcomes;
 }
-async function reportPurge(planned, outcomes, reporter, started) {
+async function reportPurge(planned, outcomes, reporter, started, splits) {
     // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
     const failures = new Map();
     for (const outcome of outcomes) {
@@ -34766,7 +35391,13 @@ async function reportPurge(planned, outcomes, reporter, started) {
             })
         };
     });
-    reporter.findings(failureAnnotations(failures));
+    reporter.findings(splitWarnings(splits, outcomes));
+    reporter.findings(failureAnnotations([...failures].map(([outcome, { finding, resolution }]) => ({
+        finding,
+        zoneId: resolution.zone.id,
+        label: resolution.label,
+        items: Math.max(1, outcome.batch.items.length)
+    }))));
     const sum = totals(zoneReports);
     const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
     reporter.outputs({
@@ -34775,7 +35406,7 @@ async function reportPurge(planned, outcomes, reporter, started) {
         purge_ids: sum.purgeIds.join(','),
         purged_count: sum.purgedCount,
         failed_count: sum.failedItems.length,
-        failed_items: JSON.stringify(sum.failedItems)
+        ...failedItems(sum.failedItems, reporter)
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (sum.failedItems.length === 0)
@@ -34792,12 +35423,12 @@ async function reportPurge(planned, outcomes, reporter, started) {
                 { data: 'Request IDs', header: true }
             ],
             ...summaryRows(zoneReports).map((r) => [
-                r.zone,
+                escapeHtml(r.zone),
                 r.type,
                 String(r.items),
                 String(r.purged),
                 String(r.failed),
-                r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
+                escapeHtml(r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', '))
             ])
         ]);
         s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
@@ -34806,7 +35437,7 @@ async function reportPurge(planned, outcomes, reporter, started) {
             s.addTable([
                 ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
                 ...perZone.map((z) => [
-                    z.name || z.id,
+                    escapeHtml(z.name || z.id),
                     z.id,
                     String(z.items),
                     String(z.purged_count),
@@ -34815,10 +35446,21 @@ async function reportPurge(planned, outcomes, reporter, started) {
             ]);
         }
         if (sum.failedItems.length > 0) {
+            const reasons = [...new Set(sum.failedItems.map((f) => f.reason))];
             s.addHeading('Not purged', 3);
-            s.addList([...new Set(sum.failedItems.map((f) => f.reason))]);
+            s.addList(reasons.slice(0, 20).map(escapeHtml));
+            if (reasons.length > 20)
+                s.addRaw(`… and ${reasons.length - 20} more reasons (see failed_items).`, true);
         }
     });
+}
+/** The failed_items outputs, bounded; says so when the output holds only part of the list. */
+function failedItems(items, reporter) {
+    const { shown, total, ...outputs } = failedItemsOutputs(items, (json) => reporter.writeTempFile('failed-items.json', json));
+    if (shown < total)
+        reporter.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+            `all of them are in ${outputs.failed_items_file}`);
+    return { ...outputs };
 }
 function failureOf(outcome, resolution) {
     return diagnoseError(outcome.error, {
@@ -34826,22 +35468,9 @@ function failureOf(outcome, resolution) {
         zone: resolution.label,
         verified: true,
         zoneReadable: resolution.readable,
-        rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
+        rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type),
+        items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
     });
-}
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
-    const groups = new Map();
-    for (const [outcome, { finding, resolution }] of failures) {
-        const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
-        const group = groups.get(key) ?? { finding, items: 0, label: resolution.label };
-        group.items += Math.max(1, outcome.batch.items.length);
-        groups.set(key, group);
-    }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
-    }));
 }
 /** The run stopped before any purge request: every requested item is reported as not purged. */
 async function reportNothingPurged(settings, findings, reporter) {
@@ -34851,13 +35480,13 @@ async function reportNothingPurged(settings, findings, reporter) {
     reporter.outputs({
         purged_count: 0,
         failed_count: failed.length,
-        failed_items: JSON.stringify(failed),
+        ...failedItems(failed, reporter),
         purge_ids: '',
         zones: '[]'
     });
     await reporter.summary((s) => {
         s.addHeading('Cloudflare cache purge', 2);
-        s.addRaw(`Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+        s.addRaw(`Nothing was purged: ${escapeHtml(first?.title ?? 'the run stopped')}.` +
             (failed.length > 0
                 ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
                 : ''), true);
@@ -34887,7 +35516,8 @@ async function reportDryRun(planned, reporter) {
         purge_ids: '',
         purged_count: 0,
         failed_count: 0,
-        failed_items: '[]'
+        failed_items: '[]',
+        failed_items_file: ''
     });
     await reporter.summary((s) => {
         s.addHeading('Cloudflare cache purge (dry run)', 2);
@@ -34914,7 +35544,7 @@ async function reportDryRun(planned, reporter) {
                 { data: 'Items', header: true },
                 { data: 'Requests', header: true }
             ],
-            ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+            ...[...rows.values()].map((r) => [escapeHtml(r.zone), r.type, String(r.items), String(r.requests)])
         ]);
     });
 }

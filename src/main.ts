@@ -6,7 +6,8 @@ import { commitRange, describeRange, listChangedFiles } from './action/changed-f
 import { urlsForChanges } from './inputs/changed-urls.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
-import { verifyCredential, type Verification } from './access/credential-verifier.js'
+import { checkAccess as verifyAndResolve } from './access/access-check.js'
+import type { Verification } from './access/credential-verifier.js'
 import { diagnose } from './diagnosis/catalogue.js'
 import { diagnoseError } from './diagnosis/from-error.js'
 import { DiagnosedFailure } from './diagnosis/failure.js'
@@ -26,13 +27,16 @@ import {
   type ZoneReport
 } from './action/reporter.js'
 import type { ChangeSettings, Finding, PurgeRequest, Settings } from './types.js'
-import {
-  findZonesOfHosts,
-  resolveZones,
-  type HostZones,
-  type ZoneResolution
-} from './access/zone-resolver.js'
+import type { ZoneResolution } from './access/zone-resolver.js'
 import { assignToZones, itemHosts } from './access/zone-assignment.js'
+import { escapeHtml, failedItemsOutputs, type FailedItem } from './report/outputs.js'
+import {
+  failureAnnotations,
+  splitRecorder,
+  splitWarnings,
+  type RecordSplit,
+  type Split
+} from './report/findings.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'
@@ -104,7 +108,8 @@ export async function purgeCache(
       purge_ids: '',
       purged_count: 0,
       failed_count: 0,
-      failed_items: '[]'
+      failed_items: '[]',
+      failed_items_file: ''
     })
     return
   }
@@ -123,7 +128,8 @@ export async function purgeCache(
     onRetry: (r) =>
       reporter.info(
         `Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`
-      )
+      ),
+    onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
   })
   const api = new CloudflareApi(http)
   const { from, note } = http.proxyChoice
@@ -152,15 +158,16 @@ export async function purgeCache(
       await reportDryRun(planned, reporter)
       return
     }
+    const { splits, record } = splitRecorder()
     const outcomes = await reporter.group('Purge', () =>
       purge(
         api,
         planned,
-        { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount },
+        { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount, onSplit: record },
         reporter
       )
     )
-    await reportPurge(planned, outcomes, reporter, started)
+    await reportPurge(planned, outcomes, reporter, started, splits)
   } finally {
     reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
     await http.close()
@@ -246,29 +253,18 @@ async function checkAccess(
   purge: PurgeRequest,
   reporter: Reporter
 ): Promise<{ verification: Verification; zones: ZoneResolution[] }> {
-  const zonesPromise: Promise<HostZones> =
-    settings.zones.length > 0
-      ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-      : findZonesOfHosts(api, itemHosts(purge))
-  zonesPromise.catch(() => undefined) // awaited below; this only keeps an early rejection from going unhandled
-  const verificationPromise = verifyCredential(api, settings.credential, {
-    ...(settings.accountId ? { accountId: settings.accountId } : {}),
-    zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+  const { verification: v, found } = await verifyAndResolve(api, {
+    zones: settings.zones,
+    hosts: itemHosts(purge),
+    credential: settings.credential,
+    ...(settings.accountId ? { accountId: settings.accountId } : {})
   })
-  const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise])
-  // An Account ID given as zone was recognised by reading that account with this very credential,
-  // so it is the real problem even when the token could not be verified (no account to verify under).
-  if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
-    throw found.reason
-  if (verification.status === 'rejected') throw verification.reason
-  if (found.status === 'rejected') throw found.reason
   // Every hostname in no visible zone, reported together, before anything is purged.
-  if (found.value.errors.length > 0) throw new DiagnosedFailure(found.value.errors)
-  const zones = found.value.zones
-  for (const [host, zoneId] of found.value.byHost) {
+  if (found.errors.length > 0) throw new DiagnosedFailure(found.errors)
+  const zones = found.zones
+  for (const [host, zoneId] of found.byHost) {
     reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`)
   }
-  const v = verification.value
   reporter.info(
     v.owner === 'global-key'
       ? 'Global API Key accepted'
@@ -283,10 +279,6 @@ async function checkAccess(
   return { verification: v, zones }
 }
 
-function isAccountIdMixup(error: unknown): boolean {
-  return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id')
-}
-
 interface PlannedZone {
   resolution: ZoneResolution
   batches: Batch[]
@@ -295,7 +287,7 @@ interface PlannedZone {
 async function purge(
   api: CloudflareApi,
   planned: PlannedZone[],
-  run: { deadline: number; requestsSoFar: number },
+  run: { deadline: number; requestsSoFar: number; onSplit: RecordSplit },
   reporter: Reporter
 ): Promise<BatchOutcome[]> {
   const pacers = new Map<string, PurgePacer>()
@@ -326,8 +318,7 @@ async function purge(
       pause: api.http,
       deadline: run.deadline,
       onProgress: (itemsDone) => (done = itemsDone),
-      onSplit: (batch, limit) =>
-        reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
+      onSplit: (batch, limit) => run.onSplit(batch.zoneId, batch.type, batch.items.length, limit)
     })
   } finally {
     clearInterval(progress)
@@ -343,7 +334,8 @@ async function reportPurge(
   planned: PlannedZone[],
   outcomes: BatchOutcome[],
   reporter: Reporter,
-  started: number
+  started: number,
+  splits: Split[]
 ): Promise<void> {
   // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
   const failures = new Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>()
@@ -366,7 +358,17 @@ async function reportPurge(
         })
     }
   })
-  reporter.findings(failureAnnotations(failures))
+  reporter.findings(splitWarnings(splits, outcomes))
+  reporter.findings(
+    failureAnnotations(
+      [...failures].map(([outcome, { finding, resolution }]) => ({
+        finding,
+        zoneId: resolution.zone.id,
+        label: resolution.label,
+        items: Math.max(1, outcome.batch.items.length)
+      }))
+    )
+  )
   const sum = totals(zoneReports)
   const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })))
   reporter.outputs({
@@ -375,7 +377,7 @@ async function reportPurge(
     purge_ids: sum.purgeIds.join(','),
     purged_count: sum.purgedCount,
     failed_count: sum.failedItems.length,
-    failed_items: JSON.stringify(sum.failedItems)
+    ...failedItems(sum.failedItems, reporter)
   })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   if (sum.failedItems.length === 0) reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`)
@@ -391,12 +393,14 @@ async function reportPurge(
         { data: 'Request IDs', header: true }
       ],
       ...summaryRows(zoneReports).map((r) => [
-        r.zone,
+        escapeHtml(r.zone),
         r.type,
         String(r.items),
         String(r.purged),
         String(r.failed),
-        r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
+        escapeHtml(
+          r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
+        )
       ])
     ])
     s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true)
@@ -405,7 +409,7 @@ async function reportPurge(
       s.addTable([
         ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
         ...perZone.map((z) => [
-          z.name || z.id,
+          escapeHtml(z.name || z.id),
           z.id,
           String(z.items),
           String(z.purged_count),
@@ -414,10 +418,25 @@ async function reportPurge(
       ])
     }
     if (sum.failedItems.length > 0) {
+      const reasons = [...new Set(sum.failedItems.map((f) => f.reason))]
       s.addHeading('Not purged', 3)
-      s.addList([...new Set(sum.failedItems.map((f) => f.reason))])
+      s.addList(reasons.slice(0, 20).map(escapeHtml))
+      if (reasons.length > 20) s.addRaw(`… and ${reasons.length - 20} more reasons (see failed_items).`, true)
     }
   })
+}
+
+/** The failed_items outputs, bounded; says so when the output holds only part of the list. */
+function failedItems(items: FailedItem[], reporter: Reporter): Record<string, string> {
+  const { shown, total, ...outputs } = failedItemsOutputs(items, (json) =>
+    reporter.writeTempFile('failed-items.json', json)
+  )
+  if (shown < total)
+    reporter.info(
+      `failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+        `all of them are in ${outputs.failed_items_file}`
+    )
+  return { ...outputs }
 }
 
 function failureOf(outcome: BatchOutcome, resolution: ZoneResolution): Finding {
@@ -426,25 +445,9 @@ function failureOf(outcome: BatchOutcome, resolution: ZoneResolution): Finding {
     zone: resolution.label,
     verified: true,
     zoneReadable: resolution.readable,
-    rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
+    rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type),
+    items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
   })
-}
-
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(
-  failures: Map<BatchOutcome, { finding: Finding; resolution: ZoneResolution }>
-): Finding[] {
-  const groups = new Map<string, { finding: Finding; items: number; label: string }>()
-  for (const [outcome, { finding, resolution }] of failures) {
-    const key = `${resolution.zone.id} ${finding.id} ${finding.message}`
-    const group = groups.get(key) ?? { finding, items: 0, label: resolution.label }
-    group.items += Math.max(1, outcome.batch.items.length)
-    groups.set(key, group)
-  }
-  return [...groups.values()].map(({ finding, items, label }) => ({
-    ...finding,
-    message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
-  }))
 }
 
 /** The run stopped before any purge request: every requested item is reported as not purged. */
@@ -459,14 +462,14 @@ async function reportNothingPurged(
   reporter.outputs({
     purged_count: 0,
     failed_count: failed.length,
-    failed_items: JSON.stringify(failed),
+    ...failedItems(failed, reporter),
     purge_ids: '',
     zones: '[]'
   })
   await reporter.summary((s) => {
     s.addHeading('Cloudflare cache purge', 2)
     s.addRaw(
-      `Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
+      `Nothing was purged: ${escapeHtml(first?.title ?? 'the run stopped')}.` +
         (failed.length > 0
           ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
           : ''),
@@ -505,7 +508,8 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
     purge_ids: '',
     purged_count: 0,
     failed_count: 0,
-    failed_items: '[]'
+    failed_items: '[]',
+    failed_items_file: ''
   })
   await reporter.summary((s) => {
     s.addHeading('Cloudflare cache purge (dry run)', 2)
@@ -532,7 +536,7 @@ async function reportDryRun(planned: PlannedZone[], reporter: Reporter): Promise
         { data: 'Items', header: true },
         { data: 'Requests', header: true }
       ],
-      ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+      ...[...rows.values()].map((r) => [escapeHtml(r.zone), r.type, String(r.items), String(r.requests)])
     ])
   })
 }

@@ -1,8 +1,14 @@
 // Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
 // with input-reader and main, that talks to the Actions toolkit.
 import * as core from '@actions/core'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describeItem, type Batch } from '../purge/planner.js'
+import type { FailedItem } from '../report/outputs.js'
 import type { Finding, PurgeType, Settings } from '../types.js'
+
+export type { FailedItem } from '../report/outputs.js'
 
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
 export class Redactor {
@@ -84,6 +90,18 @@ export class Reporter {
     this.outputsWritten = true
   }
 
+  /**
+   * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
+   * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
+   * everything else that leaves the process.
+   */
+  writeTempFile(name: string, content: string): string {
+    const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'cloudflare-purge-'))
+    const path = join(dir, name)
+    writeFileSync(path, this.redactor.redact(content))
+    return path
+  }
+
   async summary(build: (s: typeof core.summary) => void): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY) return
     build(core.summary)
@@ -97,13 +115,6 @@ export interface ZoneReport {
   zoneId: string
   label: string
   outcomes: Array<{ batch: Batch; purgeId?: string; reason?: string }>
-}
-
-export interface FailedItem {
-  zone: string
-  type: PurgeType
-  item: string
-  reason: string
 }
 
 export interface RunTotals {

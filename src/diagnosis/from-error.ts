@@ -1,5 +1,6 @@
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
-import { CloudflareError } from '../cloudflare/errors.js'
+import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
+import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
 import { NotSentError } from './failure.js'
 import type { Finding } from '../types.js'
@@ -16,17 +17,8 @@ export interface ErrorContext {
   zoneReadable?: boolean
   /** The rate limit that applies, in words, for 429s. */
   rateLimit?: string
-}
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-export const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111]
-
-export function isTooManyItems(error: unknown): boolean {
-  return (
-    error instanceof CloudflareError &&
-    error.status === 400 &&
-    (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message)))
-  )
+  /** The items of the purge request, as sent: one item refused alone is named as such. */
+  items?: string[]
 }
 
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
@@ -43,6 +35,14 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
     return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) })
   }
   const zone = context.zone ?? 'this zone'
+  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  // An answer too large to be the API's: named as such, not as a network failure.
+  if (error.code === ANSWER_TOO_LARGE) {
+    return diagnose('unreadable-answer', {
+      detail: `${error.message} (${error.endpoint})`,
+      purge: context.stage === 'purge'
+    })
+  }
   if (
     error.kind === 'network' ||
     error.kind === 'timeout' ||
@@ -54,6 +54,8 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.status === 429 || error.hasCode(971, 10100)) {
     return diagnose('rate-limited', {
       waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+      ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+      answers: error.attempts,
       limit:
         context.rateLimit ??
         (context.stage === 'purge'
@@ -77,13 +79,17 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
     return diagnose('token-invalid', {})
-  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
   if (error.kind === 'invalid-response') {
     return diagnose('unreadable-answer', {
       detail: `${error.describe()}${retried}`,
       purge: context.stage === 'purge'
     })
   }
-  if (context.stage === 'purge') return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  if (context.stage === 'purge') {
+    const items = context.items ?? []
+    if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+      return diagnose('purge-item-refused', { detail: error.describe() })
+    return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  }
   return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
 }
