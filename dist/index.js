@@ -28399,6 +28399,641 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    /**
+     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+     * left, so that the message can say both rather than "kept answering 429".
+     */
+    timeLeftMs;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+/**
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
+ */
+class CancelledError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
+        this.endpoint = endpoint;
+        this.name = 'CancelledError';
+    }
+}
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+function describeMessages(messages) {
+    return flatten(messages)
+        .map((e) => `${e.code} ${e.message}`)
+        .join('; ');
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
+// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+/**
+ * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
+ * DNS name of at least two labels.
+ */
+function toAsciiHostname(value) {
+    const trimmed = value.trim().replace(/\.$/, '');
+    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
+        return undefined;
+    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
+    if (ascii === '' || ascii.length > 253)
+        return undefined;
+    const labels = ascii.split('.');
+    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+        return undefined;
+    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
+        return undefined; // an IP address, not a name
+    return ascii;
+}
+/** The name and its parents, most specific first, stopping before the top-level domain. */
+function candidateZoneNames(hostname) {
+    const labels = hostname.split('.');
+    const names = [];
+    for (let i = 0; i <= labels.length - 2; i++)
+        names.push(labels.slice(i).join('.'));
+    return names;
+}
+/** True when `host` is `zoneName` or one of its subdomains. */
+function isHostInZone(host, zoneName) {
+    const h = host.toLowerCase();
+    const z = zoneName.toLowerCase();
+    return h === z || h.endsWith(`.${z}`);
+}
+function isLoopbackHost(hostname) {
+    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    /** The 429 that set the pause, for the requests it holds back past the deadline. */
+    pauseCause;
+    /** Aborted by close(): every call still waiting or in flight ends at once. */
+    closing = new AbortController();
+    closed;
+    signal;
+    warned = new Set();
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+        this.signal = options.signal
+            ? AbortSignal.any([options.signal, this.closing.signal])
+            : this.closing.signal;
+    }
+    get deadline() {
+        return this.options.deadline;
+    }
+    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+    close() {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
+        }
+        return this.closed;
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            if (signal.aborted)
+                throw new CancelledError(endpoint);
+            await this.waitForPause(signal);
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init
+                    .beforeRetry()
+                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, { ...init, signal });
+            }
+            catch (e) {
+                if (e instanceof CancelledError)
+                    throw e;
+                if (signal.aborted)
+                    throw new CancelledError(endpoint);
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (error.status === 429)
+                    this.pause(error, delay ?? error.retryAfterMs);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay, signal);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /**
+     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+     * the 429 that set it: waiting for it would only end the run later, with the same result.
+     */
+    async waitForPause(signal) {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+                throw this.pauseCause;
+            }
+            await sleep(wait, signal);
+        }
+    }
+    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+    pause(error, waitMs) {
+        if (waitMs === undefined)
+            return;
+        const until = Date.now() + waitMs;
+        if (until <= this.pausedUntil)
+            return;
+        this.pausedUntil = until;
+        this.pauseCause = error;
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+            if (error.retryAfterMs !== undefined)
+                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+            return undefined;
+        }
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            if (init.signal.aborted)
+                throw new CancelledError(endpoint);
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+        });
+        const status = response.statusCode;
+        const text = await readLimited(response.body, endpoint, status);
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+        if (envelope.success !== true || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        if (errors.length > 0)
+            this.warn(endpoint, errors);
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+    warn(endpoint, errors) {
+        const detail = describeMessages(errors).slice(0, 1000);
+        if (this.warned.has(detail))
+            return;
+        this.warned.add(detail);
+        this.options.onWarning?.({ endpoint, detail });
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // More than a megabyte is no answer of the API: whatever sent it would send it again.
+    if (error.code === ANSWER_TOO_LARGE)
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint, status) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                code: ANSWER_TOO_LARGE,
+                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+function parseRetryAfter(headers, now = Date.now()) {
+    const ms = nonNegativeNumber(headers['retry-after-ms']);
+    if (ms !== undefined)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = nonNegativeNumber(value);
+    if (seconds !== undefined)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function nonNegativeNumber(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const done = () => {
+            signal?.removeEventListener('abort', cancel);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const cancel = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
@@ -29160,10 +29795,16 @@ class NotSentError extends Error {
 
 
 
+
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
 const COMPARE_FILE_LIMIT = 300;
 const MAX_ATTEMPTS = 3;
 const NO_COMMIT = /^0+$/;
+/**
+ * GitHub asks to wait at least a minute after a secondary rate limit that names no time:
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
 /** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
 function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
     const noRange = (reason) => diagnose('changes-no-range', { reason });
@@ -29222,10 +29863,13 @@ async function listChangedFiles(range, options) {
     }
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, { userAgent: options.userAgent });
+    const attemptMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
     const compare = async (base, head) => {
         const described = describeRange({ base, head });
         for (let attempt = 1;; attempt++) {
             const remaining = options.deadline - Date.now();
+            // One attempt waits a bounded time, so that a hung connection leaves room for another.
+            const timeoutMs = Math.max(1, Math.floor(Math.min(attemptMs, remaining)));
             try {
                 if (remaining <= 0)
                     throw Object.assign(new Error('the timeout was reached'), { status: 0 });
@@ -29233,20 +29877,18 @@ async function listChangedFiles(range, options) {
                     owner,
                     repo,
                     basehead: `${base}...${head}`,
-                    request: { signal: AbortSignal.timeout(remaining) }
+                    request: { signal: AbortSignal.timeout(timeoutMs) }
                 });
                 return { status: data.status, files: toChangedFiles(data.files, described) };
             }
             catch (error) {
                 if (error instanceof DiagnosedFailure)
                     throw error;
-                const status = statusOf(error);
-                const retryable = status === undefined || status >= 500 || status === 429;
-                if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
-                    throw new DiagnosedFailure([apiFailure(described, error)]);
-                }
-                options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
-                await new Promise((done) => setTimeout(done, 1000 * attempt));
+                const decision = compareRetry(error, attempt, Date.now(), options.deadline);
+                if (!('delayMs' in decision))
+                    throw new DiagnosedFailure([apiFailure(described, error, timeoutMs, decision)]);
+                options.onRetry?.(`${messageOf(error, timeoutMs)} (attempt ${attempt} of ${MAX_ATTEMPTS}); next in ${shortDuration(Math.ceil(decision.delayMs / 1000))}`);
+                await new Promise((done) => setTimeout(done, decision.delayMs));
             }
         }
     };
@@ -29281,6 +29923,48 @@ function toChangedFiles(files, range) {
         return [file];
     });
 }
+/**
+ * Whether and when to try the compare again. A rate limit waits what GitHub asks: `retry-after` seconds,
+ * or until `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is 0, or a minute; a 403
+ * without those is a refusal. 5xx answers and failed connections are retried after 1 s, then 2 s.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+function compareRetry(error, attempt, now, deadline) {
+    const status = statusOf(error);
+    let delayMs;
+    if (status === 403 || status === 429) {
+        const wait = rateLimitWait(headersOf(error), now);
+        if (wait === undefined && status === 403)
+            return {};
+        delayMs = wait ?? SECONDARY_LIMIT_WAIT_MS;
+    }
+    else if (status === undefined || status >= 500) {
+        delayMs = 1000 * attempt;
+    }
+    else {
+        return {};
+    }
+    if (attempt >= MAX_ATTEMPTS)
+        return {};
+    if (now + delayMs >= deadline)
+        return { waitMs: delayMs, leftMs: Math.max(0, deadline - now) };
+    return { delayMs };
+}
+/** GitHub's rate-limit wait in milliseconds, when its headers name one. */
+function rateLimitWait(headers, now) {
+    const retryAfter = Number(headers['retry-after']);
+    if (String(headers['retry-after'] ?? '').trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return retryAfter * 1000;
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0)
+        return Math.max(0, reset * 1000 - now) + 1000; // the reset second itself, plus one for the clocks
+    return undefined;
+}
+function headersOf(error) {
+    const response = error?.response;
+    const headers = response?.headers;
+    return headers && typeof headers === 'object' ? headers : {};
+}
 function statusOf(error) {
     const status = error?.status;
     // Octokit reports a request that never got an answer as status 500 with the cause attached.
@@ -29290,64 +29974,32 @@ function statusOf(error) {
         ? status
         : undefined;
 }
-function messageOf(error) {
+function messageOf(error, timeoutMs) {
+    // The attempt's own time limit ends it with an AbortSignal.timeout error, which says nothing useful.
+    const cause = error?.cause;
+    const name = error?.name;
+    if (timeoutMs !== undefined && (name === 'TimeoutError' || cause?.name === 'TimeoutError'))
+        return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
     return error instanceof Error ? error.message : String(error);
 }
-function apiFailure(range, error) {
+function apiFailure(range, error, timeoutMs, why) {
     const status = statusOf(error);
     const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
-    const hint = status === 404
-        ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
-        : status === 401
-            ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
-            : status === 403 || status === 429
-                ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
-                : 'Run again; check https://www.githubstatus.com/ for incidents.';
-    const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
+    const limited = why.waitMs !== undefined && why.leftMs !== undefined
+        ? `GitHub's API rate limit was reached: GitHub asks to wait ${shortDuration(Math.ceil(why.waitMs / 1000))}; ` +
+            `the timeout leaves ${shortDuration(Math.floor(why.leftMs / 1000))}. Run again after that wait, or raise \`timeout\`.`
+        : undefined;
+    const hint = limited ??
+        (status === 404
+            ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
+            : status === 401
+                ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
+                : status === 403 || status === 429
+                    ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
+                    : 'Run again; check https://www.githubstatus.com/ for incidents.');
+    const message = messageOf(error, timeoutMs);
+    const detail = status ? `HTTP ${status}, ${message}` : message;
     return diagnose('changes-api-error', { range, detail, hint });
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
-// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
-
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-/**
- * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
- * DNS name of at least two labels.
- */
-function toAsciiHostname(value) {
-    const trimmed = value.trim().replace(/\.$/, '');
-    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
-        return undefined;
-    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
-    if (ascii === '' || ascii.length > 253)
-        return undefined;
-    const labels = ascii.split('.');
-    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
-        return undefined;
-    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
-        return undefined; // an IP address, not a name
-    return ascii;
-}
-/** The name and its parents, most specific first, stopping before the top-level domain. */
-function candidateZoneNames(hostname) {
-    const labels = hostname.split('.');
-    const names = [];
-    for (let i = 0; i <= labels.length - 2; i++)
-        names.push(labels.slice(i).join('.'));
-    return names;
-}
-/** True when `host` is `zoneName` or one of its subdomains. */
-function isHostInZone(host, zoneName) {
-    const h = host.toLowerCase();
-    const z = zoneName.toLowerCase();
-    return h === z || h.endsWith(`.${z}`);
-}
-function isLoopbackHost(hostname) {
-    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/items.ts
@@ -29712,87 +30364,6 @@ function encodePath(path) {
         .join('/');
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
-const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    /**
-     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
-     * left, so that the message can say both rather than "kept answering 429".
-     */
-    timeLeftMs;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-/**
- * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
- * zone that may not be purged, the end of the run): never reported as a failure of its own.
- */
-class CancelledError extends Error {
-    endpoint;
-    constructor(endpoint) {
-        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
-        this.endpoint = endpoint;
-        this.name = 'CancelledError';
-    }
-}
-/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
-function describeMessages(messages) {
-    return flatten(messages)
-        .map((e) => `${e.code} ${e.message}`)
-        .join('; ');
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -29896,517 +30467,6 @@ function toZone(value, endpoint) {
     if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
         zone.accountId = z.account.id;
     return zone;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
-// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
-
-const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
-/**
- * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
- * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
- * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
- * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
- */
-function chooseProxy(target, env) {
-    const url = new URL(target);
-    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
-    const from = names.find((name) => (env[name] ?? '').trim() !== '');
-    if (!from)
-        return {};
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackHost(host))
-        return { from, note: `${from} is set, but ${host} is a loopback address` };
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
-    if (bypass)
-        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
-    const value = (env[from] ?? '').trim();
-    let proxy;
-    try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        return { from, note: `${from} is set but is not a URL, so it is not used` };
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        return {
-            from,
-            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
-        };
-    }
-    return { proxy, from };
-}
-/** The NO_PROXY entry that covers host:port, if any. */
-function noProxyMatch(host, port, noProxy) {
-    for (const raw of noProxy.split(/[,\s]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (entry === '')
-            continue;
-        if (entry === '*')
-            return entry;
-        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
-        const entryPort = bracketed?.[2] ?? withPort?.[2];
-        if (entryPort !== undefined && Number(entryPort) !== port)
-            continue;
-        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
-        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
-            return raw.trim();
-    }
-    return undefined;
-}
-/** The proxy as it may be shown: scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
-        const value = (env[name] ?? '').trim();
-        if (!value)
-            continue;
-        try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-            if (!url.password)
-                continue;
-            out.add(url.password);
-            out.add(safeDecode(url.password));
-            out.add(value);
-        }
-        catch {
-            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
-        }
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ATTEMPT_MS = 30_000;
-const MIN_ATTEMPT_MS = 5_000;
-const MIN_RETRY_WINDOW_MS = 500;
-/** The code of a timeout that came from the end of the time allowed by `timeout`. */
-const DEADLINE = 'DEADLINE';
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
-    proxy;
-    /** How the proxy variables were read, for the log. */
-    proxyChoice;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    /** The 429 that set the pause, for the requests it holds back past the deadline. */
-    pauseCause;
-    /** Aborted by close(): every call still waiting or in flight ends at once. */
-    closing = new AbortController();
-    closed;
-    signal;
-    warned = new Set();
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
-        if (this.proxyChoice.proxy)
-            this.proxy = describeProxy(this.proxyChoice.proxy);
-        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-        this.signal = options.signal
-            ? AbortSignal.any([options.signal, this.closing.signal])
-            : this.closing.signal;
-    }
-    get deadline() {
-        return this.options.deadline;
-    }
-    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
-    close() {
-        if (!this.closed) {
-            this.closing.abort();
-            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
-        }
-        return this.closed;
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
-        let previous;
-        for (let attempt = 1;; attempt++) {
-            if (signal.aborted)
-                throw new CancelledError(endpoint);
-            await this.waitForPause(signal);
-            if (previous && init.beforeRetry) {
-                // A retry that cannot be paced in time ends with the failure that caused it.
-                const cause = previous;
-                await init
-                    .beforeRetry()
-                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
-            }
-            try {
-                return await this.attempt(method, path, endpoint, { ...init, signal });
-            }
-            catch (e) {
-                if (e instanceof CancelledError)
-                    throw e;
-                if (signal.aborted)
-                    throw new CancelledError(endpoint);
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
-                // A last attempt cut short by the deadline says less than the failure that made it a retry.
-                if (error.code === DEADLINE && previous)
-                    error = previous;
-                error.attempts = attempt;
-                const delay = this.retryDelay(error, attempt);
-                if (error.status === 429)
-                    this.pause(error, delay ?? error.retryAfterMs);
-                if (delay === undefined)
-                    throw error;
-                previous = error;
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay, signal);
-            }
-        }
-    }
-    /** True while every request waits after a 429. */
-    isPaused() {
-        return this.pausedUntil > Date.now();
-    }
-    /**
-     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
-     * the 429 that set it: waiting for it would only end the run later, with the same result.
-     */
-    async waitForPause(signal) {
-        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
-                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
-                throw this.pauseCause;
-            }
-            await sleep(wait, signal);
-        }
-    }
-    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
-    pause(error, waitMs) {
-        if (waitMs === undefined)
-            return;
-        const until = Date.now() + waitMs;
-        if (until <= this.pausedUntil)
-            return;
-        this.pausedUntil = until;
-        this.pauseCause = error;
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
-            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
-            if (error.retryAfterMs !== undefined)
-                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
-            return undefined;
-        }
-        return Math.ceil(delay);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                code: DEADLINE,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
-        try {
-            return await this.send(method, path, endpoint, init, timeout);
-        }
-        catch (e) {
-            if (e instanceof CloudflareError)
-                throw e;
-            if (init.signal.aborted)
-                throw new CancelledError(endpoint);
-            throw toNetworkError(e, endpoint, {
-                timeoutMs: timeout,
-                cutByDeadline: timeout < this.attemptTimeoutMs,
-                ...(this.proxy ? { proxy: this.proxy } : {})
-            });
-        }
-    }
-    async send(method, path, endpoint, init, timeout) {
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-        });
-        const status = response.statusCode;
-        const text = await readLimited(response.body, endpoint, status);
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
-        if (envelope.success !== true || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        if (errors.length > 0)
-            this.warn(endpoint, errors);
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-    warn(endpoint, errors) {
-        const detail = describeMessages(errors).slice(0, 1000);
-        if (this.warned.has(detail))
-            return;
-        this.warned.add(detail);
-        this.options.onWarning?.({ endpoint, detail });
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
-    if (error.code === 'ENOTFOUND')
-        return false;
-    // More than a megabyte is no answer of the API: whatever sent it would send it again.
-    if (error.code === ANSWER_TOO_LARGE)
-        return false;
-    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
-    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
-        return false;
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
-function createDispatcher(proxy) {
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
-}
-/**
- * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
- * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
- * and a hung connection still leaves room to retry on a fresh one.
- */
-function attemptTimeoutFor(totalMs) {
-    // Whole milliseconds: AbortSignal.timeout refuses fractions.
-    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
-}
-async function readLimited(body, endpoint, status) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                code: ANSWER_TOO_LARGE,
-                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/**
- * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
- * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
- * so that it never overrides the other (Number('') is 0).
- */
-function parseRetryAfter(headers, now = Date.now()) {
-    const ms = nonNegativeNumber(headers['retry-after-ms']);
-    if (ms !== undefined)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = nonNegativeNumber(value);
-    if (seconds !== undefined)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function nonNegativeNumber(value) {
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const n = Number(value);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function describeBody(body) {
-    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
-    const text = body.slice(0, 64 * 1024);
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
-const NETWORK_MESSAGES = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable'
-};
-function toNetworkError(e, endpoint, context) {
-    const err = (e ?? {});
-    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
-    const name = String(err.name ?? '');
-    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
-    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
-    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
-        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
-        const message = context.cutByDeadline
-            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
-            : `no answer within ${seconds} s${via}`;
-        const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
-    }
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1]);
-        const reason = status === 407
-            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
-            : `it answered HTTP ${status}`;
-        return new CloudflareError({
-            kind: 'network',
-            endpoint,
-            code: 'PROXY_REFUSED',
-            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
-        });
-    }
-    const known = NETWORK_MESSAGES[code ?? ''];
-    const message = known
-        ? `${known}${via}`
-        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
-function sleep(ms, signal) {
-    if (signal?.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-        const done = () => {
-            signal?.removeEventListener('abort', cancel);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        const cancel = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        signal?.addEventListener('abort', cancel, { once: true });
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts

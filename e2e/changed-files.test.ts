@@ -25,11 +25,16 @@ interface CompareFile {
 interface CompareAnswer {
   status: number
   body: unknown
+  headers?: Record<string, string>
+  /** Never answer (until the stand-in closes). */
+  hang?: boolean
 }
 
 /** Answers GET /repos/{owner}/{repo}/compare/{base}...{head} from a table; records every request. */
 class GitHubStandIn {
   readonly requests: Array<{ path: string; authorization?: string }> = []
+  /** When each request arrived (epoch ms). */
+  readonly arrivals: number[] = []
   answers = new Map<string, CompareAnswer[]>()
   private server?: Server
 
@@ -41,14 +46,16 @@ class GitHubStandIn {
     this.server = createServer((req: IncomingMessage, res) => {
       const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '')
       this.requests.push({ path, authorization: req.headers.authorization })
+      this.arrivals.push(Date.now())
       const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path)
       const queue = match ? this.answers.get(`${match[1]}/${match[2]} ${match[3]}`) : undefined
       const answer = queue?.length ? (queue.length > 1 ? queue.shift() : queue[0]) : undefined
-      const { status, body } = answer ?? {
+      const { status, body, headers, hang } = answer ?? {
         status: 404,
         body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }
       }
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+      if (hang) return
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
       res.end(JSON.stringify(body))
     })
     await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready))
@@ -64,10 +71,12 @@ class GitHubStandIn {
 
   reset(): void {
     this.requests.length = 0
+    this.arrivals.length = 0
     this.answers.clear()
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections()
     await new Promise((done) => this.server?.close(done))
   }
 }
@@ -245,6 +254,39 @@ describe('purging what a push changed', () => {
     expect(result.stdout).toContain("Retrying GitHub's compare")
     expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
   })
+
+  it('waits until GitHub resets its rate limit (x-ratelimit-reset), then lists the files', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 2
+    github.compare(
+      BEFORE,
+      AFTER,
+      {
+        status: 403,
+        body: { message: 'API rate limit exceeded for installation.' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }
+      },
+      [{ filename: 'public/a.js', status: 'modified' }]
+    )
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/' })
+    expect(result.errors).toEqual([])
+    expect(github.requests).toHaveLength(2)
+    // Not before the reset second GitHub named.
+    expect(github.arrivals[1]).toBeGreaterThanOrEqual(reset * 1000)
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+    expectNoSecrets(result)
+  })
+
+  it('gives up on an attempt GitHub does not answer, and tries again on time', async () => {
+    github.compare(BEFORE, AFTER, { status: 200, body: {}, hang: true }, [
+      { filename: 'public/a.js', status: 'modified' }
+    ])
+    // 12 s for the run: one attempt waits 6 s at most, leaving room for a second.
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', timeout: '12' })
+    expect(result.errors).toEqual([])
+    expect(github.requests).toHaveLength(2)
+    expect(result.stdout).toMatch(/Retrying GitHub's compare: no answer within 6 s/)
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+  }, 30_000)
 })
 
 describe('when the change cannot be listed, nothing is purged', () => {
@@ -269,6 +311,23 @@ describe('when the change cannot be listed, nothing is purged', () => {
     github.compare(BEFORE, AFTER, { status: 401, body: { message: 'Bad credentials' } })
     const result = await runOnPush(inputs)
     expectNothingPurged(result, 'Changed files could not be listed', /HTTP 401.*`github_token` is not valid/)
+  })
+
+  it('says how long GitHub asks to wait when that is longer than the timeout leaves', async () => {
+    github.compare(BEFORE, AFTER, {
+      status: 429,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+      headers: { 'retry-after': '3600' }
+    })
+    const started = Date.now()
+    const result = await runOnPush({ ...inputs, timeout: '120' })
+    expectNothingPurged(
+      result,
+      'Changed files could not be listed',
+      /GitHub asks to wait 60 min; the timeout leaves 1\d\d s/
+    )
+    expect(github.requests).toHaveLength(1)
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   it('refuses a comparison of 300 files or more, which GitHub may have cut short', async () => {
