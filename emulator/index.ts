@@ -10,6 +10,7 @@ export type {
   FaultAction,
   FaultRule,
   GlobalRateLimitSpec,
+  ItemRefusal,
   Plan,
   RateLimitSpec,
   RecordedRequest,

@@ -297,7 +297,14 @@ function purge(
   const zone = found.zone
   if (!state.hasPermission(credential, 'cache.purge')) return { reply: authenticationError() }
 
-  const check = checkPurgeBody(request.body, request.malformedBody, zonePlan(zone), state)
+  const check = checkPurgeBody(
+    request.body,
+    request.malformedBody,
+    zonePlan(zone),
+    state,
+    zone.filesPerRequest,
+    state.refusedItems
+  )
   if (!check.ok) return { reply: check.reply }
 
   const wait = state.takePurge(zone, check.fileCount, request.now)
