@@ -6,13 +6,12 @@ import type { AddressInfo } from 'node:net'
 import { catalogue } from '../src/diagnosis/catalogue.js'
 import { fixture } from '../emulator/fixtures.js'
 import type { ActionRun } from './run-action.js'
+import { failedItemsOf } from './expectations.js'
 import { describePurged, FAULTS, FIXTURE_SECRETS, runScenario, type Scenario } from './scenarios.js'
 
 const { zones, tokens } = fixture
 
-function failedItems(run: ActionRun): string[] {
-  return (JSON.parse(run.outputs.failed_items ?? '[]') as Array<{ item: string }>).map((f) => f.item)
-}
+const failedItems = failedItemsOf
 
 const sorted = (items: string[]): string[] => [...items].sort()
 
