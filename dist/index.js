@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2781);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6335);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2781:
+/***/ 6335:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,648 +28393,23 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: purgeCache
-
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
-const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    /**
-     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
-     * left, so that the message can say both rather than "kept answering 429".
-     */
-    timeLeftMs;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
+;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
 }
-/**
- * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
- * zone that may not be purged, the end of the run): never reported as a failure of its own.
- */
-class CancelledError extends Error {
-    endpoint;
-    constructor(endpoint) {
-        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
-        this.endpoint = endpoint;
-        this.name = 'CancelledError';
-    }
-}
-/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
-function describeMessages(messages) {
-    return flatten(messages)
-        .map((e) => `${e.code} ${e.message}`)
-        .join('; ');
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
-// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
-
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-/**
- * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
- * DNS name of at least two labels.
- */
-function toAsciiHostname(value) {
-    const trimmed = value.trim().replace(/\.$/, '');
-    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
-        return undefined;
-    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
-    if (ascii === '' || ascii.length > 253)
-        return undefined;
-    const labels = ascii.split('.');
-    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
-        return undefined;
-    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
-        return undefined; // an IP address, not a name
-    return ascii;
-}
-/** The name and its parents, most specific first, stopping before the top-level domain. */
-function candidateZoneNames(hostname) {
-    const labels = hostname.split('.');
-    const names = [];
-    for (let i = 0; i <= labels.length - 2; i++)
-        names.push(labels.slice(i).join('.'));
-    return names;
-}
-/** True when `host` is `zoneName` or one of its subdomains. */
-function isHostInZone(host, zoneName) {
-    const h = host.toLowerCase();
-    const z = zoneName.toLowerCase();
-    return h === z || h.endsWith(`.${z}`);
-}
-function isLoopbackHost(hostname) {
-    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
-// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
-
-const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
-/**
- * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
- * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
- * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
- * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
- */
-function chooseProxy(target, env) {
-    const url = new URL(target);
-    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
-    const from = names.find((name) => (env[name] ?? '').trim() !== '');
-    if (!from)
-        return {};
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackHost(host))
-        return { from, note: `${from} is set, but ${host} is a loopback address` };
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
-    if (bypass)
-        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
-    const value = (env[from] ?? '').trim();
-    let proxy;
-    try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        return { from, note: `${from} is set but is not a URL, so it is not used` };
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        return {
-            from,
-            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
-        };
-    }
-    return { proxy, from };
-}
-/** The NO_PROXY entry that covers host:port, if any. */
-function noProxyMatch(host, port, noProxy) {
-    for (const raw of noProxy.split(/[,\s]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (entry === '')
-            continue;
-        if (entry === '*')
-            return entry;
-        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
-        const entryPort = bracketed?.[2] ?? withPort?.[2];
-        if (entryPort !== undefined && Number(entryPort) !== port)
-            continue;
-        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
-        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
-            return raw.trim();
-    }
-    return undefined;
-}
-/** The proxy as it may be shown: scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
-        const value = (env[name] ?? '').trim();
-        if (!value)
-            continue;
-        try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-            if (!url.password)
-                continue;
-            out.add(url.password);
-            out.add(safeDecode(url.password));
-            out.add(value);
-        }
-        catch {
-            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
-        }
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ATTEMPT_MS = 30_000;
-const MIN_ATTEMPT_MS = 5_000;
-const MIN_RETRY_WINDOW_MS = 500;
-/** The code of a timeout that came from the end of the time allowed by `timeout`. */
-const DEADLINE = 'DEADLINE';
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
-    proxy;
-    /** How the proxy variables were read, for the log. */
-    proxyChoice;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    /** The 429 that set the pause, for the requests it holds back past the deadline. */
-    pauseCause;
-    /** Aborted by close(): every call still waiting or in flight ends at once. */
-    closing = new AbortController();
-    closed;
-    signal;
-    warned = new Set();
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
-        if (this.proxyChoice.proxy)
-            this.proxy = describeProxy(this.proxyChoice.proxy);
-        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-        this.signal = options.signal
-            ? AbortSignal.any([options.signal, this.closing.signal])
-            : this.closing.signal;
-    }
-    get deadline() {
-        return this.options.deadline;
-    }
-    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
-    close() {
-        if (!this.closed) {
-            this.closing.abort();
-            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
-        }
-        return this.closed;
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
-        let previous;
-        for (let attempt = 1;; attempt++) {
-            if (signal.aborted)
-                throw new CancelledError(endpoint);
-            await this.waitForPause(signal);
-            if (previous && init.beforeRetry) {
-                // A retry that cannot be paced in time ends with the failure that caused it.
-                const cause = previous;
-                await init
-                    .beforeRetry()
-                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
-            }
-            try {
-                return await this.attempt(method, path, endpoint, { ...init, signal });
-            }
-            catch (e) {
-                if (e instanceof CancelledError)
-                    throw e;
-                if (signal.aborted)
-                    throw new CancelledError(endpoint);
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
-                // A last attempt cut short by the deadline says less than the failure that made it a retry.
-                if (error.code === DEADLINE && previous)
-                    error = previous;
-                error.attempts = attempt;
-                const delay = this.retryDelay(error, attempt);
-                if (error.status === 429)
-                    this.pause(error, delay ?? error.retryAfterMs);
-                if (delay === undefined)
-                    throw error;
-                previous = error;
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay, signal);
-            }
-        }
-    }
-    /** True while every request waits after a 429. */
-    isPaused() {
-        return this.pausedUntil > Date.now();
-    }
-    /**
-     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
-     * the 429 that set it: waiting for it would only end the run later, with the same result.
-     */
-    async waitForPause(signal) {
-        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
-                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
-                throw this.pauseCause;
-            }
-            await sleep(wait, signal);
-        }
-    }
-    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
-    pause(error, waitMs) {
-        if (waitMs === undefined)
-            return;
-        const until = Date.now() + waitMs;
-        if (until <= this.pausedUntil)
-            return;
-        this.pausedUntil = until;
-        this.pauseCause = error;
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
-            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
-            if (error.retryAfterMs !== undefined)
-                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
-            return undefined;
-        }
-        return Math.ceil(delay);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                code: DEADLINE,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
-        try {
-            return await this.send(method, path, endpoint, init, timeout);
-        }
-        catch (e) {
-            if (e instanceof CloudflareError)
-                throw e;
-            if (init.signal.aborted)
-                throw new CancelledError(endpoint);
-            throw toNetworkError(e, endpoint, {
-                timeoutMs: timeout,
-                cutByDeadline: timeout < this.attemptTimeoutMs,
-                ...(this.proxy ? { proxy: this.proxy } : {})
-            });
-        }
-    }
-    async send(method, path, endpoint, init, timeout) {
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-        });
-        const status = response.statusCode;
-        const text = await readLimited(response.body, endpoint, status);
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
-        if (envelope.success !== true || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        if (errors.length > 0)
-            this.warn(endpoint, errors);
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-    warn(endpoint, errors) {
-        const detail = describeMessages(errors).slice(0, 1000);
-        if (this.warned.has(detail))
-            return;
-        this.warned.add(detail);
-        this.options.onWarning?.({ endpoint, detail });
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
-    if (error.code === 'ENOTFOUND')
-        return false;
-    // More than a megabyte is no answer of the API: whatever sent it would send it again.
-    if (error.code === ANSWER_TOO_LARGE)
-        return false;
-    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
-    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
-        return false;
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
-function createDispatcher(proxy) {
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
-}
-/**
- * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
- * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
- * and a hung connection still leaves room to retry on a fresh one.
- */
-function attemptTimeoutFor(totalMs) {
-    // Whole milliseconds: AbortSignal.timeout refuses fractions.
-    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
-}
-async function readLimited(body, endpoint, status) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                code: ANSWER_TOO_LARGE,
-                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-/**
- * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
- * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
- * so that it never overrides the other (Number('') is 0).
- */
-function parseRetryAfter(headers, now = Date.now()) {
-    const ms = nonNegativeNumber(headers['retry-after-ms']);
-    if (ms !== undefined)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = nonNegativeNumber(value);
-    if (seconds !== undefined)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function nonNegativeNumber(value) {
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const n = Number(value);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function describeBody(body) {
-    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
-    const text = body.slice(0, 64 * 1024);
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
-const NETWORK_MESSAGES = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable'
-};
-function toNetworkError(e, endpoint, context) {
-    const err = (e ?? {});
-    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
-    const name = String(err.name ?? '');
-    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
-    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
-    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
-        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
-        const message = context.cutByDeadline
-            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
-            : `no answer within ${seconds} s${via}`;
-        const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
-    }
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1]);
-        const reason = status === 407
-            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
-            : `it answered HTTP ${status}`;
-        return new CloudflareError({
-            kind: 'network',
-            endpoint,
-            code: 'PROXY_REFUSED',
-            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
-        });
-    }
-    const known = NETWORK_MESSAGES[code ?? ''];
-    const message = known
-        ? `${known}${via}`
-        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
-function sleep(ms, signal) {
-    if (signal?.aborted)
-        return Promise.reject(new CancelledError());
-    return new Promise((resolve, reject) => {
-        const done = () => {
-            signal?.removeEventListener('abort', cancel);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        const cancel = () => {
-            clearTimeout(timer);
-            reject(new CancelledError());
-        };
-        signal?.addEventListener('abort', cancel, { once: true });
-    });
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -29049,8 +28424,8 @@ const DOCS = {
     status: 'https://www.cloudflarestatus.com/',
     ghSecrets: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
     ghDebug: 'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-    inputs: '#inputs',
-    changedPaths: '#purge-exactly-what-a-push-changed',
+    inputs: 'README.md#inputs',
+    changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
     ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
 };
@@ -29061,7 +28436,7 @@ function entry(d) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 /** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
@@ -29476,7 +28851,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -29635,7 +29010,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -29770,236 +29145,47 @@ function diagnose(id, ...params) {
     return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
 }
 
-;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
-class DiagnosedFailure extends Error {
-    findings;
-    constructor(findings) {
-        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
-        this.findings = findings;
-        this.name = 'DiagnosedFailure';
-    }
-}
-/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
-class NotSentError extends Error {
-    endpoint;
-    constructor(endpoint) {
-        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
-        this.endpoint = endpoint;
-        this.name = 'NotSentError';
-    }
-}
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
+// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
 
-;// CONCATENATED MODULE: ./src/action/changed-files.ts
-// Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
-// @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
-
-
-
-
-/** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
-const COMPARE_FILE_LIMIT = 300;
-const MAX_ATTEMPTS = 3;
-const NO_COMMIT = /^0+$/;
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /**
- * GitHub asks to wait at least a minute after a secondary rate limit that names no time:
- * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
+ * DNS name of at least two labels.
  */
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-/** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
-function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
-    const noRange = (reason) => diagnose('changes-no-range', { reason });
-    if (source.base) {
-        const head = source.head || source.sha;
-        if (!head)
-            return noRange('`head` is empty and GITHUB_SHA is not set, so there is no commit to compare to');
-        return { base: source.base, head };
-    }
-    if (source.eventName !== 'push') {
-        return noRange(source.eventName
-            ? `this run was triggered by "${source.eventName}", not by a push, and \`base\` is empty`
-            : 'GITHUB_EVENT_NAME is not set (is this running outside GitHub Actions?) and `base` is empty');
-    }
-    let payload;
-    try {
-        if (!source.eventPath)
-            throw new Error('GITHUB_EVENT_PATH is not set');
-        payload = JSON.parse(readPayload(source.eventPath));
-        if (typeof payload !== 'object' || payload === null)
-            throw new Error('not a JSON object');
-    }
-    catch (error) {
-        return noRange(`the push event payload cannot be read (${error.message})`);
-    }
-    const { before, after } = payload;
-    if (payload.deleted === true || (typeof after === 'string' && NO_COMMIT.test(after))) {
-        return noRange('the push deleted the branch or tag, so nothing was deployed from it');
-    }
-    if (typeof after !== 'string' || after === '') {
-        return noRange('the push event payload has no "after" commit');
-    }
-    if (typeof before !== 'string' || before === '' || NO_COMMIT.test(before)) {
-        return noRange('the push created the branch or tag, so there is no earlier commit to compare with');
-    }
-    return { base: before, head: after };
+function toAsciiHostname(value) {
+    const trimmed = value.trim().replace(/\.$/, '');
+    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
+        return undefined;
+    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
+    if (ascii === '' || ascii.length > 253)
+        return undefined;
+    const labels = ascii.split('.');
+    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+        return undefined;
+    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
+        return undefined; // an IP address, not a name
+    return ascii;
 }
-/** A commit as people read it: seven characters of a SHA, a ref name as it is. */
-function describeRange(range) {
-    const short = (ref) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref);
-    return `${short(range.base)}...${short(range.head)}`;
+/** The name and its parents, most specific first, stopping before the top-level domain. */
+function candidateZoneNames(hostname) {
+    const labels = hostname.split('.');
+    const names = [];
+    for (let i = 0; i <= labels.length - 2; i++)
+        names.push(labels.slice(i).join('.'));
+    return names;
 }
-/**
- * The files whose content differs between the two commits. GitHub compares `base...head` from their
- * merge base, which misses what `base` had on its own side after a force-push or a rollback, so that
- * side is listed too.
- */
-async function listChangedFiles(range, options) {
-    const [owner, repo, ...rest] = (options.repository ?? '').split('/');
-    if (!owner || !repo || rest.length > 0) {
-        throw new DiagnosedFailure([
-            diagnose('changes-no-range', {
-                reason: `GITHUB_REPOSITORY is "${options.repository ?? ''}", not owner/repo (is this running outside GitHub Actions?)`
-            })
-        ]);
-    }
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const octokit = getOctokit(options.token, { userAgent: options.userAgent });
-    const attemptMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-    const compare = async (base, head) => {
-        const described = describeRange({ base, head });
-        for (let attempt = 1;; attempt++) {
-            const remaining = options.deadline - Date.now();
-            // One attempt waits a bounded time, so that a hung connection leaves room for another.
-            const timeoutMs = Math.max(1, Math.floor(Math.min(attemptMs, remaining)));
-            try {
-                if (remaining <= 0)
-                    throw Object.assign(new Error('the timeout was reached'), { status: 0 });
-                const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-                    owner,
-                    repo,
-                    basehead: `${base}...${head}`,
-                    request: { signal: AbortSignal.timeout(timeoutMs) }
-                });
-                return { status: data.status, files: toChangedFiles(data.files, described) };
-            }
-            catch (error) {
-                if (error instanceof DiagnosedFailure)
-                    throw error;
-                const decision = compareRetry(error, attempt, Date.now(), options.deadline);
-                if (!('delayMs' in decision))
-                    throw new DiagnosedFailure([apiFailure(described, error, timeoutMs, decision)]);
-                options.onRetry?.(`${messageOf(error, timeoutMs)} (attempt ${attempt} of ${MAX_ATTEMPTS}); next in ${shortDuration(Math.ceil(decision.delayMs / 1000))}`);
-                await new Promise((done) => setTimeout(done, decision.delayMs));
-            }
-        }
-    };
-    const forward = await compare(range.base, range.head);
-    if (forward.status !== 'behind' && forward.status !== 'diverged')
-        return forward.files;
-    const backward = await compare(range.head, range.base);
-    return [...forward.files, ...backward.files];
+/** True when `host` is `zoneName` or one of its subdomains. */
+function isHostInZone(host, zoneName) {
+    const h = host.toLowerCase();
+    const z = zoneName.toLowerCase();
+    return h === z || h.endsWith(`.${z}`);
 }
-function toChangedFiles(files, range) {
-    if (!Array.isArray(files)) {
-        throw new DiagnosedFailure([
-            diagnose('changes-api-error', {
-                range,
-                detail: 'the answer did not list the changed files',
-                hint: 'Run again; if it persists, set `base` closer to `head`.'
-            })
-        ]);
-    }
-    if (files.length >= COMPARE_FILE_LIMIT) {
-        throw new DiagnosedFailure([diagnose('changes-too-many', { range, count: files.length })]);
-    }
-    return files.flatMap((f) => {
-        if (typeof f?.filename !== 'string')
-            return [];
-        const file = {
-            path: f.filename,
-            status: typeof f.status === 'string' ? f.status : 'modified'
-        };
-        if (typeof f.previous_filename === 'string')
-            file.previousPath = f.previous_filename;
-        return [file];
-    });
-}
-/**
- * Whether and when to try the compare again. A rate limit waits what GitHub asks: `retry-after` seconds,
- * or until `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is 0, or a minute; a 403
- * without those is a refusal. 5xx answers and failed connections are retried after 1 s, then 2 s.
- * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
- */
-function compareRetry(error, attempt, now, deadline) {
-    const status = statusOf(error);
-    let delayMs;
-    if (status === 403 || status === 429) {
-        const wait = rateLimitWait(headersOf(error), now);
-        if (wait === undefined && status === 403)
-            return {};
-        delayMs = wait ?? SECONDARY_LIMIT_WAIT_MS;
-    }
-    else if (status === undefined || status >= 500) {
-        delayMs = 1000 * attempt;
-    }
-    else {
-        return {};
-    }
-    if (attempt >= MAX_ATTEMPTS)
-        return {};
-    if (now + delayMs >= deadline)
-        return { waitMs: delayMs, leftMs: Math.max(0, deadline - now) };
-    return { delayMs };
-}
-/** GitHub's rate-limit wait in milliseconds, when its headers name one. */
-function rateLimitWait(headers, now) {
-    const retryAfter = Number(headers['retry-after']);
-    if (String(headers['retry-after'] ?? '').trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
-        return retryAfter * 1000;
-    const reset = Number(headers['x-ratelimit-reset']);
-    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0)
-        return Math.max(0, reset * 1000 - now) + 1000; // the reset second itself, plus one for the clocks
-    return undefined;
-}
-function headersOf(error) {
-    const response = error?.response;
-    const headers = response?.headers;
-    return headers && typeof headers === 'object' ? headers : {};
-}
-function statusOf(error) {
-    const status = error?.status;
-    // Octokit reports a request that never got an answer as status 500 with the cause attached.
-    return typeof status === 'number' &&
-        status > 0 &&
-        !(status === 500 && !error.response)
-        ? status
-        : undefined;
-}
-function messageOf(error, timeoutMs) {
-    // The attempt's own time limit ends it with an AbortSignal.timeout error, which says nothing useful.
-    const cause = error?.cause;
-    const name = error?.name;
-    if (timeoutMs !== undefined && (name === 'TimeoutError' || cause?.name === 'TimeoutError'))
-        return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
-    return error instanceof Error ? error.message : String(error);
-}
-function apiFailure(range, error, timeoutMs, why) {
-    const status = statusOf(error);
-    const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
-    const limited = why.waitMs !== undefined && why.leftMs !== undefined
-        ? `GitHub's API rate limit was reached: GitHub asks to wait ${shortDuration(Math.ceil(why.waitMs / 1000))}; ` +
-            `the timeout leaves ${shortDuration(Math.floor(why.leftMs / 1000))}. Run again after that wait, or raise \`timeout\`.`
-        : undefined;
-    const hint = limited ??
-        (status === 404
-            ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
-            : status === 401
-                ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
-                : status === 403 || status === 429
-                    ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
-                    : 'Run again; check https://www.githubstatus.com/ for incidents.');
-    const message = messageOf(error, timeoutMs);
-    const detail = status ? `HTTP ${status}, ${message}` : message;
-    return diagnose('changes-api-error', { range, detail, hint });
+function isLoopbackHost(hostname) {
+    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/items.ts
@@ -30364,1002 +29550,848 @@ function encodePath(path) {
         .join('/');
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/api.ts
-
-const HEX32 = /^[0-9a-f]{32}$/;
-/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
-function assertId(id, what) {
-    if (!HEX32.test(id))
-        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
-    return id;
-}
-class CloudflareApi {
-    http;
-    signal;
-    constructor(http, 
-    /** Ends every call made through this object (see withSignal). */
-    signal) {
-        this.http = http;
-        this.signal = signal;
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    /**
+     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+     * left, so that the message can say both rather than "kept answering 429".
+     */
+    timeLeftMs;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
     }
-    /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
-    withSignal(signal) {
-        return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
     }
-    get(path, query) {
-        return this.http.call('GET', path, {
-            ...(query ? { query } : {}),
-            ...(this.signal ? { signal: this.signal } : {})
-        });
-    }
-    async verifyUserToken() {
-        return toTokenStatus((await this.get('/user/tokens/verify')).result, 'GET /user/tokens/verify');
-    }
-    async verifyAccountToken(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.get(path)).result, `GET ${path}`);
-    }
-    async getUser() {
-        await this.get('/user');
-    }
-    async getAccount(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.get(path)).result;
-        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
-    }
-    async getZone(zoneId) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.get(path)).result, `GET ${path}`);
-    }
-    /** Zones with exactly this name that the credential can read (an empty list when none). */
-    async findZonesByName(name) {
-        const envelope = await this.get('/zones', { name, per_page: '50' });
-        if (!Array.isArray(envelope.result))
-            throw malformed('GET /zones', 'a list of zones');
-        return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body, options = {}) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const signals = [this.signal, options.signal].filter((s) => s !== undefined);
-        const { result } = await this.http.call('POST', path, {
-            body,
-            ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
-            ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
-        });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
     }
 }
-function malformed(endpoint, expected) {
-    return new CloudflareError({
-        kind: 'invalid-response',
-        endpoint,
-        status: 200,
-        message: `the API reported success but its answer did not contain ${expected}`
-    });
-}
-function toTokenStatus(result, endpoint) {
-    const r = result;
-    if (!r || typeof r.status !== 'string')
-        throw malformed(endpoint, 'the token status');
-    const out = { status: r.status };
-    if (typeof r.id === 'string')
-        out.id = r.id;
-    if (typeof r.expires_on === 'string')
-        out.expiresOn = r.expires_on;
-    if (typeof r.not_before === 'string')
-        out.notBefore = r.not_before;
-    return out;
-}
-const PLANS = ['free', 'pro', 'business', 'enterprise'];
-function toZone(value, endpoint) {
-    const z = value;
-    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
-        throw malformed(endpoint, 'a zone');
-    const zone = { id: z.id };
-    if (typeof z.name === 'string')
-        zone.name = z.name.toLowerCase();
-    const plan = z.plan?.legacy_id;
-    if (typeof plan === 'string' && PLANS.includes(plan))
-        zone.plan = plan;
-    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
-        zone.accountId = z.account.id;
-    return zone;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
-// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
-
-const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
-const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/;
-/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
-const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
-const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
-/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
-function classifySecret(value) {
-    if (value.startsWith('v1.0-'))
-        return 'origin-ca-key';
-    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
-        return 'global-key';
-    if (USER_TOKEN_NEW.test(value))
-        return 'user-token';
-    if (ACCOUNT_TOKEN_NEW.test(value))
-        return 'account-token';
-    if (TOKEN_LEGACY.test(value))
-        return 'token';
-    if (ID.test(value))
-        return 'id';
-    return 'unknown';
-}
-const QUOTES = /^(["'`])(.*)\1$/s;
-/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
-function cleanSecret(raw, input, allowBearer) {
-    const findings = [];
-    let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
-    if (value !== raw)
-        findings.push(diagnose('secret-padding', { input }));
-    if (allowBearer) {
-        const bearer = /^(bearer\s+)+/i.exec(value);
-        if (bearer) {
-            value = value.slice(bearer[0].length);
-            findings.push(diagnose('bearer-prefix', { input }));
-        }
-    }
-    if (/\s/.test(value))
-        findings.push(diagnose('secret-inner-space', { input }));
-    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
-        findings.push(diagnose('secret-bad-characters', { input }));
-    return { value, findings };
-}
-/** Errors for a secret that is clearly in the wrong slot. */
-function checkTokenShape(token) {
-    const shape = classifySecret(token);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'api_token' })];
-    if (shape === 'global-key')
-        return [diagnose('global-key-as-token')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'api_token' })];
-    return [];
-}
-function checkGlobalKeyShape(key) {
-    const shape = classifySecret(key);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'global_key' })];
-    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
-        return [diagnose('token-as-global-key')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'global_key' })];
-    return [];
-}
-/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
-function isEmail(value) {
-    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
-// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
-// the size of the request, or one of its items. The runner decides from it whether to stop, split or
-// isolate. Pure.
-
 /**
- * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
- * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
- * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
- * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
- * each as Cloudflare sends it.
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
  */
-const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
-/**
- * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
- * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
- * /zones/…" (no such zone). Observed the same way.
- */
-const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
-/**
- * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
- * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
- * Today's codes are not documented, so the words count as much as the codes.
- */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
-const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
-/**
- * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
- * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
- * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
- * (about one item) never reads as one.
- */
-const TOO_MANY_WORDS = [
-    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
-    /\b(?:no|not) more than \d+\b/i,
-    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
-    /\bmaximum (?:amount|number) of \d+\b/i,
-    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
-    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
-];
-/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
-const LIMIT_WORDS = [
-    /\bmore than (\d+)\b/i,
-    /\bmaximum (?:amount|number) of (\d+)\b/i,
-    /\b(?:only|up to|at most) (\d+)\b/i,
-    /\blimit(?: is| of)? (\d+)\b/i
-];
-/**
- * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
- * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
- * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
- * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
- * kind as invalid or too long, which a request as a whole never is.
- */
-const ITEM_WORDS = [
-    /\bunable to purge\b/i,
-    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
-    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
-    /\b(?:url|uri|tag|prefix) length exceeds\b/i
-];
-/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
-function classifyRefusal(error, items = []) {
-    if (!(error instanceof CloudflareError) || error.kind !== 'api')
-        return undefined;
-    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
-        return { about: 'credential' };
-    if (error.hasCode(...ZONE_REFUSAL_CODES))
-        return { about: 'zone' };
-    if (error.status !== 400)
-        return undefined;
-    const words = error.errors.map((e) => e.message);
-    if (isTooManyItems(error)) {
-        const limit = limitFromWords(words);
-        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
+class CancelledError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
+        this.endpoint = endpoint;
+        this.name = 'CancelledError';
     }
-    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
-        return { about: 'item' };
-    // A message that quotes one of the request's items is about that item.
-    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
-        return { about: 'item' };
-    return undefined;
 }
-/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.kind === 'api' &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
-            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+function describeMessages(messages) {
+    return flatten(messages)
+        .map((e) => `${e.code} ${e.message}`)
+        .join('; ');
 }
-/** The number of items Cloudflare says it takes, when its message has one. */
-function limitFromWords(messages) {
-    for (const message of messages) {
-        for (const pattern of LIMIT_WORDS) {
-            const match = pattern.exec(message);
-            const n = match ? Number(match[1]) : NaN;
-            if (Number.isInteger(n) && n >= 1)
-                return n;
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
         }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-
-
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return diagnose('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    // An answer too large to be the API's: named as such, not as a network failure.
-    if (error.code === ANSWER_TOO_LARGE) {
-        return diagnose('unreadable-answer', {
-            detail: `${error.message} (${error.endpoint})`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
-            answers: error.attempts,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid', {});
-    if (error.kind === 'invalid-response') {
-        return diagnose('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge') {
-        const items = context.items ?? [];
-        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
-            return diagnose('purge-item-refused', { detail: error.describe() });
-        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
-    }
-    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
-}
-
-;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
-
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function verifyCredential(api, credential, options) {
-    if (credential.kind === 'global-key') {
-        try {
-            await api.getUser();
-        }
-        catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        }
-        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
-    }
-    let status;
-    let owner = 'user';
-    try {
-        status = await api.verifyUserToken();
-    }
-    catch (error) {
-        if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
-        // token's shape, when it has one, says which kind it is.
-        const shape = classifySecret(credential.token);
-        if (shape === 'user-token')
-            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
-        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
-        if (!accountId) {
-            throw new DiagnosedFailure([
-                shape === 'account-token'
-                    ? diagnose('account-token-no-account')
-                    : diagnose('token-invalid', { maybeAccountOwned: true })
-            ]);
-        }
-        try {
-            status = await api.verifyAccountToken(accountId);
-            owner = 'account';
-        }
-        catch (accountError) {
-            const finding = isUnknownToken(accountError)
-                ? diagnose('token-invalid', { accountId })
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
-        }
-    }
-    const notes = checkTokenStatus(status, options.now ?? new Date());
-    const out = { owner, notes };
-    if (status.id)
-        out.tokenId = status.id;
-    return out;
-}
-function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
-}
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
-function checkTokenStatus(status, now) {
-    const day = (iso) => iso.slice(0, 10);
-    const minute = (iso) => {
-        const t = Date.parse(iso);
-        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     };
-    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
-        throw new DiagnosedFailure([
-            diagnose('token-inactive', {
-                status: 'expired',
-                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
-            })
-        ]);
-    }
-    if (status.status !== 'active')
-        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
-    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
-    }
-    if (status.expiresOn) {
-        const left = Date.parse(status.expiresOn) - now.getTime();
-        if (left < 7 * DAY_MS) {
-            return [
-                diagnose('token-expiring', {
-                    date: day(status.expiresOn),
-                    days: Math.max(1, Math.ceil(left / DAY_MS))
-                })
-            ];
-        }
-    }
-    return [];
+    visit(errors);
+    return out;
 }
 
-;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
 
 
 
-
-
-/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
-const LOOKUP_CONCURRENCY = 8;
-/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
-class ZoneFinder {
-    api;
-    answers = new Map();
-    active = 0;
-    waiting = [];
-    constructor(api) {
-        this.api = api;
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    /** The 429 that set the pause, for the requests it holds back past the deadline. */
+    pauseCause;
+    /** Aborted by close(): every call still waiting or in flight ends at once. */
+    closing = new AbortController();
+    closed;
+    signal;
+    warned = new Set();
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+        this.signal = options.signal
+            ? AbortSignal.any([options.signal, this.closing.signal])
+            : this.closing.signal;
+    }
+    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+    close() {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
+        }
+        return this.closed;
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            if (signal.aborted)
+                throw new CancelledError(endpoint);
+            await this.waitForPause(signal);
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init
+                    .beforeRetry()
+                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, { ...init, signal });
+            }
+            catch (e) {
+                if (e instanceof CancelledError)
+                    throw e;
+                if (signal.aborted)
+                    throw new CancelledError(endpoint);
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (error.status === 429)
+                    this.pause(error, delay ?? error.retryAfterMs);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay, signal);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
     }
     /**
-     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
-     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
-     * so an item never lands in a parent zone by accident.
+     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+     * the 429 that set it: waiting for it would only end the run later, with the same result.
      */
-    async zoneOf(hostname) {
-        const tried = candidateZoneNames(hostname);
-        const answers = tried.map((name) => this.lookup(name));
-        for (const [i, answer] of answers.entries()) {
-            const name = tried[i];
-            const zones = await answer;
-            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
-            if (zone)
-                return { zone: { ...zone, name }, tried };
+    async waitForPause(signal) {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+                throw this.pauseCause;
+            }
+            await sleep(wait, signal);
         }
-        return { tried };
     }
-    lookup(name) {
-        let answer = this.answers.get(name);
-        if (!answer) {
-            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
-                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
-                // filter (9109) does not.
-                if (error instanceof CloudflareError &&
-                    error.kind === 'api' &&
-                    error.status === 403 &&
-                    !error.hasCode(9109)) {
-                    return [];
-                }
-                throw error;
+    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+    pause(error, waitMs) {
+        if (waitMs === undefined)
+            return;
+        const until = Date.now() + waitMs;
+        if (until <= this.pausedUntil)
+            return;
+        this.pausedUntil = until;
+        this.pauseCause = error;
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+            if (error.retryAfterMs !== undefined)
+                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+            return undefined;
+        }
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
             });
-            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
-            this.answers.set(name, answer);
         }
-        return answer;
-    }
-    async limited(task) {
-        if (this.active >= LOOKUP_CONCURRENCY)
-            await new Promise((go) => this.waiting.push(go));
-        this.active++;
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
         try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
-}
-/**
- * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
- * retry waits) rather than leaving them to run on after the verdict.
- */
-async function allOrNothing(api, inputs, lookup) {
-    const stop = new AbortController();
-    const scoped = api.withSignal(stop.signal);
-    try {
-        return await Promise.all(inputs.map((input) => lookup(scoped, input)));
-    }
-    finally {
-        stop.abort();
-    }
-}
-/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
-async function resolveZones(api, refs) {
-    let finder;
-    const resolutions = await allOrNothing(api, refs, (scoped, ref) => resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped))));
-    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
-}
-async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
-    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
-}
-async function resolveZoneById(api, id) {
-    try {
-        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
-    }
-    catch (error) {
-        if (!(error instanceof CloudflareError) || error.kind !== 'api')
-            throw failure(error, id);
-        if (error.hasCode(9109))
-            throw failure(error, id);
-        const unroutable = error.hasCode(7003, 7000);
-        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
-            throw failure(error, id);
-        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
-        // an Account ID is the classic mix-up.
-        if (await isAccount(api, id))
-            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
-        if (unroutable)
-            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
-        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
-    }
-}
-async function isAccount(api, id) {
-    try {
-        await api.getAccount(id);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function resolveZoneByName(finder, name) {
-    let found;
-    try {
-        found = await finder.zoneOf(name);
-    }
-    catch (error) {
-        throw failure(error, name);
-    }
-    if (!found.zone)
-        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
-    return { zone: found.zone, readable: true, label: name, notes: [] };
-}
-/**
- * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
- * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
- */
-async function findZonesOfHosts(api, hostnames) {
-    let finder;
-    const distinct = [...new Set(hostnames)];
-    const found = await allOrNothing(api, distinct, async (scoped, host) => {
-        const ascii = toAsciiHostname(host);
-        if (!ascii)
-            return { host, tried: [] };
-        try {
-            return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
-        }
-        catch (error) {
-            throw failure(error, host);
-        }
-    });
-    const out = { zones: [], byHost: new Map(), errors: [] };
-    for (const { host, zone, tried } of found) {
-        if (!zone) {
-            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
-            continue;
-        }
-        out.byHost.set(host, zone.id);
-        if (!out.zones.some((z) => z.zone.id === zone.id)) {
-            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
-        }
-    }
-    return out;
-}
-function failure(error, zone) {
-    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
-}
-
-;// CONCATENATED MODULE: ./src/access/access-check.ts
-
-
-
-/**
- * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
- * on the credential explains them better, so it is waited for. Any other zone failure (the API
- * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
- */
-const EXPLAINED_BY_CREDENTIAL = new Set([
-    'zone-not-visible',
-    'zone-name-not-found',
-    'token-ip-restricted',
-    'token-invalid',
-    'global-key-unknown',
-    'bad-auth-header'
-]);
-function explainedByCredential(error) {
-    return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
-}
-function isAccountIdMixup(error) {
-    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
-}
-/** The credential's verdict and the zones; throws the failure that decides the run. */
-async function checkAccess(api, request) {
-    const stopZones = new AbortController();
-    const stopVerification = new AbortController();
-    let zonesSettled = false;
-    let verificationSettled = false;
-    let zonesCancelled = false;
-    let verificationCancelled = false;
-    const zoneApi = api.withSignal(stopZones.signal);
-    const zonesPromise = request.zones.length > 0
-        ? resolveZones(zoneApi, request.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-        : findZonesOfHosts(zoneApi, request.hosts);
-    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), request.credential, {
-        ...(request.accountId ? { accountId: request.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
-    });
-    // A refused credential is the verdict: the zone lookups can only end the same way.
-    verificationPromise.then(() => (verificationSettled = true), () => {
-        verificationSettled = true;
-        if (!zonesSettled) {
-            zonesCancelled = true;
-            stopZones.abort();
-        }
-    });
-    zonesPromise.then(() => (zonesSettled = true), (error) => {
-        zonesSettled = true;
-        if (!verificationSettled && !explainedByCredential(error)) {
-            verificationCancelled = true;
-            stopVerification.abort();
-        }
-    });
-    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
-    // An Account ID given as zone was recognised by reading that account with this very credential,
-    // so it is the real problem even when the token could not be verified (no account to verify under).
-    if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason))
-        throw found.reason;
-    if (verification.status === 'rejected' && !verificationCancelled)
-        throw verification.reason;
-    if (found.status === 'rejected')
-        throw found.reason;
-    if (verification.status === 'rejected')
-        throw verification.reason;
-    return { verification: verification.value, found: found.value };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/parser.ts
-// Turns the raw input strings into one validated Settings object, collecting every problem at once.
-// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
-
-
-
-
-
-const INPUT_NAMES = [
-    'zone',
-    'api_token',
-    'email',
-    'global_key',
-    'account_id',
-    'purge_everything',
-    'files',
-    'files_from',
-    'tags',
-    'hosts',
-    'prefixes',
-    'dry_run',
-    'batch_size',
-    'timeout',
-    'api_url',
-    'changed_paths',
-    'github_token',
-    'base',
-    'head'
-];
-const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
-const DEFAULT_TIMEOUT_SECONDS = 300;
-const parser_HEX32 = /^[0-9a-f]{32}$/;
-function parseSettings(raw, options) {
-    const errors = [];
-    const warnings = [];
-    const report = (findings) => {
-        for (const f of findings)
-            (f.severity === 'error' ? errors : warnings).push(f);
-    };
-    const get = (name) => (raw[name] ?? '').trim();
-    const credential = parseCredential(raw, report);
-    const zones = parseZones(get('zone'), report);
-    const zoneName = zones.find((z) => z.kind === 'name')?.name;
-    const accountId = get('account_id').toLowerCase();
-    if (accountId && !parser_HEX32.test(accountId))
-        report([diagnose('bad-account-id', { value: get('account_id') })]);
-    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
-    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
-    const apiUrl = parseApiUrl(get('api_url'), report);
-    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
-    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
-    const fileLists = [];
-    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
-    report(files.errors);
-    fileLists.push(...files.items);
-    const filesFrom = get('files_from');
-    if (filesFrom) {
-        let text;
-        try {
-            text = options.readFile(filesFrom);
+            return await this.send(method, path, endpoint, init, timeout);
         }
         catch (e) {
-            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-        }
-        if (text !== undefined) {
-            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
-            report(fromFile.errors);
-            fileLists.push(...fromFile.items);
-        }
-    }
-    const tags = parseTags(raw.tags ?? '');
-    const hosts = parseHosts(raw.hosts ?? '');
-    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
-    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
-    const purge = {
-        everything: everything ?? false,
-        files: dedupe(fileLists, fileKey),
-        tags: dedupe(tags.items, (t) => t.toLowerCase()),
-        hosts: dedupe(hosts.items, (h) => h),
-        prefixes: dedupe(prefixes.items, prefixKey)
-    };
-    const changes = parseChanges(raw, report);
-    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
-    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
-    if (purge.everything && (listed > 0 || anyItemInput))
-        report([diagnose('everything-with-items')]);
-    if (!purge.everything && listed === 0 && !anyItemInput)
-        report([diagnose('nothing-to-purge')]);
-    else if (!purge.everything && listed === 0 && !changes)
-        report([diagnose('lists-empty')]);
-    // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-    const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes);
-    if (zones.length === 0 && !hostItems && (purge.everything || purge.tags.length > 0)) {
-        report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })]);
-    }
-    if (errors.length > 0 || !credential)
-        return { errors, warnings };
-    const settings = {
-        zones,
-        credential,
-        purge,
-        dryRun: dryRun ?? false,
-        apiUrl: apiUrl ?? DEFAULT_API_URL,
-        timeoutMs: timeoutSeconds * 1000
-    };
-    if (accountId)
-        settings.accountId = accountId;
-    if (batchSize !== undefined)
-        settings.batchSize = batchSize;
-    if (changes)
-        settings.changes = changes;
-    return { settings, errors, warnings };
-}
-/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
-function parseChanges(raw, report) {
-    const base = (raw.base ?? '').trim();
-    const head = (raw.head ?? '').trim();
-    if ((raw.changed_paths ?? '').trim() === '') {
-        if (base || head)
-            report([diagnose('refs-ignored')]);
-        return undefined;
-    }
-    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
-    report(errors);
-    if (mappings.length === 0 && errors.length === 0) {
-        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
-        report([
-            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
-        ]);
-    }
-    const githubToken = (raw.github_token ?? '').trim();
-    if (!githubToken)
-        report([diagnose('no-github-token')]);
-    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
-    for (const [input, value] of [
-        ['base', base],
-        ['head', head]
-    ]) {
-        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
-            report([diagnose('bad-option', { input, value, expected })]);
+            if (e instanceof CloudflareError)
+                throw e;
+            if (init.signal.aborted)
+                throw new CancelledError(endpoint);
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
         }
     }
-    if (head && !base) {
-        report([
-            diagnose('bad-option', {
-                input: 'head',
-                value: head,
-                expected: 'given together with `base`, the commit to compare from'
-            })
-        ]);
-    }
-    if (errors.length > 0 || !githubToken || mappings.length === 0)
-        return undefined;
-    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
-}
-function parseCredential(raw, report) {
-    const tokenRaw = raw.api_token ?? '';
-    const keyRaw = raw.global_key ?? '';
-    const emailRaw = (raw.email ?? '').trim();
-    const hasToken = tokenRaw.trim() !== '';
-    const hasKey = keyRaw.trim() !== '';
-    if (!hasToken && !hasKey && !emailRaw) {
-        report([diagnose('no-credential')]);
-        return undefined;
-    }
-    if (hasToken && hasKey) {
-        report([diagnose('both-credentials')]);
-        return undefined;
-    }
-    if (hasToken) {
-        const token = cleanSecret(tokenRaw, 'api_token', true);
-        report(token.findings);
-        if (token.findings.some((f) => f.severity === 'error'))
-            return undefined;
-        const shape = checkTokenShape(token.value);
-        report(shape);
-        if (shape.length > 0)
-            return undefined;
-        if (token.value === '') {
-            report([diagnose('no-credential')]);
-            return undefined;
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
         }
-        if (emailRaw)
-            report([diagnose('email-ignored')]);
-        return { kind: 'token', token: token.value };
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+        });
+        const status = response.statusCode;
+        const text = await readLimited(response.body, endpoint, status);
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+        if (envelope.success !== true || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        if (errors.length > 0)
+            this.warn(endpoint, errors);
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
     }
-    if (!hasKey) {
-        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
-        return undefined;
+    warn(endpoint, errors) {
+        const detail = describeMessages(errors).slice(0, 1000);
+        if (this.warned.has(detail))
+            return;
+        this.warned.add(detail);
+        this.options.onWarning?.({ endpoint, detail });
     }
-    const key = cleanSecret(keyRaw, 'global_key', false);
-    report(key.findings);
-    const shape = checkGlobalKeyShape(key.value);
-    report(shape);
-    if (!emailRaw) {
-        report([diagnose('incomplete-global-key', { missing: 'email' })]);
-        return undefined;
-    }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
-    if (!isEmail(email)) {
-        report([diagnose('bad-email')]);
-        return undefined;
-    }
-    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
-        return undefined;
-    return { kind: 'global-key', email, key: key.value };
 }
-/** The zones given; an empty list means each item's zone is found from its hostname. */
-function parseZones(text, report) {
-    const values = splitList(text);
-    const zones = [];
-    for (const value of values) {
-        const zone = parseZone(value);
-        if (typeof zone === 'string')
-            report([diagnose('bad-zone', { value, reason: zone })]);
-        else if (!zones.some((z) => sameZone(z, zone)))
-            zones.push(zone);
-    }
-    return zones;
-}
-/** A zone reference, or the reason why the value is not one. */
-function parseZone(value) {
-    const lower = value.toLowerCase();
-    if (parser_HEX32.test(lower))
-        return { kind: 'id', id: lower };
-    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-        const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
-        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
-    }
-    const name = toAsciiHostname(value);
-    if (!name)
-        return 'is not a valid domain name';
-    return { kind: 'name', name, input: value };
-}
-function sameZone(a, b) {
-    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
-}
-function prefixKey(prefix) {
-    const slash = prefix.indexOf('/');
-    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
-}
-function parseBoolean(name, value, report) {
-    if (value === '')
-        return undefined;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
         return false;
-    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
-    return undefined;
+    // More than a megabyte is no answer of the API: whatever sent it would send it again.
+    if (error.code === ANSWER_TOO_LARGE)
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
 }
-function parseInteger(name, value, min, max, report) {
-    if (value === '')
-        return undefined;
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (Number.isInteger(n) && n >= min && n <= max)
-        return n;
-    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
-    return undefined;
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
 }
-function parseApiUrl(value, report) {
-    if (value === '')
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint, status) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                code: ANSWER_TOO_LARGE,
+                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+function parseRetryAfter(headers, now = Date.now()) {
+    const ms = nonNegativeNumber(headers['retry-after-ms']);
+    if (ms !== undefined)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
         return undefined;
-    let url;
+    const seconds = nonNegativeNumber(value);
+    if (seconds !== undefined)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function nonNegativeNumber(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const done = () => {
+            signal?.removeEventListener('abort', cancel);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const cancel = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
+class DiagnosedFailure extends Error {
+    findings;
+    constructor(findings) {
+        super(findings.map((f) => `${f.title}: ${f.message}`).join('\n'));
+        this.findings = findings;
+        this.name = 'DiagnosedFailure';
+    }
+}
+/** A purge request that was never sent: the `timeout` ran out before the rate limit let it go. */
+class NotSentError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
+        this.endpoint = endpoint;
+        this.name = 'NotSentError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/changed-files.ts
+// Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
+// @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
+
+
+
+
+
+/**
+ * The files changed by this run's push (or between `base` and `head`), listed with GitHub's compare and
+ * mapped to the URLs to purge; throws a DiagnosedFailure when they cannot be listed.
+ */
+async function listChanges(changes, env, options) {
+    const range = commitRange({
+        ...(changes.base ? { base: changes.base } : {}),
+        ...(changes.head ? { head: changes.head } : {}),
+        eventName: env.GITHUB_EVENT_NAME,
+        eventPath: env.GITHUB_EVENT_PATH,
+        sha: env.GITHUB_SHA
+    });
+    if (!('base' in range))
+        throw new DiagnosedFailure([range]);
+    const files = await listChangedFiles(range, {
+        ...options,
+        token: changes.githubToken,
+        repository: env.GITHUB_REPOSITORY
+    });
+    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
+    return { range: describeRange(range), files: files.length, unmapped, urls };
+}
+/** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
+const COMPARE_FILE_LIMIT = 300;
+const MAX_ATTEMPTS = 3;
+const NO_COMMIT = /^0+$/;
+/**
+ * GitHub asks to wait at least a minute after a secondary rate limit that names no time:
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+/** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
+function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
+    const noRange = (reason) => diagnose('changes-no-range', { reason });
+    if (source.base) {
+        const head = source.head || source.sha;
+        if (!head)
+            return noRange('`head` is empty and GITHUB_SHA is not set, so there is no commit to compare to');
+        return { base: source.base, head };
+    }
+    if (source.eventName !== 'push') {
+        return noRange(source.eventName
+            ? `this run was triggered by "${source.eventName}", not by a push, and \`base\` is empty`
+            : 'GITHUB_EVENT_NAME is not set (is this running outside GitHub Actions?) and `base` is empty');
+    }
+    let payload;
     try {
-        url = new URL(value);
+        if (!source.eventPath)
+            throw new Error('GITHUB_EVENT_PATH is not set');
+        payload = JSON.parse(readPayload(source.eventPath));
+        if (typeof payload !== 'object' || payload === null)
+            throw new Error('not a JSON object');
     }
-    catch {
-        report([
-            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
-        ]);
-        return undefined;
+    catch (error) {
+        return noRange(`the push event payload cannot be read (${error.message})`);
     }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
-        report([diagnose('bad-option', { input: 'api_url', value, expected })]);
-        return undefined;
+    const { before, after } = payload;
+    if (payload.deleted === true || (typeof after === 'string' && NO_COMMIT.test(after))) {
+        return noRange('the push deleted the branch or tag, so nothing was deployed from it');
     }
-    if (url.username || url.password || url.search || url.hash) {
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: url.origin,
-                expected: 'a URL without credentials, query or fragment'
+    if (typeof after !== 'string' || after === '') {
+        return noRange('the push event payload has no "after" commit');
+    }
+    if (typeof before !== 'string' || before === '' || NO_COMMIT.test(before)) {
+        return noRange('the push created the branch or tag, so there is no earlier commit to compare with');
+    }
+    return { base: before, head: after };
+}
+/** A commit as people read it: seven characters of a SHA, a ref name as it is. */
+function describeRange(range) {
+    const short = (ref) => (/^[0-9a-f]{40}$/.test(ref) ? ref.slice(0, 7) : ref);
+    return `${short(range.base)}...${short(range.head)}`;
+}
+/**
+ * The files whose content differs between the two commits. GitHub compares `base...head` from their
+ * merge base, which misses what `base` had on its own side after a force-push or a rollback, so that
+ * side is listed too.
+ */
+async function listChangedFiles(range, options) {
+    const [owner, repo, ...rest] = (options.repository ?? '').split('/');
+    if (!owner || !repo || rest.length > 0) {
+        throw new DiagnosedFailure([
+            diagnose('changes-no-range', {
+                reason: `GITHUB_REPOSITORY is "${options.repository ?? ''}", not owner/repo (is this running outside GitHub Actions?)`
             })
         ]);
-        return undefined;
     }
-    return url.href.replace(/\/+$/, '');
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const octokit = getOctokit(options.token, { userAgent: options.userAgent });
+    const attemptMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+    const compare = async (base, head) => {
+        const described = describeRange({ base, head });
+        for (let attempt = 1;; attempt++) {
+            const remaining = options.deadline - Date.now();
+            // One attempt waits a bounded time, so that a hung connection leaves room for another.
+            const timeoutMs = Math.max(1, Math.floor(Math.min(attemptMs, remaining)));
+            try {
+                if (remaining <= 0)
+                    throw Object.assign(new Error('the timeout was reached'), { status: 0 });
+                const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                    owner,
+                    repo,
+                    basehead: `${base}...${head}`,
+                    request: { signal: AbortSignal.timeout(timeoutMs) }
+                });
+                return { status: data.status, files: toChangedFiles(data.files, described) };
+            }
+            catch (error) {
+                if (error instanceof DiagnosedFailure)
+                    throw error;
+                const decision = compareRetry(error, attempt, Date.now(), options.deadline);
+                if (!('delayMs' in decision))
+                    throw new DiagnosedFailure([apiFailure(described, error, timeoutMs, decision)]);
+                options.onRetry?.(`${messageOf(error, timeoutMs)} (attempt ${attempt} of ${MAX_ATTEMPTS}); next in ${shortDuration(Math.ceil(decision.delayMs / 1000))}`);
+                await new Promise((done) => setTimeout(done, decision.delayMs));
+            }
+        }
+    };
+    const forward = await compare(range.base, range.head);
+    if (forward.status !== 'behind' && forward.status !== 'diverged')
+        return forward.files;
+    const backward = await compare(range.head, range.base);
+    return [...forward.files, ...backward.files];
 }
-function describeFsError(e) {
-    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
-    const code = e instanceof Error ? e.code : undefined;
-    if (code === 'ENOENT')
-        return 'no such file';
-    if (code === 'EISDIR')
-        return 'it is a folder';
-    if (code === 'EACCES')
-        return 'permission denied';
-    return e instanceof Error ? e.message : String(e);
+function toChangedFiles(files, range) {
+    if (!Array.isArray(files)) {
+        throw new DiagnosedFailure([
+            diagnose('changes-api-error', {
+                range,
+                detail: 'the answer did not list the changed files',
+                hint: 'Run again; if it persists, set `base` closer to `head`.'
+            })
+        ]);
+    }
+    if (files.length >= COMPARE_FILE_LIMIT) {
+        throw new DiagnosedFailure([diagnose('changes-too-many', { range, count: files.length })]);
+    }
+    return files.flatMap((f) => {
+        if (typeof f?.filename !== 'string')
+            return [];
+        const file = {
+            path: f.filename,
+            status: typeof f.status === 'string' ? f.status : 'modified'
+        };
+        if (typeof f.previous_filename === 'string')
+            file.previousPath = f.previous_filename;
+        return [file];
+    });
+}
+/**
+ * Whether and when to try the compare again. A rate limit waits what GitHub asks: `retry-after` seconds,
+ * or until `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is 0, or a minute; a 403
+ * without those is a refusal. 5xx answers and failed connections are retried after 1 s, then 2 s.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+function compareRetry(error, attempt, now, deadline) {
+    const status = statusOf(error);
+    let delayMs;
+    if (status === 403 || status === 429) {
+        const wait = rateLimitWait(headersOf(error), now);
+        if (wait === undefined && status === 403)
+            return {};
+        delayMs = wait ?? SECONDARY_LIMIT_WAIT_MS;
+    }
+    else if (status === undefined || status >= 500) {
+        delayMs = 1000 * attempt;
+    }
+    else {
+        return {};
+    }
+    if (attempt >= MAX_ATTEMPTS)
+        return {};
+    if (now + delayMs >= deadline)
+        return { waitMs: delayMs, leftMs: Math.max(0, deadline - now) };
+    return { delayMs };
+}
+/** GitHub's rate-limit wait in milliseconds, when its headers name one. */
+function rateLimitWait(headers, now) {
+    const retryAfter = Number(headers['retry-after']);
+    if (String(headers['retry-after'] ?? '').trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return retryAfter * 1000;
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0)
+        return Math.max(0, reset * 1000 - now) + 1000; // the reset second itself, plus one for the clocks
+    return undefined;
+}
+function headersOf(error) {
+    const response = error?.response;
+    const headers = response?.headers;
+    return headers && typeof headers === 'object' ? headers : {};
+}
+function statusOf(error) {
+    const status = error?.status;
+    // Octokit reports a request that never got an answer as status 500 with the cause attached.
+    return typeof status === 'number' &&
+        status > 0 &&
+        !(status === 500 && !error.response)
+        ? status
+        : undefined;
+}
+function messageOf(error, timeoutMs) {
+    // The attempt's own time limit ends it with an AbortSignal.timeout error, which says nothing useful.
+    const cause = error?.cause;
+    const name = error?.name;
+    if (timeoutMs !== undefined && (name === 'TimeoutError' || cause?.name === 'TimeoutError'))
+        return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
+    return error instanceof Error ? error.message : String(error);
+}
+function apiFailure(range, error, timeoutMs, why) {
+    const status = statusOf(error);
+    const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
+    const limited = why.waitMs !== undefined && why.leftMs !== undefined
+        ? `GitHub's API rate limit was reached: GitHub asks to wait ${shortDuration(Math.ceil(why.waitMs / 1000))}; ` +
+            `the timeout leaves ${shortDuration(Math.floor(why.leftMs / 1000))}. Run again after that wait, or raise \`timeout\`.`
+        : undefined;
+    const hint = limited ??
+        (status === 404
+            ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
+            : status === 401
+                ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
+                : status === 403 || status === 429
+                    ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
+                    : 'Run again; check https://www.githubstatus.com/ for incidents.');
+    const message = messageOf(error, timeoutMs);
+    const detail = status ? `HTTP ${status}, ${message}` : message;
+    return diagnose('changes-api-error', { range, detail, hint });
 }
 
 // EXTERNAL MODULE: external "os"
@@ -34305,6 +33337,418 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
+// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
+const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/;
+/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
+const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
+/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
+function classifySecret(value) {
+    if (value.startsWith('v1.0-'))
+        return 'origin-ca-key';
+    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
+        return 'global-key';
+    if (USER_TOKEN_NEW.test(value))
+        return 'user-token';
+    if (ACCOUNT_TOKEN_NEW.test(value))
+        return 'account-token';
+    if (TOKEN_LEGACY.test(value))
+        return 'token';
+    if (ID.test(value))
+        return 'id';
+    return 'unknown';
+}
+const QUOTES = /^(["'`])(.*)\1$/s;
+/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
+function cleanSecret(raw, input, allowBearer) {
+    const findings = [];
+    let value = raw.trim();
+    const unquoted = QUOTES.exec(value);
+    if (unquoted)
+        value = (unquoted[2] ?? '').trim();
+    if (value !== raw)
+        findings.push(diagnose('secret-padding', { input }));
+    if (allowBearer) {
+        const bearer = /^(bearer\s+)+/i.exec(value);
+        if (bearer) {
+            value = value.slice(bearer[0].length);
+            findings.push(diagnose('bearer-prefix', { input }));
+        }
+    }
+    if (/\s/.test(value))
+        findings.push(diagnose('secret-inner-space', { input }));
+    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
+        findings.push(diagnose('secret-bad-characters', { input }));
+    return { value, findings };
+}
+/** Errors for a secret that is clearly in the wrong slot. */
+function checkTokenShape(token) {
+    const shape = classifySecret(token);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'api_token' })];
+    if (shape === 'global-key')
+        return [diagnose('global-key-as-token')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'api_token' })];
+    return [];
+}
+function checkGlobalKeyShape(key) {
+    const shape = classifySecret(key);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'global_key' })];
+    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
+        return [diagnose('token-as-global-key')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'global_key' })];
+    return [];
+}
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
+function isEmail(value) {
+    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/request.ts
+// Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
+// changed files' URLs join it. Pure.
+
+
+/** Nothing to purge: no request needs to be sent at all. */
+function isEmptyPurge(purge) {
+    return !purge.everything && itemTotal(purge) === 0;
+}
+/** The request with the changed files' URLs added, each URL once. */
+function withChangedUrls(purge, urls) {
+    return { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+}
+/**
+ * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
+ * they need a `zone` unless URLs, hosts or prefixes name one (`hostsToCome`: the changed files' URLs
+ * are not listed yet and may).
+ */
+function zoneMissing(zones, purge, hostsToCome = false) {
+    const withHost = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || hostsToCome;
+    if (zones.length > 0 || withHost || !(purge.everything || purge.tags.length > 0))
+        return undefined;
+    return diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' });
+}
+function itemTotal(purge) {
+    return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
+// Turns the raw input strings into one validated Settings object, collecting every problem at once.
+// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'zone',
+    'api_token',
+    'email',
+    'global_key',
+    'account_id',
+    'purge_everything',
+    'files',
+    'files_from',
+    'tags',
+    'hosts',
+    'prefixes',
+    'dry_run',
+    'batch_size',
+    'timeout',
+    'api_url',
+    'changed_paths',
+    'github_token',
+    'base',
+    'head'
+];
+const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const HEX32 = /^[0-9a-f]{32}$/;
+function parseSettings(raw, options) {
+    const errors = [];
+    const warnings = [];
+    const report = (findings) => {
+        for (const f of findings)
+            (f.severity === 'error' ? errors : warnings).push(f);
+    };
+    const get = (name) => (raw[name] ?? '').trim();
+    const credential = parseCredential(raw, report);
+    const zones = parseZones(get('zone'), report);
+    const zoneName = zones.find((z) => z.kind === 'name')?.name;
+    const accountId = get('account_id').toLowerCase();
+    if (accountId && !HEX32.test(accountId))
+        report([diagnose('bad-account-id', { value: get('account_id') })]);
+    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
+    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
+    const apiUrl = parseApiUrl(get('api_url'), report);
+    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
+    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
+    const fileLists = [];
+    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
+    report(files.errors);
+    fileLists.push(...files.items);
+    const filesFrom = get('files_from');
+    if (filesFrom) {
+        let text;
+        try {
+            text = options.readFile(filesFrom);
+        }
+        catch (e) {
+            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
+        }
+        if (text !== undefined) {
+            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
+            report(fromFile.errors);
+            fileLists.push(...fromFile.items);
+        }
+    }
+    const tags = parseTags(raw.tags ?? '');
+    const hosts = parseHosts(raw.hosts ?? '');
+    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
+    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
+    const purge = {
+        everything: everything ?? false,
+        files: dedupe(fileLists, fileKey),
+        tags: dedupe(tags.items, (t) => t.toLowerCase()),
+        hosts: dedupe(hosts.items, (h) => h),
+        prefixes: dedupe(prefixes.items, prefixKey)
+    };
+    const changes = parseChanges(raw, report);
+    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    if (purge.everything && (listed > 0 || anyItemInput))
+        report([diagnose('everything-with-items')]);
+    if (!purge.everything && listed === 0 && !anyItemInput)
+        report([diagnose('nothing-to-purge')]);
+    else if (!purge.everything && listed === 0 && !changes)
+        report([diagnose('lists-empty')]);
+    const noZone = zoneMissing(zones, purge, Boolean(changes));
+    if (noZone)
+        report([noZone]);
+    if (errors.length > 0 || !credential)
+        return { errors, warnings };
+    const settings = {
+        zones,
+        credential,
+        purge,
+        dryRun: dryRun ?? false,
+        apiUrl: apiUrl ?? DEFAULT_API_URL,
+        timeoutMs: timeoutSeconds * 1000
+    };
+    if (accountId)
+        settings.accountId = accountId;
+    if (batchSize !== undefined)
+        settings.batchSize = batchSize;
+    if (changes)
+        settings.changes = changes;
+    return { settings, errors, warnings };
+}
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw, report) {
+    const base = (raw.base ?? '').trim();
+    const head = (raw.head ?? '').trim();
+    if ((raw.changed_paths ?? '').trim() === '') {
+        if (base || head)
+            report([diagnose('refs-ignored')]);
+        return undefined;
+    }
+    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
+    report(errors);
+    if (mappings.length === 0 && errors.length === 0) {
+        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
+        report([
+            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+        ]);
+    }
+    const githubToken = (raw.github_token ?? '').trim();
+    if (!githubToken)
+        report([diagnose('no-github-token')]);
+    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
+    for (const [input, value] of [
+        ['base', base],
+        ['head', head]
+    ]) {
+        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+            report([diagnose('bad-option', { input, value, expected })]);
+        }
+    }
+    if (head && !base) {
+        report([
+            diagnose('bad-option', {
+                input: 'head',
+                value: head,
+                expected: 'given together with `base`, the commit to compare from'
+            })
+        ]);
+    }
+    if (errors.length > 0 || !githubToken || mappings.length === 0)
+        return undefined;
+    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
+}
+function parseCredential(raw, report) {
+    const tokenRaw = raw.api_token ?? '';
+    const keyRaw = raw.global_key ?? '';
+    const emailRaw = (raw.email ?? '').trim();
+    const hasToken = tokenRaw.trim() !== '';
+    const hasKey = keyRaw.trim() !== '';
+    if (!hasToken && !hasKey && !emailRaw) {
+        report([diagnose('no-credential')]);
+        return undefined;
+    }
+    if (hasToken && hasKey) {
+        report([diagnose('both-credentials')]);
+        return undefined;
+    }
+    if (hasToken) {
+        const token = cleanSecret(tokenRaw, 'api_token', true);
+        report(token.findings);
+        if (token.findings.some((f) => f.severity === 'error'))
+            return undefined;
+        const shape = checkTokenShape(token.value);
+        report(shape);
+        if (shape.length > 0)
+            return undefined;
+        if (token.value === '') {
+            report([diagnose('no-credential')]);
+            return undefined;
+        }
+        if (emailRaw)
+            report([diagnose('email-ignored')]);
+        return { kind: 'token', token: token.value };
+    }
+    if (!hasKey) {
+        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
+        return undefined;
+    }
+    const key = cleanSecret(keyRaw, 'global_key', false);
+    report(key.findings);
+    const shape = checkGlobalKeyShape(key.value);
+    report(shape);
+    if (!emailRaw) {
+        report([diagnose('incomplete-global-key', { missing: 'email' })]);
+        return undefined;
+    }
+    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    if (!isEmail(email)) {
+        report([diagnose('bad-email')]);
+        return undefined;
+    }
+    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
+        return undefined;
+    return { kind: 'global-key', email, key: key.value };
+}
+/** The zones given; an empty list means each item's zone is found from its hostname. */
+function parseZones(text, report) {
+    const values = splitList(text);
+    const zones = [];
+    for (const value of values) {
+        const zone = parseZone(value);
+        if (typeof zone === 'string')
+            report([diagnose('bad-zone', { value, reason: zone })]);
+        else if (!zones.some((z) => sameZone(z, zone)))
+            zones.push(zone);
+    }
+    return zones;
+}
+/** A zone reference, or the reason why the value is not one. */
+function parseZone(value) {
+    const lower = value.toLowerCase();
+    if (HEX32.test(lower))
+        return { kind: 'id', id: lower };
+    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+        const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
+        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
+    }
+    const name = toAsciiHostname(value);
+    if (!name)
+        return 'is not a valid domain name';
+    return { kind: 'name', name, input: value };
+}
+function sameZone(a, b) {
+    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
+}
+function prefixKey(prefix) {
+    const slash = prefix.indexOf('/');
+    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
+}
+function parseBoolean(name, value, report) {
+    if (value === '')
+        return undefined;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
+    return undefined;
+}
+function parseInteger(name, value, min, max, report) {
+    if (value === '')
+        return undefined;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max)
+        return n;
+    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
+    return undefined;
+}
+function parseApiUrl(value, report) {
+    if (value === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        report([
+            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+        ]);
+        return undefined;
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
+        report([diagnose('bad-option', { input: 'api_url', value, expected })]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: url.origin,
+                expected: 'a URL without credentials, query or fragment'
+            })
+        ]);
+        return undefined;
+    }
+    return url.href.replace(/\/+$/, '');
+}
+function describeFsError(e) {
+    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+    const code = e instanceof Error ? e.code : undefined;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'it is a folder';
+    if (code === 'EACCES')
+        return 'permission denied';
+    return e instanceof Error ? e.message : String(e);
+}
+
 ;// CONCATENATED MODULE: ./src/action/input-reader.ts
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 
@@ -34343,8 +33787,14 @@ function secretForms(value) {
     return [...forms].sort((a, b) => b.length - a.length);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
-/** Safe defaults from ../shared/cloudflare-api.md: 30 URLs (500 on Enterprise), 100 of the rest. */
+/**
+ * Items per request. Cloudflare's purge-cache page (https://developers.cloudflare.com/cache/how-to/purge-cache/)
+ * lists 100 URLs (500 on Enterprise) and 100 tags, hosts or prefixes; URLs stay at 30, the limit before
+ * April 2025, because some zones were reported to keep it for a while after.
+ */
 function limitsForPlan(plan, batchSize) {
     return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 };
 }
@@ -34386,6 +33836,10 @@ function toPurgeBody(batch) {
             return { [batch.type]: batch.items };
     }
 }
+/** How many items a request counts for: purge everything counts as one. */
+function itemCount(batch) {
+    return batch.type === 'everything' ? 1 : batch.items.length;
+}
 /** How an item is shown in logs, outputs and the summary. */
 function describeItem(item) {
     if (typeof item === 'string')
@@ -34396,6 +33850,1321 @@ function describeItem(item) {
         .map(([k, v]) => `${k}: ${v}`)
         .join(', ');
     return `${item.url} [${headers}]`;
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+// What one run did, as both edges (the action, the command line) report it: the engine returns a
+// RunResult, and the outputs, the summary and the log are built from it. Pure.
+
+/** Sums up what was purged and what was not; requests only planned (dry run) count as neither. */
+function totals(zones) {
+    const out = {
+        purgedCount: 0,
+        failed: [],
+        purgeIds: []
+    };
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            if (purgeId) {
+                out.purgedCount += itemCount(batch);
+                out.purgeIds.push(purgeId);
+            }
+            else if (reason !== undefined) {
+                const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem);
+                for (const item of items)
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+            }
+        }
+    }
+    return out;
+}
+/** A result with nothing purged, planned or failed (yet). */
+function emptyRun(status, startedAt) {
+    return {
+        status,
+        zones: [],
+        purgedCount: 0,
+        failed: [],
+        purgeIds: [],
+        notes: [],
+        timings: { startedAt, totalMs: Date.now() - startedAt },
+        apiRequests: { total: 0, rateLimited: 0 }
+    };
+}
+/** The result of a run that stopped before purging: every requested item is reported as not purged. */
+function stoppedRun(findings, startedAt, requested) {
+    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
+    const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
+    return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings };
+}
+/** Everything requested, as failed items with the zone as the user gave it. */
+function requestedItems(zones, purge, reason) {
+    const zone = zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
+    if (purge.everything)
+        return [{ zone, type: 'everything', item: 'everything', reason }];
+    return [
+        ...purge.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
+        ...purge.tags.map((item) => ({ zone, type: 'tags', item, reason })),
+        ...purge.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
+        ...purge.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
+    ];
+}
+function summaryRows(zones) {
+    const rows = new Map();
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            const key = `${zone.id} ${batch.type}`;
+            const row = rows.get(key) ?? {
+                zone: zone.name ?? zone.id,
+                type: batch.type,
+                items: 0,
+                requests: 0,
+                purged: 0,
+                failed: 0,
+                ids: []
+            };
+            const count = itemCount(batch);
+            row.items += count;
+            row.requests += 1;
+            if (purgeId) {
+                row.purged += count;
+                row.ids.push(purgeId);
+            }
+            else if (reason !== undefined)
+                row.failed += count;
+            rows.set(key, row);
+        }
+    }
+    return [...rows.values()];
+}
+function zoneCounts(zones) {
+    return zones.map((zone) => {
+        const sum = totals([zone]);
+        return {
+            id: zone.id,
+            name: zone.name ?? '',
+            items: zone.requests.reduce((n, r) => n + itemCount(r.batch), 0),
+            purged_count: sum.purgedCount,
+            failed_count: sum.failed.length,
+            purge_ids: sum.purgeIds
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+function outputsOf(result, files = { save: () => '' }) {
+    const failed = failedItemsOutputs(result.failed, files.save);
+    if (failed.shown < failed.total)
+        files.onCut?.(failed.shown, failed.total, failed.failed_items_file);
+    return {
+        zone_id: result.zones.map((z) => z.id).join(','),
+        zones: JSON.stringify(zoneCounts(result.zones)),
+        purge_ids: result.purgeIds.join(','),
+        purged_count: result.purgedCount,
+        failed_count: result.failed.length,
+        failed_items: failed.failed_items,
+        failed_items_file: failed.failed_items_file
+    };
+}
+/**
+ * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
+ * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
+ */
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** An output's size as GitHub counts it. */
+function outputBytes(text) {
+    return text.length * 2;
+}
+/** Groups the items by zone, type and reason, in the order they first appear. */
+function groupFailedItems(items) {
+    const groups = new Map();
+    for (const { zone, type, item, reason } of items) {
+        const key = JSON.stringify([zone, type, reason]);
+        let group = groups.get(key);
+        if (!group)
+            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
+        group.count++;
+        group.items.push(item);
+    }
+    return [...groups.values()];
+}
+/**
+ * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
+ * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
+ * out (`failed_count` still counts their items).
+ */
+function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    const whole = JSON.stringify(groups);
+    if (outputBytes(whole) <= maxBytes)
+        return { json: whole, shown: total, total };
+    const parts = [];
+    let size = outputBytes('[]');
+    let shown = 0;
+    for (const group of groups) {
+        // The group without its items, ending in `"items":`.
+        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
+        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
+        const headBytes = outputBytes(`${head}[]}`) + separator;
+        if (size + headBytes > maxBytes)
+            break;
+        const items = [];
+        let itemsBytes = 0;
+        for (const item of group.items) {
+            const text = JSON.stringify(item);
+            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
+            if (size + headBytes + itemsBytes + more > maxBytes)
+                break;
+            items.push(text);
+            itemsBytes += more;
+        }
+        parts.push(`${head}[${items.join(',')}]}`);
+        size += headBytes + itemsBytes;
+        shown += items.length;
+        if (items.length < group.items.length)
+            break;
+    }
+    return { json: `[${parts.join(',')}]`, shown, total };
+}
+/**
+ * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
+ * cut) and returns its path.
+ */
+function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    if (items.length === 0)
+        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
+    const groups = groupFailedItems(items);
+    const bounded = boundFailedItems(groups, maxBytes);
+    const file = save(JSON.stringify(groups, null, 1));
+    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's content, built from the run result as plain blocks: the action writes them with
+// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+
+
+const TITLE = 'Cloudflare cache purge';
+/** More request IDs than this in one cell are counted rather than listed. */
+const IDS_SHOWN = 3;
+/** Distinct reasons listed under "Not purged"; the others are counted. */
+const REASONS_SHOWN = 20;
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+function summaryOf(result) {
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return stoppedSummary(result);
+        case 'planned':
+            return planSummary(result);
+        case 'purged':
+            return purgeSummary(result);
+    }
+}
+function purgeSummary(result) {
+    const rows = summaryRows(result.zones).map((r) => [
+        r.zone,
+        r.type,
+        String(r.items),
+        String(r.purged),
+        String(r.failed),
+        r.ids.length > IDS_SHOWN
+            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
+            : r.ids.join(', ')
+    ]);
+    const blocks = [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+        {
+            kind: 'text',
+            text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+        }
+    ];
+    const perZone = zoneCounts(result.zones);
+    if (perZone.length > 1) {
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
+            kind: 'table',
+            header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+            rows: perZone.map((z) => [
+                z.name || z.id,
+                z.id,
+                String(z.items),
+                String(z.purged_count),
+                String(z.failed_count)
+            ])
+        });
+    }
+    if (result.failed.length > 0) {
+        // Items refused one by one each have a reason of their own: the first few are enough here.
+        const reasons = [...new Set(result.failed.map((f) => f.reason))];
+        blocks.push({ kind: 'heading', text: 'Not purged', level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
+        if (reasons.length > REASONS_SHOWN)
+            blocks.push({
+                kind: 'text',
+                text: `… and ${count(reasons.length - REASONS_SHOWN, 'more reason')}: see the failed_items output.`
+            });
+    }
+    return blocks;
+}
+function planSummary(result) {
+    return [
+        { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
+        { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        }
+    ];
+}
+function stoppedSummary(result) {
+    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
+    const listed = result.failed.length > 0
+        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+        : '';
+    return [
+        { kind: 'heading', text: TITLE, level: 2 },
+        { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/action/reporter.ts
+// The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+
+
+
+
+
+
+
+class ActionReporter {
+    redactor;
+    constructor(redactor) {
+        this.redactor = redactor;
+    }
+    info(line) {
+        info(this.redactor.redact(line));
+    }
+    warning(line) {
+        warning(this.redactor.redact(line));
+    }
+    notice(line) {
+        notice(this.redactor.redact(line));
+    }
+    debug(line) {
+        core_debug(this.redactor.redact(line));
+    }
+    async group(name, work) {
+        startGroup(name);
+        try {
+            return await work();
+        }
+        finally {
+            endGroup();
+        }
+    }
+    /** One annotation per finding; an error also fails the step. */
+    findings(findings) {
+        for (const f of findings) {
+            const message = this.redactor.redact(f.message);
+            const props = { title: this.redactor.redact(f.title) };
+            if (f.severity === 'error') {
+                error(message, props);
+                process.exitCode = 1;
+            }
+            else if (f.severity === 'warning')
+                warning(message, props);
+            else
+                notice(message, props);
+        }
+    }
+    /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
+    async publish(result) {
+        try {
+            const outputs = outputsOf(result, {
+                save: (json) => this.writeTempFile('failed-items.json', json),
+                onCut: (shown, total, file) => this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+                    `all of them are in ${file}`)
+            });
+            for (const [name, value] of Object.entries(outputs))
+                setOutput(name, this.redactor.redact(String(value)));
+            await this.writeSummary(summaryOf(result));
+        }
+        catch (error) {
+            const detail = error instanceof Error ? error.message : String(error);
+            this.debug(error instanceof Error ? (error.stack ?? detail) : detail);
+            this.findings([
+                diagnose('unexpected-error', {
+                    detail: `the outputs or the job summary could not be written (${detail})`
+                })
+            ]);
+        }
+    }
+    /**
+     * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
+     * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
+     * everything else that leaves the process.
+     */
+    writeTempFile(name, content) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-purge-'));
+        const path = (0,external_node_path_namespaceObject.join)(dir, name);
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
+        return path;
+    }
+    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
+    async writeSummary(blocks) {
+        if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
+            return;
+        for (const block of blocks) {
+            if (block.kind === 'heading')
+                summary.addHeading(escapeHtml(block.text), block.level);
+            else if (block.kind === 'text')
+                summary.addRaw(escapeHtml(block.text), true);
+            else if (block.kind === 'list')
+                summary.addList(block.items.map(escapeHtml));
+            else
+                summary.addTable([
+                    block.header.map((data) => ({ data: escapeHtml(data), header: true })),
+                    ...block.rows.map((row) => row.map(escapeHtml))
+                ]);
+        }
+        // The whole summary is redacted as one text, so that no secret survives split across cells.
+        const text = this.redactor.redact(summary.stringify());
+        summary.emptyBuffer();
+        await summary.addRaw(text).write();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
+// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
+// the size of the request, or one of its items. The runner decides from it whether to stop, split or
+// isolate. Pure.
+
+/**
+ * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
+ * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
+ * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
+ * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
+ * each as Cloudflare sends it.
+ */
+const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
+/**
+ * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
+ * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
+ * /zones/…" (no such zone). Observed the same way.
+ */
+const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
+/**
+ * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
+ * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
+ * Today's codes are not documented, so the words count as much as the codes.
+ */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
+const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
+/**
+ * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
+ * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
+ * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
+ * (about one item) never reads as one.
+ */
+const TOO_MANY_WORDS = [
+    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
+    /\b(?:no|not) more than \d+\b/i,
+    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
+    /\bmaximum (?:amount|number) of \d+\b/i,
+    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
+    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
+];
+/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
+const LIMIT_WORDS = [
+    /\bmore than (\d+)\b/i,
+    /\bmaximum (?:amount|number) of (\d+)\b/i,
+    /\b(?:only|up to|at most) (\d+)\b/i,
+    /\blimit(?: is| of)? (\d+)\b/i
+];
+/**
+ * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
+ * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
+ * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
+ * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
+ * kind as invalid or too long, which a request as a whole never is.
+ */
+const ITEM_WORDS = [
+    /\bunable to purge\b/i,
+    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
+    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
+    /\b(?:url|uri|tag|prefix) length exceeds\b/i
+];
+/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
+function classifyRefusal(error, items = []) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
+        return { about: 'credential' };
+    if (error.hasCode(...ZONE_REFUSAL_CODES))
+        return { about: 'zone' };
+    if (error.status !== 400)
+        return undefined;
+    const words = error.errors.map((e) => e.message);
+    if (isTooManyItems(error)) {
+        const limit = limitFromWords(words);
+        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
+    }
+    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
+        return { about: 'item' };
+    // A message that quotes one of the request's items is about that item.
+    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
+        return { about: 'item' };
+    return undefined;
+}
+/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.kind === 'api' &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
+            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+}
+/** The number of items Cloudflare says it takes, when its message has one. */
+function limitFromWords(messages) {
+    for (const message of messages) {
+        for (const pattern of LIMIT_WORDS) {
+            const match = pattern.exec(message);
+            const n = match ? Number(match[1]) : NaN;
+            if (Number.isInteger(n) && n >= 1)
+                return n;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+
+
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    // An answer too large to be the API's: named as such, not as a network failure.
+    if (error.code === ANSWER_TOO_LARGE) {
+        return diagnose('unreadable-answer', {
+            detail: `${error.message} (${error.endpoint})`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+            answers: error.attempts,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge') {
+        const items = context.items ?? [];
+        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+            return diagnose('purge-item-refused', { detail: error.describe() });
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    }
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+        // token's shape, when it has one, says which kind it is.
+        const shape = classifySecret(credential.token);
+        if (shape === 'user-token')
+            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId) {
+            throw new DiagnosedFailure([
+                shape === 'account-token'
+                    ? diagnose('account-token-no-account')
+                    : diagnose('token-invalid', { maybeAccountOwned: true })
+            ]);
+        }
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? diagnose('token-invalid', { accountId })
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
+        }
+    }
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
+}
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    const minute = (iso) => {
+        const t = Date.parse(iso);
+        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    };
+    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+        throw new DiagnosedFailure([
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
+    }
+    if (status.expiresOn) {
+        const left = Date.parse(status.expiresOn) - now.getTime();
+        if (left < 7 * DAY_MS) {
+            return [
+                diagnose('token-expiring', {
+                    date: day(status.expiresOn),
+                    days: Math.max(1, Math.ceil(left / DAY_MS))
+                })
+            ];
+        }
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
+// Decides which zone each item is purged in. Pure.
+
+
+/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
+function hostOf(item) {
+    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    return toAsciiHostname(host) ?? host;
+}
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+function itemHosts(purge) {
+    const hosts = [
+        ...purge.files.map((f) => hostOf(f.url)),
+        ...purge.hosts.map(hostOf),
+        ...purge.prefixes.map(hostOf)
+    ];
+    return [...new Set(hosts)];
+}
+/**
+ * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
+ * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ */
+function assignToZones(purge, zones) {
+    const warnings = [];
+    const errors = [];
+    if (zones.length === 1) {
+        const zone = zones[0];
+        if (zone.name)
+            warnings.push(...filesOutsideZone(purge.files, zone.name));
+        return { work: [{ zone, purge }], warnings, errors };
+    }
+    const work = zones.map((zone) => ({
+        zone,
+        purge: {
+            everything: purge.everything,
+            files: [],
+            tags: [...purge.tags],
+            hosts: [],
+            prefixes: []
+        }
+    }));
+    const unnamed = zones.filter((z) => !z.name);
+    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return { work, warnings, errors };
+    }
+    const owner = (host) => work
+        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
+        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
+    const unplaced = (item) => {
+        const names = zones.map((z) => z.name ?? z.id).join(', ');
+        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
+    };
+    for (const file of purge.files) {
+        const w = owner(hostOf(file.url));
+        if (w)
+            w.purge.files.push(file);
+        else
+            unplaced(file.url);
+    }
+    for (const host of purge.hosts) {
+        const w = owner(host);
+        if (w)
+            w.purge.hosts.push(host);
+        else
+            unplaced(host);
+    }
+    for (const prefix of purge.prefixes) {
+        const w = owner(hostOf(prefix));
+        if (w)
+            w.purge.prefixes.push(prefix);
+        else
+            unplaced(prefix);
+    }
+    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function dedupeFindings(findings) {
+    const seen = new Set();
+    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+}
+/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
+function filesOutsideZone(files, zoneName) {
+    const byHost = new Map();
+    for (const file of files) {
+        const host = hostOf(file.url);
+        if (isHostInZone(host, zoneName))
+            continue;
+        const urls = byHost.get(host) ?? [];
+        urls.push(file.url);
+        byHost.set(host, urls);
+    }
+    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+
+
+
+
+
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8;
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+class ZoneFinder {
+    api;
+    answers = new Map();
+    active = 0;
+    waiting = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+     * so an item never lands in a parent zone by accident.
+     */
+    async zoneOf(hostname) {
+        const tried = candidateZoneNames(hostname);
+        const answers = tried.map((name) => this.lookup(name));
+        for (const [i, answer] of answers.entries()) {
+            const name = tried[i];
+            const zones = await answer;
+            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
+            if (zone)
+                return { zone: { ...zone, name }, tried };
+        }
+        return { tried };
+    }
+    lookup(name) {
+        let answer = this.answers.get(name);
+        if (!answer) {
+            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
+                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+                // filter (9109) does not.
+                if (error instanceof CloudflareError &&
+                    error.kind === 'api' &&
+                    error.status === 403 &&
+                    !error.hasCode(9109)) {
+                    return [];
+                }
+                throw error;
+            });
+            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
+            this.answers.set(name, answer);
+        }
+        return answer;
+    }
+    async limited(task) {
+        if (this.active >= LOOKUP_CONCURRENCY)
+            await new Promise((go) => this.waiting.push(go));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/**
+ * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
+ * retry waits) rather than leaving them to run on after the verdict.
+ */
+async function allOrNothing(api, inputs, lookup) {
+    const stop = new AbortController();
+    const scoped = api.withSignal(stop.signal);
+    try {
+        return await Promise.all(inputs.map((input) => lookup(scoped, input)));
+    }
+    finally {
+        stop.abort();
+    }
+}
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+async function resolveZones(api, refs) {
+    let finder;
+    const resolutions = await allOrNothing(api, refs, (scoped, ref) => resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped))));
+    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
+}
+async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
+    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
+}
+async function resolveZoneById(api, id) {
+    try {
+        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof CloudflareError) || error.kind !== 'api')
+            throw failure(error, id);
+        if (error.hasCode(9109))
+            throw failure(error, id);
+        const unroutable = error.hasCode(7003, 7000);
+        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
+            throw failure(error, id);
+        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+        // an Account ID is the classic mix-up.
+        if (await isAccount(api, id))
+            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
+        if (unroutable)
+            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
+        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
+    }
+}
+async function isAccount(api, id) {
+    try {
+        await api.getAccount(id);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function resolveZoneByName(finder, name) {
+    let found;
+    try {
+        found = await finder.zoneOf(name);
+    }
+    catch (error) {
+        throw failure(error, name);
+    }
+    if (!found.zone)
+        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
+    return { zone: found.zone, readable: true, label: name, notes: [] };
+}
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+async function findZonesOfHosts(api, hostnames) {
+    let finder;
+    const distinct = [...new Set(hostnames)];
+    const found = await allOrNothing(api, distinct, async (scoped, host) => {
+        const ascii = toAsciiHostname(host);
+        if (!ascii)
+            return { host, tried: [] };
+        try {
+            return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
+        }
+        catch (error) {
+            throw failure(error, host);
+        }
+    });
+    const out = { zones: [], byHost: new Map(), errors: [] };
+    for (const { host, zone, tried } of found) {
+        if (!zone) {
+            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
+            continue;
+        }
+        out.byHost.set(host, zone.id);
+        if (!out.zones.some((z) => z.zone.id === zone.id)) {
+            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return out;
+}
+function failure(error, zone) {
+    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
+}
+
+;// CONCATENATED MODULE: ./src/access/check-access.ts
+
+
+
+
+/**
+ * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
+ * on the credential explains them better, so it is waited for. Any other zone failure (the API
+ * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
+ */
+const EXPLAINED_BY_CREDENTIAL = new Set([
+    'zone-not-visible',
+    'zone-name-not-found',
+    'token-ip-restricted',
+    'token-invalid',
+    'global-key-unknown',
+    'bad-auth-header'
+]);
+function explainedByCredential(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+}
+/**
+ * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
+ * that decides the run ends the other side at once (its requests and its retry waits), so that nothing
+ * runs on after the verdict.
+ */
+async function checkAccess(api, settings, purge, log) {
+    const stopZones = new AbortController();
+    const stopVerification = new AbortController();
+    let zonesSettled = false;
+    let verificationSettled = false;
+    let zonesCancelled = false;
+    let verificationCancelled = false;
+    const zoneApi = api.withSignal(stopZones.signal);
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, itemHosts(purge));
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    // A refused credential is the verdict: the zone lookups can only end the same way.
+    verificationPromise.then(() => (verificationSettled = true), () => {
+        verificationSettled = true;
+        if (!zonesSettled) {
+            zonesCancelled = true;
+            stopZones.abort();
+        }
+    });
+    zonesPromise.then(() => (zonesSettled = true), (error) => {
+        zonesSettled = true;
+        if (!verificationSettled && !explainedByCredential(error)) {
+            verificationCancelled = true;
+            stopVerification.abort();
+        }
+    });
+    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    // An Account ID given as zone was recognised by reading that account with this very credential,
+    // so it is the real problem even when the token could not be verified (no account to verify under).
+    if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason))
+        throw found.reason;
+    // A side ended because the other one decided is never the verdict.
+    if (verification.status === 'rejected' && !verificationCancelled)
+        throw verification.reason;
+    if (found.status === 'rejected')
+        throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
+    // Every hostname in no visible zone, reported together, before anything is purged.
+    if (found.value.errors.length > 0)
+        throw new DiagnosedFailure(found.value.errors);
+    const zones = found.value.zones;
+    for (const [host, zoneId] of found.value.byHost) {
+        log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
+    }
+    const v = verification.value;
+    log(v.owner === 'global-key'
+        ? 'Global API Key accepted'
+        : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
+    for (const z of zones) {
+        const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
+        log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
+    }
+    return { verification: v, zones };
+}
+function isAccountIdMixup(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+
+const api_HEX32 = /^[0-9a-f]{32}$/;
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id, what) {
+    if (!api_HEX32.test(id))
+        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
+    return id;
+}
+class CloudflareApi {
+    http;
+    signal;
+    constructor(http, 
+    /** Ends every call made through this object (see withSignal). */
+    signal) {
+        this.http = http;
+        this.signal = signal;
+    }
+    /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
+    withSignal(signal) {
+        return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+    }
+    get(path, query) {
+        return this.http.call('GET', path, {
+            ...(query ? { query } : {}),
+            ...(this.signal ? { signal: this.signal } : {})
+        });
+    }
+    async verifyUserToken() {
+        return toTokenStatus((await this.get('/user/tokens/verify')).result, 'GET /user/tokens/verify');
+    }
+    async verifyAccountToken(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
+        return toTokenStatus((await this.get(path)).result, `GET ${path}`);
+    }
+    async getUser() {
+        await this.get('/user');
+    }
+    async getAccount(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}`;
+        const result = (await this.get(path)).result;
+        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
+    }
+    async getZone(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
+        return toZone((await this.get(path)).result, `GET ${path}`);
+    }
+    /** Zones with exactly this name that the credential can read (an empty list when none). */
+    async findZonesByName(name) {
+        const envelope = await this.get('/zones', { name, per_page: '50' });
+        if (!Array.isArray(envelope.result))
+            throw malformed('GET /zones', 'a list of zones');
+        return envelope.result.map((z) => toZone(z, 'GET /zones'));
+    }
+    /** Posts one purge request and returns Cloudflare's purge ID. */
+    async purge(zoneId, body, options = {}) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const signals = [this.signal, options.signal].filter((s) => s !== undefined);
+        const { result } = await this.http.call('POST', path, {
+            body,
+            ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+            ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+        });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+}
+function malformed(endpoint, expected) {
+    return new CloudflareError({
+        kind: 'invalid-response',
+        endpoint,
+        status: 200,
+        message: `the API reported success but its answer did not contain ${expected}`
+    });
+}
+function toTokenStatus(result, endpoint) {
+    const r = result;
+    if (!r || typeof r.status !== 'string')
+        throw malformed(endpoint, 'the token status');
+    const out = { status: r.status };
+    if (typeof r.id === 'string')
+        out.id = r.id;
+    if (typeof r.expires_on === 'string')
+        out.expiresOn = r.expires_on;
+    if (typeof r.not_before === 'string')
+        out.notBefore = r.not_before;
+    return out;
+}
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+function toZone(value, endpoint) {
+    const z = value;
+    if (!z || typeof z.id !== 'string' || !api_HEX32.test(z.id))
+        throw malformed(endpoint, 'a zone');
+    const zone = { id: z.id };
+    if (typeof z.name === 'string')
+        zone.name = z.name.toLowerCase();
+    const plan = z.plan?.legacy_id;
+    if (typeof plan === 'string' && PLANS.includes(plan))
+        zone.plan = plan;
+    if (typeof z.account?.id === 'string' && api_HEX32.test(z.account.id))
+        zone.accountId = z.account.id;
+    return zone;
+}
+
+;// CONCATENATED MODULE: ./src/purge/pacing.ts
+class TokenBucket {
+    spec;
+    now;
+    tokens;
+    updated;
+    constructor(spec, now = () => performance.now()) {
+        this.spec = spec;
+        this.now = now;
+        this.tokens = spec.capacity;
+        this.updated = now();
+    }
+    /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
+    reserve(cost) {
+        const t = this.now();
+        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
+        this.updated = t;
+        this.tokens -= cost;
+        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
+    }
+    /** Gives back tokens reserved for a request that was not sent after all. */
+    refund(cost) {
+        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
+    }
+}
+/**
+ * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
+ * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
+ * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ */
+const PACING_MARGIN_MS = 200;
+/** The same limit with `marginMs` worth of tokens held back from the burst. */
+function withMargin(spec, marginMs) {
+    const held = (spec.rate * marginMs) / 1000;
+    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
+}
+/**
+ * Purge rate limits per account, as Cloudflare's purge-cache page lists them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). Unknown plan: Free, the strictest.
+ */
+const PURGE_RATE_LIMITS = {
+    free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
+    pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
+    business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
+    enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
+};
+/**
+ * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
+ * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
+ */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
+class RequestWindow {
+    spec;
+    now;
+    marginMs;
+    /** Planned send times, oldest first; only the last `requests` matter. */
+    sends = [];
+    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
+        this.spec = spec;
+        this.now = now;
+        this.marginMs = marginMs;
+        const t = now();
+        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
+            this.sends.push(t);
+    }
+    /** Reserves one send and returns how many milliseconds to wait before making it. */
+    reserve() {
+        const t = this.now();
+        const { requests, windowMs } = this.spec;
+        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
+        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
+        this.sends.push(at);
+        if (this.sends.length > requests)
+            this.sends.splice(0, this.sends.length - requests);
+        return at - t;
+    }
+}
+/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
+class PurgePacer {
+    urls;
+    requests;
+    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
+        const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
+        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
+        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
+    }
+    /** Milliseconds to wait before sending a purge of this type with `count` items. */
+    reserve(type, count) {
+        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+    }
+    /** Gives back a reservation whose request was held back (by a pause after a 429). */
+    refund(type, count) {
+        if (type === 'files')
+            this.urls.refund(count);
+        else
+            this.requests.refund(1);
+    }
+}
+const PLAN_NAMES = {
+    free: 'Free',
+    pro: 'Pro',
+    business: 'Business',
+    enterprise: 'Enterprise'
+};
+/** The limit that applies to a purge type on a plan, in words for an error message. */
+function describeRateLimit(plan, type) {
+    const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
+    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
+    if (type === 'files')
+        return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
+    const { rate, capacity } = limits.requests;
+    const perUnit = rate < 1 ? `${Math.round(rate * 60)} requests per minute` : `${rate} requests per second`;
+    return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
+}
+
+;// CONCATENATED MODULE: ./src/purge/failures.ts
+
+
+
+
+
+function diagnoseFailures(planned, outcomes) {
+    return outcomes.flatMap((outcome) => {
+        if (!outcome.error)
+            return [];
+        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+            ?.resolution;
+        const finding = diagnoseError(outcome.error, {
+            stage: 'purge',
+            zone: zone.label,
+            verified: true,
+            zoneReadable: zone.readable,
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
+            items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
+        });
+        return [{ outcome, zone, finding }];
+    });
+}
+/**
+ * One annotation per zone and kind of failure, counting the items it left unpurged. Items that Cloudflare
+ * refused one by one share one annotation per zone (each quotes its own item; failed_items keeps them all).
+ */
+function failureAnnotations(failures) {
+    const groups = new Map();
+    for (const { outcome, zone, finding } of failures) {
+        const byItem = finding.id === 'purge-item-refused';
+        const key = `${zone.zone.id} ${finding.id} ${byItem ? '' : finding.message}`;
+        const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
+        group.items += itemCount(outcome.batch);
+        groups.set(key, group);
+    }
+    return [...groups.values()].map(({ finding, items, label }) => ({
+        ...finding,
+        message: finding.id === 'purge-item-refused' && items > 1
+            ? `${count(items, 'item')} on ${label} not purged: Cloudflare refused each of them on its own (its words ` +
+                `for each are in the failed_items output). The first: ${finding.message}`
+            : `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+    }));
+}
+/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
+function splitRecorder() {
+    const splits = [];
+    return {
+        splits,
+        record: (split) => {
+            const known = splits.find((s) => s.zoneId === split.zoneId && s.type === split.type);
+            if (known)
+                known.limit = split.limit;
+            else
+                splits.push({ ...split });
+        }
+    };
+}
+/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
+function splitWarnings(splits, outcomes) {
+    return splits.map(({ zoneId, type, size, limit }) => {
+        const lost = outcomes
+            .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
+            .reduce((n, o) => n + itemCount(o.batch), 0);
+        return diagnose('too-many-items', { type, size, limit, lost });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/purge/runner.ts
@@ -34412,7 +35181,7 @@ async function executeBatches(api, batches, options) {
     const done = [];
     const zones = new Map();
     const sizes = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
+    const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
     let itemsDone = 0;
     /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
     let credentialRefusal;
@@ -34442,7 +35211,7 @@ async function executeBatches(api, batches, options) {
     };
     const finish = (entry, outcome) => {
         done.push({ ...entry, outcome });
-        itemsDone += Math.max(1, outcome.batch.items.length);
+        itemsDone += itemCount(outcome.batch);
         options.onProgress?.(itemsDone, itemsTotal);
     };
     /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
@@ -34633,130 +35402,243 @@ function notSent(batch) {
     return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
-;// CONCATENATED MODULE: ./src/purge/pacing.ts
-class TokenBucket {
-    spec;
-    now;
-    tokens;
-    updated;
-    constructor(spec, now = () => performance.now()) {
-        this.spec = spec;
-        this.now = now;
-        this.tokens = spec.capacity;
-        this.updated = now();
+;// CONCATENATED MODULE: ./src/purge/send.ts
+
+
+
+
+/** Requests in flight at once. */
+const CONCURRENCY = 8;
+const PROGRESS_EVERY_MS = 5000;
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+async function sendPlan(api, planned, options) {
+    // Every zone of an account on the same plan shares one purge budget at Cloudflare.
+    const pacers = new Map();
+    const pacerFor = (zoneId) => {
+        const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
+        const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`;
+        let pacer = pacers.get(key);
+        if (!pacer)
+            pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
+        return pacer;
+    };
+    const batches = planned.flatMap((p) => p.batches);
+    const started = Date.now();
+    const total = batches.reduce((n, b) => n + itemCount(b), 0);
+    let done = 0;
+    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+    const progress = setInterval(() => {
+        const rate = Math.round((done / (Date.now() - started)) * 1000);
+        options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+    }, PROGRESS_EVERY_MS);
+    progress.unref();
+    let outcomes;
+    try {
+        outcomes = await executeBatches(api, batches, {
+            concurrency: CONCURRENCY,
+            pacerFor,
+            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            pause: api.http,
+            deadline: options.deadline,
+            onProgress: (itemsDone) => (done = itemsDone),
+            onSplit: (batch, limit) => options.onSplit({ zoneId: batch.zoneId, type: batch.type, size: batch.items.length, limit })
+        });
     }
-    /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
-    reserve(cost) {
-        const t = this.now();
-        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
-        this.updated = t;
-        this.tokens -= cost;
-        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
+    finally {
+        clearInterval(progress);
     }
-    /** Gives back tokens reserved for a request that was not sent after all. */
-    refund(cost) {
-        this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
-    }
-}
-/**
- * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
- * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
- * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
- */
-const PACING_MARGIN_MS = 200;
-/** The same limit with `marginMs` worth of tokens held back from the burst. */
-function withMargin(spec, marginMs) {
-    const held = (spec.rate * marginMs) / 1000;
-    return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
-}
-/** Purge rate limits per account (../shared/cloudflare-api.md). Unknown plan: Free, the strictest. */
-const PURGE_RATE_LIMITS = {
-    free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
-    pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
-    business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
-    enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
-};
-/**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-class RequestWindow {
-    spec;
-    now;
-    marginMs;
-    /** Planned send times, oldest first; only the last `requests` matter. */
-    sends = [];
-    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
-        this.spec = spec;
-        this.now = now;
-        this.marginMs = marginMs;
-        const t = now();
-        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
-            this.sends.push(t);
-    }
-    /** Reserves one send and returns how many milliseconds to wait before making it. */
-    reserve() {
-        const t = this.now();
-        const { requests, windowMs } = this.spec;
-        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
-        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
-        this.sends.push(at);
-        if (this.sends.length > requests)
-            this.sends.splice(0, this.sends.length - requests);
-        return at - t;
-    }
-}
-/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
-class PurgePacer {
-    urls;
-    requests;
-    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
-        const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
-        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
-        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
-    }
-    /** Milliseconds to wait before sending a purge of this type with `count` items. */
-    reserve(type, count) {
-        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
-    }
-    /** Gives back a reservation whose request was held back (by a pause after a 429). */
-    refund(type, count) {
-        if (type === 'files')
-            this.urls.refund(count);
-        else
-            this.requests.refund(1);
-    }
-}
-const PLAN_NAMES = {
-    free: 'Free',
-    pro: 'Pro',
-    business: 'Business',
-    enterprise: 'Enterprise'
-};
-/** The limit that applies to a purge type on a plan, in words for an error message. */
-function describeRateLimit(plan, type) {
-    const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
-    if (type === 'files')
-        return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
-    const { rate, capacity } = limits.requests;
-    const perUnit = rate < 1 ? `${Math.round(rate * 60)} requests per minute` : `${rate} requests per second`;
-    return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
+    const sent = outcomes.filter((o) => o.purgeId).length;
+    options.log(`${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`);
+    return outcomes;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/action/reporter.ts
-// Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
-// with input-reader and main, that talks to the Actions toolkit.
+;// CONCATENATED MODULE: ./src/engine.ts
+// The engine: from validated settings to one RunResult, without the Actions toolkit. The action
+// (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
+// Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
+// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
 
 
 
 
 
+
+
+
+
+
+
+
+
+/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+async function purgeCache(settings, options, reporter) {
+    const startedAt = options.startedAt ?? Date.now();
+    const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
+    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
+    if (isEmptyPurge(purge)) {
+        if (options.changes) {
+            const { range, files } = options.changes;
+            reporter.findings([diagnose('nothing-changed', { range, count: files })]);
+        }
+        return emptyRun('nothing-to-purge', startedAt);
+    }
+    const noZone = zoneMissing(settings.zones, purge);
+    if (noZone)
+        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
+    const http = new CloudflareHttpClient({
+        apiUrl: settings.apiUrl,
+        credential: settings.credential,
+        deadline: startedAt + settings.timeoutMs,
+        userAgent: options.userAgent,
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`),
+        onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
+    });
+    const { from, note } = http.proxyChoice;
+    if (from)
+        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
+    const apiRequests = () => ({
+        total: http.requestCount,
+        rateLimited: http.rateLimitedCount
+    });
+    try {
+        const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
+        return { ...result, apiRequests: apiRequests() };
+    }
+    catch (error) {
+        return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
+    }
+    finally {
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        await http.close();
+    }
+}
+/** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
+function stopRun(error, reporter, startedAt, requested) {
+    let findings;
+    if (error instanceof DiagnosedFailure)
+        findings = error.findings;
+    else {
+        // Unexpected: explained in one line; the stack goes to the debug log only.
+        reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        findings = [diagnoseError(error, { stage: 'purge' })];
+    }
+    reporter.findings(findings);
+    return stoppedRun(findings, startedAt, requested);
+}
+async function purgeWith(api, settings, purge, startedAt, reporter) {
+    const info = (line) => reporter.info(line);
+    const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
+    const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
+    reporter.findings(notes);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
+    reporter.findings(assignment.warnings);
+    if (assignment.errors.length > 0)
+        throw new DiagnosedFailure(assignment.errors);
+    const planned = assignment.work.map(({ zone, purge: part }) => ({
+        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
+    }));
+    const { owner, tokenId } = access.verification;
+    const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    if (settings.dryRun) {
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        const zones = zoneRuns(planned);
+        return { ...summed('planned', zones, startedAt), ...verified };
+    }
+    const purgeStarted = Date.now();
+    const { splits, record } = splitRecorder();
+    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+        deadline: startedAt + settings.timeoutMs,
+        requestsSoFar: api.http.requestCount,
+        log: info,
+        onSplit: record
+    }));
+    const purgeMs = Date.now() - purgeStarted;
+    // Once the outcomes are known, a split can say whether anything was lost.
+    reporter.findings(splitWarnings(splits, outcomes));
+    const failures = diagnoseFailures(planned, outcomes);
+    reporter.findings(failureAnnotations(failures));
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    if (result.failed.length === 0)
+        info(`Purged ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
+    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+}
+/** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
+function zoneRuns(planned, sent) {
+    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    return planned.map(({ resolution: { zone, label }, batches }) => ({
+        id: zone.id,
+        name: zone.name,
+        label,
+        plan: zone.plan,
+        requests: sent
+            ? sent.outcomes
+                .filter((o) => o.batch.zoneId === zone.id)
+                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+            : batches.map((batch) => ({ batch }))
+    }));
+}
+function summed(status, zones, startedAt) {
+    return { ...emptyRun(status, startedAt), zones, ...totals(zones) };
+}
+function logPlan(planned, info) {
+    for (const { resolution, batches } of planned) {
+        for (const [i, batch] of batches.entries()) {
+            const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
+            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
+        }
+    }
+    const batches = planned.flatMap((p) => p.batches);
+    const items = batches.reduce((n, b) => n + itemCount(b), 0);
+    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be purged; nothing was sent`);
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+// Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
+
+/** URLs of the changed files listed one per line; beyond that, counted. */
+const URLS_SHOWN = 50;
+/** The settings in a few lines, secrets left out. */
+function describeSettings(settings) {
+    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+        'found from the hostnames of the items';
+    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
+    const p = settings.purge;
+    const what = p.everything
+        ? 'everything'
+        : [
+            p.files.length > 0 ? count(p.files.length, 'URL') : '',
+            p.tags.length > 0 ? count(p.tags.length, 'tag') : '',
+            p.hosts.length > 0 ? count(p.hosts.length, 'host') : '',
+            p.prefixes.length > 0 ? count(p.prefixes.length, 'prefix', 'prefixes') : ''
+        ]
+            .filter(Boolean)
+            .join(', ');
+    const changed = settings.changes
+        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        : '';
+    return [
+        `Zone: ${zones}`,
+        `Credential: ${credential}`,
+        `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+        ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
+    ];
+}
+/** What the listing of the changed files found, and the URLs it gives. */
+function describeChanges(changes) {
+    const { range, files, unmapped, urls } = changes;
+    return [
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+        ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/report/redactor.ts
+// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
+// output and summary through it before writing them.
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
 class Redactor {
     secrets;
@@ -34794,394 +35676,11 @@ class Redactor {
         return merged;
     }
 }
-class Reporter {
-    redactor;
-    /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
-    outputsWritten = false;
-    constructor(redactor) {
-        this.redactor = redactor;
-    }
-    info(line) {
-        info(this.redactor.redact(line));
-    }
-    debug(line) {
-        core_debug(this.redactor.redact(line));
-    }
-    async group(name, fn) {
-        startGroup(name);
-        try {
-            return await fn();
-        }
-        finally {
-            endGroup();
-        }
-    }
-    /** One annotation per finding; an error also fails the step. */
-    findings(findings) {
-        for (const f of findings) {
-            const message = this.redactor.redact(f.message);
-            const props = { title: this.redactor.redact(f.title) };
-            if (f.severity === 'error') {
-                error(message, props);
-                process.exitCode = 1;
-            }
-            else if (f.severity === 'warning')
-                warning(message, props);
-            else
-                notice(message, props);
-        }
-    }
-    outputs(values) {
-        for (const [name, value] of Object.entries(values))
-            setOutput(name, this.redactor.redact(String(value)));
-        this.outputsWritten = true;
-    }
-    /**
-     * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
-     * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
-     * everything else that leaves the process.
-     */
-    writeTempFile(name, content) {
-        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-purge-'));
-        const path = (0,external_node_path_namespaceObject.join)(dir, name);
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
-        return path;
-    }
-    async summary(build) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        build(summary);
-        const text = this.redactor.redact(summary.stringify());
-        summary.emptyBuffer();
-        await summary.addRaw(text).write();
-    }
-}
-/** Sums up per zone and type what was purged and what was not. */
-function totals(zones) {
-    const out = { purgedCount: 0, failedItems: [], purgeIds: [] };
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const count = Math.max(1, o.batch.items.length);
-            if (o.purgeId) {
-                out.purgedCount += count;
-                out.purgeIds.push(o.purgeId);
-            }
-            else {
-                const items = o.batch.type === 'everything' ? ['everything'] : o.batch.items.map(describeItem);
-                for (const item of items) {
-                    out.failedItems.push({
-                        zone: zone.zoneId,
-                        type: o.batch.type,
-                        item,
-                        reason: o.reason ?? 'not purged'
-                    });
-                }
-            }
-        }
-    }
-    return out;
-}
-/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
-function requestedItems(settings, reason) {
-    const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
-    const p = settings.purge;
-    if (p.everything)
-        return [{ zone, type: 'everything', item: 'everything', reason }];
-    return [
-        ...p.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
-        ...p.tags.map((item) => ({ zone, type: 'tags', item, reason })),
-        ...p.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
-        ...p.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
-    ];
-}
-function summaryRows(zones) {
-    const rows = new Map();
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const key = `${zone.zoneId} ${o.batch.type}`;
-            const row = rows.get(key) ?? {
-                zone: zone.label,
-                type: o.batch.type,
-                items: 0,
-                requests: 0,
-                purged: 0,
-                failed: 0,
-                ids: []
-            };
-            const count = o.batch.type === 'everything' ? 1 : o.batch.items.length;
-            row.items += count;
-            row.requests += 1;
-            if (o.purgeId) {
-                row.purged += count;
-                row.ids.push(o.purgeId);
-            }
-            else
-                row.failed += count;
-            rows.set(key, row);
-        }
-    }
-    return [...rows.values()];
-}
-/** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
-function zoneCounts(zones, sent = true) {
-    return zones.map((zone) => {
-        const sum = totals([zone]);
-        return {
-            id: zone.zoneId,
-            name: zone.name ?? '',
-            items: zone.outcomes.reduce((n, o) => n + Math.max(1, o.batch.items.length), 0),
-            purged_count: sent ? sum.purgedCount : 0,
-            failed_count: sent ? sum.failedItems.length : 0,
-            purge_ids: sent ? sum.purgeIds : []
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
-// Decides which zone each item is purged in. Pure.
-
-
-/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
-function hostOf(item) {
-    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
-    return toAsciiHostname(host) ?? host;
-}
-/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
-function itemHosts(purge) {
-    const hosts = [
-        ...purge.files.map((f) => hostOf(f.url)),
-        ...purge.hosts.map(hostOf),
-        ...purge.prefixes.map(hostOf)
-    ];
-    return [...new Set(hosts)];
-}
-/**
- * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
- * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
- * item with a host is placed at all: it might belong to that zone rather than to a named parent.
- */
-function assignToZones(purge, zones) {
-    const warnings = [];
-    const errors = [];
-    if (zones.length === 1) {
-        const zone = zones[0];
-        if (zone.name)
-            warnings.push(...filesOutsideZone(purge.files, zone.name));
-        return { work: [{ zone, purge }], warnings, errors };
-    }
-    const work = zones.map((zone) => ({
-        zone,
-        purge: {
-            everything: purge.everything,
-            files: [],
-            tags: [...purge.tags],
-            hosts: [],
-            prefixes: []
-        }
-    }));
-    const unnamed = zones.filter((z) => !z.name);
-    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
-        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
-        return { work, warnings, errors };
-    }
-    const owner = (host) => work
-        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
-        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
-    const unplaced = (item) => {
-        const names = zones.map((z) => z.name ?? z.id).join(', ');
-        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
-    };
-    for (const file of purge.files) {
-        const w = owner(hostOf(file.url));
-        if (w)
-            w.purge.files.push(file);
-        else
-            unplaced(file.url);
-    }
-    for (const host of purge.hosts) {
-        const w = owner(host);
-        if (w)
-            w.purge.hosts.push(host);
-        else
-            unplaced(host);
-    }
-    for (const prefix of purge.prefixes) {
-        const w = owner(hostOf(prefix));
-        if (w)
-            w.purge.prefixes.push(prefix);
-        else
-            unplaced(prefix);
-    }
-    return { work, warnings, errors: dedupeFindings(errors) };
-}
-function dedupeFindings(findings) {
-    const seen = new Set();
-    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
-}
-/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
-function filesOutsideZone(files, zoneName) {
-    const byHost = new Map();
-    for (const file of files) {
-        const host = hostOf(file.url);
-        if (isHostInZone(host, zoneName))
-            continue;
-        const urls = byHost.get(host) ?? [];
-        urls.push(file.url);
-        byHost.set(host, urls);
-    }
-    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
- * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
- * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
- */
-const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
-/** An output's size as GitHub counts it. */
-function outputBytes(text) {
-    return text.length * 2;
-}
-/** Groups the items by zone, type and reason, in the order they first appear. */
-function groupFailedItems(items) {
-    const groups = new Map();
-    for (const { zone, type, item, reason } of items) {
-        const key = JSON.stringify([zone, type, reason]);
-        let group = groups.get(key);
-        if (!group)
-            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
-        group.count++;
-        group.items.push(item);
-    }
-    return [...groups.values()];
-}
-/**
- * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
- * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
- * out (`failed_count` still counts their items).
- */
-function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
-    const total = groups.reduce((n, g) => n + g.count, 0);
-    const whole = JSON.stringify(groups);
-    if (outputBytes(whole) <= maxBytes)
-        return { json: whole, shown: total, total };
-    const parts = [];
-    let size = outputBytes('[]');
-    let shown = 0;
-    for (const group of groups) {
-        // The group without its items, ending in `"items":`.
-        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
-        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
-        const headBytes = outputBytes(`${head}[]}`) + separator;
-        if (size + headBytes > maxBytes)
-            break;
-        const items = [];
-        let itemsBytes = 0;
-        for (const item of group.items) {
-            const text = JSON.stringify(item);
-            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
-            if (size + headBytes + itemsBytes + more > maxBytes)
-                break;
-            items.push(text);
-            itemsBytes += more;
-        }
-        parts.push(`${head}[${items.join(',')}]}`);
-        size += headBytes + itemsBytes;
-        shown += items.length;
-        if (items.length < group.items.length)
-            break;
-    }
-    return { json: `[${parts.join(',')}]`, shown, total };
-}
-/**
- * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
- * cut) and returns its path.
- */
-function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
-    if (items.length === 0)
-        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
-    const groups = groupFailedItems(items);
-    const bounded = boundFailedItems(groups, maxBytes);
-    const file = save(JSON.stringify(groups, null, 1));
-    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;'
-};
-/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
-;// CONCATENATED MODULE: ./src/report/findings.ts
-// The annotations that close a purge: one per zone and kind of failure, and one per zone and type whose
-// batches had to be split. Pure.
-
-const count = (n) => `${n} item${n === 1 ? '' : 's'}`;
-/**
- * One annotation per zone and kind of failure, counting the items it left unpurged. Items that Cloudflare
- * refused one by one share one annotation per zone (each quotes its own item; failed_items keeps them all).
- */
-function failureAnnotations(failures) {
-    const groups = new Map();
-    for (const { finding, zoneId, label, items } of failures) {
-        const key = `${zoneId} ${finding.id} ${finding.id === 'purge-item-refused' ? '' : finding.message}`;
-        const group = groups.get(key) ?? { first: finding, items: 0, label };
-        group.items += items;
-        groups.set(key, group);
-    }
-    return [...groups.values()].map(({ first, items, label }) => ({
-        ...first,
-        message: first.id === 'purge-item-refused' && items > 1
-            ? `${count(items)} on ${label} not purged: Cloudflare refused each of them on its own (its words for each ` +
-                `are in the failed_items output). The first: ${first.message}`
-            : `${count(items)} on ${label} not purged (listed in the failed_items output). ${first.message}`
-    }));
-}
-/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
-function splitWarnings(splits, outcomes) {
-    return splits.map(({ zoneId, type, size, limit }) => {
-        const lost = outcomes
-            .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
-            .reduce((n, o) => n + Math.max(1, o.batch.items.length), 0);
-        return diagnose('too-many-items', { type, size, limit, lost });
-    });
-}
-/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
-function splitRecorder() {
-    const splits = [];
-    return {
-        splits,
-        record: (zoneId, type, size, limit) => {
-            const known = splits.find((s) => s.zoneId === zoneId && s.type === type);
-            if (known)
-                known.limit = limit;
-            else
-                splits.push({ zoneId, type, size, limit });
-        }
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
-// → plan → purge → report.
-
-
-
-
-
-
-
-
-
-
+// The action's order of work: read the inputs → check them → list the changed files (when asked) →
+// run the engine (credential, zones, plan, purge) → write the outputs and the job summary.
+// Only this file, index.ts and src/action/ use the Actions toolkit; the engine (engine.ts) does the work.
 
 
 
@@ -35193,420 +35692,49 @@ function splitRecorder() {
 
 
 const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
-const CONCURRENCY = 8;
-const PROGRESS_EVERY_MS = 5000;
 async function run() {
+    const startedAt = Date.now();
     const { raw, secrets } = readInputs();
-    const reporter = new Reporter(new Redactor(secrets));
-    const progress = {};
+    const reporter = new ActionReporter(new Redactor(secrets));
+    const result = await purge(raw, reporter, startedAt);
+    await reporter.publish(result);
+}
+async function purge(raw, reporter, startedAt) {
+    let settings;
     try {
-        await purgeCache(raw, reporter, progress);
+        settings = checkInputs(raw, reporter);
+        const inputs = describeSettings(settings);
+        await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
+        const { changes: wanted, timeoutMs } = settings;
+        const changes = wanted
+            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter))
+            : undefined;
+        const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) };
+        return await purgeCache(settings, options, reporter);
     }
     catch (error) {
-        let findings;
-        if (error instanceof DiagnosedFailure) {
-            findings = error.findings;
-        }
-        else {
-            // Unexpected: explain in one line; the stack goes to the debug log only.
-            reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-            findings = [diagnoseError(error, { stage: 'purge' })];
-        }
-        reporter.findings(findings);
-        // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
-        if (!reporter.outputsWritten) {
-            await reportNothingPurged(progress.settings, findings, reporter).catch((reportError) => {
-                // The runner's files themselves failed: the annotations above still reach the log.
-                const detail = reportError instanceof Error ? reportError.message : String(reportError);
-                reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail);
-                reporter.findings([
-                    diagnose('unexpected-error', {
-                        detail: `the outputs or the job summary could not be written (${detail})`
-                    })
-                ]);
-            });
-        }
+        return stopRun(error, reporter, startedAt, settings);
     }
 }
-async function purgeCache(raw, reporter, progress = {}) {
+/** The validated settings; every mistake in the inputs is reported at once. */
+function checkInputs(raw, reporter) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
     reporter.findings(parsed.warnings);
     if (!parsed.settings)
         throw new DiagnosedFailure(parsed.errors);
-    const settings = parsed.settings;
-    progress.settings = settings;
-    await reporter.group('Inputs', async () => logInputs(settings, reporter));
-    const started = Date.now();
-    const changes = settings.changes;
-    const purgeRequest = changes
-        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs))
-        : settings.purge;
-    // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
-    if (isEmpty(purgeRequest)) {
-        reporter.outputs({
-            zone_id: '',
-            zones: '[]',
-            purge_ids: '',
-            purged_count: 0,
-            failed_count: 0,
-            failed_items: '[]',
-            failed_items_file: ''
-        });
-        return;
-    }
-    const hostless = purgeRequest.everything || purgeRequest.tags.length > 0;
-    if (settings.zones.length === 0 && hostless && itemHosts(purgeRequest).length === 0) {
-        throw new DiagnosedFailure([
-            diagnose('no-zone', { what: purgeRequest.everything ? 'purge_everything' : 'tags' })
-        ]);
-    }
-    const http = new CloudflareHttpClient({
-        apiUrl: settings.apiUrl,
-        credential: settings.credential,
-        deadline: started + settings.timeoutMs,
-        userAgent: USER_AGENT,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`),
-        onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
-    });
-    const api = new CloudflareApi(http);
-    const { from, note } = http.proxyChoice;
-    if (from)
-        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
-    try {
-        const { verification, zones } = await reporter.group('Credential and zone', () => main_checkAccess(api, settings, purgeRequest, reporter));
-        reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
-        const assignment = assignToZones(purgeRequest, zones.map((z) => z.zone));
-        reporter.findings(assignment.warnings);
-        if (assignment.errors.length > 0)
-            throw new DiagnosedFailure(assignment.errors);
-        const planned = assignment.work.map(({ zone, purge }) => {
-            const resolution = zones.find((z) => z.zone.id === zone.id);
-            return {
-                resolution,
-                batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize))
-            };
-        });
-        if (settings.dryRun) {
-            await reportDryRun(planned, reporter);
-            return;
-        }
-        const { splits, record } = splitRecorder();
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount, onSplit: record }, reporter));
-        await reportPurge(planned, outcomes, reporter, started, splits);
-    }
-    finally {
-        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
-        await http.close();
-    }
+    return parsed.settings;
 }
-/** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
-async function withChangedFiles(purge, changes, reporter, deadline) {
-    const env = process.env;
-    const range = commitRange({
-        ...(changes.base ? { base: changes.base } : {}),
-        ...(changes.head ? { head: changes.head } : {}),
-        eventName: env.GITHUB_EVENT_NAME,
-        eventPath: env.GITHUB_EVENT_PATH,
-        sha: env.GITHUB_SHA
-    });
-    if (!('base' in range))
-        throw new DiagnosedFailure([range]);
-    const files = await listChangedFiles(range, {
-        token: changes.githubToken,
-        repository: env.GITHUB_REPOSITORY,
+/** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
+async function changedUrls(wanted, deadline, reporter) {
+    const changes = await listChanges(wanted, process.env, {
         deadline,
         userAgent: USER_AGENT,
         onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
     });
-    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
-    const described = describeRange(range);
-    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`);
-    for (const url of urls.slice(0, 50))
-        reporter.info(`  ${url}`);
-    if (urls.length > 50)
-        reporter.info(`  … and ${urls.length - 50} more`);
-    const merged = { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
-    if (isEmpty(merged))
-        reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })]);
-    return merged;
-}
-function isEmpty(p) {
-    return !p.everything && p.files.length + p.tags.length + p.hosts.length + p.prefixes.length === 0;
-}
-function logInputs(settings, reporter) {
-    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
-        'found from the hostnames of the items';
-    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
-    const p = settings.purge;
-    const what = p.everything
-        ? 'everything'
-        : [
-            [p.files.length, 'URL'],
-            [p.tags.length, 'tag'],
-            [p.hosts.length, 'host'],
-            [p.prefixes.length, 'prefix']
-        ]
-            .filter(([count]) => count > 0)
-            .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : noun === 'prefix' ? 'es' : 's'}`)
-            .join(', ');
-    reporter.info(`Zone: ${zones}`);
-    reporter.info(`Credential: ${credential}`);
-    const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
-        : '';
-    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
-    if (settings.dryRun)
-        reporter.info('Dry run: nothing will be purged');
-    if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')
-        reporter.info(`API: ${settings.apiUrl}`);
-}
-/**
- * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
- * time; the verdict on the credential comes first.
- */
-async function main_checkAccess(api, settings, purge, reporter) {
-    const { verification: v, found } = await checkAccess(api, {
-        zones: settings.zones,
-        hosts: itemHosts(purge),
-        credential: settings.credential,
-        ...(settings.accountId ? { accountId: settings.accountId } : {})
-    });
-    // Every hostname in no visible zone, reported together, before anything is purged.
-    if (found.errors.length > 0)
-        throw new DiagnosedFailure(found.errors);
-    const zones = found.zones;
-    for (const [host, zoneId] of found.byHost) {
-        reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
-    }
-    reporter.info(v.owner === 'global-key'
-        ? 'Global API Key accepted'
-        : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
-    for (const z of zones) {
-        const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
-        reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
-    }
-    return { verification: v, zones };
-}
-async function purge(api, planned, run, reporter) {
-    const pacers = new Map();
-    const pacerFor = (zoneId) => {
-        const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
-        const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`;
-        let pacer = pacers.get(key);
-        if (!pacer)
-            pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
-        return pacer;
-    };
-    const batches = planned.flatMap((p) => p.batches);
-    const started = Date.now();
-    const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
-    let done = 0;
-    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
-    const progress = setInterval(() => {
-        const rate = Math.round((done / (Date.now() - started)) * 1000);
-        reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
-    }, PROGRESS_EVERY_MS);
-    progress.unref();
-    let outcomes;
-    try {
-        outcomes = await executeBatches(api, batches, {
-            concurrency: CONCURRENCY,
-            pacerFor,
-            // The verification and zone lookups already count against the credential's limit.
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, run.requestsSoFar),
-            pause: api.http,
-            deadline: run.deadline,
-            onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => run.onSplit(batch.zoneId, batch.type, batch.items.length, limit)
-        });
-    }
-    finally {
-        clearInterval(progress);
-    }
-    const sent = outcomes.filter((o) => o.purgeId).length;
-    reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return outcomes;
-}
-async function reportPurge(planned, outcomes, reporter, started, splits) {
-    // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
-    const failures = new Map();
-    for (const outcome of outcomes) {
-        if (!outcome.error)
-            continue;
-        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
-        failures.set(outcome, { finding: failureOf(outcome, resolution), resolution });
-    }
-    const zoneReports = planned.map(({ resolution }) => {
-        const zoneId = resolution.zone.id;
-        return {
-            zoneId,
-            label: resolution.zone.name ?? zoneId,
-            outcomes: outcomes
-                .filter((o) => o.batch.zoneId === zoneId)
-                .map((o) => {
-                const failure = failures.get(o);
-                return failure ? { ...o, reason: failure.finding.message } : o;
-            })
-        };
-    });
-    reporter.findings(splitWarnings(splits, outcomes));
-    reporter.findings(failureAnnotations([...failures].map(([outcome, { finding, resolution }]) => ({
-        finding,
-        zoneId: resolution.zone.id,
-        label: resolution.label,
-        items: Math.max(1, outcome.batch.items.length)
-    }))));
-    const sum = totals(zoneReports);
-    const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: sum.purgeIds.join(','),
-        purged_count: sum.purgedCount,
-        failed_count: sum.failedItems.length,
-        ...failedItems(sum.failedItems, reporter)
-    });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (sum.failedItems.length === 0)
-        reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`);
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Purged', header: true },
-                { data: 'Failed', header: true },
-                { data: 'Request IDs', header: true }
-            ],
-            ...summaryRows(zoneReports).map((r) => [
-                escapeHtml(r.zone),
-                r.type,
-                String(r.items),
-                String(r.purged),
-                String(r.failed),
-                escapeHtml(r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', '))
-            ])
-        ]);
-        s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
-        if (perZone.length > 1) {
-            s.addHeading('Per zone', 3);
-            s.addTable([
-                ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
-                ...perZone.map((z) => [
-                    escapeHtml(z.name || z.id),
-                    z.id,
-                    String(z.items),
-                    String(z.purged_count),
-                    String(z.failed_count)
-                ])
-            ]);
-        }
-        if (sum.failedItems.length > 0) {
-            const reasons = [...new Set(sum.failedItems.map((f) => f.reason))];
-            s.addHeading('Not purged', 3);
-            s.addList(reasons.slice(0, 20).map(escapeHtml));
-            if (reasons.length > 20)
-                s.addRaw(`… and ${reasons.length - 20} more reasons (see failed_items).`, true);
-        }
-    });
-}
-/** The failed_items outputs, bounded; says so when the output holds only part of the list. */
-function failedItems(items, reporter) {
-    const { shown, total, ...outputs } = failedItemsOutputs(items, (json) => reporter.writeTempFile('failed-items.json', json));
-    if (shown < total)
-        reporter.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
-            `all of them are in ${outputs.failed_items_file}`);
-    return { ...outputs };
-}
-function failureOf(outcome, resolution) {
-    return diagnoseError(outcome.error, {
-        stage: 'purge',
-        zone: resolution.label,
-        verified: true,
-        zoneReadable: resolution.readable,
-        rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type),
-        items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
-    });
-}
-/** The run stopped before any purge request: every requested item is reported as not purged. */
-async function reportNothingPurged(settings, findings, reporter) {
-    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
-    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
-    const failed = settings && !settings.dryRun ? requestedItems(settings, reason) : [];
-    reporter.outputs({
-        purged_count: 0,
-        failed_count: failed.length,
-        ...failedItems(failed, reporter),
-        purge_ids: '',
-        zones: '[]'
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addRaw(`Nothing was purged: ${escapeHtml(first?.title ?? 'the run stopped')}.` +
-            (failed.length > 0
-                ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
-                : ''), true);
-    });
-}
-async function reportDryRun(planned, reporter) {
-    await reporter.group('Plan (dry run)', async () => {
-        for (const { resolution, batches } of planned) {
-            for (const [i, batch] of batches.entries()) {
-                const count = batch.type === 'everything' ? '' : ` ${batch.items.length} item(s)`;
-                reporter.info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${count}`);
-            }
-        }
-    });
-    const total = planned.reduce((n, p) => n + p.batches.reduce((m, b) => m + Math.max(1, b.items.length), 0), 0);
-    const requests = planned.reduce((n, p) => n + p.batches.length, 0);
-    reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`);
-    const perZone = zoneCounts(planned.map(({ resolution, batches }) => ({
-        zoneId: resolution.zone.id,
-        label: resolution.label,
-        name: resolution.zone.name,
-        outcomes: batches.map((batch) => ({ batch }))
-    })), false);
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: '',
-        purged_count: 0,
-        failed_count: 0,
-        failed_items: '[]',
-        failed_items_file: ''
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge (dry run)', 2);
-        s.addRaw('Nothing was purged. This is what would be sent:', true);
-        const rows = new Map();
-        for (const { resolution, batches } of planned) {
-            for (const b of batches) {
-                const key = `${resolution.zone.id} ${b.type}`;
-                const row = rows.get(key) ?? {
-                    zone: resolution.zone.name ?? resolution.zone.id,
-                    type: b.type,
-                    items: 0,
-                    requests: 0
-                };
-                row.items += b.type === 'everything' ? 1 : b.items.length;
-                row.requests += 1;
-                rows.set(key, row);
-            }
-        }
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Requests', header: true }
-            ],
-            ...[...rows.values()].map((r) => [escapeHtml(r.zone), r.type, String(r.items), String(r.requests)])
-        ]);
-    });
+    for (const line of describeChanges(changes))
+        reporter.info(line);
+    return changes;
 }
 
 

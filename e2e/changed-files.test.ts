@@ -167,7 +167,7 @@ describe('purging what a push changed', () => {
     expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/blog/post.html'])
     expect(result.outputs.purged_count).toBe('9')
     expect(result.stdout).toContain(
-      '1111111...2222222: 8 changed file(s), 6 under changed_paths, 9 URL(s) to purge'
+      '1111111...2222222: 8 changed files, 6 under changed_paths, 9 URLs to purge'
     )
     expect(result.stdout).toContain('::group::Changed files')
   })

@@ -11,7 +11,7 @@ import { startEmulator, type Plan } from '../emulator/index.js'
 import { DIST, parseOutputs, runnerEnv } from '../e2e/run-action.js'
 
 const LATENCY_MS = 20
-/** Requests in flight at once in the action (src/main.ts). */
+/** Requests in flight at once in the action (src/purge/send.ts). */
 const CONCURRENCY = 8
 /** Start-up runs are short and noisy on a shared machine: the median of several. */
 const STARTUP_RUNS = 7

@@ -7,9 +7,10 @@ import {
   failedItemsOutputs,
   groupFailedItems,
   outputBytes,
-  type FailedGroup,
-  type FailedItem
+  outputsOf,
+  type FailedGroup
 } from '../../src/report/outputs.js'
+import { emptyRun, type FailedItem } from '../../src/report/result.js'
 
 const ZONE = 'f00d0000000000000000000000000001'
 const REASON =
@@ -112,5 +113,21 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<img src=x onerror="alert('x')"> & co`)).toBe(
       '&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; co'
     )
+  })
+})
+
+describe('outputsOf', () => {
+  it('names the file with the whole list, and says when failed_items holds only part of it', () => {
+    const failed = urls(10_000)
+    const result = { ...emptyRun('purged', Date.now()), failed }
+    const cuts: Array<[number, number, string]> = []
+    const out = outputsOf(result, {
+      save: () => '/runner/temp/x/failed-items.json',
+      onCut: (shown, total, file) => cuts.push([shown, total, file])
+    })
+    expect(out.failed_items_file).toBe('/runner/temp/x/failed-items.json')
+    expect(out.failed_count).toBe(10_000)
+    expect(cuts).toEqual([[expect.any(Number), 10_000, '/runner/temp/x/failed-items.json']])
+    expect(outputBytes(out.failed_items)).toBeLessThanOrEqual(FAILED_ITEMS_MAX_BYTES)
   })
 })

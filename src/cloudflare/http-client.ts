@@ -108,10 +108,6 @@ export class CloudflareHttpClient {
       : this.closing.signal
   }
 
-  get deadline(): number {
-    return this.options.deadline
-  }
-
   /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
   close(): Promise<void> {
     if (!this.closed) {

@@ -1,20 +1,21 @@
 // The catalogue of every mistake and failure the action knows how to explain.
-// Each entry is data: the code looks entries up by id, the tests check them, and the README's
-// Troubleshooting table is generated from them (scripts/troubleshooting.ts).
+// Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
+// is generated from them (scripts/troubleshooting.ts).
 import type { Finding } from '../types.js'
+import { count } from '../words.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
 export interface Diagnosis<P> {
   title: string
   severity: Severity
-  /** When it happens, in a line, for the README. */
+  /** When it happens, in a line, for the troubleshooting page. */
   cause: string
   /** How it is found: from the input's shape before any request, or from Cloudflare's answer. */
   detection: string
-  /** What to do, in a line, for the README. */
+  /** What to do, in a line, for the troubleshooting page. */
   fix: string
-  /** Where to read more: Cloudflare's documentation, or a section of this action's README. */
+  /** Where to read more: an https URL, or a page of this repository as a path from its root (`README.md#inputs`). */
   docs: string
   /** The annotation's text for one occurrence. */
   message: (p: P) => string
@@ -36,8 +37,8 @@ const DOCS = {
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
   ghDebug:
     'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-  inputs: '#inputs',
-  changedPaths: '#purge-exactly-what-a-push-changed',
+  inputs: 'README.md#inputs',
+  changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
   ghToken:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
   ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
@@ -51,7 +52,7 @@ function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
 
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 export function describeWait(seconds: number): string {
-  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  if (seconds < 120) return count(seconds, 'second')
   return `about ${Math.round(seconds / 60)} minutes`
 }
 
@@ -511,7 +512,7 @@ export const catalogue = {
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
     message: ({ date, days }) =>
-      `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+      `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
       'Extend it or create a new one and update the secret.'
   }),
   'token-ip-restricted': entry<{ detail: string }>({
@@ -692,8 +693,8 @@ export const catalogue = {
     detection: 'GitHub: the compare lists no file under a mapped folder',
     fix: 'Nothing needed.',
     docs: DOCS.changedPaths,
-    message: ({ range, count }) =>
-      `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+    message: ({ range, count: files }) =>
+      `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
       'elsewhere in the repository), so there was nothing to purge.'
   }),
 

@@ -19,6 +19,18 @@ export interface ChangedUrls {
   unmapped: number
 }
 
+/** The changed files of a push or a range of commits, listed and mapped to URLs, ready to purge. */
+export interface ListedChanges {
+  /** The commits compared, as shown: `1111111...2222222`. */
+  range: string
+  /** Files that changed. */
+  files: number
+  /** Of those, the files under no `changed_paths` folder. */
+  unmapped: number
+  /** The URLs to purge for the others. */
+  urls: string[]
+}
+
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html'
 

@@ -4,6 +4,7 @@ import { parseChangedPaths } from './changed-urls.js'
 import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './credential-checks.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
+import { zoneMissing } from './request.js'
 import { dedupe, fileKey, parseFiles, parseHosts, parsePrefixes, parseTags, splitList } from './items.js'
 import type { ChangeSettings, Credential, FileItem, Finding, Settings, ZoneRef } from '../types.js'
 
@@ -106,11 +107,8 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
   if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
   else if (!purge.everything && listed === 0 && !changes) report([diagnose('lists-empty')])
-  // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-  const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes)
-  if (zones.length === 0 && !hostItems && (purge.everything || purge.tags.length > 0)) {
-    report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })])
-  }
+  const noZone = zoneMissing(zones, purge, Boolean(changes))
+  if (noZone) report([noZone])
 
   if (errors.length > 0 || !credential) return { errors, warnings }
   const settings: Settings = {

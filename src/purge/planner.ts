@@ -17,7 +17,11 @@ export interface Batch {
   items: BatchItem[]
 }
 
-/** Safe defaults from ../shared/cloudflare-api.md: 30 URLs (500 on Enterprise), 100 of the rest. */
+/**
+ * Items per request. Cloudflare's purge-cache page (https://developers.cloudflare.com/cache/how-to/purge-cache/)
+ * lists 100 URLs (500 on Enterprise) and 100 tags, hosts or prefixes; URLs stay at 30, the limit before
+ * April 2025, because some zones were reported to keep it for a while after.
+ */
 export function limitsForPlan(plan: Plan | undefined, batchSize?: number): Limits {
   return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 }
 }
@@ -61,6 +65,11 @@ export function toPurgeBody(batch: Batch): PurgeBody {
     default:
       return { [batch.type]: batch.items as string[] }
   }
+}
+
+/** How many items a request counts for: purge everything counts as one. */
+export function itemCount(batch: Batch): number {
+  return batch.type === 'everything' ? 1 : batch.items.length
 }
 
 /** How an item is shown in logs, outputs and the summary. */

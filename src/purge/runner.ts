@@ -7,7 +7,7 @@ import { CancelledError } from '../cloudflare/errors.js'
 import { sleep } from '../cloudflare/http-client.js'
 import { classifyRefusal } from '../cloudflare/refusals.js'
 import { NotSentError } from '../diagnosis/failure.js'
-import { chunk, toPurgeBody, type Batch } from './planner.js'
+import { chunk, itemCount, toPurgeBody, type Batch } from './planner.js'
 import type { PurgeType } from '../types.js'
 
 export interface BatchOutcome {
@@ -101,7 +101,7 @@ export async function executeBatches(
   const done: Array<Queued & { outcome: BatchOutcome }> = []
   const zones = new Map<string, ZoneState>()
   const sizes = new Map<string, SizeState>()
-  const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0)
+  const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0)
   let itemsDone = 0
   /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
   let credentialRefusal: unknown
@@ -133,7 +133,7 @@ export async function executeBatches(
 
   const finish = (entry: Queued, outcome: BatchOutcome): void => {
     done.push({ ...entry, outcome })
-    itemsDone += Math.max(1, outcome.batch.items.length)
+    itemsDone += itemCount(outcome.batch)
     options.onProgress?.(itemsDone, itemsTotal)
   }
 

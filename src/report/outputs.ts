@@ -1,14 +1,43 @@
-// The failed_items output in a form GitHub can hold: items grouped under their reason, bounded in size,
-// the whole list in a file beside it. And text made safe for the job summary's HTML. Pure, but for the
-// file writer it is given.
+// The action's outputs (declared in action.yml), built from the run result in this one place so that
+// every run, whatever way it ends, sets all of them; failed_items in a form GitHub can hold (items grouped
+// under their reason, bounded in size, the whole list in a file beside it); and text made safe for the
+// job summary's HTML. Pure, but for the file writer it is given.
 import type { PurgeType } from '../types.js'
+import { zoneCounts, type FailedItem, type RunResult } from './result.js'
 
-/** One item that was not purged, and why. */
-export interface FailedItem {
-  zone: string
-  type: PurgeType
-  item: string
-  reason: string
+export interface ActionOutputs {
+  /** The zones purged (or planned), comma-separated. */
+  zone_id: string
+  /** JSON: one ZoneCount per zone. */
+  zones: string
+  purge_ids: string
+  purged_count: number
+  failed_count: number
+  /** JSON: the items not purged, grouped under their reason (FailedGroup), at most FAILED_ITEMS_MAX_BYTES. */
+  failed_items: string
+  /** Path of the file with every item not purged; empty when nothing failed. */
+  failed_items_file: string
+}
+
+export interface OutputFiles {
+  /** Writes the whole list of items not purged where later steps can read it; returns its path. */
+  save: (json: string) => string
+  /** Told when failed_items holds only part of the list. */
+  onCut?: (shown: number, total: number, file: string) => void
+}
+
+export function outputsOf(result: RunResult, files: OutputFiles = { save: () => '' }): ActionOutputs {
+  const failed = failedItemsOutputs(result.failed, files.save)
+  if (failed.shown < failed.total) files.onCut?.(failed.shown, failed.total, failed.failed_items_file)
+  return {
+    zone_id: result.zones.map((z) => z.id).join(','),
+    zones: JSON.stringify(zoneCounts(result.zones)),
+    purge_ids: result.purgeIds.join(','),
+    purged_count: result.purgedCount,
+    failed_count: result.failed.length,
+    failed_items: failed.failed_items,
+    failed_items_file: failed.failed_items_file
+  }
 }
 
 /** Items of one zone and type that failed for the same reason, the reason given once. */

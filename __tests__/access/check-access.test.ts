@@ -1,12 +1,12 @@
 // The credential and the zones checked side by side: which failure is the verdict, and that it ends the
 // other side at once (against a fake API whose calls wait until told, or until cancelled).
 import { describe, expect, it } from '@jest/globals'
-import { checkAccess } from '../../src/access/access-check.js'
+import { checkAccess as check } from '../../src/access/check-access.js'
 import type { CloudflareApi, TokenStatus } from '../../src/cloudflare/api.js'
 import { CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import { sleep } from '../../src/cloudflare/http-client.js'
 import { DiagnosedFailure } from '../../src/diagnosis/failure.js'
-import type { ResolvedZone } from '../../src/types.js'
+import type { PurgeRequest, ResolvedZone } from '../../src/types.js'
 
 const ZONE: ResolvedZone = { id: 'a'.repeat(32), name: 'example.com', plan: 'free' }
 const TOKEN = 'FAKEuserTokenAllPerms0000000000000000001'
@@ -43,9 +43,12 @@ function fakeApi(answers: { verify: Answer<TokenStatus>; zone: Answer<ResolvedZo
 const refusal = (status: number, code: number, message: string): CloudflareError =>
   new CloudflareError({ kind: 'api', endpoint: 'GET /x', status, errors: [{ code, message }], message })
 
+const PURGE: PurgeRequest = { everything: false, files: [], tags: ['t'], hosts: [], prefixes: [] }
+const checkAccess = (api: CloudflareApi, settings: typeof request): ReturnType<typeof check> =>
+  check(api, settings, PURGE, () => undefined)
+
 const request = {
   zones: [{ kind: 'id' as const, id: ZONE.id }],
-  hosts: [],
   credential: { kind: 'token' as const, token: TOKEN }
 }
 
@@ -63,7 +66,7 @@ describe('checkAccess', () => {
     })
     const access = await checkAccess(api, request)
     expect(access.verification.owner).toBe('user')
-    expect(access.found.zones.map((z) => z.zone.id)).toEqual([ZONE.id])
+    expect(access.zones.map((z) => z.zone.id)).toEqual([ZONE.id])
   })
 
   it('ends the zone lookups as soon as the credential is refused', async () => {

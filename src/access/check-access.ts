@@ -1,23 +1,15 @@
-// Verifies the credential and resolves the zones at the same time, and decides which failure is the
-// run's verdict. A failure that decides ends the other side at once: its requests and its retry waits.
+// Verifies the credential and finds the zones (given, or from the items' hostnames) at the same time,
+// so that a run spends one round trip on both; the verdict on the credential is reported first.
 import type { CloudflareApi } from '../cloudflare/api.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
-import type { Credential, ZoneRef } from '../types.js'
+import type { PurgeRequest, Settings } from '../types.js'
 import { verifyCredential, type Verification } from './credential-verifier.js'
-import { findZonesOfHosts, resolveZones, type HostZones } from './zone-resolver.js'
-
-export interface AccessRequest {
-  /** The zones given; empty when each item's zone is found from its hostname. */
-  zones: ZoneRef[]
-  /** The hostnames of the items, for zones found from them. */
-  hosts: string[]
-  credential: Credential
-  accountId?: string
-}
+import { itemHosts } from './zone-assignment.js'
+import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
 
 export interface Access {
   verification: Verification
-  found: HostZones
+  zones: ZoneResolution[]
 }
 
 /**
@@ -38,12 +30,17 @@ function explainedByCredential(error: unknown): boolean {
   return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id))
 }
 
-function isAccountIdMixup(error: unknown): boolean {
-  return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id')
-}
-
-/** The credential's verdict and the zones; throws the failure that decides the run. */
-export async function checkAccess(api: CloudflareApi, request: AccessRequest): Promise<Access> {
+/**
+ * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
+ * that decides the run ends the other side at once (its requests and its retry waits), so that nothing
+ * runs on after the verdict.
+ */
+export async function checkAccess(
+  api: CloudflareApi,
+  settings: Pick<Settings, 'zones' | 'credential' | 'accountId'>,
+  purge: PurgeRequest,
+  log: (line: string) => void
+): Promise<Access> {
   const stopZones = new AbortController()
   const stopVerification = new AbortController()
   let zonesSettled = false
@@ -53,14 +50,13 @@ export async function checkAccess(api: CloudflareApi, request: AccessRequest): P
 
   const zoneApi = api.withSignal(stopZones.signal)
   const zonesPromise: Promise<HostZones> =
-    request.zones.length > 0
-      ? resolveZones(zoneApi, request.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-      : findZonesOfHosts(zoneApi, request.hosts)
-  const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), request.credential, {
-    ...(request.accountId ? { accountId: request.accountId } : {}),
+    settings.zones.length > 0
+      ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+      : findZonesOfHosts(zoneApi, itemHosts(purge))
+  const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
+    ...(settings.accountId ? { accountId: settings.accountId } : {}),
     zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
-
   // A refused credential is the verdict: the zone lookups can only end the same way.
   verificationPromise.then(
     () => (verificationSettled = true),
@@ -82,13 +78,35 @@ export async function checkAccess(api: CloudflareApi, request: AccessRequest): P
       }
     }
   )
-
   const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise])
   // An Account ID given as zone was recognised by reading that account with this very credential,
   // so it is the real problem even when the token could not be verified (no account to verify under).
   if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason)) throw found.reason
+  // A side ended because the other one decided is never the verdict.
   if (verification.status === 'rejected' && !verificationCancelled) throw verification.reason
   if (found.status === 'rejected') throw found.reason
   if (verification.status === 'rejected') throw verification.reason
-  return { verification: verification.value, found: found.value }
+  // Every hostname in no visible zone, reported together, before anything is purged.
+  if (found.value.errors.length > 0) throw new DiagnosedFailure(found.value.errors)
+  const zones = found.value.zones
+  for (const [host, zoneId] of found.value.byHost) {
+    log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`)
+  }
+  const v = verification.value
+  log(
+    v.owner === 'global-key'
+      ? 'Global API Key accepted'
+      : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`
+  )
+  for (const z of zones) {
+    const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown'
+    log(
+      `Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`
+    )
+  }
+  return { verification: v, zones }
+}
+
+function isAccountIdMixup(error: unknown): boolean {
+  return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id')
 }

@@ -1,18 +1,33 @@
-// The annotations that close a purge.
+// The annotations that close a purge: one per zone and kind of failure, and the split warnings.
 import { describe, expect, it } from '@jest/globals'
+import type { ZoneResolution } from '../../src/access/zone-resolver.js'
 import { diagnose } from '../../src/diagnosis/catalogue.js'
+import { failureAnnotations, splitRecorder, splitWarnings } from '../../src/purge/failures.js'
 import type { BatchOutcome } from '../../src/purge/runner.js'
-import { failureAnnotations, splitRecorder, splitWarnings } from '../../src/report/findings.js'
+import type { Finding } from '../../src/types.js'
 
 const ZONE = 'f00d0000000000000000000000000001'
+const zone: ZoneResolution = {
+  zone: { id: ZONE, name: 'example.com' },
+  readable: true,
+  label: 'example.com',
+  notes: []
+}
+const batch = (n: number, type: 'files' | 'tags' = 'files') => ({
+  zoneId: ZONE,
+  type,
+  items: Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+})
+const failed = (n: number, finding: Finding) => ({
+  outcome: { batch: batch(n), error: new Error('x') },
+  zone,
+  finding
+})
 
 describe('failureAnnotations', () => {
   it('counts the items of each zone and kind of failure in one annotation', () => {
     const finding = diagnose('purge-failed', { detail: '503 Service Unavailable' })
-    const annotations = failureAnnotations([
-      { finding, zoneId: ZONE, label: 'example.com', items: 30 },
-      { finding, zoneId: ZONE, label: 'example.com', items: 12 }
-    ])
+    const annotations = failureAnnotations([failed(30, finding), failed(12, finding)])
     expect(annotations).toHaveLength(1)
     expect(annotations[0]?.message).toMatch(
       /^42 items on example\.com not purged \(listed in the failed_items output\)\. Cloudflare refused/
@@ -20,11 +35,11 @@ describe('failureAnnotations', () => {
   })
 
   it('gives items refused one by one one annotation per zone, quoting the first', () => {
-    const refused = (url: string) =>
+    const refused = (url: string): Finding =>
       diagnose('purge-item-refused', { detail: `1016 Unable to purge ${url}, which is an invalid URL.` })
     const annotations = failureAnnotations([
-      { finding: refused('https://example.com/a'), zoneId: ZONE, label: 'example.com', items: 1 },
-      { finding: refused('https://example.com/b'), zoneId: ZONE, label: 'example.com', items: 1 }
+      failed(1, refused('https://example.com/a')),
+      failed(1, refused('https://example.com/b'))
     ])
     expect(annotations).toHaveLength(1)
     expect(annotations[0]?.message).toMatch(
@@ -35,16 +50,10 @@ describe('failureAnnotations', () => {
 })
 
 describe('splitWarnings', () => {
-  const batch = (n: number) => ({
-    zoneId: ZONE,
-    type: 'files' as const,
-    items: Array.from({ length: n }, (_, i) => `u${i}`)
-  })
-
   it('says nothing was lost only when nothing of that zone and type failed', () => {
     const { splits, record } = splitRecorder()
-    record(ZONE, 'files', 100, 30)
-    record(ZONE, 'files', 30, 20)
+    record({ zoneId: ZONE, type: 'files', size: 100, limit: 30 })
+    record({ zoneId: ZONE, type: 'files', size: 30, limit: 20 })
     expect(splits).toEqual([{ zoneId: ZONE, type: 'files', size: 100, limit: 20 }])
     const fine: BatchOutcome[] = [{ batch: batch(20), purgeId: 'x' }]
     expect(splitWarnings(splits, fine)[0]?.message).toMatch(

@@ -1,0 +1,215 @@
+// The outputs and the job summary, built from plain run results: every way a run ends sets every
+// output action.yml declares, and the summary's tables count the same way the outputs do.
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { outputsOf } from '../../src/report/outputs.js'
+import {
+  emptyRun,
+  requestedItems,
+  stoppedRun,
+  summaryRows,
+  totals,
+  zoneCounts,
+  type RunResult,
+  type ZoneRun
+} from '../../src/report/result.js'
+import { summaryOf } from '../../src/report/summary.js'
+import type { Finding, PurgeRequest } from '../../src/types.js'
+
+const DECLARED = Object.keys(
+  (parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { outputs: object }).outputs
+).sort()
+
+const A = 'a'.repeat(32)
+const B = 'b'.repeat(32)
+const refused: Finding = {
+  id: 'token-invalid',
+  severity: 'error',
+  title: 'API token not recognised',
+  message: 'No.'
+}
+const purge: PurgeRequest = {
+  everything: false,
+  files: [{ url: 'https://example.com/x', headers: { 'CF-Device-Type': 'mobile' } }],
+  tags: ['t'],
+  hosts: [],
+  prefixes: ['example.com/p/']
+}
+
+const sent: ZoneRun[] = [
+  {
+    id: A,
+    name: 'example.com',
+    label: 'example.com',
+    requests: [
+      {
+        batch: { zoneId: A, type: 'files', items: ['https://example.com/1', 'https://example.com/2'] },
+        purgeId: 'p1'
+      },
+      { batch: { zoneId: A, type: 'files', items: ['https://example.com/3'] }, reason: 'refused' }
+    ]
+  },
+  {
+    id: B,
+    label: B,
+    requests: [{ batch: { zoneId: B, type: 'everything', items: [] }, purgeId: 'p2' }]
+  }
+]
+const purged: RunResult = { ...emptyRun('purged', Date.now()), zones: sent, ...totals(sent) }
+const planned: ZoneRun[] = sent.map((z) => ({ ...z, requests: z.requests.map(({ batch }) => ({ batch })) }))
+
+describe('outputsOf', () => {
+  const results: RunResult[] = [
+    purged,
+    { ...emptyRun('planned', Date.now()), zones: planned, ...totals(planned) },
+    emptyRun('nothing-to-purge', Date.now()),
+    stoppedRun([refused], Date.now(), { zones: [{ kind: 'id', id: A }], purge, dryRun: false }),
+    stoppedRun([refused], Date.now())
+  ]
+
+  it.each(results.map((r) => [r.status, r] as const))(
+    'sets every declared output when the run is %s',
+    (_s, r) => {
+      expect(Object.keys(outputsOf(r)).sort()).toEqual(DECLARED)
+    }
+  )
+
+  it('says what was purged, per zone and in total', () => {
+    expect(outputsOf(purged)).toEqual({
+      zone_id: `${A},${B}`,
+      zones: JSON.stringify([
+        { id: A, name: 'example.com', items: 3, purged_count: 2, failed_count: 1, purge_ids: ['p1'] },
+        { id: B, name: '', items: 1, purged_count: 1, failed_count: 0, purge_ids: ['p2'] }
+      ]),
+      purge_ids: 'p1,p2',
+      purged_count: 3,
+      failed_count: 1,
+      failed_items: JSON.stringify([
+        { zone: A, type: 'files', reason: 'refused', count: 1, items: ['https://example.com/3'] }
+      ]),
+      failed_items_file: ''
+    })
+  })
+
+  it('counts a dry run as nothing purged and nothing failed, with the zones planned', () => {
+    const out = outputsOf({ ...emptyRun('planned', Date.now()), zones: planned, ...totals(planned) })
+    expect(out).toMatchObject({
+      zone_id: `${A},${B}`,
+      purge_ids: '',
+      purged_count: 0,
+      failed_count: 0,
+      failed_items: '[]'
+    })
+    expect(JSON.parse(out.zones)).toEqual([
+      { id: A, name: 'example.com', items: 3, purged_count: 0, failed_count: 0, purge_ids: [] },
+      { id: B, name: '', items: 1, purged_count: 0, failed_count: 0, purge_ids: [] }
+    ])
+  })
+})
+
+describe('stoppedRun', () => {
+  it('lists every requested item as not purged, with the first error as the reason', () => {
+    const notice: Finding = { id: 'x', severity: 'notice', title: 'N', message: 'n' }
+    const result = stoppedRun([notice, refused], 0, {
+      zones: [{ kind: 'name', name: 'example.com', input: 'example.com' }],
+      purge,
+      dryRun: false
+    })
+    expect(result.failed).toEqual(
+      requestedItems(
+        [{ kind: 'name', name: 'example.com', input: 'example.com' }],
+        purge,
+        'API token not recognised: No.'
+      )
+    )
+    expect(result.failed.map((f) => f.item)).toEqual([
+      'https://example.com/x [CF-Device-Type: mobile]',
+      't',
+      'example.com/p/'
+    ])
+    expect(result.zones).toEqual([])
+  })
+
+  it('lists nothing on a dry run: nothing was going to be purged', () => {
+    expect(stoppedRun([refused], 0, { zones: [], purge, dryRun: true }).failed).toEqual([])
+  })
+
+  it('lists purge everything as one item', () => {
+    expect(requestedItems([], { ...purge, everything: true }, 'r')).toEqual([
+      { zone: '', type: 'everything', item: 'everything', reason: 'r' }
+    ])
+  })
+})
+
+describe('summaryRows and zoneCounts', () => {
+  it('count purge everything as one item, and planned requests as neither purged nor failed', () => {
+    expect(summaryRows(planned)).toEqual([
+      { zone: 'example.com', type: 'files', items: 3, requests: 2, purged: 0, failed: 0, ids: [] },
+      { zone: B, type: 'everything', items: 1, requests: 1, purged: 0, failed: 0, ids: [] }
+    ])
+    expect(summaryRows(sent).map((r) => [r.purged, r.failed, r.ids])).toEqual([
+      [2, 1, ['p1']],
+      [1, 0, ['p2']]
+    ])
+    expect(zoneCounts(planned).map((z) => z.items)).toEqual([3, 1])
+  })
+})
+
+describe('summaryOf', () => {
+  it('has nothing to say when there was nothing to purge', () => {
+    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([])
+  })
+
+  it('shows the plan of a dry run with the rows of a real run', () => {
+    const blocks = summaryOf({ ...emptyRun('planned', 0), zones: planned })
+    expect(blocks[0]).toEqual({ kind: 'heading', text: 'Cloudflare cache purge (dry run)', level: 2 })
+    expect(blocks[2]).toEqual({
+      kind: 'table',
+      header: ['Zone', 'Type', 'Items', 'Requests'],
+      rows: [
+        ['example.com', 'files', '3', '2'],
+        [B, 'everything', '1', '1']
+      ]
+    })
+  })
+
+  it('sums up a purge: rows, totals, the zones side by side, and the reasons for what failed', () => {
+    const blocks = summaryOf({ ...purged, timings: { startedAt: 0, totalMs: 1234 } })
+    expect(blocks).toContainEqual({ kind: 'text', text: '3 purged, 1 failed, in 1.2 s.' })
+    expect(blocks).toContainEqual({ kind: 'heading', text: 'Per zone', level: 3 })
+    expect(blocks).toContainEqual({ kind: 'list', items: ['refused'] })
+    expect(blocks[1]).toMatchObject({ header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'] })
+  })
+
+  it('counts request IDs beyond three rather than listing them', () => {
+    const many: ZoneRun[] = [
+      {
+        id: A,
+        label: A,
+        requests: ['1', '2', '3', '4', '5'].map((id) => ({
+          batch: { zoneId: A, type: 'tags' as const, items: [id] },
+          purgeId: id
+        }))
+      }
+    ]
+    const blocks = summaryOf({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
+    expect(blocks[1]).toMatchObject({ rows: [[A, 'tags', '5', '5', '0', '1, 2, 3 and 2 more']] })
+  })
+
+  it('says why nothing was purged, in words that count right', () => {
+    const one = stoppedRun([refused], 0, { zones: [], purge: { ...purge, everything: true }, dryRun: false })
+    expect(summaryOf(one)[1]).toEqual({
+      kind: 'text',
+      text: 'Nothing was purged: API token not recognised. 1 requested item is listed in the failed_items output.'
+    })
+    const three = stoppedRun([refused], 0, { zones: [], purge, dryRun: false })
+    expect(summaryOf(three)[1]).toMatchObject({
+      text: expect.stringMatching(/ 3 requested items are listed/)
+    })
+    expect(summaryOf(stoppedRun([refused], 0))[1]).toEqual({
+      kind: 'text',
+      text: 'Nothing was purged: API token not recognised.'
+    })
+  })
+})

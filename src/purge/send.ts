@@ -1,0 +1,76 @@
+// Sends the planned requests of every zone: paced per account and plan, within the API-wide request
+// window, several at a time, with a progress line while it runs.
+import type { CloudflareApi } from '../cloudflare/api.js'
+import type { ZoneResolution } from '../access/zone-resolver.js'
+import { count, seconds } from '../words.js'
+import type { Split } from './failures.js'
+import { GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './pacing.js'
+import { itemCount, type Batch } from './planner.js'
+import { executeBatches, type BatchOutcome } from './runner.js'
+
+/** Requests in flight at once. */
+export const CONCURRENCY = 8
+const PROGRESS_EVERY_MS = 5000
+
+/** A zone with the requests planned for it. */
+export interface PlannedZone {
+  resolution: ZoneResolution
+  batches: Batch[]
+}
+
+export interface SendOptions {
+  /** Epoch milliseconds after which no request is sent. */
+  deadline: number
+  /** Requests this credential already made (verification, zone lookups): they count against its limit. */
+  requestsSoFar: number
+  log: (line: string) => void
+  /** Called each time Cloudflare finds a request too large: the size refused and the limit now used. */
+  onSplit: (split: Split) => void
+}
+
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+export async function sendPlan(
+  api: CloudflareApi,
+  planned: PlannedZone[],
+  options: SendOptions
+): Promise<BatchOutcome[]> {
+  // Every zone of an account on the same plan shares one purge budget at Cloudflare.
+  const pacers = new Map<string, PurgePacer>()
+  const pacerFor = (zoneId: string): PurgePacer => {
+    const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone
+    const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`
+    let pacer = pacers.get(key)
+    if (!pacer) pacers.set(key, (pacer = new PurgePacer(zone?.plan)))
+    return pacer
+  }
+  const batches = planned.flatMap((p) => p.batches)
+  const started = Date.now()
+  const total = batches.reduce((n, b) => n + itemCount(b), 0)
+  let done = 0
+  // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+  const progress = setInterval(() => {
+    const rate = Math.round((done / (Date.now() - started)) * 1000)
+    options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
+  }, PROGRESS_EVERY_MS)
+  progress.unref()
+  let outcomes: BatchOutcome[]
+  try {
+    outcomes = await executeBatches(api, batches, {
+      concurrency: CONCURRENCY,
+      pacerFor,
+      globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+      pause: api.http,
+      deadline: options.deadline,
+      onProgress: (itemsDone) => (done = itemsDone),
+      onSplit: (batch, limit) =>
+        options.onSplit({ zoneId: batch.zoneId, type: batch.type, size: batch.items.length, limit })
+    })
+  } finally {
+    clearInterval(progress)
+  }
+  const sent = outcomes.filter((o) => o.purgeId).length
+  options.log(
+    `${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`
+  )
+  return outcomes
+}

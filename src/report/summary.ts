@@ -1,0 +1,106 @@
+// The job summary's content, built from the run result as plain blocks: the action writes them with
+// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+import { summaryRows, zoneCounts, type RunResult } from './result.js'
+import { count, seconds } from '../words.js'
+
+export type SummaryBlock =
+  | { kind: 'heading'; text: string; level: 2 | 3 }
+  | { kind: 'text'; text: string }
+  | { kind: 'table'; header: string[]; rows: string[][] }
+  | { kind: 'list'; items: string[] }
+
+const TITLE = 'Cloudflare cache purge'
+/** More request IDs than this in one cell are counted rather than listed. */
+const IDS_SHOWN = 3
+/** Distinct reasons listed under "Not purged"; the others are counted. */
+const REASONS_SHOWN = 20
+
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+export function summaryOf(result: RunResult): SummaryBlock[] {
+  switch (result.status) {
+    case 'nothing-to-purge':
+      return []
+    case 'stopped':
+      return stoppedSummary(result)
+    case 'planned':
+      return planSummary(result)
+    case 'purged':
+      return purgeSummary(result)
+  }
+}
+
+function purgeSummary(result: RunResult): SummaryBlock[] {
+  const rows = summaryRows(result.zones).map((r) => [
+    r.zone,
+    r.type,
+    String(r.items),
+    String(r.purged),
+    String(r.failed),
+    r.ids.length > IDS_SHOWN
+      ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
+      : r.ids.join(', ')
+  ])
+  const blocks: SummaryBlock[] = [
+    { kind: 'heading', text: TITLE, level: 2 },
+    { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+    {
+      kind: 'text',
+      text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+    }
+  ]
+  const perZone = zoneCounts(result.zones)
+  if (perZone.length > 1) {
+    blocks.push(
+      { kind: 'heading', text: 'Per zone', level: 3 },
+      {
+        kind: 'table',
+        header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+        rows: perZone.map((z) => [
+          z.name || z.id,
+          z.id,
+          String(z.items),
+          String(z.purged_count),
+          String(z.failed_count)
+        ])
+      }
+    )
+  }
+  if (result.failed.length > 0) {
+    // Items refused one by one each have a reason of their own: the first few are enough here.
+    const reasons = [...new Set(result.failed.map((f) => f.reason))]
+    blocks.push(
+      { kind: 'heading', text: 'Not purged', level: 3 },
+      { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) }
+    )
+    if (reasons.length > REASONS_SHOWN)
+      blocks.push({
+        kind: 'text',
+        text: `… and ${count(reasons.length - REASONS_SHOWN, 'more reason')}: see the failed_items output.`
+      })
+  }
+  return blocks
+}
+
+function planSummary(result: RunResult): SummaryBlock[] {
+  return [
+    { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
+    { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+    {
+      kind: 'table',
+      header: ['Zone', 'Type', 'Items', 'Requests'],
+      rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+    }
+  ]
+}
+
+function stoppedSummary(result: RunResult): SummaryBlock[] {
+  const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0]
+  const listed =
+    result.failed.length > 0
+      ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+      : ''
+  return [
+    { kind: 'heading', text: TITLE, level: 2 },
+    { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+  ]
+}
