@@ -34356,6 +34356,10 @@ function limitFromWords(messages) {
 
 ;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
 
 
 

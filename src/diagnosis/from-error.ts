@@ -1,4 +1,8 @@
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
 import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
 import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
