@@ -122,6 +122,69 @@ describe('purgeCache', () => {
     expect(reporter.found[0]?.message).toContain(result.failed[0]?.reason)
   })
 
+  it('invalidates in the environment it finds, and says invalidated', async () => {
+    const { staging } = fixture.environments
+    const { result, reporter } = await run({
+      zone: 'enterprise.example',
+      api_token: tokens.user.value,
+      mode: 'invalidate',
+      environment: 'STAGING',
+      tags: 'release'
+    })
+    expect(result.status).toBe('purged')
+    expect(result.mode).toBe('invalidate')
+    expect(result.zones.map((z) => z.environment)).toEqual([{ name: 'Staging', ref: staging.ref }])
+    expect(result.purgedCount).toBe(1)
+    expect(cf.invalidatedItems(zones.enterprise.id)).toEqual(['release'])
+    expect(cf.purgeRequests()).toEqual([])
+    expect(cf.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      `/zones/${zones.enterprise.id}/environments/${staging.ref}/invalidate_cache`
+    ])
+    expect(reporter.groups).toEqual(['Credential and zone', 'Environment', 'Invalidate'])
+    expect(reporter.lines).toContain(`Environment on enterprise.example: Staging (ref ${staging.ref})`)
+    expect(reporter.lines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^1 of 1 invalidation request succeeded in /)])
+    )
+    expect(reporter.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^Invalidated 1 item in /)]))
+  })
+
+  it('shows the environment and the verb in the plan of a dry run', async () => {
+    const { production } = fixture.environments
+    const { result, reporter } = await run({
+      zone: 'enterprise.example',
+      api_token: tokens.user.value,
+      environment: 'Production',
+      purge_everything: 'true',
+      dry_run: 'true'
+    })
+    expect(result.status).toBe('planned')
+    expect(result.mode).toBeUndefined()
+    expect(result.zones[0]?.environment).toEqual({ name: 'Production', ref: production.ref })
+    expect(reporter.lines).toEqual(
+      expect.arrayContaining([
+        `Request 1 on enterprise.example, environment Production (ref ${production.ref}): purge everything`,
+        expect.stringMatching(/^Purging everything on Production clears the cache of every environment/),
+        'Dry run: 1 item in 1 request would be purged; nothing was sent'
+      ])
+    )
+    expect(cf.requests.filter((r) => r.method === 'POST')).toEqual([])
+  })
+
+  it('stops before sending when the environment is unknown, with the mode in the result', async () => {
+    const { result } = await run({
+      zone: 'enterprise.example',
+      api_token: tokens.user.value,
+      mode: 'invalidate',
+      environment: 'QA',
+      tags: 'release'
+    })
+    expect(result.status).toBe('stopped')
+    expect(result.mode).toBe('invalidate')
+    expect(result.stoppedBy?.map((f) => f.id)).toEqual(['environment-unknown'])
+    expect(result.failed.map((f) => f.item)).toEqual(['release'])
+    expect(cf.requests.filter((r) => r.method === 'POST')).toEqual([])
+  })
+
   it('sends nothing when the changed files give nothing to purge, and says so', async () => {
     const { result, reporter } = await run(
       { api_token: tokens.user.value, changed_paths: 'public/ => https://example.com/', github_token: 'x' },

@@ -166,7 +166,12 @@ describe('README layout', () => {
 })
 
 describe('workflows that use this action', () => {
-  const pages = ['README.md', 'docs/zones-and-changed-paths.md', 'docs/performance.md']
+  const pages = [
+    'README.md',
+    'docs/zones-and-changed-paths.md',
+    'docs/performance.md',
+    'docs/invalidate-and-environments.md'
+  ]
   const sources: Array<[string, string]> = [
     ...pages.flatMap((page) =>
       codeBlocks(read(page), 'yaml').map((block, i): [string, string] => [`${page} block ${i + 1}`, block])

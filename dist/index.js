@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6335);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(747);
 // Entry point of the action.
 
 
@@ -28384,13 +28384,13 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6335:
+/***/ 747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -28427,11 +28427,21 @@ const DOCS = {
     inputs: 'README.md#inputs',
     changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+    invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+    invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+    purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
     return d;
+}
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items) {
+    return items.length <= 1
+        ? (items[0] ?? '')
+        : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
@@ -29013,6 +29023,69 @@ const catalogue = {
         message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
+    // ── Invalidation and environments ─────────────────────────────────────────
+    'environment-unknown': entry({
+        title: 'Environment not found',
+        severity: 'error',
+        cause: 'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+        detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+        fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+            (names.length > 0
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+                    '`environment` empty to clear the cache of the whole zone. ') +
+            'Nothing was sent.'
+    }),
+    'environments-not-enabled': entry({
+        title: 'Version Management not enabled',
+        severity: 'error',
+        cause: '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+        detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
+        fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+        docs: DOCS.enableVersioning,
+        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+            `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
+            "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            'the cache of the whole zone. Nothing was sent.'
+    }),
+    'environments-not-readable': entry({
+        title: 'Environments not readable',
+        severity: 'error',
+        cause: "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+        detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+        fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+        docs: DOCS.createToken,
+        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+            `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+            'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+    }),
+    'invalidate-unavailable': entry({
+        title: 'Invalidation not available',
+        severity: 'error',
+        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
+        detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+        fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+        docs: DOCS.invalidate,
+        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+            'the next requests then fetch them from the origin in full.'
+    }),
+    'invalidate-url-refused': entry({
+        title: 'Invalidation by URL refused',
+        severity: 'error',
+        cause: 'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
+        detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+        fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+        docs: DOCS.invalidateEnvironment,
+        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+            '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            'instead: those still work in that environment.'
+    }),
     // ── Purge ─────────────────────────────────────────────────────────────────
     'purge-not-permitted': entry({
         title: 'Token may not purge this zone',
@@ -29435,16 +29508,26 @@ function dedupe(items, key) {
 
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html';
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+/** The options a mapping line may end with, after the URL. */
+const MAPPING_OPTIONS = ['pretty-urls'];
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ */
 function parseChangedPaths(text) {
     const mappings = [];
     const errors = [];
     for (const line of splitList(text, /\n/)) {
         const mapping = parseMapping(line);
-        if (typeof mapping === 'string')
+        if (typeof mapping === 'string') {
             errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
-        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
+            continue;
+        }
+        const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url);
+        if (!same)
             mappings.push(mapping);
+        else if (mapping.prettyUrls)
+            same.prettyUrls = true;
     }
     return { mappings, errors };
 }
@@ -29457,10 +29540,20 @@ function parseMapping(line) {
     const path = normalizeFolder((parts[0] ?? '').trim());
     if (typeof path !== 'string')
         return path.reason;
-    const url = normalizeBaseUrl((parts[1] ?? '').trim());
+    // A URL has no spaces (they are written %20), so words after it are options.
+    const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/);
+    const url = normalizeBaseUrl(target);
     if (typeof url !== 'string')
         return url.reason;
-    return { path, url };
+    const mapping = { path, url };
+    for (const option of options) {
+        const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase());
+        if (!known) {
+            return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`;
+        }
+        mapping.prettyUrls = true;
+    }
+    return mapping;
 }
 function normalizeFolder(value) {
     if (/^[a-z]:|\\/i.test(value))
@@ -29505,7 +29598,7 @@ function normalizeBaseUrl(value) {
 /**
  * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
  * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
  */
 function urlsForChanges(files, mappings) {
     const urls = new Set();
@@ -29536,11 +29629,25 @@ function urlsForPath(path, mappings) {
     for (const m of matching.filter((x) => x.path.length === deepest)) {
         const rest = path.slice(m.path.length);
         urls.push(m.url + encodePath(rest));
-        const name = rest.slice(rest.lastIndexOf('/') + 1);
-        if (name === INDEX_FILE)
-            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
+        for (const other of otherPaths(rest, m.prettyUrls === true))
+            urls.push(m.url + encodePath(other));
     }
     return urls;
+}
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest, prettyUrls) {
+    const slash = rest.lastIndexOf('/') + 1;
+    const folder = rest.slice(0, slash);
+    const name = rest.slice(slash);
+    if (name === INDEX_FILE || (prettyUrls && name === 'index.htm'))
+        return [folder];
+    if (!prettyUrls)
+        return [];
+    const page = /^(.+)\.html?$/.exec(name)?.[1];
+    return page ? [folder + page] : [];
 }
 /** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
 function encodePath(path) {
@@ -33443,9 +33550,39 @@ function itemTotal(purge) {
     return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+// Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
+// environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
+
+const MODES = ['purge', 'invalidate'];
+/** `purge` (also when empty) or `invalidate`, in any case. */
+function parseMode(value) {
+    const lower = value.trim().toLowerCase();
+    if (lower === '')
+        return { mode: 'purge', errors: [] };
+    if (MODES.includes(lower))
+        return { mode: lower, errors: [] };
+    const expected = '`purge` (delete the cached copies) or `invalidate` (mark them stale, so the origin revalidates them)';
+    return { errors: [diagnose('bad-option', { input: 'mode', value: value.trim(), expected })] };
+}
+/** An environment name or ref as given (matched per zone later); undefined when empty. */
+function parseEnvironment(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return { errors: [] };
+    // One name on one line: a list or a stray control character would never match an environment.
+    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+        const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
+        return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] };
+    }
+    return { environment: trimmed, errors: [] };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -33471,7 +33608,9 @@ const INPUT_NAMES = [
     'changed_paths',
     'github_token',
     'base',
-    'head'
+    'head',
+    'mode',
+    'environment'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -33526,6 +33665,8 @@ function parseSettings(raw, options) {
         prefixes: dedupe(prefixes.items, prefixKey)
     };
     const changes = parseChanges(raw, report);
+    const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
     const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
     const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
     if (purge.everything && (listed > 0 || anyItemInput))
@@ -33553,7 +33694,15 @@ function parseSettings(raw, options) {
         settings.batchSize = batchSize;
     if (changes)
         settings.changes = changes;
+    if (mode && mode !== 'purge')
+        settings.mode = mode;
+    if (environment)
+        settings.environment = environment;
     return { settings, errors, warnings };
+}
+function withFindings(result, report) {
+    report(result.errors);
+    return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
 function parseChanges(raw, report) {
@@ -33896,7 +34045,8 @@ function stoppedRun(findings, startedAt, requested) {
     const first = findings.find((f) => f.severity === 'error') ?? findings[0];
     const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
     const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
-    return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings };
+    const mode = requested?.mode ? { mode: requested.mode } : {};
+    return { ...emptyRun('stopped', startedAt), ...mode, failed, stoppedBy: findings };
 }
 /** Everything requested, as failed items with the zone as the user gave it. */
 function requestedItems(zones, purge, reason) {
@@ -34053,12 +34203,427 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
+// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
+// the size of the request, or one of its items. The runner decides from it whether to stop, split or
+// isolate. Pure.
+
+/**
+ * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
+ * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
+ * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
+ * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
+ * each as Cloudflare sends it.
+ */
+const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
+/**
+ * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
+ * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
+ * /zones/…" (no such zone). Observed the same way.
+ */
+const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
+/**
+ * A kind of request the zone refuses whatever its items: 1136, invalidating by URL an environment that
+ * selects requests by IP, country, ASN or threat score (Cloudflare's API reference, "Invalidate Cached
+ * Content by Environment").
+ */
+const TYPE_REFUSAL_CODES = [1136];
+/**
+ * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
+ * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
+ * Today's codes are not documented, so the words count as much as the codes.
+ */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
+const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
+/**
+ * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
+ * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
+ * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
+ * (about one item) never reads as one.
+ */
+const TOO_MANY_WORDS = [
+    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
+    /\b(?:no|not) more than \d+\b/i,
+    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
+    /\bmaximum (?:amount|number) of \d+\b/i,
+    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
+    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
+];
+/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
+const LIMIT_WORDS = [
+    /\bmore than (\d+)\b/i,
+    /\bmaximum (?:amount|number) of (\d+)\b/i,
+    /\b(?:only|up to|at most) (\d+)\b/i,
+    /\blimit(?: is| of)? (\d+)\b/i
+];
+/**
+ * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
+ * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
+ * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
+ * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
+ * kind as invalid or too long, which a request as a whole never is.
+ */
+const ITEM_WORDS = [
+    /\bunable to purge\b/i,
+    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
+    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
+    /\b(?:url|uri|tag|prefix) length exceeds\b/i
+];
+/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
+function classifyRefusal(error, items = []) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
+        return { about: 'credential' };
+    if (error.hasCode(...ZONE_REFUSAL_CODES))
+        return { about: 'zone' };
+    if (error.hasCode(...TYPE_REFUSAL_CODES))
+        return { about: 'type' };
+    if (error.status !== 400)
+        return undefined;
+    const words = error.errors.map((e) => e.message);
+    if (isTooManyItems(error)) {
+        const limit = limitFromWords(words);
+        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
+    }
+    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
+        return { about: 'item' };
+    // A message that quotes one of the request's items is about that item.
+    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
+        return { about: 'item' };
+    return undefined;
+}
+/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.kind === 'api' &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
+            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+}
+/** The number of items Cloudflare says it takes, when its message has one. */
+function limitFromWords(messages) {
+    for (const message of messages) {
+        for (const pattern of LIMIT_WORDS) {
+            const match = pattern.exec(message);
+            const n = match ? Number(match[1]) : NaN;
+            if (Number.isInteger(n) && n >= 1)
+                return n;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
+// What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
+// code 1136 for invalidating by URL; its answers for a zone without Version Management are not
+// documented, so those are recognised by status and words as well as by the routing codes.
+
+
+/** Cloudflare's routing error: 7003 "Could not route to …" with 7000 "No route for that URI". */
+function isRoutingError(error) {
+    return error.kind === 'api' && (error.hasCode(7000, 7003) || error.status === 404);
+}
+/** Code 1136: invalidating by URL in an environment that selects requests by IP, country, ASN or threat score. */
+const URL_INVALIDATION_REFUSED = 1136;
+/**
+ * The finding for a failed invalidation or environment request, or undefined when the generic diagnosis
+ * fits (a rate limit, a network failure, a permission refused on the purge).
+ */
+function diagnoseTargetError(error, context) {
+    if (error.kind !== 'api')
+        return undefined;
+    const zone = context.zone ?? 'this zone';
+    const path = error.endpoint.replace(/^[A-Z]+ /, '');
+    if (path.endsWith('/invalidate_cache')) {
+        if (error.hasCode(URL_INVALIDATION_REFUSED)) {
+            return diagnose('invalidate-url-refused', {
+                zone,
+                ...(context.environment ? { environment: context.environment } : {})
+            });
+        }
+        if (isRoutingError(error))
+            return diagnose('invalidate-unavailable', { zone, detail: error.describe() });
+    }
+    // A routing error on an environment's purge is not about the zone ID, which was read already.
+    if (path.includes('/environments/') && isRoutingError(error))
+        return diagnose('purge-failed', { detail: error.describe() });
+    return undefined;
+}
+const VERSIONING_WORDS = /version|environment|not enabled|not entitled|entitlement|enterprise/i;
+function classifyEnvironmentsError(error) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    // An IP filter (9109) and a malformed credential are not about environments.
+    if (error.hasCode(9109, 9103, 6003, 6111, 6102, 6103, 971) || error.status === 429)
+        return undefined;
+    const words = error.errors.some((e) => VERSIONING_WORDS.test(e.message));
+    if (words || isRoutingError(error))
+        return 'not-enabled';
+    if (error.status === 403 || error.hasCode(10000))
+        return 'not-readable';
+    // Other 4xx answers on this endpoint: most likely the feature is missing, as far as anyone can tell.
+    if (error.status !== undefined && error.status >= 400 && error.status < 500)
+        return 'not-enabled';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
+
+
+
+
+
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    // An answer too large to be the API's: named as such, not as a network failure.
+    if (error.code === ANSWER_TOO_LARGE) {
+        return diagnose('unreadable-answer', {
+            detail: `${error.message} (${error.endpoint})`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+            answers: error.attempts,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    const target = diagnoseTargetError(error, context);
+    if (target)
+        return target;
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge') {
+        const items = context.items ?? [];
+        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+            return diagnose('purge-item-refused', { detail: error.describe() });
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    }
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/environments.ts
+// Finds the Version Management environment named by `environment` in each zone, once per zone, with
+// `GET /zones/{zone_id}/environments`; every zone where it cannot be found is reported at once.
+
+
+
+
+
+/**
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
+ * spelling wins over one that differs only in case). Undefined when none matches.
+ */
+function findEnvironment(environments, wanted) {
+    const lower = wanted.toLowerCase();
+    return (environments.find((e) => e.ref === wanted) ??
+        environments.find((e) => e.ref.toLowerCase() === lower) ??
+        environments.find((e) => e.name === wanted) ??
+        environments.find((e) => e.name.toLowerCase() === lower));
+}
+/** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
+function isProduction(environment) {
+    return environment.name.trim().toLowerCase() === 'production';
+}
+/**
+ * The log line for a purge of everything on Production, which Cloudflare documents as clearing every
+ * environment of the zone; undefined for anything else.
+ */
+function productionEverythingNote(environment, zone, request) {
+    if (!request.everything || request.mode !== 'purge' || !isProduction(environment))
+        return undefined;
+    return (`Purging everything on ${environment.name} clears the cache of every environment of ${zone}, not only ` +
+        `${environment.name}: Cloudflare purges all environments when Production is purged.`);
+}
+/**
+ * The environment of each zone, keyed by zone ID. Throws a DiagnosedFailure naming every zone without
+ * Version Management, every zone whose environments may not be listed, and every zone where no
+ * environment matches (with the names it has); an unexpected failure is diagnosed as usual.
+ */
+async function resolveEnvironments(api, zones, wanted) {
+    const answers = await Promise.all(zones.map(async ({ zone, label }) => {
+        try {
+            return { zone, label, environments: await api.listEnvironments(zone.id) };
+        }
+        catch (error) {
+            return { zone, label, error };
+        }
+    }));
+    const found = new Map();
+    const notEnabled = [];
+    const notReadable = [];
+    const unknown = [];
+    for (const answer of answers) {
+        const name = answer.zone.name ?? answer.label;
+        if ('error' in answer) {
+            const refusal = classifyEnvironmentsError(answer.error);
+            const detail = answer.error instanceof CloudflareError ? answer.error.describe() : '';
+            if (refusal === 'not-enabled')
+                notEnabled.push({ label: name, detail });
+            else if (refusal === 'not-readable')
+                notReadable.push({ label: name, detail });
+            else
+                throw new DiagnosedFailure([diagnoseError(answer.error, { stage: 'zone', zone: name })]);
+            continue;
+        }
+        if (answer.environments.length === 0) {
+            notEnabled.push({ label: name, detail: 'it lists no environments' });
+            continue;
+        }
+        const environment = findEnvironment(answer.environments, wanted);
+        if (environment)
+            found.set(answer.zone.id, environment);
+        else {
+            const names = answer.environments.map((e) => e.name);
+            unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }));
+        }
+    }
+    const findings = [];
+    if (notEnabled.length > 0) {
+        findings.push(diagnose('environments-not-enabled', {
+            zones: notEnabled.map((z) => z.label),
+            detail: distinct(notEnabled.map((z) => z.detail)).join('; ')
+        }));
+    }
+    if (notReadable.length > 0) {
+        findings.push(diagnose('environments-not-readable', {
+            zones: notReadable.map((z) => z.label),
+            wanted,
+            detail: distinct(notReadable.map((z) => z.detail)).join('; ')
+        }));
+    }
+    findings.push(...unknown);
+    if (findings.length > 0)
+        throw new DiagnosedFailure(findings);
+    return found;
+}
+function distinct(values) {
+    return [...new Set(values.filter(Boolean))];
+}
+
+;// CONCATENATED MODULE: ./src/purge/target.ts
+// Where the planned requests go, and the words the log and summary use for them: a purge deletes cached
+// copies, an invalidation marks them stale (Cloudflare's `invalidate_cache`), on the whole zone or in one
+// Version Management environment. Batching, pacing and retries are the same for both.
+
+/** The runner's purge call, sent where each zone's requests belong. */
+function targetedApi(api, targetOf) {
+    return { purge: (zoneId, body, options) => api.clearCache(zoneId, body, targetOf(zoneId), options) };
+}
+/** The target of each zone: the mode for all, and the environment resolved in that zone, if any. */
+function targetsFor(mode, environments) {
+    return (zoneId) => {
+        const environment = environments.get(zoneId);
+        return environment ? { mode, environment } : { mode };
+    };
+}
+function wordsFor(mode = 'purge') {
+    return mode === 'invalidate'
+        ? {
+            verb: 'invalidate',
+            Verb: 'Invalidate',
+            past: 'invalidated',
+            Past: 'Invalidated',
+            request: 'invalidation request',
+            title: 'Cloudflare cache invalidation'
+        }
+        : {
+            verb: 'purge',
+            Verb: 'Purge',
+            past: 'purged',
+            Past: 'Purged',
+            request: 'purge request',
+            title: 'Cloudflare cache purge'
+        };
+}
+/** `Staging (ref 5d41…)`: how an environment is named in the log and the summary. */
+function describeEnvironment(environment) {
+    return `${environment.name} (ref ${environment.ref})`;
+}
+/**
+ * The plan with the environment named by `wanted` set on each zone that has requests to send (a zone
+ * given alongside with nothing to send needs no environment of its own); logs what was found, and that
+ * purging everything on Production clears every environment. Throws a DiagnosedFailure when a zone lacks it.
+ */
+async function findEnvironments(api, planned, request, log) {
+    const busy = planned.filter((p) => p.batches.length > 0);
+    const found = await resolveEnvironments(api, busy.map((p) => p.resolution), request.wanted);
+    return planned.map((zone) => {
+        const { resolution, batches } = zone;
+        const environment = found.get(resolution.zone.id);
+        if (!environment)
+            return zone;
+        log(`Environment on ${resolution.label}: ${describeEnvironment(environment)}`);
+        const everything = batches.some((b) => b.type === 'everything');
+        const note = productionEverythingNote(environment, resolution.label, { everything, mode: request.mode });
+        if (note)
+            log(note);
+        return { ...zone, environment };
+    });
+}
+/** Each zone's environment, by zone ID, for targetsFor. */
+function environmentsOf(planned) {
+    return new Map(planned.flatMap((p) => (p.environment ? [[p.resolution.zone.id, p.environment]] : [])));
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them with
 // the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
 
 
-const TITLE = 'Cloudflare cache purge';
+
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3;
 /** Distinct reasons listed under "Not purged"; the others are counted. */
@@ -34077,6 +34642,7 @@ function summaryOf(result) {
     }
 }
 function purgeSummary(result) {
+    const w = wordsFor(result.mode);
     const rows = summaryRows(result.zones).map((r) => [
         r.zone,
         r.type,
@@ -34088,18 +34654,19 @@ function purgeSummary(result) {
             : r.ids.join(', ')
     ]);
     const blocks = [
-        { kind: 'heading', text: TITLE, level: 2 },
-        { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+        { kind: 'heading', text: w.title, level: 2 },
+        ...environmentLine(result),
+        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
         {
             kind: 'text',
-            text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
         }
     ];
     const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
             kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
             rows: perZone.map((z) => [
                 z.name || z.id,
                 z.id,
@@ -34112,7 +34679,7 @@ function purgeSummary(result) {
     if (result.failed.length > 0) {
         // Items refused one by one each have a reason of their own: the first few are enough here.
         const reasons = [...new Set(result.failed.map((f) => f.reason))];
-        blocks.push({ kind: 'heading', text: 'Not purged', level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
+        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
         if (reasons.length > REASONS_SHOWN)
             blocks.push({
                 kind: 'text',
@@ -34122,9 +34689,11 @@ function purgeSummary(result) {
     return blocks;
 }
 function planSummary(result) {
+    const w = wordsFor(result.mode);
     return [
-        { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
-        { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+        { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        ...environmentLine(result),
+        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
         {
             kind: 'table',
             header: ['Zone', 'Type', 'Items', 'Requests'],
@@ -34133,14 +34702,20 @@ function planSummary(result) {
     ];
 }
 function stoppedSummary(result) {
+    const w = wordsFor(result.mode);
     const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
     const listed = result.failed.length > 0
         ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
         : '';
     return [
-        { kind: 'heading', text: TITLE, level: 2 },
-        { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+        { kind: 'heading', text: w.title, level: 2 },
+        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
     ];
+}
+/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
+function environmentLine(result) {
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
+    return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
@@ -34249,191 +34824,6 @@ class ActionReporter {
         summary.emptyBuffer();
         await summary.addRaw(text).write();
     }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
-// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
-// the size of the request, or one of its items. The runner decides from it whether to stop, split or
-// isolate. Pure.
-
-/**
- * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
- * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
- * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
- * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
- * each as Cloudflare sends it.
- */
-const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
-/**
- * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
- * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
- * /zones/…" (no such zone). Observed the same way.
- */
-const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
-/**
- * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
- * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
- * Today's codes are not documented, so the words count as much as the codes.
- */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
-const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
-/**
- * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
- * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
- * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
- * (about one item) never reads as one.
- */
-const TOO_MANY_WORDS = [
-    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
-    /\b(?:no|not) more than \d+\b/i,
-    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
-    /\bmaximum (?:amount|number) of \d+\b/i,
-    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
-    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
-];
-/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
-const LIMIT_WORDS = [
-    /\bmore than (\d+)\b/i,
-    /\bmaximum (?:amount|number) of (\d+)\b/i,
-    /\b(?:only|up to|at most) (\d+)\b/i,
-    /\blimit(?: is| of)? (\d+)\b/i
-];
-/**
- * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
- * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
- * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
- * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
- * kind as invalid or too long, which a request as a whole never is.
- */
-const ITEM_WORDS = [
-    /\bunable to purge\b/i,
-    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
-    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
-    /\b(?:url|uri|tag|prefix) length exceeds\b/i
-];
-/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
-function classifyRefusal(error, items = []) {
-    if (!(error instanceof CloudflareError) || error.kind !== 'api')
-        return undefined;
-    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
-        return { about: 'credential' };
-    if (error.hasCode(...ZONE_REFUSAL_CODES))
-        return { about: 'zone' };
-    if (error.status !== 400)
-        return undefined;
-    const words = error.errors.map((e) => e.message);
-    if (isTooManyItems(error)) {
-        const limit = limitFromWords(words);
-        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
-    }
-    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
-        return { about: 'item' };
-    // A message that quotes one of the request's items is about that item.
-    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
-        return { about: 'item' };
-    return undefined;
-}
-/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.kind === 'api' &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
-            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
-}
-/** The number of items Cloudflare says it takes, when its message has one. */
-function limitFromWords(messages) {
-    for (const message of messages) {
-        for (const pattern of LIMIT_WORDS) {
-            const match = pattern.exec(message);
-            const n = match ? Number(match[1]) : NaN;
-            if (Number.isInteger(n) && n >= 1)
-                return n;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
-// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
-// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
-// 10100 is the older code of that answer that API users reported.
-
-
-
-
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return diagnose('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    // An answer too large to be the API's: named as such, not as a network failure.
-    if (error.code === ANSWER_TOO_LARGE) {
-        return diagnose('unreadable-answer', {
-            detail: `${error.message} (${error.endpoint})`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
-            answers: error.attempts,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid', {});
-    if (error.kind === 'invalid-response') {
-        return diagnose('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge') {
-        const items = context.items ?? [];
-        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
-            return diagnose('purge-item-refused', { detail: error.describe() });
-        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
-    }
-    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
 ;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
@@ -34884,6 +35274,24 @@ function isAccountIdMixup(error) {
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
 
 const api_HEX32 = /^[0-9a-f]{32}$/;
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+function cachePath(zoneId, target) {
+    const zone = `/zones/${assertId(zoneId, 'zone ID')}`;
+    const ref = target.environment?.ref;
+    if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+        throw new Error('internal: refusing to put an invalid environment ref into a URL path');
+    }
+    const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache';
+    return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`;
+}
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
     if (!api_HEX32.test(id))
@@ -34938,15 +35346,45 @@ class CloudflareApi {
     /** Posts one purge request and returns Cloudflare's purge ID. */
     async purge(zoneId, body, options = {}) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const { result } = await this.post(path, body, options);
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+    /** A POST whose request and retries end with this object's signal or the call's own. */
+    post(path, body, options) {
         const signals = [this.signal, options.signal].filter((s) => s !== undefined);
-        const { result } = await this.http.call('POST', path, {
+        return this.http.call('POST', path, {
             body,
             ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
             ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
         });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
+    }
+    /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+    async clearCache(zoneId, body, target, options = {}) {
+        const path = cachePath(zoneId, target);
+        const { result } = await this.post(path, body, options);
+        if (!result || typeof result.id !== 'string') {
+            throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
+        }
         return result.id;
+    }
+    /**
+     * The zone's Version Management environments (`result.environments`). Entries without a usable name
+     * and ref are left out; an answer without a list is taken as no environments at all.
+     */
+    async listEnvironments(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
+        const { result } = await this.get(path);
+        const list = result?.environments ?? result;
+        if (!Array.isArray(list))
+            return [];
+        const environments = [];
+        for (const entry of list) {
+            if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+                environments.push({ name: entry.name, ref: entry.ref });
+        }
+        return environments;
     }
 }
 function malformed(endpoint, expected) {
@@ -35109,15 +35547,18 @@ function describeRateLimit(plan, type) {
 
 
 
+
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
             return [];
-        const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
+        const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId);
+        const zone = planFor?.resolution;
+        const environment = planFor?.environment?.name;
         const finding = diagnoseError(outcome.error, {
             stage: 'purge',
             zone: zone.label,
+            ...(environment ? { environment } : {}),
             verified: true,
             zoneReadable: zone.readable,
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
@@ -35127,10 +35568,12 @@ function diagnoseFailures(planned, outcomes) {
     });
 }
 /**
- * One annotation per zone and kind of failure, counting the items it left unpurged. Items that Cloudflare
- * refused one by one share one annotation per zone (each quotes its own item; failed_items keeps them all).
+ * One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated).
+ * Items that Cloudflare refused one by one share one annotation per zone (each quotes its own item;
+ * failed_items keeps them all).
  */
-function failureAnnotations(failures) {
+function failureAnnotations(failures, mode) {
+    const { past } = wordsFor(mode);
     const groups = new Map();
     for (const { outcome, zone, finding } of failures) {
         const byItem = finding.id === 'purge-item-refused';
@@ -35142,9 +35585,9 @@ function failureAnnotations(failures) {
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
         message: finding.id === 'purge-item-refused' && items > 1
-            ? `${count(items, 'item')} on ${label} not purged: Cloudflare refused each of them on its own (its words ` +
-                `for each are in the failed_items output). The first: ${finding.message}`
-            : `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+            ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+                `words for each are in the failed_items output). The first: ${finding.message}`
+            : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
 }
 /** Records splits as the runner reports them: the first size refused, the last limit learnt. */
@@ -35204,7 +35647,9 @@ async function executeBatches(api, batches, options) {
             sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
         return size;
     };
-    const refusalFor = (batch) => credentialRefusal ?? zones.get(batch.zoneId)?.refusal;
+    const refusalFor = (batch) => credentialRefusal ??
+        zones.get(batch.zoneId)?.refusal ??
+        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
     /** Wakes the workers waiting for a first request to be answered. */
     let wake = () => undefined;
     let changed = new Promise((resolve) => (wake = resolve));
@@ -35327,6 +35772,11 @@ async function executeBatches(api, batches, options) {
         // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
         if (refusal)
             zone.state = 'open';
+        if (refusal?.about === 'type') {
+            size.refusal ??= error;
+            finish(entry, { batch, error: size.refusal });
+            return;
+        }
         if (refusal?.about === 'size' && batch.items.length > 1) {
             size.refusals++;
             const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
@@ -35411,6 +35861,7 @@ function notSent(batch) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -35426,6 +35877,7 @@ async function sendPlan(api, planned, options) {
             pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
         return pacer;
     };
+    const words = wordsFor(options.mode);
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
     const total = batches.reduce((n, b) => n + itemCount(b), 0);
@@ -35433,12 +35885,14 @@ async function sendPlan(api, planned, options) {
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const progress = setInterval(() => {
         const rate = Math.round((done / (Date.now() - started)) * 1000);
-        options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
+        options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
-        outcomes = await executeBatches(api, batches, {
+        // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+        const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)));
+        outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
@@ -35452,7 +35906,7 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`);
+    options.log(`${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
     return outcomes;
 }
 
@@ -35460,7 +35914,8 @@ async function sendPlan(api, planned, options) {
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
-// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+// items to their zones → plan the requests → find the Version Management environment in each zone (when
+// one is named) → send them (or, on a dry run, show the plan) → sum up.
 
 
 
@@ -35474,11 +35929,24 @@ async function sendPlan(api, planned, options) {
 
 
 
-/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+
+/**
+ * Purges (or invalidates) what the settings ask for, or plans it on a dry run, and returns what happened;
+ * never throws.
+ */
 async function purgeCache(settings, options, reporter) {
+    const result = await run(settings, options, reporter);
+    return settings.mode ? { ...result, mode: settings.mode } : result;
+}
+async function run(settings, options, reporter) {
     const startedAt = options.startedAt ?? Date.now();
     const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
-    const requested = { zones: settings.zones, purge, dryRun: settings.dryRun };
+    const requested = {
+        zones: settings.zones,
+        purge,
+        dryRun: settings.dryRun,
+        ...(settings.mode ? { mode: settings.mode } : {})
+    };
     if (isEmptyPurge(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -35538,43 +36006,53 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(assignment.warnings);
     if (assignment.errors.length > 0)
         throw new DiagnosedFailure(assignment.errors);
-    const planned = assignment.work.map(({ zone, purge: part }) => ({
+    let planned = assignment.work.map(({ zone, purge: part }) => ({
         resolution: access.zones.find((z) => z.zone.id === zone.id),
         batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
     }));
     const { owner, tokenId } = access.verification;
     const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    const mode = settings.mode ?? 'purge';
+    const wanted = settings.environment;
+    // Before the dry run, so that it shows the environment each zone's requests would go to.
+    if (wanted) {
+        const zones = planned;
+        planned = await reporter.group('Environment', () => findEnvironments(api, zones, { wanted, mode }, info));
+    }
     if (settings.dryRun) {
-        await reporter.group('Plan (dry run)', async () => logPlan(planned, info));
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
+    const words = wordsFor(mode);
     const purgeStarted = Date.now();
     const { splits, record } = splitRecorder();
-    const outcomes = await reporter.group('Purge', () => sendPlan(api, planned, {
+    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
-        onSplit: record
+        onSplit: record,
+        mode
     }));
     const purgeMs = Date.now() - purgeStarted;
     // Once the outcomes are known, a split can say whether anything was lost.
     reporter.findings(splitWarnings(splits, outcomes));
     const failures = diagnoseFailures(planned, outcomes);
-    reporter.findings(failureAnnotations(failures));
+    reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
-        info(`Purged ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
+        info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
     return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
     const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
-    return planned.map(({ resolution: { zone, label }, batches }) => ({
+    return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
         label,
         plan: zone.plan,
+        ...(environment ? { environment } : {}),
         requests: sent
             ? sent.outcomes
                 .filter((o) => o.batch.zoneId === zone.id)
@@ -35585,20 +36063,25 @@ function zoneRuns(planned, sent) {
 function summed(status, zones, startedAt) {
     return { ...emptyRun(status, startedAt), zones, ...totals(zones) };
 }
-function logPlan(planned, info) {
-    for (const { resolution, batches } of planned) {
+function logPlan(planned, mode, info) {
+    const words = wordsFor(mode);
+    for (const { resolution, batches, environment } of planned) {
+        const where = environment
+            ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+            : resolution.label;
         for (const [i, batch] of batches.entries()) {
             const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`);
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);
     const items = batches.reduce((n, b) => n + itemCount(b), 0);
-    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be purged; nothing was sent`);
+    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be ${words.past}; nothing was sent`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/log.ts
 // Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
 
 
 /** URLs of the changed files listed one per line; beyond that, counted. */
@@ -35619,22 +36102,25 @@ function describeSettings(settings) {
         ]
             .filter(Boolean)
             .join(', ');
+    const mapped = (m) => `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`;
     const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+        ? `the files changed under ${settings.changes.mappings.map(mapped).join(', ')}`
         : '';
+    const w = wordsFor(settings.mode);
     return [
         `Zone: ${zones}`,
         `Credential: ${credential}`,
-        `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
-        ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+        `${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.environment ? [`Environment: ${settings.environment} (Version Management)`] : []),
+        ...(settings.dryRun ? [`Dry run: nothing will be ${w.past}`] : []),
         ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
     ];
 }
-/** What the listing of the changed files found, and the URLs it gives. */
-function describeChanges(changes) {
+/** What the listing of the changed files found, and the URLs it gives to purge (or invalidate). */
+function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
         ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
@@ -35696,7 +36182,7 @@ class Redactor {
 
 
 const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
-async function run() {
+async function main_run() {
     const startedAt = Date.now();
     const { raw, secrets } = readInputs();
     const reporter = new ActionReporter(new Redactor(secrets));
@@ -35709,9 +36195,9 @@ async function purge(raw, reporter, startedAt) {
         settings = checkInputs(raw, reporter);
         const inputs = describeSettings(settings);
         await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
-        const { changes: wanted, timeoutMs } = settings;
+        const { changes: wanted, timeoutMs, mode } = settings;
         const changes = wanted
-            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter))
+            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter, mode))
             : undefined;
         const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) };
         return await purgeCache(settings, options, reporter);
@@ -35730,13 +36216,13 @@ function checkInputs(raw, reporter) {
     return parsed.settings;
 }
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
-async function changedUrls(wanted, deadline, reporter) {
+async function changedUrls(wanted, deadline, reporter, mode) {
     const changes = await listChanges(wanted, process.env, {
         deadline,
         userAgent: USER_AGENT,
         onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
     });
-    for (const line of describeChanges(changes))
+    for (const line of describeChanges(changes, mode))
         reporter.info(line);
     return changes;
 }

@@ -188,6 +188,44 @@ describe('purging what a push changed', () => {
     ])
   })
 
+  it('with pretty-urls, also purges pages without .html and the folder of index.htm', async () => {
+    github.compare(BEFORE, AFTER, [
+      { filename: 'public/about.html', status: 'modified' },
+      { filename: 'public/docs/index.htm', status: 'modified' },
+      { filename: 'public/blog/post.htm', status: 'removed' },
+      { filename: 'public/app.css', status: 'modified' },
+      { filename: 'legacy/about.html', status: 'modified' }
+    ])
+    const result = await runOnPush({
+      changed_paths: 'public/ => https://example.com/ pretty-urls\nlegacy/ => https://pro.example.net/'
+    })
+    expect(result.errors).toEqual([])
+    expect(emulator.purgedItems(zones.free.id).sort()).toEqual(
+      [
+        'https://example.com/about.html',
+        'https://example.com/about',
+        'https://example.com/docs/index.htm',
+        'https://example.com/docs/',
+        'https://example.com/blog/post.htm',
+        'https://example.com/blog/post',
+        'https://example.com/app.css'
+      ].sort()
+    )
+    // Without the option, a page is purged at its file URL only.
+    expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/about.html'])
+    expect(result.stdout).toContain('public/ → https://example.com/ (pretty URLs)')
+    expectNoSecrets(result)
+  })
+
+  it('invalidates the changed files instead with mode: invalidate', async () => {
+    github.compare(BEFORE, AFTER, [{ filename: 'public/app.css', status: 'modified' }])
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', mode: 'invalidate' })
+    expect(result.errors).toEqual([])
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/app.css'])
+    expect(emulator.purgeRequests()).toEqual([])
+    expect(result.stdout).toContain('1 changed file, 1 under changed_paths, 1 URL to invalidate')
+  })
+
   it('purges nothing, and succeeds, when nothing under changed_paths changed', async () => {
     github.compare(BEFORE, AFTER, [
       { filename: 'README.md', status: 'modified' },

@@ -86,7 +86,8 @@ describe('every scenario, with ACTIONS_STEP_DEBUG and RUNNER_DEBUG on', () => {
       }
       if (scenario.message) expect(run.errors[0]?.message).toMatch(scenario.message)
 
-      const purges = cf.requests.filter((r) => r.path.endsWith('/purge_cache'))
+      // Invalidations and environment purges are purge requests too (src/purge/target.ts).
+      const purges = cf.requests.filter((r) => /\/(purge|invalidate)_cache$/.test(r.path))
       if (scenario.reached === 'nothing') expect(cf.requests).toEqual([])
       if (scenario.reached === 'no-purge') {
         expect(cf.requests.length).toBeGreaterThan(0)
@@ -102,8 +103,8 @@ describe('every scenario, with ACTIONS_STEP_DEBUG and RUNNER_DEBUG on', () => {
       if (scenario.failed) {
         expect(sorted(failedItemsOf(run))).toEqual(sorted(scenario.failed))
         expect(run.outputs.failed_count).toBe(String(scenario.failed.length))
-        // The summary counts what was left unpurged, or says nothing was purged at all.
-        if (scenario.failed.length > 0) expect(run.summary).toMatch(/failed|Nothing was purged/)
+        // The summary counts what was left unpurged, or says nothing was purged (or invalidated) at all.
+        if (scenario.failed.length > 0) expect(run.summary).toMatch(/failed|Nothing was (purged|invalidated)/)
       }
       // The run ends within the time allowed (300 s unless a valid `timeout` says otherwise), plus the
       // start of a Node process.

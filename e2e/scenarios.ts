@@ -36,7 +36,7 @@ export interface Scenario {
   exitCode?: 0 | 1
   /** The first error annotation's message must match. */
   message?: RegExp
-  /** How far the run got: no request at all, no purge request, or purge requests (accepted or not). */
+  /** How far the run got: no request at all, no purge (or invalidate) request, or some (accepted or not). */
   reached?: 'nothing' | 'no-purge' | 'purge'
   /** Exactly the items Cloudflare purged (any zone, any order), and the purged_count output. */
   purged?: string[]
@@ -1198,6 +1198,89 @@ export const SCENARIOS: Scenario[] = [
       expect(run.outputs.purged_count).toBe('1')
       expect(run.outputs.purge_ids).toMatch(/^[0-9a-f]{32}$/)
     }
+  },
+  // ── Invalidation and Version Management environments ──────────────────────
+  {
+    name: 'an environment name the zone does not have',
+    inputs: { zone: 'enterprise.example', api_token: tokens.user.value, environment: 'QA', tags: 'a' },
+    expects: {
+      'environment-unknown': [
+        /no environment named "QA"/,
+        /"Production", "Staging", "Development" and "Geo Canary"/
+      ]
+    },
+    reached: 'no-purge'
+  },
+  {
+    name: 'an environment on a zone without Version Management',
+    inputs: { ...FREE, environment: 'Staging' },
+    expects: {
+      'environments-not-enabled': [
+        /Zone example\.com does not use Version Management/,
+        /Enterprise feature/,
+        /Enable versioning/
+      ]
+    },
+    reached: 'no-purge'
+  },
+  {
+    name: 'environments answered with an empty list (graceful: no Version Management)',
+    inputs: { ...FREE, zone: 'example.com', environment: 'Staging' },
+    emulator: fault({
+      method: 'GET',
+      path: `/zones/${zones.free.id}/environments`,
+      action: { status: 200, body: envelope({ environments: [] }) }
+    }),
+    expects: { 'environments-not-enabled': [/does not use Version Management/, /it lists no environments/] },
+    reached: 'no-purge'
+  },
+  {
+    name: 'a token without Zone Versioning Read',
+    inputs: {
+      zone: 'enterprise.example',
+      api_token: tokens.noVersioningRead.value,
+      environment: 'Staging',
+      tags: 'a'
+    },
+    expects: {
+      'environments-not-readable': [
+        /may not list the Version Management environments of enterprise\.example/,
+        /Zone Versioning → Read/
+      ]
+    },
+    reached: 'no-purge'
+  },
+  {
+    name: 'no invalidate endpoint (a routing error)',
+    inputs: { ...FREE, mode: 'invalidate' },
+    emulator: { invalidation: false },
+    expects: {
+      'invalidate-unavailable': [
+        /1 item on f00d0+1 not invalidated/,
+        /no invalidate endpoint/,
+        /`mode: purge`/
+      ]
+    },
+    reached: 'purge',
+    failed: ['https://example.com/a'],
+    then: (_run, cf) => expect(cf.requests.at(-1)?.path).toBe(`/zones/${zones.free.id}/invalidate_cache`)
+  },
+  {
+    name: 'invalidating URLs in an environment that selects by country (1136)',
+    inputs: {
+      zone: 'enterprise.example',
+      api_token: tokens.user.value,
+      mode: 'invalidate',
+      environment: 'Geo Canary',
+      files: 'https://enterprise.example/a'
+    },
+    expects: {
+      'invalidate-url-refused': [
+        /environment Geo Canary of zone enterprise\.example \(code 1136\)/,
+        /`tags`, `hosts` or `prefixes`/
+      ]
+    },
+    reached: 'purge'
   },
   // ── Network faults: one zone meets the fault, the other is purged ─────────
   {

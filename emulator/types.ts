@@ -12,6 +12,25 @@ export interface EmulatorZone {
   status?: string
   /** Extension: URLs this zone takes in one purge request, instead of its plan's (`filesPerRequest`). */
   filesPerRequest?: number
+  /**
+   * The zone uses Version Management with these environments. Absent: a zone without Version Management,
+   * whose environment endpoints answer 400, code 1140 (invented).
+   */
+  environments?: EmulatorEnvironment[]
+}
+
+/** A Version Management environment of a zone. */
+export interface EmulatorEnvironment {
+  name: string
+  /** The environment ID in paths; Cloudflare's schema allows at most 32 characters. */
+  ref: string
+  /** The traffic filter, echoed by the listing. Default `(cf.zone.name eq "<zone name>")`. */
+  expression?: string
+  /**
+   * The environment selects requests by IP, country, ASN or threat score: invalidating it by URL answers
+   * 400, code 1136, as Cloudflare documents.
+   */
+  refusesUrlInvalidation?: boolean
 }
 
 export interface EmulatorAccount {
@@ -19,7 +38,7 @@ export interface EmulatorAccount {
   name: string
 }
 
-export type TokenPermission = 'zone.read' | 'cache.purge'
+export type TokenPermission = 'zone.read' | 'cache.purge' | 'zone.versioning.read'
 
 export interface EmulatorToken {
   /** The secret sent as `Authorization: Bearer <value>`. */
@@ -40,7 +59,7 @@ export interface EmulatorToken {
   notBefore?: string
   /** Zone IDs in scope; 'all' = every zone (of its account, for account-owned tokens). Default 'all'. */
   zones?: string[] | 'all'
-  /** Default both. */
+  /** Default all three. */
   permissions?: TokenPermission[]
   /** Verify answers active, but every other call answers 403 code 9109. */
   ipRestricted?: boolean
@@ -110,6 +129,8 @@ export interface EmulatorOptions {
    * purge, …). A purge request holding one is refused whole with 400, as Cloudflare does.
    */
   refuseItems?: ItemRefusal[]
+  /** false: no invalidate endpoint (zone or environment), they answer 404, code 7000. Default true. */
+  invalidation?: boolean
   /** Default 0 (random). */
   port?: number
 }
@@ -145,10 +166,14 @@ export interface RunningEmulator {
   url: string
   /** Every request, in arrival order. */
   requests: RecordedRequest[]
-  /** POST .../purge_cache requests that succeeded (status 200, not faked by a fault). */
+  /** POST .../purge_cache requests (zone or environment) that succeeded (status 200, not faked by a fault). */
   purgeRequests(): RecordedRequest[]
   /** All items (files entries, tags, hosts, prefixes, or 'everything') successfully purged. */
   purgedItems(zoneId?: string): unknown[]
+  /** POST .../invalidate_cache requests (zone or environment) that succeeded. */
+  invalidateRequests(): RecordedRequest[]
+  /** All items successfully invalidated, as purgedItems. */
+  invalidatedItems(zoneId?: string): unknown[]
   count429(): number
   addFault(rule: FaultRule): void
   clearFaults(): void

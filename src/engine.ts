@@ -1,7 +1,8 @@
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
-// items to their zones → plan the requests → send them (or, on a dry run, show the plan) → sum up.
+// items to their zones → plan the requests → find the Version Management environment in each zone (when
+// one is named) → send them (or, on a dry run, show the plan) → sum up.
 import { checkAccess } from './access/check-access.js'
 import { assignToZones } from './access/zone-assignment.js'
 import type { ZoneResolution } from './access/zone-resolver.js'
@@ -22,8 +23,9 @@ import {
 import { itemCount, limitsForPlan, planBatches } from './purge/planner.js'
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
+import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
-import type { Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
+import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
 import { count, seconds } from './words.js'
 
 /** Where the engine tells its user what happens: the Actions log at the action's edge, a terminal in a CLI. */
@@ -47,15 +49,28 @@ export interface EngineOptions {
   changes?: ListedChanges
 }
 
-/** Purges what the settings ask for (or plans it, on a dry run) and returns what happened; never throws. */
+/**
+ * Purges (or invalidates) what the settings ask for, or plans it on a dry run, and returns what happened;
+ * never throws.
+ */
 export async function purgeCache(
   settings: Settings,
   options: EngineOptions,
   reporter: RunReporter
 ): Promise<RunResult> {
+  const result = await run(settings, options, reporter)
+  return settings.mode ? { ...result, mode: settings.mode } : result
+}
+
+async function run(settings: Settings, options: EngineOptions, reporter: RunReporter): Promise<RunResult> {
   const startedAt = options.startedAt ?? Date.now()
   const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge
-  const requested = { zones: settings.zones, purge, dryRun: settings.dryRun }
+  const requested = {
+    zones: settings.zones,
+    purge,
+    dryRun: settings.dryRun,
+    ...(settings.mode ? { mode: settings.mode } : {})
+  }
   if (isEmptyPurge(purge)) {
     if (options.changes) {
       const { range, files } = options.changes
@@ -99,7 +114,7 @@ export function stopRun(
   error: unknown,
   reporter: RunReporter,
   startedAt: number,
-  requested?: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean }
+  requested?: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean; mode?: CacheMode }
 ): RunResult {
   let findings: Finding[]
   if (error instanceof DiagnosedFailure) findings = error.findings
@@ -130,36 +145,45 @@ async function purgeWith(
   )
   reporter.findings(assignment.warnings)
   if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
-  const planned: PlannedZone[] = assignment.work.map(({ zone, purge: part }) => ({
+  let planned: PlannedZone[] = assignment.work.map(({ zone, purge: part }) => ({
     resolution: access.zones.find((z) => z.zone.id === zone.id) as ZoneResolution,
     batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
   }))
   const { owner, tokenId } = access.verification
   const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes }
+  const mode = settings.mode ?? 'purge'
+  const wanted = settings.environment
+  // Before the dry run, so that it shows the environment each zone's requests would go to.
+  if (wanted) {
+    const zones = planned
+    planned = await reporter.group('Environment', () => findEnvironments(api, zones, { wanted, mode }, info))
+  }
 
   if (settings.dryRun) {
-    await reporter.group('Plan (dry run)', async () => logPlan(planned, info))
+    await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info))
     const zones = zoneRuns(planned)
     return { ...summed('planned', zones, startedAt), ...verified }
   }
+  const words = wordsFor(mode)
   const purgeStarted = Date.now()
   const { splits, record } = splitRecorder()
-  const outcomes = await reporter.group('Purge', () =>
+  const outcomes = await reporter.group(words.Verb, () =>
     sendPlan(api, planned, {
       deadline: startedAt + settings.timeoutMs,
       requestsSoFar: api.http.requestCount,
       log: info,
-      onSplit: record
+      onSplit: record,
+      mode
     })
   )
   const purgeMs = Date.now() - purgeStarted
   // Once the outcomes are known, a split can say whether anything was lost.
   reporter.findings(splitWarnings(splits, outcomes))
   const failures = diagnoseFailures(planned, outcomes)
-  reporter.findings(failureAnnotations(failures))
+  reporter.findings(failureAnnotations(failures, mode))
   const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
   if (result.failed.length === 0)
-    info(`Purged ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
+    info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
   return { ...result, ...verified, timings: { ...result.timings, purgeMs } }
 }
 
@@ -169,11 +193,12 @@ function zoneRuns(
   sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[] }
 ): ZoneRun[] {
   const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]))
-  return planned.map(({ resolution: { zone, label }, batches }) => ({
+  return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
     id: zone.id,
     name: zone.name,
     label,
     plan: zone.plan,
+    ...(environment ? { environment } : {}),
     requests: sent
       ? sent.outcomes
           .filter((o) => o.batch.zoneId === zone.id)
@@ -186,16 +211,20 @@ function summed(status: 'planned' | 'purged', zones: ZoneRun[], startedAt: numbe
   return { ...emptyRun(status, startedAt), zones, ...totals(zones) }
 }
 
-function logPlan(planned: PlannedZone[], info: (line: string) => void): void {
-  for (const { resolution, batches } of planned) {
+function logPlan(planned: PlannedZone[], mode: CacheMode, info: (line: string) => void): void {
+  const words = wordsFor(mode)
+  for (const { resolution, batches, environment } of planned) {
+    const where = environment
+      ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+      : resolution.label
     for (const [i, batch] of batches.entries()) {
       const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`
-      info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${items}`)
+      info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`)
     }
   }
   const batches = planned.flatMap((p) => p.batches)
   const items = batches.reduce((n, b) => n + itemCount(b), 0)
   info(
-    `Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be purged; nothing was sent`
+    `Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be ${words.past}; nothing was sent`
   )
 }

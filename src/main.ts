@@ -13,7 +13,7 @@ import { parseSettings, type RawInputs } from './inputs/parser.js'
 import { describeChanges, describeSettings } from './report/log.js'
 import { Redactor } from './report/redactor.js'
 import type { RunResult } from './report/result.js'
-import type { ChangeSettings, Settings } from './types.js'
+import type { CacheMode, ChangeSettings, Settings } from './types.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'
@@ -32,9 +32,11 @@ async function purge(raw: RawInputs, reporter: ActionReporter, startedAt: number
     settings = checkInputs(raw, reporter)
     const inputs = describeSettings(settings)
     await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)))
-    const { changes: wanted, timeoutMs } = settings
+    const { changes: wanted, timeoutMs, mode } = settings
     const changes = wanted
-      ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter))
+      ? await reporter.group('Changed files', () =>
+          changedUrls(wanted, startedAt + timeoutMs, reporter, mode)
+        )
       : undefined
     const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) }
     return await purgeCache(settings, options, reporter)
@@ -56,13 +58,14 @@ function checkInputs(raw: RawInputs, reporter: ActionReporter): Settings {
 async function changedUrls(
   wanted: ChangeSettings,
   deadline: number,
-  reporter: ActionReporter
+  reporter: ActionReporter,
+  mode?: CacheMode
 ): Promise<ListedChanges> {
   const changes = await listChanges(wanted, process.env, {
     deadline,
     userAgent: USER_AGENT,
     onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
   })
-  for (const line of describeChanges(changes)) reporter.info(line)
+  for (const line of describeChanges(changes, mode)) reporter.info(line)
   return changes
 }

@@ -35,6 +35,13 @@ describe('classifyRefusal', () => {
     expect(classifyRefusal(refused(status, [{ code, message }]))).toEqual({ about: 'zone' })
   })
 
+  it('takes 1136 (no invalidation by URL in this environment) as about that kind of request', () => {
+    const error = refused(400, [
+      { code: 1136, message: 'Invalidating by URL is not supported for this environment' }
+    ])
+    expect(classifyRefusal(error, ['https://example.com/a'])).toEqual({ about: 'type' })
+  })
+
   it.each([
     [1094, 'Exceeded maximum amount of 30 files that can be purged on a single request', 30],
     [1101, 'Too many tags in purge request: only 100 are allowed per request', 100],

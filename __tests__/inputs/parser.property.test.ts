@@ -177,11 +177,14 @@ const plausible: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
     '',
     '',
     'public/ => https://example.com/',
+    'public/ => https://example.com/ pretty-urls',
     'docs/ => https://docs.example.com/d/'
   ),
   github_token: fc.constantFrom('', 'ghs_FAKEgithubToken00000000000000000000001'),
   base: fc.constantFrom('', '', 'v1.0.0'),
-  head: fc.constantFrom('', '', 'main')
+  head: fc.constantFrom('', '', 'main'),
+  mode: fc.constantFrom('', '', 'purge', 'invalidate', 'Invalidate'),
+  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000')
 }
 
 /** A plausible value with hostile text spliced in somewhere. */
@@ -292,6 +295,9 @@ function assertSafeSettings(settings: Settings): void {
     else assert.equal(toAsciiHostname(zone.name), zone.name)
   }
   if (settings.accountId !== undefined) assert.match(settings.accountId, HEX32)
+  if (settings.mode !== undefined) assert.equal(settings.mode, 'invalidate')
+  // One line, trimmed, no control character: it is matched against names and never goes into a path.
+  if (settings.environment !== undefined) assert.match(settings.environment, /^\S(?:[^\p{Cc}]*\S)?$/u)
 
   const credential = settings.credential
   const secrets = credential.kind === 'token' ? [credential.token] : [credential.email, credential.key]

@@ -305,6 +305,19 @@ describe('failing small', () => {
     expect(outcomes.every((o) => o.error === refusal)).toBe(true)
   })
 
+  it('stops only the kind of request refused as such (1136): URLs stop, tags go on', async () => {
+    const refusal = refused(400, 1136, 'Invalidating by URL is not supported for this environment')
+    const api = new FakeApi((body) => {
+      if (body.files) throw refusal
+      return 'id'
+    })
+    const tags = { zoneId: ZONE, type: 'tags' as const, items: ['a', 'b'] }
+    const outcomes = await executeBatches(api, [...fileBatches(300, 30), tags], options({ concurrency: 8 }))
+    expect(api.calls.filter((c) => c.body.files)).toHaveLength(1)
+    expect(outcomes.slice(0, 10).every((o) => o.error === refusal)).toBe(true)
+    expect(outcomes[10]?.purgeId).toBe('id')
+  })
+
   it('stops only the refused zone; the others are purged', async () => {
     const refusal = refused(403, 10000, 'Authentication error')
     const api = new FakeApi((_body, call) => {

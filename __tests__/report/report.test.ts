@@ -15,7 +15,9 @@ import {
   type ZoneRun
 } from '../../src/report/result.js'
 import { summaryOf } from '../../src/report/summary.js'
-import type { Finding, PurgeRequest } from '../../src/types.js'
+import { describeChanges, describeSettings } from '../../src/report/log.js'
+import { DEFAULT_API_URL } from '../../src/inputs/parser.js'
+import type { Finding, PurgeRequest, Settings } from '../../src/types.js'
 
 const DECLARED = Object.keys(
   (parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { outputs: object }).outputs
@@ -211,5 +213,95 @@ describe('summaryOf', () => {
       kind: 'text',
       text: 'Nothing was purged: API token not recognised.'
     })
+  })
+})
+
+describe('an invalidation, and Version Management environments', () => {
+  const STAGING = { name: 'Staging', ref: 'e0e00000000000000000000000000002' }
+  const inStaging: ZoneRun[] = sent.map((z, i) => (i === 0 ? { ...z, environment: STAGING } : z))
+  const invalidated: RunResult = {
+    ...emptyRun('purged', 0),
+    mode: 'invalidate',
+    zones: inStaging,
+    ...totals(inStaging),
+    timings: { startedAt: 0, totalMs: 1234 }
+  }
+
+  it('says invalidated, not purged, and names the environment of each zone that has one', () => {
+    const blocks = summaryOf(invalidated)
+    expect(blocks.slice(0, 2)).toEqual([
+      { kind: 'heading', text: 'Cloudflare cache invalidation', level: 2 },
+      { kind: 'text', text: `Environment: Staging (ref ${STAGING.ref}) on example.com.` }
+    ])
+    expect(blocks[2]).toMatchObject({
+      header: ['Zone', 'Type', 'Items', 'Invalidated', 'Failed', 'Request IDs']
+    })
+    expect(blocks).toContainEqual({ kind: 'text', text: '3 invalidated, 1 failed, in 1.2 s.' })
+    expect(blocks).toContainEqual({ kind: 'heading', text: 'Not invalidated', level: 3 })
+    expect(JSON.stringify(blocks)).not.toMatch(/purge/i)
+  })
+
+  it('shows the environment in the plan of a dry run', () => {
+    const plan = inStaging.map((z) => ({ ...z, requests: z.requests.map(({ batch }) => ({ batch })) }))
+    const blocks = summaryOf({ ...emptyRun('planned', 0), mode: 'invalidate', zones: plan })
+    expect(blocks.slice(0, 3)).toEqual([
+      { kind: 'heading', text: 'Cloudflare cache invalidation (dry run)', level: 2 },
+      { kind: 'text', text: `Environment: Staging (ref ${STAGING.ref}) on example.com.` },
+      { kind: 'text', text: 'Nothing was invalidated. This is what would be sent:' }
+    ])
+  })
+
+  it('says nothing was invalidated when an invalidation stopped early', () => {
+    const stopped = stoppedRun([refused], 0, { zones: [], purge, dryRun: false, mode: 'invalidate' })
+    expect(stopped.mode).toBe('invalidate')
+    expect(summaryOf(stopped)[1]).toMatchObject({
+      text: expect.stringMatching(/^Nothing was invalidated: API token not recognised\. 3 requested items/)
+    })
+  })
+
+  it('keeps the outputs as they are: invalidated items count as purged_count', () => {
+    expect(outputsOf(invalidated)).toEqual(outputsOf({ ...invalidated, mode: undefined, zones: sent }))
+  })
+})
+
+describe('describeSettings and describeChanges', () => {
+  const settings = {
+    zones: [{ kind: 'name' as const, name: 'enterprise.example', input: 'enterprise.example' }],
+    credential: { kind: 'token' as const, token: 'x'.repeat(40) },
+    purge: { ...purge, everything: false },
+    dryRun: true,
+    apiUrl: DEFAULT_API_URL,
+    timeoutMs: 1000
+  }
+
+  it('says purge by default, and invalidate with the environment asked for', () => {
+    expect(describeSettings(settings)).toEqual([
+      'Zone: enterprise.example',
+      'Credential: API token',
+      'Purge: 1 URL, 1 tag, 1 prefix',
+      'Dry run: nothing will be purged'
+    ])
+    const changes = {
+      mappings: [{ path: 'public/', url: 'https://example.com/', prettyUrls: true as const }],
+      githubToken: 'x'
+    }
+    const invalidate: Settings = { ...settings, mode: 'invalidate', environment: 'staging', changes }
+    expect(describeSettings(invalidate)).toEqual([
+      'Zone: enterprise.example',
+      'Credential: API token',
+      'Invalidate: 1 URL, 1 tag, 1 prefix, and the files changed under public/ → https://example.com/ (pretty URLs)',
+      'Environment: staging (Version Management)',
+      'Dry run: nothing will be invalidated'
+    ])
+  })
+
+  it('says what the changed files give to purge or to invalidate, counted', () => {
+    const listed = { range: 'aaaaaaa...bbbbbbb', files: 1, unmapped: 0, urls: ['https://example.com/a'] }
+    expect(describeChanges(listed)[0]).toBe(
+      'aaaaaaa...bbbbbbb: 1 changed file, 1 under changed_paths, 1 URL to purge'
+    )
+    expect(describeChanges(listed, 'invalidate')[0]).toBe(
+      'aaaaaaa...bbbbbbb: 1 changed file, 1 under changed_paths, 1 URL to invalidate'
+    )
   })
 })

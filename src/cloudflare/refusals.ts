@@ -8,6 +8,8 @@ export type Refusal =
   | { about: 'credential' }
   /** This zone: every request to it would be refused the same way. */
   | { about: 'zone' }
+  /** This kind of request on this zone (URLs, tags, …): every one of them would be refused the same way. */
+  | { about: 'type' }
   /** Too many items in one request; `limit` when Cloudflare says how many it takes. */
   | { about: 'size'; limit?: number }
   /** One or more items of the request, not the request as a whole. */
@@ -28,6 +30,13 @@ export const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 910
  * /zones/…" (no such zone). Observed the same way.
  */
 export const ZONE_REFUSAL_CODES = [10000, 7003, 7000]
+
+/**
+ * A kind of request the zone refuses whatever its items: 1136, invalidating by URL an environment that
+ * selects requests by IP, country, ASN or threat score (Cloudflare's API reference, "Invalidate Cached
+ * Content by Environment").
+ */
+export const TYPE_REFUSAL_CODES = [1136]
 
 /**
  * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
@@ -83,6 +92,7 @@ export function classifyRefusal(error: unknown, items: readonly string[] = []): 
   if (!(error instanceof CloudflareError) || error.kind !== 'api') return undefined
   if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401) return { about: 'credential' }
   if (error.hasCode(...ZONE_REFUSAL_CODES)) return { about: 'zone' }
+  if (error.hasCode(...TYPE_REFUSAL_CODES)) return { about: 'type' }
   if (error.status !== 400) return undefined
   const words = error.errors.map((e) => e.message)
   if (isTooManyItems(error)) {

@@ -41,13 +41,25 @@ const DOCS = {
   changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
   ghToken:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+  invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+  invalidateEnvironment:
+    'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+  purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+  enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 } as const
 
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)'
 
 function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
   return d
+}
+
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items: string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`
 }
 
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
@@ -696,6 +708,82 @@ export const catalogue = {
     message: ({ range, count: files }) =>
       `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
       'elsewhere in the repository), so there was nothing to purge.'
+  }),
+
+  // ── Invalidation and environments ─────────────────────────────────────────
+  'environment-unknown': entry<{ zone: string; wanted: string; names: string[] }>({
+    title: 'Environment not found',
+    severity: 'error',
+    cause:
+      'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+    detection:
+      'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+    fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+    docs: DOCS.purgeEnvironments,
+    message: ({ zone, wanted, names }) =>
+      `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+      (names.length > 0
+        ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+        : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+          '`environment` empty to clear the cache of the whole zone. ') +
+      'Nothing was sent.'
+  }),
+  'environments-not-enabled': entry<{ zones: string[]; detail: string }>({
+    title: 'Version Management not enabled',
+    severity: 'error',
+    cause:
+      '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+    detection:
+      'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
+    fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+    docs: DOCS.enableVersioning,
+    message: ({ zones, detail }) =>
+      `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+      `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
+      "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+      'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+      'the cache of the whole zone. Nothing was sent.'
+  }),
+  'environments-not-readable': entry<{ zones: string[]; wanted: string; detail: string }>({
+    title: 'Environments not readable',
+    severity: 'error',
+    cause:
+      "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+    detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+    fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+    docs: DOCS.createToken,
+    message: ({ zones, wanted, detail }) =>
+      `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+      `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+      'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+      'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+  }),
+  'invalidate-unavailable': entry<{ zone: string; detail: string }>({
+    title: 'Invalidation not available',
+    severity: 'error',
+    cause:
+      'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
+    detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+    fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+    docs: DOCS.invalidate,
+    message: ({ zone, detail }) =>
+      `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+      'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+      'the next requests then fetch them from the origin in full.'
+  }),
+  'invalidate-url-refused': entry<{ zone: string; environment?: string }>({
+    title: 'Invalidation by URL refused',
+    severity: 'error',
+    cause:
+      'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
+    detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+    fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+    docs: DOCS.invalidateEnvironment,
+    message: ({ zone, environment }) =>
+      `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+      '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+      'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+      'instead: those still work in that environment.'
   }),
 
   // ── Purge ─────────────────────────────────────────────────────────────────

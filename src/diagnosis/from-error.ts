@@ -7,6 +7,7 @@ import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
 import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
 import { NotSentError } from './failure.js'
+import { diagnoseTargetError } from './target-errors.js'
 import type { Finding } from '../types.js'
 
 export type Stage = 'verify' | 'zone' | 'purge'
@@ -23,6 +24,8 @@ export interface ErrorContext {
   rateLimit?: string
   /** The items of the purge request, as sent: one item refused alone is named as such. */
   items?: string[]
+  /** The Version Management environment the request went to, for messages. */
+  environment?: string
 }
 
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
@@ -76,6 +79,8 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
       ? diagnose('token-ip-restricted', { detail: error.describe() })
       : diagnose('token-invalid', {})
   }
+  const target = diagnoseTargetError(error, context)
+  if (target) return target
   if (error.hasCode(7003, 7000) && context.stage !== 'verify') return diagnose('zone-invalid-id', { zone })
   if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
     return diagnose('purge-not-permitted', { zone })

@@ -34,14 +34,25 @@ export interface ListedChanges {
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html'
 
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+/** The options a mapping line may end with, after the URL. */
+export const MAPPING_OPTIONS = ['pretty-urls'] as const
+
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ */
 export function parseChangedPaths(text: string): { mappings: PathMapping[]; errors: Finding[] } {
   const mappings: PathMapping[] = []
   const errors: Finding[] = []
   for (const line of splitList(text, /\n/)) {
     const mapping = parseMapping(line)
-    if (typeof mapping === 'string') errors.push(diagnose('bad-changed-paths', { line, reason: mapping }))
-    else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url)) mappings.push(mapping)
+    if (typeof mapping === 'string') {
+      errors.push(diagnose('bad-changed-paths', { line, reason: mapping }))
+      continue
+    }
+    const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url)
+    if (!same) mappings.push(mapping)
+    else if (mapping.prettyUrls) same.prettyUrls = true
   }
   return { mappings, errors }
 }
@@ -54,9 +65,19 @@ function parseMapping(line: string): PathMapping | string {
   }
   const path = normalizeFolder((parts[0] ?? '').trim())
   if (typeof path !== 'string') return path.reason
-  const url = normalizeBaseUrl((parts[1] ?? '').trim())
+  // A URL has no spaces (they are written %20), so words after it are options.
+  const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/)
+  const url = normalizeBaseUrl(target)
   if (typeof url !== 'string') return url.reason
-  return { path, url }
+  const mapping: PathMapping = { path, url }
+  for (const option of options) {
+    const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase())
+    if (!known) {
+      return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`
+    }
+    mapping.prettyUrls = true
+  }
+  return mapping
 }
 
 function normalizeFolder(value: string): string | { reason: string } {
@@ -101,7 +122,7 @@ function normalizeBaseUrl(value: string): string | { reason: string } {
 /**
  * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
  * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
  */
 export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): ChangedUrls {
   const urls = new Set<string>()
@@ -129,10 +150,23 @@ export function urlsForPath(path: string, mappings: PathMapping[]): string[] {
   for (const m of matching.filter((x) => x.path.length === deepest)) {
     const rest = path.slice(m.path.length)
     urls.push(m.url + encodePath(rest))
-    const name = rest.slice(rest.lastIndexOf('/') + 1)
-    if (name === INDEX_FILE) urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)))
+    for (const other of otherPaths(rest, m.prettyUrls === true)) urls.push(m.url + encodePath(other))
   }
   return urls
+}
+
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest: string, prettyUrls: boolean): string[] {
+  const slash = rest.lastIndexOf('/') + 1
+  const folder = rest.slice(0, slash)
+  const name = rest.slice(slash)
+  if (name === INDEX_FILE || (prettyUrls && name === 'index.htm')) return [folder]
+  if (!prettyUrls) return []
+  const page = /^(.+)\.html?$/.exec(name)?.[1]
+  return page ? [folder + page] : []
 }
 
 /** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */

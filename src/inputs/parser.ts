@@ -6,6 +6,7 @@ import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
 import { zoneMissing } from './request.js'
 import { dedupe, fileKey, parseFiles, parseHosts, parsePrefixes, parseTags, splitList } from './items.js'
+import { parseEnvironment, parseMode } from './target.js'
 import type { ChangeSettings, Credential, FileItem, Finding, Settings, ZoneRef } from '../types.js'
 
 export const INPUT_NAMES = [
@@ -27,7 +28,9 @@ export const INPUT_NAMES = [
   'changed_paths',
   'github_token',
   'base',
-  'head'
+  'head',
+  'mode',
+  'environment'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -99,6 +102,8 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
     prefixes: dedupe(prefixes.items, prefixKey)
   }
   const changes = parseChanges(raw, report)
+  const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
+  const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
 
   const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length
   const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some(
@@ -122,7 +127,14 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (accountId) settings.accountId = accountId
   if (batchSize !== undefined) settings.batchSize = batchSize
   if (changes) settings.changes = changes
+  if (mode && mode !== 'purge') settings.mode = mode
+  if (environment) settings.environment = environment
   return { settings, errors, warnings }
+}
+
+function withFindings<T extends { errors: Finding[] }>(result: T, report: (f: Finding[]) => void): T {
+  report(result.errors)
+  return result
 }
 
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */

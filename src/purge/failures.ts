@@ -4,12 +4,13 @@
 import type { ZoneResolution } from '../access/zone-resolver.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
-import type { Finding, PurgeType } from '../types.js'
+import type { CacheMode, Finding, PurgeType } from '../types.js'
 import { count } from '../words.js'
 import { describeRateLimit } from './pacing.js'
 import { itemCount } from './planner.js'
 import type { BatchOutcome } from './runner.js'
 import type { PlannedZone } from './send.js'
+import { wordsFor } from './target.js'
 
 export interface FailedRequest {
   outcome: BatchOutcome
@@ -20,11 +21,13 @@ export interface FailedRequest {
 export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[]): FailedRequest[] {
   return outcomes.flatMap((outcome) => {
     if (!outcome.error) return []
-    const zone = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-      ?.resolution as ZoneResolution
+    const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
+    const zone = planFor?.resolution as ZoneResolution
+    const environment = planFor?.environment?.name
     const finding = diagnoseError(outcome.error, {
       stage: 'purge',
       zone: zone.label,
+      ...(environment ? { environment } : {}),
       verified: true,
       zoneReadable: zone.readable,
       rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
@@ -35,10 +38,12 @@ export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[
 }
 
 /**
- * One annotation per zone and kind of failure, counting the items it left unpurged. Items that Cloudflare
- * refused one by one share one annotation per zone (each quotes its own item; failed_items keeps them all).
+ * One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated).
+ * Items that Cloudflare refused one by one share one annotation per zone (each quotes its own item;
+ * failed_items keeps them all).
  */
-export function failureAnnotations(failures: FailedRequest[]): Finding[] {
+export function failureAnnotations(failures: FailedRequest[], mode?: CacheMode): Finding[] {
+  const { past } = wordsFor(mode)
   const groups = new Map<string, { finding: Finding; items: number; label: string }>()
   for (const { outcome, zone, finding } of failures) {
     const byItem = finding.id === 'purge-item-refused'
@@ -51,9 +56,9 @@ export function failureAnnotations(failures: FailedRequest[]): Finding[] {
     ...finding,
     message:
       finding.id === 'purge-item-refused' && items > 1
-        ? `${count(items, 'item')} on ${label} not purged: Cloudflare refused each of them on its own (its words ` +
-          `for each are in the failed_items output). The first: ${finding.message}`
-        : `${count(items, 'item')} on ${label} not purged (listed in the failed_items output). ${finding.message}`
+        ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+          `words for each are in the failed_items output). The first: ${finding.message}`
+        : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
   }))
 }
 

@@ -89,6 +89,8 @@ interface SizeState {
   probing: boolean
   limit?: number
   refusals: number
+  /** The refusal that ends every batch of this zone and type (1136: no invalidation by URL there). */
+  refusal?: unknown
 }
 
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
@@ -120,7 +122,10 @@ export async function executeBatches(
       sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }))
     return size
   }
-  const refusalFor = (batch: Batch): unknown => credentialRefusal ?? zones.get(batch.zoneId)?.refusal
+  const refusalFor = (batch: Batch): unknown =>
+    credentialRefusal ??
+    zones.get(batch.zoneId)?.refusal ??
+    sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal
 
   /** Wakes the workers waiting for a first request to be answered. */
   let wake: () => void = () => undefined
@@ -237,6 +242,11 @@ export async function executeBatches(
     }
     // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
     if (refusal) zone.state = 'open'
+    if (refusal?.about === 'type') {
+      size.refusal ??= error
+      finish(entry, { batch, error: size.refusal })
+      return
+    }
     if (refusal?.about === 'size' && batch.items.length > 1) {
       size.refusals++
       const limit = nextLimit(batch.items.length, refusal.limit, size.refusals)

@@ -1,12 +1,15 @@
 // Sends the planned requests of every zone: paced per account and plan, within the API-wide request
-// window, several at a time, with a progress line while it runs.
+// window, several at a time, with a progress line while it runs. Purges and invalidations, zone-wide or in
+// a Version Management environment, are sent alike; only the endpoint and the words differ.
 import type { CloudflareApi } from '../cloudflare/api.js'
 import type { ZoneResolution } from '../access/zone-resolver.js'
+import type { CacheMode, Environment } from '../types.js'
 import { count, seconds } from '../words.js'
 import type { Split } from './failures.js'
 import { GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
 import { executeBatches, type BatchOutcome } from './runner.js'
+import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
 
 /** Requests in flight at once. */
 export const CONCURRENCY = 8
@@ -16,6 +19,8 @@ const PROGRESS_EVERY_MS = 5000
 export interface PlannedZone {
   resolution: ZoneResolution
   batches: Batch[]
+  /** The Version Management environment its requests go to; absent: the whole zone. */
+  environment?: Environment
 }
 
 export interface SendOptions {
@@ -26,6 +31,8 @@ export interface SendOptions {
   log: (line: string) => void
   /** Called each time Cloudflare finds a request too large: the size refused and the limit now used. */
   onSplit: (split: Split) => void
+  /** Invalidate instead of purge; absent: purge. */
+  mode?: CacheMode
 }
 
 /** Sends every planned request and returns one outcome per request, in the order of the plan. */
@@ -43,6 +50,7 @@ export async function sendPlan(
     if (!pacer) pacers.set(key, (pacer = new PurgePacer(zone?.plan)))
     return pacer
   }
+  const words = wordsFor(options.mode)
   const batches = planned.flatMap((p) => p.batches)
   const started = Date.now()
   const total = batches.reduce((n, b) => n + itemCount(b), 0)
@@ -50,12 +58,14 @@ export async function sendPlan(
   // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
   const progress = setInterval(() => {
     const rate = Math.round((done / (Date.now() - started)) * 1000)
-    options.log(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`)
+    options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`)
   }, PROGRESS_EVERY_MS)
   progress.unref()
   let outcomes: BatchOutcome[]
   try {
-    outcomes = await executeBatches(api, batches, {
+    // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+    const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)))
+    outcomes = await executeBatches(target, batches, {
       concurrency: CONCURRENCY,
       pacerFor,
       globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
@@ -70,7 +80,7 @@ export async function sendPlan(
   }
   const sent = outcomes.filter((o) => o.purgeId).length
   options.log(
-    `${sent} of ${count(outcomes.length, 'purge request')} succeeded in ${seconds(Date.now() - started)}`
+    `${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`
   )
   return outcomes
 }

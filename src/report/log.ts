@@ -1,7 +1,8 @@
 // Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
 import { DEFAULT_API_URL } from '../inputs/parser.js'
 import type { ListedChanges } from '../inputs/changed-urls.js'
-import type { Settings } from '../types.js'
+import { wordsFor } from '../purge/target.js'
+import type { CacheMode, Settings } from '../types.js'
 import { count } from '../words.js'
 
 /** URLs of the changed files listed one per line; beyond that, counted. */
@@ -24,23 +25,27 @@ export function describeSettings(settings: Settings): string[] {
       ]
         .filter(Boolean)
         .join(', ')
+  const mapped = (m: { path: string; url: string; prettyUrls?: true }): string =>
+    `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`
   const changed = settings.changes
-    ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
+    ? `the files changed under ${settings.changes.mappings.map(mapped).join(', ')}`
     : ''
+  const w = wordsFor(settings.mode)
   return [
     `Zone: ${zones}`,
     `Credential: ${credential}`,
-    `Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
-    ...(settings.dryRun ? ['Dry run: nothing will be purged'] : []),
+    `${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+    ...(settings.environment ? [`Environment: ${settings.environment} (Version Management)`] : []),
+    ...(settings.dryRun ? [`Dry run: nothing will be ${w.past}`] : []),
     ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
   ]
 }
 
-/** What the listing of the changed files found, and the URLs it gives. */
-export function describeChanges(changes: ListedChanges): string[] {
+/** What the listing of the changed files found, and the URLs it gives to purge (or invalidate). */
+export function describeChanges(changes: ListedChanges, mode?: CacheMode): string[] {
   const { range, files, unmapped, urls } = changes
   return [
-    `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to purge`,
+    `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
     ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
     ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
   ]

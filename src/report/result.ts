@@ -1,7 +1,7 @@
 // What one run did, as both edges (the action, the command line) report it: the engine returns a
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
 import { describeItem, itemCount, type Batch } from '../purge/planner.js'
-import type { Finding, Plan, PurgeRequest, PurgeType, ZoneRef } from '../types.js'
+import type { CacheMode, Environment, Finding, Plan, PurgeRequest, PurgeType, ZoneRef } from '../types.js'
 
 /** One request to Cloudflare as planned, and what came of it. */
 export interface RequestOutcome {
@@ -20,6 +20,8 @@ export interface ZoneRun {
   /** The zone as the user wrote it, or its name when it was found from a hostname. */
   label: string
   plan?: Plan
+  /** The Version Management environment its requests went to; absent: the whole zone. */
+  environment?: Environment
   requests: RequestOutcome[]
 }
 
@@ -32,7 +34,7 @@ export interface FailedItem {
 }
 
 export type RunStatus =
-  /** The purge requests were sent (some may have failed: see `failed`). */
+  /** The purge (or invalidation) requests were sent (some may have failed: see `failed`). */
   | 'purged'
   /** A dry run: `zones` holds the plan, nothing was sent. */
   | 'planned'
@@ -43,12 +45,14 @@ export type RunStatus =
 
 export interface RunResult {
   status: RunStatus
+  /** `invalidate`: the requests marked content stale instead of deleting it; absent: purge. */
+  mode?: CacheMode
   zones: ZoneRun[]
-  /** Items purged; purge everything counts as one. */
+  /** Items purged (or invalidated); purge everything counts as one. */
   purgedCount: number
   /** Every item not purged, with the reason; on a stopped run, every item requested. */
   failed: FailedItem[]
-  /** Cloudflare's IDs of the accepted purge requests, in the order of the plan. */
+  /** Cloudflare's IDs of the accepted purge (or invalidation) requests, in the order of the plan. */
   purgeIds: string[]
   /** How the credential verified, once it did. */
   credential?: { owner: 'user' | 'account' | 'global-key'; tokenId?: string }
@@ -107,13 +111,14 @@ export function emptyRun(status: RunStatus, startedAt: number): RunResult {
 export function stoppedRun(
   findings: Finding[],
   startedAt: number,
-  requested?: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean }
+  requested?: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean; mode?: CacheMode }
 ): RunResult {
   const first = findings.find((f) => f.severity === 'error') ?? findings[0]
   const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging'
   const failed =
     requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : []
-  return { ...emptyRun('stopped', startedAt), failed, stoppedBy: findings }
+  const mode = requested?.mode ? { mode: requested.mode } : {}
+  return { ...emptyRun('stopped', startedAt), ...mode, failed, stoppedBy: findings }
 }
 
 /** Everything requested, as failed items with the zone as the user gave it. */

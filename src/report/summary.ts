@@ -1,5 +1,6 @@
 // The job summary's content, built from the run result as plain blocks: the action writes them with
 // the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+import { describeEnvironment, wordsFor } from '../purge/target.js'
 import { summaryRows, zoneCounts, type RunResult } from './result.js'
 import { count, seconds } from '../words.js'
 
@@ -9,7 +10,6 @@ export type SummaryBlock =
   | { kind: 'table'; header: string[]; rows: string[][] }
   | { kind: 'list'; items: string[] }
 
-const TITLE = 'Cloudflare cache purge'
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3
 /** Distinct reasons listed under "Not purged"; the others are counted. */
@@ -30,6 +30,7 @@ export function summaryOf(result: RunResult): SummaryBlock[] {
 }
 
 function purgeSummary(result: RunResult): SummaryBlock[] {
+  const w = wordsFor(result.mode)
   const rows = summaryRows(result.zones).map((r) => [
     r.zone,
     r.type,
@@ -41,11 +42,12 @@ function purgeSummary(result: RunResult): SummaryBlock[] {
       : r.ids.join(', ')
   ])
   const blocks: SummaryBlock[] = [
-    { kind: 'heading', text: TITLE, level: 2 },
-    { kind: 'table', header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'], rows },
+    { kind: 'heading', text: w.title, level: 2 },
+    ...environmentLine(result),
+    { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
     {
       kind: 'text',
-      text: `${result.purgedCount} purged, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+      text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
     }
   ]
   const perZone = zoneCounts(result.zones)
@@ -54,7 +56,7 @@ function purgeSummary(result: RunResult): SummaryBlock[] {
       { kind: 'heading', text: 'Per zone', level: 3 },
       {
         kind: 'table',
-        header: ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'],
+        header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
         rows: perZone.map((z) => [
           z.name || z.id,
           z.id,
@@ -69,7 +71,7 @@ function purgeSummary(result: RunResult): SummaryBlock[] {
     // Items refused one by one each have a reason of their own: the first few are enough here.
     const reasons = [...new Set(result.failed.map((f) => f.reason))]
     blocks.push(
-      { kind: 'heading', text: 'Not purged', level: 3 },
+      { kind: 'heading', text: `Not ${w.past}`, level: 3 },
       { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) }
     )
     if (reasons.length > REASONS_SHOWN)
@@ -82,9 +84,11 @@ function purgeSummary(result: RunResult): SummaryBlock[] {
 }
 
 function planSummary(result: RunResult): SummaryBlock[] {
+  const w = wordsFor(result.mode)
   return [
-    { kind: 'heading', text: `${TITLE} (dry run)`, level: 2 },
-    { kind: 'text', text: 'Nothing was purged. This is what would be sent:' },
+    { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+    ...environmentLine(result),
+    { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
     {
       kind: 'table',
       header: ['Zone', 'Type', 'Items', 'Requests'],
@@ -94,13 +98,22 @@ function planSummary(result: RunResult): SummaryBlock[] {
 }
 
 function stoppedSummary(result: RunResult): SummaryBlock[] {
+  const w = wordsFor(result.mode)
   const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0]
   const listed =
     result.failed.length > 0
       ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
       : ''
   return [
-    { kind: 'heading', text: TITLE, level: 2 },
-    { kind: 'text', text: `Nothing was purged: ${first?.title ?? 'the run stopped'}.${listed}` }
+    { kind: 'heading', text: w.title, level: 2 },
+    { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
   ]
+}
+
+/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
+function environmentLine(result: RunResult): SummaryBlock[] {
+  const parts = result.zones.flatMap((z) =>
+    z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []
+  )
+  return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : []
 }
