@@ -226,7 +226,7 @@ describe('jsonResult', () => {
       purge_ids: '',
       purged_count: 0,
       failed_count: 1,
-      failed_items: [{ zone: 'z', type: 'files', item: 'u', reason: 'bad ***' }],
+      failed_items: [{ zone: 'z', type: 'files', reason: 'bad ***', count: 1, items: ['u'] }],
       findings: [{ id: 'x', severity: 'error', title: 't', message: '***' }]
     })
   })

@@ -36,7 +36,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
         }
         return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
     }
@@ -47,7 +47,7 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
@@ -68,7 +68,7 @@ async function verifyCredential(api, credential, options) {
         catch (accountError) {
             const finding = isUnknownToken(accountError)
                 ? (0,catalogue/* diagnose */.h4)('token-invalid', { accountId })
-                : (0,from_error/* diagnoseError */.x2)(accountError, { stage: 'verify' });
+                : (0,from_error/* diagnoseError */.x)(accountError, { stage: 'verify' });
             throw new failure/* DiagnosedFailure */.B([finding]);
         }
     }
@@ -79,7 +79,7 @@ async function verifyCredential(api, credential, options) {
     return out;
 }
 function isUnknownToken(error) {
-    return (error instanceof cloudflare_errors/* CloudflareError */.O && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+    return (error instanceof cloudflare_errors/* CloudflareError */.Oi && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
 }
 /** Throws for a token that cannot work now; returns a warning for one that soon will not. */
 function checkTokenStatus(status, now) {
@@ -279,7 +279,7 @@ class ZoneFinder {
             answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
                 // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
                 // filter (9109) does not.
-                if (error instanceof cloudflare_errors/* CloudflareError */.O &&
+                if (error instanceof cloudflare_errors/* CloudflareError */.Oi &&
                     error.kind === 'api' &&
                     error.status === 403 &&
                     !error.hasCode(9109)) {
@@ -305,10 +305,24 @@ class ZoneFinder {
         }
     }
 }
+/**
+ * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
+ * retry waits) rather than leaving them to run on after the verdict.
+ */
+async function allOrNothing(api, inputs, lookup) {
+    const stop = new AbortController();
+    const scoped = api.withSignal(stop.signal);
+    try {
+        return await Promise.all(inputs.map((input) => lookup(scoped, input)));
+    }
+    finally {
+        stop.abort();
+    }
+}
 /** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
 async function resolveZones(api, refs) {
-    const finder = new ZoneFinder(api);
-    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
+    let finder;
+    const resolutions = await allOrNothing(api, refs, (scoped, ref) => resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped))));
     return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
 }
 async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
@@ -319,7 +333,7 @@ async function resolveZoneById(api, id) {
         return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
     }
     catch (error) {
-        if (!(error instanceof cloudflare_errors/* CloudflareError */.O) || error.kind !== 'api')
+        if (!(error instanceof cloudflare_errors/* CloudflareError */.Oi) || error.kind !== 'api')
             throw zone_resolver_failure(error, id);
         if (error.hasCode(9109))
             throw zone_resolver_failure(error, id);
@@ -361,19 +375,19 @@ async function resolveZoneByName(finder, name) {
  * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
  */
 async function findZonesOfHosts(api, hostnames) {
-    const finder = new ZoneFinder(api);
+    let finder;
     const distinct = [...new Set(hostnames)];
-    const found = await Promise.all(distinct.map(async (host) => {
+    const found = await allOrNothing(api, distinct, async (scoped, host) => {
         const ascii = (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(host);
         if (!ascii)
             return { host, tried: [] };
         try {
-            return { host, ...(await finder.zoneOf(ascii)) };
+            return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
         }
         catch (error) {
             throw zone_resolver_failure(error, host);
         }
-    }));
+    });
     const out = { zones: [], byHost: new Map(), errors: [] };
     for (const { host, zone, tried } of found) {
         if (!zone) {
@@ -388,7 +402,7 @@ async function findZonesOfHosts(api, hostnames) {
     return out;
 }
 function zone_resolver_failure(error, zone) {
-    return new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(error, { stage: 'zone', zone })]);
+    return new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
 }
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
@@ -396,25 +410,69 @@ function zone_resolver_failure(error, zone) {
 
 
 
-/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+/**
+ * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
+ * on the credential explains them better, so it is waited for. Any other zone failure (the API
+ * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
+ */
+const EXPLAINED_BY_CREDENTIAL = new Set([
+    'zone-not-visible',
+    'zone-name-not-found',
+    'token-ip-restricted',
+    'token-invalid',
+    'global-key-unknown',
+    'bad-auth-header'
+]);
+function explainedByCredential(error) {
+    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+}
+/**
+ * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
+ * that decides the run ends the other side at once (its requests and its retry waits), so that nothing
+ * runs on after the verdict.
+ */
 async function checkAccess(api, settings, purge, log) {
+    const stopZones = new AbortController();
+    const stopVerification = new AbortController();
+    let zonesSettled = false;
+    let verificationSettled = false;
+    let zonesCancelled = false;
+    let verificationCancelled = false;
+    const zoneApi = api.withSignal(stopZones.signal);
     const zonesPromise = settings.zones.length > 0
-        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-        : findZonesOfHosts(api, itemHosts(purge));
-    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-    const verificationPromise = verifyCredential(api, settings.credential, {
+        ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, itemHosts(purge));
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
         zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    // A refused credential is the verdict: the zone lookups can only end the same way.
+    verificationPromise.then(() => (verificationSettled = true), () => {
+        verificationSettled = true;
+        if (!zonesSettled) {
+            zonesCancelled = true;
+            stopZones.abort();
+        }
+    });
+    zonesPromise.then(() => (zonesSettled = true), (error) => {
+        zonesSettled = true;
+        if (!verificationSettled && !explainedByCredential(error)) {
+            verificationCancelled = true;
+            stopVerification.abort();
+        }
     });
     const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
     // An Account ID given as zone was recognised by reading that account with this very credential,
     // so it is the real problem even when the token could not be verified (no account to verify under).
-    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+    if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason))
         throw found.reason;
-    if (verification.status === 'rejected')
+    // A side ended because the other one decided is never the verdict.
+    if (verification.status === 'rejected' && !verificationCancelled)
         throw verification.reason;
     if (found.status === 'rejected')
         throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
     if (found.value.errors.length > 0)
         throw new failure/* DiagnosedFailure */.B(found.value.errors);
@@ -465,31 +523,45 @@ function assertId(id, what) {
 }
 class CloudflareApi {
     http;
-    constructor(http) {
+    signal;
+    constructor(http, 
+    /** Ends every call made through this object (see withSignal). */
+    signal) {
         this.http = http;
+        this.signal = signal;
+    }
+    /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
+    withSignal(signal) {
+        return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+    }
+    get(path, query) {
+        return this.http.call('GET', path, {
+            ...(query ? { query } : {}),
+            ...(this.signal ? { signal: this.signal } : {})
+        });
     }
     async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+        return toTokenStatus((await this.get('/user/tokens/verify')).result, 'GET /user/tokens/verify');
     }
     async verifyAccountToken(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toTokenStatus((await this.get(path)).result, `GET ${path}`);
     }
     async getUser() {
-        await this.http.call('GET', '/user');
+        await this.get('/user');
     }
     async getAccount(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
+        const result = (await this.get(path)).result;
         return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
     }
     async getZone(zoneId) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toZone((await this.get(path)).result, `GET ${path}`);
     }
     /** Zones with exactly this name that the credential can read (an empty list when none). */
     async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        const envelope = await this.get('/zones', { name, per_page: '50' });
         if (!Array.isArray(envelope.result))
             throw malformed('GET /zones', 'a list of zones');
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
@@ -497,15 +569,24 @@ class CloudflareApi {
     /** Posts one purge request and returns Cloudflare's purge ID. */
     async purge(zoneId, body, options = {}) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body, ...options });
+        const { result } = await this.post(path, body, options);
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
     }
+    /** A POST whose request and retries end with this object's signal or the call's own. */
+    post(path, body, options) {
+        const signals = [this.signal, options.signal].filter((s) => s !== undefined);
+        return this.http.call('POST', path, {
+            body,
+            ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+            ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+        });
+    }
     /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
     async clearCache(zoneId, body, target, options = {}) {
         const path = cachePath(zoneId, target);
-        const { result } = await this.http.call('POST', path, { body, ...options });
+        const { result } = await this.post(path, body, options);
         if (!result || typeof result.id !== 'string') {
             throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
         }
@@ -517,7 +598,7 @@ class CloudflareApi {
      */
     async listEnvironments(zoneId) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
-        const { result } = await this.http.call('GET', path);
+        const { result } = await this.get(path);
         const list = result?.environments ?? result;
         if (!Array.isArray(list))
             return [];
@@ -530,7 +611,7 @@ class CloudflareApi {
     }
 }
 function malformed(endpoint, expected) {
-    return new cloudflare_errors/* CloudflareError */.O({
+    return new cloudflare_errors/* CloudflareError */.Oi({
         kind: 'invalid-response',
         endpoint,
         status: 200,
@@ -572,7 +653,7 @@ var undici = __webpack_require__(6752);
 var proxy = __webpack_require__(3827);
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
 
 
 
@@ -598,6 +679,13 @@ class CloudflareHttpClient {
     proxyChoice;
     /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
     pausedUntil = 0;
+    /** The 429 that set the pause, for the requests it holds back past the deadline. */
+    pauseCause;
+    /** Aborted by close(): every call still waiting or in flight ends at once. */
+    closing = new AbortController();
+    closed;
+    signal;
+    warned = new Set();
     requestCount = 0;
     rateLimitedCount = 0;
     constructor(options) {
@@ -615,39 +703,55 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
+        this.signal = options.signal
+            ? AbortSignal.any([options.signal, this.closing.signal])
+            : this.closing.signal;
     }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
+    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+    close() {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
+        }
+        return this.closed;
     }
     /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
     async call(method, path, init = {}) {
         const endpoint = `${method} ${path}`;
+        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
         let previous;
         for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
+            if (signal.aborted)
+                throw new cloudflare_errors/* CancelledError */.cc(endpoint);
+            await this.waitForPause(signal);
             if (previous && init.beforeRetry) {
                 // A retry that cannot be paced in time ends with the failure that caused it.
                 const cause = previous;
-                await init.beforeRetry().catch(() => Promise.reject(cause));
+                await init
+                    .beforeRetry()
+                    .catch((e) => Promise.reject(e instanceof cloudflare_errors/* CancelledError */.cc ? e : cause));
             }
             try {
-                return await this.attempt(method, path, endpoint, init);
+                return await this.attempt(method, path, endpoint, { ...init, signal });
             }
             catch (e) {
-                let error = e instanceof cloudflare_errors/* CloudflareError */.O ? e : toNetworkError(e, endpoint, {});
+                if (e instanceof cloudflare_errors/* CancelledError */.cc)
+                    throw e;
+                if (signal.aborted)
+                    throw new cloudflare_errors/* CancelledError */.cc(endpoint);
+                let error = e instanceof cloudflare_errors/* CloudflareError */.Oi ? e : toNetworkError(e, endpoint, {});
                 // A last attempt cut short by the deadline says less than the failure that made it a retry.
                 if (error.code === DEADLINE && previous)
                     error = previous;
                 error.attempts = attempt;
                 const delay = this.retryDelay(error, attempt);
+                if (error.status === 429)
+                    this.pause(error, delay ?? error.retryAfterMs);
                 if (delay === undefined)
                     throw error;
                 previous = error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
+                await sleep(delay, signal);
             }
         }
     }
@@ -655,11 +759,28 @@ class CloudflareHttpClient {
     isPaused() {
         return this.pausedUntil > Date.now();
     }
-    /** Resolves once no 429 pause is in force. */
-    async waitForPause() {
+    /**
+     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+     * the 429 that set it: waiting for it would only end the run later, with the same result.
+     */
+    async waitForPause(signal) {
         for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            await sleep(wait);
+            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+                throw this.pauseCause;
+            }
+            await sleep(wait, signal);
         }
+    }
+    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+    pause(error, waitMs) {
+        if (waitMs === undefined)
+            return;
+        const until = Date.now() + waitMs;
+        if (until <= this.pausedUntil)
+            return;
+        this.pausedUntil = until;
+        this.pauseCause = error;
     }
     /** The wait before the next attempt, or undefined when the error is final. */
     retryDelay(error, attempt) {
@@ -672,14 +793,18 @@ class CloudflareHttpClient {
         const jittered = backoff / 2 + (this.random() * backoff) / 2;
         const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
         // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+            if (error.retryAfterMs !== undefined)
+                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
             return undefined;
+        }
         return Math.ceil(delay);
     }
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
-            throw new cloudflare_errors/* CloudflareError */.O({
+            throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'timeout',
                 endpoint,
                 code: DEADLINE,
@@ -691,8 +816,10 @@ class CloudflareHttpClient {
             return await this.send(method, path, endpoint, init, timeout);
         }
         catch (e) {
-            if (e instanceof cloudflare_errors/* CloudflareError */.O)
+            if (e instanceof cloudflare_errors/* CloudflareError */.Oi)
                 throw e;
+            if (init.signal.aborted)
+                throw new cloudflare_errors/* CancelledError */.cc(endpoint);
             throw toNetworkError(e, endpoint, {
                 timeoutMs: timeout,
                 cutByDeadline: timeout < this.attemptTimeoutMs,
@@ -716,16 +843,16 @@ class CloudflareHttpClient {
             dispatcher: this.dispatcher,
             headersTimeout: timeout,
             bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
+            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
         });
-        const text = await readLimited(response.body, endpoint);
         const status = response.statusCode;
+        const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
         if (status === 429)
             this.rateLimitedCount++;
         if (status >= 300 && status < 400) {
             const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new cloudflare_errors/* CloudflareError */.O({
+            throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'invalid-response',
                 endpoint,
                 status,
@@ -739,7 +866,7 @@ class CloudflareHttpClient {
                 throw new Error('not an object');
         }
         catch {
-            throw new cloudflare_errors/* CloudflareError */.O({
+            throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'invalid-response',
                 endpoint,
                 status,
@@ -748,8 +875,9 @@ class CloudflareHttpClient {
             });
         }
         const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new cloudflare_errors/* CloudflareError */.O({
+        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+        if (envelope.success !== true || status >= 400) {
+            throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'api',
                 endpoint,
                 status,
@@ -758,6 +886,8 @@ class CloudflareHttpClient {
                 message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
             });
         }
+        if (errors.length > 0)
+            this.warn(endpoint, errors);
         const out = {
             result: envelope.result,
             messages: Array.isArray(envelope.messages) ? envelope.messages : [],
@@ -767,11 +897,21 @@ class CloudflareHttpClient {
             out.resultInfo = envelope.result_info;
         return out;
     }
+    warn(endpoint, errors) {
+        const detail = (0,cloudflare_errors/* describeMessages */.sV)(errors).slice(0, 1000);
+        if (this.warned.has(detail))
+            return;
+        this.warned.add(detail);
+        this.options.onWarning?.({ endpoint, detail });
+    }
 }
 /** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
 function isRetryable(error) {
     // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
     if (error.code === 'ENOTFOUND')
+        return false;
+    // More than a megabyte is no answer of the API: whatever sent it would send it again.
+    if (error.code === cloudflare_errors/* ANSWER_TOO_LARGE */.QA)
         return false;
     // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
     if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
@@ -801,35 +941,48 @@ function attemptTimeoutFor(totalMs) {
     // Whole milliseconds: AbortSignal.timeout refuses fractions.
     return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
 }
-async function readLimited(body, endpoint) {
+async function readLimited(body, endpoint, status) {
     const chunks = [];
     let size = 0;
     for await (const chunk of body) {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) {
             body.destroy();
-            throw new cloudflare_errors/* CloudflareError */.O({
+            throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'invalid-response',
                 endpoint,
-                message: 'the answer was larger than 1 MiB'
+                status,
+                code: cloudflare_errors/* ANSWER_TOO_LARGE */.QA,
+                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
             });
         }
         chunks.push(chunk);
     }
     return Buffer.concat(chunks).toString('utf8');
 }
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+function parseRetryAfter(headers, now = Date.now()) {
+    const ms = nonNegativeNumber(headers['retry-after-ms']);
+    if (ms !== undefined)
         return ms;
     const value = headers['retry-after'];
     if (typeof value !== 'string' || value.trim() === '')
         return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
+    const seconds = nonNegativeNumber(value);
+    if (seconds !== undefined)
         return seconds * 1000;
     const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function nonNegativeNumber(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 function describeBody(body) {
     // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
@@ -867,7 +1020,7 @@ function toNetworkError(e, endpoint, context) {
             ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
             : `no answer within ${seconds} s${via}`;
         const marker = context.cutByDeadline ? DEADLINE : code;
-        return new cloudflare_errors/* CloudflareError */.O({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+        return new cloudflare_errors/* CloudflareError */.Oi({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
     }
     const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
     if (proxyStatus) {
@@ -875,7 +1028,7 @@ function toNetworkError(e, endpoint, context) {
         const reason = status === 407
             ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
             : `it answered HTTP ${status}`;
-        return new cloudflare_errors/* CloudflareError */.O({
+        return new cloudflare_errors/* CloudflareError */.Oi({
             kind: 'network',
             endpoint,
             code: 'PROXY_REFUSED',
@@ -886,13 +1039,27 @@ function toNetworkError(e, endpoint, context) {
     const message = known
         ? `${known}${via}`
         : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new cloudflare_errors/* CloudflareError */.O({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+    return new cloudflare_errors/* CloudflareError */.Oi({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
 }
 function summarize(error) {
     return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
 }
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.reject(new cloudflare_errors/* CancelledError */.cc());
+    return new Promise((resolve, reject) => {
+        const done = () => {
+            signal?.removeEventListener('abort', cancel);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const cancel = () => {
+            clearTimeout(timer);
+            reject(new cloudflare_errors/* CancelledError */.cc());
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+    });
 }
 
 // EXTERNAL MODULE: ./src/inputs/request.ts
@@ -1026,6 +1193,7 @@ var purge_target = __webpack_require__(7757);
 
 
 
+
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
@@ -1033,110 +1201,260 @@ function diagnoseFailures(planned, outcomes) {
         const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId);
         const zone = planFor?.resolution;
         const environment = planFor?.environment?.name;
-        const finding = (0,from_error/* diagnoseError */.x2)(outcome.error, {
+        const finding = (0,from_error/* diagnoseError */.x)(outcome.error, {
             stage: 'purge',
             zone: zone.label,
             ...(environment ? { environment } : {}),
             verified: true,
             zoneReadable: zone.readable,
-            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
+            items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
         });
         return [{ outcome, zone, finding }];
     });
 }
-/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+/**
+ * One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated).
+ * Items that Cloudflare refused one by one share one annotation per zone (each quotes its own item;
+ * failed_items keeps them all).
+ */
 function failureAnnotations(failures, mode) {
     const { past } = (0,purge_target/* wordsFor */.tu)(mode);
     const groups = new Map();
     for (const { outcome, zone, finding } of failures) {
-        const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
+        const byItem = finding.id === 'purge-item-refused';
+        const key = `${zone.zone.id} ${finding.id} ${byItem ? '' : finding.message}`;
         const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
         group.items += (0,planner/* itemCount */.F)(outcome.batch);
         groups.set(key, group);
     }
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
-        message: `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
+        message: finding.id === 'purge-item-refused' && items > 1
+            ? `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+                `words for each are in the failed_items output). The first: ${finding.message}`
+            : `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
 }
+/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
+function splitRecorder() {
+    const splits = [];
+    return {
+        splits,
+        record: (split) => {
+            const known = splits.find((s) => s.zoneId === split.zoneId && s.type === split.type);
+            if (known)
+                known.limit = split.limit;
+            else
+                splits.push({ ...split });
+        }
+    };
+}
+/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
+function splitWarnings(splits, outcomes) {
+    return splits.map(({ zoneId, type, size, limit }) => {
+        const lost = outcomes
+            .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
+            .reduce((n, o) => n + (0,planner/* itemCount */.F)(o.batch), 0);
+        return (0,catalogue/* diagnose */.h4)('too-many-items', { type, size, limit, lost });
+    });
+}
 
+// EXTERNAL MODULE: ./src/cloudflare/refusals.ts
+var refusals = __webpack_require__(18);
 ;// CONCATENATED MODULE: ./src/purge/runner.ts
 
 
 
 
+
+/** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
+const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
 async function executeBatches(api, batches, options) {
     const queue = batches.map((batch, i) => ({ batch, order: [i] }));
     const done = [];
-    const learnedLimits = new Map();
+    const zones = new Map();
+    const sizes = new Map();
     const itemsTotal = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
     let itemsDone = 0;
+    /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
+    let credentialRefusal;
+    const stopAll = new AbortController();
+    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const zoneOf = (zoneId) => {
+        let zone = zones.get(zoneId);
+        if (!zone)
+            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    };
+    const sizeOf = (batch) => {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = sizes.get(key);
+        if (!size)
+            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    };
+    const refusalFor = (batch) => credentialRefusal ??
+        zones.get(batch.zoneId)?.refusal ??
+        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
+    /** Wakes the workers waiting for a first request to be answered. */
+    let wake = () => undefined;
+    let changed = new Promise((resolve) => (wake = resolve));
+    const notify = () => {
+        const previous = wake;
+        changed = new Promise((resolve) => (wake = resolve));
+        previous();
+    };
     const finish = (entry, outcome) => {
         done.push({ ...entry, outcome });
         itemsDone += (0,planner/* itemCount */.F)(outcome.batch);
         options.onProgress?.(itemsDone, itemsTotal);
     };
     /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch) => {
+    const pace = async (batch, signal) => {
         const wait = options.globalLimit?.reserve() ?? 0;
         if (Date.now() + wait >= options.deadline)
             throw notSent(batch);
         if (wait > 0)
-            await sleep(wait);
+            await sleep(wait, signal);
         const pacer = options.pacerFor(batch.zoneId);
         for (;;) {
-            await options.pause?.waitForPause();
+            await options.pause?.waitForPause(signal);
             const delay = pacer.reserve(batch.type, batch.items.length);
             if (Date.now() + delay >= options.deadline) {
                 pacer.refund?.(batch.type, batch.items.length);
                 throw notSent(batch);
             }
             if (delay > 0)
-                await sleep(delay);
+                await sleep(delay, signal);
             // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
             if (!options.pause?.isPaused())
                 return;
             pacer.refund?.(batch.type, batch.items.length);
         }
     };
-    const worker = async () => {
-        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    const pick = () => {
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
             const { batch } = entry;
-            const key = `${batch.zoneId} ${batch.type}`;
-            const limit = learnedLimits.get(key);
-            if (limit !== undefined && batch.items.length > limit) {
-                const pieces = (0,planner/* chunk */.iv)(batch.items, limit).map((items, i) => ({
-                    batch: { ...batch, items },
-                    order: [...entry.order, i]
-                }));
-                queue.unshift(...pieces);
-                startWorkers();
+            const refusal = refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                finish(entry, { batch, error: refusal });
                 continue;
             }
-            try {
-                await pace(batch);
-            }
-            catch (error) {
-                finish(entry, { batch, error });
+            const size = sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
                 continue;
             }
-            try {
-                const purgeId = await api.purge(batch.zoneId, (0,planner/* toPurgeBody */.tf)(batch), { beforeRetry: () => pace(batch) });
-                finish(entry, { batch, purgeId });
+            const zone = zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    };
+    const send = async (entry, zoneProbe, sizeProbe) => {
+        const { batch } = entry;
+        const zone = zoneOf(batch.zoneId);
+        const size = sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, runSignal]);
+        try {
+            await pace(batch, signal);
+            const purgeId = await api.purge(batch.zoneId, (0,planner/* toPurgeBody */.tf)(batch), {
+                beforeRetry: () => pace(batch, signal),
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            notify();
+        }
+    };
+    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
+    const settle = (entry, error, zone, size) => {
+        const { batch } = entry;
+        // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
+        if (error instanceof cloudflare_errors/* CancelledError */.cc) {
+            finish(entry, { batch, error: refusalFor(batch) ?? error });
+            return;
+        }
+        const refusal = (0,refusals/* classifyRefusal */.rN)(error, batch.items.map(itemText));
+        if (refusal?.about === 'credential') {
+            credentialRefusal ??= error;
+            stopAll.abort();
+            finish(entry, { batch, error: credentialRefusal });
+            return;
+        }
+        if (refusal?.about === 'zone') {
+            zone.refusal ??= error;
+            for (const request of zone.inFlight)
+                request.abort();
+            finish(entry, { batch, error: zone.refusal });
+            return;
+        }
+        // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
+        if (refusal)
+            zone.state = 'open';
+        if (refusal?.about === 'type') {
+            size.refusal ??= error;
+            finish(entry, { batch, error: size.refusal });
+            return;
+        }
+        if (refusal?.about === 'size' && batch.items.length > 1) {
+            size.refusals++;
+            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
+            size.limit = Math.min(limit, size.limit ?? Infinity);
+            size.confirmed = false;
+            options.onSplit?.(batch, size.limit);
+            queue.unshift(...piecesOf(entry, size.limit));
+            startWorkers();
+            return;
+        }
+        if (refusal?.about === 'item' && batch.items.length > 1) {
+            // The size was fine; the items decide. Halves until the refused items stand alone.
+            size.confirmed = true;
+            const half = Math.ceil(batch.items.length / 2);
+            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
+            startWorkers();
+            return;
+        }
+        finish(entry, { batch, error });
+    };
+    const worker = async () => {
+        for (;;) {
+            const next = pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await changed;
+                continue;
             }
-            catch (error) {
-                if ((0,from_error/* isTooManyItems */.Sl)(error) && batch.items.length > 1) {
-                    const stated = limitFromMessage(error);
-                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
-                    if (!learnedLimits.has(key))
-                        options.onSplit?.(batch, newLimit);
-                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(entry);
-                    continue;
-                }
-                finish(entry, { batch, error });
-            }
+            await send(next.entry, next.zoneProbe, next.sizeProbe);
         }
     };
     const running = new Set();
@@ -1151,6 +1469,30 @@ async function executeBatches(api, batches, options) {
         await Promise.all(running);
     return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
 }
+/**
+ * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
+ * is smaller; otherwise the documented limit below the size (100 items since April 2025, 30 before), or
+ * half, then a quarter; after the third refusal, one item per request, which always fits.
+ */
+function nextLimit(size, stated, refusals) {
+    if (refusals >= MAX_SIZE_REFUSALS)
+        return 1;
+    if (stated !== undefined && stated >= 1 && stated < size)
+        return stated;
+    if (refusals === 1)
+        return [100, 30].find((n) => n < size) ?? Math.max(1, Math.ceil(size / 2));
+    return Math.max(1, Math.ceil(size / 4));
+}
+/** A batch cut to the limit, each piece keeping its place in the plan. */
+function piecesOf(entry, limit) {
+    return (0,planner/* chunk */.iv)(entry.batch.items, limit).map((items, n) => ({
+        batch: { ...entry.batch, items },
+        order: [...entry.order, n]
+    }));
+}
+function itemText(item) {
+    return typeof item === 'string' ? item : item.url;
+}
 function compareOrder(a, b) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
         if (a[i] !== b[i])
@@ -1158,21 +1500,11 @@ function compareOrder(a, b) {
     }
     return a.length - b.length;
 }
-/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
-function limitFromMessage(error) {
-    for (const e of error.errors) {
-        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
-        if (match)
-            return Number(match[1]);
-    }
-    return undefined;
-}
 function notSent(batch) {
     return new failure/* NotSentError */.S(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
 ;// CONCATENATED MODULE: ./src/purge/send.ts
-
 
 
 
@@ -1216,7 +1548,7 @@ async function sendPlan(api, planned, options) {
             pause: api.http,
             deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => options.onSplit((0,catalogue/* diagnose */.h4)('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+            onSplit: (batch, limit) => options.onSplit({ zoneId: batch.zoneId, type: batch.type, size: batch.items.length, limit })
         });
     }
     finally {
@@ -1285,7 +1617,8 @@ async function run(settings, options, reporter) {
         credential: settings.credential,
         deadline: startedAt + settings.timeoutMs,
         userAgent: options.userAgent,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,src_words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,src_words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`),
+        onWarning: (w) => reporter.findings([(0,catalogue/* diagnose */.h4)('success-with-errors', w)])
     });
     const { from, note } = http.proxyChoice;
     if (from)
@@ -1314,7 +1647,7 @@ function stopRun(error, reporter, startedAt, requested) {
     else {
         // Unexpected: explained in one line; the stack goes to the debug log only.
         reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        findings = [(0,from_error/* diagnoseError */.x2)(error, { stage: 'purge' })];
+        findings = [(0,from_error/* diagnoseError */.x)(error, { stage: 'purge' })];
     }
     reporter.findings(findings);
     return (0,result/* stoppedRun */.Ps)(findings, startedAt, requested);
@@ -1348,15 +1681,18 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     }
     const words = (0,purge_target/* wordsFor */.tu)(mode);
     const purgeStarted = Date.now();
+    const { splits, record } = splitRecorder();
     const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
-        onSplit: (warning) => reporter.findings([warning]),
+        onSplit: record,
         mode
     }));
     const purgeMs = Date.now() - purgeStarted;
+    // Once the outcomes are known, a split can say whether anything was lost.
+    reporter.findings(splitWarnings(splits, outcomes));
     const failures = diagnoseFailures(planned, outcomes);
     reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);

@@ -762,20 +762,23 @@ var report_result = __nccwpck_require__(5781);
 
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3;
+/** Distinct reasons listed under "Not purged"; the others are counted. */
+const REASONS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
+    const failedItemsIn = options.failedItemsIn ?? 'the failed_items output';
     switch (result.status) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result, options.failedItemsIn ?? 'the failed_items output');
+            return stoppedSummary(result, failedItemsIn);
         case 'planned':
             return planSummary(result);
         case 'purged':
-            return purgeSummary(result);
+            return purgeSummary(result, failedItemsIn);
     }
 }
-function purgeSummary(result) {
+function purgeSummary(result, failedItemsIn) {
     const w = (0,target/* wordsFor */.tu)(result.mode);
     const rows = (0,report_result/* summaryRows */.QW)(result.zones).map((r) => [
         r.zone,
@@ -811,7 +814,14 @@ function purgeSummary(result) {
         });
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
+        // Items refused one by one each have a reason of their own: the first few are enough here.
+        const reasons = [...new Set(result.failed.map((f) => f.reason))];
+        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
+        if (reasons.length > REASONS_SHOWN)
+            blocks.push({
+                kind: 'text',
+                text: `… and ${(0,words/* count */.U)(reasons.length - REASONS_SHOWN, 'more reason')}: see ${failedItemsIn}.`
+            });
     }
     return blocks;
 }
@@ -1206,18 +1216,104 @@ the URLs of the changed files into --files-from - instead, as above. More in doc
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-// The action's outputs (declared in action.yml), built from the run result in this one place so that
-// every run, whatever way it ends, sets all of them. Pure.
 
-function outputsOf(result) {
+function outputsOf(result, files = { save: () => '' }) {
+    const failed = failedItemsOutputs(result.failed, files.save);
+    if (failed.shown < failed.total)
+        files.onCut?.(failed.shown, failed.total, failed.failed_items_file);
     return {
         zone_id: result.zones.map((z) => z.id).join(','),
         zones: JSON.stringify((0,report_result/* zoneCounts */.XU)(result.zones)),
         purge_ids: result.purgeIds.join(','),
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
-        failed_items: JSON.stringify(result.failed)
+        failed_items: failed.failed_items,
+        failed_items_file: failed.failed_items_file
     };
+}
+/**
+ * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
+ * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
+ */
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** An output's size as GitHub counts it. */
+function outputBytes(text) {
+    return text.length * 2;
+}
+/** Groups the items by zone, type and reason, in the order they first appear. */
+function groupFailedItems(items) {
+    const groups = new Map();
+    for (const { zone, type, item, reason } of items) {
+        const key = JSON.stringify([zone, type, reason]);
+        let group = groups.get(key);
+        if (!group)
+            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
+        group.count++;
+        group.items.push(item);
+    }
+    return [...groups.values()];
+}
+/**
+ * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
+ * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
+ * out (`failed_count` still counts their items).
+ */
+function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    const whole = JSON.stringify(groups);
+    if (outputBytes(whole) <= maxBytes)
+        return { json: whole, shown: total, total };
+    const parts = [];
+    let size = outputBytes('[]');
+    let shown = 0;
+    for (const group of groups) {
+        // The group without its items, ending in `"items":`.
+        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
+        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
+        const headBytes = outputBytes(`${head}[]}`) + separator;
+        if (size + headBytes > maxBytes)
+            break;
+        const items = [];
+        let itemsBytes = 0;
+        for (const item of group.items) {
+            const text = JSON.stringify(item);
+            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
+            if (size + headBytes + itemsBytes + more > maxBytes)
+                break;
+            items.push(text);
+            itemsBytes += more;
+        }
+        parts.push(`${head}[${items.join(',')}]}`);
+        size += headBytes + itemsBytes;
+        shown += items.length;
+        if (items.length < group.items.length)
+            break;
+    }
+    return { json: `[${parts.join(',')}]`, shown, total };
+}
+/**
+ * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
+ * cut) and returns its path.
+ */
+function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    if (items.length === 0)
+        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
+    const groups = groupFailedItems(items);
+    const bounded = boundFailedItems(groups, maxBytes);
+    const file = save(JSON.stringify(groups, null, 1));
+    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
 ;// CONCATENATED MODULE: ./src/cli/json.ts
@@ -1233,7 +1329,7 @@ function jsonResult(result, findings, redactor) {
         purge_ids: outputs.purge_ids,
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
-        failed_items: result.failed,
+        failed_items: groupFailedItems(result.failed),
         findings
     }, redactor);
 }
@@ -1593,9 +1689,14 @@ async function readStdin(io, reporter) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ CloudflareError)
+/* harmony export */   Oi: () => (/* binding */ CloudflareError),
+/* harmony export */   QA: () => (/* binding */ ANSWER_TOO_LARGE),
+/* harmony export */   cc: () => (/* binding */ CancelledError),
+/* harmony export */   sV: () => (/* binding */ describeMessages)
 /* harmony export */ });
 // The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
 class CloudflareError extends Error {
     kind;
     /** `GET /zones/…`: method and path, never the query or a credential. */
@@ -1609,6 +1710,11 @@ class CloudflareError extends Error {
     attempts = 1;
     /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
     code;
+    /**
+     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+     * left, so that the message can say both rather than "kept answering 429".
+     */
+    timeLeftMs;
     constructor(init) {
         super(init.message);
         this.name = 'CloudflareError';
@@ -1633,6 +1739,24 @@ class CloudflareError extends Error {
         const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
         return `${codes} (${where})`;
     }
+}
+/**
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
+ */
+class CancelledError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
+        this.endpoint = endpoint;
+        this.name = 'CancelledError';
+    }
+}
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+function describeMessages(messages) {
+    return flatten(messages)
+        .map((e) => `${e.code} ${e.message}`)
+        .join('; ');
 }
 function flatten(errors) {
     const out = [];
@@ -1814,13 +1938,134 @@ function safeDecode(value) {
 
 /***/ }),
 
+/***/ 18:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   rN: () => (/* binding */ classifyRefusal)
+/* harmony export */ });
+/* unused harmony exports CREDENTIAL_REFUSAL_CODES, ZONE_REFUSAL_CODES, TYPE_REFUSAL_CODES, TOO_MANY_ITEMS_CODES, isTooManyItems, limitFromWords */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7640);
+// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
+// the size of the request, or one of its items. The runner decides from it whether to stop, split or
+// isolate. Pure.
+
+/**
+ * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
+ * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
+ * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
+ * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
+ * each as Cloudflare sends it.
+ */
+const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
+/**
+ * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
+ * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
+ * /zones/…" (no such zone). Observed the same way.
+ */
+const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
+/**
+ * A kind of request the zone refuses whatever its items: 1136, invalidating by URL an environment that
+ * selects requests by IP, country, ASN or threat score (Cloudflare's API reference, "Invalidate Cached
+ * Content by Environment").
+ */
+const TYPE_REFUSAL_CODES = [1136];
+/**
+ * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
+ * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
+ * Today's codes are not documented, so the words count as much as the codes.
+ */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
+const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
+/**
+ * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
+ * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
+ * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
+ * (about one item) never reads as one.
+ */
+const TOO_MANY_WORDS = [
+    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
+    /\b(?:no|not) more than \d+\b/i,
+    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
+    /\bmaximum (?:amount|number) of \d+\b/i,
+    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
+    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
+];
+/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
+const LIMIT_WORDS = [
+    /\bmore than (\d+)\b/i,
+    /\bmaximum (?:amount|number) of (\d+)\b/i,
+    /\b(?:only|up to|at most) (\d+)\b/i,
+    /\blimit(?: is| of)? (\d+)\b/i
+];
+/**
+ * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
+ * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
+ * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
+ * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
+ * kind as invalid or too long, which a request as a whole never is.
+ */
+const ITEM_WORDS = [
+    /\bunable to purge\b/i,
+    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
+    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
+    /\b(?:url|uri|tag|prefix) length exceeds\b/i
+];
+/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
+function classifyRefusal(error, items = []) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi) || error.kind !== 'api')
+        return undefined;
+    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
+        return { about: 'credential' };
+    if (error.hasCode(...ZONE_REFUSAL_CODES))
+        return { about: 'zone' };
+    if (error.hasCode(...TYPE_REFUSAL_CODES))
+        return { about: 'type' };
+    if (error.status !== 400)
+        return undefined;
+    const words = error.errors.map((e) => e.message);
+    if (isTooManyItems(error)) {
+        const limit = limitFromWords(words);
+        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
+    }
+    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
+        return { about: 'item' };
+    // A message that quotes one of the request's items is about that item.
+    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
+        return { about: 'item' };
+    return undefined;
+}
+/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
+function isTooManyItems(error) {
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi &&
+        error.kind === 'api' &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
+            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+}
+/** The number of items Cloudflare says it takes, when its message has one. */
+function limitFromWords(messages) {
+    for (const message of messages) {
+        for (const pattern of LIMIT_WORDS) {
+            const match = pattern.exec(message);
+            const n = match ? Number(match[1]) : NaN;
+            if (Number.isInteger(n) && n >= 1)
+                return n;
+        }
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 5752:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   h4: () => (/* binding */ diagnose)
 /* harmony export */ });
-/* unused harmony exports describeWait, catalogue */
+/* unused harmony exports describeWait, shortDuration, catalogue */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
 
 const DOCS = {
@@ -1862,6 +2107,15 @@ function describeWait(seconds) {
         return (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
+/** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
+function shortDuration(seconds) {
+    if (seconds < 120)
+        return `${seconds} s`;
+    if (seconds < 2 * 3600)
+        return `${Math.round(seconds / 60)} min`;
+    return `${Math.round(seconds / 3600)} h`;
+}
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -2586,12 +2840,19 @@ const catalogue = {
     'rate-limited': entry({
         title: 'Rate limited by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
-        detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget, or asked to wait longer than the `timeout` leaves.',
+        detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
-            (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+            ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
+            : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
+            (waitSeconds !== undefined && timeLeftSeconds !== undefined
+                ? `. Cloudflare asks to wait ${shortDuration(waitSeconds)}; the timeout leaves ${shortDuration(timeLeftSeconds)}, ` +
+                    'so it was not waited for'
+                : waitSeconds !== undefined
+                    ? ` and asked to wait ${describeWait(waitSeconds)}`
+                    : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
             `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
             'to send fewer requests.'
@@ -2600,11 +2861,34 @@ const catalogue = {
         title: 'Batch too large; split',
         severity: 'warning',
         cause: 'Cloudflare rejected a request for carrying too many items.',
-        detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+        detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
-            "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+            'retried; ' +
+            (lost === 0
+                ? 'nothing was lost.'
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
+            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+    }),
+    'purge-item-refused': entry({
+        title: 'Item refused by Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
+        fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
+        docs: DOCS.purge,
+        message: ({ detail }) => `Cloudflare refused this item on its own: ${detail}. The other items sent with it were purged without it.`
+    }),
+    'success-with-errors': entry({
+        title: 'Cloudflare reported errors beside a success',
+        severity: 'warning',
+        cause: 'Cloudflare answered `success: true` and listed errors as well.',
+        detection: 'Cloudflare: `success: true` with a non-empty `errors` array',
+        fix: "Nothing needed unless the message says otherwise; the call counts as done (`success` is Cloudflare's verdict).",
+        docs: DOCS.status,
+        message: ({ endpoint, detail }) => `Cloudflare answered ${endpoint} with success, and listed errors as well: ${detail}. The call counts as ` +
+            "done, as Cloudflare's `success` says; read the message in case it matters to you."
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -2637,7 +2921,7 @@ const catalogue = {
     'unreadable-answer': entry({
         title: 'Unreadable answer from Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result; or any answer was larger than 1 MiB.',
         detection: 'the answer to any call, after the retries allowed',
         fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
         docs: DOCS.status,
@@ -2708,47 +2992,54 @@ class NotSentError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Sl: () => (/* binding */ isTooManyItems),
-/* harmony export */   x2: () => (/* binding */ diagnoseError)
+/* harmony export */   x: () => (/* binding */ diagnoseError)
 /* harmony export */ });
-/* unused harmony export TOO_MANY_ITEMS_CODES */
 /* harmony import */ var _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7640);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5752);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6523);
-/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1346);
+/* harmony import */ var _cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(18);
+/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5752);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6523);
+/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1346);
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
 
 
 
 
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .O &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
-    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_2__/* .NotSentError */ .S) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('purge-not-sent', {
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .S) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
         });
     }
-    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .O)) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi)) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
     }
     const zone = context.zone ?? 'this zone';
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    // An answer too large to be the API's: named as such, not as a network failure.
+    if (error.code === _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ANSWER_TOO_LARGE */ .QA) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unreadable-answer', {
+            detail: `${error.message} (${error.endpoint})`,
+            purge: context.stage === 'purge'
+        });
+    }
     if (error.kind === 'network' ||
         error.kind === 'timeout' ||
         (error.kind === 'invalid-response' && error.status !== 200)) {
         const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
     }
     if (error.status === 429 || error.hasCode(971, 10100)) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('rate-limited', {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('rate-limited', {
             waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+            answers: error.attempts,
             limit: context.rateLimit ??
                 (context.stage === 'purge'
                     ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
@@ -2756,38 +3047,41 @@ function diagnoseError(error, context) {
         });
     }
     if (error.hasCode(6003, 6111, 6102, 6103))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('bad-auth-header', { detail: error.describe() });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('bad-auth-header', { detail: error.describe() });
     if (error.hasCode(9103))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('global-key-unknown');
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('global-key-unknown');
     if (error.hasCode(9109)) {
         // Past the verify stage the token was found active (its verdict is reported first), so a refusal
         // now is about where the request comes from.
         return context.stage !== 'verify' || context.verified
-            ? (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('token-ip-restricted', { detail: error.describe() })
-            : (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('token-invalid', {});
+            ? (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-ip-restricted', { detail: error.describe() })
+            : (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-invalid', {});
     }
-    const target = (0,_target_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnoseTargetError */ ._f)(error, context);
+    const target = (0,_target_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .diagnoseTargetError */ ._f)(error, context);
     if (target)
         return target;
     if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('zone-invalid-id', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('zone-invalid-id', { zone });
     if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('purge-not-permitted', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-permitted', { zone });
     }
     if (error.hasCode(10000) && context.stage !== 'verify')
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('zone-not-visible', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('zone-not-visible', { zone });
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-invalid', {});
     if (error.kind === 'invalid-response') {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('unreadable-answer', {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unreadable-answer', {
             detail: `${error.describe()}${retried}`,
             purge: context.stage === 'purge'
         });
     }
-    if (context.stage === 'purge')
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('purge-failed', { detail: `${error.describe()}${retried}` });
-    return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnose */ .h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
+    if (context.stage === 'purge') {
+        const items = context.items ?? [];
+        if (items.length === 1 && (0,_cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyRefusal */ .rN)(error, items)?.about === 'item')
+            return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-item-refused', { detail: error.describe() });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-failed', { detail: `${error.describe()}${retried}` });
+    }
+    return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
 
@@ -2840,7 +3134,7 @@ function diagnoseTargetError(error, context) {
 }
 const VERSIONING_WORDS = /version|environment|not enabled|not entitled|entitlement|enterprise/i;
 function classifyEnvironmentsError(error) {
-    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .O) || error.kind !== 'api')
+    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi) || error.kind !== 'api')
         return undefined;
     // An IP filter (9109) and a malformed credential are not about environments.
     if (error.hasCode(9109, 9103, 6003, 6111, 6102, 6103, 971) || error.status === 429)
@@ -3562,13 +3856,13 @@ async function resolveEnvironments(api, zones, wanted) {
         const name = answer.zone.name ?? answer.label;
         if ('error' in answer) {
             const refusal = (0,target_errors/* classifyEnvironmentsError */.xS)(answer.error);
-            const detail = answer.error instanceof errors/* CloudflareError */.O ? answer.error.describe() : '';
+            const detail = answer.error instanceof errors/* CloudflareError */.Oi ? answer.error.describe() : '';
             if (refusal === 'not-enabled')
                 notEnabled.push({ label: name, detail });
             else if (refusal === 'not-readable')
                 notReadable.push({ label: name, detail });
             else
-                throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x2)(answer.error, { stage: 'zone', zone: name })]);
+                throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
             continue;
         }
         if (answer.environments.length === 0) {

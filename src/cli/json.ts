@@ -1,15 +1,10 @@
 // The result for scripts (--json): the action's outputs under the same names and with the same values,
-// except that `zones` and `failed_items` are JSON arrays rather than JSON text; with the run's status
-// and every finding shown. Pure.
+// except that `zones` and `failed_items` are JSON arrays rather than JSON text, and that failed_items is
+// never cut (standard output has no size limit, so the action's failed_items_file has no counterpart);
+// with the run's status and every finding shown. Pure.
 import type { Redactor } from '../report/redactor.js'
-import { outputsOf } from '../report/outputs.js'
-import {
-  zoneCounts,
-  type FailedItem,
-  type RunResult,
-  type RunStatus,
-  type ZoneCount
-} from '../report/result.js'
+import { groupFailedItems, outputsOf, type FailedGroup } from '../report/outputs.js'
+import { zoneCounts, type RunResult, type RunStatus, type ZoneCount } from '../report/result.js'
 import type { Finding } from '../types.js'
 
 export interface JsonResult {
@@ -19,7 +14,8 @@ export interface JsonResult {
   purge_ids: string
   purged_count: number
   failed_count: number
-  failed_items: FailedItem[]
+  /** The items not purged, grouped by zone, type and reason as in the action's output. */
+  failed_items: FailedGroup[]
   findings: Finding[]
 }
 
@@ -34,7 +30,7 @@ export function jsonResult(result: RunResult, findings: Finding[], redactor: Red
       purge_ids: outputs.purge_ids,
       purged_count: outputs.purged_count,
       failed_count: outputs.failed_count,
-      failed_items: result.failed,
+      failed_items: groupFailedItems(result.failed),
       findings
     },
     redactor
