@@ -275,6 +275,17 @@ describe('exit codes', () => {
     expect(run.stderr).toBe('')
   })
 
+  it('prints no password given in --api-url, in any form', async () => {
+    const run = await runCli(
+      ['--zone', 'example.com', '--tags', 't', '--api-url', 'https://ops:S3cret-pass%21@api.invalid/v4'],
+      { env: TOKEN }
+    )
+    expect(run.exitCode).toBe(2)
+    for (const form of ['S3cret-pass%21', 'S3cret-pass!', 'ops:S3cret-pass%21'])
+      expect(run.everything).not.toContain(form)
+    expect(run.stderr).toContain(`error: ${catalogue['bad-option'].title}`)
+  })
+
   it('takes a reader that stops early in its stride: no stack trace, the exit code unchanged', async () => {
     const child = spawn(process.execPath, [CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout.destroy()

@@ -72,12 +72,12 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./src/cloudflare/proxy.ts
 var proxy = __nccwpck_require__(3827);
+// EXTERNAL MODULE: ./src/inputs/canonical-url.ts
+var canonical_url = __nccwpck_require__(1887);
 // EXTERNAL MODULE: ./src/diagnosis/catalogue.ts
 var catalogue = __nccwpck_require__(5752);
 // EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
 var hostnames = __nccwpck_require__(3977);
-// EXTERNAL MODULE: ./src/inputs/canonical-url.ts
-var canonical_url = __nccwpck_require__(1887);
 // EXTERNAL MODULE: ./src/inputs/items.ts
 var items = __nccwpck_require__(7477);
 ;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
@@ -1566,6 +1566,7 @@ const VERSION = package_namespaceObject.rE;
 
 
 
+
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
 const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
@@ -1635,12 +1636,13 @@ async function runCli(io) {
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
 }
-/** Every form of every credential given, and a proxy's password: none may be printed. */
+/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
 function secretsOf(line, env) {
     const secret = ['api_token', 'global_key', 'email'];
     return [
         ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
-        ...(0,proxy/* proxySecrets */.Wm)(env)
+        ...(0,proxy/* proxySecrets */.Wm)(env),
+        ...(0,canonical_url/* userinfoSecrets */.zC)(line.raw.api_url ?? '')
     ];
 }
 function usageError(message) {
@@ -3160,9 +3162,9 @@ function classifyEnvironmentsError(error) {
 /* harmony export */   W3: () => (/* binding */ canonicalUrl),
 /* harmony export */   bU: () => (/* binding */ canonicalForm),
 /* harmony export */   kc: () => (/* binding */ hideUserinfo),
-/* harmony export */   q4: () => (/* binding */ COMMA_JOINED)
+/* harmony export */   q4: () => (/* binding */ COMMA_JOINED),
+/* harmony export */   zC: () => (/* binding */ userinfoSecrets)
 /* harmony export */ });
-/* unused harmony export userinfoSecrets */
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3977);
 // The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { proxySecrets } from '../cloudflare/proxy.js'
+import { userinfoSecrets } from '../inputs/canonical-url.js'
 import { parseSettings, type RawInputs } from '../inputs/parser.js'
 import { describeSettings } from '../report/log.js'
 import { Redactor, secretForms } from '../report/redactor.js'
@@ -97,12 +98,13 @@ export async function runCli(io: CliIo): Promise<number> {
   }
 }
 
-/** Every form of every credential given, and a proxy's password: none may be printed. */
+/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
 function secretsOf(line: CommandLine, env: Record<string, string | undefined>): string[] {
   const secret = ['api_token', 'global_key', 'email']
   return [
     ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
-    ...proxySecrets(env)
+    ...proxySecrets(env),
+    ...userinfoSecrets(line.raw.api_url ?? '')
   ]
 }
 
