@@ -13,9 +13,9 @@ import { DiagnosedFailure } from './diagnosis/failure.js'
 import { parseSettings, type RawInputs } from './inputs/parser.js'
 import { readInputs } from './action/input-reader.js'
 import { dedupe, fileKey } from './inputs/items.js'
-import { limitsForPlan, planBatches, type Batch } from './purge/planner.js'
+import { batchSizeFindings, limitsForPlan, planBatches, type Batch } from './purge/planner.js'
 import { executeBatches, type BatchOutcome } from './purge/runner.js'
-import { describeRateLimit, GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './purge/pacing.js'
+import { describeRateLimit, GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './purge/pacing.js'
 import {
   Redactor,
   Reporter,
@@ -140,6 +140,12 @@ export async function purgeCache(
     )
     reporter.findings(assignment.warnings)
     if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
+    reporter.findings(
+      batchSizeFindings(
+        assignment.work.map((w) => w.zone),
+        settings.batchSize
+      )
+    )
     const planned = assignment.work.map(({ zone, purge }) => {
       const resolution = zones.find((z) => z.zone.id === zone.id) as ZoneResolution
       return {
@@ -298,14 +304,7 @@ async function purge(
   run: { deadline: number; requestsSoFar: number },
   reporter: Reporter
 ): Promise<BatchOutcome[]> {
-  const pacers = new Map<string, PurgePacer>()
-  const pacerFor = (zoneId: string): PurgePacer => {
-    const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone
-    const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`
-    let pacer = pacers.get(key)
-    if (!pacer) pacers.set(key, (pacer = new PurgePacer(zone?.plan)))
-    return pacer
-  }
+  const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone))
   const batches = planned.flatMap((p) => p.batches)
   const started = Date.now()
   const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0)

@@ -259,6 +259,31 @@ describe('executeBatches', () => {
     expect(reserved).toEqual([30, 30])
   })
 
+  it("tells the zone's pacer of each 429 as it arrives, with the type of purge", async () => {
+    const limited: string[] = []
+    const pacer: Pacer = { reserve: () => 0, rateLimited: (type) => limited.push(type) }
+    const tooFast = new CloudflareError({
+      kind: 'api',
+      endpoint: `POST /zones/${ZONE}/purge_cache`,
+      status: 429,
+      errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
+      message: 'Please wait'
+    })
+    const api: PurgeApi = {
+      purge: async (_zone, _body, options) => {
+        options?.onAttemptFailed?.(tooFast)
+        options?.onAttemptFailed?.(serverError())
+        return 'id'
+      }
+    }
+    await executeBatches(
+      api,
+      [...fileBatches(30, 30), { zoneId: ZONE, type: 'tags', items: ['a'] }],
+      options({ pacerFor: () => pacer, concurrency: 1 })
+    )
+    expect(limited).toEqual(['files', 'tags'])
+  })
+
   it('reports progress after each batch, in items', async () => {
     const seen: Array<[number, number]> = []
     await executeBatches(

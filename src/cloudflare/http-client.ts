@@ -41,6 +41,8 @@ export interface CallInit {
   body?: unknown
   /** Runs before each retry (not the first attempt), e.g. to pace it; a rejection ends the call. */
   beforeRetry?: () => Promise<void>
+  /** Told of each failed attempt as soon as its answer arrives (a 429, for instance, to slow down). */
+  onAttemptFailed?: (error: CloudflareError) => void
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -109,6 +111,7 @@ export class CloudflareHttpClient {
         // A last attempt cut short by the deadline says less than the failure that made it a retry.
         if (error.code === DEADLINE && previous) error = previous
         error.attempts = attempt
+        init.onAttemptFailed?.(error)
         const delay = this.retryDelay(error, attempt)
         if (delay === undefined) throw error
         previous = error

@@ -635,7 +635,7 @@ export const catalogue = {
     docs: DOCS.createToken,
     message: ({ zone }) =>
       `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-      'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+      'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
   }),
 
   // ── Changed files ─────────────────────────────────────────────────────────
@@ -725,6 +725,18 @@ export const catalogue = {
     message: ({ type, size, limit }) =>
       `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
       "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+  }),
+  'batch-size-above-limit': entry<{ batchSize: number; limit: number; plan: string; zone: string }>({
+    title: "batch_size above the plan's limit",
+    severity: 'warning',
+    cause: "`batch_size` is larger than the URLs per request that Cloudflare documents for the zone's plan.",
+    detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
+    fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
+    docs: DOCS.purge,
+    message: ({ batchSize, limit, plan, zone }) =>
+      `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+      `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
+      "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
   }),
   'purge-not-sent': entry<{ limit: string }>({
     title: 'Time ran out',

@@ -1,6 +1,7 @@
-// Token buckets and a sliding window that pace purge requests to Cloudflare's published rate limits,
-// so that a normal run never sees a 429. Reservations are first come, first served.
-import type { Plan, PurgeType } from '../types.js'
+// Paces purge requests to Cloudflare's published rate limits, per account, so that a run alone on its
+// account never sees a 429, and runs that share one slow down together. Reservations are first come,
+// first served.
+import type { Plan, PurgeType, ResolvedZone } from '../types.js'
 
 export interface BucketSpec {
   /** Tokens added per second. */
@@ -15,31 +16,46 @@ export class TokenBucket {
 
   constructor(
     readonly spec: BucketSpec,
-    private readonly now: () => number = () => performance.now()
+    private readonly now: () => number = () => performance.now(),
+    /** The share of `spec.rate` in force (an AdaptiveShare after a 429); 1 by default. */
+    private readonly share: () => number = () => 1
   ) {
     this.tokens = spec.capacity
     this.updated = now()
   }
 
+  private refill(): number {
+    const t = this.now()
+    const rate = this.spec.rate * this.share()
+    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * rate)
+    this.updated = t
+    return rate
+  }
+
   /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
   reserve(cost: number): number {
-    const t = this.now()
-    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate)
-    this.updated = t
+    const rate = this.refill()
     this.tokens -= cost
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000
+    return this.tokens >= 0 ? 0 : (-this.tokens / rate) * 1000
   }
 
   /** Gives back tokens reserved for a request that was not sent after all. */
   refund(cost: number): void {
     this.tokens = Math.min(this.spec.capacity, this.tokens + cost)
   }
+
+  /** Keeps no tokens in hand (reservations already made stay owed). */
+  drain(): void {
+    this.refill()
+    this.tokens = Math.min(this.tokens, 0)
+  }
 }
 
 /**
  * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
- * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
- * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ * the server's own clock shift arrivals by tens of milliseconds. The request bucket keeps this much in
+ * reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more). URL
+ * pacing needs none: its rule leaves a whole request's worth of slack (WindowPacer).
  */
 export const PACING_MARGIN_MS = 200
 
@@ -95,27 +111,166 @@ export class RequestWindow {
   }
 }
 
-/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
-export class PurgePacer {
-  private readonly urls: TokenBucket
-  private readonly requests: TokenBucket
+/**
+ * How long one URL purge may be held to spend the budget of Cloudflare's "moving average" URL limit.
+ * Cloudflare does not say over what window it averages, so the pacer assumes the strictest reading:
+ * no window of W seconds (W ≥ 1) carries more than rate × W URLs, and no shorter one more than a second's
+ * worth, from the first request on. Each send spends count / rate seconds of budget (at the rate in force
+ * when it is reserved); a send goes at the earliest moment at which every window ending there holds at
+ * most its length of budget, and no sooner than the previous send's cost after it, so nothing goes in a
+ * burst. That rule holds under a token bucket with a second of burst, a sliding 1 s window and an average
+ * over any longer window alike, and any 9 sends of 100 URLs at 800/s span at least 1.125 s: a send that
+ * reaches Cloudflare up to one send's cost early or late still fits.
+ */
+export class WindowPacer {
+  /** Planned sends within the last two windows, oldest first: time and budget spent, in ms. */
+  private readonly sends: Array<{ at: number; cost: number; count: number }> = []
 
-  constructor(plan: Plan | undefined, now?: () => number, marginMs = PACING_MARGIN_MS) {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    readonly windowMs = 1000
+  ) {}
+
+  /** Reserves a send of `count` items costing `cost` ms of budget; returns the ms to wait before it. */
+  reserve(count: number, cost: number): number {
+    const t = this.now()
+    // A window longer than two seconds splits into windows of one to two seconds, each within its
+    // budget, so sends older than that constrain nothing any more.
+    while (this.sends.length > 0 && (this.sends[0]?.at ?? t) < t - 2 * this.windowMs) this.sends.shift()
+    const last = this.sends[this.sends.length - 1]
+    let at = last ? Math.max(t, last.at + last.cost) : t
+    let spent = cost
+    for (let i = this.sends.length - 1; i >= 0; i--) {
+      const send = this.sends[i] as { at: number; cost: number }
+      spent += send.cost
+      // The window from that send to this one holds `spent`: more than a window's worth needs as long.
+      if (spent > this.windowMs) at = Math.max(at, send.at + spent)
+    }
+    this.sends.push({ at, cost, count })
+    return at - t
+  }
+
+  /** Forgets a reservation that was not sent: the latest one of that size already due, else the latest. */
+  refund(count: number): void {
+    const t = this.now()
+    let index = -1
+    for (let i = this.sends.length - 1; i >= 0 && index < 0; i--) {
+      const send = this.sends[i] as { at: number; count: number }
+      if (send.count === count && send.at <= t + 1) index = i
+    }
+    if (index < 0) index = this.sends.findLastIndex((s) => s.count === count)
+    if (index >= 0) this.sends.splice(index, 1)
+  }
+}
+
+/**
+ * Additive increase, multiplicative decrease: the share of the documented rate that the account's
+ * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
+ * action cannot see them: a 429 says they exist. Each 429 halves the share (once per second: the
+ * answers to requests already in flight tell nothing new), and it climbs back by a twentieth of the
+ * documented rate each second.
+ */
+export class AdaptiveShare {
+  static readonly DECREASE = 0.5
+  static readonly RECOVERY_PER_SECOND = 0.05
+  static readonly FLOOR = 1 / 32
+  static readonly HOLD_MS = 1000
+  private base = 1
+  private since = -Infinity
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** The share in force now, between FLOOR and 1. */
+  current(): number {
+    const elapsed = Math.max(0, this.now() - this.since) / 1000
+    return Math.min(1, this.base + AdaptiveShare.RECOVERY_PER_SECOND * elapsed)
+  }
+
+  /** A 429 answered a request of this account. */
+  decrease(): void {
+    const t = this.now()
+    if (t - this.since < AdaptiveShare.HOLD_MS) return
+    this.base = Math.max(AdaptiveShare.FLOOR, this.current() * AdaptiveShare.DECREASE)
+    this.since = t
+  }
+}
+
+/**
+ * Paces the purge requests of one account, which Cloudflare limits as a whole: URLs by a moving
+ * average (WindowPacer), tags, hosts, prefixes and everything by a bucket of requests. Each slows down
+ * after a 429 and recovers (AdaptiveShare).
+ */
+export class PurgePacer {
+  private readonly urlsPerSecond: number
+  private readonly urls: WindowPacer
+  private readonly requests: TokenBucket
+  private readonly urlShare: AdaptiveShare
+  private readonly requestShare: AdaptiveShare
+
+  constructor(
+    readonly plan: Plan | undefined,
+    now: () => number = () => performance.now(),
+    marginMs = PACING_MARGIN_MS
+  ) {
     const limits = PURGE_RATE_LIMITS[plan ?? 'free']
-    const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond }
-    this.urls = new TokenBucket(withMargin(urls, marginMs), now)
-    this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now)
+    this.urlsPerSecond = limits.urlsPerSecond
+    this.urls = new WindowPacer(now)
+    this.urlShare = new AdaptiveShare(now)
+    this.requestShare = new AdaptiveShare(now)
+    this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now, () =>
+      this.requestShare.current()
+    )
   }
 
   /** Milliseconds to wait before sending a purge of this type with `count` items. */
   reserve(type: PurgeType, count: number): number {
-    return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1)
+    if (type !== 'files') return this.requests.reserve(1)
+    return this.urls.reserve(count, (count / (this.urlsPerSecond * this.urlShare.current())) * 1000)
   }
 
   /** Gives back a reservation whose request was held back (by a pause after a 429). */
   refund(type: PurgeType, count: number): void {
     if (type === 'files') this.urls.refund(count)
     else this.requests.refund(1)
+  }
+
+  /** Cloudflare answered 429 to a purge of this type: slow down. */
+  rateLimited(type: PurgeType): void {
+    if (type === 'files') this.urlShare.decrease()
+    else {
+      this.requestShare.decrease()
+      // The account's bucket is empty at Cloudflare, whatever this run has spent of it.
+      this.requests.drain()
+    }
+  }
+
+  /** The share of the documented rate in force for this type, for the log. */
+  share(type: PurgeType): number {
+    return (type === 'files' ? this.urlShare : this.requestShare).current()
+  }
+}
+
+const STRICTEST_FIRST: readonly Plan[] = ['free', 'pro', 'business', 'enterprise']
+
+/**
+ * One pacer per account, as Cloudflare limits purges per account: every zone of an account spends one
+ * budget. Which plan's figures apply to an account whose zones are on different plans is not
+ * documented, so its pacer follows the strictest plan among the zones this run purges there (an unknown
+ * plan counts as Free). Zones whose account could not be read share one pacer: they are most likely
+ * in one account, and sharing errs on the slow side.
+ */
+export function pacersByAccount(zones: ResolvedZone[], now?: () => number): (zoneId: string) => PurgePacer {
+  const accountOf = (zone: ResolvedZone | undefined): string => zone?.accountId ?? 'unknown account'
+  const pacers = new Map<string, PurgePacer>()
+  return (zoneId) => {
+    const account = accountOf(zones.find((z) => z.id === zoneId))
+    let pacer = pacers.get(account)
+    if (!pacer) {
+      const plans = zones.filter((z) => accountOf(z) === account).map((z) => z.plan ?? 'free')
+      const strictest = STRICTEST_FIRST.find((plan) => plans.includes(plan)) ?? 'free'
+      pacers.set(account, (pacer = new PurgePacer(strictest, now)))
+    }
+    return pacer
   }
 }
 

@@ -24,6 +24,8 @@ export interface Pacer {
   reserve(type: PurgeType, count: number): number
   /** Gives a reservation back when its request was held back after all. */
   refund?(type: PurgeType, count: number): void
+  /** Cloudflare answered 429 to a purge of this type: the account's budget is shared, so slow down. */
+  rateLimited?(type: PurgeType): void
 }
 
 /** The API-wide request limit shared by every request of the credential. */
@@ -116,7 +118,12 @@ export async function executeBatches(
         continue
       }
       try {
-        const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) })
+        const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
+          beforeRetry: () => pace(batch),
+          onAttemptFailed: (failure) => {
+            if (failure.status === 429) options.pacerFor(batch.zoneId).rateLimited?.(batch.type)
+          }
+        })
         finish(entry, { batch, purgeId })
       } catch (error) {
         if (isTooManyItems(error) && batch.items.length > 1) {
