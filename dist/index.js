@@ -28808,7 +28808,7 @@ const catalogue = {
     'token-inactive': entry({
         title: 'API token not active',
         severity: 'error',
-        cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
+        cause: 'Cloudflare says the token is disabled or expired.',
         detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
         fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
         docs: DOCS.createToken,
@@ -28825,11 +28825,22 @@ const catalogue = {
         docs: DOCS.createToken,
         message: ({ date }) => `This API token only becomes valid on ${date}. Edit its TTL in My Profile → API Tokens, or wait until then.`
     }),
+    'token-expiry-passed': entry({
+        title: 'API token past its expiry date',
+        severity: 'warning',
+        cause: "Cloudflare says the token is active, but its `expires_on` has passed by the runner's clock.",
+        detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
+        fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
+        docs: DOCS.createToken,
+        message: ({ date }) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+            "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
+            "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+    }),
     'token-expiring': entry({
         title: 'API token expires soon',
         severity: 'warning',
-        cause: 'The token expires within 7 days.',
-        detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
+        cause: 'The token expires within 14 days.',
+        detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
         message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
@@ -28949,7 +28960,7 @@ const catalogue = {
         fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
         docs: DOCS.createToken,
         message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-            'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+            'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
     'changes-no-range': entry({
@@ -29028,6 +29039,17 @@ const catalogue = {
         docs: DOCS.purge,
         message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+    }),
+    'batch-size-above-limit': entry({
+        title: "batch_size above the plan's limit",
+        severity: 'warning',
+        cause: "`batch_size` is larger than the URLs per request that Cloudflare documents for the zone's plan.",
+        detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
+        fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
+        docs: DOCS.purge,
+        message: ({ batchSize, limit, plan, zone }) => `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+            `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
+            "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -29985,6 +30007,7 @@ class CloudflareHttpClient {
                 if (error.code === DEADLINE && previous)
                     error = previous;
                 error.attempts = attempt;
+                init.onAttemptFailed?.(error);
                 const delay = this.retryDelay(error, attempt);
                 if (delay === undefined)
                     throw error;
@@ -30447,14 +30470,20 @@ async function verifyCredential(api, credential, options) {
 function isUnknownToken(error) {
     return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
 }
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+/** How long before its expiry date a token gets a warning: a deploy that breaks next week deserves one. */
+const EXPIRY_WARNING_DAYS = 14;
+/**
+ * Throws for a token that Cloudflare says cannot work; returns warnings for one that soon may not.
+ * Cloudflare's `status` is the verdict: its own API schema answers `active` with an `expires_on` of
+ * 2020-01-01, and a runner's clock can be wrong too, so a date in the past only warns.
+ */
 function checkTokenStatus(status, now) {
     const day = (iso) => iso.slice(0, 10);
     const minute = (iso) => {
         const t = Date.parse(iso);
         return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     };
-    if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+    if (status.status === 'expired') {
         throw new DiagnosedFailure([
             diagnose('token-inactive', {
                 status: 'expired',
@@ -30467,16 +30496,19 @@ function checkTokenStatus(status, now) {
     if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
         throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
     }
-    if (status.expiresOn) {
-        const left = Date.parse(status.expiresOn) - now.getTime();
-        if (left < 7 * DAY_MS) {
-            return [
-                diagnose('token-expiring', {
-                    date: day(status.expiresOn),
-                    days: Math.max(1, Math.ceil(left / DAY_MS))
-                })
-            ];
-        }
+    const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN;
+    if (!status.expiresOn || Number.isNaN(expires))
+        return [];
+    const left = expires - now.getTime();
+    if (left <= 0)
+        return [diagnose('token-expiry-passed', { date: day(status.expiresOn) })];
+    if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
+        return [
+            diagnose('token-expiring', {
+                date: day(status.expiresOn),
+                days: Math.max(1, Math.ceil(left / DAY_MS))
+            })
+        ];
     }
     return [];
 }
@@ -33770,21 +33802,61 @@ function secretForms(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
-/** Safe defaults from ../shared/cloudflare-api.md: 30 URLs (500 on Enterprise), 100 of the rest. */
+
+/**
+ * Items per purge request as Cloudflare's purge-cache page gives them (updated August 2026): 100 URLs on
+ * Free, Pro and Business, 500 on Enterprise, and 100 tags, hosts or prefixes on every plan. A zone whose
+ * plan could not be read is held to the smaller figure.
+ */
+const FILES_PER_REQUEST = { free: 100, pro: 100, business: 100, enterprise: 500 };
+const OTHER_PER_REQUEST = 100;
+/** The plan's limits; `batchSize` (the `batch_size` input) overrides the number of URLs either way. */
 function limitsForPlan(plan, batchSize) {
-    return { files: batchSize ?? (plan === 'enterprise' ? 500 : 30), other: 100 };
+    return { files: batchSize ?? FILES_PER_REQUEST[plan ?? 'free'], other: OTHER_PER_REQUEST };
+}
+const PLAN_NAMES = {
+    free: 'Free',
+    pro: 'Pro',
+    business: 'Business',
+    enterprise: 'Enterprise'
+};
+/**
+ * A warning for each zone whose known plan documents fewer URLs per request than `batch_size`: such
+ * requests are refused and split unless the zone takes more than Cloudflare documents. The size is used
+ * all the same (it is an override); a zone whose plan is unknown may well be Enterprise, so no warning.
+ */
+function batchSizeFindings(zones, batchSize) {
+    if (batchSize === undefined)
+        return [];
+    return zones.flatMap((zone) => {
+        const limit = zone.plan ? FILES_PER_REQUEST[zone.plan] : undefined;
+        if (!zone.plan || limit === undefined || batchSize <= limit)
+            return [];
+        return [
+            diagnose('batch-size-above-limit', {
+                batchSize,
+                limit,
+                plan: PLAN_NAMES[zone.plan],
+                zone: zone.name ?? zone.id
+            })
+        ];
+    });
 }
 function planBatches(zoneId, purge, limits) {
     if (purge.everything)
         return [{ zoneId, type: 'everything', items: [] }];
+    // Cloudflare's API schema takes either plain URLs or {url, headers} objects in one request, not a mix.
+    const plain = purge.files.filter((f) => !f.headers);
+    const withHeaders = purge.files.filter((f) => f.headers);
     return [
-        ...chunk(purge.files, limits.files).map((items) => ({ zoneId, type: 'files', items })),
+        ...chunk(plain, limits.files).map((items) => ({ zoneId, type: 'files', items })),
+        ...chunk(withHeaders, limits.files).map((items) => ({ zoneId, type: 'files', items })),
         ...chunk(purge.tags, limits.other).map((items) => ({ zoneId, type: 'tags', items })),
         ...chunk(purge.hosts, limits.other).map((items) => ({ zoneId, type: 'hosts', items })),
         ...chunk(purge.prefixes, limits.other).map((items) => ({ zoneId, type: 'prefixes', items }))
     ];
 }
-/** Splits into pieces of at most `size`, as even as possible (45 by 30 gives 23 + 22, not 30 + 15). */
+/** Splits into pieces of at most `size`, as even as possible (150 by 100 gives 75 + 75, not 100 + 50). */
 function chunk(items, size) {
     if (items.length === 0)
         return [];
@@ -33804,12 +33876,23 @@ function toPurgeBody(batch) {
     switch (batch.type) {
         case 'everything':
             return { purge_everything: true };
-        case 'files':
-            return {
-                files: batch.items.map((item) => typeof item === 'string' ? item : item.headers ? { url: item.url, headers: item.headers } : item.url)
-            };
-        default:
-            return { [batch.type]: batch.items };
+        case 'files': {
+            const files = batch.items.map((item) => typeof item === 'string'
+                ? { url: item }
+                : item.headers
+                    ? { url: item.url, headers: item.headers }
+                    : { url: item.url });
+            // A batch holds one form (planBatches); were it ever mixed, every entry goes as an object.
+            if (files.some((f) => f.headers))
+                return { files };
+            return { files: files.map((f) => f.url) };
+        }
+        case 'tags':
+            return { tags: batch.items };
+        case 'hosts':
+            return { hosts: batch.items };
+        case 'prefixes':
+            return { prefixes: batch.items };
     }
 }
 /** How an item is shown in logs, outputs and the summary. */
@@ -33886,7 +33969,13 @@ async function executeBatches(api, batches, options) {
                 continue;
             }
             try {
-                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
+                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
+                    beforeRetry: () => pace(batch),
+                    onAttemptFailed: (failure) => {
+                        if (failure.status === 429)
+                            options.pacerFor(batch.zoneId).rateLimited?.(batch.type);
+                    }
+                });
                 finish(entry, { batch, purgeId });
             }
             catch (error) {
@@ -33939,31 +34028,46 @@ function notSent(batch) {
 class TokenBucket {
     spec;
     now;
+    share;
     tokens;
     updated;
-    constructor(spec, now = () => performance.now()) {
+    constructor(spec, now = () => performance.now(), 
+    /** The share of `spec.rate` in force (an AdaptiveShare after a 429); 1 by default. */
+    share = () => 1) {
         this.spec = spec;
         this.now = now;
+        this.share = share;
         this.tokens = spec.capacity;
         this.updated = now();
     }
+    refill() {
+        const t = this.now();
+        const rate = this.spec.rate * this.share();
+        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * rate);
+        this.updated = t;
+        return rate;
+    }
     /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
     reserve(cost) {
-        const t = this.now();
-        this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate);
-        this.updated = t;
+        const rate = this.refill();
         this.tokens -= cost;
-        return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000;
+        return this.tokens >= 0 ? 0 : (-this.tokens / rate) * 1000;
     }
     /** Gives back tokens reserved for a request that was not sent after all. */
     refund(cost) {
         this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
     }
+    /** Keeps no tokens in hand (reservations already made stay owed). */
+    drain() {
+        this.refill();
+        this.tokens = Math.min(this.tokens, 0);
+    }
 }
 /**
  * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
- * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
- * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ * the server's own clock shift arrivals by tens of milliseconds. The request bucket keeps this much in
+ * reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more). URL
+ * pacing needs none: its rule leaves a whole request's worth of slack (WindowPacer).
  */
 const PACING_MARGIN_MS = 200;
 /** The same limit with `marginMs` worth of tokens held back from the burst. */
@@ -34010,19 +34114,119 @@ class RequestWindow {
         return at - t;
     }
 }
-/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
+/**
+ * How long one URL purge may be held to spend the budget of Cloudflare's "moving average" URL limit.
+ * Cloudflare does not say over what window it averages, so the pacer assumes the strictest reading:
+ * no window of W seconds (W ≥ 1) carries more than rate × W URLs, and no shorter one more than a second's
+ * worth, from the first request on. Each send spends count / rate seconds of budget (at the rate in force
+ * when it is reserved); a send goes at the earliest moment at which every window ending there holds at
+ * most its length of budget, and no sooner than the previous send's cost after it, so nothing goes in a
+ * burst. That rule holds under a token bucket with a second of burst, a sliding 1 s window and an average
+ * over any longer window alike, and any 9 sends of 100 URLs at 800/s span at least 1.125 s: a send that
+ * reaches Cloudflare up to one send's cost early or late still fits.
+ */
+class WindowPacer {
+    now;
+    windowMs;
+    /** Planned sends within the last two windows, oldest first: time and budget spent, in ms. */
+    sends = [];
+    constructor(now = () => performance.now(), windowMs = 1000) {
+        this.now = now;
+        this.windowMs = windowMs;
+    }
+    /** Reserves a send of `count` items costing `cost` ms of budget; returns the ms to wait before it. */
+    reserve(count, cost) {
+        const t = this.now();
+        // A window longer than two seconds splits into windows of one to two seconds, each within its
+        // budget, so sends older than that constrain nothing any more.
+        while (this.sends.length > 0 && (this.sends[0]?.at ?? t) < t - 2 * this.windowMs)
+            this.sends.shift();
+        const last = this.sends[this.sends.length - 1];
+        let at = last ? Math.max(t, last.at + last.cost) : t;
+        let spent = cost;
+        for (let i = this.sends.length - 1; i >= 0; i--) {
+            const send = this.sends[i];
+            spent += send.cost;
+            // The window from that send to this one holds `spent`: more than a window's worth needs as long.
+            if (spent > this.windowMs)
+                at = Math.max(at, send.at + spent);
+        }
+        this.sends.push({ at, cost, count });
+        return at - t;
+    }
+    /** Forgets a reservation that was not sent: the latest one of that size already due, else the latest. */
+    refund(count) {
+        const t = this.now();
+        let index = -1;
+        for (let i = this.sends.length - 1; i >= 0 && index < 0; i--) {
+            const send = this.sends[i];
+            if (send.count === count && send.at <= t + 1)
+                index = i;
+        }
+        if (index < 0)
+            index = this.sends.findLastIndex((s) => s.count === count);
+        if (index >= 0)
+            this.sends.splice(index, 1);
+    }
+}
+/**
+ * Additive increase, multiplicative decrease: the share of the documented rate that the account's
+ * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
+ * action cannot see them: a 429 says they exist. Each 429 halves the share (once per second: the
+ * answers to requests already in flight tell nothing new), and it climbs back by a twentieth of the
+ * documented rate each second.
+ */
+class AdaptiveShare {
+    now;
+    static DECREASE = 0.5;
+    static RECOVERY_PER_SECOND = 0.05;
+    static FLOOR = 1 / 32;
+    static HOLD_MS = 1000;
+    base = 1;
+    since = -Infinity;
+    constructor(now = () => performance.now()) {
+        this.now = now;
+    }
+    /** The share in force now, between FLOOR and 1. */
+    current() {
+        const elapsed = Math.max(0, this.now() - this.since) / 1000;
+        return Math.min(1, this.base + AdaptiveShare.RECOVERY_PER_SECOND * elapsed);
+    }
+    /** A 429 answered a request of this account. */
+    decrease() {
+        const t = this.now();
+        if (t - this.since < AdaptiveShare.HOLD_MS)
+            return;
+        this.base = Math.max(AdaptiveShare.FLOOR, this.current() * AdaptiveShare.DECREASE);
+        this.since = t;
+    }
+}
+/**
+ * Paces the purge requests of one account, which Cloudflare limits as a whole: URLs by a moving
+ * average (WindowPacer), tags, hosts, prefixes and everything by a bucket of requests. Each slows down
+ * after a 429 and recovers (AdaptiveShare).
+ */
 class PurgePacer {
+    plan;
+    urlsPerSecond;
     urls;
     requests;
-    constructor(plan, now, marginMs = PACING_MARGIN_MS) {
+    urlShare;
+    requestShare;
+    constructor(plan, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
+        this.plan = plan;
         const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-        const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond };
-        this.urls = new TokenBucket(withMargin(urls, marginMs), now);
-        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now);
+        this.urlsPerSecond = limits.urlsPerSecond;
+        this.urls = new WindowPacer(now);
+        this.urlShare = new AdaptiveShare(now);
+        this.requestShare = new AdaptiveShare(now);
+        this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now, () => this.requestShare.current());
     }
     /** Milliseconds to wait before sending a purge of this type with `count` items. */
     reserve(type, count) {
-        return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1);
+        if (type !== 'files')
+            return this.requests.reserve(1);
+        return this.urls.reserve(count, (count / (this.urlsPerSecond * this.urlShare.current())) * 1000);
     }
     /** Gives back a reservation whose request was held back (by a pause after a 429). */
     refund(type, count) {
@@ -34031,8 +34235,44 @@ class PurgePacer {
         else
             this.requests.refund(1);
     }
+    /** Cloudflare answered 429 to a purge of this type: slow down. */
+    rateLimited(type) {
+        if (type === 'files')
+            this.urlShare.decrease();
+        else {
+            this.requestShare.decrease();
+            // The account's bucket is empty at Cloudflare, whatever this run has spent of it.
+            this.requests.drain();
+        }
+    }
+    /** The share of the documented rate in force for this type, for the log. */
+    share(type) {
+        return (type === 'files' ? this.urlShare : this.requestShare).current();
+    }
 }
-const PLAN_NAMES = {
+const STRICTEST_FIRST = ['free', 'pro', 'business', 'enterprise'];
+/**
+ * One pacer per account, as Cloudflare limits purges per account: every zone of an account spends one
+ * budget. Which plan's figures apply to an account whose zones are on different plans is not
+ * documented, so its pacer follows the strictest plan among the zones this run purges there (an unknown
+ * plan counts as Free). Zones whose account could not be read share one pacer: they are most likely
+ * in one account, and sharing errs on the slow side.
+ */
+function pacersByAccount(zones, now) {
+    const accountOf = (zone) => zone?.accountId ?? 'unknown account';
+    const pacers = new Map();
+    return (zoneId) => {
+        const account = accountOf(zones.find((z) => z.id === zoneId));
+        let pacer = pacers.get(account);
+        if (!pacer) {
+            const plans = zones.filter((z) => accountOf(z) === account).map((z) => z.plan ?? 'free');
+            const strictest = STRICTEST_FIRST.find((plan) => plans.includes(plan)) ?? 'free';
+            pacers.set(account, (pacer = new PurgePacer(strictest, now)));
+        }
+        return pacer;
+    };
+}
+const pacing_PLAN_NAMES = {
     free: 'Free',
     pro: 'Pro',
     business: 'Business',
@@ -34041,7 +34281,7 @@ const PLAN_NAMES = {
 /** The limit that applies to a purge type on a plan, in words for an error message. */
 function describeRateLimit(plan, type) {
     const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
-    const name = plan ? `${PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
+    const name = plan ? `${pacing_PLAN_NAMES[plan]} plan` : 'Free plan (assumed: the zone plan could not be read)';
     if (type === 'files')
         return `${name}: ${limits.urlsPerSecond.toLocaleString('en-US')} URLs per second per account`;
     const { rate, capacity } = limits.requests;
@@ -34095,6 +34335,8 @@ class Reporter {
     redactor;
     /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
     outputsWritten = false;
+    /** The warnings shown so far, repeated at the end of the job summary (an expiring token, …). */
+    warnings = [];
     constructor(redactor) {
         this.redactor = redactor;
     }
@@ -34122,8 +34364,11 @@ class Reporter {
                 error(message, props);
                 process.exitCode = 1;
             }
-            else if (f.severity === 'warning')
+            else if (f.severity === 'warning') {
                 warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
             else
                 notice(message, props);
         }
@@ -34137,6 +34382,10 @@ class Reporter {
         if (!process.env.GITHUB_STEP_SUMMARY)
             return;
         build(summary);
+        if (this.warnings.length > 0) {
+            summary.addHeading('Warnings', 3);
+            summary.addRaw(this.warnings.map((w) => `- **${w.title}**: ${w.message}`).join('\n'), true);
+        }
         const text = this.redactor.redact(summary.stringify());
         summary.emptyBuffer();
         await summary.addRaw(text).write();
@@ -34581,6 +34830,7 @@ async function purgeCache(raw, reporter, progress = {}) {
         reporter.findings(assignment.warnings);
         if (assignment.errors.length > 0)
             throw new DiagnosedFailure(assignment.errors);
+        reporter.findings(batchSizeFindings(assignment.work.map((w) => w.zone), settings.batchSize));
         const planned = assignment.work.map(({ zone, purge }) => {
             const resolution = zones.find((z) => z.zone.id === zone.id);
             return {
@@ -34704,15 +34954,7 @@ function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 async function purge(api, planned, run, reporter) {
-    const pacers = new Map();
-    const pacerFor = (zoneId) => {
-        const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone;
-        const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`;
-        let pacer = pacers.get(key);
-        if (!pacer)
-            pacers.set(key, (pacer = new PurgePacer(zone?.plan)));
-        return pacer;
-    };
+    const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
     const batches = planned.flatMap((p) => p.batches);
     const started = Date.now();
     const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);

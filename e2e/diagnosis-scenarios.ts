@@ -421,10 +421,34 @@ export const scenarios: DiagnosisScenario[] = [
   },
   {
     id: 'token-expiring',
-    name: 'token that expires in three days',
+    name: 'token that expires in three days: the date, in the log and the job summary',
     inputs: { ...FREE, api_token: tokens.expiringSoon.value },
-    says: [/expires on \d{4}-\d\d-\d\d \(in 3 days\)/, /Extend it/],
-    reached: 'purge'
+    says: [
+      new RegExp(`expires on ${tokens.expiringSoon.expiresOn.slice(0, 10)} \\(in 3 days\\)`),
+      /Extend it/
+    ],
+    reached: 'purge',
+    then: (run, cf) => {
+      expect(cf.purgedItems(zones.free.id)).toEqual([FREE.files])
+      expect(run.summary).toContain(
+        `API token expires soon**: This API token expires on ${tokens.expiringSoon.expiresOn.slice(0, 10)} (in 3 days)`
+      )
+    }
+  },
+  {
+    id: 'token-expiry-passed',
+    name: "active by Cloudflare's word, expires_on in the past (the API schema's own example)",
+    inputs: { ...FREE, api_token: tokens.activePastExpiry.value },
+    says: [
+      /Cloudflare says this API token is active/,
+      /expiry date, 2020-01-01, has passed by this runner's clock/
+    ],
+    reached: 'purge',
+    then: (run, cf) => {
+      expect(cf.purgedItems(zones.free.id)).toEqual([FREE.files])
+      expect(run.outputs.purged_count).toBe('1')
+      expect(run.summary).toMatch(/API token past its expiry date.*2020-01-01/)
+    }
   },
   {
     id: 'token-ip-restricted',
@@ -605,7 +629,7 @@ export const scenarios: DiagnosisScenario[] = [
     id: 'zone-unreadable',
     name: 'token without Zone Read, zone by ID: safe limits, purge goes on',
     inputs: { ...FREE, api_token: tokens.noZoneRead.value },
-    says: [/Could not read the plan of zone f00d0+1/, /30 URLs per request/],
+    says: [/Could not read the plan of zone f00d0+1/, /100 URLs per request/],
     reached: 'purge',
     then: (_run, cf) => expect(cf.purgedItems(zones.free.id)).toEqual([FREE.files])
   },
@@ -641,10 +665,10 @@ export const scenarios: DiagnosisScenario[] = [
   },
   {
     id: 'too-many-items',
-    name: 'batch_size above the plan limit: split and retried',
+    name: 'a zone that takes fewer URLs than documented: split and retried',
+    world: fixtureOptions({ filesPerRequest: { free: 30 } }),
     inputs: {
       ...FREE,
-      batch_size: '40',
       files: Array.from({ length: 35 }, (_, i) => `https://example.com/${i}`).join('\n')
     },
     says: [/rejected 35 files in one request/, /split to 30/, /nothing was lost/],
@@ -652,6 +676,28 @@ export const scenarios: DiagnosisScenario[] = [
     then: (run, cf) => {
       expect(cf.purgedItems(zones.free.id)).toHaveLength(35)
       expect(run.outputs.purged_count).toBe('35')
+    }
+  },
+  {
+    id: 'batch-size-above-limit',
+    name: "batch_size above the plan's documented limit: used, with a warning to remove it",
+    world: fixtureOptions({ filesPerRequest: { free: 200 } }),
+    inputs: {
+      ...FREE,
+      batch_size: '200',
+      files: Array.from({ length: 150 }, (_, i) => `https://example.com/${i}`).join('\n')
+    },
+    says: [
+      /`batch_size: 200` is above the 100 URLs per request/,
+      /Free plan of example\.com/,
+      /Remove `batch_size`/
+    ],
+    reached: 'purge',
+    then: (run, cf) => {
+      // An override all the same: the zone here takes 200, so the 150 URLs go in one request.
+      expect(cf.purgeRequests()).toHaveLength(1)
+      expect(run.outputs.purged_count).toBe('150')
+      expect(run.summary).toMatch(/batch_size above the plan's limit/)
     }
   },
   {

@@ -45,6 +45,8 @@ export class Redactor {
 export class Reporter {
   /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
   outputsWritten = false
+  /** The warnings shown so far, repeated at the end of the job summary (an expiring token, …). */
+  private readonly warnings: Finding[] = []
 
   constructor(private readonly redactor: Redactor) {}
 
@@ -73,8 +75,10 @@ export class Reporter {
       if (f.severity === 'error') {
         core.error(message, props)
         process.exitCode = 1
-      } else if (f.severity === 'warning') core.warning(message, props)
-      else core.notice(message, props)
+      } else if (f.severity === 'warning') {
+        core.warning(message, props)
+        if (!this.warnings.some((w) => w.title === f.title && w.message === f.message)) this.warnings.push(f)
+      } else core.notice(message, props)
     }
   }
 
@@ -87,6 +91,10 @@ export class Reporter {
   async summary(build: (s: typeof core.summary) => void): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY) return
     build(core.summary)
+    if (this.warnings.length > 0) {
+      core.summary.addHeading('Warnings', 3)
+      core.summary.addRaw(this.warnings.map((w) => `- **${w.title}**: ${w.message}`).join('\n'), true)
+    }
     const text = this.redactor.redact(core.summary.stringify())
     core.summary.emptyBuffer()
     await core.summary.addRaw(text).write()

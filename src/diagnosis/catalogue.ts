@@ -475,7 +475,7 @@ export const catalogue = {
   'token-inactive': entry<{ status: string; date?: string }>({
     title: 'API token not active',
     severity: 'error',
-    cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
+    cause: 'Cloudflare says the token is disabled or expired.',
     detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
     fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
     docs: DOCS.createToken,
@@ -494,11 +494,23 @@ export const catalogue = {
     message: ({ date }) =>
       `This API token only becomes valid on ${date}. Edit its TTL in My Profile → API Tokens, or wait until then.`
   }),
+  'token-expiry-passed': entry<{ date: string }>({
+    title: 'API token past its expiry date',
+    severity: 'warning',
+    cause: "Cloudflare says the token is active, but its `expires_on` has passed by the runner's clock.",
+    detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
+    fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
+    docs: DOCS.createToken,
+    message: ({ date }) =>
+      `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+      "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
+      "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+  }),
   'token-expiring': entry<{ date: string; days: number }>({
     title: 'API token expires soon',
     severity: 'warning',
-    cause: 'The token expires within 7 days.',
-    detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
+    cause: 'The token expires within 14 days.',
+    detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
     message: ({ date, days }) =>
