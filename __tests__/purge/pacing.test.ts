@@ -111,7 +111,7 @@ function refusedBy(
 const COUNTINGS = ['bucket', 'sliding1s', 'average10s'] as const
 
 describe('WindowPacer (URLs: a moving average over a window Cloudflare does not name)', () => {
-  const free = (pacer: WindowPacer) => (count: number) => pacer.reserve(count, (count / 800) * 1000)
+  const free = (pacer: WindowPacer) => (count: number) => pacer.reserve(count, 800)
 
   it('never lets a window of W ≥ 1 s carry more than rate × W URLs, from the first request on', () => {
     const clock = fakeClock()
@@ -155,60 +155,92 @@ describe('WindowPacer (URLs: a moving average over a window Cloudflare does not 
     const pacer = new WindowPacer(clock.now)
     const times = counts.map((count) => {
       clock.advance(seed % 40) // requests come in at uneven moments too
-      return clock.now() + pacer.reserve(count, (count / 800) * 1000)
+      return clock.now() + pacer.reserve(count, 800)
     })
     expect(overfullWindow(times, counts, 800)).toBeUndefined()
     const enterprise = new WindowPacer(clock.now)
     const lumps = Array.from({ length: 20 }, () => 500)
-    const sent = schedule((n) => enterprise.reserve(n, (n / 3000) * 1000), lumps, clock)
+    const sent = schedule((n) => enterprise.reserve(n, 3000), lumps, clock)
     expect(overfullWindow(sent, lumps, 3000)).toBeUndefined()
     for (const counting of COUNTINGS) expect(refusedBy(counting, sent, lumps, 3000)).toEqual([])
+  })
+
+  it('keeps the rule at the documented rate while 429s slow the pace down and it climbs back', () => {
+    const clock = fakeClock()
+    const pacer = new PurgePacer('free', clock.now)
+    let seed = 5
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const counts: number[] = []
+    const times: number[] = []
+    for (let i = 0; i < 400; i++) {
+      if (random() < 0.05) pacer.rateLimited('files', random() < 0.5 ? 1000 : 0)
+      const count = 1 + Math.floor(random() * 100)
+      const at = clock.now() + pacer.reserve('files', count)
+      counts.push(count)
+      times.push(at)
+      clock.advance(Math.max(0, at - clock.now()) * random()) // some reserve ahead, some when due
+    }
+    expect(overfullWindow(times, counts, 800)).toBeUndefined()
   })
 
   it('lets a later request go at once after a pause longer than its window', () => {
     const clock = fakeClock()
     const pacer = new WindowPacer(clock.now)
-    for (let i = 0; i < 20; i++) pacer.reserve(100, 125)
+    for (let i = 0; i < 20; i++) pacer.reserve(100, 800)
     clock.advance(60_000)
-    expect(pacer.reserve(100, 125)).toBe(0)
+    expect(pacer.reserve(100, 800)).toBe(0)
   })
 
   it('forgets a refunded reservation, so that the next request takes its place', () => {
     const clock = fakeClock()
     const pacer = new WindowPacer(clock.now)
-    expect(pacer.reserve(100, 125)).toBe(0)
-    expect(pacer.reserve(100, 125)).toBe(125)
+    expect(pacer.reserve(100, 800)).toBe(0)
+    expect(pacer.reserve(100, 800)).toBe(125)
     clock.advance(125)
     pacer.refund(100)
-    expect(pacer.reserve(100, 125)).toBe(0)
+    expect(pacer.reserve(100, 800)).toBe(0)
   })
 })
 
 describe('AdaptiveShare', () => {
-  it('halves after a 429, once for the answers of one moment, and climbs back by 5% a second', () => {
+  it('halves after a 429, once for the answers of one moment, and climbs back after the pause', () => {
     const clock = fakeClock()
     const share = new AdaptiveShare(clock.now)
     expect(share.current()).toBe(1)
-    share.decrease()
-    share.decrease() // another answer of the same burst
+    share.decrease(1000)
+    clock.advance(500)
+    share.decrease(1000) // another answer to a request sent before the pause
     expect(share.current()).toBe(0.5)
-    clock.advance(2000)
+    clock.advance(500) // the pause is over: the climb starts, half the rate per second
+    expect(share.current()).toBe(0.5)
+    clock.advance(200)
     expect(share.current()).toBeCloseTo(0.6)
-    share.decrease()
+    share.decrease(1000) // a request paced after the pause was refused too
     expect(share.current()).toBeCloseTo(0.3)
-    clock.advance(100_000)
+    clock.advance(1000 + 1400)
     expect(share.current()).toBe(1)
   })
 
-  it('settles at a twentieth of the rate under a 429 every second, never below its floor', () => {
+  it('without a Retry-After, holds for a second before another halving counts', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now)
+    share.decrease()
+    clock.advance(999)
+    share.decrease()
+    expect(share.current()).toBeCloseTo(0.5 + 0.4995)
+    clock.advance(1)
+    share.decrease()
+    expect(share.current()).toBeCloseTo(0.5)
+  })
+
+  it('never drops below its floor', () => {
     const clock = fakeClock()
     const share = new AdaptiveShare(clock.now)
     for (let i = 0; i < 20; i++) {
+      share.decrease(1000)
       clock.advance(1000)
-      share.decrease()
     }
-    expect(share.current()).toBeGreaterThanOrEqual(AdaptiveShare.FLOOR)
-    expect(share.current()).toBeLessThan(0.06)
+    expect(share.current()).toBe(AdaptiveShare.FLOOR)
   })
 })
 
@@ -230,12 +262,13 @@ describe('PurgePacer', () => {
     const pacer = new PurgePacer('free', clock.now)
     pacer.reserve('files', 100)
     clock.advance(2000)
-    pacer.rateLimited('files')
+    pacer.rateLimited('files', 1000)
+    clock.advance(1000)
     expect(pacer.share('files')).toBe(0.5)
     expect(pacer.share('tags')).toBe(1)
     expect(pacer.reserve('files', 100)).toBe(0)
     expect(pacer.reserve('files', 100)).toBeCloseTo(250)
-    clock.advance(20_000)
+    clock.advance(1000)
     expect(pacer.share('files')).toBe(1)
   })
 
@@ -251,7 +284,7 @@ describe('PurgePacer', () => {
     const clock = fakeClock()
     const pacer = new PurgePacer('pro', clock.now, 0)
     expect(pacer.reserve('tags', 100)).toBe(0)
-    pacer.rateLimited('tags')
+    pacer.rateLimited('tags', 0)
     // Pro refills 5 a second; at half of it, the next request waits 400 ms.
     expect(pacer.reserve('tags', 100)).toBeCloseTo(400)
   })

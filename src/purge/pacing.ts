@@ -112,41 +112,43 @@ export class RequestWindow {
 }
 
 /**
- * How long one URL purge may be held to spend the budget of Cloudflare's "moving average" URL limit.
- * Cloudflare does not say over what window it averages, so the pacer assumes the strictest reading:
- * no window of W seconds (W ≥ 1) carries more than rate × W URLs, and no shorter one more than a second's
- * worth, from the first request on. Each send spends count / rate seconds of budget (at the rate in force
- * when it is reserved); a send goes at the earliest moment at which every window ending there holds at
- * most its length of budget, and no sooner than the previous send's cost after it, so nothing goes in a
- * burst. That rule holds under a token bucket with a second of burst, a sliding 1 s window and an average
- * over any longer window alike, and any 9 sends of 100 URLs at 800/s span at least 1.125 s: a send that
- * reaches Cloudflare up to one send's cost early or late still fits.
+ * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
+ * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries
+ * more than rate × W URLs, and no shorter one more than a second's worth, from the first request on. A
+ * send goes at the earliest moment at which every window ending there holds no more than that, and no
+ * sooner than the previous send's share of a second after it (count / rate), so nothing goes in a burst.
+ * That holds under a token bucket with a second of burst, a sliding 1 s window and an average over any
+ * longer window alike; and any 9 sends of 100 URLs at 800/s span at least 1.125 s, so a send that
+ * reaches Cloudflare up to one send's worth early or late still fits. The rate is the one in force when
+ * the send is reserved (lower after a 429): the sends before it are measured against it too.
  */
 export class WindowPacer {
-  /** Planned sends within the last two windows, oldest first: time and budget spent, in ms. */
-  private readonly sends: Array<{ at: number; cost: number; count: number }> = []
+  /** Planned sends within the last two windows, oldest first. */
+  private readonly sends: Array<{ at: number; count: number }> = []
 
   constructor(
     private readonly now: () => number = () => performance.now(),
     readonly windowMs = 1000
   ) {}
 
-  /** Reserves a send of `count` items costing `cost` ms of budget; returns the ms to wait before it. */
-  reserve(count: number, cost: number): number {
+  /** Reserves a send of `count` URLs at `rate` URLs per second; returns the ms to wait before it. */
+  reserve(count: number, rate: number): number {
     const t = this.now()
+    const ms = (urls: number): number => (urls / rate) * 1000
     // A window longer than two seconds splits into windows of one to two seconds, each within its
-    // budget, so sends older than that constrain nothing any more.
+    // limit, so sends older than that constrain nothing any more.
     while (this.sends.length > 0 && (this.sends[0]?.at ?? t) < t - 2 * this.windowMs) this.sends.shift()
     const last = this.sends[this.sends.length - 1]
-    let at = last ? Math.max(t, last.at + last.cost) : t
-    let spent = cost
+    let at = last ? Math.max(t, last.at + ms(last.count)) : t
+    let urls = count
     for (let i = this.sends.length - 1; i >= 0; i--) {
-      const send = this.sends[i] as { at: number; cost: number }
-      spent += send.cost
-      // The window from that send to this one holds `spent`: more than a window's worth needs as long.
-      if (spent > this.windowMs) at = Math.max(at, send.at + spent)
+      const send = this.sends[i] as { at: number; count: number }
+      urls += send.count
+      // The window from that send to this one holds `urls`: more than a window's worth needs as long.
+      const needed = ms(urls)
+      if (needed > this.windowMs) at = Math.max(at, send.at + needed)
     }
-    this.sends.push({ at, cost, count })
+    this.sends.push({ at, count })
     return at - t
   }
 
@@ -166,17 +168,20 @@ export class WindowPacer {
 /**
  * Additive increase, multiplicative decrease: the share of the documented rate that the account's
  * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
- * action cannot see them: a 429 says they exist. Each 429 halves the share (once per second: the
- * answers to requests already in flight tell nothing new), and it climbs back by a twentieth of the
- * documented rate each second.
+ * action cannot see them: a 429 says they exist. A 429 halves the share (the answers to requests sent
+ * before it tell nothing new, so one halving per pause), and once the pause is over the share climbs
+ * back linearly, by half the documented rate per second: a run that is left alone when the others
+ * finish gets its full pace back within a second or two, while runs still competing meet the limit
+ * again only after a while, each time at a lower share than they started from.
  */
 export class AdaptiveShare {
   static readonly DECREASE = 0.5
-  static readonly RECOVERY_PER_SECOND = 0.05
+  static readonly RECOVERY_PER_SECOND = 0.5
   static readonly FLOOR = 1 / 32
   static readonly HOLD_MS = 1000
   private base = 1
   private since = -Infinity
+  private holdUntil = -Infinity
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
@@ -186,12 +191,15 @@ export class AdaptiveShare {
     return Math.min(1, this.base + AdaptiveShare.RECOVERY_PER_SECOND * elapsed)
   }
 
-  /** A 429 answered a request of this account. */
-  decrease(): void {
+  /** A 429 answered a request of this account; nothing is sent for `pauseMs` (its Retry-After). */
+  decrease(pauseMs = 0): void {
     const t = this.now()
-    if (t - this.since < AdaptiveShare.HOLD_MS) return
+    // The other answers to requests sent before this one tell nothing new.
+    if (t < this.holdUntil) return
     this.base = Math.max(AdaptiveShare.FLOOR, this.current() * AdaptiveShare.DECREASE)
-    this.since = t
+    // The climb starts when sending does: a pause is no evidence that the budget has room again.
+    this.since = t + Math.max(0, pauseMs)
+    this.holdUntil = t + Math.max(pauseMs, AdaptiveShare.HOLD_MS)
   }
 }
 
@@ -225,7 +233,7 @@ export class PurgePacer {
   /** Milliseconds to wait before sending a purge of this type with `count` items. */
   reserve(type: PurgeType, count: number): number {
     if (type !== 'files') return this.requests.reserve(1)
-    return this.urls.reserve(count, (count / (this.urlsPerSecond * this.urlShare.current())) * 1000)
+    return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current())
   }
 
   /** Gives back a reservation whose request was held back (by a pause after a 429). */
@@ -234,11 +242,11 @@ export class PurgePacer {
     else this.requests.refund(1)
   }
 
-  /** Cloudflare answered 429 to a purge of this type: slow down. */
-  rateLimited(type: PurgeType): void {
-    if (type === 'files') this.urlShare.decrease()
+  /** Cloudflare answered 429 to a purge of this type, asking for a pause of `pauseMs`: slow down. */
+  rateLimited(type: PurgeType, pauseMs?: number): void {
+    if (type === 'files') this.urlShare.decrease(pauseMs)
     else {
-      this.requestShare.decrease()
+      this.requestShare.decrease(pauseMs)
       // The account's bucket is empty at Cloudflare, whatever this run has spent of it.
       this.requests.drain()
     }

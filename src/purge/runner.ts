@@ -25,7 +25,7 @@ export interface Pacer {
   /** Gives a reservation back when its request was held back after all. */
   refund?(type: PurgeType, count: number): void
   /** Cloudflare answered 429 to a purge of this type: the account's budget is shared, so slow down. */
-  rateLimited?(type: PurgeType): void
+  rateLimited?(type: PurgeType, pauseMs?: number): void
 }
 
 /** The API-wide request limit shared by every request of the credential. */
@@ -83,19 +83,31 @@ export async function executeBatches(
     if (Date.now() + wait >= options.deadline) throw notSent(batch)
     if (wait > 0) await sleep(wait)
     const pacer = options.pacerFor(batch.zoneId)
-    for (;;) {
-      await options.pause?.waitForPause()
-      const delay = pacer.reserve(batch.type, batch.items.length)
-      if (Date.now() + delay >= options.deadline) {
+    // One reservation at a time per pacer, made when the request before it goes: each is paced at the
+    // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
+    // pace; the recovery after it speeds it up again).
+    const previous = turns.get(pacer) ?? Promise.resolve()
+    let done!: () => void
+    turns.set(pacer, new Promise<void>((resolve) => (done = resolve)))
+    await previous
+    try {
+      for (;;) {
+        await options.pause?.waitForPause()
+        const delay = pacer.reserve(batch.type, batch.items.length)
+        if (Date.now() + delay >= options.deadline) {
+          pacer.refund?.(batch.type, batch.items.length)
+          throw notSent(batch)
+        }
+        if (delay > 0) await sleep(delay)
+        // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+        if (!options.pause?.isPaused()) return
         pacer.refund?.(batch.type, batch.items.length)
-        throw notSent(batch)
       }
-      if (delay > 0) await sleep(delay)
-      // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-      if (!options.pause?.isPaused()) return
-      pacer.refund?.(batch.type, batch.items.length)
+    } finally {
+      done()
     }
   }
+  const turns = new Map<Pacer, Promise<void>>()
 
   const worker = async (): Promise<void> => {
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
@@ -121,7 +133,8 @@ export async function executeBatches(
         const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
           beforeRetry: () => pace(batch),
           onAttemptFailed: (failure) => {
-            if (failure.status === 429) options.pacerFor(batch.zoneId).rateLimited?.(batch.type)
+            if (failure.status === 429)
+              options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs)
           }
         })
         finish(entry, { batch, purgeId })
