@@ -33950,8 +33950,10 @@ async function executeBatches(api, batches, options) {
                 if (delay > 0)
                     await sleep(delay);
                 // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-                if (!options.pause?.isPaused())
+                if (!options.pause?.isPaused()) {
+                    pacer.sending?.(batch.type, batch.items.length);
                     return;
+                }
                 pacer.refund?.(batch.type, batch.items.length);
             }
         }
@@ -34070,11 +34072,6 @@ class TokenBucket {
     refund(cost) {
         this.tokens = Math.min(this.spec.capacity, this.tokens + cost);
     }
-    /** Keeps no tokens in hand (reservations already made stay owed). */
-    drain() {
-        this.refill();
-        this.tokens = Math.min(this.tokens, 0);
-    }
 }
 /**
  * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
@@ -34169,6 +34166,15 @@ class WindowPacer {
         this.sends.push({ at, count });
         return at - t;
     }
+    /**
+     * The last reservation goes now: when that is later than planned (a busy process wakes late), the
+     * sends after it are spaced from when it really went, not from when it should have.
+     */
+    sending() {
+        const last = this.sends[this.sends.length - 1];
+        if (last)
+            last.at = Math.max(last.at, this.now());
+    }
     /** Forgets a reservation that was not sent: the latest one of that size already due, else the latest. */
     refund(count) {
         const t = this.now();
@@ -34249,6 +34255,11 @@ class PurgePacer {
             return this.requests.reserve(1);
         return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current());
     }
+    /** The request reserved last goes now. */
+    sending(type) {
+        if (type === 'files')
+            this.urls.sending();
+    }
     /** Gives back a reservation whose request was held back (by a pause after a 429). */
     refund(type, count) {
         if (type === 'files')
@@ -34260,11 +34271,8 @@ class PurgePacer {
     rateLimited(type, pauseMs) {
         if (type === 'files')
             this.urlShare.decrease(pauseMs);
-        else {
+        else
             this.requestShare.decrease(pauseMs);
-            // The account's bucket is empty at Cloudflare, whatever this run has spent of it.
-            this.requests.drain();
-        }
     }
     /** The share of the documented rate in force for this type, for the log. */
     share(type) {

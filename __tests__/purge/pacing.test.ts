@@ -191,6 +191,25 @@ describe('WindowPacer (URLs: a moving average over a window Cloudflare does not 
     expect(pacer.reserve(100, 800)).toBe(0)
   })
 
+  it('spaces the next sends from when a late send really went', () => {
+    const clock = fakeClock()
+    const pacer = new WindowPacer(clock.now)
+    const sent: number[] = []
+    for (let i = 0; i < 20; i++) {
+      clock.advance(pacer.reserve(100, 800) + (i === 3 ? 150 : 0)) // the fourth goes 150 ms late
+      pacer.sending()
+      sent.push(clock.now())
+    }
+    expect(
+      overfullWindow(
+        sent,
+        Array.from({ length: 20 }, () => 100),
+        800
+      )
+    ).toBeUndefined()
+    expect((sent[4] as number) - (sent[3] as number)).toBe(125)
+  })
+
   it('forgets a refunded reservation, so that the next request takes its place', () => {
     const clock = fakeClock()
     const pacer = new WindowPacer(clock.now)
@@ -280,12 +299,12 @@ describe('PurgePacer', () => {
     expect(pacer.reserve('everything', 0)).toBeCloseTo(24_000)
   })
 
-  it('empties the request bucket and halves its refill after a 429 on tags', () => {
+  it('halves the refill of the request bucket after a 429 on tags', () => {
     const clock = fakeClock()
     const pacer = new PurgePacer('pro', clock.now, 0)
-    expect(pacer.reserve('tags', 100)).toBe(0)
+    for (let i = 0; i < 25; i++) pacer.reserve('tags', 100)
     pacer.rateLimited('tags', 0)
-    // Pro refills 5 a second; at half of it, the next request waits 400 ms.
+    // Pro refills 5 a second; at half of it, the next request waits 400 ms instead of 200.
     expect(pacer.reserve('tags', 100)).toBeCloseTo(400)
   })
 

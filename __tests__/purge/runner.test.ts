@@ -262,9 +262,14 @@ describe('executeBatches', () => {
   it('asks a pacer for one reservation at a time, each when the request before it may go', async () => {
     // So that a pace changed by a 429, or by the climb back after it, applies to every request not sent.
     const reservedAt: number[] = []
-    const pacer: Pacer = { reserve: () => (reservedAt.push(Date.now()), 40) }
+    const sending: number[] = []
+    const pacer: Pacer = {
+      reserve: () => (reservedAt.push(Date.now()), 40),
+      sending: (_type, count) => sending.push(count)
+    }
     await executeBatches(new FakeApi(() => 'id'), fileBatches(120, 30), options({ pacerFor: () => pacer }))
     expect(reservedAt).toHaveLength(4)
+    expect(sending).toEqual([30, 30, 30, 30])
     for (let i = 1; i < reservedAt.length; i++)
       expect((reservedAt[i] as number) - (reservedAt[i - 1] as number)).toBeGreaterThanOrEqual(35)
   })

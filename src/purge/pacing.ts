@@ -43,12 +43,6 @@ export class TokenBucket {
   refund(cost: number): void {
     this.tokens = Math.min(this.spec.capacity, this.tokens + cost)
   }
-
-  /** Keeps no tokens in hand (reservations already made stay owed). */
-  drain(): void {
-    this.refill()
-    this.tokens = Math.min(this.tokens, 0)
-  }
 }
 
 /**
@@ -152,6 +146,15 @@ export class WindowPacer {
     return at - t
   }
 
+  /**
+   * The last reservation goes now: when that is later than planned (a busy process wakes late), the
+   * sends after it are spaced from when it really went, not from when it should have.
+   */
+  sending(): void {
+    const last = this.sends[this.sends.length - 1]
+    if (last) last.at = Math.max(last.at, this.now())
+  }
+
   /** Forgets a reservation that was not sent: the latest one of that size already due, else the latest. */
   refund(count: number): void {
     const t = this.now()
@@ -236,6 +239,11 @@ export class PurgePacer {
     return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current())
   }
 
+  /** The request reserved last goes now. */
+  sending(type: PurgeType): void {
+    if (type === 'files') this.urls.sending()
+  }
+
   /** Gives back a reservation whose request was held back (by a pause after a 429). */
   refund(type: PurgeType, count: number): void {
     if (type === 'files') this.urls.refund(count)
@@ -245,11 +253,7 @@ export class PurgePacer {
   /** Cloudflare answered 429 to a purge of this type, asking for a pause of `pauseMs`: slow down. */
   rateLimited(type: PurgeType, pauseMs?: number): void {
     if (type === 'files') this.urlShare.decrease(pauseMs)
-    else {
-      this.requestShare.decrease(pauseMs)
-      // The account's bucket is empty at Cloudflare, whatever this run has spent of it.
-      this.requests.drain()
-    }
+    else this.requestShare.decrease(pauseMs)
   }
 
   /** The share of the documented rate in force for this type, for the log. */

@@ -24,6 +24,8 @@ export interface Pacer {
   reserve(type: PurgeType, count: number): number
   /** Gives a reservation back when its request was held back after all. */
   refund?(type: PurgeType, count: number): void
+  /** The request reserved last goes now (later than planned, when the process was busy). */
+  sending?(type: PurgeType, count: number): void
   /** Cloudflare answered 429 to a purge of this type: the account's budget is shared, so slow down. */
   rateLimited?(type: PurgeType, pauseMs?: number): void
 }
@@ -100,7 +102,10 @@ export async function executeBatches(
         }
         if (delay > 0) await sleep(delay)
         // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-        if (!options.pause?.isPaused()) return
+        if (!options.pause?.isPaused()) {
+          pacer.sending?.(batch.type, batch.items.length)
+          return
+        }
         pacer.refund?.(batch.type, batch.items.length)
       }
     } finally {
