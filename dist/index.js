@@ -34658,11 +34658,19 @@ function failure(error, zone) {
 // Decides which zone each item is purged in. Pure.
 
 
+/** ASCII forms already worked out: a list of 100,000 URLs names only a few hosts. */
+const asciiHosts = new Map();
 /** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
 function hostOf(item) {
-    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
-    return toAsciiHostname(host) ?? host;
+    const authority = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)/i.exec(item)?.[1] ?? '';
+    const host = authority.replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
+    let ascii = asciiHosts.get(host);
+    if (ascii === undefined) {
+        if (asciiHosts.size >= 10_000)
+            asciiHosts.clear();
+        asciiHosts.set(host, (ascii = toAsciiHostname(host) ?? host));
+    }
+    return ascii;
 }
 /** The distinct hostnames of the files, hosts and prefixes, in the order given. */
 function itemHosts(purge) {
