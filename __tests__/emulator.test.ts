@@ -562,3 +562,134 @@ describe('latency and close', () => {
     expect(emulator.requests[0]?.status).toBe(0)
   })
 })
+
+describe('invalidation and environments', () => {
+  const { environments } = fixture
+  const enterprise = zones.enterprise.id
+  const post = (emulator: RunningEmulator, path: string, body: unknown, token = tokens.user.value) =>
+    call(emulator, path, { method: 'POST', headers: bearer(token), body })
+  let emulator: RunningEmulator
+
+  beforeAll(async () => {
+    emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
+  })
+  afterAll(async () => {
+    await emulator.close()
+  })
+
+  it('invalidates on the zone and records it apart from purges', async () => {
+    emulator.reset()
+    const answer = await post(emulator, `/zones/${zones.free.id}/invalidate_cache`, { tags: ['a', 'b'] })
+    expect(answer.status).toBe(200)
+    expect((answer.json.result as { id: string }).id).toMatch(/^[0-9a-f]{32}$/)
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual(['a', 'b'])
+    expect(emulator.invalidateRequests()).toHaveLength(1)
+    expect(emulator.purgeRequests()).toEqual([])
+    expect(emulator.purgedItems()).toEqual([])
+    // Same body rules as a purge.
+    expect(codes((await post(emulator, `/zones/${zones.free.id}/invalidate_cache`, {})).json)).toEqual([1012])
+  })
+
+  it('lists the environments of a zone with Version Management, in order, as Cloudflare does', async () => {
+    const { status, json } = await call(emulator, `/zones/${enterprise}/environments`, {
+      headers: bearer(tokens.user.value)
+    })
+    expect(status).toBe(200)
+    const listed = (json.result as { environments: Array<Record<string, unknown>> }).environments
+    expect(listed.map((e) => e.name)).toEqual(['Production', 'Staging', 'Development', 'Geo Canary'])
+    expect(listed[0]).toEqual({
+      name: 'Production',
+      ref: environments.production.ref,
+      version: 0,
+      expression: '(cf.zone.name eq "enterprise.example")',
+      locked_on_deployment: false,
+      position: { before: environments.staging.ref }
+    })
+    expect(listed[1]!.position).toEqual({
+      before: environments.development.ref,
+      after: environments.production.ref
+    })
+  })
+
+  it('answers an invented error for a zone without Version Management, and 10000 without the permission', async () => {
+    const free = await call(emulator, `/zones/${zones.free.id}/environments`, {
+      headers: bearer(tokens.user.value)
+    })
+    expect(free.status).toBe(400)
+    expect(codes(free.json)).toEqual([1140])
+    const refused = await call(emulator, `/zones/${enterprise}/environments`, {
+      headers: bearer(tokens.noVersioningRead.value)
+    })
+    expect(refused.status).toBe(403)
+    expect(codes(refused.json)).toEqual([10000])
+    const byKey = await call(emulator, `/zones/${enterprise}/environments`, {
+      headers: keyHeaders(globalKey.email, globalKey.key)
+    })
+    expect(byKey.status).toBe(200)
+  })
+
+  it('purges and invalidates one environment, and knows which', async () => {
+    emulator.reset()
+    const staging = `/zones/${enterprise}/environments/${environments.staging.ref}`
+    expect(
+      (await post(emulator, `${staging}/purge_cache`, { files: ['https://enterprise.example/a'] })).status
+    ).toBe(200)
+    expect(
+      (await post(emulator, `${staging}/invalidate_cache`, { prefixes: ['enterprise.example/b/'] })).status
+    ).toBe(200)
+    expect(emulator.purgeRequests().map((r) => r.path)).toEqual([`${staging}/purge_cache`])
+    expect(emulator.purgedItems(enterprise)).toEqual(['https://enterprise.example/a'])
+    expect(emulator.invalidatedItems(enterprise)).toEqual(['enterprise.example/b/'])
+    // Purging needs Cache Purge only, not Zone Versioning Read.
+    expect(
+      (await post(emulator, `${staging}/purge_cache`, { tags: ['x'] }, tokens.noVersioningRead.value)).status
+    ).toBe(200)
+  })
+
+  it('refuses an unknown environment, a zone without Version Management and a malformed ref', async () => {
+    const unknown = await post(emulator, `/zones/${enterprise}/environments/${'f'.repeat(32)}/purge_cache`, {
+      tags: ['x']
+    })
+    expect([unknown.status, codes(unknown.json)]).toEqual([404, [1141]])
+    const free = await post(
+      emulator,
+      `/zones/${zones.free.id}/environments/${environments.staging.ref}/purge_cache`,
+      {
+        tags: ['x']
+      }
+    )
+    expect([free.status, codes(free.json)]).toEqual([400, [1140]])
+    const long = await post(emulator, `/zones/${enterprise}/environments/${'a'.repeat(33)}/purge_cache`, {
+      tags: ['x']
+    })
+    expect([long.status, codes(long.json)]).toEqual([400, [7003, 7000]])
+  })
+
+  it('refuses to invalidate by URL, with 1136, an environment that selects by country', async () => {
+    emulator.reset()
+    const geo = `/zones/${enterprise}/environments/${environments.geoCanary.ref}`
+    const byUrl = await post(emulator, `${geo}/invalidate_cache`, { files: ['https://enterprise.example/a'] })
+    expect([byUrl.status, codes(byUrl.json)]).toEqual([400, [1136]])
+    expect((await post(emulator, `${geo}/invalidate_cache`, { tags: ['a'] })).status).toBe(200)
+    expect(
+      (await post(emulator, `${geo}/purge_cache`, { files: ['https://enterprise.example/a'] })).status
+    ).toBe(200)
+    expect(emulator.invalidatedItems()).toEqual(['a'])
+  })
+
+  it('can leave out the invalidate endpoints, which then answer No route', async () => {
+    const without = await startEmulator(fixtureOptions({ invalidation: false }))
+    try {
+      for (const path of [
+        `/zones/${zones.free.id}/invalidate_cache`,
+        `/zones/${enterprise}/environments/${environments.staging.ref}/invalidate_cache`
+      ]) {
+        const answer = await post(without, path, { tags: ['a'] })
+        expect([answer.status, codes(answer.json)]).toEqual([404, [7000]])
+      }
+      expect((await post(without, `/zones/${zones.free.id}/purge_cache`, { tags: ['a'] })).status).toBe(200)
+    } finally {
+      await without.close()
+    }
+  })
+})

@@ -20,7 +20,9 @@ describe('actionlint', () => {
         'examples/manual-purge.yml',
         'examples/purge-after-deploy.yml',
         'examples/purge-after-pages-deploy.yml',
-        'examples/purge-by-tags.yml'
+        'examples/purge-by-tags.yml',
+        'examples/purge-changed-files.yml',
+        'examples/purge-url-list.yml'
       ])
     )
   })

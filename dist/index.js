@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3248);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8692);
 // Entry point of the action.
 
 
@@ -28385,22 +28385,32 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3248:
+/***/ 8692:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
-
-// UNUSED EXPORTS: purgeCache
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
+/** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
     accountTokens: 'https://developers.cloudflare.com/fundamentals/api/get-started/account-owned-tokens/',
@@ -28415,19 +28425,29 @@ const DOCS = {
     status: 'https://www.cloudflarestatus.com/',
     ghSecrets: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
     ghDebug: 'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-    inputs: '#inputs',
-    changedPaths: '#purge-exactly-what-a-push-changed',
+    inputs: 'README.md#inputs',
+    changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
     ghToken: 'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+    ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+    invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+    invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+    purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
     return d;
 }
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items) {
+    return items.length <= 1
+        ? (items[0] ?? '')
+        : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return `${seconds} second${seconds === 1 ? '' : 's'}`;
+        return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 const catalogue = {
@@ -28711,6 +28731,70 @@ const catalogue = {
         message: ({ value, reason, suggestion }) => `host "${value}" ${reason}. Hosts are bare hostnames` +
             (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
     }),
+    'urls-joined-by-commas': entry({
+        title: 'URLs joined by commas',
+        severity: 'error',
+        cause: '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+        detection: 'input, before any request',
+        fix: 'List one URL per line, or separate the URLs with spaces.',
+        docs: DOCS.inputs,
+        message: ({ example }) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
+            '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+            'list one URL per line, or separate them with spaces.'
+    }),
+    'items-joined-by-spaces': entry({
+        title: 'Items joined by spaces',
+        severity: 'error',
+        cause: 'A `hosts` or `prefixes` value holds several items separated by spaces.',
+        detection: 'input, before any request',
+        fix: 'Separate hosts and prefixes with commas or newlines.',
+        docs: DOCS.inputs,
+        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+            `Write "${suggestion}", or one per line.`
+    }),
+    'inline-comment': entry({
+        title: 'Comment after an item',
+        severity: 'error',
+        cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
+        detection: 'input, before any request',
+        fix: 'Put the comment on a line of its own.',
+        docs: DOCS.inputs,
+        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+            'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
+    }),
+    'comment-only-input': entry({
+        title: 'Input is only a comment',
+        severity: 'error',
+        cause: 'A list input is a single line that starts with "#", so all of it is a comment and nothing is purged.',
+        detection: 'input, before any request',
+        fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
+        docs: DOCS.inputs,
+        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+            `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
+            'the line ("news, #blog"); otherwise remove the "#".'
+    }),
+    'url-credentials': entry({
+        title: 'User name or password in a URL',
+        severity: 'error',
+        cause: 'A URL to purge has a user name or password in it (`https://user:password@host/…`).',
+        detection: 'input, before any request (or once the changed files are listed)',
+        fix: 'Remove the user name and password from the URL; they are never part of what Cloudflare caches.',
+        docs: DOCS.purgeFiles,
+        message: ({ value, suggestion }) => `"${value}" has a user name or password in it (hidden here). Browsers do not send them as part of ` +
+            'the URL, so they are never part of what Cloudflare caches, and they would be sent to Cloudflare in ' +
+            `the purge request: write "${suggestion}".`
+    }),
+    'url-fragment': entry({
+        title: 'Fragment removed from URLs',
+        severity: 'notice',
+        cause: 'A URL to purge has a fragment (`#…`), which browsers never send, so it is never part of a cache key.',
+        detection: 'input, before any request; the action removes it and goes on',
+        fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
+        docs: DOCS.purgeFiles,
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+            ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
+            `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+    }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
@@ -28778,16 +28862,23 @@ const catalogue = {
         message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
             'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
     }),
-    'file-outside-zone': entry({
-        title: 'URL not on this zone',
+    'outside-zone': entry({
+        title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known (one warning per host)',
-        fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
-        docs: DOCS.purgeFiles,
-        message: ({ host, count, example, zone }) => (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
-            ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
-            'zone, so purging them does nothing. Check the URLs or the zone.'
+        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+        fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+        docs: DOCS.purge,
+        message: ({ kind, host, count, example, zone }) => {
+            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const subject = count === 1
+                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
+            const them = count === 1 ? 'it' : 'them';
+            return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
+                `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
+                `still counts as purged. Check the ${noun[1]} or the zone.`);
+        }
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -28844,7 +28935,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -28996,6 +29087,16 @@ const catalogue = {
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
             'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
     }),
+    'bad-changed-url': entry({
+        title: 'Changed file cannot be purged',
+        severity: 'error',
+        cause: 'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
+        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
+        fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+        docs: DOCS.changedPaths,
+        message: ({ detail }) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
+            'or purge its folder with `prefixes` instead.'
+    }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
         severity: 'notice',
@@ -29003,8 +29104,71 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count }) => `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
+    }),
+    // ── Invalidation and environments ─────────────────────────────────────────
+    'environment-unknown': entry({
+        title: 'Environment not found',
+        severity: 'error',
+        cause: 'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+        detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+        fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+            (names.length > 0
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+                    '`environment` empty to clear the cache of the whole zone. ') +
+            'Nothing was sent.'
+    }),
+    'environments-not-enabled': entry({
+        title: 'Version Management not enabled',
+        severity: 'error',
+        cause: '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+        detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
+        fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+        docs: DOCS.enableVersioning,
+        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+            `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
+            "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            'the cache of the whole zone. Nothing was sent.'
+    }),
+    'environments-not-readable': entry({
+        title: 'Environments not readable',
+        severity: 'error',
+        cause: "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+        detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+        fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+        docs: DOCS.createToken,
+        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+            `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+            'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+    }),
+    'invalidate-unavailable': entry({
+        title: 'Invalidation not available',
+        severity: 'error',
+        cause: 'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
+        detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+        fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+        docs: DOCS.invalidate,
+        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+            'the next requests then fetch them from the origin in full.'
+    }),
+    'invalidate-url-refused': entry({
+        title: 'Invalidation by URL refused',
+        severity: 'error',
+        cause: 'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
+        detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+        fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+        docs: DOCS.invalidateEnvironment,
+        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+            '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            'instead: those still work in that environment.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
     'purge-not-permitted': entry({
@@ -29119,6 +29283,599 @@ function diagnose(id, ...params) {
     return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
+// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+/**
+ * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
+ * DNS name of at least two labels.
+ */
+function toAsciiHostname(value) {
+    const trimmed = value.trim().replace(/\.$/, '');
+    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
+        return undefined;
+    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
+    if (ascii === '' || ascii.length > 253)
+        return undefined;
+    const labels = ascii.split('.');
+    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+        return undefined;
+    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
+        return undefined; // an IP address, not a name
+    return ascii;
+}
+/** The name and its parents, most specific first, stopping before the top-level domain. */
+function candidateZoneNames(hostname) {
+    const labels = hostname.split('.');
+    const names = [];
+    for (let i = 0; i <= labels.length - 2; i++)
+        names.push(labels.slice(i).join('.'));
+    return names;
+}
+/** True when `host` is `zoneName` or one of its subdomains. */
+function isHostInZone(host, zoneName) {
+    const h = host.toLowerCase();
+    const z = zoneName.toLowerCase();
+    return h === z || h.endsWith(`.${z}`);
+}
+function isLoopbackHost(hostname) {
+    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/canonical-url.ts
+// The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:
+// what the WHATWG URL parser makes of it (the form browsers request), with the fragment removed.
+// Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
+
+
+// C0 controls and DEL: never part of a URL that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+const COMMA_JOINED = /,\s*https?:\/\//i;
+/**
+ * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
+ * Host in lower case and punycode, default port dropped, path and query as the WHATWG parser
+ * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
+ * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
+ */
+function canonicalUrl(value, zoneName) {
+    const fail = (finding) => ({ ok: false, finding });
+    const shown = hideUserinfo(value);
+    if (!SCHEME.test(value)) {
+        const suggestion = suggestFullUrl(value, zoneName);
+        return fail(diagnose('relative-url', {
+            value: shown,
+            ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+        }));
+    }
+    const lower = value.toLowerCase();
+    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
+        return fail(diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' }));
+    }
+    if (COMMA_JOINED.test(value))
+        return fail(diagnose('urls-joined-by-commas', { example: shown }));
+    if (/\s/.test(value) || CONTROL.test(value))
+        return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return fail(diagnose('bad-url', { value: shown, reason: 'it is not a valid URL' }));
+    }
+    if (!url.hostname)
+        return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }));
+    if (value.includes('*')) {
+        return fail(diagnose('bad-url', {
+            value: shown,
+            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
+        }));
+    }
+    if (url.username !== '' || url.password !== '') {
+        url.username = '';
+        url.password = '';
+        url.hash = '';
+        return fail(diagnose('url-credentials', { value: shown, suggestion: url.href }));
+    }
+    const hadFragment = url.hash !== '' || url.href.endsWith('#');
+    url.hash = '';
+    return { ok: true, url: url.href, hadFragment };
+}
+/** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
+function canonicalForm(value) {
+    const result = canonicalUrl(value);
+    return result.ok ? result.url : value;
+}
+/**
+ * The text with the user name and password of a URL replaced by "***", so that a message quoting the
+ * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
+ * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
+ */
+function hideUserinfo(text) {
+    return (text
+        // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
+        .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
+        .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
+}
+/**
+ * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
+ * the password as written and decoded), to be masked like the secrets. Empty when there is none.
+ * A password of fewer than 4 characters is left out: masking it would garble every log line.
+ */
+function userinfoSecrets(value) {
+    const trimmed = value.trim();
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed);
+    const userinfo = match?.[1] ?? '';
+    const colon = userinfo.indexOf(':');
+    const password = colon === -1 ? '' : userinfo.slice(colon + 1);
+    if (password === '')
+        return [];
+    const forms = [trimmed, userinfo, password, safeDecode(password)];
+    return [...new Set(forms)].filter((s) => s.length >= 4);
+}
+function suggestFullUrl(value, zoneName) {
+    if (value.startsWith('//'))
+        return `https:${value}`;
+    if (value.startsWith('/'))
+        return zoneName ? `https://${zoneName}${value}` : undefined;
+    const host = value.split('/')[0] ?? '';
+    if (toAsciiHostname(host))
+        return `https://${value}`;
+    return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/items.ts
+// Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
+//
+// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
+// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
+// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
+// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+
+
+
+// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const items_CONTROL = /[\x00-\x1f\x7f]/;
+/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const LINE_BREAK = /\r\n|\r|\n/;
+/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
+function contentLines(text) {
+    return text.split(LINE_BREAK).filter((line) => {
+        const start = line.trimStart();
+        return start !== '' && !start.startsWith('#');
+    });
+}
+/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
+function splitList(text, separators = /,/) {
+    return contentLines(text)
+        .flatMap((line) => line.split(separators))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+/**
+ * True when the whole value is one line, without a line break, and that line is a comment: as in
+ * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
+ * an empty list written on purpose.)
+ */
+function isOneCommentLine(text) {
+    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
+}
+/** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
+function inlineComment(input, value) {
+    return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
+}
+/**
+ * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
+ * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
+ * `zoneName` helps suggest a full URL for a bare path.
+ */
+function parseFiles(text, source, zoneName) {
+    const lines = contentLines(text);
+    const trimmed = lines.join('\n').trim();
+    const out = { items: [], errors: [], fragments: [] };
+    if (trimmed === '')
+        return out;
+    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
+        return parseFilesJson(trimmed, source, zoneName);
+    for (const line of lines) {
+        // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
+        if (COMMA_JOINED.test(line)) {
+            out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }));
+            continue;
+        }
+        const values = line.trim().split(/\s+/);
+        const comment = values.findIndex((v) => v.startsWith('#'));
+        if (comment !== -1) {
+            out.errors.push(diagnose('inline-comment', { input: source, text: hideUserinfo(line.trim()) }));
+            values.length = comment;
+        }
+        for (const value of values)
+            addFile(out, { url: value }, zoneName);
+    }
+    return out;
+}
+/** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
+function addFile(out, item, zoneName) {
+    const result = canonicalUrl(item.url, zoneName);
+    if (!result.ok) {
+        out.errors.push(result.finding);
+        return;
+    }
+    if (result.hadFragment)
+        out.fragments.push([item.url, result.url]);
+    out.items.push({ ...item, url: result.url });
+}
+function parseFilesJson(text, source, zoneName) {
+    const out = { items: [], errors: [], fragments: [] };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
+        const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
+        const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
+        out.errors.push(diagnose('bad-files-json', { input: source, reason }));
+        return out;
+    }
+    if (!Array.isArray(data)) {
+        out.errors.push(diagnose('bad-files-json', {
+            input: source,
+            reason: 'it is not an array (wrap a single object in [ ])'
+        }));
+        return out;
+    }
+    data.forEach((entry, index) => {
+        const item = toFileItem(entry);
+        if (typeof item === 'string')
+            out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+        else
+            addFile(out, item, zoneName);
+    });
+    return out;
+}
+/** A file item, or a sentence fragment saying why the JSON entry is not one. */
+function toFileItem(entry) {
+    if (typeof entry === 'string')
+        return { url: entry.trim() };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        return 'is neither a URL string nor an object with "url"';
+    }
+    const { url, headers, ...rest } = entry;
+    if (typeof url !== 'string')
+        return 'has no "url" string';
+    const extra = Object.keys(rest);
+    if (extra.length > 0)
+        return `has unknown field "${extra[0]}" (only "url" and "headers" are allowed)`;
+    if (headers === undefined)
+        return { url: url.trim() };
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+        return 'has "headers" that is not an object of header names to values';
+    }
+    const clean = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (typeof value !== 'string')
+            return `has header "${name}" whose value is not a string`;
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+            return `has an invalid header name "${name}"`;
+        if (!HEADER_VALUE.test(value))
+            return `has header "${name}" with a line break or control character in its value`;
+        clean[name] = value;
+    }
+    return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
+}
+/**
+ * Two files are the same item when their canonical URLs match and so do their headers (names in any
+ * case): the same URL with different headers purges different cached variants.
+ */
+function fileKey(item) {
+    const url = canonicalForm(item.url);
+    if (!item.headers)
+        return url;
+    const headers = Object.entries(item.headers)
+        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
+        .sort();
+    return `${url}\n${headers.join('\n')}`;
+}
+// ── tags, hosts, prefixes ───────────────────────────────────────────────────
+function parseTags(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const comment = inlineComment('`tags`', value);
+        if (comment)
+            errors.push(comment);
+        else if (value.length > 1024)
+            errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
+        else if (/\s/.test(value))
+            errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
+        else if (!/^[\x21-\x7e]+$/.test(value))
+            errors.push(diagnose('bad-tag', { value, reason: 'contains characters that are not printable ASCII' }));
+        else
+            items.push(value);
+    }
+    return { items, errors };
+}
+/**
+ * A finding for a `hosts` or `prefixes` item that is several valid items separated by spaces, which
+ * these inputs do not take as a separator (commas or newlines do).
+ */
+function joinedBySpaces(input, value, valid) {
+    const parts = value.split(/\s+/);
+    if (parts.length < 2 || !parts.every(valid))
+        return undefined;
+    return diagnose('items-joined-by-spaces', {
+        input,
+        value: hideUserinfo(value),
+        suggestion: parts.join(', ')
+    });
+}
+function parseHosts(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const ascii = toAsciiHostname(value);
+        if (ascii) {
+            items.push(ascii);
+            continue;
+        }
+        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
+        if (problem) {
+            errors.push(problem);
+            continue;
+        }
+        const stripped = value
+            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+            .replace(/[/\\?#].*$/s, '')
+            .replace(/^.*@/s, '');
+        const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
+        const reason = suggestion
+            ? 'has a scheme or a path'
+            : /:\d+$/.test(value)
+                ? 'has a port'
+                : 'is not a valid hostname';
+        errors.push(diagnose('bad-host', { value: hideUserinfo(value), reason, suggestion }));
+    }
+    return { items, errors };
+}
+function parsePrefixes(text, zoneName) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const prefix = parsePrefix(value, zoneName);
+        if (typeof prefix === 'string')
+            items.push(prefix);
+        else
+            errors.push(prefix);
+    }
+    return { items, errors };
+}
+/** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
+function parsePrefix(value, zoneName) {
+    const bad = (reason, suggestion) => diagnose('bad-prefix', {
+        value: hideUserinfo(value),
+        reason,
+        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+    });
+    const problem = inlineComment('`prefixes`', value) ??
+        joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
+    if (problem)
+        return problem;
+    const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+    const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
+    const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
+    if (schemeMatch)
+        return bad('has a scheme', clean);
+    if (/[?#]/.test(value))
+        return bad('has a query string or fragment', clean);
+    if (/\s/.test(value) || items_CONTROL.test(value) || value.includes('*'))
+        return bad('contains spaces, control characters or a wildcard');
+    const slash = value.indexOf('/');
+    const host = slash === -1 ? value : value.slice(0, slash);
+    const ascii = toAsciiHostname(host);
+    if (!ascii) {
+        const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
+        return bad('does not start with a host name', suggestion);
+    }
+    const path = slash === -1 ? '' : value.slice(slash);
+    if ((path.match(/\//g) ?? []).length > 31)
+        return bad('has more than 31 path separators, the most Cloudflare accepts');
+    return `${ascii}${path}`;
+}
+/** Keeps the first of each item with the same key, in order. */
+function dedupe(items, key) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const k = key(item);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
+// Maps repository paths to the site URLs they are published at, and a list of changed files to the
+// URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
+
+
+
+
+/** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
+const INDEX_FILE = 'index.html';
+/** The options a mapping line may end with, after the URL. */
+const MAPPING_OPTIONS = ['pretty-urls'];
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank lines and comment lines (first non-blank character "#") are skipped.
+ */
+function parseChangedPaths(text) {
+    const mappings = [];
+    const errors = [];
+    for (const line of contentLines(text).map((l) => l.trim())) {
+        const mapping = parseMapping(line);
+        if (typeof mapping === 'string') {
+            errors.push(diagnose('bad-changed-paths', { line: hideUserinfo(line), reason: mapping }));
+            continue;
+        }
+        const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url);
+        if (!same)
+            mappings.push(mapping);
+        else if (mapping.prettyUrls)
+            same.prettyUrls = true;
+    }
+    return { mappings, errors };
+}
+/** A mapping, or the reason why the line is not one. */
+function parseMapping(line) {
+    const parts = line.split('=>');
+    if (parts.length !== 2) {
+        return parts.length === 1 ? 'has no "=>" between the folder and the URL' : 'has more than one "=>"';
+    }
+    const path = normalizeFolder((parts[0] ?? '').trim());
+    if (typeof path !== 'string')
+        return path.reason;
+    // A URL has no spaces (they are written %20), so words after it are options.
+    const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/);
+    const url = normalizeBaseUrl(target);
+    if (typeof url !== 'string')
+        return url.reason;
+    const mapping = { path, url };
+    for (const option of options) {
+        const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase());
+        if (!known) {
+            return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`;
+        }
+        mapping.prettyUrls = true;
+    }
+    return mapping;
+}
+function normalizeFolder(value) {
+    if (/^[a-z]:|\\/i.test(value))
+        return { reason: 'has a folder with backslashes or a drive letter; use a/b/ paths' };
+    const trimmed = value.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+    if (trimmed === '' || trimmed === '.')
+        return '';
+    const segments = trimmed.replace(/\/+$/, '').split('/');
+    if (segments.some((s) => s === '..' || s === '.' || s === '')) {
+        return {
+            reason: 'has a folder with "..", "." or "//" in it; give the folder relative to the repository root'
+        };
+    }
+    if (segments.some((s) => /[*?[\]]/.test(s))) {
+        return { reason: 'has a wildcard in the folder; give the folder itself, such as public/' };
+    }
+    return `${segments.join('/')}/`;
+}
+function normalizeBaseUrl(value) {
+    if (value === '')
+        return { reason: 'has no URL after "=>"' };
+    const shown = hideUserinfo(value);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return { reason: `has "${shown}" as its URL, which is not a full URL such as https://example.com/` };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        return { reason: `has "${shown}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
+    }
+    if (url.username || url.password || url.search || url.hash || value.includes('*')) {
+        return {
+            reason: `has "${shown}" as its URL, which must have no credentials, query, fragment or wildcard`
+        };
+    }
+    if (!toAsciiHostname(url.hostname)) {
+        return { reason: `has "${shown}" as its URL, whose host is not a domain name` };
+    }
+    return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+/**
+ * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
+ * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
+ */
+function urlsForChanges(files, mappings) {
+    const urls = new Set();
+    const errors = [];
+    let unmapped = 0;
+    const add = (path) => {
+        const found = urlsForPath(path, mappings);
+        for (const url of found) {
+            // The same checks and the same canonical form as a URL given in `files`.
+            const checked = canonicalUrl(url);
+            if (checked.ok)
+                urls.add(checked.url);
+            else
+                errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }));
+        }
+        return found.length > 0;
+    };
+    for (const file of files) {
+        if (file.status === 'unchanged')
+            continue;
+        let mapped = add(file.path);
+        // A rename leaves the old URL serving a stale copy (or an old 200 where there should be a 404).
+        if (file.status === 'renamed' && file.previousPath)
+            mapped = add(file.previousPath) || mapped;
+        if (!mapped)
+            unmapped++;
+    }
+    return { urls: [...urls], unmapped, errors };
+}
+/** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
+function urlsForPath(path, mappings) {
+    const matching = mappings.filter((m) => path.startsWith(m.path) && path.length > m.path.length);
+    const deepest = Math.max(-1, ...matching.map((m) => m.path.length));
+    const urls = [];
+    for (const m of matching.filter((x) => x.path.length === deepest)) {
+        const rest = path.slice(m.path.length);
+        urls.push(m.url + encodePath(rest));
+        for (const other of otherPaths(rest, m.prettyUrls === true))
+            urls.push(m.url + encodePath(other));
+    }
+    return urls;
+}
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest, prettyUrls) {
+    const slash = rest.lastIndexOf('/') + 1;
+    const folder = rest.slice(0, slash);
+    const name = rest.slice(slash);
+    if (name === INDEX_FILE || (prettyUrls && name === 'index.htm'))
+        return [folder];
+    if (!prettyUrls)
+        return [];
+    const page = /^(.+)\.html?$/.exec(name)?.[1];
+    return page ? [folder + page] : [];
+}
+/** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
+function encodePath(path) {
+    return path
+        .split('/')
+        .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/gi, (m) => decodeURIComponent(m)))
+        .join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
 class DiagnosedFailure extends Error {
     findings;
@@ -29144,6 +29901,29 @@ class NotSentError extends Error {
 
 
 
+
+/**
+ * The files changed by this run's push (or between `base` and `head`), listed with GitHub's compare and
+ * mapped to the URLs to purge; throws a DiagnosedFailure when they cannot be listed.
+ */
+async function listChanges(changes, env, options) {
+    const range = commitRange({
+        ...(changes.base ? { base: changes.base } : {}),
+        ...(changes.head ? { head: changes.head } : {}),
+        eventName: env.GITHUB_EVENT_NAME,
+        eventPath: env.GITHUB_EVENT_PATH,
+        sha: env.GITHUB_SHA
+    });
+    if (!('base' in range))
+        throw new DiagnosedFailure([range]);
+    const files = await listChangedFiles(range, {
+        ...options,
+        token: changes.githubToken,
+        repository: env.GITHUB_REPOSITORY
+    });
+    const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings);
+    return { range: describeRange(range), files: files.length, unmapped, urls, errors };
+}
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
 const COMPARE_FILE_LIMIT = 300;
 const MAX_ATTEMPTS = 3;
@@ -29289,1536 +30069,6 @@ function apiFailure(range, error) {
                 : 'Run again; check https://www.githubstatus.com/ for incidents.';
     const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
     return diagnose('changes-api-error', { range, detail, hint });
-}
-
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/cloudflare/hostnames.ts
-// Hostname helpers: validation, IDN to ASCII, and the parent names a hostname may belong to.
-
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-/**
- * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
- * DNS name of at least two labels.
- */
-function toAsciiHostname(value) {
-    const trimmed = value.trim().replace(/\.$/, '');
-    if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
-        return undefined;
-    const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
-    if (ascii === '' || ascii.length > 253)
-        return undefined;
-    const labels = ascii.split('.');
-    if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
-        return undefined;
-    if (/^\d+$/.test(labels[labels.length - 1] ?? ''))
-        return undefined; // an IP address, not a name
-    return ascii;
-}
-/** The name and its parents, most specific first, stopping before the top-level domain. */
-function candidateZoneNames(hostname) {
-    const labels = hostname.split('.');
-    const names = [];
-    for (let i = 0; i <= labels.length - 2; i++)
-        names.push(labels.slice(i).join('.'));
-    return names;
-}
-/** True when `host` is `zoneName` or one of its subdomains. */
-function isHostInZone(host, zoneName) {
-    const h = host.toLowerCase();
-    const z = zoneName.toLowerCase();
-    return h === z || h.endsWith(`.${z}`);
-}
-function isLoopbackHost(hostname) {
-    const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/items.ts
-// Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
-
-
-// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
-/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** Splits a list input on newlines and commas, dropping blanks and `#` comment lines. */
-function splitList(text, separators = /[\n,]/) {
-    return text
-        .split(separators)
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'));
-}
-// ── files ───────────────────────────────────────────────────────────────────
-/**
- * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace. `zoneName` helps suggest a full URL for a bare path.
- */
-function parseFiles(text, source, zoneName) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return { items: [], errors: [] };
-    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
-        return parseFilesJson(trimmed, source, zoneName);
-    const items = [];
-    const errors = [];
-    for (const value of splitList(trimmed, /\s+/)) {
-        const error = checkUrl(value, zoneName);
-        if (error)
-            errors.push(error);
-        else
-            items.push({ url: value });
-    }
-    return { items, errors };
-}
-function parseFilesJson(text, source, zoneName) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (e) {
-        const reason = `it is not valid JSON (${e.message})`;
-        return { items: [], errors: [diagnose('bad-files-json', { input: source, reason })] };
-    }
-    if (!Array.isArray(data)) {
-        return {
-            items: [],
-            errors: [
-                diagnose('bad-files-json', {
-                    input: source,
-                    reason: 'it is not an array (wrap a single object in [ ])'
-                })
-            ]
-        };
-    }
-    const items = [];
-    const errors = [];
-    data.forEach((entry, index) => {
-        const item = toFileItem(entry);
-        if (typeof item === 'string') {
-            errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
-            return;
-        }
-        const error = checkUrl(item.url, zoneName);
-        if (error)
-            errors.push(error);
-        else
-            items.push(item);
-    });
-    return { items, errors };
-}
-/** A file item, or a sentence fragment saying why the JSON entry is not one. */
-function toFileItem(entry) {
-    if (typeof entry === 'string')
-        return { url: entry.trim() };
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-        return 'is neither a URL string nor an object with "url"';
-    }
-    const { url, headers, ...rest } = entry;
-    if (typeof url !== 'string')
-        return 'has no "url" string';
-    const extra = Object.keys(rest);
-    if (extra.length > 0)
-        return `has unknown field "${extra[0]}" (only "url" and "headers" are allowed)`;
-    if (headers === undefined)
-        return { url: url.trim() };
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-        return 'has "headers" that is not an object of header names to values';
-    }
-    const clean = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (typeof value !== 'string')
-            return `has header "${name}" whose value is not a string`;
-        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
-            return `has an invalid header name "${name}"`;
-        if (!HEADER_VALUE.test(value))
-            return `has header "${name}" with a line break or control character in its value`;
-        clean[name] = value;
-    }
-    return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
-}
-function checkUrl(value, zoneName) {
-    const lower = value.toLowerCase();
-    if (!/^[a-z][a-z0-9+.-]*:/.test(lower)) {
-        return diagnose('relative-url', { value, suggestion: suggestFullUrl(value, zoneName) });
-    }
-    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
-        return diagnose('bad-url', { value, reason: 'only http:// and https:// URLs are cached by Cloudflare' });
-    }
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return diagnose('bad-url', { value, reason: 'it is not a valid URL' });
-    }
-    if (!url.hostname)
-        return diagnose('bad-url', { value, reason: 'it has no host name' });
-    if (/\s/.test(value) || CONTROL.test(value))
-        return diagnose('bad-url', { value, reason: 'it contains spaces or control characters' });
-    if (value.includes('*')) {
-        return diagnose('bad-url', {
-            value,
-            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-        });
-    }
-    return undefined;
-}
-function suggestFullUrl(value, zoneName) {
-    if (value.startsWith('//'))
-        return `https:${value}`;
-    if (value.startsWith('/'))
-        return zoneName ? `https://${zoneName}${value}` : undefined;
-    const host = value.split('/')[0] ?? '';
-    if (toAsciiHostname(host))
-        return `https://${value}`;
-    return zoneName ? `https://${zoneName}/${value}` : undefined;
-}
-/** Two files are the same item when scheme, host (any case), path and query match and so do their headers. */
-function fileKey(item) {
-    const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(item.url);
-    const base = match ? `${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}` : item.url;
-    if (!item.headers)
-        return base;
-    const headers = Object.entries(item.headers)
-        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
-        .sort();
-    return `${base}\n${headers.join('\n')}`;
-}
-// ── tags, hosts, prefixes ───────────────────────────────────────────────────
-function parseTags(text) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        if (value.length > 1024)
-            errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
-        else if (/\s/.test(value))
-            errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
-        else if (!/^[\x21-\x7e]+$/.test(value))
-            errors.push(diagnose('bad-tag', { value, reason: 'contains characters that are not printable ASCII' }));
-        else
-            items.push(value);
-    }
-    return { items, errors };
-}
-function parseHosts(text) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        const stripped = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/s, '');
-        const ascii = toAsciiHostname(value);
-        if (ascii) {
-            items.push(ascii);
-            continue;
-        }
-        const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
-        const reason = suggestion
-            ? 'has a scheme or a path'
-            : /:\d+$/.test(value)
-                ? 'has a port'
-                : 'is not a valid hostname';
-        errors.push(diagnose('bad-host', { value, reason, suggestion }));
-    }
-    return { items, errors };
-}
-function parsePrefixes(text, zoneName) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
-        const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
-        const clean = withoutScheme.replace(/[?#].*$/s, '');
-        if (schemeMatch) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'has a scheme', suggestion: clean }));
-            continue;
-        }
-        if (/[?#]/.test(value)) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'has a query string or fragment', suggestion: clean }));
-            continue;
-        }
-        if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' }));
-            continue;
-        }
-        const slash = value.indexOf('/');
-        const host = slash === -1 ? value : value.slice(0, slash);
-        const ascii = toAsciiHostname(host);
-        if (!ascii) {
-            const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
-            errors.push(diagnose('bad-prefix', { value, reason: 'does not start with a host name', suggestion }));
-            continue;
-        }
-        const path = slash === -1 ? '' : value.slice(slash);
-        if ((path.match(/\//g) ?? []).length > 31) {
-            errors.push(diagnose('bad-prefix', {
-                value,
-                reason: 'has more than 31 path separators, the most Cloudflare accepts'
-            }));
-            continue;
-        }
-        items.push(`${ascii}${path}`);
-    }
-    return { items, errors };
-}
-/** Keeps the first of each item with the same key, in order. */
-function dedupe(items, key) {
-    const seen = new Set();
-    return items.filter((item) => {
-        const k = key(item);
-        if (seen.has(k))
-            return false;
-        seen.add(k);
-        return true;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
-// Maps repository paths to the site URLs they are published at, and a list of changed files to the
-// URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
-
-
-
-/** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
-const INDEX_FILE = 'index.html';
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
-function parseChangedPaths(text) {
-    const mappings = [];
-    const errors = [];
-    for (const line of splitList(text, /\n/)) {
-        const mapping = parseMapping(line);
-        if (typeof mapping === 'string')
-            errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
-        else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url))
-            mappings.push(mapping);
-    }
-    return { mappings, errors };
-}
-/** A mapping, or the reason why the line is not one. */
-function parseMapping(line) {
-    const parts = line.split('=>');
-    if (parts.length !== 2) {
-        return parts.length === 1 ? 'has no "=>" between the folder and the URL' : 'has more than one "=>"';
-    }
-    const path = normalizeFolder((parts[0] ?? '').trim());
-    if (typeof path !== 'string')
-        return path.reason;
-    const url = normalizeBaseUrl((parts[1] ?? '').trim());
-    if (typeof url !== 'string')
-        return url.reason;
-    return { path, url };
-}
-function normalizeFolder(value) {
-    if (/^[a-z]:|\\/i.test(value))
-        return { reason: 'has a folder with backslashes or a drive letter; use a/b/ paths' };
-    const trimmed = value.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
-    if (trimmed === '' || trimmed === '.')
-        return '';
-    const segments = trimmed.replace(/\/+$/, '').split('/');
-    if (segments.some((s) => s === '..' || s === '.' || s === '')) {
-        return {
-            reason: 'has a folder with "..", "." or "//" in it; give the folder relative to the repository root'
-        };
-    }
-    if (segments.some((s) => /[*?[\]]/.test(s))) {
-        return { reason: 'has a wildcard in the folder; give the folder itself, such as public/' };
-    }
-    return `${segments.join('/')}/`;
-}
-function normalizeBaseUrl(value) {
-    if (value === '')
-        return { reason: 'has no URL after "=>"' };
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
-    }
-    if (url.username || url.password || url.search || url.hash || value.includes('*')) {
-        return {
-            reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
-        };
-    }
-    if (!toAsciiHostname(url.hostname)) {
-        return { reason: `has "${value}" as its URL, whose host is not a domain name` };
-    }
-    return url.href.endsWith('/') ? url.href : `${url.href}/`;
-}
-/**
- * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
- * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
- */
-function urlsForChanges(files, mappings) {
-    const urls = new Set();
-    let unmapped = 0;
-    const add = (path) => {
-        const found = urlsForPath(path, mappings);
-        for (const url of found)
-            urls.add(url);
-        return found.length > 0;
-    };
-    for (const file of files) {
-        if (file.status === 'unchanged')
-            continue;
-        let mapped = add(file.path);
-        // A rename leaves the old URL serving a stale copy (or an old 200 where there should be a 404).
-        if (file.status === 'renamed' && file.previousPath)
-            mapped = add(file.previousPath) || mapped;
-        if (!mapped)
-            unmapped++;
-    }
-    return { urls: [...urls], unmapped };
-}
-/** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
-function urlsForPath(path, mappings) {
-    const matching = mappings.filter((m) => path.startsWith(m.path) && path.length > m.path.length);
-    const deepest = Math.max(-1, ...matching.map((m) => m.path.length));
-    const urls = [];
-    for (const m of matching.filter((x) => x.path.length === deepest)) {
-        const rest = path.slice(m.path.length);
-        urls.push(m.url + encodePath(rest));
-        const name = rest.slice(rest.lastIndexOf('/') + 1);
-        if (name === INDEX_FILE)
-            urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)));
-    }
-    return urls;
-}
-/** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */
-function encodePath(path) {
-    return path
-        .split('/')
-        .map((segment) => encodeURIComponent(segment).replace(/%(24|26|2B|2C|3B|3D|3A|40)/gi, (m) => decodeURIComponent(m)))
-        .join('/');
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
-    }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
-}
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
-        }
-    };
-    visit(errors);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/api.ts
-
-const HEX32 = /^[0-9a-f]{32}$/;
-/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
-function assertId(id, what) {
-    if (!HEX32.test(id))
-        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
-    return id;
-}
-class CloudflareApi {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
-    }
-    async verifyAccountToken(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    async getUser() {
-        await this.http.call('GET', '/user');
-    }
-    async getAccount(accountId) {
-        const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
-        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
-    }
-    async getZone(zoneId) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
-    }
-    /** Zones with exactly this name that the credential can read (an empty list when none). */
-    async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
-        if (!Array.isArray(envelope.result))
-            throw malformed('GET /zones', 'a list of zones');
-        return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body, options = {}) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body, ...options });
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
-    }
-}
-function malformed(endpoint, expected) {
-    return new CloudflareError({
-        kind: 'invalid-response',
-        endpoint,
-        status: 200,
-        message: `the API reported success but its answer did not contain ${expected}`
-    });
-}
-function toTokenStatus(result, endpoint) {
-    const r = result;
-    if (!r || typeof r.status !== 'string')
-        throw malformed(endpoint, 'the token status');
-    const out = { status: r.status };
-    if (typeof r.id === 'string')
-        out.id = r.id;
-    if (typeof r.expires_on === 'string')
-        out.expiresOn = r.expires_on;
-    if (typeof r.not_before === 'string')
-        out.notBefore = r.not_before;
-    return out;
-}
-const PLANS = ['free', 'pro', 'business', 'enterprise'];
-function toZone(value, endpoint) {
-    const z = value;
-    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
-        throw malformed(endpoint, 'a zone');
-    const zone = { id: z.id };
-    if (typeof z.name === 'string')
-        zone.name = z.name.toLowerCase();
-    const plan = z.plan?.legacy_id;
-    if (typeof plan === 'string' && PLANS.includes(plan))
-        zone.plan = plan;
-    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
-        zone.accountId = z.account.id;
-    return zone;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
-// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
-
-const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
-/**
- * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
- * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
- * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
- * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
- */
-function chooseProxy(target, env) {
-    const url = new URL(target);
-    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
-    const from = names.find((name) => (env[name] ?? '').trim() !== '');
-    if (!from)
-        return {};
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackHost(host))
-        return { from, note: `${from} is set, but ${host} is a loopback address` };
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
-    if (bypass)
-        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
-    const value = (env[from] ?? '').trim();
-    let proxy;
-    try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        return { from, note: `${from} is set but is not a URL, so it is not used` };
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        return {
-            from,
-            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
-        };
-    }
-    return { proxy, from };
-}
-/** The NO_PROXY entry that covers host:port, if any. */
-function noProxyMatch(host, port, noProxy) {
-    for (const raw of noProxy.split(/[,\s]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (entry === '')
-            continue;
-        if (entry === '*')
-            return entry;
-        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
-        const entryPort = bracketed?.[2] ?? withPort?.[2];
-        if (entryPort !== undefined && Number(entryPort) !== port)
-            continue;
-        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
-        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
-            return raw.trim();
-    }
-    return undefined;
-}
-/** The proxy as it may be shown: scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
-        const value = (env[name] ?? '').trim();
-        if (!value)
-            continue;
-        try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-            if (!url.password)
-                continue;
-            out.add(url.password);
-            out.add(safeDecode(url.password));
-            out.add(value);
-        }
-        catch {
-            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
-        }
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ATTEMPT_MS = 30_000;
-const MIN_ATTEMPT_MS = 5_000;
-const MIN_RETRY_WINDOW_MS = 500;
-/** The code of a timeout that came from the end of the time allowed by `timeout`. */
-const DEADLINE = 'DEADLINE';
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
-    proxy;
-    /** How the proxy variables were read, for the log. */
-    proxyChoice;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
-        if (this.proxyChoice.proxy)
-            this.proxy = describeProxy(this.proxyChoice.proxy);
-        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-    }
-    get deadline() {
-        return this.options.deadline;
-    }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        let previous;
-        for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
-            if (previous && init.beforeRetry) {
-                // A retry that cannot be paced in time ends with the failure that caused it.
-                const cause = previous;
-                await init.beforeRetry().catch(() => Promise.reject(cause));
-            }
-            try {
-                return await this.attempt(method, path, endpoint, init);
-            }
-            catch (e) {
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
-                // A last attempt cut short by the deadline says less than the failure that made it a retry.
-                if (error.code === DEADLINE && previous)
-                    error = previous;
-                error.attempts = attempt;
-                init.onAttemptFailed?.(error);
-                const delay = this.retryDelay(error, attempt);
-                if (delay === undefined)
-                    throw error;
-                previous = error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
-            }
-        }
-    }
-    /** True while every request waits after a 429. */
-    isPaused() {
-        return this.pausedUntil > Date.now();
-    }
-    /** Resolves once no 429 pause is in force. */
-    async waitForPause() {
-        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            await sleep(wait);
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
-            return undefined;
-        return Math.ceil(delay);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                code: DEADLINE,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
-        try {
-            return await this.send(method, path, endpoint, init, timeout);
-        }
-        catch (e) {
-            if (e instanceof CloudflareError)
-                throw e;
-            throw toNetworkError(e, endpoint, {
-                timeoutMs: timeout,
-                cutByDeadline: timeout < this.attemptTimeoutMs,
-                ...(this.proxy ? { proxy: this.proxy } : {})
-            });
-        }
-    }
-    async send(method, path, endpoint, init, timeout) {
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
-        });
-        const text = await readLimited(response.body, endpoint);
-        const status = response.statusCode;
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
-    if (error.code === 'ENOTFOUND')
-        return false;
-    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
-    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
-        return false;
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
-function createDispatcher(proxy) {
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
-}
-/**
- * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
- * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
- * and a hung connection still leaves room to retry on a fresh one.
- */
-function attemptTimeoutFor(totalMs) {
-    // Whole milliseconds: AbortSignal.timeout refuses fractions.
-    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
-}
-async function readLimited(body, endpoint) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                message: 'the answer was larger than 1 MiB'
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-function describeBody(body) {
-    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
-    const text = body.slice(0, 64 * 1024);
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
-const NETWORK_MESSAGES = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable'
-};
-function toNetworkError(e, endpoint, context) {
-    const err = (e ?? {});
-    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
-    const name = String(err.name ?? '');
-    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
-    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
-    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
-        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
-        const message = context.cutByDeadline
-            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
-            : `no answer within ${seconds} s${via}`;
-        const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
-    }
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1]);
-        const reason = status === 407
-            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
-            : `it answered HTTP ${status}`;
-        return new CloudflareError({
-            kind: 'network',
-            endpoint,
-            code: 'PROXY_REFUSED',
-            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
-        });
-    }
-    const known = NETWORK_MESSAGES[code ?? ''];
-    const message = known
-        ? `${known}${via}`
-        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
-// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
-
-const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
-const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
-const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/;
-/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
-const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
-const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
-/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
-function classifySecret(value) {
-    if (value.startsWith('v1.0-'))
-        return 'origin-ca-key';
-    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
-        return 'global-key';
-    if (USER_TOKEN_NEW.test(value))
-        return 'user-token';
-    if (ACCOUNT_TOKEN_NEW.test(value))
-        return 'account-token';
-    if (TOKEN_LEGACY.test(value))
-        return 'token';
-    if (ID.test(value))
-        return 'id';
-    return 'unknown';
-}
-const QUOTES = /^(["'`])(.*)\1$/s;
-/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
-function cleanSecret(raw, input, allowBearer) {
-    const findings = [];
-    let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
-    if (value !== raw)
-        findings.push(diagnose('secret-padding', { input }));
-    if (allowBearer) {
-        const bearer = /^(bearer\s+)+/i.exec(value);
-        if (bearer) {
-            value = value.slice(bearer[0].length);
-            findings.push(diagnose('bearer-prefix', { input }));
-        }
-    }
-    if (/\s/.test(value))
-        findings.push(diagnose('secret-inner-space', { input }));
-    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
-        findings.push(diagnose('secret-bad-characters', { input }));
-    return { value, findings };
-}
-/** Errors for a secret that is clearly in the wrong slot. */
-function checkTokenShape(token) {
-    const shape = classifySecret(token);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'api_token' })];
-    if (shape === 'global-key')
-        return [diagnose('global-key-as-token')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'api_token' })];
-    return [];
-}
-function checkGlobalKeyShape(key) {
-    const shape = classifySecret(key);
-    if (shape === 'origin-ca-key')
-        return [diagnose('origin-ca-key', { input: 'global_key' })];
-    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
-        return [diagnose('token-as-global-key')];
-    if (shape === 'id')
-        return [diagnose('id-as-secret', { input: 'global_key' })];
-    return [];
-}
-/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
-function isEmail(value) {
-    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
-// Turns an error from the Cloudflare client into the catalogue entry that explains it.
-
-
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
-/** The API-wide limit, in words, for a 429 outside the purge itself. */
-const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
-function diagnoseError(error, context) {
-    if (error instanceof NotSentError) {
-        return diagnose('purge-not-sent', {
-            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
-        });
-    }
-    if (!(error instanceof CloudflareError)) {
-        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
-    }
-    const zone = context.zone ?? 'this zone';
-    if (error.kind === 'network' ||
-        error.kind === 'timeout' ||
-        (error.kind === 'invalid-response' && error.status !== 200)) {
-        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
-    }
-    if (error.status === 429 || error.hasCode(971, 10100)) {
-        return diagnose('rate-limited', {
-            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
-            limit: context.rateLimit ??
-                (context.stage === 'purge'
-                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
-                    : GLOBAL_LIMIT_WORDS)
-        });
-    }
-    if (error.hasCode(6003, 6111, 6102, 6103))
-        return diagnose('bad-auth-header', { detail: error.describe() });
-    if (error.hasCode(9103))
-        return diagnose('global-key-unknown');
-    if (error.hasCode(9109)) {
-        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
-        // now is about where the request comes from.
-        return context.stage !== 'verify' || context.verified
-            ? diagnose('token-ip-restricted', { detail: error.describe() })
-            : diagnose('token-invalid', {});
-    }
-    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return diagnose('zone-invalid-id', { zone });
-    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return diagnose('purge-not-permitted', { zone });
-    }
-    if (error.hasCode(10000) && context.stage !== 'verify')
-        return diagnose('zone-not-visible', { zone });
-    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return diagnose('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
-    if (error.kind === 'invalid-response') {
-        return diagnose('unreadable-answer', {
-            detail: `${error.describe()}${retried}`,
-            purge: context.stage === 'purge'
-        });
-    }
-    if (context.stage === 'purge')
-        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
-    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
-}
-
-;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
-
-
-
-
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-async function verifyCredential(api, credential, options) {
-    if (credential.kind === 'global-key') {
-        try {
-            await api.getUser();
-        }
-        catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        }
-        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
-    }
-    let status;
-    let owner = 'user';
-    try {
-        status = await api.verifyUserToken();
-    }
-    catch (error) {
-        if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
-        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
-        // token's shape, when it has one, says which kind it is.
-        const shape = classifySecret(credential.token);
-        if (shape === 'user-token')
-            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
-        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
-        if (!accountId) {
-            throw new DiagnosedFailure([
-                shape === 'account-token'
-                    ? diagnose('account-token-no-account')
-                    : diagnose('token-invalid', { maybeAccountOwned: true })
-            ]);
-        }
-        try {
-            status = await api.verifyAccountToken(accountId);
-            owner = 'account';
-        }
-        catch (accountError) {
-            const finding = isUnknownToken(accountError)
-                ? diagnose('token-invalid', { accountId })
-                : diagnoseError(accountError, { stage: 'verify' });
-            throw new DiagnosedFailure([finding]);
-        }
-    }
-    const notes = checkTokenStatus(status, options.now ?? new Date());
-    const out = { owner, notes };
-    if (status.id)
-        out.tokenId = status.id;
-    return out;
-}
-function isUnknownToken(error) {
-    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
-}
-/** How long before its expiry date a token gets a warning: a deploy that breaks next week deserves one. */
-const EXPIRY_WARNING_DAYS = 14;
-/**
- * Throws for a token that Cloudflare says cannot work; returns warnings for one that soon may not.
- * Cloudflare's `status` is the verdict: its own API schema answers `active` with an `expires_on` of
- * 2020-01-01, and a runner's clock can be wrong too, so a date in the past only warns.
- */
-function checkTokenStatus(status, now) {
-    const day = (iso) => iso.slice(0, 10);
-    const minute = (iso) => {
-        const t = Date.parse(iso);
-        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-    };
-    if (status.status === 'expired') {
-        throw new DiagnosedFailure([
-            diagnose('token-inactive', {
-                status: 'expired',
-                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
-            })
-        ]);
-    }
-    if (status.status !== 'active')
-        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
-    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
-    }
-    const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN;
-    if (!status.expiresOn || Number.isNaN(expires))
-        return [];
-    const left = expires - now.getTime();
-    if (left <= 0)
-        return [diagnose('token-expiry-passed', { date: day(status.expiresOn) })];
-    if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
-        return [
-            diagnose('token-expiring', {
-                date: day(status.expiresOn),
-                days: Math.max(1, Math.ceil(left / DAY_MS))
-            })
-        ];
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/parser.ts
-// Turns the raw input strings into one validated Settings object, collecting every problem at once.
-// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
-
-
-
-
-
-const INPUT_NAMES = [
-    'zone',
-    'api_token',
-    'email',
-    'global_key',
-    'account_id',
-    'purge_everything',
-    'files',
-    'files_from',
-    'tags',
-    'hosts',
-    'prefixes',
-    'dry_run',
-    'batch_size',
-    'timeout',
-    'api_url',
-    'changed_paths',
-    'github_token',
-    'base',
-    'head'
-];
-const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
-const DEFAULT_TIMEOUT_SECONDS = 300;
-const parser_HEX32 = /^[0-9a-f]{32}$/;
-function parseSettings(raw, options) {
-    const errors = [];
-    const warnings = [];
-    const report = (findings) => {
-        for (const f of findings)
-            (f.severity === 'error' ? errors : warnings).push(f);
-    };
-    const get = (name) => (raw[name] ?? '').trim();
-    const credential = parseCredential(raw, report);
-    const zones = parseZones(get('zone'), report);
-    const zoneName = zones.find((z) => z.kind === 'name')?.name;
-    const accountId = get('account_id').toLowerCase();
-    if (accountId && !parser_HEX32.test(accountId))
-        report([diagnose('bad-account-id', { value: get('account_id') })]);
-    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
-    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
-    const apiUrl = parseApiUrl(get('api_url'), report);
-    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
-    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
-    const fileLists = [];
-    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
-    report(files.errors);
-    fileLists.push(...files.items);
-    const filesFrom = get('files_from');
-    if (filesFrom) {
-        let text;
-        try {
-            text = options.readFile(filesFrom);
-        }
-        catch (e) {
-            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-        }
-        if (text !== undefined) {
-            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
-            report(fromFile.errors);
-            fileLists.push(...fromFile.items);
-        }
-    }
-    const tags = parseTags(raw.tags ?? '');
-    const hosts = parseHosts(raw.hosts ?? '');
-    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
-    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
-    const purge = {
-        everything: everything ?? false,
-        files: dedupe(fileLists, fileKey),
-        tags: dedupe(tags.items, (t) => t.toLowerCase()),
-        hosts: dedupe(hosts.items, (h) => h),
-        prefixes: dedupe(prefixes.items, prefixKey)
-    };
-    const changes = parseChanges(raw, report);
-    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
-    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
-    if (purge.everything && (listed > 0 || anyItemInput))
-        report([diagnose('everything-with-items')]);
-    if (!purge.everything && listed === 0 && !anyItemInput)
-        report([diagnose('nothing-to-purge')]);
-    else if (!purge.everything && listed === 0 && !changes)
-        report([diagnose('lists-empty')]);
-    // Without `zone`, each zone is found from the items' hostnames; tags and everything have none.
-    const hostItems = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || Boolean(changes);
-    if (zones.length === 0 && !hostItems && (purge.everything || purge.tags.length > 0)) {
-        report([diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' })]);
-    }
-    if (errors.length > 0 || !credential)
-        return { errors, warnings };
-    const settings = {
-        zones,
-        credential,
-        purge,
-        dryRun: dryRun ?? false,
-        apiUrl: apiUrl ?? DEFAULT_API_URL,
-        timeoutMs: timeoutSeconds * 1000
-    };
-    if (accountId)
-        settings.accountId = accountId;
-    if (batchSize !== undefined)
-        settings.batchSize = batchSize;
-    if (changes)
-        settings.changes = changes;
-    return { settings, errors, warnings };
-}
-/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
-function parseChanges(raw, report) {
-    const base = (raw.base ?? '').trim();
-    const head = (raw.head ?? '').trim();
-    if ((raw.changed_paths ?? '').trim() === '') {
-        if (base || head)
-            report([diagnose('refs-ignored')]);
-        return undefined;
-    }
-    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
-    report(errors);
-    if (mappings.length === 0 && errors.length === 0) {
-        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
-        report([
-            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
-        ]);
-    }
-    const githubToken = (raw.github_token ?? '').trim();
-    if (!githubToken)
-        report([diagnose('no-github-token')]);
-    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
-    for (const [input, value] of [
-        ['base', base],
-        ['head', head]
-    ]) {
-        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
-            report([diagnose('bad-option', { input, value, expected })]);
-        }
-    }
-    if (head && !base) {
-        report([
-            diagnose('bad-option', {
-                input: 'head',
-                value: head,
-                expected: 'given together with `base`, the commit to compare from'
-            })
-        ]);
-    }
-    if (errors.length > 0 || !githubToken || mappings.length === 0)
-        return undefined;
-    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
-}
-function parseCredential(raw, report) {
-    const tokenRaw = raw.api_token ?? '';
-    const keyRaw = raw.global_key ?? '';
-    const emailRaw = (raw.email ?? '').trim();
-    const hasToken = tokenRaw.trim() !== '';
-    const hasKey = keyRaw.trim() !== '';
-    if (!hasToken && !hasKey && !emailRaw) {
-        report([diagnose('no-credential')]);
-        return undefined;
-    }
-    if (hasToken && hasKey) {
-        report([diagnose('both-credentials')]);
-        return undefined;
-    }
-    if (hasToken) {
-        const token = cleanSecret(tokenRaw, 'api_token', true);
-        report(token.findings);
-        if (token.findings.some((f) => f.severity === 'error'))
-            return undefined;
-        const shape = checkTokenShape(token.value);
-        report(shape);
-        if (shape.length > 0)
-            return undefined;
-        if (token.value === '') {
-            report([diagnose('no-credential')]);
-            return undefined;
-        }
-        if (emailRaw)
-            report([diagnose('email-ignored')]);
-        return { kind: 'token', token: token.value };
-    }
-    if (!hasKey) {
-        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
-        return undefined;
-    }
-    const key = cleanSecret(keyRaw, 'global_key', false);
-    report(key.findings);
-    const shape = checkGlobalKeyShape(key.value);
-    report(shape);
-    if (!emailRaw) {
-        report([diagnose('incomplete-global-key', { missing: 'email' })]);
-        return undefined;
-    }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
-    if (!isEmail(email)) {
-        report([diagnose('bad-email')]);
-        return undefined;
-    }
-    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
-        return undefined;
-    return { kind: 'global-key', email, key: key.value };
-}
-/** The zones given; an empty list means each item's zone is found from its hostname. */
-function parseZones(text, report) {
-    const values = splitList(text);
-    const zones = [];
-    for (const value of values) {
-        const zone = parseZone(value);
-        if (typeof zone === 'string')
-            report([diagnose('bad-zone', { value, reason: zone })]);
-        else if (!zones.some((z) => sameZone(z, zone)))
-            zones.push(zone);
-    }
-    return zones;
-}
-/** A zone reference, or the reason why the value is not one. */
-function parseZone(value) {
-    const lower = value.toLowerCase();
-    if (parser_HEX32.test(lower))
-        return { kind: 'id', id: lower };
-    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-        const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
-        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
-    }
-    const name = toAsciiHostname(value);
-    if (!name)
-        return 'is not a valid domain name';
-    return { kind: 'name', name, input: value };
-}
-function sameZone(a, b) {
-    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
-}
-function prefixKey(prefix) {
-    const slash = prefix.indexOf('/');
-    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
-}
-function parseBoolean(name, value, report) {
-    if (value === '')
-        return undefined;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
-    return undefined;
-}
-function parseInteger(name, value, min, max, report) {
-    if (value === '')
-        return undefined;
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (Number.isInteger(n) && n >= min && n <= max)
-        return n;
-    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
-    return undefined;
-}
-function parseApiUrl(value, report) {
-    if (value === '')
-        return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        report([
-            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
-        ]);
-        return undefined;
-    }
-    const loopback = isLoopbackHost(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
-        report([diagnose('bad-option', { input: 'api_url', value, expected })]);
-        return undefined;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: url.origin,
-                expected: 'a URL without credentials, query or fragment'
-            })
-        ]);
-        return undefined;
-    }
-    return url.href.replace(/\/+$/, '');
-}
-function describeFsError(e) {
-    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
-    const code = e instanceof Error ? e.code : undefined;
-    if (code === 'ENOENT')
-        return 'no such file';
-    if (code === 'EISDIR')
-        return 'it is a folder';
-    if (code === 'EACCES')
-        return 'permission denied';
-    return e instanceof Error ? e.message : String(e);
 }
 
 // EXTERNAL MODULE: external "os"
@@ -31089,6 +30339,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -33764,8 +33016,609 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(proxy_safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function proxy_safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
+// Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
+const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
+const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
+/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
+const ID = /^[0-9a-f]{32}$/;
+/** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
+const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
+/** Guesses what kind of Cloudflare credential a cleaned secret is, from its shape alone. */
+function classifySecret(value) {
+    if (value.startsWith('v1.0-'))
+        return 'origin-ca-key';
+    if (GLOBAL_KEY_LEGACY.test(value) || GLOBAL_KEY_NEW.test(value))
+        return 'global-key';
+    if (USER_TOKEN_NEW.test(value))
+        return 'user-token';
+    if (ACCOUNT_TOKEN_NEW.test(value))
+        return 'account-token';
+    if (TOKEN_LEGACY.test(value))
+        return 'token';
+    if (ID.test(value))
+        return 'id';
+    return 'unknown';
+}
+const QUOTES = /^(["'`])(.*)\1$/s;
+/** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
+function cleanSecret(raw, input, allowBearer) {
+    const findings = [];
+    let value = raw.trim();
+    const unquoted = QUOTES.exec(value);
+    if (unquoted)
+        value = (unquoted[2] ?? '').trim();
+    if (value !== raw)
+        findings.push(diagnose('secret-padding', { input }));
+    if (allowBearer) {
+        const bearer = /^(bearer\s+)+/i.exec(value);
+        if (bearer) {
+            value = value.slice(bearer[0].length);
+            findings.push(diagnose('bearer-prefix', { input }));
+        }
+    }
+    if (/\s/.test(value))
+        findings.push(diagnose('secret-inner-space', { input }));
+    else if (value !== '' && !CREDENTIAL_CHARS.test(value) && !value.startsWith('v1.0-'))
+        findings.push(diagnose('secret-bad-characters', { input }));
+    return { value, findings };
+}
+/** Errors for a secret that is clearly in the wrong slot. */
+function checkTokenShape(token) {
+    const shape = classifySecret(token);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'api_token' })];
+    if (shape === 'global-key')
+        return [diagnose('global-key-as-token')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'api_token' })];
+    return [];
+}
+function checkGlobalKeyShape(key) {
+    const shape = classifySecret(key);
+    if (shape === 'origin-ca-key')
+        return [diagnose('origin-ca-key', { input: 'global_key' })];
+    if (shape === 'user-token' || shape === 'account-token' || shape === 'token')
+        return [diagnose('token-as-global-key')];
+    if (shape === 'id')
+        return [diagnose('id-as-secret', { input: 'global_key' })];
+    return [];
+}
+/** An address that is also a safe header value: visible ASCII only, at most 254 characters (RFC 5321). */
+function isEmail(value) {
+    return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/request.ts
+// Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
+// changed files' URLs join it. Pure.
+
+
+/** Nothing to purge: no request needs to be sent at all. */
+function isEmptyPurge(purge) {
+    return !purge.everything && itemTotal(purge) === 0;
+}
+/** The request with the changed files' URLs added, each URL once. */
+function withChangedUrls(purge, urls) {
+    return { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+}
+/**
+ * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
+ * they need a `zone` unless URLs, hosts or prefixes name one (`hostsToCome`: the changed files' URLs
+ * are not listed yet and may).
+ */
+function zoneMissing(zones, purge, hostsToCome = false) {
+    const withHost = purge.files.length + purge.hosts.length + purge.prefixes.length > 0 || hostsToCome;
+    if (zones.length > 0 || withHost || !(purge.everything || purge.tags.length > 0))
+        return undefined;
+    return diagnose('no-zone', { what: purge.everything ? 'purge_everything' : 'tags' });
+}
+function itemTotal(purge) {
+    return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/target.ts
+// Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
+// environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
+
+const MODES = ['purge', 'invalidate'];
+/** `purge` (also when empty) or `invalidate`, in any case. */
+function parseMode(value) {
+    const lower = value.trim().toLowerCase();
+    if (lower === '')
+        return { mode: 'purge', errors: [] };
+    if (MODES.includes(lower))
+        return { mode: lower, errors: [] };
+    const expected = '`purge` (delete the cached copies) or `invalidate` (mark them stale, so the origin revalidates them)';
+    return { errors: [diagnose('bad-option', { input: 'mode', value: value.trim(), expected })] };
+}
+/** An environment name or ref as given (matched per zone later); undefined when empty. */
+function parseEnvironment(value) {
+    const trimmed = value.trim();
+    if (trimmed === '')
+        return { errors: [] };
+    // One name on one line: a list or a stray control character would never match an environment.
+    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+        const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
+        return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] };
+    }
+    return { environment: trimmed, errors: [] };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
+// Turns the raw input strings into one validated Settings object, collecting every problem at once.
+// Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
+
+
+
+
+const INPUT_NAMES = [
+    'zone',
+    'api_token',
+    'email',
+    'global_key',
+    'account_id',
+    'purge_everything',
+    'files',
+    'files_from',
+    'tags',
+    'hosts',
+    'prefixes',
+    'dry_run',
+    'batch_size',
+    'timeout',
+    'api_url',
+    'changed_paths',
+    'github_token',
+    'base',
+    'head',
+    'mode',
+    'environment'
+];
+const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
+const DEFAULT_TIMEOUT_SECONDS = 300;
+const HEX32 = /^[0-9a-f]{32}$/;
+function parseSettings(raw, options) {
+    const errors = [];
+    const warnings = [];
+    const report = (findings) => {
+        for (const f of findings)
+            (f.severity === 'error' ? errors : warnings).push(f);
+    };
+    const get = (name) => (raw[name] ?? '').trim();
+    const credential = parseCredential(raw, report);
+    const zones = parseZones(get('zone'), report);
+    const zoneName = zones.find((z) => z.kind === 'name')?.name;
+    const accountId = get('account_id').toLowerCase();
+    if (accountId && !HEX32.test(accountId))
+        report([diagnose('bad-account-id', { value: get('account_id') })]);
+    const everything = parseBoolean('purge_everything', get('purge_everything'), report);
+    const dryRun = parseBoolean('dry_run', get('dry_run'), report);
+    const apiUrl = parseApiUrl(get('api_url'), report);
+    const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
+    const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
+    // A value that is one comment line purges nothing: say so rather than purge less than was meant.
+    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
+    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
+    for (const name of commentOnly) {
+        const line = (raw[name] ?? '').trim();
+        report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
+    }
+    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
+    const fileLists = [];
+    const fragments = [];
+    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
+    report(files.errors);
+    fileLists.push(...files.items);
+    fragments.push(...files.fragments);
+    itemErrors += files.errors.length;
+    const filesFrom = get('files_from');
+    if (filesFrom) {
+        let text;
+        try {
+            text = options.readFile(filesFrom);
+        }
+        catch (e) {
+            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
+            itemErrors++;
+        }
+        if (text !== undefined) {
+            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
+            report(fromFile.errors);
+            fileLists.push(...fromFile.items);
+            fragments.push(...fromFile.fragments);
+            itemErrors += fromFile.errors.length;
+        }
+    }
+    const [firstFragment] = fragments;
+    if (firstFragment) {
+        const [example, canonical] = firstFragment;
+        report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
+    }
+    const tags = parseTags(raw.tags ?? '');
+    const hosts = parseHosts(raw.hosts ?? '');
+    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
+    report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
+    itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const purge = {
+        everything: everything ?? false,
+        files: dedupe(fileLists, fileKey),
+        tags: dedupe(tags.items, (t) => t.toLowerCase()),
+        hosts: dedupe(hosts.items, (h) => h),
+        prefixes: dedupe(prefixes.items, prefixKey)
+    };
+    const changes = parseChanges(raw, report);
+    const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const requested = {
+        zones,
+        purge,
+        // Unless dry_run is plainly false, nothing was meant to be purged.
+        dryRun: dryRun ?? get('dry_run') !== '',
+        ...(mode && mode !== 'purge' ? { mode } : {})
+    };
+    const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+    const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
+    // an empty result that follows from it is not reported again.
+    const everythingUnreadable = everything === undefined && get('purge_everything') !== '';
+    if (purge.everything && (listed > 0 || anyItemInput))
+        report([diagnose('everything-with-items')]);
+    if (!purge.everything && listed === 0 && !anyItemInput) {
+        if (!everythingUnreadable)
+            report([diagnose('nothing-to-purge')]);
+    }
+    else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
+        report([diagnose('lists-empty')]);
+    }
+    // A `zone` that was given but could not be read is reported by its own error, not as missing.
+    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
+    const noZone = zoneMissing(zones, purge, Boolean(changes));
+    if (noZone && !zoneUnreadable)
+        report([noZone]);
+    if (errors.length > 0 || !credential)
+        return { errors, warnings, requested };
+    const settings = {
+        zones,
+        credential,
+        purge,
+        dryRun: dryRun ?? false,
+        apiUrl: apiUrl ?? DEFAULT_API_URL,
+        timeoutMs: timeoutSeconds * 1000
+    };
+    if (accountId)
+        settings.accountId = accountId;
+    if (batchSize !== undefined)
+        settings.batchSize = batchSize;
+    if (changes)
+        settings.changes = changes;
+    if (mode && mode !== 'purge')
+        settings.mode = mode;
+    if (environment)
+        settings.environment = environment;
+    return { settings, errors, warnings, requested };
+}
+function withFindings(result, report) {
+    report(result.errors);
+    return result;
+}
+/** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
+function parseChanges(raw, report) {
+    const base = (raw.base ?? '').trim();
+    const head = (raw.head ?? '').trim();
+    if ((raw.changed_paths ?? '').trim() === '') {
+        if (base || head)
+            report([diagnose('refs-ignored')]);
+        return undefined;
+    }
+    const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
+    report(errors);
+    if (mappings.length === 0 && errors.length === 0) {
+        const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '');
+        report([
+            diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
+        ]);
+    }
+    const githubToken = (raw.github_token ?? '').trim();
+    if (!githubToken)
+        report([diagnose('no-github-token')]);
+    const expected = 'a commit SHA, branch or tag name (no spaces and no "..")';
+    for (const [input, value] of [
+        ['base', base],
+        ['head', head]
+    ]) {
+        if (value && (/[\s\0?#\\]/.test(value) || value.includes('..'))) {
+            report([diagnose('bad-option', { input, value, expected })]);
+        }
+    }
+    if (head && !base) {
+        report([
+            diagnose('bad-option', {
+                input: 'head',
+                value: head,
+                expected: 'given together with `base`, the commit to compare from'
+            })
+        ]);
+    }
+    if (errors.length > 0 || !githubToken || mappings.length === 0)
+        return undefined;
+    return { mappings, githubToken, ...(base ? { base } : {}), ...(head ? { head } : {}) };
+}
+function parseCredential(raw, report) {
+    const tokenRaw = raw.api_token ?? '';
+    const keyRaw = raw.global_key ?? '';
+    const emailRaw = (raw.email ?? '').trim();
+    const hasToken = tokenRaw.trim() !== '';
+    const hasKey = keyRaw.trim() !== '';
+    if (!hasToken && !hasKey && !emailRaw) {
+        report([diagnose('no-credential')]);
+        return undefined;
+    }
+    if (hasToken && hasKey) {
+        report([diagnose('both-credentials')]);
+        return undefined;
+    }
+    if (hasToken) {
+        const token = cleanSecret(tokenRaw, 'api_token', true);
+        report(token.findings);
+        if (token.findings.some((f) => f.severity === 'error'))
+            return undefined;
+        const shape = checkTokenShape(token.value);
+        report(shape);
+        if (shape.length > 0)
+            return undefined;
+        if (token.value === '') {
+            report([diagnose('no-credential')]);
+            return undefined;
+        }
+        if (emailRaw)
+            report([diagnose('email-ignored')]);
+        return { kind: 'token', token: token.value };
+    }
+    if (!hasKey) {
+        report([diagnose('incomplete-global-key', { missing: 'global_key' })]);
+        return undefined;
+    }
+    const key = cleanSecret(keyRaw, 'global_key', false);
+    report(key.findings);
+    const shape = checkGlobalKeyShape(key.value);
+    report(shape);
+    if (!emailRaw) {
+        report([diagnose('incomplete-global-key', { missing: 'email' })]);
+        return undefined;
+    }
+    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    if (!isEmail(email)) {
+        report([diagnose('bad-email')]);
+        return undefined;
+    }
+    if (key.findings.some((f) => f.severity === 'error') || shape.length > 0)
+        return undefined;
+    return { kind: 'global-key', email, key: key.value };
+}
+/** The zones given; an empty list means each item's zone is found from its hostname. */
+function parseZones(text, report) {
+    const values = splitList(text);
+    const zones = [];
+    for (const value of values) {
+        const zone = parseZone(value);
+        if (typeof zone === 'string')
+            report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })]);
+        else if (!zones.some((z) => sameZone(z, zone)))
+            zones.push(zone);
+    }
+    return zones;
+}
+/** A zone reference, or the reason why the value is not one. */
+function parseZone(value) {
+    const lower = value.toLowerCase();
+    if (HEX32.test(lower))
+        return { kind: 'id', id: lower };
+    if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+        let host;
+        try {
+            host = toAsciiHostname(new URL(value).hostname);
+        }
+        catch {
+            host = undefined;
+        }
+        return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
+    }
+    const name = toAsciiHostname(value);
+    if (!name)
+        return 'is not a valid domain name';
+    return { kind: 'name', name, input: value };
+}
+function sameZone(a, b) {
+    return a.kind === 'id' ? b.kind === 'id' && a.id === b.id : b.kind === 'name' && a.name === b.name;
+}
+function prefixKey(prefix) {
+    const slash = prefix.indexOf('/');
+    return slash === -1 ? prefix : prefix.slice(0, slash).toLowerCase() + prefix.slice(slash);
+}
+function parseBoolean(name, value, report) {
+    if (value === '')
+        return undefined;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    report([diagnose('bad-option', { input: name, value, expected: '`true` or `false`' })]);
+    return undefined;
+}
+function parseInteger(name, value, min, max, report) {
+    if (value === '')
+        return undefined;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isInteger(n) && n >= min && n <= max)
+        return n;
+    report([diagnose('bad-option', { input: name, value, expected: `a whole number from ${min} to ${max}` })]);
+    return undefined;
+}
+function parseApiUrl(value, report) {
+    if (value === '')
+        return undefined;
+    // Whatever else is wrong with it, a user name or password in it is never shown.
+    const shown = hideUserinfo(value);
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: shown,
+                expected: `a URL such as ${DEFAULT_API_URL}`
+            })
+        ]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        // A query may carry a key as well: none of the three is shown, only that it is there.
+        const userinfo = url.username || url.password ? '***@' : '';
+        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
+                expected: 'a URL without a user name, password, query or fragment'
+            })
+        ]);
+        return undefined;
+    }
+    const loopback = isLoopbackHost(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+        const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
+        report([diagnose('bad-option', { input: 'api_url', value: shown, expected })]);
+        return undefined;
+    }
+    return url.href.replace(/\/+$/, '');
+}
+function describeFsError(e) {
+    // Whatever was thrown, even a non-Error, ends up as words rather than a second exception.
+    const code = e instanceof Error ? e.code : undefined;
+    if (code === 'ENOENT')
+        return 'no such file';
+    if (code === 'EISDIR')
+        return 'it is a folder';
+    if (code === 'EACCES')
+        return 'permission denied';
+    return e instanceof Error ? e.message : String(e);
+}
+
 ;// CONCATENATED MODULE: ./src/action/input-reader.ts
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
+
 
 
 
@@ -33783,8 +33636,9 @@ function readInputs() {
         }
         raw[name] = value;
     }
-    // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
-    for (const form of proxySecrets(process.env)) {
+    // A password in HTTPS_PROXY / HTTP_PROXY or in api_url is as secret as the inputs, though the runner
+    // never masks it (api_url with one is refused, but its value may still reach a log line).
+    for (const form of [...proxySecrets(process.env), ...userinfoSecrets(raw.api_url ?? '')]) {
         core_setSecret(form);
         secrets.push(form);
     }
@@ -33805,9 +33659,10 @@ function secretForms(value) {
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
 
 /**
- * Items per purge request as Cloudflare's purge-cache page gives them (updated August 2026): 100 URLs on
- * Free, Pro and Business, 500 on Enterprise, and 100 tags, hosts or prefixes on every plan. A zone whose
- * plan could not be read is held to the smaller figure.
+ * Items per purge request as Cloudflare's purge-cache page gives them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/, updated August 2026): 100 URLs on Free,
+ * Pro and Business, 500 on Enterprise, and 100 tags, hosts or prefixes on every plan. A zone whose plan
+ * could not be read is held to the smaller figure; a zone that takes fewer is learnt from its refusal.
  */
 const FILES_PER_REQUEST = { free: 100, pro: 100, business: 100, enterprise: 500 };
 const OTHER_PER_REQUEST = 100;
@@ -33896,6 +33751,10 @@ function toPurgeBody(batch) {
             return { prefixes: batch.items };
     }
 }
+/** How many items a request counts for: purge everything counts as one. */
+function itemCount(batch) {
+    return batch.type === 'everything' ? 1 : batch.items.length;
+}
 /** How an item is shown in logs, outputs and the summary. */
 function describeItem(item) {
     if (typeof item === 'string')
@@ -33908,136 +33767,1537 @@ function describeItem(item) {
     return `${item.url} [${headers}]`;
 }
 
-;// CONCATENATED MODULE: ./src/purge/runner.ts
+;// CONCATENATED MODULE: ./src/report/result.ts
+// What one run did, as both edges (the action, the command line) report it: the engine returns a
+// RunResult, and the outputs, the summary and the log are built from it. Pure.
 
-
-
-
-/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-async function executeBatches(api, batches, options) {
-    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
-    const done = [];
-    const learnedLimits = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
-    let itemsDone = 0;
-    const finish = (entry, outcome) => {
-        done.push({ ...entry, outcome });
-        itemsDone += Math.max(1, outcome.batch.items.length);
-        options.onProgress?.(itemsDone, itemsTotal);
+/** Sums up what was purged and what was not; requests only planned (dry run) count as neither. */
+function totals(zones) {
+    const out = {
+        purgedCount: 0,
+        failed: [],
+        purgeIds: []
     };
-    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch) => {
-        const wait = options.globalLimit?.reserve() ?? 0;
-        if (Date.now() + wait >= options.deadline)
-            throw notSent(batch);
-        if (wait > 0)
-            await sleep(wait);
-        const pacer = options.pacerFor(batch.zoneId);
-        // One reservation at a time per pacer, made when the request before it goes: each is paced at the
-        // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
-        // pace; the recovery after it speeds it up again).
-        const previous = turns.get(pacer) ?? Promise.resolve();
-        let done;
-        turns.set(pacer, new Promise((resolve) => (done = resolve)));
-        await previous;
-        try {
-            for (;;) {
-                await options.pause?.waitForPause();
-                const delay = pacer.reserve(batch.type, batch.items.length);
-                if (Date.now() + delay >= options.deadline) {
-                    pacer.refund?.(batch.type, batch.items.length);
-                    throw notSent(batch);
-                }
-                if (delay > 0)
-                    await sleep(delay);
-                // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-                if (!options.pause?.isPaused()) {
-                    pacer.sending?.(batch.type, batch.items.length);
-                    return;
-                }
-                pacer.refund?.(batch.type, batch.items.length);
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            if (purgeId) {
+                out.purgedCount += itemCount(batch);
+                out.purgeIds.push(purgeId);
+            }
+            else if (reason !== undefined) {
+                const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem);
+                for (const item of items)
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
             }
         }
-        finally {
-            done();
-        }
-    };
-    const turns = new Map();
-    const worker = async () => {
-        for (let entry = queue.shift(); entry; entry = queue.shift()) {
-            const { batch } = entry;
-            const key = `${batch.zoneId} ${batch.type}`;
-            const limit = learnedLimits.get(key);
-            if (limit !== undefined && batch.items.length > limit) {
-                const pieces = chunk(batch.items, limit).map((items, i) => ({
-                    batch: { ...batch, items },
-                    order: [...entry.order, i]
-                }));
-                queue.unshift(...pieces);
-                startWorkers();
-                continue;
-            }
-            try {
-                await pace(batch);
-            }
-            catch (error) {
-                finish(entry, { batch, error });
-                continue;
-            }
-            try {
-                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
-                    beforeRetry: () => pace(batch),
-                    onAttemptFailed: (failure) => {
-                        if (failure.status === 429)
-                            options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
-                    }
-                });
-                finish(entry, { batch, purgeId });
-            }
-            catch (error) {
-                if (isTooManyItems(error) && batch.items.length > 1) {
-                    const stated = limitFromMessage(error);
-                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
-                    if (!learnedLimits.has(key))
-                        options.onSplit?.(batch, newLimit);
-                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(entry);
-                    continue;
-                }
-                finish(entry, { batch, error });
-            }
-        }
-    };
-    const running = new Set();
-    const startWorkers = () => {
-        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-            const w = worker().finally(() => running.delete(w));
-            running.add(w);
-        }
-    };
-    startWorkers();
-    while (running.size > 0)
-        await Promise.all(running);
-    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
-}
-function compareOrder(a, b) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        if (a[i] !== b[i])
-            return a[i] - b[i];
     }
-    return a.length - b.length;
+    return out;
 }
-/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
-function limitFromMessage(error) {
-    for (const e of error.errors) {
-        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
-        if (match)
-            return Number(match[1]);
+/** A result with nothing purged, planned or failed (yet). */
+function emptyRun(status, startedAt) {
+    return {
+        status,
+        zones: [],
+        purgedCount: 0,
+        failed: [],
+        purgeIds: [],
+        notes: [],
+        timings: { startedAt, totalMs: Date.now() - startedAt },
+        apiRequests: { total: 0, rateLimited: 0 }
+    };
+}
+/**
+ * The result of a run that stopped before any purge request: every valid item requested (an invalid one
+ * is named by its error instead) is reported as not purged; none on a dry run.
+ */
+function stoppedRun(findings, startedAt, requested) {
+    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
+    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
+    const failed = requested && !requested.dryRun ? requestedItems(requested.zones, requested.purge, reason) : [];
+    const mode = requested?.mode ? { mode: requested.mode } : {};
+    return { ...emptyRun('stopped', startedAt), ...mode, failed, stoppedBy: findings };
+}
+/** Everything requested, as failed items with the zone as the user gave it. */
+function requestedItems(zones, purge, reason) {
+    const zone = zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
+    if (purge.everything)
+        return [{ zone, type: 'everything', item: 'everything', reason }];
+    return [
+        ...purge.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
+        ...purge.tags.map((item) => ({ zone, type: 'tags', item, reason })),
+        ...purge.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
+        ...purge.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
+    ];
+}
+function summaryRows(zones) {
+    const rows = new Map();
+    for (const zone of zones) {
+        for (const { batch, purgeId, reason } of zone.requests) {
+            const key = `${zone.id} ${batch.type}`;
+            const row = rows.get(key) ?? {
+                zone: zone.name ?? zone.id,
+                type: batch.type,
+                items: 0,
+                requests: 0,
+                purged: 0,
+                failed: 0,
+                ids: []
+            };
+            const count = itemCount(batch);
+            row.items += count;
+            row.requests += 1;
+            if (purgeId) {
+                row.purged += count;
+                row.ids.push(purgeId);
+            }
+            else if (reason !== undefined)
+                row.failed += count;
+            rows.set(key, row);
+        }
     }
+    return [...rows.values()];
+}
+function zoneCounts(zones) {
+    return zones.map((zone) => {
+        const sum = totals([zone]);
+        return {
+            id: zone.id,
+            name: zone.name ?? '',
+            items: zone.requests.reduce((n, r) => n + itemCount(r.batch), 0),
+            purged_count: sum.purgedCount,
+            failed_count: sum.failed.length,
+            purge_ids: sum.purgeIds
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+// The action's outputs (declared in action.yml), built from the run result in this one place so that
+// every run, whatever way it ends, sets all of them. Pure.
+
+function outputsOf(result) {
+    return {
+        zone_id: result.zones.map((z) => z.id).join(','),
+        zones: JSON.stringify(zoneCounts(result.zones)),
+        purge_ids: result.purgeIds.join(','),
+        purged_count: result.purgedCount,
+        failed_count: result.failed.length,
+        failed_items: JSON.stringify(result.failed)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
+// What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
+// code 1136 for invalidating by URL; its answers for a zone without Version Management are not
+// documented, so those are recognised by status and words as well as by the routing codes.
+
+
+/** Cloudflare's routing error: 7003 "Could not route to …" with 7000 "No route for that URI". */
+function isRoutingError(error) {
+    return error.kind === 'api' && (error.hasCode(7000, 7003) || error.status === 404);
+}
+/** Code 1136: invalidating by URL in an environment that selects requests by IP, country, ASN or threat score. */
+const URL_INVALIDATION_REFUSED = 1136;
+/**
+ * The finding for a failed invalidation or environment request, or undefined when the generic diagnosis
+ * fits (a rate limit, a network failure, a permission refused on the purge).
+ */
+function diagnoseTargetError(error, context) {
+    if (error.kind !== 'api')
+        return undefined;
+    const zone = context.zone ?? 'this zone';
+    const path = error.endpoint.replace(/^[A-Z]+ /, '');
+    if (path.endsWith('/invalidate_cache')) {
+        if (error.hasCode(URL_INVALIDATION_REFUSED)) {
+            return diagnose('invalidate-url-refused', {
+                zone,
+                ...(context.environment ? { environment: context.environment } : {})
+            });
+        }
+        if (isRoutingError(error))
+            return diagnose('invalidate-unavailable', { zone, detail: error.describe() });
+    }
+    // A routing error on an environment's purge is not about the zone ID, which was read already.
+    if (path.includes('/environments/') && isRoutingError(error))
+        return diagnose('purge-failed', { detail: error.describe() });
     return undefined;
 }
-function notSent(batch) {
-    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+const VERSIONING_WORDS = /version|environment|not enabled|not entitled|entitlement|enterprise/i;
+function classifyEnvironmentsError(error) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    // An IP filter (9109) and a malformed credential are not about environments.
+    if (error.hasCode(9109, 9103, 6003, 6111, 6102, 6103, 971) || error.status === 429)
+        return undefined;
+    const words = error.errors.some((e) => VERSIONING_WORDS.test(e.message));
+    if (words || isRoutingError(error))
+        return 'not-enabled';
+    if (error.status === 403 || error.hasCode(10000))
+        return 'not-readable';
+    // Other 4xx answers on this endpoint: most likely the feature is missing, as far as anyone can tell.
+    if (error.status !== undefined && error.status >= 400 && error.status < 500)
+        return 'not-enabled';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
+// Turns an error from the Cloudflare client into the catalogue entry that explains it.
+
+
+
+
+/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
+}
+/** The API-wide limit, in words, for a 429 outside the purge itself. */
+const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
+function diagnoseError(error, context) {
+    if (error instanceof NotSentError) {
+        return diagnose('purge-not-sent', {
+            limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
+        });
+    }
+    if (!(error instanceof CloudflareError)) {
+        return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    }
+    const zone = context.zone ?? 'this zone';
+    if (error.kind === 'network' ||
+        error.kind === 'timeout' ||
+        (error.kind === 'invalid-response' && error.status !== 200)) {
+        const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
+        return diagnose('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+    }
+    if (error.status === 429 || error.hasCode(971, 10100)) {
+        return diagnose('rate-limited', {
+            waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            limit: context.rateLimit ??
+                (context.stage === 'purge'
+                    ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
+                    : GLOBAL_LIMIT_WORDS)
+        });
+    }
+    if (error.hasCode(6003, 6111, 6102, 6103))
+        return diagnose('bad-auth-header', { detail: error.describe() });
+    if (error.hasCode(9103))
+        return diagnose('global-key-unknown');
+    if (error.hasCode(9109)) {
+        // Past the verify stage the token was found active (its verdict is reported first), so a refusal
+        // now is about where the request comes from.
+        return context.stage !== 'verify' || context.verified
+            ? diagnose('token-ip-restricted', { detail: error.describe() })
+            : diagnose('token-invalid', {});
+    }
+    const target = diagnoseTargetError(error, context);
+    if (target)
+        return target;
+    if (error.hasCode(7003, 7000) && context.stage !== 'verify')
+        return diagnose('zone-invalid-id', { zone });
+    if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
+        return diagnose('purge-not-permitted', { zone });
+    }
+    if (error.hasCode(10000) && context.stage !== 'verify')
+        return diagnose('zone-not-visible', { zone });
+    if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
+        return diagnose('token-invalid', {});
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    if (error.kind === 'invalid-response') {
+        return diagnose('unreadable-answer', {
+            detail: `${error.describe()}${retried}`,
+            purge: context.stage === 'purge'
+        });
+    }
+    if (context.stage === 'purge')
+        return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
+}
+
+;// CONCATENATED MODULE: ./src/access/environments.ts
+// Finds the Version Management environment named by `environment` in each zone, once per zone, with
+// `GET /zones/{zone_id}/environments`; every zone where it cannot be found is reported at once.
+
+
+
+
+
+/**
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
+ * spelling wins over one that differs only in case). Undefined when none matches.
+ */
+function findEnvironment(environments, wanted) {
+    const lower = wanted.toLowerCase();
+    return (environments.find((e) => e.ref === wanted) ??
+        environments.find((e) => e.ref.toLowerCase() === lower) ??
+        environments.find((e) => e.name === wanted) ??
+        environments.find((e) => e.name.toLowerCase() === lower));
+}
+/** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
+function isProduction(environment) {
+    return environment.name.trim().toLowerCase() === 'production';
+}
+/**
+ * The log line for a purge of everything on Production, which Cloudflare documents as clearing every
+ * environment of the zone; undefined for anything else.
+ */
+function productionEverythingNote(environment, zone, request) {
+    if (!request.everything || request.mode !== 'purge' || !isProduction(environment))
+        return undefined;
+    return (`Purging everything on ${environment.name} clears the cache of every environment of ${zone}, not only ` +
+        `${environment.name}: Cloudflare purges all environments when Production is purged.`);
+}
+/**
+ * The environment of each zone, keyed by zone ID. Throws a DiagnosedFailure naming every zone without
+ * Version Management, every zone whose environments may not be listed, and every zone where no
+ * environment matches (with the names it has); an unexpected failure is diagnosed as usual.
+ */
+async function resolveEnvironments(api, zones, wanted) {
+    const answers = await Promise.all(zones.map(async ({ zone, label }) => {
+        try {
+            return { zone, label, environments: await api.listEnvironments(zone.id) };
+        }
+        catch (error) {
+            return { zone, label, error };
+        }
+    }));
+    const found = new Map();
+    const notEnabled = [];
+    const notReadable = [];
+    const unknown = [];
+    for (const answer of answers) {
+        const name = answer.zone.name ?? answer.label;
+        if ('error' in answer) {
+            const refusal = classifyEnvironmentsError(answer.error);
+            const detail = answer.error instanceof CloudflareError ? answer.error.describe() : '';
+            if (refusal === 'not-enabled')
+                notEnabled.push({ label: name, detail });
+            else if (refusal === 'not-readable')
+                notReadable.push({ label: name, detail });
+            else
+                throw new DiagnosedFailure([diagnoseError(answer.error, { stage: 'zone', zone: name })]);
+            continue;
+        }
+        if (answer.environments.length === 0) {
+            notEnabled.push({ label: name, detail: 'it lists no environments' });
+            continue;
+        }
+        const environment = findEnvironment(answer.environments, wanted);
+        if (environment)
+            found.set(answer.zone.id, environment);
+        else {
+            const names = answer.environments.map((e) => e.name);
+            unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }));
+        }
+    }
+    const findings = [];
+    if (notEnabled.length > 0) {
+        findings.push(diagnose('environments-not-enabled', {
+            zones: notEnabled.map((z) => z.label),
+            detail: distinct(notEnabled.map((z) => z.detail)).join('; ')
+        }));
+    }
+    if (notReadable.length > 0) {
+        findings.push(diagnose('environments-not-readable', {
+            zones: notReadable.map((z) => z.label),
+            wanted,
+            detail: distinct(notReadable.map((z) => z.detail)).join('; ')
+        }));
+    }
+    findings.push(...unknown);
+    if (findings.length > 0)
+        throw new DiagnosedFailure(findings);
+    return found;
+}
+function distinct(values) {
+    return [...new Set(values.filter(Boolean))];
+}
+
+;// CONCATENATED MODULE: ./src/purge/target.ts
+// Where the planned requests go, and the words the log and summary use for them: a purge deletes cached
+// copies, an invalidation marks them stale (Cloudflare's `invalidate_cache`), on the whole zone or in one
+// Version Management environment. Batching, pacing and retries are the same for both.
+
+/** The runner's purge call, sent where each zone's requests belong. */
+function targetedApi(api, targetOf) {
+    return { purge: (zoneId, body, options) => api.clearCache(zoneId, body, targetOf(zoneId), options) };
+}
+/** The target of each zone: the mode for all, and the environment resolved in that zone, if any. */
+function targetsFor(mode, environments) {
+    return (zoneId) => {
+        const environment = environments.get(zoneId);
+        return environment ? { mode, environment } : { mode };
+    };
+}
+function wordsFor(mode = 'purge') {
+    return mode === 'invalidate'
+        ? {
+            verb: 'invalidate',
+            Verb: 'Invalidate',
+            past: 'invalidated',
+            Past: 'Invalidated',
+            request: 'invalidation request',
+            title: 'Cloudflare cache invalidation'
+        }
+        : {
+            verb: 'purge',
+            Verb: 'Purge',
+            past: 'purged',
+            Past: 'Purged',
+            request: 'purge request',
+            title: 'Cloudflare cache purge'
+        };
+}
+/** `Staging (ref 5d41…)`: how an environment is named in the log and the summary. */
+function describeEnvironment(environment) {
+    return `${environment.name} (ref ${environment.ref})`;
+}
+/**
+ * The plan with the environment named by `wanted` set on each zone that has requests to send (a zone
+ * given alongside with nothing to send needs no environment of its own); logs what was found, and that
+ * purging everything on Production clears every environment. Throws a DiagnosedFailure when a zone lacks it.
+ */
+async function findEnvironments(api, planned, request, log) {
+    const busy = planned.filter((p) => p.batches.length > 0);
+    const found = await resolveEnvironments(api, busy.map((p) => p.resolution), request.wanted);
+    return planned.map((zone) => {
+        const { resolution, batches } = zone;
+        const environment = found.get(resolution.zone.id);
+        if (!environment)
+            return zone;
+        log(`Environment on ${resolution.label}: ${describeEnvironment(environment)}`);
+        const everything = batches.some((b) => b.type === 'everything');
+        const note = productionEverythingNote(environment, resolution.label, { everything, mode: request.mode });
+        if (note)
+            log(note);
+        return { ...zone, environment };
+    });
+}
+/** Each zone's environment, by zone ID, for targetsFor. */
+function environmentsOf(planned) {
+    return new Map(planned.flatMap((p) => (p.environment ? [[p.resolution.zone.id, p.environment]] : [])));
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+// The job summary's content, built from the run result as plain blocks: the action writes them with
+// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+
+
+
+/** More request IDs than this in one cell are counted rather than listed. */
+const IDS_SHOWN = 3;
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+function summaryOf(result) {
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return stoppedSummary(result);
+        case 'planned':
+            return [...planSummary(result), ...warningsOf(result)];
+        case 'purged':
+            return [...purgeSummary(result), ...warningsOf(result)];
+    }
+}
+/**
+ * The warnings about the credential and the zones, repeated from the log: a token that expires next
+ * week deserves a heads-up where people look after a deploy.
+ */
+function warningsOf(result) {
+    const warnings = result.notes.filter((n) => n.severity === 'warning');
+    if (warnings.length === 0)
+        return [];
+    return [
+        { kind: 'heading', text: 'Warnings', level: 3 },
+        { kind: 'list', items: warnings.map((w) => `${w.title}: ${w.message}`) }
+    ];
+}
+function purgeSummary(result) {
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones).map((r) => [
+        r.zone,
+        r.type,
+        String(r.items),
+        String(r.purged),
+        String(r.failed),
+        r.ids.length > IDS_SHOWN
+            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
+            : r.ids.join(', ')
+    ]);
+    const blocks = [
+        { kind: 'heading', text: w.title, level: 2 },
+        ...environmentLine(result),
+        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
+        {
+            kind: 'text',
+            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+        }
+    ];
+    const perZone = zoneCounts(result.zones);
+    if (perZone.length > 1) {
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
+            kind: 'table',
+            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
+            rows: perZone.map((z) => [
+                z.name || z.id,
+                z.id,
+                String(z.items),
+                String(z.purged_count),
+                String(z.failed_count)
+            ])
+        });
+    }
+    if (result.failed.length > 0) {
+        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
+    }
+    return blocks;
+}
+function planSummary(result) {
+    const w = wordsFor(result.mode);
+    return [
+        { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        ...environmentLine(result),
+        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        }
+    ];
+}
+function stoppedSummary(result) {
+    const w = wordsFor(result.mode);
+    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
+    const listed = result.failed.length > 0
+        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
+        : '';
+    return [
+        { kind: 'heading', text: w.title, level: 2 },
+        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
+    ];
+}
+/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
+function environmentLine(result) {
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
+    return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
+}
+
+;// CONCATENATED MODULE: ./src/action/reporter.ts
+// The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+
+
+
+
+class ActionReporter {
+    redactor;
+    constructor(redactor) {
+        this.redactor = redactor;
+    }
+    info(line) {
+        info(this.redactor.redact(line));
+    }
+    warning(line) {
+        warning(this.redactor.redact(line));
+    }
+    notice(line) {
+        notice(this.redactor.redact(line));
+    }
+    debug(line) {
+        core_debug(this.redactor.redact(line));
+    }
+    async group(name, work) {
+        startGroup(name);
+        try {
+            return await work();
+        }
+        finally {
+            endGroup();
+        }
+    }
+    /** One annotation per finding; an error also fails the step. */
+    findings(findings) {
+        for (const f of findings) {
+            const message = this.redactor.redact(f.message);
+            const props = { title: this.redactor.redact(f.title) };
+            if (f.severity === 'error') {
+                error(message, props);
+                process.exitCode = 1;
+            }
+            else if (f.severity === 'warning')
+                warning(message, props);
+            else
+                notice(message, props);
+        }
+    }
+    /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
+    async publish(result) {
+        try {
+            for (const [name, value] of Object.entries(outputsOf(result)))
+                setOutput(name, this.redactor.redact(String(value)));
+            await this.writeSummary(summaryOf(result));
+        }
+        catch (error) {
+            const detail = error instanceof Error ? error.message : String(error);
+            this.debug(error instanceof Error ? (error.stack ?? detail) : detail);
+            this.findings([
+                diagnose('unexpected-error', {
+                    detail: `the outputs or the job summary could not be written (${detail})`
+                })
+            ]);
+        }
+    }
+    async writeSummary(blocks) {
+        if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
+            return;
+        for (const block of blocks) {
+            if (block.kind === 'heading')
+                summary.addHeading(block.text, block.level);
+            else if (block.kind === 'text')
+                summary.addRaw(block.text, true);
+            else if (block.kind === 'list')
+                summary.addList(block.items);
+            else
+                summary.addTable([block.header.map((data) => ({ data, header: true })), ...block.rows]);
+        }
+        // The whole summary is redacted as one text, so that no secret survives split across cells.
+        const text = this.redactor.redact(summary.stringify());
+        summary.emptyBuffer();
+        await summary.addRaw(text).write();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/access/credential-verifier.ts
+
+
+
+
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+async function verifyCredential(api, credential, options) {
+    if (credential.kind === 'global-key') {
+        try {
+            await api.getUser();
+        }
+        catch (error) {
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        }
+        return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
+    }
+    let status;
+    let owner = 'user';
+    try {
+        status = await api.verifyUserToken();
+    }
+    catch (error) {
+        if (!isUnknownToken(error))
+            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+        // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
+        // token's shape, when it has one, says which kind it is.
+        const shape = classifySecret(credential.token);
+        if (shape === 'user-token')
+            throw new DiagnosedFailure([diagnose('token-invalid', {})]);
+        const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
+        if (!accountId) {
+            throw new DiagnosedFailure([
+                shape === 'account-token'
+                    ? diagnose('account-token-no-account')
+                    : diagnose('token-invalid', { maybeAccountOwned: true })
+            ]);
+        }
+        try {
+            status = await api.verifyAccountToken(accountId);
+            owner = 'account';
+        }
+        catch (accountError) {
+            const finding = isUnknownToken(accountError)
+                ? diagnose('token-invalid', { accountId })
+                : diagnoseError(accountError, { stage: 'verify' });
+            throw new DiagnosedFailure([finding]);
+        }
+    }
+    const notes = checkTokenStatus(status, options.now ?? new Date());
+    const out = { owner, notes };
+    if (status.id)
+        out.tokenId = status.id;
+    return out;
+}
+function isUnknownToken(error) {
+    return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
+}
+/** How long before its expiry date a token gets a warning: a deploy that breaks next week deserves one. */
+const EXPIRY_WARNING_DAYS = 14;
+/**
+ * Throws for a token that Cloudflare says cannot work; returns warnings for one that soon may not.
+ * Cloudflare's `status` is the verdict: its own API schema answers `active` with an `expires_on` of
+ * 2020-01-01, and a runner's clock can be wrong too, so a date in the past only warns.
+ */
+function checkTokenStatus(status, now) {
+    const day = (iso) => iso.slice(0, 10);
+    const minute = (iso) => {
+        const t = Date.parse(iso);
+        return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    };
+    if (status.status === 'expired') {
+        throw new DiagnosedFailure([
+            diagnose('token-inactive', {
+                status: 'expired',
+                ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
+            })
+        ]);
+    }
+    if (status.status !== 'active')
+        throw new DiagnosedFailure([diagnose('token-inactive', { status: status.status })]);
+    if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
+        throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })]);
+    }
+    const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN;
+    if (!status.expiresOn || Number.isNaN(expires))
+        return [];
+    const left = expires - now.getTime();
+    if (left <= 0)
+        return [diagnose('token-expiry-passed', { date: day(status.expiresOn) })];
+    if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
+        return [
+            diagnose('token-expiring', {
+                date: day(status.expiresOn),
+                days: Math.max(1, Math.ceil(left / DAY_MS))
+            })
+        ];
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
+// Decides which zone each item is purged in. Pure.
+
+
+/**
+ * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
+ * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
+ * is on evil.com. Empty when the item is not a URL at all.
+ */
+function hostOf(item) {
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    try {
+        return new URL(url).hostname.replace(/\.$/, '');
+    }
+    catch {
+        return '';
+    }
+}
+/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
+function itemHosts(purge) {
+    const hosts = [
+        ...purge.files.map((f) => hostOf(f.url)),
+        ...purge.hosts.map(hostOf),
+        ...purge.prefixes.map(hostOf)
+    ];
+    return [...new Set(hosts)];
+}
+/**
+ * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
+ * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
+ * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
+ * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ */
+function assignToZones(purge, zones) {
+    const warnings = [];
+    const errors = [];
+    if (zones.length === 1) {
+        const zone = zones[0];
+        if (zone.name)
+            warnings.push(...itemsOutsideZone(purge, zone.name));
+        return { work: [{ zone, purge }], warnings, errors };
+    }
+    const work = zones.map((zone) => ({
+        zone,
+        purge: {
+            everything: purge.everything,
+            files: [],
+            tags: [...purge.tags],
+            hosts: [],
+            prefixes: []
+        }
+    }));
+    const unnamed = zones.filter((z) => !z.name);
+    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
+        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return { work, warnings, errors };
+    }
+    const owner = (host) => work
+        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
+        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
+    const unplaced = (item) => {
+        const names = zones.map((z) => z.name ?? z.id).join(', ');
+        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
+    };
+    for (const file of purge.files) {
+        const w = owner(hostOf(file.url));
+        if (w)
+            w.purge.files.push(file);
+        else
+            unplaced(file.url);
+    }
+    for (const host of purge.hosts) {
+        const w = owner(host);
+        if (w)
+            w.purge.hosts.push(host);
+        else
+            unplaced(host);
+    }
+    for (const prefix of purge.prefixes) {
+        const w = owner(hostOf(prefix));
+        if (w)
+            w.purge.prefixes.push(prefix);
+        else
+            unplaced(prefix);
+    }
+    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function dedupeFindings(findings) {
+    const seen = new Set();
+    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
+}
+/**
+ * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ */
+function itemsOutsideZone(purge, zoneName) {
+    const kinds = [
+        ['files', purge.files.map((f) => f.url)],
+        ['hosts', purge.hosts],
+        ['prefixes', purge.prefixes]
+    ];
+    return kinds.flatMap(([kind, items]) => {
+        const byHost = new Map();
+        for (const item of items) {
+            const host = hostOf(item);
+            if (isHostInZone(host, zoneName))
+                continue;
+            const list = byHost.get(host) ?? [];
+            list.push(item);
+            byHost.set(host, list);
+        }
+        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
+            kind,
+            host,
+            count: found.length,
+            example: found[0],
+            zone: zoneName
+        }));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+
+
+
+
+
+/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
+const LOOKUP_CONCURRENCY = 8;
+/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
+class ZoneFinder {
+    api;
+    answers = new Map();
+    active = 0;
+    waiting = [];
+    constructor(api) {
+        this.api = api;
+    }
+    /**
+     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
+     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
+     * so an item never lands in a parent zone by accident.
+     */
+    async zoneOf(hostname) {
+        const tried = candidateZoneNames(hostname);
+        const answers = tried.map((name) => this.lookup(name));
+        for (const [i, answer] of answers.entries()) {
+            const name = tried[i];
+            const zones = await answer;
+            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
+            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
+            if (zone)
+                return { zone: { ...zone, name }, tried };
+        }
+        return { tried };
+    }
+    lookup(name) {
+        let answer = this.answers.get(name);
+        if (!answer) {
+            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
+                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
+                // filter (9109) does not.
+                if (error instanceof CloudflareError &&
+                    error.kind === 'api' &&
+                    error.status === 403 &&
+                    !error.hasCode(9109)) {
+                    return [];
+                }
+                throw error;
+            });
+            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
+            this.answers.set(name, answer);
+        }
+        return answer;
+    }
+    async limited(task) {
+        if (this.active >= LOOKUP_CONCURRENCY)
+            await new Promise((go) => this.waiting.push(go));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
+async function resolveZones(api, refs) {
+    const finder = new ZoneFinder(api);
+    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
+    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
+}
+async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
+    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
+}
+async function resolveZoneById(api, id) {
+    try {
+        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
+    }
+    catch (error) {
+        if (!(error instanceof CloudflareError) || error.kind !== 'api')
+            throw failure(error, id);
+        if (error.hasCode(9109))
+            throw failure(error, id);
+        const unroutable = error.hasCode(7003, 7000);
+        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
+            throw failure(error, id);
+        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
+        // an Account ID is the classic mix-up.
+        if (await isAccount(api, id))
+            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
+        if (unroutable)
+            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
+        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
+    }
+}
+async function isAccount(api, id) {
+    try {
+        await api.getAccount(id);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function resolveZoneByName(finder, name) {
+    let found;
+    try {
+        found = await finder.zoneOf(name);
+    }
+    catch (error) {
+        throw failure(error, name);
+    }
+    if (!found.zone)
+        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
+    return { zone: found.zone, readable: true, label: name, notes: [] };
+}
+/**
+ * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
+ * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
+ */
+async function findZonesOfHosts(api, hostnames) {
+    const finder = new ZoneFinder(api);
+    const distinct = [...new Set(hostnames)];
+    const found = await Promise.all(distinct.map(async (host) => {
+        const ascii = toAsciiHostname(host);
+        if (!ascii)
+            return { host, tried: [] };
+        try {
+            return { host, ...(await finder.zoneOf(ascii)) };
+        }
+        catch (error) {
+            throw failure(error, host);
+        }
+    }));
+    const out = { zones: [], byHost: new Map(), errors: [] };
+    for (const { host, zone, tried } of found) {
+        if (!zone) {
+            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
+            continue;
+        }
+        out.byHost.set(host, zone.id);
+        if (!out.zones.some((z) => z.zone.id === zone.id)) {
+            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return out;
+}
+function failure(error, zone) {
+    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
+}
+
+;// CONCATENATED MODULE: ./src/access/check-access.ts
+
+
+
+
+/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+async function checkAccess(api, settings, purge, log) {
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(api, itemHosts(purge));
+    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
+    const verificationPromise = verifyCredential(api, settings.credential, {
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
+    // An Account ID given as zone was recognised by reading that account with this very credential,
+    // so it is the real problem even when the token could not be verified (no account to verify under).
+    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+        throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
+    if (found.status === 'rejected')
+        throw found.reason;
+    // Every hostname in no visible zone, reported together, before anything is purged.
+    if (found.value.errors.length > 0)
+        throw new DiagnosedFailure(found.value.errors);
+    const zones = found.value.zones;
+    for (const [host, zoneId] of found.value.byHost) {
+        log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
+    }
+    const v = verification.value;
+    log(v.owner === 'global-key'
+        ? 'Global API Key accepted'
+        : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
+    for (const z of zones) {
+        const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
+        log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
+    }
+    return { verification: v, zones };
+}
+function isAccountIdMixup(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+
+const api_HEX32 = /^[0-9a-f]{32}$/;
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/;
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+function cachePath(zoneId, target) {
+    const zone = `/zones/${assertId(zoneId, 'zone ID')}`;
+    const ref = target.environment?.ref;
+    if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+        throw new Error('internal: refusing to put an invalid environment ref into a URL path');
+    }
+    const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache';
+    return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`;
+}
+/** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
+function assertId(id, what) {
+    if (!api_HEX32.test(id))
+        throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
+    return id;
+}
+class CloudflareApi {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async verifyUserToken() {
+        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+    }
+    async verifyAccountToken(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
+        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    async getUser() {
+        await this.http.call('GET', '/user');
+    }
+    async getAccount(accountId) {
+        const path = `/accounts/${assertId(accountId, 'account ID')}`;
+        const result = (await this.http.call('GET', path)).result;
+        return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
+    }
+    async getZone(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}`;
+        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+    }
+    /** Zones with exactly this name that the credential can read (an empty list when none). */
+    async findZonesByName(name) {
+        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        if (!Array.isArray(envelope.result))
+            throw malformed('GET /zones', 'a list of zones');
+        return envelope.result.map((z) => toZone(z, 'GET /zones'));
+    }
+    /** Posts one purge request and returns Cloudflare's purge ID. */
+    async purge(zoneId, body, options = {}) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string')
+            throw malformed(`POST ${path}`, 'a purge ID');
+        return result.id;
+    }
+    /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+    async clearCache(zoneId, body, target, options = {}) {
+        const path = cachePath(zoneId, target);
+        const { result } = await this.http.call('POST', path, { body, ...options });
+        if (!result || typeof result.id !== 'string') {
+            throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
+        }
+        return result.id;
+    }
+    /**
+     * The zone's Version Management environments (`result.environments`). Entries without a usable name
+     * and ref are left out; an answer without a list is taken as no environments at all.
+     */
+    async listEnvironments(zoneId) {
+        const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
+        const { result } = await this.http.call('GET', path);
+        const list = result?.environments ?? result;
+        if (!Array.isArray(list))
+            return [];
+        const environments = [];
+        for (const entry of list) {
+            if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+                environments.push({ name: entry.name, ref: entry.ref });
+        }
+        return environments;
+    }
+}
+function malformed(endpoint, expected) {
+    return new CloudflareError({
+        kind: 'invalid-response',
+        endpoint,
+        status: 200,
+        message: `the API reported success but its answer did not contain ${expected}`
+    });
+}
+function toTokenStatus(result, endpoint) {
+    const r = result;
+    if (!r || typeof r.status !== 'string')
+        throw malformed(endpoint, 'the token status');
+    const out = { status: r.status };
+    if (typeof r.id === 'string')
+        out.id = r.id;
+    if (typeof r.expires_on === 'string')
+        out.expiresOn = r.expires_on;
+    if (typeof r.not_before === 'string')
+        out.notBefore = r.not_before;
+    return out;
+}
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+function toZone(value, endpoint) {
+    const z = value;
+    if (!z || typeof z.id !== 'string' || !api_HEX32.test(z.id))
+        throw malformed(endpoint, 'a zone');
+    const zone = { id: z.id };
+    if (typeof z.name === 'string')
+        zone.name = z.name.toLowerCase();
+    const plan = z.plan?.legacy_id;
+    if (typeof plan === 'string' && PLANS.includes(plan))
+        zone.plan = plan;
+    if (typeof z.account?.id === 'string' && api_HEX32.test(z.account.id))
+        zone.accountId = z.account.id;
+    return zone;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+    }
+    async close() {
+        if (!this.options.dispatcher)
+            await this.dispatcher.close();
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            await this.waitForPause();
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init.beforeRetry().catch(() => Promise.reject(cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, init);
+            }
+            catch (e) {
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                init.onAttemptFailed?.(error);
+                const delay = this.retryDelay(error, attempt);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                if (error.status === 429)
+                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /** Resolves once no 429 pause is in force. */
+    async waitForPause() {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            await sleep(wait);
+        }
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+            return undefined;
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.timeout(timeout)
+        });
+        const text = await readLimited(response.body, endpoint);
+        const status = response.statusCode;
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        if (envelope.success !== true || errors.length > 0 || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                message: 'the answer was larger than 1 MiB'
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function parseRetryAfter(headers) {
+    const ms = Number(headers['retry-after-ms']);
+    if (Number.isFinite(ms) && ms >= 0)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/purge/pacing.ts
@@ -34086,7 +35346,10 @@ function withMargin(spec, marginMs) {
     const held = (spec.rate * marginMs) / 1000;
     return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) };
 }
-/** Purge rate limits per account (../shared/cloudflare-api.md). Unknown plan: Free, the strictest. */
+/**
+ * Purge rate limits per account, as Cloudflare's purge-cache page lists them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). Unknown plan: Free, the strictest.
+ */
 const PURGE_RATE_LIMITS = {
     free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
     pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },
@@ -34319,11 +35582,445 @@ function describeRateLimit(plan, type) {
     return `${name}: ${perUnit} (bursts up to ${capacity}) for tags, hosts, prefixes and everything, per account`;
 }
 
-;// CONCATENATED MODULE: ./src/action/reporter.ts
-// Everything the user sees: annotations, log lines, outputs and the job summary. The only module,
-// with input-reader and main, that talks to the Actions toolkit.
+;// CONCATENATED MODULE: ./src/purge/failures.ts
 
 
+
+
+
+function diagnoseFailures(planned, outcomes) {
+    return outcomes.flatMap((outcome) => {
+        if (!outcome.error)
+            return [];
+        const planFor = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId);
+        const zone = planFor?.resolution;
+        const environment = planFor?.environment?.name;
+        const finding = diagnoseError(outcome.error, {
+            stage: 'purge',
+            zone: zone.label,
+            ...(environment ? { environment } : {}),
+            verified: true,
+            zoneReadable: zone.readable,
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+        });
+        return [{ outcome, zone, finding }];
+    });
+}
+/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+function failureAnnotations(failures, mode) {
+    const { past } = wordsFor(mode);
+    const groups = new Map();
+    for (const { outcome, zone, finding } of failures) {
+        const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
+        const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
+        group.items += itemCount(outcome.batch);
+        groups.set(key, group);
+    }
+    return [...groups.values()].map(({ finding, items, label }) => ({
+        ...finding,
+        message: `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/purge/runner.ts
+
+
+
+
+/** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
+async function executeBatches(api, batches, options) {
+    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
+    const done = [];
+    const learnedLimits = new Map();
+    const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
+    let itemsDone = 0;
+    const finish = (entry, outcome) => {
+        done.push({ ...entry, outcome });
+        itemsDone += itemCount(outcome.batch);
+        options.onProgress?.(itemsDone, itemsTotal);
+    };
+    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
+    const pace = async (batch) => {
+        const wait = options.globalLimit?.reserve() ?? 0;
+        if (Date.now() + wait >= options.deadline)
+            throw notSent(batch);
+        if (wait > 0)
+            await sleep(wait);
+        const pacer = options.pacerFor(batch.zoneId);
+        // One reservation at a time per pacer, made when the request before it goes: each is paced at the
+        // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
+        // pace; the recovery after it speeds it up again).
+        const previous = turns.get(pacer) ?? Promise.resolve();
+        let done;
+        turns.set(pacer, new Promise((resolve) => (done = resolve)));
+        await previous;
+        try {
+            for (;;) {
+                await options.pause?.waitForPause();
+                const delay = pacer.reserve(batch.type, batch.items.length);
+                if (Date.now() + delay >= options.deadline) {
+                    pacer.refund?.(batch.type, batch.items.length);
+                    throw notSent(batch);
+                }
+                if (delay > 0)
+                    await sleep(delay);
+                // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+                if (!options.pause?.isPaused()) {
+                    pacer.sending?.(batch.type, batch.items.length);
+                    return;
+                }
+                pacer.refund?.(batch.type, batch.items.length);
+            }
+        }
+        finally {
+            done();
+        }
+    };
+    const turns = new Map();
+    const worker = async () => {
+        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+            const { batch } = entry;
+            const key = `${batch.zoneId} ${batch.type}`;
+            const limit = learnedLimits.get(key);
+            if (limit !== undefined && batch.items.length > limit) {
+                const pieces = chunk(batch.items, limit).map((items, i) => ({
+                    batch: { ...batch, items },
+                    order: [...entry.order, i]
+                }));
+                queue.unshift(...pieces);
+                startWorkers();
+                continue;
+            }
+            try {
+                await pace(batch);
+            }
+            catch (error) {
+                finish(entry, { batch, error });
+                continue;
+            }
+            try {
+                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
+                    beforeRetry: () => pace(batch),
+                    onAttemptFailed: (failure) => {
+                        if (failure.status === 429)
+                            options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
+                    }
+                });
+                finish(entry, { batch, purgeId });
+            }
+            catch (error) {
+                if (isTooManyItems(error) && batch.items.length > 1) {
+                    const stated = limitFromMessage(error);
+                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
+                    if (!learnedLimits.has(key))
+                        options.onSplit?.(batch, newLimit);
+                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
+                    queue.unshift(entry);
+                    continue;
+                }
+                finish(entry, { batch, error });
+            }
+        }
+    };
+    const running = new Set();
+    const startWorkers = () => {
+        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
+            const w = worker().finally(() => running.delete(w));
+            running.add(w);
+        }
+    };
+    startWorkers();
+    while (running.size > 0)
+        await Promise.all(running);
+    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+}
+function compareOrder(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i])
+            return a[i] - b[i];
+    }
+    return a.length - b.length;
+}
+/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
+function limitFromMessage(error) {
+    for (const e of error.errors) {
+        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
+        if (match)
+            return Number(match[1]);
+    }
+    return undefined;
+}
+function notSent(batch) {
+    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+}
+
+;// CONCATENATED MODULE: ./src/purge/send.ts
+
+
+
+
+
+
+/** Requests in flight at once. */
+const CONCURRENCY = 8;
+const PROGRESS_EVERY_MS = 5000;
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+async function sendPlan(api, planned, options) {
+    // Every zone of an account shares one purge budget at Cloudflare.
+    const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
+    const words = wordsFor(options.mode);
+    const batches = planned.flatMap((p) => p.batches);
+    const started = Date.now();
+    const total = batches.reduce((n, b) => n + itemCount(b), 0);
+    let done = 0;
+    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+    const progress = setInterval(() => {
+        const rate = Math.round((done / (Date.now() - started)) * 1000);
+        options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
+    }, PROGRESS_EVERY_MS);
+    progress.unref();
+    let outcomes;
+    try {
+        // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+        const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)));
+        outcomes = await executeBatches(target, batches, {
+            concurrency: CONCURRENCY,
+            pacerFor,
+            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            pause: api.http,
+            deadline: options.deadline,
+            onProgress: (itemsDone) => (done = itemsDone),
+            onSplit: (batch, limit) => options.onSplit(diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+        });
+    }
+    finally {
+        clearInterval(progress);
+    }
+    const sent = outcomes.filter((o) => o.purgeId).length;
+    options.log(`${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
+    return outcomes;
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+// The engine: from validated settings to one RunResult, without the Actions toolkit. The action
+// (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
+// Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
+// items to their zones → plan the requests → find the Version Management environment in each zone (when
+// one is named) → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Purges (or invalidates) what the settings ask for, or plans it on a dry run, and returns what happened;
+ * never throws.
+ */
+async function purgeCache(settings, options, reporter) {
+    const result = await run(settings, options, reporter);
+    return settings.mode ? { ...result, mode: settings.mode } : result;
+}
+async function run(settings, options, reporter) {
+    const startedAt = options.startedAt ?? Date.now();
+    const purge = options.changes ? withChangedUrls(settings.purge, options.changes.urls) : settings.purge;
+    const requested = {
+        zones: settings.zones,
+        purge,
+        dryRun: settings.dryRun,
+        ...(settings.mode ? { mode: settings.mode } : {})
+    };
+    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
+    const refused = options.changes?.errors ?? [];
+    if (refused.length > 0)
+        return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested);
+    if (isEmptyPurge(purge)) {
+        if (options.changes) {
+            const { range, files } = options.changes;
+            reporter.findings([diagnose('nothing-changed', { range, count: files })]);
+        }
+        return emptyRun('nothing-to-purge', startedAt);
+    }
+    const noZone = zoneMissing(settings.zones, purge);
+    if (noZone)
+        return stopRun(new DiagnosedFailure([noZone]), reporter, startedAt, requested);
+    const http = new CloudflareHttpClient({
+        apiUrl: settings.apiUrl,
+        credential: settings.credential,
+        deadline: startedAt + settings.timeoutMs,
+        userAgent: options.userAgent,
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
+    });
+    const { from, note } = http.proxyChoice;
+    if (from)
+        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
+    const apiRequests = () => ({
+        total: http.requestCount,
+        rateLimited: http.rateLimitedCount
+    });
+    try {
+        const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
+        return { ...result, apiRequests: apiRequests() };
+    }
+    catch (error) {
+        return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
+    }
+    finally {
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        await http.close();
+    }
+}
+/** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
+function stopRun(error, reporter, startedAt, requested) {
+    let findings;
+    if (error instanceof DiagnosedFailure)
+        findings = error.findings;
+    else {
+        // Unexpected: explained in one line; the stack goes to the debug log only.
+        reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        findings = [diagnoseError(error, { stage: 'purge' })];
+    }
+    reporter.findings(findings);
+    return stoppedRun(findings, startedAt, requested);
+}
+async function purgeWith(api, settings, purge, startedAt, reporter) {
+    const info = (line) => reporter.info(line);
+    const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
+    const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
+    reporter.findings(notes);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
+    reporter.findings(assignment.warnings);
+    if (assignment.errors.length > 0)
+        throw new DiagnosedFailure(assignment.errors);
+    reporter.findings(batchSizeFindings(assignment.work.map((w) => w.zone), settings.batchSize));
+    let planned = assignment.work.map(({ zone, purge: part }) => ({
+        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
+    }));
+    const { owner, tokenId } = access.verification;
+    const verified = { credential: { owner, ...(tokenId ? { tokenId } : {}) }, notes };
+    const mode = settings.mode ?? 'purge';
+    const wanted = settings.environment;
+    // Before the dry run, so that it shows the environment each zone's requests would go to.
+    if (wanted) {
+        const zones = planned;
+        planned = await reporter.group('Environment', () => findEnvironments(api, zones, { wanted, mode }, info));
+    }
+    if (settings.dryRun) {
+        await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
+        const zones = zoneRuns(planned);
+        return { ...summed('planned', zones, startedAt), ...verified };
+    }
+    const words = wordsFor(mode);
+    const purgeStarted = Date.now();
+    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
+        deadline: startedAt + settings.timeoutMs,
+        requestsSoFar: api.http.requestCount,
+        log: info,
+        onSplit: (warning) => reporter.findings([warning]),
+        mode
+    }));
+    const purgeMs = Date.now() - purgeStarted;
+    const failures = diagnoseFailures(planned, outcomes);
+    reporter.findings(failureAnnotations(failures, mode));
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    if (result.failed.length === 0)
+        info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
+    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+}
+/** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
+function zoneRuns(planned, sent) {
+    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
+        id: zone.id,
+        name: zone.name,
+        label,
+        plan: zone.plan,
+        ...(environment ? { environment } : {}),
+        requests: sent
+            ? sent.outcomes
+                .filter((o) => o.batch.zoneId === zone.id)
+                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+            : batches.map((batch) => ({ batch }))
+    }));
+}
+function summed(status, zones, startedAt) {
+    return { ...emptyRun(status, startedAt), zones, ...totals(zones) };
+}
+function logPlan(planned, mode, info) {
+    const words = wordsFor(mode);
+    for (const { resolution, batches, environment } of planned) {
+        const where = environment
+            ? `${resolution.label}, environment ${describeEnvironment(environment)}`
+            : resolution.label;
+        for (const [i, batch] of batches.entries()) {
+            const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
+        }
+    }
+    const batches = planned.flatMap((p) => p.batches);
+    const items = batches.reduce((n, b) => n + itemCount(b), 0);
+    info(`Dry run: ${count(items, 'item')} in ${count(batches.length, 'request')} would be ${words.past}; nothing was sent`);
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+// Log lines that describe what a run was asked to do, for the edges to print before the engine runs. Pure.
+
+
+
+/** URLs of the changed files listed one per line; beyond that, counted. */
+const URLS_SHOWN = 50;
+/** The settings in a few lines, secrets left out. */
+function describeSettings(settings) {
+    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
+        'found from the hostnames of the items';
+    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
+    const p = settings.purge;
+    const what = p.everything
+        ? 'everything'
+        : [
+            p.files.length > 0 ? count(p.files.length, 'URL') : '',
+            p.tags.length > 0 ? count(p.tags.length, 'tag') : '',
+            p.hosts.length > 0 ? count(p.hosts.length, 'host') : '',
+            p.prefixes.length > 0 ? count(p.prefixes.length, 'prefix', 'prefixes') : ''
+        ]
+            .filter(Boolean)
+            .join(', ');
+    const mapped = (m) => `${m.path || './'} → ${m.url}${m.prettyUrls ? ' (pretty URLs)' : ''}`;
+    const changed = settings.changes
+        ? `the files changed under ${settings.changes.mappings.map(mapped).join(', ')}`
+        : '';
+    const w = wordsFor(settings.mode);
+    return [
+        `Zone: ${zones}`,
+        `Credential: ${credential}`,
+        `${w.Verb}: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`,
+        ...(settings.environment ? [`Environment: ${settings.environment} (Version Management)`] : []),
+        ...(settings.dryRun ? [`Dry run: nothing will be ${w.past}`] : []),
+        ...(settings.apiUrl !== DEFAULT_API_URL ? [`API: ${settings.apiUrl}`] : [])
+    ];
+}
+/** What the listing of the changed files found, and the URLs it gives to purge (or invalidate). */
+function describeChanges(changes, mode) {
+    const { range, files, unmapped, urls } = changes;
+    return [
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/report/redactor.ts
+// Masks the secrets in text that leaves the process. Pure: the edges pass every line, annotation,
+// output and summary through it before writing them.
 /** Replaces every known secret in text that leaves the process, whatever the runner masks. */
 class Redactor {
     secrets;
@@ -34361,417 +36058,11 @@ class Redactor {
         return merged;
     }
 }
-class Reporter {
-    redactor;
-    /** Set once the outputs are written, so a late failure does not overwrite the real counts. */
-    outputsWritten = false;
-    /** The warnings shown so far, repeated at the end of the job summary (an expiring token, …). */
-    warnings = [];
-    constructor(redactor) {
-        this.redactor = redactor;
-    }
-    info(line) {
-        info(this.redactor.redact(line));
-    }
-    debug(line) {
-        core_debug(this.redactor.redact(line));
-    }
-    async group(name, fn) {
-        startGroup(name);
-        try {
-            return await fn();
-        }
-        finally {
-            endGroup();
-        }
-    }
-    /** One annotation per finding; an error also fails the step. */
-    findings(findings) {
-        for (const f of findings) {
-            const message = this.redactor.redact(f.message);
-            const props = { title: this.redactor.redact(f.title) };
-            if (f.severity === 'error') {
-                error(message, props);
-                process.exitCode = 1;
-            }
-            else if (f.severity === 'warning') {
-                warning(message, props);
-                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
-                    this.warnings.push(f);
-            }
-            else
-                notice(message, props);
-        }
-    }
-    outputs(values) {
-        for (const [name, value] of Object.entries(values))
-            setOutput(name, this.redactor.redact(String(value)));
-        this.outputsWritten = true;
-    }
-    async summary(build) {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        build(summary);
-        if (this.warnings.length > 0) {
-            summary.addHeading('Warnings', 3);
-            summary.addRaw(this.warnings.map((w) => `- **${w.title}**: ${w.message}`).join('\n'), true);
-        }
-        const text = this.redactor.redact(summary.stringify());
-        summary.emptyBuffer();
-        await summary.addRaw(text).write();
-    }
-}
-/** Sums up per zone and type what was purged and what was not. */
-function totals(zones) {
-    const out = { purgedCount: 0, failedItems: [], purgeIds: [] };
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const count = Math.max(1, o.batch.items.length);
-            if (o.purgeId) {
-                out.purgedCount += count;
-                out.purgeIds.push(o.purgeId);
-            }
-            else {
-                const items = o.batch.type === 'everything' ? ['everything'] : o.batch.items.map(describeItem);
-                for (const item of items) {
-                    out.failedItems.push({
-                        zone: zone.zoneId,
-                        type: o.batch.type,
-                        item,
-                        reason: o.reason ?? 'not purged'
-                    });
-                }
-            }
-        }
-    }
-    return out;
-}
-/** Everything the settings ask to purge, as failed items: for a run that stopped before purging. */
-function requestedItems(settings, reason) {
-    const zone = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(',');
-    const p = settings.purge;
-    if (p.everything)
-        return [{ zone, type: 'everything', item: 'everything', reason }];
-    return [
-        ...p.files.map((f) => ({ zone, type: 'files', item: describeItem(f), reason })),
-        ...p.tags.map((item) => ({ zone, type: 'tags', item, reason })),
-        ...p.hosts.map((item) => ({ zone, type: 'hosts', item, reason })),
-        ...p.prefixes.map((item) => ({ zone, type: 'prefixes', item, reason }))
-    ];
-}
-function summaryRows(zones) {
-    const rows = new Map();
-    for (const zone of zones) {
-        for (const o of zone.outcomes) {
-            const key = `${zone.zoneId} ${o.batch.type}`;
-            const row = rows.get(key) ?? {
-                zone: zone.label,
-                type: o.batch.type,
-                items: 0,
-                requests: 0,
-                purged: 0,
-                failed: 0,
-                ids: []
-            };
-            const count = o.batch.type === 'everything' ? 1 : o.batch.items.length;
-            row.items += count;
-            row.requests += 1;
-            if (o.purgeId) {
-                row.purged += count;
-                row.ids.push(o.purgeId);
-            }
-            else
-                row.failed += count;
-            rows.set(key, row);
-        }
-    }
-    return [...rows.values()];
-}
-/** Per-zone counts; on a dry run (`sent` false) nothing was purged and nothing failed. */
-function zoneCounts(zones, sent = true) {
-    return zones.map((zone) => {
-        const sum = totals([zone]);
-        return {
-            id: zone.zoneId,
-            name: zone.name ?? '',
-            items: zone.outcomes.reduce((n, o) => n + Math.max(1, o.batch.items.length), 0),
-            purged_count: sent ? sum.purgedCount : 0,
-            failed_count: sent ? sum.failedItems.length : 0,
-            purge_ids: sent ? sum.purgeIds : []
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
-
-
-
-
-
-/** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
-const LOOKUP_CONCURRENCY = 8;
-/** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
-class ZoneFinder {
-    api;
-    answers = new Map();
-    active = 0;
-    waiting = [];
-    constructor(api) {
-        this.api = api;
-    }
-    /**
-     * The most specific visible zone holding `hostname` (undefined when none), and the names tried. The
-     * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
-     * so an item never lands in a parent zone by accident.
-     */
-    async zoneOf(hostname) {
-        const tried = candidateZoneNames(hostname);
-        const answers = tried.map((name) => this.lookup(name));
-        for (const [i, answer] of answers.entries()) {
-            const name = tried[i];
-            const zones = await answer;
-            // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
-            if (zone)
-                return { zone: { ...zone, name }, tried };
-        }
-        return { tried };
-    }
-    lookup(name) {
-        let answer = this.answers.get(name);
-        if (!answer) {
-            answer = this.limited(() => this.api.findZonesByName(name)).catch((error) => {
-                // A listing refused for lack of permission reads, to the user, the same as an empty one; an IP
-                // filter (9109) does not.
-                if (error instanceof CloudflareError &&
-                    error.kind === 'api' &&
-                    error.status === 403 &&
-                    !error.hasCode(9109)) {
-                    return [];
-                }
-                throw error;
-            });
-            answer.catch(() => undefined); // awaited by zoneOf; this only keeps an unawaited failure from crashing
-            this.answers.set(name, answer);
-        }
-        return answer;
-    }
-    async limited(task) {
-        if (this.active >= LOOKUP_CONCURRENCY)
-            await new Promise((go) => this.waiting.push(go));
-        this.active++;
-        try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
-}
-/** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
-async function resolveZones(api, refs) {
-    const finder = new ZoneFinder(api);
-    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
-    return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
-}
-async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
-    return ref.kind === 'id' ? resolveZoneById(api, ref.id) : resolveZoneByName(finder, ref.name);
-}
-async function resolveZoneById(api, id) {
-    try {
-        return { zone: await api.getZone(id), readable: true, label: id, notes: [] };
-    }
-    catch (error) {
-        if (!(error instanceof CloudflareError) || error.kind !== 'api')
-            throw failure(error, id);
-        if (error.hasCode(9109))
-            throw failure(error, id);
-        const unroutable = error.hasCode(7003, 7000);
-        if (!unroutable && !error.hasCode(10000) && error.status !== 403)
-            throw failure(error, id);
-        // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
-        // an Account ID is the classic mix-up.
-        if (await isAccount(api, id))
-            throw new DiagnosedFailure([diagnose('zone-is-account-id', { zone: id })]);
-        if (unroutable)
-            throw new DiagnosedFailure([diagnose('zone-invalid-id', { zone: id })]);
-        return { zone: { id }, readable: false, label: id, notes: [diagnose('zone-unreadable', { zone: id })] };
-    }
-}
-async function isAccount(api, id) {
-    try {
-        await api.getAccount(id);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function resolveZoneByName(finder, name) {
-    let found;
-    try {
-        found = await finder.zoneOf(name);
-    }
-    catch (error) {
-        throw failure(error, name);
-    }
-    if (!found.zone)
-        throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })]);
-    return { zone: found.zone, readable: true, label: name, notes: [] };
-}
-/**
- * Finds the zone of each distinct hostname: the most specific zone the credential can see. Hostnames in no
- * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
- */
-async function findZonesOfHosts(api, hostnames) {
-    const finder = new ZoneFinder(api);
-    const distinct = [...new Set(hostnames)];
-    const found = await Promise.all(distinct.map(async (host) => {
-        const ascii = toAsciiHostname(host);
-        if (!ascii)
-            return { host, tried: [] };
-        try {
-            return { host, ...(await finder.zoneOf(ascii)) };
-        }
-        catch (error) {
-            throw failure(error, host);
-        }
-    }));
-    const out = { zones: [], byHost: new Map(), errors: [] };
-    for (const { host, zone, tried } of found) {
-        if (!zone) {
-            out.errors.push(diagnose('host-in-no-visible-zone', { host, tried }));
-            continue;
-        }
-        out.byHost.set(host, zone.id);
-        if (!out.zones.some((z) => z.zone.id === zone.id)) {
-            out.zones.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
-        }
-    }
-    return out;
-}
-function failure(error, zone) {
-    return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
-}
-
-;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
-// Decides which zone each item is purged in. Pure.
-
-
-/** ASCII forms already worked out: a list of 100,000 URLs names only a few hosts. */
-const asciiHosts = new Map();
-/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
-function hostOf(item) {
-    const authority = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#]*)/i.exec(item)?.[1] ?? '';
-    const host = authority.replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
-    let ascii = asciiHosts.get(host);
-    if (ascii === undefined) {
-        if (asciiHosts.size >= 10_000)
-            asciiHosts.clear();
-        asciiHosts.set(host, (ascii = toAsciiHostname(host) ?? host));
-    }
-    return ascii;
-}
-/** The distinct hostnames of the files, hosts and prefixes, in the order given. */
-function itemHosts(purge) {
-    const hosts = [
-        ...purge.files.map((f) => hostOf(f.url)),
-        ...purge.hosts.map(hostOf),
-        ...purge.prefixes.map(hostOf)
-    ];
-    return [...new Set(hosts)];
-}
-/**
- * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
- * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
- * item with a host is placed at all: it might belong to that zone rather than to a named parent.
- */
-function assignToZones(purge, zones) {
-    const warnings = [];
-    const errors = [];
-    if (zones.length === 1) {
-        const zone = zones[0];
-        if (zone.name)
-            warnings.push(...filesOutsideZone(purge.files, zone.name));
-        return { work: [{ zone, purge }], warnings, errors };
-    }
-    const work = zones.map((zone) => ({
-        zone,
-        purge: {
-            everything: purge.everything,
-            files: [],
-            tags: [...purge.tags],
-            hosts: [],
-            prefixes: []
-        }
-    }));
-    const unnamed = zones.filter((z) => !z.name);
-    if (unnamed.length > 0 && itemHosts(purge).length > 0) {
-        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
-        return { work, warnings, errors };
-    }
-    const owner = (host) => work
-        .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
-        .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
-    const unplaced = (item) => {
-        const names = zones.map((z) => z.name ?? z.id).join(', ');
-        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
-    };
-    for (const file of purge.files) {
-        const w = owner(hostOf(file.url));
-        if (w)
-            w.purge.files.push(file);
-        else
-            unplaced(file.url);
-    }
-    for (const host of purge.hosts) {
-        const w = owner(host);
-        if (w)
-            w.purge.hosts.push(host);
-        else
-            unplaced(host);
-    }
-    for (const prefix of purge.prefixes) {
-        const w = owner(hostOf(prefix));
-        if (w)
-            w.purge.prefixes.push(prefix);
-        else
-            unplaced(prefix);
-    }
-    return { work, warnings, errors: dedupeFindings(errors) };
-}
-function dedupeFindings(findings) {
-    const seen = new Set();
-    return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
-}
-/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
-function filesOutsideZone(files, zoneName) {
-    const byHost = new Map();
-    for (const file of files) {
-        const host = hostOf(file.url);
-        if (isHostInZone(host, zoneName))
-            continue;
-        const urls = byHost.get(host) ?? [];
-        urls.push(file.url);
-        byHost.set(host, urls);
-    }
-    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
-}
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The order of work: inputs → validation → changed files (when asked) → credential and zones (together)
-// → plan → purge → report.
-
-
-
-
-
-
-
-
-
+// The action's order of work: read the inputs → check them → list the changed files (when asked) →
+// run the engine (credential, zones, plan, purge) → write the outputs and the job summary.
+// Only this file, index.ts and src/action/ use the Actions toolkit; the engine (engine.ts) does the work.
 
 
 
@@ -34783,420 +36074,52 @@ function filesOutsideZone(files, zoneName) {
 
 
 const USER_AGENT = 'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)';
-const CONCURRENCY = 8;
-const PROGRESS_EVERY_MS = 5000;
-async function run() {
+async function main_run() {
+    const startedAt = Date.now();
     const { raw, secrets } = readInputs();
-    const reporter = new Reporter(new Redactor(secrets));
-    const progress = {};
+    const reporter = new ActionReporter(new Redactor(secrets));
+    const result = await purge(raw, reporter, startedAt);
+    await reporter.publish(result);
+}
+async function purge(raw, reporter, startedAt) {
+    // What was asked, as far as the inputs could be read: an input error still lists the valid items.
+    let requested;
     try {
-        await purgeCache(raw, reporter, progress);
+        const parsed = checkInputs(raw, reporter);
+        requested = parsed.requested;
+        if (!parsed.settings)
+            throw new DiagnosedFailure(parsed.errors);
+        const settings = parsed.settings;
+        const inputs = describeSettings(settings);
+        await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
+        const { changes: wanted, timeoutMs, mode } = settings;
+        const changes = wanted
+            ? await reporter.group('Changed files', () => changedUrls(wanted, startedAt + timeoutMs, reporter, mode))
+            : undefined;
+        const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) };
+        return await purgeCache(settings, options, reporter);
     }
     catch (error) {
-        let findings;
-        if (error instanceof DiagnosedFailure) {
-            findings = error.findings;
-        }
-        else {
-            // Unexpected: explain in one line; the stack goes to the debug log only.
-            reporter.debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-            findings = [diagnoseError(error, { stage: 'purge' })];
-        }
-        reporter.findings(findings);
-        // A failure after the outputs were written (e.g. the summary file) must not overwrite them.
-        if (!reporter.outputsWritten) {
-            await reportNothingPurged(progress.settings, findings, reporter).catch((reportError) => {
-                // The runner's files themselves failed: the annotations above still reach the log.
-                const detail = reportError instanceof Error ? reportError.message : String(reportError);
-                reporter.debug(reportError instanceof Error ? (reportError.stack ?? detail) : detail);
-                reporter.findings([
-                    diagnose('unexpected-error', {
-                        detail: `the outputs or the job summary could not be written (${detail})`
-                    })
-                ]);
-            });
-        }
+        return stopRun(error, reporter, startedAt, requested);
     }
 }
-async function purgeCache(raw, reporter, progress = {}) {
+/** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
+function checkInputs(raw, reporter) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
     reporter.findings(parsed.warnings);
-    if (!parsed.settings)
-        throw new DiagnosedFailure(parsed.errors);
-    const settings = parsed.settings;
-    progress.settings = settings;
-    await reporter.group('Inputs', async () => logInputs(settings, reporter));
-    const started = Date.now();
-    const changes = settings.changes;
-    const purgeRequest = changes
-        ? await reporter.group('Changed files', () => withChangedFiles(settings.purge, changes, reporter, started + settings.timeoutMs))
-        : settings.purge;
-    // Empty lists (an empty files_from file, nothing changed): nothing to do, so no request at all.
-    if (isEmpty(purgeRequest)) {
-        reporter.outputs({
-            zone_id: '',
-            zones: '[]',
-            purge_ids: '',
-            purged_count: 0,
-            failed_count: 0,
-            failed_items: '[]'
-        });
-        return;
-    }
-    const hostless = purgeRequest.everything || purgeRequest.tags.length > 0;
-    if (settings.zones.length === 0 && hostless && itemHosts(purgeRequest).length === 0) {
-        throw new DiagnosedFailure([
-            diagnose('no-zone', { what: purgeRequest.everything ? 'purge_everything' : 'tags' })
-        ]);
-    }
-    const http = new CloudflareHttpClient({
-        apiUrl: settings.apiUrl,
-        credential: settings.credential,
-        deadline: started + settings.timeoutMs,
-        userAgent: USER_AGENT,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(r.delayMs / 1000).toFixed(1)} s (attempt ${r.attempt} failed: ${r.reason})`)
-    });
-    const api = new CloudflareApi(http);
-    const { from, note } = http.proxyChoice;
-    if (from)
-        reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`);
-    try {
-        const { verification, zones } = await reporter.group('Credential and zone', () => checkAccess(api, settings, purgeRequest, reporter));
-        reporter.findings([...verification.notes, ...zones.flatMap((z) => z.notes)]);
-        const assignment = assignToZones(purgeRequest, zones.map((z) => z.zone));
-        reporter.findings(assignment.warnings);
-        if (assignment.errors.length > 0)
-            throw new DiagnosedFailure(assignment.errors);
-        reporter.findings(batchSizeFindings(assignment.work.map((w) => w.zone), settings.batchSize));
-        const planned = assignment.work.map(({ zone, purge }) => {
-            const resolution = zones.find((z) => z.zone.id === zone.id);
-            return {
-                resolution,
-                batches: planBatches(zone.id, purge, limitsForPlan(zone.plan, settings.batchSize))
-            };
-        });
-        if (settings.dryRun) {
-            await reportDryRun(planned, reporter);
-            return;
-        }
-        const outcomes = await reporter.group('Purge', () => purge(api, planned, { deadline: started + settings.timeoutMs, requestsSoFar: http.requestCount }, reporter));
-        await reportPurge(planned, outcomes, reporter, started);
-    }
-    finally {
-        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
-        await http.close();
-    }
+    return parsed;
 }
-/** The purge with the URLs of the files changed under changed_paths added; fails when they cannot be listed. */
-async function withChangedFiles(purge, changes, reporter, deadline) {
-    const env = process.env;
-    const range = commitRange({
-        ...(changes.base ? { base: changes.base } : {}),
-        ...(changes.head ? { head: changes.head } : {}),
-        eventName: env.GITHUB_EVENT_NAME,
-        eventPath: env.GITHUB_EVENT_PATH,
-        sha: env.GITHUB_SHA
-    });
-    if (!('base' in range))
-        throw new DiagnosedFailure([range]);
-    const files = await listChangedFiles(range, {
-        token: changes.githubToken,
-        repository: env.GITHUB_REPOSITORY,
+/** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
+async function changedUrls(wanted, deadline, reporter, mode) {
+    const changes = await listChanges(wanted, process.env, {
         deadline,
         userAgent: USER_AGENT,
         onRetry: (reason) => reporter.info(`Retrying GitHub's compare: ${reason}`)
     });
-    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
-    const described = describeRange(range);
-    reporter.info(`${described}: ${files.length} changed file(s), ${files.length - unmapped} under changed_paths, ${urls.length} URL(s) to purge`);
-    for (const url of urls.slice(0, 50))
-        reporter.info(`  ${url}`);
-    if (urls.length > 50)
-        reporter.info(`  … and ${urls.length - 50} more`);
-    const merged = { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
-    if (isEmpty(merged))
-        reporter.findings([diagnose('nothing-changed', { range: described, count: files.length })]);
-    return merged;
-}
-function isEmpty(p) {
-    return !p.everything && p.files.length + p.tags.length + p.hosts.length + p.prefixes.length === 0;
-}
-function logInputs(settings, reporter) {
-    const zones = settings.zones.map((z) => (z.kind === 'id' ? z.id : z.name)).join(', ') ||
-        'found from the hostnames of the items';
-    const credential = settings.credential.kind === 'token' ? 'API token' : 'email + Global API Key';
-    const p = settings.purge;
-    const what = p.everything
-        ? 'everything'
-        : [
-            [p.files.length, 'URL'],
-            [p.tags.length, 'tag'],
-            [p.hosts.length, 'host'],
-            [p.prefixes.length, 'prefix']
-        ]
-            .filter(([count]) => count > 0)
-            .map(([count, noun]) => `${count} ${noun}${count === 1 ? '' : noun === 'prefix' ? 'es' : 's'}`)
-            .join(', ');
-    reporter.info(`Zone: ${zones}`);
-    reporter.info(`Credential: ${credential}`);
-    const changed = settings.changes
-        ? `the files changed under ${settings.changes.mappings.map((m) => `${m.path || './'} → ${m.url}`).join(', ')}`
-        : '';
-    reporter.info(`Purge: ${[what, changed].filter(Boolean).join(', and ') || 'nothing'}`);
-    if (settings.dryRun)
-        reporter.info('Dry run: nothing will be purged');
-    if (settings.apiUrl !== 'https://api.cloudflare.com/client/v4')
-        reporter.info(`API: ${settings.apiUrl}`);
-}
-/**
- * Verifies the credential and resolves the zones (given, or found from the items' hostnames) at the same
- * time; the verdict on the credential comes first.
- */
-async function checkAccess(api, settings, purge, reporter) {
-    const zonesPromise = settings.zones.length > 0
-        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-        : findZonesOfHosts(api, itemHosts(purge));
-    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-    const verificationPromise = verifyCredential(api, settings.credential, {
-        ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
-    });
-    const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
-    // An Account ID given as zone was recognised by reading that account with this very credential,
-    // so it is the real problem even when the token could not be verified (no account to verify under).
-    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
-        throw found.reason;
-    if (verification.status === 'rejected')
-        throw verification.reason;
-    if (found.status === 'rejected')
-        throw found.reason;
-    // Every hostname in no visible zone, reported together, before anything is purged.
-    if (found.value.errors.length > 0)
-        throw new DiagnosedFailure(found.value.errors);
-    const zones = found.value.zones;
-    for (const [host, zoneId] of found.value.byHost) {
-        reporter.info(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
-    }
-    const v = verification.value;
-    reporter.info(v.owner === 'global-key'
-        ? 'Global API Key accepted'
-        : `API token is active (${v.owner === 'account' ? 'account-owned' : 'user'} token${v.tokenId ? ` ${v.tokenId}` : ''})`);
-    for (const z of zones) {
-        const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
-        reporter.info(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
-    }
-    return { verification: v, zones };
-}
-function isAccountIdMixup(error) {
-    return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
-}
-async function purge(api, planned, run, reporter) {
-    const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
-    const batches = planned.flatMap((p) => p.batches);
-    const started = Date.now();
-    const total = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0);
-    let done = 0;
-    // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
-    const progress = setInterval(() => {
-        const rate = Math.round((done / (Date.now() - started)) * 1000);
-        reporter.info(`Progress: ${done} of ${total} items purged or given up (${rate}/s)`);
-    }, PROGRESS_EVERY_MS);
-    progress.unref();
-    let outcomes;
-    try {
-        outcomes = await executeBatches(api, batches, {
-            concurrency: CONCURRENCY,
-            pacerFor,
-            // The verification and zone lookups already count against the credential's limit.
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, run.requestsSoFar),
-            pause: api.http,
-            deadline: run.deadline,
-            onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => reporter.findings([diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit })])
-        });
-    }
-    finally {
-        clearInterval(progress);
-    }
-    const sent = outcomes.filter((o) => o.purgeId).length;
-    reporter.info(`${sent} of ${outcomes.length} purge requests succeeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return outcomes;
-}
-async function reportPurge(planned, outcomes, reporter, started) {
-    // Each failed batch is diagnosed once: its finding feeds both failed_items and the annotations.
-    const failures = new Map();
-    for (const outcome of outcomes) {
-        if (!outcome.error)
-            continue;
-        const resolution = planned.find((p) => p.resolution.zone.id === outcome.batch.zoneId)
-            ?.resolution;
-        failures.set(outcome, { finding: failureOf(outcome, resolution), resolution });
-    }
-    const zoneReports = planned.map(({ resolution }) => {
-        const zoneId = resolution.zone.id;
-        return {
-            zoneId,
-            label: resolution.zone.name ?? zoneId,
-            outcomes: outcomes
-                .filter((o) => o.batch.zoneId === zoneId)
-                .map((o) => {
-                const failure = failures.get(o);
-                return failure ? { ...o, reason: failure.finding.message } : o;
-            })
-        };
-    });
-    reporter.findings(failureAnnotations(failures));
-    const sum = totals(zoneReports);
-    const perZone = zoneCounts(zoneReports.map((z, i) => ({ ...z, name: planned[i]?.resolution.zone.name })));
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: sum.purgeIds.join(','),
-        purged_count: sum.purgedCount,
-        failed_count: sum.failedItems.length,
-        failed_items: JSON.stringify(sum.failedItems)
-    });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (sum.failedItems.length === 0)
-        reporter.info(`Purged ${sum.purgedCount} item(s) in ${seconds} s`);
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Purged', header: true },
-                { data: 'Failed', header: true },
-                { data: 'Request IDs', header: true }
-            ],
-            ...summaryRows(zoneReports).map((r) => [
-                r.zone,
-                r.type,
-                String(r.items),
-                String(r.purged),
-                String(r.failed),
-                r.ids.length > 3 ? `${r.ids.slice(0, 3).join(', ')} and ${r.ids.length - 3} more` : r.ids.join(', ')
-            ])
-        ]);
-        s.addRaw(`${sum.purgedCount} purged, ${sum.failedItems.length} failed, in ${seconds} s.`, true);
-        if (perZone.length > 1) {
-            s.addHeading('Per zone', 3);
-            s.addTable([
-                ['Zone', 'Zone ID', 'Items', 'Purged', 'Failed'].map((data) => ({ data, header: true })),
-                ...perZone.map((z) => [
-                    z.name || z.id,
-                    z.id,
-                    String(z.items),
-                    String(z.purged_count),
-                    String(z.failed_count)
-                ])
-            ]);
-        }
-        if (sum.failedItems.length > 0) {
-            s.addHeading('Not purged', 3);
-            s.addList([...new Set(sum.failedItems.map((f) => f.reason))]);
-        }
-    });
-}
-function failureOf(outcome, resolution) {
-    return diagnoseError(outcome.error, {
-        stage: 'purge',
-        zone: resolution.label,
-        verified: true,
-        zoneReadable: resolution.readable,
-        rateLimit: describeRateLimit(resolution.zone.plan, outcome.batch.type)
-    });
-}
-/** One annotation per zone and kind of failure, counting the items it left unpurged. */
-function failureAnnotations(failures) {
-    const groups = new Map();
-    for (const [outcome, { finding, resolution }] of failures) {
-        const key = `${resolution.zone.id} ${finding.id} ${finding.message}`;
-        const group = groups.get(key) ?? { finding, items: 0, label: resolution.label };
-        group.items += Math.max(1, outcome.batch.items.length);
-        groups.set(key, group);
-    }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: `${items} item${items === 1 ? '' : 's'} on ${label} not purged (listed in the failed_items output). ${finding.message}`
-    }));
-}
-/** The run stopped before any purge request: every requested item is reported as not purged. */
-async function reportNothingPurged(settings, findings, reporter) {
-    const first = findings.find((f) => f.severity === 'error') ?? findings[0];
-    const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
-    const failed = settings && !settings.dryRun ? requestedItems(settings, reason) : [];
-    reporter.outputs({
-        purged_count: 0,
-        failed_count: failed.length,
-        failed_items: JSON.stringify(failed),
-        purge_ids: '',
-        zones: '[]'
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge', 2);
-        s.addRaw(`Nothing was purged: ${first?.title ?? 'the run stopped'}.` +
-            (failed.length > 0
-                ? ` ${failed.length} requested item(s) are listed in the failed_items output.`
-                : ''), true);
-    });
-}
-async function reportDryRun(planned, reporter) {
-    await reporter.group('Plan (dry run)', async () => {
-        for (const { resolution, batches } of planned) {
-            for (const [i, batch] of batches.entries()) {
-                const count = batch.type === 'everything' ? '' : ` ${batch.items.length} item(s)`;
-                reporter.info(`Request ${i + 1} on ${resolution.label}: ${batch.type}${count}`);
-            }
-        }
-    });
-    const total = planned.reduce((n, p) => n + p.batches.reduce((m, b) => m + Math.max(1, b.items.length), 0), 0);
-    const requests = planned.reduce((n, p) => n + p.batches.length, 0);
-    reporter.info(`Dry run: ${total} item(s) in ${requests} request(s) would be purged; nothing was sent`);
-    const perZone = zoneCounts(planned.map(({ resolution, batches }) => ({
-        zoneId: resolution.zone.id,
-        label: resolution.label,
-        name: resolution.zone.name,
-        outcomes: batches.map((batch) => ({ batch }))
-    })), false);
-    reporter.outputs({
-        zone_id: planned.map((p) => p.resolution.zone.id).join(','),
-        zones: JSON.stringify(perZone),
-        purge_ids: '',
-        purged_count: 0,
-        failed_count: 0,
-        failed_items: '[]'
-    });
-    await reporter.summary((s) => {
-        s.addHeading('Cloudflare cache purge (dry run)', 2);
-        s.addRaw('Nothing was purged. This is what would be sent:', true);
-        const rows = new Map();
-        for (const { resolution, batches } of planned) {
-            for (const b of batches) {
-                const key = `${resolution.zone.id} ${b.type}`;
-                const row = rows.get(key) ?? {
-                    zone: resolution.zone.name ?? resolution.zone.id,
-                    type: b.type,
-                    items: 0,
-                    requests: 0
-                };
-                row.items += b.type === 'everything' ? 1 : b.items.length;
-                row.requests += 1;
-                rows.set(key, row);
-            }
-        }
-        s.addTable([
-            [
-                { data: 'Zone', header: true },
-                { data: 'Type', header: true },
-                { data: 'Items', header: true },
-                { data: 'Requests', header: true }
-            ],
-            ...[...rows.values()].map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        ]);
-    });
+    for (const line of describeChanges(changes, mode))
+        reporter.info(line);
+    return changes;
 }
 
 

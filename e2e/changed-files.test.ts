@@ -2,13 +2,12 @@
 // beside the Cloudflare emulator; the action finds it through GITHUB_API_URL, as on a runner.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { expectNoSecrets as expectNoSecretsIn } from './expectations.js'
+import { GitHubStandIn } from './github-stand-in.js'
 import { DIST, runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
@@ -17,63 +16,8 @@ const BEFORE = '1111111111111111111111111111111111111111'
 const AFTER = '2222222222222222222222222222222222222222'
 const REPOSITORY = 'octo-org/site'
 
-interface CompareFile {
-  filename: string
-  status: string
-  previous_filename?: string
-}
-interface CompareAnswer {
-  status: number
-  body: unknown
-}
-
-/** Answers GET /repos/{owner}/{repo}/compare/{base}...{head} from a table; records every request. */
-class GitHubStandIn {
-  readonly requests: Array<{ path: string; authorization?: string }> = []
-  answers = new Map<string, CompareAnswer[]>()
-  private server?: Server
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`
-  }
-
-  async start(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res) => {
-      const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '')
-      this.requests.push({ path, authorization: req.headers.authorization })
-      const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path)
-      const queue = match ? this.answers.get(`${match[1]}/${match[2]} ${match[3]}`) : undefined
-      const answer = queue?.length ? (queue.length > 1 ? queue.shift() : queue[0]) : undefined
-      const { status, body } = answer ?? {
-        status: 404,
-        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }
-      }
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify(body))
-    })
-    await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready))
-  }
-
-  /** The compare of base...head answers these files (several answers are given in turn). */
-  compare(base: string, head: string, ...answers: Array<CompareFile[] | CompareAnswer>): void {
-    this.answers.set(
-      `${REPOSITORY} ${base}...${head}`,
-      answers.map((a) => (Array.isArray(a) ? { status: 200, body: { status: 'ahead', files: a } } : a))
-    )
-  }
-
-  reset(): void {
-    this.requests.length = 0
-    this.answers.clear()
-  }
-
-  async close(): Promise<void> {
-    await new Promise((done) => this.server?.close(done))
-  }
-}
-
 let emulator: RunningEmulator
-const github = new GitHubStandIn()
+const github = new GitHubStandIn(REPOSITORY)
 let dir: string
 
 beforeAll(async () => {
@@ -158,7 +102,7 @@ describe('purging what a push changed', () => {
     expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/blog/post.html'])
     expect(result.outputs.purged_count).toBe('9')
     expect(result.stdout).toContain(
-      '1111111...2222222: 8 changed file(s), 6 under changed_paths, 9 URL(s) to purge'
+      '1111111...2222222: 8 changed files, 6 under changed_paths, 9 URLs to purge'
     )
     expect(result.stdout).toContain('::group::Changed files')
   })
@@ -177,6 +121,44 @@ describe('purging what a push changed', () => {
       'https://example.com/feed.xml',
       'site'
     ])
+  })
+
+  it('with pretty-urls, also purges pages without .html and the folder of index.htm', async () => {
+    github.compare(BEFORE, AFTER, [
+      { filename: 'public/about.html', status: 'modified' },
+      { filename: 'public/docs/index.htm', status: 'modified' },
+      { filename: 'public/blog/post.htm', status: 'removed' },
+      { filename: 'public/app.css', status: 'modified' },
+      { filename: 'legacy/about.html', status: 'modified' }
+    ])
+    const result = await runOnPush({
+      changed_paths: 'public/ => https://example.com/ pretty-urls\nlegacy/ => https://pro.example.net/'
+    })
+    expect(result.errors).toEqual([])
+    expect(emulator.purgedItems(zones.free.id).sort()).toEqual(
+      [
+        'https://example.com/about.html',
+        'https://example.com/about',
+        'https://example.com/docs/index.htm',
+        'https://example.com/docs/',
+        'https://example.com/blog/post.htm',
+        'https://example.com/blog/post',
+        'https://example.com/app.css'
+      ].sort()
+    )
+    // Without the option, a page is purged at its file URL only.
+    expect(emulator.purgedItems(zones.pro.id)).toEqual(['https://pro.example.net/about.html'])
+    expect(result.stdout).toContain('public/ → https://example.com/ (pretty URLs)')
+    expectNoSecrets(result)
+  })
+
+  it('invalidates the changed files instead with mode: invalidate', async () => {
+    github.compare(BEFORE, AFTER, [{ filename: 'public/app.css', status: 'modified' }])
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', mode: 'invalidate' })
+    expect(result.errors).toEqual([])
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/app.css'])
+    expect(emulator.purgeRequests()).toEqual([])
+    expect(result.stdout).toContain('1 changed file, 1 under changed_paths, 1 URL to invalidate')
   })
 
   it('purges nothing, and succeeds, when nothing under changed_paths changed', async () => {

@@ -2,6 +2,7 @@
 
 import type {
   EmulatorAccount,
+  EmulatorEnvironment,
   EmulatorGlobalKey,
   EmulatorOptions,
   EmulatorToken,
@@ -13,6 +14,29 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const accountId = 'acc00000000000000000000000000001'
 const otherAccountId = 'acc00000000000000000000000000002'
 
+/** The Version Management environments of the enterprise zone (the only plan that has them). */
+const environments = {
+  production: { name: 'Production', ref: 'e0e00000000000000000000000000001' },
+  staging: {
+    name: 'Staging',
+    ref: 'e0e00000000000000000000000000002',
+    expression: '((cf.edge.server_ip in {203.0.113.10})) and (cf.zone.name eq "enterprise.example")'
+  },
+  development: {
+    name: 'Development',
+    ref: 'e0e00000000000000000000000000003',
+    expression:
+      '((any(http.request.cookies["development"][*] eq "true"))) and (cf.zone.name eq "enterprise.example")'
+  },
+  /** Selects visitors by country: invalidating it by URL answers 1136. */
+  geoCanary: {
+    name: 'Geo Canary',
+    ref: 'e0e00000000000000000000000000004',
+    expression: '(ip.src.country in {"NZ"}) and (cf.zone.name eq "enterprise.example")',
+    refusesUrlInvalidation: true
+  }
+} satisfies Record<string, EmulatorEnvironment>
+
 const zones = {
   free: { id: 'f00d0000000000000000000000000001', name: 'example.com', plan: 'free', accountId },
   pro: { id: 'f00d0000000000000000000000000002', name: 'pro.example.net', plan: 'pro', accountId },
@@ -22,11 +46,13 @@ const zones = {
     plan: 'business',
     accountId
   },
+  /** Uses Version Management; the other zones do not. */
   enterprise: {
     id: 'f00d0000000000000000000000000004',
     name: 'enterprise.example',
     plan: 'enterprise',
-    accountId
+    accountId,
+    environments: Object.values(environments)
   },
   /** In the other account: hidden from the global key and from the account-owned token. */
   otherAccount: {
@@ -109,6 +135,13 @@ const tokens = {
     ipRestricted: true,
     accountId
   },
+  /** Cache Purge and Zone Read, but not Zone Versioning Read: cannot list environments. */
+  noVersioningRead: {
+    value: 'FAKEtokenNoVersioning0000000000000000012',
+    id: 'ad000000000000000000000000000012',
+    permissions: ['zone.read', 'cache.purge'],
+    accountId
+  },
   /** Valid, all permissions, expires three days after the fixture was loaded. */
   expiringSoon: {
     value: 'FAKEtokenExpiringSoon0000000000000000011',
@@ -139,6 +172,7 @@ export const fixture = {
   otherAccountId,
   accounts,
   zones,
+  environments,
   tokens,
   globalKey
 }

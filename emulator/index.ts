@@ -3,6 +3,7 @@
 export { startEmulator } from './server.js'
 export type {
   EmulatorAccount,
+  EmulatorEnvironment,
   EmulatorGlobalKey,
   EmulatorOptions,
   EmulatorToken,

@@ -5,6 +5,8 @@ import { authenticate } from './auth.js'
 import {
   authenticationError,
   badIdentifier,
+  error,
+  fail,
   invalidAccessToken,
   invalidApiToken,
   noRoute,
@@ -26,7 +28,7 @@ import {
   tokenOwner,
   zonePlan
 } from './state.js'
-import type { EmulatorToken, EmulatorZone, Plan } from './types.js'
+import type { EmulatorEnvironment, EmulatorToken, EmulatorZone, Plan } from './types.js'
 
 export interface ApiRequest {
   method: string
@@ -39,10 +41,12 @@ export interface ApiRequest {
   now: number
 }
 
+export type CacheAction = 'purge' | 'invalidate'
+
 export interface ApiOutcome {
   reply: Reply
-  /** Set when a purge really happened. */
-  purged?: { zoneId: string; items: unknown[] }
+  /** Set when a purge or an invalidation really happened. */
+  purged?: { zoneId: string; items: unknown[]; action: CacheAction; environment?: string }
 }
 
 type Route =
@@ -52,9 +56,10 @@ type Route =
   | { name: 'user' }
   | { name: 'zones' }
   | { name: 'zone'; zoneId: string }
-  | { name: 'purge'; zoneId: string }
+  | { name: 'environments'; zoneId: string }
+  | { name: 'purge'; zoneId: string; action: CacheAction; environment?: string }
 
-function matchRoute(method: string, path: string): Route | undefined {
+function matchRoute(method: string, path: string, invalidation: boolean): Route | undefined {
   const parts = path.split('/').slice(1)
   const [first, second, third, fourth] = parts
   if (method === 'GET') {
@@ -69,8 +74,18 @@ function matchRoute(method: string, path: string): Route | undefined {
     if (parts.length === 1 && first === 'zones') return { name: 'zones' }
     if (parts.length === 2 && first === 'zones' && second) return { name: 'zone', zoneId: second }
   }
-  if (method === 'POST' && parts.length === 3 && first === 'zones' && second && third === 'purge_cache') {
-    return { name: 'purge', zoneId: second }
+  if (method === 'GET' && parts.length === 3 && first === 'zones' && second && third === 'environments') {
+    return { name: 'environments', zoneId: second }
+  }
+  if (method === 'POST' && first === 'zones' && second) {
+    const verb = parts[parts.length - 1]
+    const action = verb === 'purge_cache' ? 'purge' : verb === 'invalidate_cache' ? 'invalidate' : undefined
+    // Without the invalidate endpoints, their paths are unknown routes, as on an API that lacks them.
+    if (!action || (action === 'invalidate' && !invalidation)) return undefined
+    if (parts.length === 3) return { name: 'purge', zoneId: second, action }
+    if (parts.length === 5 && third === 'environments' && fourth) {
+      return { name: 'purge', zoneId: second, action, environment: fourth }
+    }
   }
   return undefined
 }
@@ -85,7 +100,7 @@ const PLAN_NAMES: Record<Plan, string> = {
 const PLAN_PRICES: Record<Plan, number> = { free: 0, pro: 20, business: 200, enterprise: 0 }
 
 export function handleApi(request: ApiRequest, state: EmulatorState): ApiOutcome {
-  const route = matchRoute(request.method, request.path)
+  const route = matchRoute(request.method, request.path, state.invalidation)
   if (!route) return { reply: noRoute() }
 
   const verify = route.name === 'userVerify' || route.name === 'accountVerify'
@@ -129,8 +144,10 @@ function dispatch(
       return { reply: listZones(state, credential, request.query) }
     case 'zone':
       return { reply: getZone(state, credential, route.zoneId) }
+    case 'environments':
+      return { reply: listEnvironments(state, credential, route.zoneId) }
     case 'purge':
-      return purge(state, credential, route.zoneId, request)
+      return purge(state, credential, route, request)
   }
 }
 
@@ -286,25 +303,88 @@ function getZone(state: EmulatorState, credential: Credential, zoneId: string): 
   return ok(zoneView(state, found.zone))
 }
 
+/**
+ * Cloudflare's answers for a zone without Version Management and for an unknown environment are not
+ * documented: these codes and messages are invented (see README.md).
+ */
+const versioningNotEnabled = (): Reply =>
+  fail(400, [error(1140, 'Zone versioning is not enabled for this zone')])
+const environmentNotFound = (): Reply => fail(404, [error(1141, 'Environment not found')])
+/** Cloudflare documents the code; the message is the emulator's own. */
+const urlInvalidationRefused = (): Reply =>
+  fail(400, [error(1136, 'Invalidating by URL is not supported for this environment')])
+
+/** Environment IDs are at most 32 characters in Cloudflare's schema. */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/
+
+function listEnvironments(state: EmulatorState, credential: Credential, zoneId: string): Reply {
+  const found = zoneFor(state, credential, zoneId)
+  if ('reply' in found) return found.reply
+  if (!state.hasPermission(credential, 'zone.versioning.read')) return authenticationError()
+  const zone = found.zone
+  if (!zone.environments) return versioningNotEnabled()
+  const environments = zone.environments.map((environment, i, all) => ({
+    name: environment.name,
+    ref: environment.ref,
+    version: 0,
+    expression: environment.expression ?? `(cf.zone.name eq "${zone.name}")`,
+    locked_on_deployment: false,
+    // The first environment is Production; each one points at its neighbours, as Cloudflare lists them.
+    position: {
+      ...(all[i + 1] ? { before: all[i + 1]!.ref } : {}),
+      ...(all[i - 1] ? { after: all[i - 1]!.ref } : {})
+    }
+  }))
+  return ok({ environments })
+}
+
 function purge(
   state: EmulatorState,
   credential: Credential,
-  zoneId: string,
+  route: Extract<Route, { name: 'purge' }>,
   request: ApiRequest
 ): ApiOutcome {
-  const found = zoneFor(state, credential, zoneId)
+  const found = zoneFor(state, credential, route.zoneId)
   if ('reply' in found) return { reply: found.reply }
   const zone = found.zone
   if (!state.hasPermission(credential, 'cache.purge')) return { reply: authenticationError() }
 
+  let environment: EmulatorEnvironment | undefined
+  if (route.environment !== undefined) {
+    if (!ENVIRONMENT_REF.test(route.environment)) {
+      return {
+        reply: fail(400, [
+          error(
+            7003,
+            `Could not route to /zones/${zone.id}/environments/${route.environment}, perhaps your object identifier is invalid?`
+          ),
+          error(7000, 'No route for that URI')
+        ])
+      }
+    }
+    if (!zone.environments) return { reply: versioningNotEnabled() }
+    environment = zone.environments.find((e) => e.ref === route.environment)
+    if (!environment) return { reply: environmentNotFound() }
+  }
+
   const check = checkPurgeBody(request.body, request.malformedBody, zonePlan(zone), state)
   if (!check.ok) return { reply: check.reply }
+  if (route.action === 'invalidate' && environment?.refusesUrlInvalidation && check.fileCount !== undefined) {
+    return { reply: urlInvalidationRefused() }
+  }
 
+  // Invalidations share the purge limits (Cloudflare: "same limits"); whether they share the very same
+  // budget is not documented, so the stricter reading is modelled.
   const wait = state.takePurge(zone, check.fileCount, request.now)
   if (wait > 0) return { reply: rateLimited(retryAfterSeconds(wait)) }
 
   return {
     reply: ok({ id: randomBytes(16).toString('hex') }),
-    purged: { zoneId: zone.id, items: check.items }
+    purged: {
+      zoneId: zone.id,
+      items: check.items,
+      action: route.action,
+      ...(environment ? { environment: environment.ref } : {})
+    }
   }
 }

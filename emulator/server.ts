@@ -20,6 +20,7 @@ interface ActiveFault {
 interface Purge {
   zoneId: string
   items: unknown[]
+  action: 'purge' | 'invalidate'
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
@@ -244,17 +245,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('emulator: no TCP address')
 
-  const isPurge = (record: RecordedRequest): boolean => purges.has(record)
+  const done = (action: Purge['action']) => (record: RecordedRequest) => purges.get(record)?.action === action
+  const itemsOf = (action: Purge['action'], zoneId?: string): unknown[] =>
+    requests.flatMap((record) => {
+      const purge = purges.get(record)
+      return purge?.action === action && (zoneId === undefined || purge.zoneId === zoneId) ? purge.items : []
+    })
 
   return {
     url: `http://127.0.0.1:${address.port}${BASE_PATH}`,
     requests,
-    purgeRequests: () => requests.filter(isPurge),
-    purgedItems: (zoneId?: string) =>
-      requests.flatMap((record) => {
-        const purge = purges.get(record)
-        return purge && (zoneId === undefined || purge.zoneId === zoneId) ? purge.items : []
-      }),
+    purgeRequests: () => requests.filter(done('purge')),
+    purgedItems: (zoneId?: string) => itemsOf('purge', zoneId),
+    invalidateRequests: () => requests.filter(done('invalidate')),
+    invalidatedItems: (zoneId?: string) => itemsOf('invalidate', zoneId),
     count429: () => requests.filter((r) => r.status === 429).length,
     addFault: (rule: FaultRule) => {
       faults.push({ rule, seen: 0 })

@@ -66,7 +66,7 @@ export function tokenOwner(token: EmulatorToken): 'user' | 'account' {
 }
 
 export function tokenPermissions(token: EmulatorToken): readonly TokenPermission[] {
-  return token.permissions ?? ['zone.read', 'cache.purge']
+  return token.permissions ?? ['zone.read', 'cache.purge', 'zone.versioning.read']
 }
 
 export function tokenCondition(token: EmulatorToken, nowMs = Date.now()): TokenCondition {
@@ -92,6 +92,7 @@ export class EmulatorState {
   readonly filesPerRequest: Record<Plan, number>
   readonly itemsPerRequest: number
   readonly urlCounting: UrlCounting
+  readonly invalidation: boolean
 
   private readonly fileBuckets = new Map<string, TokenBucket | WeightedWindow>()
   private readonly requestBuckets = new Map<string, TokenBucket>()
@@ -126,6 +127,7 @@ export class EmulatorState {
     this.filesPerRequest = { ...DEFAULT_FILES_PER_REQUEST, ...definedOnly(options.filesPerRequest ?? {}) }
     this.itemsPerRequest = options.itemsPerRequest ?? DEFAULT_ITEMS_PER_REQUEST
     this.urlCounting = options.urlCounting ?? URL_COUNTINGS.bucket
+    this.invalidation = options.invalidation ?? true
   }
 
   findGlobalKey(email: string, key: string): EmulatorGlobalKey | undefined {

@@ -10,6 +10,25 @@ export interface EmulatorZone {
   accountId: string
   /** Default 'active'. */
   status?: string
+  /**
+   * The zone uses Version Management with these environments. Absent: a zone without Version Management,
+   * whose environment endpoints answer 400, code 1140 (invented).
+   */
+  environments?: EmulatorEnvironment[]
+}
+
+/** A Version Management environment of a zone. */
+export interface EmulatorEnvironment {
+  name: string
+  /** The environment ID in paths; Cloudflare's schema allows at most 32 characters. */
+  ref: string
+  /** The traffic filter, echoed by the listing. Default `(cf.zone.name eq "<zone name>")`. */
+  expression?: string
+  /**
+   * The environment selects requests by IP, country, ASN or threat score: invalidating it by URL answers
+   * 400, code 1136, as Cloudflare documents.
+   */
+  refusesUrlInvalidation?: boolean
 }
 
 export interface EmulatorAccount {
@@ -17,7 +36,7 @@ export interface EmulatorAccount {
   name: string
 }
 
-export type TokenPermission = 'zone.read' | 'cache.purge'
+export type TokenPermission = 'zone.read' | 'cache.purge' | 'zone.versioning.read'
 
 export interface EmulatorToken {
   /** The secret sent as `Authorization: Bearer <value>`. */
@@ -43,7 +62,7 @@ export interface EmulatorToken {
   notBefore?: string
   /** Zone IDs in scope; 'all' = every zone (of its account, for account-owned tokens). Default 'all'. */
   zones?: string[] | 'all'
-  /** Default both. */
+  /** Default all three. */
   permissions?: TokenPermission[]
   /** Verify answers active, but every other call answers 403 code 9109. */
   ipRestricted?: boolean
@@ -118,6 +137,8 @@ export interface EmulatorOptions {
   filesPerRequest?: Partial<Record<Plan, number>>
   /** Tags/hosts/prefixes per request, default 100. */
   itemsPerRequest?: number
+  /** false: no invalidate endpoint (zone or environment), they answer 404, code 7000. Default true. */
+  invalidation?: boolean
   /** Default 0 (random). */
   port?: number
 }
@@ -143,10 +164,14 @@ export interface RunningEmulator {
   url: string
   /** Every request, in arrival order. */
   requests: RecordedRequest[]
-  /** POST .../purge_cache requests that succeeded (status 200, not faked by a fault). */
+  /** POST .../purge_cache requests (zone or environment) that succeeded (status 200, not faked by a fault). */
   purgeRequests(): RecordedRequest[]
   /** All items (files entries, tags, hosts, prefixes, or 'everything') successfully purged. */
   purgedItems(zoneId?: string): unknown[]
+  /** POST .../invalidate_cache requests (zone or environment) that succeeded. */
+  invalidateRequests(): RecordedRequest[]
+  /** All items successfully invalidated, as purgedItems. */
+  invalidatedItems(zoneId?: string): unknown[]
   count429(): number
   addFault(rule: FaultRule): void
   clearFaults(): void

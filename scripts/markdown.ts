@@ -58,3 +58,72 @@ function cells(line: string): string[] {
     .split(/(?<!\\)\|/)
     .map((c) => c.trim().replace(/\\\|/g, '|'))
 }
+
+/**
+ * The anchor GitHub gives a heading: its text as rendered (links and code marks dropped), in lower case,
+ * without punctuation, spaces turned into hyphens. Repeated headings get `-1`, `-2`, … (see `anchors`).
+ */
+export function slug(heading: string): string {
+  return heading
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[`*]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
+    .replace(/ /g, '-')
+}
+
+/** Every heading's anchor in a Markdown file, outside code blocks, numbered as GitHub numbers repeats. */
+export function anchors(markdown: string): Set<string> {
+  const found = new Set<string>()
+  const seen = new Map<string, number>()
+  for (const line of proseLines(markdown)) {
+    const match = /^#{1,6} +(.*?)\s*#*\s*$/.exec(line)
+    if (!match) continue
+    const base = slug(match[1] as string)
+    const count = seen.get(base) ?? 0
+    seen.set(base, count + 1)
+    found.add(count === 0 ? base : `${base}-${count}`)
+  }
+  return found
+}
+
+/** The target of every link, image and link definition in a Markdown file, outside code, in order. */
+export function linkTargets(markdown: string): string[] {
+  const targets: string[] = []
+  for (const line of proseLines(markdown)) {
+    const prose = line.replace(/`[^`]*`/g, '')
+    for (const m of prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(m[1] as string)
+    const definition = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/.exec(prose)
+    if (definition) targets.push(definition[1] as string)
+  }
+  return targets
+}
+
+/** The lines of a Markdown file outside fenced code blocks and HTML comments. */
+function proseLines(markdown: string): string[] {
+  const lines: string[] = []
+  let fence: string | undefined
+  let comment = false
+  for (const line of markdown.split('\n')) {
+    const opener = /^\s{0,3}(`{3,}|~{3,})/.exec(line)
+    if (fence !== undefined) {
+      if (opener && (opener[1] as string).startsWith(fence)) fence = undefined
+      continue
+    }
+    if (opener) {
+      fence = opener[1] as string
+      continue
+    }
+    if (comment) {
+      if (line.includes('-->')) comment = false
+      continue
+    }
+    if (line.includes('<!--') && !line.includes('-->')) {
+      comment = true
+      continue
+    }
+    lines.push(line)
+  }
+  return lines
+}

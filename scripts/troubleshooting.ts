@@ -1,88 +1,132 @@
-// npm run docs:troubleshooting: writes the README's Troubleshooting table from the diagnosis catalogue
-// (src/diagnosis/catalogue.ts), so that the two never differ. `--check` only reports whether the README is stale.
+// npm run docs:troubleshooting: writes docs/troubleshooting.md from the diagnosis catalogue
+// (src/diagnosis/catalogue.ts), so that the two never differ. `--check` only reports whether the page is stale.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, posix, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import * as prettier from 'prettier'
-import { catalogue, type Diagnosis } from '../src/diagnosis/catalogue.js'
+import { catalogue, type Diagnosis, type Severity } from '../src/diagnosis/catalogue.js'
+import { slug } from './markdown.js'
 
-export const README_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'README.md')
-export const START = '<!-- troubleshooting:start -->'
-export const END = '<!-- troubleshooting:end -->'
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+/** The page, as a path from the repository root. */
+export const PAGE = 'docs/troubleshooting.md'
+export const PAGE_PATH = resolve(ROOT, PAGE)
 export const COMMAND = 'npm run docs:troubleshooting'
-const HEADING = '## Troubleshooting'
-/** The section goes right before this heading when the README has none yet. */
-const NEXT_HEADING = '## How it works'
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
+const entries = (): Array<[string, Diagnosis<never>]> =>
+  Object.entries(catalogue as Record<string, Diagnosis<never>>)
 
-function docsLabel(url: string): string {
-  if (url.startsWith('#')) return `${url.slice(1).replace(/^\w/, (c) => c.toUpperCase())} (above)`
-  const host = new URL(url).hostname
-  if (host === 'developers.cloudflare.com') return 'Cloudflare docs'
-  if (host === 'www.cloudflarestatus.com') return 'Cloudflare status'
-  if (host === 'docs.github.com') return 'GitHub docs'
-  return host
+/** The heading of an entry: its annotation title, and its id to tell apart entries that share a title. */
+export const entryHeading = (id: string, d: Diagnosis<never>): string => `${d.title} (\`${id}\`)`
+
+/** The anchor of an entry's heading on the page, for links such as `docs/troubleshooting.md#…`. */
+export const entryAnchor = (id: string): string =>
+  slug(entryHeading(id, (catalogue as Record<string, Diagnosis<never>>)[id] as Diagnosis<never>))
+
+const WHAT_YOU_SEE: Record<Severity, string> = {
+  error: 'an **error** annotation titled',
+  warning: 'a **warning** annotation titled',
+  notice: 'a **notice** titled'
+}
+const OUTCOME: Record<Severity, string> = {
+  error: 'the run fails',
+  warning: 'the run goes on',
+  notice: 'the run goes on'
 }
 
-/** The generated part of the section: a line on how to read it, then one row per catalogue entry. */
-export function troubleshootingTable(): string {
-  const rows = Object.entries(catalogue as Record<string, Diagnosis<never>>).map(([id, d]) =>
+/** A link to an entry's further reading, relative to the page when it is a file of this repository. */
+function docsLink(target: string): string {
+  if (/^https:\/\//.test(target)) {
+    const host = new URL(target).hostname
+    const label =
+      host === 'developers.cloudflare.com'
+        ? "Cloudflare's docs"
+        : host === 'www.cloudflarestatus.com'
+          ? "Cloudflare's status page"
+          : host === 'docs.github.com'
+            ? "GitHub's docs"
+            : host
+    return `[${label}](${target})`
+  }
+  const [file = '', anchor] = target.split('#')
+  const relative = posix.relative(posix.dirname(PAGE), file)
+  const label = anchor
+    ? anchor.replace(/-/g, ' ').replace(/^\w/, (c) => c.toUpperCase())
+    : posix.basename(file, '.md')
+  return `[${label}](${relative}${anchor ? `#${anchor}` : ''})`
+}
+
+/** The whole page, before formatting: an introduction, a list of titles, then one section per entry. */
+export function troubleshootingPage(): string {
+  const titles = entries().map(([, d]) => d.title)
+  const shared = (title: string): boolean => titles.indexOf(title) !== titles.lastIndexOf(title)
+  const list = (severity: Severity): string =>
+    entries()
+      .filter(([, d]) => d.severity === severity)
+      .map(([id, d]) => `[${d.title}](#${entryAnchor(id)})${shared(d.title) ? ` (\`${id}\`)` : ''}`)
+      .join(' · ')
+  const sections = entries().map(([id, d]) =>
     [
-      `**${cell(d.title)}**<br>\`${id}\`, ${d.severity}`,
-      cell(d.cause),
-      cell(d.detection),
-      cell(d.fix),
-      `[${docsLabel(d.docs)}](${d.docs})`
-    ].join(' | ')
+      `## ${entryHeading(id, d)}`,
+      '',
+      `- **What you see:** ${WHAT_YOU_SEE[d.severity]} "${d.title}"; ${OUTCOME[d.severity]}.`,
+      `- **What to do:** ${d.fix}`,
+      `- **Why:** ${d.cause}`,
+      `- **How it is found:** ${d.detection}.`.replace(/\.\.$/, '.'),
+      `- **More:** ${docsLink(d.docs)}`
+    ].join('\n')
   )
   return [
-    'Every problem the action explains, with the annotation title it shows. Errors stop the run, before any',
-    'purge when the inputs or the first answers show the problem; warnings and notices do not. Generated from',
-    `\`src/diagnosis/catalogue.ts\` by \`${COMMAND}\`: edit the catalogue, not this table.`,
+    '# Troubleshooting',
     '',
-    '| Problem | Cause | How it is found | Fix | More |',
-    '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r} |`)
+    'Every problem the action explains, under the title of the annotation it shows: search this page for the',
+    'title you see in the run. An **error** fails the run (before any purge when the inputs or the first',
+    'answers show the problem; items that were not purged are listed in the `failed_items` output); a',
+    '**warning** or a **notice** does not.',
+    '',
+    `Generated from [\`src/diagnosis/catalogue.ts\`](../src/diagnosis/catalogue.ts) by \`${COMMAND}\`:`,
+    'edit the catalogue, not this page.',
+    '',
+    `**Errors:** ${list('error')}`,
+    '',
+    `**Warnings:** ${list('warning')}`,
+    '',
+    `**Notices:** ${list('notice')}`,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+    '---',
+    '',
+    'Not listed here, or not clear? Open an issue with the annotation and the log (never a secret).'
   ].join('\n')
 }
 
-/** The README with its Troubleshooting section replaced (or added), formatted like the rest of the repo. */
-export async function renderReadme(readme: string): Promise<string> {
-  const block = `${START}\n\n${troubleshootingTable()}\n\n${END}`
-  let text: string
-  const start = readme.indexOf(START)
-  const end = readme.indexOf(END)
-  if (start !== -1 && end > start) {
-    text = readme.slice(0, start) + block + readme.slice(end + END.length)
-  } else {
-    const next = readme.indexOf(`\n${NEXT_HEADING}`)
-    const section = `${HEADING}\n\n${block}\n`
-    text =
-      next === -1
-        ? `${readme.trimEnd()}\n\n${section}`
-        : `${readme.slice(0, next + 1)}${section}\n${readme.slice(next + 1)}`
-  }
-  const config = (await prettier.resolveConfig(README_PATH)) ?? {}
-  return prettier.format(text, { ...config, filepath: README_PATH })
+/** The page as written to disk, formatted like the rest of the repository. */
+export async function renderPage(): Promise<string> {
+  const config = (await prettier.resolveConfig(PAGE_PATH)) ?? {}
+  return prettier.format(troubleshootingPage(), { ...config, filepath: PAGE_PATH })
 }
 
 async function main(): Promise<void> {
-  const current = readFileSync(README_PATH, 'utf8')
-  const next = await renderReadme(current)
+  let current: string | undefined
+  try {
+    current = readFileSync(PAGE_PATH, 'utf8')
+  } catch {
+    current = undefined
+  }
+  const next = await renderPage()
   if (process.argv.includes('--check')) {
     if (next !== current) {
-      console.error(`README.md's Troubleshooting table is out of date: run \`${COMMAND}\`.`)
+      console.error(`${PAGE} is out of date: run \`${COMMAND}\`.`)
       process.exitCode = 1
     }
     return
   }
   if (next === current) {
-    console.log('README.md is up to date.')
+    console.log(`${PAGE} is up to date.`)
     return
   }
-  writeFileSync(README_PATH, next)
-  console.log(`README.md: Troubleshooting table written (${Object.keys(catalogue).length} entries).`)
+  writeFileSync(PAGE_PATH, next)
+  console.log(`${PAGE} written (${entries().length} entries).`)
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main()

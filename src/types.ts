@@ -49,6 +49,11 @@ export interface PathMapping {
   path: string
   /** An absolute http(s) URL ending with '/'. */
   url: string
+  /**
+   * The `pretty-urls` option: the site also serves `page.html` / `page.htm` at `page`, and `index.htm`
+   * at its folder URL, so those URLs are purged too.
+   */
+  prettyUrls?: true
 }
 
 /** Purge what a push changed: list its changed files and map them to URLs. */
@@ -59,6 +64,16 @@ export interface ChangeSettings {
   /** Commits to compare; when absent, the push event's `before` and `after`. */
   base?: string
   head?: string
+}
+
+/** What a request does to cached copies: delete them, or mark them stale so the origin revalidates them. */
+export type CacheMode = 'purge' | 'invalidate'
+
+/** A Version Management environment of a zone, as `GET /zones/{zone_id}/environments` lists it. */
+export interface Environment {
+  name: string
+  /** The environment's ID in Cloudflare's paths. */
+  ref: string
 }
 
 /** The one typed object that the rest of the action works from. */
@@ -74,4 +89,8 @@ export interface Settings {
   batchSize?: number
   timeoutMs: number
   changes?: ChangeSettings
+  /** `invalidate` marks content stale instead of deleting it; absent means purge. */
+  mode?: CacheMode
+  /** A Version Management environment, by name or ref, as given: resolved per zone. */
+  environment?: string
 }

@@ -145,7 +145,7 @@ describe('urlsForChanges', () => {
       ],
       mappings
     )
-    expect(result).toEqual({ urls: [], unmapped: 1 })
+    expect(result).toEqual({ urls: [], unmapped: 1, errors: [] })
   })
 
   it('lists each URL once', () => {
@@ -166,5 +166,77 @@ describe('encodePath', () => {
     expect(encodePath('café/naïve.txt')).toBe('caf%C3%A9/na%C3%AFve.txt')
     expect(encodePath("a+b,c;d=e:f@g$h&i!j'k(l)m*n~o")).toBe("a+b,c;d=e:f@g$h&i!j'k(l)m*n~o")
     expect(encodePath('100%.txt')).toBe('100%25.txt')
+  })
+})
+
+describe('the pretty-urls option', () => {
+  it('is read after the URL, in any case, and kept when the same mapping is given twice', () => {
+    const { mappings, errors } = parseChangedPaths(
+      [
+        'public/ => https://example.com/ pretty-urls',
+        'docs/ => https://docs.example.com/   Pretty-URLs',
+        'site/ => https://site.example/',
+        'site/ => https://site.example/ pretty-urls'
+      ].join('\n')
+    )
+    expect(errors).toEqual([])
+    expect(mappings).toEqual([
+      { path: 'public/', url: 'https://example.com/', prettyUrls: true },
+      { path: 'docs/', url: 'https://docs.example.com/', prettyUrls: true },
+      { path: 'site/', url: 'https://site.example/', prettyUrls: true }
+    ])
+  })
+
+  it('rejects any other word after the URL, naming it and the option there is', () => {
+    const { mappings, errors } = parseChangedPaths('public/ => https://example.com/ pretty')
+    expect(mappings).toEqual([])
+    expect(errors.map((e) => e.id)).toEqual(['bad-changed-paths'])
+    expect(errors[0]!.message).toMatch(/"pretty" after the URL, which is not an option/)
+    expect(errors[0]!.message).toContain('pretty-urls')
+  })
+
+  const pretty: PathMapping[] = [{ path: 'public/', url: 'https://example.com/', prettyUrls: true }]
+  const plain: PathMapping[] = [{ path: 'public/', url: 'https://example.com/' }]
+
+  it('purges a page at its URL without .html or .htm too', () => {
+    expect(urlsForPath('public/about.html', pretty)).toEqual([
+      'https://example.com/about.html',
+      'https://example.com/about'
+    ])
+    expect(urlsForPath('public/blog/post 1.htm', pretty)).toEqual([
+      'https://example.com/blog/post%201.htm',
+      'https://example.com/blog/post%201'
+    ])
+  })
+
+  it('purges the folder URL of index.htm as of index.html', () => {
+    expect(urlsForPath('public/docs/index.htm', pretty)).toEqual([
+      'https://example.com/docs/index.htm',
+      'https://example.com/docs/'
+    ])
+    expect(urlsForPath('public/index.html', pretty)).toEqual([
+      'https://example.com/index.html',
+      'https://example.com/'
+    ])
+  })
+
+  it('leaves other files, and mappings without the option, as they were', () => {
+    expect(urlsForPath('public/app.css', pretty)).toEqual(['https://example.com/app.css'])
+    expect(urlsForPath('public/.html', pretty)).toEqual(['https://example.com/.html'])
+    expect(urlsForPath('public/about.html', plain)).toEqual(['https://example.com/about.html'])
+    expect(urlsForPath('public/docs/index.htm', plain)).toEqual(['https://example.com/docs/index.htm'])
+  })
+
+  it('purges the extensionless URL of a renamed page under both names', () => {
+    const { urls } = urlsForChanges(
+      [{ path: 'public/team.html', status: 'renamed', previousPath: 'public/about.html' }],
+      pretty
+    )
+    expect(urls).toEqual([
+      'https://example.com/team.html',
+      'https://example.com/team',
+      'https://example.com/about.html',
+      'https://example.com/about'
+    ])
   })
 })

@@ -177,11 +177,14 @@ const plausible: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
     '',
     '',
     'public/ => https://example.com/',
+    'public/ => https://example.com/ pretty-urls',
     'docs/ => https://docs.example.com/d/'
   ),
   github_token: fc.constantFrom('', 'ghs_FAKEgithubToken00000000000000000000001'),
   base: fc.constantFrom('', '', 'v1.0.0'),
-  head: fc.constantFrom('', '', 'main')
+  head: fc.constantFrom('', '', 'main'),
+  mode: fc.constantFrom('', '', 'purge', 'invalidate', 'Invalidate'),
+  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000')
 }
 
 /** A plausible value with hostile text spliced in somewhere. */
@@ -292,6 +295,9 @@ function assertSafeSettings(settings: Settings): void {
     else assert.equal(toAsciiHostname(zone.name), zone.name)
   }
   if (settings.accountId !== undefined) assert.match(settings.accountId, HEX32)
+  if (settings.mode !== undefined) assert.equal(settings.mode, 'invalidate')
+  // One line, trimmed, no control character: it is matched against names and never goes into a path.
+  if (settings.environment !== undefined) assert.match(settings.environment, /^\S(?:[^\p{Cc}]*\S)?$/u)
 
   const credential = settings.credential
   const secrets = credential.kind === 'token' ? [credential.token] : [credential.email, credential.key]
@@ -544,14 +550,20 @@ describe('item parsers on arbitrary text', () => {
     )
   })
 
-  it('list splitting drops blanks and comments and trims every entry', () => {
+  // The comment rule changed (issue 10): a line whose first non-blank character is "#" is a comment, and
+  // nothing else is, so an entry may start with "#" when it follows a comma ("release, #blog").
+  it('list splitting drops blanks and comment lines, trims every entry, and keeps "#" after a comma', () => {
     fc.assert(
       fc.property(text, (value) => {
         for (const entry of splitList(value)) {
           assert.equal(entry, entry.trim())
           assert.notEqual(entry, '')
-          assert.ok(!entry.startsWith('#'))
+          assert.doesNotMatch(entry, /[\r\n]/)
         }
+        const oneLine = value.replace(/[\r\n,]/g, ' ').trim()
+        assert.deepEqual(splitList(` # ${oneLine}`), [])
+        assert.deepEqual(splitList(`\n\t#${oneLine}\n`), [])
+        if (oneLine !== '') assert.deepEqual(splitList(`x, #${oneLine}`), ['x', `#${oneLine}`])
       }),
       { numRuns: RUNS }
     )

@@ -1,10 +1,10 @@
 // Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
 // @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
 import { readFileSync } from 'node:fs'
-import type { ChangedFile } from '../inputs/changed-urls.js'
+import { urlsForChanges, type ChangedFile, type ListedChanges } from '../inputs/changed-urls.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
-import type { Finding } from '../types.js'
+import type { ChangeSettings, Finding } from '../types.js'
 
 export interface CommitRange {
   base: string
@@ -28,6 +28,32 @@ export interface ListOptions {
   deadline: number
   userAgent: string
   onRetry?: (reason: string) => void
+}
+
+/**
+ * The files changed by this run's push (or between `base` and `head`), listed with GitHub's compare and
+ * mapped to the URLs to purge; throws a DiagnosedFailure when they cannot be listed.
+ */
+export async function listChanges(
+  changes: ChangeSettings,
+  env: NodeJS.ProcessEnv,
+  options: Omit<ListOptions, 'token' | 'repository'>
+): Promise<ListedChanges> {
+  const range = commitRange({
+    ...(changes.base ? { base: changes.base } : {}),
+    ...(changes.head ? { head: changes.head } : {}),
+    eventName: env.GITHUB_EVENT_NAME,
+    eventPath: env.GITHUB_EVENT_PATH,
+    sha: env.GITHUB_SHA
+  })
+  if (!('base' in range)) throw new DiagnosedFailure([range])
+  const files = await listChangedFiles(range, {
+    ...options,
+    token: changes.githubToken,
+    repository: env.GITHUB_REPOSITORY
+  })
+  const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings)
+  return { range: describeRange(range), files: files.length, unmapped, urls, errors }
 }
 
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */

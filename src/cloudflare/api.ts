@@ -1,5 +1,5 @@
 // The Cloudflare API calls the action makes, with their answers checked into plain types.
-import type { Plan, ResolvedZone } from '../types.js'
+import type { CacheMode, Environment, Plan, ResolvedZone } from '../types.js'
 import { CloudflareError } from './errors.js'
 import type { CloudflareHttpClient } from './http-client.js'
 
@@ -39,6 +39,32 @@ export interface PurgeOptions {
   beforeRetry?: () => Promise<void>
   /** Told of each failed attempt as it fails (a 429 slows the account's pace down). */
   onAttemptFailed?: (error: CloudflareError) => void
+}
+
+/** Where a purge or an invalidation goes: the whole zone, or one Version Management environment of it. */
+export interface CacheTarget {
+  mode: CacheMode
+  environment?: Environment
+}
+
+/**
+ * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
+ * schema; anything outside this safe set is refused before it reaches a URL path.
+ */
+const ENVIRONMENT_REF = /^[A-Za-z0-9_-]{1,32}$/
+
+/**
+ * `/zones/{zone_id}/purge_cache`, `/zones/{zone_id}/invalidate_cache`, or the same under
+ * `/environments/{ref}` (Cloudflare's API reference: "Purge / Invalidate Cached Content by Environment").
+ */
+export function cachePath(zoneId: string, target: CacheTarget): string {
+  const zone = `/zones/${assertId(zoneId, 'zone ID')}`
+  const ref = target.environment?.ref
+  if (ref !== undefined && !ENVIRONMENT_REF.test(ref)) {
+    throw new Error('internal: refusing to put an invalid environment ref into a URL path')
+  }
+  const verb = target.mode === 'invalidate' ? 'invalidate_cache' : 'purge_cache'
+  return ref === undefined ? `${zone}/${verb}` : `${zone}/environments/${ref}/${verb}`
 }
 
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
@@ -90,6 +116,38 @@ export class CloudflareApi {
     const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
     if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a purge ID')
     return result.id
+  }
+
+  /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
+  async clearCache(
+    zoneId: string,
+    body: PurgeBody,
+    target: CacheTarget,
+    options: PurgeOptions = {}
+  ): Promise<string> {
+    const path = cachePath(zoneId, target)
+    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
+    if (!result || typeof result.id !== 'string') {
+      throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID')
+    }
+    return result.id
+  }
+
+  /**
+   * The zone's Version Management environments (`result.environments`). Entries without a usable name
+   * and ref are left out; an answer without a list is taken as no environments at all.
+   */
+  async listEnvironments(zoneId: string): Promise<Environment[]> {
+    const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`
+    const { result } = await this.http.call<unknown>('GET', path)
+    const list = (result as { environments?: unknown } | null)?.environments ?? result
+    if (!Array.isArray(list)) return []
+    const environments: Environment[] = []
+    for (const entry of list as Array<{ name?: unknown; ref?: unknown } | null>) {
+      if (typeof entry?.name === 'string' && typeof entry.ref === 'string' && ENVIRONMENT_REF.test(entry.ref))
+        environments.push({ name: entry.name, ref: entry.ref })
+    }
+    return environments
   }
 }
 

@@ -85,10 +85,6 @@ export class CloudflareHttpClient {
     this.random = options.random ?? Math.random
   }
 
-  get deadline(): number {
-    return this.options.deadline
-  }
-
   async close(): Promise<void> {
     if (!this.options.dispatcher) await this.dispatcher.close()
   }

@@ -1,5 +1,5 @@
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's own toolkit (@actions/http-client) reads them on self-hosted runners. Pure.
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
 import { isLoopbackHost } from './hostnames.js'
 
 export interface ProxyChoice {

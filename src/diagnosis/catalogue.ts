@@ -1,20 +1,21 @@
 // The catalogue of every mistake and failure the action knows how to explain.
-// Each entry is data: the code looks entries up by id, the tests check them, and the README's
-// Troubleshooting table is generated from them (scripts/troubleshooting.ts).
+// Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
+// is generated from them (scripts/troubleshooting.ts).
 import type { Finding } from '../types.js'
+import { count } from '../words.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
 export interface Diagnosis<P> {
   title: string
   severity: Severity
-  /** When it happens, in a line, for the README. */
+  /** When it happens, in a line, for the troubleshooting page. */
   cause: string
   /** How it is found: from the input's shape before any request, or from Cloudflare's answer. */
   detection: string
-  /** What to do, in a line, for the README. */
+  /** What to do, in a line, for the troubleshooting page. */
   fix: string
-  /** Where to read more: Cloudflare's documentation, or a section of this action's README. */
+  /** Where to read more: an https URL, or a page of this repository as a path from its root (`README.md#inputs`). */
   docs: string
   /** The annotation's text for one occurrence. */
   message: (p: P) => string
@@ -36,11 +37,16 @@ const DOCS = {
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions',
   ghDebug:
     'https://docs.github.com/en/actions/monitoring-and-troubleshooting-workflows/troubleshooting-workflows/enabling-debug-logging',
-  inputs: '#inputs',
-  changedPaths: '#purge-exactly-what-a-push-changed',
+  inputs: 'README.md#inputs',
+  changedPaths: 'docs/zones-and-changed-paths.md#purge-exactly-what-a-push-changed',
   ghToken:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication',
-  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits'
+  ghCompare: 'https://docs.github.com/en/rest/commits/commits#compare-two-commits',
+  invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
+  invalidateEnvironment:
+    'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
+  purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
+  enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
 } as const
 
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)'
@@ -49,9 +55,16 @@ function entry<P = Record<string, never>>(d: Diagnosis<P>): Diagnosis<P> {
   return d
 }
 
+/** "example.com", "example.com and example.net", "a, b and c". */
+function listWords(items: string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}`
+}
+
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 export function describeWait(seconds: number): string {
-  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  if (seconds < 120) return count(seconds, 'second')
   return `about ${Math.round(seconds / 60)} minutes`
 }
 
@@ -364,6 +377,79 @@ export const catalogue = {
       `host "${value}" ${reason}. Hosts are bare hostnames` +
       (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
   }),
+  'urls-joined-by-commas': entry<{ example: string }>({
+    title: 'URLs joined by commas',
+    severity: 'error',
+    cause:
+      '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+    detection: 'input, before any request',
+    fix: 'List one URL per line, or separate the URLs with spaces.',
+    docs: DOCS.inputs,
+    message: ({ example }) =>
+      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
+      '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+      'list one URL per line, or separate them with spaces.'
+  }),
+  'items-joined-by-spaces': entry<{ input: 'hosts' | 'prefixes'; value: string; suggestion: string }>({
+    title: 'Items joined by spaces',
+    severity: 'error',
+    cause: 'A `hosts` or `prefixes` value holds several items separated by spaces.',
+    detection: 'input, before any request',
+    fix: 'Separate hosts and prefixes with commas or newlines.',
+    docs: DOCS.inputs,
+    message: ({ input, value, suggestion }) =>
+      `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+      `Write "${suggestion}", or one per line.`
+  }),
+  'inline-comment': entry<{ input: string; text: string }>({
+    title: 'Comment after an item',
+    severity: 'error',
+    cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
+    detection: 'input, before any request',
+    fix: 'Put the comment on a line of its own.',
+    docs: DOCS.inputs,
+    message: ({ input, text }) =>
+      `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+      'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
+  }),
+  'comment-only-input': entry<{ input: string; line: string }>({
+    title: 'Input is only a comment',
+    severity: 'error',
+    cause:
+      'A list input is a single line that starts with "#", so all of it is a comment and nothing is purged.',
+    detection: 'input, before any request',
+    fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
+    docs: DOCS.inputs,
+    message: ({ input, line }) =>
+      `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+      `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
+      'the line ("news, #blog"); otherwise remove the "#".'
+  }),
+  'url-credentials': entry<{ value: string; suggestion: string }>({
+    title: 'User name or password in a URL',
+    severity: 'error',
+    cause: 'A URL to purge has a user name or password in it (`https://user:password@host/…`).',
+    detection: 'input, before any request (or once the changed files are listed)',
+    fix: 'Remove the user name and password from the URL; they are never part of what Cloudflare caches.',
+    docs: DOCS.purgeFiles,
+    message: ({ value, suggestion }) =>
+      `"${value}" has a user name or password in it (hidden here). Browsers do not send them as part of ` +
+      'the URL, so they are never part of what Cloudflare caches, and they would be sent to Cloudflare in ' +
+      `the purge request: write "${suggestion}".`
+  }),
+  'url-fragment': entry<{ count: number; example: string; canonical: string }>({
+    title: 'Fragment removed from URLs',
+    severity: 'notice',
+    cause:
+      'A URL to purge has a fragment (`#…`), which browsers never send, so it is never part of a cache key.',
+    detection: 'input, before any request; the action removes it and goes on',
+    fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
+    docs: DOCS.purgeFiles,
+    message: ({ count, example, canonical }) =>
+      (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+      ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
+      `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+  }),
   'host-in-no-zone': entry<{ host: string; zones: string }>({
     title: 'Host in none of the zones',
     severity: 'error',
@@ -439,17 +525,34 @@ export const catalogue = {
       '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
       'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
   }),
-  'file-outside-zone': entry<{ host: string; count: number; example: string; zone: string }>({
-    title: 'URL not on this zone',
+  'outside-zone': entry<{
+    kind: 'files' | 'hosts' | 'prefixes'
+    host: string
+    count: number
+    example: string
+    zone: string
+  }>({
+    title: 'Item not on this zone',
     severity: 'warning',
-    cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-    detection: 'input, once the zone name is known (one warning per host)',
-    fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
-    docs: DOCS.purgeFiles,
-    message: ({ host, count, example, zone }) =>
-      (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
-      ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
-      'zone, so purging them does nothing. Check the URLs or the zone.'
+    cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+    detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+    fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+    docs: DOCS.purge,
+    message: ({ kind, host, count, example, zone }) => {
+      const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[
+        kind
+      ]
+      const subject =
+        count === 1
+          ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+          : `${count} ${noun[1]} on ${host} (such as "${example}") are`
+      const them = count === 1 ? 'it' : 'them'
+      return (
+        `${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
+        `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
+        `still counts as purged. Check the ${noun[1]} or the zone.`
+      )
+    }
   }),
 
   // ── Credential verification ───────────────────────────────────────────────
@@ -514,7 +617,7 @@ export const catalogue = {
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
     message: ({ date, days }) =>
-      `This API token expires on ${date} (in ${days} day${days === 1 ? '' : 's'}); purges will fail after that. ` +
+      `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
       'Extend it or create a new one and update the secret.'
   }),
   'token-ip-restricted': entry<{ detail: string }>({
@@ -688,6 +791,18 @@ export const catalogue = {
       'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
       'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
   }),
+  'bad-changed-url': entry<{ detail: string }>({
+    title: 'Changed file cannot be purged',
+    severity: 'error',
+    cause:
+      'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
+    detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
+    fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+    docs: DOCS.changedPaths,
+    message: ({ detail }) =>
+      `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
+      'or purge its folder with `prefixes` instead.'
+  }),
   'nothing-changed': entry<{ range: string; count: number }>({
     title: 'Nothing changed under changed_paths',
     severity: 'notice',
@@ -695,9 +810,85 @@ export const catalogue = {
     detection: 'GitHub: the compare lists no file under a mapped folder',
     fix: 'Nothing needed.',
     docs: DOCS.changedPaths,
-    message: ({ range, count }) =>
-      `No file under changed_paths changed in ${range} (${count} file${count === 1 ? '' : 's'} changed ` +
+    message: ({ range, count: files }) =>
+      `No file under changed_paths changed in ${range} (${count(files, 'file')} changed ` +
       'elsewhere in the repository), so there was nothing to purge.'
+  }),
+
+  // ── Invalidation and environments ─────────────────────────────────────────
+  'environment-unknown': entry<{ zone: string; wanted: string; names: string[] }>({
+    title: 'Environment not found',
+    severity: 'error',
+    cause:
+      'No Version Management environment of the zone has the name (in any case) or the ref given in `environment`.',
+    detection:
+      'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
+    fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
+    docs: DOCS.purgeEnvironments,
+    message: ({ zone, wanted, names }) =>
+      `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+      (names.length > 0
+        ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+        : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
+          '`environment` empty to clear the cache of the whole zone. ') +
+      'Nothing was sent.'
+  }),
+  'environments-not-enabled': entry<{ zones: string[]; detail: string }>({
+    title: 'Version Management not enabled',
+    severity: 'error',
+    cause:
+      '`environment` is set, but the zone does not use Version Management (an Enterprise feature), so it has no environments.',
+    detection:
+      'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
+    fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
+    docs: DOCS.enableVersioning,
+    message: ({ zones, detail }) =>
+      `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+      `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
+      "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
+      'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+      'the cache of the whole zone. Nothing was sent.'
+  }),
+  'environments-not-readable': entry<{ zones: string[]; wanted: string; detail: string }>({
+    title: 'Environments not readable',
+    severity: 'error',
+    cause:
+      "Listing the zone's environments is refused: the token lacks Zone → Zone Versioning → Read (or the zone has no Version Management).",
+    detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
+    fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
+    docs: DOCS.createToken,
+    message: ({ zones, wanted, detail }) =>
+      `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+      `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
+      'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
+      'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+  }),
+  'invalidate-unavailable': entry<{ zone: string; detail: string }>({
+    title: 'Invalidation not available',
+    severity: 'error',
+    cause:
+      'Cloudflare answers a routing error (7003 / 7000 "No route for that URI", or a 404) on `invalidate_cache`: not available here.',
+    detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
+    fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
+    docs: DOCS.invalidate,
+    message: ({ zone, detail }) =>
+      `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+      'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+      'the next requests then fetch them from the origin in full.'
+  }),
+  'invalidate-url-refused': entry<{ zone: string; environment?: string }>({
+    title: 'Invalidation by URL refused',
+    severity: 'error',
+    cause:
+      'Cloudflare answers 1136: an environment that selects requests by IP, country, ASN or threat score cannot be invalidated by URL.',
+    detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
+    fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
+    docs: DOCS.invalidateEnvironment,
+    message: ({ zone, environment }) =>
+      `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+      '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
+      'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+      'instead: those still work in that environment.'
   }),
 
   // ── Purge ─────────────────────────────────────────────────────────────────

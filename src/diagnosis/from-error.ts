@@ -2,6 +2,7 @@
 import { CloudflareError } from '../cloudflare/errors.js'
 import { diagnose } from './catalogue.js'
 import { NotSentError } from './failure.js'
+import { diagnoseTargetError } from './target-errors.js'
 import type { Finding } from '../types.js'
 
 export type Stage = 'verify' | 'zone' | 'purge'
@@ -16,6 +17,8 @@ export interface ErrorContext {
   zoneReadable?: boolean
   /** The rate limit that applies, in words, for 429s. */
   rateLimit?: string
+  /** The Version Management environment the request went to, for messages. */
+  environment?: string
 }
 
 /** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
@@ -70,6 +73,8 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
       ? diagnose('token-ip-restricted', { detail: error.describe() })
       : diagnose('token-invalid', {})
   }
+  const target = diagnoseTargetError(error, context)
+  if (target) return target
   if (error.hasCode(7003, 7000) && context.stage !== 'verify') return diagnose('zone-invalid-id', { zone })
   if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
     return diagnose('purge-not-permitted', { zone })

@@ -2,7 +2,8 @@
 // URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
-import { splitList } from './items.js'
+import { canonicalUrl, hideUserinfo } from './canonical-url.js'
+import { contentLines } from './items.js'
 import type { Finding, PathMapping } from '../types.js'
 
 /** A file the compare lists, with GitHub's status (added, removed, modified, renamed, copied, changed, unchanged). */
@@ -14,22 +15,50 @@ export interface ChangedFile {
 }
 
 export interface ChangedUrls {
+  /** In canonical form (canonical-url.ts), each once. */
   urls: string[]
   /** Changed paths under no mapping (sources, workflows, …): nothing to purge for them. */
   unmapped: number
+  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  errors: Finding[]
+}
+
+/** The changed files of a push or a range of commits, listed and mapped to URLs, ready to purge. */
+export interface ListedChanges {
+  /** The commits compared, as shown: `1111111...2222222`. */
+  range: string
+  /** Files that changed. */
+  files: number
+  /** Of those, the files under no `changed_paths` folder. */
+  unmapped: number
+  /** The URLs to purge for the others, in canonical form. */
+  urls: string[]
+  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  errors?: Finding[]
 }
 
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html'
 
-/** Parses `changed_paths`: one `folder/ => https://host/path/` per line; blank and `#` lines are skipped. */
+/** The options a mapping line may end with, after the URL. */
+export const MAPPING_OPTIONS = ['pretty-urls'] as const
+
+/**
+ * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
+ * separated by spaces (`pretty-urls`); blank lines and comment lines (first non-blank character "#") are skipped.
+ */
 export function parseChangedPaths(text: string): { mappings: PathMapping[]; errors: Finding[] } {
   const mappings: PathMapping[] = []
   const errors: Finding[] = []
-  for (const line of splitList(text, /\n/)) {
+  for (const line of contentLines(text).map((l) => l.trim())) {
     const mapping = parseMapping(line)
-    if (typeof mapping === 'string') errors.push(diagnose('bad-changed-paths', { line, reason: mapping }))
-    else if (!mappings.some((m) => m.path === mapping.path && m.url === mapping.url)) mappings.push(mapping)
+    if (typeof mapping === 'string') {
+      errors.push(diagnose('bad-changed-paths', { line: hideUserinfo(line), reason: mapping }))
+      continue
+    }
+    const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url)
+    if (!same) mappings.push(mapping)
+    else if (mapping.prettyUrls) same.prettyUrls = true
   }
   return { mappings, errors }
 }
@@ -42,9 +71,19 @@ function parseMapping(line: string): PathMapping | string {
   }
   const path = normalizeFolder((parts[0] ?? '').trim())
   if (typeof path !== 'string') return path.reason
-  const url = normalizeBaseUrl((parts[1] ?? '').trim())
+  // A URL has no spaces (they are written %20), so words after it are options.
+  const [target = '', ...options] = (parts[1] ?? '').trim().split(/\s+/)
+  const url = normalizeBaseUrl(target)
   if (typeof url !== 'string') return url.reason
-  return { path, url }
+  const mapping: PathMapping = { path, url }
+  for (const option of options) {
+    const known = MAPPING_OPTIONS.find((o) => o === option.toLowerCase())
+    if (!known) {
+      return `has "${option}" after the URL, which is not an option (the only one is "pretty-urls")`
+    }
+    mapping.prettyUrls = true
+  }
+  return mapping
 }
 
 function normalizeFolder(value: string): string | { reason: string } {
@@ -66,22 +105,23 @@ function normalizeFolder(value: string): string | { reason: string } {
 
 function normalizeBaseUrl(value: string): string | { reason: string } {
   if (value === '') return { reason: 'has no URL after "=>"' }
+  const shown = hideUserinfo(value)
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` }
+    return { reason: `has "${shown}" as its URL, which is not a full URL such as https://example.com/` }
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` }
+    return { reason: `has "${shown}" as its URL; only http:// and https:// URLs are cached by Cloudflare` }
   }
   if (url.username || url.password || url.search || url.hash || value.includes('*')) {
     return {
-      reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
+      reason: `has "${shown}" as its URL, which must have no credentials, query, fragment or wildcard`
     }
   }
   if (!toAsciiHostname(url.hostname)) {
-    return { reason: `has "${value}" as its URL, whose host is not a domain name` }
+    return { reason: `has "${shown}" as its URL, whose host is not a domain name` }
   }
   return url.href.endsWith('/') ? url.href : `${url.href}/`
 }
@@ -89,14 +129,20 @@ function normalizeBaseUrl(value: string): string | { reason: string } {
 /**
  * The URLs to purge for these changes: each changed, added, removed or renamed-away file under a mapped
  * folder, by the deepest folder that holds it (every mapping of that folder when it is mapped twice), plus
- * the folder URL of each `index.html`.
+ * the folder URL of each `index.html`, and with `pretty-urls` the URLs without `.html` / `.htm`.
  */
 export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): ChangedUrls {
   const urls = new Set<string>()
+  const errors: Finding[] = []
   let unmapped = 0
   const add = (path: string): boolean => {
     const found = urlsForPath(path, mappings)
-    for (const url of found) urls.add(url)
+    for (const url of found) {
+      // The same checks and the same canonical form as a URL given in `files`.
+      const checked = canonicalUrl(url)
+      if (checked.ok) urls.add(checked.url)
+      else errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }))
+    }
     return found.length > 0
   }
   for (const file of files) {
@@ -106,7 +152,7 @@ export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): C
     if (file.status === 'renamed' && file.previousPath) mapped = add(file.previousPath) || mapped
     if (!mapped) unmapped++
   }
-  return { urls: [...urls], unmapped }
+  return { urls: [...urls], unmapped, errors }
 }
 
 /** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
@@ -117,10 +163,23 @@ export function urlsForPath(path: string, mappings: PathMapping[]): string[] {
   for (const m of matching.filter((x) => x.path.length === deepest)) {
     const rest = path.slice(m.path.length)
     urls.push(m.url + encodePath(rest))
-    const name = rest.slice(rest.lastIndexOf('/') + 1)
-    if (name === INDEX_FILE) urls.push(m.url + encodePath(rest.slice(0, rest.length - INDEX_FILE.length)))
+    for (const other of otherPaths(rest, m.prettyUrls === true)) urls.push(m.url + encodePath(other))
   }
   return urls
+}
+
+/**
+ * The other paths a site serves a file at: `docs/index.html` at `docs/`; with pretty URLs (static hosts
+ * that drop the extension) also `about.html` and `about.htm` at `about`, and `docs/index.htm` at `docs/`.
+ */
+function otherPaths(rest: string, prettyUrls: boolean): string[] {
+  const slash = rest.lastIndexOf('/') + 1
+  const folder = rest.slice(0, slash)
+  const name = rest.slice(slash)
+  if (name === INDEX_FILE || (prettyUrls && name === 'index.htm')) return [folder]
+  if (!prettyUrls) return []
+  const page = /^(.+)\.html?$/.exec(name)?.[1]
+  return page ? [folder + page] : []
 }
 
 /** Percent-encodes each path segment the way browsers request it, keeping the characters paths allow. */

@@ -59,7 +59,10 @@ export function withMargin(spec: BucketSpec, marginMs: number): BucketSpec {
   return { rate: spec.rate, capacity: Math.max(spec.capacity / 2, spec.capacity - held) }
 }
 
-/** Purge rate limits per account (../shared/cloudflare-api.md). Unknown plan: Free, the strictest. */
+/**
+ * Purge rate limits per account, as Cloudflare's purge-cache page lists them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). Unknown plan: Free, the strictest.
+ */
 export const PURGE_RATE_LIMITS: Record<Plan, { urlsPerSecond: number; requests: BucketSpec }> = {
   free: { urlsPerSecond: 800, requests: { rate: 5 / 60, capacity: 25 } },
   pro: { urlsPerSecond: 1500, requests: { rate: 5, capacity: 25 } },

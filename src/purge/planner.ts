@@ -19,9 +19,10 @@ export interface Batch {
 }
 
 /**
- * Items per purge request as Cloudflare's purge-cache page gives them (updated August 2026): 100 URLs on
- * Free, Pro and Business, 500 on Enterprise, and 100 tags, hosts or prefixes on every plan. A zone whose
- * plan could not be read is held to the smaller figure.
+ * Items per purge request as Cloudflare's purge-cache page gives them
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/, updated August 2026): 100 URLs on Free,
+ * Pro and Business, 500 on Enterprise, and 100 tags, hosts or prefixes on every plan. A zone whose plan
+ * could not be read is held to the smaller figure; a zone that takes fewer is learnt from its refusal.
  */
 export const FILES_PER_REQUEST: Record<Plan, number> = { free: 100, pro: 100, business: 100, enterprise: 500 }
 export const OTHER_PER_REQUEST = 100
@@ -112,6 +113,11 @@ export function toPurgeBody(batch: Batch): PurgeBody {
     case 'prefixes':
       return { prefixes: batch.items as string[] }
   }
+}
+
+/** How many items a request counts for: purge everything counts as one. */
+export function itemCount(batch: Batch): number {
+  return batch.type === 'everything' ? 1 : batch.items.length
 }
 
 /** How an item is shown in logs, outputs and the summary. */

@@ -5,7 +5,7 @@ import type { CloudflareError } from '../cloudflare/errors.js'
 import { sleep } from '../cloudflare/http-client.js'
 import { isTooManyItems } from '../diagnosis/from-error.js'
 import { NotSentError } from '../diagnosis/failure.js'
-import { chunk, toPurgeBody, type Batch } from './planner.js'
+import { chunk, itemCount, toPurgeBody, type Batch } from './planner.js'
 import type { PurgeType } from '../types.js'
 
 export interface BatchOutcome {
@@ -70,12 +70,12 @@ export async function executeBatches(
   const queue: Queued[] = batches.map((batch, i) => ({ batch, order: [i] }))
   const done: Array<Queued & { outcome: BatchOutcome }> = []
   const learnedLimits = new Map<string, number>()
-  const itemsTotal = batches.reduce((n, b) => n + Math.max(1, b.items.length), 0)
+  const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0)
   let itemsDone = 0
 
   const finish = (entry: Queued, outcome: BatchOutcome): void => {
     done.push({ ...entry, outcome })
-    itemsDone += Math.max(1, outcome.batch.items.length)
+    itemsDone += itemCount(outcome.batch)
     options.onProgress?.(itemsDone, itemsTotal)
   }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { parseSettings } from '../../src/inputs/parser.js'
 import { secretForms } from '../../src/action/input-reader.js'
-import { Redactor } from '../../src/action/reporter.js'
+import { Redactor } from '../../src/report/redactor.js'
 
 const RUNS = 3000
 

@@ -1,0 +1,59 @@
+// One Node.js story: the action runs on the version in action.yml; package.json `engines`, the lockfile and
+// the README's promise for local use start there; CI tests that version and nothing older.
+import { describe, expect, test } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { referenceFiles } from '../scripts/action-majors.js'
+import { ROOT } from '../scripts/workflow-lint.js'
+
+const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8')
+
+const runtime = Number(/^node(\d+)$/.exec(parse(read('action.yml')).runs.using)?.[1])
+const engines: string = JSON.parse(read('package.json')).engines?.node ?? ''
+const oldest = Number(/^>=(\d+)$/.exec(engines)?.[1])
+
+interface Step {
+  uses?: string
+  with?: Record<string, unknown>
+}
+const ci = parse(read('.github/workflows/ci.yml')) as {
+  jobs: Record<string, { steps?: Step[]; strategy?: { matrix?: { node?: unknown[] } } }>
+}
+
+describe('Node.js versions', () => {
+  test('action.yml names a Node.js runtime and engines is ">=N"', () => {
+    expect(runtime).toBeGreaterThan(0)
+    expect(engines).toMatch(/^>=\d+$/)
+  })
+
+  test('engines starts at the version the action runs on, in package.json and the lockfile alike', () => {
+    expect(oldest).toBe(runtime)
+    expect(JSON.parse(read('package-lock.json')).packages[''].engines).toEqual({ node: engines })
+  })
+
+  test('the README (and docs/) promise local use from that same version', () => {
+    const promises = referenceFiles()
+      .filter((file) => file.endsWith('.md'))
+      .flatMap((file) => [...read(file).matchAll(/Node\.js (\d+) or newer/g)].map((m) => `${file}: ${m[1]}`))
+    expect(promises.length).toBeGreaterThan(0)
+    for (const promise of promises) expect(promise).toMatch(new RegExp(`: ${oldest}$`))
+  })
+
+  test("CI's unit-test matrix runs the action's version and nothing older", () => {
+    const matrix = (ci.jobs.test?.strategy?.matrix?.node ?? []).map(Number)
+    expect(matrix).toContain(runtime)
+    expect(matrix.length).toBeGreaterThan(1)
+    for (const version of matrix) expect(version).toBeGreaterThanOrEqual(oldest)
+  })
+
+  test('every job that sets up a fixed Node.js sets up one engines allows', () => {
+    const fixed = Object.values(ci.jobs)
+      .flatMap((job) => job.steps ?? [])
+      .filter((step) => step.uses?.startsWith('actions/setup-node@'))
+      .map((step) => step.with?.['node-version'])
+      .filter((version): version is number => typeof version === 'number')
+    expect(fixed.length).toBeGreaterThan(0)
+    for (const version of fixed) expect(version).toBeGreaterThanOrEqual(oldest)
+  })
+})

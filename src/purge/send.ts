@@ -1,0 +1,79 @@
+// Sends the planned requests of every zone: paced per account, within the API-wide request
+// window, several at a time, with a progress line while it runs. Purges and invalidations, zone-wide or in
+// a Version Management environment, are sent alike; only the endpoint and the words differ.
+import type { CloudflareApi } from '../cloudflare/api.js'
+import type { ZoneResolution } from '../access/zone-resolver.js'
+import { diagnose } from '../diagnosis/catalogue.js'
+import type { CacheMode, Environment, Finding } from '../types.js'
+import { count, seconds } from '../words.js'
+import { GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './pacing.js'
+import { itemCount, type Batch } from './planner.js'
+import { executeBatches, type BatchOutcome } from './runner.js'
+import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
+
+/** Requests in flight at once. */
+export const CONCURRENCY = 8
+const PROGRESS_EVERY_MS = 5000
+
+/** A zone with the requests planned for it. */
+export interface PlannedZone {
+  resolution: ZoneResolution
+  batches: Batch[]
+  /** The Version Management environment its requests go to; absent: the whole zone. */
+  environment?: Environment
+}
+
+export interface SendOptions {
+  /** Epoch milliseconds after which no request is sent. */
+  deadline: number
+  /** Requests this credential already made (verification, zone lookups): they count against its limit. */
+  requestsSoFar: number
+  log: (line: string) => void
+  /** Called once per zone and type that Cloudflare found too large, with the warning to show. */
+  onSplit: (warning: Finding) => void
+  /** Invalidate instead of purge; absent: purge. */
+  mode?: CacheMode
+}
+
+/** Sends every planned request and returns one outcome per request, in the order of the plan. */
+export async function sendPlan(
+  api: CloudflareApi,
+  planned: PlannedZone[],
+  options: SendOptions
+): Promise<BatchOutcome[]> {
+  // Every zone of an account shares one purge budget at Cloudflare.
+  const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone))
+  const words = wordsFor(options.mode)
+  const batches = planned.flatMap((p) => p.batches)
+  const started = Date.now()
+  const total = batches.reduce((n, b) => n + itemCount(b), 0)
+  let done = 0
+  // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
+  const progress = setInterval(() => {
+    const rate = Math.round((done / (Date.now() - started)) * 1000)
+    options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`)
+  }, PROGRESS_EVERY_MS)
+  progress.unref()
+  let outcomes: BatchOutcome[]
+  try {
+    // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
+    const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)))
+    outcomes = await executeBatches(target, batches, {
+      concurrency: CONCURRENCY,
+      pacerFor,
+      globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+      pause: api.http,
+      deadline: options.deadline,
+      onProgress: (itemsDone) => (done = itemsDone),
+      onSplit: (batch, limit) =>
+        options.onSplit(diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+    })
+  } finally {
+    clearInterval(progress)
+  }
+  const sent = outcomes.filter((o) => o.purgeId).length
+  options.log(
+    `${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`
+  )
+  return outcomes
+}
