@@ -4,8 +4,15 @@
 // Cloudflare's API schema, drifts from what the action sends and reads.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { TokenVerifyResponse as AccountTokenVerifyResponse } from 'cloudflare/resources/accounts/tokens/tokens'
-import type { CachePurgeParams, CachePurgeResponse } from 'cloudflare/resources/cache/cache'
+import type {
+  CacheInvalidateEnvironmentParams,
+  CacheInvalidateParams,
+  CachePurgeEnvironmentParams,
+  CachePurgeParams,
+  CachePurgeResponse
+} from 'cloudflare/resources/cache/cache'
 import type { TokenVerifyResponse } from 'cloudflare/resources/user/tokens/tokens'
+import type { EnvironmentListResponse } from 'cloudflare/resources/zones/environments'
 import type { Zone } from 'cloudflare/resources/zones/zones'
 import { MockAgent } from 'undici'
 import { CloudflareApi, type PurgeBody } from '../../src/cloudflare/api.js'
@@ -27,6 +34,19 @@ const withZone = {
   tags: (b: BodyWith<'tags'>) => ({ zone_id: ZONE, tags: b.tags }) satisfies CachePurgeParams,
   hosts: (b: BodyWith<'hosts'>) => ({ zone_id: ZONE, hosts: b.hosts }) satisfies CachePurgeParams,
   prefixes: (b: BodyWith<'prefixes'>) => ({ zone_id: ZONE, prefixes: b.prefixes }) satisfies CachePurgeParams
+}
+// The same bodies go to invalidate_cache and to the environment endpoints (src/cloudflare/api.ts).
+const elsewhere = {
+  invalidate: (b: BodyWith<'files'>, t: BodyWith<'tags'>, e: BodyWith<'purge_everything'>) => [
+    { zone_id: ZONE, files: b.files } satisfies CacheInvalidateParams,
+    { zone_id: ZONE, tags: t.tags } satisfies CacheInvalidateParams,
+    { zone_id: ZONE, purge_everything: e.purge_everything } satisfies CacheInvalidateParams
+  ],
+  environment: (b: BodyWith<'files'>, h: BodyWith<'hosts'>, p: BodyWith<'prefixes'>) => [
+    { zone_id: ZONE, files: b.files } satisfies CachePurgeEnvironmentParams,
+    { zone_id: ZONE, hosts: h.hosts } satisfies CachePurgeEnvironmentParams,
+    { zone_id: ZONE, prefixes: p.prefixes } satisfies CacheInvalidateEnvironmentParams
+  ]
 }
 
 describe('purge bodies, held to the SDK', () => {
@@ -84,6 +104,7 @@ describe('purge bodies, held to the SDK', () => {
       files: ['https://example.com/a']
     })
     expect(Object.keys(withZone)).toEqual(['everything', 'files', 'tags', 'hosts', 'prefixes'])
+    expect(Object.keys(elsewhere)).toEqual(['invalidate', 'environment'])
   })
 })
 
@@ -130,6 +151,26 @@ const zone: Zone = {
   type: 'full'
 }
 const purged: CachePurgeResponse = { id: 'a6cd3e1a5d5b4a3c9f8e7d6c5b4a3f2e' }
+const environments: EnvironmentListResponse = {
+  environments: [
+    {
+      name: 'Production',
+      ref: '5d41402abc4b2a76b9719d911017c592',
+      expression: '(cf.zone.name eq "example.com")',
+      locked_on_deployment: false,
+      position: { after: '7d793037a0760186574b0282f2f435e7' },
+      version: 3
+    },
+    {
+      name: 'Staging',
+      ref: '7d793037a0760186574b0282f2f435e7',
+      expression: '(http.host eq "staging.example.com")',
+      locked_on_deployment: null,
+      position: { before: '5d41402abc4b2a76b9719d911017c592' },
+      version: null
+    }
+  ]
+}
 
 let agent: MockAgent | undefined
 afterEach(async () => {
@@ -185,6 +226,13 @@ describe("answers as the SDK types them, read by the action's parsers", () => {
     const expected = { id: ZONE, name: 'example.com', plan: 'free', accountId: ACCOUNT }
     expect(await api.getZone(ZONE)).toEqual(expected)
     expect(await api.findZonesByName('example.com')).toEqual([expected])
+  })
+
+  it("a zone's Version Management environments: name and ref", async () => {
+    const api = apiAnswering([{ method: 'GET', path: `/zones/${ZONE}/environments`, result: environments }])
+    expect(await api.listEnvironments(ZONE)).toEqual(
+      environments.environments.map(({ name, ref }) => ({ name, ref }))
+    )
   })
 
   it('a purge: its ID', async () => {
