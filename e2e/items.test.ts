@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
-import { expectNoSecrets, expectSucceeded } from './expectations.js'
+import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { GitHubStandIn } from './github-stand-in.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -74,10 +74,8 @@ function runOnPush(inputs: Record<string, string>, changed: string[]): Promise<A
   )
 }
 
-const failedItems = (
-  result: ActionRun
-): Array<{ zone: string; type: string; item: string; reason: string }> =>
-  JSON.parse(result.outputs.failed_items ?? '[]')
+/** The failed_items output, one entry per item (the output groups them under their reason). */
+const failedItems = failedEntries
 
 /** The run stopped on exactly this one error, sent nothing to Cloudflare, and said nothing else. */
 function expectOnlyError(result: ActionRun, id: DiagnosisId, message?: RegExp): void {

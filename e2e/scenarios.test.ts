@@ -15,6 +15,7 @@ import {
   secretsOf,
   TESTED_ELSEWHERE
 } from './scenarios.js'
+import { failedItemsOf } from './expectations.js'
 
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src')
@@ -100,8 +101,7 @@ describe('every scenario, with ACTIONS_STEP_DEBUG and RUNNER_DEBUG on', () => {
         expect(run.outputs.purged_count).toBe(String(scenario.purged.length))
       }
       if (scenario.failed) {
-        const failed = JSON.parse(run.outputs.failed_items ?? '[]') as Array<{ item: string }>
-        expect(sorted(failed.map((f) => f.item))).toEqual(sorted(scenario.failed))
+        expect(sorted(failedItemsOf(run))).toEqual(sorted(scenario.failed))
         expect(run.outputs.failed_count).toBe(String(scenario.failed.length))
         // The summary counts what was left unpurged, or says nothing was purged (or invalidated) at all.
         if (scenario.failed.length > 0) expect(run.summary).toMatch(/failed|Nothing was (purged|invalidated)/)

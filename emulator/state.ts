@@ -9,6 +9,7 @@ import type {
   EmulatorToken,
   EmulatorZone,
   GlobalRateLimitSpec,
+  ItemRefusal,
   Plan,
   RateLimitSpec,
   TokenPermission,
@@ -92,6 +93,7 @@ export class EmulatorState {
   readonly filesPerRequest: Record<Plan, number>
   readonly itemsPerRequest: number
   readonly urlCounting: UrlCounting
+  readonly refusedItems: readonly ItemRefusal[]
   readonly invalidation: boolean
 
   private readonly fileBuckets = new Map<string, TokenBucket | WeightedWindow>()
@@ -127,6 +129,7 @@ export class EmulatorState {
     this.filesPerRequest = { ...DEFAULT_FILES_PER_REQUEST, ...definedOnly(options.filesPerRequest ?? {}) }
     this.itemsPerRequest = options.itemsPerRequest ?? DEFAULT_ITEMS_PER_REQUEST
     this.urlCounting = options.urlCounting ?? URL_COUNTINGS.bucket
+    this.refusedItems = [...(options.refuseItems ?? [])]
     this.invalidation = options.invalidation ?? true
   }
 

@@ -12,6 +12,8 @@ export type SummaryBlock =
 
 /** More request IDs than this in one cell are counted rather than listed. */
 const IDS_SHOWN = 3
+/** Distinct reasons listed under "Not purged"; the others are counted. */
+const REASONS_SHOWN = 20
 
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 export function summaryOf(result: RunResult): SummaryBlock[] {
@@ -79,10 +81,17 @@ function purgeSummary(result: RunResult): SummaryBlock[] {
     )
   }
   if (result.failed.length > 0) {
+    // Items refused one by one each have a reason of their own: the first few are enough here.
+    const reasons = [...new Set(result.failed.map((f) => f.reason))]
     blocks.push(
       { kind: 'heading', text: `Not ${w.past}`, level: 3 },
-      { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] }
+      { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) }
     )
+    if (reasons.length > REASONS_SHOWN)
+      blocks.push({
+        kind: 'text',
+        text: `… and ${count(reasons.length - REASONS_SHOWN, 'more reason')}: see the failed_items output.`
+      })
   }
   return blocks
 }
