@@ -116,7 +116,7 @@ export class RequestWindow {
  * sooner than the previous send's share of a second after it (count / rate), so nothing goes in a burst.
  * That holds under a token bucket with a second of burst, a sliding 1 s window and an average over any
  * longer window alike; and any 9 sends of 100 URLs at 800/s span at least 1.125 s, so a send that
- * reaches Cloudflare up to one send's worth early or late still fits. The rate is the one in force when
+ * reaches Cloudflare up to 125 ms (one send's share of a second) early or late still fits. The rate is the one in force when
  * the send is reserved (lower after a 429): the sends before it are measured against it too.
  */
 export class WindowPacer {
@@ -177,8 +177,8 @@ export class WindowPacer {
  * action cannot see them: a 429 says they exist. A 429 halves the share (the answers to requests sent
  * before it tell nothing new, so one halving per pause), and once the pause is over the share climbs
  * back linearly, by half the documented rate per second: a run that is left alone when the others
- * finish gets its full pace back within a second or two, while runs still competing meet the limit
- * again only after a while, each time at a lower share than they started from.
+ * finish gets its full pace back within a second or two; runs still competing meet the limit again,
+ * each time from a lower share.
  */
 export class AdaptiveShare {
   static readonly DECREASE = 0.5
@@ -259,7 +259,7 @@ export class PurgePacer {
     else this.requestShare.decrease(pauseMs)
   }
 
-  /** The share of the documented rate in force for this type, for the log. */
+  /** The share of the documented rate in force for this type. */
   share(type: PurgeType): number {
     return (type === 'files' ? this.urlShare : this.requestShare).current()
   }
