@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+import { startEmulator, URL_COUNTINGS, type RunningEmulator } from '../emulator/index.js'
 
 interface Envelope {
   success: boolean
@@ -301,10 +301,11 @@ describe('emulator', () => {
       expect(codes((await post({ purge_everything: true, tags: ['a'] })).json)).toEqual([1092])
       expect(codes((await post({ tags: ['a'], hosts: ['b.example.com'] })).json)).toEqual([1012])
       const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
-      const tooMany = await post({ files: urls(31) }, zones.free.id)
+      expect((await post({ files: urls(100) }, zones.free.id)).status).toBe(200)
+      const tooMany = await post({ files: urls(101) }, zones.free.id)
       expect(tooMany.status).toBe(400)
       expect(codes(tooMany.json)).toEqual([1094])
-      expect(tooMany.json.errors[0]?.message).toContain('30')
+      expect(tooMany.json.errors[0]?.message).toContain('100')
       expect((await post({ files: urls(500) }, zones.enterprise.id)).status).toBe(200)
       expect(codes((await post({ tags: Array.from({ length: 101 }, (_, i) => `t${i}`) })).json)).toEqual([
         1101
@@ -463,6 +464,71 @@ describe('rate limits', () => {
     } finally {
       await emulator.close()
     }
+  })
+
+  describe('counts URLs each way Cloudflare\'s "moving average" may mean', () => {
+    const purgeFiles = (emulator: RunningEmulator, n: number) =>
+      call(emulator, purgePath(zones.free.id), {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: { files: Array.from({ length: n }, (_, i) => `https://example.com/${i}`) }
+      })
+    const limits = { free: { filesPerSecond: 100, requestsPerSecond: 1, bucket: 1 } }
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+    it('as a bucket holding a second of URLs (the default): a second of burst, then the rate', async () => {
+      const emulator = await startEmulator(fixtureOptions({ rateLimits: limits }))
+      try {
+        expect((await purgeFiles(emulator, 100)).status).toBe(200)
+        await wait(300)
+        // 30 URLs have come back into the bucket, not 40.
+        expect((await purgeFiles(emulator, 40)).status).toBe(429)
+        expect((await purgeFiles(emulator, 25)).status).toBe(200)
+      } finally {
+        await emulator.close()
+      }
+    })
+
+    it('as a sliding window of one second: what went in the last second counts, in full', async () => {
+      const emulator = await startEmulator(
+        fixtureOptions({ rateLimits: limits, urlCounting: URL_COUNTINGS.sliding1s })
+      )
+      try {
+        expect((await purgeFiles(emulator, 60)).status).toBe(200)
+        await wait(500)
+        expect((await purgeFiles(emulator, 40)).status).toBe(200)
+        // Within a second of the first purge, nothing more fits; the answer says when it will.
+        const limited = await purgeFiles(emulator, 10)
+        expect(limited.status).toBe(429)
+        expect(limited.headers.get('retry-after')).toBe('1')
+        await wait(600)
+        // The first 60 have left the window: 60 fit again, 61 would not.
+        expect((await purgeFiles(emulator, 61)).status).toBe(429)
+        expect((await purgeFiles(emulator, 60)).status).toBe(200)
+      } finally {
+        await emulator.close()
+      }
+    })
+
+    it('as an average over ten seconds: ten seconds of URLs at once, then nothing', async () => {
+      const emulator = await startEmulator(
+        fixtureOptions({
+          rateLimits: limits,
+          urlCounting: URL_COUNTINGS.average10s,
+          filesPerRequest: { free: 1000 }
+        })
+      )
+      try {
+        expect((await purgeFiles(emulator, 600)).status).toBe(200)
+        expect((await purgeFiles(emulator, 400)).status).toBe(200)
+        const limited = await purgeFiles(emulator, 1)
+        expect(limited.status).toBe(429)
+        expect(Number(limited.headers.get('retry-after'))).toBe(10)
+        expect(emulator.count429()).toBe(1)
+      } finally {
+        await emulator.close()
+      }
+    })
   })
 
   it('applies the global per-credential limit', async () => {

@@ -815,11 +815,33 @@ export const SCENARIOS: Scenario[] = [
     purged: []
   },
   {
-    name: 'token that expires in three days',
+    name: 'token that expires in three days: the date, in the log and the job summary',
     inputs: { ...FREE, api_token: tokens.expiringSoon.value },
-    expects: { 'token-expiring': [/expires on \d{4}-\d\d-\d\d \(in 3 days\)/, /Extend it/] },
+    expects: {
+      'token-expiring': [
+        new RegExp(`expires on ${tokens.expiringSoon.expiresOn.slice(0, 10)} \\(in 3 days\\)`),
+        /Extend it/
+      ]
+    },
     reached: 'purge',
-    purged: ['https://example.com/a']
+    purged: ['https://example.com/a'],
+    then: (run) =>
+      expect(run.summary).toContain(
+        `API token expires soon: This API token expires on ${tokens.expiringSoon.expiresOn.slice(0, 10)} (in 3 days)`
+      )
+  },
+  {
+    name: "active by Cloudflare's word, expires_on in the past (the API schema's own example)",
+    inputs: { ...FREE, api_token: tokens.activePastExpiry.value },
+    expects: {
+      'token-expiry-passed': [
+        /Cloudflare says this API token is active/,
+        /expiry date, 2020-01-01, has passed by this runner's clock/
+      ]
+    },
+    reached: 'purge',
+    purged: ['https://example.com/a'],
+    then: (run) => expect(run.summary).toMatch(/API token past its expiry date: .*2020-01-01/)
   },
   {
     name: 'IP-filtered token: found at the zone lookup, before the purge',
@@ -1084,7 +1106,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'token without Zone Read, zone by ID: safe limits, purge goes on',
     inputs: { ...FREE, api_token: tokens.noZoneRead.value },
-    expects: { 'zone-unreadable': [/Could not read the plan of zone f00d0+1/, /30 URLs per request/] },
+    expects: { 'zone-unreadable': [/Could not read the plan of zone f00d0+1/, /100 URLs per request/] },
     reached: 'purge',
     then: (_run, cf) => expect(cf.purgedItems(zones.free.id)).toEqual([FREE.files]),
     purged: ['https://example.com/a']
@@ -1128,10 +1150,10 @@ export const SCENARIOS: Scenario[] = [
     }
   },
   {
-    name: 'batch_size above the plan limit: split and retried',
+    name: 'a zone that takes fewer URLs than documented: split and retried',
+    emulator: { filesPerRequest: { free: 30 } },
     inputs: {
       ...FREE,
-      batch_size: '40',
       files: Array.from({ length: 35 }, (_, i) => `https://example.com/${i}`).join('\n')
     },
     expects: { 'too-many-items': [/rejected 35 files in one request/, /split to 30/, /nothing was lost/] },
@@ -1139,6 +1161,28 @@ export const SCENARIOS: Scenario[] = [
     then: (run, cf) => {
       expect(cf.purgedItems(zones.free.id)).toHaveLength(35)
       expect(run.outputs.purged_count).toBe('35')
+    }
+  },
+  {
+    name: "batch_size above the plan's documented limit: used, with a warning to remove it",
+    emulator: { filesPerRequest: { free: 200 } },
+    inputs: {
+      ...FREE,
+      batch_size: '200',
+      files: Array.from({ length: 150 }, (_, i) => `https://example.com/${i}`).join('\n')
+    },
+    expects: {
+      'batch-size-above-limit': [
+        /`batch_size: 200` is above the 100 URLs per request/,
+        /Free plan of example\.com/,
+        /Remove `batch_size`/
+      ]
+    },
+    reached: 'purge',
+    then: (run, cf) => {
+      // An override all the same: this zone takes 200, so the 150 URLs go in one request.
+      expect(cf.purgeRequests()).toHaveLength(1)
+      expect(run.outputs.purged_count).toBe('150')
     }
   },
   {

@@ -148,6 +148,15 @@ const tokens = {
     id: 'ad000000000000000000000000000011',
     expiresOn: new Date(Date.now() + 3 * DAY_MS).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     accountId
+  },
+  /** Active by Cloudflare's word, with an expires_on in the past, as in the API schema's own example. */
+  activePastExpiry: {
+    value: 'FAKEtokenActivePastExpiry000000000000012',
+    id: 'ad000000000000000000000000000012',
+    status: 'active',
+    expiresOn: '2020-01-01T00:00:00Z',
+    expiryEnforced: false,
+    accountId
   }
 } satisfies Record<string, EmulatorToken>
 

@@ -16,5 +16,7 @@ export type {
   RateLimitSpec,
   RecordedRequest,
   RunningEmulator,
-  TokenPermission
+  TokenPermission,
+  UrlCounting
 } from './types.js'
+export { URL_COUNTINGS } from './state.js'

@@ -77,3 +77,42 @@ export class SlidingWindow {
     return oldest === undefined ? 0 : Math.max(0, Math.ceil((oldest + this.windowMs - now) / 1000))
   }
 }
+
+/**
+ * At most `limit` units (URLs) in any `windowMs`, weighing each event by its cost. A cost larger than
+ * the limit is accepted when the window is empty, so it is never refused forever.
+ */
+export class WeightedWindow {
+  private readonly events: Array<{ at: number; cost: number }> = []
+  private total = 0
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number
+  ) {}
+
+  private prune(now: number): void {
+    while (this.events.length > 0 && (this.events[0]?.at ?? now) <= now - this.windowMs) {
+      this.total -= this.events.shift()?.cost ?? 0
+    }
+  }
+
+  /** Counts `cost` and returns 0, or returns the seconds to wait until it would fit (nothing counted). */
+  take(cost: number, now: number): number {
+    if (!(this.limit > 0) || !(this.windowMs > 0)) return 0
+    this.prune(now)
+    const needed = Math.min(cost, this.limit)
+    if (this.total + needed <= this.limit + 1e-9) {
+      this.events.push({ at: now, cost })
+      this.total += cost
+      return 0
+    }
+    // The wait until enough of the oldest events have left the window.
+    let left = this.total
+    for (const event of this.events) {
+      left -= event.cost
+      if (left + needed <= this.limit + 1e-9) return (event.at + this.windowMs - now) / 1000
+    }
+    return this.windowMs / 1000
+  }
+}

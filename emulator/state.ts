@@ -1,7 +1,7 @@
 // The emulated world: zones, accounts, credentials, their scopes, and the rate limiters.
 
 import { createHash } from 'node:crypto'
-import { SlidingWindow, TokenBucket } from './ratelimit.js'
+import { SlidingWindow, TokenBucket, WeightedWindow } from './ratelimit.js'
 import type {
   EmulatorAccount,
   EmulatorGlobalKey,
@@ -12,7 +12,8 @@ import type {
   ItemRefusal,
   Plan,
   RateLimitSpec,
-  TokenPermission
+  TokenPermission,
+  UrlCounting
 } from './types.js'
 
 export const PLANS: readonly Plan[] = ['free', 'pro', 'business', 'enterprise']
@@ -25,11 +26,18 @@ export const DEFAULT_RATE_LIMITS: Record<Plan, RateLimitSpec> = {
 }
 
 export const DEFAULT_FILES_PER_REQUEST: Record<Plan, number> = {
-  free: 30,
-  pro: 30,
-  business: 30,
+  free: 100,
+  pro: 100,
+  business: 100,
   enterprise: 500
 }
+
+/** The three readings of Cloudflare's "moving average" that the emulator can apply to URLs. */
+export const URL_COUNTINGS = {
+  bucket: { kind: 'bucket' },
+  sliding1s: { kind: 'window', seconds: 1 },
+  average10s: { kind: 'window', seconds: 10 }
+} as const satisfies Record<string, UrlCounting>
 
 export const DEFAULT_ITEMS_PER_REQUEST = 100
 
@@ -65,7 +73,8 @@ export function tokenPermissions(token: EmulatorToken): readonly TokenPermission
 export function tokenCondition(token: EmulatorToken, nowMs = Date.now()): TokenCondition {
   if (token.status === 'disabled') return 'disabled'
   if (token.status === 'expired') return 'expired'
-  if (token.expiresOn !== undefined && Date.parse(token.expiresOn) <= nowMs) return 'expired'
+  const enforced = token.expiryEnforced !== false
+  if (enforced && token.expiresOn !== undefined && Date.parse(token.expiresOn) <= nowMs) return 'expired'
   if (token.notBefore !== undefined && Date.parse(token.notBefore) > nowMs) return 'notYetValid'
   return 'active'
 }
@@ -83,10 +92,11 @@ export class EmulatorState {
   readonly globalRateLimit: GlobalRateLimitSpec | false
   readonly filesPerRequest: Record<Plan, number>
   readonly itemsPerRequest: number
+  readonly urlCounting: UrlCounting
   readonly refusedItems: readonly ItemRefusal[]
   readonly invalidation: boolean
 
-  private readonly fileBuckets = new Map<string, TokenBucket>()
+  private readonly fileBuckets = new Map<string, TokenBucket | WeightedWindow>()
   private readonly requestBuckets = new Map<string, TokenBucket>()
   private readonly globalWindows = new Map<string, SlidingWindow>()
 
@@ -118,6 +128,7 @@ export class EmulatorState {
         : (options.globalRateLimit ?? DEFAULT_GLOBAL_RATE_LIMIT)
     this.filesPerRequest = { ...DEFAULT_FILES_PER_REQUEST, ...definedOnly(options.filesPerRequest ?? {}) }
     this.itemsPerRequest = options.itemsPerRequest ?? DEFAULT_ITEMS_PER_REQUEST
+    this.urlCounting = options.urlCounting ?? URL_COUNTINGS.bucket
     this.refusedItems = [...(options.refuseItems ?? [])]
     this.invalidation = options.invalidation ?? true
   }
@@ -176,8 +187,9 @@ export class EmulatorState {
   }
 
   /**
-   * The purge limits of the zone's account, one pair of buckets per account and plan. `files` costs one
-   * token per URL from the file bucket; every other purge costs one from the request bucket.
+   * The purge limits of the zone's account, one pair of counters per account and plan. `files` costs one
+   * per URL from the URL counter (a bucket or a window: `urlCounting`); every other purge costs one
+   * from the request bucket.
    */
   takePurge(zone: EmulatorZone, files: number | undefined, now: number): number {
     if (!this.rateLimits) return 0
@@ -185,12 +197,16 @@ export class EmulatorState {
     const spec = this.rateLimits[plan]
     const key = `${zone.accountId}:${plan}`
     if (files !== undefined) {
-      let bucket = this.fileBuckets.get(key)
-      if (!bucket) {
-        bucket = new TokenBucket(spec.filesPerSecond, spec.filesPerSecond, now)
-        this.fileBuckets.set(key, bucket)
+      let counter = this.fileBuckets.get(key)
+      if (!counter) {
+        const counting = this.urlCounting
+        counter =
+          counting.kind === 'bucket'
+            ? new TokenBucket(spec.filesPerSecond, spec.filesPerSecond, now)
+            : new WeightedWindow(spec.filesPerSecond * counting.seconds, counting.seconds * 1000)
+        this.fileBuckets.set(key, counter)
       }
-      return bucket.take(files, now)
+      return counter.take(files, now)
     }
     let bucket = this.requestBuckets.get(key)
     if (!bucket) {

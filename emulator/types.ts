@@ -55,6 +55,11 @@ export interface EmulatorToken {
   status?: 'active' | 'disabled' | 'expired'
   /** ISO timestamp, echoed by verify as expires_on. */
   expiresOn?: string
+  /**
+   * false: `expiresOn` is only echoed, and the token stays active past it (Cloudflare's own API schema
+   * answers `status: "active"` with `expires_on: "2020-01-01T00:00:00Z"`). Default true.
+   */
+  expiryEnforced?: boolean
   /** ISO timestamp, echoed by verify as not_before. */
   notBefore?: string
   /** Zone IDs in scope; 'all' = every zone (of its account, for account-owned tokens). Default 'all'. */
@@ -96,6 +101,14 @@ export interface FaultRule {
   action: FaultAction
 }
 
+/**
+ * How the URL limit of purges by URL is counted. Cloudflare calls it a moving average without naming
+ * the window, so the emulator can count each way: a token bucket holding one second of URLs (the
+ * default), or at most rate × seconds URLs in any sliding window of that many seconds (1 for a sliding
+ * one-second window, 10 for an average over ten seconds).
+ */
+export type UrlCounting = { kind: 'bucket' } | { kind: 'window'; seconds: number }
+
 export interface RateLimitSpec {
   filesPerSecond: number
   requestsPerSecond: number
@@ -118,9 +131,11 @@ export interface EmulatorOptions {
   faults?: FaultRule[]
   /** false disables every rate limit (the global one too); default: Cloudflare's documented limits. */
   rateLimits?: Partial<Record<Plan, RateLimitSpec>> | false
+  /** How URLs are counted against `filesPerSecond`; default a bucket with a second of burst. */
+  urlCounting?: UrlCounting
   /** Extension: the global per-credential limit; false disables it. Default 1200 per 300 s. */
   globalRateLimit?: GlobalRateLimitSpec | false
-  /** Default free/pro/business 30, enterprise 500. */
+  /** Default free/pro/business 100, enterprise 500 (Cloudflare's purge-cache page, August 2026). */
   filesPerRequest?: Partial<Record<Plan, number>>
   /** Tags/hosts/prefixes per request, default 100. */
   itemsPerRequest?: number

@@ -20,7 +20,7 @@ import {
   splitWarnings,
   type FailedRequest
 } from './purge/failures.js'
-import { itemCount, limitsForPlan, planBatches } from './purge/planner.js'
+import { batchSizeFindings, itemCount, limitsForPlan, planBatches } from './purge/planner.js'
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
@@ -150,6 +150,12 @@ async function purgeWith(
   )
   reporter.findings(assignment.warnings)
   if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
+  reporter.findings(
+    batchSizeFindings(
+      assignment.work.map((w) => w.zone),
+      settings.batchSize
+    )
+  )
   let planned: PlannedZone[] = assignment.work.map(({ zone, purge: part }) => ({
     resolution: access.zones.find((z) => z.zone.id === zone.id) as ZoneResolution,
     batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))

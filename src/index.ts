@@ -1,5 +1,6 @@
 // Entry point of the action.
-import './v8-flags.js'
+import { keepYoungGenerationSmall } from './v8-flags.js'
 import { run } from './main.js'
 
+keepYoungGenerationSmall()
 await run()

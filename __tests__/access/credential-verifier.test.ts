@@ -51,18 +51,26 @@ describe('checkTokenStatus', () => {
   it('passes an active token with nothing to say', () => {
     expect(checkTokenStatus({ status: 'active' }, NOW)).toEqual([])
     expect(checkTokenStatus({ status: 'active', expiresOn: '2026-07-01T00:00:00Z' }, NOW)).toEqual([])
+    expect(checkTokenStatus({ status: 'active', expiresOn: 'not a date' }, NOW)).toEqual([])
   })
 
   it('refuses a disabled token', () => {
     expect(() => checkTokenStatus({ status: 'disabled' }, NOW)).toThrow(/This API token is disabled/)
   })
 
-  it('refuses an expired token, by status or by date, with the date', () => {
+  it('refuses a token Cloudflare calls expired, with the date', () => {
     expect(() => checkTokenStatus({ status: 'expired', expiresOn: '2024-01-01T00:00:00Z' }, NOW)).toThrow(
       /expired on 2024-01-01/
     )
-    expect(() => checkTokenStatus({ status: 'active', expiresOn: '2026-05-31T00:00:00Z' }, NOW)).toThrow(
-      /expired on 2026-05-31/
+    expect(() => checkTokenStatus({ status: 'expired' }, NOW)).toThrow(/This API token expired\./)
+  })
+
+  it("trusts Cloudflare's active over a past expires_on, with a warning that names the date", () => {
+    // The official API schema's own example answers exactly this.
+    const notes = checkTokenStatus({ status: 'active', expiresOn: '2020-01-01T00:00:00Z' }, NOW)
+    expect(notes.map((n) => [n.id, n.severity])).toEqual([['token-expiry-passed', 'warning']])
+    expect(notes[0]?.message).toMatch(
+      /active, but its expiry date, 2020-01-01, has passed by this runner's clock/
     )
   })
 
@@ -72,10 +80,18 @@ describe('checkTokenStatus', () => {
     )
   })
 
-  it('warns a week ahead of expiry', () => {
+  it('warns two weeks ahead of expiry, with the date', () => {
     const notes = checkTokenStatus({ status: 'active', expiresOn: '2026-06-04T12:00:00Z' }, NOW)
     expect(notes.map((n) => [n.id, n.severity])).toEqual([['token-expiring', 'warning']])
     expect(notes[0]?.message).toContain('expires on 2026-06-04 (in 3 days)')
+    expect(
+      checkTokenStatus({ status: 'active', expiresOn: '2026-06-14T12:00:00Z' }, NOW)[0]?.message
+    ).toContain('expires on 2026-06-14 (in 13 days)')
+    expect(checkTokenStatus({ status: 'active', expiresOn: '2026-06-15T12:00:01Z' }, NOW)).toEqual([])
+  })
+
+  it('refuses a status it does not know', () => {
+    expect(() => checkTokenStatus({ status: 'suspended' }, NOW)).toThrow(/This API token is suspended/)
   })
 })
 

@@ -1,13 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
+import { TokenBucket as EmulatorBucket, WeightedWindow } from '../../emulator/ratelimit.js'
 import {
+  AdaptiveShare,
   describeRateLimit,
   GLOBAL_API_LIMIT,
-  PACING_MARGIN_MS,
+  pacersByAccount,
   PurgePacer,
   RequestWindow,
   TokenBucket,
+  WindowPacer,
   withMargin
 } from '../../src/purge/pacing.js'
+import type { Plan, ResolvedZone } from '../../src/types.js'
 
 /** A clock the test moves by hand. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
@@ -62,22 +66,229 @@ describe('withMargin', () => {
   })
 })
 
-describe('PurgePacer', () => {
-  it('paces files by URL at the plan rate (Free: 800/s), keeping the margin in reserve', () => {
+/** Send times (ms) of `counts`, reserved one after another on a clock that stands still. */
+function schedule(reserve: (count: number) => number, counts: number[], clock = fakeClock()): number[] {
+  return counts.map((count) => clock.now() + reserve(count))
+}
+
+/**
+ * The strictest reading of a moving average: no window of W ≥ 1 s holds more than rate × W URLs, and
+ * no shorter one more than rate × 1 s. Windows that start and end at sends are the fullest; returns the
+ * first that holds too many.
+ */
+function overfullWindow(times: number[], counts: number[], rate: number): string | undefined {
+  for (let j = 0; j < times.length; j++) {
+    let sum = 0
+    for (let k = j; k < times.length; k++) {
+      if ((times[k] as number) < (times[j] as number)) continue
+      sum += counts[k] as number
+      const seconds = ((times[k] as number) - (times[j] as number)) / 1000
+      if (sum > rate * Math.max(1, seconds) + 1e-6)
+        return `${sum} URLs in ${seconds.toFixed(3)} s from send ${j}`
+    }
+  }
+  return undefined
+}
+
+/** How each reading of "moving average" would answer sends at these times: the indices it refuses. */
+function refusedBy(
+  counting: 'bucket' | 'sliding1s' | 'average10s',
+  times: number[],
+  counts: number[],
+  rate: number
+): number[] {
+  const counter =
+    counting === 'bucket'
+      ? new EmulatorBucket(rate, rate, times[0] ?? 0)
+      : new WeightedWindow(
+          rate * (counting === 'sliding1s' ? 1 : 10),
+          counting === 'sliding1s' ? 1000 : 10_000
+        )
+  const order = times.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0])
+  return order.filter(([t, i]) => counter.take(counts[i] as number, t) > 0).map(([, i]) => i)
+}
+
+const COUNTINGS = ['bucket', 'sliding1s', 'average10s'] as const
+
+describe('WindowPacer (URLs: a moving average over a window Cloudflare does not name)', () => {
+  const free = (pacer: WindowPacer) => (count: number) => pacer.reserve(count, 800)
+
+  it('never lets a window of W ≥ 1 s carry more than rate × W URLs, from the first request on', () => {
     const clock = fakeClock()
-    const pacer = new PurgePacer('free', clock.now)
-    const held = (800 * PACING_MARGIN_MS) / 1000
-    let waited = 0
-    // 10,000 URLs in batches of 30 (the last one 10): the last may go after (10,000 - burst) / 800 s.
-    for (let sent = 0; sent < 10_000; sent += 30) waited = pacer.reserve('files', Math.min(30, 10_000 - sent))
-    expect(waited).toBeCloseTo(((10_000 - (800 - held)) / 800) * 1000, 0)
+    const counts = Array.from({ length: 100 }, () => 100)
+    const times = schedule(free(new WindowPacer(clock.now)), counts, clock)
+    expect(overfullWindow(times, counts, 800)).toBeUndefined()
+    // No burst: the first second's 800 URLs go one request every 125 ms.
+    expect(times.slice(0, 9).map((t) => t - 1000)).toEqual([0, 125, 250, 375, 500, 625, 750, 875, 1125])
+    // 10,000 URLs in lumps of 100: the 100th request goes at 13.875 s, the least any spacing allows
+    // (every 9 requests need 1.125 s), against 12.5 s for a fluid 800 URLs/s.
+    expect((times[99] as number) - 1000).toBeCloseTo(13_875)
   })
 
-  it('paces Enterprise files at 3,000 URLs/s', () => {
+  it.each(COUNTINGS)(
+    'is never refused by a server counting as a %s, even with arrivals up to half a send off',
+    (counting) => {
+      const clock = fakeClock()
+      const counts = Array.from({ length: 100 }, (_, i) => (i % 7 === 3 ? 37 : 100))
+      const times = schedule(free(new WindowPacer(clock.now)), counts, clock)
+      expect(refusedBy(counting, times, counts, 800)).toEqual([])
+      // Every 100 URLs at 800/s leave 125 ms of slack: arrivals 60 ms early or late still fit.
+      const lumps = Array.from({ length: 100 }, () => 100)
+      const even = schedule(free(new WindowPacer(clock.now)), lumps, clock)
+      let seed = 7
+      const jitter = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647 - 0.5) * 120
+      expect(
+        refusedBy(
+          counting,
+          even.map((t) => t + jitter()),
+          lumps,
+          800
+        )
+      ).toEqual([])
+    }
+  )
+
+  it('keeps the rule for sends of any size, and for Enterprise lumps of 500 at 3,000 URLs/s', () => {
     const clock = fakeClock()
-    const pacer = new PurgePacer('enterprise', clock.now, 0)
-    expect(pacer.reserve('files', 3000)).toBe(0)
-    expect(pacer.reserve('files', 500)).toBeCloseTo(500 / 3)
+    let seed = 11
+    const counts = Array.from({ length: 300 }, () => 1 + ((seed = (seed * 48271) % 2147483647) % 100))
+    const pacer = new WindowPacer(clock.now)
+    const times = counts.map((count) => {
+      clock.advance(seed % 40) // requests come in at uneven moments too
+      return clock.now() + pacer.reserve(count, 800)
+    })
+    expect(overfullWindow(times, counts, 800)).toBeUndefined()
+    const enterprise = new WindowPacer(clock.now)
+    const lumps = Array.from({ length: 20 }, () => 500)
+    const sent = schedule((n) => enterprise.reserve(n, 3000), lumps, clock)
+    expect(overfullWindow(sent, lumps, 3000)).toBeUndefined()
+    for (const counting of COUNTINGS) expect(refusedBy(counting, sent, lumps, 3000)).toEqual([])
+  })
+
+  it('keeps the rule at the documented rate while 429s slow the pace down and it climbs back', () => {
+    const clock = fakeClock()
+    const pacer = new PurgePacer('free', clock.now)
+    let seed = 5
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const counts: number[] = []
+    const times: number[] = []
+    for (let i = 0; i < 400; i++) {
+      if (random() < 0.05) pacer.rateLimited('files', random() < 0.5 ? 1000 : 0)
+      const count = 1 + Math.floor(random() * 100)
+      const at = clock.now() + pacer.reserve('files', count)
+      counts.push(count)
+      times.push(at)
+      clock.advance(Math.max(0, at - clock.now()) * random()) // some reserve ahead, some when due
+    }
+    expect(overfullWindow(times, counts, 800)).toBeUndefined()
+  })
+
+  it('lets a later request go at once after a pause longer than its window', () => {
+    const clock = fakeClock()
+    const pacer = new WindowPacer(clock.now)
+    for (let i = 0; i < 20; i++) pacer.reserve(100, 800)
+    clock.advance(60_000)
+    expect(pacer.reserve(100, 800)).toBe(0)
+  })
+
+  it('spaces the next sends from when a late send really went', () => {
+    const clock = fakeClock()
+    const pacer = new WindowPacer(clock.now)
+    const sent: number[] = []
+    for (let i = 0; i < 20; i++) {
+      clock.advance(pacer.reserve(100, 800) + (i === 3 ? 150 : 0)) // the fourth goes 150 ms late
+      pacer.sending()
+      sent.push(clock.now())
+    }
+    expect(
+      overfullWindow(
+        sent,
+        Array.from({ length: 20 }, () => 100),
+        800
+      )
+    ).toBeUndefined()
+    expect((sent[4] as number) - (sent[3] as number)).toBe(125)
+  })
+
+  it('forgets a refunded reservation, so that the next request takes its place', () => {
+    const clock = fakeClock()
+    const pacer = new WindowPacer(clock.now)
+    expect(pacer.reserve(100, 800)).toBe(0)
+    expect(pacer.reserve(100, 800)).toBe(125)
+    clock.advance(125)
+    pacer.refund(100)
+    expect(pacer.reserve(100, 800)).toBe(0)
+  })
+})
+
+describe('AdaptiveShare', () => {
+  it('halves after a 429, once for the answers of one moment, and climbs back after the pause', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now)
+    expect(share.current()).toBe(1)
+    share.decrease(1000)
+    clock.advance(500)
+    share.decrease(1000) // another answer to a request sent before the pause
+    expect(share.current()).toBe(0.5)
+    clock.advance(500) // the pause is over: the climb starts, half the rate per second
+    expect(share.current()).toBe(0.5)
+    clock.advance(200)
+    expect(share.current()).toBeCloseTo(0.6)
+    share.decrease(1000) // a request paced after the pause was refused too
+    expect(share.current()).toBeCloseTo(0.3)
+    clock.advance(1000 + 1400)
+    expect(share.current()).toBe(1)
+  })
+
+  it('without a Retry-After, holds for a second before another halving counts', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now)
+    share.decrease()
+    clock.advance(999)
+    share.decrease()
+    expect(share.current()).toBeCloseTo(0.5 + 0.4995)
+    clock.advance(1)
+    share.decrease()
+    expect(share.current()).toBeCloseTo(0.5)
+  })
+
+  it('never drops below its floor', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now)
+    for (let i = 0; i < 20; i++) {
+      share.decrease(1000)
+      clock.advance(1000)
+    }
+    expect(share.current()).toBe(AdaptiveShare.FLOOR)
+  })
+})
+
+describe('PurgePacer', () => {
+  it('paces Free URLs at 800/s without a burst, and Enterprise at 3,000/s', () => {
+    const free = new PurgePacer('free', fakeClock().now)
+    expect([free.reserve('files', 100), free.reserve('files', 100), free.reserve('files', 400)]).toEqual([
+      0, 125, 250
+    ])
+    const enterprise = new PurgePacer('enterprise', fakeClock().now)
+    expect([enterprise.reserve('files', 500), enterprise.reserve('files', 500)]).toEqual([
+      0,
+      expect.closeTo(500 / 3, 6)
+    ])
+  })
+
+  it('spaces URL purges twice as far after a 429, and the pace comes back', () => {
+    const clock = fakeClock()
+    const pacer = new PurgePacer('free', clock.now)
+    pacer.reserve('files', 100)
+    clock.advance(2000)
+    pacer.rateLimited('files', 1000)
+    clock.advance(1000)
+    expect(pacer.share('files')).toBe(0.5)
+    expect(pacer.share('tags')).toBe(1)
+    expect(pacer.reserve('files', 100)).toBe(0)
+    expect(pacer.reserve('files', 100)).toBeCloseTo(250)
+    clock.advance(1000)
+    expect(pacer.share('files')).toBe(1)
   })
 
   it('counts tags, hosts, prefixes and everything as requests from one bucket (Free: 5/min)', () => {
@@ -88,28 +299,70 @@ describe('PurgePacer', () => {
     expect(pacer.reserve('everything', 0)).toBeCloseTo(24_000)
   })
 
-  it('keeps files and the other types in separate buckets', () => {
+  it('halves the refill of the request bucket after a 429 on tags', () => {
     const clock = fakeClock()
     const pacer = new PurgePacer('pro', clock.now, 0)
     for (let i = 0; i < 25; i++) pacer.reserve('tags', 100)
-    expect(pacer.reserve('files', 30)).toBe(0)
+    pacer.rateLimited('tags', 0)
+    // Pro refills 5 a second; at half of it, the next request waits 400 ms instead of 200.
+    expect(pacer.reserve('tags', 100)).toBeCloseTo(400)
+  })
+
+  it('keeps files and the other types apart', () => {
+    const clock = fakeClock()
+    const pacer = new PurgePacer('pro', clock.now, 0)
+    for (let i = 0; i < 25; i++) pacer.reserve('tags', 100)
+    expect(pacer.reserve('files', 100)).toBe(0)
     expect(pacer.reserve('tags', 1)).toBeCloseTo(200)
   })
 
   it('assumes Free when the plan is unknown', () => {
-    const clock = fakeClock()
-    const pacer = new PurgePacer(undefined, clock.now, 0)
-    expect(pacer.reserve('files', 800)).toBe(0)
-    expect(pacer.reserve('files', 80)).toBeCloseTo(100)
+    const pacer = new PurgePacer(undefined, fakeClock().now, 0)
+    expect(pacer.reserve('files', 100)).toBe(0)
+    expect(pacer.reserve('files', 80)).toBeCloseTo(125)
   })
 
   it('gives a refunded reservation to the next request', () => {
     const clock = fakeClock()
     const pacer = new PurgePacer('pro', clock.now, 0)
     pacer.reserve('files', 1500)
-    expect(pacer.reserve('files', 150)).toBeCloseTo(100)
+    // 1,650 URLs need 1.1 s at 1,500/s.
+    expect(pacer.reserve('files', 150)).toBe(1100)
+    clock.advance(1100)
     pacer.refund('files', 150)
-    expect(pacer.reserve('files', 150)).toBeCloseTo(100)
+    expect(pacer.reserve('files', 150)).toBe(0)
+  })
+})
+
+describe('pacersByAccount', () => {
+  const zone = (id: string, accountId: string | undefined, plan?: Plan): ResolvedZone => ({
+    id,
+    ...(accountId ? { accountId } : {}),
+    ...(plan ? { plan } : {})
+  })
+
+  it('gives the zones of one account one pacer, at the strictest of their plans', () => {
+    const pacerFor = pacersByAccount([
+      zone('a', 'acc1', 'enterprise'),
+      zone('b', 'acc1', 'pro'),
+      zone('c', 'acc2', 'enterprise'),
+      zone('d', undefined),
+      zone('e', undefined, 'business')
+    ])
+    expect(pacerFor('a')).toBe(pacerFor('b'))
+    expect(pacerFor('a').plan).toBe('pro')
+    expect(pacerFor('c')).not.toBe(pacerFor('a'))
+    expect(pacerFor('c').plan).toBe('enterprise')
+    // Zones whose account is unknown share one pacer, at Free unless every plan is known.
+    expect(pacerFor('d')).toBe(pacerFor('e'))
+    expect(pacerFor('d').plan).toBe('free')
+  })
+
+  it('makes two zones of one account share the budget', () => {
+    const clock = fakeClock()
+    const pacerFor = pacersByAccount([zone('a', 'acc1', 'free'), zone('b', 'acc1', 'free')], clock.now)
+    expect(pacerFor('a').reserve('files', 100)).toBe(0)
+    expect(pacerFor('b').reserve('files', 100)).toBe(125)
   })
 })
 

@@ -271,6 +271,50 @@ describe('executeBatches', () => {
     expect(reserved).toEqual([30, 30])
   })
 
+  it('asks a pacer for one reservation at a time, each when the request before it may go', async () => {
+    // So that a pace changed by a 429, or by the climb back after it, applies to every request not sent.
+    const reservedAt: number[] = []
+    const sending: number[] = []
+    const pacer: Pacer = {
+      reserve: () => (reservedAt.push(Date.now()), 40),
+      sending: (_type, count) => sending.push(count)
+    }
+    await executeBatches(new FakeApi(() => 'id'), fileBatches(120, 30), options({ pacerFor: () => pacer }))
+    expect(reservedAt).toHaveLength(4)
+    expect(sending).toEqual([30, 30, 30, 30])
+    for (let i = 1; i < reservedAt.length; i++)
+      expect((reservedAt[i] as number) - (reservedAt[i - 1] as number)).toBeGreaterThanOrEqual(35)
+  })
+
+  it("tells the zone's pacer of each 429 as it arrives, with the type of purge and the pause", async () => {
+    const limited: string[] = []
+    const pacer: Pacer = {
+      reserve: () => 0,
+      rateLimited: (type, pauseMs) => limited.push(`${type} ${pauseMs}`)
+    }
+    const tooFast = new CloudflareError({
+      kind: 'api',
+      endpoint: `POST /zones/${ZONE}/purge_cache`,
+      status: 429,
+      errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
+      retryAfterMs: 2000,
+      message: 'Please wait'
+    })
+    const api: PurgeApi = {
+      purge: async (_zone, _body, options) => {
+        options?.onAttemptFailed?.(tooFast)
+        options?.onAttemptFailed?.(serverError())
+        return 'id'
+      }
+    }
+    await executeBatches(
+      api,
+      [...fileBatches(30, 30), { zoneId: ZONE, type: 'tags', items: ['a'] }],
+      options({ pacerFor: () => pacer, concurrency: 1 })
+    )
+    expect(limited).toEqual(['files 2000', 'tags 2000'])
+  })
+
   it('reports progress after each batch, in items', async () => {
     const seen: Array<[number, number]> = []
     await executeBatches(

@@ -199,6 +199,26 @@ describe('summaryOf', () => {
     expect(blocks[1]).toMatchObject({ rows: [[A, 'tags', '5', '5', '0', '1, 2, 3 and 2 more']] })
   })
 
+  it('repeats the warnings about the credential and the zones at the end, a dry run too', () => {
+    const expiring: Finding = {
+      id: 'token-expiring',
+      severity: 'warning',
+      title: 'API token expires soon',
+      message: 'This API token expires on 2026-06-04 (in 3 days).'
+    }
+    const unreadable: Finding = { id: 'zone-unreadable', severity: 'notice', title: 'Zone', message: '…' }
+    for (const status of ['purged', 'planned'] as const) {
+      const blocks = summaryOf({ ...emptyRun(status, 0), zones: planned, notes: [unreadable, expiring] })
+      expect(blocks.slice(-2)).toEqual([
+        { kind: 'heading', text: 'Warnings', level: 3 },
+        { kind: 'list', items: ['API token expires soon: This API token expires on 2026-06-04 (in 3 days).'] }
+      ])
+    }
+    expect(
+      summaryOf({ ...purged, notes: [unreadable] }).map((b) => b.kind === 'heading' && b.text)
+    ).not.toContain('Warnings')
+  })
+
   it('says why nothing was purged, in words that count right', () => {
     const one = stoppedRun([refused], 0, { zones: [], purge: { ...purge, everything: true }, dryRun: false })
     expect(summaryOf(one)[1]).toEqual({

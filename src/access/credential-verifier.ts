@@ -77,14 +77,21 @@ function isUnknownToken(error: unknown): boolean {
   )
 }
 
-/** Throws for a token that cannot work now; returns a warning for one that soon will not. */
+/** How long before its expiry date a token gets a warning: a deploy that breaks next week deserves one. */
+export const EXPIRY_WARNING_DAYS = 14
+
+/**
+ * Throws for a token that Cloudflare says cannot work; returns warnings for one that soon may not.
+ * Cloudflare's `status` is the verdict: its own API schema answers `active` with an `expires_on` of
+ * 2020-01-01, and a runner's clock can be wrong too, so a date in the past only warns.
+ */
 export function checkTokenStatus(status: TokenStatus, now: Date): Finding[] {
   const day = (iso: string): string => iso.slice(0, 10)
   const minute = (iso: string): string => {
     const t = Date.parse(iso)
     return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`
   }
-  if (status.status === 'expired' || (status.expiresOn && Date.parse(status.expiresOn) <= now.getTime())) {
+  if (status.status === 'expired') {
     throw new DiagnosedFailure([
       diagnose('token-inactive', {
         status: 'expired',
@@ -97,16 +104,17 @@ export function checkTokenStatus(status: TokenStatus, now: Date): Finding[] {
   if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
     throw new DiagnosedFailure([diagnose('token-not-yet-valid', { date: minute(status.notBefore) })])
   }
-  if (status.expiresOn) {
-    const left = Date.parse(status.expiresOn) - now.getTime()
-    if (left < 7 * DAY_MS) {
-      return [
-        diagnose('token-expiring', {
-          date: day(status.expiresOn),
-          days: Math.max(1, Math.ceil(left / DAY_MS))
-        })
-      ]
-    }
+  const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN
+  if (!status.expiresOn || Number.isNaN(expires)) return []
+  const left = expires - now.getTime()
+  if (left <= 0) return [diagnose('token-expiry-passed', { date: day(status.expiresOn) })]
+  if (left < EXPIRY_WARNING_DAYS * DAY_MS) {
+    return [
+      diagnose('token-expiring', {
+        date: day(status.expiresOn),
+        days: Math.max(1, Math.ceil(left / DAY_MS))
+      })
+    ]
   }
   return []
 }

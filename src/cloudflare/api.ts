@@ -12,17 +12,33 @@ export interface TokenStatus {
   notBefore?: string
 }
 
-export interface PurgeBody {
-  purge_everything?: true
-  files?: Array<string | { url: string; headers: Record<string, string> }>
-  tags?: string[]
-  hosts?: string[]
-  prefixes?: string[]
+/** A URL with the request headers its cache key uses (CF-Device-Type, CF-IPCountry, Accept-Language…). */
+export interface PurgeFile {
+  url: string
+  headers?: Record<string, string>
 }
+
+type PurgeKey = 'purge_everything' | 'files' | 'tags' | 'hosts' | 'prefixes'
+/** One purge type per request: the other keys are absent. */
+type OneOf<K extends PurgeKey, V> = Record<K, V> & Partial<Record<Exclude<PurgeKey, K>, never>>
+
+/**
+ * A purge_cache body as Cloudflare's API schema has it: `files` holds plain URLs or {url, headers}
+ * objects, not both (__tests__/cloudflare/sdk-contract.test.ts holds this to the official SDK's types).
+ */
+export type PurgeBody =
+  | OneOf<'purge_everything', true>
+  | OneOf<'files', string[]>
+  | OneOf<'files', PurgeFile[]>
+  | OneOf<'tags', string[]>
+  | OneOf<'hosts', string[]>
+  | OneOf<'prefixes', string[]>
 
 export interface PurgeOptions {
   /** Paces each retry like a new request. */
   beforeRetry?: () => Promise<void>
+  /** Told of each failed attempt as it fails (a 429 slows the account's pace down). */
+  onAttemptFailed?: (error: CloudflareError) => void
   /** Ends the request and its retries (its zone or the credential was refused meanwhile). */
   signal?: AbortSignal
 }
@@ -123,6 +139,7 @@ export class CloudflareApi {
     return this.http.call<T>('POST', path, {
       body,
       ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+      ...(options.onAttemptFailed ? { onAttemptFailed: options.onAttemptFailed } : {}),
       ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
     })
   }

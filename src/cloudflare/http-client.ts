@@ -54,6 +54,8 @@ export interface CallInit {
   body?: unknown
   /** Runs before each retry (not the first attempt), e.g. to pace it; a rejection ends the call. */
   beforeRetry?: () => Promise<void>
+  /** Told of each failed attempt as soon as its answer arrives (a 429, for instance, to slow down). */
+  onAttemptFailed?: (error: CloudflareError) => void
   /** Ends this call, its request and its waits, with a CancelledError. */
   signal?: AbortSignal
 }
@@ -141,6 +143,7 @@ export class CloudflareHttpClient {
         // A last attempt cut short by the deadline says less than the failure that made it a retry.
         if (error.code === DEADLINE && previous) error = previous
         error.attempts = attempt
+        init.onAttemptFailed?.(error)
         const delay = this.retryDelay(error, attempt)
         if (error.status === 429) this.pause(error, delay ?? error.retryAfterMs)
         if (delay === undefined) throw error

@@ -587,7 +587,7 @@ export const catalogue = {
   'token-inactive': entry<{ status: string; date?: string }>({
     title: 'API token not active',
     severity: 'error',
-    cause: 'The token is disabled or expired (its status, or an `expires_on` in the past).',
+    cause: 'Cloudflare says the token is disabled or expired.',
     detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
     fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
     docs: DOCS.createToken,
@@ -606,11 +606,23 @@ export const catalogue = {
     message: ({ date }) =>
       `This API token only becomes valid on ${date}. Edit its TTL in My Profile → API Tokens, or wait until then.`
   }),
+  'token-expiry-passed': entry<{ date: string }>({
+    title: 'API token past its expiry date',
+    severity: 'warning',
+    cause: "Cloudflare says the token is active, but its `expires_on` has passed by the runner's clock.",
+    detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
+    fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
+    docs: DOCS.createToken,
+    message: ({ date }) =>
+      `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+      "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
+      "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+  }),
   'token-expiring': entry<{ date: string; days: number }>({
     title: 'API token expires soon',
     severity: 'warning',
-    cause: 'The token expires within 7 days.',
-    detection: 'Cloudflare: token verify answers `expires_on` within 7 days',
+    cause: 'The token expires within 14 days.',
+    detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
     message: ({ date, days }) =>
@@ -747,7 +759,7 @@ export const catalogue = {
     docs: DOCS.createToken,
     message: ({ zone }) =>
       `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-      'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+      'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
   }),
 
   // ── Changed files ─────────────────────────────────────────────────────────
@@ -962,6 +974,18 @@ export const catalogue = {
     message: ({ endpoint, detail }) =>
       `Cloudflare answered ${endpoint} with success, and listed errors as well: ${detail}. The call counts as ` +
       "done, as Cloudflare's `success` says; read the message in case it matters to you."
+  }),
+  'batch-size-above-limit': entry<{ batchSize: number; limit: number; plan: string; zone: string }>({
+    title: "batch_size above the plan's limit",
+    severity: 'warning',
+    cause: "`batch_size` is larger than the URLs per request that Cloudflare documents for the zone's plan.",
+    detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
+    fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
+    docs: DOCS.purge,
+    message: ({ batchSize, limit, plan, zone }) =>
+      `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+      `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
+      "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
   }),
   'purge-not-sent': entry<{ limit: string }>({
     title: 'Time ran out',

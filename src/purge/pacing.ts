@@ -1,6 +1,7 @@
-// Token buckets and a sliding window that pace purge requests to Cloudflare's published rate limits,
-// so that a normal run never sees a 429. Reservations are first come, first served.
-import type { Plan, PurgeType } from '../types.js'
+// Paces purge requests to Cloudflare's published rate limits, per account, so that a run alone on its
+// account never sees a 429, and runs that share one slow down together. Reservations are first come,
+// first served.
+import type { Plan, PurgeType, ResolvedZone } from '../types.js'
 
 export interface BucketSpec {
   /** Tokens added per second. */
@@ -15,19 +16,27 @@ export class TokenBucket {
 
   constructor(
     readonly spec: BucketSpec,
-    private readonly now: () => number = () => performance.now()
+    private readonly now: () => number = () => performance.now(),
+    /** The share of `spec.rate` in force (an AdaptiveShare after a 429); 1 by default. */
+    private readonly share: () => number = () => 1
   ) {
     this.tokens = spec.capacity
     this.updated = now()
   }
 
+  private refill(): number {
+    const t = this.now()
+    const rate = this.spec.rate * this.share()
+    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * rate)
+    this.updated = t
+    return rate
+  }
+
   /** Reserves `cost` tokens and returns how many milliseconds to wait before using them. */
   reserve(cost: number): number {
-    const t = this.now()
-    this.tokens = Math.min(this.spec.capacity, this.tokens + ((t - this.updated) / 1000) * this.spec.rate)
-    this.updated = t
+    const rate = this.refill()
     this.tokens -= cost
-    return this.tokens >= 0 ? 0 : (-this.tokens / this.spec.rate) * 1000
+    return this.tokens >= 0 ? 0 : (-this.tokens / rate) * 1000
   }
 
   /** Gives back tokens reserved for a request that was not sent after all. */
@@ -38,8 +47,9 @@ export class TokenBucket {
 
 /**
  * How much earlier than planned a request may count at Cloudflare: connection set-up, scheduling and
- * the server's own clock shift arrivals by tens of milliseconds. The pacer keeps this much of every
- * bucket in reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more).
+ * the server's own clock shift arrivals by tens of milliseconds. The request bucket keeps this much in
+ * reserve, so that such jitter never turns into a 429 (and its Retry-After of a second or more). URL
+ * pacing needs none: its rule leaves a whole request's worth of slack (WindowPacer).
  */
 export const PACING_MARGIN_MS = 200
 
@@ -98,27 +108,184 @@ export class RequestWindow {
   }
 }
 
-/** Paces purge requests of one account: URLs per second for files, a request bucket for the rest. */
-export class PurgePacer {
-  private readonly urls: TokenBucket
-  private readonly requests: TokenBucket
+/**
+ * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
+ * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries
+ * more than rate × W URLs, and no shorter one more than a second's worth, from the first request on. A
+ * send goes at the earliest moment at which every window ending there holds no more than that, and no
+ * sooner than the previous send's share of a second after it (count / rate), so nothing goes in a burst.
+ * That holds under a token bucket with a second of burst, a sliding 1 s window and an average over any
+ * longer window alike; and any 9 sends of 100 URLs at 800/s span at least 1.125 s, so a send that
+ * reaches Cloudflare up to 125 ms (one send's share of a second) early or late still fits. The rate is the one in force when
+ * the send is reserved (lower after a 429): the sends before it are measured against it too.
+ */
+export class WindowPacer {
+  /** Planned sends within the last two windows, oldest first. */
+  private readonly sends: Array<{ at: number; count: number }> = []
 
-  constructor(plan: Plan | undefined, now?: () => number, marginMs = PACING_MARGIN_MS) {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    readonly windowMs = 1000
+  ) {}
+
+  /** Reserves a send of `count` URLs at `rate` URLs per second; returns the ms to wait before it. */
+  reserve(count: number, rate: number): number {
+    const t = this.now()
+    const ms = (urls: number): number => (urls / rate) * 1000
+    // A window longer than two seconds splits into windows of one to two seconds, each within its
+    // limit, so sends older than that constrain nothing any more.
+    while (this.sends.length > 0 && (this.sends[0]?.at ?? t) < t - 2 * this.windowMs) this.sends.shift()
+    const last = this.sends[this.sends.length - 1]
+    let at = last ? Math.max(t, last.at + ms(last.count)) : t
+    let urls = count
+    for (let i = this.sends.length - 1; i >= 0; i--) {
+      const send = this.sends[i] as { at: number; count: number }
+      urls += send.count
+      // The window from that send to this one holds `urls`: more than a window's worth needs as long.
+      const needed = ms(urls)
+      if (needed > this.windowMs) at = Math.max(at, send.at + needed)
+    }
+    this.sends.push({ at, count })
+    return at - t
+  }
+
+  /**
+   * The last reservation goes now: when that is later than planned (a busy process wakes late), the
+   * sends after it are spaced from when it really went, not from when it should have.
+   */
+  sending(): void {
+    const last = this.sends[this.sends.length - 1]
+    if (last) last.at = Math.max(last.at, this.now())
+  }
+
+  /** Forgets a reservation that was not sent: the latest one of that size already due, else the latest. */
+  refund(count: number): void {
+    const t = this.now()
+    let index = -1
+    for (let i = this.sends.length - 1; i >= 0 && index < 0; i--) {
+      const send = this.sends[i] as { at: number; count: number }
+      if (send.count === count && send.at <= t + 1) index = i
+    }
+    if (index < 0) index = this.sends.findLastIndex((s) => s.count === count)
+    if (index >= 0) this.sends.splice(index, 1)
+  }
+}
+
+/**
+ * Additive increase, multiplicative decrease: the share of the documented rate that the account's
+ * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
+ * action cannot see them: a 429 says they exist. A 429 halves the share (the answers to requests sent
+ * before it tell nothing new, so one halving per pause), and once the pause is over the share climbs
+ * back linearly, by half the documented rate per second: a run that is left alone when the others
+ * finish gets its full pace back within a second or two; runs still competing meet the limit again,
+ * each time from a lower share.
+ */
+export class AdaptiveShare {
+  static readonly DECREASE = 0.5
+  static readonly RECOVERY_PER_SECOND = 0.5
+  static readonly FLOOR = 1 / 32
+  static readonly HOLD_MS = 1000
+  private base = 1
+  private since = -Infinity
+  private holdUntil = -Infinity
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  /** The share in force now, between FLOOR and 1. */
+  current(): number {
+    const elapsed = Math.max(0, this.now() - this.since) / 1000
+    return Math.min(1, this.base + AdaptiveShare.RECOVERY_PER_SECOND * elapsed)
+  }
+
+  /** A 429 answered a request of this account; nothing is sent for `pauseMs` (its Retry-After). */
+  decrease(pauseMs = 0): void {
+    const t = this.now()
+    // The other answers to requests sent before this one tell nothing new.
+    if (t < this.holdUntil) return
+    this.base = Math.max(AdaptiveShare.FLOOR, this.current() * AdaptiveShare.DECREASE)
+    // The climb starts when sending does: a pause is no evidence that the budget has room again.
+    this.since = t + Math.max(0, pauseMs)
+    this.holdUntil = t + Math.max(pauseMs, AdaptiveShare.HOLD_MS)
+  }
+}
+
+/**
+ * Paces the purge requests of one account, which Cloudflare limits as a whole: URLs by a moving
+ * average (WindowPacer), tags, hosts, prefixes and everything by a bucket of requests. Each slows down
+ * after a 429 and recovers (AdaptiveShare).
+ */
+export class PurgePacer {
+  private readonly urlsPerSecond: number
+  private readonly urls: WindowPacer
+  private readonly requests: TokenBucket
+  private readonly urlShare: AdaptiveShare
+  private readonly requestShare: AdaptiveShare
+
+  constructor(
+    readonly plan: Plan | undefined,
+    now: () => number = () => performance.now(),
+    marginMs = PACING_MARGIN_MS
+  ) {
     const limits = PURGE_RATE_LIMITS[plan ?? 'free']
-    const urls = { rate: limits.urlsPerSecond, capacity: limits.urlsPerSecond }
-    this.urls = new TokenBucket(withMargin(urls, marginMs), now)
-    this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now)
+    this.urlsPerSecond = limits.urlsPerSecond
+    this.urls = new WindowPacer(now)
+    this.urlShare = new AdaptiveShare(now)
+    this.requestShare = new AdaptiveShare(now)
+    this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now, () =>
+      this.requestShare.current()
+    )
   }
 
   /** Milliseconds to wait before sending a purge of this type with `count` items. */
   reserve(type: PurgeType, count: number): number {
-    return type === 'files' ? this.urls.reserve(count) : this.requests.reserve(1)
+    if (type !== 'files') return this.requests.reserve(1)
+    return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current())
+  }
+
+  /** The request reserved last goes now. */
+  sending(type: PurgeType): void {
+    if (type === 'files') this.urls.sending()
   }
 
   /** Gives back a reservation whose request was held back (by a pause after a 429). */
   refund(type: PurgeType, count: number): void {
     if (type === 'files') this.urls.refund(count)
     else this.requests.refund(1)
+  }
+
+  /** Cloudflare answered 429 to a purge of this type, asking for a pause of `pauseMs`: slow down. */
+  rateLimited(type: PurgeType, pauseMs?: number): void {
+    if (type === 'files') this.urlShare.decrease(pauseMs)
+    else this.requestShare.decrease(pauseMs)
+  }
+
+  /** The share of the documented rate in force for this type. */
+  share(type: PurgeType): number {
+    return (type === 'files' ? this.urlShare : this.requestShare).current()
+  }
+}
+
+const STRICTEST_FIRST: readonly Plan[] = ['free', 'pro', 'business', 'enterprise']
+
+/**
+ * One pacer per account, as Cloudflare limits purges per account: every zone of an account spends one
+ * budget. Which plan's figures apply to an account whose zones are on different plans is not
+ * documented, so its pacer follows the strictest plan among the zones this run purges there (an unknown
+ * plan counts as Free). Zones whose account could not be read share one pacer: they are most likely
+ * in one account, and sharing errs on the slow side.
+ */
+export function pacersByAccount(zones: ResolvedZone[], now?: () => number): (zoneId: string) => PurgePacer {
+  const accountOf = (zone: ResolvedZone | undefined): string => zone?.accountId ?? 'unknown account'
+  const pacers = new Map<string, PurgePacer>()
+  return (zoneId) => {
+    const account = accountOf(zones.find((z) => z.id === zoneId))
+    let pacer = pacers.get(account)
+    if (!pacer) {
+      const plans = zones.filter((z) => accountOf(z) === account).map((z) => z.plan ?? 'free')
+      const strictest = STRICTEST_FIRST.find((plan) => plans.includes(plan)) ?? 'free'
+      pacers.set(account, (pacer = new PurgePacer(strictest, now)))
+    }
+    return pacer
   }
 }
 

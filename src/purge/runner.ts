@@ -26,6 +26,10 @@ export interface Pacer {
   reserve(type: PurgeType, count: number): number
   /** Gives a reservation back when its request was held back after all. */
   refund?(type: PurgeType, count: number): void
+  /** The request reserved last goes now (later than planned, when the process was busy). */
+  sending?(type: PurgeType, count: number): void
+  /** Cloudflare answered 429 to a purge of this type: the account's budget is shared, so slow down. */
+  rateLimited?(type: PurgeType, pauseMs?: number): void
 }
 
 /** The API-wide request limit shared by every request of the credential. */
@@ -148,19 +152,36 @@ export async function executeBatches(
     if (Date.now() + wait >= options.deadline) throw notSent(batch)
     if (wait > 0) await sleep(wait, signal)
     const pacer = options.pacerFor(batch.zoneId)
-    for (;;) {
-      await options.pause?.waitForPause(signal)
-      const delay = pacer.reserve(batch.type, batch.items.length)
-      if (Date.now() + delay >= options.deadline) {
+    // One reservation at a time per pacer, made when the request before it goes: each is paced at the
+    // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
+    // pace; the recovery after it speeds it up again).
+    const previous = turns.get(pacer) ?? Promise.resolve()
+    let done!: () => void
+    turns.set(pacer, new Promise<void>((resolve) => (done = resolve)))
+    try {
+      await untilAborted(previous, signal)
+      for (;;) {
+        await options.pause?.waitForPause(signal)
+        const delay = pacer.reserve(batch.type, batch.items.length)
+        if (Date.now() + delay >= options.deadline) {
+          pacer.refund?.(batch.type, batch.items.length)
+          throw notSent(batch)
+        }
+        if (delay > 0) await sleep(delay, signal)
+        // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
+        if (!options.pause?.isPaused()) {
+          pacer.sending?.(batch.type, batch.items.length)
+          return
+        }
         pacer.refund?.(batch.type, batch.items.length)
-        throw notSent(batch)
       }
-      if (delay > 0) await sleep(delay, signal)
-      // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
-      if (!options.pause?.isPaused()) return
-      pacer.refund?.(batch.type, batch.items.length)
+    } finally {
+      // The next in line goes on when this one is sent, refused the time or cancelled: after its
+      // predecessor, never before.
+      void previous.then(done)
     }
   }
+  const turns = new Map<Pacer, Promise<void>>()
 
   type Pick = { entry: Queued; zoneProbe: boolean; sizeProbe: boolean } | 'wait' | 'empty'
 
@@ -204,6 +225,10 @@ export async function executeBatches(
       await pace(batch, signal)
       const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
         beforeRetry: () => pace(batch, signal),
+        onAttemptFailed: (failure) => {
+          if (failure.status === 429)
+            options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs)
+        },
         signal
       })
       zone.state = 'open'
@@ -328,4 +353,23 @@ function compareOrder(a: number[], b: number[]): number {
 
 function notSent(batch: Batch): NotSentError {
   return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`)
+}
+
+/** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new CancelledError())
+  return new Promise((resolve, reject) => {
+    const cancel = (): void => reject(new CancelledError())
+    signal.addEventListener('abort', cancel, { once: true })
+    promise.then(
+      () => {
+        signal.removeEventListener('abort', cancel)
+        resolve()
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', cancel)
+        reject(error)
+      }
+    )
+  })
 }

@@ -1,4 +1,4 @@
-// Sends the planned requests of every zone: paced per account and plan, within the API-wide request
+// Sends the planned requests of every zone: paced per account, within the API-wide request
 // window, several at a time, with a progress line while it runs. Purges and invalidations, zone-wide or in
 // a Version Management environment, are sent alike; only the endpoint and the words differ.
 import type { CloudflareApi } from '../cloudflare/api.js'
@@ -6,7 +6,7 @@ import type { ZoneResolution } from '../access/zone-resolver.js'
 import type { CacheMode, Environment } from '../types.js'
 import { count, seconds } from '../words.js'
 import type { Split } from './failures.js'
-import { GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './pacing.js'
+import { GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
 import { executeBatches, type BatchOutcome } from './runner.js'
 import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
@@ -43,15 +43,8 @@ export async function sendPlan(
   planned: PlannedZone[],
   options: SendOptions
 ): Promise<BatchOutcome[]> {
-  // Every zone of an account on the same plan shares one purge budget at Cloudflare.
-  const pacers = new Map<string, PurgePacer>()
-  const pacerFor = (zoneId: string): PurgePacer => {
-    const zone = planned.find((p) => p.resolution.zone.id === zoneId)?.resolution.zone
-    const key = `${zone?.accountId ?? zoneId} ${zone?.plan ?? 'free'}`
-    let pacer = pacers.get(key)
-    if (!pacer) pacers.set(key, (pacer = new PurgePacer(zone?.plan)))
-    return pacer
-  }
+  // Every zone of an account shares one purge budget at Cloudflare.
+  const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone))
   const words = wordsFor(options.mode)
   const batches = planned.flatMap((p) => p.batches)
   const started = Date.now()

@@ -29,10 +29,23 @@ export function summaryOf(result: RunResult, options: SummaryOptions = {}): Summ
     case 'stopped':
       return stoppedSummary(result, failedItemsIn)
     case 'planned':
-      return planSummary(result)
+      return [...planSummary(result), ...warningsOf(result)]
     case 'purged':
-      return purgeSummary(result, failedItemsIn)
+      return [...purgeSummary(result, failedItemsIn), ...warningsOf(result)]
   }
+}
+
+/**
+ * The warnings about the credential and the zones, repeated from the log: a token that expires next
+ * week deserves a heads-up where people look after a deploy.
+ */
+function warningsOf(result: RunResult): SummaryBlock[] {
+  const warnings = result.notes.filter((n) => n.severity === 'warning')
+  if (warnings.length === 0) return []
+  return [
+    { kind: 'heading', text: 'Warnings', level: 3 },
+    { kind: 'list', items: warnings.map((w) => `${w.title}: ${w.message}`) }
+  ]
 }
 
 function purgeSummary(result: RunResult, failedItemsIn: string): SummaryBlock[] {
