@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6990);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6843);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6990:
+/***/ 6843:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28398,7 +28398,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/words.ts
-// Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -28406,6 +28405,21 @@ function count(n, one, many = `${one}s`) {
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
+}
+const NOUNS = {
+    files: ['URL', 'URLs'],
+    tags: ['tag', 'tags'],
+    hosts: ['host', 'hosts'],
+    prefixes: ['prefix', 'prefixes']
+};
+/** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
+function countOf(type, n) {
+    return type === 'everything' ? 'everything' : count(n, ...NOUNS[type]);
+}
+/** A duration to come, rounded the way a person says it: "8 s", "4 min". */
+function roughly(ms) {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
@@ -28953,23 +28967,27 @@ const catalogue = {
     'zone-name-not-found': entry({
         title: 'Zone not found',
         severity: 'error',
-        cause: 'Looking the name up returns no zone.',
+        cause: 'Looking the name up returns no zone: the token lacks Zone → Zone → Read, its Zone Resources leave the zone out, or the domain is not a zone of the account.',
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
-        fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+        fix: 'Give the token Zone → Zone → Read with the zone in its Zone Resources, or use the Zone ID instead of the name.',
         docs: DOCS.createToken,
-        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
-            'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
-            'the domain is not a zone in this account.'
+        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. To find a zone ` +
+            'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
+            'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
+            'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
         severity: 'notice',
-        cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+        cause: 'Cloudflare refuses to show the zone (10000): normal for a token without Zone → Zone → Read, and also the answer for a zone outside the Zone Resources or an ID that is no zone.',
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
-        fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+        fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-            'limits are used: 30 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+            "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
+            'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
+            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
     'changes-no-range': entry({
@@ -33226,7 +33244,8 @@ function parseZone(value) {
     if (HEX32.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+        const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else';
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
         const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
@@ -33522,6 +33541,53 @@ function outputsOf(result) {
         failed_count: result.failed.length,
         failed_items: JSON.stringify(result.failed)
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary-html.ts
+const ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** Text shown as text in HTML, whatever characters it holds. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+/** Plain text as HTML on one line: escaped, `spans in backticks` as code. */
+function inlineHtml(text) {
+    return escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+/** A name (URL, tag, request ID) shown verbatim as code, backticks and all. */
+function codeHtml(text) {
+    return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
+}
+const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
+function summaryHtml(blocks) {
+    return blocks.map(blockHtml).join('\n');
+}
+function blockHtml(block) {
+    switch (block.kind) {
+        case 'heading':
+            return `<h${block.level}>${inlineHtml(block.text)}</h${block.level}>`;
+        case 'status': {
+            const text = block.text ? ` ${inlineHtml(block.text)}` : '';
+            return `<p>${MARKS[block.outcome]} <strong>${inlineHtml(block.headline)}</strong>${text}</p>`;
+        }
+        case 'text':
+            return `<p>${inlineHtml(block.text)}</p>`;
+        case 'list': {
+            const item = block.code ? codeHtml : inlineHtml;
+            return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
+        }
+        case 'table': {
+            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
+        }
+        case 'details':
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
@@ -33874,52 +33940,59 @@ function environmentsOf(planned) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary's content, built from the run result as plain blocks: the action writes them with
-// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+// The job summary's content, built from the run result as plain blocks: the action writes them as HTML
+// (summary-html.ts), a command line can print them as text. It opens with one status line: all purged,
+// partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
+//
+// Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
+// the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
 
 
 
-/** More request IDs than this in one cell are counted rather than listed. */
-const IDS_SHOWN = 3;
+
+/**
+ * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
+ */
+const ITEMS_SHOWN = 100;
+/** A list this long or shorter is shown open; a longer one is folded. */
+const OPEN_LIST_MAX = 5;
+/** Reasons for items not purged shown one by one; the rest are counted. */
+const REASONS_SHOWN = 20;
+/** Request IDs listed per zone and type. */
+const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
-function summaryOf(result) {
+function summaryOf(result, options = {}) {
+    const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
     switch (result.status) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result);
+            return stoppedSummary(result, failedItemsIn);
         case 'planned':
             return planSummary(result);
         case 'purged':
-            return purgeSummary(result);
+            return purgeSummary(result, failedItemsIn);
     }
 }
-function purgeSummary(result) {
+function purgeSummary(result, failedItemsIn) {
     const w = wordsFor(result.mode);
-    const rows = summaryRows(result.zones).map((r) => [
-        r.zone,
-        r.type,
-        String(r.items),
-        String(r.purged),
-        String(r.failed),
-        r.ids.length > IDS_SHOWN
-            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
-            : r.ids.join(', ')
-    ]);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
+        purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
-        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
         {
-            kind: 'text',
-            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', w.Past, 'Not ' + w.past],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.purged), String(r.failed)])
         }
     ];
     const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
             kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
+            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Not ' + w.past],
             rows: perZone.map((z) => [
                 z.name || z.id,
                 z.id,
@@ -33930,43 +34003,264 @@ function purgeSummary(result) {
         });
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: [...new Set(result.failed.map((f) => f.reason))] });
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w));
+    }
+    const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`);
+    if (purged.length > 0)
+        blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.purgeIds.length > 0)
+        blocks.push(requestIds(result));
+    return blocks;
+}
+function purgeStatus(result, w, failedItemsIn) {
+    const failed = result.failed.length;
+    const total = result.purgedCount + failed;
+    const where = zonesWords(result.zones);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    if (failed === 0) {
+        const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
+        const headline = everything
+            ? `Everything was ${w.past} ${where}.`
+            : total === 1
+                ? `1 item was ${w.past} ${where}.`
+                : `All ${total} items were ${w.past} ${where}.`;
+        return {
+            kind: 'status',
+            outcome: 'all',
+            headline,
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
+        };
+    }
+    const reasons = [...new Set(result.failed.map((f) => f.reason))];
+    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
+    const why = reasons.length === 1
+        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
+        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    return result.purgedCount === 0
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+        : {
+            kind: 'status',
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            text: why
+        };
+}
+/** The items not purged, under their reason (given once, in the status line, when there is only one). */
+function failedBlocks(result, w) {
+    const byReason = new Map();
+    for (const item of result.failed)
+        byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item]);
+    const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
+    const blocks = [];
+    const reasons = [...byReason.entries()];
+    for (const [reason, items] of reasons.slice(0, REASONS_SHOWN)) {
+        if (reasons.length > 1)
+            blocks.push({ kind: 'text', text: reason });
+        for (const group of byZoneAndType(items))
+            blocks.push(...itemList(`${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`, group.items));
+    }
+    const rest = reasons.slice(REASONS_SHOWN);
+    if (rest.length > 0) {
+        const items = rest.reduce((n, [, i]) => n + i.length, 0);
+        blocks.push({
+            kind: 'text',
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see the \`failed_items\` output.`
+        });
     }
     return blocks;
 }
+/** Items of one zone and type, in the order they come. */
+function byZoneAndType(items) {
+    const groups = new Map();
+    for (const { zone, type, item } of items) {
+        const key = `${zone} ${type}`;
+        const group = groups.get(key) ?? { zone, type, items: [] };
+        group.items.push(item);
+        groups.set(key, group);
+    }
+    return [...groups.values()];
+}
+/** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
+function itemLists(zones, pick, on) {
+    const blocks = [];
+    for (const zone of zones) {
+        const types = new Map();
+        for (const request of zone.requests) {
+            if (!pick(request) || request.batch.type === 'everything')
+                continue;
+            types.set(request.batch.type, [
+                ...(types.get(request.batch.type) ?? []),
+                ...request.batch.items.map(describeItem)
+            ]);
+        }
+        for (const [type, items] of types)
+            blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, true));
+    }
+    return blocks;
+}
+/** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
+function itemList(label, items, fold = false) {
+    const shown = cappedList(items);
+    return fold || items.length > OPEN_LIST_MAX
+        ? [{ kind: 'details', label, blocks: shown }]
+        : [{ kind: 'text', text: `${label}:` }, ...shown];
+}
+/** The first ITEMS_SHOWN items, each shown verbatim, and how many more there are. */
+function cappedList(items) {
+    const more = items.length - ITEMS_SHOWN;
+    return [
+        { kind: 'list', items: items.slice(0, ITEMS_SHOWN), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+/** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
+function requestIds(result) {
+    const rows = summaryRows(result.zones)
+        .filter((r) => r.ids.length > 0)
+        .map((r) => [
+        r.zone,
+        r.type,
+        r.ids.slice(0, IDS_SHOWN).join(', ') +
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+    ]);
+    return {
+        kind: 'details',
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+        blocks: [
+            { kind: 'text', text: "For Cloudflare's support, should they ask." },
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+        ]
+    };
+}
 function planSummary(result) {
     const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
+    const items = rows.reduce((n, r) => n + r.items, 0);
+    const requests = rows.reduce((n, r) => n + r.requests, 0);
+    const lists = itemLists(result.zones, () => true, 'on');
     return [
         { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        {
+            kind: 'status',
+            outcome: 'plan',
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+        },
         ...environmentLine(result),
-        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
         {
             kind: 'table',
             header: ['Zone', 'Type', 'Items', 'Requests'],
-            rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        }
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
+        ...(lists.length > 0
+            ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
+            : []),
+        { kind: 'heading', text: 'What a dry run cannot check', level: 3 },
+        ...dryRunLimits(result).map((text) => ({ kind: 'text', text }))
     ];
 }
-function stoppedSummary(result) {
+/**
+ * What a dry run checked and what it could not, for the summary and the log. No Cloudflare API tells a
+ * token with only Cache Purge what it may do (token verify answers only its status; reading the token's
+ * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
+ */
+function dryRunLimits(result) {
     const w = wordsFor(result.mode);
-    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
-    const listed = result.failed.length > 0
-        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in the failed_items output.`
-        : '';
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
+    const lines = [
+        `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
     ];
+    if (result.credential?.owner === 'global-key')
+        lines.push(`It cannot check that Cloudflare lets this key's user ${w.verb} these zones: only a real ${w.request} shows it.`);
+    else
+        lines.push(`It cannot check that the token may ${w.verb}: no Cloudflare API tells a purge-only token whether it may ${w.verb}; ` +
+            `only a real ${w.request} does. If the real run fails with "Token may not purge this zone", edit the token: ` +
+            'add Zone → Cache Purge → Purge, with the zone in its Zone Resources.');
+    const unread = result.zones.filter((z) => z.name === undefined).map((z) => z.id);
+    if (unread.length > 0)
+        lines.push(`Nor can it tell whether ${unread.length === 1 ? `zone ${unread[0]} exists` : `zones ${unread.join(', ')} exist`}: ` +
+            'the credential cannot read it (a token without Zone → Zone → Read), and Cloudflare answers the same for a zone ' +
+            'that does not exist.');
+    return lines;
+}
+function stoppedSummary(result, failedItemsIn) {
+    const w = wordsFor(result.mode);
+    const stoppedBy = result.stoppedBy ?? [];
+    const errors = stoppedBy.filter((f) => f.severity === 'error');
+    const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
+    const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
+    const sent = `No ${w.request} was sent.`;
+    if (shown.length === 1 && only)
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
+        });
+    else
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: shown.length > 1
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
+                : `Nothing was ${w.past}.`,
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
+    const failed = result.failed.length;
+    if (failed > 0) {
+        const items = result.failed.map((f) => f.item);
+        blocks.push({
+            kind: 'text',
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+        }, { kind: 'details', label: `${count(failed, 'item')} not ${w.past}`, blocks: cappedList(items) });
+    }
+    return blocks;
+}
+/** "on example.com", "on example.com and pro.example.net", "on 3 zones". */
+function zonesWords(zones) {
+    const names = zones.map((z) => z.name ?? z.label);
+    if (names.length === 0)
+        return '';
+    if (names.length === 1)
+        return `on ${names[0]}`;
+    if (names.length === 2)
+        return `on ${names[0]} and ${names[1]}`;
+    return `on ${names.length} zones`;
+}
+/** "purging", "invalidating". */
+function gerund(w) {
+    return `${w.verb.replace(/e$/, '')}ing`;
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
     const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
+/** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
+function mapText(blocks, map) {
+    return blocks.map((b) => {
+        switch (b.kind) {
+            case 'heading':
+            case 'text':
+                return { ...b, text: map(b.text) };
+            case 'status':
+                return { ...b, headline: map(b.headline), ...(b.text !== undefined ? { text: map(b.text) } : {}) };
+            case 'table':
+                return { ...b, header: b.header.map(map), rows: b.rows.map((r) => r.map(map)) };
+            case 'list':
+                return { ...b, items: b.items.map(map) };
+            case 'details':
+                return { ...b, label: map(b.label), blocks: mapText(b.blocks, map) };
+        }
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
 // each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+
 
 
 
@@ -34032,20 +34326,11 @@ class ActionReporter {
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
-        for (const block of blocks) {
-            if (block.kind === 'heading')
-                summary.addHeading(block.text, block.level);
-            else if (block.kind === 'text')
-                summary.addRaw(block.text, true);
-            else if (block.kind === 'list')
-                summary.addList(block.items);
-            else
-                summary.addTable([block.header.map((data) => ({ data, header: true })), ...block.rows]);
-        }
-        // The whole summary is redacted as one text, so that no secret survives split across cells.
-        const text = this.redactor.redact(summary.stringify());
-        summary.emptyBuffer();
-        await summary.addRaw(text).write();
+        const redact = (text) => this.redactor.redact(text);
+        // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
+        // and the whole HTML again after, so that no secret survives split across cells.
+        const html = redact(summaryHtml(mapText(blocks, redact)));
+        await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
 
@@ -35048,6 +35333,25 @@ function failureAnnotations(failures, mode) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/purge/progress.ts
+// The progress line written every few seconds while the requests are sent: how far, how fast, and how
+// long to go; when nothing finished since the last line, that it waits and for what. Pure.
+
+function progressLine(p) {
+    const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
+    const head = `Progress: ${p.done} of ${p.total} items ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    if (p.done === p.doneBefore) {
+        const why = p.paused
+            ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
+            : "waiting for the rate limit's next slot or for Cloudflare's answers";
+        return `${head}; none in the last ${seconds(p.sinceMs)}: ${why}`;
+    }
+    const perSecond = p.done / Math.max(p.elapsedMs / 1000, 0.001);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+    const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / perSecond) * 1000)} left` : '';
+    return `${head}, ${rate} items a second${left}`;
+}
+
 ;// CONCATENATED MODULE: ./src/purge/runner.ts
 
 
@@ -35166,6 +35470,7 @@ function notSent(batch) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -35186,10 +35491,16 @@ async function sendPlan(api, planned, options) {
     const started = Date.now();
     const total = batches.reduce((n, b) => n + itemCount(b), 0);
     let done = 0;
+    let doneBefore = 0;
+    let lastLine = started;
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const progress = setInterval(() => {
-        const rate = Math.round((done / (Date.now() - started)) * 1000);
-        options.log(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
+        const now = Date.now();
+        const paused = api.http.isPaused();
+        const snapshot = { done, total, elapsedMs: now - started, doneBefore, sinceMs: now - lastLine, paused };
+        options.log(progressLine({ ...snapshot, past: words.past }));
+        doneBefore = done;
+        lastLine = now;
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
@@ -35220,6 +35531,7 @@ async function sendPlan(api, planned, options) {
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
 
 
 
@@ -35325,6 +35637,9 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     if (settings.dryRun) {
         await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
+        // Outside the group, where a reader sees it: what passing a dry run does not promise.
+        for (const line of dryRunLimits({ mode, zones, ...verified }))
+            info(line);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
     const words = wordsFor(mode);

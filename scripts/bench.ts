@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { startEmulator, type Plan } from '../emulator/index.js'
 import { DIST, parseOutputs, runnerEnv } from '../e2e/run-action.js'
+import { count } from '../src/words.js'
 
 const LATENCY_MS = 20
 /** Requests in flight at once in the action (src/purge/send.ts). */
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
         const lost = s.items.filter((item) => !purged.has(item)).length
         if (run.exitCode !== 0 || lost > 0) {
           console.error(run.stdout)
-          throw new Error(`${s.name}: exit code ${run.exitCode}, ${lost} item(s) not purged`)
+          throw new Error(`${s.name}: exit code ${run.exitCode}, ${count(lost, 'item')} not purged`)
         }
         m.walls.push(run.wallMs)
         m.sent = Math.max(m.sent, emulator.requests.length)

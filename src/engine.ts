@@ -19,6 +19,7 @@ import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
+import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
 import { count, seconds } from './words.js'
 
@@ -155,6 +156,8 @@ async function purgeWith(
   if (settings.dryRun) {
     await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info))
     const zones = zoneRuns(planned)
+    // Outside the group, where a reader sees it: what passing a dry run does not promise.
+    for (const line of dryRunLimits({ mode, zones, ...verified })) info(line)
     return { ...summed('planned', zones, startedAt), ...verified }
   }
   const words = wordsFor(mode)

@@ -1,4 +1,5 @@
 // Counts in words that read right for one and for many.
+import type { ListPurgeType, PurgeType } from './types.js'
 
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 export function count(n: number, one: string, many = `${one}s`): string {
@@ -8,4 +9,22 @@ export function count(n: number, one: string, many = `${one}s`): string {
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
+}
+
+const NOUNS: Record<ListPurgeType, [string, string]> = {
+  files: ['URL', 'URLs'],
+  tags: ['tag', 'tags'],
+  hosts: ['host', 'hosts'],
+  prefixes: ['prefix', 'prefixes']
+}
+
+/** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
+export function countOf(type: PurgeType, n: number): string {
+  return type === 'everything' ? 'everything' : count(n, ...NOUNS[type])
+}
+
+/** A duration to come, rounded the way a person says it: "8 s", "4 min". */
+export function roughly(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000))
+  return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`
 }

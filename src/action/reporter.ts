@@ -6,7 +6,8 @@ import type { RunReporter } from '../engine.js'
 import { outputsOf } from '../report/outputs.js'
 import type { Redactor } from '../report/redactor.js'
 import type { RunResult } from '../report/result.js'
-import { summaryOf, type SummaryBlock } from '../report/summary.js'
+import { summaryHtml } from '../report/summary-html.js'
+import { mapText, summaryOf, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 
 export class ActionReporter implements RunReporter {
@@ -69,15 +70,10 @@ export class ActionReporter implements RunReporter {
 
   private async writeSummary(blocks: SummaryBlock[]): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0) return
-    for (const block of blocks) {
-      if (block.kind === 'heading') core.summary.addHeading(block.text, block.level)
-      else if (block.kind === 'text') core.summary.addRaw(block.text, true)
-      else if (block.kind === 'list') core.summary.addList(block.items)
-      else core.summary.addTable([block.header.map((data) => ({ data, header: true })), ...block.rows])
-    }
-    // The whole summary is redacted as one text, so that no secret survives split across cells.
-    const text = this.redactor.redact(core.summary.stringify())
-    core.summary.emptyBuffer()
-    await core.summary.addRaw(text).write()
+    const redact = (text: string): string => this.redactor.redact(text)
+    // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
+    // and the whole HTML again after, so that no secret survives split across cells.
+    const html = redact(summaryHtml(mapText(blocks, redact)))
+    await core.summary.emptyBuffer().addRaw(html, true).write()
   }
 }
