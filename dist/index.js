@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6843);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8177);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6843:
+/***/ 8177:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28744,6 +28744,70 @@ const catalogue = {
         message: ({ value, reason, suggestion }) => `host "${value}" ${reason}. Hosts are bare hostnames` +
             (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
     }),
+    'urls-joined-by-commas': entry({
+        title: 'URLs joined by commas',
+        severity: 'error',
+        cause: '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+        detection: 'input, before any request',
+        fix: 'List one URL per line, or separate the URLs with spaces.',
+        docs: DOCS.inputs,
+        message: ({ example }) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
+            '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+            'list one URL per line, or separate them with spaces.'
+    }),
+    'items-joined-by-spaces': entry({
+        title: 'Items joined by spaces',
+        severity: 'error',
+        cause: 'A `hosts` or `prefixes` value holds several items separated by spaces.',
+        detection: 'input, before any request',
+        fix: 'Separate hosts and prefixes with commas or newlines.',
+        docs: DOCS.inputs,
+        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+            `Write "${suggestion}", or one per line.`
+    }),
+    'inline-comment': entry({
+        title: 'Comment after an item',
+        severity: 'error',
+        cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
+        detection: 'input, before any request',
+        fix: 'Put the comment on a line of its own.',
+        docs: DOCS.inputs,
+        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+            'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
+    }),
+    'comment-only-input': entry({
+        title: 'Input is only a comment',
+        severity: 'error',
+        cause: 'A list input is a single line that starts with "#", so all of it is a comment and nothing is purged.',
+        detection: 'input, before any request',
+        fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
+        docs: DOCS.inputs,
+        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+            `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
+            'the line ("news, #blog"); otherwise remove the "#".'
+    }),
+    'url-credentials': entry({
+        title: 'User name or password in a URL',
+        severity: 'error',
+        cause: 'A URL to purge has a user name or password in it (`https://user:password@host/…`).',
+        detection: 'input, before any request (or once the changed files are listed)',
+        fix: 'Remove the user name and password from the URL; they are never part of what Cloudflare caches.',
+        docs: DOCS.purgeFiles,
+        message: ({ value, suggestion }) => `"${value}" has a user name or password in it (hidden here). Browsers do not send them as part of ` +
+            'the URL, so they are never part of what Cloudflare caches, and they would be sent to Cloudflare in ' +
+            `the purge request: write "${suggestion}".`
+    }),
+    'url-fragment': entry({
+        title: 'Fragment removed from URLs',
+        severity: 'notice',
+        cause: 'A URL to purge has a fragment (`#…`), which browsers never send, so it is never part of a cache key.',
+        detection: 'input, before any request; the action removes it and goes on',
+        fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
+        docs: DOCS.purgeFiles,
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+            ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
+            `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+    }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
@@ -28811,16 +28875,23 @@ const catalogue = {
         message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
             'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
     }),
-    'file-outside-zone': entry({
-        title: 'URL not on this zone',
+    'outside-zone': entry({
+        title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known (one warning per host)',
-        fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
-        docs: DOCS.purgeFiles,
-        message: ({ host, count, example, zone }) => (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
-            ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
-            'zone, so purging them does nothing. Check the URLs or the zone.'
+        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+        fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+        docs: DOCS.purge,
+        message: ({ kind, host, count, example, zone }) => {
+            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const subject = count === 1
+                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
+            const them = count === 1 ? 'it' : 'them';
+            return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
+                `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
+                `still counts as purged. Check the ${noun[1]} or the zone.`);
+        }
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -29021,6 +29092,16 @@ const catalogue = {
         message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
             'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+    }),
+    'bad-changed-url': entry({
+        title: 'Changed file cannot be purged',
+        severity: 'error',
+        cause: 'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
+        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
+        fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+        docs: DOCS.changedPaths,
+        message: ({ detail }) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
+            'or purge its folder with `prefixes` instead.'
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -29240,79 +29321,229 @@ function isLoopbackHost(hostname) {
     return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/canonical-url.ts
+// The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:
+// what the WHATWG URL parser makes of it (the form browsers request), with the fragment removed.
+// Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
+
+
+// C0 controls and DEL: never part of a URL that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+const COMMA_JOINED = /,\s*https?:\/\//i;
+/**
+ * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
+ * Host in lower case and punycode, default port dropped, path and query as the WHATWG parser
+ * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
+ * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
+ */
+function canonicalUrl(value, zoneName) {
+    const fail = (finding) => ({ ok: false, finding });
+    const shown = hideUserinfo(value);
+    if (!SCHEME.test(value)) {
+        const suggestion = suggestFullUrl(value, zoneName);
+        return fail(diagnose('relative-url', {
+            value: shown,
+            ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+        }));
+    }
+    const lower = value.toLowerCase();
+    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
+        return fail(diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' }));
+    }
+    if (COMMA_JOINED.test(value))
+        return fail(diagnose('urls-joined-by-commas', { example: shown }));
+    if (/\s/.test(value) || CONTROL.test(value))
+        return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }));
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        return fail(diagnose('bad-url', { value: shown, reason: 'it is not a valid URL' }));
+    }
+    if (!url.hostname)
+        return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }));
+    if (value.includes('*')) {
+        return fail(diagnose('bad-url', {
+            value: shown,
+            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
+        }));
+    }
+    if (url.username !== '' || url.password !== '') {
+        url.username = '';
+        url.password = '';
+        url.hash = '';
+        return fail(diagnose('url-credentials', { value: shown, suggestion: url.href }));
+    }
+    const hadFragment = url.hash !== '' || url.href.endsWith('#');
+    url.hash = '';
+    return { ok: true, url: url.href, hadFragment };
+}
+/** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
+function canonicalForm(value) {
+    const result = canonicalUrl(value);
+    return result.ok ? result.url : value;
+}
+/**
+ * The text with the user name and password of a URL replaced by "***", so that a message quoting the
+ * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
+ * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
+ */
+function hideUserinfo(text) {
+    return (text
+        // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
+        .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
+        .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
+}
+/**
+ * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
+ * the password as written and decoded), to be masked like the secrets. Empty when there is none.
+ * A password of fewer than 4 characters is left out: masking it would garble every log line.
+ */
+function userinfoSecrets(value) {
+    const trimmed = value.trim();
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed);
+    const userinfo = match?.[1] ?? '';
+    const colon = userinfo.indexOf(':');
+    const password = colon === -1 ? '' : userinfo.slice(colon + 1);
+    if (password === '')
+        return [];
+    const forms = [trimmed, userinfo, password, safeDecode(password)];
+    return [...new Set(forms)].filter((s) => s.length >= 4);
+}
+function suggestFullUrl(value, zoneName) {
+    if (value.startsWith('//'))
+        return `https:${value}`;
+    if (value.startsWith('/'))
+        return zoneName ? `https://${zoneName}${value}` : undefined;
+    const host = value.split('/')[0] ?? '';
+    if (toAsciiHostname(host))
+        return `https://${value}`;
+    return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/items.ts
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
+//
+// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
+// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
+// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
+// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+
 
 
 // C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
+const items_CONTROL = /[\x00-\x1f\x7f]/;
 /** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** Splits a list input on newlines and commas, dropping blanks and `#` comment lines. */
-function splitList(text, separators = /[\n,]/) {
-    return text
-        .split(separators)
-        .map((s) => s.trim())
-        .filter((s) => s !== '' && !s.startsWith('#'));
+const LINE_BREAK = /\r\n|\r|\n/;
+/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
+function contentLines(text) {
+    return text.split(LINE_BREAK).filter((line) => {
+        const start = line.trimStart();
+        return start !== '' && !start.startsWith('#');
+    });
 }
-// ── files ───────────────────────────────────────────────────────────────────
+/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
+function splitList(text, separators = /,/) {
+    return contentLines(text)
+        .flatMap((line) => line.split(separators))
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+/**
+ * True when the whole value is one line, without a line break, and that line is a comment: as in
+ * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
+ * an empty list written on purpose.)
+ */
+function isOneCommentLine(text) {
+    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
+}
+/** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
+function inlineComment(input, value) {
+    return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
+}
 /**
  * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace. `zoneName` helps suggest a full URL for a bare path.
+ * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
+ * `zoneName` helps suggest a full URL for a bare path.
  */
 function parseFiles(text, source, zoneName) {
-    const trimmed = text.trim();
+    const lines = contentLines(text);
+    const trimmed = lines.join('\n').trim();
+    const out = { items: [], errors: [], fragments: [] };
     if (trimmed === '')
-        return { items: [], errors: [] };
+        return out;
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
         return parseFilesJson(trimmed, source, zoneName);
-    const items = [];
-    const errors = [];
-    for (const value of splitList(trimmed, /\s+/)) {
-        const error = checkUrl(value, zoneName);
-        if (error)
-            errors.push(error);
-        else
-            items.push({ url: value });
+    for (const line of lines) {
+        // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
+        if (COMMA_JOINED.test(line)) {
+            out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }));
+            continue;
+        }
+        const values = line.trim().split(/\s+/);
+        const comment = values.findIndex((v) => v.startsWith('#'));
+        if (comment !== -1) {
+            out.errors.push(diagnose('inline-comment', { input: source, text: hideUserinfo(line.trim()) }));
+            values.length = comment;
+        }
+        for (const value of values)
+            addFile(out, { url: value }, zoneName);
     }
-    return { items, errors };
+    return out;
+}
+/** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
+function addFile(out, item, zoneName) {
+    const result = canonicalUrl(item.url, zoneName);
+    if (!result.ok) {
+        out.errors.push(result.finding);
+        return;
+    }
+    if (result.hadFragment)
+        out.fragments.push([item.url, result.url]);
+    out.items.push({ ...item, url: result.url });
 }
 function parseFilesJson(text, source, zoneName) {
+    const out = { items: [], errors: [], fragments: [] };
     let data;
     try {
         data = JSON.parse(text);
     }
     catch (e) {
-        const reason = `it is not valid JSON (${e.message})`;
-        return { items: [], errors: [diagnose('bad-files-json', { input: source, reason })] };
+        // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
+        const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
+        const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
+        out.errors.push(diagnose('bad-files-json', { input: source, reason }));
+        return out;
     }
     if (!Array.isArray(data)) {
-        return {
-            items: [],
-            errors: [
-                diagnose('bad-files-json', {
-                    input: source,
-                    reason: 'it is not an array (wrap a single object in [ ])'
-                })
-            ]
-        };
+        out.errors.push(diagnose('bad-files-json', {
+            input: source,
+            reason: 'it is not an array (wrap a single object in [ ])'
+        }));
+        return out;
     }
-    const items = [];
-    const errors = [];
     data.forEach((entry, index) => {
         const item = toFileItem(entry);
-        if (typeof item === 'string') {
-            errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
-            return;
-        }
-        const error = checkUrl(item.url, zoneName);
-        if (error)
-            errors.push(error);
+        if (typeof item === 'string')
+            out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
         else
-            items.push(item);
+            addFile(out, item, zoneName);
     });
-    return { items, errors };
+    return out;
 }
 /** A file item, or a sentence fragment saying why the JSON entry is not one. */
 function toFileItem(entry) {
@@ -29344,60 +29575,28 @@ function toFileItem(entry) {
     }
     return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
 }
-function checkUrl(value, zoneName) {
-    const lower = value.toLowerCase();
-    if (!/^[a-z][a-z0-9+.-]*:/.test(lower)) {
-        return diagnose('relative-url', { value, suggestion: suggestFullUrl(value, zoneName) });
-    }
-    if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
-        return diagnose('bad-url', { value, reason: 'only http:// and https:// URLs are cached by Cloudflare' });
-    }
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        return diagnose('bad-url', { value, reason: 'it is not a valid URL' });
-    }
-    if (!url.hostname)
-        return diagnose('bad-url', { value, reason: 'it has no host name' });
-    if (/\s/.test(value) || CONTROL.test(value))
-        return diagnose('bad-url', { value, reason: 'it contains spaces or control characters' });
-    if (value.includes('*')) {
-        return diagnose('bad-url', {
-            value,
-            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-        });
-    }
-    return undefined;
-}
-function suggestFullUrl(value, zoneName) {
-    if (value.startsWith('//'))
-        return `https:${value}`;
-    if (value.startsWith('/'))
-        return zoneName ? `https://${zoneName}${value}` : undefined;
-    const host = value.split('/')[0] ?? '';
-    if (toAsciiHostname(host))
-        return `https://${value}`;
-    return zoneName ? `https://${zoneName}/${value}` : undefined;
-}
-/** Two files are the same item when scheme, host (any case), path and query match and so do their headers. */
+/**
+ * Two files are the same item when their canonical URLs match and so do their headers (names in any
+ * case): the same URL with different headers purges different cached variants.
+ */
 function fileKey(item) {
-    const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(item.url);
-    const base = match ? `${(match[1] ?? '').toLowerCase()}${match[2] ?? ''}` : item.url;
+    const url = canonicalForm(item.url);
     if (!item.headers)
-        return base;
+        return url;
     const headers = Object.entries(item.headers)
         .map(([k, v]) => `${k.toLowerCase()}:${v}`)
         .sort();
-    return `${base}\n${headers.join('\n')}`;
+    return `${url}\n${headers.join('\n')}`;
 }
 // ── tags, hosts, prefixes ───────────────────────────────────────────────────
 function parseTags(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        if (value.length > 1024)
+        const comment = inlineComment('`tags`', value);
+        if (comment)
+            errors.push(comment);
+        else if (value.length > 1024)
             errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
         else if (/\s/.test(value))
             errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
@@ -29408,23 +29607,45 @@ function parseTags(text) {
     }
     return { items, errors };
 }
+/**
+ * A finding for a `hosts` or `prefixes` item that is several valid items separated by spaces, which
+ * these inputs do not take as a separator (commas or newlines do).
+ */
+function joinedBySpaces(input, value, valid) {
+    const parts = value.split(/\s+/);
+    if (parts.length < 2 || !parts.every(valid))
+        return undefined;
+    return diagnose('items-joined-by-spaces', {
+        input,
+        value: hideUserinfo(value),
+        suggestion: parts.join(', ')
+    });
+}
 function parseHosts(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const stripped = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/?#].*$/s, '');
         const ascii = toAsciiHostname(value);
         if (ascii) {
             items.push(ascii);
             continue;
         }
+        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
+        if (problem) {
+            errors.push(problem);
+            continue;
+        }
+        const stripped = value
+            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+            .replace(/[/\\?#].*$/s, '')
+            .replace(/^.*@/s, '');
         const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
         const reason = suggestion
             ? 'has a scheme or a path'
             : /:\d+$/.test(value)
                 ? 'has a port'
                 : 'is not a valid hostname';
-        errors.push(diagnose('bad-host', { value, reason, suggestion }));
+        errors.push(diagnose('bad-host', { value: hideUserinfo(value), reason, suggestion }));
     }
     return { items, errors };
 }
@@ -29432,40 +29653,45 @@ function parsePrefixes(text, zoneName) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
-        const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
-        const clean = withoutScheme.replace(/[?#].*$/s, '');
-        if (schemeMatch) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'has a scheme', suggestion: clean }));
-            continue;
-        }
-        if (/[?#]/.test(value)) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'has a query string or fragment', suggestion: clean }));
-            continue;
-        }
-        if (/\s/.test(value) || CONTROL.test(value) || value.includes('*')) {
-            errors.push(diagnose('bad-prefix', { value, reason: 'contains spaces, control characters or a wildcard' }));
-            continue;
-        }
-        const slash = value.indexOf('/');
-        const host = slash === -1 ? value : value.slice(0, slash);
-        const ascii = toAsciiHostname(host);
-        if (!ascii) {
-            const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
-            errors.push(diagnose('bad-prefix', { value, reason: 'does not start with a host name', suggestion }));
-            continue;
-        }
-        const path = slash === -1 ? '' : value.slice(slash);
-        if ((path.match(/\//g) ?? []).length > 31) {
-            errors.push(diagnose('bad-prefix', {
-                value,
-                reason: 'has more than 31 path separators, the most Cloudflare accepts'
-            }));
-            continue;
-        }
-        items.push(`${ascii}${path}`);
+        const prefix = parsePrefix(value, zoneName);
+        if (typeof prefix === 'string')
+            items.push(prefix);
+        else
+            errors.push(prefix);
     }
     return { items, errors };
+}
+/** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
+function parsePrefix(value, zoneName) {
+    const bad = (reason, suggestion) => diagnose('bad-prefix', {
+        value: hideUserinfo(value),
+        reason,
+        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+    });
+    const problem = inlineComment('`prefixes`', value) ??
+        joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
+    if (problem)
+        return problem;
+    const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+    const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
+    const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
+    if (schemeMatch)
+        return bad('has a scheme', clean);
+    if (/[?#]/.test(value))
+        return bad('has a query string or fragment', clean);
+    if (/\s/.test(value) || items_CONTROL.test(value) || value.includes('*'))
+        return bad('contains spaces, control characters or a wildcard');
+    const slash = value.indexOf('/');
+    const host = slash === -1 ? value : value.slice(0, slash);
+    const ascii = toAsciiHostname(host);
+    if (!ascii) {
+        const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
+        return bad('does not start with a host name', suggestion);
+    }
+    const path = slash === -1 ? '' : value.slice(slash);
+    if ((path.match(/\//g) ?? []).length > 31)
+        return bad('has more than 31 path separators, the most Cloudflare accepts');
+    return `${ascii}${path}`;
 }
 /** Keeps the first of each item with the same key, in order. */
 function dedupe(items, key) {
@@ -29485,21 +29711,22 @@ function dedupe(items, key) {
 
 
 
+
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
 const INDEX_FILE = 'index.html';
 /** The options a mapping line may end with, after the URL. */
 const MAPPING_OPTIONS = ['pretty-urls'];
 /**
  * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
- * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ * separated by spaces (`pretty-urls`); blank lines and comment lines (first non-blank character "#") are skipped.
  */
 function parseChangedPaths(text) {
     const mappings = [];
     const errors = [];
-    for (const line of splitList(text, /\n/)) {
+    for (const line of contentLines(text).map((l) => l.trim())) {
         const mapping = parseMapping(line);
         if (typeof mapping === 'string') {
-            errors.push(diagnose('bad-changed-paths', { line, reason: mapping }));
+            errors.push(diagnose('bad-changed-paths', { line: hideUserinfo(line), reason: mapping }));
             continue;
         }
         const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url);
@@ -29554,23 +29781,24 @@ function normalizeFolder(value) {
 function normalizeBaseUrl(value) {
     if (value === '')
         return { reason: 'has no URL after "=>"' };
+    const shown = hideUserinfo(value);
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` };
+        return { reason: `has "${shown}" as its URL, which is not a full URL such as https://example.com/` };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
+        return { reason: `has "${shown}" as its URL; only http:// and https:// URLs are cached by Cloudflare` };
     }
     if (url.username || url.password || url.search || url.hash || value.includes('*')) {
         return {
-            reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
+            reason: `has "${shown}" as its URL, which must have no credentials, query, fragment or wildcard`
         };
     }
     if (!toAsciiHostname(url.hostname)) {
-        return { reason: `has "${value}" as its URL, whose host is not a domain name` };
+        return { reason: `has "${shown}" as its URL, whose host is not a domain name` };
     }
     return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
@@ -29581,11 +29809,18 @@ function normalizeBaseUrl(value) {
  */
 function urlsForChanges(files, mappings) {
     const urls = new Set();
+    const errors = [];
     let unmapped = 0;
     const add = (path) => {
         const found = urlsForPath(path, mappings);
-        for (const url of found)
-            urls.add(url);
+        for (const url of found) {
+            // The same checks and the same canonical form as a URL given in `files`.
+            const checked = canonicalUrl(url);
+            if (checked.ok)
+                urls.add(checked.url);
+            else
+                errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }));
+        }
         return found.length > 0;
     };
     for (const file of files) {
@@ -29598,7 +29833,7 @@ function urlsForChanges(files, mappings) {
         if (!mapped)
             unmapped++;
     }
-    return { urls: [...urls], unmapped };
+    return { urls: [...urls], unmapped, errors };
 }
 /** Every URL that serves this repository path, most specific folder first; empty when unmapped. */
 function urlsForPath(path, mappings) {
@@ -29681,8 +29916,8 @@ async function listChanges(changes, env, options) {
         token: changes.githubToken,
         repository: env.GITHUB_REPOSITORY
     });
-    const { urls, unmapped } = urlsForChanges(files, changes.mappings);
-    return { range: describeRange(range), files: files.length, unmapped, urls };
+    const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings);
+    return { range: describeRange(range), files: files.length, unmapped, urls, errors };
 }
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */
 const COMPARE_FILE_LIMIT = 300;
@@ -32853,7 +33088,7 @@ function proxySecrets(env) {
             if (!url.password)
                 continue;
             out.add(url.password);
-            out.add(safeDecode(url.password));
+            out.add(proxy_safeDecode(url.password));
             out.add(value);
         }
         catch {
@@ -32862,7 +33097,7 @@ function proxySecrets(env) {
     }
     return [...out].filter((s) => s.length > 0);
 }
-function safeDecode(value) {
+function proxy_safeDecode(value) {
     try {
         return decodeURIComponent(value);
     }
@@ -33016,6 +33251,7 @@ function parseEnvironment(value) {
 
 
 
+
 const INPUT_NAMES = [
     'zone',
     'api_token',
@@ -33061,10 +33297,21 @@ function parseSettings(raw, options) {
     const apiUrl = parseApiUrl(get('api_url'), report);
     const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report);
     const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
+    // A value that is one comment line purges nothing: say so rather than purge less than was meant.
+    const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
+    const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''));
+    for (const name of commentOnly) {
+        const line = (raw[name] ?? '').trim();
+        report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })]);
+    }
+    let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
+    const fragments = [];
     const files = parseFiles(raw.files ?? '', '`files`', zoneName);
     report(files.errors);
     fileLists.push(...files.items);
+    fragments.push(...files.fragments);
+    itemErrors += files.errors.length;
     const filesFrom = get('files_from');
     if (filesFrom) {
         let text;
@@ -33073,17 +33320,26 @@ function parseSettings(raw, options) {
         }
         catch (e) {
             report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
+            itemErrors++;
         }
         if (text !== undefined) {
             const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
             report(fromFile.errors);
             fileLists.push(...fromFile.items);
+            fragments.push(...fromFile.fragments);
+            itemErrors += fromFile.errors.length;
         }
+    }
+    const [firstFragment] = fragments;
+    if (firstFragment) {
+        const [example, canonical] = firstFragment;
+        report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
     }
     const tags = parseTags(raw.tags ?? '');
     const hosts = parseHosts(raw.hosts ?? '');
     const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
+    itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
     const purge = {
         everything: everything ?? false,
         files: dedupe(fileLists, fileKey),
@@ -33094,19 +33350,34 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const requested = {
+        zones,
+        purge,
+        // Unless dry_run is plainly false, nothing was meant to be purged.
+        dryRun: dryRun ?? get('dry_run') !== '',
+        ...(mode && mode !== 'purge' ? { mode } : {})
+    };
     const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
     const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some((v) => (v ?? '').trim());
+    // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
+    // an empty result that follows from it is not reported again.
+    const everythingUnreadable = everything === undefined && get('purge_everything') !== '';
     if (purge.everything && (listed > 0 || anyItemInput))
         report([diagnose('everything-with-items')]);
-    if (!purge.everything && listed === 0 && !anyItemInput)
-        report([diagnose('nothing-to-purge')]);
-    else if (!purge.everything && listed === 0 && !changes)
+    if (!purge.everything && listed === 0 && !anyItemInput) {
+        if (!everythingUnreadable)
+            report([diagnose('nothing-to-purge')]);
+    }
+    else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
         report([diagnose('lists-empty')]);
+    }
+    // A `zone` that was given but could not be read is reported by its own error, not as missing.
+    const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone');
     const noZone = zoneMissing(zones, purge, Boolean(changes));
-    if (noZone)
+    if (noZone && !zoneUnreadable)
         report([noZone]);
     if (errors.length > 0 || !credential)
-        return { errors, warnings };
+        return { errors, warnings, requested };
     const settings = {
         zones,
         credential,
@@ -33125,7 +33396,7 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
-    return { settings, errors, warnings };
+    return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
     report(result.errors);
@@ -33143,7 +33414,7 @@ function parseChanges(raw, report) {
     const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '');
     report(errors);
     if (mappings.length === 0 && errors.length === 0) {
-        const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? '';
+        const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '');
         report([
             diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
         ]);
@@ -33232,7 +33503,7 @@ function parseZones(text, report) {
     for (const value of values) {
         const zone = parseZone(value);
         if (typeof zone === 'string')
-            report([diagnose('bad-zone', { value, reason: zone })]);
+            report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })]);
         else if (!zones.some((z) => sameZone(z, zone)))
             zones.push(zone);
     }
@@ -33248,7 +33519,13 @@ function parseZone(value) {
         return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-        const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '');
+        let host;
+        try {
+            host = toAsciiHostname(new URL(value).hostname);
+        }
+        catch {
+            host = undefined;
+        }
         return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone';
     }
     const name = toAsciiHostname(value);
@@ -33286,30 +33563,39 @@ function parseInteger(name, value, min, max, report) {
 function parseApiUrl(value, report) {
     if (value === '')
         return undefined;
+    // Whatever else is wrong with it, a user name or password in it is never shown.
+    const shown = hideUserinfo(value);
     let url;
     try {
         url = new URL(value);
     }
     catch {
         report([
-            diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: shown,
+                expected: `a URL such as ${DEFAULT_API_URL}`
+            })
+        ]);
+        return undefined;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+        // A query may carry a key as well: none of the three is shown, only that it is there.
+        const userinfo = url.username || url.password ? '***@' : '';
+        const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`;
+        report([
+            diagnose('bad-option', {
+                input: 'api_url',
+                value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
+                expected: 'a URL without a user name, password, query or fragment'
+            })
         ]);
         return undefined;
     }
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)';
-        report([diagnose('bad-option', { input: 'api_url', value, expected })]);
-        return undefined;
-    }
-    if (url.username || url.password || url.search || url.hash) {
-        report([
-            diagnose('bad-option', {
-                input: 'api_url',
-                value: url.origin,
-                expected: 'a URL without credentials, query or fragment'
-            })
-        ]);
+        report([diagnose('bad-option', { input: 'api_url', value: shown, expected })]);
         return undefined;
     }
     return url.href.replace(/\/+$/, '');
@@ -33331,6 +33617,7 @@ function describeFsError(e) {
 
 
 
+
 const SECRET_INPUTS = ['api_token', 'global_key', 'email', 'github_token'];
 function readInputs() {
     const raw = {};
@@ -33345,8 +33632,9 @@ function readInputs() {
         }
         raw[name] = value;
     }
-    // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
-    for (const form of proxySecrets(process.env)) {
+    // A password in HTTPS_PROXY / HTTP_PROXY or in api_url is as secret as the inputs, though the runner
+    // never masks it (api_url with one is refused, but its value may still reach a log line).
+    for (const form of [...proxySecrets(process.env), ...userinfoSecrets(raw.api_url ?? '')]) {
         core_setSecret(form);
         secrets.push(form);
     }
@@ -33466,7 +33754,10 @@ function emptyRun(status, startedAt) {
         apiRequests: { total: 0, rateLimited: 0 }
     };
 }
-/** The result of a run that stopped before purging: every requested item is reported as not purged. */
+/**
+ * The result of a run that stopped before any purge request: every valid item requested (an invalid one
+ * is named by its error instead) is reported as not purged; none on a dry run.
+ */
 function stoppedRun(findings, startedAt, requested) {
     const first = findings.find((f) => f.severity === 'error') ?? findings[0];
     const reason = first ? `${first.title}: ${first.message}` : 'the run stopped before purging';
@@ -33982,25 +34273,16 @@ function purgeSummary(result, failedItemsIn) {
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
-        {
-            kind: 'table',
-            header: ['Zone', 'Type', 'Items', w.Past, 'Not ' + w.past],
-            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.purged), String(r.failed)])
-        }
+        countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
     const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
-        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
-            kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Not ' + w.past],
-            rows: perZone.map((z) => [
-                z.name || z.id,
-                z.id,
-                String(z.items),
-                String(z.purged_count),
-                String(z.failed_count)
-            ])
-        });
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
+            key: [z.name || z.id, z.id],
+            items: z.items,
+            purged: z.purged_count,
+            failed: z.failed_count
+        })), w));
     }
     if (result.failed.length > 0) {
         blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w));
@@ -34011,6 +34293,20 @@ function purgeSummary(result, failedItemsIn) {
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
+}
+/** Items, purged and not purged per row; the last column only when something was not purged. */
+function countsTable(keys, rows, w) {
+    const failed = rows.some((r) => r.failed > 0);
+    return {
+        kind: 'table',
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
+    };
 }
 function purgeStatus(result, w, failedItemsIn) {
     const failed = result.failed.length;
@@ -34430,11 +34726,19 @@ function checkTokenStatus(status, now) {
 // Decides which zone each item is purged in. Pure.
 
 
-/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
+/**
+ * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
+ * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
+ * is on evil.com. Empty when the item is not a URL at all.
+ */
 function hostOf(item) {
-    const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-    const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase();
-    return toAsciiHostname(host) ?? host;
+    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    try {
+        return new URL(url).hostname.replace(/\.$/, '');
+    }
+    catch {
+        return '';
+    }
 }
 /** The distinct hostnames of the files, hosts and prefixes, in the order given. */
 function itemHosts(purge) {
@@ -34457,7 +34761,7 @@ function assignToZones(purge, zones) {
     if (zones.length === 1) {
         const zone = zones[0];
         if (zone.name)
-            warnings.push(...filesOutsideZone(purge.files, zone.name));
+            warnings.push(...itemsOutsideZone(purge, zone.name));
         return { work: [{ zone, purge }], warnings, errors };
     }
     const work = zones.map((zone) => ({
@@ -34509,18 +34813,34 @@ function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
-/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
-function filesOutsideZone(files, zoneName) {
-    const byHost = new Map();
-    for (const file of files) {
-        const host = hostOf(file.url);
-        if (isHostInZone(host, zoneName))
-            continue;
-        const urls = byHost.get(host) ?? [];
-        urls.push(file.url);
-        byHost.set(host, urls);
-    }
-    return [...byHost].map(([host, urls]) => diagnose('file-outside-zone', { host, count: urls.length, example: urls[0], zone: zoneName }));
+/**
+ * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ */
+function itemsOutsideZone(purge, zoneName) {
+    const kinds = [
+        ['files', purge.files.map((f) => f.url)],
+        ['hosts', purge.hosts],
+        ['prefixes', purge.prefixes]
+    ];
+    return kinds.flatMap(([kind, items]) => {
+        const byHost = new Map();
+        for (const item of items) {
+            const host = hostOf(item);
+            if (isHostInZone(host, zoneName))
+                continue;
+            const list = byHost.get(host) ?? [];
+            list.push(item);
+            byHost.set(host, list);
+        }
+        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
+            kind,
+            host,
+            count: found.length,
+            example: found[0],
+            zone: zoneName
+        }));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
@@ -35563,6 +35883,10 @@ async function run(settings, options, reporter) {
         dryRun: settings.dryRun,
         ...(settings.mode ? { mode: settings.mode } : {})
     };
+    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
+    const refused = options.changes?.errors ?? [];
+    if (refused.length > 0)
+        return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested);
     if (isEmptyPurge(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -35805,9 +36129,14 @@ async function main_run() {
     await reporter.publish(result);
 }
 async function purge(raw, reporter, startedAt) {
-    let settings;
+    // What was asked, as far as the inputs could be read: an input error still lists the valid items.
+    let requested;
     try {
-        settings = checkInputs(raw, reporter);
+        const parsed = checkInputs(raw, reporter);
+        requested = parsed.requested;
+        if (!parsed.settings)
+            throw new DiagnosedFailure(parsed.errors);
+        const settings = parsed.settings;
         const inputs = describeSettings(settings);
         await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)));
         const { changes: wanted, timeoutMs, mode } = settings;
@@ -35818,17 +36147,15 @@ async function purge(raw, reporter, startedAt) {
         return await purgeCache(settings, options, reporter);
     }
     catch (error) {
-        return stopRun(error, reporter, startedAt, settings);
+        return stopRun(error, reporter, startedAt, requested);
     }
 }
-/** The validated settings; every mistake in the inputs is reported at once. */
+/** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
 function checkInputs(raw, reporter) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
     reporter.findings(parsed.warnings);
-    if (!parsed.settings)
-        throw new DiagnosedFailure(parsed.errors);
-    return parsed.settings;
+    return parsed;
 }
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
 async function changedUrls(wanted, deadline, reporter, mode) {

@@ -2,13 +2,12 @@
 // beside the Cloudflare emulator; the action finds it through GITHUB_API_URL, as on a runner.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { expectNoSecrets as expectNoSecretsIn } from './expectations.js'
+import { GitHubStandIn } from './github-stand-in.js'
 import { DIST, runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
@@ -17,63 +16,8 @@ const BEFORE = '1111111111111111111111111111111111111111'
 const AFTER = '2222222222222222222222222222222222222222'
 const REPOSITORY = 'octo-org/site'
 
-interface CompareFile {
-  filename: string
-  status: string
-  previous_filename?: string
-}
-interface CompareAnswer {
-  status: number
-  body: unknown
-}
-
-/** Answers GET /repos/{owner}/{repo}/compare/{base}...{head} from a table; records every request. */
-class GitHubStandIn {
-  readonly requests: Array<{ path: string; authorization?: string }> = []
-  answers = new Map<string, CompareAnswer[]>()
-  private server?: Server
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`
-  }
-
-  async start(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res) => {
-      const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '')
-      this.requests.push({ path, authorization: req.headers.authorization })
-      const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path)
-      const queue = match ? this.answers.get(`${match[1]}/${match[2]} ${match[3]}`) : undefined
-      const answer = queue?.length ? (queue.length > 1 ? queue.shift() : queue[0]) : undefined
-      const { status, body } = answer ?? {
-        status: 404,
-        body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }
-      }
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify(body))
-    })
-    await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready))
-  }
-
-  /** The compare of base...head answers these files (several answers are given in turn). */
-  compare(base: string, head: string, ...answers: Array<CompareFile[] | CompareAnswer>): void {
-    this.answers.set(
-      `${REPOSITORY} ${base}...${head}`,
-      answers.map((a) => (Array.isArray(a) ? { status: 200, body: { status: 'ahead', files: a } } : a))
-    )
-  }
-
-  reset(): void {
-    this.requests.length = 0
-    this.answers.clear()
-  }
-
-  async close(): Promise<void> {
-    await new Promise((done) => this.server?.close(done))
-  }
-}
-
 let emulator: RunningEmulator
-const github = new GitHubStandIn()
+const github = new GitHubStandIn(REPOSITORY)
 let dir: string
 
 beforeAll(async () => {

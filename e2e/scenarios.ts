@@ -125,7 +125,8 @@ export const TESTED_ELSEWHERE: Partial<Record<DiagnosisId, string>> = {
   'changes-api-error': './changed-files.test.ts',
   'changes-too-many': './changed-files.test.ts',
   'nothing-changed': './changed-files.test.ts',
-  'purge-not-sent': './scale.test.ts'
+  'purge-not-sent': './scale.test.ts',
+  'bad-changed-url': './items.test.ts'
 }
 
 /** Made-up credentials the fixture world does not know, in each format. */
@@ -240,7 +241,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'file outside the zone',
     inputs: { ...FREE, zone: 'example.com', files: 'https://pro.example.net/x' },
-    expects: { 'file-outside-zone': [] },
+    expects: { 'outside-zone': [] },
     purged: ['https://pro.example.net/x']
   },
   {
@@ -255,13 +256,15 @@ export const SCENARIOS: Scenario[] = [
     purged: ['https://example.com/1', 'https://example.com/2', 'https://example.com/3']
   },
   // ── Inputs: found before any request ──────────────────────────────────────
+  // An input error stops the run before any request; failed_items lists the valid items it was asked to
+  // purge (never an invalid one), so that a later step knows what is still cached.
   {
     name: 'no credential',
     inputs: { ...FREE, api_token: '' },
     expects: { 'no-credential': [/No Cloudflare credential/, /secrets\.CLOUDFLARE_API_TOKEN/] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'token and global key together',
@@ -269,7 +272,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'both-credentials': [/Both `api_token` and `global_key`/, /Keep `api_token`/] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'global_key without email',
@@ -277,7 +280,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'incomplete-global-key': [/`email` is empty/, /set `email`/] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'email that is not an email',
@@ -291,7 +294,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'bad-email': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: '"Bearer " pasted in front of the token, twice',
@@ -323,7 +326,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'secret-inner-space': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'characters no credential has',
@@ -337,7 +340,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'secret-bad-characters': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'Global API Key given as api_token',
@@ -351,7 +354,7 @@ export const SCENARIOS: Scenario[] = [
     },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'new-format Global API Key (cfk_) given as api_token',
@@ -371,7 +374,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'token-as-global-key': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'Origin CA key given as api_token',
@@ -391,7 +394,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'origin-ca-key': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'Account ID given as api_token',
@@ -417,7 +420,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'bad-zone': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'zone empty with tags only',
@@ -425,7 +428,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'no-zone': [/`zone` is empty and cache tags belong to no hostname/, /Zone ID/] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['release-1']
   },
   {
     name: 'files is an empty JSON list',
@@ -486,7 +489,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'bad-account-id': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'timeout not a number',
@@ -508,7 +511,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'bad-option': [] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['https://example.com/a']
   },
   {
     name: 'nothing listed',
@@ -524,7 +527,7 @@ export const SCENARIOS: Scenario[] = [
     expects: { 'everything-with-items': [/remove the item lists/] },
     reached: 'nothing',
     purged: [],
-    failed: []
+    failed: ['everything']
   },
   {
     name: 'a path instead of a URL, with the full URL it would be',
@@ -602,6 +605,78 @@ export const SCENARIOS: Scenario[] = [
     purged: [],
     failed: []
   },
+  {
+    name: 'files joined by commas, as typed into a one-line form field',
+    inputs: { ...FREE, files: 'https://example.com/a,https://example.com/b' },
+    expects: {
+      'urls-joined-by-commas': [
+        /"https:\/\/example\.com\/a,https:\/\/example\.com\/b" is several URLs joined by commas/,
+        /one URL per line/
+      ]
+    },
+    reached: 'nothing',
+    purged: [],
+    failed: []
+  },
+  {
+    name: 'hosts separated by spaces',
+    inputs: { ...FREE, files: '', hosts: 'www.example.com cdn.example.com' },
+    expects: {
+      'items-joined-by-spaces': [
+        /separated by commas or newlines, not spaces/,
+        /Write "www\.example\.com, cdn\.example\.com"/
+      ]
+    },
+    reached: 'nothing',
+    purged: [],
+    failed: []
+  },
+  {
+    name: 'a comment after a URL on the same line',
+    inputs: { ...FREE, files: 'https://example.com/a # the home page\n' },
+    expects: {
+      'inline-comment': [/"https:\/\/example\.com\/a # the home page"/, /on a line of its own/]
+    },
+    reached: 'nothing',
+    purged: [],
+    // The URL before the comment is valid: listed as not purged.
+    failed: ['https://example.com/a']
+  },
+  {
+    name: 'tags on one line that starts with #',
+    inputs: { ...FREE, files: '', tags: '#blog, news' },
+    expects: { 'comment-only-input': [/`tags` is "#blog, news"/, /"news, #blog"/] },
+    reached: 'nothing',
+    purged: [],
+    failed: []
+  },
+  {
+    name: 'a URL with a user name and password',
+    inputs: { ...FREE, files: 'https://editor:Hunter2-pass@example.com/b' },
+    expects: {
+      'url-credentials': [
+        /"https:\/\/\*\*\*@example\.com\/b" has a user name or password/,
+        /write "https:\/\/example\.com\/b"/
+      ]
+    },
+    reached: 'nothing',
+    purged: [],
+    failed: [],
+    then: (run) => {
+      expect(run.everything).not.toContain('Hunter2-pass')
+      expect(run.everything).not.toContain('editor:')
+    }
+  },
+  {
+    name: 'URLs with fragments: one notice, purged without them',
+    inputs: { ...FREE, files: 'https://example.com/a#top https://example.com/b#x' },
+    expects: { 'url-fragment': [/2 URLs have a fragment/, /is purged as "https:\/\/example\.com\/a"/] },
+    reached: 'purge',
+    purged: ['https://example.com/a', 'https://example.com/b'],
+    then: (run) => {
+      expect(run.notices.filter((n) => n.title === catalogue['url-fragment'].title)).toHaveLength(1)
+    }
+  },
   // ── Found once the zones are known ────────────────────────────────────────
   {
     name: 'a URL in none of several zones',
@@ -638,15 +713,36 @@ export const SCENARIOS: Scenario[] = [
       files: 'https://example.com/a https://other.org/a https://other.org/b'
     },
     expects: {
-      'file-outside-zone': [
+      'outside-zone': [
         /2 URLs on other\.org \(such as "https:\/\/other\.org\/a"\) are not on example\.com/,
         /does nothing/
       ]
     },
     reached: 'purge',
     then: (run, cf) => {
-      expect(run.warnings.filter((w) => w.title === catalogue['file-outside-zone'].title)).toHaveLength(1)
+      expect(run.warnings.filter((w) => w.title === catalogue['outside-zone'].title)).toHaveLength(1)
       expect(cf.purgedItems(zones.free.id)).toHaveLength(3)
+    }
+  },
+  {
+    name: 'a host and prefixes on another domain: warned like URLs, still sent',
+    inputs: {
+      ...FREE,
+      zone: 'example.com',
+      files: '',
+      hosts: 'www.example.com, cdn.other.org',
+      prefixes: 'other.org/blog/\nother.org/news/'
+    },
+    expects: {
+      'outside-zone': [
+        /host "cdn\.other\.org" is not on example\.com/,
+        /2 prefixes on other\.org \(such as "other\.org\/blog\/"\) are not on example\.com/
+      ]
+    },
+    reached: 'purge',
+    purged: ['www.example.com', 'cdn.other.org', 'other.org/blog/', 'other.org/news/'],
+    then: (run) => {
+      expect(run.warnings.filter((w) => w.title === catalogue['outside-zone'].title)).toHaveLength(2)
     }
   },
   // ── Credential verification ───────────────────────────────────────────────

@@ -66,6 +66,9 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
     dryRun: settings.dryRun,
     ...(settings.mode ? { mode: settings.mode } : {})
   }
+  // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
+  const refused = options.changes?.errors ?? []
+  if (refused.length > 0) return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested)
   if (isEmptyPurge(purge)) {
     if (options.changes) {
       const { range, files } = options.changes

@@ -9,11 +9,11 @@ import { ActionReporter } from './action/reporter.js'
 import { DiagnosedFailure } from './diagnosis/failure.js'
 import { purgeCache, stopRun } from './engine.js'
 import type { ListedChanges } from './inputs/changed-urls.js'
-import { parseSettings, type RawInputs } from './inputs/parser.js'
+import { parseSettings, type ParseResult, type RawInputs } from './inputs/parser.js'
 import { describeChanges, describeSettings } from './report/log.js'
 import { Redactor } from './report/redactor.js'
 import type { RunResult } from './report/result.js'
-import type { CacheMode, ChangeSettings, Settings } from './types.js'
+import type { CacheMode, ChangeSettings } from './types.js'
 
 const USER_AGENT =
   'cloudflare-purge-action/0.1 (+https://github.com/marketplace/actions/cloudflare-cache-purge)'
@@ -27,9 +27,13 @@ export async function run(): Promise<void> {
 }
 
 async function purge(raw: RawInputs, reporter: ActionReporter, startedAt: number): Promise<RunResult> {
-  let settings: Settings | undefined
+  // What was asked, as far as the inputs could be read: an input error still lists the valid items.
+  let requested: ParseResult['requested'] | undefined
   try {
-    settings = checkInputs(raw, reporter)
+    const parsed = checkInputs(raw, reporter)
+    requested = parsed.requested
+    if (!parsed.settings) throw new DiagnosedFailure(parsed.errors)
+    const settings = parsed.settings
     const inputs = describeSettings(settings)
     await reporter.group('Inputs', async () => inputs.forEach((line) => reporter.info(line)))
     const { changes: wanted, timeoutMs, mode } = settings
@@ -41,17 +45,16 @@ async function purge(raw: RawInputs, reporter: ActionReporter, startedAt: number
     const options = { userAgent: USER_AGENT, startedAt, ...(changes ? { changes } : {}) }
     return await purgeCache(settings, options, reporter)
   } catch (error) {
-    return stopRun(error, reporter, startedAt, settings)
+    return stopRun(error, reporter, startedAt, requested)
   }
 }
 
-/** The validated settings; every mistake in the inputs is reported at once. */
-function checkInputs(raw: RawInputs, reporter: ActionReporter): Settings {
+/** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
+function checkInputs(raw: RawInputs, reporter: ActionReporter): ParseResult {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
   const parsed = parseSettings(raw, { readFile: (path) => readFileSync(resolve(workspace, path), 'utf8') })
   reporter.findings(parsed.warnings)
-  if (!parsed.settings) throw new DiagnosedFailure(parsed.errors)
-  return parsed.settings
+  return parsed
 }
 
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */

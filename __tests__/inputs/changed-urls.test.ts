@@ -145,7 +145,7 @@ describe('urlsForChanges', () => {
       ],
       mappings
     )
-    expect(result).toEqual({ urls: [], unmapped: 1 })
+    expect(result).toEqual({ urls: [], unmapped: 1, errors: [] })
   })
 
   it('lists each URL once', () => {

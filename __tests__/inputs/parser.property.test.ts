@@ -550,14 +550,20 @@ describe('item parsers on arbitrary text', () => {
     )
   })
 
-  it('list splitting drops blanks and comments and trims every entry', () => {
+  // The comment rule changed (issue 10): a line whose first non-blank character is "#" is a comment, and
+  // nothing else is, so an entry may start with "#" when it follows a comma ("release, #blog").
+  it('list splitting drops blanks and comment lines, trims every entry, and keeps "#" after a comma', () => {
     fc.assert(
       fc.property(text, (value) => {
         for (const entry of splitList(value)) {
           assert.equal(entry, entry.trim())
           assert.notEqual(entry, '')
-          assert.ok(!entry.startsWith('#'))
+          assert.doesNotMatch(entry, /[\r\n]/)
         }
+        const oneLine = value.replace(/[\r\n,]/g, ' ').trim()
+        assert.deepEqual(splitList(` # ${oneLine}`), [])
+        assert.deepEqual(splitList(`\n\t#${oneLine}\n`), [])
+        if (oneLine !== '') assert.deepEqual(splitList(`x, #${oneLine}`), ['x', `#${oneLine}`])
       }),
       { numRuns: RUNS }
     )

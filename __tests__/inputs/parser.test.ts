@@ -66,7 +66,7 @@ describe('parseSettings', () => {
     ])
   })
 
-  it('deduplicates items: hosts case-insensitive, paths not, headers distinguish files', () => {
+  it('deduplicates items on their canonical form: hosts case-insensitive, paths not, headers distinguish files', () => {
     const files = JSON.stringify([
       'https://Example.com/A',
       'https://example.com/A',
@@ -82,7 +82,7 @@ describe('parseSettings', () => {
       prefixes: 'Example.com/Blog\nexample.com/Blog'
     })
     expect(settings?.purge.files).toEqual([
-      { url: 'https://Example.com/A' },
+      { url: 'https://example.com/A' },
       { url: 'https://example.com/a' },
       { url: 'https://example.com/A', headers: { 'CF-Device-Type': 'mobile' } }
     ])

@@ -1,6 +1,6 @@
 // Decides which zone each item is purged in. Pure.
 import { diagnose } from '../diagnosis/catalogue.js'
-import { isHostInZone, toAsciiHostname } from '../cloudflare/hostnames.js'
+import { isHostInZone } from '../cloudflare/hostnames.js'
 import type { Finding, PurgeRequest, ResolvedZone } from '../types.js'
 
 export interface ZoneWork {
@@ -14,11 +14,18 @@ export interface Assignment {
   errors: Finding[]
 }
 
-/** The host of a file URL or a prefix (`host/path`), in ASCII (punycode) form; hosts are their own host. */
+/**
+ * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
+ * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
+ * is on evil.com. Empty when the item is not a URL at all.
+ */
 export function hostOf(item: string): string {
-  const withoutScheme = item.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-  const host = (withoutScheme.split(/[/?#]/)[0] ?? '').replace(/:\d+$/, '').replace(/^.*@/, '').toLowerCase()
-  return toAsciiHostname(host) ?? host
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`
+  try {
+    return new URL(url).hostname.replace(/\.$/, '')
+  } catch {
+    return ''
+  }
 }
 
 /** The distinct hostnames of the files, hosts and prefixes, in the order given. */
@@ -42,7 +49,7 @@ export function assignToZones(purge: PurgeRequest, zones: ResolvedZone[]): Assig
   const errors: Finding[] = []
   if (zones.length === 1) {
     const zone = zones[0] as ResolvedZone
-    if (zone.name) warnings.push(...filesOutsideZone(purge.files, zone.name))
+    if (zone.name) warnings.push(...itemsOutsideZone(purge, zone.name))
     return { work: [{ zone, purge }], warnings, errors }
   }
   const work = zones.map((zone) => ({
@@ -91,17 +98,33 @@ function dedupeFindings(findings: Finding[]): Finding[] {
   return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined)
 }
 
-/** One warning per foreign host, so a long list of URLs on the wrong domain stays one annotation. */
-function filesOutsideZone(files: PurgeRequest['files'], zoneName: string): Finding[] {
-  const byHost = new Map<string, string[]>()
-  for (const file of files) {
-    const host = hostOf(file.url)
-    if (isHostInZone(host, zoneName)) continue
-    const urls = byHost.get(host) ?? []
-    urls.push(file.url)
-    byHost.set(host, urls)
-  }
-  return [...byHost].map(([host, urls]) =>
-    diagnose('file-outside-zone', { host, count: urls.length, example: urls[0] as string, zone: zoneName })
-  )
+/**
+ * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ */
+function itemsOutsideZone(purge: PurgeRequest, zoneName: string): Finding[] {
+  const kinds = [
+    ['files', purge.files.map((f) => f.url)],
+    ['hosts', purge.hosts],
+    ['prefixes', purge.prefixes]
+  ] as const
+  return kinds.flatMap(([kind, items]) => {
+    const byHost = new Map<string, string[]>()
+    for (const item of items) {
+      const host = hostOf(item)
+      if (isHostInZone(host, zoneName)) continue
+      const list = byHost.get(host) ?? []
+      list.push(item)
+      byHost.set(host, list)
+    }
+    return [...byHost].map(([host, found]) =>
+      diagnose('outside-zone', {
+        kind,
+        host,
+        count: found.length,
+        example: found[0] as string,
+        zone: zoneName
+      })
+    )
+  })
 }

@@ -52,8 +52,8 @@ export async function listChanges(
     token: changes.githubToken,
     repository: env.GITHUB_REPOSITORY
   })
-  const { urls, unmapped } = urlsForChanges(files, changes.mappings)
-  return { range: describeRange(range), files: files.length, unmapped, urls }
+  const { urls, unmapped, errors } = urlsForChanges(files, changes.mappings)
+  return { range: describeRange(range), files: files.length, unmapped, urls, errors }
 }
 
 /** GitHub lists at most this many files in one comparison; a list this long may have been cut. */

@@ -1,6 +1,7 @@
 // Reads the action's inputs from the runner, masking every secret the moment it is read.
 import * as core from '@actions/core'
 import { proxySecrets } from '../cloudflare/proxy.js'
+import { userinfoSecrets } from '../inputs/canonical-url.js'
 import { INPUT_NAMES, type InputName, type RawInputs } from '../inputs/parser.js'
 
 const SECRET_INPUTS: InputName[] = ['api_token', 'global_key', 'email', 'github_token']
@@ -24,8 +25,9 @@ export function readInputs(): ReadInputs {
     }
     raw[name] = value
   }
-  // A password in HTTPS_PROXY / HTTP_PROXY is as secret as the inputs, though the runner never masks it.
-  for (const form of proxySecrets(process.env)) {
+  // A password in HTTPS_PROXY / HTTP_PROXY or in api_url is as secret as the inputs, though the runner
+  // never masks it (api_url with one is refused, but its value may still reach a log line).
+  for (const form of [...proxySecrets(process.env), ...userinfoSecrets(raw.api_url ?? '')]) {
     core.setSecret(form)
     secrets.push(form)
   }

@@ -377,6 +377,79 @@ export const catalogue = {
       `host "${value}" ${reason}. Hosts are bare hostnames` +
       (suggestion ? `: write "${suggestion}".` : ', such as www.example.com.')
   }),
+  'urls-joined-by-commas': entry<{ example: string }>({
+    title: 'URLs joined by commas',
+    severity: 'error',
+    cause:
+      '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+    detection: 'input, before any request',
+    fix: 'List one URL per line, or separate the URLs with spaces.',
+    docs: DOCS.inputs,
+    message: ({ example }) =>
+      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
+      '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+      'list one URL per line, or separate them with spaces.'
+  }),
+  'items-joined-by-spaces': entry<{ input: 'hosts' | 'prefixes'; value: string; suggestion: string }>({
+    title: 'Items joined by spaces',
+    severity: 'error',
+    cause: 'A `hosts` or `prefixes` value holds several items separated by spaces.',
+    detection: 'input, before any request',
+    fix: 'Separate hosts and prefixes with commas or newlines.',
+    docs: DOCS.inputs,
+    message: ({ input, value, suggestion }) =>
+      `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+      `Write "${suggestion}", or one per line.`
+  }),
+  'inline-comment': entry<{ input: string; text: string }>({
+    title: 'Comment after an item',
+    severity: 'error',
+    cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
+    detection: 'input, before any request',
+    fix: 'Put the comment on a line of its own.',
+    docs: DOCS.inputs,
+    message: ({ input, text }) =>
+      `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+      'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
+  }),
+  'comment-only-input': entry<{ input: string; line: string }>({
+    title: 'Input is only a comment',
+    severity: 'error',
+    cause:
+      'A list input is a single line that starts with "#", so all of it is a comment and nothing is purged.',
+    detection: 'input, before any request',
+    fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
+    docs: DOCS.inputs,
+    message: ({ input, line }) =>
+      `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+      `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
+      'the line ("news, #blog"); otherwise remove the "#".'
+  }),
+  'url-credentials': entry<{ value: string; suggestion: string }>({
+    title: 'User name or password in a URL',
+    severity: 'error',
+    cause: 'A URL to purge has a user name or password in it (`https://user:password@host/…`).',
+    detection: 'input, before any request (or once the changed files are listed)',
+    fix: 'Remove the user name and password from the URL; they are never part of what Cloudflare caches.',
+    docs: DOCS.purgeFiles,
+    message: ({ value, suggestion }) =>
+      `"${value}" has a user name or password in it (hidden here). Browsers do not send them as part of ` +
+      'the URL, so they are never part of what Cloudflare caches, and they would be sent to Cloudflare in ' +
+      `the purge request: write "${suggestion}".`
+  }),
+  'url-fragment': entry<{ count: number; example: string; canonical: string }>({
+    title: 'Fragment removed from URLs',
+    severity: 'notice',
+    cause:
+      'A URL to purge has a fragment (`#…`), which browsers never send, so it is never part of a cache key.',
+    detection: 'input, before any request; the action removes it and goes on',
+    fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
+    docs: DOCS.purgeFiles,
+    message: ({ count, example, canonical }) =>
+      (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+      ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
+      `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+  }),
   'host-in-no-zone': entry<{ host: string; zones: string }>({
     title: 'Host in none of the zones',
     severity: 'error',
@@ -452,17 +525,34 @@ export const catalogue = {
       '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
       'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
   }),
-  'file-outside-zone': entry<{ host: string; count: number; example: string; zone: string }>({
-    title: 'URL not on this zone',
+  'outside-zone': entry<{
+    kind: 'files' | 'hosts' | 'prefixes'
+    host: string
+    count: number
+    example: string
+    zone: string
+  }>({
+    title: 'Item not on this zone',
     severity: 'warning',
-    cause: "A file's host is neither the zone's domain nor a subdomain of it.",
-    detection: 'input, once the zone name is known (one warning per host)',
-    fix: 'Check the URL and the zone; Cloudflare accepts such URLs but purges nothing useful.',
-    docs: DOCS.purgeFiles,
-    message: ({ host, count, example, zone }) =>
-      (count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`) +
-      ` not on ${zone} or one of its subdomains. Cloudflare accepts them, but they are not cached in this ` +
-      'zone, so purging them does nothing. Check the URLs or the zone.'
+    cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+    detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+    fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+    docs: DOCS.purge,
+    message: ({ kind, host, count, example, zone }) => {
+      const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[
+        kind
+      ]
+      const subject =
+        count === 1
+          ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+          : `${count} ${noun[1]} on ${host} (such as "${example}") are`
+      const them = count === 1 ? 'it' : 'them'
+      return (
+        `${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
+        `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
+        `still counts as purged. Check the ${noun[1]} or the zone.`
+      )
+    }
   }),
 
   // ── Credential verification ───────────────────────────────────────────────
@@ -694,6 +784,18 @@ export const catalogue = {
       `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
       'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
       'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+  }),
+  'bad-changed-url': entry<{ detail: string }>({
+    title: 'Changed file cannot be purged',
+    severity: 'error',
+    cause:
+      'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
+    detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
+    fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+    docs: DOCS.changedPaths,
+    message: ({ detail }) =>
+      `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
+      'or purge its folder with `prefixes` instead.'
   }),
   'nothing-changed': entry<{ range: string; count: number }>({
     title: 'Nothing changed under changed_paths',

@@ -2,7 +2,8 @@
 // URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
-import { splitList } from './items.js'
+import { canonicalUrl, hideUserinfo } from './canonical-url.js'
+import { contentLines } from './items.js'
 import type { Finding, PathMapping } from '../types.js'
 
 /** A file the compare lists, with GitHub's status (added, removed, modified, renamed, copied, changed, unchanged). */
@@ -14,9 +15,12 @@ export interface ChangedFile {
 }
 
 export interface ChangedUrls {
+  /** In canonical form (canonical-url.ts), each once. */
   urls: string[]
   /** Changed paths under no mapping (sources, workflows, …): nothing to purge for them. */
   unmapped: number
+  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  errors: Finding[]
 }
 
 /** The changed files of a push or a range of commits, listed and mapped to URLs, ready to purge. */
@@ -27,8 +31,10 @@ export interface ListedChanges {
   files: number
   /** Of those, the files under no `changed_paths` folder. */
   unmapped: number
-  /** The URLs to purge for the others. */
+  /** The URLs to purge for the others, in canonical form. */
   urls: string[]
+  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  errors?: Finding[]
 }
 
 /** The file whose folder URL serves it too: `/docs/` is `/docs/index.html`. */
@@ -39,15 +45,15 @@ export const MAPPING_OPTIONS = ['pretty-urls'] as const
 
 /**
  * Parses `changed_paths`: one `folder/ => https://host/path/` per line, optionally followed by options
- * separated by spaces (`pretty-urls`); blank and `#` lines are skipped.
+ * separated by spaces (`pretty-urls`); blank lines and comment lines (first non-blank character "#") are skipped.
  */
 export function parseChangedPaths(text: string): { mappings: PathMapping[]; errors: Finding[] } {
   const mappings: PathMapping[] = []
   const errors: Finding[] = []
-  for (const line of splitList(text, /\n/)) {
+  for (const line of contentLines(text).map((l) => l.trim())) {
     const mapping = parseMapping(line)
     if (typeof mapping === 'string') {
-      errors.push(diagnose('bad-changed-paths', { line, reason: mapping }))
+      errors.push(diagnose('bad-changed-paths', { line: hideUserinfo(line), reason: mapping }))
       continue
     }
     const same = mappings.find((m) => m.path === mapping.path && m.url === mapping.url)
@@ -99,22 +105,23 @@ function normalizeFolder(value: string): string | { reason: string } {
 
 function normalizeBaseUrl(value: string): string | { reason: string } {
   if (value === '') return { reason: 'has no URL after "=>"' }
+  const shown = hideUserinfo(value)
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    return { reason: `has "${value}" as its URL, which is not a full URL such as https://example.com/` }
+    return { reason: `has "${shown}" as its URL, which is not a full URL such as https://example.com/` }
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return { reason: `has "${value}" as its URL; only http:// and https:// URLs are cached by Cloudflare` }
+    return { reason: `has "${shown}" as its URL; only http:// and https:// URLs are cached by Cloudflare` }
   }
   if (url.username || url.password || url.search || url.hash || value.includes('*')) {
     return {
-      reason: `has "${value}" as its URL, which must have no credentials, query, fragment or wildcard`
+      reason: `has "${shown}" as its URL, which must have no credentials, query, fragment or wildcard`
     }
   }
   if (!toAsciiHostname(url.hostname)) {
-    return { reason: `has "${value}" as its URL, whose host is not a domain name` }
+    return { reason: `has "${shown}" as its URL, whose host is not a domain name` }
   }
   return url.href.endsWith('/') ? url.href : `${url.href}/`
 }
@@ -126,10 +133,16 @@ function normalizeBaseUrl(value: string): string | { reason: string } {
  */
 export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): ChangedUrls {
   const urls = new Set<string>()
+  const errors: Finding[] = []
   let unmapped = 0
   const add = (path: string): boolean => {
     const found = urlsForPath(path, mappings)
-    for (const url of found) urls.add(url)
+    for (const url of found) {
+      // The same checks and the same canonical form as a URL given in `files`.
+      const checked = canonicalUrl(url)
+      if (checked.ok) urls.add(checked.url)
+      else errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }))
+    }
     return found.length > 0
   }
   for (const file of files) {
@@ -139,7 +152,7 @@ export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): C
     if (file.status === 'renamed' && file.previousPath) mapped = add(file.previousPath) || mapped
     if (!mapped) unmapped++
   }
-  return { urls: [...urls], unmapped }
+  return { urls: [...urls], unmapped, errors }
 }
 
 /** Every URL that serves this repository path, most specific folder first; empty when unmapped. */

@@ -4,10 +4,29 @@ import { parseChangedPaths } from './changed-urls.js'
 import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './credential-checks.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
+import { hideUserinfo } from './canonical-url.js'
 import { zoneMissing } from './request.js'
-import { dedupe, fileKey, parseFiles, parseHosts, parsePrefixes, parseTags, splitList } from './items.js'
 import { parseEnvironment, parseMode } from './target.js'
-import type { ChangeSettings, Credential, FileItem, Finding, Settings, ZoneRef } from '../types.js'
+import {
+  dedupe,
+  fileKey,
+  isOneCommentLine,
+  parseFiles,
+  parseHosts,
+  parsePrefixes,
+  parseTags,
+  splitList
+} from './items.js'
+import type {
+  CacheMode,
+  ChangeSettings,
+  Credential,
+  FileItem,
+  Finding,
+  PurgeRequest,
+  Settings,
+  ZoneRef
+} from '../types.js'
 
 export const INPUT_NAMES = [
   'zone',
@@ -48,6 +67,12 @@ export interface ParseResult {
   settings?: Settings
   errors: Finding[]
   warnings: Finding[]
+  /**
+   * What the inputs ask for, as far as they could be read, even when they hold errors: the valid zones and
+   * the valid items (never an invalid one), and whether this is a dry run (an unreadable `dry_run` counts
+   * as one). Lets a run that stops on an input error say which items were not purged.
+   */
+  requested: { zones: ZoneRef[]; purge: PurgeRequest; dryRun: boolean; mode?: CacheMode }
 }
 
 export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResult {
@@ -71,10 +96,22 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   const batchSize = parseInteger('batch_size', get('batch_size'), 1, 1000, report)
   const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS
 
+  // A value that is one comment line purges nothing: say so rather than purge less than was meant.
+  const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'] as const
+  const commentOnly = listInputs.filter((name) => isOneCommentLine(raw[name] ?? ''))
+  for (const name of commentOnly) {
+    const line = (raw[name] ?? '').trim()
+    report([diagnose('comment-only-input', { input: name, line: hideUserinfo(line) })])
+  }
+  let itemErrors = commentOnly.filter((name) => name !== 'zone').length
+
   const fileLists: FileItem[] = []
+  const fragments: Array<[string, string]> = []
   const files = parseFiles(raw.files ?? '', '`files`', zoneName)
   report(files.errors)
   fileLists.push(...files.items)
+  fragments.push(...files.fragments)
+  itemErrors += files.errors.length
   const filesFrom = get('files_from')
   if (filesFrom) {
     let text: string | undefined
@@ -82,17 +119,26 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
       text = options.readFile(filesFrom)
     } catch (e) {
       report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })])
+      itemErrors++
     }
     if (text !== undefined) {
       const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName)
       report(fromFile.errors)
       fileLists.push(...fromFile.items)
+      fragments.push(...fromFile.fragments)
+      itemErrors += fromFile.errors.length
     }
+  }
+  const [firstFragment] = fragments
+  if (firstFragment) {
+    const [example, canonical] = firstFragment
+    report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })])
   }
   const tags = parseTags(raw.tags ?? '')
   const hosts = parseHosts(raw.hosts ?? '')
   const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName)
   report([...tags.errors, ...hosts.errors, ...prefixes.errors])
+  itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length
 
   const purge = {
     everything: everything ?? false,
@@ -104,18 +150,33 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   const changes = parseChanges(raw, report)
   const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
   const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
+  const requested = {
+    zones,
+    purge,
+    // Unless dry_run is plainly false, nothing was meant to be purged.
+    dryRun: dryRun ?? get('dry_run') !== '',
+    ...(mode && mode !== 'purge' ? { mode } : {})
+  }
 
   const listed = purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length
   const anyItemInput = [raw.files, raw.tags, raw.hosts, raw.prefixes, raw.files_from, raw.changed_paths].some(
     (v) => (v ?? '').trim()
   )
+  // Each problem once: an unreadable purge_everything or item list is reported by its own error, and
+  // an empty result that follows from it is not reported again.
+  const everythingUnreadable = everything === undefined && get('purge_everything') !== ''
   if (purge.everything && (listed > 0 || anyItemInput)) report([diagnose('everything-with-items')])
-  if (!purge.everything && listed === 0 && !anyItemInput) report([diagnose('nothing-to-purge')])
-  else if (!purge.everything && listed === 0 && !changes) report([diagnose('lists-empty')])
+  if (!purge.everything && listed === 0 && !anyItemInput) {
+    if (!everythingUnreadable) report([diagnose('nothing-to-purge')])
+  } else if (!purge.everything && listed === 0 && !get('changed_paths') && itemErrors === 0) {
+    report([diagnose('lists-empty')])
+  }
+  // A `zone` that was given but could not be read is reported by its own error, not as missing.
+  const zoneUnreadable = errors.some((e) => e.id === 'bad-zone') || commentOnly.includes('zone')
   const noZone = zoneMissing(zones, purge, Boolean(changes))
-  if (noZone) report([noZone])
+  if (noZone && !zoneUnreadable) report([noZone])
 
-  if (errors.length > 0 || !credential) return { errors, warnings }
+  if (errors.length > 0 || !credential) return { errors, warnings, requested }
   const settings: Settings = {
     zones,
     credential,
@@ -129,7 +190,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (changes) settings.changes = changes
   if (mode && mode !== 'purge') settings.mode = mode
   if (environment) settings.environment = environment
-  return { settings, errors, warnings }
+  return { settings, errors, warnings, requested }
 }
 
 function withFindings<T extends { errors: Finding[] }>(result: T, report: (f: Finding[]) => void): T {
@@ -148,7 +209,7 @@ function parseChanges(raw: RawInputs, report: (f: Finding[]) => void): ChangeSet
   const { mappings, errors } = parseChangedPaths(raw.changed_paths ?? '')
   report(errors)
   if (mappings.length === 0 && errors.length === 0) {
-    const line = (raw.changed_paths ?? '').trim().split('\n')[0] ?? ''
+    const line = hideUserinfo((raw.changed_paths ?? '').trim().split('\n')[0] ?? '')
     report([
       diagnose('bad-changed-paths', { line, reason: 'is a comment, and no line maps a folder to a URL' })
     ])
@@ -233,7 +294,7 @@ function parseZones(text: string, report: (f: Finding[]) => void): ZoneRef[] {
   const zones: ZoneRef[] = []
   for (const value of values) {
     const zone = parseZone(value)
-    if (typeof zone === 'string') report([diagnose('bad-zone', { value, reason: zone })])
+    if (typeof zone === 'string') report([diagnose('bad-zone', { value: hideUserinfo(value), reason: zone })])
     else if (!zones.some((z) => sameZone(z, zone))) zones.push(zone)
   }
   return zones
@@ -248,7 +309,12 @@ export function parseZone(value: string): ZoneRef | string {
     return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
-    const host = toAsciiHostname(lower.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').split(/[/?#:]/)[0] ?? '')
+    let host: string | undefined
+    try {
+      host = toAsciiHostname(new URL(value).hostname)
+    } catch {
+      host = undefined
+    }
     return host ? `is a URL; write just the domain "${host}"` : 'is a URL, not a zone'
   }
   const name = toAsciiHostname(value)
@@ -290,29 +356,38 @@ function parseInteger(
 
 function parseApiUrl(value: string, report: (f: Finding[]) => void): string | undefined {
   if (value === '') return undefined
+  // Whatever else is wrong with it, a user name or password in it is never shown.
+  const shown = hideUserinfo(value)
   let url: URL
   try {
     url = new URL(value)
   } catch {
     report([
-      diagnose('bad-option', { input: 'api_url', value, expected: `a URL such as ${DEFAULT_API_URL}` })
+      diagnose('bad-option', {
+        input: 'api_url',
+        value: shown,
+        expected: `a URL such as ${DEFAULT_API_URL}`
+      })
+    ])
+    return undefined
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    // A query may carry a key as well: none of the three is shown, only that it is there.
+    const userinfo = url.username || url.password ? '***@' : ''
+    const rest = `${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`
+    report([
+      diagnose('bad-option', {
+        input: 'api_url',
+        value: `${url.protocol}//${userinfo}${url.host}${url.pathname}${rest}`,
+        expected: 'a URL without a user name, password, query or fragment'
+      })
     ])
     return undefined
   }
   const loopback = isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     const expected = 'an https:// URL (plain http:// is accepted only for loopback hosts such as 127.0.0.1)'
-    report([diagnose('bad-option', { input: 'api_url', value, expected })])
-    return undefined
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    report([
-      diagnose('bad-option', {
-        input: 'api_url',
-        value: url.origin,
-        expected: 'a URL without credentials, query or fragment'
-      })
-    ])
+    report([diagnose('bad-option', { input: 'api_url', value: shown, expected })])
     return undefined
   }
   return url.href.replace(/\/+$/, '')

@@ -50,7 +50,7 @@ export interface RunResult {
   zones: ZoneRun[]
   /** Items purged (or invalidated); purge everything counts as one. */
   purgedCount: number
-  /** Every item not purged, with the reason; on a stopped run, every item requested. */
+  /** Every item not purged, with the reason; on a stopped run, every valid item requested. */
   failed: FailedItem[]
   /** Cloudflare's IDs of the accepted purge (or invalidation) requests, in the order of the plan. */
   purgeIds: string[]
@@ -107,7 +107,10 @@ export function emptyRun(status: RunStatus, startedAt: number): RunResult {
   }
 }
 
-/** The result of a run that stopped before purging: every requested item is reported as not purged. */
+/**
+ * The result of a run that stopped before any purge request: every valid item requested (an invalid one
+ * is named by its error instead) is reported as not purged; none on a dry run.
+ */
 export function stoppedRun(
   findings: Finding[],
   startedAt: number,

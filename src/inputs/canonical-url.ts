@@ -1,0 +1,120 @@
+// The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:
+// what the WHATWG URL parser makes of it (the form browsers request), with the fragment removed.
+// Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
+import { diagnose } from '../diagnosis/catalogue.js'
+import { toAsciiHostname } from '../cloudflare/hostnames.js'
+import type { Finding } from '../types.js'
+
+// C0 controls and DEL: never part of a URL that Cloudflare accepts.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f]/
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i
+/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+export const COMMA_JOINED = /,\s*https?:\/\//i
+
+export type CanonicalUrl = { ok: true; url: string; hadFragment: boolean } | { ok: false; finding: Finding }
+
+/**
+ * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
+ * Host in lower case and punycode, default port dropped, path and query as the WHATWG parser
+ * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
+ * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
+ */
+export function canonicalUrl(value: string, zoneName?: string): CanonicalUrl {
+  const fail = (finding: Finding): CanonicalUrl => ({ ok: false, finding })
+  const shown = hideUserinfo(value)
+  if (!SCHEME.test(value)) {
+    const suggestion = suggestFullUrl(value, zoneName)
+    return fail(
+      diagnose('relative-url', {
+        value: shown,
+        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+      })
+    )
+  }
+  const lower = value.toLowerCase()
+  if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
+    return fail(
+      diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' })
+    )
+  }
+  if (COMMA_JOINED.test(value)) return fail(diagnose('urls-joined-by-commas', { example: shown }))
+  if (/\s/.test(value) || CONTROL.test(value))
+    return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }))
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return fail(diagnose('bad-url', { value: shown, reason: 'it is not a valid URL' }))
+  }
+  if (!url.hostname) return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }))
+  if (value.includes('*')) {
+    return fail(
+      diagnose('bad-url', {
+        value: shown,
+        reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
+      })
+    )
+  }
+  if (url.username !== '' || url.password !== '') {
+    url.username = ''
+    url.password = ''
+    url.hash = ''
+    return fail(diagnose('url-credentials', { value: shown, suggestion: url.href }))
+  }
+  const hadFragment = url.hash !== '' || url.href.endsWith('#')
+  url.hash = ''
+  return { ok: true, url: url.href, hadFragment }
+}
+
+/** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
+export function canonicalForm(value: string): string {
+  const result = canonicalUrl(value)
+  return result.ok ? result.url : value
+}
+
+/**
+ * The text with the user name and password of a URL replaced by "***", so that a message quoting the
+ * URL never shows them. Finds them where the WHATWG parser does: after "scheme://" or "//" (or at the
+ * start of a value without either), up to the last "@" before the first "/", "\", "?" or "#".
+ */
+export function hideUserinfo(text: string): string {
+  return (
+    text
+      // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
+      .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
+      .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@')
+  )
+}
+
+/**
+ * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
+ * the password as written and decoded), to be masked like the secrets. Empty when there is none.
+ * A password of fewer than 4 characters is left out: masking it would garble every log line.
+ */
+export function userinfoSecrets(value: string): string[] {
+  const trimmed = value.trim()
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed)
+  const userinfo = match?.[1] ?? ''
+  const colon = userinfo.indexOf(':')
+  const password = colon === -1 ? '' : userinfo.slice(colon + 1)
+  if (password === '') return []
+  const forms = [trimmed, userinfo, password, safeDecode(password)]
+  return [...new Set(forms)].filter((s) => s.length >= 4)
+}
+
+function suggestFullUrl(value: string, zoneName?: string): string | undefined {
+  if (value.startsWith('//')) return `https:${value}`
+  if (value.startsWith('/')) return zoneName ? `https://${zoneName}${value}` : undefined
+  const host = value.split('/')[0] ?? ''
+  if (toAsciiHostname(host)) return `https://${value}`
+  return zoneName ? `https://${zoneName}/${value}` : undefined
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
