@@ -28398,6 +28398,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/words.ts
+// Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
@@ -28414,7 +28415,10 @@ const NOUNS = {
 };
 /** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
 function countOf(type, n) {
-    return type === 'everything' ? 'everything' : count(n, ...NOUNS[type]);
+    if (type === 'everything')
+        return 'everything';
+    const [one, many] = NOUNS[type];
+    return count(n, one, many);
 }
 /** A duration to come, rounded the way a person says it: "8 s", "4 min". */
 function roughly(ms) {

@@ -1,5 +1,4 @@
 // Counts in words that read right for one and for many.
-import type { ListPurgeType, PurgeType } from './types.js'
 
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 export function count(n: number, one: string, many = `${one}s`): string {
@@ -11,16 +10,18 @@ export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
-const NOUNS: Record<ListPurgeType, [string, string]> = {
+const NOUNS = {
   files: ['URL', 'URLs'],
   tags: ['tag', 'tags'],
   hosts: ['host', 'hosts'],
   prefixes: ['prefix', 'prefixes']
-}
+} as const
 
 /** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
-export function countOf(type: PurgeType, n: number): string {
-  return type === 'everything' ? 'everything' : count(n, ...NOUNS[type])
+export function countOf(type: keyof typeof NOUNS | 'everything', n: number): string {
+  if (type === 'everything') return 'everything'
+  const [one, many] = NOUNS[type]
+  return count(n, one, many)
 }
 
 /** A duration to come, rounded the way a person says it: "8 s", "4 min". */
