@@ -35671,8 +35671,12 @@ function progressLine(p) {
         return `${head}; none in the last ${seconds(p.sinceMs)}: ${why}`;
     }
     const perSecond = p.done / Math.max(p.elapsedMs / 1000, 0.001);
+    // The time left at the slower of the two paces, overall and since the last line: a run that began with
+    // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
+    const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
+    const pace = Math.min(perSecond, recent);
     const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
-    const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / perSecond) * 1000)} left` : '';
+    const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
 
@@ -36013,8 +36017,7 @@ function logPlan(planned, mode, info) {
             ? `${resolution.label}, environment ${describeEnvironment(environment)}`
             : resolution.label;
         for (const [i, batch] of batches.entries()) {
-            const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${countOf(batch.type, batch.items.length)}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);

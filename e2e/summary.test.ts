@@ -85,7 +85,8 @@ describe('the job summary of the bundled action', () => {
     expect(view.paragraphs.join(' ')).toMatch(
       /no Cloudflare API tells a purge-only token whether it may purge; only a real purge request does/
     )
-    // The log says it too, outside any group.
+    // The log says it too, outside any group, after the plan in words.
+    expect(result.stdout).toContain(`Request 1 on ${zones.free.id}: purge 8 URLs\n`)
     expect(result.stdout).toMatch(/^It cannot check that the token may purge: /m)
   })
 

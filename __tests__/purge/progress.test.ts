@@ -18,10 +18,19 @@ const at = (p: Partial<ProgressSnapshot>): ProgressSnapshot => ({
 describe('progressLine', () => {
   it('shows done of total, the share, the rate and the time left', () => {
     expect(progressLine(at({ done: 1200 }))).toBe(
-      'Progress: 1200 of 10000 items purged or given up (12%) in 5.0 s, 240 items a second, about 37 s left'
+      'Progress: 1200 of 10000 items purged or given up (12%) in 5.0 s, 240 items a second, about 37 s left at this pace'
     )
     expect(progressLine(at({ done: 30, total: 5000, elapsedMs: 10000, doneBefore: 20 }))).toBe(
-      'Progress: 30 of 5000 items purged or given up (0%) in 10.0 s, 3.0 items a second, about 28 min left'
+      'Progress: 30 of 5000 items purged or given up (0%) in 10.0 s, 3.0 items a second, about 41 min left at this pace'
+    )
+  })
+
+  it('counts the time left at the slower pace when a burst at the start has given way to pacing', () => {
+    // 2500 in the first 5 s (a full bucket), then 100 in the next 5 s: 20 a second, not 173.
+    expect(
+      progressLine(at({ done: 2600, total: 2700, elapsedMs: 15000, doneBefore: 2500, sinceMs: 5000 }))
+    ).toBe(
+      'Progress: 2600 of 2700 items purged or given up (96%) in 15.0 s, 173 items a second, about 5 s left at this pace'
     )
   })
 

@@ -28,7 +28,12 @@ export function progressLine(p: ProgressSnapshot): string {
     return `${head}; none in the last ${seconds(p.sinceMs)}: ${why}`
   }
   const perSecond = p.done / Math.max(p.elapsedMs / 1000, 0.001)
+  // The time left at the slower of the two paces, overall and since the last line: a run that began with
+  // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
+  const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001)
+  const pace = Math.min(perSecond, recent)
   const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond))
-  const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / perSecond) * 1000)} left` : ''
+  const left =
+    p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : ''
   return `${head}, ${rate} items a second${left}`
 }
