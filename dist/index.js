@@ -34514,7 +34514,16 @@ function stoppedSummary(result, failedItemsIn) {
         blocks.push({
             kind: 'text',
             text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
-        }, { kind: 'details', label: `${count(failed, 'item')} not ${w.past}`, blocks: cappedList(items) });
+        });
+        blocks.push(...(failed > OPEN_LIST_MAX
+            ? [
+                {
+                    kind: 'details',
+                    label: `${count(failed, 'item')} not ${w.past}`,
+                    blocks: cappedList(items)
+                }
+            ]
+            : cappedList(items)));
     }
     return blocks;
 }

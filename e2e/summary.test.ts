@@ -90,7 +90,7 @@ describe('the job summary of the bundled action', () => {
     expect(result.stdout).toMatch(/^It cannot check that the token may purge: /m)
   })
 
-  it('after an early stop: the reason and the fix in the status line, the items folded', async () => {
+  it('after an early stop: the reason and the fix in the status line, then the items', async () => {
     const result = await run({
       zone: 'example.com',
       api_token: tokens.scopedToOtherZone.value,
@@ -106,6 +106,6 @@ describe('the job summary of the bundled action', () => {
     expect(view.status.text).toMatch(/Zone Resources/)
     expect(view.status.text).toMatch(/No purge request was sent\.$/)
     expect(view.paragraphs).toEqual(['The 2 requested items are in the failed_items output.'])
-    expect(view.folded).toEqual([{ label: '2 items not purged', items: urls(2), paragraphs: [], tables: [] }])
+    expect(view.lists).toEqual([urls(2)])
   })
 })

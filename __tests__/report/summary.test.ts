@@ -274,17 +274,15 @@ describe('summaryOf', () => {
       kind: 'text',
       text: 'The 3 requested items are in the `failed_items` output.'
     })
+    // Few: shown open.
     expect(blocks[3]).toEqual({
-      kind: 'details',
-      label: '3 items not purged',
-      blocks: [
-        {
-          kind: 'list',
-          items: ['https://example.com/x [CF-Device-Type: mobile]', 't', 'example.com/p/'],
-          code: true
-        }
-      ]
+      kind: 'list',
+      items: ['https://example.com/x [CF-Device-Type: mobile]', 't', 'example.com/p/'],
+      code: true
     })
+    // Many: folded.
+    const many = stoppedRun([refused], 0, { zones: [], purge: { ...purge, tags: urls(6) }, dryRun: false })
+    expect(summaryOf(many)[3]).toMatchObject({ kind: 'details', label: '8 items not purged' })
     const one = stoppedRun([refused], 0, { zones: [], purge: { ...purge, everything: true }, dryRun: false })
     expect(summaryOf(one)[2]).toEqual({
       kind: 'text',
@@ -385,7 +383,13 @@ describe('an invalidation, and Version Management environments', () => {
       headline: 'Nothing was invalidated: API token not recognised.',
       text: expect.stringMatching(/No invalidation request was sent\.$/)
     })
-    expect(summaryOf(early)[3]).toMatchObject({ label: '3 items not invalidated' })
+    const many = stoppedRun([refused], 0, {
+      zones: [],
+      purge: { ...purge, tags: urls(6) },
+      dryRun: false,
+      mode: 'invalidate'
+    })
+    expect(summaryOf(many)[3]).toMatchObject({ label: '8 items not invalidated' })
   })
 })
 
@@ -478,7 +482,7 @@ describe('summaryHtml', () => {
     expect(view.paragraphs.join(' ')).toContain('only a real purge request does')
   })
 
-  it('reads as an early stop: ❌, the reason and its fix first, then the items folded', () => {
+  it('reads as an early stop: ❌, the reason and its fix first, then the items', () => {
     const view = readSummary(html(stopped))
     expect(view.status).toEqual({
       mark: '❌',
@@ -487,14 +491,8 @@ describe('summaryHtml', () => {
       code: []
     })
     expect(view.paragraphs).toEqual(['The 3 requested items are in the failed_items output.'])
-    expect(view.folded).toEqual([
-      {
-        label: '3 items not purged',
-        items: ['https://example.com/x [CF-Device-Type: mobile]', 't', 'example.com/p/'],
-        paragraphs: [],
-        tables: []
-      }
-    ])
+    expect(view.lists).toEqual([['https://example.com/x [CF-Device-Type: mobile]', 't', 'example.com/p/']])
+    expect(view.folded).toEqual([])
     expect(view.tables).toEqual([])
   })
 

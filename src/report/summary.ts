@@ -341,12 +341,20 @@ function stoppedSummary(result: RunResult, failedItemsIn: string): SummaryBlock[
   const failed = result.failed.length
   if (failed > 0) {
     const items = result.failed.map((f) => f.item)
+    blocks.push({
+      kind: 'text',
+      text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+    })
     blocks.push(
-      {
-        kind: 'text',
-        text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
-      },
-      { kind: 'details', label: `${count(failed, 'item')} not ${w.past}`, blocks: cappedList(items) }
+      ...(failed > OPEN_LIST_MAX
+        ? [
+            {
+              kind: 'details',
+              label: `${count(failed, 'item')} not ${w.past}`,
+              blocks: cappedList(items)
+            } as const
+          ]
+        : cappedList(items))
     )
   }
   return blocks
