@@ -34254,6 +34254,11 @@ const ITEMS_SHOWN = 100;
 const OPEN_LIST_MAX = 5;
 /** Reasons for items not purged shown one by one; the rest are counted. */
 const REASONS_SHOWN = 20;
+/**
+ * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
+ * well within the 1 MiB a step may write, however long the items.
+ */
+const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
@@ -34263,14 +34268,14 @@ function summaryOf(result, options = {}) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result, failedItemsIn);
+            return stoppedSummary(result, failedItemsIn, freshRoom());
         case 'planned':
-            return planSummary(result);
+            return planSummary(result, freshRoom());
         case 'purged':
-            return purgeSummary(result, failedItemsIn);
+            return purgeSummary(result, failedItemsIn, freshRoom());
     }
 }
-function purgeSummary(result, failedItemsIn) {
+function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
     const rows = summaryRows(result.zones);
     const blocks = [
@@ -34289,9 +34294,9 @@ function purgeSummary(result, failedItemsIn) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room));
     }
-    const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`);
+    const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
     if (result.purgeIds.length > 0)
@@ -34346,7 +34351,7 @@ function purgeStatus(result, w, failedItemsIn) {
         };
 }
 /** The items not purged, under their reason (given once, in the status line, when there is only one). */
-function failedBlocks(result, w) {
+function failedBlocks(result, w, room) {
     const byReason = new Map();
     for (const item of result.failed)
         byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item]);
@@ -34357,7 +34362,7 @@ function failedBlocks(result, w) {
         if (reasons.length > 1)
             blocks.push({ kind: 'text', text: reason });
         for (const group of byZoneAndType(items))
-            blocks.push(...itemList(`${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`, group.items));
+            blocks.push(...itemList(`${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`, group.items, room));
     }
     const rest = reasons.slice(REASONS_SHOWN);
     if (rest.length > 0) {
@@ -34381,7 +34386,7 @@ function byZoneAndType(items) {
     return [...groups.values()];
 }
 /** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
-function itemLists(zones, pick, on) {
+function itemLists(zones, pick, on, room) {
     const blocks = [];
     for (const zone of zones) {
         const types = new Map();
@@ -34394,22 +34399,32 @@ function itemLists(zones, pick, on) {
             ]);
         }
         for (const [type, items] of types)
-            blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, true));
+            blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, room, true));
     }
     return blocks;
 }
 /** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
-function itemList(label, items, fold = false) {
-    const shown = cappedList(items);
+function itemList(label, items, room, fold = false) {
+    const shown = cappedList(items, room);
     return fold || items.length > OPEN_LIST_MAX
         ? [{ kind: 'details', label, blocks: shown }]
         : [{ kind: 'text', text: `${label}:` }, ...shown];
 }
-/** The first ITEMS_SHOWN items, each shown verbatim, and how many more there are. */
-function cappedList(items) {
-    const more = items.length - ITEMS_SHOWN;
+const freshRoom = () => ({ chars: ITEM_CHARS });
+/** The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are. */
+function cappedList(items, room) {
+    const shown = [];
+    for (const item of items.slice(0, ITEMS_SHOWN)) {
+        if (item.length > room.chars)
+            break;
+        room.chars -= item.length;
+        shown.push(item);
+    }
+    const more = items.length - shown.length;
+    if (shown.length === 0)
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
-        { kind: 'list', items: items.slice(0, ITEMS_SHOWN), code: true },
+        { kind: 'list', items: shown, code: true },
         ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
@@ -34432,12 +34447,12 @@ function requestIds(result) {
         ]
     };
 }
-function planSummary(result) {
+function planSummary(result, room) {
     const w = wordsFor(result.mode);
     const rows = summaryRows(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
-    const lists = itemLists(result.zones, () => true, 'on');
+    const lists = itemLists(result.zones, () => true, 'on', room);
     return [
         { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
         {
@@ -34482,7 +34497,7 @@ function dryRunLimits(result) {
             'that does not exist.');
     return lines;
 }
-function stoppedSummary(result, failedItemsIn) {
+function stoppedSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
@@ -34520,10 +34535,10 @@ function stoppedSummary(result, failedItemsIn) {
                 {
                     kind: 'details',
                     label: `${count(failed, 'item')} not ${w.past}`,
-                    blocks: cappedList(items)
+                    blocks: cappedList(items, room)
                 }
             ]
-            : cappedList(items)));
+            : cappedList(items, room)));
     }
     return blocks;
 }

@@ -6,6 +6,7 @@ import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from '../.
 import { escapeHtml, inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
 import {
   dryRunLimits,
+  ITEM_CHARS,
   ITEMS_SHOWN,
   mapText,
   REASONS_SHOWN,
@@ -210,6 +211,53 @@ describe('summaryOf', () => {
         { kind: 'list', items: urls(ITEMS_SHOWN), code: true },
         { kind: 'text', text: '… and 7 more.' }
       ]
+    })
+  })
+
+  it('lists no more characters of items than the room of one summary, and counts the rest', () => {
+    const long = (n: number, from: number): string[] =>
+      Array.from({ length: n }, (_, i) => `https://example.com/${'x'.repeat(10_000)}/${i + from}`)
+    const big: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [
+          { batch: { zoneId: A, type: 'files', items: long(10, 1) }, reason: 'r' },
+          { batch: { zoneId: A, type: 'files', items: long(10, 11) }, purgeId: 'p' }
+        ]
+      }
+    ]
+    const blocks = summaryOf({ ...emptyRun('purged', 0), zones: big, ...totals(big) })
+    const listed = JSON.stringify(blocks).match(/x{10000}/g) ?? []
+    expect(listed.length * 10_000).toBeLessThanOrEqual(ITEM_CHARS)
+    // Items not purged come first; the purged ones get what room is left.
+    expect(blocks).toContainEqual({
+      kind: 'details',
+      label: '10 URLs on example.com',
+      blocks: [{ kind: 'list', items: long(10, 1), code: true }]
+    })
+    expect(blocks).toContainEqual({
+      kind: 'details',
+      label: '10 URLs purged on example.com',
+      blocks: [
+        { kind: 'list', items: long(3, 11), code: true },
+        { kind: 'text', text: '… and 7 more.' }
+      ]
+    })
+    const full: ZoneRun[] = [
+      {
+        ...big[0]!,
+        requests: [
+          ...big[0]!.requests,
+          { batch: { zoneId: A, type: 'tags', items: ['y'.repeat(1000)] }, purgeId: 'q' }
+        ]
+      }
+    ]
+    expect(summaryOf({ ...emptyRun('purged', 0), zones: full, ...totals(full) })).toContainEqual({
+      kind: 'details',
+      label: '1 tag purged on example.com',
+      blocks: [{ kind: 'text', text: '1 item, not listed: the summary is full.' }]
     })
   })
 

@@ -38,6 +38,11 @@ export const ITEMS_SHOWN = 100
 export const OPEN_LIST_MAX = 5
 /** Reasons for items not purged shown one by one; the rest are counted. */
 export const REASONS_SHOWN = 20
+/**
+ * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
+ * well within the 1 MiB a step may write, however long the items.
+ */
+export const ITEM_CHARS = 128 * 1024
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20
 
@@ -48,15 +53,15 @@ export function summaryOf(result: RunResult, options: SummaryOptions = {}): Summ
     case 'nothing-to-purge':
       return []
     case 'stopped':
-      return stoppedSummary(result, failedItemsIn)
+      return stoppedSummary(result, failedItemsIn, freshRoom())
     case 'planned':
-      return planSummary(result)
+      return planSummary(result, freshRoom())
     case 'purged':
-      return purgeSummary(result, failedItemsIn)
+      return purgeSummary(result, failedItemsIn, freshRoom())
   }
 }
 
-function purgeSummary(result: RunResult, failedItemsIn: string): SummaryBlock[] {
+function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): SummaryBlock[] {
   const w = wordsFor(result.mode)
   const rows = summaryRows(result.zones)
   const blocks: SummaryBlock[] = [
@@ -88,10 +93,10 @@ function purgeSummary(result: RunResult, failedItemsIn: string): SummaryBlock[] 
   if (result.failed.length > 0) {
     blocks.push(
       { kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 },
-      ...failedBlocks(result, w)
+      ...failedBlocks(result, w, room)
     )
   }
-  const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`)
+  const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room)
   if (purged.length > 0) blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged)
   if (result.purgeIds.length > 0) blocks.push(requestIds(result))
   return blocks
@@ -152,7 +157,7 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
 }
 
 /** The items not purged, under their reason (given once, in the status line, when there is only one). */
-function failedBlocks(result: RunResult, w: CacheWords): SummaryBlock[] {
+function failedBlocks(result: RunResult, w: CacheWords, room: Room): SummaryBlock[] {
   const byReason = new Map<string, FailedItem[]>()
   for (const item of result.failed) byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item])
   const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]))
@@ -164,7 +169,8 @@ function failedBlocks(result: RunResult, w: CacheWords): SummaryBlock[] {
       blocks.push(
         ...itemList(
           `${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`,
-          group.items
+          group.items,
+          room
         )
       )
   }
@@ -195,7 +201,8 @@ function byZoneAndType(items: FailedItem[]): Array<{ zone: string; type: PurgeTy
 function itemLists(
   zones: ZoneRun[],
   pick: (r: ZoneRun['requests'][number]) => boolean,
-  on: string
+  on: string,
+  room: Room
 ): SummaryBlock[] {
   const blocks: SummaryBlock[] = []
   for (const zone of zones) {
@@ -208,24 +215,41 @@ function itemLists(
       ])
     }
     for (const [type, items] of types)
-      blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, true))
+      blocks.push(
+        ...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, room, true)
+      )
   }
   return blocks
 }
 
 /** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
-export function itemList(label: string, items: string[], fold = false): SummaryBlock[] {
-  const shown = cappedList(items)
+function itemList(label: string, items: string[], room: Room, fold = false): SummaryBlock[] {
+  const shown = cappedList(items, room)
   return fold || items.length > OPEN_LIST_MAX
     ? [{ kind: 'details', label, blocks: shown }]
     : [{ kind: 'text', text: `${label}:` }, ...shown]
 }
 
-/** The first ITEMS_SHOWN items, each shown verbatim, and how many more there are. */
-function cappedList(items: string[]): SummaryBlock[] {
-  const more = items.length - ITEMS_SHOWN
+/** Room left for items in one summary, in characters. */
+export interface Room {
+  chars: number
+}
+
+const freshRoom = (): Room => ({ chars: ITEM_CHARS })
+
+/** The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are. */
+function cappedList(items: string[], room: Room): SummaryBlock[] {
+  const shown: string[] = []
+  for (const item of items.slice(0, ITEMS_SHOWN)) {
+    if (item.length > room.chars) break
+    room.chars -= item.length
+    shown.push(item)
+  }
+  const more = items.length - shown.length
+  if (shown.length === 0)
+    return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }]
   return [
-    { kind: 'list', items: items.slice(0, ITEMS_SHOWN), code: true },
+    { kind: 'list', items: shown, code: true },
     ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` } as const] : [])
   ]
 }
@@ -250,12 +274,12 @@ function requestIds(result: RunResult): SummaryBlock {
   }
 }
 
-function planSummary(result: RunResult): SummaryBlock[] {
+function planSummary(result: RunResult, room: Room): SummaryBlock[] {
   const w = wordsFor(result.mode)
   const rows = summaryRows(result.zones)
   const items = rows.reduce((n, r) => n + r.items, 0)
   const requests = rows.reduce((n, r) => n + r.requests, 0)
-  const lists = itemLists(result.zones, () => true, 'on')
+  const lists = itemLists(result.zones, () => true, 'on', room)
   return [
     { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
     {
@@ -308,7 +332,7 @@ export function dryRunLimits(result: Pick<RunResult, 'mode' | 'credential' | 'zo
   return lines
 }
 
-function stoppedSummary(result: RunResult, failedItemsIn: string): SummaryBlock[] {
+function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): SummaryBlock[] {
   const w = wordsFor(result.mode)
   const stoppedBy = result.stoppedBy ?? []
   const errors = stoppedBy.filter((f) => f.severity === 'error')
@@ -351,10 +375,10 @@ function stoppedSummary(result: RunResult, failedItemsIn: string): SummaryBlock[
             {
               kind: 'details',
               label: `${count(failed, 'item')} not ${w.past}`,
-              blocks: cappedList(items)
+              blocks: cappedList(items, room)
             } as const
           ]
-        : cappedList(items))
+        : cappedList(items, room))
     )
   }
   return blocks
