@@ -319,6 +319,44 @@ describe('emulator', () => {
     })
   })
 
+  describe('extensions for failures', () => {
+    it('holds one zone to its own URL limit, and refuses well-formed items it is told to', async () => {
+      const custom = await startEmulator(
+        fixtureOptions({
+          zones: [
+            ...Object.values(zones).filter((z) => z !== zones.free),
+            { ...zones.free, filesPerRequest: 20 }
+          ],
+          refuseItems: [
+            { item: 'https://example.com/long', message: 'URL length exceeds the maximum allowed' },
+            { item: 'refused-tag' }
+          ]
+        })
+      )
+      try {
+        const post = (body: unknown, zoneId: string = zones.free.id) =>
+          call(custom, purgePath(zoneId), { method: 'POST', headers: bearer(tokens.user.value), body })
+        const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+        const tooMany = await post({ files: urls(21) })
+        expect(codes(tooMany.json)).toEqual([1094])
+        expect(tooMany.json.errors[0]?.message).toContain('only 20 are allowed')
+        expect((await post({ files: urls(20) })).status).toBe(200)
+        // Other zones keep their plan's limit.
+        expect((await post({ files: urls(30) }, zones.pro.id)).status).toBe(200)
+        const long = await post({
+          files: ['https://example.com/a', { url: 'https://example.com/long', headers: {} }]
+        })
+        expect(long.status).toBe(400)
+        expect(long.json.errors).toEqual([{ code: 1016, message: 'URL length exceeds the maximum allowed' }])
+        const tag = await post({ tags: ['fine', 'refused-tag'] })
+        expect(tag.json.errors[0]?.message).toMatch(/^Invalid tag refused-tag/)
+        expect(custom.purgedItems()).toEqual([...urls(20), ...urls(30)])
+      } finally {
+        await custom.close()
+      }
+    })
+  })
+
   describe('faults', () => {
     it('answers a status with an HTML body, counted per rule with skip and times', async () => {
       emulator.addFault({

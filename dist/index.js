@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8177);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8855);
 // Entry point of the action.
 
 
@@ -28384,7 +28384,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8177:
+/***/ 8855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28467,6 +28467,15 @@ function describeWait(seconds) {
         return count(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
+/** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
+function shortDuration(seconds) {
+    if (seconds < 120)
+        return `${seconds} s`;
+    if (seconds < 2 * 3600)
+        return `${Math.round(seconds / 60)} min`;
+    return `${Math.round(seconds / 3600)} h`;
+}
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -29195,12 +29204,19 @@ const catalogue = {
     'rate-limited': entry({
         title: 'Rate limited by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
-        detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+        cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget, or asked to wait longer than the `timeout` leaves.',
+        detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, limit }) => 'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
-            (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+            ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
+            : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
+            (waitSeconds !== undefined && timeLeftSeconds !== undefined
+                ? `. Cloudflare asks to wait ${shortDuration(waitSeconds)}; the timeout leaves ${shortDuration(timeLeftSeconds)}, ` +
+                    'so it was not waited for'
+                : waitSeconds !== undefined
+                    ? ` and asked to wait ${describeWait(waitSeconds)}`
+                    : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
             `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
             'to send fewer requests.'
@@ -29209,11 +29225,34 @@ const catalogue = {
         title: 'Batch too large; split',
         severity: 'warning',
         cause: 'Cloudflare rejected a request for carrying too many items.',
-        detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+        detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
-            "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+            'retried; ' +
+            (lost === 0
+                ? 'nothing was lost.'
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
+            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+    }),
+    'purge-item-refused': entry({
+        title: 'Item refused by Cloudflare',
+        severity: 'error',
+        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
+        fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
+        docs: DOCS.purge,
+        message: ({ detail }) => `Cloudflare refused this item on its own: ${detail}. The other items sent with it were purged without it.`
+    }),
+    'success-with-errors': entry({
+        title: 'Cloudflare reported errors beside a success',
+        severity: 'warning',
+        cause: 'Cloudflare answered `success: true` and listed errors as well.',
+        detection: 'Cloudflare: `success: true` with a non-empty `errors` array',
+        fix: "Nothing needed unless the message says otherwise; the call counts as done (`success` is Cloudflare's verdict).",
+        docs: DOCS.status,
+        message: ({ endpoint, detail }) => `Cloudflare answered ${endpoint} with success, and listed errors as well: ${detail}. The call counts as ` +
+            "done, as Cloudflare's `success` says; read the message in case it matters to you."
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -29246,7 +29285,7 @@ const catalogue = {
     'unreadable-answer': entry({
         title: 'Unreadable answer from Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+        cause: 'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result; or any answer was larger than 1 MiB.',
         detection: 'the answer to any call, after the retries allowed',
         fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
         docs: DOCS.status,
@@ -29875,6 +29914,595 @@ function encodePath(path) {
         .join('/');
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
+// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE';
+class CloudflareError extends Error {
+    kind;
+    /** `GET /zones/…`: method and path, never the query or a credential. */
+    endpoint;
+    status;
+    /** Every error entry, nested error_chain entries included, in order. */
+    errors;
+    /** How long Cloudflare asked to wait (429). */
+    retryAfterMs;
+    /** How many attempts were made before giving up. */
+    attempts = 1;
+    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
+    code;
+    /**
+     * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+     * left, so that the message can say both rather than "kept answering 429".
+     */
+    timeLeftMs;
+    constructor(init) {
+        super(init.message);
+        this.name = 'CloudflareError';
+        this.kind = init.kind;
+        this.endpoint = init.endpoint;
+        if (init.status !== undefined)
+            this.status = init.status;
+        this.errors = flatten(init.errors ?? []);
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+        if (init.code !== undefined)
+            this.code = init.code;
+    }
+    hasCode(...codes) {
+        return this.errors.some((e) => codes.includes(e.code));
+    }
+    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
+    describe() {
+        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
+        if (this.errors.length === 0)
+            return `${this.message} (${where})`;
+        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
+        return `${codes} (${where})`;
+    }
+}
+/**
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
+ */
+class CancelledError extends Error {
+    endpoint;
+    constructor(endpoint) {
+        super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`);
+        this.endpoint = endpoint;
+        this.name = 'CancelledError';
+    }
+}
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+function describeMessages(messages) {
+    return flatten(messages)
+        .map((e) => `${e.code} ${e.message}`)
+        .join('; ');
+}
+function flatten(errors) {
+    const out = [];
+    const visit = (list) => {
+        if (!Array.isArray(list))
+            return;
+        for (const e of list) {
+            if (e === null || typeof e !== 'object')
+                continue;
+            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
+            visit(e.error_chain);
+        }
+    };
+    visit(errors);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
+// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
+// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+
+const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
+/**
+ * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
+ * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
+ * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
+ * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
+ */
+function chooseProxy(target, env) {
+    const url = new URL(target);
+    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
+    const from = names.find((name) => (env[name] ?? '').trim() !== '');
+    if (!from)
+        return {};
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isLoopbackHost(host))
+        return { from, note: `${from} is set, but ${host} is a loopback address` };
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
+    if (bypass)
+        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
+    const value = (env[from] ?? '').trim();
+    let proxy;
+    try {
+        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        return { from, note: `${from} is set but is not a URL, so it is not used` };
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
+        return {
+            from,
+            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
+        };
+    }
+    return { proxy, from };
+}
+/** The NO_PROXY entry that covers host:port, if any. */
+function noProxyMatch(host, port, noProxy) {
+    for (const raw of noProxy.split(/[,\s]+/)) {
+        const entry = raw.trim().toLowerCase();
+        if (entry === '')
+            continue;
+        if (entry === '*')
+            return entry;
+        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
+        const entryPort = bracketed?.[2] ?? withPort?.[2];
+        if (entryPort !== undefined && Number(entryPort) !== port)
+            continue;
+        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
+        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
+            return raw.trim();
+    }
+    return undefined;
+}
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
+function proxySecrets(env) {
+    const out = new Set();
+    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
+        const value = (env[name] ?? '').trim();
+        if (!value)
+            continue;
+        try {
+            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            if (!url.password)
+                continue;
+            out.add(url.password);
+            out.add(proxy_safeDecode(url.password));
+            out.add(value);
+        }
+        catch {
+            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
+        }
+    }
+    return [...out].filter((s) => s.length > 0);
+}
+function proxy_safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
+// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+
+
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_ATTEMPT_MS = 30_000;
+const MIN_ATTEMPT_MS = 5_000;
+const MIN_RETRY_WINDOW_MS = 500;
+/** The code of a timeout that came from the end of the time allowed by `timeout`. */
+const DEADLINE = 'DEADLINE';
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 20_000;
+class CloudflareHttpClient {
+    options;
+    base;
+    headers;
+    dispatcher;
+    attemptTimeoutMs;
+    maxAttempts;
+    random;
+    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
+    proxy;
+    /** How the proxy variables were read, for the log. */
+    proxyChoice;
+    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
+    pausedUntil = 0;
+    /** The 429 that set the pause, for the requests it holds back past the deadline. */
+    pauseCause;
+    /** Aborted by close(): every call still waiting or in flight ends at once. */
+    closing = new AbortController();
+    closed;
+    signal;
+    warned = new Set();
+    requestCount = 0;
+    rateLimitedCount = 0;
+    constructor(options) {
+        this.options = options;
+        this.base = options.apiUrl.replace(/\/+$/, '');
+        this.headers = {
+            accept: 'application/json',
+            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
+            ...authHeaders(options.credential)
+        };
+        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
+        if (this.proxyChoice.proxy)
+            this.proxy = describeProxy(this.proxyChoice.proxy);
+        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
+        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
+        this.maxAttempts = options.maxAttempts ?? 6;
+        this.random = options.random ?? Math.random;
+        this.signal = options.signal
+            ? AbortSignal.any([options.signal, this.closing.signal])
+            : this.closing.signal;
+    }
+    /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+    close() {
+        if (!this.closed) {
+            this.closing.abort();
+            this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close();
+        }
+        return this.closed;
+    }
+    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
+    async call(method, path, init = {}) {
+        const endpoint = `${method} ${path}`;
+        const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal;
+        let previous;
+        for (let attempt = 1;; attempt++) {
+            if (signal.aborted)
+                throw new CancelledError(endpoint);
+            await this.waitForPause(signal);
+            if (previous && init.beforeRetry) {
+                // A retry that cannot be paced in time ends with the failure that caused it.
+                const cause = previous;
+                await init
+                    .beforeRetry()
+                    .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
+            }
+            try {
+                return await this.attempt(method, path, endpoint, { ...init, signal });
+            }
+            catch (e) {
+                if (e instanceof CancelledError)
+                    throw e;
+                if (signal.aborted)
+                    throw new CancelledError(endpoint);
+                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
+                // A last attempt cut short by the deadline says less than the failure that made it a retry.
+                if (error.code === DEADLINE && previous)
+                    error = previous;
+                error.attempts = attempt;
+                const delay = this.retryDelay(error, attempt);
+                if (error.status === 429)
+                    this.pause(error, delay ?? error.retryAfterMs);
+                if (delay === undefined)
+                    throw error;
+                previous = error;
+                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
+                await sleep(delay, signal);
+            }
+        }
+    }
+    /** True while every request waits after a 429. */
+    isPaused() {
+        return this.pausedUntil > Date.now();
+    }
+    /**
+     * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+     * the 429 that set it: waiting for it would only end the run later, with the same result.
+     */
+    async waitForPause(signal) {
+        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
+            if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+                this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+                throw this.pauseCause;
+            }
+            await sleep(wait, signal);
+        }
+    }
+    /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+    pause(error, waitMs) {
+        if (waitMs === undefined)
+            return;
+        const until = Date.now() + waitMs;
+        if (until <= this.pausedUntil)
+            return;
+        this.pausedUntil = until;
+        this.pauseCause = error;
+    }
+    /** The wait before the next attempt, or undefined when the error is final. */
+    retryDelay(error, attempt) {
+        if (attempt >= this.maxAttempts)
+            return undefined;
+        if (!isRetryable(error))
+            return undefined;
+        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
+        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
+        const jittered = backoff / 2 + (this.random() * backoff) / 2;
+        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
+        // A retry needs a little time of its own to be worth starting.
+        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+            // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+            if (error.retryAfterMs !== undefined)
+                error.timeLeftMs = Math.max(0, this.options.deadline - Date.now());
+            return undefined;
+        }
+        return Math.ceil(delay);
+    }
+    async attempt(method, path, endpoint, init) {
+        const remaining = this.options.deadline - Date.now();
+        if (remaining <= 0) {
+            throw new CloudflareError({
+                kind: 'timeout',
+                endpoint,
+                code: DEADLINE,
+                message: 'the time allowed by `timeout` ran out'
+            });
+        }
+        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
+        try {
+            return await this.send(method, path, endpoint, init, timeout);
+        }
+        catch (e) {
+            if (e instanceof CloudflareError)
+                throw e;
+            if (init.signal.aborted)
+                throw new CancelledError(endpoint);
+            throw toNetworkError(e, endpoint, {
+                timeoutMs: timeout,
+                cutByDeadline: timeout < this.attemptTimeoutMs,
+                ...(this.proxy ? { proxy: this.proxy } : {})
+            });
+        }
+    }
+    async send(method, path, endpoint, init, timeout) {
+        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+        const headers = { ...this.headers };
+        let body;
+        if (init.body !== undefined) {
+            body = JSON.stringify(init.body);
+            headers['content-type'] = 'application/json';
+        }
+        this.requestCount++;
+        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
+            method,
+            headers,
+            body,
+            dispatcher: this.dispatcher,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+        });
+        const status = response.statusCode;
+        const text = await readLimited(response.body, endpoint, status);
+        const retryAfterMs = parseRetryAfter(response.headers);
+        if (status === 429)
+            this.rateLimitedCount++;
+        if (status >= 300 && status < 400) {
+            const location = String(response.headers.location ?? '').slice(0, 300);
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
+            });
+        }
+        let envelope;
+        try {
+            envelope = JSON.parse(text);
+            if (envelope === null || typeof envelope !== 'object')
+                throw new Error('not an object');
+        }
+        catch {
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                retryAfterMs,
+                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
+            });
+        }
+        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
+        // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+        if (envelope.success !== true || status >= 400) {
+            throw new CloudflareError({
+                kind: 'api',
+                endpoint,
+                status,
+                errors,
+                retryAfterMs,
+                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
+            });
+        }
+        if (errors.length > 0)
+            this.warn(endpoint, errors);
+        const out = {
+            result: envelope.result,
+            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
+            status
+        };
+        if (envelope.result_info && typeof envelope.result_info === 'object')
+            out.resultInfo = envelope.result_info;
+        return out;
+    }
+    warn(endpoint, errors) {
+        const detail = describeMessages(errors).slice(0, 1000);
+        if (this.warned.has(detail))
+            return;
+        this.warned.add(detail);
+        this.options.onWarning?.({ endpoint, detail });
+    }
+}
+/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
+function isRetryable(error) {
+    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
+    if (error.code === 'ENOTFOUND')
+        return false;
+    // More than a megabyte is no answer of the API: whatever sent it would send it again.
+    if (error.code === ANSWER_TOO_LARGE)
+        return false;
+    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
+    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
+        return false;
+    if (error.kind === 'network' || error.kind === 'timeout')
+        return true;
+    if (error.status === undefined)
+        return false;
+    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
+}
+function authHeaders(credential) {
+    return credential.kind === 'token'
+        ? { authorization: `Bearer ${credential.token}` }
+        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
+}
+/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
+function createDispatcher(proxy) {
+    const options = { keepAliveTimeout: 10_000, connections: 32 };
+    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
+}
+/**
+ * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
+ * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
+ * and a hung connection still leaves room to retry on a fresh one.
+ */
+function attemptTimeoutFor(totalMs) {
+    // Whole milliseconds: AbortSignal.timeout refuses fractions.
+    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
+}
+async function readLimited(body, endpoint, status) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+            body.destroy();
+            throw new CloudflareError({
+                kind: 'invalid-response',
+                endpoint,
+                status,
+                code: ANSWER_TOO_LARGE,
+                message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+function parseRetryAfter(headers, now = Date.now()) {
+    const ms = nonNegativeNumber(headers['retry-after-ms']);
+    if (ms !== undefined)
+        return ms;
+    const value = headers['retry-after'];
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const seconds = nonNegativeNumber(value);
+    if (seconds !== undefined)
+        return seconds * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function nonNegativeNumber(value) {
+    if (typeof value !== 'string' || value.trim() === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function describeBody(body) {
+    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
+    const text = body.slice(0, 64 * 1024);
+    if (text.trim() === '')
+        return 'an empty body';
+    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
+    if (title)
+        return `an HTML page "${(title[1] ?? '').trim()}"`;
+    if (/^\s*</.test(text))
+        return 'an HTML page';
+    return 'a body that is not JSON (perhaps cut short)';
+}
+const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
+const NETWORK_MESSAGES = {
+    ENOTFOUND: 'the API host name could not be resolved (DNS)',
+    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
+    ECONNREFUSED: 'the connection was refused',
+    ECONNRESET: 'the connection was reset',
+    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
+    EPIPE: 'the connection was closed while sending',
+    ETIMEDOUT: 'the connection timed out',
+    EHOSTUNREACH: 'the host is unreachable',
+    ENETUNREACH: 'the network is unreachable'
+};
+function toNetworkError(e, endpoint, context) {
+    const err = (e ?? {});
+    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
+    const name = String(err.name ?? '');
+    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
+    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
+    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
+        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
+        const message = context.cutByDeadline
+            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
+            : `no answer within ${seconds} s${via}`;
+        const marker = context.cutByDeadline ? DEADLINE : code;
+        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
+    }
+    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
+    if (proxyStatus) {
+        const status = Number(proxyStatus[1]);
+        const reason = status === 407
+            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
+            : `it answered HTTP ${status}`;
+        return new CloudflareError({
+            kind: 'network',
+            endpoint,
+            code: 'PROXY_REFUSED',
+            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
+        });
+    }
+    const known = NETWORK_MESSAGES[code ?? ''];
+    const message = known
+        ? `${known}${via}`
+        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
+    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
+}
+function summarize(error) {
+    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
+}
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+function sleep(ms, signal) {
+    if (signal?.aborted)
+        return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+        const done = () => {
+            signal?.removeEventListener('abort', cancel);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        const cancel = () => {
+            clearTimeout(timer);
+            reject(new CancelledError());
+        };
+        signal?.addEventListener('abort', cancel, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/diagnosis/failure.ts
 class DiagnosedFailure extends Error {
     findings;
@@ -29897,6 +30525,7 @@ class NotSentError extends Error {
 ;// CONCATENATED MODULE: ./src/action/changed-files.ts
 // Lists the files that a push, or a range of commits, changed, with GitHub's compare API.
 // @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
+
 
 
 
@@ -29927,6 +30556,11 @@ async function listChanges(changes, env, options) {
 const COMPARE_FILE_LIMIT = 300;
 const MAX_ATTEMPTS = 3;
 const NO_COMMIT = /^0+$/;
+/**
+ * GitHub asks to wait at least a minute after a secondary rate limit that names no time:
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
 /** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
 function commitRange(source, readPayload = (p) => (0,external_node_fs_namespaceObject.readFileSync)(p, 'utf8')) {
     const noRange = (reason) => diagnose('changes-no-range', { reason });
@@ -29985,10 +30619,13 @@ async function listChangedFiles(range, options) {
     }
     const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
     const octokit = getOctokit(options.token, { userAgent: options.userAgent });
+    const attemptMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
     const compare = async (base, head) => {
         const described = describeRange({ base, head });
         for (let attempt = 1;; attempt++) {
             const remaining = options.deadline - Date.now();
+            // One attempt waits a bounded time, so that a hung connection leaves room for another.
+            const timeoutMs = Math.max(1, Math.floor(Math.min(attemptMs, remaining)));
             try {
                 if (remaining <= 0)
                     throw Object.assign(new Error('the timeout was reached'), { status: 0 });
@@ -29996,20 +30633,18 @@ async function listChangedFiles(range, options) {
                     owner,
                     repo,
                     basehead: `${base}...${head}`,
-                    request: { signal: AbortSignal.timeout(remaining) }
+                    request: { signal: AbortSignal.timeout(timeoutMs) }
                 });
                 return { status: data.status, files: toChangedFiles(data.files, described) };
             }
             catch (error) {
                 if (error instanceof DiagnosedFailure)
                     throw error;
-                const status = statusOf(error);
-                const retryable = status === undefined || status >= 500 || status === 429;
-                if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
-                    throw new DiagnosedFailure([apiFailure(described, error)]);
-                }
-                options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`);
-                await new Promise((done) => setTimeout(done, 1000 * attempt));
+                const decision = compareRetry(error, attempt, Date.now(), options.deadline);
+                if (!('delayMs' in decision))
+                    throw new DiagnosedFailure([apiFailure(described, error, timeoutMs, decision)]);
+                options.onRetry?.(`${messageOf(error, timeoutMs)} (attempt ${attempt} of ${MAX_ATTEMPTS}); next in ${shortDuration(Math.ceil(decision.delayMs / 1000))}`);
+                await new Promise((done) => setTimeout(done, decision.delayMs));
             }
         }
     };
@@ -30044,6 +30679,48 @@ function toChangedFiles(files, range) {
         return [file];
     });
 }
+/**
+ * Whether and when to try the compare again. A rate limit waits what GitHub asks: `retry-after` seconds,
+ * or until `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is 0, or a minute; a 403
+ * without those is a refusal. 5xx answers and failed connections are retried after 1 s, then 2 s.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+function compareRetry(error, attempt, now, deadline) {
+    const status = statusOf(error);
+    let delayMs;
+    if (status === 403 || status === 429) {
+        const wait = rateLimitWait(headersOf(error), now);
+        if (wait === undefined && status === 403)
+            return {};
+        delayMs = wait ?? SECONDARY_LIMIT_WAIT_MS;
+    }
+    else if (status === undefined || status >= 500) {
+        delayMs = 1000 * attempt;
+    }
+    else {
+        return {};
+    }
+    if (attempt >= MAX_ATTEMPTS)
+        return {};
+    if (now + delayMs >= deadline)
+        return { waitMs: delayMs, leftMs: Math.max(0, deadline - now) };
+    return { delayMs };
+}
+/** GitHub's rate-limit wait in milliseconds, when its headers name one. */
+function rateLimitWait(headers, now) {
+    const retryAfter = Number(headers['retry-after']);
+    if (String(headers['retry-after'] ?? '').trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
+        return retryAfter * 1000;
+    const reset = Number(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0)
+        return Math.max(0, reset * 1000 - now) + 1000; // the reset second itself, plus one for the clocks
+    return undefined;
+}
+function headersOf(error) {
+    const response = error?.response;
+    const headers = response?.headers;
+    return headers && typeof headers === 'object' ? headers : {};
+}
 function statusOf(error) {
     const status = error?.status;
     // Octokit reports a request that never got an answer as status 500 with the cause attached.
@@ -30053,20 +30730,31 @@ function statusOf(error) {
         ? status
         : undefined;
 }
-function messageOf(error) {
+function messageOf(error, timeoutMs) {
+    // The attempt's own time limit ends it with an AbortSignal.timeout error, which says nothing useful.
+    const cause = error?.cause;
+    const name = error?.name;
+    if (timeoutMs !== undefined && (name === 'TimeoutError' || cause?.name === 'TimeoutError'))
+        return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
     return error instanceof Error ? error.message : String(error);
 }
-function apiFailure(range, error) {
+function apiFailure(range, error, timeoutMs, why) {
     const status = statusOf(error);
     const permissions = 'the job needs `permissions: contents: read` (and the token must be able to read this repository)';
-    const hint = status === 404
-        ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
-        : status === 401
-            ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
-            : status === 403 || status === 429
-                ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
-                : 'Run again; check https://www.githubstatus.com/ for incidents.';
-    const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error);
+    const limited = why.waitMs !== undefined && why.leftMs !== undefined
+        ? `GitHub's API rate limit was reached: GitHub asks to wait ${shortDuration(Math.ceil(why.waitMs / 1000))}; ` +
+            `the timeout leaves ${shortDuration(Math.floor(why.leftMs / 1000))}. Run again after that wait, or raise \`timeout\`.`
+        : undefined;
+    const hint = limited ??
+        (status === 404
+            ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
+            : status === 401
+                ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
+                : status === 403 || status === 429
+                    ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
+                    : 'Run again; check https://www.githubstatus.com/ for incidents.');
+    const message = messageOf(error, timeoutMs);
+    const detail = status ? `HTTP ${status}, ${message}` : message;
     return diagnose('changes-api-error', { range, detail, hint });
 }
 
@@ -30338,8 +31026,6 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -33015,101 +33701,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
-// Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
-// way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
-
-const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
-const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
-/**
- * The proxy for requests to `target`. For https the HTTPS_PROXY variables come first and HTTP_PROXY
- * serves as a fallback (as undici and many runners' setups expect); lower case wins over upper case.
- * Loopback hosts are never proxied. NO_PROXY holds host names, domains (`example.com` and
- * `.example.com` both cover the subdomains), `host:port`, IP addresses, or `*`.
- */
-function chooseProxy(target, env) {
-    const url = new URL(target);
-    const names = url.protocol === 'https:' ? HTTPS_VARS : HTTP_VARS;
-    const from = names.find((name) => (env[name] ?? '').trim() !== '');
-    if (!from)
-        return {};
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (isLoopbackHost(host))
-        return { from, note: `${from} is set, but ${host} is a loopback address` };
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
-    if (bypass)
-        return { from, note: `${from} is set, but NO_PROXY lists ${bypass}` };
-    const value = (env[from] ?? '').trim();
-    let proxy;
-    try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        return { from, note: `${from} is set but is not a URL, so it is not used` };
-    }
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
-        return {
-            from,
-            note: `${from} uses ${proxy.protocol.slice(0, -1)}://, which is not supported (only http:// and https:// proxies)`
-        };
-    }
-    return { proxy, from };
-}
-/** The NO_PROXY entry that covers host:port, if any. */
-function noProxyMatch(host, port, noProxy) {
-    for (const raw of noProxy.split(/[,\s]+/)) {
-        const entry = raw.trim().toLowerCase();
-        if (entry === '')
-            continue;
-        if (entry === '*')
-            return entry;
-        // host, host:port, [v6], [v6]:port, or a bare IPv6 address (whose colons are not a port).
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        const withPort = bracketed ? undefined : /^([^:]+):(\d+)$/.exec(entry);
-        const entryPort = bracketed?.[2] ?? withPort?.[2];
-        if (entryPort !== undefined && Number(entryPort) !== port)
-            continue;
-        const name = (bracketed?.[1] ?? withPort?.[1] ?? entry).replace(/^\*?\./, '');
-        if (name !== '' && (host === name || host.endsWith(`.${name}`)))
-            return raw.trim();
-    }
-    return undefined;
-}
-/** The proxy as it may be shown: scheme, host and port, never its credentials. */
-function describeProxy(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-/** Credentials written into proxy variables, to be masked like the inputs' secrets. */
-function proxySecrets(env) {
-    const out = new Set();
-    for (const name of new Set([...HTTPS_VARS, ...HTTP_VARS])) {
-        const value = (env[name] ?? '').trim();
-        if (!value)
-            continue;
-        try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-            if (!url.password)
-                continue;
-            out.add(url.password);
-            out.add(proxy_safeDecode(url.password));
-            out.add(value);
-        }
-        catch {
-            // Not a URL: it is not used, and there is nothing in it to tell apart as a password.
-        }
-    }
-    return [...out].filter((s) => s.length > 0);
-}
-function proxy_safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 
@@ -33656,6 +34247,8 @@ function secretForms(value) {
     return [...forms].sort((a, b) => b.length - a.length);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/purge/planner.ts
 /**
  * Items per request. Cloudflare's purge-cache page (https://developers.cloudflare.com/cache/how-to/purge-cache/)
@@ -33824,32 +34417,116 @@ function zoneCounts(zones) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-// The action's outputs (declared in action.yml), built from the run result in this one place so that
-// every run, whatever way it ends, sets all of them. Pure.
 
-function outputsOf(result) {
+function outputsOf(result, files = { save: () => '' }) {
+    const failed = failedItemsOutputs(result.failed, files.save);
+    if (failed.shown < failed.total)
+        files.onCut?.(failed.shown, failed.total, failed.failed_items_file);
     return {
         zone_id: result.zones.map((z) => z.id).join(','),
         zones: JSON.stringify(zoneCounts(result.zones)),
         purge_ids: result.purgeIds.join(','),
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
-        failed_items: JSON.stringify(result.failed)
+        failed_items: failed.failed_items,
+        failed_items_file: failed.failed_items_file
     };
 }
-
-;// CONCATENATED MODULE: ./src/report/summary-html.ts
-const ESCAPES = {
+/**
+ * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
+ * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
+ */
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** An output's size as GitHub counts it. */
+function outputBytes(text) {
+    return text.length * 2;
+}
+/** Groups the items by zone, type and reason, in the order they first appear. */
+function groupFailedItems(items) {
+    const groups = new Map();
+    for (const { zone, type, item, reason } of items) {
+        const key = JSON.stringify([zone, type, reason]);
+        let group = groups.get(key);
+        if (!group)
+            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
+        group.count++;
+        group.items.push(item);
+    }
+    return [...groups.values()];
+}
+/**
+ * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
+ * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
+ * out (`failed_count` still counts their items).
+ */
+function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    const whole = JSON.stringify(groups);
+    if (outputBytes(whole) <= maxBytes)
+        return { json: whole, shown: total, total };
+    const parts = [];
+    let size = outputBytes('[]');
+    let shown = 0;
+    for (const group of groups) {
+        // The group without its items, ending in `"items":`.
+        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
+        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
+        const headBytes = outputBytes(`${head}[]}`) + separator;
+        if (size + headBytes > maxBytes)
+            break;
+        const items = [];
+        let itemsBytes = 0;
+        for (const item of group.items) {
+            const text = JSON.stringify(item);
+            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
+            if (size + headBytes + itemsBytes + more > maxBytes)
+                break;
+            items.push(text);
+            itemsBytes += more;
+        }
+        parts.push(`${head}[${items.join(',')}]}`);
+        size += headBytes + itemsBytes;
+        shown += items.length;
+        if (items.length < group.items.length)
+            break;
+    }
+    return { json: `[${parts.join(',')}]`, shown, total };
+}
+/**
+ * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
+ * cut) and returns its path.
+ */
+function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    if (items.length === 0)
+        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
+    const groups = groupFailedItems(items);
+    const bounded = boundFailedItems(groups, maxBytes);
+    const file = save(JSON.stringify(groups, null, 1));
+    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
+}
+const HTML_ESCAPES = {
     '&': '&amp;',
     '<': '&lt;',
     '>': '&gt;',
     '"': '&quot;',
     "'": '&#39;'
 };
-/** Text shown as text in HTML, whatever characters it holds. */
+/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
 function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
+
+;// CONCATENATED MODULE: ./src/report/summary-html.ts
+// The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
+//
+// GitHub reads that file as Markdown (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary),
+// in which a line that starts with a tag such as <p> or <table> opens an HTML block that runs to the next
+// blank line and is passed through as HTML, not read as Markdown (https://github.github.com/gfm/#html-blocks).
+// So every block is written as HTML and no text holds a line break: the reader sees exactly this HTML once
+// GitHub has sanitized it (https://github.com/github/markup#github-markup), and the tags used here are
+// ones it keeps. All text is escaped, Cloudflare's words included: shown, never read as markup.
+
 /** Plain text as HTML on one line: escaped, `spans in backticks` as code. */
 function inlineHtml(text) {
     return escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/`([^`]+)`/g, '<code>$1</code>');
@@ -33885,60 +34562,115 @@ function blockHtml(block) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/errors.ts
-// The one error type the Cloudflare client throws, carrying what the diagnosis needs.
-class CloudflareError extends Error {
-    kind;
-    /** `GET /zones/…`: method and path, never the query or a credential. */
-    endpoint;
-    status;
-    /** Every error entry, nested error_chain entries included, in order. */
-    errors;
-    /** How long Cloudflare asked to wait (429). */
-    retryAfterMs;
-    /** How many attempts were made before giving up. */
-    attempts = 1;
-    /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
-    code;
-    constructor(init) {
-        super(init.message);
-        this.name = 'CloudflareError';
-        this.kind = init.kind;
-        this.endpoint = init.endpoint;
-        if (init.status !== undefined)
-            this.status = init.status;
-        this.errors = flatten(init.errors ?? []);
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-        if (init.code !== undefined)
-            this.code = init.code;
+;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
+// What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
+// the size of the request, or one of its items. The runner decides from it whether to stop, split or
+// isolate. Pure.
+
+/**
+ * The credential refused whatever it asks: 1000 "Invalid API Token", 9103 "Unknown X-Auth-Key or
+ * X-Auth-Email", 9106 "Missing X-Auth-Key, X-Auth-Email or Authorization headers", 9109 "Invalid access
+ * token" (revoked, expired, IP filter) and 6003 "Invalid request headers" (6111, 6102 or 6103 in its
+ * chain). Observed in Cloudflare's answers; emulator/README.md ("Authentication, in this order") records
+ * each as Cloudflare sends it.
+ */
+const CREDENTIAL_REFUSAL_CODES = [1000, 6003, 6102, 6103, 6111, 9103, 9106, 9109];
+/**
+ * The zone refused to this credential: 10000 "Authentication error" (no Cache Purge on this zone, the zone
+ * outside the token's resources, or not a zone of this account) and 7003 / 7000 "Could not route to
+ * /zones/…" (no such zone). Observed the same way.
+ */
+const ZONE_REFUSAL_CODES = [10000, 7003, 7000];
+/**
+ * A kind of request the zone refuses whatever its items: 1136, invalidating by URL an environment that
+ * selects requests by IP, country, ASN or threat score (Cloudflare's API reference, "Invalidate Cached
+ * Content by Environment").
+ */
+const TYPE_REFUSAL_CODES = [1136];
+/**
+ * Too many items in one request: 1094 (files), 1101 (tags) and 1111 (hosts) are the codes API users
+ * reported before 2025, with "Exceeded maximum amount of N files that can be purged on a single request".
+ * Today's codes are not documented, so the words count as much as the codes.
+ */
+const TOO_MANY_ITEMS_CODES = [1094, 1101, 1111];
+const ITEM_NOUNS = '(?:files|urls|tags|hosts|hostnames|prefixes|items|cache keys|keys)';
+/**
+ * Words of a size refusal. Cloudflare's message since April 2025 says that no more than 100 items may be
+ * given (https://github.com/cloudflare/cloudflare-docs/issues/21338); the older one "Exceeded maximum amount
+ * of N files". Each pattern is about a count of items, so that "URL length exceeds the maximum allowed"
+ * (about one item) never reads as one.
+ */
+const TOO_MANY_WORDS = [
+    new RegExp(`\\btoo many ${ITEM_NOUNS}\\b`, 'i'),
+    /\b(?:no|not) more than \d+\b/i,
+    new RegExp(`\\bmore than \\d+ ${ITEM_NOUNS}\\b`, 'i'),
+    /\bmaximum (?:amount|number) of \d+\b/i,
+    new RegExp(`\\b(?:only|up to|at most) \\d+ (?:${ITEM_NOUNS} )?(?:are|is|may be|can be) (?:allowed|permitted|accepted)`, 'i'),
+    new RegExp(`\\b${ITEM_NOUNS} per (?:single )?request\\b`, 'i')
+];
+/** The number in a size refusal: "no more than 100", "maximum amount of 30", "only 30 are allowed". */
+const LIMIT_WORDS = [
+    /\bmore than (\d+)\b/i,
+    /\bmaximum (?:amount|number) of (\d+)\b/i,
+    /\b(?:only|up to|at most) (\d+)\b/i,
+    /\blimit(?: is| of)? (\d+)\b/i
+];
+/**
+ * Words of a refusal about an item. "Unable to purge /testing/test, which is an invalid URL." is
+ * Cloudflare's (https://github.com/cloudflare/cloudflare-docs/issues/25277), as is "Unable to purge
+ * feeds.example.com. You can only purge files for this zone." (code 1082, with 1016 "One or more cache
+ * purge errors": https://github.com/cloudflare/Cloudflare-WordPress/issues/429). The others name an item
+ * kind as invalid or too long, which a request as a whole never is.
+ */
+const ITEM_WORDS = [
+    /\bunable to purge\b/i,
+    /\binvalid (?:url|uri|tag|host|hostname|prefix)\b/i,
+    /\b(?:url|uri|tag|host|hostname|prefix) (?:is )?too long\b/i,
+    /\b(?:url|uri|tag|prefix) length exceeds\b/i
+];
+/** What a failed purge request was refused for, or undefined when it is none of these (a 5xx, a 429, …). */
+function classifyRefusal(error, items = []) {
+    if (!(error instanceof CloudflareError) || error.kind !== 'api')
+        return undefined;
+    if (error.hasCode(...CREDENTIAL_REFUSAL_CODES) || error.status === 401)
+        return { about: 'credential' };
+    if (error.hasCode(...ZONE_REFUSAL_CODES))
+        return { about: 'zone' };
+    if (error.hasCode(...TYPE_REFUSAL_CODES))
+        return { about: 'type' };
+    if (error.status !== 400)
+        return undefined;
+    const words = error.errors.map((e) => e.message);
+    if (isTooManyItems(error)) {
+        const limit = limitFromWords(words);
+        return limit !== undefined ? { about: 'size', limit } : { about: 'size' };
     }
-    hasCode(...codes) {
-        return this.errors.some((e) => codes.includes(e.code));
-    }
-    /** Cloudflare's own words, e.g. `HTTP 403 on GET /zones/…: 10000 Authentication error`. */
-    describe() {
-        const where = `${this.status !== undefined ? `HTTP ${this.status} ` : ''}on ${this.endpoint}`;
-        if (this.errors.length === 0)
-            return `${this.message} (${where})`;
-        const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ');
-        return `${codes} (${where})`;
-    }
+    if (words.some((w) => ITEM_WORDS.some((p) => p.test(w))))
+        return { about: 'item' };
+    // A message that quotes one of the request's items is about that item.
+    if (items.some((item) => item.length >= 3 && words.some((w) => w.includes(item))))
+        return { about: 'item' };
+    return undefined;
 }
-function flatten(errors) {
-    const out = [];
-    const visit = (list) => {
-        if (!Array.isArray(list))
-            return;
-        for (const e of list) {
-            if (e === null || typeof e !== 'object')
-                continue;
-            out.push({ code: Number(e.code ?? 0), message: String(e.message ?? '') });
-            visit(e.error_chain);
+/** A 400 whose code or words say the request carried more items than Cloudflare takes. */
+function isTooManyItems(error) {
+    return (error instanceof CloudflareError &&
+        error.kind === 'api' &&
+        error.status === 400 &&
+        (error.hasCode(...TOO_MANY_ITEMS_CODES) ||
+            error.errors.some((e) => TOO_MANY_WORDS.some((p) => p.test(e.message)))));
+}
+/** The number of items Cloudflare says it takes, when its message has one. */
+function limitFromWords(messages) {
+    for (const message of messages) {
+        for (const pattern of LIMIT_WORDS) {
+            const match = pattern.exec(message);
+            const n = match ? Number(match[1]) : NaN;
+            if (Number.isInteger(n) && n >= 1)
+                return n;
         }
-    };
-    visit(errors);
-    return out;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
@@ -33997,17 +34729,15 @@ function classifyEnvironmentsError(error) {
 
 ;// CONCATENATED MODULE: ./src/diagnosis/from-error.ts
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
 
 
 
 
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111];
-function isTooManyItems(error) {
-    return (error instanceof CloudflareError &&
-        error.status === 400 &&
-        (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message))));
-}
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
@@ -34020,6 +34750,14 @@ function diagnoseError(error, context) {
         return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
     }
     const zone = context.zone ?? 'this zone';
+    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
+    // An answer too large to be the API's: named as such, not as a network failure.
+    if (error.code === ANSWER_TOO_LARGE) {
+        return diagnose('unreadable-answer', {
+            detail: `${error.message} (${error.endpoint})`,
+            purge: context.stage === 'purge'
+        });
+    }
     if (error.kind === 'network' ||
         error.kind === 'timeout' ||
         (error.kind === 'invalid-response' && error.status !== 200)) {
@@ -34029,6 +34767,8 @@ function diagnoseError(error, context) {
     if (error.status === 429 || error.hasCode(971, 10100)) {
         return diagnose('rate-limited', {
             waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+            ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+            answers: error.attempts,
             limit: context.rateLimit ??
                 (context.stage === 'purge'
                     ? `the purge rate limit of the zone's plan, and ${GLOBAL_LIMIT_WORDS}`
@@ -34058,15 +34798,18 @@ function diagnoseError(error, context) {
         return diagnose('zone-not-visible', { zone });
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
         return diagnose('token-invalid', {});
-    const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
     if (error.kind === 'invalid-response') {
         return diagnose('unreadable-answer', {
             detail: `${error.describe()}${retried}`,
             purge: context.stage === 'purge'
         });
     }
-    if (context.stage === 'purge')
+    if (context.stage === 'purge') {
+        const items = context.items ?? [];
+        if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+            return diagnose('purge-item-refused', { detail: error.describe() });
         return diagnose('purge-failed', { detail: `${error.describe()}${retried}` });
+    }
     return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
@@ -34245,6 +34988,7 @@ function environmentsOf(planned) {
 
 
 
+
 /**
  * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
  * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
@@ -34350,40 +35094,33 @@ function purgeStatus(result, w, failedItemsIn) {
             text: why
         };
 }
-/** The items not purged, under their reason (given once, in the status line, when there is only one). */
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one), in
+ * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
+ * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ */
 function failedBlocks(result, w, room) {
     const byReason = new Map();
-    for (const item of result.failed)
-        byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item]);
+    for (const group of groupFailedItems(result.failed))
+        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
     const reasons = [...byReason.entries()];
-    for (const [reason, items] of reasons.slice(0, REASONS_SHOWN)) {
+    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
         if (reasons.length > 1)
             blocks.push({ kind: 'text', text: reason });
-        for (const group of byZoneAndType(items))
-            blocks.push(...itemList(`${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`, group.items, room));
+        for (const { zone, type, count: n, items } of groups)
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = reasons.slice(REASONS_SHOWN);
     if (rest.length > 0) {
-        const items = rest.reduce((n, [, i]) => n + i.length, 0);
+        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
         blocks.push({
             kind: 'text',
             text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see the \`failed_items\` output.`
         });
     }
     return blocks;
-}
-/** Items of one zone and type, in the order they come. */
-function byZoneAndType(items) {
-    const groups = new Map();
-    for (const { zone, type, item } of items) {
-        const key = `${zone} ${type}`;
-        const group = groups.get(key) ?? { zone, type, items: [] };
-        group.items.push(item);
-        groups.set(key, group);
-    }
-    return [...groups.values()];
 }
 /** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
 function itemLists(zones, pick, on, room) {
@@ -34589,6 +35326,9 @@ function mapText(blocks, map) {
 
 
 
+
+
+
 class ActionReporter {
     redactor;
     constructor(redactor) {
@@ -34633,7 +35373,12 @@ class ActionReporter {
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
     async publish(result) {
         try {
-            for (const [name, value] of Object.entries(outputsOf(result)))
+            const outputs = outputsOf(result, {
+                save: (json) => this.writeTempFile('failed-items.json', json),
+                onCut: (shown, total, file) => this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+                    `all of them are in ${file}`)
+            });
+            for (const [name, value] of Object.entries(outputs))
                 setOutput(name, this.redactor.redact(String(value)));
             await this.writeSummary(summaryOf(result));
         }
@@ -34647,6 +35392,18 @@ class ActionReporter {
             ]);
         }
     }
+    /**
+     * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
+     * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
+     * everything else that leaves the process.
+     */
+    writeTempFile(name, content) {
+        const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'cloudflare-purge-'));
+        const path = (0,external_node_path_namespaceObject.join)(dir, name);
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
+        return path;
+    }
+    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
@@ -34938,10 +35695,24 @@ class ZoneFinder {
         }
     }
 }
+/**
+ * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
+ * retry waits) rather than leaving them to run on after the verdict.
+ */
+async function allOrNothing(api, inputs, lookup) {
+    const stop = new AbortController();
+    const scoped = api.withSignal(stop.signal);
+    try {
+        return await Promise.all(inputs.map((input) => lookup(scoped, input)));
+    }
+    finally {
+        stop.abort();
+    }
+}
 /** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
 async function resolveZones(api, refs) {
-    const finder = new ZoneFinder(api);
-    const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)));
+    let finder;
+    const resolutions = await allOrNothing(api, refs, (scoped, ref) => resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped))));
     return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i);
 }
 async function resolveZone(api, ref, finder = new ZoneFinder(api)) {
@@ -34994,19 +35765,19 @@ async function resolveZoneByName(finder, name) {
  * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
  */
 async function findZonesOfHosts(api, hostnames) {
-    const finder = new ZoneFinder(api);
+    let finder;
     const distinct = [...new Set(hostnames)];
-    const found = await Promise.all(distinct.map(async (host) => {
+    const found = await allOrNothing(api, distinct, async (scoped, host) => {
         const ascii = toAsciiHostname(host);
         if (!ascii)
             return { host, tried: [] };
         try {
-            return { host, ...(await finder.zoneOf(ascii)) };
+            return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
         }
         catch (error) {
             throw failure(error, host);
         }
-    }));
+    });
     const out = { zones: [], byHost: new Map(), errors: [] };
     for (const { host, zone, tried } of found) {
         if (!zone) {
@@ -35029,25 +35800,69 @@ function failure(error, zone) {
 
 
 
-/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+/**
+ * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
+ * on the credential explains them better, so it is waited for. Any other zone failure (the API
+ * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
+ */
+const EXPLAINED_BY_CREDENTIAL = new Set([
+    'zone-not-visible',
+    'zone-name-not-found',
+    'token-ip-restricted',
+    'token-invalid',
+    'global-key-unknown',
+    'bad-auth-header'
+]);
+function explainedByCredential(error) {
+    return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+}
+/**
+ * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
+ * that decides the run ends the other side at once (its requests and its retry waits), so that nothing
+ * runs on after the verdict.
+ */
 async function checkAccess(api, settings, purge, log) {
+    const stopZones = new AbortController();
+    const stopVerification = new AbortController();
+    let zonesSettled = false;
+    let verificationSettled = false;
+    let zonesCancelled = false;
+    let verificationCancelled = false;
+    const zoneApi = api.withSignal(stopZones.signal);
     const zonesPromise = settings.zones.length > 0
-        ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-        : findZonesOfHosts(api, itemHosts(purge));
-    zonesPromise.catch(() => undefined); // awaited below; this only keeps an early rejection from going unhandled
-    const verificationPromise = verifyCredential(api, settings.credential, {
+        ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, itemHosts(purge));
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
         zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
+    // A refused credential is the verdict: the zone lookups can only end the same way.
+    verificationPromise.then(() => (verificationSettled = true), () => {
+        verificationSettled = true;
+        if (!zonesSettled) {
+            zonesCancelled = true;
+            stopZones.abort();
+        }
+    });
+    zonesPromise.then(() => (zonesSettled = true), (error) => {
+        zonesSettled = true;
+        if (!verificationSettled && !explainedByCredential(error)) {
+            verificationCancelled = true;
+            stopVerification.abort();
+        }
     });
     const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise]);
     // An Account ID given as zone was recognised by reading that account with this very credential,
     // so it is the real problem even when the token could not be verified (no account to verify under).
-    if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
+    if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason))
         throw found.reason;
-    if (verification.status === 'rejected')
+    // A side ended because the other one decided is never the verdict.
+    if (verification.status === 'rejected' && !verificationCancelled)
         throw verification.reason;
     if (found.status === 'rejected')
         throw found.reason;
+    if (verification.status === 'rejected')
+        throw verification.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
     if (found.value.errors.length > 0)
         throw new DiagnosedFailure(found.value.errors);
@@ -35098,31 +35913,45 @@ function assertId(id, what) {
 }
 class CloudflareApi {
     http;
-    constructor(http) {
+    signal;
+    constructor(http, 
+    /** Ends every call made through this object (see withSignal). */
+    signal) {
         this.http = http;
+        this.signal = signal;
+    }
+    /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
+    withSignal(signal) {
+        return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal);
+    }
+    get(path, query) {
+        return this.http.call('GET', path, {
+            ...(query ? { query } : {}),
+            ...(this.signal ? { signal: this.signal } : {})
+        });
     }
     async verifyUserToken() {
-        return toTokenStatus((await this.http.call('GET', '/user/tokens/verify')).result, 'GET /user/tokens/verify');
+        return toTokenStatus((await this.get('/user/tokens/verify')).result, 'GET /user/tokens/verify');
     }
     async verifyAccountToken(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`;
-        return toTokenStatus((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toTokenStatus((await this.get(path)).result, `GET ${path}`);
     }
     async getUser() {
-        await this.http.call('GET', '/user');
+        await this.get('/user');
     }
     async getAccount(accountId) {
         const path = `/accounts/${assertId(accountId, 'account ID')}`;
-        const result = (await this.http.call('GET', path)).result;
+        const result = (await this.get(path)).result;
         return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) };
     }
     async getZone(zoneId) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}`;
-        return toZone((await this.http.call('GET', path)).result, `GET ${path}`);
+        return toZone((await this.get(path)).result, `GET ${path}`);
     }
     /** Zones with exactly this name that the credential can read (an empty list when none). */
     async findZonesByName(name) {
-        const envelope = await this.http.call('GET', '/zones', { query: { name, per_page: '50' } });
+        const envelope = await this.get('/zones', { name, per_page: '50' });
         if (!Array.isArray(envelope.result))
             throw malformed('GET /zones', 'a list of zones');
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
@@ -35130,15 +35959,24 @@ class CloudflareApi {
     /** Posts one purge request and returns Cloudflare's purge ID. */
     async purge(zoneId, body, options = {}) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.http.call('POST', path, { body, ...options });
+        const { result } = await this.post(path, body, options);
         if (!result || typeof result.id !== 'string')
             throw malformed(`POST ${path}`, 'a purge ID');
         return result.id;
     }
+    /** A POST whose request and retries end with this object's signal or the call's own. */
+    post(path, body, options) {
+        const signals = [this.signal, options.signal].filter((s) => s !== undefined);
+        return this.http.call('POST', path, {
+            body,
+            ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+            ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+        });
+    }
     /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
     async clearCache(zoneId, body, target, options = {}) {
         const path = cachePath(zoneId, target);
-        const { result } = await this.http.call('POST', path, { body, ...options });
+        const { result } = await this.post(path, body, options);
         if (!result || typeof result.id !== 'string') {
             throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID');
         }
@@ -35150,7 +35988,7 @@ class CloudflareApi {
      */
     async listEnvironments(zoneId) {
         const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`;
-        const { result } = await this.http.call('GET', path);
+        const { result } = await this.get(path);
         const list = result?.environments ?? result;
         if (!Array.isArray(list))
             return [];
@@ -35197,331 +36035,6 @@ function toZone(value, endpoint) {
     if (typeof z.account?.id === 'string' && api_HEX32.test(z.account.id))
         zone.accountId = z.account.id;
     return zone;
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
-// HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
-
-
-
-const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_ATTEMPT_MS = 30_000;
-const MIN_ATTEMPT_MS = 5_000;
-const MIN_RETRY_WINDOW_MS = 500;
-/** The code of a timeout that came from the end of the time allowed by `timeout`. */
-const DEADLINE = 'DEADLINE';
-const BASE_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 20_000;
-class CloudflareHttpClient {
-    options;
-    base;
-    headers;
-    dispatcher;
-    attemptTimeoutMs;
-    maxAttempts;
-    random;
-    /** The proxy in use, as it may be shown (no credentials); undefined when connecting directly. */
-    proxy;
-    /** How the proxy variables were read, for the log. */
-    proxyChoice;
-    /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
-    pausedUntil = 0;
-    requestCount = 0;
-    rateLimitedCount = 0;
-    constructor(options) {
-        this.options = options;
-        this.base = options.apiUrl.replace(/\/+$/, '');
-        this.headers = {
-            accept: 'application/json',
-            'user-agent': options.userAgent ?? 'cloudflare-purge-action',
-            ...authHeaders(options.credential)
-        };
-        this.proxyChoice = options.dispatcher ? {} : chooseProxy(this.base, options.env ?? process.env);
-        if (this.proxyChoice.proxy)
-            this.proxy = describeProxy(this.proxyChoice.proxy);
-        this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
-        this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
-        this.maxAttempts = options.maxAttempts ?? 6;
-        this.random = options.random ?? Math.random;
-    }
-    async close() {
-        if (!this.options.dispatcher)
-            await this.dispatcher.close();
-    }
-    /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
-    async call(method, path, init = {}) {
-        const endpoint = `${method} ${path}`;
-        let previous;
-        for (let attempt = 1;; attempt++) {
-            await this.waitForPause();
-            if (previous && init.beforeRetry) {
-                // A retry that cannot be paced in time ends with the failure that caused it.
-                const cause = previous;
-                await init.beforeRetry().catch(() => Promise.reject(cause));
-            }
-            try {
-                return await this.attempt(method, path, endpoint, init);
-            }
-            catch (e) {
-                let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {});
-                // A last attempt cut short by the deadline says less than the failure that made it a retry.
-                if (error.code === DEADLINE && previous)
-                    error = previous;
-                error.attempts = attempt;
-                const delay = this.retryDelay(error, attempt);
-                if (delay === undefined)
-                    throw error;
-                previous = error;
-                if (error.status === 429)
-                    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay);
-                this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
-                await sleep(delay);
-            }
-        }
-    }
-    /** True while every request waits after a 429. */
-    isPaused() {
-        return this.pausedUntil > Date.now();
-    }
-    /** Resolves once no 429 pause is in force. */
-    async waitForPause() {
-        for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-            await sleep(wait);
-        }
-    }
-    /** The wait before the next attempt, or undefined when the error is final. */
-    retryDelay(error, attempt) {
-        if (attempt >= this.maxAttempts)
-            return undefined;
-        if (!isRetryable(error))
-            return undefined;
-        const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (attempt - 1));
-        // Full jitter spreads concurrent retries; a Retry-After from Cloudflare is a floor, not a guess.
-        const jittered = backoff / 2 + (this.random() * backoff) / 2;
-        const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered;
-        // A retry needs a little time of its own to be worth starting.
-        if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline)
-            return undefined;
-        return Math.ceil(delay);
-    }
-    async attempt(method, path, endpoint, init) {
-        const remaining = this.options.deadline - Date.now();
-        if (remaining <= 0) {
-            throw new CloudflareError({
-                kind: 'timeout',
-                endpoint,
-                code: DEADLINE,
-                message: 'the time allowed by `timeout` ran out'
-            });
-        }
-        const timeout = Math.max(1, Math.floor(Math.min(this.attemptTimeoutMs, remaining)));
-        try {
-            return await this.send(method, path, endpoint, init, timeout);
-        }
-        catch (e) {
-            if (e instanceof CloudflareError)
-                throw e;
-            throw toNetworkError(e, endpoint, {
-                timeoutMs: timeout,
-                cutByDeadline: timeout < this.attemptTimeoutMs,
-                ...(this.proxy ? { proxy: this.proxy } : {})
-            });
-        }
-    }
-    async send(method, path, endpoint, init, timeout) {
-        const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
-        const headers = { ...this.headers };
-        let body;
-        if (init.body !== undefined) {
-            body = JSON.stringify(init.body);
-            headers['content-type'] = 'application/json';
-        }
-        this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.timeout(timeout)
-        });
-        const text = await readLimited(response.body, endpoint);
-        const status = response.statusCode;
-        const retryAfterMs = parseRetryAfter(response.headers);
-        if (status === 429)
-            this.rateLimitedCount++;
-        if (status >= 300 && status < 400) {
-            const location = String(response.headers.location ?? '').slice(0, 300);
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                message: `the API answered with a redirect${location ? ` to ${location}` : ''}, which is not followed with credentials; check \`api_url\``
-            });
-        }
-        let envelope;
-        try {
-            envelope = JSON.parse(text);
-            if (envelope === null || typeof envelope !== 'object')
-                throw new Error('not an object');
-        }
-        catch {
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                status,
-                retryAfterMs,
-                message: `the API answered HTTP ${status} with ${describeBody(text)} instead of JSON`
-            });
-        }
-        const errors = Array.isArray(envelope.errors) ? envelope.errors : [];
-        if (envelope.success !== true || errors.length > 0 || status >= 400) {
-            throw new CloudflareError({
-                kind: 'api',
-                endpoint,
-                status,
-                errors,
-                retryAfterMs,
-                message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
-            });
-        }
-        const out = {
-            result: envelope.result,
-            messages: Array.isArray(envelope.messages) ? envelope.messages : [],
-            status
-        };
-        if (envelope.result_info && typeof envelope.result_info === 'object')
-            out.resultInfo = envelope.result_info;
-        return out;
-    }
-}
-/** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
-function isRetryable(error) {
-    // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
-    if (error.code === 'ENOTFOUND')
-        return false;
-    // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
-    if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code))
-        return false;
-    if (error.kind === 'network' || error.kind === 'timeout')
-        return true;
-    if (error.status === undefined)
-        return false;
-    return (error.status === 429 || error.status >= 500 || (error.kind === 'invalid-response' && error.status < 300));
-}
-function authHeaders(credential) {
-    return credential.kind === 'token'
-        ? { authorization: `Bearer ${credential.token}` }
-        : { 'x-auth-email': credential.email, 'x-auth-key': credential.key };
-}
-/** The client talks to one origin, so the proxy is chosen once (chooseProxy) rather than per request. */
-function createDispatcher(proxy) {
-    const options = { keepAliveTimeout: 10_000, connections: 32 };
-    return proxy ? new undici.ProxyAgent({ ...options, uri: proxy.href }) : new undici.Agent(options);
-}
-/**
- * How long one attempt may wait for its answer: 30 s, or less when the whole run has little time, but
- * not under 5 s (or all of the time, when less is left), so that a slow answer still has its chance
- * and a hung connection still leaves room to retry on a fresh one.
- */
-function attemptTimeoutFor(totalMs) {
-    // Whole milliseconds: AbortSignal.timeout refuses fractions.
-    return Math.max(1, Math.floor(Math.min(MAX_ATTEMPT_MS, Math.max(totalMs / 2, Math.min(totalMs, MIN_ATTEMPT_MS)))));
-}
-async function readLimited(body, endpoint) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of body) {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-            body.destroy();
-            throw new CloudflareError({
-                kind: 'invalid-response',
-                endpoint,
-                message: 'the answer was larger than 1 MiB'
-            });
-        }
-        chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function parseRetryAfter(headers) {
-    const ms = Number(headers['retry-after-ms']);
-    if (Number.isFinite(ms) && ms >= 0)
-        return ms;
-    const value = headers['retry-after'];
-    if (typeof value !== 'string' || value.trim() === '')
-        return undefined;
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0)
-        return seconds * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-function describeBody(body) {
-    // Only the start is searched: a hostile body of a megabyte must not make the pattern crawl.
-    const text = body.slice(0, 64 * 1024);
-    if (text.trim() === '')
-        return 'an empty body';
-    const title = /<title[^>]*>([^<]{1,200})<\/title>/i.exec(text);
-    if (title)
-        return `an HTML page "${(title[1] ?? '').trim()}"`;
-    if (/^\s*</.test(text))
-        return 'an HTML page';
-    return 'a body that is not JSON (perhaps cut short)';
-}
-const TIMEOUT_CODES = ['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'];
-const NETWORK_MESSAGES = {
-    ENOTFOUND: 'the API host name could not be resolved (DNS)',
-    EAI_AGAIN: 'the API host name could not be resolved (DNS, temporary)',
-    ECONNREFUSED: 'the connection was refused',
-    ECONNRESET: 'the connection was reset',
-    UND_ERR_SOCKET: 'the connection was closed before a complete answer arrived',
-    EPIPE: 'the connection was closed while sending',
-    ETIMEDOUT: 'the connection timed out',
-    EHOSTUNREACH: 'the host is unreachable',
-    ENETUNREACH: 'the network is unreachable'
-};
-function toNetworkError(e, endpoint, context) {
-    const err = (e ?? {});
-    const code = [err.code, err.cause?.code].find((c) => typeof c === 'string');
-    const name = String(err.name ?? '');
-    const via = context.proxy ? ` (through the proxy ${context.proxy})` : '';
-    // AbortSignal.timeout rejects with a DOMException named TimeoutError whose numeric code is no help.
-    if (TIMEOUT_CODES.includes(code ?? '') || name === 'TimeoutError') {
-        const seconds = Math.round((context.timeoutMs ?? 0) / 100) / 10;
-        const message = context.cutByDeadline
-            ? `no answer before the time allowed by \`timeout\` ran out (this attempt waited ${seconds} s)${via}`
-            : `no answer within ${seconds} s${via}`;
-        const marker = context.cutByDeadline ? DEADLINE : code;
-        return new CloudflareError({ kind: 'timeout', endpoint, message, ...(marker ? { code: marker } : {}) });
-    }
-    const proxyStatus = /Proxy response \((\d{3})\)/.exec(String(err.message ?? ''));
-    if (proxyStatus) {
-        const status = Number(proxyStatus[1]);
-        const reason = status === 407
-            ? 'it wants credentials (407 Proxy Authentication Required): put them in the proxy URL, http://user:password@host:port'
-            : `it answered HTTP ${status}`;
-        return new CloudflareError({
-            kind: 'network',
-            endpoint,
-            code: 'PROXY_REFUSED',
-            message: `the proxy${context.proxy ? ` ${context.proxy}` : ''} would not open a connection to the API: ${reason}`
-        });
-    }
-    const known = NETWORK_MESSAGES[code ?? ''];
-    const message = known
-        ? `${known}${via}`
-        : `the request failed (${code ?? (err.message || 'unknown error')})${via}`;
-    return new CloudflareError({ kind: 'network', endpoint, message, ...(code ? { code } : {}) });
-}
-function summarize(error) {
-    return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`;
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/purge/pacing.ts
@@ -35647,6 +36160,7 @@ function describeRateLimit(plan, type) {
 
 
 
+
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
@@ -35660,25 +36174,57 @@ function diagnoseFailures(planned, outcomes) {
             ...(environment ? { environment } : {}),
             verified: true,
             zoneReadable: zone.readable,
-            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+            rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
+            items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
         });
         return [{ outcome, zone, finding }];
     });
 }
-/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+/**
+ * One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated).
+ * Items that Cloudflare refused one by one share one annotation per zone (each quotes its own item;
+ * failed_items keeps them all).
+ */
 function failureAnnotations(failures, mode) {
     const { past } = wordsFor(mode);
     const groups = new Map();
     for (const { outcome, zone, finding } of failures) {
-        const key = `${zone.zone.id} ${finding.id} ${finding.message}`;
+        const byItem = finding.id === 'purge-item-refused';
+        const key = `${zone.zone.id} ${finding.id} ${byItem ? '' : finding.message}`;
         const group = groups.get(key) ?? { finding, items: 0, label: zone.label };
         group.items += itemCount(outcome.batch);
         groups.set(key, group);
     }
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
-        message: `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
+        message: finding.id === 'purge-item-refused' && items > 1
+            ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+                `words for each are in the failed_items output). The first: ${finding.message}`
+            : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
+}
+/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
+function splitRecorder() {
+    const splits = [];
+    return {
+        splits,
+        record: (split) => {
+            const known = splits.find((s) => s.zoneId === split.zoneId && s.type === split.type);
+            if (known)
+                known.limit = split.limit;
+            else
+                splits.push({ ...split });
+        }
+    };
+}
+/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
+function splitWarnings(splits, outcomes) {
+    return splits.map(({ zoneId, type, size, limit }) => {
+        const lost = outcomes
+            .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
+            .reduce((n, o) => n + itemCount(o.batch), 0);
+        return diagnose('too-many-items', { type, size, limit, lost });
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/purge/progress.ts
@@ -35709,78 +36255,194 @@ function progressLine(p) {
 
 
 
+
+/** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
+const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
 async function executeBatches(api, batches, options) {
     const queue = batches.map((batch, i) => ({ batch, order: [i] }));
     const done = [];
-    const learnedLimits = new Map();
+    const zones = new Map();
+    const sizes = new Map();
     const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
     let itemsDone = 0;
+    /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
+    let credentialRefusal;
+    const stopAll = new AbortController();
+    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const zoneOf = (zoneId) => {
+        let zone = zones.get(zoneId);
+        if (!zone)
+            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    };
+    const sizeOf = (batch) => {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = sizes.get(key);
+        if (!size)
+            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    };
+    const refusalFor = (batch) => credentialRefusal ??
+        zones.get(batch.zoneId)?.refusal ??
+        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
+    /** Wakes the workers waiting for a first request to be answered. */
+    let wake = () => undefined;
+    let changed = new Promise((resolve) => (wake = resolve));
+    const notify = () => {
+        const previous = wake;
+        changed = new Promise((resolve) => (wake = resolve));
+        previous();
+    };
     const finish = (entry, outcome) => {
         done.push({ ...entry, outcome });
         itemsDone += itemCount(outcome.batch);
         options.onProgress?.(itemsDone, itemsTotal);
     };
     /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch) => {
+    const pace = async (batch, signal) => {
         const wait = options.globalLimit?.reserve() ?? 0;
         if (Date.now() + wait >= options.deadline)
             throw notSent(batch);
         if (wait > 0)
-            await sleep(wait);
+            await sleep(wait, signal);
         const pacer = options.pacerFor(batch.zoneId);
         for (;;) {
-            await options.pause?.waitForPause();
+            await options.pause?.waitForPause(signal);
             const delay = pacer.reserve(batch.type, batch.items.length);
             if (Date.now() + delay >= options.deadline) {
                 pacer.refund?.(batch.type, batch.items.length);
                 throw notSent(batch);
             }
             if (delay > 0)
-                await sleep(delay);
+                await sleep(delay, signal);
             // A 429 pause began while waiting: the reservation would be spent late, in a burst after it.
             if (!options.pause?.isPaused())
                 return;
             pacer.refund?.(batch.type, batch.items.length);
         }
     };
-    const worker = async () => {
-        for (let entry = queue.shift(); entry; entry = queue.shift()) {
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    const pick = () => {
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
             const { batch } = entry;
-            const key = `${batch.zoneId} ${batch.type}`;
-            const limit = learnedLimits.get(key);
-            if (limit !== undefined && batch.items.length > limit) {
-                const pieces = chunk(batch.items, limit).map((items, i) => ({
-                    batch: { ...batch, items },
-                    order: [...entry.order, i]
-                }));
-                queue.unshift(...pieces);
-                startWorkers();
+            const refusal = refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                finish(entry, { batch, error: refusal });
                 continue;
             }
-            try {
-                await pace(batch);
-            }
-            catch (error) {
-                finish(entry, { batch, error });
+            const size = sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
                 continue;
             }
-            try {
-                const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), { beforeRetry: () => pace(batch) });
-                finish(entry, { batch, purgeId });
+            const zone = zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    };
+    const send = async (entry, zoneProbe, sizeProbe) => {
+        const { batch } = entry;
+        const zone = zoneOf(batch.zoneId);
+        const size = sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, runSignal]);
+        try {
+            await pace(batch, signal);
+            const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
+                beforeRetry: () => pace(batch, signal),
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            notify();
+        }
+    };
+    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
+    const settle = (entry, error, zone, size) => {
+        const { batch } = entry;
+        // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
+        if (error instanceof CancelledError) {
+            finish(entry, { batch, error: refusalFor(batch) ?? error });
+            return;
+        }
+        const refusal = classifyRefusal(error, batch.items.map(itemText));
+        if (refusal?.about === 'credential') {
+            credentialRefusal ??= error;
+            stopAll.abort();
+            finish(entry, { batch, error: credentialRefusal });
+            return;
+        }
+        if (refusal?.about === 'zone') {
+            zone.refusal ??= error;
+            for (const request of zone.inFlight)
+                request.abort();
+            finish(entry, { batch, error: zone.refusal });
+            return;
+        }
+        // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
+        if (refusal)
+            zone.state = 'open';
+        if (refusal?.about === 'type') {
+            size.refusal ??= error;
+            finish(entry, { batch, error: size.refusal });
+            return;
+        }
+        if (refusal?.about === 'size' && batch.items.length > 1) {
+            size.refusals++;
+            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
+            size.limit = Math.min(limit, size.limit ?? Infinity);
+            size.confirmed = false;
+            options.onSplit?.(batch, size.limit);
+            queue.unshift(...piecesOf(entry, size.limit));
+            startWorkers();
+            return;
+        }
+        if (refusal?.about === 'item' && batch.items.length > 1) {
+            // The size was fine; the items decide. Halves until the refused items stand alone.
+            size.confirmed = true;
+            const half = Math.ceil(batch.items.length / 2);
+            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
+            startWorkers();
+            return;
+        }
+        finish(entry, { batch, error });
+    };
+    const worker = async () => {
+        for (;;) {
+            const next = pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await changed;
+                continue;
             }
-            catch (error) {
-                if (isTooManyItems(error) && batch.items.length > 1) {
-                    const stated = limitFromMessage(error);
-                    const newLimit = stated !== undefined && stated < batch.items.length ? stated : Math.ceil(batch.items.length / 2);
-                    if (!learnedLimits.has(key))
-                        options.onSplit?.(batch, newLimit);
-                    learnedLimits.set(key, Math.min(newLimit, learnedLimits.get(key) ?? Infinity));
-                    queue.unshift(entry);
-                    continue;
-                }
-                finish(entry, { batch, error });
-            }
+            await send(next.entry, next.zoneProbe, next.sizeProbe);
         }
     };
     const running = new Set();
@@ -35795,6 +36457,30 @@ async function executeBatches(api, batches, options) {
         await Promise.all(running);
     return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
 }
+/**
+ * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
+ * is smaller; otherwise the documented limit below the size (100 items since April 2025, 30 before), or
+ * half, then a quarter; after the third refusal, one item per request, which always fits.
+ */
+function nextLimit(size, stated, refusals) {
+    if (refusals >= MAX_SIZE_REFUSALS)
+        return 1;
+    if (stated !== undefined && stated >= 1 && stated < size)
+        return stated;
+    if (refusals === 1)
+        return [100, 30].find((n) => n < size) ?? Math.max(1, Math.ceil(size / 2));
+    return Math.max(1, Math.ceil(size / 4));
+}
+/** A batch cut to the limit, each piece keeping its place in the plan. */
+function piecesOf(entry, limit) {
+    return chunk(entry.batch.items, limit).map((items, n) => ({
+        batch: { ...entry.batch, items },
+        order: [...entry.order, n]
+    }));
+}
+function itemText(item) {
+    return typeof item === 'string' ? item : item.url;
+}
 function compareOrder(a, b) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
         if (a[i] !== b[i])
@@ -35802,21 +36488,11 @@ function compareOrder(a, b) {
     }
     return a.length - b.length;
 }
-/** "only 30 are allowed" → 30, when Cloudflare says how many it accepts. */
-function limitFromMessage(error) {
-    for (const e of error.errors) {
-        const match = /(?:only|maximum of|max(?:imum)?|up to|limit(?: is)?)\s*(\d+)/i.exec(e.message);
-        if (match)
-            return Number(match[1]);
-    }
-    return undefined;
-}
 function notSent(batch) {
     return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
 }
 
 ;// CONCATENATED MODULE: ./src/purge/send.ts
-
 
 
 
@@ -35866,7 +36542,7 @@ async function sendPlan(api, planned, options) {
             pause: api.http,
             deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
-            onSplit: (batch, limit) => options.onSplit(diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+            onSplit: (batch, limit) => options.onSplit({ zoneId: batch.zoneId, type: batch.type, size: batch.items.length, limit })
         });
     }
     finally {
@@ -35934,7 +36610,8 @@ async function run(settings, options, reporter) {
         credential: settings.credential,
         deadline: startedAt + settings.timeoutMs,
         userAgent: options.userAgent,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`)
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`),
+        onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
     });
     const { from, note } = http.proxyChoice;
     if (from)
@@ -36000,14 +36677,17 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     }
     const words = wordsFor(mode);
     const purgeStarted = Date.now();
+    const { splits, record } = splitRecorder();
     const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
         requestsSoFar: api.http.requestCount,
         log: info,
-        onSplit: (warning) => reporter.findings([warning]),
+        onSplit: record,
         mode
     }));
     const purgeMs = Date.now() - purgeStarted;
+    // Once the outcomes are known, a split can say whether anything was lost.
+    reporter.findings(splitWarnings(splits, outcomes));
     const failures = diagnoseFailures(planned, outcomes);
     reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);

@@ -227,6 +227,39 @@ describe('purging what a push changed', () => {
     expect(result.stdout).toContain("Retrying GitHub's compare")
     expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
   })
+
+  it('waits until GitHub resets its rate limit (x-ratelimit-reset), then lists the files', async () => {
+    const reset = Math.ceil(Date.now() / 1000) + 2
+    github.compare(
+      BEFORE,
+      AFTER,
+      {
+        status: 403,
+        body: { message: 'API rate limit exceeded for installation.' },
+        headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }
+      },
+      [{ filename: 'public/a.js', status: 'modified' }]
+    )
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/' })
+    expect(result.errors).toEqual([])
+    expect(github.requests).toHaveLength(2)
+    // Not before the reset second GitHub named.
+    expect(github.arrivals[1]).toBeGreaterThanOrEqual(reset * 1000)
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+    expectNoSecrets(result)
+  })
+
+  it('gives up on an attempt GitHub does not answer, and tries again on time', async () => {
+    github.compare(BEFORE, AFTER, { status: 200, body: {}, hang: true }, [
+      { filename: 'public/a.js', status: 'modified' }
+    ])
+    // 12 s for the run: one attempt waits 6 s at most, leaving room for a second.
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', timeout: '12' })
+    expect(result.errors).toEqual([])
+    expect(github.requests).toHaveLength(2)
+    expect(result.stdout).toMatch(/Retrying GitHub's compare: no answer within 6 s/)
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+  }, 30_000)
 })
 
 describe('when the change cannot be listed, nothing is purged', () => {
@@ -251,6 +284,23 @@ describe('when the change cannot be listed, nothing is purged', () => {
     github.compare(BEFORE, AFTER, { status: 401, body: { message: 'Bad credentials' } })
     const result = await runOnPush(inputs)
     expectNothingPurged(result, 'Changed files could not be listed', /HTTP 401.*`github_token` is not valid/)
+  })
+
+  it('says how long GitHub asks to wait when that is longer than the timeout leaves', async () => {
+    github.compare(BEFORE, AFTER, {
+      status: 429,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+      headers: { 'retry-after': '3600' }
+    })
+    const started = Date.now()
+    const result = await runOnPush({ ...inputs, timeout: '120' })
+    expectNothingPurged(
+      result,
+      'Changed files could not be listed',
+      /GitHub asks to wait 60 min; the timeout leaves 1\d\d s/
+    )
+    expect(github.requests).toHaveLength(1)
+    expect(Date.now() - started).toBeLessThan(10_000)
   })
 
   it('refuses a comparison of 300 files or more, which GitHub may have cut short', async () => {

@@ -10,6 +10,33 @@ export const FIXTURE_CREDENTIALS = [
   fixture.globalKey.key
 ]
 
+/** One item of the failed_items output, its group's zone, type and reason beside it. */
+export interface FailedEntry {
+  zone: string
+  type: string
+  item: string
+  reason: string
+}
+
+/** The failed_items output ungrouped: one entry per item it lists, in order. */
+export function failedEntries(result: ActionRun): FailedEntry[] {
+  const groups = JSON.parse(result.outputs.failed_items ?? '[]') as Array<{
+    zone: string
+    type: string
+    reason: string
+    count: number
+    items: string[]
+  }>
+  return groups.flatMap(({ zone, type, reason, items }) =>
+    items.map((item) => ({ zone, type, item, reason }))
+  )
+}
+
+/** The items of the failed_items output, in order. */
+export function failedItemsOf(result: ActionRun): string[] {
+  return failedEntries(result).map((f) => f.item)
+}
+
 export function expectNoSecrets(result: ActionRun, extraSecrets: string[] = []): void {
   for (const secret of [...FIXTURE_CREDENTIALS, ...extraSecrets])
     expect(result.everything).not.toContain(secret)

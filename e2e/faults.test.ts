@@ -5,14 +5,11 @@ import { describe, expect, it } from '@jest/globals'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fixture } from '../emulator/fixtures.js'
+import { failedItemsOf as failedItems } from './expectations.js'
 import type { ActionRun } from './run-action.js'
 import { FIXTURE_SECRETS, runScenario } from './scenarios.js'
 
 const { zones, tokens } = fixture
-
-function failedItems(run: ActionRun): string[] {
-  return (JSON.parse(run.outputs.failed_items ?? '[]') as Array<{ item: string }>).map((f) => f.item)
-}
 
 function expectNoSecrets(run: ActionRun): void {
   for (const secret of FIXTURE_SECRETS) expect(run.everything).not.toContain(secret)

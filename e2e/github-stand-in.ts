@@ -11,11 +11,16 @@ export interface CompareFile {
 export interface CompareAnswer {
   status: number
   body: unknown
+  headers?: Record<string, string>
+  /** Never answer (until the stand-in closes). */
+  hang?: boolean
 }
 
 /** Answers GET /repos/{owner}/{repo}/compare/{base}...{head} from a table; records every request. */
 export class GitHubStandIn {
   readonly requests: Array<{ path: string; authorization?: string }> = []
+  /** When each request arrived (epoch ms). */
+  readonly arrivals: number[] = []
   answers = new Map<string, CompareAnswer[]>()
   private server?: Server
 
@@ -29,14 +34,16 @@ export class GitHubStandIn {
     this.server = createServer((req: IncomingMessage, res) => {
       const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '')
       this.requests.push({ path, authorization: req.headers.authorization })
+      this.arrivals.push(Date.now())
       const match = /^\/repos\/([^/]+)\/([^/]+)\/compare\/(.+)$/.exec(path)
       const queue = match ? this.answers.get(`${match[1]}/${match[2]} ${match[3]}`) : undefined
       const answer = queue?.length ? (queue.length > 1 ? queue.shift() : queue[0]) : undefined
-      const { status, body } = answer ?? {
+      const { status, body, headers, hang } = answer ?? {
         status: 404,
         body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }
       }
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+      if (hang) return
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
       res.end(JSON.stringify(body))
     })
     await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready))
@@ -52,10 +59,12 @@ export class GitHubStandIn {
 
   reset(): void {
     this.requests.length = 0
+    this.arrivals.length = 0
     this.answers.clear()
   }
 
   async close(): Promise<void> {
+    this.server?.closeAllConnections()
     await new Promise((done) => this.server?.close(done))
   }
 }

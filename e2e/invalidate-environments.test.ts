@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { startEmulator, type EmulatorZone, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import type { ZoneCount } from '../src/report/result.js'
-import { expectNoSecrets, expectSucceeded } from './expectations.js'
+import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, environments } = fixture
@@ -95,9 +95,7 @@ describe('mode: invalidate', () => {
       expect(result.errors.map((e) => e.title)).toEqual(['Invalidation not available'])
       expect(result.errors[0]!.message).toMatch(/1 item on f00d0+1 not invalidated/)
       expect(result.errors[0]!.message).toMatch(/`mode: purge`/)
-      expect(JSON.parse(result.outputs.failed_items ?? '[]')).toEqual([
-        expect.objectContaining({ type: 'tags', item: 'a' })
-      ])
+      expect(failedEntries(result)).toEqual([expect.objectContaining({ type: 'tags', item: 'a' })])
       expect(result.summary).toContain('Not invalidated')
       expectNoSecrets(result)
     } finally {
@@ -149,7 +147,7 @@ describe('environment', () => {
       'Its environments: "Production", "Staging", "Development" and "Geo Canary"'
     )
     expect(posts()).toEqual([])
-    expect(JSON.parse(result.outputs.failed_items ?? '[]')).toEqual([expect.objectContaining({ item: 'x' })])
+    expect(failedEntries(result)).toEqual([expect.objectContaining({ item: 'x' })])
     expectNoSecrets(result)
   })
 
@@ -276,7 +274,7 @@ describe('environment', () => {
     expect(result.errors[0]!.message).toMatch(/`tags`, `hosts` or `prefixes`/)
     expect(emulator.invalidatedItems(ENTERPRISE)).toEqual(['release'])
     expect(result.outputs.purged_count).toBe('1')
-    expect(JSON.parse(result.outputs.failed_items ?? '[]')).toEqual([
+    expect(failedEntries(result)).toEqual([
       expect.objectContaining({ type: 'files', item: 'https://enterprise.example/a' })
     ])
     expectNoSecrets(result)

@@ -8,9 +8,10 @@ import { join } from 'node:path'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
-import { expectNoSecrets, expectSucceeded } from './expectations.js'
+import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { GitHubStandIn } from './github-stand-in.js'
 import { runAction, type ActionRun } from './run-action.js'
+import { readSummary } from './summary-dom.js'
 
 const { zones, tokens, accountId } = fixture
 /** A zone whose name is an IDN: stored, and looked up, in its ASCII form. */
@@ -74,10 +75,8 @@ function runOnPush(inputs: Record<string, string>, changed: string[]): Promise<A
   )
 }
 
-const failedItems = (
-  result: ActionRun
-): Array<{ zone: string; type: string; item: string; reason: string }> =>
-  JSON.parse(result.outputs.failed_items ?? '[]')
+/** The failed_items output, one entry per item (the output groups them under their reason). */
+const failedItems = failedEntries
 
 /** The run stopped on exactly this one error, sent nothing to Cloudflare, and said nothing else. */
 function expectOnlyError(result: ActionRun, id: DiagnosisId, message?: RegExp): void {
@@ -334,7 +333,9 @@ describe('7. failed_items when the run stops before purging', () => {
     ])
     expect(failed.every((f) => f.reason.startsWith(`${catalogue['relative-url'].title}: `))).toBe(true)
     expect(result.outputs.failed_count).toBe('2')
-    expect(result.summary).toContain('2 requested items are listed in the failed_items output')
+    const summary = readSummary(result.summary)
+    expect(summary.paragraphs).toContain('The 2 requested items are in the failed_items output.')
+    expect(summary.lists).toEqual([['https://example.com/a', 'release']])
   })
 
   it('lists nothing for a dry run, even one whose dry_run cannot be read', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { createServer as createTlsServer } from 'node:tls'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
@@ -241,9 +242,7 @@ describe('through a proxy', () => {
     )
     expect(proxy.refused).toBeGreaterThan(0)
     expect(emulator.requests).toEqual([])
-    expect(JSON.parse(result.outputs.failed_items ?? '[]')).toEqual([
-      expect.objectContaining({ item: 'https://example.com/a' })
-    ])
+    expect(failedItemsOf(result)).toEqual(['https://example.com/a'])
     expect(result.everything).not.toContain('wrong-password-123')
     expectClean(result)
   })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { expectNoSecrets, expectSucceeded } from './expectations.js'
+import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, globalKey } = fixture
@@ -360,7 +360,7 @@ describe('Cloudflare refusals are explained', () => {
     expect(result.exitCode).toBe(1)
     expect(result.errors.map((e) => e.title)).toEqual(['Token may not purge this zone'])
     expect(result.errors[0]!.message).toMatch(/Cache Purge → Purge/)
-    expect(JSON.parse(result.outputs.failed_items ?? '[]')).toEqual([
+    expect(failedEntries(result)).toEqual([
       expect.objectContaining({ item: 'https://example.com/a', zone: zones.free.id, type: 'files' })
     ])
     expect(result.outputs.failed_count).toBe('1')

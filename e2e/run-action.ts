@@ -1,7 +1,7 @@
 // Runs the bundled action (dist/index.js) the way the runner does: inputs as INPUT_* variables,
 // GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, workflow commands read back from stdout.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -28,6 +28,13 @@ export interface ActionRun {
   notices: Annotation[]
   /** Everything the run wrote anywhere, for secret scans (add-mask commands excluded). */
   everything: string
+  /** The GITHUB_OUTPUT file as the run left it. */
+  outputFile: string
+  /** The content of each output that names a file the run wrote (read before the run's folder goes). */
+  outputFiles: Record<string, string>
+  /** When the last annotation reached stdout, and when the process exited (Date.now()). */
+  lastAnnotationAt?: number
+  exitedAt: number
 }
 
 export interface RunOptions {
@@ -64,13 +71,25 @@ export async function runAction(
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    let lastAnnotationAt: number | undefined
+    let exitedAt = 0
+    child.on('exit', () => (exitedAt = Date.now()))
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString()
+      if (/^::(error|warning|notice)/m.test(text)) lastAnnotationAt = Date.now()
+      stdout += text
+    })
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     const exitCode = await new Promise<number | null>((done) => child.on('close', (code) => done(code)))
     clearTimeout(timer)
     const outputsText = readFileSync(outputFile, 'utf8')
     const summary = readFileSync(summaryFile, 'utf8')
+    const outputs = parseOutputs(outputsText)
+    const outputFiles: Record<string, string> = {}
+    for (const [name, value] of Object.entries(outputs)) {
+      if (value.startsWith(dir) && existsSync(value)) outputFiles[name] = readFileSync(value, 'utf8')
+    }
     const annotations = parseAnnotations(stdout)
     const visible = stdout
       .split('\n')
@@ -80,13 +99,17 @@ export async function runAction(
       exitCode,
       stdout,
       stderr,
-      outputs: parseOutputs(outputsText),
+      outputs,
       summary,
       annotations,
       errors: annotations.filter((a) => a.level === 'error'),
       warnings: annotations.filter((a) => a.level === 'warning'),
       notices: annotations.filter((a) => a.level === 'notice'),
-      everything: [visible, stderr, outputsText, summary].join('\n')
+      everything: [visible, stderr, outputsText, summary, ...Object.values(outputFiles)].join('\n'),
+      outputFile: outputsText,
+      outputFiles,
+      ...(lastAnnotationAt !== undefined ? { lastAnnotationAt } : {}),
+      exitedAt
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { expectNoSecrets, expectSucceeded } from './expectations.js'
+import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
@@ -164,7 +164,7 @@ describe('partial failure', () => {
     expect(purged).toHaveLength(300 - failedBatch.length)
     expect(new Set([...purged, ...failedBatch])).toEqual(new Set(list))
 
-    const failed = JSON.parse(result.outputs.failed_items ?? '[]') as Array<Record<string, string>>
+    const failed = failedEntries(result)
     expect(failed.map((f) => f.item)).toEqual(failedBatch)
     expect(
       failed.every((f) => f.zone === zones.free.id && f.type === 'files' && /503/.test(f.reason ?? ''))
@@ -220,7 +220,7 @@ describe('partial failure', () => {
     expect(emulator.count429()).toBe(0)
     const sent = emulator.purgeRequests().length
     expect(sent).toBe(25)
-    const failed = JSON.parse(result.outputs.failed_items ?? '[]') as Array<Record<string, string>>
+    const failed = failedEntries(result)
     expect(failed).toHaveLength(3000 - sent * 100)
     expect(
       new Set([...(emulator.purgedItems(zones.free.id) as string[]), ...failed.map((f) => f.item)])

@@ -16,6 +16,7 @@ import {
   secretsOf,
   TESTED_ELSEWHERE
 } from './scenarios.js'
+import { failedItemsOf } from './expectations.js'
 import { readSummary, summaryProblems } from './summary-dom.js'
 
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
@@ -102,8 +103,7 @@ describe('every scenario, with ACTIONS_STEP_DEBUG and RUNNER_DEBUG on', () => {
         expect(run.outputs.purged_count).toBe(String(scenario.purged.length))
       }
       if (scenario.failed) {
-        const failed = JSON.parse(run.outputs.failed_items ?? '[]') as Array<{ item: string }>
-        expect(sorted(failed.map((f) => f.item))).toEqual(sorted(scenario.failed))
+        expect(sorted(failedItemsOf(run))).toEqual(sorted(scenario.failed))
         expect(run.outputs.failed_count).toBe(String(scenario.failed.length))
         // The summary's status line says what was left unpurged, or that nothing was purged (or invalidated).
         if (scenario.failed.length > 0)

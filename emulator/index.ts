@@ -11,6 +11,7 @@ export type {
   FaultAction,
   FaultRule,
   GlobalRateLimitSpec,
+  ItemRefusal,
   Plan,
   RateLimitSpec,
   RecordedRequest,

@@ -1,7 +1,7 @@
 // Validation of a purge_cache request body.
 
 import { error, fail, type Reply } from './envelope.js'
-import type { Plan } from './types.js'
+import type { ItemRefusal, Plan } from './types.js'
 
 export type PurgeKind = 'everything' | 'files' | 'tags' | 'hosts' | 'prefixes'
 
@@ -30,11 +30,17 @@ export interface PurgeLimits {
 }
 
 /** `body` is the parsed JSON (undefined when empty); `malformed` is true when it did not parse. */
+/**
+ * `zoneFilesPerRequest` overrides the plan's URL limit for one zone; `refusals` are items refused although
+ * well formed, checked after the size (a request too large is refused for its size first).
+ */
 export function checkPurgeBody(
   body: unknown,
   malformed: boolean,
   plan: Plan,
-  limits: PurgeLimits
+  limits: PurgeLimits,
+  zoneFilesPerRequest?: number,
+  refusals: readonly ItemRefusal[] = []
 ): PurgeCheck {
   if (malformed) return bad(6007, 'Malformed JSON in request body')
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad(1012, ONE_OF)
@@ -64,7 +70,8 @@ export function checkPurgeBody(
     return bad(1012, `${ONE_OF}: '${kind}' must be a non-empty array`)
   }
 
-  const max = kind === 'files' ? limits.filesPerRequest[plan] : limits.itemsPerRequest
+  const max =
+    kind === 'files' ? (zoneFilesPerRequest ?? limits.filesPerRequest[plan]) : limits.itemsPerRequest
   if (list.length > max) {
     return bad(TOO_MANY[kind], `Too many ${kind} in purge request: only ${max} are allowed per request`)
   }
@@ -72,10 +79,28 @@ export function checkPurgeBody(
   for (const item of list) {
     const problem = itemProblem(kind, item)
     if (problem !== undefined) return bad(INVALID_ITEM[kind], problem)
+    const text = typeof item === 'object' && item !== null ? (item as { url?: unknown }).url : item
+    const refusal = refusals.find((r) => r.item === text)
+    if (refusal)
+      return bad(refusal.code ?? INVALID_ITEM[kind], refusal.message ?? refusedWords(kind, String(text)))
   }
   return kind === 'files'
     ? { ok: true, kind, items: [...list], fileCount: list.length }
     : { ok: true, kind, items: [...list] }
+}
+
+/** The emulator's words for an item refused as invalid, as its own checks word them. */
+function refusedWords(kind: ListKey, item: string): string {
+  switch (kind) {
+    case 'files':
+      return `Unable to purge ${item}, which is an invalid URL.`
+    case 'tags':
+      return `Invalid tag ${item}: Cloudflare does not accept it`
+    case 'hosts':
+      return `Invalid host ${item}: Cloudflare does not accept it`
+    case 'prefixes':
+      return `Invalid prefix ${item}: Cloudflare does not accept it`
+  }
 }
 
 function describe(item: unknown): string {

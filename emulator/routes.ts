@@ -367,7 +367,14 @@ function purge(
     if (!environment) return { reply: environmentNotFound() }
   }
 
-  const check = checkPurgeBody(request.body, request.malformedBody, zonePlan(zone), state)
+  const check = checkPurgeBody(
+    request.body,
+    request.malformedBody,
+    zonePlan(zone),
+    state,
+    zone.filesPerRequest,
+    state.refusedItems
+  )
   if (!check.ok) return { reply: check.reply }
   if (route.action === 'invalidate' && environment?.refusesUrlInvalidation && check.fileCount !== undefined) {
     return { reply: urlInvalidationRefused() }

@@ -9,6 +9,7 @@ import type {
   EmulatorToken,
   EmulatorZone,
   GlobalRateLimitSpec,
+  ItemRefusal,
   Plan,
   RateLimitSpec,
   TokenPermission
@@ -82,6 +83,7 @@ export class EmulatorState {
   readonly globalRateLimit: GlobalRateLimitSpec | false
   readonly filesPerRequest: Record<Plan, number>
   readonly itemsPerRequest: number
+  readonly refusedItems: readonly ItemRefusal[]
   readonly invalidation: boolean
 
   private readonly fileBuckets = new Map<string, TokenBucket>()
@@ -116,6 +118,7 @@ export class EmulatorState {
         : (options.globalRateLimit ?? DEFAULT_GLOBAL_RATE_LIMIT)
     this.filesPerRequest = { ...DEFAULT_FILES_PER_REQUEST, ...definedOnly(options.filesPerRequest ?? {}) }
     this.itemsPerRequest = options.itemsPerRequest ?? DEFAULT_ITEMS_PER_REQUEST
+    this.refusedItems = [...(options.refuseItems ?? [])]
     this.invalidation = options.invalidation ?? true
   }
 

@@ -10,6 +10,8 @@ export interface EmulatorZone {
   accountId: string
   /** Default 'active'. */
   status?: string
+  /** Extension: URLs this zone takes in one purge request, instead of its plan's (`filesPerRequest`). */
+  filesPerRequest?: number
   /**
    * The zone uses Version Management with these environments. Absent: a zone without Version Management,
    * whose environment endpoints answer 400, code 1140 (invented).
@@ -122,10 +124,25 @@ export interface EmulatorOptions {
   filesPerRequest?: Partial<Record<Plan, number>>
   /** Tags/hosts/prefixes per request, default 100. */
   itemsPerRequest?: number
+  /**
+   * Extension: items Cloudflare refuses although they are well formed (a URL too long, a host it will not
+   * purge, …). A purge request holding one is refused whole with 400, as Cloudflare does.
+   */
+  refuseItems?: ItemRefusal[]
   /** false: no invalidate endpoint (zone or environment), they answer 404, code 7000. Default true. */
   invalidation?: boolean
   /** Default 0 (random). */
   port?: number
+}
+
+/** An item that purge requests are refused for. */
+export interface ItemRefusal {
+  /** A URL (the `url` of a `{url, headers}` entry counts), tag, host or prefix, exactly as sent. */
+  item: string
+  /** Default: the emulator's code for an invalid item of that kind (1016 files, 1102, 1112, 1107). */
+  code?: number
+  /** Default: the emulator's words for an invalid item of that kind, naming the item. */
+  message?: string
 }
 
 export interface RecordedRequest {

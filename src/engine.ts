@@ -13,7 +13,13 @@ import { DiagnosedFailure } from './diagnosis/failure.js'
 import { diagnoseError } from './diagnosis/from-error.js'
 import type { ListedChanges } from './inputs/changed-urls.js'
 import { isEmptyPurge, withChangedUrls, zoneMissing } from './inputs/request.js'
-import { diagnoseFailures, failureAnnotations, type FailedRequest } from './purge/failures.js'
+import {
+  diagnoseFailures,
+  failureAnnotations,
+  splitRecorder,
+  splitWarnings,
+  type FailedRequest
+} from './purge/failures.js'
 import { itemCount, limitsForPlan, planBatches } from './purge/planner.js'
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
@@ -87,7 +93,8 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
     onRetry: (r) =>
       reporter.info(
         `Retrying ${r.endpoint} in ${seconds(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`
-      )
+      ),
+    onWarning: (w) => reporter.findings([diagnose('success-with-errors', w)])
   })
   const { from, note } = http.proxyChoice
   if (from) reporter.info(http.proxy ? `Proxy: ${http.proxy} (from ${from})` : `Proxy: none (${note})`)
@@ -165,16 +172,19 @@ async function purgeWith(
   }
   const words = wordsFor(mode)
   const purgeStarted = Date.now()
+  const { splits, record } = splitRecorder()
   const outcomes = await reporter.group(words.Verb, () =>
     sendPlan(api, planned, {
       deadline: startedAt + settings.timeoutMs,
       requestsSoFar: api.http.requestCount,
       log: info,
-      onSplit: (warning) => reporter.findings([warning]),
+      onSplit: record,
       mode
     })
   )
   const purgeMs = Date.now() - purgeStarted
+  // Once the outcomes are known, a split can say whether anything was lost.
+  reporter.findings(splitWarnings(splits, outcomes))
   const failures = diagnoseFailures(planned, outcomes)
   reporter.findings(failureAnnotations(failures, mode))
   const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)

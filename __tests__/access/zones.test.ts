@@ -2,6 +2,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { CloudflareApi } from '../../src/cloudflare/api.js'
 import { CloudflareError } from '../../src/cloudflare/errors.js'
+import { sleep } from '../../src/cloudflare/http-client.js'
+import { DiagnosedFailure } from '../../src/diagnosis/failure.js'
 import type { PurgeRequest, ResolvedZone } from '../../src/types.js'
 import { assignToZones, hostOf, itemHosts } from '../../src/access/zone-assignment.js'
 import { findZonesOfHosts, resolveZones, ZoneFinder } from '../../src/access/zone-resolver.js'
@@ -90,32 +92,45 @@ describe('hostOf and itemHosts', () => {
   })
 })
 
-/** A fake API: zones by name, lookups recorded, optional failures and a delay to observe concurrency. */
+/**
+ * A fake API: zones by name, lookups recorded, optional failures and a delay to observe concurrency.
+ * Like CloudflareApi, withSignal gives a view whose calls end with a CancelledError when the signal aborts.
+ */
 function fakeApi(
   zones: ResolvedZone[],
-  options: { fail?: Record<string, CloudflareError>; delayMs?: number } = {}
-): { api: CloudflareApi; lookups: string[]; maxInFlight: () => number } {
+  options: { fail?: Record<string, CloudflareError>; delayMs?: number | Record<string, number> } = {}
+): { api: CloudflareApi; lookups: string[]; cancelled: string[]; maxInFlight: () => number } {
   const lookups: string[] = []
+  const cancelled: string[] = []
   let inFlight = 0
   let max = 0
-  const api = {
-    findZonesByName: async (name: string): Promise<ResolvedZone[]> => {
-      lookups.push(name)
-      inFlight++
-      max = Math.max(max, inFlight)
-      await new Promise((r) => setTimeout(r, options.delayMs ?? 1))
-      inFlight--
-      const failure = options.fail?.[name]
-      if (failure) throw failure
-      return zones.filter((z) => z.name === name)
-    },
-    getZone: async (id: string): Promise<ResolvedZone> => {
-      const zone = zones.find((z) => z.id === id)
-      if (!zone) throw new Error('unknown zone')
-      return zone
-    }
-  } as unknown as CloudflareApi
-  return { api, lookups, maxInFlight: () => max }
+  const make = (signal?: AbortSignal): CloudflareApi =>
+    ({
+      withSignal: (s: AbortSignal) => make(signal ? AbortSignal.any([signal, s]) : s),
+      findZonesByName: async (name: string): Promise<ResolvedZone[]> => {
+        lookups.push(name)
+        inFlight++
+        max = Math.max(max, inFlight)
+        const delay = typeof options.delayMs === 'number' ? options.delayMs : (options.delayMs?.[name] ?? 1)
+        try {
+          await sleep(delay, signal)
+        } catch (error) {
+          cancelled.push(name)
+          throw error
+        } finally {
+          inFlight--
+        }
+        const failure = options.fail?.[name]
+        if (failure) throw failure
+        return zones.filter((z) => z.name === name)
+      },
+      getZone: async (id: string): Promise<ResolvedZone> => {
+        const zone = zones.find((z) => z.id === id)
+        if (!zone) throw new Error('unknown zone')
+        return zone
+      }
+    }) as unknown as CloudflareApi
+  return { api: make(), lookups, cancelled, maxInFlight: () => max }
 }
 
 const apiError = (status: number, code: number): CloudflareError =>
@@ -205,5 +220,35 @@ describe('resolveZones', () => {
       { kind: 'name', name: 'www.example.com', input: 'www.example.com' }
     ])
     expect(zones.map((z) => z.zone.id)).toEqual([EXAMPLE.id])
+  })
+})
+
+describe('a failed lookup ends its siblings', () => {
+  it('ends the lookups still waiting when one fails, instead of letting them run on', async () => {
+    const { api, cancelled } = fakeApi([EXAMPLE], {
+      fail: { 'a.example.net': apiError(500, 500) },
+      delayMs: { 'a.example.net': 5, 'example.net': 5, 'www.example.com': 60_000, 'example.com': 60_000 }
+    })
+    const started = Date.now()
+    const error = await findZonesOfHosts(api, ['www.example.com', 'a.example.net']).catch((e: unknown) => e)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(error).toBeInstanceOf(DiagnosedFailure)
+    expect(cancelled).toEqual(expect.arrayContaining(['example.com', 'www.example.com']))
+  })
+
+  it('does the same for zones given by name', async () => {
+    const { api, cancelled } = fakeApi([EXAMPLE], {
+      fail: { 'example.net': apiError(500, 500) },
+      delayMs: { 'example.net': 5, 'example.com': 60_000 }
+    })
+    const started = Date.now()
+    await expect(
+      resolveZones(api, [
+        { kind: 'name', name: 'example.com', input: 'example.com' },
+        { kind: 'name', name: 'example.net', input: 'example.net' }
+      ])
+    ).rejects.toBeInstanceOf(DiagnosedFailure)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(cancelled).toEqual(['example.com'])
   })
 })

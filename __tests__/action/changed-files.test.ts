@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { commitRange, describeRange, type CommitRange } from '../../src/action/changed-files.js'
+import { commitRange, compareRetry, describeRange, type CommitRange } from '../../src/action/changed-files.js'
 import type { Finding } from '../../src/types.js'
 
 const BEFORE = 'a'.repeat(40)
@@ -86,5 +86,48 @@ describe('commitRange', () => {
 describe('describeRange', () => {
   it('shortens SHAs and keeps ref names', () => {
     expect(describeRange({ base: BEFORE, head: 'main' })).toBe('aaaaaaa...main')
+  })
+})
+
+describe('compareRetry', () => {
+  const NOW = Date.parse('2026-06-01T12:00:00Z')
+  const DEADLINE = NOW + 300_000
+  const answer = (status: number, headers: Record<string, string> = {}): unknown =>
+    Object.assign(new Error('answer'), { status, response: { status, headers } })
+
+  it('waits what retry-after says', () => {
+    expect(compareRetry(answer(429, { 'retry-after': '7' }), 1, NOW, DEADLINE)).toEqual({ delayMs: 7000 })
+    expect(compareRetry(answer(403, { 'retry-after': '7' }), 1, NOW, DEADLINE)).toEqual({ delayMs: 7000 })
+  })
+
+  it('waits until x-ratelimit-reset when nothing remains', () => {
+    const reset = String(NOW / 1000 + 20)
+    expect(
+      compareRetry(
+        answer(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
+        1,
+        NOW,
+        DEADLINE
+      )
+    ).toEqual({ delayMs: 21_000 })
+  })
+
+  it('waits a minute after a 429 that names no time, and never retries a plain 403', () => {
+    expect(compareRetry(answer(429), 1, NOW, DEADLINE)).toEqual({ delayMs: 60_000 })
+    expect(compareRetry(answer(403), 1, NOW, DEADLINE)).toEqual({})
+    expect(compareRetry(answer(404), 1, NOW, DEADLINE)).toEqual({})
+  })
+
+  it('gives up, saying how long, when the wait is longer than the time left', () => {
+    expect(compareRetry(answer(429, { 'retry-after': '3600' }), 1, NOW, NOW + 120_000)).toEqual({
+      waitMs: 3_600_000,
+      leftMs: 120_000
+    })
+  })
+
+  it('retries server errors and failed connections after 1 s, then 2 s, three attempts in all', () => {
+    expect(compareRetry(answer(502), 1, NOW, DEADLINE)).toEqual({ delayMs: 1000 })
+    expect(compareRetry(new Error('socket hang up'), 2, NOW, DEADLINE)).toEqual({ delayMs: 2000 })
+    expect(compareRetry(answer(502), 3, NOW, DEADLINE)).toEqual({})
   })
 })

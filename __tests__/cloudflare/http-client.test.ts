@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { fixture, fixtureOptions } from '../../emulator/fixtures.js'
 import { startEmulator, type RunningEmulator } from '../../emulator/index.js'
-import { CloudflareError } from '../../src/cloudflare/errors.js'
+import { ANSWER_TOO_LARGE, CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import {
   CloudflareHttpClient,
   isRetryable,
+  parseRetryAfter,
   type HttpClientOptions,
   type RetryInfo
 } from '../../src/cloudflare/http-client.js'
@@ -226,5 +227,123 @@ describe('isRetryable', () => {
     ['redirect', error({ kind: 'invalid-response', status: 301 }), false]
   ])('%s → %s', (_name, e, expected) => {
     expect(isRetryable(e)).toBe(expected)
+  })
+})
+
+describe('readings of an answer', () => {
+  it('does not let an empty Retry-After-Ms override Retry-After', async () => {
+    emulator.addFault({
+      path: VERIFY,
+      times: 1,
+      action: { status: 429, headers: { 'Retry-After-Ms': '', 'Retry-After': '1' } }
+    })
+    const { http, retries } = client()
+    await http.call('GET', VERIFY)
+    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
+    const [first, second] = requestsTo(VERIFY)
+    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+  })
+
+  it('takes success: true as a success, and passes its errors on as a warning, once per text', async () => {
+    const body = {
+      success: true,
+      errors: [{ code: 1234, message: 'Something to know', error_chain: [{ code: 5678, message: 'Why' }] }],
+      messages: [],
+      result: { id: 'a'.repeat(32) }
+    }
+    emulator.addFault({ method: 'POST', path: PURGE, action: { status: 200, body } })
+    const warnings: Array<{ endpoint: string; detail: string }> = []
+    const { http } = client({ onWarning: (w) => warnings.push(w) })
+    const one = await http.call<{ id: string }>('POST', PURGE, { body: { tags: ['a'] } })
+    await http.call('POST', PURGE, { body: { tags: ['b'] } })
+    expect(one.result.id).toBe('a'.repeat(32))
+    expect(warnings).toEqual([{ endpoint: `POST ${PURGE}`, detail: '1234 Something to know; 5678 Why' }])
+  })
+
+  it('names an answer over 1 MiB as such, and does not retry it', async () => {
+    const body = {
+      success: true,
+      errors: [],
+      messages: [],
+      result: { id: 'a', padding: 'x'.repeat(1_100_000) }
+    }
+    emulator.addFault({ path: VERIFY, action: { status: 200, body } })
+    const { http, retries } = client()
+    const error = (await http.call('GET', VERIFY).catch((e: unknown) => e)) as CloudflareError
+    expect(error.code).toBe(ANSWER_TOO_LARGE)
+    expect(error.status).toBe(200)
+    expect(error.message).toMatch(/larger than 1 MiB/)
+    expect(retries).toEqual([])
+    expect(isRetryable(error)).toBe(false)
+  })
+
+  it('says how much time was left when Cloudflare asks to wait longer, and holds every other call back', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 429, headers: { 'Retry-After': '3600' } } })
+    const { http } = client({ deadline: Date.now() + 120_000 })
+    const error = (await http.call('GET', VERIFY).catch((e: unknown) => e)) as CloudflareError
+    expect(error.retryAfterMs).toBe(3_600_000)
+    expect(error.timeLeftMs).toBeGreaterThan(110_000)
+    expect(error.timeLeftMs).toBeLessThanOrEqual(120_000)
+    // Another call would only meet the same wall: it ends at once, with the 429 that set the pause.
+    const started = Date.now()
+    const other = await http.call('GET', `/zones/${fixture.zones.free.id}`).catch((e: unknown) => e)
+    expect(other).toBe(error)
+    expect(Date.now() - started).toBeLessThan(100)
+    expect(requestsTo(`/zones/${fixture.zones.free.id}`)).toEqual([])
+  })
+})
+
+describe('cancellation', () => {
+  it('ends a call waiting to retry as soon as its signal aborts', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 429, headers: { 'Retry-After': '40' } } })
+    const { http } = client({ deadline: Date.now() + 60_000 })
+    const stop = new AbortController()
+    const call = http.call('GET', VERIFY, { signal: stop.signal }).catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    stop.abort()
+    expect(await call).toBeInstanceOf(CancelledError)
+    expect(Date.now() - started).toBeLessThan(100)
+    expect(requestsTo(VERIFY)).toHaveLength(1)
+  })
+
+  it('ends a request waiting for its answer as soon as its signal aborts', async () => {
+    emulator.addFault({ path: VERIFY, action: { hang: true } })
+    const { http } = client()
+    const stop = new AbortController()
+    const call = http.call('GET', VERIFY, { signal: stop.signal }).catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    stop.abort()
+    expect(await call).toBeInstanceOf(CancelledError)
+    expect(Date.now() - started).toBeLessThan(100)
+  })
+
+  it('ends every call when the client closes', async () => {
+    emulator.addFault({ path: VERIFY, action: { status: 429, headers: { 'Retry-After': '40' } } })
+    const { http } = client({ deadline: Date.now() + 60_000 })
+    const call = http.call('GET', VERIFY).catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const started = Date.now()
+    await http.close()
+    expect(await call).toBeInstanceOf(CancelledError)
+    expect(Date.now() - started).toBeLessThan(500)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  const NOW = Date.parse('2026-06-01T12:00:00Z')
+  it.each([
+    [{ 'retry-after-ms': '300' }, 300],
+    [{ 'retry-after-ms': '300', 'retry-after': '4' }, 300],
+    [{ 'retry-after-ms': '', 'retry-after': '4' }, 4000],
+    [{ 'retry-after-ms': ' ', 'retry-after': '4' }, 4000],
+    [{ 'retry-after-ms': 'soon', 'retry-after': '4' }, 4000],
+    [{ 'retry-after-ms': '-5', 'retry-after': '4' }, 4000],
+    [{ 'retry-after': '' }, undefined],
+    [{ 'retry-after': 'Mon, 01 Jun 2026 12:01:00 GMT' }, 60_000],
+    [{}, undefined]
+  ])('%j → %s', (headers, ms) => {
+    expect(parseRetryAfter(headers, NOW)).toBe(ms)
   })
 })

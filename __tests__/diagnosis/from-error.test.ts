@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { CloudflareError, type ApiMessage } from '../../src/cloudflare/errors.js'
+import { ANSWER_TOO_LARGE, CloudflareError, type ApiMessage } from '../../src/cloudflare/errors.js'
 import { describeWait } from '../../src/diagnosis/catalogue.js'
-import { diagnoseError, isTooManyItems, type ErrorContext } from '../../src/diagnosis/from-error.js'
+import { diagnoseError, type ErrorContext } from '../../src/diagnosis/from-error.js'
 
 const ZONE_PATH = 'GET /zones/f00d0000000000000000000000000001'
 const PURGE_PATH = 'POST /zones/f00d0000000000000000000000000001/purge_cache'
@@ -110,11 +110,56 @@ describe('diagnoseError', () => {
       expect(finding.message).not.toContain('purge rate limit')
     })
 
+    it('says so in words when Cloudflare asks to wait longer than the timeout leaves', () => {
+      const error = limited(3_600_000)
+      error.timeLeftMs = 125_000
+      const message = diagnoseError(error, purge()).message
+      expect(message).toContain('Cloudflare asks to wait 60 min; the timeout leaves 2 min')
+      expect(message).toMatch(/^Cloudflare answered 429 "Please wait/)
+      expect(message).not.toContain('kept answering')
+    })
+
+    it('says "kept answering" only after several answers', () => {
+      const error = limited(1000)
+      error.attempts = 4
+      expect(diagnoseError(error, purge()).message).toMatch(
+        /^Cloudflare kept answering 429 "Please wait and consider throttling your request speed" \(4 answers\)/
+      )
+      expect(diagnoseError(limited(1000), purge()).message).toMatch(/^Cloudflare answered 429/)
+    })
+
     it('recognises the older code 10100 without a 429', () => {
       expect(diagnoseError(apiError(400, [{ code: 10100, message: 'slow down' }]), purge()).id).toBe(
         'rate-limited'
       )
     })
+  })
+
+  it('names an answer over 1 MiB as too large, not as a network failure', () => {
+    const huge = new CloudflareError({
+      kind: 'invalid-response',
+      endpoint: PURGE_PATH,
+      status: 200,
+      code: ANSWER_TOO_LARGE,
+      message:
+        'the answer (HTTP 200) was larger than 1 MiB, far more than any answer of this API, so it was not read'
+    })
+    const finding = diagnoseError(huge, purge())
+    expect(finding.id).toBe('unreadable-answer')
+    expect(finding.message).toContain('larger than 1 MiB')
+    expect(finding.message).not.toMatch(/Could not get an answer|api_url/)
+  })
+
+  it('names an item Cloudflare refused on its own, in its words', () => {
+    const words = 'Unable to purge https://example.com/a b, which is an invalid URL.'
+    const error = apiError(400, [{ code: 1016, message: words }], PURGE_PATH)
+    const alone = diagnoseError(error, purge({ items: ['https://example.com/a b'] }))
+    expect(alone.id).toBe('purge-item-refused')
+    expect(alone.message).toContain(words)
+    // In a request of several items, the same answer is a failure of the request.
+    expect(
+      diagnoseError(error, purge({ items: ['https://example.com/a b', 'https://example.com/c'] })).id
+    ).toBe('purge-failed')
   })
 
   it('quotes a malformed credential header with its chain', () => {
@@ -194,19 +239,6 @@ describe('diagnoseError', () => {
     })
     expect(elsewhere.id).toBe('cloudflare-error')
     expect(elsewhere.message).toContain('1234 Something new (HTTP 500 on GET /user)')
-  })
-})
-
-describe('isTooManyItems', () => {
-  it.each([1094, 1101, 1106, 1111])('recognises code %i', (code) => {
-    expect(isTooManyItems(apiError(400, [{ code, message: 'x' }], PURGE_PATH))).toBe(true)
-  })
-  it('recognises the words, and nothing on other statuses', () => {
-    expect(isTooManyItems(apiError(400, [{ code: 1, message: 'Too many files in purge request' }]))).toBe(
-      true
-    )
-    expect(isTooManyItems(apiError(403, [{ code: 1094, message: 'x' }]))).toBe(false)
-    expect(isTooManyItems(new Error('too many'))).toBe(false)
   })
 })
 

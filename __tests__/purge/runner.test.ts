@@ -1,9 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { PurgeBody, PurgeOptions } from '../../src/cloudflare/api.js'
-import { CloudflareError } from '../../src/cloudflare/errors.js'
+import { CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import { NotSentError } from '../../src/diagnosis/failure.js'
 import { chunk, type Batch } from '../../src/purge/planner.js'
-import { executeBatches, type Pacer, type PurgeApi, type RunnerOptions } from '../../src/purge/runner.js'
+import {
+  executeBatches,
+  nextLimit,
+  type Pacer,
+  type PurgeApi,
+  type RunnerOptions
+} from '../../src/purge/runner.js'
 
 const ZONE = 'f00d0000000000000000000000000001'
 
@@ -57,6 +63,15 @@ const tooMany = (limit: number): CloudflareError =>
       { code: 1094, message: `Too many files in purge request: only ${limit} are allowed per request` }
     ],
     message: 'Too many files'
+  })
+
+const refused = (status: number, code: number, message: string): CloudflareError =>
+  new CloudflareError({
+    kind: 'api',
+    endpoint: `POST /zones/${ZONE}/purge_cache`,
+    status,
+    errors: [{ code, message }],
+    message
   })
 
 const serverError = (): CloudflareError =>
@@ -173,19 +188,16 @@ describe('executeBatches', () => {
     expect(api.maxInFlight).toBeGreaterThan(1)
   })
 
-  it('does not split on other errors', async () => {
+  it('stops a zone at its first refusal (10000): one request, every batch failed with that reason', async () => {
+    // Before: every batch was sent and refused the same way. Now the zone's first request goes alone.
+    const refusal = refused(403, 10000, 'Authentication error')
     const api = new FakeApi(() => {
-      throw new CloudflareError({
-        kind: 'api',
-        endpoint: 'POST',
-        status: 403,
-        errors: [{ code: 10000, message: 'Authentication error' }],
-        message: 'Authentication error'
-      })
+      throw refusal
     })
-    const outcomes = await executeBatches(api, fileBatches(60, 30), options())
-    expect(api.calls).toHaveLength(2)
-    expect(outcomes.every((o) => o.error)).toBe(true)
+    const outcomes = await executeBatches(api, fileBatches(300, 30), options({ concurrency: 8 }))
+    expect(api.calls).toHaveLength(1)
+    expect(outcomes).toHaveLength(10)
+    expect(outcomes.every((o) => o.error === refusal)).toBe(true)
   })
 
   it('reports batches the deadline leaves no time for as not sent, without sending them', async () => {
@@ -271,5 +283,191 @@ describe('executeBatches', () => {
       [45, 46],
       [46, 46]
     ])
+  })
+})
+
+const OTHER_ZONE = 'f00d0000000000000000000000000002'
+const inZone = (zoneId: string, batches: Batch[]): Batch[] => batches.map((b) => ({ ...b, zoneId }))
+
+describe('failing small', () => {
+  it('stops every zone when the credential itself is refused (9109), one request per zone at most', async () => {
+    const refusal = refused(403, 9109, 'Invalid access token')
+    const api = new FakeApi(async () => {
+      await tick(5)
+      throw refusal
+    })
+    const batches = [...fileBatches(300, 30), ...inZone(OTHER_ZONE, fileBatches(300, 30))]
+    const outcomes = await executeBatches(api, batches, options({ concurrency: 8 }))
+    for (const zone of [ZONE, OTHER_ZONE]) {
+      expect(api.calls.filter((c) => c.zoneId === zone).length).toBeLessThanOrEqual(1)
+    }
+    expect(outcomes).toHaveLength(20)
+    expect(outcomes.every((o) => o.error === refusal)).toBe(true)
+  })
+
+  it('stops only the kind of request refused as such (1136): URLs stop, tags go on', async () => {
+    const refusal = refused(400, 1136, 'Invalidating by URL is not supported for this environment')
+    const api = new FakeApi((body) => {
+      if (body.files) throw refusal
+      return 'id'
+    })
+    const tags = { zoneId: ZONE, type: 'tags' as const, items: ['a', 'b'] }
+    const outcomes = await executeBatches(api, [...fileBatches(300, 30), tags], options({ concurrency: 8 }))
+    expect(api.calls.filter((c) => c.body.files)).toHaveLength(1)
+    expect(outcomes.slice(0, 10).every((o) => o.error === refusal)).toBe(true)
+    expect(outcomes[10]?.purgeId).toBe('id')
+  })
+
+  it('stops only the refused zone; the others are purged', async () => {
+    const refusal = refused(403, 10000, 'Authentication error')
+    const api = new FakeApi((_body, call) => {
+      if (api.calls[call - 1]?.zoneId === OTHER_ZONE) throw refusal
+      return 'id'
+    })
+    const batches = [...fileBatches(90, 30), ...inZone(OTHER_ZONE, fileBatches(90, 30))]
+    const outcomes = await executeBatches(api, batches, options())
+    expect(api.calls.filter((c) => c.zoneId === OTHER_ZONE)).toHaveLength(1)
+    expect(outcomes.slice(0, 3).every((o) => o.purgeId)).toBe(true)
+    expect(outcomes.slice(3).every((o) => o.error === refusal)).toBe(true)
+  })
+
+  it('ends the requests of a zone still in flight when the zone is refused mid-run', async () => {
+    const refusal = refused(403, 10000, 'Authentication error')
+    const api = new FakeApi(async (body, call) => {
+      if (call === 1) return 'id'
+      if (call === 3) {
+        await tick(5)
+        throw refusal
+      }
+      // The others would take far longer than the test: only the refusal can end them.
+      const signal = api.calls[call - 1]?.options?.signal
+      await new Promise((_resolve, reject) =>
+        signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true })
+      )
+      return urlsOf(body)[0] ?? ''
+    })
+    const started = Date.now()
+    const outcomes = await executeBatches(api, fileBatches(600, 30), options({ concurrency: 4 }))
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(outcomes[0]?.purgeId).toBe('id')
+    expect(outcomes.slice(1).every((o) => o.error === refusal)).toBe(true)
+    expect(api.calls.length).toBeLessThanOrEqual(5) // the first, then at most 4 in flight
+  })
+
+  it('isolates one refused URL by halving its batch, purges the rest, and keeps the batch size', async () => {
+    const bad = 'https://example.com/17'
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).includes(bad))
+        throw refused(400, 1016, `Unable to purge ${bad}, which is an invalid URL.`)
+      return 'id'
+    })
+    const batches = fileBatches(120, 30)
+    const outcomes = await executeBatches(api, batches, options({ concurrency: 1 }))
+    const failed = outcomes.filter((o) => o.error)
+    expect(failed.map((o) => o.batch.items)).toEqual([[{ url: bad }]])
+    expect((failed[0]?.error as CloudflareError).errors[0]?.message).toContain(bad)
+    const purged = outcomes.filter((o) => o.purgeId).flatMap((o) => o.batch.items)
+    expect(purged).toHaveLength(119)
+    // 30 → 15 → 8 → 4 → 2 → 1: two requests a level, at most 2·log2(30) extra.
+    const extra = api.calls.length - batches.length
+    expect(extra).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(30)))
+    // The other batches went whole: an item refusal says nothing about the size.
+    expect(api.calls.filter((c) => urlsOf(c.body).length === 30)).toHaveLength(4)
+  })
+
+  it('isolates every refused tag, in the same bound per refused item', async () => {
+    const bad = new Set(['t3', 't40', 't41'])
+    const api = new FakeApi((body) => {
+      const hit = (body.tags ?? []).find((t) => bad.has(t))
+      if (hit) throw refused(400, 1102, `Invalid tag ${hit}: tags are printable ASCII without spaces`)
+      return 'id'
+    })
+    const tags = Array.from({ length: 100 }, (_, i) => `t${i}`)
+    const outcomes = await executeBatches(api, [{ zoneId: ZONE, type: 'tags', items: tags }], options())
+    expect(
+      outcomes
+        .filter((o) => o.error)
+        .flatMap((o) => o.batch.items)
+        .sort()
+    ).toEqual([...bad].sort())
+    expect(outcomes.filter((o) => o.purgeId).flatMap((o) => o.batch.items)).toHaveLength(97)
+    expect(api.calls.length - 1).toBeLessThanOrEqual(bad.size * 2 * Math.ceil(Math.log2(100)))
+  })
+
+  it('does not bisect a 400 that is about neither size nor an item', async () => {
+    const api = new FakeApi(() => {
+      throw refused(400, 1234, 'Something new')
+    })
+    const outcomes = await executeBatches(api, fileBatches(30, 30), options())
+    expect(api.calls).toHaveLength(1)
+    expect(outcomes).toHaveLength(1)
+  })
+
+  it('learns a limit Cloudflare does not state with at most three refused requests, 8 in flight', async () => {
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).length > 3)
+        throw new CloudflareError({
+          kind: 'api',
+          endpoint: 'POST',
+          status: 400,
+          errors: [{ code: 1094, message: 'Too many files in this request' }],
+          message: 'Too many files'
+        })
+      return 'id'
+    })
+    const outcomes = await executeBatches(api, fileBatches(600, 100), options({ concurrency: 8 }))
+    const refusals = api.calls.filter((c) => urlsOf(c.body).length > 3)
+    expect(refusals.length).toBeLessThanOrEqual(3)
+    expect(outcomes.every((o) => o.purgeId)).toBe(true)
+    expect(outcomes.flatMap((o) => o.batch.items)).toHaveLength(600)
+  })
+
+  it('learns a stated limit with one refused request although 8 are allowed in flight', async () => {
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).length > 20) throw tooMany(20)
+      return 'id'
+    })
+    const splits: number[] = []
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(3000, 100),
+      options({ concurrency: 8, onSplit: (_b, limit) => splits.push(limit) })
+    )
+    expect(api.calls.filter((c) => urlsOf(c.body).length > 20)).toHaveLength(1)
+    expect(splits).toEqual([20])
+    expect(outcomes.every((o) => o.purgeId && o.batch.items.length <= 20)).toBe(true)
+    expect(api.maxInFlight).toBe(8)
+  })
+
+  it('fails what a 429 pause longer than the time left holds back, without sending it', async () => {
+    const limited = new CloudflareError({
+      kind: 'api',
+      endpoint: `POST /zones/${ZONE}/purge_cache`,
+      status: 429,
+      errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
+      message: 'Please wait',
+      retryAfterMs: 3_600_000
+    })
+    const pause = { isPaused: () => true, waitForPause: () => Promise.reject(limited) }
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(api, fileBatches(60, 30), options({ pause }))
+    expect(api.calls).toEqual([])
+    expect(outcomes.every((o) => o.error === limited)).toBe(true)
+  })
+})
+
+describe('nextLimit', () => {
+  it.each([
+    [100, 20, 1, 20],
+    [100, 500, 1, 30],
+    [100, undefined, 1, 30],
+    [500, undefined, 1, 100],
+    [30, undefined, 1, 15],
+    [30, undefined, 2, 8],
+    [15, undefined, 2, 4],
+    [8, 5, 3, 1],
+    [2, undefined, 1, 1]
+  ])('a refusal of %i items (stated %s, refusal %i) → %i', (size, stated, refusals, limit) => {
+    expect(nextLimit(size, stated, refusals)).toBe(limit)
   })
 })

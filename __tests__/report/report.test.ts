@@ -88,8 +88,9 @@ describe('outputsOf', () => {
       purged_count: 3,
       failed_count: 1,
       failed_items: JSON.stringify([
-        { zone: A, type: 'files', item: 'https://example.com/3', reason: 'refused' }
-      ])
+        { zone: A, type: 'files', reason: 'refused', count: 1, items: ['https://example.com/3'] }
+      ]),
+      failed_items_file: ''
     })
   })
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readSummary, summaryProblems } from '../../e2e/summary-dom.js'
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from '../../src/report/result.js'
-import { escapeHtml, inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
+import { escapeHtml } from '../../src/report/outputs.js'
+import { inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
 import {
   dryRunLimits,
   ITEM_CHARS,

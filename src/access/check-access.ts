@@ -12,29 +12,80 @@ export interface Access {
   zones: ZoneResolution[]
 }
 
-/** Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. */
+/**
+ * Zone failures that a refused credential also produces (10000, 9109, an empty listing, …): the verdict
+ * on the credential explains them better, so it is waited for. Any other zone failure (the API
+ * unreachable, rate limited, an Account ID given as zone) decides the run by itself.
+ */
+const EXPLAINED_BY_CREDENTIAL = new Set([
+  'zone-not-visible',
+  'zone-name-not-found',
+  'token-ip-restricted',
+  'token-invalid',
+  'global-key-unknown',
+  'bad-auth-header'
+])
+
+function explainedByCredential(error: unknown): boolean {
+  return error instanceof DiagnosedFailure && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id))
+}
+
+/**
+ * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
+ * that decides the run ends the other side at once (its requests and its retry waits), so that nothing
+ * runs on after the verdict.
+ */
 export async function checkAccess(
   api: CloudflareApi,
   settings: Pick<Settings, 'zones' | 'credential' | 'accountId'>,
   purge: PurgeRequest,
   log: (line: string) => void
 ): Promise<Access> {
+  const stopZones = new AbortController()
+  const stopVerification = new AbortController()
+  let zonesSettled = false
+  let verificationSettled = false
+  let zonesCancelled = false
+  let verificationCancelled = false
+
+  const zoneApi = api.withSignal(stopZones.signal)
   const zonesPromise: Promise<HostZones> =
     settings.zones.length > 0
-      ? resolveZones(api, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-      : findZonesOfHosts(api, itemHosts(purge))
-  zonesPromise.catch(() => undefined) // awaited below; this only keeps an early rejection from going unhandled
-  const verificationPromise = verifyCredential(api, settings.credential, {
+      ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+      : findZonesOfHosts(zoneApi, itemHosts(purge))
+  const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
     ...(settings.accountId ? { accountId: settings.accountId } : {}),
     zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
+  // A refused credential is the verdict: the zone lookups can only end the same way.
+  verificationPromise.then(
+    () => (verificationSettled = true),
+    () => {
+      verificationSettled = true
+      if (!zonesSettled) {
+        zonesCancelled = true
+        stopZones.abort()
+      }
+    }
+  )
+  zonesPromise.then(
+    () => (zonesSettled = true),
+    (error: unknown) => {
+      zonesSettled = true
+      if (!verificationSettled && !explainedByCredential(error)) {
+        verificationCancelled = true
+        stopVerification.abort()
+      }
+    }
+  )
   const [verification, found] = await Promise.allSettled([verificationPromise, zonesPromise])
   // An Account ID given as zone was recognised by reading that account with this very credential,
   // so it is the real problem even when the token could not be verified (no account to verify under).
-  if (verification.status === 'rejected' && found.status === 'rejected' && isAccountIdMixup(found.reason))
-    throw found.reason
-  if (verification.status === 'rejected') throw verification.reason
+  if (found.status === 'rejected' && !zonesCancelled && isAccountIdMixup(found.reason)) throw found.reason
+  // A side ended because the other one decided is never the verdict.
+  if (verification.status === 'rejected' && !verificationCancelled) throw verification.reason
   if (found.status === 'rejected') throw found.reason
+  if (verification.status === 'rejected') throw verification.reason
   // Every hostname in no visible zone, reported together, before anything is purged.
   if (found.value.errors.length > 0) throw new DiagnosedFailure(found.value.errors)
   const zones = found.value.zones

@@ -81,10 +81,30 @@ export class ZoneFinder {
   }
 }
 
+/**
+ * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
+ * retry waits) rather than leaving them to run on after the verdict.
+ */
+async function allOrNothing<T, R>(
+  api: CloudflareApi,
+  inputs: T[],
+  lookup: (api: CloudflareApi, input: T) => Promise<R>
+): Promise<R[]> {
+  const stop = new AbortController()
+  const scoped = api.withSignal(stop.signal)
+  try {
+    return await Promise.all(inputs.map((input) => lookup(scoped, input)))
+  } finally {
+    stop.abort()
+  }
+}
+
 /** Resolves every zone given, sharing lookups, and keeps each zone once when two inputs name the same. */
 export async function resolveZones(api: CloudflareApi, refs: ZoneRef[]): Promise<ZoneResolution[]> {
-  const finder = new ZoneFinder(api)
-  const resolutions = await Promise.all(refs.map((ref) => resolveZone(api, ref, finder)))
+  let finder: ZoneFinder | undefined
+  const resolutions = await allOrNothing(api, refs, (scoped, ref) =>
+    resolveZone(scoped, ref, (finder ??= new ZoneFinder(scoped)))
+  )
   return resolutions.filter((r, i) => resolutions.findIndex((o) => o.zone.id === r.zone.id) === i)
 }
 
@@ -146,19 +166,17 @@ export interface HostZones {
  * visible zone come back as errors (all of them, not the first only); a failed lookup throws.
  */
 export async function findZonesOfHosts(api: CloudflareApi, hostnames: string[]): Promise<HostZones> {
-  const finder = new ZoneFinder(api)
+  let finder: ZoneFinder | undefined
   const distinct = [...new Set(hostnames)]
-  const found = await Promise.all(
-    distinct.map(async (host) => {
-      const ascii = toAsciiHostname(host)
-      if (!ascii) return { host, tried: [] as string[] }
-      try {
-        return { host, ...(await finder.zoneOf(ascii)) }
-      } catch (error) {
-        throw failure(error, host)
-      }
-    })
-  )
+  const found = await allOrNothing(api, distinct, async (scoped, host) => {
+    const ascii = toAsciiHostname(host)
+    if (!ascii) return { host, tried: [] as string[] }
+    try {
+      return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) }
+    } catch (error) {
+      throw failure(error, host)
+    }
+  })
   const out: HostZones = { zones: [], byHost: new Map(), errors: [] }
   for (const { host, zone, tried } of found) {
     if (!zone) {

@@ -2,7 +2,8 @@
 // @actions/github is loaded here only, and only in this mode, so other runs never pay for it.
 import { readFileSync } from 'node:fs'
 import { urlsForChanges, type ChangedFile, type ListedChanges } from '../inputs/changed-urls.js'
-import { diagnose } from '../diagnosis/catalogue.js'
+import { attemptTimeoutFor } from '../cloudflare/http-client.js'
+import { diagnose, shortDuration } from '../diagnosis/catalogue.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
 import type { ChangeSettings, Finding } from '../types.js'
 
@@ -28,6 +29,8 @@ export interface ListOptions {
   deadline: number
   userAgent: string
   onRetry?: (reason: string) => void
+  /** How long one attempt waits for GitHub's answer; by default from the time left, at most 30 s. */
+  attemptTimeoutMs?: number
 }
 
 /**
@@ -60,6 +63,11 @@ export async function listChanges(
 export const COMPARE_FILE_LIMIT = 300
 const MAX_ATTEMPTS = 3
 const NO_COMMIT = /^0+$/
+/**
+ * GitHub asks to wait at least a minute after a secondary rate limit that names no time:
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+const SECONDARY_LIMIT_WAIT_MS = 60_000
 
 /** The commits to compare: `base`/`head` when given, otherwise the push's `before` and `after`. */
 export function commitRange(
@@ -123,28 +131,31 @@ export async function listChangedFiles(range: CommitRange, options: ListOptions)
   }
   const { getOctokit } = await import('@actions/github')
   const octokit = getOctokit(options.token, { userAgent: options.userAgent })
+  const attemptMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now())
   const compare = async (base: string, head: string): Promise<{ status: string; files: ChangedFile[] }> => {
     const described = describeRange({ base, head })
     for (let attempt = 1; ; attempt++) {
       const remaining = options.deadline - Date.now()
+      // One attempt waits a bounded time, so that a hung connection leaves room for another.
+      const timeoutMs = Math.max(1, Math.floor(Math.min(attemptMs, remaining)))
       try {
         if (remaining <= 0) throw Object.assign(new Error('the timeout was reached'), { status: 0 })
         const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
           owner,
           repo,
           basehead: `${base}...${head}`,
-          request: { signal: AbortSignal.timeout(remaining) }
+          request: { signal: AbortSignal.timeout(timeoutMs) }
         })
         return { status: data.status, files: toChangedFiles(data.files, described) }
       } catch (error) {
         if (error instanceof DiagnosedFailure) throw error
-        const status = statusOf(error)
-        const retryable = status === undefined || status >= 500 || status === 429
-        if (!retryable || attempt >= MAX_ATTEMPTS || remaining <= 0) {
-          throw new DiagnosedFailure([apiFailure(described, error)])
-        }
-        options.onRetry?.(`${messageOf(error)} (attempt ${attempt} of ${MAX_ATTEMPTS})`)
-        await new Promise((done) => setTimeout(done, 1000 * attempt))
+        const decision = compareRetry(error, attempt, Date.now(), options.deadline)
+        if (!('delayMs' in decision))
+          throw new DiagnosedFailure([apiFailure(described, error, timeoutMs, decision)])
+        options.onRetry?.(
+          `${messageOf(error, timeoutMs)} (attempt ${attempt} of ${MAX_ATTEMPTS}); next in ${shortDuration(Math.ceil(decision.delayMs / 1000))}`
+        )
+        await new Promise((done) => setTimeout(done, decision.delayMs))
       }
     }
   }
@@ -178,6 +189,58 @@ function toChangedFiles(files: unknown, range: string): ChangedFile[] {
   })
 }
 
+/** Why the compare is not tried again: GitHub's wait is longer than the time left, or nothing will change. */
+export interface NoRetry {
+  /** How long GitHub asked to wait, when that is the reason. */
+  waitMs?: number
+  leftMs?: number
+}
+
+/**
+ * Whether and when to try the compare again. A rate limit waits what GitHub asks: `retry-after` seconds,
+ * or until `x-ratelimit-reset` (epoch seconds) when `x-ratelimit-remaining` is 0, or a minute; a 403
+ * without those is a refusal. 5xx answers and failed connections are retried after 1 s, then 2 s.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+export function compareRetry(
+  error: unknown,
+  attempt: number,
+  now: number,
+  deadline: number
+): { delayMs: number } | NoRetry {
+  const status = statusOf(error)
+  let delayMs: number
+  if (status === 403 || status === 429) {
+    const wait = rateLimitWait(headersOf(error), now)
+    if (wait === undefined && status === 403) return {}
+    delayMs = wait ?? SECONDARY_LIMIT_WAIT_MS
+  } else if (status === undefined || status >= 500) {
+    delayMs = 1000 * attempt
+  } else {
+    return {}
+  }
+  if (attempt >= MAX_ATTEMPTS) return {}
+  if (now + delayMs >= deadline) return { waitMs: delayMs, leftMs: Math.max(0, deadline - now) }
+  return { delayMs }
+}
+
+/** GitHub's rate-limit wait in milliseconds, when its headers name one. */
+function rateLimitWait(headers: Record<string, unknown>, now: number): number | undefined {
+  const retryAfter = Number(headers['retry-after'])
+  if (String(headers['retry-after'] ?? '').trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0)
+    return retryAfter * 1000
+  const reset = Number(headers['x-ratelimit-reset'])
+  if (String(headers['x-ratelimit-remaining']) === '0' && Number.isFinite(reset) && reset > 0)
+    return Math.max(0, reset * 1000 - now) + 1000 // the reset second itself, plus one for the clocks
+  return undefined
+}
+
+function headersOf(error: unknown): Record<string, unknown> {
+  const response = (error as { response?: { headers?: unknown } })?.response
+  const headers = response?.headers
+  return headers && typeof headers === 'object' ? (headers as Record<string, unknown>) : {}
+}
+
 function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown })?.status
   // Octokit reports a request that never got an answer as status 500 with the cause attached.
@@ -188,22 +251,34 @@ function statusOf(error: unknown): number | undefined {
     : undefined
 }
 
-function messageOf(error: unknown): string {
+function messageOf(error: unknown, timeoutMs?: number): string {
+  // The attempt's own time limit ends it with an AbortSignal.timeout error, which says nothing useful.
+  const cause = (error as { cause?: { name?: unknown } })?.cause
+  const name = (error as { name?: unknown })?.name
+  if (timeoutMs !== undefined && (name === 'TimeoutError' || cause?.name === 'TimeoutError'))
+    return `no answer within ${Math.round(timeoutMs / 100) / 10} s`
   return error instanceof Error ? error.message : String(error)
 }
 
-function apiFailure(range: string, error: unknown): Finding {
+function apiFailure(range: string, error: unknown, timeoutMs: number, why: NoRetry): Finding {
   const status = statusOf(error)
   const permissions =
     'the job needs `permissions: contents: read` (and the token must be able to read this repository)'
+  const limited =
+    why.waitMs !== undefined && why.leftMs !== undefined
+      ? `GitHub's API rate limit was reached: GitHub asks to wait ${shortDuration(Math.ceil(why.waitMs / 1000))}; ` +
+        `the timeout leaves ${shortDuration(Math.floor(why.leftMs / 1000))}. Run again after that wait, or raise \`timeout\`.`
+      : undefined
   const hint =
-    status === 404
+    limited ??
+    (status === 404
       ? `Check that both commits exist in this repository (a force-push may have removed the earlier one), and that ${permissions}.`
       : status === 401
         ? 'The token in `github_token` is not valid; leave the input out to use the workflow token.'
         : status === 403 || status === 429
           ? `Either ${permissions}, or GitHub's API rate limit was reached (run again later).`
-          : 'Run again; check https://www.githubstatus.com/ for incidents.'
-  const detail = status ? `HTTP ${status}, ${messageOf(error)}` : messageOf(error)
+          : 'Run again; check https://www.githubstatus.com/ for incidents.')
+  const message = messageOf(error, timeoutMs)
+  const detail = status ? `HTTP ${status}, ${message}` : message
   return diagnose('changes-api-error', { range, detail, hint })
 }

@@ -1,6 +1,9 @@
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
 // each passed through the Redactor first. What they say is built in src/report/; this only writes it.
 import * as core from '@actions/core'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { diagnose } from '../diagnosis/catalogue.js'
 import type { RunReporter } from '../engine.js'
 import { outputsOf } from '../report/outputs.js'
@@ -54,7 +57,15 @@ export class ActionReporter implements RunReporter {
   /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
   async publish(result: RunResult): Promise<void> {
     try {
-      for (const [name, value] of Object.entries(outputsOf(result)))
+      const outputs = outputsOf(result, {
+        save: (json) => this.writeTempFile('failed-items.json', json),
+        onCut: (shown, total, file) =>
+          this.info(
+            `failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+              `all of them are in ${file}`
+          )
+      })
+      for (const [name, value] of Object.entries(outputs))
         core.setOutput(name, this.redactor.redact(String(value)))
       await this.writeSummary(summaryOf(result))
     } catch (error) {
@@ -68,6 +79,19 @@ export class ActionReporter implements RunReporter {
     }
   }
 
+  /**
+   * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
+   * its own so that two steps of a job never overwrite each other's; returns its path. Redacted like
+   * everything else that leaves the process.
+   */
+  private writeTempFile(name: string, content: string): string {
+    const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'cloudflare-purge-'))
+    const path = join(dir, name)
+    writeFileSync(path, this.redactor.redact(content))
+    return path
+  }
+
+  /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
   private async writeSummary(blocks: SummaryBlock[]): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0) return
     const redact = (text: string): string => this.redactor.redact(text)

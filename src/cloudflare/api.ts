@@ -1,7 +1,7 @@
 // The Cloudflare API calls the action makes, with their answers checked into plain types.
 import type { CacheMode, Environment, Plan, ResolvedZone } from '../types.js'
 import { CloudflareError } from './errors.js'
-import type { CloudflareHttpClient } from './http-client.js'
+import type { CloudflareHttpClient, Envelope } from './http-client.js'
 
 const HEX32 = /^[0-9a-f]{32}$/
 
@@ -23,6 +23,8 @@ export interface PurgeBody {
 export interface PurgeOptions {
   /** Paces each retry like a new request. */
   beforeRetry?: () => Promise<void>
+  /** Ends the request and its retries (its zone or the credential was refused meanwhile). */
+  signal?: AbortSignal
 }
 
 /** Where a purge or an invalidation goes: the whole zone, or one Version Management environment of it. */
@@ -58,38 +60,51 @@ function assertId(id: string, what: string): string {
 }
 
 export class CloudflareApi {
-  constructor(readonly http: CloudflareHttpClient) {}
+  constructor(
+    readonly http: CloudflareHttpClient,
+    /** Ends every call made through this object (see withSignal). */
+    readonly signal?: AbortSignal
+  ) {}
+
+  /** The same API whose calls also end when `signal` aborts: siblings of a failure stop with it. */
+  withSignal(signal: AbortSignal): CloudflareApi {
+    return new CloudflareApi(this.http, this.signal ? AbortSignal.any([this.signal, signal]) : signal)
+  }
+
+  private get<T>(path: string, query?: Record<string, string>): Promise<Envelope<T>> {
+    return this.http.call<T>('GET', path, {
+      ...(query ? { query } : {}),
+      ...(this.signal ? { signal: this.signal } : {})
+    })
+  }
 
   async verifyUserToken(): Promise<TokenStatus> {
-    return toTokenStatus(
-      (await this.http.call<unknown>('GET', '/user/tokens/verify')).result,
-      'GET /user/tokens/verify'
-    )
+    return toTokenStatus((await this.get<unknown>('/user/tokens/verify')).result, 'GET /user/tokens/verify')
   }
 
   async verifyAccountToken(accountId: string): Promise<TokenStatus> {
     const path = `/accounts/${assertId(accountId, 'account ID')}/tokens/verify`
-    return toTokenStatus((await this.http.call<unknown>('GET', path)).result, `GET ${path}`)
+    return toTokenStatus((await this.get<unknown>(path)).result, `GET ${path}`)
   }
 
   async getUser(): Promise<void> {
-    await this.http.call<unknown>('GET', '/user')
+    await this.get<unknown>('/user')
   }
 
   async getAccount(accountId: string): Promise<{ id: string; name?: string }> {
     const path = `/accounts/${assertId(accountId, 'account ID')}`
-    const result = (await this.http.call<{ id?: string; name?: string } | null>('GET', path)).result
+    const result = (await this.get<{ id?: string; name?: string } | null>(path)).result
     return { id: accountId, ...(typeof result?.name === 'string' ? { name: result.name } : {}) }
   }
 
   async getZone(zoneId: string): Promise<ResolvedZone> {
     const path = `/zones/${assertId(zoneId, 'zone ID')}`
-    return toZone((await this.http.call<unknown>('GET', path)).result, `GET ${path}`)
+    return toZone((await this.get<unknown>(path)).result, `GET ${path}`)
   }
 
   /** Zones with exactly this name that the credential can read (an empty list when none). */
   async findZonesByName(name: string): Promise<ResolvedZone[]> {
-    const envelope = await this.http.call<unknown>('GET', '/zones', { query: { name, per_page: '50' } })
+    const envelope = await this.get<unknown>('/zones', { name, per_page: '50' })
     if (!Array.isArray(envelope.result)) throw malformed('GET /zones', 'a list of zones')
     return envelope.result.map((z) => toZone(z, 'GET /zones'))
   }
@@ -97,9 +112,19 @@ export class CloudflareApi {
   /** Posts one purge request and returns Cloudflare's purge ID. */
   async purge(zoneId: string, body: PurgeBody, options: PurgeOptions = {}): Promise<string> {
     const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`
-    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
+    const { result } = await this.post<{ id?: unknown } | null>(path, body, options)
     if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a purge ID')
     return result.id
+  }
+
+  /** A POST whose request and retries end with this object's signal or the call's own. */
+  private post<T>(path: string, body: PurgeBody, options: PurgeOptions): Promise<Envelope<T>> {
+    const signals = [this.signal, options.signal].filter((s): s is AbortSignal => s !== undefined)
+    return this.http.call<T>('POST', path, {
+      body,
+      ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
+      ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
+    })
   }
 
   /** Posts one purge or invalidation to the zone or one of its environments; returns Cloudflare's ID. */
@@ -110,7 +135,7 @@ export class CloudflareApi {
     options: PurgeOptions = {}
   ): Promise<string> {
     const path = cachePath(zoneId, target)
-    const { result } = await this.http.call<{ id?: unknown } | null>('POST', path, { body, ...options })
+    const { result } = await this.post<{ id?: unknown } | null>(path, body, options)
     if (!result || typeof result.id !== 'string') {
       throw malformed(`POST ${path}`, target.mode === 'invalidate' ? 'an invalidation ID' : 'a purge ID')
     }
@@ -123,7 +148,7 @@ export class CloudflareApi {
    */
   async listEnvironments(zoneId: string): Promise<Environment[]> {
     const path = `/zones/${assertId(zoneId, 'zone ID')}/environments`
-    const { result } = await this.http.call<unknown>('GET', path)
+    const { result } = await this.get<unknown>(path)
     const list = (result as { environments?: unknown } | null)?.environments ?? result
     if (!Array.isArray(list)) return []
     const environments: Environment[] = []

@@ -6,6 +6,9 @@ export interface ApiMessage {
   error_chain?: ApiMessage[]
 }
 
+/** The code of an answer over 1 MiB: no answer of Cloudflare's API is that large, and none is retried. */
+export const ANSWER_TOO_LARGE = 'ANSWER_TOO_LARGE'
+
 export type FailureKind =
   /** Cloudflare answered with its envelope and success: false. */
   | 'api'
@@ -29,6 +32,11 @@ export class CloudflareError extends Error {
   attempts = 1
   /** The system or undici error code behind a network failure (ENOTFOUND, ECONNRESET, …). */
   readonly code?: string
+  /**
+   * Set when Cloudflare asked to wait (Retry-After) longer than the `timeout` left: how much time was
+   * left, so that the message can say both rather than "kept answering 429".
+   */
+  timeLeftMs?: number
 
   constructor(init: {
     kind: FailureKind
@@ -60,6 +68,24 @@ export class CloudflareError extends Error {
     const codes = this.errors.map((e) => `${e.code} ${e.message}`).join('; ')
     return `${codes} (${where})`
   }
+}
+
+/**
+ * A call given up because the run's outcome was already decided elsewhere (a refused credential, a
+ * zone that may not be purged, the end of the run): never reported as a failure of its own.
+ */
+export class CancelledError extends Error {
+  constructor(readonly endpoint?: string) {
+    super(`cancelled${endpoint ? ` (${endpoint})` : ''}: the outcome of the run was already decided`)
+    this.name = 'CancelledError'
+  }
+}
+
+/** Cloudflare's messages with their nested error_chain entries, in order, as `code message`. */
+export function describeMessages(messages: ApiMessage[]): string {
+  return flatten(messages)
+    .map((e) => `${e.code} ${e.message}`)
+    .join('; ')
 }
 
 function flatten(errors: ApiMessage[]): ApiMessage[] {

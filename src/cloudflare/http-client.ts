@@ -1,8 +1,14 @@
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import type { Credential } from '../types.js'
-import { CloudflareError, type ApiMessage } from './errors.js'
+import {
+  ANSWER_TOO_LARGE,
+  CancelledError,
+  CloudflareError,
+  describeMessages,
+  type ApiMessage
+} from './errors.js'
 import { chooseProxy, describeProxy, type ProxyChoice } from './proxy.js'
 
 export interface Envelope<T> {
@@ -32,6 +38,13 @@ export interface HttpClientOptions {
   /** Proxy variables (HTTPS_PROXY, NO_PROXY, …) when no dispatcher is given; default process.env. */
   env?: NodeJS.ProcessEnv
   onRetry?: (info: RetryInfo) => void
+  /**
+   * Cloudflare answered `success: true` and listed errors as well: the call succeeded, and what it said
+   * is worth a warning. Called once per distinct text.
+   */
+  onWarning?: (info: { endpoint: string; detail: string }) => void
+  /** Ends every call of the client, its requests and its waits (close() does too). */
+  signal?: AbortSignal
   /** Injected for tests; defaults to Math.random. */
   random?: () => number
 }
@@ -41,6 +54,8 @@ export interface CallInit {
   body?: unknown
   /** Runs before each retry (not the first attempt), e.g. to pace it; a rejection ends the call. */
   beforeRetry?: () => Promise<void>
+  /** Ends this call, its request and its waits, with a CancelledError. */
+  signal?: AbortSignal
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -65,6 +80,13 @@ export class CloudflareHttpClient {
   readonly proxyChoice: ProxyChoice
   /** After a 429 every request waits until then, so concurrent batches do not pile onto the limit. */
   private pausedUntil = 0
+  /** The 429 that set the pause, for the requests it holds back past the deadline. */
+  private pauseCause?: CloudflareError
+  /** Aborted by close(): every call still waiting or in flight ends at once. */
+  private readonly closing = new AbortController()
+  private closed?: Promise<void>
+  private readonly signal: AbortSignal
+  private readonly warned = new Set<string>()
   requestCount = 0
   rateLimitedCount = 0
 
@@ -81,36 +103,50 @@ export class CloudflareHttpClient {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now())
     this.maxAttempts = options.maxAttempts ?? 6
     this.random = options.random ?? Math.random
+    this.signal = options.signal
+      ? AbortSignal.any([options.signal, this.closing.signal])
+      : this.closing.signal
   }
 
-  async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close()
+  /** Ends every call still waiting or in flight, then closes the connections. Calling it again is harmless. */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closing.abort()
+      this.closed = this.options.dispatcher ? Promise.resolve() : this.dispatcher.close()
+    }
+    return this.closed
   }
 
   /** Sends one API call, retrying what is safe to retry, and returns the envelope's result. */
   async call<T>(method: 'GET' | 'POST', path: string, init: CallInit = {}): Promise<Envelope<T>> {
     const endpoint = `${method} ${path}`
+    const signal = init.signal ? AbortSignal.any([init.signal, this.signal]) : this.signal
     let previous: CloudflareError | undefined
     for (let attempt = 1; ; attempt++) {
-      await this.waitForPause()
+      if (signal.aborted) throw new CancelledError(endpoint)
+      await this.waitForPause(signal)
       if (previous && init.beforeRetry) {
         // A retry that cannot be paced in time ends with the failure that caused it.
         const cause = previous
-        await init.beforeRetry().catch(() => Promise.reject(cause))
+        await init
+          .beforeRetry()
+          .catch((e: unknown) => Promise.reject(e instanceof CancelledError ? e : cause))
       }
       try {
-        return await this.attempt<T>(method, path, endpoint, init)
+        return await this.attempt<T>(method, path, endpoint, { ...init, signal })
       } catch (e) {
+        if (e instanceof CancelledError) throw e
+        if (signal.aborted) throw new CancelledError(endpoint)
         let error = e instanceof CloudflareError ? e : toNetworkError(e, endpoint, {})
         // A last attempt cut short by the deadline says less than the failure that made it a retry.
         if (error.code === DEADLINE && previous) error = previous
         error.attempts = attempt
         const delay = this.retryDelay(error, attempt)
+        if (error.status === 429) this.pause(error, delay ?? error.retryAfterMs)
         if (delay === undefined) throw error
         previous = error
-        if (error.status === 429) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delay)
         this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) })
-        await sleep(delay)
+        await sleep(delay, signal)
       }
     }
   }
@@ -120,11 +156,27 @@ export class CloudflareHttpClient {
     return this.pausedUntil > Date.now()
   }
 
-  /** Resolves once no 429 pause is in force. */
-  async waitForPause(): Promise<void> {
+  /**
+   * Resolves once no 429 pause is in force. A pause that lasts past the deadline rejects at once with
+   * the 429 that set it: waiting for it would only end the run later, with the same result.
+   */
+  async waitForPause(signal?: AbortSignal): Promise<void> {
     for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) {
-      await sleep(wait)
+      if (this.pausedUntil + MIN_RETRY_WINDOW_MS >= this.options.deadline && this.pauseCause) {
+        this.pauseCause.timeLeftMs = Math.max(0, this.options.deadline - Date.now())
+        throw this.pauseCause
+      }
+      await sleep(wait, signal)
     }
+  }
+
+  /** After a 429 every request waits as long as Cloudflare asked, so that none adds to the overload. */
+  private pause(error: CloudflareError, waitMs: number | undefined): void {
+    if (waitMs === undefined) return
+    const until = Date.now() + waitMs
+    if (until <= this.pausedUntil) return
+    this.pausedUntil = until
+    this.pauseCause = error
   }
 
   /** The wait before the next attempt, or undefined when the error is final. */
@@ -136,7 +188,11 @@ export class CloudflareHttpClient {
     const jittered = backoff / 2 + (this.random() * backoff) / 2
     const delay = error.retryAfterMs !== undefined ? error.retryAfterMs + this.random() * 100 : jittered
     // A retry needs a little time of its own to be worth starting.
-    if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) return undefined
+    if (Date.now() + delay + MIN_RETRY_WINDOW_MS >= this.options.deadline) {
+      // Cloudflare's own wait is longer than the run has left: say so, rather than "kept answering".
+      if (error.retryAfterMs !== undefined) error.timeLeftMs = Math.max(0, this.options.deadline - Date.now())
+      return undefined
+    }
     return Math.ceil(delay)
   }
 
@@ -144,7 +200,7 @@ export class CloudflareHttpClient {
     method: 'GET' | 'POST',
     path: string,
     endpoint: string,
-    init: CallInit
+    init: CallInit & { signal: AbortSignal }
   ): Promise<Envelope<T>> {
     const remaining = this.options.deadline - Date.now()
     if (remaining <= 0) {
@@ -160,6 +216,7 @@ export class CloudflareHttpClient {
       return await this.send<T>(method, path, endpoint, init, timeout)
     } catch (e) {
       if (e instanceof CloudflareError) throw e
+      if (init.signal.aborted) throw new CancelledError(endpoint)
       throw toNetworkError(e, endpoint, {
         timeoutMs: timeout,
         cutByDeadline: timeout < this.attemptTimeoutMs,
@@ -172,7 +229,7 @@ export class CloudflareHttpClient {
     method: 'GET' | 'POST',
     path: string,
     endpoint: string,
-    init: { query?: Record<string, string>; body?: unknown },
+    init: { query?: Record<string, string>; body?: unknown; signal: AbortSignal },
     timeout: number
   ): Promise<Envelope<T>> {
     const query = init.query ? `?${new URLSearchParams(init.query).toString()}` : ''
@@ -190,10 +247,10 @@ export class CloudflareHttpClient {
       dispatcher: this.dispatcher,
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      signal: AbortSignal.timeout(timeout)
+      signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
     })
-    const text = await readLimited(response.body, endpoint)
     const status = response.statusCode
+    const text = await readLimited(response.body, endpoint, status)
     const retryAfterMs = parseRetryAfter(response.headers)
     if (status === 429) this.rateLimitedCount++
 
@@ -226,7 +283,8 @@ export class CloudflareHttpClient {
       })
     }
     const errors = Array.isArray(envelope.errors) ? envelope.errors : []
-    if (envelope.success !== true || errors.length > 0 || status >= 400) {
+    // `success` is Cloudflare's verdict: errors listed beside `success: true` do not undo the call.
+    if (envelope.success !== true || status >= 400) {
       throw new CloudflareError({
         kind: 'api',
         endpoint,
@@ -236,6 +294,7 @@ export class CloudflareHttpClient {
         message: errors.length > 0 ? (errors[0]?.message ?? '') : `HTTP ${status} without an error message`
       })
     }
+    if (errors.length > 0) this.warn(endpoint, errors)
     const out: Envelope<T> = {
       result: envelope.result as T,
       messages: Array.isArray(envelope.messages) ? envelope.messages : [],
@@ -245,12 +304,21 @@ export class CloudflareHttpClient {
       out.resultInfo = envelope.result_info
     return out
   }
+
+  private warn(endpoint: string, errors: ApiMessage[]): void {
+    const detail = describeMessages(errors).slice(0, 1000)
+    if (this.warned.has(detail)) return
+    this.warned.add(detail)
+    this.options.onWarning?.({ endpoint, detail })
+  }
 }
 
 /** Purging is idempotent, so anything that may be passing is retried: 429, 5xx, garbled answers, network. */
 export function isRetryable(error: CloudflareError): boolean {
   // A name that does not resolve will not resolve a second later; a temporary DNS failure (EAI_AGAIN) may.
   if (error.code === 'ENOTFOUND') return false
+  // More than a megabyte is no answer of the API: whatever sent it would send it again.
+  if (error.code === ANSWER_TOO_LARGE) return false
   // Node's and undici's argument errors are mistakes in the request itself: the same request fails again.
   if (error.code && /^(ERR_|UND_ERR_INVALID_ARG)/.test(error.code)) return false
   if (error.kind === 'network' || error.kind === 'timeout') return true
@@ -285,7 +353,11 @@ export function attemptTimeoutFor(totalMs: number): number {
   )
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body'], endpoint: string): Promise<string> {
+async function readLimited(
+  body: Dispatcher.ResponseData['body'],
+  endpoint: string,
+  status: number
+): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
@@ -295,7 +367,9 @@ async function readLimited(body: Dispatcher.ResponseData['body'], endpoint: stri
       throw new CloudflareError({
         kind: 'invalid-response',
         endpoint,
-        message: 'the answer was larger than 1 MiB'
+        status,
+        code: ANSWER_TOO_LARGE,
+        message: `the answer (HTTP ${status}) was larger than 1 MiB, far more than any answer of this API, so it was not read`
       })
     }
     chunks.push(chunk as Buffer)
@@ -303,15 +377,29 @@ async function readLimited(body: Dispatcher.ResponseData['body'], endpoint: stri
   return Buffer.concat(chunks).toString('utf8')
 }
 
-function parseRetryAfter(headers: Record<string, string | string[] | undefined>): number | undefined {
-  const ms = Number(headers['retry-after-ms'])
-  if (Number.isFinite(ms) && ms >= 0) return ms
+/**
+ * How long Cloudflare asks to wait: `Retry-After-Ms` (milliseconds, which Cloudflare's SDKs honour) when it
+ * holds a number, else `Retry-After` (seconds or an HTTP date). An empty or garbled header counts as absent,
+ * so that it never overrides the other (Number('') is 0).
+ */
+export function parseRetryAfter(
+  headers: Record<string, string | string[] | undefined>,
+  now = Date.now()
+): number | undefined {
+  const ms = nonNegativeNumber(headers['retry-after-ms'])
+  if (ms !== undefined) return ms
   const value = headers['retry-after']
   if (typeof value !== 'string' || value.trim() === '') return undefined
-  const seconds = Number(value)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const seconds = nonNegativeNumber(value)
+  if (seconds !== undefined) return seconds * 1000
   const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function nonNegativeNumber(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  const n = Number(value)
+  return Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
 function describeBody(body: string): string {
@@ -385,6 +473,19 @@ function summarize(error: CloudflareError): string {
   return error.kind === 'api' ? error.describe() : `${error.message} on ${error.endpoint}`
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`; rejects with a CancelledError as soon as `signal` aborts, leaving no timer behind. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(new CancelledError())
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      signal?.removeEventListener('abort', cancel)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    const cancel = (): void => {
+      clearTimeout(timer)
+      reject(new CancelledError())
+    }
+    signal?.addEventListener('abort', cancel, { once: true })
+  })
 }

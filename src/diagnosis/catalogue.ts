@@ -68,6 +68,15 @@ export function describeWait(seconds: number): string {
   return `about ${Math.round(seconds / 60)} minutes`
 }
 
+/** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
+export function shortDuration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`
+  return `${Math.round(seconds / 3600)} h`
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
 export const catalogue = {
   // ── Inputs ────────────────────────────────────────────────────────────────
   'no-credential': entry({
@@ -898,30 +907,67 @@ export const catalogue = {
       'error"). The token lacks Zone → Cache Purge → Purge on this zone: edit the token in My Profile → ' +
       'API Tokens and add that permission with this zone in its Zone Resources.'
   }),
-  'rate-limited': entry<{ waitSeconds?: number; limit: string }>({
+  'rate-limited': entry<{ waitSeconds?: number; timeLeftSeconds?: number; answers?: number; limit: string }>({
     title: 'Rate limited by Cloudflare',
     severity: 'error',
-    cause: 'Cloudflare kept answering 429 / 971 beyond the retry budget or the `timeout`.',
-    detection: 'Cloudflare: 429 with code 971 after every retry; the wait comes from `Retry-After`',
+    cause:
+      'Cloudflare kept answering 429 / 971 beyond the retry budget, or asked to wait longer than the `timeout` leaves.',
+    detection:
+      'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
     fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
     docs: DOCS.limits,
-    message: ({ waitSeconds, limit }) =>
-      'Cloudflare kept answering 429 "Please wait and consider throttling your request speed"' +
-      (waitSeconds !== undefined ? ` and asked to wait ${describeWait(waitSeconds)}` : '') +
+    message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) =>
+      (answers > 1
+        ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
+        : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
+      (waitSeconds !== undefined && timeLeftSeconds !== undefined
+        ? `. Cloudflare asks to wait ${shortDuration(waitSeconds)}; the timeout leaves ${shortDuration(timeLeftSeconds)}, ` +
+          'so it was not waited for'
+        : waitSeconds !== undefined
+          ? ` and asked to wait ${describeWait(waitSeconds)}`
+          : '') +
       `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
       `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
       'to send fewer requests.'
   }),
-  'too-many-items': entry<{ type: string; size: number; limit: number }>({
+  'too-many-items': entry<{ type: string; size: number; limit: number; lost: number }>({
     title: 'Batch too large; split',
     severity: 'warning',
     cause: 'Cloudflare rejected a request for carrying too many items.',
-    detection: 'Cloudflare: 1094 / 1101 / 1111 or a "too many" message on `purge_cache`',
+    detection:
+      'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
     fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
     docs: DOCS.purge,
-    message: ({ type, size, limit }) =>
+    message: ({ type, size, limit, lost }) =>
       `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
-      "retried; nothing was lost. Set `batch_size` to your plan's limit to avoid the extra requests."
+      'retried; ' +
+      (lost === 0
+        ? 'nothing was lost.'
+        : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
+      (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+  }),
+  'purge-item-refused': entry<{ detail: string }>({
+    title: 'Item refused by Cloudflare',
+    severity: 'error',
+    cause:
+      'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+    detection:
+      'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
+    fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
+    docs: DOCS.purge,
+    message: ({ detail }) =>
+      `Cloudflare refused this item on its own: ${detail}. The other items sent with it were purged without it.`
+  }),
+  'success-with-errors': entry<{ endpoint: string; detail: string }>({
+    title: 'Cloudflare reported errors beside a success',
+    severity: 'warning',
+    cause: 'Cloudflare answered `success: true` and listed errors as well.',
+    detection: 'Cloudflare: `success: true` with a non-empty `errors` array',
+    fix: "Nothing needed unless the message says otherwise; the call counts as done (`success` is Cloudflare's verdict).",
+    docs: DOCS.status,
+    message: ({ endpoint, detail }) =>
+      `Cloudflare answered ${endpoint} with success, and listed errors as well: ${detail}. The call counts as ` +
+      "done, as Cloudflare's `success` says; read the message in case it matters to you."
   }),
   'purge-not-sent': entry<{ limit: string }>({
     title: 'Time ran out',
@@ -957,7 +1003,7 @@ export const catalogue = {
     title: 'Unreadable answer from Cloudflare',
     severity: 'error',
     cause:
-      'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result.',
+      'Cloudflare answered HTTP 200, but the body was cut short, not JSON, or lacked the expected result; or any answer was larger than 1 MiB.',
     detection: 'the answer to any call, after the retries allowed',
     fix: 'Run again; if it persists, check https://www.cloudflarestatus.com/ and any proxy in between.',
     docs: DOCS.status,

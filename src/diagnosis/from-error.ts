@@ -1,5 +1,10 @@
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
-import { CloudflareError } from '../cloudflare/errors.js'
+// The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
+// their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
+// 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
+// 10100 is the older code of that answer that API users reported.
+import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
+import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
 import { NotSentError } from './failure.js'
 import { diagnoseTargetError } from './target-errors.js'
@@ -17,19 +22,10 @@ export interface ErrorContext {
   zoneReadable?: boolean
   /** The rate limit that applies, in words, for 429s. */
   rateLimit?: string
+  /** The items of the purge request, as sent: one item refused alone is named as such. */
+  items?: string[]
   /** The Version Management environment the request went to, for messages. */
   environment?: string
-}
-
-/** Codes Cloudflare uses for a purge request carrying more items than the plan allows. */
-export const TOO_MANY_ITEMS_CODES = [1094, 1101, 1106, 1111]
-
-export function isTooManyItems(error: unknown): boolean {
-  return (
-    error instanceof CloudflareError &&
-    error.status === 400 &&
-    (error.hasCode(...TOO_MANY_ITEMS_CODES) || error.errors.some((e) => /too many|exceed/i.test(e.message)))
-  )
 }
 
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
@@ -46,6 +42,14 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
     return diagnose('unexpected-error', { detail: error instanceof Error ? error.message : String(error) })
   }
   const zone = context.zone ?? 'this zone'
+  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
+  // An answer too large to be the API's: named as such, not as a network failure.
+  if (error.code === ANSWER_TOO_LARGE) {
+    return diagnose('unreadable-answer', {
+      detail: `${error.message} (${error.endpoint})`,
+      purge: context.stage === 'purge'
+    })
+  }
   if (
     error.kind === 'network' ||
     error.kind === 'timeout' ||
@@ -57,6 +61,8 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.status === 429 || error.hasCode(971, 10100)) {
     return diagnose('rate-limited', {
       waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
+      ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
+      answers: error.attempts,
       limit:
         context.rateLimit ??
         (context.stage === 'purge'
@@ -82,13 +88,17 @@ export function diagnoseError(error: unknown, context: ErrorContext): Finding {
   if (error.hasCode(10000) && context.stage !== 'verify') return diagnose('zone-not-visible', { zone })
   if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
     return diagnose('token-invalid', {})
-  const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : ''
   if (error.kind === 'invalid-response') {
     return diagnose('unreadable-answer', {
       detail: `${error.describe()}${retried}`,
       purge: context.stage === 'purge'
     })
   }
-  if (context.stage === 'purge') return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  if (context.stage === 'purge') {
+    const items = context.items ?? []
+    if (items.length === 1 && classifyRefusal(error, items)?.about === 'item')
+      return diagnose('purge-item-refused', { detail: error.describe() })
+    return diagnose('purge-failed', { detail: `${error.describe()}${retried}` })
+  }
   return diagnose('cloudflare-error', { detail: `${error.describe()}${retried}` })
 }

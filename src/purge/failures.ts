@@ -1,8 +1,10 @@
 // Diagnoses each failed request once, so that the reason in failed_items and the annotation come from
 // the same finding, and groups the annotations so that a thousand failed URLs make one line, not a thousand.
+// Also the warnings for zones and types whose requests Cloudflare found too large.
 import type { ZoneResolution } from '../access/zone-resolver.js'
+import { diagnose } from '../diagnosis/catalogue.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
-import type { CacheMode, Finding } from '../types.js'
+import type { CacheMode, Finding, PurgeType } from '../types.js'
 import { count } from '../words.js'
 import { describeRateLimit } from './pacing.js'
 import { itemCount } from './planner.js'
@@ -28,24 +30,67 @@ export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[
       ...(environment ? { environment } : {}),
       verified: true,
       zoneReadable: zone.readable,
-      rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type)
+      rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
+      items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
     })
     return [{ outcome, zone, finding }]
   })
 }
 
-/** One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated). */
+/**
+ * One annotation per zone and kind of failure, counting the items it left unpurged (or not invalidated).
+ * Items that Cloudflare refused one by one share one annotation per zone (each quotes its own item;
+ * failed_items keeps them all).
+ */
 export function failureAnnotations(failures: FailedRequest[], mode?: CacheMode): Finding[] {
   const { past } = wordsFor(mode)
   const groups = new Map<string, { finding: Finding; items: number; label: string }>()
   for (const { outcome, zone, finding } of failures) {
-    const key = `${zone.zone.id} ${finding.id} ${finding.message}`
+    const byItem = finding.id === 'purge-item-refused'
+    const key = `${zone.zone.id} ${finding.id} ${byItem ? '' : finding.message}`
     const group = groups.get(key) ?? { finding, items: 0, label: zone.label }
     group.items += itemCount(outcome.batch)
     groups.set(key, group)
   }
   return [...groups.values()].map(({ finding, items, label }) => ({
     ...finding,
-    message: `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
+    message:
+      finding.id === 'purge-item-refused' && items > 1
+        ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+          `words for each are in the failed_items output). The first: ${finding.message}`
+        : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
   }))
+}
+
+/** A zone and type whose requests Cloudflare refused as too large. */
+export interface Split {
+  zoneId: string
+  type: PurgeType
+  /** The size first refused. */
+  size: number
+  /** The limit learnt. */
+  limit: number
+}
+
+/** Records splits as the runner reports them: the first size refused, the last limit learnt. */
+export function splitRecorder(): { splits: Split[]; record: (split: Split) => void } {
+  const splits: Split[] = []
+  return {
+    splits,
+    record: (split) => {
+      const known = splits.find((s) => s.zoneId === split.zoneId && s.type === split.type)
+      if (known) known.limit = split.limit
+      else splits.push({ ...split })
+    }
+  }
+}
+
+/** One warning per zone and type that was split; "nothing was lost" only when nothing of it failed. */
+export function splitWarnings(splits: Split[], outcomes: BatchOutcome[]): Finding[] {
+  return splits.map(({ zoneId, type, size, limit }) => {
+    const lost = outcomes
+      .filter((o) => o.error !== undefined && o.batch.zoneId === zoneId && o.batch.type === type)
+      .reduce((n, o) => n + itemCount(o.batch), 0)
+    return diagnose('too-many-items', { type, size, limit, lost })
+  })
 }

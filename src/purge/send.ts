@@ -3,9 +3,9 @@
 // a Version Management environment, are sent alike; only the endpoint and the words differ.
 import type { CloudflareApi } from '../cloudflare/api.js'
 import type { ZoneResolution } from '../access/zone-resolver.js'
-import { diagnose } from '../diagnosis/catalogue.js'
-import type { CacheMode, Environment, Finding } from '../types.js'
+import type { CacheMode, Environment } from '../types.js'
 import { count, seconds } from '../words.js'
+import type { Split } from './failures.js'
 import { GLOBAL_API_LIMIT, PurgePacer, RequestWindow } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
 import { progressLine } from './progress.js'
@@ -30,8 +30,8 @@ export interface SendOptions {
   /** Requests this credential already made (verification, zone lookups): they count against its limit. */
   requestsSoFar: number
   log: (line: string) => void
-  /** Called once per zone and type that Cloudflare found too large, with the warning to show. */
-  onSplit: (warning: Finding) => void
+  /** Called each time Cloudflare finds a request too large: the size refused and the limit now used. */
+  onSplit: (split: Split) => void
   /** Invalidate instead of purge; absent: purge. */
   mode?: CacheMode
 }
@@ -80,7 +80,7 @@ export async function sendPlan(
       deadline: options.deadline,
       onProgress: (itemsDone) => (done = itemsDone),
       onSplit: (batch, limit) =>
-        options.onSplit(diagnose('too-many-items', { type: batch.type, size: batch.items.length, limit }))
+        options.onSplit({ zoneId: batch.zoneId, type: batch.type, size: batch.items.length, limit })
     })
   } finally {
     clearInterval(progress)

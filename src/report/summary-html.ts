@@ -6,20 +6,8 @@
 // So every block is written as HTML and no text holds a line break: the reader sees exactly this HTML once
 // GitHub has sanitized it (https://github.com/github/markup#github-markup), and the tags used here are
 // ones it keeps. All text is escaped, Cloudflare's words included: shown, never read as markup.
+import { escapeHtml } from './outputs.js'
 import type { Outcome, SummaryBlock } from './summary.js'
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;'
-}
-
-/** Text shown as text in HTML, whatever characters it holds. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string)
-}
 
 /** Plain text as HTML on one line: escaped, `spans in backticks` as code. */
 export function inlineHtml(text: string): string {

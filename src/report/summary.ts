@@ -8,7 +8,8 @@ import { describeEnvironment, wordsFor, type CacheWords } from '../purge/target.
 import { describeItem } from '../purge/planner.js'
 import type { Finding, PurgeType } from '../types.js'
 import { count, countOf, seconds } from '../words.js'
-import { summaryRows, zoneCounts, type FailedItem, type RunResult, type ZoneRun } from './result.js'
+import { groupFailedItems, type FailedGroup } from './outputs.js'
+import { summaryRows, zoneCounts, type RunResult, type ZoneRun } from './result.js'
 
 /** What came of the run, for the status line: everything done, part of it, nothing, or a dry run's plan. */
 export type Outcome = 'all' | 'partly' | 'none' | 'plan'
@@ -156,45 +157,32 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
       }
 }
 
-/** The items not purged, under their reason (given once, in the status line, when there is only one). */
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one), in
+ * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
+ * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ */
 function failedBlocks(result: RunResult, w: CacheWords, room: Room): SummaryBlock[] {
-  const byReason = new Map<string, FailedItem[]>()
-  for (const item of result.failed) byReason.set(item.reason, [...(byReason.get(item.reason) ?? []), item])
+  const byReason = new Map<string, FailedGroup[]>()
+  for (const group of groupFailedItems(result.failed))
+    byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group])
   const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]))
   const blocks: SummaryBlock[] = []
   const reasons = [...byReason.entries()]
-  for (const [reason, items] of reasons.slice(0, REASONS_SHOWN)) {
+  for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
     if (reasons.length > 1) blocks.push({ kind: 'text', text: reason })
-    for (const group of byZoneAndType(items))
-      blocks.push(
-        ...itemList(
-          `${countOf(group.type, group.items.length)} on ${zoneName.get(group.zone) ?? group.zone}`,
-          group.items,
-          room
-        )
-      )
+    for (const { zone, type, count: n, items } of groups)
+      blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room))
   }
   const rest = reasons.slice(REASONS_SHOWN)
   if (rest.length > 0) {
-    const items = rest.reduce((n, [, i]) => n + i.length, 0)
+    const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0)
     blocks.push({
       kind: 'text',
       text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see the \`failed_items\` output.`
     })
   }
   return blocks
-}
-
-/** Items of one zone and type, in the order they come. */
-function byZoneAndType(items: FailedItem[]): Array<{ zone: string; type: PurgeType; items: string[] }> {
-  const groups = new Map<string, { zone: string; type: PurgeType; items: string[] }>()
-  for (const { zone, type, item } of items) {
-    const key = `${zone} ${type}`
-    const group = groups.get(key) ?? { zone, type, items: [] }
-    group.items.push(item)
-    groups.set(key, group)
-  }
-  return [...groups.values()]
 }
 
 /** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
