@@ -35038,7 +35038,7 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
@@ -35099,7 +35099,7 @@ function purgeStatus(result, w, failedItemsIn) {
  * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
  * reason of their own: the first REASONS_SHOWN reasons are enough here.
  */
-function failedBlocks(result, w, room) {
+function failedBlocks(result, w, room, failedItemsIn) {
     const byReason = new Map();
     for (const group of groupFailedItems(result.failed))
         byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
@@ -35117,7 +35117,7 @@ function failedBlocks(result, w, room) {
         const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see the \`failed_items\` output.`
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
         });
     }
     return blocks;
@@ -35373,14 +35373,22 @@ class ActionReporter {
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
     async publish(result) {
         try {
+            let cut = false;
             const outputs = outputsOf(result, {
                 save: (json) => this.writeTempFile('failed-items.json', json),
-                onCut: (shown, total, file) => this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
-                    `all of them are in ${file}`)
+                onCut: (shown, total, file) => {
+                    cut = true;
+                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+                        `all of them are in ${file}`);
+                }
             });
             for (const [name, value] of Object.entries(outputs))
                 setOutput(name, this.redactor.redact(String(value)));
-            await this.writeSummary(summaryOf(result));
+            // The summary names where the whole list is: failed_items, or the file when the output was cut.
+            const failedItemsIn = cut
+                ? 'the file named by the `failed_items_file` output'
+                : 'the `failed_items` output';
+            await this.writeSummary(summaryOf(result, { failedItemsIn }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);

@@ -57,17 +57,24 @@ export class ActionReporter implements RunReporter {
   /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
   async publish(result: RunResult): Promise<void> {
     try {
+      let cut = false
       const outputs = outputsOf(result, {
         save: (json) => this.writeTempFile('failed-items.json', json),
-        onCut: (shown, total, file) =>
+        onCut: (shown, total, file) => {
+          cut = true
           this.info(
             `failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
               `all of them are in ${file}`
           )
+        }
       })
       for (const [name, value] of Object.entries(outputs))
         core.setOutput(name, this.redactor.redact(String(value)))
-      await this.writeSummary(summaryOf(result))
+      // The summary names where the whole list is: failed_items, or the file when the output was cut.
+      const failedItemsIn = cut
+        ? 'the file named by the `failed_items_file` output'
+        : 'the `failed_items` output'
+      await this.writeSummary(summaryOf(result, { failedItemsIn }))
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       this.debug(error instanceof Error ? (error.stack ?? detail) : detail)

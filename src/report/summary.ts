@@ -94,7 +94,7 @@ function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): Sum
   if (result.failed.length > 0) {
     blocks.push(
       { kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 },
-      ...failedBlocks(result, w, room)
+      ...failedBlocks(result, w, room, failedItemsIn)
     )
   }
   const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room)
@@ -162,7 +162,7 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
  * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
  * reason of their own: the first REASONS_SHOWN reasons are enough here.
  */
-function failedBlocks(result: RunResult, w: CacheWords, room: Room): SummaryBlock[] {
+function failedBlocks(result: RunResult, w: CacheWords, room: Room, failedItemsIn: string): SummaryBlock[] {
   const byReason = new Map<string, FailedGroup[]>()
   for (const group of groupFailedItems(result.failed))
     byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group])
@@ -179,7 +179,7 @@ function failedBlocks(result: RunResult, w: CacheWords, room: Room): SummaryBloc
     const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0)
     blocks.push({
       kind: 'text',
-      text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see the \`failed_items\` output.`
+      text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
     })
   }
   return blocks
