@@ -10,6 +10,7 @@ import {
   ITEM_CHARS,
   ITEMS_SHOWN,
   mapText,
+  plainBlocks,
   REASONS_SHOWN,
   summaryOf,
   type SummaryBlock
@@ -361,6 +362,20 @@ describe('summaryOf', () => {
       },
       { kind: 'list', items: [`API token not recognised: ${refused.message}`, 'Invalid input: zone: Bad.'] }
     ])
+  })
+})
+
+describe('plainBlocks', () => {
+  it('gives a printer without HTML the status line as a paragraph and every folded part opened', () => {
+    const blocks = plainBlocks(summaryOf(stopped))
+    expect(blocks.every((b) => ['heading', 'text', 'table', 'list'].includes(b.kind))).toBe(true)
+    expect(blocks[1]).toEqual({
+      kind: 'text',
+      text: `Nothing was purged: API token not recognised. ${refused.message} No purge request was sent.`
+    })
+    const opened = plainBlocks(summaryOf(success))
+    expect(opened).toContainEqual({ kind: 'text', text: '2 tags purged on example.com:' })
+    expect(opened).toContainEqual({ kind: 'list', items: ['release-42', 'home'], code: true })
   })
 })
 

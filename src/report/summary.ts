@@ -1,5 +1,5 @@
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
-// (summary-html.ts), a command line can print them as text. It opens with one status line: all purged,
+// (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
 // partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
@@ -409,6 +409,26 @@ export function mapText(blocks: SummaryBlock[], map: (text: string) => string): 
         return { ...b, items: b.items.map(map) }
       case 'details':
         return { ...b, label: map(b.label), blocks: mapText(b.blocks, map) }
+    }
+  })
+}
+
+/** A block that any printer knows: a heading, a paragraph, a table or a list. */
+export type PlainBlock = Extract<SummaryBlock, { kind: 'heading' | 'text' | 'table' | 'list' }>
+
+/**
+ * The blocks for a printer without HTML (a terminal): the status line as a paragraph that starts with its
+ * headline, and each folded part as its label followed by its content, nothing folded.
+ */
+export function plainBlocks(blocks: SummaryBlock[]): PlainBlock[] {
+  return blocks.flatMap((b): PlainBlock[] => {
+    switch (b.kind) {
+      case 'status':
+        return [{ kind: 'text', text: b.text ? `${b.headline} ${b.text}` : b.headline }]
+      case 'details':
+        return [{ kind: 'text', text: `${b.label}:` }, ...plainBlocks(b.blocks)]
+      default:
+        return [b]
     }
   })
 }
