@@ -36257,7 +36257,7 @@ function splitWarnings(splits, outcomes) {
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${p.done} of ${p.total} items ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'

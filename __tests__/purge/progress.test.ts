@@ -50,6 +50,10 @@ describe('progressLine', () => {
     expect(new Set(lines).size).toBe(3)
   })
 
+  it('counts one item in words that read right', () => {
+    expect(progressLine(at({ total: 1 }))).toMatch(/^Progress: 0 of 1 item purged or given up \(0%\)/)
+  })
+
   it('says invalidated in mode invalidate, and no time left once all are done', () => {
     expect(progressLine(at({ done: 10000, past: 'invalidated' }))).toBe(
       'Progress: 10000 of 10000 items invalidated or given up (100%) in 5.0 s, 2000 items a second'
