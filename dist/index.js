@@ -35008,16 +35008,27 @@ const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
+    const warnings = warningBlocks(options.warnings ?? []);
     switch (result.status) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result, failedItemsIn, freshRoom());
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
         case 'planned':
-            return planSummary(result, freshRoom());
+            return [...planSummary(result, freshRoom()), ...warnings];
         case 'purged':
-            return purgeSummary(result, failedItemsIn, freshRoom());
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
     }
+}
+/** The warnings of the run, each once, after everything else: the status line stays first. */
+function warningBlocks(warnings) {
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
+    return items.length > 0
+        ? [
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
+        ]
+        : [];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -35347,6 +35358,8 @@ function plainBlocks(blocks) {
 
 class ActionReporter {
     redactor;
+    /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
+    warnings = [];
     constructor(redactor) {
         this.redactor = redactor;
     }
@@ -35380,8 +35393,11 @@ class ActionReporter {
                 error(message, props);
                 process.exitCode = 1;
             }
-            else if (f.severity === 'warning')
+            else if (f.severity === 'warning') {
                 warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
             else
                 notice(message, props);
         }
@@ -35404,7 +35420,7 @@ class ActionReporter {
             const failedItemsIn = cut
                 ? 'the file named by the `failed_items_file` output'
                 : 'the `failed_items` output';
-            await this.writeSummary(summaryOf(result, { failedItemsIn }));
+            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);

@@ -39,6 +39,19 @@ describe('the job summary of the bundled action', () => {
     expect(ids?.split(', ').sort()).toEqual(result.outputs.purge_ids?.split(',').sort())
   })
 
+  it('with a warning: the status line first, the warning at the end', async () => {
+    const result = await run({ files: urls(2).join('\n'), api_token: tokens.expiringSoon.value })
+    expect(result.exitCode).toBe(0)
+    expect(summaryProblems(result.summary)).toEqual([])
+    const view = readSummary(result.summary)
+    expect(view.status).toMatchObject({ mark: '✅', headline: 'All 2 items were purged on example.com.' })
+    expect(view.headings.at(-1)).toBe('Warning')
+    expect(view.lists.at(-1)).toEqual([
+      expect.stringMatching(/^API token expires soon: This API token expires on /)
+    ])
+    expect(view.outline.at(-1)).toMatch(/^ul: API token expires soon/)
+  })
+
   it('after a partial failure: the reason as Cloudflare gave it, escaped, with the items it left', async () => {
     const reason = 'Unable to purge <https://example.com/s/1.js>, which is an `invalid` URL.'
     emulator.addFault({

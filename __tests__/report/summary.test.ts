@@ -365,6 +365,29 @@ describe('summaryOf', () => {
   })
 })
 
+describe('warnings', () => {
+  const expiring: Finding = {
+    id: 'token-expiring',
+    severity: 'warning',
+    title: 'API token expires soon',
+    message: 'This API token expires on 2027-01-03 (in 3 days).'
+  }
+
+  it('closes the summary with the warnings the run showed, each once, the status line still first', () => {
+    for (const result of [success, partly, dryRun, stopped]) {
+      const blocks = summaryOf(result, { warnings: [expiring, expiring] })
+      expect(blocks[1]).toMatchObject({ kind: 'status' })
+      expect(blocks.slice(-2)).toEqual([
+        { kind: 'heading', text: 'Warning', level: 3 },
+        { kind: 'list', items: [`${expiring.title}: ${expiring.message}`] }
+      ])
+    }
+    const two = summaryOf(success, { warnings: [expiring, { ...expiring, title: 'Other', message: 'o' }] })
+    expect(two.at(-2)).toEqual({ kind: 'heading', text: 'Warnings', level: 3 })
+    expect(summaryOf(emptyRun('nothing-to-purge', 0), { warnings: [expiring] })).toEqual([])
+  })
+})
+
 describe('plainBlocks', () => {
   it('gives a printer without HTML the status line as a paragraph and every folded part opened', () => {
     const blocks = plainBlocks(summaryOf(stopped))

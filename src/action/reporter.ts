@@ -14,6 +14,9 @@ import { mapText, summaryOf, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 
 export class ActionReporter implements RunReporter {
+  /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
+  private readonly warnings: Finding[] = []
+
   constructor(private readonly redactor: Redactor) {}
 
   info(line: string): void {
@@ -49,8 +52,10 @@ export class ActionReporter implements RunReporter {
       if (f.severity === 'error') {
         core.error(message, props)
         process.exitCode = 1
-      } else if (f.severity === 'warning') core.warning(message, props)
-      else core.notice(message, props)
+      } else if (f.severity === 'warning') {
+        core.warning(message, props)
+        if (!this.warnings.some((w) => w.title === f.title && w.message === f.message)) this.warnings.push(f)
+      } else core.notice(message, props)
     }
   }
 
@@ -74,7 +79,7 @@ export class ActionReporter implements RunReporter {
       const failedItemsIn = cut
         ? 'the file named by the `failed_items_file` output'
         : 'the `failed_items` output'
-      await this.writeSummary(summaryOf(result, { failedItemsIn }))
+      await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }))
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       this.debug(error instanceof Error ? (error.stack ?? detail) : detail)

@@ -28,6 +28,8 @@ export type SummaryBlock =
 export interface SummaryOptions {
   /** Where the user finds the list of items not purged. Default: the action's failed_items output. */
   failedItemsIn?: string
+  /** The warnings the run showed (an expiring token, a URL outside its zone, …): they close the summary. */
+  warnings?: Finding[]
 }
 
 /**
@@ -50,16 +52,28 @@ const IDS_SHOWN = 20
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 export function summaryOf(result: RunResult, options: SummaryOptions = {}): SummaryBlock[] {
   const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output'
+  const warnings = warningBlocks(options.warnings ?? [])
   switch (result.status) {
     case 'nothing-to-purge':
       return []
     case 'stopped':
-      return stoppedSummary(result, failedItemsIn, freshRoom())
+      return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings]
     case 'planned':
-      return planSummary(result, freshRoom())
+      return [...planSummary(result, freshRoom()), ...warnings]
     case 'purged':
-      return purgeSummary(result, failedItemsIn, freshRoom())
+      return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings]
   }
+}
+
+/** The warnings of the run, each once, after everything else: the status line stays first. */
+function warningBlocks(warnings: Finding[]): SummaryBlock[] {
+  const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))]
+  return items.length > 0
+    ? [
+        { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+        { kind: 'list', items }
+      ]
+    : []
 }
 
 function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): SummaryBlock[] {
