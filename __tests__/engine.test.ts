@@ -87,6 +87,14 @@ describe('purgeCache', () => {
     expect(result.failed).toEqual([])
     expect(cf.purgeRequests()).toEqual([])
     expect(reporter.lines).toContain('Dry run: 1 item in 1 request would be purged; nothing was sent')
+    // The log says, as the summary does, what passing a dry run does not promise.
+    expect(reporter.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^It cannot check that the token may purge: no Cloudflare API tells a purge-only token/
+        )
+      ])
+    )
   })
 
   it('stops before purging with every requested item failed, changed URLs included', async () => {

@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5263);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8855);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5263:
+/***/ 8855:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28407,6 +28407,24 @@ function count(n, one, many = `${one}s`) {
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
+}
+const NOUNS = {
+    files: ['URL', 'URLs'],
+    tags: ['tag', 'tags'],
+    hosts: ['host', 'hosts'],
+    prefixes: ['prefix', 'prefixes']
+};
+/** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
+function countOf(type, n) {
+    if (type === 'everything')
+        return 'everything';
+    const [one, many] = NOUNS[type];
+    return count(n, one, many);
+}
+/** A duration to come, rounded the way a person says it: "8 s", "4 min". */
+function roughly(ms) {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
@@ -29045,23 +29063,27 @@ const catalogue = {
     'zone-name-not-found': entry({
         title: 'Zone not found',
         severity: 'error',
-        cause: 'Looking the name up returns no zone.',
+        cause: 'Looking the name up returns no zone: the token lacks Zone → Zone → Read, its Zone Resources leave the zone out, or the domain is not a zone of the account.',
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
-        fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+        fix: 'Give the token Zone → Zone → Read with the zone in its Zone Resources, or use the Zone ID instead of the name.',
         docs: DOCS.createToken,
-        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
-            'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
-            'the domain is not a zone in this account.'
+        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. To find a zone ` +
+            'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
+            'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
+            'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
         severity: 'notice',
-        cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+        cause: 'Cloudflare refuses to show the zone (10000): normal for a token without Zone → Zone → Read, and also the answer for a zone outside the Zone Resources or an ID that is no zone.',
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
-        fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+        fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-            'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+            "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
+            'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
+            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
     'changes-no-range': entry({
@@ -34115,7 +34137,8 @@ function parseZone(value) {
     if (HEX32.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+        const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else';
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
         let host;
@@ -34611,6 +34634,51 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+;// CONCATENATED MODULE: ./src/report/summary-html.ts
+// The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
+//
+// GitHub reads that file as Markdown (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary),
+// in which a line that starts with a tag such as <p> or <table> opens an HTML block that runs to the next
+// blank line and is passed through as HTML, not read as Markdown (https://github.github.com/gfm/#html-blocks).
+// So every block is written as HTML and no text holds a line break: the reader sees exactly this HTML once
+// GitHub has sanitized it (https://github.com/github/markup#github-markup), and the tags used here are
+// ones it keeps. All text is escaped, Cloudflare's words included: shown, never read as markup.
+
+/** Plain text as HTML on one line: escaped, `spans in backticks` as code. */
+function inlineHtml(text) {
+    return escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' ')).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+/** A name (URL, tag, request ID) shown verbatim as code, backticks and all. */
+function codeHtml(text) {
+    return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
+}
+const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
+function summaryHtml(blocks) {
+    return blocks.map(blockHtml).join('\n');
+}
+function blockHtml(block) {
+    switch (block.kind) {
+        case 'heading':
+            return `<h${block.level}>${inlineHtml(block.text)}</h${block.level}>`;
+        case 'status': {
+            const text = block.text ? ` ${inlineHtml(block.text)}` : '';
+            return `<p>${MARKS[block.outcome]} <strong>${inlineHtml(block.headline)}</strong>${text}</p>`;
+        }
+        case 'text':
+            return `<p>${inlineHtml(block.text)}</p>`;
+        case 'list': {
+            const item = block.code ? codeHtml : inlineHtml;
+            return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
+        }
+        case 'table': {
+            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
+        }
+        case 'details':
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cloudflare/refusals.ts
 // What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
 // the size of the request, or one of its items. The runner decides from it whether to stop, split or
@@ -35027,117 +35095,371 @@ function environmentsOf(planned) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary's content, built from the run result as plain blocks: the action writes them with
-// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
+// The job summary's content, built from the run result as plain blocks: the action writes them as HTML
+// (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
+// partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
+//
+// Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
+// the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
 
 
 
-/** More request IDs than this in one cell are counted rather than listed. */
-const IDS_SHOWN = 3;
-/** Distinct reasons listed under "Not purged"; the others are counted. */
+
+
+/**
+ * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
+ */
+const ITEMS_SHOWN = 100;
+/** A list this long or shorter is shown open; a longer one is folded. */
+const OPEN_LIST_MAX = 5;
+/** Reasons for items not purged shown one by one; the rest are counted. */
 const REASONS_SHOWN = 20;
+/**
+ * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
+ * well within the 1 MiB a step may write, however long the items.
+ */
+const ITEM_CHARS = 128 * 1024;
+/** Request IDs listed per zone and type. */
+const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
-    const failedItemsIn = options.failedItemsIn ?? 'the failed_items output';
+    const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
+    const warnings = warningBlocks(options.warnings ?? []);
     switch (result.status) {
         case 'nothing-to-purge':
             return [];
         case 'stopped':
-            return stoppedSummary(result, failedItemsIn);
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
         case 'planned':
-            return [...planSummary(result), ...warningsOf(result)];
+            return [...planSummary(result, freshRoom()), ...warnings];
         case 'purged':
-            return [...purgeSummary(result, failedItemsIn), ...warningsOf(result)];
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
     }
 }
-/**
- * The warnings about the credential and the zones, repeated from the log: a token that expires next
- * week deserves a heads-up where people look after a deploy.
- */
-function warningsOf(result) {
-    const warnings = result.notes.filter((n) => n.severity === 'warning');
-    if (warnings.length === 0)
-        return [];
-    return [
-        { kind: 'heading', text: 'Warnings', level: 3 },
-        { kind: 'list', items: warnings.map((w) => `${w.title}: ${w.message}`) }
-    ];
+/** The warnings of the run, each once, after everything else: the status line stays first. */
+function warningBlocks(warnings) {
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
+    return items.length > 0
+        ? [
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
+        ]
+        : [];
 }
-function purgeSummary(result, failedItemsIn) {
+function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
-    const rows = summaryRows(result.zones).map((r) => [
-        r.zone,
-        r.type,
-        String(r.items),
-        String(r.purged),
-        String(r.failed),
-        r.ids.length > IDS_SHOWN
-            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
-            : r.ids.join(', ')
-    ]);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
+        purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
-        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
-        {
-            kind: 'text',
-            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${seconds(result.timings.totalMs)}.`
-        }
+        countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
     const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
-        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
-            kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
-            rows: perZone.map((z) => [
-                z.name || z.id,
-                z.id,
-                String(z.items),
-                String(z.purged_count),
-                String(z.failed_count)
-            ])
-        });
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
+            key: [z.name || z.id, z.id],
+            items: z.items,
+            purged: z.purged_count,
+            failed: z.failed_count
+        })), w));
     }
     if (result.failed.length > 0) {
-        // Items refused one by one each have a reason of their own: the first few are enough here.
-        const reasons = [...new Set(result.failed.map((f) => f.reason))];
-        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
-        if (reasons.length > REASONS_SHOWN)
-            blocks.push({
-                kind: 'text',
-                text: `… and ${count(reasons.length - REASONS_SHOWN, 'more reason')}: see ${failedItemsIn}.`
-            });
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+    }
+    const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
+    if (purged.length > 0)
+        blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.purgeIds.length > 0)
+        blocks.push(requestIds(result));
+    return blocks;
+}
+/** Items, purged and not purged per row; the last column only when something was not purged. */
+function countsTable(keys, rows, w) {
+    const failed = rows.some((r) => r.failed > 0);
+    return {
+        kind: 'table',
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
+    };
+}
+function purgeStatus(result, w, failedItemsIn) {
+    const failed = result.failed.length;
+    const total = result.purgedCount + failed;
+    const where = zonesWords(result.zones);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    if (failed === 0) {
+        const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
+        const headline = everything
+            ? `Everything was ${w.past} ${where}.`
+            : total === 1
+                ? `1 item was ${w.past} ${where}.`
+                : `All ${total} items were ${w.past} ${where}.`;
+        return {
+            kind: 'status',
+            outcome: 'all',
+            headline,
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
+        };
+    }
+    const reasons = [...new Set(result.failed.map((f) => f.reason))];
+    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
+    const why = reasons.length === 1
+        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
+        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    return result.purgedCount === 0
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+        : {
+            kind: 'status',
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            text: why
+        };
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one), in
+ * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
+ * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ */
+function failedBlocks(result, w, room, failedItemsIn) {
+    const byReason = new Map();
+    for (const group of groupFailedItems(result.failed))
+        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
+    const blocks = [];
+    const reasons = [...byReason.entries()];
+    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
+        if (reasons.length > 1)
+            blocks.push({ kind: 'text', text: reason });
+        for (const { zone, type, count: n, items } of groups)
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+    }
+    const rest = reasons.slice(REASONS_SHOWN);
+    if (rest.length > 0) {
+        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        blocks.push({
+            kind: 'text',
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
+        });
     }
     return blocks;
 }
-function planSummary(result) {
+/** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
+function itemLists(zones, pick, on, room) {
+    const blocks = [];
+    for (const zone of zones) {
+        const types = new Map();
+        for (const request of zone.requests) {
+            if (!pick(request) || request.batch.type === 'everything')
+                continue;
+            types.set(request.batch.type, [
+                ...(types.get(request.batch.type) ?? []),
+                ...request.batch.items.map(describeItem)
+            ]);
+        }
+        for (const [type, items] of types)
+            blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, room, true));
+    }
+    return blocks;
+}
+/** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
+function itemList(label, items, room, fold = false) {
+    const shown = cappedList(items, room);
+    return fold || items.length > OPEN_LIST_MAX
+        ? [{ kind: 'details', label, blocks: shown }]
+        : [{ kind: 'text', text: `${label}:` }, ...shown];
+}
+const freshRoom = () => ({ chars: ITEM_CHARS });
+/** The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are. */
+function cappedList(items, room) {
+    const shown = [];
+    for (const item of items.slice(0, ITEMS_SHOWN)) {
+        if (item.length > room.chars)
+            break;
+        room.chars -= item.length;
+        shown.push(item);
+    }
+    const more = items.length - shown.length;
+    if (shown.length === 0)
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
+    return [
+        { kind: 'list', items: shown, code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+/** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
+function requestIds(result) {
+    const rows = summaryRows(result.zones)
+        .filter((r) => r.ids.length > 0)
+        .map((r) => [
+        r.zone,
+        r.type,
+        r.ids.slice(0, IDS_SHOWN).join(', ') +
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+    ]);
+    return {
+        kind: 'details',
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+        blocks: [
+            { kind: 'text', text: "For Cloudflare's support, should they ask." },
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+        ]
+    };
+}
+function planSummary(result, room) {
     const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
+    const items = rows.reduce((n, r) => n + r.items, 0);
+    const requests = rows.reduce((n, r) => n + r.requests, 0);
+    const lists = itemLists(result.zones, () => true, 'on', room);
     return [
         { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        {
+            kind: 'status',
+            outcome: 'plan',
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+        },
         ...environmentLine(result),
-        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
         {
             kind: 'table',
             header: ['Zone', 'Type', 'Items', 'Requests'],
-            rows: summaryRows(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        }
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
+        ...(lists.length > 0
+            ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
+            : []),
+        { kind: 'heading', text: 'What a dry run cannot check', level: 3 },
+        ...dryRunLimits(result).map((text) => ({ kind: 'text', text }))
     ];
 }
-function stoppedSummary(result, failedItemsIn) {
+/**
+ * What a dry run checked and what it could not, for the summary and the log. No Cloudflare API tells a
+ * token with only Cache Purge what it may do (token verify answers only its status; reading the token's
+ * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
+ */
+function dryRunLimits(result) {
     const w = wordsFor(result.mode);
-    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
-    const listed = result.failed.length > 0
-        ? ` ${count(result.failed.length, 'requested item is', 'requested items are')} listed in ${failedItemsIn}.`
-        : '';
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
+    const lines = [
+        `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
     ];
+    if (result.credential?.owner === 'global-key')
+        lines.push(`It cannot check that Cloudflare lets this key's user ${w.verb} these zones: only a real ${w.request} shows it.`);
+    else
+        lines.push(`It cannot check that the token may ${w.verb}: no Cloudflare API tells a purge-only token whether it may ${w.verb}; ` +
+            `only a real ${w.request} does. If the real run fails with "Token may not purge this zone", edit the token: ` +
+            'add Zone → Cache Purge → Purge, with the zone in its Zone Resources.');
+    const unread = result.zones.filter((z) => z.name === undefined).map((z) => z.id);
+    if (unread.length > 0)
+        lines.push(`Nor can it tell whether ${unread.length === 1 ? `zone ${unread[0]} exists` : `zones ${unread.join(', ')} exist`}: ` +
+            'the credential cannot read it (a token without Zone → Zone → Read), and Cloudflare answers the same for a zone ' +
+            'that does not exist.');
+    return lines;
+}
+function stoppedSummary(result, failedItemsIn, room) {
+    const w = wordsFor(result.mode);
+    const stoppedBy = result.stoppedBy ?? [];
+    const errors = stoppedBy.filter((f) => f.severity === 'error');
+    const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
+    const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
+    const sent = `No ${w.request} was sent.`;
+    if (shown.length === 1 && only)
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
+        });
+    else
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: shown.length > 1
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
+                : `Nothing was ${w.past}.`,
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
+    const failed = result.failed.length;
+    if (failed > 0) {
+        const items = result.failed.map((f) => f.item);
+        blocks.push({
+            kind: 'text',
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+        });
+        blocks.push(...(failed > OPEN_LIST_MAX
+            ? [
+                {
+                    kind: 'details',
+                    label: `${count(failed, 'item')} not ${w.past}`,
+                    blocks: cappedList(items, room)
+                }
+            ]
+            : cappedList(items, room)));
+    }
+    return blocks;
+}
+/** "on example.com", "on example.com and pro.example.net", "on 3 zones". */
+function zonesWords(zones) {
+    const names = zones.map((z) => z.name ?? z.label);
+    if (names.length === 0)
+        return '';
+    if (names.length === 1)
+        return `on ${names[0]}`;
+    if (names.length === 2)
+        return `on ${names[0]} and ${names[1]}`;
+    return `on ${names.length} zones`;
+}
+/** "purging", "invalidating". */
+function gerund(w) {
+    return `${w.verb.replace(/e$/, '')}ing`;
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
     const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
+}
+/** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
+function mapText(blocks, map) {
+    return blocks.map((b) => {
+        switch (b.kind) {
+            case 'heading':
+            case 'text':
+                return { ...b, text: map(b.text) };
+            case 'status':
+                return { ...b, headline: map(b.headline), ...(b.text !== undefined ? { text: map(b.text) } : {}) };
+            case 'table':
+                return { ...b, header: b.header.map(map), rows: b.rows.map((r) => r.map(map)) };
+            case 'list':
+                return { ...b, items: b.items.map(map) };
+            case 'details':
+                return { ...b, label: map(b.label), blocks: mapText(b.blocks, map) };
+        }
+    });
+}
+/**
+ * The blocks for a printer without HTML (a terminal): the status line as a paragraph that starts with its
+ * headline, and each folded part as its label followed by its content, nothing folded.
+ */
+function plainBlocks(blocks) {
+    return blocks.flatMap((b) => {
+        switch (b.kind) {
+            case 'status':
+                return [{ kind: 'text', text: b.text ? `${b.headline} ${b.text}` : b.headline }];
+            case 'details':
+                return [{ kind: 'text', text: `${b.label}:` }, ...plainBlocks(b.blocks)];
+            default:
+                return [b];
+        }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
@@ -35150,8 +35472,11 @@ function environmentLine(result) {
 
 
 
+
 class ActionReporter {
     redactor;
+    /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
+    warnings = [];
     constructor(redactor) {
         this.redactor = redactor;
     }
@@ -35185,8 +35510,11 @@ class ActionReporter {
                 error(message, props);
                 process.exitCode = 1;
             }
-            else if (f.severity === 'warning')
+            else if (f.severity === 'warning') {
                 warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
             else
                 notice(message, props);
         }
@@ -35194,14 +35522,22 @@ class ActionReporter {
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
     async publish(result) {
         try {
+            let cut = false;
             const outputs = outputsOf(result, {
                 save: (json) => this.writeTempFile('failed-items.json', json),
-                onCut: (shown, total, file) => this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
-                    `all of them are in ${file}`)
+                onCut: (shown, total, file) => {
+                    cut = true;
+                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+                        `all of them are in ${file}`);
+                }
             });
             for (const [name, value] of Object.entries(outputs))
                 setOutput(name, this.redactor.redact(String(value)));
-            await this.writeSummary(summaryOf(result));
+            // The summary names where the whole list is: failed_items, or the file when the output was cut.
+            const failedItemsIn = cut
+                ? 'the file named by the `failed_items_file` output'
+                : 'the `failed_items` output';
+            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
@@ -35228,23 +35564,11 @@ class ActionReporter {
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
-        for (const block of blocks) {
-            if (block.kind === 'heading')
-                summary.addHeading(escapeHtml(block.text), block.level);
-            else if (block.kind === 'text')
-                summary.addRaw(escapeHtml(block.text), true);
-            else if (block.kind === 'list')
-                summary.addList(block.items.map(escapeHtml));
-            else
-                summary.addTable([
-                    block.header.map((data) => ({ data: escapeHtml(data), header: true })),
-                    ...block.rows.map((row) => row.map(escapeHtml))
-                ]);
-        }
-        // The whole summary is redacted as one text, so that no secret survives split across cells.
-        const text = this.redactor.redact(summary.stringify());
-        summary.emptyBuffer();
-        await summary.addRaw(text).write();
+        const redact = (text) => this.redactor.redact(text);
+        // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
+        // and the whole HTML again after, so that no secret survives split across cells.
+        const html = redact(summaryHtml(mapText(blocks, redact)));
+        await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
 
@@ -36235,6 +36559,29 @@ function splitWarnings(splits, outcomes) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/purge/progress.ts
+// The progress line written every few seconds while the requests are sent: how far, how fast, and how
+// long to go; when nothing finished since the last line, that it waits and for what. Pure.
+
+function progressLine(p) {
+    const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
+    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    if (p.done === p.doneBefore) {
+        const why = p.paused
+            ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
+            : "waiting for the rate limit's next slot or for Cloudflare's answers";
+        return `${head}; none in the last ${seconds(p.sinceMs)}: ${why}`;
+    }
+    const perSecond = p.done / Math.max(p.elapsedMs / 1000, 0.001);
+    // The time left at the slower of the two paces, overall and since the last line: a run that began with
+    // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
+    const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
+    const pace = Math.min(perSecond, recent);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+    const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
+    return `${head}, ${rate} items a second${left}`;
+}
+
 ;// CONCATENATED MODULE: ./src/purge/runner.ts
 
 
@@ -36520,6 +36867,7 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -36532,11 +36880,17 @@ async function sendPlan(api, planned, options) {
     const started = Date.now();
     const total = batches.reduce((n, b) => n + itemCount(b), 0);
     let done = 0;
+    let doneBefore = 0;
+    let lastLine = started;
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const report = options.progress ?? options.log;
     const progress = setInterval(() => {
-        const rate = Math.round((done / (Date.now() - started)) * 1000);
-        report(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
+        const now = Date.now();
+        const paused = api.http.isPaused();
+        const snapshot = { done, total, elapsedMs: now - started, doneBefore, sinceMs: now - lastLine, paused };
+        report(progressLine({ ...snapshot, past: words.past }));
+        doneBefore = done;
+        lastLine = now;
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
@@ -36567,6 +36921,7 @@ async function sendPlan(api, planned, options) {
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
 
 
 
@@ -36678,6 +37033,9 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     if (settings.dryRun) {
         await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
+        // Outside the group, where a reader sees it: what passing a dry run does not promise.
+        for (const line of dryRunLimits({ mode, zones, ...verified }))
+            info(line);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
     const words = wordsFor(mode);
@@ -36727,8 +37085,7 @@ function logPlan(planned, mode, info) {
             ? `${resolution.label}, environment ${describeEnvironment(environment)}`
             : resolution.label;
         for (const [i, batch] of batches.entries()) {
-            const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${countOf(batch.type, batch.items.length)}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);

@@ -6,6 +6,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../em
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { expectNoSecrets, expectSucceeded, failedEntries, failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
+import { readSummary, summaryProblems } from './summary-dom.js'
 
 const { zones, tokens } = fixture
 const purgePath = (zoneId: string): string => `/zones/${zoneId}/purge_cache`
@@ -118,6 +119,18 @@ describe('a refusal is not repeated batch after batch', () => {
     }>
     expect(whole).toHaveLength(1)
     expect(whole[0]?.items).toEqual(list)
+
+    // The summary sends the reader to the file, lists a capped part of the items, and keeps within its room.
+    expect(summaryProblems(result.summary)).toEqual([])
+    const summary = readSummary(result.summary)
+    expect(summary.status.headline).toBe('Nothing was purged.')
+    expect(summary.status.text).toContain(
+      'listed below and in the file named by the failed_items_file output'
+    )
+    expect(summary.folded[0]).toMatchObject({ label: '10000 URLs on example.com' })
+    expect(summary.folded[0]?.items).toEqual(list.slice(0, 100))
+    expect(summary.folded[0]?.paragraphs).toEqual(['… and 9900 more.'])
+    expect(result.summary.length).toBeLessThan(64 * KB)
     expect(elapsedMs).toBeLessThan(15_000)
     expectNoSecrets(result)
   }, 60_000)

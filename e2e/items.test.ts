@@ -11,6 +11,7 @@ import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { GitHubStandIn } from './github-stand-in.js'
 import { runAction, type ActionRun } from './run-action.js'
+import { readSummary } from './summary-dom.js'
 
 const { zones, tokens, accountId } = fixture
 /** A zone whose name is an IDN: stored, and looked up, in its ASCII form. */
@@ -333,7 +334,9 @@ describe('7. failed_items when the run stops before purging', () => {
     ])
     expect(failed.every((f) => f.reason.startsWith(`${catalogue['relative-url'].title}: `))).toBe(true)
     expect(result.outputs.failed_count).toBe('2')
-    expect(result.summary).toContain('2 requested items are listed in the failed_items output')
+    const summary = readSummary(result.summary)
+    expect(summary.paragraphs).toContain('The 2 requested items are in the failed_items output.')
+    expect(summary.lists).toEqual([['https://example.com/a', 'release']])
   })
 
   it('lists nothing for a dry run, even one whose dry_run cannot be read', async () => {

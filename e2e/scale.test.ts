@@ -63,7 +63,7 @@ describe('purging many items', () => {
     expect(result.outputs.failed_count).toBe('0')
     expect(result.outputs.failed_items).toBe('[]')
     expect(result.outputs.purge_ids?.split(',')).toHaveLength(10)
-    expect(result.summary).toContain('1000 purged, 0 failed')
+    expect(result.summary).toContain('All 1000 items were purged on example.com.')
   })
 
   it('reads files_from as a JSON array with headers, together with files', async () => {
@@ -180,7 +180,9 @@ describe('partial failure', () => {
           'Cloudflare refused the purge: 503 .*, still after \\d+ attempts'
       )
     )
-    expect(result.summary).toContain(`${300 - failedBatch.length} purged, ${failedBatch.length} failed`)
+    expect(result.summary).toContain(
+      `${300 - failedBatch.length} of 300 items were purged; ${failedBatch.length} were not.`
+    )
   })
 
   it('splits a batch Cloudflare rejects as too large, retries it, and says so once', async () => {

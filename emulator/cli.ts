@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'))
 
   const stop = (signal: string): void => {
-    console.log(`\n${signal}: stopping after ${emulator.requests.length} requests`)
+    const n = emulator.requests.length
+    console.log(`\n${signal}: stopping after ${n} ${n === 1 ? 'request' : 'requests'}`)
     emulator.close().then(
       () => process.exit(0),
       () => process.exit(1)

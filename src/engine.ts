@@ -25,8 +25,9 @@ import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
+import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
-import { count, seconds } from './words.js'
+import { count, countOf, seconds } from './words.js'
 
 /** Where the engine tells its user what happens: the Actions log at the action's edge, a terminal in a CLI. */
 export interface RunReporter {
@@ -173,6 +174,8 @@ async function purgeWith(
   if (settings.dryRun) {
     await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info))
     const zones = zoneRuns(planned)
+    // Outside the group, where a reader sees it: what passing a dry run does not promise.
+    for (const line of dryRunLimits({ mode, zones, ...verified })) info(line)
     return { ...summed('planned', zones, startedAt), ...verified }
   }
   const words = wordsFor(mode)
@@ -230,8 +233,7 @@ function logPlan(planned: PlannedZone[], mode: CacheMode, info: (line: string) =
       ? `${resolution.label}, environment ${describeEnvironment(environment)}`
       : resolution.label
     for (const [i, batch] of batches.entries()) {
-      const items = batch.type === 'everything' ? '' : ` ${count(batch.items.length, 'item')}`
-      info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`)
+      info(`Request ${i + 1} on ${where}: ${words.verb} ${countOf(batch.type, batch.items.length)}`)
     }
   }
   const batches = planned.flatMap((p) => p.batches)

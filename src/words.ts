@@ -9,3 +9,23 @@ export function count(n: number, one: string, many = `${one}s`): string {
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
+
+const NOUNS = {
+  files: ['URL', 'URLs'],
+  tags: ['tag', 'tags'],
+  hosts: ['host', 'hosts'],
+  prefixes: ['prefix', 'prefixes']
+} as const
+
+/** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
+export function countOf(type: keyof typeof NOUNS | 'everything', n: number): string {
+  if (type === 'everything') return 'everything'
+  const [one, many] = NOUNS[type]
+  return count(n, one, many)
+}
+
+/** A duration to come, rounded the way a person says it: "8 s", "4 min". */
+export function roughly(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000))
+  return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`
+}

@@ -193,7 +193,14 @@ describe('parseZone', () => {
     expect(parseZone('https://www.example.com/page')).toBe(
       'is a URL; write just the domain "www.example.com"'
     )
-    expect(parseZone(ZONE.slice(0, 31))).toMatch(/31 characters instead of 32/)
+    expect(parseZone(ZONE.slice(0, 31))).toMatch(
+      /31 characters instead of 32 \(was it cut off when copied\?\)/
+    )
+    // One character too many was not cut off.
+    expect(parseZone(`${ZONE}0`)).toMatch(
+      /33 characters instead of 32 \(was it copied with something else\?\)/
+    )
+    expect(parseZone(`${ZONE}0`)).not.toMatch(/cut off/)
     expect(parseZone('localhost')).toBe('is not a valid domain name')
     expect(parseZone('-bad-.com')).toBe('is not a valid domain name')
   })

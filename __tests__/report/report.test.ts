@@ -1,5 +1,6 @@
-// The outputs and the job summary, built from plain run results: every way a run ends sets every
-// output action.yml declares, and the summary's tables count the same way the outputs do.
+// The outputs and the log lines, built from plain run results: every way a run ends sets every output
+// action.yml declares, and the summary's rows count the same way the outputs do (the summary itself:
+// summary.test.ts).
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
@@ -14,7 +15,6 @@ import {
   type RunResult,
   type ZoneRun
 } from '../../src/report/result.js'
-import { summaryOf } from '../../src/report/summary.js'
 import { describeChanges, describeSettings } from '../../src/report/log.js'
 import { DEFAULT_API_URL } from '../../src/inputs/parser.js'
 import type { Finding, PurgeRequest, Settings } from '../../src/types.js'
@@ -158,85 +158,7 @@ describe('summaryRows and zoneCounts', () => {
   })
 })
 
-describe('summaryOf', () => {
-  it('has nothing to say when there was nothing to purge', () => {
-    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([])
-  })
-
-  it('shows the plan of a dry run with the rows of a real run', () => {
-    const blocks = summaryOf({ ...emptyRun('planned', 0), zones: planned })
-    expect(blocks[0]).toEqual({ kind: 'heading', text: 'Cloudflare cache purge (dry run)', level: 2 })
-    expect(blocks[2]).toEqual({
-      kind: 'table',
-      header: ['Zone', 'Type', 'Items', 'Requests'],
-      rows: [
-        ['example.com', 'files', '3', '2'],
-        [B, 'everything', '1', '1']
-      ]
-    })
-  })
-
-  it('sums up a purge: rows, totals, the zones side by side, and the reasons for what failed', () => {
-    const blocks = summaryOf({ ...purged, timings: { startedAt: 0, totalMs: 1234 } })
-    expect(blocks).toContainEqual({ kind: 'text', text: '3 purged, 1 failed, in 1.2 s.' })
-    expect(blocks).toContainEqual({ kind: 'heading', text: 'Per zone', level: 3 })
-    expect(blocks).toContainEqual({ kind: 'list', items: ['refused'] })
-    expect(blocks[1]).toMatchObject({ header: ['Zone', 'Type', 'Items', 'Purged', 'Failed', 'Request IDs'] })
-  })
-
-  it('counts request IDs beyond three rather than listing them', () => {
-    const many: ZoneRun[] = [
-      {
-        id: A,
-        label: A,
-        requests: ['1', '2', '3', '4', '5'].map((id) => ({
-          batch: { zoneId: A, type: 'tags' as const, items: [id] },
-          purgeId: id
-        }))
-      }
-    ]
-    const blocks = summaryOf({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
-    expect(blocks[1]).toMatchObject({ rows: [[A, 'tags', '5', '5', '0', '1, 2, 3 and 2 more']] })
-  })
-
-  it('repeats the warnings about the credential and the zones at the end, a dry run too', () => {
-    const expiring: Finding = {
-      id: 'token-expiring',
-      severity: 'warning',
-      title: 'API token expires soon',
-      message: 'This API token expires on 2026-06-04 (in 3 days).'
-    }
-    const unreadable: Finding = { id: 'zone-unreadable', severity: 'notice', title: 'Zone', message: '…' }
-    for (const status of ['purged', 'planned'] as const) {
-      const blocks = summaryOf({ ...emptyRun(status, 0), zones: planned, notes: [unreadable, expiring] })
-      expect(blocks.slice(-2)).toEqual([
-        { kind: 'heading', text: 'Warnings', level: 3 },
-        { kind: 'list', items: ['API token expires soon: This API token expires on 2026-06-04 (in 3 days).'] }
-      ])
-    }
-    expect(
-      summaryOf({ ...purged, notes: [unreadable] }).map((b) => b.kind === 'heading' && b.text)
-    ).not.toContain('Warnings')
-  })
-
-  it('says why nothing was purged, in words that count right', () => {
-    const one = stoppedRun([refused], 0, { zones: [], purge: { ...purge, everything: true }, dryRun: false })
-    expect(summaryOf(one)[1]).toEqual({
-      kind: 'text',
-      text: 'Nothing was purged: API token not recognised. 1 requested item is listed in the failed_items output.'
-    })
-    const three = stoppedRun([refused], 0, { zones: [], purge, dryRun: false })
-    expect(summaryOf(three)[1]).toMatchObject({
-      text: expect.stringMatching(/ 3 requested items are listed/)
-    })
-    expect(summaryOf(stoppedRun([refused], 0))[1]).toEqual({
-      kind: 'text',
-      text: 'Nothing was purged: API token not recognised.'
-    })
-  })
-})
-
-describe('an invalidation, and Version Management environments', () => {
+describe('an invalidation', () => {
   const STAGING = { name: 'Staging', ref: 'e0e00000000000000000000000000002' }
   const inStaging: ZoneRun[] = sent.map((z, i) => (i === 0 ? { ...z, environment: STAGING } : z))
   const invalidated: RunResult = {
@@ -246,38 +168,6 @@ describe('an invalidation, and Version Management environments', () => {
     ...totals(inStaging),
     timings: { startedAt: 0, totalMs: 1234 }
   }
-
-  it('says invalidated, not purged, and names the environment of each zone that has one', () => {
-    const blocks = summaryOf(invalidated)
-    expect(blocks.slice(0, 2)).toEqual([
-      { kind: 'heading', text: 'Cloudflare cache invalidation', level: 2 },
-      { kind: 'text', text: `Environment: Staging (ref ${STAGING.ref}) on example.com.` }
-    ])
-    expect(blocks[2]).toMatchObject({
-      header: ['Zone', 'Type', 'Items', 'Invalidated', 'Failed', 'Request IDs']
-    })
-    expect(blocks).toContainEqual({ kind: 'text', text: '3 invalidated, 1 failed, in 1.2 s.' })
-    expect(blocks).toContainEqual({ kind: 'heading', text: 'Not invalidated', level: 3 })
-    expect(JSON.stringify(blocks)).not.toMatch(/purge/i)
-  })
-
-  it('shows the environment in the plan of a dry run', () => {
-    const plan = inStaging.map((z) => ({ ...z, requests: z.requests.map(({ batch }) => ({ batch })) }))
-    const blocks = summaryOf({ ...emptyRun('planned', 0), mode: 'invalidate', zones: plan })
-    expect(blocks.slice(0, 3)).toEqual([
-      { kind: 'heading', text: 'Cloudflare cache invalidation (dry run)', level: 2 },
-      { kind: 'text', text: `Environment: Staging (ref ${STAGING.ref}) on example.com.` },
-      { kind: 'text', text: 'Nothing was invalidated. This is what would be sent:' }
-    ])
-  })
-
-  it('says nothing was invalidated when an invalidation stopped early', () => {
-    const stopped = stoppedRun([refused], 0, { zones: [], purge, dryRun: false, mode: 'invalidate' })
-    expect(stopped.mode).toBe('invalidate')
-    expect(summaryOf(stopped)[1]).toMatchObject({
-      text: expect.stringMatching(/^Nothing was invalidated: API token not recognised\. 3 requested items/)
-    })
-  })
 
   it('keeps the outputs as they are: invalidated items count as purged_count', () => {
     expect(outputsOf(invalidated)).toEqual(outputsOf({ ...invalidated, mode: undefined, zones: sent }))

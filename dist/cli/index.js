@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3778);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9505);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3778:
+/***/ 9505:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -553,7 +553,8 @@ function parseZone(value) {
     if (HEX32.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-        return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`;
+        const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else';
+        return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
         let host;
@@ -669,10 +670,10 @@ function describeSettings(settings) {
     const what = p.everything
         ? 'everything'
         : [
-            p.files.length > 0 ? (0,words/* count */.U)(p.files.length, 'URL') : '',
-            p.tags.length > 0 ? (0,words/* count */.U)(p.tags.length, 'tag') : '',
-            p.hosts.length > 0 ? (0,words/* count */.U)(p.hosts.length, 'host') : '',
-            p.prefixes.length > 0 ? (0,words/* count */.U)(p.prefixes.length, 'prefix', 'prefixes') : ''
+            p.files.length > 0 ? (0,words/* count */.U9)(p.files.length, 'URL') : '',
+            p.tags.length > 0 ? (0,words/* count */.U9)(p.tags.length, 'tag') : '',
+            p.hosts.length > 0 ? (0,words/* count */.U9)(p.hosts.length, 'host') : '',
+            p.prefixes.length > 0 ? (0,words/* count */.U9)(p.prefixes.length, 'prefix', 'prefixes') : ''
         ]
             .filter(Boolean)
             .join(', ');
@@ -754,120 +755,8 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-;// CONCATENATED MODULE: ./src/report/summary.ts
-// The job summary's content, built from the run result as plain blocks: the action writes them with
-// the toolkit's summary (src/action/reporter.ts), a command line can print them as text. Pure.
-
-
-
-/** More request IDs than this in one cell are counted rather than listed. */
-const IDS_SHOWN = 3;
-/** Distinct reasons listed under "Not purged"; the others are counted. */
-const REASONS_SHOWN = 20;
-/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
-function summaryOf(result, options = {}) {
-    const failedItemsIn = options.failedItemsIn ?? 'the failed_items output';
-    switch (result.status) {
-        case 'nothing-to-purge':
-            return [];
-        case 'stopped':
-            return stoppedSummary(result, failedItemsIn);
-        case 'planned':
-            return [...planSummary(result), ...warningsOf(result)];
-        case 'purged':
-            return [...purgeSummary(result, failedItemsIn), ...warningsOf(result)];
-    }
-}
-/**
- * The warnings about the credential and the zones, repeated from the log: a token that expires next
- * week deserves a heads-up where people look after a deploy.
- */
-function warningsOf(result) {
-    const warnings = result.notes.filter((n) => n.severity === 'warning');
-    if (warnings.length === 0)
-        return [];
-    return [
-        { kind: 'heading', text: 'Warnings', level: 3 },
-        { kind: 'list', items: warnings.map((w) => `${w.title}: ${w.message}`) }
-    ];
-}
-function purgeSummary(result, failedItemsIn) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones).map((r) => [
-        r.zone,
-        r.type,
-        String(r.items),
-        String(r.purged),
-        String(r.failed),
-        r.ids.length > IDS_SHOWN
-            ? `${r.ids.slice(0, IDS_SHOWN).join(', ')} and ${r.ids.length - IDS_SHOWN} more`
-            : r.ids.join(', ')
-    ]);
-    const blocks = [
-        { kind: 'heading', text: w.title, level: 2 },
-        ...environmentLine(result),
-        { kind: 'table', header: ['Zone', 'Type', 'Items', w.Past, 'Failed', 'Request IDs'], rows },
-        {
-            kind: 'text',
-            text: `${result.purgedCount} ${w.past}, ${result.failed.length} failed, in ${(0,words/* seconds */.Y)(result.timings.totalMs)}.`
-        }
-    ];
-    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
-    if (perZone.length > 1) {
-        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, {
-            kind: 'table',
-            header: ['Zone', 'Zone ID', 'Items', w.Past, 'Failed'],
-            rows: perZone.map((z) => [
-                z.name || z.id,
-                z.id,
-                String(z.items),
-                String(z.purged_count),
-                String(z.failed_count)
-            ])
-        });
-    }
-    if (result.failed.length > 0) {
-        // Items refused one by one each have a reason of their own: the first few are enough here.
-        const reasons = [...new Set(result.failed.map((f) => f.reason))];
-        blocks.push({ kind: 'heading', text: `Not ${w.past}`, level: 3 }, { kind: 'list', items: reasons.slice(0, REASONS_SHOWN) });
-        if (reasons.length > REASONS_SHOWN)
-            blocks.push({
-                kind: 'text',
-                text: `… and ${(0,words/* count */.U)(reasons.length - REASONS_SHOWN, 'more reason')}: see ${failedItemsIn}.`
-            });
-    }
-    return blocks;
-}
-function planSummary(result) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    return [
-        { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
-        ...environmentLine(result),
-        { kind: 'text', text: `Nothing was ${w.past}. This is what would be sent:` },
-        {
-            kind: 'table',
-            header: ['Zone', 'Type', 'Items', 'Requests'],
-            rows: (0,report_result/* summaryRows */.QW)(result.zones).map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        }
-    ];
-}
-function stoppedSummary(result, failedItemsIn) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const first = result.stoppedBy?.find((f) => f.severity === 'error') ?? result.stoppedBy?.[0];
-    const listed = result.failed.length > 0
-        ? ` ${(0,words/* count */.U)(result.failed.length, 'requested item is', 'requested items are')} listed in ${failedItemsIn}.`
-        : '';
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        { kind: 'text', text: `Nothing was ${w.past}: ${first?.title ?? 'the run stopped'}.${listed}` }
-    ];
-}
-/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
-function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,target/* describeEnvironment */.NE)(z.environment)} on ${z.name ?? z.label}`] : []);
-    return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
-}
-
+// EXTERNAL MODULE: ./src/report/summary.ts
+var report_summary = __nccwpck_require__(7994);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -1228,113 +1117,14 @@ the URLs of the changed files into --files-from - instead, as above. More in doc
 `;
 }
 
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-function outputsOf(result, files = { save: () => '' }) {
-    const failed = failedItemsOutputs(result.failed, files.save);
-    if (failed.shown < failed.total)
-        files.onCut?.(failed.shown, failed.total, failed.failed_items_file);
-    return {
-        zone_id: result.zones.map((z) => z.id).join(','),
-        zones: JSON.stringify((0,report_result/* zoneCounts */.XU)(result.zones)),
-        purge_ids: result.purgeIds.join(','),
-        purged_count: result.purgedCount,
-        failed_count: result.failed.length,
-        failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
-    };
-}
-/**
- * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
- * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
- * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
- */
-const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
-/** An output's size as GitHub counts it. */
-function outputBytes(text) {
-    return text.length * 2;
-}
-/** Groups the items by zone, type and reason, in the order they first appear. */
-function groupFailedItems(items) {
-    const groups = new Map();
-    for (const { zone, type, item, reason } of items) {
-        const key = JSON.stringify([zone, type, reason]);
-        let group = groups.get(key);
-        if (!group)
-            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
-        group.count++;
-        group.items.push(item);
-    }
-    return [...groups.values()];
-}
-/**
- * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
- * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
- * out (`failed_count` still counts their items).
- */
-function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
-    const total = groups.reduce((n, g) => n + g.count, 0);
-    const whole = JSON.stringify(groups);
-    if (outputBytes(whole) <= maxBytes)
-        return { json: whole, shown: total, total };
-    const parts = [];
-    let size = outputBytes('[]');
-    let shown = 0;
-    for (const group of groups) {
-        // The group without its items, ending in `"items":`.
-        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
-        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
-        const headBytes = outputBytes(`${head}[]}`) + separator;
-        if (size + headBytes > maxBytes)
-            break;
-        const items = [];
-        let itemsBytes = 0;
-        for (const item of group.items) {
-            const text = JSON.stringify(item);
-            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
-            if (size + headBytes + itemsBytes + more > maxBytes)
-                break;
-            items.push(text);
-            itemsBytes += more;
-        }
-        parts.push(`${head}[${items.join(',')}]}`);
-        size += headBytes + itemsBytes;
-        shown += items.length;
-        if (items.length < group.items.length)
-            break;
-    }
-    return { json: `[${parts.join(',')}]`, shown, total };
-}
-/**
- * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
- * cut) and returns its path.
- */
-function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
-    if (items.length === 0)
-        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
-    const groups = groupFailedItems(items);
-    const bounded = boundFailedItems(groups, maxBytes);
-    const file = save(JSON.stringify(groups, null, 1));
-    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;'
-};
-/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
-function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-}
-
+// EXTERNAL MODULE: ./src/report/outputs.ts
+var report_outputs = __nccwpck_require__(5468);
 ;// CONCATENATED MODULE: ./src/cli/json.ts
 
 
 /** The JSON object for the run, every string in it masked. */
 function jsonResult(result, findings, redactor) {
-    const outputs = outputsOf(result);
+    const outputs = (0,report_outputs/* outputsOf */.Yz)(result);
     return masked({
         status: result.status,
         zone_id: outputs.zone_id,
@@ -1342,7 +1132,7 @@ function jsonResult(result, findings, redactor) {
         purge_ids: outputs.purge_ids,
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
-        failed_items: groupFailedItems(result.failed),
+        failed_items: (0,report_outputs/* groupFailedItems */.dT)(result.failed),
         findings
     }, redactor);
 }
@@ -1387,6 +1177,7 @@ function describe(flag) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
+
 
 /** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
 function wantsColour(output, env, noColorFlag) {
@@ -1476,7 +1267,8 @@ class TerminalReporter {
         if (blocks.length === 0)
             return;
         this.print('');
-        for (const block of blocks) {
+        // A terminal shows no folding: the status line and folded lists as plain text.
+        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
             if (block.kind === 'heading')
                 this.print(this.paint('bold', block.text));
             else if (block.kind === 'text')
@@ -1603,7 +1395,7 @@ async function runCli(io) {
     });
     const finish = (result, code, summary = true) => {
         if (summary)
-            reporter.summary(summaryOf(result, { failedItemsIn: 'failed_items (--json)' }));
+            reporter.summary((0,report_summary/* summaryOf */.YG)(result, { failedItemsIn: 'failed_items (--json)' }));
         if (line.json)
             io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
         return code;
@@ -1631,7 +1423,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(817)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7817));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(981)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9981));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -2119,7 +1911,7 @@ function listWords(items) {
 /** "45 seconds", "about 5 minutes": how long Cloudflare asked to wait, in words. */
 function describeWait(seconds) {
     if (seconds < 120)
-        return (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(seconds, 'second');
+        return (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(seconds, 'second');
     return `about ${Math.round(seconds / 60)} minutes`;
 }
 /** "45 s", "60 min", "3 h": a duration short enough to read beside another one. */
@@ -2616,7 +2408,7 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(days, 'day')}); purges will fail after that. ` +
+        message: ({ date, days }) => `This API token expires on ${date} (in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(days, 'day')}); purges will fail after that. ` +
             'Extend it or create a new one and update the secret.'
     }),
     'token-ip-restricted': entry({
@@ -2717,23 +2509,27 @@ const catalogue = {
     'zone-name-not-found': entry({
         title: 'Zone not found',
         severity: 'error',
-        cause: 'Looking the name up returns no zone.',
+        cause: 'Looking the name up returns no zone: the token lacks Zone → Zone → Read, its Zone Resources leave the zone out, or the domain is not a zone of the account.',
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
-        fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+        fix: 'Give the token Zone → Zone → Read with the zone in its Zone Resources, or use the Zone ID instead of the name.',
         docs: DOCS.createToken,
-        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
-            'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
-            'the domain is not a zone in this account.'
+        message: ({ tried }) => `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. To find a zone ` +
+            'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
+            'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
+            'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
         severity: 'notice',
-        cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+        cause: 'Cloudflare refuses to show the zone (10000): normal for a token without Zone → Zone → Read, and also the answer for a zone outside the Zone Resources or an ID that is no zone.',
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
-        fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+        fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-            'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+            "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
+            'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
+            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
     'changes-no-range': entry({
@@ -2785,7 +2581,7 @@ const catalogue = {
         detection: 'GitHub: the compare lists no file under a mapped folder',
         fix: 'Nothing needed.',
         docs: DOCS.changedPaths,
-        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U)(files, 'file')} changed ` +
+        message: ({ range, count: files }) => `No file under changed_paths changed in ${range} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(files, 'file')} changed ` +
             'elsewhere in the repository), so there was nothing to purge.'
     }),
     // ── Invalidation and environments ─────────────────────────────────────────
@@ -4059,6 +3855,118 @@ function environmentsOf(planned) {
 
 /***/ }),
 
+/***/ 5468:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yz: () => (/* binding */ outputsOf),
+/* harmony export */   dT: () => (/* binding */ groupFailedItems)
+/* harmony export */ });
+/* unused harmony exports FAILED_ITEMS_MAX_BYTES, outputBytes, boundFailedItems, failedItemsOutputs, escapeHtml */
+/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5781);
+
+function outputsOf(result, files = { save: () => '' }) {
+    const failed = failedItemsOutputs(result.failed, files.save);
+    if (failed.shown < failed.total)
+        files.onCut?.(failed.shown, failed.total, failed.failed_items_file);
+    return {
+        zone_id: result.zones.map((z) => z.id).join(','),
+        zones: JSON.stringify((0,_result_js__WEBPACK_IMPORTED_MODULE_0__/* .zoneCounts */ .XU)(result.zones)),
+        purge_ids: result.purgeIds.join(','),
+        purged_count: result.purgedCount,
+        failed_count: result.failed.length,
+        failed_items: failed.failed_items,
+        failed_items_file: failed.failed_items_file
+    };
+}
+/**
+ * GitHub keeps at most 1 MB of outputs per job, counting in UTF-16 (2 bytes a character for plain
+ * text): https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/passing-information-between-jobs
+ * failed_items takes a quarter of that at most, so that it fits beside the other outputs and steps.
+ */
+const FAILED_ITEMS_MAX_BYTES = 256 * 1024;
+/** An output's size as GitHub counts it. */
+function outputBytes(text) {
+    return text.length * 2;
+}
+/** Groups the items by zone, type and reason, in the order they first appear. */
+function groupFailedItems(items) {
+    const groups = new Map();
+    for (const { zone, type, item, reason } of items) {
+        const key = JSON.stringify([zone, type, reason]);
+        let group = groups.get(key);
+        if (!group)
+            groups.set(key, (group = { zone, type, reason, count: 0, items: [] }));
+        group.count++;
+        group.items.push(item);
+    }
+    return [...groups.values()];
+}
+/**
+ * The groups as JSON within `maxBytes`: every group and item while they fit; then what fits, each group
+ * keeping its `count` so that a reader knows how many items it had. Groups that do not fit at all are left
+ * out (`failed_count` still counts their items).
+ */
+function boundFailedItems(groups, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    const total = groups.reduce((n, g) => n + g.count, 0);
+    const whole = JSON.stringify(groups);
+    if (outputBytes(whole) <= maxBytes)
+        return { json: whole, shown: total, total };
+    const parts = [];
+    let size = outputBytes('[]');
+    let shown = 0;
+    for (const group of groups) {
+        // The group without its items, ending in `"items":`.
+        const head = JSON.stringify({ ...group, items: [] }).slice(0, -3);
+        const separator = parts.length > 0 ? 2 : 0; // the comma between groups
+        const headBytes = outputBytes(`${head}[]}`) + separator;
+        if (size + headBytes > maxBytes)
+            break;
+        const items = [];
+        let itemsBytes = 0;
+        for (const item of group.items) {
+            const text = JSON.stringify(item);
+            const more = outputBytes(text) + (items.length > 0 ? 2 : 0);
+            if (size + headBytes + itemsBytes + more > maxBytes)
+                break;
+            items.push(text);
+            itemsBytes += more;
+        }
+        parts.push(`${head}[${items.join(',')}]}`);
+        size += headBytes + itemsBytes;
+        shown += items.length;
+        if (items.length < group.items.length)
+            break;
+    }
+    return { json: `[${parts.join(',')}]`, shown, total };
+}
+/**
+ * The failed_items and failed_items_file outputs. `save` writes the whole list (the same JSON form, never
+ * cut) and returns its path.
+ */
+function failedItemsOutputs(items, save, maxBytes = FAILED_ITEMS_MAX_BYTES) {
+    if (items.length === 0)
+        return { failed_items: '[]', failed_items_file: '', shown: 0, total: 0 };
+    const groups = groupFailedItems(items);
+    const bounded = boundFailedItems(groups, maxBytes);
+    const file = save(JSON.stringify(groups, null, 1));
+    return { failed_items: bounded.json, failed_items_file: file, shown: bounded.shown, total: bounded.total };
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/** Text for the job summary, which is HTML: Cloudflare's words and names shown, never interpreted. */
+function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+
+/***/ }),
+
 /***/ 5781:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4177,6 +4085,390 @@ function zoneCounts(zones) {
 
 /***/ }),
 
+/***/ 7994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P$: () => (/* binding */ plainBlocks),
+/* harmony export */   Ts: () => (/* binding */ dryRunLimits),
+/* harmony export */   YG: () => (/* binding */ summaryOf)
+/* harmony export */ });
+/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
+/* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
+/* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5468);
+/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5781);
+// The job summary's content, built from the run result as plain blocks: the action writes them as HTML
+// (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
+// partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
+//
+// Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
+// the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
+
+
+
+
+
+/**
+ * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
+ */
+const ITEMS_SHOWN = 100;
+/** A list this long or shorter is shown open; a longer one is folded. */
+const OPEN_LIST_MAX = 5;
+/** Reasons for items not purged shown one by one; the rest are counted. */
+const REASONS_SHOWN = 20;
+/**
+ * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
+ * well within the 1 MiB a step may write, however long the items.
+ */
+const ITEM_CHARS = 128 * 1024;
+/** Request IDs listed per zone and type. */
+const IDS_SHOWN = 20;
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+function summaryOf(result, options = {}) {
+    const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
+}
+/** The warnings of the run, each once, after everything else: the status line stays first. */
+function warningBlocks(warnings) {
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
+    return items.length > 0
+        ? [
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
+        ]
+        : [];
+}
+function purgeSummary(result, failedItemsIn, room) {
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const blocks = [
+        { kind: 'heading', text: w.title, level: 2 },
+        purgeStatus(result, w, failedItemsIn),
+        ...environmentLine(result),
+        countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
+    ];
+    const perZone = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .zoneCounts */ .XU)(result.zones);
+    if (perZone.length > 1) {
+        blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
+            key: [z.name || z.id, z.id],
+            items: z.items,
+            purged: z.purged_count,
+            failed: z.failed_count
+        })), w));
+    }
+    if (result.failed.length > 0) {
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+    }
+    const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
+    if (purged.length > 0)
+        blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.purgeIds.length > 0)
+        blocks.push(requestIds(result));
+    return blocks;
+}
+/** Items, purged and not purged per row; the last column only when something was not purged. */
+function countsTable(keys, rows, w) {
+    const failed = rows.some((r) => r.failed > 0);
+    return {
+        kind: 'table',
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
+    };
+}
+function purgeStatus(result, w, failedItemsIn) {
+    const failed = result.failed.length;
+    const total = result.purgedCount + failed;
+    const where = zonesWords(result.zones);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    if (failed === 0) {
+        const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
+        const headline = everything
+            ? `Everything was ${w.past} ${where}.`
+            : total === 1
+                ? `1 item was ${w.past} ${where}.`
+                : `All ${total} items were ${w.past} ${where}.`;
+        return {
+            kind: 'status',
+            outcome: 'all',
+            headline,
+            text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
+        };
+    }
+    const reasons = [...new Set(result.failed.map((f) => f.reason))];
+    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
+    const why = reasons.length === 1
+        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
+        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    return result.purgedCount === 0
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+        : {
+            kind: 'status',
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            text: why
+        };
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one), in
+ * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
+ * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ */
+function failedBlocks(result, w, room, failedItemsIn) {
+    const byReason = new Map();
+    for (const group of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(result.failed))
+        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
+    const blocks = [];
+    const reasons = [...byReason.entries()];
+    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
+        if (reasons.length > 1)
+            blocks.push({ kind: 'text', text: reason });
+        for (const { zone, type, count: n, items } of groups)
+            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+    }
+    const rest = reasons.slice(REASONS_SHOWN);
+    if (rest.length > 0) {
+        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        blocks.push({
+            kind: 'text',
+            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
+        });
+    }
+    return blocks;
+}
+/** The items of the requests that `pick` selects, one list per zone and type; purge everything has none. */
+function itemLists(zones, pick, on, room) {
+    const blocks = [];
+    for (const zone of zones) {
+        const types = new Map();
+        for (const request of zone.requests) {
+            if (!pick(request) || request.batch.type === 'everything')
+                continue;
+            types.set(request.batch.type, [
+                ...(types.get(request.batch.type) ?? []),
+                ...request.batch.items.map(_purge_planner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeItem */ .f)
+            ]);
+        }
+        for (const [type, items] of types)
+            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, room, true));
+    }
+    return blocks;
+}
+/** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
+function itemList(label, items, room, fold = false) {
+    const shown = cappedList(items, room);
+    return fold || items.length > OPEN_LIST_MAX
+        ? [{ kind: 'details', label, blocks: shown }]
+        : [{ kind: 'text', text: `${label}:` }, ...shown];
+}
+const freshRoom = () => ({ chars: ITEM_CHARS });
+/** The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are. */
+function cappedList(items, room) {
+    const shown = [];
+    for (const item of items.slice(0, ITEMS_SHOWN)) {
+        if (item.length > room.chars)
+            break;
+        room.chars -= item.length;
+        shown.push(item);
+    }
+    const more = items.length - shown.length;
+    if (shown.length === 0)
+        return [{ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(more, 'item')}, not listed: the summary is full.` }];
+    return [
+        { kind: 'list', items: shown, code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+/** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
+function requestIds(result) {
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones)
+        .filter((r) => r.ids.length > 0)
+        .map((r) => [
+        r.zone,
+        r.type,
+        r.ids.slice(0, IDS_SHOWN).join(', ') +
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+    ]);
+    return {
+        kind: 'details',
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+        blocks: [
+            { kind: 'text', text: "For Cloudflare's support, should they ask." },
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+        ]
+    };
+}
+function planSummary(result, room) {
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const items = rows.reduce((n, r) => n + r.items, 0);
+    const requests = rows.reduce((n, r) => n + r.requests, 0);
+    const lists = itemLists(result.zones, () => true, 'on', room);
+    return [
+        { kind: 'heading', text: `${w.title} (dry run)`, level: 2 },
+        {
+            kind: 'status',
+            outcome: 'plan',
+            headline: `Dry run: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+        },
+        ...environmentLine(result),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
+        ...(lists.length > 0
+            ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
+            : []),
+        { kind: 'heading', text: 'What a dry run cannot check', level: 3 },
+        ...dryRunLimits(result).map((text) => ({ kind: 'text', text }))
+    ];
+}
+/**
+ * What a dry run checked and what it could not, for the summary and the log. No Cloudflare API tells a
+ * token with only Cache Purge what it may do (token verify answers only its status; reading the token's
+ * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
+ */
+function dryRunLimits(result) {
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const lines = [
+        `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
+    ];
+    if (result.credential?.owner === 'global-key')
+        lines.push(`It cannot check that Cloudflare lets this key's user ${w.verb} these zones: only a real ${w.request} shows it.`);
+    else
+        lines.push(`It cannot check that the token may ${w.verb}: no Cloudflare API tells a purge-only token whether it may ${w.verb}; ` +
+            `only a real ${w.request} does. If the real run fails with "Token may not purge this zone", edit the token: ` +
+            'add Zone → Cache Purge → Purge, with the zone in its Zone Resources.');
+    const unread = result.zones.filter((z) => z.name === undefined).map((z) => z.id);
+    if (unread.length > 0)
+        lines.push(`Nor can it tell whether ${unread.length === 1 ? `zone ${unread[0]} exists` : `zones ${unread.join(', ')} exist`}: ` +
+            'the credential cannot read it (a token without Zone → Zone → Read), and Cloudflare answers the same for a zone ' +
+            'that does not exist.');
+    return lines;
+}
+function stoppedSummary(result, failedItemsIn, room) {
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const stoppedBy = result.stoppedBy ?? [];
+    const errors = stoppedBy.filter((f) => f.severity === 'error');
+    const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
+    const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
+    const sent = `No ${w.request} was sent.`;
+    if (shown.length === 1 && only)
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
+        });
+    else
+        blocks.push({
+            kind: 'status',
+            outcome: 'none',
+            headline: shown.length > 1
+                ? `Nothing was ${w.past}: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(shown.length, 'problem')} to fix.`
+                : `Nothing was ${w.past}.`,
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
+    const failed = result.failed.length;
+    if (failed > 0) {
+        const items = result.failed.map((f) => f.item);
+        blocks.push({
+            kind: 'text',
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+        });
+        blocks.push(...(failed > OPEN_LIST_MAX
+            ? [
+                {
+                    kind: 'details',
+                    label: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(failed, 'item')} not ${w.past}`,
+                    blocks: cappedList(items, room)
+                }
+            ]
+            : cappedList(items, room)));
+    }
+    return blocks;
+}
+/** "on example.com", "on example.com and pro.example.net", "on 3 zones". */
+function zonesWords(zones) {
+    const names = zones.map((z) => z.name ?? z.label);
+    if (names.length === 0)
+        return '';
+    if (names.length === 1)
+        return `on ${names[0]}`;
+    if (names.length === 2)
+        return `on ${names[0]} and ${names[1]}`;
+    return `on ${names.length} zones`;
+}
+/** "purging", "invalidating". */
+function gerund(w) {
+    return `${w.verb.replace(/e$/, '')}ing`;
+}
+/** Names the Version Management environment each zone's requests went to; nothing when none was named. */
+function environmentLine(result) {
+    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .describeEnvironment */ .NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
+}
+/** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
+function mapText(blocks, map) {
+    return blocks.map((b) => {
+        switch (b.kind) {
+            case 'heading':
+            case 'text':
+                return { ...b, text: map(b.text) };
+            case 'status':
+                return { ...b, headline: map(b.headline), ...(b.text !== undefined ? { text: map(b.text) } : {}) };
+            case 'table':
+                return { ...b, header: b.header.map(map), rows: b.rows.map((r) => r.map(map)) };
+            case 'list':
+                return { ...b, items: b.items.map(map) };
+            case 'details':
+                return { ...b, label: map(b.label), blocks: mapText(b.blocks, map) };
+        }
+    });
+}
+/**
+ * The blocks for a printer without HTML (a terminal): the status line as a paragraph that starts with its
+ * headline, and each folded part as its label followed by its content, nothing folded.
+ */
+function plainBlocks(blocks) {
+    return blocks.flatMap((b) => {
+        switch (b.kind) {
+            case 'status':
+                return [{ kind: 'text', text: b.text ? `${b.headline} ${b.text}` : b.headline }];
+            case 'details':
+                return [{ kind: 'text', text: `${b.label}:` }, ...plainBlocks(b.blocks)];
+            default:
+                return [b];
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 974:
 /***/ (() => {
 
@@ -4209,8 +4501,10 @@ function keepYoungGenerationSmall() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ count),
-/* harmony export */   Y: () => (/* binding */ seconds)
+/* harmony export */   U9: () => (/* binding */ count),
+/* harmony export */   YA: () => (/* binding */ seconds),
+/* harmony export */   pq: () => (/* binding */ countOf),
+/* harmony export */   vB: () => (/* binding */ roughly)
 /* harmony export */ });
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
@@ -4220,6 +4514,24 @@ function count(n, one, many = `${one}s`) {
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
+}
+const NOUNS = {
+    files: ['URL', 'URLs'],
+    tags: ['tag', 'tags'],
+    hosts: ['host', 'hosts'],
+    prefixes: ['prefix', 'prefixes']
+};
+/** "1 URL", "30 URLs", "2 prefixes"; purge everything is "everything", whatever the count. */
+function countOf(type, n) {
+    if (type === 'everything')
+        return 'everything';
+    const [one, many] = NOUNS[type];
+    return count(n, one, many);
+}
+/** A duration to come, rounded the way a person says it: "8 s", "4 min". */
+function roughly(ms) {
+    const s = Math.max(1, Math.ceil(ms / 1000));
+    return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
 
 

@@ -6,13 +6,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { diagnose } from '../diagnosis/catalogue.js'
 import type { RunReporter } from '../engine.js'
-import { escapeHtml, outputsOf } from '../report/outputs.js'
+import { outputsOf } from '../report/outputs.js'
 import type { Redactor } from '../report/redactor.js'
 import type { RunResult } from '../report/result.js'
-import { summaryOf, type SummaryBlock } from '../report/summary.js'
+import { summaryHtml } from '../report/summary-html.js'
+import { mapText, summaryOf, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 
 export class ActionReporter implements RunReporter {
+  /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
+  private readonly warnings: Finding[] = []
+
   constructor(private readonly redactor: Redactor) {}
 
   info(line: string): void {
@@ -48,25 +52,34 @@ export class ActionReporter implements RunReporter {
       if (f.severity === 'error') {
         core.error(message, props)
         process.exitCode = 1
-      } else if (f.severity === 'warning') core.warning(message, props)
-      else core.notice(message, props)
+      } else if (f.severity === 'warning') {
+        core.warning(message, props)
+        if (!this.warnings.some((w) => w.title === f.title && w.message === f.message)) this.warnings.push(f)
+      } else core.notice(message, props)
     }
   }
 
   /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
   async publish(result: RunResult): Promise<void> {
     try {
+      let cut = false
       const outputs = outputsOf(result, {
         save: (json) => this.writeTempFile('failed-items.json', json),
-        onCut: (shown, total, file) =>
+        onCut: (shown, total, file) => {
+          cut = true
           this.info(
             `failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
               `all of them are in ${file}`
           )
+        }
       })
       for (const [name, value] of Object.entries(outputs))
         core.setOutput(name, this.redactor.redact(String(value)))
-      await this.writeSummary(summaryOf(result))
+      // The summary names where the whole list is: failed_items, or the file when the output was cut.
+      const failedItemsIn = cut
+        ? 'the file named by the `failed_items_file` output'
+        : 'the `failed_items` output'
+      await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }))
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       this.debug(error instanceof Error ? (error.stack ?? detail) : detail)
@@ -93,19 +106,10 @@ export class ActionReporter implements RunReporter {
   /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
   private async writeSummary(blocks: SummaryBlock[]): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0) return
-    for (const block of blocks) {
-      if (block.kind === 'heading') core.summary.addHeading(escapeHtml(block.text), block.level)
-      else if (block.kind === 'text') core.summary.addRaw(escapeHtml(block.text), true)
-      else if (block.kind === 'list') core.summary.addList(block.items.map(escapeHtml))
-      else
-        core.summary.addTable([
-          block.header.map((data) => ({ data: escapeHtml(data), header: true })),
-          ...block.rows.map((row) => row.map(escapeHtml))
-        ])
-    }
-    // The whole summary is redacted as one text, so that no secret survives split across cells.
-    const text = this.redactor.redact(core.summary.stringify())
-    core.summary.emptyBuffer()
-    await core.summary.addRaw(text).write()
+    const redact = (text: string): string => this.redactor.redact(text)
+    // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
+    // and the whole HTML again after, so that no secret survives split across cells.
+    const html = redact(summaryHtml(mapText(blocks, redact)))
+    await core.summary.emptyBuffer().addRaw(html, true).write()
   }
 }

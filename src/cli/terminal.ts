@@ -3,7 +3,7 @@
 // a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
-import type { SummaryBlock } from '../report/summary.js'
+import { plainBlocks, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 import { commandLineNote } from './glossary.js'
 
@@ -112,7 +112,8 @@ export class TerminalReporter implements RunReporter {
   summary(blocks: SummaryBlock[]): void {
     if (blocks.length === 0) return
     this.print('')
-    for (const block of blocks) {
+    // A terminal shows no folding: the status line and folded lists as plain text.
+    for (const block of plainBlocks(blocks)) {
       if (block.kind === 'heading') this.print(this.paint('bold', block.text))
       else if (block.kind === 'text') this.print(block.text)
       else if (block.kind === 'list') block.items.forEach((item) => this.print(`- ${item}`))

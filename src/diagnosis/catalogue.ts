@@ -741,25 +741,31 @@ export const catalogue = {
   'zone-name-not-found': entry<{ tried: string[] }>({
     title: 'Zone not found',
     severity: 'error',
-    cause: 'Looking the name up returns no zone.',
+    cause:
+      'Looking the name up returns no zone: the token lacks Zone → Zone → Read, its Zone Resources leave the zone out, or the domain is not a zone of the account.',
     detection: 'Cloudflare: `GET /zones?name=` answers an empty list for every candidate',
-    fix: 'Give the token Zone → Zone → Read on the zone, or use the Zone ID instead of the name.',
+    fix: 'Give the token Zone → Zone → Read with the zone in its Zone Resources, or use the Zone ID instead of the name.',
     docs: DOCS.createToken,
     message: ({ tried }) =>
-      `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. Either the ` +
-      'token lacks Zone → Zone → Read (needed to look zones up by name; or pass the Zone ID instead), or ' +
-      'the domain is not a zone in this account.'
+      `No zone named ${tried.map((n) => `"${n}"`).join(' or ')} is visible to this credential. To find a zone ` +
+      'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
+      'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
+      'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
   }),
   'zone-unreadable': entry<{ zone: string }>({
     title: 'Zone details not readable',
     severity: 'notice',
-    cause: "The zone's plan cannot be read (usually no Zone → Zone → Read), so safe batch sizes are used.",
+    cause:
+      'Cloudflare refuses to show the zone (10000): normal for a token without Zone → Zone → Read, and also the answer for a zone outside the Zone Resources or an ID that is no zone.',
     detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
-    fix: 'Nothing needed; add Zone → Zone → Read or set `batch_size` for larger batches on Enterprise.',
+    fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
     docs: DOCS.createToken,
     message: ({ zone }) =>
-      `Could not read the plan of zone ${zone} (normal for a token without Zone → Zone → Read), so the safe ` +
-      'limits are used: 100 URLs per request. On Enterprise, set `batch_size: 500` or grant Zone Read.'
+      `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+      "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
+      'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
+      'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+      'grant Zone → Zone → Read for larger ones.'
   }),
 
   // ── Changed files ─────────────────────────────────────────────────────────

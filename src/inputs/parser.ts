@@ -305,7 +305,8 @@ export function parseZone(value: string): ZoneRef | string {
   const lower = value.toLowerCase()
   if (HEX32.test(lower)) return { kind: 'id', id: lower }
   if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
-    return `looks like an ID but has ${lower.length} characters instead of 32 (was it cut off when copied?)`
+    const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else'
+    return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
     let host: string | undefined

@@ -8,6 +8,7 @@ import { count, seconds } from '../words.js'
 import type { Split } from './failures.js'
 import { GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
+import { progressLine } from './progress.js'
 import { executeBatches, type BatchOutcome } from './runner.js'
 import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
 
@@ -50,11 +51,17 @@ export async function sendPlan(
   const started = Date.now()
   const total = batches.reduce((n, b) => n + itemCount(b), 0)
   let done = 0
+  let doneBefore = 0
+  let lastLine = started
   // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
   const report = options.progress ?? options.log
   const progress = setInterval(() => {
-    const rate = Math.round((done / (Date.now() - started)) * 1000)
-    report(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`)
+    const now = Date.now()
+    const paused = api.http.isPaused()
+    const snapshot = { done, total, elapsedMs: now - started, doneBefore, sinceMs: now - lastLine, paused }
+    report(progressLine({ ...snapshot, past: words.past }))
+    doneBefore = done
+    lastLine = now
   }, PROGRESS_EVERY_MS)
   progress.unref()
   let outcomes: BatchOutcome[]

@@ -1,8 +1,8 @@
-export const id = 817;
-export const ids = [817];
+export const id = 981;
+export const ids = [981];
 export const modules = {
 
-/***/ 7817:
+/***/ 9981:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1407,9 +1407,9 @@ function failureAnnotations(failures, mode) {
     return [...groups.values()].map(({ finding, items, label }) => ({
         ...finding,
         message: finding.id === 'purge-item-refused' && items > 1
-            ? `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
+            ? `${(0,src_words/* count */.U9)(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
                 `words for each are in the failed_items output). The first: ${finding.message}`
-            : `${(0,src_words/* count */.U)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
+            : `${(0,src_words/* count */.U9)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
     }));
 }
 /** Records splits as the runner reports them: the first size refused, the last limit learnt. */
@@ -1434,6 +1434,29 @@ function splitWarnings(splits, outcomes) {
             .reduce((n, o) => n + (0,planner/* itemCount */.F)(o.batch), 0);
         return (0,catalogue/* diagnose */.h4)('too-many-items', { type, size, limit, lost });
     });
+}
+
+;// CONCATENATED MODULE: ./src/purge/progress.ts
+// The progress line written every few seconds while the requests are sent: how far, how fast, and how
+// long to go; when nothing finished since the last line, that it waits and for what. Pure.
+
+function progressLine(p) {
+    const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
+    const head = `Progress: ${p.done} of ${(0,src_words/* count */.U9)(p.total, 'item')} ${p.past} or given up (${percent}%) in ${(0,src_words/* seconds */.YA)(p.elapsedMs)}`;
+    if (p.done === p.doneBefore) {
+        const why = p.paused
+            ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
+            : "waiting for the rate limit's next slot or for Cloudflare's answers";
+        return `${head}; none in the last ${(0,src_words/* seconds */.YA)(p.sinceMs)}: ${why}`;
+    }
+    const perSecond = p.done / Math.max(p.elapsedMs / 1000, 0.001);
+    // The time left at the slower of the two paces, overall and since the last line: a run that began with
+    // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
+    const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
+    const pace = Math.min(perSecond, recent);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+    const left = p.done < p.total ? `, about ${(0,src_words/* roughly */.vB)(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
+    return `${head}, ${rate} items a second${left}`;
 }
 
 // EXTERNAL MODULE: ./src/cloudflare/refusals.ts
@@ -1723,6 +1746,7 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -1735,11 +1759,17 @@ async function sendPlan(api, planned, options) {
     const started = Date.now();
     const total = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
     let done = 0;
+    let doneBefore = 0;
+    let lastLine = started;
     // A timer, not a callback per batch: a run held up by the rate limit still says how far it got.
     const report = options.progress ?? options.log;
     const progress = setInterval(() => {
-        const rate = Math.round((done / (Date.now() - started)) * 1000);
-        report(`Progress: ${done} of ${total} items ${words.past} or given up (${rate}/s)`);
+        const now = Date.now();
+        const paused = api.http.isPaused();
+        const snapshot = { done, total, elapsedMs: now - started, doneBefore, sinceMs: now - lastLine, paused };
+        report(progressLine({ ...snapshot, past: words.past }));
+        doneBefore = done;
+        lastLine = now;
     }, PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
@@ -1760,18 +1790,21 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${(0,src_words/* count */.U)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.Y)(Date.now() - started)}`);
+    options.log(`${sent} of ${(0,src_words/* count */.U9)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.YA)(Date.now() - started)}`);
     return outcomes;
 }
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var result = __webpack_require__(5781);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(7994);
 ;// CONCATENATED MODULE: ./src/engine.ts
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
 
 
 
@@ -1822,7 +1855,7 @@ async function run(settings, options, reporter) {
         credential: settings.credential,
         deadline: startedAt + settings.timeoutMs,
         userAgent: options.userAgent,
-        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,src_words/* seconds */.Y)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`),
+        onRetry: (r) => reporter.info(`Retrying ${r.endpoint} in ${(0,src_words/* seconds */.YA)(r.delayMs)} (attempt ${r.attempt} failed: ${r.reason})`),
         onWarning: (w) => reporter.findings([(0,catalogue/* diagnose */.h4)('success-with-errors', w)])
     });
     const { from, note } = http.proxyChoice;
@@ -1883,6 +1916,9 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     if (settings.dryRun) {
         await reporter.group('Plan (dry run)', async () => logPlan(planned, mode, info));
         const zones = zoneRuns(planned);
+        // Outside the group, where a reader sees it: what passing a dry run does not promise.
+        for (const line of (0,summary/* dryRunLimits */.Ts)({ mode, zones, ...verified }))
+            info(line);
         return { ...summed('planned', zones, startedAt), ...verified };
     }
     const words = (0,purge_target/* wordsFor */.tu)(mode);
@@ -1903,7 +1939,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(failureAnnotations(failures, mode));
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
-        info(`${words.Past} ${(0,src_words/* count */.U)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.Y)(result.timings.totalMs)}`);
+        info(`${words.Past} ${(0,src_words/* count */.U9)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.YA)(result.timings.totalMs)}`);
     return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
@@ -1932,13 +1968,12 @@ function logPlan(planned, mode, info) {
             ? `${resolution.label}, environment ${(0,purge_target/* describeEnvironment */.NE)(environment)}`
             : resolution.label;
         for (const [i, batch] of batches.entries()) {
-            const items = batch.type === 'everything' ? '' : ` ${(0,src_words/* count */.U)(batch.items.length, 'item')}`;
-            info(`Request ${i + 1} on ${where}: ${words.verb} ${batch.type}${items}`);
+            info(`Request ${i + 1} on ${where}: ${words.verb} ${(0,src_words/* countOf */.pq)(batch.type, batch.items.length)}`);
         }
     }
     const batches = planned.flatMap((p) => p.batches);
     const items = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
-    info(`Dry run: ${(0,src_words/* count */.U)(items, 'item')} in ${(0,src_words/* count */.U)(batches.length, 'request')} would be ${words.past}; nothing was sent`);
+    info(`Dry run: ${(0,src_words/* count */.U9)(items, 'item')} in ${(0,src_words/* count */.U9)(batches.length, 'request')} would be ${words.past}; nothing was sent`);
 }
 
 
