@@ -77,7 +77,7 @@ describe('purging from the command line', () => {
     expect(emulator.purgeRequests()[0]?.headers.authorization).toBe(`Bearer ${tokens.user.value}`)
     expect(run.stdout).toBe('')
     expect(run.stderr).toContain('Credential: API token, from CLOUDFLARE_API_TOKEN')
-    expect(run.stderr).toMatch(/\n2 purged, 0 failed, in \d+\.\d s\.\n/)
+    expect(run.stderr).toMatch(/\nAll 2 items were purged on example\.com\. 1 purge request in \d+\.\d s\.\n/)
     expectClean(run)
   })
 
@@ -223,7 +223,7 @@ describe('exit codes', () => {
     expect(run.exitCode).toBe(1)
     expect(itemsOf(run)).toEqual(['https://example.com/a', 'https://example.com/b'])
     expect(run.stderr).toContain(`error: ${catalogue['purge-failed'].title}`)
-    expect(run.stderr).toMatch(/\n0 purged, 2 failed, in /)
+    expect(run.stderr).toMatch(/\nNothing was purged\. Cloudflare refused the purge/)
     expectClean(run)
   })
 
@@ -381,7 +381,7 @@ describe('--mode and --environment', () => {
     expect(emulator.purgedItems()).toEqual([])
     expect(run.json).toMatchObject({ status: 'purged', purged_count: 1, failed_count: 0 })
     expect(run.stderr).toContain('Invalidate: 1 URL')
-    expect(run.stderr).toMatch(/\n1 invalidated, 0 failed, in /)
+    expect(run.stderr).toMatch(/\n1 item was invalidated on /)
     expectClean(run)
   })
 
