@@ -174,12 +174,14 @@ export class WindowPacer {
 /**
  * Additive increase, multiplicative decrease: the share of the documented rate that the account's
  * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
- * action cannot see them: a 429 says they exist. A 429 cuts the share (the answers to requests sent
- * before it tell nothing new, so one cut per pause); once the pause is over the share holds for
- * `quietMs`, then climbs back linearly, by half the documented rate per second. A run alone on its
- * account never sees a 429, so none of this slows it.
+ * action cannot see them: a 429 says they exist. A 429 halves the share (the answers to requests sent
+ * before it tell nothing new, so one halving per pause), and once the pause is over the share climbs
+ * back linearly, by half the documented rate per second. With `quietMs`, the first halving (from full
+ * pace) holds that long after the pause before the climb starts. A run alone on its account never sees
+ * a 429, so none of this slows it.
  */
 export class AdaptiveShare {
+  static readonly DECREASE = 0.5
   static readonly RECOVERY_PER_SECOND = 0.5
   static readonly FLOOR = 1 / 32
   static readonly HOLD_MS = 1000
@@ -189,9 +191,7 @@ export class AdaptiveShare {
 
   constructor(
     private readonly now: () => number = () => performance.now(),
-    /** What a 429 multiplies the share by. */
-    readonly decreaseBy = 0.5,
-    /** How long the share holds after a pause before it climbs. */
+    /** How long the share stays at its first halving, after the pause, before it climbs. */
     readonly quietMs = 0
   ) {}
 
@@ -206,30 +206,49 @@ export class AdaptiveShare {
     const t = this.now()
     // The other answers to requests sent before this one tell nothing new.
     if (t < this.holdUntil) return
-    this.base = Math.max(AdaptiveShare.FLOOR, this.current() * this.decreaseBy)
-    // The climb starts once sending has gone on quietly: a pause is no evidence that the budget has room.
-    this.since = t + Math.max(0, pauseMs) + this.quietMs
+    const share = this.current()
+    this.base = Math.max(AdaptiveShare.FLOOR, share * AdaptiveShare.DECREASE)
+    // The climb starts when sending does: a pause is no evidence that the budget has room. A run halved
+    // again while it holds is losing the budget to faster runs, which may never see a 429 themselves
+    // (under a bucket, the run that sends into the empty bucket gets it): it climbs at once, or it
+    // would crawl on after the others have finished.
+    this.since = t + Math.max(0, pauseMs) + (share >= 1 ? this.quietMs : 0)
     this.holdUntil = t + Math.max(pauseMs, AdaptiveShare.HOLD_MS)
   }
 }
 
 /**
- * After a 429 on URLs, 0.6 of the rate rather than half. The window rule (WindowPacer) keeps one send
- * of slack in every window, so a run of 100-URL sends at half of Free's 800/s sends 4 in each 1.25 s,
- * and two such runs use 80% of the account's budget; at 0.6, 4 in each 1.04 s (96%), and still no
- * more than 8 sends of 100 in any second between them.
- */
-export const URL_DECREASE = 0.6
-
-/**
- * After a 429 on URLs, the share holds for 10 s before it climbs. Two runs that climbed back sooner
- * (within a second of their pause) went over the limit again every 2 s or so, each time for a 429 and
- * a pause of a second (Retry-After is in whole seconds): 14 answers 429 for 6,000 URLs under a sliding
- * 1 s window. Cloudflare does not say over what window it averages URLs; under an average over 10 s a
- * climb shows as a 429 only once the window has filled. The cost: a run left alone when the others
- * finish gets its full pace back some 11 s after its last 429.
+ * After its first 429 on URLs, a run holds half the rate for 10 s before it climbs. Runs that start
+ * together (a matrix) mostly end together, and climbing sooner sent them over the limit again: two
+ * runs of 3,000 URLs on Free that climbed back right after their pause of a second met the limit every
+ * 2 s or so, 14 answers 429 in all, each with a pause of a second (Retry-After is in whole seconds),
+ * under a sliding 1 s window. The cost: a run left alone at half the rate gets its full pace back
+ * some 11 s after that 429.
  */
 export const URL_QUIET_MS = 10_000
+
+/**
+ * How much of a second a cut pace keeps in reserve (cutUrlRate); measured: enough for two runs on one
+ * Free account, each at half the rate, to meet no 429 under a sliding 1 s window.
+ */
+export const CUT_SLACK_MS = 50
+
+/**
+ * The pace of sends of `count` URLs at `share` of the documented rate. The window rule (WindowPacer)
+ * keeps one send of slack in every second: at a cut rate that send is long, and the rate buys fewer
+ * whole sends than it seems (at half of Free's 800/s, 4 sends of 100 in each 1.25 s: 320 URLs/s, so
+ * two runs at half share 80% of the account). The cut rate allows `sends` whole sends in a second, no
+ * more; the pace goes up to the fastest at which one more send needs a second and CUT_SLACK_MS
+ * (4 sends in each 1.05 s on Free at half, 95% between two runs), which still puts no more than
+ * `sends` in any second, and never above the documented rate. Full share: the documented rate.
+ */
+export function cutUrlRate(urlsPerSecond: number, share: number, count: number): number {
+  const rate = urlsPerSecond * share
+  const sends = Math.floor(rate / count)
+  if (share >= 1 || sends < 1) return rate
+  const fastest = ((sends + 1) * count) / (1 + CUT_SLACK_MS / 1000)
+  return Math.min(urlsPerSecond, Math.max(rate, fastest))
+}
 
 /**
  * Paces the purge requests of one account, which Cloudflare limits as a whole: URLs by a moving
@@ -251,7 +270,7 @@ export class PurgePacer {
     const limits = PURGE_RATE_LIMITS[plan ?? 'free']
     this.urlsPerSecond = limits.urlsPerSecond
     this.urls = new WindowPacer(now)
-    this.urlShare = new AdaptiveShare(now, URL_DECREASE, URL_QUIET_MS)
+    this.urlShare = new AdaptiveShare(now, URL_QUIET_MS)
     this.requestShare = new AdaptiveShare(now)
     this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now, () =>
       this.requestShare.current()
@@ -261,7 +280,7 @@ export class PurgePacer {
   /** Milliseconds to wait before sending a purge of this type with `count` items. */
   reserve(type: PurgeType, count: number): number {
     if (type !== 'files') return this.requests.reserve(1)
-    return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current())
+    return this.urls.reserve(count, cutUrlRate(this.urlsPerSecond, this.urlShare.current(), count))
   }
 
   /** The request reserved last goes now. */
