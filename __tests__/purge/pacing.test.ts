@@ -2,12 +2,15 @@ import { describe, expect, it } from '@jest/globals'
 import { TokenBucket as EmulatorBucket, WeightedWindow } from '../../emulator/ratelimit.js'
 import {
   AdaptiveShare,
+  CUT_SLACK_MS,
+  cutUrlRate,
   describeRateLimit,
   GLOBAL_API_LIMIT,
   pacersByAccount,
   PurgePacer,
   RequestWindow,
   TokenBucket,
+  URL_QUIET_MS,
   WindowPacer,
   withMargin
 } from '../../src/purge/pacing.js'
@@ -252,6 +255,27 @@ describe('AdaptiveShare', () => {
     expect(share.current()).toBeCloseTo(0.5)
   })
 
+  it('with a quiet time, holds its first halving that long after the pause; halved again, climbs at once', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now, 10_000)
+    share.decrease(1000)
+    clock.advance(1000 + 9999) // the pause, then the quiet time all but its last millisecond
+    expect(share.current()).toBe(0.5)
+    clock.advance(1 + 200)
+    expect(share.current()).toBeCloseTo(0.6)
+    // Back at full pace, a new first halving holds again.
+    clock.advance(800)
+    expect(share.current()).toBe(1)
+    share.decrease(1000)
+    clock.advance(1000 + 500)
+    expect(share.current()).toBe(0.5)
+    // Halved again while holding: the climb starts when that pause is over.
+    share.decrease(1000)
+    expect(share.current()).toBe(0.25)
+    clock.advance(1000 + 200)
+    expect(share.current()).toBeCloseTo(0.35)
+  })
+
   it('never drops below its floor', () => {
     const clock = fakeClock()
     const share = new AdaptiveShare(clock.now)
@@ -260,6 +284,29 @@ describe('AdaptiveShare', () => {
       clock.advance(1000)
     }
     expect(share.current()).toBe(AdaptiveShare.FLOOR)
+  })
+})
+
+describe('cutUrlRate', () => {
+  it('is the documented rate at full share', () => {
+    expect(cutUrlRate(800, 1, 100)).toBe(800)
+    expect(cutUrlRate(3000, 1, 500)).toBe(3000)
+  })
+
+  it('paces a cut rate as fast as its whole sends a second allow, with the slack to spare', () => {
+    const slack = 1 + CUT_SLACK_MS / 1000
+    // Half of Free's 800/s: 4 sends of 100 a second, a fifth after 1.05 s.
+    expect(cutUrlRate(800, 0.5, 100)).toBeCloseTo(500 / slack)
+    // Half of Pro's 1,500/s: 7 sends a second; half of Enterprise's 3,000/s: 3 sends of 500.
+    expect(cutUrlRate(1500, 0.5, 100)).toBeCloseTo(800 / slack)
+    expect(cutUrlRate(3000, 0.5, 500)).toBeCloseTo(2000 / slack)
+    // Never slower than the cut rate, never faster than the documented one.
+    expect(cutUrlRate(800, 0.55, 1)).toBeCloseTo(440)
+    expect(cutUrlRate(800, 0.99, 100)).toBeCloseTo(792)
+  })
+
+  it('leaves a rate that buys no whole send a second as it is', () => {
+    expect(cutUrlRate(800, 1 / 16, 100)).toBe(50)
   })
 })
 
@@ -276,7 +323,7 @@ describe('PurgePacer', () => {
     ])
   })
 
-  it('spaces URL purges twice as far after a 429, and the pace comes back', () => {
+  it('halves the URL rate after a 429, holds it for the quiet time, and the pace comes back', () => {
     const clock = fakeClock()
     const pacer = new PurgePacer('free', clock.now)
     pacer.reserve('files', 100)
@@ -286,9 +333,47 @@ describe('PurgePacer', () => {
     expect(pacer.share('files')).toBe(0.5)
     expect(pacer.share('tags')).toBe(1)
     expect(pacer.reserve('files', 100)).toBe(0)
-    expect(pacer.reserve('files', 100)).toBeCloseTo(250)
-    clock.advance(1000)
+    // Half of 800/s buys 4 whole sends of 100 a second, paced so that a fifth needs 1.05 s.
+    expect(pacer.reserve('files', 100)).toBeCloseTo(1050 / 5)
+    clock.advance(URL_QUIET_MS + 1000)
     expect(pacer.share('files')).toBe(1)
+  })
+
+  it('two runs at half share meet no refusal under any reading, with arrivals 20 ms off', () => {
+    // Free and Pro in sends of 100, Enterprise in sends of 500: each run gets its first 429, then both
+    // send at half share, starting at different moments.
+    for (const [plan, rate, size] of [
+      ['free', 800, 100],
+      ['pro', 1500, 100],
+      ['enterprise', 3000, 500]
+    ] as const) {
+      for (const offset of [0, 37, 125, 333]) {
+        const clock = fakeClock()
+        const runs = [new PurgePacer(plan, clock.now), new PurgePacer(plan, clock.now)]
+        for (const run of runs) run.rateLimited('files', 1000)
+        clock.advance(1000)
+        const times: number[] = []
+        const counts: number[] = []
+        runs.forEach((run, r) => {
+          // The second run starts `offset` ms later; every run's sends fit in its quiet time.
+          const start = clock.now() + r * offset
+          for (let i = 0; i < 30; i++) {
+            times.push(start + run.reserve('files', size) + (i % 2 ? 20 : -20))
+            counts.push(size)
+          }
+        })
+        for (const counting of COUNTINGS)
+          expect([plan, offset, counting, refusedBy(counting, times, counts, rate)]).toEqual([
+            plan,
+            offset,
+            counting,
+            []
+          ])
+        // Between them, the runs keep the account at 85% of its rate or more.
+        const span = (Math.max(...times) - Math.min(...times)) / 1000
+        expect((30 * 2 * size) / span).toBeGreaterThanOrEqual(0.85 * rate)
+      }
+    }
   })
 
   it('counts tags, hosts, prefixes and everything as requests from one bucket (Free: 5/min)', () => {

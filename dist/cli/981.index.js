@@ -1236,12 +1236,13 @@ class WindowPacer {
  * pacer spends. Other runs on the same account (a matrix of deploys) spend the same budget, and the
  * action cannot see them: a 429 says they exist. A 429 halves the share (the answers to requests sent
  * before it tell nothing new, so one halving per pause), and once the pause is over the share climbs
- * back linearly, by half the documented rate per second: a run that is left alone when the others
- * finish gets its full pace back within a second or two; runs still competing meet the limit again,
- * each time from a lower share.
+ * back linearly, by half the documented rate per second. With `quietMs`, the first halving (from full
+ * pace) holds that long after the pause before the climb starts. A run alone on its account never sees
+ * a 429, so none of this slows it.
  */
 class AdaptiveShare {
     now;
+    quietMs;
     static DECREASE = 0.5;
     static RECOVERY_PER_SECOND = 0.5;
     static FLOOR = 1 / 32;
@@ -1249,8 +1250,11 @@ class AdaptiveShare {
     base = 1;
     since = -Infinity;
     holdUntil = -Infinity;
-    constructor(now = () => performance.now()) {
+    constructor(now = () => performance.now(), 
+    /** How long the share stays at its first halving, after the pause, before it climbs. */
+    quietMs = 0) {
         this.now = now;
+        this.quietMs = quietMs;
     }
     /** The share in force now, between FLOOR and 1. */
     current() {
@@ -1263,11 +1267,46 @@ class AdaptiveShare {
         // The other answers to requests sent before this one tell nothing new.
         if (t < this.holdUntil)
             return;
-        this.base = Math.max(AdaptiveShare.FLOOR, this.current() * AdaptiveShare.DECREASE);
-        // The climb starts when sending does: a pause is no evidence that the budget has room again.
-        this.since = t + Math.max(0, pauseMs);
+        const share = this.current();
+        this.base = Math.max(AdaptiveShare.FLOOR, share * AdaptiveShare.DECREASE);
+        // The climb starts when sending does: a pause is no evidence that the budget has room. A run halved
+        // again while it holds is losing the budget to faster runs, which may never see a 429 themselves
+        // (under a bucket, the run that sends into the empty bucket gets it): it climbs at once, or it
+        // would crawl on after the others have finished.
+        this.since = t + Math.max(0, pauseMs) + (share >= 1 ? this.quietMs : 0);
         this.holdUntil = t + Math.max(pauseMs, AdaptiveShare.HOLD_MS);
     }
+}
+/**
+ * After its first 429 on URLs, a run holds half the rate for 10 s before it climbs. Runs that start
+ * together (a matrix) mostly end together, and climbing sooner sent them over the limit again: two
+ * runs of 3,000 URLs on Free that climbed back right after their pause of a second met the limit every
+ * 2 s or so, 14 answers 429 in all, each with a pause of a second (Retry-After is in whole seconds),
+ * under a sliding 1 s window. The cost: a run left alone at half the rate gets its full pace back
+ * some 11 s after that 429.
+ */
+const URL_QUIET_MS = 10_000;
+/**
+ * How much of a second a cut pace keeps in reserve (cutUrlRate); measured: enough for two runs on one
+ * Free account, each at half the rate, to meet no 429 under a sliding 1 s window.
+ */
+const CUT_SLACK_MS = 50;
+/**
+ * The pace of sends of `count` URLs at `share` of the documented rate. The window rule (WindowPacer)
+ * keeps one send of slack in every second: at a cut rate that send is long, and the rate buys fewer
+ * whole sends than it seems (at half of Free's 800/s, 4 sends of 100 in each 1.25 s: 320 URLs/s, so
+ * two runs at half share 80% of the account). The cut rate allows `sends` whole sends in a second, no
+ * more; the pace goes up to the fastest at which one more send needs a second and CUT_SLACK_MS
+ * (4 sends in each 1.05 s on Free at half, 95% between two runs), which still puts no more than
+ * `sends` in any second, and never above the documented rate. Full share: the documented rate.
+ */
+function cutUrlRate(urlsPerSecond, share, count) {
+    const rate = urlsPerSecond * share;
+    const sends = Math.floor(rate / count);
+    if (share >= 1 || sends < 1)
+        return rate;
+    const fastest = ((sends + 1) * count) / (1 + CUT_SLACK_MS / 1000);
+    return Math.min(urlsPerSecond, Math.max(rate, fastest));
 }
 /**
  * Paces the purge requests of one account, which Cloudflare limits as a whole: URLs by a moving
@@ -1286,7 +1325,7 @@ class PurgePacer {
         const limits = PURGE_RATE_LIMITS[plan ?? 'free'];
         this.urlsPerSecond = limits.urlsPerSecond;
         this.urls = new WindowPacer(now);
-        this.urlShare = new AdaptiveShare(now);
+        this.urlShare = new AdaptiveShare(now, URL_QUIET_MS);
         this.requestShare = new AdaptiveShare(now);
         this.requests = new TokenBucket(withMargin(limits.requests, marginMs), now, () => this.requestShare.current());
     }
@@ -1294,7 +1333,7 @@ class PurgePacer {
     reserve(type, count) {
         if (type !== 'files')
             return this.requests.reserve(1);
-        return this.urls.reserve(count, this.urlsPerSecond * this.urlShare.current());
+        return this.urls.reserve(count, cutUrlRate(this.urlsPerSecond, this.urlShare.current(), count));
     }
     /** The request reserved last goes now. */
     sending(type) {
