@@ -75,6 +75,15 @@ const scenarios: Scenario[] = [
     fromFile: true,
     concurrent: 2
   },
+  ...(['sliding1s', 'average10s'] as const).map((counting): Scenario => ({
+    name: `two runs at once, 3,000 URLs each, Free, counted as ${counting}`,
+    plan: 'free',
+    type: 'files',
+    count: 3000,
+    counting,
+    fromFile: true,
+    concurrent: 2
+  })),
   {
     name: '100,000 URLs, Enterprise, files_from',
     plan: 'enterprise',
