@@ -4,15 +4,11 @@
 // words, exit code, how far it got, what was and was not purged), and scans everything it wrote for
 // secrets; it also checks that every diagnosis in the catalogue, and every one the code raises, has one.
 import { expect } from '@jest/globals'
-import {
-  startEmulator,
-  type EmulatorOptions,
-  type FaultRule,
-  type RunningEmulator
-} from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import type { EmulatorOptions, FaultRule, RunningEmulator } from '../emulator/index.js'
+import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
+import { deadUrl, withEmulator } from './emulator-setup.js'
 import { failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -65,8 +61,7 @@ export async function runScenario(
   scenario: Scenario,
   env: Record<string, string> = {}
 ): Promise<ScenarioRun> {
-  const cf = await startEmulator(fixtureOptions(scenario.emulator ?? {}))
-  try {
+  return withEmulator(scenario.emulator ?? {}, async (cf) => {
     const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
     const started = Date.now()
     const run = await runAction(
@@ -77,16 +72,7 @@ export async function runScenario(
       }
     )
     return { run, cf, elapsedMs: Date.now() - started }
-  } finally {
-    await cf.close()
-  }
-}
-
-/** The URL of an emulator that was started and closed: nothing answers there. */
-async function deadUrl(): Promise<string> {
-  const dead = await startEmulator(fixtureOptions())
-  await dead.close()
-  return dead.url
+  })
 }
 
 /** The item as failed_items and the report show it. */

@@ -1,7 +1,7 @@
 // The HTTP client's retries, against the local emulator and its fault rules.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { fixture, fixtureOptions } from '../../emulator/fixtures.js'
-import { startEmulator, type RunningEmulator } from '../../emulator/index.js'
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { useEmulator } from '../../e2e/emulator-setup.js'
+import { fixture } from '../../emulator/fixtures.js'
 import { ANSWER_TOO_LARGE, CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import {
   CloudflareHttpClient,
@@ -14,20 +14,13 @@ import {
 const VERIFY = '/user/tokens/verify'
 const PURGE = `/zones/${fixture.zones.free.id}/purge_cache`
 
-let emulator: RunningEmulator
 const clients: CloudflareHttpClient[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
-})
+// Declared first so that it runs first: the clients close before the emulator does.
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
-  await emulator.close()
 })
-beforeEach(() => {
-  emulator.clearFaults()
-  emulator.reset()
-})
+const emulator = useEmulator({ rateLimits: false })
+beforeEach(() => emulator.clearFaults())
 
 function client(extra: Partial<HttpClientOptions> = {}): {
   http: CloudflareHttpClient
