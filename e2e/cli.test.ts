@@ -8,7 +8,7 @@ import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { deadUrl, useEmulator, withEmulator } from './emulator-setup.js'
+import { deadUrl, envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
@@ -197,10 +197,7 @@ describe('exit codes', () => {
     emulator.addFault({
       method: 'POST',
       path: `/zones/${zones.free.id}/purge_cache`,
-      action: {
-        status: 400,
-        body: { success: false, errors: [{ code: 1234, message: 'Nope' }], messages: [], result: null }
-      }
+      action: envelopeError(400, [{ code: 1234, message: 'Nope' }])
     })
     const run = await cli([
       '--zone',

@@ -2,7 +2,12 @@
 // single test, and the URL of one that no longer answers.
 import { afterAll, beforeAll, beforeEach } from '@jest/globals'
 import { fixtureOptions } from '../emulator/fixtures.js'
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js'
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type FaultRule,
+  type RunningEmulator
+} from '../emulator/index.js'
 
 /**
  * One emulator, the fixture world changed by `world`, for the test file that calls this at its top
@@ -61,3 +66,9 @@ export async function deadUrl(): Promise<string> {
   await dead.close()
   return dead.url
 }
+
+/** A fault's answer: Cloudflare's JSON envelope with these errors, as its API sends a refusal. */
+export const envelopeError = (status: number, errors: unknown[]): FaultRule['action'] => ({
+  status,
+  body: { success: false, errors, messages: [], result: null }
+})

@@ -2,7 +2,7 @@
 // parser, for a success, a partial failure, a dry run and an early stop against the emulator.
 import { describe, expect, it } from '@jest/globals'
 import { fixture } from '../emulator/fixtures.js'
-import { useEmulator } from './emulator-setup.js'
+import { envelopeError, useEmulator } from './emulator-setup.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { readSummary, summaryProblems } from './summary-dom.js'
 
@@ -50,10 +50,7 @@ describe('the job summary of the bundled action', () => {
       method: 'POST',
       path: `/zones/${zones.free.id}/purge_cache`,
       bodyContains: '"files"',
-      action: {
-        status: 400,
-        body: { success: false, errors: [{ code: 1016, message: reason }], messages: [], result: null }
-      }
+      action: envelopeError(400, [{ code: 1016, message: reason }])
     })
     const result = await run({ files: urls(3).join('\n'), tags: 'release-42' })
     expect(result.exitCode).toBe(1)
