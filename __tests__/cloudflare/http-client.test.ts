@@ -43,6 +43,15 @@ function client(extra: Partial<HttpClientOptions> = {}): {
 const requestsTo = (path: string): typeof emulator.requests =>
   emulator.requests.filter((r) => r.path === path)
 
+/** Calls the verify endpoint (whose first answer is a 429 asking for a second) and checks it waited it. */
+async function expectWaitedOneSecond(): Promise<void> {
+  const { http, retries } = client()
+  await http.call('GET', VERIFY)
+  expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
+  const [first, second] = requestsTo(VERIFY)
+  expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+}
+
 describe('retries', () => {
   it('honours Retry-After-Ms after a 429, then succeeds', async () => {
     emulator.addFault({
@@ -65,11 +74,7 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds', async () => {
     emulator.addFault({ path: VERIFY, times: 1, action: { status: 429, headers: { 'Retry-After': '1' } } })
-    const { http, retries } = client()
-    await http.call('GET', VERIFY)
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
-    const [first, second] = requestsTo(VERIFY)
-    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+    await expectWaitedOneSecond()
   })
 
   it('makes every other request wait out a 429 too', async () => {
@@ -230,11 +235,7 @@ describe('readings of an answer', () => {
       times: 1,
       action: { status: 429, headers: { 'Retry-After-Ms': '', 'Retry-After': '1' } }
     })
-    const { http, retries } = client()
-    await http.call('GET', VERIFY)
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
-    const [first, second] = requestsTo(VERIFY)
-    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+    await expectWaitedOneSecond()
   })
 
   it('takes success: true as a success, and passes its errors on as a warning, once per text', async () => {
