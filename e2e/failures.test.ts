@@ -230,8 +230,9 @@ describe('the batch size shrinks only when Cloudflare says so', () => {
 })
 
 describe('answers read for what they say', () => {
-  const envelope = (errors: unknown[], result: unknown = null, success = false): object => ({
-    success,
+  /** The envelope of a success (success: true), with these errors: a success may carry some. */
+  const envelope = (errors: unknown[], result: unknown): object => ({
+    success: true,
     errors,
     messages: [],
     result
@@ -246,7 +247,7 @@ describe('answers read for what they say', () => {
             path: FREE_PURGE,
             action: {
               status: 200,
-              body: envelope([{ code: 1234, message: 'Something to know' }], { id: 'a'.repeat(32) }, true)
+              body: envelope([{ code: 1234, message: 'Something to know' }], { id: 'a'.repeat(32) })
             }
           }
         ]
@@ -310,7 +311,7 @@ describe('answers read for what they say', () => {
           {
             method: 'POST',
             path: FREE_PURGE,
-            action: { status: 200, body: envelope([], { id: 'a', padding: 'x'.repeat(1_100_000) }, true) }
+            action: { status: 200, body: envelope([], { id: 'a', padding: 'x'.repeat(1_100_000) }) }
           }
         ]
       },
@@ -329,10 +330,7 @@ describe('answers read for what they say', () => {
           {
             method: 'POST',
             path: FREE_PURGE,
-            action: {
-              status: 400,
-              body: envelope([{ code: 99999, message: '<img src=x onerror=alert(1)> & more' }])
-            }
+            action: envelopeError(400, [{ code: 99999, message: '<img src=x onerror=alert(1)> & more' }])
           }
         ]
       },
