@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { startEmulator, URL_COUNTINGS, type RunningEmulator } from '../emulator/index.js'
+import { withEmulator } from '../e2e/emulator-setup.js'
 
 interface Envelope {
   success: boolean
@@ -322,8 +323,8 @@ describe('emulator', () => {
 
   describe('extensions for failures', () => {
     it('holds one zone to its own URL limit, and refuses well-formed items it is told to', async () => {
-      const custom = await startEmulator(
-        fixtureOptions({
+      await withEmulator(
+        {
           zones: [
             ...Object.values(zones).filter((z) => z !== zones.free),
             { ...zones.free, filesPerRequest: 20 }
@@ -332,29 +333,30 @@ describe('emulator', () => {
             { item: 'https://example.com/long', message: 'URL length exceeds the maximum allowed' },
             { item: 'refused-tag' }
           ]
-        })
+        },
+        async (custom) => {
+          const post = (body: unknown, zoneId: string = zones.free.id) =>
+            call(custom, purgePath(zoneId), { method: 'POST', headers: bearer(tokens.user.value), body })
+          const urls = (n: number): string[] =>
+            Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+          const tooMany = await post({ files: urls(21) })
+          expect(codes(tooMany.json)).toEqual([1094])
+          expect(tooMany.json.errors[0]?.message).toContain('only 20 are allowed')
+          expect((await post({ files: urls(20) })).status).toBe(200)
+          // Other zones keep their plan's limit.
+          expect((await post({ files: urls(30) }, zones.pro.id)).status).toBe(200)
+          const long = await post({
+            files: ['https://example.com/a', { url: 'https://example.com/long', headers: {} }]
+          })
+          expect(long.status).toBe(400)
+          expect(long.json.errors).toEqual([
+            { code: 1016, message: 'URL length exceeds the maximum allowed' }
+          ])
+          const tag = await post({ tags: ['fine', 'refused-tag'] })
+          expect(tag.json.errors[0]?.message).toMatch(/^Invalid tag refused-tag/)
+          expect(custom.purgedItems()).toEqual([...urls(20), ...urls(30)])
+        }
       )
-      try {
-        const post = (body: unknown, zoneId: string = zones.free.id) =>
-          call(custom, purgePath(zoneId), { method: 'POST', headers: bearer(tokens.user.value), body })
-        const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
-        const tooMany = await post({ files: urls(21) })
-        expect(codes(tooMany.json)).toEqual([1094])
-        expect(tooMany.json.errors[0]?.message).toContain('only 20 are allowed')
-        expect((await post({ files: urls(20) })).status).toBe(200)
-        // Other zones keep their plan's limit.
-        expect((await post({ files: urls(30) }, zones.pro.id)).status).toBe(200)
-        const long = await post({
-          files: ['https://example.com/a', { url: 'https://example.com/long', headers: {} }]
-        })
-        expect(long.status).toBe(400)
-        expect(long.json.errors).toEqual([{ code: 1016, message: 'URL length exceeds the maximum allowed' }])
-        const tag = await post({ tags: ['fine', 'refused-tag'] })
-        expect(tag.json.errors[0]?.message).toMatch(/^Invalid tag refused-tag/)
-        expect(custom.purgedItems()).toEqual([...urls(20), ...urls(30)])
-      } finally {
-        await custom.close()
-      }
     })
   })
 
@@ -417,53 +419,51 @@ describe('emulator', () => {
 
 describe('rate limits', () => {
   it('answers 429 with Retry-After when the request bucket is empty, and purges nothing', async () => {
-    const emulator = await startEmulator(
-      fixtureOptions({
+    await withEmulator(
+      {
         rateLimits: { free: { filesPerSecond: 10, requestsPerSecond: 0.25, bucket: 2 } }
-      })
+      },
+      async (emulator) => {
+        const purge = () =>
+          call(emulator, purgePath(zones.free.id), {
+            method: 'POST',
+            headers: bearer(tokens.user.value),
+            body: { tags: ['a'] }
+          })
+        expect((await purge()).status).toBe(200)
+        expect((await purge()).status).toBe(200)
+        const limited = await purge()
+        expect(limited.status).toBe(429)
+        expect(codes(limited.json)).toEqual([971])
+        expect(limited.headers.get('retry-after')).toBe('4')
+        expect(emulator.count429()).toBe(1)
+        expect(emulator.purgedItems()).toEqual(['a', 'a'])
+
+        // Files use their own bucket: 10 URLs per second.
+        const files = (n: number) =>
+          call(emulator, purgePath(zones.free.id), {
+            method: 'POST',
+            headers: bearer(tokens.user.value),
+            body: { files: Array.from({ length: n }, (_, i) => `https://example.com/${i}`) }
+          })
+        expect((await files(8)).status).toBe(200)
+        const tooFast = await files(5)
+        expect(tooFast.status).toBe(429)
+        expect(Number(tooFast.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+
+        // A pro zone of the same account has its own buckets.
+        const pro = await call(emulator, purgePath(zones.pro.id), {
+          method: 'POST',
+          headers: bearer(tokens.user.value),
+          body: { purge_everything: true }
+        })
+        expect(pro.status).toBe(200)
+
+        emulator.reset()
+        expect(emulator.requests).toHaveLength(0)
+        expect((await purge()).status).toBe(200)
+      }
     )
-    try {
-      const purge = () =>
-        call(emulator, purgePath(zones.free.id), {
-          method: 'POST',
-          headers: bearer(tokens.user.value),
-          body: { tags: ['a'] }
-        })
-      expect((await purge()).status).toBe(200)
-      expect((await purge()).status).toBe(200)
-      const limited = await purge()
-      expect(limited.status).toBe(429)
-      expect(codes(limited.json)).toEqual([971])
-      expect(limited.headers.get('retry-after')).toBe('4')
-      expect(emulator.count429()).toBe(1)
-      expect(emulator.purgedItems()).toEqual(['a', 'a'])
-
-      // Files use their own bucket: 10 URLs per second.
-      const files = (n: number) =>
-        call(emulator, purgePath(zones.free.id), {
-          method: 'POST',
-          headers: bearer(tokens.user.value),
-          body: { files: Array.from({ length: n }, (_, i) => `https://example.com/${i}`) }
-        })
-      expect((await files(8)).status).toBe(200)
-      const tooFast = await files(5)
-      expect(tooFast.status).toBe(429)
-      expect(Number(tooFast.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
-
-      // A pro zone of the same account has its own buckets.
-      const pro = await call(emulator, purgePath(zones.pro.id), {
-        method: 'POST',
-        headers: bearer(tokens.user.value),
-        body: { purge_everything: true }
-      })
-      expect(pro.status).toBe(200)
-
-      emulator.reset()
-      expect(emulator.requests).toHaveLength(0)
-      expect((await purge()).status).toBe(200)
-    } finally {
-      await emulator.close()
-    }
   })
 
   describe('counts URLs each way Cloudflare\'s "moving average" may mean', () => {
@@ -477,23 +477,17 @@ describe('rate limits', () => {
     const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
     it('as a bucket holding a second of URLs (the default): a second of burst, then the rate', async () => {
-      const emulator = await startEmulator(fixtureOptions({ rateLimits: limits }))
-      try {
+      await withEmulator({ rateLimits: limits }, async (emulator) => {
         expect((await purgeFiles(emulator, 100)).status).toBe(200)
         await wait(300)
         // 30 URLs have come back into the bucket, not 40.
         expect((await purgeFiles(emulator, 40)).status).toBe(429)
         expect((await purgeFiles(emulator, 25)).status).toBe(200)
-      } finally {
-        await emulator.close()
-      }
+      })
     })
 
     it('as a sliding window of one second: what went in the last second counts, in full', async () => {
-      const emulator = await startEmulator(
-        fixtureOptions({ rateLimits: limits, urlCounting: URL_COUNTINGS.sliding1s })
-      )
-      try {
+      await withEmulator({ rateLimits: limits, urlCounting: URL_COUNTINGS.sliding1s }, async (emulator) => {
         expect((await purgeFiles(emulator, 60)).status).toBe(200)
         await wait(500)
         expect((await purgeFiles(emulator, 40)).status).toBe(200)
@@ -505,37 +499,30 @@ describe('rate limits', () => {
         // The first 60 have left the window: 60 fit again, 61 would not.
         expect((await purgeFiles(emulator, 61)).status).toBe(429)
         expect((await purgeFiles(emulator, 60)).status).toBe(200)
-      } finally {
-        await emulator.close()
-      }
+      })
     })
 
     it('as an average over ten seconds: ten seconds of URLs at once, then nothing', async () => {
-      const emulator = await startEmulator(
-        fixtureOptions({
+      await withEmulator(
+        {
           rateLimits: limits,
           urlCounting: URL_COUNTINGS.average10s,
           filesPerRequest: { free: 1000 }
-        })
+        },
+        async (emulator) => {
+          expect((await purgeFiles(emulator, 600)).status).toBe(200)
+          expect((await purgeFiles(emulator, 400)).status).toBe(200)
+          const limited = await purgeFiles(emulator, 1)
+          expect(limited.status).toBe(429)
+          expect(Number(limited.headers.get('retry-after'))).toBe(10)
+          expect(emulator.count429()).toBe(1)
+        }
       )
-      try {
-        expect((await purgeFiles(emulator, 600)).status).toBe(200)
-        expect((await purgeFiles(emulator, 400)).status).toBe(200)
-        const limited = await purgeFiles(emulator, 1)
-        expect(limited.status).toBe(429)
-        expect(Number(limited.headers.get('retry-after'))).toBe(10)
-        expect(emulator.count429()).toBe(1)
-      } finally {
-        await emulator.close()
-      }
     })
   })
 
   it('applies the global per-credential limit', async () => {
-    const emulator = await startEmulator(
-      fixtureOptions({ globalRateLimit: { requests: 2, windowSeconds: 60 } })
-    )
-    try {
+    await withEmulator({ globalRateLimit: { requests: 2, windowSeconds: 60 } }, async (emulator) => {
       const verify = () => call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
       expect((await verify()).status).toBe(200)
       const second = await verify()
@@ -547,14 +534,11 @@ describe('rate limits', () => {
         headers: bearer(tokens.noPurge.value)
       })
       expect(otherToken.status).toBe(200)
-    } finally {
-      await emulator.close()
-    }
+    })
   })
 
   it('can be disabled', async () => {
-    const emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
-    try {
+    await withEmulator({ rateLimits: false }, async (emulator) => {
       for (let i = 0; i < 30; i++) {
         const { status } = await call(emulator, purgePath(zones.free.id), {
           method: 'POST',
@@ -563,25 +547,20 @@ describe('rate limits', () => {
         })
         expect(status).toBe(200)
       }
-    } finally {
-      await emulator.close()
-    }
+    })
   })
 })
 
 describe('latency and close', () => {
   it('delays every answer', async () => {
-    const emulator = await startEmulator(fixtureOptions({ latencyMs: 150 }))
-    try {
+    await withEmulator({ latencyMs: 150 }, async (emulator) => {
       const started = performance.now()
       const { status } = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
       expect(status).toBe(200)
       expect(performance.now() - started).toBeGreaterThanOrEqual(140)
       const recorded = emulator.requests[0]
       expect(recorded && recorded.endedAt - recorded.startedAt).toBeGreaterThanOrEqual(140)
-    } finally {
-      await emulator.close()
-    }
+    })
   })
 
   it('closes promptly with a hanging request', async () => {
@@ -716,8 +695,7 @@ describe('invalidation and environments', () => {
   })
 
   it('can leave out the invalidate endpoints, which then answer No route', async () => {
-    const without = await startEmulator(fixtureOptions({ invalidation: false }))
-    try {
+    await withEmulator({ invalidation: false }, async (without) => {
       for (const path of [
         `/zones/${zones.free.id}/invalidate_cache`,
         `/zones/${enterprise}/environments/${environments.staging.ref}/invalidate_cache`
@@ -726,8 +704,6 @@ describe('invalidation and environments', () => {
         expect([answer.status, codes(answer.json)]).toEqual([404, [7000]])
       }
       expect((await post(without, `/zones/${zones.free.id}/purge_cache`, { tags: ['a'] })).status).toBe(200)
-    } finally {
-      await without.close()
-    }
+    })
   })
 })

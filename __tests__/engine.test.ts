@@ -1,22 +1,14 @@
 // The engine on its own, as a command line would call it: plain settings and a plain reporter, no
 // Actions toolkit, against the local emulator. Each test checks the one RunResult it returns.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { fixture } from '../emulator/fixtures.js'
+import { useEmulator } from '../e2e/emulator-setup.js'
 import { purgeCache, type EngineOptions, type RunReporter } from '../src/engine.js'
 import { parseSettings, type RawInputs } from '../src/inputs/parser.js'
 import type { Finding, Settings } from '../src/types.js'
 
 const { zones, tokens } = fixture
-let cf: RunningEmulator
-
-beforeAll(async () => {
-  cf = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await cf.close()
-})
-beforeEach(() => cf.reset())
+const cf = useEmulator()
 
 /** Everything the engine told its user. */
 class Recorder implements RunReporter {

@@ -1,13 +1,13 @@
 // End to end: purge what a push changed. A small stand-in for GitHub's compare API runs on 127.0.0.1
 // beside the Cloudflare emulator; the action finds it through GITHUB_API_URL, as on a runner.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { describe, expect, it } from '@jest/globals'
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { fixture } from '../emulator/fixtures.js'
+import { useEmulator } from './emulator-setup.js'
 import { expectNoSecrets as expectNoSecretsIn } from './expectations.js'
-import { GitHubStandIn } from './github-stand-in.js'
+import { usePushSteps } from './github-stand-in.js'
 import { DIST, runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
@@ -16,24 +16,9 @@ const BEFORE = '1111111111111111111111111111111111111111'
 const AFTER = '2222222222222222222222222222222222222222'
 const REPOSITORY = 'octo-org/site'
 
-let emulator: RunningEmulator
-const github = new GitHubStandIn(REPOSITORY)
-let dir: string
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions())
-  await github.start()
-  dir = mkdtempSync(join(tmpdir(), 'purge-changed-'))
-})
-afterAll(async () => {
-  await emulator.close()
-  await github.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-beforeEach(() => {
-  emulator.reset()
-  github.reset()
-})
+const emulator = useEmulator()
+const push = usePushSteps(REPOSITORY)
+const { github } = push
 
 /** Runs the action as a push-triggered step would, with this push payload. */
 function runOnPush(
@@ -41,8 +26,6 @@ function runOnPush(
   payload: Record<string, unknown> = { before: BEFORE, after: AFTER },
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  const eventPath = join(dir, `event-${Math.random().toString(16).slice(2)}.json`)
-  writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', ...payload }))
   return runAction(
     {
       api_url: emulator.url,
@@ -50,16 +33,7 @@ function runOnPush(
       github_token: GITHUB_TOKEN,
       ...inputs
     },
-    {
-      env: {
-        GITHUB_API_URL: github.url,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_REPOSITORY: REPOSITORY,
-        GITHUB_SHA: AFTER,
-        ...env
-      }
-    }
+    { env: { ...push.env(payload, AFTER), ...env } }
   )
 }
 
@@ -326,7 +300,7 @@ describe('when the change cannot be listed, nothing is purged', () => {
   })
 
   it('refuses a push whose payload is missing', async () => {
-    const result = await runOnPush(inputs, {}, { GITHUB_EVENT_PATH: join(dir, 'missing.json') })
+    const result = await runOnPush(inputs, {}, { GITHUB_EVENT_PATH: push.pathOf('missing.json') })
     expectNothingPurged(result, 'Changed files unknown', /payload cannot be read/)
   })
 })

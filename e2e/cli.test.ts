@@ -1,14 +1,14 @@
 // End to end: the bundled command line (dist/cli/index.js) against the emulator. What Cloudflare
 // received, the exit code, standard output (JSON) and standard error (for people); every diagnosis
 // the command line can reach, explained as the action explains it; no secret printed anywhere.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
+import { deadUrl, envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
@@ -26,18 +26,8 @@ const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version
 
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.reset()
-  emulator.clearFaults()
-})
+const emulator = useEmulator()
+beforeEach(() => emulator.clearFaults())
 
 /** The command against the shared emulator, with the user token from the environment unless `env` says otherwise. */
 function cli(args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliRun> {
@@ -207,10 +197,7 @@ describe('exit codes', () => {
     emulator.addFault({
       method: 'POST',
       path: `/zones/${zones.free.id}/purge_cache`,
-      action: {
-        status: 400,
-        body: { success: false, errors: [{ code: 1234, message: 'Nope' }], messages: [], result: null }
-      }
+      action: envelopeError(400, [{ code: 1234, message: 'Nope' }])
     })
     const run = await cli([
       '--zone',
@@ -437,23 +424,15 @@ describe("the action's scenarios on the command line, with --verbose", () => {
   it.concurrent.each(REACHABLE.map((s) => [s.name, s] as const))(
     '%s',
     async (_name, scenario) => {
-      const cf = await startEmulator(fixtureOptions(scenario.emulator ?? {}))
-      let run: CliRun
-      try {
-        let apiUrl = scenario.apiUrl ?? cf.url
-        if (apiUrl === 'dead') {
-          const dead = await startEmulator(fixtureOptions())
-          await dead.close()
-          apiUrl = dead.url
-        }
+      const { cf, run } = await withEmulator(scenario.emulator ?? {}, async (cf) => {
+        const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
         const { args, env } = commandLineFor({ api_url: apiUrl, ...scenario.inputs })
-        run = await runCli([...args, '--json', '--verbose'], {
+        const run = await runCli([...args, '--json', '--verbose'], {
           env: { ...env, ...scenario.env },
           ...(scenario.workspaceFiles ? { files: scenario.workspaceFiles } : {})
         })
-      } finally {
-        await cf.close()
-      }
+        return { cf, run }
+      })
 
       // The diagnoses the scenario declares, as findings and on standard error, word for word.
       const findings = run.json!.findings

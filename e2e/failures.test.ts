@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { envelopeError } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries, failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { readSummary, summaryProblems } from './summary-dom.js'
@@ -55,15 +56,7 @@ describe('nothing runs on after the verdict', () => {
           {
             method: 'GET',
             path: `/zones/${zones.pro.id}`,
-            action: {
-              status: 400,
-              body: {
-                success: false,
-                errors: [{ code: 99999, message: 'Something new' }],
-                messages: [],
-                result: null
-              }
-            }
+            action: envelopeError(400, [{ code: 99999, message: 'Something new' }])
           }
         ]
       },
@@ -136,15 +129,7 @@ describe('a refusal is not repeated batch after batch', () => {
   }, 60_000)
 
   it('stops every zone after one request each when the credential itself is refused at the purge', async () => {
-    const refused = {
-      status: 403,
-      body: {
-        success: false,
-        errors: [{ code: 9109, message: 'Invalid access token' }],
-        messages: [],
-        result: null
-      }
-    }
+    const refused = envelopeError(403, [{ code: 9109, message: 'Invalid access token' }])
     const { result, cf } = await run(
       {
         faults: [
@@ -245,8 +230,9 @@ describe('the batch size shrinks only when Cloudflare says so', () => {
 })
 
 describe('answers read for what they say', () => {
-  const envelope = (errors: unknown[], result: unknown = null, success = false): object => ({
-    success,
+  /** The envelope of a success (success: true), with these errors: a success may carry some. */
+  const envelope = (errors: unknown[], result: unknown): object => ({
+    success: true,
     errors,
     messages: [],
     result
@@ -261,7 +247,7 @@ describe('answers read for what they say', () => {
             path: FREE_PURGE,
             action: {
               status: 200,
-              body: envelope([{ code: 1234, message: 'Something to know' }], { id: 'a'.repeat(32) }, true)
+              body: envelope([{ code: 1234, message: 'Something to know' }], { id: 'a'.repeat(32) })
             }
           }
         ]
@@ -325,7 +311,7 @@ describe('answers read for what they say', () => {
           {
             method: 'POST',
             path: FREE_PURGE,
-            action: { status: 200, body: envelope([], { id: 'a', padding: 'x'.repeat(1_100_000) }, true) }
+            action: { status: 200, body: envelope([], { id: 'a', padding: 'x'.repeat(1_100_000) }) }
           }
         ]
       },
@@ -344,10 +330,7 @@ describe('answers read for what they say', () => {
           {
             method: 'POST',
             path: FREE_PURGE,
-            action: {
-              status: 400,
-              body: envelope([{ code: 99999, message: '<img src=x onerror=alert(1)> & more' }])
-            }
+            action: envelopeError(400, [{ code: 99999, message: '<img src=x onerror=alert(1)> & more' }])
           }
         ]
       },

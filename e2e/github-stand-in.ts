@@ -1,7 +1,11 @@
 // A small stand-in for GitHub's compare API, on 127.0.0.1, for the end-to-end tests of `changed_paths`:
 // the action finds it through GITHUB_API_URL, as on a runner.
+import { afterAll, beforeAll, beforeEach } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 export interface CompareFile {
   filename: string
@@ -66,5 +70,46 @@ export class GitHubStandIn {
   async close(): Promise<void> {
     this.server?.closeAllConnections()
     await new Promise((done) => this.server?.close(done))
+  }
+}
+
+/**
+ * The runner's side of push-triggered steps, for the test file that calls this at its top level: a
+ * stand-in for `repository` (started before the first test, reset before each, closed after the last)
+ * and a folder for the event payloads.
+ */
+export function usePushSteps(repository: string): {
+  github: GitHubStandIn
+  /** A path in the events folder; nothing is written there. */
+  pathOf: (name: string) => string
+  /** The variables a runner sets for a push step: the event `payload` (written to a file), commit `sha`. */
+  env: (payload: Record<string, unknown>, sha: string) => Record<string, string>
+} {
+  const github = new GitHubStandIn(repository)
+  let dir = ''
+  beforeAll(async () => {
+    await github.start()
+    dir = mkdtempSync(join(tmpdir(), 'purge-push-'))
+  })
+  afterAll(async () => {
+    await github.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  beforeEach(() => github.reset())
+  const pathOf = (name: string): string => join(dir, name)
+  return {
+    github,
+    pathOf,
+    env: (payload, sha) => {
+      const eventPath = pathOf(`event-${Math.random().toString(16).slice(2)}.json`)
+      writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', ...payload }))
+      return {
+        GITHUB_API_URL: github.url,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_REPOSITORY: repository,
+        GITHUB_SHA: sha
+      }
+    }
   }
 }

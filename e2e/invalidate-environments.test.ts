@@ -1,9 +1,10 @@
 // End to end: `mode: invalidate` and Version Management `environment`, on the bundled action against the
 // emulator: which endpoint each request reaches, what the log and summary say, and every refusal.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type EmulatorZone, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { describe, expect, it } from '@jest/globals'
+import type { EmulatorZone, RunningEmulator } from '../emulator/index.js'
+import { fixture } from '../emulator/fixtures.js'
 import type { ZoneCount } from '../src/report/result.js'
+import { useEmulator, withEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -24,15 +25,7 @@ const secondZone = {
   ]
 } satisfies EmulatorZone
 
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions({ zones: [...Object.values(zones), secondZone] }))
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => emulator.reset())
+const emulator = useEmulator({ zones: [...Object.values(zones), secondZone] })
 
 function run(inputs: Record<string, string>, cf: RunningEmulator = emulator): Promise<ActionRun> {
   return runAction({ api_url: cf.url, api_token: tokens.user.value, ...inputs })
@@ -88,8 +81,7 @@ describe('mode: invalidate', () => {
   })
 
   it('says so and suggests mode: purge when Cloudflare has no invalidate endpoint', async () => {
-    const without = await startEmulator(fixtureOptions({ invalidation: false }))
-    try {
+    await withEmulator({ invalidation: false }, async (without) => {
       const result = await run({ zone: zones.free.id, mode: 'invalidate', tags: 'a' }, without)
       expect(result.exitCode).toBe(1)
       expect(result.errors.map((e) => e.title)).toEqual(['Invalidation not available'])
@@ -98,9 +90,7 @@ describe('mode: invalidate', () => {
       expect(failedEntries(result)).toEqual([expect.objectContaining({ type: 'tags', item: 'a' })])
       expect(result.summary).toContain('Not invalidated')
       expectNoSecrets(result)
-    } finally {
-      await without.close()
-    }
+    })
   })
 })
 

@@ -1,15 +1,12 @@
 // End to end: the action purges exactly what was written (issue 10). One canonical form for every URL,
 // one list syntax and one comment rule, the standard URL parser for zones, every problem reported once,
 // and no password from a URL anywhere. Each case asserts what the emulator received.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { describe, expect, it } from '@jest/globals'
+import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
+import { useEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
-import { GitHubStandIn } from './github-stand-in.js'
+import { usePushSteps } from './github-stand-in.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { readSummary } from './summary-dom.js'
 
@@ -26,24 +23,8 @@ const BEFORE = '3333333333333333333333333333333333333333'
 const AFTER = '4444444444444444444444444444444444444444'
 const REPOSITORY = 'octo-org/items'
 
-let emulator: RunningEmulator
-const github = new GitHubStandIn(REPOSITORY)
-let dir: string
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions({ zones: [...Object.values(zones), BUCHER] }))
-  await github.start()
-  dir = mkdtempSync(join(tmpdir(), 'purge-items-'))
-})
-afterAll(async () => {
-  await emulator.close()
-  await github.close()
-  rmSync(dir, { recursive: true, force: true })
-})
-beforeEach(() => {
-  emulator.reset()
-  github.reset()
-})
+const emulator = useEmulator({ zones: [...Object.values(zones), BUCHER] })
+const push = usePushSteps(REPOSITORY)
 
 function run(inputs: Record<string, string>, workspaceFiles?: Record<string, string>): Promise<ActionRun> {
   return runAction(
@@ -54,24 +35,14 @@ function run(inputs: Record<string, string>, workspaceFiles?: Record<string, str
 
 /** Runs as a push-triggered step whose push changed these files under the repository. */
 function runOnPush(inputs: Record<string, string>, changed: string[]): Promise<ActionRun> {
-  github.compare(
+  push.github.compare(
     BEFORE,
     AFTER,
     changed.map((filename) => ({ filename, status: 'modified' }))
   )
-  const eventPath = join(dir, `event-${Math.random().toString(16).slice(2)}.json`)
-  writeFileSync(eventPath, JSON.stringify({ ref: 'refs/heads/main', before: BEFORE, after: AFTER }))
   return runAction(
     { api_url: emulator.url, api_token: tokens.user.value, github_token: GITHUB_TOKEN, ...inputs },
-    {
-      env: {
-        GITHUB_API_URL: github.url,
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_EVENT_NAME: 'push',
-        GITHUB_REPOSITORY: REPOSITORY,
-        GITHUB_SHA: AFTER
-      }
-    }
+    { env: push.env({ before: BEFORE, after: AFTER }, AFTER) }
   )
 }
 

@@ -3,12 +3,8 @@
 // that share an account at the same moment.
 import { describe, expect, it } from '@jest/globals'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import {
-  startEmulator,
-  URL_COUNTINGS,
-  type RecordedRequest,
-  type RunningEmulator
-} from '../emulator/index.js'
+import { URL_COUNTINGS, type RecordedRequest, type RunningEmulator } from '../emulator/index.js'
+import { withEmulator } from './emulator-setup.js'
 import { expectSucceeded } from './expectations.js'
 import { runAction } from './run-action.js'
 
@@ -31,18 +27,6 @@ function busiestSecond(em: RunningEmulator): number {
         .reduce((n, r) => n + fileCount(r), 0)
     )
   )
-}
-
-async function withEmulator<T>(
-  options: Parameters<typeof fixtureOptions>[0],
-  fn: (em: RunningEmulator) => Promise<T>
-): Promise<T> {
-  const em = await startEmulator(fixtureOptions(options))
-  try {
-    return await fn(em)
-  } finally {
-    await em.close()
-  }
 }
 
 describe.each(Object.keys(URL_COUNTINGS) as Array<keyof typeof URL_COUNTINGS>)(

@@ -8,8 +8,8 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer as createTlsServer } from 'node:tls'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { fixture } from '../emulator/fixtures.js'
+import { useEmulator } from './emulator-setup.js'
 import { failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -96,7 +96,7 @@ class CountingProxy {
 
 let dir: string
 let certFile: string
-let emulator: RunningEmulator
+const emulator = useEmulator()
 let tlsFront: Server
 let proxy: CountingProxy
 
@@ -128,7 +128,6 @@ beforeAll(async () => {
     ],
     { stdio: 'ignore' }
   )
-  emulator = await startEmulator(fixtureOptions())
   const emulatorPort = Number(new URL(emulator.url).port)
   // TLS in front of the emulator: what the proxy's tunnel leads to.
   tlsFront = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (socket) => {
@@ -145,12 +144,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.stop()
   tlsFront.close()
-  await emulator.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
 beforeEach(() => {
-  emulator.reset()
   proxy.tunnels.length = 0
   proxy.refused = 0
   proxy.requireAuth = false

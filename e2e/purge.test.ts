@@ -1,22 +1,14 @@
 // End to end: the bundled action against the local Cloudflare emulator, one scenario per use.
 import { tmpdir } from 'node:os'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { describe, expect, it } from '@jest/globals'
+import { fixture } from '../emulator/fixtures.js'
+import { useEmulator, withEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens, globalKey } = fixture
 
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 function run(inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun> {
   return runAction({ api_url: emulator.url, ...inputs }, { ...(env ? { env } : {}) })
@@ -46,17 +38,15 @@ describe('purging', () => {
   })
 
   it('verifies the credential and reads the zone before purging, at the same time', async () => {
-    const slow = await startEmulator(fixtureOptions({ latencyMs: 150 }))
-    try {
+    const slow = await withEmulator({ latencyMs: 150 }, async (em) => {
       await runAction({
-        api_url: slow.url,
+        api_url: em.url,
         zone: zones.free.id,
         api_token: tokens.user.value,
         files: 'https://example.com/a'
       })
-    } finally {
-      await slow.close()
-    }
+      return em
+    })
     const paths = slow.requests.map((r) => `${r.method} ${r.path}`)
     expect(paths).toEqual(
       expect.arrayContaining([

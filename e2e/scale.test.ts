@@ -1,7 +1,8 @@
 // End to end at scale: many items, Cloudflare's limits, faults and retries, against the local emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { beforeEach, describe, expect, it } from '@jest/globals'
+import type { RunningEmulator } from '../emulator/index.js'
+import { fixture } from '../emulator/fixtures.js'
+import { useEmulator, withEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -11,19 +12,9 @@ const PURGE_PATH = `/zones/${zones.free.id}/purge_cache`
 const urls = (n: number, host = 'example.com'): string[] =>
   Array.from({ length: n }, (_, i) => `https://${host}/static/${i}.js`)
 
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  // Cloudflare's real limits: Free allows 800 URLs/s and 5 tag requests a minute after a burst of 25.
-  emulator = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => {
-  emulator.clearFaults()
-  emulator.reset()
-})
+// Cloudflare's real limits: Free allows 800 URLs/s and 5 tag requests a minute after a burst of 25.
+const emulator = useEmulator()
+beforeEach(() => emulator.clearFaults())
 
 function run(inputs: Record<string, string>, workspaceFiles?: Record<string, string>): Promise<ActionRun> {
   return runAction(
@@ -186,8 +177,7 @@ describe('partial failure', () => {
   })
 
   it('splits a batch Cloudflare rejects as too large, retries it, and says so once', async () => {
-    const strict = await startEmulator(fixtureOptions({ filesPerRequest: { free: 10 } }))
-    try {
+    await withEmulator({ filesPerRequest: { free: 10 } }, async (strict) => {
       const list = urls(300)
       const result = await runAction({
         api_url: strict.url,
@@ -209,9 +199,7 @@ describe('partial failure', () => {
       expect(result.warnings.map((w) => w.title)).toEqual(['Batch too large; split'])
       expect(result.warnings[0]?.message).toMatch(/rejected 30 files .* split to 10 .* nothing was lost/)
       expect(result.outputs.purged_count).toBe('300')
-    } finally {
-      await strict.close()
-    }
+    })
   })
 
   it('paces tags to the Free plan (25 at once, then 5 a minute) and reports what the timeout left unsent', async () => {

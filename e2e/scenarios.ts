@@ -4,15 +4,11 @@
 // words, exit code, how far it got, what was and was not purged), and scans everything it wrote for
 // secrets; it also checks that every diagnosis in the catalogue, and every one the code raises, has one.
 import { expect } from '@jest/globals'
-import {
-  startEmulator,
-  type EmulatorOptions,
-  type FaultRule,
-  type RunningEmulator
-} from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import type { EmulatorOptions, FaultRule, RunningEmulator } from '../emulator/index.js'
+import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
+import { deadUrl, envelopeError, withEmulator } from './emulator-setup.js'
 import { failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
@@ -65,8 +61,7 @@ export async function runScenario(
   scenario: Scenario,
   env: Record<string, string> = {}
 ): Promise<ScenarioRun> {
-  const cf = await startEmulator(fixtureOptions(scenario.emulator ?? {}))
-  try {
+  return withEmulator(scenario.emulator ?? {}, async (cf) => {
     const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
     const started = Date.now()
     const run = await runAction(
@@ -77,16 +72,7 @@ export async function runScenario(
       }
     )
     return { run, cf, elapsedMs: Date.now() - started }
-  } finally {
-    await cf.close()
-  }
-}
-
-/** The URL of an emulator that was started and closed: nothing answers there. */
-async function deadUrl(): Promise<string> {
-  const dead = await startEmulator(fixtureOptions())
-  await dead.close()
-  return dead.url
+  })
 }
 
 /** The item as failed_items and the report show it. */
@@ -149,10 +135,6 @@ const FREE = { zone: zones.free.id, api_token: tokens.user.value, files: 'https:
 const OTHER_ZONE_NAMES = [zones.pro.name, zones.business.name, zones.enterprise.name, zones.otherAccount.name]
 const purgePath = (zoneId: string): string => `/zones/${zoneId}/purge_cache`
 const fault = (rule: FaultRule): Partial<EmulatorOptions> => ({ faults: [rule] })
-const envelopeError = (status: number, errors: unknown[]): FaultRule['action'] => ({
-  status,
-  body: { success: false, errors, messages: [], result: null }
-})
 const envelope = (result: unknown): object => ({ success: true, errors: [], messages: [], result })
 const errorPage = (status: number, title: string): string =>
   `<!DOCTYPE html><html><head><title>${title}</title></head><body><h1>${title}</h1>` +
@@ -956,21 +938,13 @@ export const SCENARIOS: Scenario[] = [
     inputs: FREE,
     emulator: fault({
       path: '/user/tokens/verify',
-      action: {
-        status: 400,
-        body: {
-          success: false,
-          errors: [
-            {
-              code: 6003,
-              message: 'Invalid request headers',
-              error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }]
-            }
-          ],
-          messages: [],
-          result: null
+      action: envelopeError(400, [
+        {
+          code: 6003,
+          message: 'Invalid request headers',
+          error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }]
         }
-      }
+      ])
     }),
     expects: { 'bad-auth-header': [] },
     purged: []
@@ -1002,21 +976,10 @@ export const SCENARIOS: Scenario[] = [
     inputs: FREE,
     emulator: fault({
       path: `/zones/${zones.free.id}`,
-      action: {
-        status: 400,
-        body: {
-          success: false,
-          errors: [
-            {
-              code: 7003,
-              message: 'Could not route to /zones/x, perhaps your object identifier is invalid?'
-            },
-            { code: 7000, message: 'No route for that URI' }
-          ],
-          messages: [],
-          result: null
-        }
-      }
+      action: envelopeError(400, [
+        { code: 7003, message: 'Could not route to /zones/x, perhaps your object identifier is invalid?' },
+        { code: 7000, message: 'No route for that URI' }
+      ])
     }),
     expects: { 'zone-invalid-id': [] },
     purged: []
@@ -1284,15 +1247,7 @@ export const SCENARIOS: Scenario[] = [
     inputs: FREE,
     emulator: fault({
       path: purgePath(zones.free.id),
-      action: {
-        status: 400,
-        body: {
-          success: false,
-          errors: [{ code: 99999, message: 'Something new' }],
-          messages: [],
-          result: null
-        }
-      }
+      action: envelopeError(400, [{ code: 99999, message: 'Something new' }])
     }),
     expects: { 'purge-failed': [] },
     message: /99999 Something new/,

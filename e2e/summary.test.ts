@@ -1,21 +1,13 @@
 // End to end: the job summary the bundled action writes to GITHUB_STEP_SUMMARY, read back with a DOM
 // parser, for a success, a partial failure, a dry run and an early stop against the emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
+import { describe, expect, it } from '@jest/globals'
+import { fixture } from '../emulator/fixtures.js'
+import { envelopeError, useEmulator } from './emulator-setup.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { readSummary, summaryProblems } from './summary-dom.js'
 
 const { zones, tokens } = fixture
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/s/${i + 1}.js`)
 const run = (inputs: Record<string, string>): Promise<ActionRun> =>
@@ -58,10 +50,7 @@ describe('the job summary of the bundled action', () => {
       method: 'POST',
       path: `/zones/${zones.free.id}/purge_cache`,
       bodyContains: '"files"',
-      action: {
-        status: 400,
-        body: { success: false, errors: [{ code: 1016, message: reason }], messages: [], result: null }
-      }
+      action: envelopeError(400, [{ code: 1016, message: reason }])
     })
     const result = await run({ files: urls(3).join('\n'), tags: 'release-42' })
     expect(result.exitCode).toBe(1)

@@ -1,22 +1,14 @@
 // End to end: several zones, and zones found from the items' hostnames, against the emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { startEmulator, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
+import { describe, expect, it } from '@jest/globals'
+import { fixture } from '../emulator/fixtures.js'
 import type { ZoneCount } from '../src/report/result.js'
+import { useEmulator, withEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 const { zones, tokens } = fixture
 
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions())
-})
-afterAll(async () => {
-  await emulator.close()
-})
-beforeEach(() => emulator.reset())
+const emulator = useEmulator()
 
 function run(inputs: Record<string, string>): Promise<ActionRun> {
   return runAction({ api_url: emulator.url, api_token: tokens.user.value, ...inputs })
@@ -170,8 +162,7 @@ describe('zones found from the URLs', () => {
   })
 
   it('looks the names up at the same time as the credential is verified', async () => {
-    const slow = await startEmulator(fixtureOptions({ latencyMs: 150 }))
-    try {
+    await withEmulator({ latencyMs: 150 }, async (slow) => {
       const result = await runAction({
         api_url: slow.url,
         api_token: tokens.user.value,
@@ -184,9 +175,7 @@ describe('zones found from the URLs', () => {
       const starts = [verify, ...lookups].map((r) => r.startedAt)
       const ends = [verify, ...lookups].map((r) => r.endedAt)
       expect(Math.max(...starts)).toBeLessThan(Math.min(...ends))
-    } finally {
-      await slow.close()
-    }
+    })
   })
 
   it('names every host in no visible zone before any purge', async () => {

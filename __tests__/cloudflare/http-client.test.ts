@@ -1,7 +1,7 @@
 // The HTTP client's retries, against the local emulator and its fault rules.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { fixture, fixtureOptions } from '../../emulator/fixtures.js'
-import { startEmulator, type RunningEmulator } from '../../emulator/index.js'
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { useEmulator } from '../../e2e/emulator-setup.js'
+import { fixture } from '../../emulator/fixtures.js'
 import { ANSWER_TOO_LARGE, CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import {
   CloudflareHttpClient,
@@ -14,20 +14,13 @@ import {
 const VERIFY = '/user/tokens/verify'
 const PURGE = `/zones/${fixture.zones.free.id}/purge_cache`
 
-let emulator: RunningEmulator
 const clients: CloudflareHttpClient[] = []
-
-beforeAll(async () => {
-  emulator = await startEmulator(fixtureOptions({ rateLimits: false }))
-})
+// Declared first so that it runs first: the clients close before the emulator does.
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
-  await emulator.close()
 })
-beforeEach(() => {
-  emulator.clearFaults()
-  emulator.reset()
-})
+const emulator = useEmulator({ rateLimits: false })
+beforeEach(() => emulator.clearFaults())
 
 function client(extra: Partial<HttpClientOptions> = {}): {
   http: CloudflareHttpClient
@@ -49,6 +42,15 @@ function client(extra: Partial<HttpClientOptions> = {}): {
 
 const requestsTo = (path: string): typeof emulator.requests =>
   emulator.requests.filter((r) => r.path === path)
+
+/** Calls the verify endpoint (whose first answer is a 429 asking for a second) and checks it waited it. */
+async function expectWaitedOneSecond(): Promise<void> {
+  const { http, retries } = client()
+  await http.call('GET', VERIFY)
+  expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
+  const [first, second] = requestsTo(VERIFY)
+  expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+}
 
 describe('retries', () => {
   it('honours Retry-After-Ms after a 429, then succeeds', async () => {
@@ -72,11 +74,7 @@ describe('retries', () => {
 
   it('honours Retry-After in seconds', async () => {
     emulator.addFault({ path: VERIFY, times: 1, action: { status: 429, headers: { 'Retry-After': '1' } } })
-    const { http, retries } = client()
-    await http.call('GET', VERIFY)
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
-    const [first, second] = requestsTo(VERIFY)
-    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+    await expectWaitedOneSecond()
   })
 
   it('makes every other request wait out a 429 too', async () => {
@@ -213,19 +211,20 @@ describe('isRetryable', () => {
     new CloudflareError({ kind: 'api', endpoint: 'GET /x', message: 'm', ...init })
 
   it.each([
-    ['429', error({ status: 429 }), true],
-    ['500', error({ status: 500 }), true],
-    ['503 HTML', error({ kind: 'invalid-response', status: 503 }), true],
-    ['network', error({ kind: 'network' }), true],
-    ['timeout', error({ kind: 'timeout' }), true],
-    ['200 not JSON', error({ kind: 'invalid-response', status: 200 }), true],
-    ['400', error({ status: 400 }), false],
-    ['401', error({ status: 401 }), false],
-    ['403', error({ status: 403 }), false],
-    ['404', error({ status: 404 }), false],
-    ['413 HTML', error({ kind: 'invalid-response', status: 413 }), false],
-    ['redirect', error({ kind: 'invalid-response', status: 301 }), false]
-  ])('%s → %s', (_name, e, expected) => {
+    ['429', true, error({ status: 429 })],
+    ['500', true, error({ status: 500 })],
+    ['503 HTML', true, error({ kind: 'invalid-response', status: 503 })],
+    ['network', true, error({ kind: 'network' })],
+    ['timeout', true, error({ kind: 'timeout' })],
+    ['200 not JSON', true, error({ kind: 'invalid-response', status: 200 })],
+    ['400', false, error({ status: 400 })],
+    ['401', false, error({ status: 401 })],
+    ['403', false, error({ status: 403 })],
+    ['404', false, error({ status: 404 })],
+    ['413 HTML', false, error({ kind: 'invalid-response', status: 413 })],
+    ['redirect', false, error({ kind: 'invalid-response', status: 301 })]
+    // The error goes last, out of the title: printed there, it would bring its stack.
+  ])('%s → retryable: %s', (_name, expected, e) => {
     expect(isRetryable(e)).toBe(expected)
   })
 })
@@ -237,11 +236,7 @@ describe('readings of an answer', () => {
       times: 1,
       action: { status: 429, headers: { 'Retry-After-Ms': '', 'Retry-After': '1' } }
     })
-    const { http, retries } = client()
-    await http.call('GET', VERIFY)
-    expect(retries[0]?.delayMs).toBeGreaterThanOrEqual(1000)
-    const [first, second] = requestsTo(VERIFY)
-    expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
+    await expectWaitedOneSecond()
   })
 
   it('takes success: true as a success, and passes its errors on as a warning, once per text', async () => {

@@ -74,6 +74,27 @@ const refused = (status: number, code: number, message: string): CloudflareError
     message
   })
 
+/** A 1094 refusal that does not say how many files a request may hold. */
+const tooManyUnstated = (message: string): CloudflareError =>
+  new CloudflareError({
+    kind: 'api',
+    endpoint: 'POST',
+    status: 400,
+    errors: [{ code: 1094, message }],
+    message: 'Too many files'
+  })
+
+/** A 429 with the wait Cloudflare asks for. */
+const tooFastFor = (retryAfterMs: number): CloudflareError =>
+  new CloudflareError({
+    kind: 'api',
+    endpoint: `POST /zones/${ZONE}/purge_cache`,
+    status: 429,
+    errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
+    retryAfterMs,
+    message: 'Please wait'
+  })
+
 const serverError = (): CloudflareError =>
   new CloudflareError({
     kind: 'invalid-response',
@@ -161,15 +182,7 @@ describe('executeBatches', () => {
 
   it('halves a batch when Cloudflare does not say its limit, until it fits', async () => {
     const api = new FakeApi((body) => {
-      if (urlsOf(body).length > 7) {
-        throw new CloudflareError({
-          kind: 'api',
-          endpoint: 'POST',
-          status: 400,
-          errors: [{ code: 1094, message: 'Too many files' }],
-          message: 'Too many files'
-        })
-      }
+      if (urlsOf(body).length > 7) throw tooManyUnstated('Too many files')
       return 'id'
     })
     const outcomes = await executeBatches(api, fileBatches(30, 30), options({ concurrency: 1 }))
@@ -292,14 +305,7 @@ describe('executeBatches', () => {
       reserve: () => 0,
       rateLimited: (type, pauseMs) => limited.push(`${type} ${pauseMs}`)
     }
-    const tooFast = new CloudflareError({
-      kind: 'api',
-      endpoint: `POST /zones/${ZONE}/purge_cache`,
-      status: 429,
-      errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
-      retryAfterMs: 2000,
-      message: 'Please wait'
-    })
+    const tooFast = tooFastFor(2000)
     const api: PurgeApi = {
       purge: async (_zone, _body, options) => {
         options?.onAttemptFailed?.(tooFast)
@@ -449,14 +455,7 @@ describe('failing small', () => {
 
   it('learns a limit Cloudflare does not state with at most three refused requests, 8 in flight', async () => {
     const api = new FakeApi((body) => {
-      if (urlsOf(body).length > 3)
-        throw new CloudflareError({
-          kind: 'api',
-          endpoint: 'POST',
-          status: 400,
-          errors: [{ code: 1094, message: 'Too many files in this request' }],
-          message: 'Too many files'
-        })
+      if (urlsOf(body).length > 3) throw tooManyUnstated('Too many files in this request')
       return 'id'
     })
     const outcomes = await executeBatches(api, fileBatches(600, 100), options({ concurrency: 8 }))
@@ -484,14 +483,7 @@ describe('failing small', () => {
   })
 
   it('fails what a 429 pause longer than the time left holds back, without sending it', async () => {
-    const limited = new CloudflareError({
-      kind: 'api',
-      endpoint: `POST /zones/${ZONE}/purge_cache`,
-      status: 429,
-      errors: [{ code: 971, message: 'Please wait and consider throttling your request speed' }],
-      message: 'Please wait',
-      retryAfterMs: 3_600_000
-    })
+    const limited = tooFastFor(3_600_000)
     const pause = { isPaused: () => true, waitForPause: () => Promise.reject(limited) }
     const api = new FakeApi(() => 'id')
     const outcomes = await executeBatches(api, fileBatches(60, 30), options({ pause }))

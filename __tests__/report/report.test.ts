@@ -12,58 +12,20 @@ import {
   summaryRows,
   totals,
   zoneCounts,
-  type RunResult,
-  type ZoneRun
+  type RunResult
 } from '../../src/report/result.js'
 import { describeChanges, describeSettings } from '../../src/report/log.js'
 import { DEFAULT_API_URL } from '../../src/inputs/parser.js'
-import type { Finding, PurgeRequest, Settings } from '../../src/types.js'
+import type { Finding, Settings } from '../../src/types.js'
+import { A, B, CLOUDFLARE_REASON, invalidated, partly, planned, purge, refused, sent } from './fixtures.js'
 
 const DECLARED = Object.keys(
   (parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { outputs: object }).outputs
 ).sort()
 
-const A = 'a'.repeat(32)
-const B = 'b'.repeat(32)
-const refused: Finding = {
-  id: 'token-invalid',
-  severity: 'error',
-  title: 'API token not recognised',
-  message: 'No.'
-}
-const purge: PurgeRequest = {
-  everything: false,
-  files: [{ url: 'https://example.com/x', headers: { 'CF-Device-Type': 'mobile' } }],
-  tags: ['t'],
-  hosts: [],
-  prefixes: ['example.com/p/']
-}
-
-const sent: ZoneRun[] = [
-  {
-    id: A,
-    name: 'example.com',
-    label: 'example.com',
-    requests: [
-      {
-        batch: { zoneId: A, type: 'files', items: ['https://example.com/1', 'https://example.com/2'] },
-        purgeId: 'p1'
-      },
-      { batch: { zoneId: A, type: 'files', items: ['https://example.com/3'] }, reason: 'refused' }
-    ]
-  },
-  {
-    id: B,
-    label: B,
-    requests: [{ batch: { zoneId: B, type: 'everything', items: [] }, purgeId: 'p2' }]
-  }
-]
-const purged: RunResult = { ...emptyRun('purged', Date.now()), zones: sent, ...totals(sent) }
-const planned: ZoneRun[] = sent.map((z) => ({ ...z, requests: z.requests.map(({ batch }) => ({ batch })) }))
-
 describe('outputsOf', () => {
   const results: RunResult[] = [
-    purged,
+    partly,
     { ...emptyRun('planned', Date.now()), zones: planned, ...totals(planned) },
     emptyRun('nothing-to-purge', Date.now()),
     stoppedRun([refused], Date.now(), { zones: [{ kind: 'id', id: A }], purge, dryRun: false }),
@@ -78,7 +40,7 @@ describe('outputsOf', () => {
   )
 
   it('says what was purged, per zone and in total', () => {
-    expect(outputsOf(purged)).toEqual({
+    expect(outputsOf(partly)).toEqual({
       zone_id: `${A},${B}`,
       zones: JSON.stringify([
         { id: A, name: 'example.com', items: 3, purged_count: 2, failed_count: 1, purge_ids: ['p1'] },
@@ -88,7 +50,7 @@ describe('outputsOf', () => {
       purged_count: 3,
       failed_count: 1,
       failed_items: JSON.stringify([
-        { zone: A, type: 'files', reason: 'refused', count: 1, items: ['https://example.com/3'] }
+        { zone: A, type: 'files', reason: CLOUDFLARE_REASON, count: 1, items: ['https://example.com/3'] }
       ]),
       failed_items_file: ''
     })
@@ -122,7 +84,7 @@ describe('stoppedRun', () => {
       requestedItems(
         [{ kind: 'name', name: 'example.com', input: 'example.com' }],
         purge,
-        'API token not recognised: No.'
+        'API token not recognised: Cloudflare does not recognise this API token. Create a token and update the secret.'
       )
     )
     expect(result.failed.map((f) => f.item)).toEqual([
@@ -159,16 +121,6 @@ describe('summaryRows and zoneCounts', () => {
 })
 
 describe('an invalidation', () => {
-  const STAGING = { name: 'Staging', ref: 'e0e00000000000000000000000000002' }
-  const inStaging: ZoneRun[] = sent.map((z, i) => (i === 0 ? { ...z, environment: STAGING } : z))
-  const invalidated: RunResult = {
-    ...emptyRun('purged', 0),
-    mode: 'invalidate',
-    zones: inStaging,
-    ...totals(inStaging),
-    timings: { startedAt: 0, totalMs: 1234 }
-  }
-
   it('keeps the outputs as they are: invalidated items count as purged_count', () => {
     expect(outputsOf(invalidated)).toEqual(outputsOf({ ...invalidated, mode: undefined, zones: sent }))
   })

@@ -15,47 +15,22 @@ import {
   summaryOf,
   type SummaryBlock
 } from '../../src/report/summary.js'
-import type { Finding, PurgeRequest } from '../../src/types.js'
+import type { Finding } from '../../src/types.js'
+import {
+  A,
+  B,
+  CLOUDFLARE_REASON,
+  inStaging,
+  invalidated,
+  partly,
+  planned,
+  purge,
+  refused,
+  sent,
+  STAGING,
+  urls
+} from './fixtures.js'
 
-const A = 'a'.repeat(32)
-const B = 'b'.repeat(32)
-const refused: Finding = {
-  id: 'token-invalid',
-  severity: 'error',
-  title: 'API token not recognised',
-  message: 'Cloudflare does not recognise this API token. Create a token and update the secret.'
-}
-const purge: PurgeRequest = {
-  everything: false,
-  files: [{ url: 'https://example.com/x', headers: { 'CF-Device-Type': 'mobile' } }],
-  tags: ['t'],
-  hosts: [],
-  prefixes: ['example.com/p/']
-}
-/** Cloudflare's words as a 400 may carry them: markup and backticks, to be shown and never read. */
-const CLOUDFLARE_REASON =
-  'Cloudflare refused the purge: 1016 Unable to purge <b>https://example.com/3</b>, which is an `invalid` URL.'
-const urls = (n: number, from = 1): string[] =>
-  Array.from({ length: n }, (_, i) => `https://example.com/${i + from}`)
-
-const sent: ZoneRun[] = [
-  {
-    id: A,
-    name: 'example.com',
-    label: 'example.com',
-    requests: [
-      { batch: { zoneId: A, type: 'files', items: urls(2) }, purgeId: 'p1' },
-      { batch: { zoneId: A, type: 'files', items: urls(1, 3) }, reason: CLOUDFLARE_REASON }
-    ]
-  },
-  { id: B, label: B, requests: [{ batch: { zoneId: B, type: 'everything', items: [] }, purgeId: 'p2' }] }
-]
-const partly: RunResult = {
-  ...emptyRun('purged', 0),
-  zones: sent,
-  ...totals(sent),
-  timings: { startedAt: 0, totalMs: 1234 }
-}
 const allSent: ZoneRun[] = [
   {
     id: A,
@@ -74,7 +49,6 @@ const success: RunResult = {
   credential: { owner: 'user' },
   timings: { startedAt: 0, totalMs: 800 }
 }
-const planned: ZoneRun[] = sent.map((z) => ({ ...z, requests: z.requests.map(({ batch }) => ({ batch })) }))
 const dryRun: RunResult = { ...emptyRun('planned', 0), zones: planned, credential: { owner: 'user' } }
 const stopped = stoppedRun([refused], 0, {
   zones: [{ kind: 'name', name: 'example.com', input: 'example.com' }],
@@ -426,10 +400,6 @@ describe('dryRunLimits', () => {
 })
 
 describe('an invalidation, and Version Management environments', () => {
-  const STAGING = { name: 'Staging', ref: 'e0e00000000000000000000000000002' }
-  const inStaging: ZoneRun[] = sent.map((z, i) => (i === 0 ? { ...z, environment: STAGING } : z))
-  const invalidated: RunResult = { ...partly, mode: 'invalidate', zones: inStaging, ...totals(inStaging) }
-
   it('says invalidated, not purged, and names the environment of each zone that has one', () => {
     // Cloudflare's own words may say purge; the summary's never do.
     const zones = inStaging.map((z) => ({
