@@ -78,7 +78,7 @@ const scenarios: Scenario[] = [
     concurrent: 2
   },
   ...(['sliding1s', 'average10s'] as const).map((counting): Scenario => ({
-    name: `two runs at once, 3,000 URLs each, Free, counted as ${counting}`,
+    name: `two runs, Free, counted as ${counting}`,
     plan: 'free',
     type: 'files',
     count: 3000,
