@@ -36405,24 +36405,25 @@ class AdaptiveShare {
     }
 }
 /**
- * After its first 429 on URLs, a run holds half the rate for 10 s before it climbs. Runs that start
- * together (a matrix) mostly end together, and climbing sooner sent them over the limit again: two
- * runs of 3,000 URLs on Free that climbed back right after their pause of a second met the limit every
- * 2 s or so, 14 answers 429 in all, each with a pause of a second (Retry-After is in whole seconds),
- * under a sliding 1 s window. The cost: a run left alone at half the rate gets its full pace back
- * some 11 s after that 429.
+ * After its first 429 on URLs, a run holds half the rate for 10 s before it climbs. Climbing sooner
+ * sends runs that started together (a matrix) over the limit again: two runs of 3,000 URLs on Free
+ * that climbed back right after their pause met the limit every 2 s or so under a sliding 1 s window,
+ * 14 answers 429 in all, each with a pause of at least a second (Retry-After is in whole seconds). The
+ * cost: a run left alone at half the rate gets its full pace back some 12 s after that 429 (the pause,
+ * the 10 s, a second's climb).
  */
 const URL_QUIET_MS = 10_000;
 /**
- * How much of a second a cut pace keeps in reserve (cutUrlRate); measured: enough for two runs on one
- * Free account, each at half the rate, to meet no 429 under a sliding 1 s window.
+ * How much of a second a cut pace keeps in reserve (cutUrlRate), for sends that reach Cloudflare a
+ * little early or late. Measured: two runs on one Free account, each at half the rate, met no further
+ * 429 under a sliding 1 s window, also with the machine twice as busy.
  */
 const CUT_SLACK_MS = 50;
 /**
  * The pace of sends of `count` URLs at `share` of the documented rate. The window rule (WindowPacer)
  * keeps one send of slack in every second: at a cut rate that send is long, and the rate buys fewer
  * whole sends than it seems (at half of Free's 800/s, 4 sends of 100 in each 1.25 s: 320 URLs/s, so
- * two runs at half share 80% of the account). The cut rate allows `sends` whole sends in a second, no
+ * two runs at half use 80% of the account's budget). The cut rate allows `sends` whole sends in a second, no
  * more; the pace goes up to the fastest at which one more send needs a second and CUT_SLACK_MS
  * (4 sends in each 1.05 s on Free at half, 95% between two runs), which still puts no more than
  * `sends` in any second, and never above the documented rate. Full share: the documented rate.
