@@ -35254,30 +35254,39 @@ function failedBlocks(result, w, room, failedItemsIn) {
 function itemLists(zones, pick, on, room) {
     const blocks = [];
     for (const zone of zones) {
+        // Per type: how many items, and the first ITEMS_SHOWN of them, the most a list shows. A run of
+        // 100,000 URLs would otherwise build (and copy, request after request) a list of all of them.
         const types = new Map();
         for (const request of zone.requests) {
             if (!pick(request) || request.batch.type === 'everything')
                 continue;
-            types.set(request.batch.type, [
-                ...(types.get(request.batch.type) ?? []),
-                ...request.batch.items.map(describeItem)
-            ]);
+            const list = types.get(request.batch.type) ?? { total: 0, first: [] };
+            types.set(request.batch.type, list);
+            list.total += request.batch.items.length;
+            for (const item of request.batch.items) {
+                if (list.first.length >= ITEMS_SHOWN)
+                    break;
+                list.first.push(describeItem(item));
+            }
         }
-        for (const [type, items] of types)
-            blocks.push(...itemList(`${countOf(type, items.length)} ${on} ${zone.name ?? zone.label}`, items, room, true));
+        for (const [type, { total, first }] of types)
+            blocks.push(...itemList(`${countOf(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
 /** A list of items under its label: open when short, folded when long (or when `fold`), capped either way. */
-function itemList(label, items, room, fold = false) {
-    const shown = cappedList(items, room);
-    return fold || items.length > OPEN_LIST_MAX
+function itemList(label, items, room, fold = false, total = items.length) {
+    const shown = cappedList(items, room, total);
+    return fold || total > OPEN_LIST_MAX
         ? [{ kind: 'details', label, blocks: shown }]
         : [{ kind: 'text', text: `${label}:` }, ...shown];
 }
 const freshRoom = () => ({ chars: ITEM_CHARS });
-/** The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are. */
-function cappedList(items, room) {
+/**
+ * The first ITEMS_SHOWN items that fit in the room left, each shown verbatim, and how many more there are
+ * of `total` (the list may hold only the first ones).
+ */
+function cappedList(items, room, total = items.length) {
     const shown = [];
     for (const item of items.slice(0, ITEMS_SHOWN)) {
         if (item.length > room.chars)
@@ -35285,7 +35294,7 @@ function cappedList(items, room) {
         room.chars -= item.length;
         shown.push(item);
     }
-    const more = items.length - shown.length;
+    const more = total - shown.length;
     if (shown.length === 0)
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [

@@ -171,6 +171,31 @@ describe('summaryOf', () => {
     })
   })
 
+  it('lists the first purged items of many requests, in order, and counts the rest', () => {
+    // Three requests of 90 URLs: the list shows the first ITEMS_SHOWN (all of the first request, then
+    // the start of the second) and counts every other one.
+    const many: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [1, 91, 181].map((from, i) => ({
+          batch: { zoneId: A, type: 'files' as const, items: urls(90, from) },
+          purgeId: `p${i}`
+        }))
+      }
+    ]
+    const blocks = summaryOf({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
+    expect(blocks).toContainEqual({
+      kind: 'details',
+      label: '270 URLs purged on example.com',
+      blocks: [
+        { kind: 'list', items: urls(100), code: true },
+        { kind: 'text', text: '… and 170 more.' }
+      ]
+    })
+  })
+
   it('folds a long list and caps it, with the count of the rest', () => {
     const long: ZoneRun[] = [
       {
