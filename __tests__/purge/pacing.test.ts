@@ -222,6 +222,24 @@ describe('WindowPacer (URLs: a moving average over a window Cloudflare does not 
     pacer.refund(100)
     expect(pacer.reserve(100, 800)).toBe(0)
   })
+
+  it('counts what went in the second before the latest send made, not the sends still planned', () => {
+    const clock = fakeClock()
+    const pacer = new WindowPacer(clock.now)
+    expect(pacer.sentBeforeLast()).toBe(0)
+    for (const count of [100, 100, 50, 100]) clock.advance(pacer.reserve(count, 800))
+    // Sends at 0, 125, 250 and 312.5 ms: before the last, 250 URLs.
+    expect(pacer.sentBeforeLast()).toBe(250)
+    pacer.reserve(100, 800) // planned for 437.5 ms, not made yet
+    expect(pacer.sentBeforeLast()).toBe(250)
+    clock.advance(1000) // the planned one is made: all four before it are within its second
+    expect(pacer.sentBeforeLast()).toBe(350)
+    // Two more sends, at 1,312.5 ms and 0.3 s later: before the latest, only the one 0.3 s earlier is
+    // within its second.
+    clock.advance(pacer.reserve(100, 800) + 300)
+    clock.advance(pacer.reserve(100, 800))
+    expect(pacer.sentBeforeLast()).toBe(100)
+  })
 })
 
 describe('AdaptiveShare', () => {
@@ -274,6 +292,36 @@ describe('AdaptiveShare', () => {
     expect(share.current()).toBe(0.25)
     clock.advance(1000 + 200)
     expect(share.current()).toBeCloseTo(0.35)
+  })
+
+  it('cuts first to the part it measured when that is below half, and holds less the less it got', () => {
+    const clock = fakeClock()
+    const pause = 1000
+    const hold = (measured: number): { share: number; climbsAfterMs: number } => {
+      const share = new AdaptiveShare(clock.now, 10_000)
+      const start = clock.now()
+      share.decrease(pause, measured)
+      const cut = share.current()
+      clock.advance(pause)
+      while (share.current() === cut) clock.advance(1)
+      return { share: cut, climbsAfterMs: clock.now() - 1 - start - pause }
+    }
+    // Three runs that filled a sliding second 3, 3 and 2 sends of 100 (Free, 800 URLs/s).
+    expect(hold(3 / 8)).toEqual({ share: 3 / 8, climbsAfterMs: Math.round(10_000 * 0.75 ** 0.75) })
+    expect(hold(2 / 8)).toEqual({ share: 2 / 8, climbsAfterMs: Math.round(10_000 * 0.5 ** 0.75) })
+    // Half or more measured, or nothing through at all: the halving and the whole quiet time.
+    expect(hold(0.5)).toEqual({ share: 0.5, climbsAfterMs: 10_000 })
+    expect(hold(0.9)).toEqual({ share: 0.5, climbsAfterMs: 10_000 })
+    expect(hold(0)).toEqual({ share: 0.5, climbsAfterMs: 10_000 })
+  })
+
+  it('halves a cut share again whatever was measured', () => {
+    const clock = fakeClock()
+    const share = new AdaptiveShare(clock.now, 10_000)
+    share.decrease(1000, 0.375)
+    clock.advance(1000 + 500)
+    share.decrease(1000, 0.01)
+    expect(share.current()).toBeCloseTo(0.1875)
   })
 
   it('never drops below its floor', () => {
@@ -374,6 +422,40 @@ describe('PurgePacer', () => {
         expect((30 * 2 * size) / span).toBeGreaterThanOrEqual(0.85 * rate)
       }
     }
+  })
+
+  it('three runs that meet the limit together take their measured parts, which then fit', () => {
+    // Free: three runs start at full pace 0, 40 and 110 ms apart under a sliding second; each sends
+    // until its first 429 (a 1 s pause), as the emulator's window would refuse it.
+    const clock = fakeClock()
+    const runs = [0, 1, 2].map(() => new PurgePacer('free', clock.now))
+    const ready = [0, 40, 110].map((offset) => clock.now() + offset)
+    const resume = [Infinity, Infinity, Infinity]
+    const window = new WeightedWindow(800, 1000)
+    while (resume.some((t) => t === Infinity)) {
+      const r = [0, 1, 2]
+        .filter((i) => resume[i] === Infinity)
+        .reduce((a, b) => ((ready[a] as number) <= (ready[b] as number) ? a : b))
+      const run = runs[r] as PurgePacer
+      clock.advance((ready[r] as number) - clock.now())
+      expect(run.reserve('files', 100)).toBeCloseTo(0)
+      run.sending('files')
+      ready[r] = clock.now() + 125
+      if (window.take(100, clock.now()) > 0) {
+        run.rateLimited('files', 1000)
+        resume[r] = clock.now() + 1000
+      }
+    }
+    // 8 sends filled the second: 3, 3 and 2 of them went through.
+    expect(runs.map((run) => run.share('files'))).toEqual([3 / 8, 3 / 8, 2 / 8])
+    // After the pauses, all three at once: 20 sends each, arrivals 20 ms off.
+    clock.advance(Math.max(...resume) - clock.now())
+    const times: number[] = []
+    for (const run of runs)
+      for (let i = 0; i < 20; i++) times.push(clock.now() + run.reserve('files', 100) + (i % 2 ? 20 : -20))
+    const counts = times.map(() => 100)
+    for (const counting of COUNTINGS)
+      expect([counting, refusedBy(counting, times, counts, 800)]).toEqual([counting, []])
   })
 
   it('counts tags, hosts, prefixes and everything as requests from one bucket (Free: 5/min)', () => {

@@ -194,7 +194,7 @@ export class WindowPacer {
  * a 429, so none of this slows it.
  *
  * The first cut also takes the run's measured part (`measuredShare`: what it got through in the second
- * before the refusal, as a share of the rate) when that is below half. Three runs that start together
+ * before the refusal, as a share of the rate) when that is below half and above nothing. Three runs that start together
  * under a sliding 1 s window fill it 3, 3 and 2 sends of 100: halved, each kept half (4 sends a second,
  * 12 between them) and went over again, and a run halved again climbs at once, so they never settled
  * below the limit: 20 or 21 answers 429 in 3 measurements, 1.65 to 1.68 times the least time.
@@ -242,7 +242,9 @@ export class AdaptiveShare {
     const share = this.current()
     const first = share >= 1
     const halved = share * AdaptiveShare.DECREASE
-    this.base = Math.max(AdaptiveShare.FLOOR, first ? Math.min(halved, measuredShare) : halved)
+    // Nothing through (the refused send was the run's first in the second) measures nothing.
+    const measured = first && measuredShare > 0 ? measuredShare : Infinity
+    this.base = Math.max(AdaptiveShare.FLOOR, Math.min(halved, measured))
     // The climb starts when sending does: a pause is no evidence that the budget has room. A run halved
     // again while it holds is losing the budget to faster runs, which may never see a 429 themselves
     // (under a bucket, the run that sends into the empty bucket gets it): it climbs at once, or it
