@@ -86,6 +86,15 @@ const scenarios: Scenario[] = [
     fromFile: true,
     concurrent: 2
   })),
+  ...([undefined, 'sliding1s', 'average10s'] as const).map((counting): Scenario => ({
+    name: counting ? `three runs, Free, counted as ${counting}` : 'three runs at once, 2,000 URLs each, Free',
+    plan: 'free',
+    type: 'files',
+    count: 2000,
+    ...(counting ? { counting } : {}),
+    fromFile: true,
+    concurrent: 3
+  })),
   {
     name: '100,000 URLs, Enterprise, files_from',
     plan: 'enterprise',
