@@ -380,7 +380,7 @@ async function main(): Promise<void> {
   console.log(
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, ` +
       `load average ${load} at start; action run by Node ${await nodeVersion()}; emulator latency ` +
-      `${LATENCY_MS} ms per request.\n`
+      `${LATENCY_MS} ms per request in the scenarios, none in the start-up figures.\n`
   )
 
   const starts = await startUps()
