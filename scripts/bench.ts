@@ -2,7 +2,7 @@
 // latency and the plans' documented rate limits, prints one table row per scenario, and checks the
 // targets. Build first (`npm run package`). BENCH_NODE=/path/to/node picks the Node binary that runs the
 // action (the README measures on Node 24: BENCH_NODE=$(npx -y node@24 -p process.execPath)).
-// BENCH_ONLY=start-up measures the start-up figures alone (about half a minute).
+// BENCH_ONLY=start-up measures the start-up figures alone (about 15 seconds).
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
@@ -14,7 +14,7 @@ import { DIST, parseOutputs, runnerEnv } from '../e2e/run-action.js'
 import { CLI } from '../e2e/run-cli.js'
 
 const LATENCY_MS = 20
-/** Pairs of start-up runs (the 5-URL purge and a bare `node -e ''`), alternated. */
+/** Pairs of runs for each start-up figure (the run and a bare `node -e ''`), alternated. */
 const STARTUP_PAIRS = 15
 const NODE = process.env.BENCH_NODE || process.execPath
 const TIME = '/usr/bin/time'
