@@ -184,7 +184,21 @@ const plausible: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   base: fc.constantFrom('', '', 'v1.0.0'),
   head: fc.constantFrom('', '', 'main'),
   mode: fc.constantFrom('', '', 'purge', 'invalidate', 'Invalidate'),
-  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000')
+  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000'),
+  // The edge check's inputs need `verify: true`: mostly empty, so that a fair share of cases is accepted.
+  verify: fc.constantFrom('', '', 'true', 'false'),
+  warm: fc.oneof(
+    { weight: 8, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.constantFrom('true', 'false') }
+  ),
+  verify_urls: fc.oneof(
+    { weight: 9, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.array(fileUrl, { maxLength: 3 }).map((u) => u.join('\n')) }
+  ),
+  verify_limit: fc.oneof(
+    { weight: 9, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 10000 }).map(String) }
+  )
 }
 
 /** A plausible value with hostile text spliced in somewhere. */
@@ -329,6 +343,7 @@ function assertSafeSettings(settings: Settings): void {
   for (const tag of purge.tags) assert.match(tag, /^[\x21-\x7e]{1,1024}$/)
   for (const host of purge.hosts) assert.equal(toAsciiHostname(host), host)
   purge.prefixes.forEach(assertSafePrefix)
+  settings.verify?.urls.forEach(assertSafeFile)
 }
 
 // ── Properties ──────────────────────────────────────────────────────────────
