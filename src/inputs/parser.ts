@@ -155,9 +155,11 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   const changes = parseChanges(raw, report)
   const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
   const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
+  const verifyOn = parseBoolean('verify', get('verify'), report)
   const verify = withFindings(
     parseVerify({
-      verify: parseBoolean('verify', get('verify'), report),
+      verify: verifyOn,
+      verifyUnreadable: verifyOn === undefined && get('verify') !== '',
       warm: parseBoolean('warm', get('warm'), report),
       limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
       urls: raw.verify_urls ?? '',

@@ -11,6 +11,8 @@ export const MAX_VERIFY_LIMIT = 10_000
 export interface VerifyInputs {
   /** `verify` and `warm` as read (undefined: empty or unreadable, reported already). */
   verify?: boolean
+  /** `verify` was given but could not be read: its own error says so, and nothing depends on it. */
+  verifyUnreadable?: boolean
   warm?: boolean
   limit?: number
   /** The raw `verify_urls` text. */
@@ -26,6 +28,7 @@ export function parseVerify(inputs: VerifyInputs): { settings?: VerifySettings; 
   const parsed = parseFiles(inputs.urls, '`verify_urls`', inputs.zoneName)
   findings.push(...parsed.errors)
   if (inputs.verify !== true) {
+    if (inputs.verifyUnreadable) return { findings }
     if (inputs.warm === true) findings.push(diagnose('verify-off', { input: 'warm' }))
     if (inputs.urls.trim() !== '') findings.push(diagnose('verify-off', { input: 'verify_urls' }))
     if (inputs.limit !== undefined) findings.push(diagnose('verify-off', { input: 'verify_limit' }))
