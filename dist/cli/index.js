@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9505);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8037);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9505:
+/***/ 8037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -279,9 +279,43 @@ function parseEnvironment(value) {
     return { environment: trimmed, errors: [] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/verify.ts
+// The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
+// `verify_limit`, checked together. Pure.
+
+
+/** URLs checked when `verify_limit` is not given. */
+const DEFAULT_VERIFY_LIMIT = 100;
+const MAX_VERIFY_LIMIT = 10_000;
+/** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
+function parseVerify(inputs) {
+    const findings = [];
+    const parsed = (0,items/* parseFiles */.Bj)(inputs.urls, '`verify_urls`', inputs.zoneName);
+    findings.push(...parsed.errors);
+    if (inputs.verify !== true) {
+        if (inputs.verifyUnreadable)
+            return { findings };
+        if (inputs.warm === true)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'warm' }));
+        if (inputs.urls.trim() !== '')
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_urls' }));
+        if (inputs.limit !== undefined)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_limit' }));
+        return { findings };
+    }
+    const urls = (0,items/* dedupe */.Qq)(parsed.items, items/* fileKey */.wm);
+    if (!inputs.namesUrls && urls.length === 0 && parsed.errors.length === 0)
+        findings.push((0,catalogue/* diagnose */.h4)('verify-no-urls'));
+    return {
+        settings: { warm: inputs.warm ?? false, limit: inputs.limit ?? DEFAULT_VERIFY_LIMIT, urls },
+        findings
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -311,7 +345,11 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'base',
     'head',
     'mode',
-    'environment'
+    'environment',
+    'verify',
+    'warm',
+    'verify_urls',
+    'verify_limit'
 ]));
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -388,6 +426,16 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const verifyOn = parseBoolean('verify', get('verify'), report);
+    const verify = withFindings(parseVerify({
+        verify: verifyOn,
+        verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+        warm: parseBoolean('warm', get('warm'), report),
+        limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+        urls: raw.verify_urls ?? '',
+        namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+        ...(zoneName ? { zoneName } : {})
+    }), report).settings;
     const requested = {
         zones,
         purge,
@@ -434,10 +482,12 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
+    if (verify)
+        settings.verify = verify;
     return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
-    report(result.errors);
+    report('errors' in result ? result.errors : result.findings);
     return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
@@ -755,8 +805,8 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts
-var report_summary = __nccwpck_require__(7994);
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var report_summary = __nccwpck_require__(1991);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -832,6 +882,36 @@ const FLAGS = [
         group: 'how',
         input: 'dry_run',
         help: 'Check the credential and zones, print the plan, purge nothing'
+    },
+    {
+        name: 'verify',
+        kind: 'switch',
+        group: 'how',
+        input: 'verify',
+        help: 'After the purge, request each purged URL at the edge and check it is not an old copy'
+    },
+    {
+        name: 'warm',
+        kind: 'switch',
+        group: 'how',
+        input: 'warm',
+        help: 'With --verify: request again each URL that was not cached, to cache it'
+    },
+    {
+        name: 'verify-urls',
+        kind: 'list',
+        group: 'how',
+        input: 'verify_urls',
+        arg: 'URLS',
+        help: 'With --verify: URLs to check after a purge by tag, host, prefix or everything'
+    },
+    {
+        name: 'verify-limit',
+        kind: 'value',
+        group: 'how',
+        input: 'verify_limit',
+        arg: 'N',
+        help: 'With --verify: the most URLs checked (a random sample above it). Default: 100'
     },
     {
         name: 'batch-size',
@@ -1133,6 +1213,7 @@ function jsonResult(result, findings, redactor) {
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
         failed_items: (0,report_outputs/* groupFailedItems */.dT)(result.failed),
+        ...(result.verify ? { verified: (0,report_outputs/* verifiedCounts */.bf)(result.verify) } : {}),
         findings
     }, redactor);
 }
@@ -1423,7 +1504,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(981)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9981));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(325)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3325));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1896,7 +1977,11 @@ const DOCS = {
     invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
     invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
     purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+    verify: 'README.md#check-the-purge-at-the-edge',
+    verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+    proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
@@ -2782,6 +2867,73 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    }),
+    // ── At the edge (verify) ──────────────────────────────────────────────────
+    'verify-off': entry({
+        title: 'Needs `verify`',
+        severity: 'error',
+        cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Add `verify: true`, or remove the input.',
+        docs: DOCS.verify,
+        message: ({ input }) => `\`${input}\` works on the URLs checked at the edge after the purge, and nothing is checked unless ` +
+            `\`verify: true\` is set. Add \`verify: true\`, or remove \`${input}\`.`
+    }),
+    'verify-no-urls': entry({
+        title: 'Nothing to check at the edge',
+        severity: 'warning',
+        cause: '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+        detection: 'input, before any request',
+        fix: 'List a few URLs that the purge covers in `verify_urls`.',
+        docs: DOCS.verify,
+        message: () => '`verify` is `true`, but this purge names no URL (tags, hosts, prefixes or everything), so there is ' +
+            'nothing to request at the edge. List a few URLs the purge covers in `verify_urls`, in the same form as `files`.'
+    }),
+    'edge-stale': entry({
+        title: 'Still cached after the purge',
+        severity: 'error',
+        cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+        fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+            `${listWords(examples)}${n > examples.length ? ` and ${n - examples.length} more (see the job summary)` : ''}. ` +
+            'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+            'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+    }),
+    'edge-not-proxied': entry({
+        title: 'Not served through Cloudflare',
+        severity: 'warning',
+        cause: 'A URL answered without a `CF-Cache-Status` header.',
+        detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+        fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+        docs: DOCS.proxied,
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+            `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}` +
+            `${n > examples.length ? ` and ${n - examples.length} more` : ''}. The host's DNS record may be grey-clouded ` +
+            '(DNS only), another CDN may be in front, or the host may be wrong.'
+    }),
+    'edge-not-cached': entry({
+        title: 'Not cached by Cloudflare',
+        severity: 'notice',
+        cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+        fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+        docs: DOCS.cacheStatus,
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+            `${listWords(examples)}${n > examples.length ? ` and ${n - examples.length} more` : ''}. ` +
+            'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+    }),
+    'edge-unchecked': entry({
+        title: 'Could not check at the edge',
+        severity: 'warning',
+        cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+        detection: 'at the edge: a GET after the purge that got no readable answer',
+        fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}` +
+            `${n > examples.length ? ` and ${n - examples.length} more` : ''}. The purge was accepted; only the check ` +
+            'failed. Check that the runner can reach these URLs, through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
 };
 /** A reportable finding for one occurrence of a diagnosis. */
@@ -3860,6 +4012,7 @@ function environmentsOf(planned) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Yz: () => (/* binding */ outputsOf),
+/* harmony export */   bf: () => (/* binding */ verifiedCounts),
 /* harmony export */   dT: () => (/* binding */ groupFailedItems)
 /* harmony export */ });
 /* unused harmony exports FAILED_ITEMS_MAX_BYTES, outputBytes, boundFailedItems, failedItemsOutputs, escapeHtml */
@@ -3876,7 +4029,20 @@ function outputsOf(result, files = { save: () => '' }) {
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
         failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
+        failed_items_file: failed.failed_items_file,
+        verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+    };
+}
+function verifiedCounts(verify) {
+    const { counts } = verify;
+    return {
+        checked: verify.checks.length,
+        fresh: counts.fresh,
+        stale: counts.stale,
+        not_cached: counts['not-cached'],
+        not_proxied: counts['not-proxied'],
+        unchecked: counts.unchecked,
+        ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
     };
 }
 /**
@@ -4085,26 +4251,81 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 7994:
+/***/ 1991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P$: () => (/* binding */ plainBlocks),
-/* harmony export */   Ts: () => (/* binding */ dryRunLimits),
-/* harmony export */   YG: () => (/* binding */ summaryOf)
-/* harmony export */ });
-/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
-/* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
-/* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5468);
-/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5781);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ts: () => (/* binding */ dryRunLimits),
+  P$: () => (/* binding */ plainBlocks),
+  YG: () => (/* binding */ summaryOf)
+});
+
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText
+
+// EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
+var target = __nccwpck_require__(7757);
+// EXTERNAL MODULE: ./src/purge/planner.ts
+var planner = __nccwpck_require__(1715);
+// EXTERNAL MODULE: ./src/words.ts
+var words = __nccwpck_require__(5846);
+// EXTERNAL MODULE: ./src/verify/findings.ts
+var findings = __nccwpck_require__(3271);
+// EXTERNAL MODULE: ./src/verify/verdict.ts
+var verdict = __nccwpck_require__(3156);
+// EXTERNAL MODULE: ./src/verify/words.ts
+var verify_words = __nccwpck_require__(9500);
+;// CONCATENATED MODULE: ./src/report/edge-summary.ts
+// The job summary's section on the edge check (`verify`): the counts by verdict, then the stale and the
+// unproxied URLs, each list short. Pure.
+
+
+
+/** URLs listed per verdict; the rest are counted. */
+const EDGE_URLS_SHOWN = 20;
+function edgeSummary(verify) {
+    const blocks = [
+        { kind: 'heading', text: 'At the edge', level: 3 },
+        { kind: 'text', text: (0,verify_words/* checkedWords */.ji)(verify) },
+        {
+            kind: 'table',
+            header: ['Verdict', 'URLs'],
+            rows: verdict/* VERDICTS */.bk.filter((v) => verify.counts[v] > 0).map((v) => [
+                verify_words/* VERDICT_NAMES */.BO[v],
+                String(verify.counts[v])
+            ])
+        }
+    ];
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    if (stale.length > 0)
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, findings/* describeStale */.v));
+    const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
+    if (unproxied.length > 0)
+        blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
+    return [...blocks, ...(0,verify_words/* warmedWords */.sm)(verify).map((text) => ({ kind: 'text', text }))];
+}
+function shortList(label, checks, describe) {
+    const more = checks.length - EDGE_URLS_SHOWN;
+    return [
+        { kind: 'text', text: `${label}:` },
+        { kind: 'list', items: checks.slice(0, EDGE_URLS_SHOWN).map(describe), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+
+// EXTERNAL MODULE: ./src/report/outputs.ts
+var outputs = __nccwpck_require__(5468);
+// EXTERNAL MODULE: ./src/report/result.ts
+var report_result = __nccwpck_require__(5781);
+;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
 // partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
 // the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
+
 
 
 
@@ -4152,15 +4373,15 @@ function warningBlocks(warnings) {
         : [];
 }
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .zoneCounts */ .XU)(result.zones);
+    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -4170,11 +4391,13 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,words/* count */.U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.verify)
+        blocks.push(...edgeSummary(result.verify));
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
@@ -4209,7 +4432,7 @@ function purgeStatus(result, w, failedItemsIn) {
             kind: 'status',
             outcome: 'all',
             headline,
-            text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
+            text: `${(0,words/* count */.U9)(requests, w.request)} in ${(0,words/* seconds */.YA)(result.timings.totalMs)}.`
         };
     }
     const reasons = [...new Set(result.failed.map((f) => f.reason))];
@@ -4222,7 +4445,7 @@ function purgeStatus(result, w, failedItemsIn) {
         : {
             kind: 'status',
             outcome: 'partly',
-            headline: `${result.purgedCount} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            headline: `${result.purgedCount} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -4233,7 +4456,7 @@ function purgeStatus(result, w, failedItemsIn) {
  */
 function failedBlocks(result, w, room, failedItemsIn) {
     const byReason = new Map();
-    for (const group of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(result.failed))
+    for (const group of (0,outputs/* groupFailedItems */.dT)(result.failed))
         byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
@@ -4242,14 +4465,14 @@ function failedBlocks(result, w, room, failedItemsIn) {
         if (reasons.length > 1)
             blocks.push({ kind: 'text', text: reason });
         for (const { zone, type, count: n, items } of groups)
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = reasons.slice(REASONS_SHOWN);
     if (rest.length > 0) {
         const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
+            text: `… and ${(0,words/* count */.U9)(rest.length, 'other reason')} for ${(0,words/* count */.U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
         });
     }
     return blocks;
@@ -4270,11 +4493,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeItem */ .f)(item));
+                list.first.push((0,planner/* describeItem */.f)(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -4300,7 +4523,7 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${(0,words/* count */.U9)(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
         ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
@@ -4308,7 +4531,7 @@ function cappedList(items, room, total = items.length) {
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones)
+    const rows = (0,report_result/* summaryRows */.QW)(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
@@ -4326,8 +4549,8 @@ function requestIds(result) {
     };
 }
 function planSummary(result, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -4336,8 +4559,8 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${(0,words/* count */.U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${(0,words/* count */.U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
         {
@@ -4358,7 +4581,7 @@ function planSummary(result, room) {
  * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
  */
 function dryRunLimits(result) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const w = (0,target/* wordsFor */.tu)(result.mode);
     const lines = [
         `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
     ];
@@ -4376,7 +4599,7 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const w = (0,target/* wordsFor */.tu)(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
@@ -4395,7 +4618,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             kind: 'status',
             outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${(0,words/* count */.U9)(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
             text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
         }, ...(shown.length > 1
@@ -4412,7 +4635,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(failed, 'item')} not ${w.past}`,
+                    label: `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -4437,7 +4660,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .describeEnvironment */ .NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,target/* describeEnvironment */.NE)(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
@@ -4501,6 +4724,191 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 function keepYoungGenerationSmall() {
     setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+
+/***/ }),
+
+/***/ 3271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ edgeFindings),
+/* harmony export */   v: () => (/* binding */ describeStale)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+// The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
+
+/** URLs named in one annotation; the job summary lists more. */
+const NAMED = 5;
+function edgeFindings(result) {
+    const named = (checks, describe) => ({
+        count: checks.length,
+        examples: checks.slice(0, NAMED).map(describe)
+    });
+    const of = (verdict) => result.checks.filter((c) => c.verdict === verdict);
+    const findings = [];
+    const stale = of('stale');
+    if (stale.length > 0)
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-stale', named(stale, describeStale)));
+    const unproxied = of('not-proxied');
+    if (unproxied.length > 0)
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-not-proxied', named(unproxied, (c) => c.item.url)));
+    const uncached = of('not-cached');
+    if (uncached.length > 0)
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-not-cached', named(uncached, (c) => `${c.item.url} (${c.cacheStatus ?? ''})`)));
+    const unchecked = of('unchecked');
+    if (unchecked.length > 0)
+        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-unchecked', named(unchecked, (c) => `${c.item.url} (${c.reason ?? ''})`)));
+    return findings;
+}
+/** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
+function describeStale(check) {
+    const headers = Object.entries(check.item.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const variant = headers.length > 0 ? ` with ${headers.join(', ')}` : '';
+    return `${check.item.url}${variant} (${check.cacheStatus ?? 'HIT'}, Age ${check.age ?? '?'} s)`;
+}
+
+
+/***/ }),
+
+/***/ 3156:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D0: () => (/* binding */ wantsWarming),
+/* harmony export */   Pl: () => (/* binding */ readCacheHeaders),
+/* harmony export */   Vj: () => (/* binding */ verdictOf),
+/* harmony export */   XM: () => (/* binding */ sample),
+/* harmony export */   bk: () => (/* binding */ VERDICTS),
+/* harmony export */   qX: () => (/* binding */ countVerdicts)
+/* harmony export */ });
+const VERDICTS = ['fresh', 'stale', 'not-cached', 'not-proxied', 'unchecked'];
+/** Answers that mean a copy was fetched from the origin (or confirmed by it) just now. */
+const FROM_ORIGIN = new Set(['MISS', 'EXPIRED', 'REVALIDATED', 'UPDATING']);
+/** Answers from a cached copy: how old it is tells whether it predates the purge. */
+const FROM_CACHE = new Set(['HIT', 'STALE']);
+/** Slack between the runner's clock and the edge's count of Age. */
+const SLACK_SECONDS = 1;
+/**
+ * The verdict on one answer. `sinceSeconds`: time from when Cloudflare accepted the purge to the answer;
+ * a cached copy no older than that (plus a second) was cached again after the purge.
+ */
+function verdictOf(answer, sinceSeconds) {
+    if ('error' in answer)
+        return { verdict: 'unchecked', reason: answer.error };
+    const { status, cacheStatus, age } = answer;
+    const read = { status, ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+    if (!cacheStatus)
+        return { ...read, verdict: 'not-proxied' };
+    if (FROM_ORIGIN.has(cacheStatus))
+        return { ...read, verdict: 'fresh' };
+    if (FROM_CACHE.has(cacheStatus)) {
+        if (age === undefined)
+            return { ...read, verdict: 'unchecked', reason: `${cacheStatus} without an Age header` };
+        return { ...read, verdict: age <= sinceSeconds + SLACK_SECONDS ? 'fresh' : 'stale' };
+    }
+    // DYNAMIC, BYPASS, NONE, UNKNOWN: nothing was taken from the cache, and nothing is kept there.
+    return { ...read, verdict: 'not-cached' };
+}
+/** A fresh answer that did not come from the cache: `warm` requests it once more to cache it there. */
+function wantsWarming(check) {
+    return check.verdict === 'fresh' && check.cacheStatus !== 'HIT';
+}
+/** CF-Cache-Status and Age as read from an answer's headers (names in lower case). */
+function readCacheHeaders(headers) {
+    const first = (name) => {
+        const value = headers[name];
+        return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    const cacheStatus = first('cf-cache-status')?.toUpperCase();
+    const ageText = first('age');
+    const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
+    return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+}
+/**
+ * At most `limit` of the items, chosen at random (`random` as Math.random) when there are more, in
+ * their original order: a partial Fisher–Yates shuffle of the indexes.
+ */
+function sample(items, limit, random = Math.random) {
+    if (items.length <= limit)
+        return items;
+    const indexes = items.map((_, i) => i);
+    for (let i = 0; i < limit; i++) {
+        const j = i + Math.floor(random() * (indexes.length - i));
+        [indexes[i], indexes[j]] = [indexes[j], indexes[i]];
+    }
+    return indexes
+        .slice(0, limit)
+        .sort((a, b) => a - b)
+        .map((i) => items[i]);
+}
+/** How many checks had each verdict, every verdict present. */
+function countVerdicts(checks) {
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const check of checks)
+        counts[check.verdict]++;
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 9500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ VERDICT_NAMES),
+/* harmony export */   ji: () => (/* binding */ checkedWords),
+/* harmony export */   sm: () => (/* binding */ warmedWords),
+/* harmony export */   xb: () => (/* binding */ describeEdgeCheck)
+/* harmony export */ });
+/* unused harmony export verdictWords */
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3271);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3156);
+// The edge check in words, for the log and the summary: what was checked, and the counts by verdict. Pure.
+
+
+
+/** Each verdict as the log, the summary and the `verified` output name it. */
+const VERDICT_NAMES = {
+    fresh: 'fresh',
+    stale: 'stale',
+    'not-cached': 'not cached',
+    'not-proxied': 'not proxied',
+    unchecked: 'unchecked'
+};
+/** "Checked 100 of the 2000 URLs at the edge, a random sample (`verify_limit`: 100)." */
+function checkedWords(result) {
+    const checked = result.checks.length;
+    return checked < result.candidates
+        ? `Checked ${checked} of the ${result.candidates} URLs at the edge, a random sample (\`verify_limit\`: ${result.limit}).`
+        : `Checked ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(checked, 'URL')} at the edge.`;
+}
+/** "98 fresh, 2 stale": the verdicts that occurred, in a fixed order. */
+function verdictWords(result) {
+    return _verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .VERDICTS */ .bk.filter((v) => result.counts[v] > 0)
+        .map((v) => `${result.counts[v]} ${VERDICT_NAMES[v]}`)
+        .join(', ');
+}
+/** "Warmed 12 URLs: …", or nothing without `warm`. */
+function warmedWords(result) {
+    if (result.warmed === undefined)
+        return [];
+    return [
+        `Warmed ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(result.warmed, 'URL')}: requested again so that the data centre this runner reaches ` +
+            '(and its upper tier, with Tiered Cache) holds a copy; other data centres fill on their first visitor.'
+    ];
+}
+/** The log lines of the edge check. */
+function describeEdgeCheck(result) {
+    const lines = [`${checkedWords(result)} ${verdictWords(result)}.`];
+    for (const check of result.checks) {
+        if (check.verdict === 'stale')
+            lines.push(`Stale: ${(0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .describeStale */ .v)(check)}`);
+    }
+    return [...lines, ...warmedWords(result)];
 }
 
 

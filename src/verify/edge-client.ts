@@ -8,6 +8,8 @@ import { readCacheHeaders, type EdgeAnswer } from './verdict.js'
 
 /** How long one edge request may take before it counts as unanswered. */
 export const EDGE_REQUEST_MS = 10_000
+/** Body bytes read at most, to keep the connection; past that it is closed instead. */
+const BODY_DRAIN_BYTES = 64 * 1024
 
 export interface EdgeClientOptions {
   userAgent: string
@@ -38,8 +40,9 @@ export class EdgeClient {
         dispatcher: this.dispatcherFor(item.url),
         signal: AbortSignal.timeout(timeout)
       })
-      // Only the headers matter: the body, however big, is not read.
-      answer.body.destroy()
+      // Only the headers matter: a small body is drained so the connection can serve the next request,
+      // a bigger one is cut off rather than downloaded.
+      await answer.body.dump({ limit: BODY_DRAIN_BYTES }).catch(() => undefined)
       return { status: answer.statusCode, ...readCacheHeaders(answer.headers) }
     } catch (error) {
       return { error: describeEdgeError(error, timeout) }
