@@ -7,6 +7,7 @@ import { fixture } from '../emulator/fixtures.js'
 import { useEmulator } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
+import { runCli } from './run-cli.js'
 
 const { zones, tokens } = fixture
 const emulator = useEmulator()
@@ -177,5 +178,62 @@ describe('verify', () => {
     expect(result.outputs.verified).toBe('{}')
     expect(result.summary).not.toContain('At the edge')
     expectNoSecrets(result)
+  })
+
+  it('reads a copy revalidated after an invalidation as fresh', async () => {
+    edge.prime(url('a.css'), { age: HOUR })
+    const result = await run({ files: url('a.css'), mode: 'invalidate', verify: 'true' })
+    expectSucceeded(result)
+    expect(emulator.invalidatedItems(zones.free.id)).toEqual([url('a.css')])
+    expect(edge.requests.map((r) => r.cacheStatus)).toEqual(['REVALIDATED'])
+    expect(verified(result)).toMatchObject({ checked: 1, fresh: 1 })
+  })
+})
+
+describe('verify from the command line', () => {
+  const env = (): Record<string, string> => ({
+    CLOUDFLARE_API_TOKEN: tokens.user.value,
+    HTTPS_PROXY: edge.proxyUrl,
+    NODE_EXTRA_CA_CERTS: edge.caFile
+  })
+  const args = (...more: string[]): string[] => ['--api-url', emulator.url, '--zone', 'example.com', ...more]
+
+  it('gives the counts by verdict in --json, and fails on a stale copy', async () => {
+    edge.prime(url('old'), { age: HOUR })
+    edge.purgeMisses(url('old'))
+    const result = await runCli(args('--files', url('new'), url('old'), '--verify', '--warm', '--json'), {
+      env: env()
+    })
+    expect(result.exitCode).not.toBe(0)
+    expect(result.json?.verified).toEqual({
+      checked: 2,
+      fresh: 1,
+      stale: 1,
+      not_cached: 0,
+      not_proxied: 0,
+      unchecked: 0,
+      warmed: 1
+    })
+    expect(result.stderr).toContain('Still cached after the purge')
+    expect(result.stderr).toContain('https://example.com/old (HIT, Age 360')
+  })
+
+  it('checks --verify-urls after a purge by prefix, a sample of --verify-limit', async () => {
+    const urls = [url('blog/1'), url('blog/2'), url('blog/3')]
+    const result = await runCli(
+      args(
+        '--prefixes',
+        'example.com/blog/',
+        '--verify',
+        ...urls.flatMap((u) => ['--verify-urls', u]),
+        '--verify-limit',
+        '2',
+        '--json'
+      ),
+      { env: env() }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(edge.requests).toHaveLength(2)
+    expect(result.json?.verified).toMatchObject({ checked: 2, fresh: 2 })
   })
 })

@@ -1906,6 +1906,8 @@ var verdict = __webpack_require__(3156);
 
 /** How long one edge request may take before it counts as unanswered. */
 const EDGE_REQUEST_MS = 10_000;
+/** Body bytes read at most, to keep the connection; past that it is closed instead. */
+const BODY_DRAIN_BYTES = 64 * 1024;
 class EdgeClient {
     options;
     /** One dispatcher per proxy (and one for direct connections), made when first needed. */
@@ -1928,8 +1930,9 @@ class EdgeClient {
                 dispatcher: this.dispatcherFor(item.url),
                 signal: AbortSignal.timeout(timeout)
             });
-            // Only the headers matter: the body, however big, is not read.
-            answer.body.destroy();
+            // Only the headers matter: a small body is drained so the connection can serve the next request,
+            // a bigger one is cut off rather than downloaded.
+            await answer.body.dump({ limit: BODY_DRAIN_BYTES }).catch(() => undefined);
             return { status: answer.statusCode, ...(0,verdict/* readCacheHeaders */.Pl)(answer.headers) };
         }
         catch (error) {

@@ -888,7 +888,7 @@ const FLAGS = [
         kind: 'switch',
         group: 'how',
         input: 'verify',
-        help: 'After the purge, request each purged URL at the edge and check it is not an old copy'
+        help: 'After the purge, request each purged URL and check it is no old copy'
     },
     {
         name: 'warm',
@@ -903,7 +903,7 @@ const FLAGS = [
         group: 'how',
         input: 'verify_urls',
         arg: 'URLS',
-        help: 'With --verify: URLs to check after a purge by tag, host, prefix or everything'
+        help: 'With --verify: URLs to check after a purge by tag, host or prefix'
     },
     {
         name: 'verify-limit',
@@ -911,7 +911,7 @@ const FLAGS = [
         group: 'how',
         input: 'verify_limit',
         arg: 'N',
-        help: 'With --verify: the most URLs checked (a random sample above it). Default: 100'
+        help: 'With --verify: the most URLs checked (a sample above it). Default: 100'
     },
     {
         name: 'batch-size',
