@@ -124,6 +124,16 @@ describe('verify', () => {
     expect(edge.copy(url('page'))?.age).toBeGreaterThanOrEqual(HOUR)
   })
 
+  it('reads only the headers of an answer with a big body', async () => {
+    const size = 64 * 1024 * 1024
+    edge.bigBody(url('video.mp4'), size)
+    const result = await run({ files: url('video.mp4'), verify: 'true' })
+    expectSucceeded(result)
+    expect(verified(result)).toMatchObject({ checked: 1, fresh: 1 })
+    // The client closed the answer early: the edge wrote a small part of the 64 MiB it had to send.
+    expect(edge.requests[0]?.bodyBytes).toBeLessThan(size / 4)
+  })
+
   it('checks verify_urls after a hosts purge', async () => {
     edge.prime(url('x'), { age: HOUR })
     edge.prime('https://www.example.com/y', { age: HOUR })

@@ -33,6 +33,8 @@ export interface EdgeRequest {
   /** CF-Cache-Status answered; absent for a host that is not proxied. */
   cacheStatus?: string
   age?: number
+  /** Body bytes written before the answer ended or the client closed it. */
+  bodyBytes?: number
 }
 
 export interface RunningEdge {
@@ -55,6 +57,8 @@ export interface RunningEdge {
   notProxied(host: string): void
   /** This URL answers DYNAMIC and is never cached. */
   dynamic(url: string): void
+  /** This URL answers with a body of `bytes` bytes, streamed as the client reads it. */
+  bigBody(url: string, bytes: number): void
   /** Moves the edge's clock on: every copy is `seconds` older. */
   advance(seconds: number): void
   /** Forgets requests, copies and settings. */
@@ -80,6 +84,7 @@ export async function startEdge(
   const misses = new Set<string>()
   const unproxied = new Set<string>()
   const dynamic = new Set<string>()
+  const bigBodies = new Map<string, number>()
   const sockets = new Set<Socket>()
   let offset = 0
   let inFlight = 0
@@ -106,7 +111,9 @@ export async function startEdge(
     }
     inFlight--
     res.writeHead(200, out)
-    res.end(`${url.href}\n`)
+    const size = bigBodies.get(url.href)
+    if (size === undefined) res.end(`${url.href}\n`)
+    else await stream(res, size, record)
   }
 
   /** The cache's answer for a GET of `url`: HIT with its Age, or MISS (a copy is kept from now on). */
@@ -191,12 +198,13 @@ export async function startEdge(
     purgeMisses: (url) => void misses.add(new URL(url).href),
     notProxied: (host) => void unproxied.add(host.toLowerCase()),
     dynamic: (url) => void dynamic.add(new URL(url).href),
+    bigBody: (url, bytes) => void bigBodies.set(new URL(url).href, bytes),
     advance: (seconds) => void (offset += seconds),
     reset: () => {
       state.requests = []
       state.maxInFlight = 0
       state.connections = 0
-      for (const set of [copies, misses, unproxied, dynamic]) set.clear()
+      for (const set of [copies, misses, unproxied, dynamic, bigBodies]) set.clear()
       offset = 0
     },
     close: async () => {
@@ -205,6 +213,22 @@ export async function startEdge(
       certs.remove()
     }
   }
+}
+
+/** Writes `size` bytes in 64 KiB chunks as fast as the client reads them, until done or closed. */
+async function stream(res: ServerResponse, size: number, record: EdgeRequest): Promise<void> {
+  const chunk = Buffer.alloc(64 * 1024, 'x')
+  record.bodyBytes = 0
+  while (record.bodyBytes < size && !res.destroyed) {
+    const part = chunk.subarray(0, Math.min(chunk.length, size - record.bodyBytes))
+    record.bodyBytes += part.length
+    if (!res.write(part))
+      await new Promise<void>((done) => {
+        res.once('drain', done)
+        res.once('close', done)
+      })
+  }
+  res.end()
 }
 
 /** The cache key: the URL, and the cache-key headers sent, in a fixed order. */
