@@ -35233,26 +35233,20 @@ function environmentsOf(planned) {
 
 /** URLs named in one annotation; the job summary lists more. */
 const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
 function edgeFindings(result) {
-    const named = (checks, describe) => ({
-        count: checks.length,
-        examples: checks.slice(0, NAMED).map(describe)
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [diagnose(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
     });
-    const of = (verdict) => result.checks.filter((c) => c.verdict === verdict);
-    const findings = [];
-    const stale = of('stale');
-    if (stale.length > 0)
-        findings.push(diagnose('edge-stale', named(stale, describeStale)));
-    const unproxied = of('not-proxied');
-    if (unproxied.length > 0)
-        findings.push(diagnose('edge-not-proxied', named(unproxied, (c) => c.item.url)));
-    const uncached = of('not-cached');
-    if (uncached.length > 0)
-        findings.push(diagnose('edge-not-cached', named(uncached, (c) => `${c.item.url} (${c.cacheStatus ?? ''})`)));
-    const unchecked = of('unchecked');
-    if (unchecked.length > 0)
-        findings.push(diagnose('edge-unchecked', named(unchecked, (c) => `${c.item.url} (${c.reason ?? ''})`)));
-    return findings;
 }
 /** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
 function describeStale(check) {

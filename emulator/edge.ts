@@ -57,6 +57,8 @@ export interface RunningEdge {
   notProxied(host: string): void
   /** This URL answers DYNAMIC and is never cached. */
   dynamic(url: string): void
+  /** Requests for this URL get no answer: the connection is closed. */
+  refuse(url: string): void
   /** This URL answers with a body of `bytes` bytes, streamed as the client reads it. */
   bigBody(url: string, bytes: number): void
   /** Moves the edge's clock on: every copy is `seconds` older. */
@@ -85,6 +87,7 @@ export async function startEdge(
   const unproxied = new Set<string>()
   const dynamic = new Set<string>()
   const bigBodies = new Map<string, number>()
+  const refused = new Set<string>()
   const sockets = new Set<Socket>()
   let offset = 0
   let inFlight = 0
@@ -103,6 +106,11 @@ export async function startEdge(
     const record: EdgeRequest = { method: req.method ?? 'GET', url: url.href, headers, via }
     state.requests.push(record)
     if (options.latencyMs) await new Promise((done) => setTimeout(done, options.latencyMs))
+    if (refused.has(url.href)) {
+      inFlight--
+      req.socket.destroy()
+      return
+    }
     const out: Record<string, string> = { 'content-type': 'text/plain', server: 'edge-stand-in' }
     if (!unproxied.has(url.hostname)) {
       const { status, age } = lookUp(url, headers)
@@ -198,13 +206,14 @@ export async function startEdge(
     purgeMisses: (url) => void misses.add(new URL(url).href),
     notProxied: (host) => void unproxied.add(host.toLowerCase()),
     dynamic: (url) => void dynamic.add(new URL(url).href),
+    refuse: (url) => void refused.add(new URL(url).href),
     bigBody: (url, bytes) => void bigBodies.set(new URL(url).href, bytes),
     advance: (seconds) => void (offset += seconds),
     reset: () => {
       state.requests = []
       state.maxInFlight = 0
       state.connections = 0
-      for (const set of [copies, misses, unproxied, dynamic, bigBodies]) set.clear()
+      for (const set of [copies, misses, unproxied, dynamic, bigBodies, refused]) set.clear()
       offset = 0
     },
     close: async () => {

@@ -1213,7 +1213,7 @@ function jsonResult(result, findings, redactor) {
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
         failed_items: (0,report_outputs/* groupFailedItems */.dT)(result.failed),
-        ...(result.verify ? { verified: (0,report_outputs/* verifiedCounts */.bf)(result.verify) } : {}),
+        verified: result.verify ? (0,report_outputs/* verifiedCounts */.bf)(result.verify) : {},
         findings
     }, redactor);
 }
@@ -4741,26 +4741,20 @@ function keepYoungGenerationSmall() {
 
 /** URLs named in one annotation; the job summary lists more. */
 const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
 function edgeFindings(result) {
-    const named = (checks, describe) => ({
-        count: checks.length,
-        examples: checks.slice(0, NAMED).map(describe)
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
     });
-    const of = (verdict) => result.checks.filter((c) => c.verdict === verdict);
-    const findings = [];
-    const stale = of('stale');
-    if (stale.length > 0)
-        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-stale', named(stale, describeStale)));
-    const unproxied = of('not-proxied');
-    if (unproxied.length > 0)
-        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-not-proxied', named(unproxied, (c) => c.item.url)));
-    const uncached = of('not-cached');
-    if (uncached.length > 0)
-        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-not-cached', named(uncached, (c) => `${c.item.url} (${c.cacheStatus ?? ''})`)));
-    const unchecked = of('unchecked');
-    if (unchecked.length > 0)
-        findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('edge-unchecked', named(unchecked, (c) => `${c.item.url} (${c.reason ?? ''})`)));
-    return findings;
 }
 /** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
 function describeStale(check) {

@@ -22,8 +22,8 @@ export interface JsonResult {
   failed_count: number
   /** The items not purged, grouped by zone, type and reason as in the action's output. */
   failed_items: FailedGroup[]
-  /** The edge check's counts by verdict (--verify); absent when nothing was checked. */
-  verified?: VerifiedCounts
+  /** The edge check's counts by verdict (--verify); empty when nothing was checked. */
+  verified: VerifiedCounts | Record<string, never>
   findings: Finding[]
 }
 
@@ -39,7 +39,7 @@ export function jsonResult(result: RunResult, findings: Finding[], redactor: Red
       purged_count: outputs.purged_count,
       failed_count: outputs.failed_count,
       failed_items: groupFailedItems(result.failed),
-      ...(result.verify ? { verified: verifiedCounts(result.verify) } : {}),
+      verified: result.verify ? verifiedCounts(result.verify) : {},
       findings
     },
     redactor
