@@ -46,7 +46,9 @@ describe('edgeSummary', () => {
       ]
     })
     const all = text(blocks)
-    expect(all).toContain('Checked 4 URLs at the edge.')
+    expect(all).toContain(
+      'Checked 4 URLs at the edge. The step fails: 1 URL was still served from a copy older than the purge.'
+    )
     expect(all).toContain('https://example.com/2 (HIT, Age 3600 s)')
     expect(all).toContain('https://example.com/3')
     expect(all).not.toContain('https://example.com/4')

@@ -51,6 +51,7 @@ describe('readCacheHeaders', () => {
       age: 42
     })
     expect(readCacheHeaders({ 'cf-cache-status': ['MISS', 'HIT'] })).toEqual({ cacheStatus: 'MISS' })
+    expect(readCacheHeaders({ 'cf-cache-status': 'HIT\n::error::x' })).toEqual({ cacheStatus: 'UNKNOWN' })
     expect(readCacheHeaders({ age: '-3' })).toEqual({})
     expect(readCacheHeaders({ age: '1.5' })).toEqual({})
   })

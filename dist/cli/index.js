@@ -4285,9 +4285,13 @@ var verify_words = __nccwpck_require__(9500);
 /** URLs listed per verdict; the rest are counted. */
 const EDGE_URLS_SHOWN = 20;
 function edgeSummary(verify) {
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    const failing = stale.length > 0
+        ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+        : '';
     const blocks = [
         { kind: 'heading', text: 'At the edge', level: 3 },
-        { kind: 'text', text: (0,verify_words/* checkedWords */.ji)(verify) },
+        { kind: 'text', text: `${(0,verify_words/* checkedWords */.ji)(verify)}${failing}` },
         {
             kind: 'table',
             header: ['Verdict', 'URLs'],
@@ -4297,7 +4301,6 @@ function edgeSummary(verify) {
             ])
         }
     ];
-    const stale = verify.checks.filter((c) => c.verdict === 'stale');
     if (stale.length > 0)
         blocks.push(...shortList('Still served from a copy older than the purge', stale, findings/* describeStale */.v));
     const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
@@ -4815,7 +4818,9 @@ function readCacheHeaders(headers) {
         const value = headers[name];
         return (Array.isArray(value) ? value[0] : value)?.trim();
     };
-    const cacheStatus = first('cf-cache-status')?.toUpperCase();
+    // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+    const raw = first('cf-cache-status')?.toUpperCase();
+    const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN';
     const ageText = first('age');
     const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
     return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };

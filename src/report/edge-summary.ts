@@ -10,9 +10,14 @@ import type { SummaryBlock } from './summary.js'
 export const EDGE_URLS_SHOWN = 20
 
 export function edgeSummary(verify: VerifyResult): SummaryBlock[] {
+  const stale = verify.checks.filter((c) => c.verdict === 'stale')
+  const failing =
+    stale.length > 0
+      ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+      : ''
   const blocks: SummaryBlock[] = [
     { kind: 'heading', text: 'At the edge', level: 3 },
-    { kind: 'text', text: checkedWords(verify) },
+    { kind: 'text', text: `${checkedWords(verify)}${failing}` },
     {
       kind: 'table',
       header: ['Verdict', 'URLs'],
@@ -22,7 +27,6 @@ export function edgeSummary(verify: VerifyResult): SummaryBlock[] {
       ])
     }
   ]
-  const stale = verify.checks.filter((c) => c.verdict === 'stale')
   if (stale.length > 0)
     blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale))
   const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied')

@@ -70,7 +70,9 @@ export function readCacheHeaders(headers: Record<string, string | string[] | und
     const value = headers[name]
     return (Array.isArray(value) ? value[0] : value)?.trim()
   }
-  const cacheStatus = first('cf-cache-status')?.toUpperCase()
+  // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+  const raw = first('cf-cache-status')?.toUpperCase()
+  const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN'
   const ageText = first('age')
   const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined
   return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) }
