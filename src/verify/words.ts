@@ -4,6 +4,9 @@ import type { VerifyResult } from './check.js'
 import { describeStale } from './findings.js'
 import { VERDICTS, type Verdict } from './verdict.js'
 
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20
+
 /** Each verdict as the log, the summary and the `verified` output name it. */
 export const VERDICT_NAMES: Record<Verdict, string> = {
   fresh: 'fresh',
@@ -39,9 +42,12 @@ export function warmedWords(result: VerifyResult): string[] {
 
 /** The log lines of the edge check. */
 export function describeEdgeCheck(result: VerifyResult): string[] {
-  const lines = [`${checkedWords(result)} ${verdictWords(result)}.`]
-  for (const check of result.checks) {
-    if (check.verdict === 'stale') lines.push(`Stale: ${describeStale(check)}`)
-  }
+  const stale = result.checks.filter((c) => c.verdict === 'stale')
+  const lines = [
+    `${checkedWords(result)} ${verdictWords(result)}.`,
+    ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${describeStale(c)}`)
+  ]
+  if (stale.length > STALE_LOGGED)
+    lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`)
   return [...lines, ...warmedWords(result)]
 }
