@@ -35331,6 +35331,8 @@ function countVerdicts(checks) {
 
 
 
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20;
 /** Each verdict as the log, the summary and the `verified` output name it. */
 const VERDICT_NAMES = {
     fresh: 'fresh',
@@ -35363,11 +35365,13 @@ function warmedWords(result) {
 }
 /** The log lines of the edge check. */
 function describeEdgeCheck(result) {
-    const lines = [`${checkedWords(result)} ${verdictWords(result)}.`];
-    for (const check of result.checks) {
-        if (check.verdict === 'stale')
-            lines.push(`Stale: ${describeStale(check)}`);
-    }
+    const stale = result.checks.filter((c) => c.verdict === 'stale');
+    const lines = [
+        `${checkedWords(result)} ${verdictWords(result)}.`,
+        ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${describeStale(c)}`)
+    ];
+    if (stale.length > STALE_LOGGED)
+        lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`);
     return [...lines, ...warmedWords(result)];
 }
 
