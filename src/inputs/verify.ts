@@ -25,7 +25,7 @@ export interface VerifyInputs {
 /** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
 export function parseVerify(inputs: VerifyInputs): { settings?: VerifySettings; findings: Finding[] } {
   const findings: Finding[] = []
-  const parsed = parseFiles(inputs.urls, '`verify_urls`', inputs.zoneName)
+  const parsed = parseFiles(inputs.urls, { input: 'verify_urls' }, inputs.zoneName)
   findings.push(...parsed.errors)
   if (inputs.verify !== true) {
     if (inputs.verifyUnreadable) return { findings }
