@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
+import { commandLineDoor } from '../../src/cli/door.js'
+import { diagnose, render } from '../../src/diagnosis/catalogue.js'
+import { ACTION_DOOR } from '../../src/diagnosis/door.js'
 import { parseSettings, type RawInputs } from '../../src/inputs/parser.js'
 
 const base: RawInputs = {
@@ -62,5 +65,26 @@ describe('the edge check inputs', () => {
     expect(
       parse({ files: '', tags: 'release', verify: 'true', verify_urls: 'https://example.com/' }).warnings
     ).toEqual([])
+  })
+})
+
+describe('the edge check inputs through each front door', () => {
+  it('name the inputs as a workflow and as a command line give them', () => {
+    const cli = commandLineDoor()
+    const off = diagnose('verify-off', { input: 'warm' })
+    expect(render(off, ACTION_DOOR)).toBe(
+      '`warm` works on the URLs checked at the edge after the purge, and nothing is checked unless ' +
+        '`verify: true` is given. Add `verify: true`, or remove `warm`.'
+    )
+    expect(render(off, cli)).toBe(
+      '--warm works on the URLs checked at the edge after the purge, and nothing is checked unless ' +
+        '--verify is given. Add --verify, or remove --warm.'
+    )
+    expect(render(diagnose('verify-no-urls'), cli)).toContain(
+      'List a few URLs the purge covers in --verify-urls'
+    )
+    expect(render(diagnose('edge-unchecked', { count: 1, examples: ['u (x)'] }), cli)).toContain(
+      'Check that the machine can reach these URLs'
+    )
   })
 })
