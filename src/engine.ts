@@ -181,10 +181,9 @@ async function purgeWith(
   const words = wordsFor(mode)
   const purgeStarted = Date.now()
   const { splits, record } = splitRecorder()
-  const outcomes = await reporter.group(words.Verb, () =>
+  const { outcomes, sent } = await reporter.group(words.Verb, () =>
     sendPlan(api, planned, {
       deadline: startedAt + settings.timeoutMs,
-      requestsSoFar: api.http.requestCount,
       log: info,
       progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
       onSplit: record,
@@ -199,7 +198,7 @@ async function purgeWith(
   const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
-  return { ...result, ...verified, timings: { ...result.timings, purgeMs } }
+  return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } }
 }
 
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */

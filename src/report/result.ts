@@ -68,6 +68,8 @@ export interface RunResult {
     /** Sending the purge requests, pacing included. */
     purgeMs?: number
   }
+  /** Purge (or invalidate) requests that went out, retries and resends included; absent when none was due. */
+  requestsSent?: number
   /** Requests made to Cloudflare's API, and how many of them were answered 429. */
   apiRequests: { total: number; rateLimited: number }
 }
