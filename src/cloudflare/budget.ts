@@ -80,7 +80,8 @@ export function parseRateLimitHeaders(
   const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0]
   if (!tightest) return undefined
   const policies = parseFieldList(text('ratelimit-policy'))
-  const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined)
+  const policy =
+    policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined)
   const quota = policy?.params.get('q')
   const windowSeconds = policy?.params.get('w')
   return {

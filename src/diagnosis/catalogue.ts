@@ -1009,7 +1009,12 @@ export const catalogue = {
       `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
       'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
   }),
-  'api-budget-exhausted': entry<{ quota: number; windowSeconds: number; kept: number; freesInSeconds: number }>({
+  'api-budget-exhausted': entry<{
+    quota: number
+    windowSeconds: number
+    kept: number
+    freesInSeconds: number
+  }>({
     title: "Held back by Cloudflare's API request limit",
     severity: 'error',
     cause:

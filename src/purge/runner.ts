@@ -103,7 +103,11 @@ interface SizeState {
 }
 
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-export function executeBatches(api: PurgeApi, batches: Batch[], options: RunnerOptions): Promise<BatchOutcome[]> {
+export function executeBatches(
+  api: PurgeApi,
+  batches: Batch[],
+  options: RunnerOptions
+): Promise<BatchOutcome[]> {
   return new BatchRunner(api, batches, options).run()
 }
 
@@ -149,7 +153,10 @@ class BatchRunner {
   }
 
   private startWorkers(): void {
-    while (this.running.size < Math.max(1, this.options.concurrency) && this.queue.length > this.running.size) {
+    while (
+      this.running.size < Math.max(1, this.options.concurrency) &&
+      this.queue.length > this.running.size
+    ) {
       const w: Promise<void> = this.worker().finally(() => this.running.delete(w))
       this.running.add(w)
     }
@@ -333,7 +340,8 @@ class BatchRunner {
   private settle(entry: Queued, error: unknown, zone: ZoneState, size: SizeState): void {
     const { batch } = entry
     // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
-    if (error instanceof CancelledError) return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error })
+    if (error instanceof CancelledError)
+      return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error })
     const refusal = classifyRefusal(error, batch.items.map(itemText))
     if (refusal?.about === 'credential') return this.refuseCredential(entry, error)
     if (refusal?.about === 'zone') return this.refuseZone(entry, error, zone)

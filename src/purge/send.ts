@@ -91,9 +91,7 @@ export async function sendPlan(
   // The requests that went out, retries and resends included, as the client counted them.
   const sent = api.http.requestCount - sentBefore
   const accepted = outcomes.filter((o) => o.purgeId).length
-  options.log(
-    `${count(sent, words.request)} sent, ${accepted} accepted, in ${seconds(Date.now() - started)}`
-  )
+  options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${seconds(Date.now() - started)}`)
   return { outcomes, sent }
 }
 
