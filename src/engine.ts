@@ -24,7 +24,14 @@ import { batchSizeFindings, itemCount, limitsForPlan, planBatches } from './purg
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
-import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
+import {
+  emptyRun,
+  stoppedRun,
+  totals,
+  type FailureCause,
+  type RunResult,
+  type ZoneRun
+} from './report/result.js'
 import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
 import { count, countOf, seconds } from './words.js'
@@ -206,7 +213,12 @@ function zoneRuns(
   planned: PlannedZone[],
   sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[] }
 ): ZoneRun[] {
-  const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]))
+  const failures = new Map(sent?.failures.map((f) => [f.outcome, f]))
+  const causeOf = ({ finding, rerun }: FailedRequest): FailureCause => ({
+    title: finding.title,
+    rerun,
+    ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+  })
   return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
     id: zone.id,
     name: zone.name,
@@ -216,7 +228,12 @@ function zoneRuns(
     requests: sent
       ? sent.outcomes
           .filter((o) => o.batch.zoneId === zone.id)
-          .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+          .map((o) => {
+            const failure = failures.get(o)
+            return failure
+              ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+              : { batch: o.batch, purgeId: o.purgeId }
+          })
       : batches.map((batch) => ({ batch }))
   }))
 }

@@ -155,20 +155,84 @@ describe('summaryOf', () => {
       outcome: 'none',
       headline: 'Nothing was purged.',
       text: expect.stringMatching(
-        /^The 22 reasons are below, each with its items \(all are in the `failed_items` output\)\./
+        /^The 22 reasons are below, the one with the most items first, each with its items \(all are in the `failed_items` output\)\./
       )
     })
-    const first = blocks.findIndex((b) => b.kind === 'text' && b.text === 'reason 1')
+    const first = blocks.findIndex((b) => b.kind === 'text' && b.text === '2 items: reason 1')
     expect(blocks.slice(first, first + 3)).toEqual([
-      { kind: 'text', text: 'reason 1' },
+      { kind: 'text', text: '2 items: reason 1' },
       { kind: 'text', text: '2 URLs on example.com:' },
       { kind: 'list', items: urls(2), code: true }
     ])
-    expect(textOf(blocks)).not.toContain(`reason ${REASONS_SHOWN + 1}"`)
+    // The reasons beyond the cap are named with their counts; their items stay in failed_items.
+    expect(textOf(blocks)).not.toContain('https://example.com/41')
     expect(blocks).toContainEqual({
       kind: 'text',
-      text: '… and 2 other reasons for 4 items not purged: see the `failed_items` output.'
+      text: '… and 2 other reasons for 4 items not purged, each with its items in the `failed_items` output:'
     })
+    expect(blocks).toContainEqual({
+      kind: 'list',
+      items: [`2 items: reason ${REASONS_SHOWN + 1}`, `2 items: reason ${REASONS_SHOWN + 2}`]
+    })
+  })
+
+  it('leads with the reason covering the most items, counts items refused one by one together, and promises a rerun only where it helps', () => {
+    const refused = { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
+    const late = { title: 'Time ran out', rerun: true }
+    const zones: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [
+          {
+            batch: { zoneId: A, type: 'files' as const, items: urls(3, 1) },
+            reason: 'They were never sent.',
+            cause: late
+          },
+          ...[10, 11, 12, 13].map((n) => ({
+            batch: { zoneId: A, type: 'files' as const, items: urls(1, n) },
+            reason: `Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/${n}'.`,
+            cause: refused
+          })),
+          { batch: { zoneId: A, type: 'files' as const, items: urls(20, 30) }, purgeId: 'p1' }
+        ]
+      }
+    ]
+    const blocks = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones), requestsSent: 9 })
+    const status = blocks[1] as { text: string }
+    expect(status.text).toMatch(/^The 2 reasons are below, the one with the most items first/)
+    expect(status.text).toContain('Running again retries the 3 items whose reason passes')
+    expect(status.text).toContain('9 purge requests went out.')
+    const reasons = blocks
+      .filter((b) => b.kind === 'text' && /^\d+ items?: /.test(b.text))
+      .map((b) => (b as { text: string }).text)
+    expect(reasons).toEqual([
+      expect.stringMatching(/^4 items: Item refused by Cloudflare: Cloudflare refused each of these items/),
+      '3 items: They were never sent.'
+    ])
+    expect(reasons[0]).not.toMatch(/Running again retries/)
+  })
+
+  it('makes no rerun promise when nothing that failed would pass on a rerun', () => {
+    const zones: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [
+          {
+            batch: { zoneId: A, type: 'files' as const, items: urls(1, 5) },
+            reason: "Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/5'.",
+            cause: { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
+          },
+          { batch: { zoneId: A, type: 'files' as const, items: urls(9, 6) }, purgeId: 'p1' }
+        ]
+      }
+    ]
+    const status = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones) })[1] as { text: string }
+    expect(status.text).toMatch(/^Item refused by Cloudflare: Cloudflare refused each of these items/)
+    expect(status.text).not.toMatch(/Running again retries/)
   })
 
   it('lists the first purged items of many requests, in order, and counts the rest', () => {
