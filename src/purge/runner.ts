@@ -1,7 +1,7 @@
-// Sends the planned batches: several at a time, paced to the rate limits, and failing small. A refusal
-// of the credential or of a zone stops what it dooms; a request too large for Cloudflare is split to the
-// limit it states; a request refused for one of its items is bisected until that item stands alone.
-// Every batch ends with an outcome: purged, or why not.
+// Sends the planned batches: several at a time, paced to the rate limits and within the credential's
+// API-wide budget, and failing small. A refusal of the credential or of a zone stops what it dooms; a
+// request too large for Cloudflare is split to the limit it states; the items a refusal names fail with
+// Cloudflare's words and the rest goes again once. Every batch ends with an outcome: purged, or why not.
 import type { PurgeBody, PurgeOptions } from '../cloudflare/api.js'
 import { CancelledError, CloudflareError, type ApiMessage } from '../cloudflare/errors.js'
 import { sleep } from '../cloudflare/http-client.js'
