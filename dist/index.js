@@ -37378,8 +37378,20 @@ async function sendPlan(api, planned, options) {
     // The requests that went out, retries and resends included, as the client counted them.
     const sent = api.http.requestCount - sentBefore;
     const accepted = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${seconds(Date.now() - started)}`);
+    const took = seconds(Date.now() - started);
+    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
     return { outcomes, sent };
+}
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes) {
+    const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + itemCount(o.batch), 0);
+    const overBudget = unsent((e) => e instanceof OverBudgetError);
+    const late = unsent((e) => e instanceof NotSentError);
+    const parts = [
+        ...(overBudget > 0 ? [`${count(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+        ...(late > 0 ? [`${count(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+    ];
+    return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
 }
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api) {

@@ -115,6 +115,11 @@ describe("the account's API budget is never spent", () => {
       expect(reason).toMatch(/frees up in (?:about \d+ minutes|\d+ seconds)/)
     }
     expect(result.errors.map((e) => e.title)).toEqual(["Held back by Cloudflare's API request limit"])
+    // The log names what stopped it, and counts the requests that went out.
+    expect(result.stdout).toContain(
+      `${purgeRequests(cf).length} purge requests sent, ${purgeRequests(cf).length} accepted, in `
+    )
+    expect(result.stdout).toMatch(/; stopped: [\d,]+ items held back by Cloudflare's API request limit/)
     // A rerun after the window frees up fixes it: the summary says so.
     expect(readSummary(result.summary).status.text).toMatch(/Running again retries them/)
     expectNoSecrets(result)

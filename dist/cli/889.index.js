@@ -2142,8 +2142,20 @@ async function sendPlan(api, planned, options) {
     // The requests that went out, retries and resends included, as the client counted them.
     const sent = api.http.requestCount - sentBefore;
     const accepted = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${(0,src_words/* count */.U9)(sent, words.request)} sent, ${accepted} accepted, in ${(0,src_words/* seconds */.YA)(Date.now() - started)}`);
+    const took = (0,src_words/* seconds */.YA)(Date.now() - started);
+    options.log(`${(0,src_words/* count */.U9)(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
     return { outcomes, sent };
+}
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes) {
+    const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + (0,planner/* itemCount */.F)(o.batch), 0);
+    const overBudget = unsent((e) => e instanceof failure/* OverBudgetError */.i_);
+    const late = unsent((e) => e instanceof failure/* NotSentError */.SD);
+    const parts = [
+        ...(overBudget > 0 ? [`${(0,src_words/* count */.U9)(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+        ...(late > 0 ? [`${(0,src_words/* count */.U9)(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+    ];
+    return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
 }
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api) {
