@@ -4163,7 +4163,7 @@ function zoneCounts(zones) {
 /* harmony export */   Ts: () => (/* binding */ dryRunLimits),
 /* harmony export */   YG: () => (/* binding */ summaryOf)
 /* harmony export */ });
-/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, reasonGroups, mapText */
+/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
 /* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);

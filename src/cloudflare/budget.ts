@@ -124,8 +124,15 @@ export class ApiBudget {
   sending(): number {
     if (this.granted > 0) this.granted--
     this.inFlight++
-    this.own.push(this.now())
+    const t = this.now()
+    this.own.push(t)
+    this.forget(t)
     return ++this.sent
+  }
+
+  /** Drops the run's own calls older than the window: they no longer count. */
+  private forget(t: number): void {
+    while (this.own.length > 0 && (this.own[0] as number) <= t - GLOBAL_API_LIMIT.windowMs) this.own.shift()
   }
 
   /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
@@ -158,8 +165,8 @@ export class ApiBudget {
       // The window has freed up since: one request, alone, reads how much.
       return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0
     }
-    const { requests, windowMs } = GLOBAL_API_LIMIT
-    while (this.own.length > 0 && (this.own[0] as number) <= t - windowMs) this.own.shift()
+    const { requests } = GLOBAL_API_LIMIT
+    this.forget(t)
     return requests - this.kept(requests) - this.own.length - this.granted
   }
 

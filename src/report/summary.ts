@@ -185,7 +185,7 @@ interface ReasonGroup {
  * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
  * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
  */
-export function reasonGroups(failed: FailedItem[], failedItemsIn: string): ReasonGroup[] {
+function reasonGroups(failed: FailedItem[], failedItemsIn: string): ReasonGroup[] {
   const groups = new Map<string, ReasonGroup>()
   for (const item of failed) {
     const perItem = item.cause?.perItem === true
