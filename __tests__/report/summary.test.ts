@@ -2,7 +2,14 @@
 // (summaryHtml), read back with a DOM parser as a browser reads it.
 import { describe, expect, it } from '@jest/globals'
 import { readSummary, summaryProblems } from '../../e2e/summary-dom.js'
-import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from '../../src/report/result.js'
+import {
+  emptyRun,
+  stoppedRun,
+  totals,
+  type FailureCause,
+  type RunResult,
+  type ZoneRun
+} from '../../src/report/result.js'
 import { escapeHtml } from '../../src/report/outputs.js'
 import { inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
 import {
@@ -176,29 +183,34 @@ describe('summaryOf', () => {
     })
   })
 
+  /** One zone with requests of URLs: purged (an ID), or failed with a reason and its cause. */
+  const withCauses = (
+    requests: Array<{ from: number; n: number; purgeId?: string; reason?: string; cause?: FailureCause }>
+  ): ZoneRun[] => [
+    {
+      id: A,
+      name: 'example.com',
+      label: 'example.com',
+      requests: requests.map(({ from, n, ...rest }) => ({
+        batch: { zoneId: A, type: 'files' as const, items: urls(n, from) },
+        ...rest
+      }))
+    }
+  ]
+  const refusedCause = { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
+  const refusedAt = (n: number) => ({
+    from: n,
+    n: 1,
+    reason: `Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/${n}'.`,
+    cause: refusedCause
+  })
+
   it('leads with the reason covering the most items, counts items refused one by one together, and promises a rerun only where it helps', () => {
-    const refused = { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
-    const late = { title: 'Time ran out', rerun: true }
-    const zones: ZoneRun[] = [
-      {
-        id: A,
-        name: 'example.com',
-        label: 'example.com',
-        requests: [
-          {
-            batch: { zoneId: A, type: 'files' as const, items: urls(3, 1) },
-            reason: 'They were never sent.',
-            cause: late
-          },
-          ...[10, 11, 12, 13].map((n) => ({
-            batch: { zoneId: A, type: 'files' as const, items: urls(1, n) },
-            reason: `Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/${n}'.`,
-            cause: refused
-          })),
-          { batch: { zoneId: A, type: 'files' as const, items: urls(20, 30) }, purgeId: 'p1' }
-        ]
-      }
-    ]
+    const zones = withCauses([
+      { from: 1, n: 3, reason: 'They were never sent.', cause: { title: 'Time ran out', rerun: true } },
+      ...[10, 11, 12, 13].map(refusedAt),
+      { from: 30, n: 20, purgeId: 'p1' }
+    ])
     const blocks = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones), requestsSent: 9 })
     const status = blocks[1] as { text: string }
     expect(status.text).toMatch(/^The 2 reasons are below, the one with the most items first/)
@@ -215,21 +227,7 @@ describe('summaryOf', () => {
   })
 
   it('makes no rerun promise when nothing that failed would pass on a rerun', () => {
-    const zones: ZoneRun[] = [
-      {
-        id: A,
-        name: 'example.com',
-        label: 'example.com',
-        requests: [
-          {
-            batch: { zoneId: A, type: 'files' as const, items: urls(1, 5) },
-            reason: "Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/5'.",
-            cause: { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
-          },
-          { batch: { zoneId: A, type: 'files' as const, items: urls(9, 6) }, purgeId: 'p1' }
-        ]
-      }
-    ]
+    const zones = withCauses([refusedAt(5), { from: 6, n: 9, purgeId: 'p1' }])
     const status = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones) })[1] as { text: string }
     expect(status.text).toMatch(/^Item refused by Cloudflare: Cloudflare refused each of these items/)
     expect(status.text).not.toMatch(/Running again retries/)
