@@ -35503,7 +35503,8 @@ function reasonGroups(failed, failedItemsIn) {
         if (!group) {
             const text = perItem
                 ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
-                    `${failedItemsIn} keeps. Correct or remove them; running again as they are fails the same way.`
+                    `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+                    'are fails the same way.'
                 : item.reason;
             groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }));
         }
