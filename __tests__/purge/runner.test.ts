@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { PurgeBody, PurgeOptions } from '../../src/cloudflare/api.js'
+import { ApiBudget } from '../../src/cloudflare/budget.js'
 import { CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import { NotSentError } from '../../src/diagnosis/failure.js'
 import { chunk, type Batch } from '../../src/purge/planner.js'
@@ -261,6 +262,36 @@ describe('executeBatches', () => {
     expect(outcomes.filter((o) => o.purgeId)).toHaveLength(3)
     expect(outcomes.slice(3).every((o) => o.error === reason)).toBe(true)
     expect(refunds).toEqual([])
+  })
+
+  it('with the real budget and 8 in flight, never spends the 60 requests kept for other tools', async () => {
+    const budget = new ApiBudget()
+    let left = 100
+    let fewest = left
+    const api = new FakeApi(() => {
+      // The client's side of each request: counted as it goes, the server's figure read from its answer.
+      const index = budget.sending()
+      left--
+      fewest = Math.min(fewest, left)
+      budget.answered(index, { remaining: left, resetSeconds: 300 })
+      return 'id'
+    })
+    const reason = new Error('over budget')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(100 * 100, 100),
+      options({
+        concurrency: 8,
+        globalLimit: {
+          reserve: () => budget.reserve(),
+          refund: () => budget.refund(),
+          exhausted: () => reason
+        }
+      })
+    )
+    expect(fewest).toBe(60)
+    expect(outcomes.filter((o) => o.purgeId)).toHaveLength(40)
+    expect(outcomes.filter((o) => o.error === reason)).toHaveLength(60)
   })
 
   it('waits for the API-wide budget when it frees up in time', async () => {
