@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9162);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9861:
+/***/ 9162:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -755,8 +755,6 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts
-var report_summary = __nccwpck_require__(7994);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -901,8 +899,13 @@ const FLAGS = [
         group: 'output',
         help: 'The result as one JSON object on standard output, nothing else there'
     },
-    { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
-    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+    {
+        name: 'quiet',
+        kind: 'switch',
+        group: 'output',
+        help: 'Print nothing on success: only warnings and errors'
+    },
+    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print each step, and debug lines' },
     { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
     { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
     { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
@@ -1005,7 +1008,7 @@ function parseCommandLine(args, env) {
         const given = values.get(spec);
         const fromEnv = spec.env ? env[spec.env] : undefined;
         if (given) {
-            raw[spec.input] = given.join('\n');
+            raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n');
             sources[spec.input] = `--${spec.name}`;
         }
         else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
@@ -1013,6 +1016,7 @@ function parseCommandLine(args, env) {
             sources[spec.input] = spec.env;
         }
     }
+    const overridden = preferGivenCredential(raw, sources);
     const on = (name) => values.has(FLAGS.find((f) => f.name === name));
     if (on('quiet') && on('verbose'))
         errors.push('--quiet and --verbose contradict each other; give one.');
@@ -1020,6 +1024,7 @@ function parseCommandLine(args, env) {
         raw,
         sources,
         credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+        notes: overridden ? [overridden] : [],
         json: on('json'),
         quiet: on('quiet'),
         verbose: on('verbose'),
@@ -1028,6 +1033,56 @@ function parseCommandLine(args, env) {
         version: on('version'),
         errors
     };
+}
+/**
+ * An explicit credential flag beats the other kind of credential found in the environment, as with curl
+ * and wrangler, where what is typed wins: --api-token over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY,
+ * --global-key over CLOUDFLARE_API_TOKEN. Drops the overridden inputs and says so in a line.
+ */
+function preferGivenCredential(raw, sources) {
+    const byFlag = (input) => sources[input]?.startsWith('--') ?? false;
+    const fromEnvironment = (input) => raw[input] !== undefined && !byFlag(input);
+    const flag = byFlag('api_token') ? '--api-token' : byFlag('global_key') ? '--global-key' : undefined;
+    const other = flag === '--api-token' ? ['email', 'global_key'] : flag ? ['api_token'] : [];
+    const dropped = other.filter(fromEnvironment);
+    if (!flag || dropped.length === 0)
+        return undefined;
+    const names = dropped.map((input) => sources[input]);
+    for (const input of dropped) {
+        delete raw[input];
+        delete sources[input];
+    }
+    return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`;
+}
+/**
+ * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
+ */
+function joinFiles(values) {
+    const json = (value) => /^\s*[[{]/.test(value);
+    if (values.length < 2 || !values.some(json))
+        return values.join('\n');
+    const items = [];
+    for (const value of values) {
+        if (!json(value)) {
+            const lines = value.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+            items.push(...lines.join(' ').split(/\s+/).filter(Boolean));
+            continue;
+        }
+        const parsed = parseJson(value);
+        if (!Array.isArray(parsed))
+            return value;
+        items.push(...parsed);
+    }
+    return JSON.stringify(items);
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function unknownFlag(name, meant, actionOnly) {
     if (actionOnly)
@@ -1111,8 +1166,19 @@ function commandLineDoor(sources = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"0.1.0","TB":"https://github.com/marketplace/actions/cloudflare-cache-purge"}');
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The version printed by --version and sent in the User-Agent, and the documentation's address that --help
+// ends with: package.json's, taken in at build time.
+
+const VERSION = package_namespaceObject.rE;
+/** Where the documentation is: package.json's homepage. */
+const HOMEPAGE = package_namespaceObject.TB;
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // The text of --help, built from the flag table so that every flag is in it. Pure.
+
 
 const HEADINGS = {
     what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
@@ -1151,7 +1217,17 @@ Examples:
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
 The action's changed_paths (with github_token, base and head) has no option: pipe
-the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+the URLs of the changed files into --files-from - instead, as above.
+
+Documentation: ${HOMEPAGE}
+`;
+}
+/** What a command without arguments prints: how to start, in a few lines. */
+function usageText() {
+    return `Usage: cloudflare-purge [--zone ZONE] --files URL… (or --tags, --hosts, --prefixes, --everything)
+The credential comes from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+  cloudflare-purge --zone example.com --files https://example.com/app.css
+Every option: cloudflare-purge --help. Documentation: ${HOMEPAGE}
 `;
 }
 
@@ -1185,15 +1261,67 @@ function masked(value, redactor) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __nccwpck_require__(7994);
+;// CONCATENATED MODULE: ./src/cli/outcome.ts
+// The one line a run ends with on the command line: what was purged, where, in how many requests and how
+// long. Errors are shown once each, as they happen; this line only counts. Pure.
+
+
+
+/** "Purged 2 URLs and 1 tag on example.com: 1 purge request in 0.4 s."; undefined when there is nothing to say. */
+function outcomeLine(result) {
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    const where = (0,summary/* zonesWords */.Zk)(result.zones);
+    const time = (0,words/* seconds */.YA)(result.timings.totalMs);
+    if (result.status === 'planned') {
+        const what = itemWords(result.zones, () => true);
+        return `Dry run: ${what} ${where} would take ${(0,words/* count */.U9)(requests, w.request)}; nothing was sent (${time}).`;
+    }
+    if (result.status !== 'purged')
+        return undefined;
+    const done = itemWords(result.zones, (r) => r.purgeId !== undefined);
+    const failed = result.failed.length;
+    const sent = `${(0,words/* count */.U9)(requests, w.request)} in ${time}`;
+    if (failed === 0)
+        return `${w.Past} ${done} ${where}: ${sent}.`;
+    const notDone = `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`;
+    return result.purgedCount === 0
+        ? `Nothing was ${w.past} ${where} (${notDone}): ${sent}.`
+        : `${w.Past} ${done} ${where}, ${notDone}: ${sent}.`;
+}
+const TYPES = ['everything', 'files', 'tags', 'hosts', 'prefixes'];
+/** "2 URLs and 1 tag", "everything": the items of the requests that `counts` picks, by type. */
+function itemWords(zones, counts) {
+    const requests = zones.flatMap((z) => z.requests).filter(counts);
+    const parts = TYPES.flatMap((type) => {
+        const batches = requests.filter((r) => r.batch.type === type);
+        const n = batches.reduce((sum, r) => sum + r.batch.items.length, 0);
+        return batches.length > 0 ? [(0,words/* countOf */.pq)(type, n)] : [];
+    });
+    if (parts.length <= 1)
+        return parts[0] ?? 'nothing';
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
-// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
-// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// What a person reads on the command line, on standard error, every line through the Redactor: each
+// diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
+// A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
 
-
-/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+/**
+ * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
+ * "1", "2", "3", "true" or empty turn colour on, even in a log and whatever NO_COLOR says; any other value
+ * turns it off. Without it: on a terminal, unless NO_COLOR is set and not empty (https://no-color.org/) or
+ * TERM is "dumb".
+ */
 function wantsColour(output, env, noColorFlag) {
-    return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+    if (noColorFlag)
+        return false;
+    if (env.FORCE_COLOR !== undefined)
+        return ['', '1', '2', '3', 'true'].includes(env.FORCE_COLOR);
+    return Boolean(output.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 const SGR = {
     bold: [1, 22],
@@ -1220,8 +1348,9 @@ class TerminalReporter {
     get errorCount() {
         return this.reported.filter((f) => f.severity === 'error').length;
     }
+    /** The engine's steps: shown with --verbose only. */
     info(line) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
@@ -1235,13 +1364,19 @@ class TerminalReporter {
         if (this.options.verbose)
             this.print(this.paint('dim', `debug: ${line}`));
     }
-    /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+    /**
+     * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
+     * every 10 s in a log (a CI job's), where each is a line of its own.
+     */
+    get progressEveryMs() {
+        return this.out.isTTY ? 1000 : 10_000;
+    }
+    /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
     progress(line) {
         if (this.options.quiet)
             return;
         if (!this.out.isTTY) {
-            if (this.options.verbose)
-                this.info(line);
+            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`);
             return;
         }
         const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
@@ -1249,7 +1384,7 @@ class TerminalReporter {
         this.progressShown = true;
     }
     async group(name, work) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(this.paint('bold', name));
         this.depth++;
         try {
@@ -1273,23 +1408,6 @@ class TerminalReporter {
             this.clearProgress();
             for (const line of this.findingLines(shown))
                 this.out.write(`${line}\n`);
-        }
-    }
-    /** The run's summary, after a blank line; shown with --quiet too. */
-    summary(blocks) {
-        if (blocks.length === 0)
-            return;
-        this.print('');
-        // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
-            if (block.kind === 'heading')
-                this.print(this.paint('bold', block.text));
-            else if (block.kind === 'text')
-                this.print(block.text);
-            else if (block.kind === 'list')
-                block.items.forEach((item) => this.print(`- ${item}`));
-            else
-                table(block.header, block.rows).forEach((row, i) => this.print(i === 0 ? this.paint('dim', row) : row));
         }
     }
     /** A line of its own, such as the hint after a usage error. */
@@ -1344,23 +1462,6 @@ function wrapWords(text, width) {
         lines.push(line);
     return lines;
 }
-/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
-function table(header, rows) {
-    const all = [header, ...rows];
-    const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
-    return all.map((row) => `  ${row
-        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-        .join('  ')
-        .trimEnd()}`);
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/cli/version.ts
-// The version printed by --version and sent in the User-Agent: package.json's, taken in at build time.
-
-const VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 // The command line's order of work: read the flags and the environment → check them as the action
@@ -1383,10 +1484,14 @@ const VERSION = package_namespaceObject.rE;
 
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
-const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +${HOMEPAGE})`;
 /** Runs one command and returns its exit code; never throws. */
 async function runCli(io) {
     const startedAt = Date.now();
+    if (io.args.length === 0) {
+        io.stderr.write(usageText());
+        return EXIT.usage;
+    }
     const line = parseCommandLine(io.args, io.env);
     if (line.help) {
         io.stdout.write(helpText(VERSION));
@@ -1403,9 +1508,11 @@ async function runCli(io) {
         quiet: line.quiet,
         verbose: line.verbose
     });
-    const finish = (result, code, summary = true) => {
-        if (summary)
-            reporter.summary((0,report_summary/* summaryOf */.YG)(result, { failedItemsIn: 'failed_items (--json)' }));
+    const finish = (result, code) => {
+        // One line to end with; --quiet keeps it only when something went wrong.
+        const outcome = outcomeLine(result);
+        if (outcome && (!line.quiet || code !== EXIT.ok))
+            reporter.line(outcome);
         if (line.json)
             io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
         return code;
@@ -1414,10 +1521,12 @@ async function runCli(io) {
         const findings = line.errors.map(usageError);
         reporter.findings(findings);
         reporter.line('Run cloudflare-purge --help for the options.');
-        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage, false);
+        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage);
     }
     if (line.credentialFlags.length > 0)
         reporter.findings([credentialFlagWarning(line.credentialFlags)]);
+    for (const note of line.notes)
+        reporter.notice(note);
     try {
         const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
         const parsed = parseSettings(line.raw, {
@@ -1451,11 +1560,15 @@ async function runCli(io) {
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
 }
-/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
+/**
+ * Every form of every credential given, those a flag overrode in the environment too, and a password in a
+ * proxy's URL or --api-url: none may be printed.
+ */
 function secretsOf(line, env) {
-    const secret = ['api_token', 'global_key', 'email'];
+    const secret = FLAGS.filter((f) => f.group === 'credential');
+    const values = secret.flatMap((f) => [line.raw[f.input], f.env ? env[f.env] : undefined]);
     return [
-        ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+        ...values.flatMap((value) => (value?.trim() ? secretForms(value) : [])),
         ...(0,proxy/* proxySecrets */.Wm)(env),
         ...(0,canonical_url/* userinfoSecrets */.zC)(line.raw.api_url ?? '')
     ];
@@ -4033,12 +4146,11 @@ function escapeHtml(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ps: () => (/* binding */ stoppedRun),
-/* harmony export */   QW: () => (/* binding */ summaryRows),
 /* harmony export */   Sd: () => (/* binding */ totals),
 /* harmony export */   XU: () => (/* binding */ zoneCounts),
 /* harmony export */   dl: () => (/* binding */ emptyRun)
 /* harmony export */ });
-/* unused harmony export requestedItems */
+/* unused harmony exports requestedItems, summaryRows */
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1715);
 // What one run did, as both edges (the action, the command line) report it: the engine returns a
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
@@ -4115,7 +4227,7 @@ function summaryRows(zones) {
                 failed: 0,
                 ids: []
             };
-            const count = (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+            const count = itemCount(batch);
             row.items += count;
             row.requests += 1;
             if (purgeId) {
@@ -4150,11 +4262,10 @@ function zoneCounts(zones) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P$: () => (/* binding */ plainBlocks),
 /* harmony export */   Ts: () => (/* binding */ dryRunLimits),
-/* harmony export */   YG: () => (/* binding */ summaryOf)
+/* harmony export */   Zk: () => (/* binding */ zonesWords)
 /* harmony export */ });
-/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
+/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, summaryOf, mapText, plainBlocks */
 /* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);
@@ -4184,7 +4295,7 @@ const REASONS_SHOWN = 20;
  * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
  * well within the 1 MiB a step may write, however long the items.
  */
-const ITEM_CHARS = 128 * 1024;
+const ITEM_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
@@ -4213,15 +4324,15 @@ function warningBlocks(warnings) {
         : [];
 }
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .zoneCounts */ .XU)(result.zones);
+    const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -4231,7 +4342,7 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
@@ -4270,7 +4381,7 @@ function purgeStatus(result, w, failedItemsIn) {
             kind: 'status',
             outcome: 'all',
             headline,
-            text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
     const reasons = [...new Set(result.failed.map((f) => f.reason))];
@@ -4283,7 +4394,7 @@ function purgeStatus(result, w, failedItemsIn) {
         : {
             kind: 'status',
             outcome: 'partly',
-            headline: `${result.purgedCount} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -4294,7 +4405,7 @@ function purgeStatus(result, w, failedItemsIn) {
  */
 function failedBlocks(result, w, room, failedItemsIn) {
     const byReason = new Map();
-    for (const group of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(result.failed))
+    for (const group of groupFailedItems(result.failed))
         byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
@@ -4303,14 +4414,14 @@ function failedBlocks(result, w, room, failedItemsIn) {
         if (reasons.length > 1)
             blocks.push({ kind: 'text', text: reason });
         for (const { zone, type, count: n, items } of groups)
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = reasons.slice(REASONS_SHOWN);
     if (rest.length > 0) {
         const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
         });
     }
     return blocks;
@@ -4331,11 +4442,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeItem */ .f)(item));
+                list.first.push(describeItem(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${countOf(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -4361,7 +4472,7 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
         ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
@@ -4369,7 +4480,7 @@ function cappedList(items, room, total = items.length) {
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones)
+    const rows = summaryRows(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
@@ -4387,8 +4498,8 @@ function requestIds(result) {
     };
 }
 function planSummary(result, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -4397,8 +4508,8 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
         {
@@ -4437,7 +4548,7 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const w = wordsFor(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
@@ -4456,7 +4567,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             kind: 'status',
             outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
             text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
         }, ...(shown.length > 1
@@ -4473,7 +4584,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(failed, 'item')} not ${w.past}`,
+                    label: `${count(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -4498,7 +4609,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .describeEnvironment */ .NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
