@@ -1380,7 +1380,7 @@ class TerminalReporter {
             return;
         }
         const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
-        this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
+        this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
@@ -1407,7 +1407,7 @@ class TerminalReporter {
                 continue;
             this.clearProgress();
             for (const line of this.findingLines(shown))
-                this.out.write(`${line}\n`);
+                this.write(`${line}\n`);
         }
     }
     /** A line of its own, such as the hint after a usage error. */
@@ -1421,13 +1421,17 @@ class TerminalReporter {
     }
     print(line) {
         this.clearProgress();
-        this.out.write(`${this.redactor.redact(line)}\n`);
+        this.write(`${this.redactor.redact(line)}\n`);
     }
     clearProgress() {
         if (!this.progressShown)
             return;
-        this.out.write('\r\x1b[2K');
+        this.write('\r\x1b[2K');
         this.progressShown = false;
+    }
+    /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+    write(text) {
+        this.out.write(text);
     }
     paint(style, text) {
         if (!this.options.colour)

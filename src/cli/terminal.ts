@@ -98,7 +98,7 @@ export class TerminalReporter implements RunReporter {
       return
     }
     const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`
-    this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
+    this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
     this.progressShown = true
   }
 
@@ -123,7 +123,7 @@ export class TerminalReporter implements RunReporter {
       this.reported.push(shown)
       if (this.options.quiet && f.severity === 'notice') continue
       this.clearProgress()
-      for (const line of this.findingLines(shown)) this.out.write(`${line}\n`)
+      for (const line of this.findingLines(shown)) this.write(`${line}\n`)
     }
   }
 
@@ -140,13 +140,18 @@ export class TerminalReporter implements RunReporter {
 
   private print(line: string): void {
     this.clearProgress()
-    this.out.write(`${this.redactor.redact(line)}\n`)
+    this.write(`${this.redactor.redact(line)}\n`)
   }
 
   private clearProgress(): void {
     if (!this.progressShown) return
-    this.out.write('\r\x1b[2K')
+    this.write('\r\x1b[2K')
     this.progressShown = false
+  }
+
+  /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+  private write(text: string): void {
+    this.out.write(text)
   }
 
   private paint(style: Style, text: string): string {
