@@ -93,11 +93,11 @@ describe('TerminalReporter', () => {
   it('shows the steps only with --verbose, each group indented under its heading', async () => {
     const out = output(false)
     const r = reporter(out, { verbose: true })
-    await r.group('Purge', async () => r.info('1 of 1 purge request succeeded'))
-    expect(out.text).toBe('Purge\n  1 of 1 purge request succeeded\n')
+    await r.group('Purge', async () => r.info('1 purge request sent, 1 accepted'))
+    expect(out.text).toBe('Purge\n  1 purge request sent, 1 accepted\n')
     const plain = output(false)
     const q = reporter(plain)
-    await q.group('Purge', async () => q.info('1 of 1 purge request succeeded'))
+    await q.group('Purge', async () => q.info('1 purge request sent, 1 accepted'))
     expect(plain.text).toBe('')
   })
 
