@@ -28482,7 +28482,8 @@ const DOCS = {
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
-    return d;
+    const heading = d.heading ?? (() => d.title);
+    return { ...d, heading, title: heading(ACTION_DOOR) };
 }
 /** "example.com", "example.com and example.net", "a, b and c". */
 function listWords(items) {
@@ -28510,6 +28511,8 @@ function windowWords(seconds) {
 }
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
+/** An input named in a title: bare in the action's ("files"), as the command line gives it ("--files"). */
+const titled = (door, input) => bare(door.input(input));
 /** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
@@ -28553,7 +28556,7 @@ const catalogue = {
                 `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
     }),
     'bad-email': entry({
-        title: 'Invalid input: email',
+        heading: (door) => `Invalid input: ${titled(door, 'email')}`,
         severity: 'error',
         cause: '`email` is not an email address.',
         detection: 'input, before any request',
@@ -28603,7 +28606,7 @@ const catalogue = {
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
     'global-key-as-token': entry({
-        title: 'Global API Key given as api_token',
+        heading: (door) => `Global API Key given as ${titled(door, 'api_token')}`,
         severity: 'error',
         cause: '`api_token` holds what looks like a Global API Key (37–45 hex characters, or `cfk_…`).',
         detection: 'input, before any request',
@@ -28615,7 +28618,7 @@ const catalogue = {
             `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
     }),
     'token-as-global-key': entry({
-        title: 'API token given as global_key',
+        heading: (door) => `API token given as ${titled(door, 'global_key')}`,
         severity: 'error',
         cause: '`global_key` holds what looks like an API token.',
         detection: 'input, before any request',
@@ -28650,7 +28653,7 @@ const catalogue = {
             `and the Zone ID in ${door.input('zone')}.`
     }),
     'bad-zone': entry({
-        title: 'Invalid input: zone',
+        heading: (door) => `Invalid input: ${titled(door, 'zone')}`,
         severity: 'error',
         cause: '`zone` is neither a zone ID (32 hex characters) nor a domain name.',
         detection: 'input, before any request',
@@ -28660,7 +28663,7 @@ const catalogue = {
             'or the domain name such as example.com.'
     }),
     'no-zone': entry({
-        title: 'Missing input: zone',
+        heading: (door) => `Missing input: ${titled(door, 'zone')}`,
         severity: 'error',
         cause: '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
         detection: 'input, before any request (or once the changed files are listed)',
@@ -28673,7 +28676,7 @@ const catalogue = {
             `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
     }),
     'bad-account-id': entry({
-        title: 'Invalid input: account_id',
+        heading: (door) => `Invalid input: ${titled(door, 'account_id')}`,
         severity: 'error',
         cause: '`account_id` is not 32 hex characters.',
         detection: 'input, before any request',
@@ -28714,7 +28717,7 @@ const catalogue = {
             'that step produced it.'
     }),
     'everything-with-items': entry({
-        title: 'purge_everything with items',
+        heading: (door) => `${titled(door, 'purge_everything')} with items`,
         severity: 'error',
         cause: '`purge_everything: true` together with files, tags, hosts or prefixes.',
         detection: 'input, before any request',
@@ -28724,7 +28727,7 @@ const catalogue = {
             `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
     }),
     'relative-url': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: 'A file is a path or a URL without a scheme; Cloudflare needs full URLs.',
         detection: 'input, before any request',
@@ -28737,7 +28740,7 @@ const catalogue = {
                 : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
     }),
     'bad-url': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: 'A file is not a valid http(s) URL, or uses a wildcard.',
         detection: 'input, before any request',
@@ -28746,7 +28749,7 @@ const catalogue = {
         message: ({ value, reason }) => `"${value}" cannot be purged as a file: ${reason}.`
     }),
     'bad-files-json': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
         detection: 'input, before any request',
@@ -28757,7 +28760,7 @@ const catalogue = {
             'or list plain URLs, one per line.'
     }),
     'files-from-unreadable': entry({
-        title: 'Invalid input: files_from',
+        heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
         severity: 'error',
         cause: 'The file named by `files_from` is missing or unreadable.',
         detection: 'input, before any request',
@@ -28766,7 +28769,7 @@ const catalogue = {
         message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'bad-prefix': entry({
-        title: 'Invalid input: prefixes',
+        heading: (door) => `Invalid input: ${titled(door, 'prefixes')}`,
         severity: 'error',
         cause: 'A prefix has a scheme, a query string, a fragment, no host, or too many path segments.',
         detection: 'input, before any request',
@@ -28776,7 +28779,7 @@ const catalogue = {
             (suggestion ? `: write "${suggestion}".` : ', such as www.example.com/blog/.')
     }),
     'bad-tag': entry({
-        title: 'Invalid input: tags',
+        heading: (door) => `Invalid input: ${titled(door, 'tags')}`,
         severity: 'error',
         cause: 'A tag has spaces or non-printable characters, or is longer than 1,024 characters.',
         detection: 'input, before any request',
@@ -28786,7 +28789,7 @@ const catalogue = {
             'separate several tags with commas or newlines.'
     }),
     'bad-host': entry({
-        title: 'Invalid input: hosts',
+        heading: (door) => `Invalid input: ${titled(door, 'hosts')}`,
         severity: 'error',
         cause: 'A host is not a bare hostname (it has a scheme, a path or a port, or is not a valid name).',
         detection: 'input, before any request',
@@ -29013,7 +29016,7 @@ const catalogue = {
             `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
     }),
     'account-token-no-account': entry({
-        title: 'Account-owned token: account_id needed',
+        heading: (door) => `Account-owned token: ${titled(door, 'account_id')} needed`,
         severity: 'error',
         cause: 'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
         detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
@@ -29035,7 +29038,7 @@ const catalogue = {
             `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
     }),
     'email-ignored': entry({
-        title: 'email ignored',
+        heading: (door) => `${titled(door, 'email')} ignored`,
         severity: 'warning',
         cause: '`email` is set together with `api_token`.',
         detection: 'input, before any request',
@@ -29305,7 +29308,7 @@ const catalogue = {
             "done, as Cloudflare's `success` says; read the message in case it matters to you."
     }),
     'batch-size-above-limit': entry({
-        title: "batch_size above the plan's limit",
+        heading: (door) => `${titled(door, 'batch_size')} above the plan's limit`,
         severity: 'warning',
         cause: "`batch_size` is larger than the URLs per request that Cloudflare documents for the zone's plan.",
         detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
@@ -29389,7 +29392,7 @@ const catalogue = {
     }),
     // ── At the edge (verify) ──────────────────────────────────────────────────
     'verify-off': entry({
-        title: 'Needs `verify`',
+        heading: (door) => `Needs ${door.input('verify')}`,
         severity: 'error',
         cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
         detection: 'input, before any request',
@@ -29461,15 +29464,36 @@ function diagnose(id, ...params) {
     const facts = params[0] ?? {};
     return { id, title: d.title, severity: d.severity, message: d.message(facts, ACTION_DOOR), params: facts };
 }
-/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
-function render(finding, door) {
-    const d = Object.hasOwn(catalogue, finding.id)
+/** The catalogue's entry for a finding, when it comes from the catalogue. */
+function entryOf(finding) {
+    return Object.hasOwn(catalogue, finding.id)
         ? catalogue[finding.id]
         : undefined;
+}
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+function render(finding, door) {
+    const d = entryOf(finding);
     if (!d || !finding.params)
         return finding.message;
-    const words = d.message(finding.params, door);
+    const words = d.message(inDoorWords(finding.params, door), door);
     return finding.tally ? tallied(finding.tally, words, door) : words;
+}
+/** A finding's title in the words of a front door. */
+function heading(finding, door) {
+    return entryOf(finding)?.heading(door) ?? finding.title;
+}
+/**
+ * A finding's facts with the details of lower layers (a client's error, a URL's flaw) in the door's words:
+ * such a detail names an input as the action does, in backquotes (`timeout`), and the door names it its way.
+ */
+function inDoorWords(value, door) {
+    if (typeof value === 'string')
+        return value.replace(/`([a-z_]+)`/g, (_, name) => door.input(name));
+    if (Array.isArray(value))
+        return value.map((v) => inDoorWords(v, door));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inDoorWords(v, door)]));
+    return value;
 }
 /** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
 function tallied(t, words, door) {

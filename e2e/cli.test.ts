@@ -48,25 +48,28 @@ function expectClean(run: CliRun, secrets: string[] = []): void {
 /** The items of failed_items in the JSON result, out of their groups, in order. */
 const itemsOf = (run: CliRun): string[] => (run.json?.failed_items ?? []).flatMap((g) => g.items)
 
-/**
- * The action's words, which the command line never uses: an input in backquotes, a workflow's things.
- * (`timeout`, `api_url` and `prefixes` are left out: the client's and the URL checks' details still name them.)
- */
+/** The action's words, which the command line never uses: an input in backquotes, a workflow's things. */
 const ACTION_WORDS =
-  /`(api_token|global_key|email|account_id|zone|files|files_from|tags|hosts|purge_everything|batch_size|mode|environment)\b|\bthe secret\b|workflow|\brunner|failed_items output|debug logging|The action/
+  /`(api_token|global_key|email|account_id|zone|files|files_from|tags|hosts|prefixes|purge_everything|batch_size|mode|environment|timeout|api_url)\b|\bthe secret\b|workflow|\brunner|failed_items output|debug logging|The action/
+
+/** The action's input names as its titles say them ("Invalid input: files"), which the command line's never do. */
+const ACTION_TITLE =
+  /\b(api_token|global_key|account_id|files_from|purge_everything|batch_size)\b|: (email|zone|files|prefixes|tags|hosts)$|^email ignored|`verify`/
+
+/** The command line's door when the credentials come from the environment, as commandLineFor gives them. */
+const DOOR = commandLineDoor({
+  api_token: 'CLOUDFLARE_API_TOKEN',
+  email: 'CLOUDFLARE_EMAIL',
+  global_key: 'CLOUDFLARE_API_KEY'
+})
 
 /**
  * A scenario's expected words (the action's) as the command line says them: an input named by its option,
  * or by its variable for a credential (as commandLineFor gives them); none for a workflow's secrets.
  */
 function inCommandLineWords(word: RegExp): RegExp | undefined {
-  if (/secrets\\\.|workflow|GitHub-hosted|GITHUB_WORKSPACE|time allowed by/.test(word.source))
-    return undefined
-  const door = commandLineDoor({
-    api_token: 'CLOUDFLARE_API_TOKEN',
-    email: 'CLOUDFLARE_EMAIL',
-    global_key: 'CLOUDFLARE_API_KEY'
-  })
+  if (/secrets\\\.|workflow|GitHub-hosted|GITHUB_WORKSPACE/.test(word.source)) return undefined
+  const door = DOOR
   const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')
   const source = word.source
     .replace(
@@ -241,7 +244,7 @@ describe('short on success, once on error', () => {
     expect(run.exitCode).toBe(2)
     expect(run.stderr).toBe(
       'error: Invalid input\n  --timeout is "soon", but it must be a whole number from 1 to 21600.\n' +
-        `error: ${catalogue['relative-url'].title}\n  "example.com/a" is not a full URL. Cloudflare purges files by ` +
+        'error: Invalid input: --files\n  "example.com/a" is not a full URL. Cloudflare purges files by ' +
         'their full URL including the scheme, because the scheme is part of the cache key: write ' +
         '"https://example.com/a".\n'
     )
@@ -452,11 +455,13 @@ describe("the forum thread's mistakes, as precise as the action's, in the comman
     emulator.reset()
     const { args, env } = commandLineFor(inputs)
     const run = await runCli(['--api-url', emulator.url, ...args, '--json'], { env })
-    const { level, title } = annotation!
+    const { level } = annotation!
+    const title = catalogue[id].heading(DOOR)
     const finding = run.json?.findings.find((f) => f.id === id)
     expect(finding).toMatchObject({ id, severity: level, title })
     expect(finding?.message).toContain(cliWords)
     expect(run.stderr).toContain(shown({ level, title, message: finding!.message }))
+    expect(finding?.title).not.toMatch(ACTION_TITLE)
     expect(finding?.message).not.toMatch(ACTION_WORDS)
     // The items not purged, as the action's failed_items output lists them.
     expect(run.json?.failed_items).toEqual(JSON.parse(action.outputs.failed_items ?? ''))
@@ -607,7 +612,8 @@ describe("the action's scenarios on the command line, with --verbose", () => {
       // The diagnoses the scenario declares, as findings and on standard error, in the command line's words.
       const findings = run.json!.findings
       for (const [id, words] of Object.entries(scenario.expects)) {
-        const { title, severity } = catalogue[id as DiagnosisId]
+        const { heading, severity } = catalogue[id as DiagnosisId]
+        const title = heading(DOOR)
         const matching = findings.filter((f) => f.title === title && f.severity === severity)
         expect({ id, found: matching.length > 0 }).toEqual({ id, found: true })
         for (const word of words.map(inCommandLineWords))
@@ -615,6 +621,7 @@ describe("the action's scenarios on the command line, with --verbose", () => {
         for (const f of matching) expect(run.stderr).toContain(shown({ level: f.severity, ...f }))
       }
       expect(findings.filter((f) => ACTION_WORDS.test(f.message)).map((f) => f.message)).toEqual([])
+      expect(findings.filter((f) => ACTION_TITLE.test(f.title)).map((f) => f.title)).toEqual([])
       const message = scenario.message && inCommandLineWords(scenario.message)
       if (message) expect(findings.find((f) => f.severity === 'error')?.message).toMatch(message)
 

@@ -239,4 +239,24 @@ describe('verify from the command line', () => {
     expect(edge.requests).toHaveLength(2)
     expect(result.json?.verified).toMatchObject({ checked: 2, fresh: 2 })
   })
+
+  it('takes several URLs after --verify-urls, and a JSON array in another --verify-urls', async () => {
+    const result = await runCli(
+      args(
+        '--prefixes',
+        'example.com/blog/',
+        '--verify',
+        '--verify-urls',
+        url('blog/1'),
+        url('blog/2'),
+        '--verify-urls',
+        JSON.stringify([url('blog/3')]),
+        '--json'
+      ),
+      { env: env() }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(requested().sort()).toEqual([url('blog/1'), url('blog/2'), url('blog/3')])
+    expect(result.json?.verified).toMatchObject({ checked: 3, fresh: 3 })
+  })
 })

@@ -2,7 +2,7 @@
 // options and variables, with no footnote and nothing of a workflow.
 import { describe, expect, it } from '@jest/globals'
 import { commandLineDoor } from '../../src/cli/door.js'
-import { diagnose, render } from '../../src/diagnosis/catalogue.js'
+import { catalogue, diagnose, heading, render, type DiagnosisId } from '../../src/diagnosis/catalogue.js'
 import { ACTION_DOOR } from '../../src/diagnosis/door.js'
 import type { Finding } from '../../src/types.js'
 
@@ -95,8 +95,47 @@ describe('the command line door', () => {
     )
   })
 
+  it('titles a finding with its options and variables; the action keeps its titles', () => {
+    const titles = (door: typeof cli): string[] =>
+      (['global-key-as-token', 'bad-url', 'everything-with-items', 'verify-off'] as DiagnosisId[]).map((id) =>
+        catalogue[id].heading(door)
+      )
+    expect(titles(ACTION_DOOR)).toEqual([
+      'Global API Key given as api_token',
+      'Invalid input: files',
+      'purge_everything with items',
+      'Needs `verify`'
+    ])
+    expect(titles(cli)).toEqual([
+      'Global API Key given as CLOUDFLARE_API_TOKEN',
+      'Invalid input: --files',
+      '--everything with items',
+      'Needs --verify'
+    ])
+    for (const [id, d] of Object.entries(catalogue)) {
+      expect({ id, title: d.heading(ACTION_DOOR) }).toEqual({ id, title: d.title })
+      expect({ id, title: d.heading(cli) }).not.toEqual({ id, title: expect.stringMatching(/`[a-z_]+`/) })
+    }
+    expect(heading(diagnose('bad-zone', { value: 'x', reason: 'r' }), cli)).toBe('Invalid input: --zone')
+  })
+
+  it("names the inputs in a lower layer's details by their options", () => {
+    const late = diagnose('network-error', {
+      detail: 'no answer before the time allowed by `timeout` ran out'
+    })
+    expect(render(late, ACTION_DOOR)).toBe(late.message)
+    expect(late.message).toContain('the time allowed by `timeout` ran out. Check `api_url`')
+    expect(inCli(late)).toContain('the time allowed by --timeout ran out')
+    expect(inCli(late)).toContain('Check --api-url and any proxy')
+    const wildcard = diagnose('bad-url', { value: 'https://a/*', reason: 'to purge a folder use `prefixes`' })
+    expect(inCli(wildcard)).toBe(
+      '"https://a/*" cannot be purged as a file: to purge a folder use --prefixes.'
+    )
+  })
+
   it('leaves a finding from outside the catalogue as it is', () => {
     const f: Finding = { id: 'command-line', severity: 'error', title: 't', message: 'Unknown option --x.' }
     expect(inCli(f)).toBe('Unknown option --x.')
+    expect(heading(f, cli)).toBe('t')
   })
 })

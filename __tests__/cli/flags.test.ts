@@ -133,6 +133,22 @@ describe('parseCommandLine', () => {
     expect(parse(['--timeout', '5', 'x']).errors).toHaveLength(1)
   })
 
+  it('takes several URLs after --verify-urls, and reads each --verify-urls on its own, as --files', () => {
+    const line = parse(['--verify', '--verify-urls', 'https://a.example/1', 'https://a.example/2', '--json'])
+    expect(line.errors).toEqual([])
+    expect(line.raw.verify_urls).toBe('https://a.example/1\nhttps://a.example/2')
+    const mixed = [
+      '--verify-urls',
+      'https://a.example/1',
+      'https://a.example/2',
+      '--verify-urls',
+      '["https://a.example/3"]'
+    ]
+    expect(parse(mixed).raw.verify_urls).toBe(
+      JSON.stringify(['https://a.example/1', 'https://a.example/2', 'https://a.example/3'])
+    )
+  })
+
   it('keeps "-" as a value, and takes values that start with one dash', () => {
     expect(parse(['--files-from', '-']).raw.files_from).toBe('-')
     expect(parse(['--tags', '-x']).raw.tags).toBe('-x')

@@ -814,6 +814,7 @@ const FLAGS = [
         name: 'files',
         kind: 'list',
         group: 'what',
+        many: 'urls',
         input: 'files',
         arg: 'URLS',
         help: 'Full URLs (https://…), or a JSON array of URLs and {url, headers}'
@@ -826,11 +827,20 @@ const FLAGS = [
         arg: 'FILE',
         help: 'URLs from FILE, one per line or as JSON; - reads standard input'
     },
-    { name: 'tags', kind: 'list', group: 'what', input: 'tags', arg: 'TAGS', help: 'Cache tags to purge' },
+    {
+        name: 'tags',
+        kind: 'list',
+        group: 'what',
+        many: 'items',
+        input: 'tags',
+        arg: 'TAGS',
+        help: 'Cache tags to purge'
+    },
     {
         name: 'hosts',
         kind: 'list',
         group: 'what',
+        many: 'items',
         input: 'hosts',
         arg: 'HOSTS',
         help: 'Hostnames to purge, such as www.example.com'
@@ -839,6 +849,7 @@ const FLAGS = [
         name: 'prefixes',
         kind: 'list',
         group: 'what',
+        many: 'items',
         input: 'prefixes',
         arg: 'PREFIXES',
         help: 'URL prefixes to purge, as host/path without https://'
@@ -899,6 +910,7 @@ const FLAGS = [
         name: 'verify-urls',
         kind: 'list',
         group: 'how',
+        many: 'urls',
         input: 'verify_urls',
         arg: 'URLS',
         help: 'With --verify: URLs to check after a purge by tag, host or prefix'
@@ -1029,8 +1041,8 @@ function parseCommandLine(args, env) {
         if (!arg.startsWith('--')) {
             if (arg.startsWith('-') && arg !== '-')
                 errors.push(`Unknown option ${arg}. Options start with --.`);
-            // `--files URL URL …`: the items of a list of what to purge may follow its flag one by one.
-            else if (last?.kind === 'list' && last.group === 'what')
+            // `--files URL URL …`: the items of a list may follow its flag one by one (FlagSpec.many).
+            else if (last?.many)
                 values.get(last)?.push(arg);
             else
                 positional.push(arg);
@@ -1088,7 +1100,7 @@ function parseCommandLine(args, env) {
         const given = values.get(spec);
         const fromEnv = spec.env ? env[spec.env] : undefined;
         if (given) {
-            raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n');
+            raw[spec.input] = spec.many === 'urls' ? joinFiles(given) : given.join('\n');
             sources[spec.input] = `--${spec.name}`;
         }
         else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
@@ -1135,7 +1147,7 @@ function preferGivenCredential(raw, sources) {
     return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`;
 }
 /**
- * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * Each --files (or --verify-urls) value read on its own, so that JSON arrays and URLs can be mixed: together they become one
  * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
  */
 function joinFiles(values) {
@@ -1480,7 +1492,7 @@ class TerminalReporter {
             const shown = {
                 id: f.id,
                 severity: f.severity,
-                title: this.redactor.redact(f.title),
+                title: this.redactor.redact((0,catalogue/* heading */.R_)(f, this.options.door)),
                 message: this.redactor.redact((0,catalogue/* render */.XX)(f, this.options.door))
             };
             this.reported.push(shown);
@@ -2112,6 +2124,7 @@ function quotes(text, item) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   R_: () => (/* binding */ heading),
 /* harmony export */   XX: () => (/* binding */ render),
 /* harmony export */   h4: () => (/* binding */ diagnose),
 /* harmony export */   mG: () => (/* binding */ tallied)
@@ -2150,7 +2163,8 @@ const DOCS = {
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
-    return d;
+    const heading = d.heading ?? (() => d.title);
+    return { ...d, heading, title: heading(_door_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_DOOR */ .c) };
 }
 /** "example.com", "example.com and example.net", "a, b and c". */
 function listWords(items) {
@@ -2178,6 +2192,8 @@ function windowWords(seconds) {
 }
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
+/** An input named in a title: bare in the action's ("files"), as the command line gives it ("--files"). */
+const titled = (door, input) => bare(door.input(input));
 /** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
@@ -2221,7 +2237,7 @@ const catalogue = {
                 `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
     }),
     'bad-email': entry({
-        title: 'Invalid input: email',
+        heading: (door) => `Invalid input: ${titled(door, 'email')}`,
         severity: 'error',
         cause: '`email` is not an email address.',
         detection: 'input, before any request',
@@ -2271,7 +2287,7 @@ const catalogue = {
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
     'global-key-as-token': entry({
-        title: 'Global API Key given as api_token',
+        heading: (door) => `Global API Key given as ${titled(door, 'api_token')}`,
         severity: 'error',
         cause: '`api_token` holds what looks like a Global API Key (37–45 hex characters, or `cfk_…`).',
         detection: 'input, before any request',
@@ -2283,7 +2299,7 @@ const catalogue = {
             `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
     }),
     'token-as-global-key': entry({
-        title: 'API token given as global_key',
+        heading: (door) => `API token given as ${titled(door, 'global_key')}`,
         severity: 'error',
         cause: '`global_key` holds what looks like an API token.',
         detection: 'input, before any request',
@@ -2318,7 +2334,7 @@ const catalogue = {
             `and the Zone ID in ${door.input('zone')}.`
     }),
     'bad-zone': entry({
-        title: 'Invalid input: zone',
+        heading: (door) => `Invalid input: ${titled(door, 'zone')}`,
         severity: 'error',
         cause: '`zone` is neither a zone ID (32 hex characters) nor a domain name.',
         detection: 'input, before any request',
@@ -2328,7 +2344,7 @@ const catalogue = {
             'or the domain name such as example.com.'
     }),
     'no-zone': entry({
-        title: 'Missing input: zone',
+        heading: (door) => `Missing input: ${titled(door, 'zone')}`,
         severity: 'error',
         cause: '`zone` is empty and there are no URLs, hosts or prefixes to find it from: tags and `purge_everything` belong to no hostname.',
         detection: 'input, before any request (or once the changed files are listed)',
@@ -2341,7 +2357,7 @@ const catalogue = {
             `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
     }),
     'bad-account-id': entry({
-        title: 'Invalid input: account_id',
+        heading: (door) => `Invalid input: ${titled(door, 'account_id')}`,
         severity: 'error',
         cause: '`account_id` is not 32 hex characters.',
         detection: 'input, before any request',
@@ -2382,7 +2398,7 @@ const catalogue = {
             'that step produced it.'
     }),
     'everything-with-items': entry({
-        title: 'purge_everything with items',
+        heading: (door) => `${titled(door, 'purge_everything')} with items`,
         severity: 'error',
         cause: '`purge_everything: true` together with files, tags, hosts or prefixes.',
         detection: 'input, before any request',
@@ -2392,7 +2408,7 @@ const catalogue = {
             `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
     }),
     'relative-url': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: 'A file is a path or a URL without a scheme; Cloudflare needs full URLs.',
         detection: 'input, before any request',
@@ -2405,7 +2421,7 @@ const catalogue = {
                 : `"https://<your domain>${value.startsWith('/') ? '' : '/'}${value}" (the zone's domain or a subdomain of it).`)
     }),
     'bad-url': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: 'A file is not a valid http(s) URL, or uses a wildcard.',
         detection: 'input, before any request',
@@ -2414,7 +2430,7 @@ const catalogue = {
         message: ({ value, reason }) => `"${value}" cannot be purged as a file: ${reason}.`
     }),
     'bad-files-json': entry({
-        title: 'Invalid input: files',
+        heading: (door) => `Invalid input: ${titled(door, 'files')}`,
         severity: 'error',
         cause: '`files` (or the `files_from` file) starts with `[` or `{` but is not a valid JSON array of URLs and `{url, headers}` objects.',
         detection: 'input, before any request',
@@ -2425,7 +2441,7 @@ const catalogue = {
             'or list plain URLs, one per line.'
     }),
     'files-from-unreadable': entry({
-        title: 'Invalid input: files_from',
+        heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
         severity: 'error',
         cause: 'The file named by `files_from` is missing or unreadable.',
         detection: 'input, before any request',
@@ -2434,7 +2450,7 @@ const catalogue = {
         message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'bad-prefix': entry({
-        title: 'Invalid input: prefixes',
+        heading: (door) => `Invalid input: ${titled(door, 'prefixes')}`,
         severity: 'error',
         cause: 'A prefix has a scheme, a query string, a fragment, no host, or too many path segments.',
         detection: 'input, before any request',
@@ -2444,7 +2460,7 @@ const catalogue = {
             (suggestion ? `: write "${suggestion}".` : ', such as www.example.com/blog/.')
     }),
     'bad-tag': entry({
-        title: 'Invalid input: tags',
+        heading: (door) => `Invalid input: ${titled(door, 'tags')}`,
         severity: 'error',
         cause: 'A tag has spaces or non-printable characters, or is longer than 1,024 characters.',
         detection: 'input, before any request',
@@ -2454,7 +2470,7 @@ const catalogue = {
             'separate several tags with commas or newlines.'
     }),
     'bad-host': entry({
-        title: 'Invalid input: hosts',
+        heading: (door) => `Invalid input: ${titled(door, 'hosts')}`,
         severity: 'error',
         cause: 'A host is not a bare hostname (it has a scheme, a path or a port, or is not a valid name).',
         detection: 'input, before any request',
@@ -2681,7 +2697,7 @@ const catalogue = {
             `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
     }),
     'account-token-no-account': entry({
-        title: 'Account-owned token: account_id needed',
+        heading: (door) => `Account-owned token: ${titled(door, 'account_id')} needed`,
         severity: 'error',
         cause: 'An account-owned token (`cfat_…`) can only be verified under its account, and `account_id` is empty while the zone cannot be read to learn it.',
         detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
@@ -2703,7 +2719,7 @@ const catalogue = {
             `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
     }),
     'email-ignored': entry({
-        title: 'email ignored',
+        heading: (door) => `${titled(door, 'email')} ignored`,
         severity: 'warning',
         cause: '`email` is set together with `api_token`.',
         detection: 'input, before any request',
@@ -2973,7 +2989,7 @@ const catalogue = {
             "done, as Cloudflare's `success` says; read the message in case it matters to you."
     }),
     'batch-size-above-limit': entry({
-        title: "batch_size above the plan's limit",
+        heading: (door) => `${titled(door, 'batch_size')} above the plan's limit`,
         severity: 'warning',
         cause: "`batch_size` is larger than the URLs per request that Cloudflare documents for the zone's plan.",
         detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
@@ -3057,7 +3073,7 @@ const catalogue = {
     }),
     // ── At the edge (verify) ──────────────────────────────────────────────────
     'verify-off': entry({
-        title: 'Needs `verify`',
+        heading: (door) => `Needs ${door.input('verify')}`,
         severity: 'error',
         cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
         detection: 'input, before any request',
@@ -3129,15 +3145,36 @@ function diagnose(id, ...params) {
     const facts = params[0] ?? {};
     return { id, title: d.title, severity: d.severity, message: d.message(facts, _door_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_DOOR */ .c), params: facts };
 }
-/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
-function render(finding, door) {
-    const d = Object.hasOwn(catalogue, finding.id)
+/** The catalogue's entry for a finding, when it comes from the catalogue. */
+function entryOf(finding) {
+    return Object.hasOwn(catalogue, finding.id)
         ? catalogue[finding.id]
         : undefined;
+}
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+function render(finding, door) {
+    const d = entryOf(finding);
     if (!d || !finding.params)
         return finding.message;
-    const words = d.message(finding.params, door);
+    const words = d.message(inDoorWords(finding.params, door), door);
     return finding.tally ? tallied(finding.tally, words, door) : words;
+}
+/** A finding's title in the words of a front door. */
+function heading(finding, door) {
+    return entryOf(finding)?.heading(door) ?? finding.title;
+}
+/**
+ * A finding's facts with the details of lower layers (a client's error, a URL's flaw) in the door's words:
+ * such a detail names an input as the action does, in backquotes (`timeout`), and the door names it its way.
+ */
+function inDoorWords(value, door) {
+    if (typeof value === 'string')
+        return value.replace(/`([a-z_]+)`/g, (_, name) => door.input(name));
+    if (Array.isArray(value))
+        return value.map((v) => inDoorWords(v, door));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inDoorWords(v, door)]));
+    return value;
 }
 /** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
 function tallied(t, words, door) {

@@ -19,6 +19,11 @@ export interface FlagSpec {
   group: FlagGroup
   /** The action input it sets (see action.yml). */
   input?: string
+  /**
+   * A list whose values may follow the flag one by one (`--files A B C`): `urls` when each value is URLs or
+   * a JSON array of them, parsed on its own as `files` takes them; `items` for other items.
+   */
+  many?: 'urls' | 'items'
   /** The value's name in --help. */
   arg?: string
   /** The environment variable read when the flag is absent. */
@@ -33,6 +38,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'files',
     kind: 'list',
     group: 'what',
+    many: 'urls',
     input: 'files',
     arg: 'URLS',
     help: 'Full URLs (https://…), or a JSON array of URLs and {url, headers}'
@@ -45,11 +51,20 @@ export const FLAGS: FlagSpec[] = [
     arg: 'FILE',
     help: 'URLs from FILE, one per line or as JSON; - reads standard input'
   },
-  { name: 'tags', kind: 'list', group: 'what', input: 'tags', arg: 'TAGS', help: 'Cache tags to purge' },
+  {
+    name: 'tags',
+    kind: 'list',
+    group: 'what',
+    many: 'items',
+    input: 'tags',
+    arg: 'TAGS',
+    help: 'Cache tags to purge'
+  },
   {
     name: 'hosts',
     kind: 'list',
     group: 'what',
+    many: 'items',
     input: 'hosts',
     arg: 'HOSTS',
     help: 'Hostnames to purge, such as www.example.com'
@@ -58,6 +73,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'prefixes',
     kind: 'list',
     group: 'what',
+    many: 'items',
     input: 'prefixes',
     arg: 'PREFIXES',
     help: 'URL prefixes to purge, as host/path without https://'
@@ -118,6 +134,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'verify-urls',
     kind: 'list',
     group: 'how',
+    many: 'urls',
     input: 'verify_urls',
     arg: 'URLS',
     help: 'With --verify: URLs to check after a purge by tag, host or prefix'
@@ -270,8 +287,8 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     }
     if (!arg.startsWith('--')) {
       if (arg.startsWith('-') && arg !== '-') errors.push(`Unknown option ${arg}. Options start with --.`)
-      // `--files URL URL …`: the items of a list of what to purge may follow its flag one by one.
-      else if (last?.kind === 'list' && last.group === 'what') values.get(last)?.push(arg)
+      // `--files URL URL …`: the items of a list may follow its flag one by one (FlagSpec.many).
+      else if (last?.many) values.get(last)?.push(arg)
       else positional.push(arg)
       continue
     }
@@ -322,7 +339,7 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     const given = values.get(spec)
     const fromEnv = spec.env ? env[spec.env] : undefined
     if (given) {
-      raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n')
+      raw[spec.input] = spec.many === 'urls' ? joinFiles(given) : given.join('\n')
       sources[spec.input] = `--${spec.name}`
     } else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
       raw[spec.input] = fromEnv
@@ -371,7 +388,7 @@ function preferGivenCredential(
 }
 
 /**
- * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * Each --files (or --verify-urls) value read on its own, so that JSON arrays and URLs can be mixed: together they become one
  * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
  */
 function joinFiles(values: string[]): string {

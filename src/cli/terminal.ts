@@ -1,7 +1,7 @@
 // What a person reads on the command line, on standard error, every line through the Redactor: each
 // diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
 // A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
-import { render } from '../diagnosis/catalogue.js'
+import { heading, render } from '../diagnosis/catalogue.js'
 import type { Door } from '../diagnosis/door.js'
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
@@ -117,7 +117,7 @@ export class TerminalReporter implements RunReporter {
       const shown: Finding = {
         id: f.id,
         severity: f.severity,
-        title: this.redactor.redact(f.title),
+        title: this.redactor.redact(heading(f, this.options.door)),
         message: this.redactor.redact(render(f, this.options.door))
       }
       this.reported.push(shown)
