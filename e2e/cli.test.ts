@@ -9,7 +9,8 @@ import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { commandLineDoor } from '../src/cli/door.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { envelopeError, useEmulator } from './emulator-setup.js'
+import { PROGRESS_INTERVAL_VARIABLE } from '../src/cli/main.js'
+import { envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
@@ -314,6 +315,44 @@ describe('flags beat the environment', () => {
         'https://example.com/e'
       ])
     )
+  })
+})
+
+describe('progress in a log', () => {
+  it('prints a line now and then (every 10 s for users): done, total, rate and time left, before the last line', async () => {
+    // The interval is the tests' (docs/cli.md, developer notes); the emulator's latency makes the run last
+    // several intervals. What is asserted is the lines' content and order, never their timing.
+    const urls = Array.from({ length: 40 }, (_, i) => `https://example.com/p${i}`)
+    const run = await withEmulator({ latencyMs: 100 }, (slow) =>
+      runCli(['--api-url', slow.url, '--zone', 'example.com', '--batch-size', '1', '--files', ...urls], {
+        env: { ...TOKEN, [PROGRESS_INTERVAL_VARIABLE]: '150' }
+      })
+    )
+    expect(run.exitCode).toBe(0)
+    const lines = run.stderr.trimEnd().split('\n')
+    expect(lines.at(-1)).toMatch(/^Purged 40 URLs on example\.com: 40 purge requests in [\d.]+ s\.$/)
+    const progress = lines.slice(0, -1)
+    expect(progress.length).toBeGreaterThan(0)
+    for (const line of progress)
+      expect(line).toMatch(/^Progress: \d+ of 40 items purged or given up \(\d+%\) in /)
+    expect(
+      progress.filter((l) => / items a second, about .+ left at this pace$/.test(l)).length
+    ).toBeGreaterThan(0)
+    expectClean(run)
+  })
+
+  it('prints none with --quiet', async () => {
+    const urls = Array.from({ length: 16 }, (_, i) => `https://example.com/q${i}`)
+    const run = await withEmulator({ latencyMs: 100 }, (slow) =>
+      runCli(
+        ['--api-url', slow.url, '--zone', 'example.com', '--batch-size', '1', '--quiet', '--files', ...urls],
+        {
+          env: { ...TOKEN, [PROGRESS_INTERVAL_VARIABLE]: '50' }
+        }
+      )
+    )
+    expect(run.exitCode).toBe(0)
+    expect(run.stderr).toBe('')
   })
 })
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { FLAGS } from '../../src/cli/flags.js'
 import { helpText } from '../../src/cli/help.js'
-import { EXIT } from '../../src/cli/main.js'
+import { EXIT, PROGRESS_INTERVAL_VARIABLE } from '../../src/cli/main.js'
 import { codeSpans, firstTable, section } from '../../scripts/markdown.js'
 import { ROOT } from '../../scripts/workflow-lint.js'
 
@@ -34,6 +34,11 @@ describe('docs/cli.md', () => {
   it('lists every variable read for an option', () => {
     const listed = firstColumn('Environment variables')
     for (const name of ENV) expect(listed).toContain(name)
+  })
+
+  it("lists the tests' own variable in the developer notes, not among the users' variables", () => {
+    expect(firstColumn('Developer notes')).toEqual([PROGRESS_INTERVAL_VARIABLE])
+    expect(firstColumn('Environment variables')).not.toContain(PROGRESS_INTERVAL_VARIABLE)
   })
 
   it('documents the exit codes the command returns', () => {

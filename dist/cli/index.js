@@ -34,7 +34,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // reason for a stack trace: what it did not read is dropped.
 for (const stream of [process.stdout, process.stderr])
     stream.on('error', () => undefined);
-process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .a)({
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .runCli */ .ak)({
     args: process.argv.slice(2),
     env: process.env,
     cwd: process.cwd(),
@@ -61,10 +61,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runCli)
+  ak: () => (/* binding */ runCli)
 });
 
-// UNUSED EXPORTS: EXIT
+// UNUSED EXPORTS: EXIT, PROGRESS_INTERVAL_VARIABLE
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -1462,7 +1462,7 @@ class TerminalReporter {
      * every 10 s in a log (a CI job's), where each is a line of its own.
      */
     get progressEveryMs() {
-        return this.out.isTTY ? 1000 : 10_000;
+        return this.out.isTTY ? 1000 : (this.options.logProgressEveryMs ?? 10_000);
     }
     /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
     progress(line) {
@@ -1603,7 +1603,8 @@ async function runCli(io) {
         door: commandLineDoor(line.sources),
         colour: wantsColour(io.stderr, io.env, line.noColor),
         quiet: line.quiet,
-        verbose: line.verbose
+        verbose: line.verbose,
+        ...logProgressInterval(io.env)
     });
     const finish = (result, code) => {
         // One line to end with; --quiet keeps it only when something went wrong.
@@ -1656,6 +1657,12 @@ async function runCli(io) {
         reporter.findings([finding]);
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
+}
+/** The tests' interval between progress lines in a log (docs/cli.md, developer notes); not for users. */
+const PROGRESS_INTERVAL_VARIABLE = 'CLOUDFLARE_PURGE_TEST_PROGRESS_MS';
+function logProgressInterval(env) {
+    const ms = Number(env[PROGRESS_INTERVAL_VARIABLE] ?? '');
+    return Number.isInteger(ms) && ms > 0 ? { logProgressEveryMs: ms } : {};
 }
 /**
  * Every form of every credential given, those a flag overrode in the environment too, and a password in a

@@ -56,7 +56,8 @@ export async function runCli(io: CliIo): Promise<number> {
     door: commandLineDoor(line.sources),
     colour: wantsColour(io.stderr, io.env, line.noColor),
     quiet: line.quiet,
-    verbose: line.verbose
+    verbose: line.verbose,
+    ...logProgressInterval(io.env)
   })
   const finish = (result: RunResult, code: number): number => {
     // One line to end with; --quiet keeps it only when something went wrong.
@@ -105,6 +106,14 @@ export async function runCli(io: CliIo): Promise<number> {
     reporter.findings([finding])
     return finish(stoppedRun([finding], startedAt), EXIT.notPurged)
   }
+}
+
+/** The tests' interval between progress lines in a log (docs/cli.md, developer notes); not for users. */
+export const PROGRESS_INTERVAL_VARIABLE = 'CLOUDFLARE_PURGE_TEST_PROGRESS_MS'
+
+function logProgressInterval(env: Record<string, string | undefined>): { logProgressEveryMs?: number } {
+  const ms = Number(env[PROGRESS_INTERVAL_VARIABLE] ?? '')
+  return Number.isInteger(ms) && ms > 0 ? { logProgressEveryMs: ms } : {}
 }
 
 /**

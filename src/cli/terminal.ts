@@ -20,6 +20,8 @@ export interface TerminalOptions {
   colour: boolean
   quiet: boolean
   verbose: boolean
+  /** How often a progress line is printed when standard error is not a terminal; default every 10 s. */
+  logProgressEveryMs?: number
 }
 
 /**
@@ -87,7 +89,7 @@ export class TerminalReporter implements RunReporter {
    * every 10 s in a log (a CI job's), where each is a line of its own.
    */
   get progressEveryMs(): number {
-    return this.out.isTTY ? 1000 : 10_000
+    return this.out.isTTY ? 1000 : (this.options.logProgressEveryMs ?? 10_000)
   }
 
   /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
