@@ -3,8 +3,8 @@
 // the outputs fit what GitHub stores, and each answer is read for what it says.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { envelopeError } from './emulator-setup.js'
+import { fixture } from '../emulator/fixtures.js'
+import { e2eWorld, envelopeError } from './emulator-setup.js'
 import { expectNoSecrets, expectSucceeded, failedEntries, failedItemsOf } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { readSummary, summaryProblems } from './summary-dom.js'
@@ -30,7 +30,7 @@ async function run(
   inputs: Record<string, string>,
   workspaceFiles?: Record<string, string>
 ): Promise<{ result: ActionRun; cf: RunningEmulator; elapsedMs: number }> {
-  const cf = (emulator = await startEmulator(fixtureOptions(world)))
+  const cf = (emulator = await startEmulator(e2eWorld(world)))
   const started = Date.now()
   const result = await runAction(
     { api_url: cf.url, zone: zones.free.id, api_token: tokens.user.value, ...inputs },
