@@ -1,5 +1,6 @@
 // One Node.js story: the action runs on the version in action.yml; package.json `engines`, the lockfile and
-// the README's promise for local use start there; CI tests that version and nothing older.
+// the README's promise for local use start there; CI runs every test on that version, and the command
+// line's end-to-end tests on an older one too.
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ const oldest = Number(/^>=(\d+)$/.exec(engines)?.[1])
 
 interface Step {
   uses?: string
+  run?: string
   with?: Record<string, unknown>
 }
 const ci = parse(read('.github/workflows/ci.yml')) as {
@@ -40,16 +42,30 @@ describe('Node.js versions', () => {
     for (const promise of promises) expect(promise).toMatch(new RegExp(`: ${oldest}$`))
   })
 
-  test("CI's unit-test matrix runs the action's version and nothing older", () => {
-    const matrix = (ci.jobs.test?.strategy?.matrix?.node ?? []).map(Number)
-    expect(matrix).toContain(runtime)
-    expect(matrix.length).toBeGreaterThan(1)
-    for (const version of matrix) expect(version).toBeGreaterThanOrEqual(oldest)
+  const setupNode = (job: string): unknown =>
+    (ci.jobs[job]?.steps ?? []).find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.[
+      'node-version'
+    ]
+  const runs = (job: string): string[] => (ci.jobs[job]?.steps ?? []).map((step) => step.run ?? '')
+
+  test("CI runs every test once, on the action's version, as .ci/run does", () => {
+    expect(ci.jobs.test?.strategy).toBeUndefined()
+    expect(setupNode('test')).toBe(runtime)
+    expect(runs('test')).toContain('npm test')
+    expect(read('.ci/run')).toMatch(new RegExp(`^on_node ${runtime} npm test$`, 'm'))
   })
 
-  test('every job that sets up a fixed Node.js sets up one engines allows', () => {
-    const fixed = Object.values(ci.jobs)
-      .flatMap((job) => job.steps ?? [])
+  test("the command line's end-to-end tests run once more, on the same older Node.js in CI and .ci/run", () => {
+    const cliNode = Number(/^on_node (\d+) npm test -- e2e\/cli$/m.exec(read('.ci/run'))?.[1])
+    expect(cliNode).toBeLessThan(runtime)
+    expect(setupNode('cli')).toBe(cliNode)
+    expect(runs('cli')).toContain('npm test -- e2e/cli')
+  })
+
+  test('every other job that sets up a fixed Node.js sets up one engines allows', () => {
+    const fixed = Object.entries(ci.jobs)
+      .filter(([name]) => name !== 'cli')
+      .flatMap(([, job]) => job.steps ?? [])
       .filter((step) => step.uses?.startsWith('actions/setup-node@'))
       .map((step) => step.with?.['node-version'])
       .filter((version): version is number => typeof version === 'number')
