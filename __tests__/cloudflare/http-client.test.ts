@@ -53,8 +53,8 @@ async function expectWaitedOneSecond(): Promise<void> {
 }
 
 /**
- * "At once", against waits of 30 s and more: far above what a busy machine adds (a limit of
- * 100 ms is within what a busy machine can add), far below the wait it proves was cut short.
+ * "At once", against waits of 30 s and more: above what a busy machine can add (100 ms is not), far
+ * below the wait it proves was cut short.
  */
 const AT_ONCE_MS = 3000
 
