@@ -1278,7 +1278,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'a purge answered 200 with a body cut short',
     // The retries of a body cut short are not the point: a short timeout ends them in a few seconds.
-    inputs: { ...FREE, timeout: '4' },
+    inputs: { ...FREE, timeout: '6' },
     emulator: {
       faults: [
         {
@@ -1624,7 +1624,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'HTML page whose title quotes the token',
-    inputs: { ...FREE, timeout: '4' }, // a few retries are enough to show the page is never echoed
+    inputs: { ...FREE, timeout: '6' }, // a few retries are enough to show the page is never echoed
     emulator: fault({
       path: '/user/tokens/verify',
       action: { status: 502, body: `<html><title>Bad token ${tokens.user.value}</title></html>` }
