@@ -74,9 +74,8 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
     dryRun: settings.dryRun,
     ...(settings.mode ? { mode: settings.mode } : {})
   }
-  // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
-  const refused = options.changes?.errors ?? []
-  if (refused.length > 0) return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested)
+  // A changed file whose URL fails the checks a URL in `files` passes is left out, said, and the others go on.
+  reporter.findings(options.changes?.errors ?? [])
   if (isEmptyPurge(purge)) {
     if (options.changes) {
       const { range, files } = options.changes

@@ -237,6 +237,6 @@ describe("answers as the SDK types them, read by the action's parsers", () => {
 
   it('a purge: its ID', async () => {
     const api = apiAnswering([{ method: 'POST', path: `/zones/${ZONE}/purge_cache`, result: purged }])
-    expect(await api.purge(ZONE, { tags: ['release-42'] })).toBe(purged.id)
+    expect(await api.clearCache(ZONE, { tags: ['release-42'] }, { mode: 'purge' })).toBe(purged.id)
   })
 })

@@ -1,6 +1,7 @@
 // Decides which zone each item is purged in. Pure.
 import { diagnose } from '../diagnosis/catalogue.js'
-import { isHostInZone } from '../cloudflare/hostnames.js'
+import { isHostInZone, withoutRootDot } from '../cloudflare/hostnames.js'
+import { URL_SCHEME } from '../patterns.js'
 import type { Finding, PurgeRequest, ResolvedZone } from '../types.js'
 
 export interface ZoneWork {
@@ -20,9 +21,9 @@ export interface Assignment {
  * is on evil.com. Empty when the item is not a URL at all.
  */
 export function hostOf(item: string): string {
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`
+  const url = URL_SCHEME.test(item) ? item : `https://${item}`
   try {
-    return new URL(url).hostname.replace(/\.$/, '')
+    return withoutRootDot(new URL(url).hostname)
   } catch {
     return ''
   }

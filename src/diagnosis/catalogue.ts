@@ -353,6 +353,50 @@ export const catalogue = {
       `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
       '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
   }),
+  'files-from-outside-workspace': entry<{ path: string }>({
+    title: 'Invalid input: files_from',
+    severity: 'error',
+    cause:
+      '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
+    detection: 'input, before any request',
+    fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
+    docs: DOCS.inputs,
+    message: ({ path }) =>
+      `files_from "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+      'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
+      'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
+  }),
+  'files-not-urls': entry<{ input: string; lines: number[]; start: string }>({
+    title: 'Invalid input: files_from',
+    severity: 'error',
+    cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
+    detection: 'input, before any request; the lines themselves are never shown',
+    fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
+    docs: DOCS.inputs,
+    message: ({ input, lines, start }) => {
+      const shown =
+        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '')
+      return (
+        `${input} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+        `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
+        'of URLs but something given by mistake (such as a .env file). Give the file of URLs, one full URL ' +
+        '(https://…) per line.'
+      )
+    }
+  }),
+  'invisible-characters': entry<{ input: string; found: string[] }>({
+    title: 'Characters that do not show',
+    severity: 'warning',
+    cause:
+      'An item input holds characters that do not show, pasted from a document or a chat: a no-break or other Unicode space, a zero-width space or joiner, a byte order mark, a bidirectional mark.',
+    detection: 'input, before any request; the run goes on with the items as they look',
+    fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
+    docs: DOCS.inputs,
+    message: ({ input, found }) =>
+      `\`${input}\` holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+      'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
+      'as they look. Retype the list, or save the file as plain text, to silence this warning.'
+  }),
   'bad-prefix': entry<{ value: string; reason: string; suggestion?: string }>({
     title: 'Invalid input: prefixes',
     severity: 'error',
@@ -390,14 +434,14 @@ export const catalogue = {
     title: 'URLs joined by commas',
     severity: 'error',
     cause:
-      '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+      '`files` (or the `files_from` file) has a comma directly before another URL, with no space: several URLs joined, or one whose query holds a URL.',
     detection: 'input, before any request',
-    fix: 'List one URL per line, or separate the URLs with spaces.',
+    fix: 'Put a space or a line break after each comma; for one URL whose query holds ",https://", use a JSON array.',
     docs: DOCS.inputs,
     message: ({ example }) =>
-      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
-      '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
-      'list one URL per line, or separate them with spaces.'
+      `"${example}" has a comma directly before another URL. It may be several URLs joined by commas, or one ` +
+      'URL whose query holds a URL, and purging the wrong one purges nothing: put a space or a line break after ' +
+      'each comma to list several, or give the one URL in a JSON array (["https://…"]), where it is unambiguous.'
   }),
   'items-joined-by-spaces': entry<{ input: 'hosts' | 'prefixes'; value: string; suggestion: string }>({
     title: 'Items joined by spaces',
@@ -808,15 +852,15 @@ export const catalogue = {
   }),
   'bad-changed-url': entry<{ detail: string }>({
     title: 'Changed file cannot be purged',
-    severity: 'error',
-    cause:
-      'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
-    detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
-    fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+    severity: 'warning',
+    cause: 'A URL made from a changed file fails the checks every URL to purge passes.',
+    detection:
+      'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
+    fix: 'Purge its folder with `prefixes`, or rename the file.',
     docs: DOCS.changedPaths,
     message: ({ detail }) =>
-      `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-      'or purge its folder with `prefixes` instead.'
+      `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+      `${detail} Purge its folder with \`prefixes\`, or rename the file.`
   }),
   'nothing-changed': entry<{ range: string; count: number }>({
     title: 'Nothing changed under changed_paths',
