@@ -4,7 +4,7 @@
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
 import { checkAccess } from './access/check-access.js'
-import { assignToZones } from './access/zone-assignment.js'
+import { assignToZones, ownZoneNotices, widerThanNamed, type Assignment } from './access/zone-assignment.js'
 import type { ZoneResolution } from './access/zone-resolver.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
@@ -144,12 +144,17 @@ async function purgeWith(
   const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)]
   reporter.findings(notes)
 
+  const wider = widerThanNamed(settings.zones, access.zones, purge)
+  if (wider.length > 0) throw new DiagnosedFailure(wider)
+  const ownZones = access.ownZones.map((z) => z.zone)
   const assignment = assignToZones(
     purge,
-    access.zones.map((z) => z.zone)
+    access.zones.map((z) => z.zone),
+    ownZones
   )
-  reporter.findings(assignment.warnings)
+  reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)])
   if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
+  const resolutions = [...access.zones, ...access.ownZones]
   reporter.findings(
     batchSizeFindings(
       assignment.work.map((w) => w.zone),
@@ -157,7 +162,7 @@ async function purgeWith(
     )
   )
   let planned: PlannedZone[] = assignment.work.map(({ zone, purge: part }) => ({
-    resolution: access.zones.find((z) => z.zone.id === zone.id) as ZoneResolution,
+    resolution: resolutions.find((z) => z.zone.id === zone.id) as ZoneResolution,
     batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
   }))
   const { owner, tokenId } = access.verification
@@ -195,7 +200,11 @@ async function purgeWith(
   reporter.findings(splitWarnings(splits, outcomes))
   const failures = diagnoseFailures(planned, outcomes)
   reporter.findings(failureAnnotations(failures, mode))
-  const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
+  const result = summed(
+    'purged',
+    zoneRuns(planned, { outcomes, failures, notSent: assignment.notSent }),
+    startedAt
+  )
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
   return { ...result, ...verified, timings: { ...result.timings, purgeMs } }
@@ -204,7 +213,7 @@ async function purgeWith(
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(
   planned: PlannedZone[],
-  sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[] }
+  sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[]; notSent: Assignment['notSent'] }
 ): ZoneRun[] {
   const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]))
   return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
@@ -214,9 +223,18 @@ function zoneRuns(
     plan: zone.plan,
     ...(environment ? { environment } : {}),
     requests: sent
-      ? sent.outcomes
-          .filter((o) => o.batch.zoneId === zone.id)
-          .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+      ? [
+          ...sent.outcomes
+            .filter((o) => o.batch.zoneId === zone.id)
+            .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) })),
+          // Items known to be refused, never sent: listed as not purged, with the reason.
+          ...sent.notSent
+            .filter((n) => n.zone.id === zone.id)
+            .map((n) => ({
+              batch: { zoneId: zone.id, type: 'files' as const, items: n.files },
+              reason: n.reason
+            }))
+        ]
       : batches.map((batch) => ({ batch }))
   }))
 }

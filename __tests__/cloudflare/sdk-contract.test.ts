@@ -223,7 +223,7 @@ describe("answers as the SDK types them, read by the action's parsers", () => {
       { method: 'GET', path: `/zones/${ZONE}`, result: zone },
       { method: 'GET', path: '/zones', result: [zone] satisfies Zone[] }
     ])
-    const expected = { id: ZONE, name: 'example.com', plan: 'free', accountId: ACCOUNT }
+    const expected = { id: ZONE, name: 'example.com', plan: 'free', accountId: ACCOUNT, status: 'active' }
     expect(await api.getZone(ZONE)).toEqual(expected)
     expect(await api.findZonesByName('example.com')).toEqual([expected])
   })

@@ -195,6 +195,7 @@ function toZone(value: unknown, endpoint: string): ResolvedZone {
     name?: unknown
     plan?: { legacy_id?: unknown }
     account?: { id?: unknown }
+    status?: unknown
   } | null
   if (!z || typeof z.id !== 'string' || !HEX32_ID.test(z.id)) throw malformed(endpoint, 'a zone')
   const zone: ResolvedZone = { id: z.id }
@@ -202,5 +203,6 @@ function toZone(value: unknown, endpoint: string): ResolvedZone {
   const plan = z.plan?.legacy_id
   if (typeof plan === 'string' && (PLANS as readonly string[]).includes(plan)) zone.plan = plan as Plan
   if (typeof z.account?.id === 'string' && HEX32_ID.test(z.account.id)) zone.accountId = z.account.id
+  if (typeof z.status === 'string') zone.status = z.status
   return zone
 }

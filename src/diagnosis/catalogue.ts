@@ -588,8 +588,9 @@ export const catalogue = {
     title: 'Item not on this zone',
     severity: 'warning',
     cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
-    detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
-    fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+    detection:
+      'input, once the zone name is known (one warning per hostname and kind of item); URLs are then not sent',
+    fix: 'Check the items and the zone: list the URLs under the zone that serves them.',
     docs: DOCS.purge,
     message: ({ kind, host, count, example, zone }) => {
       const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[
@@ -600,11 +601,13 @@ export const catalogue = {
           ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
           : `${count} ${noun[1]} on ${host} (such as "${example}") are`
       const them = count === 1 ? 'it' : 'them'
-      return (
-        `${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
-        `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
-        `still counts as purged. Check the ${noun[1]} or the zone.`
-      )
+      const verdict =
+        kind === 'files'
+          ? `Cloudflare refuses URLs of other domains ("You can only purge files for this zone", code 1082), ` +
+            `so ${them === 'it' ? 'it was' : 'they were'} not sent, and ${count === 1 ? 'is' : 'are'} listed as not purged.`
+          : `${count === 1 ? 'It is' : 'They are'} sent as asked, but nothing of ${them} is cached in this zone, ` +
+            `so purging ${them} there does nothing.`
+      return `${subject} not on ${zone} or one of its subdomains. ${verdict} Check the ${noun[1]} or the zone.`
     }
   }),
 
@@ -746,6 +749,21 @@ export const catalogue = {
   }),
 
   // ── Zone ──────────────────────────────────────────────────────────────────
+  'api-url-wrong': entry<{ apiUrl: string }>({
+    title: 'Invalid input: api_url',
+    severity: 'error',
+    cause:
+      '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
+    detection:
+      'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
+    fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
+    docs: DOCS.inputs,
+    message: ({ apiUrl }) =>
+      `\`api_url\` is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+      "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
+      'Leave `api_url` out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ' +
+      '`/client/v4`.'
+  }),
   'zone-invalid-id': entry<{ zone: string }>({
     title: 'Zone ID not recognised',
     severity: 'error',
@@ -795,6 +813,46 @@ export const catalogue = {
       'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
       'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
       'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
+  }),
+  'zone-name-ambiguous': entry<{ name: string; zones: string[] }>({
+    title: 'Two zones of the same name',
+    severity: 'error',
+    cause:
+      'The credential sees more than one zone with this name (a copy added in another account, not yet active or also active), and not exactly one of them is active.',
+    detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
+    fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
+    docs: DOCS.ids,
+    message: ({ name, zones }) =>
+      `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+      'them is active, so it is not known which one to purge: nothing was purged. Set `zone` to the Zone ID of ' +
+      'the one meant (on its Overview page), or remove the copy you do not use from its account.'
+  }),
+  'zone-wider-than-named': entry<{ named: string; zone: string }>({
+    title: 'purge_everything on a hostname',
+    severity: 'error',
+    cause:
+      '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
+    detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
+    fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
+    docs: DOCS.purge,
+    message: ({ named, zone }) =>
+      `\`zone\` is ${named}, which is not a zone but a hostname of the zone ${zone}: \`purge_everything\` would ` +
+      `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
+      `alone, use \`hosts: ${named}\` instead of \`purge_everything\`; to clear all of ${zone}, set ` +
+      `\`zone: ${zone}\`.`
+  }),
+  'host-has-own-zone': entry<{ zone: string; given: string; count: number }>({
+    title: 'Items placed in their own zone',
+    severity: 'notice',
+    cause:
+      'Some URLs, hosts or prefixes are on a subdomain that is a zone of its own in the account, below the zone given.',
+    detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
+    fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
+    docs: 'docs/zones-and-changed-paths.md',
+    message: ({ zone, given, count: n }) =>
+      `${count(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+      `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
+      '`zone` to silence this notice.'
   }),
   'zone-unreadable': entry<{ zone: string }>({
     title: 'Zone details not readable',
@@ -891,6 +949,18 @@ export const catalogue = {
         : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
           '`environment` empty to clear the cache of the whole zone. ') +
       'Nothing was sent.'
+  }),
+  'environment-ambiguous': entry<{ zone: string; wanted: string; matches: string[] }>({
+    title: 'Environment name ambiguous',
+    severity: 'error',
+    cause: '`environment` matches two or more environments of the zone whose names differ only in case.',
+    detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
+    fix: 'Set `environment` to the ref of the one meant.',
+    docs: DOCS.purgeEnvironments,
+    message: ({ zone, wanted, matches }) =>
+      `\`environment\` is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+      `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set \`environment\` to the ref ` +
+      'of the one meant.'
   }),
   'environments-not-enabled': entry<{ zones: string[]; detail: string }>({
     title: 'Version Management not enabled',
