@@ -28857,6 +28857,18 @@ const catalogue = {
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
+    'url-normalized': entry({
+        title: 'URLs purged in their normalized form too',
+        severity: 'notice',
+        cause: "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+        detection: 'input, before any request; both forms are purged',
+        fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md#url-normalization',
+        message: ({ count, example, form }) => (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+            " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+            'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+            `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
+    }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
@@ -28927,23 +28939,32 @@ const catalogue = {
     'outside-zone': entry({
         title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known (one warning per hostname and kind of item); URLs are then not sent',
-        fix: 'Check the items and the zone: list the URLs under the zone that serves them.',
+        cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+        fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
         docs: DOCS.purge,
         message: ({ kind, host, count, example, zone }) => {
-            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
-                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                ? `${noun[0]} "${example}" is`
                 : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
-            const verdict = kind === 'files'
-                ? `Cloudflare refuses URLs of other domains ("You can only purge files for this zone", code 1082), ` +
-                    `so ${them === 'it' ? 'it was' : 'they were'} not sent, and ${count === 1 ? 'is' : 'are'} listed as not purged.`
-                : `${count === 1 ? 'It is' : 'They are'} sent as asked, but nothing of ${them} is cached in this zone, ` +
-                    `so purging ${them} there does nothing.`;
-            return `${subject} not on ${zone} or one of its subdomains. ${verdict} Check the ${noun[1]} or the zone.`;
+            return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+                `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+                `the ${noun[1]} or the zone.`);
         }
+    }),
+    'outside-zone-refused': entry({
+        title: 'URL not on this zone',
+        severity: 'error',
+        cause: "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+        detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+        fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+        docs: DOCS.purge,
+        message: ({ host, count, example, zone }) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+            'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in the failed_items ` +
+            'output); the other items were. Add the zone that serves them to `zone`, or correct the URLs.'
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -29643,6 +29664,31 @@ function suggestFullUrl(value, zoneName) {
     if (toAsciiHostname(host))
         return `https://${value}`;
     return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/;
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+function normalizedForm(url) {
+    const parsed = new URL(url);
+    const path = parsed.pathname
+        .replace(/\/{2,}/g, '/')
+        .replace(/%([0-9a-f]{2})/gi, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return UNRESERVED.test(c) ? c : escape.toUpperCase();
+    })
+        .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)));
+    if (path === parsed.pathname)
+        return undefined;
+    parsed.pathname = path;
+    return parsed.href === url ? undefined : parsed.href;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/list-syntax.ts
@@ -34075,13 +34121,34 @@ function dedupe(items, key) {
 // changed files' URLs join it. Pure.
 
 
+
 /** Nothing to purge: no request needs to be sent at all. */
 function isEmptyPurge(purge) {
     return !purge.everything && itemTotal(purge) === 0;
 }
-/** The request with the changed files' URLs added, each URL once. */
+/** The request with the changed files' URLs added (and their normalized forms), each URL once. */
 function withChangedUrls(purge, urls) {
-    return { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+    const files = dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey);
+    return { ...purge, files: withNormalizedForms(files).files };
+}
+/**
+ * Each URL, followed by the form Cloudflare's URL normalization gives it where the two differ (`/%7efoo`
+ * is cached as `/~foo` on a zone that normalizes incoming URLs, the default; as written on one that does
+ * not): both are purged, which is harmless, so the cached copy goes whichever the zone does. `added`
+ * pairs each URL with its second form.
+ */
+function withNormalizedForms(files) {
+    const added = [];
+    const out = [];
+    for (const file of files) {
+        out.push(file);
+        const second = normalizedForm(file.url);
+        if (second === undefined)
+            continue;
+        added.push([file.url, second]);
+        out.push({ ...file, url: second });
+    }
+    return { files: added.length > 0 ? dedupe(out, fileKey) : files, added };
 }
 /**
  * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
@@ -34333,9 +34400,17 @@ function parseSettings(raw, options) {
     const prefixes = parsePrefixes(cleaned('prefixes'), zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
     itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const normalized = withNormalizedForms(dedupe(fileLists, fileKey));
+    const [firstNormalized] = normalized.added;
+    if (firstNormalized) {
+        const [example, form] = firstNormalized;
+        report([
+            diagnose('url-normalized', { count: normalized.added.length, example: hideUserinfo(example), form })
+        ]);
+    }
     const purge = {
         everything: everything ?? false,
-        files: dedupe(fileLists, fileKey),
+        files: normalized.files,
         tags: dedupe(tags.items, (t) => t.toLowerCase()),
         hosts: dedupe(hosts.items, (h) => h),
         prefixes: dedupe(prefixes.items, prefixKey)
@@ -36141,7 +36216,7 @@ function itemHosts(purge) {
  * named parent.
  */
 function assignToZones(purge, zones, ownZones = []) {
-    const out = { work: [], warnings: [], errors: [], notSent: [] };
+    const out = { work: [], warnings: [], errors: [], notSent: [], refused: [] };
     const only = zones.length === 1 ? zones[0] : undefined;
     if (only && !only.name) {
         out.work.push({ zone: only, purge });
@@ -36200,7 +36275,8 @@ function placeItems(purge, out, only) {
         place('prefixes', prefix, prefix);
     if (!only)
         return;
-    out.warnings.push(...itemsOutsideZone(foreign, only.name));
+    for (const finding of itemsOutsideZone(foreign, only.name))
+        (finding.severity === 'error' ? out.refused : out.warnings).push(finding);
     if (heldBack.length > 0) {
         const reason = `not sent: not on ${only.name}, and Cloudflare refuses URLs of other domains (1082)`;
         out.notSent.push({ zone: only, files: heldBack, reason });
@@ -36214,9 +36290,9 @@ function dedupeFindings(findings) {
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
 /**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. URLs are held back (Cloudflare refuses them: 1082); hosts and prefixes are sent, though
- * nothing of them is cached in this zone.
+ * One finding per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation: an error for URLs, held back (Cloudflare refuses them: 1082), a warning for hosts and
+ * prefixes, sent though nothing of them is cached in this zone.
  */
 function itemsOutsideZone(foreign, zoneName) {
     return ['files', 'hosts', 'prefixes'].flatMap((kind) => {
@@ -36227,13 +36303,12 @@ function itemsOutsideZone(foreign, zoneName) {
             list.push(item);
             byHost.set(host, list);
         }
-        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
+        return [...byHost].map(([host, found]) => {
+            const facts = { host, count: found.length, example: found[0], zone: zoneName };
+            return kind === 'files'
+                ? diagnose('outside-zone-refused', facts)
+                : diagnose('outside-zone', { kind, ...facts });
+        });
     });
 }
 /**
@@ -36456,15 +36531,18 @@ const OWN_ZONE_LOOKUPS = 50;
  * zone are looked up (each once, at most OWN_ZONE_LOOKUPS of them); a lookup that fails leaves the item
  * in the zone given, as before.
  */
-async function findOwnZones(api, hostnames, given) {
+async function findOwnZones(api, hostnames, given, 
+/** Names already looked up (finding the zones given by name) and found to be no zone. */
+tried = []) {
     const names = given.flatMap((z) => (z.name ? [z.name] : []));
     const wanted = new Map();
     for (const host of new Set(hostnames)) {
         const zoneName = names.filter((n) => isHostInZone(host, n)).sort((a, b) => b.length - a.length)[0];
         if (!zoneName || host === zoneName)
             continue;
-        const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length);
-        wanted.set(host, between);
+        const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length && !tried.includes(n));
+        if (between.length > 0)
+            wanted.set(host, between);
     }
     const lookups = new Set([...wanted.values()].flat());
     if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS)
@@ -36481,6 +36559,7 @@ async function findOwnZones(api, hostnames, given) {
 }
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
+
 
 
 
@@ -36556,7 +36635,7 @@ async function checkAccess(api, settings, purge, log) {
         throw new DiagnosedFailure(found.value.errors);
     const zones = found.value.zones;
     const ownZones = settings.zones.length > 0
-        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone))
+        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone), settings.zones.flatMap((z) => (z.kind === 'name' ? candidateZoneNames(z.name) : [])))
         : [];
     for (const own of ownZones)
         log(`Zone ${own.label} → ${own.zone.id}: a zone of its own, for the items on it`);
@@ -37621,6 +37700,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);
     if (assignment.errors.length > 0)
         throw new DiagnosedFailure(assignment.errors);
+    reporter.findings(assignment.refused);
     const resolutions = [...access.zones, ...access.ownZones];
     reporter.findings(batchSizeFindings(assignment.work.map((w) => w.zone), settings.batchSize));
     let planned = assignment.work.map(({ zone, purge: part }) => ({

@@ -8,10 +8,11 @@ import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { deadUrl, envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
+import { envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
+  apiUrlOf,
   describePurged,
   exitCodeOf,
   FIXTURE_SECRETS,
@@ -402,6 +403,7 @@ describe('--mode and --environment', () => {
 const ACTION_ONLY = ['changed_paths', 'github_token', 'base', 'head']
 const REACHABLE = SCENARIOS.filter(
   (s) =>
+    !s.actionOnly &&
     !ACTION_ONLY.some((name) => (s.inputs[name] ?? '') !== '') &&
     !Object.keys(s.env ?? {}).some((name) => name.startsWith('GITHUB_'))
 )
@@ -415,6 +417,7 @@ describe("the action's scenarios on the command line, with --verbose", () => {
     expect(sorted([...diagnosesOf(SCENARIOS)].filter((id) => !reached.has(id)))).toEqual([
       'bad-changed-paths',
       'changes-no-range',
+      'files-from-outside-workspace',
       'no-github-token',
       'refs-ignored',
       'unexpected-error'
@@ -425,7 +428,7 @@ describe("the action's scenarios on the command line, with --verbose", () => {
     '%s',
     async (_name, scenario) => {
       const { cf, run } = await withEmulator(scenario.emulator ?? {}, async (cf) => {
-        const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
+        const apiUrl = await apiUrlOf(scenario, cf)
         const { args, env } = commandLineFor({ api_url: apiUrl, ...scenario.inputs })
         const run = await runCli([...args, '--json', '--verbose'], {
           env: { ...env, ...scenario.env },

@@ -154,6 +154,7 @@ async function purgeWith(
   )
   reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)])
   if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
+  reporter.findings(assignment.refused)
   const resolutions = [...access.zones, ...access.ownZones]
   reporter.findings(
     batchSizeFindings(

@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: stopRun
 
+// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
+var cloudflare_hostnames = __webpack_require__(3977);
 // EXTERNAL MODULE: ./src/diagnosis/failure.ts
 var failure = __webpack_require__(6523);
 // EXTERNAL MODULE: ./src/cloudflare/errors.ts
@@ -134,8 +136,6 @@ function checkTokenStatus(status, now) {
     return [];
 }
 
-// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
-var cloudflare_hostnames = __webpack_require__(3977);
 // EXTERNAL MODULE: ./src/patterns.ts
 var patterns = __webpack_require__(6248);
 ;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
@@ -176,7 +176,7 @@ function itemHosts(purge) {
  * named parent.
  */
 function assignToZones(purge, zones, ownZones = []) {
-    const out = { work: [], warnings: [], errors: [], notSent: [] };
+    const out = { work: [], warnings: [], errors: [], notSent: [], refused: [] };
     const only = zones.length === 1 ? zones[0] : undefined;
     if (only && !only.name) {
         out.work.push({ zone: only, purge });
@@ -235,7 +235,8 @@ function placeItems(purge, out, only) {
         place('prefixes', prefix, prefix);
     if (!only)
         return;
-    out.warnings.push(...itemsOutsideZone(foreign, only.name));
+    for (const finding of itemsOutsideZone(foreign, only.name))
+        (finding.severity === 'error' ? out.refused : out.warnings).push(finding);
     if (heldBack.length > 0) {
         const reason = `not sent: not on ${only.name}, and Cloudflare refuses URLs of other domains (1082)`;
         out.notSent.push({ zone: only, files: heldBack, reason });
@@ -249,9 +250,9 @@ function dedupeFindings(findings) {
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
 /**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. URLs are held back (Cloudflare refuses them: 1082); hosts and prefixes are sent, though
- * nothing of them is cached in this zone.
+ * One finding per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation: an error for URLs, held back (Cloudflare refuses them: 1082), a warning for hosts and
+ * prefixes, sent though nothing of them is cached in this zone.
  */
 function itemsOutsideZone(foreign, zoneName) {
     return ['files', 'hosts', 'prefixes'].flatMap((kind) => {
@@ -262,13 +263,12 @@ function itemsOutsideZone(foreign, zoneName) {
             list.push(item);
             byHost.set(host, list);
         }
-        return [...byHost].map(([host, found]) => (0,catalogue/* diagnose */.h4)('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
+        return [...byHost].map(([host, found]) => {
+            const facts = { host, count: found.length, example: found[0], zone: zoneName };
+            return kind === 'files'
+                ? (0,catalogue/* diagnose */.h4)('outside-zone-refused', facts)
+                : (0,catalogue/* diagnose */.h4)('outside-zone', { kind, ...facts });
+        });
     });
 }
 /**
@@ -491,15 +491,18 @@ const OWN_ZONE_LOOKUPS = 50;
  * zone are looked up (each once, at most OWN_ZONE_LOOKUPS of them); a lookup that fails leaves the item
  * in the zone given, as before.
  */
-async function findOwnZones(api, hostnames, given) {
+async function findOwnZones(api, hostnames, given, 
+/** Names already looked up (finding the zones given by name) and found to be no zone. */
+tried = []) {
     const names = given.flatMap((z) => (z.name ? [z.name] : []));
     const wanted = new Map();
     for (const host of new Set(hostnames)) {
         const zoneName = names.filter((n) => (0,cloudflare_hostnames/* isHostInZone */.Ee)(host, n)).sort((a, b) => b.length - a.length)[0];
         if (!zoneName || host === zoneName)
             continue;
-        const between = (0,cloudflare_hostnames/* candidateZoneNames */.io)(host).filter((n) => n.length > zoneName.length);
-        wanted.set(host, between);
+        const between = (0,cloudflare_hostnames/* candidateZoneNames */.io)(host).filter((n) => n.length > zoneName.length && !tried.includes(n));
+        if (between.length > 0)
+            wanted.set(host, between);
     }
     const lookups = new Set([...wanted.values()].flat());
     if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS)
@@ -516,6 +519,7 @@ async function findOwnZones(api, hostnames, given) {
 }
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
+
 
 
 
@@ -591,7 +595,7 @@ async function checkAccess(api, settings, purge, log) {
         throw new failure/* DiagnosedFailure */.B(found.value.errors);
     const zones = found.value.zones;
     const ownZones = settings.zones.length > 0
-        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone))
+        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone), settings.zones.flatMap((z) => (z.kind === 'name' ? (0,cloudflare_hostnames/* candidateZoneNames */.io)(z.name) : [])))
         : [];
     for (const own of ownZones)
         log(`Zone ${own.label} → ${own.zone.id}: a zone of its own, for the items on it`);
@@ -2086,6 +2090,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);
     if (assignment.errors.length > 0)
         throw new failure/* DiagnosedFailure */.B(assignment.errors);
+    reporter.findings(assignment.refused);
     const resolutions = [...access.zones, ...access.ownZones];
     reporter.findings((0,planner/* batchSizeFindings */.ie)(assignment.work.map((w) => w.zone), settings.batchSize));
     let planned = assignment.work.map(({ zone, purge: part }) => ({

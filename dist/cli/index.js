@@ -488,9 +488,17 @@ function parseSettings(raw, options) {
     const prefixes = (0,items/* parsePrefixes */.mC)(cleaned('prefixes'), zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
     itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const normalized = (0,request/* withNormalizedForms */.Rb)((0,items/* dedupe */.Qq)(fileLists, items/* fileKey */.wm));
+    const [firstNormalized] = normalized.added;
+    if (firstNormalized) {
+        const [example, form] = firstNormalized;
+        report([
+            (0,catalogue/* diagnose */.h4)('url-normalized', { count: normalized.added.length, example: (0,canonical_url/* hideUserinfo */.kc)(example), form })
+        ]);
+    }
     const purge = {
         everything: everything ?? false,
-        files: (0,items/* dedupe */.Qq)(fileLists, items/* fileKey */.wm),
+        files: normalized.files,
         tags: (0,items/* dedupe */.Qq)(tags.items, (t) => t.toLowerCase()),
         hosts: (0,items/* dedupe */.Qq)(hosts.items, (h) => h),
         prefixes: (0,items/* dedupe */.Qq)(prefixes.items, prefixKey)
@@ -2450,6 +2458,18 @@ const catalogue = {
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
+    'url-normalized': entry({
+        title: 'URLs purged in their normalized form too',
+        severity: 'notice',
+        cause: "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+        detection: 'input, before any request; both forms are purged',
+        fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md#url-normalization',
+        message: ({ count, example, form }) => (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+            " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+            'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+            `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
+    }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
         severity: 'error',
@@ -2520,23 +2540,32 @@ const catalogue = {
     'outside-zone': entry({
         title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
-        detection: 'input, once the zone name is known (one warning per hostname and kind of item); URLs are then not sent',
-        fix: 'Check the items and the zone: list the URLs under the zone that serves them.',
+        cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+        fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
         docs: DOCS.purge,
         message: ({ kind, host, count, example, zone }) => {
-            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
-                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                ? `${noun[0]} "${example}" is`
                 : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
-            const verdict = kind === 'files'
-                ? `Cloudflare refuses URLs of other domains ("You can only purge files for this zone", code 1082), ` +
-                    `so ${them === 'it' ? 'it was' : 'they were'} not sent, and ${count === 1 ? 'is' : 'are'} listed as not purged.`
-                : `${count === 1 ? 'It is' : 'They are'} sent as asked, but nothing of ${them} is cached in this zone, ` +
-                    `so purging ${them} there does nothing.`;
-            return `${subject} not on ${zone} or one of its subdomains. ${verdict} Check the ${noun[1]} or the zone.`;
+            return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+                `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+                `the ${noun[1]} or the zone.`);
         }
+    }),
+    'outside-zone-refused': entry({
+        title: 'URL not on this zone',
+        severity: 'error',
+        cause: "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+        detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+        fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+        docs: DOCS.purge,
+        message: ({ host, count, example, zone }) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+            'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in the failed_items ` +
+            'output); the other items were. Add the zone that serves them to `zone`, or correct the URLs.'
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -3236,6 +3265,7 @@ function classifyEnvironmentsError(error) {
 /* harmony export */   bU: () => (/* binding */ canonicalForm),
 /* harmony export */   kc: () => (/* binding */ hideUserinfo),
 /* harmony export */   q4: () => (/* binding */ COMMA_JOINED),
+/* harmony export */   wE: () => (/* binding */ normalizedForm),
 /* harmony export */   zC: () => (/* binding */ userinfoSecrets)
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
@@ -3359,6 +3389,31 @@ function suggestFullUrl(value, zoneName) {
     if ((0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(host))
         return `https://${value}`;
     return zoneName ? `https://${zoneName}/${value}` : undefined;
+}
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/;
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+function normalizedForm(url) {
+    const parsed = new URL(url);
+    const path = parsed.pathname
+        .replace(/\/{2,}/g, '/')
+        .replace(/%([0-9a-f]{2})/gi, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return UNRESERVED.test(c) ? c : escape.toUpperCase();
+    })
+        .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)));
+    if (path === parsed.pathname)
+        return undefined;
+    parsed.pathname = path;
+    return parsed.href === url ? undefined : parsed.href;
 }
 
 
@@ -3894,22 +3949,45 @@ function cleanText(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Nk: () => (/* binding */ isEmptyPurge),
+/* harmony export */   Rb: () => (/* binding */ withNormalizedForms),
 /* harmony export */   nd: () => (/* binding */ zoneMissing),
 /* harmony export */   vb: () => (/* binding */ withChangedUrls)
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _items_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7477);
+/* harmony import */ var _canonical_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1887);
 // Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
 // changed files' URLs join it. Pure.
+
 
 
 /** Nothing to purge: no request needs to be sent at all. */
 function isEmptyPurge(purge) {
     return !purge.everything && itemTotal(purge) === 0;
 }
-/** The request with the changed files' URLs added, each URL once. */
+/** The request with the changed files' URLs added (and their normalized forms), each URL once. */
 function withChangedUrls(purge, urls) {
-    return { ...purge, files: (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)([...purge.files, ...urls.map((url) => ({ url }))], _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm) };
+    const files = (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)([...purge.files, ...urls.map((url) => ({ url }))], _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm);
+    return { ...purge, files: withNormalizedForms(files).files };
+}
+/**
+ * Each URL, followed by the form Cloudflare's URL normalization gives it where the two differ (`/%7efoo`
+ * is cached as `/~foo` on a zone that normalizes incoming URLs, the default; as written on one that does
+ * not): both are purged, which is harmless, so the cached copy goes whichever the zone does. `added`
+ * pairs each URL with its second form.
+ */
+function withNormalizedForms(files) {
+    const added = [];
+    const out = [];
+    for (const file of files) {
+        out.push(file);
+        const second = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizedForm */ .wE)(file.url);
+        if (second === undefined)
+            continue;
+        added.push([file.url, second]);
+        out.push({ ...file, url: second });
+    }
+    return { files: added.length > 0 ? (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)(out, _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm) : files, added };
 }
 /**
  * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so

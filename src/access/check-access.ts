@@ -1,6 +1,7 @@
 // Verifies the credential and finds the zones (given, or from the items' hostnames) at the same time,
 // so that a run spends one round trip on both; the verdict on the credential is reported first.
 import type { CloudflareApi } from '../cloudflare/api.js'
+import { candidateZoneNames } from '../cloudflare/hostnames.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
 import type { PurgeRequest, Settings } from '../types.js'
 import { verifyCredential, type Verification } from './credential-verifier.js'
@@ -108,7 +109,8 @@ export async function checkAccess(
       ? await findOwnZones(
           api,
           itemHosts(purge),
-          zones.map((z) => z.zone)
+          zones.map((z) => z.zone),
+          settings.zones.flatMap((z) => (z.kind === 'name' ? candidateZoneNames(z.name) : []))
         )
       : []
   for (const own of ownZones)

@@ -18,6 +18,8 @@ export interface Assignment {
    * 1082 "You can only purge files for this zone"). By zone ID; each is reported as not purged.
    */
   notSent: Array<{ zone: ResolvedZone; files: FileItem[]; reason: string }>
+  /** The errors that say why, reported without stopping the run: the other items are sent. */
+  refused: Finding[]
 }
 
 /**
@@ -58,7 +60,7 @@ export function assignToZones(
   zones: ResolvedZone[],
   ownZones: ResolvedZone[] = []
 ): Assignment {
-  const out: Assignment = { work: [], warnings: [], errors: [], notSent: [] }
+  const out: Assignment = { work: [], warnings: [], errors: [], notSent: [], refused: [] }
   const only = zones.length === 1 ? (zones[0] as ResolvedZone) : undefined
   if (only && !only.name) {
     out.work.push({ zone: only, purge })
@@ -115,7 +117,8 @@ function placeItems(purge: PurgeRequest, out: Assignment, only: ResolvedZone | u
   for (const host of purge.hosts) place('hosts', host, host)
   for (const prefix of purge.prefixes) place('prefixes', prefix, prefix)
   if (!only) return
-  out.warnings.push(...itemsOutsideZone(foreign, only.name as string))
+  for (const finding of itemsOutsideZone(foreign, only.name as string))
+    (finding.severity === 'error' ? out.refused : out.warnings).push(finding)
   if (heldBack.length > 0) {
     const reason = `not sent: not on ${only.name as string}, and Cloudflare refuses URLs of other domains (1082)`
     out.notSent.push({ zone: only, files: heldBack, reason })
@@ -132,9 +135,9 @@ function dedupeFindings(findings: Finding[]): Finding[] {
 }
 
 /**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. URLs are held back (Cloudflare refuses them: 1082); hosts and prefixes are sent, though
- * nothing of them is cached in this zone.
+ * One finding per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation: an error for URLs, held back (Cloudflare refuses them: 1082), a warning for hosts and
+ * prefixes, sent though nothing of them is cached in this zone.
  */
 function itemsOutsideZone(
   foreign: Record<'files' | 'hosts' | 'prefixes', string[]>,
@@ -148,15 +151,12 @@ function itemsOutsideZone(
       list.push(item)
       byHost.set(host, list)
     }
-    return [...byHost].map(([host, found]) =>
-      diagnose('outside-zone', {
-        kind,
-        host,
-        count: found.length,
-        example: found[0] as string,
-        zone: zoneName
-      })
-    )
+    return [...byHost].map(([host, found]) => {
+      const facts = { host, count: found.length, example: found[0] as string, zone: zoneName }
+      return kind === 'files'
+        ? diagnose('outside-zone-refused', facts)
+        : diagnose('outside-zone', { kind, ...facts })
+    })
   })
 }
 

@@ -225,15 +225,17 @@ export const OWN_ZONE_LOOKUPS = 50
 export async function findOwnZones(
   api: CloudflareApi,
   hostnames: string[],
-  given: ResolvedZone[]
+  given: ResolvedZone[],
+  /** Names already looked up (finding the zones given by name) and found to be no zone. */
+  tried: string[] = []
 ): Promise<ZoneResolution[]> {
   const names = given.flatMap((z) => (z.name ? [z.name] : []))
   const wanted = new Map<string, string[]>()
   for (const host of new Set(hostnames)) {
     const zoneName = names.filter((n) => isHostInZone(host, n)).sort((a, b) => b.length - a.length)[0]
     if (!zoneName || host === zoneName) continue
-    const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length)
-    wanted.set(host, between)
+    const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length && !tried.includes(n))
+    if (between.length > 0) wanted.set(host, between)
   }
   const lookups = new Set([...wanted.values()].flat())
   if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS) return []

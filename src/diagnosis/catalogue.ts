@@ -503,6 +503,20 @@ export const catalogue = {
       ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
       `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
   }),
+  'url-normalized': entry<{ count: number; example: string; form: string }>({
+    title: 'URLs purged in their normalized form too',
+    severity: 'notice',
+    cause:
+      "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+    detection: 'input, before any request; both forms are purged',
+    fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+    docs: 'docs/zones-and-changed-paths.md#url-normalization',
+    message: ({ count, example, form }) =>
+      (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+      " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+      'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+      `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
+  }),
   'host-in-no-zone': entry<{ host: string; zones: string }>({
     title: 'Host in none of the zones',
     severity: 'error',
@@ -579,7 +593,7 @@ export const catalogue = {
       'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
   }),
   'outside-zone': entry<{
-    kind: 'files' | 'hosts' | 'prefixes'
+    kind: 'hosts' | 'prefixes'
     host: string
     count: number
     example: string
@@ -587,28 +601,38 @@ export const catalogue = {
   }>({
     title: 'Item not on this zone',
     severity: 'warning',
-    cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
-    detection:
-      'input, once the zone name is known (one warning per hostname and kind of item); URLs are then not sent',
-    fix: 'Check the items and the zone: list the URLs under the zone that serves them.',
+    cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+    detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
+    fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
     docs: DOCS.purge,
     message: ({ kind, host, count, example, zone }) => {
-      const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[
-        kind
-      ]
+      const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind]
       const subject =
         count === 1
-          ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+          ? `${noun[0]} "${example}" is`
           : `${count} ${noun[1]} on ${host} (such as "${example}") are`
       const them = count === 1 ? 'it' : 'them'
-      const verdict =
-        kind === 'files'
-          ? `Cloudflare refuses URLs of other domains ("You can only purge files for this zone", code 1082), ` +
-            `so ${them === 'it' ? 'it was' : 'they were'} not sent, and ${count === 1 ? 'is' : 'are'} listed as not purged.`
-          : `${count === 1 ? 'It is' : 'They are'} sent as asked, but nothing of ${them} is cached in this zone, ` +
-            `so purging ${them} there does nothing.`
-      return `${subject} not on ${zone} or one of its subdomains. ${verdict} Check the ${noun[1]} or the zone.`
+      return (
+        `${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+        `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+        `the ${noun[1]} or the zone.`
+      )
     }
+  }),
+  'outside-zone-refused': entry<{ host: string; count: number; example: string; zone: string }>({
+    title: 'URL not on this zone',
+    severity: 'error',
+    cause:
+      "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+    detection:
+      'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+    fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+    docs: DOCS.purge,
+    message: ({ host, count, example, zone }) =>
+      `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+      'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+      `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in the failed_items ` +
+      'output); the other items were. Add the zone that serves them to `zone`, or correct the URLs.'
   }),
 
   // ── Credential verification ───────────────────────────────────────────────

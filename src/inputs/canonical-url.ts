@@ -131,3 +131,29 @@ function suggestFullUrl(value: string, zoneName?: string): string | undefined {
   if (toAsciiHostname(host)) return `https://${value}`
   return zoneName ? `https://${zoneName}/${value}` : undefined
 }
+
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/
+
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+export function normalizedForm(url: string): string | undefined {
+  const parsed = new URL(url)
+  const path = parsed.pathname
+    .replace(/\/{2,}/g, '/')
+    .replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+      const c = String.fromCharCode(parseInt(hex, 16))
+      return UNRESERVED.test(c) ? c : escape.toUpperCase()
+    })
+    .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)))
+  if (path === parsed.pathname) return undefined
+  parsed.pathname = path
+  return parsed.href === url ? undefined : parsed.href
+}

@@ -6,7 +6,7 @@ import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
 import { HEX32_ID, URL_SCHEME } from '../patterns.js'
 import { hideUserinfo } from './canonical-url.js'
-import { zoneMissing } from './request.js'
+import { withNormalizedForms, zoneMissing } from './request.js'
 import { parseEnvironment, parseMode } from './target.js'
 import { decodeListFile } from './file-text.js'
 import {
@@ -153,9 +153,17 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   report([...tags.errors, ...hosts.errors, ...prefixes.errors])
   itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length
 
+  const normalized = withNormalizedForms(dedupe(fileLists, fileKey))
+  const [firstNormalized] = normalized.added
+  if (firstNormalized) {
+    const [example, form] = firstNormalized
+    report([
+      diagnose('url-normalized', { count: normalized.added.length, example: hideUserinfo(example), form })
+    ])
+  }
   const purge = {
     everything: everything ?? false,
-    files: dedupe(fileLists, fileKey),
+    files: normalized.files,
     tags: dedupe(tags.items, (t) => t.toLowerCase()),
     hosts: dedupe(hosts.items, (h) => h),
     prefixes: dedupe(prefixes.items, prefixKey)
