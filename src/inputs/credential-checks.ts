@@ -1,6 +1,7 @@
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 import { diagnose } from '../diagnosis/catalogue.js'
 import { HEX32_ID } from '../patterns.js'
+import { unquote } from './list-syntax.js'
 import type { Finding } from '../types.js'
 
 export type SecretShape =
@@ -32,14 +33,11 @@ export interface CleanedSecret {
   findings: Finding[]
 }
 
-const QUOTES = /^(["'`])(.*)\1$/s
-
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 export function cleanSecret(raw: string, input: string, allowBearer: boolean): CleanedSecret {
   const findings: Finding[] = []
   let value = raw.trim()
-  const unquoted = QUOTES.exec(value)
-  if (unquoted) value = (unquoted[2] ?? '').trim()
+  value = unquote(value).trim()
   if (value !== raw) findings.push(diagnose('secret-padding', { input }))
   if (allowBearer) {
     const bearer = /^(bearer\s+)+/i.exec(value)

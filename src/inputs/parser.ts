@@ -18,7 +18,7 @@ import {
   parseTags,
   type ParsedFiles
 } from './items.js'
-import { cleanText, isOneCommentLine, splitList } from './list-syntax.js'
+import { cleanText, isOneCommentLine, splitList, unquote } from './list-syntax.js'
 import { OutsideWorkspaceError, pathInWorkspace } from './workspace.js'
 import type {
   CacheMode,
@@ -338,7 +338,7 @@ function parseCredential(raw: RawInputs, report: (f: Finding[]) => void): Creden
     report([diagnose('incomplete-global-key', { missing: 'email' })])
     return undefined
   }
-  const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim()
+  const email = unquote(emailRaw).trim()
   if (!isEmail(email)) {
     report([diagnose('bad-email')])
     return undefined
