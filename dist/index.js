@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8990);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7571);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8990:
+/***/ 7571:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28425,7 +28425,31 @@ function roughly(ms) {
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
 
+;// CONCATENATED MODULE: ./src/diagnosis/door.ts
+// A front door is how a person runs the engine: the GitHub Action, or the command line. A finding carries
+// facts (its catalogue id and params); its words come from the catalogue and the door that runs, which
+// says how that person names an input, keeps a secret, reads debug output and finds the items not purged.
+/** The action's words: its inputs in backquotes, secrets of the repository, the job's debug logging. */
+const ACTION_DOOR = {
+    input: (name) => `\`${name}\``,
+    set: (name, value) => `\`${name}: ${value}\``,
+    self: 'the action',
+    Self: 'The action',
+    secret: 'the secret',
+    passSecret: (input) => `passed from a secret: \`${input}: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. If the secret is set but ` +
+        'arrives empty, check its name and that the workflow may read it (secrets are not passed to workflows ' +
+        'triggered from forks).',
+    machine: 'runner',
+    addressAdvice: 'GitHub-hosted runners change address on every run. Remove the filter, or use a self-hosted runner whose ' +
+        'address the filter allows.',
+    filesFromBase: 'The path is relative to the workspace (GITHUB_WORKSPACE); check that an earlier step wrote the file and ' +
+        'that the job checked out the repository.',
+    failedItems: 'the failed_items output',
+    debug: 'Re-run the job with debug logging enabled to see where it happened, and report it with that log.'
+};
+
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
@@ -28474,6 +28498,12 @@ function shortDuration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
 }
+/** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
+const bare = (name) => name.replace(/`/g, '');
+/** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
+function source(input, file, door) {
+    return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
+}
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
@@ -28484,10 +28514,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
         docs: DOCS.createToken,
-        message: () => 'No Cloudflare credential was given. Set `api_token` to an API token with ' +
-            `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
-            'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
-            '(secrets are not passed to workflows triggered from forks).'
+        message: (_, door) => `No Cloudflare credential was given. Set ${door.input('api_token')} to an API token with ` +
+            `${TOKEN_PERMISSIONS}, ${door.passSecret('api_token')}`
     }),
     'both-credentials': entry({
         title: 'Two credentials given',
@@ -28496,8 +28524,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => 'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
-            '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+        message: (_, door) => `Both ${door.input('api_token')} and ${door.input('global_key')} are set, so it is unclear which one to use. Keep ${door.input('api_token')} ` +
+            `(a scoped token is safer) and remove ${door.input('email')} and ${door.input('global_key')}, or the reverse.`
     }),
     'incomplete-global-key': entry({
         title: 'Incomplete Global API Key credential',
@@ -28506,11 +28534,11 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
         docs: DOCS.keys,
-        message: ({ missing }) => missing === 'email'
-            ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
-                'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
-            : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
-                'account, or drop `email` and use `api_token`.'
+        message: ({ missing }, door) => missing === 'email'
+            ? `${door.input('global_key')} is set but ${door.input('email')} is empty. A Global API Key only works together with the email ` +
+                `address of the Cloudflare account it belongs to: set ${door.input('email')}, or better use ${door.input('api_token')}.`
+            : `${door.input('email')} is set but ${door.input('global_key')} is empty. Set ${door.input('global_key')} to the Global API Key of that ` +
+                `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
     }),
     'bad-email': entry({
         title: 'Invalid input: email',
@@ -28519,7 +28547,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `email` to the address you log in to Cloudflare with.',
         docs: DOCS.keys,
-        message: () => '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+        message: (_, door) => `${door.input('email')} is not an email address (expected something like name@example.com). The Global API Key ` +
             'is sent with the email address you log in to Cloudflare with.'
     }),
     'bearer-prefix': entry({
@@ -28529,8 +28557,8 @@ const catalogue = {
         detection: 'input, before any request; the action strips it and goes on',
         fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
         docs: DOCS.createToken,
-        message: ({ input }) => `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
-            'run goes on. Store only the token in the secret to silence this warning.'
+        message: ({ input }, door) => `${door.input(input)} starts with "Bearer ". ${door.Self} adds that word itself, so it was removed and the ` +
+            `run goes on. Store only the token in ${door.secret} to silence this warning.`
     }),
     'secret-padding': entry({
         title: 'Spaces or quotes around a secret',
@@ -28539,8 +28567,8 @@ const catalogue = {
         detection: 'input, before any request; the action trims it and goes on',
         fix: 'Save the secret again without quotes, spaces or a trailing line break.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
-            'They were removed and the run goes on; save the secret again without them.'
+        message: ({ input }, door) => `${door.input(input)} has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+            `They were removed and the run goes on; save ${door.secret} again without them.`
     }),
     'secret-inner-space': entry({
         title: 'Secret contains spaces',
@@ -28549,7 +28577,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+        message: ({ input }, door) => `${door.input(input)} contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
             'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
     }),
     'secret-bad-characters': entry({
@@ -28559,7 +28587,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+        message: ({ input }, door) => `${door.input(input)} contains characters that Cloudflare API tokens and keys never contain (they use ` +
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
     'global-key-as-token': entry({
@@ -28569,10 +28597,10 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
         docs: DOCS.createToken,
-        message: () => '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+        message: (_, door) => `${door.input('api_token')} looks like a Global API Key, not an API token, and Cloudflare would answer ` +
             '"Invalid format for Authorization header". Create an API token with ' +
-            `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
-            'pass it as `global_key` together with `email`.'
+            `${TOKEN_PERMISSIONS} and pass that as ${door.input('api_token')}; or, if you mean to use the legacy key, ` +
+            `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
     }),
     'token-as-global-key': entry({
         title: 'API token given as global_key',
@@ -28581,8 +28609,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
-            '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+        message: (_, door) => `${door.input('global_key')} looks like an API token, not a Global API Key, and Cloudflare would answer ` +
+            `"Invalid format for X-Auth-Key header". Pass it as ${door.input('api_token')} instead and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'origin-ca-key': entry({
         title: 'Origin CA key given',
@@ -28591,9 +28619,9 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
         docs: DOCS.originCa,
-        message: ({ input }) => `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+        message: ({ input }, door) => `${door.input(input)} is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
             `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
-            'as `api_token`.'
+            `as ${door.input('api_token')}.`
     }),
     'id-as-secret': entry({
         title: 'ID given as a secret',
@@ -28602,12 +28630,12 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
         docs: DOCS.ids,
-        message: ({ input }) => `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+        message: ({ input }, door) => `${door.input(input)} is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
             'a credential. ' +
             (input === 'api_token'
-                ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
-                : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
-            'and the Zone ID in `zone`.'
+                ? `Put the API token itself in ${door.secret} (Cloudflare shows it once, when the token is created) `
+                : `Put the Global API Key itself in ${door.secret} (My Profile → API Tokens → Global API Key → View) `) +
+            `and the Zone ID in ${door.input('zone')}.`
     }),
     'bad-zone': entry({
         title: 'Invalid input: zone',
@@ -28626,11 +28654,11 @@ const catalogue = {
         detection: 'input, before any request (or once the changed files are listed)',
         fix: 'Set `zone` to the Zone ID or the domain name.',
         docs: DOCS.ids,
-        message: ({ what }) => (what === 'tags'
-            ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
-            : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
-            "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
-            'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+        message: ({ what }, door) => (what === 'tags'
+            ? `${door.input('zone')} is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. `
+            : `${door.input('zone')} is empty, so it is not known which zone ${door.input('purge_everything')} should empty. `) +
+            `Set ${door.input('zone')} to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such ` +
+            `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
     }),
     'bad-account-id': entry({
         title: 'Invalid input: account_id',
@@ -28639,8 +28667,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
         docs: DOCS.ids,
-        message: ({ value }) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
-            'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+        message: ({ value }, door) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
+            `account home, or leave ${door.input('account_id')} empty: it is only needed for account-owned tokens.`
     }),
     'bad-option': entry({
         title: 'Invalid input',
@@ -28649,7 +28677,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Use the form given in the message.',
         docs: DOCS.inputs,
-        message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+        message: ({ input, value, expected }, door) => `${door.input(input)} is "${value}", but it must be ${expected}.`
     }),
     'nothing-to-purge': entry({
         title: 'Nothing to purge',
@@ -28658,8 +28686,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
         docs: DOCS.purge,
-        message: () => 'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
-            'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+        message: (_, door) => `Nothing to purge: ${door.input('files')}, ${door.input('files_from')}, ${door.input('tags')}, ${door.input('hosts')} and ${door.input('prefixes')} are all empty. List what to purge, ` +
+            `or set ${door.set('purge_everything', 'true')} to purge the whole zone (never implied). If the list comes from an ` +
             'earlier step, check that step produced it.'
     }),
     'lists-empty': entry({
@@ -28669,7 +28697,7 @@ const catalogue = {
         detection: 'input, before any request; the run succeeds without sending anything',
         fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
         docs: DOCS.inputs,
-        message: () => 'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+        message: (_, door) => `The item inputs are set but hold no item (an empty ${door.input('files_from')} file, \`[]\`, or only blank or comment ` +
             'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
             'that step produced it.'
     }),
@@ -28680,8 +28708,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove either `purge_everything` or the item lists.',
         docs: DOCS.purge,
-        message: () => '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
-            'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+        message: (_, door) => `${door.input('purge_everything')} is true and items are listed too. Purging everything already removes them; ` +
+            `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
     }),
     'relative-url': entry({
         title: 'Invalid input: files',
@@ -28712,7 +28740,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Fix the JSON, or list plain URLs one per line.',
         docs: DOCS.purgeFiles,
-        message: ({ input, reason }) => `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+        message: ({ input, file, reason }, door) => `${source(input, file, door)} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
             'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
             'or list plain URLs, one per line.'
     }),
@@ -28723,8 +28751,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
         docs: DOCS.inputs,
-        message: ({ path, reason }) => `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
-            '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+        message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'files-from-outside-workspace': entry({
         title: 'Invalid input: files_from',
@@ -28733,7 +28760,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
         docs: DOCS.inputs,
-        message: ({ path }) => `files_from "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+        message: ({ path }, door) => `${bare(door.input('files_from'))} "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
             'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
             'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
     }),
@@ -28744,11 +28771,11 @@ const catalogue = {
         detection: 'input, before any request; the lines themselves are never shown',
         fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
         docs: DOCS.inputs,
-        message: ({ input, lines, start }) => {
+        message: ({ input, file, lines, start }, door) => {
             const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
-            return (`${input} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
-                'of URLs but something given by mistake (such as a .env file). Give the file of URLs, one full URL ' +
+                `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
                 '(https://…) per line.');
         }
     }),
@@ -28759,7 +28786,7 @@ const catalogue = {
         detection: 'input, before any request; the run goes on with the items as they look',
         fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
         docs: DOCS.inputs,
-        message: ({ input, found }) => `\`${input}\` holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+        message: ({ input, found }, door) => `${door.input(input)} holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
             'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
             'as they look. Retype the list, or save the file as plain text, to silence this warning.'
     }),
@@ -28811,7 +28838,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Separate hosts and prefixes with commas or newlines.',
         docs: DOCS.inputs,
-        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+        message: ({ input, value, suggestion }, door) => `${door.input(input)} has "${value}": items in ${door.input(input)} are separated by commas or newlines, not spaces. ` +
             `Write "${suggestion}", or one per line.`
     }),
     'inline-comment': entry({
@@ -28821,7 +28848,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the comment on a line of its own.',
         docs: DOCS.inputs,
-        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+        message: ({ input, file, text }, door) => `${source(input, file, door)} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
             'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
     }),
     'comment-only-input': entry({
@@ -28831,7 +28858,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
         docs: DOCS.inputs,
-        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+        message: ({ input, line }, door) => `${door.input(input)} is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
             `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
             'the line ("news, #blog"); otherwise remove the "#".'
     }),
@@ -28876,8 +28903,8 @@ const catalogue = {
         detection: 'input, once the zone names are known',
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
         docs: DOCS.inputs,
-        message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
-            'zone to `zone`, or correct the item.'
+        message: ({ host, zones }, door) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
+            `zone to ${door.input('zone')}, or correct the item.`
     }),
     'host-in-no-visible-zone': entry({
         title: 'No zone found for a host',
@@ -28886,11 +28913,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
         docs: DOCS.createToken,
-        message: ({ host, tried }) => tried.length === 0
+        message: ({ host, tried }, door) => tried.length === 0
             ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
             : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
                 'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
-                'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+                `on that zone (needed to find zones from URLs; or set ${door.input('zone')} to its ID), or the domain is not a zone ` +
                 'of this account, or the item is mistyped.'
     }),
     'zone-name-unknown': entry({
@@ -28900,10 +28927,10 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
         docs: DOCS.createToken,
-        message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+        message: ({ zones }, door) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
             'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
             'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
-            'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+            `step (a step with a single zone needs no name). Tags and ${door.input('purge_everything')} need no name: they go to every zone.`
     }),
     'bad-changed-paths': entry({
         title: 'Invalid input: changed_paths',
@@ -28922,8 +28949,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
         docs: DOCS.ghToken,
-        message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
-            '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+        message: (_, door) => `${door.input('changed_paths')} is set but ${door.input('github_token')} is empty, so the changed files cannot be listed. Leave ` +
+            `${door.input('github_token')} out (it defaults to the workflow token, \`\${{ github.token }}\`), or pass a token that can ` +
             "read this repository's contents."
     }),
     'refs-ignored': entry({
@@ -28933,8 +28960,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `changed_paths`, or remove `base` and `head`.',
         docs: DOCS.changedPaths,
-        message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
-            'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+        message: (_, door) => `${door.input('base')} and ${door.input('head')} choose the commits whose changed files are purged, but ${door.input('changed_paths')} is empty, so ` +
+            `they are ignored. Set ${door.input('changed_paths')}, or remove ${door.input('base')} and ${door.input('head')}.`
     }),
     'outside-zone': entry({
         title: 'Item not on this zone',
@@ -28961,10 +28988,10 @@ const catalogue = {
         detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
         fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
         docs: DOCS.purge,
-        message: ({ host, count, example, zone }) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+        message: ({ host, count, example, zone }, door) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
             'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
-            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in the failed_items ` +
-            'output); the other items were. Add the zone that serves them to `zone`, or correct the URLs.'
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in ${door.failedItems}); ` +
+            `the other items were. Add the zone that serves them to ${door.input('zone')}, or correct the URLs.`
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -28974,14 +29001,14 @@ const catalogue = {
         detection: 'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
         fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
         docs: DOCS.createToken,
-        message: ({ accountId, maybeAccountOwned }) => (accountId
+        message: ({ accountId, maybeAccountOwned }, door) => (accountId
             ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
-                `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+                `under account ${accountId}. If it is account-owned, check ${door.input('account_id')}; otherwise it `
             : maybeAccountOwned
                 ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
-                    'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+                    `account-owned (Manage Account → API Tokens), set ${door.input('account_id')}; otherwise it `
                 : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
-            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update ${door.secret}.`
     }),
     'token-inactive': entry({
         title: 'API token not active',
@@ -28990,9 +29017,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
         fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
         docs: DOCS.createToken,
-        message: ({ status, date }) => status === 'expired'
-            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
-            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+        message: ({ status, date }, door) => status === 'expired'
+            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update ${door.secret}.`
+            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update ${door.secret}.`
     }),
     'token-not-yet-valid': entry({
         title: 'API token not valid yet',
@@ -29010,9 +29037,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
         fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
         docs: DOCS.createToken,
-        message: ({ date }) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+        message: ({ date }, door) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this ${door.machine}'s ` +
             "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
-            "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+            `the ${door.machine}'s clock; if the token is about to stop working, create a new one and update ${door.secret}.`
     }),
     'token-expiring': entry({
         title: 'API token expires soon',
@@ -29021,8 +29048,8 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
-            'Extend it or create a new one and update the secret.'
+        message: ({ date, days }, door) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
+            `Extend it or create a new one and update ${door.secret}.`
     }),
     'token-ip-restricted': entry({
         title: 'API token refused from this runner',
@@ -29031,9 +29058,8 @@ const catalogue = {
         detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
         fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
-            'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
-            'the filter, or use a self-hosted runner whose address the filter allows.'
+        message: ({ detail }, door) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+            `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
     }),
     'account-token-no-account': entry({
         title: 'Account-owned token: account_id needed',
@@ -29042,9 +29068,9 @@ const catalogue = {
         detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
         fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
         docs: DOCS.accountTokens,
-        message: () => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+        message: (_, door) => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
             'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
-            'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+            `Set ${door.input('account_id')} to the Account ID that owns the token, or give the token Zone → Zone → Read.`
     }),
     'global-key-unknown': entry({
         title: 'Email and Global API Key do not match',
@@ -29053,9 +29079,9 @@ const catalogue = {
         detection: 'Cloudflare: 9103 at `/user`',
         fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
         docs: DOCS.keys,
-        message: () => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
+        message: (_, door) => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
             'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
-            'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+            `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
     }),
     'email-ignored': entry({
         title: 'email ignored',
@@ -29064,7 +29090,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove `email`; it is only used with `global_key`.',
         docs: DOCS.inputs,
-        message: () => '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+        message: (_, door) => `${door.input('email')} is set but only works with ${door.input('global_key')}; it is ignored because ${door.input('api_token')} is used. Remove it.`
     }),
     'global-key-in-use': entry({
         title: 'Consider an API token',
@@ -29073,8 +29099,8 @@ const catalogue = {
         detection: 'input',
         fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
         docs: DOCS.createToken,
-        message: () => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
-            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+        message: (_, door) => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
+            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as ${door.input('api_token')} and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'bad-auth-header': entry({
         title: 'Credential rejected as malformed',
@@ -29083,8 +29109,8 @@ const catalogue = {
         detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
         fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
-            'Key in `global_key` with `email`; check that the secret holds only the credential.'
+        message: ({ detail }, door) => `Cloudflare could not read the credential: ${detail}. A token goes in ${door.input('api_token')}, a Global API ` +
+            `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
     'api-url-wrong': entry({
@@ -29094,9 +29120,9 @@ const catalogue = {
         detection: 'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
         fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
         docs: DOCS.inputs,
-        message: ({ apiUrl }) => `\`api_url\` is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+        message: ({ apiUrl }, door) => `${door.input('api_url')} is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
             "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
-            'Leave `api_url` out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ' +
+            `Leave ${door.input('api_url')} out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ` +
             '`/client/v4`.'
     }),
     'zone-invalid-id': entry({
@@ -29150,8 +29176,8 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
         fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
         docs: DOCS.ids,
-        message: ({ name, zones }) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
-            'them is active, so it is not known which one to purge: nothing was purged. Set `zone` to the Zone ID of ' +
+        message: ({ name, zones }, door) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+            `them is active, so it is not known which one to purge: nothing was purged. Set ${door.input('zone')} to the Zone ID of ` +
             'the one meant (on its Overview page), or remove the copy you do not use from its account.'
     }),
     'zone-wider-than-named': entry({
@@ -29161,10 +29187,10 @@ const catalogue = {
         detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
         fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
         docs: DOCS.purge,
-        message: ({ named, zone }) => `\`zone\` is ${named}, which is not a zone but a hostname of the zone ${zone}: \`purge_everything\` would ` +
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, which is not a zone but a hostname of the zone ${zone}: ${door.input('purge_everything')} would ` +
             `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
-            `alone, use \`hosts: ${named}\` instead of \`purge_everything\`; to clear all of ${zone}, set ` +
-            `\`zone: ${zone}\`.`
+            `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
+            `${door.set('zone', zone)}.`
     }),
     'host-has-own-zone': entry({
         title: 'Items placed in their own zone',
@@ -29173,9 +29199,9 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
         fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
         docs: 'docs/zones-and-changed-paths.md',
-        message: ({ zone, given, count: n }) => `${count(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+        message: ({ zone, given, count: n }, door) => `${count(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
             `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
-            '`zone` to silence this notice.'
+            `${door.input('zone')} to silence this notice.`
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
@@ -29184,10 +29210,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
         fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+        message: ({ zone }, door) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
             "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
             'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
-            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            `is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set ${door.set('batch_size', '500')} or ` +
             'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
@@ -29198,9 +29224,9 @@ const catalogue = {
         detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
         fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
         docs: DOCS.changedPaths,
-        message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
-            'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
-            'last deployed from (`head` defaults to the commit of this run).'
+        message: ({ reason }, door) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+            `purging everything). Run the workflow on \`push\`, or set ${door.input('base')} to the commit, tag or branch the site was ` +
+            `last deployed from (${door.input('head')} defaults to the commit of this run).`
     }),
     'changes-api-error': entry({
         title: 'Changed files could not be listed',
@@ -29219,9 +29245,9 @@ const catalogue = {
         detection: "GitHub: the compare answer's `files` has 300 entries",
         fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
         docs: DOCS.ghCompare,
-        message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+        message: ({ range, count }, door) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
-            'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+            `this deploy by ${door.input('prefixes')} or with ${door.input('purge_everything')} instead, or deploy in smaller steps.`
     }),
     'bad-changed-url': entry({
         title: 'Changed file cannot be purged',
@@ -29230,8 +29256,8 @@ const catalogue = {
         detection: 'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
         fix: 'Purge its folder with `prefixes`, or rename the file.',
         docs: DOCS.changedPaths,
-        message: ({ detail }) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
-            `${detail} Purge its folder with \`prefixes\`, or rename the file.`
+        message: ({ detail }, door) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+            `${detail} Purge its folder with ${door.input('prefixes')}, or rename the file.`
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -29251,11 +29277,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
         fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
         docs: DOCS.purgeEnvironments,
-        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+        message: ({ zone, wanted, names }, door) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
             (names.length > 0
-                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set ${door.input('environment')} to one of them. `
                 : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
-                    '`environment` empty to clear the cache of the whole zone. ') +
+                    `${door.input('environment')} empty to clear the cache of the whole zone. `) +
             'Nothing was sent.'
     }),
     'environment-ambiguous': entry({
@@ -29265,8 +29291,8 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
         fix: 'Set `environment` to the ref of the one meant.',
         docs: DOCS.purgeEnvironments,
-        message: ({ zone, wanted, matches }) => `\`environment\` is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
-            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set \`environment\` to the ref ` +
+        message: ({ zone, wanted, matches }, door) => `${door.input('environment')} is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set ${door.input('environment')} to the ref ` +
             'of the one meant.'
     }),
     'environments-not-enabled': entry({
@@ -29276,10 +29302,10 @@ const catalogue = {
         detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
         fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
         docs: DOCS.enableVersioning,
-        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+        message: ({ zones, detail }, door) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
             `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
             "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
-            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            `which creates the Production, Staging and Development environments. Or leave ${door.input('environment')} empty to clear ` +
             'the cache of the whole zone. Nothing was sent.'
     }),
     'environments-not-readable': entry({
@@ -29289,10 +29315,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
         fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
         docs: DOCS.createToken,
-        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+        message: ({ zones, wanted, detail }, door) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
             `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
             'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
-            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+            `Enterprise feature), leave ${door.input('environment')} empty instead. Nothing was sent.`
     }),
     'invalidate-unavailable': entry({
         title: 'Invalidation not available',
@@ -29301,8 +29327,8 @@ const catalogue = {
         detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
         fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
         docs: DOCS.invalidate,
-        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
-            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+        message: ({ zone, detail }, door) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            `so nothing was marked stale. Set ${door.set('mode', 'purge')} (or remove ${door.input('mode')}) to delete the cached copies instead: ` +
             'the next requests then fetch them from the origin in full.'
     }),
     'invalidate-url-refused': entry({
@@ -29312,9 +29338,9 @@ const catalogue = {
         detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
         fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
         docs: DOCS.invalidateEnvironment,
-        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+        message: ({ zone, environment }, door) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
             '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
-            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            `score cannot be invalidated by URL. Invalidate those pages by ${door.input('tags')}, ${door.input('hosts')} or ${door.input('prefixes')} (or everything) ` +
             'instead: those still work in that environment.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -29336,7 +29362,7 @@ const catalogue = {
         detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }, door) => (answers > 1
             ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
             : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
             (waitSeconds !== undefined && timeLeftSeconds !== undefined
@@ -29346,7 +29372,7 @@ const catalogue = {
                     ? ` and asked to wait ${describeWait(waitSeconds)}`
                     : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
-            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise ${door.input('timeout')}, or purge by prefix or tag ` +
             'to send fewer requests.'
     }),
     'too-many-items': entry({
@@ -29356,12 +29382,14 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
-            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+            (type === 'files'
+                ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
+                : '')
     }),
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
@@ -29389,9 +29417,9 @@ const catalogue = {
         detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
         fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
         docs: DOCS.purge,
-        message: ({ batchSize, limit, plan, zone }) => `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+        message: ({ batchSize, limit, plan, zone }, door) => `${door.set('batch_size', String(batchSize))} is above the ${limit} URLs per request that Cloudflare allows on the ` +
             `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
-            "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
+            `which costs extra requests). Remove ${door.input('batch_size')}: ${door.self} follows each plan's limit by itself.`
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -29400,8 +29428,8 @@ const catalogue = {
         detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
         fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
-        message: ({ limit }) => `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
-            'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+        message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
+            `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -29440,8 +29468,7 @@ const catalogue = {
         detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
         fix: 'Re-run with debug logging enabled and report the message and the log.',
         docs: DOCS.ghDebug,
-        message: ({ detail }) => `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
-            'with debug logging enabled to see where it happened, and report it with that log.'
+        message: ({ detail }, door) => `${door.Self} stopped on an unexpected error, not an answer from Cloudflare: ${detail}. ${door.debug}`
     }),
     'network-error': entry({
         title: 'Cannot reach Cloudflare',
@@ -29450,14 +29477,32 @@ const catalogue = {
         detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
         fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
         docs: DOCS.status,
-        message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+        message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
     })
 };
-/** A reportable finding for one occurrence of a diagnosis. */
+/** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
 function diagnose(id, ...params) {
     const d = catalogue[id];
-    return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
+    const facts = params[0] ?? {};
+    return { id, title: d.title, severity: d.severity, message: d.message(facts, ACTION_DOOR), params: facts };
+}
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+function render(finding, door) {
+    const d = Object.hasOwn(catalogue, finding.id)
+        ? catalogue[finding.id]
+        : undefined;
+    if (!d || !finding.params)
+        return finding.message;
+    const words = d.message(finding.params, door);
+    return finding.tally ? tallied(finding.tally, words, door) : words;
+}
+/** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
+function tallied(t, words, door) {
+    return t.eachOnItsOwn && t.items > 1
+        ? `${count(t.items, 'item')} on ${t.zone} not ${t.past}: Cloudflare refused each of them on its own (its ` +
+            `words for each are in ${door.failedItems}). The first: ${words}`
+        : `${count(t.items, 'item')} on ${t.zone} not ${t.past} (listed in ${door.failedItems}). ${words}`;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -33754,6 +33799,7 @@ function getIDToken(aud) {
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 
 
+
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
 const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
@@ -33779,14 +33825,11 @@ function classifySecret(value) {
         return 'id';
     return 'unknown';
 }
-const QUOTES = /^(["'`])(.*)\1$/s;
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 function cleanSecret(raw, input, allowBearer) {
     const findings = [];
     let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
+    value = unquote(value).trim();
     if (value !== raw)
         findings.push(diagnose('secret-padding', { input }));
     if (allowBearer) {
@@ -33845,14 +33888,8 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 function inlineComment(input, value) {
     return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
 }
-/**
- * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
- * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
- * bare path.
- */
 function parseFiles(text, source, zoneName) {
-    const { name, masked } = typeof source === 'string' ? { name: source, masked: false } : source;
+    const masked = source.input === 'files_from';
     const lines = numberedContentLines(text);
     const trimmed = lines
         .map((l) => l.line)
@@ -33862,14 +33899,14 @@ function parseFiles(text, source, zoneName) {
     if (trimmed === '')
         return out;
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
-        return parseFilesJson(trimmed, name, zoneName);
+        return parseFilesJson(trimmed, source, zoneName);
     const notUrls = [];
     for (const { line, number } of lines) {
         const values = line.trim().split(/\s+/);
         const comment = values.findIndex((v) => v.startsWith('#'));
         if (comment !== -1) {
             const text = masked ? `line ${number}` : hideUserinfo(line.trim());
-            out.errors.push(diagnose('inline-comment', { input: name, text }));
+            out.errors.push(diagnose('inline-comment', { ...source, text }));
             values.length = comment;
         }
         for (const value of values.map(listToken).filter((v) => v !== '')) {
@@ -33883,8 +33920,8 @@ function parseFiles(text, source, zoneName) {
                 addFile(out, { url: value }, zoneName);
         }
     }
-    if (notUrls.length > 0)
-        out.errors.push(notAUrlList(name, notUrls));
+    if (notUrls.length > 0 && source.input === 'files_from')
+        out.errors.push(notAUrlList(source.file, notUrls));
     return out;
 }
 /** A whitespace-separated token of a URL list without the commas and the quotes around it. */
@@ -33895,11 +33932,12 @@ function listToken(token) {
  * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
  * the first such line, never the lines themselves (a file given by mistake may hold secrets).
  */
-function notAUrlList(source, tokens) {
+function notAUrlList(file, tokens) {
     const numbers = [...new Set(tokens.map((t) => t.number))];
     const first = tokens[0];
     return diagnose('files-not-urls', {
-        input: source,
+        input: 'files_from',
+        file,
         lines: numbers,
         start: maskedStart(first.value)
     });
@@ -33931,12 +33969,12 @@ function parseFilesJson(text, source, zoneName) {
         // the error, between "..." marks): it may hold a URL's password, so that part is left out.
         const detail = e.message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '');
         const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
-        out.errors.push(diagnose('bad-files-json', { input: source, reason }));
+        out.errors.push(diagnose('bad-files-json', { ...source, reason }));
         return out;
     }
     if (!Array.isArray(data)) {
         out.errors.push(diagnose('bad-files-json', {
-            input: source,
+            ...source,
             reason: 'it is not an array (wrap a single object in [ ])'
         }));
         return out;
@@ -33944,7 +33982,7 @@ function parseFilesJson(text, source, zoneName) {
     data.forEach((entry, index) => {
         const item = toFileItem(entry);
         if (typeof item === 'string')
-            out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+            out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }));
         else
             addFile(out, item, zoneName);
     });
@@ -34004,7 +34042,7 @@ function parseTags(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const comment = inlineComment('`tags`', value);
+        const comment = inlineComment('tags', value);
         if (comment)
             errors.push(comment);
         else if (value.length > 1024)
@@ -34041,7 +34079,7 @@ function parseHosts(text) {
             items.push(ascii);
             continue;
         }
-        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
+        const problem = inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
         if (problem) {
             errors.push(problem);
             continue;
@@ -34079,7 +34117,7 @@ function parsePrefix(value, zoneName) {
         reason,
         ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
     });
-    const problem = inlineComment('`prefixes`', value) ??
+    const problem = inlineComment('prefixes', value) ??
         joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
     if (problem)
         return problem;
@@ -34376,7 +34414,7 @@ function parseSettings(raw, options) {
     let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
-    const files = parseFiles(cleaned('files'), '`files`', zoneName);
+    const files = parseFiles(cleaned('files'), { input: 'files' }, zoneName);
     report(files.errors);
     fileLists.push(...files.items);
     fragments.push(...files.fragments);
@@ -34495,8 +34533,7 @@ function readFilesFrom(path, options, zoneName) {
     const warnings = clean.found.length > 0
         ? [diagnose('invisible-characters', { input: 'files_from', found: clean.found })]
         : [];
-    const source = { name: `the file ${shown} (files_from)`, masked: true };
-    return { ...parseFiles(clean.text, source, zoneName), warnings };
+    return { ...parseFiles(clean.text, { input: 'files_from', file: shown }, zoneName), warnings };
 }
 function withFindings(result, report) {
     report(result.errors);
@@ -34587,7 +34624,7 @@ function parseCredential(raw, report) {
         report([diagnose('incomplete-global-key', { missing: 'email' })]);
         return undefined;
     }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    const email = unquote(emailRaw).trim();
     if (!isEmail(email)) {
         report([diagnose('bad-email')]);
         return undefined;
@@ -37209,13 +37246,10 @@ function failureAnnotations(failures, mode) {
         group.items += itemCount(outcome.batch);
         groups.set(key, group);
     }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: finding.id === 'purge-item-refused' && items > 1
-            ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
-                `words for each are in the failed_items output). The first: ${finding.message}`
-            : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
-    }));
+    return [...groups.values()].map(({ finding, items, label }) => {
+        const tally = { items, zone: label, past, eachOnItsOwn: finding.id === 'purge-item-refused' };
+        return { ...finding, tally, message: tallied(tally, finding.message, ACTION_DOOR) };
+    });
 }
 /** Records splits as the runner reports them: the first size refused, the last limit learnt. */
 function splitRecorder() {

@@ -32,7 +32,7 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('reads a comment line in files as a comment, not as words', () => {
-    const parsed = parseFiles('# purge these files\nhttps://example.com/a\n   # done', '`files`')
+    const parsed = parseFiles('# purge these files\nhttps://example.com/a\n   # done', { input: 'files' })
     expect(parsed).toMatchObject({ items: [{ url: 'https://example.com/a' }], errors: [] })
   })
 
@@ -47,7 +47,7 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('applies before JSON is recognised', () => {
-    expect(parseFiles('# the list\n["https://example.com/a"]', '`files`').items).toEqual([
+    expect(parseFiles('# the list\n["https://example.com/a"]', { input: 'files' }).items).toEqual([
       { url: 'https://example.com/a' }
     ])
   })
@@ -62,7 +62,9 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('refuses "#" after an item on the same line, once per line', () => {
-    const files = parseFiles('https://example.com/a # the home page\nhttps://example.com/b', '`files`')
+    const files = parseFiles('https://example.com/a # the home page\nhttps://example.com/b', {
+      input: 'files'
+    })
     expect(files.errors.map((e) => e.id)).toEqual(['inline-comment'])
     expect(files.errors[0]?.message).toContain('"https://example.com/a # the home page"')
     expect(parseHosts('www.example.com # prod').errors.map((e) => e.id)).toEqual(['inline-comment'])
@@ -74,7 +76,8 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
 describe('separators', () => {
   it('files: whitespace, and a comma before the next space or line break; a comma glued to a URL is one error', () => {
     expect(
-      parseFiles('https://example.com/a\thttps://example.com/b\nhttps://example.com/c', '`files`').items
+      parseFiles('https://example.com/a\thttps://example.com/b\nhttps://example.com/c', { input: 'files' })
+        .items
     ).toHaveLength(3)
     for (const text of [
       'https://example.com/a, https://example.com/b',
@@ -82,16 +85,16 @@ describe('separators', () => {
       'https://example.com/a,\nhttps://example.com/b,\n',
       'https://example.com/a,\r\nhttps://example.com/b'
     ]) {
-      const { items, errors } = parseFiles(text, '`files`')
+      const { items, errors } = parseFiles(text, { input: 'files' })
       expect(errors).toEqual([])
       expect(items.map((i) => i.url)).toEqual(['https://example.com/a', 'https://example.com/b'])
     }
-    const glued = parseFiles('https://example.com/a,https://example.com/b', '`files`')
+    const glued = parseFiles('https://example.com/a,https://example.com/b', { input: 'files' })
     expect(glued.items).toEqual([])
     expect(glued.errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
     expect(glued.errors[0]?.message).toContain('give the one URL in a JSON array')
     // In a JSON array the item is unambiguous: one URL whose query holds a URL.
-    const json = parseFiles('["https://example.com/?next=a,https://example.com/b"]', '`files`')
+    const json = parseFiles('["https://example.com/?next=a,https://example.com/b"]', { input: 'files' })
     expect(json.errors).toEqual([])
     expect(json.items.map((i) => i.url)).toEqual(['https://example.com/?next=a,https://example.com/b'])
   })

@@ -21,7 +21,7 @@ const parse = (
     { zone: 'example.com', api_token: TOKEN, ...raw },
     { readFile, ...(workspace ? { workspace } : {}) }
   )
-const urls = (text: string): string[] => parseFiles(text, '`files`').items.map((i) => i.url)
+const urls = (text: string): string[] => parseFiles(text, { input: 'files' }).items.map((i) => i.url)
 
 describe('characters that do not show', () => {
   const spaces = ['\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u202f', '\u205f', '\u3000']
@@ -135,7 +135,7 @@ describe('list separators', () => {
 
   it('files: a comma glued to the next URL is ambiguous in a plain list, and unambiguous in JSON', () => {
     const glued = 'https://example.com/go?to=a,https://example.com/b'
-    expect(parseFiles(glued, '`files`').errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
+    expect(parseFiles(glued, { input: 'files' }).errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
     expect(urls(JSON.stringify([glued]))).toEqual([glued])
   })
 
@@ -259,7 +259,7 @@ describe('a "*" and a comma that belong to the URL', () => {
     'https://example.com/img*',
     'https://*.example.com/a'
   ])('refuses %s, where "*" reads as a wildcard, pointing to prefixes', (url) => {
-    const { errors } = parseFiles(url, '`files`')
+    const { errors } = parseFiles(url, { input: 'files' })
     expect(errors.map((e) => e.id)).toEqual(['bad-url'])
     expect(errors[0]?.message).toMatch(/does not expand wildcards.*`prefixes`/)
   })
@@ -271,10 +271,9 @@ describe('items known to fail are not sent', () => {
       { 'CF-IPCountry': 'US', 'cf-ipcountry': 'DE' },
       { 'accept-language': 'en', 'Accept-Language': 'en' }
     ]) {
-      const { errors, items } = parseFiles(
-        JSON.stringify([{ url: 'https://example.com/a', headers }]),
-        '`files`'
-      )
+      const { errors, items } = parseFiles(JSON.stringify([{ url: 'https://example.com/a', headers }]), {
+        input: 'files'
+      })
       expect(items).toEqual([])
       expect(errors.map((e) => e.id)).toEqual(['bad-files-json'])
       expect(errors[0]?.message).toMatch(/twice \(also as ".*"\); header names ignore case/)
@@ -289,7 +288,7 @@ describe("V8's JSON message", () => {
       '[1,}hunter2pass',
       '["hunter2pass" x]'
     ]) {
-      const { errors } = parseFiles(text, '`files`')
+      const { errors } = parseFiles(text, { input: 'files' })
       expect(errors.map((e) => e.id)).toEqual(['bad-files-json'])
       expect(errors[0]?.message).not.toContain('hunter2')
     }

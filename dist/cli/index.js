@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6118);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6295);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6118:
+/***/ 6295:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -464,7 +464,7 @@ function parseSettings(raw, options) {
     let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
-    const files = (0,items/* parseFiles */.Bj)(cleaned('files'), '`files`', zoneName);
+    const files = (0,items/* parseFiles */.Bj)(cleaned('files'), { input: 'files' }, zoneName);
     report(files.errors);
     fileLists.push(...files.items);
     fragments.push(...files.fragments);
@@ -583,8 +583,7 @@ function readFilesFrom(path, options, zoneName) {
     const warnings = clean.found.length > 0
         ? [(0,catalogue/* diagnose */.h4)('invisible-characters', { input: 'files_from', found: clean.found })]
         : [];
-    const source = { name: `the file ${shown} (files_from)`, masked: true };
-    return { ...(0,items/* parseFiles */.Bj)(clean.text, source, zoneName), warnings };
+    return { ...(0,items/* parseFiles */.Bj)(clean.text, { input: 'files_from', file: shown }, zoneName), warnings };
 }
 function withFindings(result, report) {
     report(result.errors);
@@ -675,7 +674,7 @@ function parseCredential(raw, report) {
         report([(0,catalogue/* diagnose */.h4)('incomplete-global-key', { missing: 'email' })]);
         return undefined;
     }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    const email = (0,list_syntax/* unquote */._n)(emailRaw).trim();
     if (!(0,credential_checks/* isEmail */.xf)(email)) {
         report([(0,catalogue/* diagnose */.h4)('bad-email')]);
         return undefined;
@@ -1222,6 +1221,45 @@ function editDistance(a, b) {
     return previous[b.length];
 }
 
+;// CONCATENATED MODULE: ./src/cli/door.ts
+
+/**
+ * The door of one run. `sources` says where each input came from (`--api-token`, `CLOUDFLARE_API_TOKEN`),
+ * so that a message names what the person typed; an input not given is named the way it is best given:
+ * a credential by its environment variable, anything else by its option.
+ */
+function commandLineDoor(sources = {}) {
+    const name = (input) => {
+        const flag = FLAGS.find((f) => f.input === input);
+        if (!flag)
+            return `\`${input}\``;
+        return sources[input] ?? (flag.group === 'credential' && flag.env ? flag.env : `--${flag.name}`);
+    };
+    return {
+        input: name,
+        set: (input, value) => {
+            const flag = FLAGS.find((f) => f.input === input);
+            if (!flag)
+                return `\`${input}: ${value}\``;
+            return flag.kind === 'switch' && value === 'true' ? `--${flag.name}` : `--${flag.name} ${value}`;
+        },
+        self: 'cloudflare-purge',
+        Self: 'cloudflare-purge',
+        secret: 'the environment variable',
+        passSecret: (input) => {
+            const env = FLAGS.find((f) => f.input === input)?.env ?? input;
+            return (`exported in the environment: \`read -rs ${env} && export ${env}\` reads it without showing it ` +
+                `(a CI system's secret variable works the same way). If it is set but arrives empty, check that it ` +
+                'was exported, not only set in the shell.');
+        },
+        machine: 'machine',
+        addressAdvice: "Remove the filter, or add the address this machine reaches Cloudflare from to the token's filter.",
+        filesFromBase: 'The path is relative to the current folder; --files-from - reads the URLs from standard input.',
+        failedItems: 'failed_items of the --json result',
+        debug: 'Run it again with --verbose to see where it happened, and report it with that output.'
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // The text of --help, built from the flag table so that every flag is in it. Pure.
 
@@ -1261,8 +1299,7 @@ Examples:
     cloudflare-purge --zone example.com --files-from -
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
-The messages are the GitHub Action's; a line under each says which option or variable each input
-it names is here. The action's changed_paths (with github_token, base and head) has no option: pipe
+The action's changed_paths (with github_token, base and head) has no option: pipe
 the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
 `;
 }
@@ -1297,36 +1334,10 @@ function masked(value, redactor) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/cli/glossary.ts
-
-/** "In this command: `api_token` is CLOUDFLARE_API_TOKEN (or --api-token)."; undefined when no input is named. */
-function commandLineNote(finding) {
-    const parts = FLAGS.filter((f) => f.input && names(finding, f.input)).map(describe);
-    if (/debug logging/.test(finding.message))
-        parts.push('debug logging is --verbose');
-    return parts.length > 0 ? `In this command: ${parts.join('; ')}.` : undefined;
-}
-function names(finding, input) {
-    const { title, message } = finding;
-    if (new RegExp(`\`${input}[\`: ]`).test(message))
-        return true;
-    if (new RegExp(`(^|input: |given as )${input}($| ignored| with items)`).test(title))
-        return true;
-    if (message.startsWith(`${input} "`))
-        return true;
-    // Names with an underscore are never ordinary words, wherever they stand.
-    return input.includes('_') && new RegExp(`\\b${input}\\b`).test(message);
-}
-function describe(flag) {
-    const name = `\`${flag.input}\``;
-    if (flag.input === 'files_from')
-        return `${name} is --files-from, a path from the current folder (- for standard input)`;
-    if (flag.credential || flag.input === 'email')
-        return `${name} is ${flag.env} (or --${flag.name})`;
-    return `${name} is --${flag.name}${flag.env ? ` (or ${flag.env})` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
+// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
+// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
+// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
 
 
 /** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
@@ -1400,9 +1411,10 @@ class TerminalReporter {
     findings(findings) {
         for (const f of findings) {
             const shown = {
-                ...f,
+                id: f.id,
+                severity: f.severity,
                 title: this.redactor.redact(f.title),
-                message: this.redactor.redact(f.message)
+                message: this.redactor.redact((0,catalogue/* render */.XX)(f, this.options.door))
             };
             this.reported.push(shown);
             if (this.options.quiet && f.severity === 'notice')
@@ -1433,15 +1445,10 @@ class TerminalReporter {
     line(text) {
         this.print(text);
     }
-    /** The finding, already masked: its level and title, the message, and what its input names mean here. */
+    /** The finding, already masked and in the command line's words: its level and title, then the message. */
     findingLines(f) {
         const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
-        const note = commandLineNote(f);
-        return [
-            `${level} ${this.paint('bold', f.title)}`,
-            ...this.wrap(f.message, '  '),
-            ...(note ? this.wrap(note, '  ').map((l) => this.paint('dim', l)) : [])
-        ];
+        return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')];
     }
     print(line) {
         this.clearProgress();
@@ -1522,6 +1529,7 @@ const VERSION = package_namespaceObject.rE;
 
 
 
+
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
 const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
@@ -1539,6 +1547,7 @@ async function runCli(io) {
     }
     const redactor = new Redactor(secretsOf(line, io.env));
     const reporter = new TerminalReporter(io.stderr, redactor, {
+        door: commandLineDoor(line.sources),
         colour: wantsColour(io.stderr, io.env, line.noColor),
         quiet: line.quiet,
         verbose: line.verbose
@@ -2023,10 +2032,14 @@ function limitFromWords(messages) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h4: () => (/* binding */ diagnose)
+/* harmony export */   XX: () => (/* binding */ render),
+/* harmony export */   h4: () => (/* binding */ diagnose),
+/* harmony export */   mG: () => (/* binding */ tallied)
 /* harmony export */ });
 /* unused harmony exports describeWait, shortDuration, catalogue */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+/* harmony import */ var _door_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6801);
+
 
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
@@ -2075,6 +2088,12 @@ function shortDuration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
 }
+/** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
+const bare = (name) => name.replace(/`/g, '');
+/** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
+function source(input, file, door) {
+    return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
+}
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
@@ -2085,10 +2104,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
         docs: DOCS.createToken,
-        message: () => 'No Cloudflare credential was given. Set `api_token` to an API token with ' +
-            `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
-            'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
-            '(secrets are not passed to workflows triggered from forks).'
+        message: (_, door) => `No Cloudflare credential was given. Set ${door.input('api_token')} to an API token with ` +
+            `${TOKEN_PERMISSIONS}, ${door.passSecret('api_token')}`
     }),
     'both-credentials': entry({
         title: 'Two credentials given',
@@ -2097,8 +2114,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => 'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
-            '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+        message: (_, door) => `Both ${door.input('api_token')} and ${door.input('global_key')} are set, so it is unclear which one to use. Keep ${door.input('api_token')} ` +
+            `(a scoped token is safer) and remove ${door.input('email')} and ${door.input('global_key')}, or the reverse.`
     }),
     'incomplete-global-key': entry({
         title: 'Incomplete Global API Key credential',
@@ -2107,11 +2124,11 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
         docs: DOCS.keys,
-        message: ({ missing }) => missing === 'email'
-            ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
-                'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
-            : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
-                'account, or drop `email` and use `api_token`.'
+        message: ({ missing }, door) => missing === 'email'
+            ? `${door.input('global_key')} is set but ${door.input('email')} is empty. A Global API Key only works together with the email ` +
+                `address of the Cloudflare account it belongs to: set ${door.input('email')}, or better use ${door.input('api_token')}.`
+            : `${door.input('email')} is set but ${door.input('global_key')} is empty. Set ${door.input('global_key')} to the Global API Key of that ` +
+                `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
     }),
     'bad-email': entry({
         title: 'Invalid input: email',
@@ -2120,7 +2137,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `email` to the address you log in to Cloudflare with.',
         docs: DOCS.keys,
-        message: () => '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+        message: (_, door) => `${door.input('email')} is not an email address (expected something like name@example.com). The Global API Key ` +
             'is sent with the email address you log in to Cloudflare with.'
     }),
     'bearer-prefix': entry({
@@ -2130,8 +2147,8 @@ const catalogue = {
         detection: 'input, before any request; the action strips it and goes on',
         fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
         docs: DOCS.createToken,
-        message: ({ input }) => `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
-            'run goes on. Store only the token in the secret to silence this warning.'
+        message: ({ input }, door) => `${door.input(input)} starts with "Bearer ". ${door.Self} adds that word itself, so it was removed and the ` +
+            `run goes on. Store only the token in ${door.secret} to silence this warning.`
     }),
     'secret-padding': entry({
         title: 'Spaces or quotes around a secret',
@@ -2140,8 +2157,8 @@ const catalogue = {
         detection: 'input, before any request; the action trims it and goes on',
         fix: 'Save the secret again without quotes, spaces or a trailing line break.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
-            'They were removed and the run goes on; save the secret again without them.'
+        message: ({ input }, door) => `${door.input(input)} has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+            `They were removed and the run goes on; save ${door.secret} again without them.`
     }),
     'secret-inner-space': entry({
         title: 'Secret contains spaces',
@@ -2150,7 +2167,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+        message: ({ input }, door) => `${door.input(input)} contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
             'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
     }),
     'secret-bad-characters': entry({
@@ -2160,7 +2177,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+        message: ({ input }, door) => `${door.input(input)} contains characters that Cloudflare API tokens and keys never contain (they use ` +
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
     'global-key-as-token': entry({
@@ -2170,10 +2187,10 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
         docs: DOCS.createToken,
-        message: () => '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+        message: (_, door) => `${door.input('api_token')} looks like a Global API Key, not an API token, and Cloudflare would answer ` +
             '"Invalid format for Authorization header". Create an API token with ' +
-            `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
-            'pass it as `global_key` together with `email`.'
+            `${TOKEN_PERMISSIONS} and pass that as ${door.input('api_token')}; or, if you mean to use the legacy key, ` +
+            `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
     }),
     'token-as-global-key': entry({
         title: 'API token given as global_key',
@@ -2182,8 +2199,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
-            '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+        message: (_, door) => `${door.input('global_key')} looks like an API token, not a Global API Key, and Cloudflare would answer ` +
+            `"Invalid format for X-Auth-Key header". Pass it as ${door.input('api_token')} instead and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'origin-ca-key': entry({
         title: 'Origin CA key given',
@@ -2192,9 +2209,9 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
         docs: DOCS.originCa,
-        message: ({ input }) => `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+        message: ({ input }, door) => `${door.input(input)} is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
             `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
-            'as `api_token`.'
+            `as ${door.input('api_token')}.`
     }),
     'id-as-secret': entry({
         title: 'ID given as a secret',
@@ -2203,12 +2220,12 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
         docs: DOCS.ids,
-        message: ({ input }) => `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+        message: ({ input }, door) => `${door.input(input)} is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
             'a credential. ' +
             (input === 'api_token'
-                ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
-                : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
-            'and the Zone ID in `zone`.'
+                ? `Put the API token itself in ${door.secret} (Cloudflare shows it once, when the token is created) `
+                : `Put the Global API Key itself in ${door.secret} (My Profile → API Tokens → Global API Key → View) `) +
+            `and the Zone ID in ${door.input('zone')}.`
     }),
     'bad-zone': entry({
         title: 'Invalid input: zone',
@@ -2227,11 +2244,11 @@ const catalogue = {
         detection: 'input, before any request (or once the changed files are listed)',
         fix: 'Set `zone` to the Zone ID or the domain name.',
         docs: DOCS.ids,
-        message: ({ what }) => (what === 'tags'
-            ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
-            : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
-            "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
-            'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+        message: ({ what }, door) => (what === 'tags'
+            ? `${door.input('zone')} is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. `
+            : `${door.input('zone')} is empty, so it is not known which zone ${door.input('purge_everything')} should empty. `) +
+            `Set ${door.input('zone')} to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such ` +
+            `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
     }),
     'bad-account-id': entry({
         title: 'Invalid input: account_id',
@@ -2240,8 +2257,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
         docs: DOCS.ids,
-        message: ({ value }) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
-            'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+        message: ({ value }, door) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
+            `account home, or leave ${door.input('account_id')} empty: it is only needed for account-owned tokens.`
     }),
     'bad-option': entry({
         title: 'Invalid input',
@@ -2250,7 +2267,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Use the form given in the message.',
         docs: DOCS.inputs,
-        message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+        message: ({ input, value, expected }, door) => `${door.input(input)} is "${value}", but it must be ${expected}.`
     }),
     'nothing-to-purge': entry({
         title: 'Nothing to purge',
@@ -2259,8 +2276,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
         docs: DOCS.purge,
-        message: () => 'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
-            'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+        message: (_, door) => `Nothing to purge: ${door.input('files')}, ${door.input('files_from')}, ${door.input('tags')}, ${door.input('hosts')} and ${door.input('prefixes')} are all empty. List what to purge, ` +
+            `or set ${door.set('purge_everything', 'true')} to purge the whole zone (never implied). If the list comes from an ` +
             'earlier step, check that step produced it.'
     }),
     'lists-empty': entry({
@@ -2270,7 +2287,7 @@ const catalogue = {
         detection: 'input, before any request; the run succeeds without sending anything',
         fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
         docs: DOCS.inputs,
-        message: () => 'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+        message: (_, door) => `The item inputs are set but hold no item (an empty ${door.input('files_from')} file, \`[]\`, or only blank or comment ` +
             'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
             'that step produced it.'
     }),
@@ -2281,8 +2298,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove either `purge_everything` or the item lists.',
         docs: DOCS.purge,
-        message: () => '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
-            'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+        message: (_, door) => `${door.input('purge_everything')} is true and items are listed too. Purging everything already removes them; ` +
+            `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
     }),
     'relative-url': entry({
         title: 'Invalid input: files',
@@ -2313,7 +2330,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Fix the JSON, or list plain URLs one per line.',
         docs: DOCS.purgeFiles,
-        message: ({ input, reason }) => `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+        message: ({ input, file, reason }, door) => `${source(input, file, door)} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
             'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
             'or list plain URLs, one per line.'
     }),
@@ -2324,8 +2341,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
         docs: DOCS.inputs,
-        message: ({ path, reason }) => `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
-            '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+        message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'files-from-outside-workspace': entry({
         title: 'Invalid input: files_from',
@@ -2334,7 +2350,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
         docs: DOCS.inputs,
-        message: ({ path }) => `files_from "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+        message: ({ path }, door) => `${bare(door.input('files_from'))} "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
             'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
             'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
     }),
@@ -2345,11 +2361,11 @@ const catalogue = {
         detection: 'input, before any request; the lines themselves are never shown',
         fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
         docs: DOCS.inputs,
-        message: ({ input, lines, start }) => {
+        message: ({ input, file, lines, start }, door) => {
             const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
-            return (`${input} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
-                'of URLs but something given by mistake (such as a .env file). Give the file of URLs, one full URL ' +
+                `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
                 '(https://…) per line.');
         }
     }),
@@ -2360,7 +2376,7 @@ const catalogue = {
         detection: 'input, before any request; the run goes on with the items as they look',
         fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
         docs: DOCS.inputs,
-        message: ({ input, found }) => `\`${input}\` holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+        message: ({ input, found }, door) => `${door.input(input)} holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
             'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
             'as they look. Retype the list, or save the file as plain text, to silence this warning.'
     }),
@@ -2412,7 +2428,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Separate hosts and prefixes with commas or newlines.',
         docs: DOCS.inputs,
-        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+        message: ({ input, value, suggestion }, door) => `${door.input(input)} has "${value}": items in ${door.input(input)} are separated by commas or newlines, not spaces. ` +
             `Write "${suggestion}", or one per line.`
     }),
     'inline-comment': entry({
@@ -2422,7 +2438,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the comment on a line of its own.',
         docs: DOCS.inputs,
-        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+        message: ({ input, file, text }, door) => `${source(input, file, door)} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
             'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
     }),
     'comment-only-input': entry({
@@ -2432,7 +2448,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
         docs: DOCS.inputs,
-        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+        message: ({ input, line }, door) => `${door.input(input)} is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
             `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
             'the line ("news, #blog"); otherwise remove the "#".'
     }),
@@ -2477,8 +2493,8 @@ const catalogue = {
         detection: 'input, once the zone names are known',
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
         docs: DOCS.inputs,
-        message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
-            'zone to `zone`, or correct the item.'
+        message: ({ host, zones }, door) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
+            `zone to ${door.input('zone')}, or correct the item.`
     }),
     'host-in-no-visible-zone': entry({
         title: 'No zone found for a host',
@@ -2487,11 +2503,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
         docs: DOCS.createToken,
-        message: ({ host, tried }) => tried.length === 0
+        message: ({ host, tried }, door) => tried.length === 0
             ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
             : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
                 'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
-                'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+                `on that zone (needed to find zones from URLs; or set ${door.input('zone')} to its ID), or the domain is not a zone ` +
                 'of this account, or the item is mistyped.'
     }),
     'zone-name-unknown': entry({
@@ -2501,10 +2517,10 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
         docs: DOCS.createToken,
-        message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+        message: ({ zones }, door) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
             'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
             'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
-            'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+            `step (a step with a single zone needs no name). Tags and ${door.input('purge_everything')} need no name: they go to every zone.`
     }),
     'bad-changed-paths': entry({
         title: 'Invalid input: changed_paths',
@@ -2523,8 +2539,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
         docs: DOCS.ghToken,
-        message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
-            '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+        message: (_, door) => `${door.input('changed_paths')} is set but ${door.input('github_token')} is empty, so the changed files cannot be listed. Leave ` +
+            `${door.input('github_token')} out (it defaults to the workflow token, \`\${{ github.token }}\`), or pass a token that can ` +
             "read this repository's contents."
     }),
     'refs-ignored': entry({
@@ -2534,8 +2550,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `changed_paths`, or remove `base` and `head`.',
         docs: DOCS.changedPaths,
-        message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
-            'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+        message: (_, door) => `${door.input('base')} and ${door.input('head')} choose the commits whose changed files are purged, but ${door.input('changed_paths')} is empty, so ` +
+            `they are ignored. Set ${door.input('changed_paths')}, or remove ${door.input('base')} and ${door.input('head')}.`
     }),
     'outside-zone': entry({
         title: 'Item not on this zone',
@@ -2562,10 +2578,10 @@ const catalogue = {
         detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
         fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
         docs: DOCS.purge,
-        message: ({ host, count, example, zone }) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+        message: ({ host, count, example, zone }, door) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
             'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
-            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in the failed_items ` +
-            'output); the other items were. Add the zone that serves them to `zone`, or correct the URLs.'
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in ${door.failedItems}); ` +
+            `the other items were. Add the zone that serves them to ${door.input('zone')}, or correct the URLs.`
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -2575,14 +2591,14 @@ const catalogue = {
         detection: 'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
         fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
         docs: DOCS.createToken,
-        message: ({ accountId, maybeAccountOwned }) => (accountId
+        message: ({ accountId, maybeAccountOwned }, door) => (accountId
             ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
-                `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+                `under account ${accountId}. If it is account-owned, check ${door.input('account_id')}; otherwise it `
             : maybeAccountOwned
                 ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
-                    'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+                    `account-owned (Manage Account → API Tokens), set ${door.input('account_id')}; otherwise it `
                 : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
-            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update ${door.secret}.`
     }),
     'token-inactive': entry({
         title: 'API token not active',
@@ -2591,9 +2607,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
         fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
         docs: DOCS.createToken,
-        message: ({ status, date }) => status === 'expired'
-            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
-            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+        message: ({ status, date }, door) => status === 'expired'
+            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update ${door.secret}.`
+            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update ${door.secret}.`
     }),
     'token-not-yet-valid': entry({
         title: 'API token not valid yet',
@@ -2611,9 +2627,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
         fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
         docs: DOCS.createToken,
-        message: ({ date }) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+        message: ({ date }, door) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this ${door.machine}'s ` +
             "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
-            "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+            `the ${door.machine}'s clock; if the token is about to stop working, create a new one and update ${door.secret}.`
     }),
     'token-expiring': entry({
         title: 'API token expires soon',
@@ -2622,8 +2638,8 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(days, 'day')}); purges will fail after that. ` +
-            'Extend it or create a new one and update the secret.'
+        message: ({ date, days }, door) => `This API token expires on ${date} (in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(days, 'day')}); purges will fail after that. ` +
+            `Extend it or create a new one and update ${door.secret}.`
     }),
     'token-ip-restricted': entry({
         title: 'API token refused from this runner',
@@ -2632,9 +2648,8 @@ const catalogue = {
         detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
         fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
-            'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
-            'the filter, or use a self-hosted runner whose address the filter allows.'
+        message: ({ detail }, door) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+            `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
     }),
     'account-token-no-account': entry({
         title: 'Account-owned token: account_id needed',
@@ -2643,9 +2658,9 @@ const catalogue = {
         detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
         fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
         docs: DOCS.accountTokens,
-        message: () => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+        message: (_, door) => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
             'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
-            'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+            `Set ${door.input('account_id')} to the Account ID that owns the token, or give the token Zone → Zone → Read.`
     }),
     'global-key-unknown': entry({
         title: 'Email and Global API Key do not match',
@@ -2654,9 +2669,9 @@ const catalogue = {
         detection: 'Cloudflare: 9103 at `/user`',
         fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
         docs: DOCS.keys,
-        message: () => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
+        message: (_, door) => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
             'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
-            'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+            `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
     }),
     'email-ignored': entry({
         title: 'email ignored',
@@ -2665,7 +2680,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove `email`; it is only used with `global_key`.',
         docs: DOCS.inputs,
-        message: () => '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+        message: (_, door) => `${door.input('email')} is set but only works with ${door.input('global_key')}; it is ignored because ${door.input('api_token')} is used. Remove it.`
     }),
     'global-key-in-use': entry({
         title: 'Consider an API token',
@@ -2674,8 +2689,8 @@ const catalogue = {
         detection: 'input',
         fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
         docs: DOCS.createToken,
-        message: () => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
-            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+        message: (_, door) => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
+            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as ${door.input('api_token')} and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'bad-auth-header': entry({
         title: 'Credential rejected as malformed',
@@ -2684,8 +2699,8 @@ const catalogue = {
         detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
         fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
-            'Key in `global_key` with `email`; check that the secret holds only the credential.'
+        message: ({ detail }, door) => `Cloudflare could not read the credential: ${detail}. A token goes in ${door.input('api_token')}, a Global API ` +
+            `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
     'api-url-wrong': entry({
@@ -2695,9 +2710,9 @@ const catalogue = {
         detection: 'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
         fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
         docs: DOCS.inputs,
-        message: ({ apiUrl }) => `\`api_url\` is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+        message: ({ apiUrl }, door) => `${door.input('api_url')} is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
             "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
-            'Leave `api_url` out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ' +
+            `Leave ${door.input('api_url')} out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ` +
             '`/client/v4`.'
     }),
     'zone-invalid-id': entry({
@@ -2751,8 +2766,8 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
         fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
         docs: DOCS.ids,
-        message: ({ name, zones }) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
-            'them is active, so it is not known which one to purge: nothing was purged. Set `zone` to the Zone ID of ' +
+        message: ({ name, zones }, door) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+            `them is active, so it is not known which one to purge: nothing was purged. Set ${door.input('zone')} to the Zone ID of ` +
             'the one meant (on its Overview page), or remove the copy you do not use from its account.'
     }),
     'zone-wider-than-named': entry({
@@ -2762,10 +2777,10 @@ const catalogue = {
         detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
         fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
         docs: DOCS.purge,
-        message: ({ named, zone }) => `\`zone\` is ${named}, which is not a zone but a hostname of the zone ${zone}: \`purge_everything\` would ` +
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, which is not a zone but a hostname of the zone ${zone}: ${door.input('purge_everything')} would ` +
             `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
-            `alone, use \`hosts: ${named}\` instead of \`purge_everything\`; to clear all of ${zone}, set ` +
-            `\`zone: ${zone}\`.`
+            `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
+            `${door.set('zone', zone)}.`
     }),
     'host-has-own-zone': entry({
         title: 'Items placed in their own zone',
@@ -2774,9 +2789,9 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
         fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
         docs: 'docs/zones-and-changed-paths.md',
-        message: ({ zone, given, count: n }) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+        message: ({ zone, given, count: n }, door) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
             `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
-            '`zone` to silence this notice.'
+            `${door.input('zone')} to silence this notice.`
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
@@ -2785,10 +2800,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
         fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+        message: ({ zone }, door) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
             "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
             'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
-            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            `is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set ${door.set('batch_size', '500')} or ` +
             'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
@@ -2799,9 +2814,9 @@ const catalogue = {
         detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
         fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
         docs: DOCS.changedPaths,
-        message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
-            'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
-            'last deployed from (`head` defaults to the commit of this run).'
+        message: ({ reason }, door) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+            `purging everything). Run the workflow on \`push\`, or set ${door.input('base')} to the commit, tag or branch the site was ` +
+            `last deployed from (${door.input('head')} defaults to the commit of this run).`
     }),
     'changes-api-error': entry({
         title: 'Changed files could not be listed',
@@ -2820,9 +2835,9 @@ const catalogue = {
         detection: "GitHub: the compare answer's `files` has 300 entries",
         fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
         docs: DOCS.ghCompare,
-        message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+        message: ({ range, count }, door) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
-            'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+            `this deploy by ${door.input('prefixes')} or with ${door.input('purge_everything')} instead, or deploy in smaller steps.`
     }),
     'bad-changed-url': entry({
         title: 'Changed file cannot be purged',
@@ -2831,8 +2846,8 @@ const catalogue = {
         detection: 'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
         fix: 'Purge its folder with `prefixes`, or rename the file.',
         docs: DOCS.changedPaths,
-        message: ({ detail }) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
-            `${detail} Purge its folder with \`prefixes\`, or rename the file.`
+        message: ({ detail }, door) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+            `${detail} Purge its folder with ${door.input('prefixes')}, or rename the file.`
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -2852,11 +2867,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
         fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
         docs: DOCS.purgeEnvironments,
-        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+        message: ({ zone, wanted, names }, door) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
             (names.length > 0
-                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set ${door.input('environment')} to one of them. `
                 : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
-                    '`environment` empty to clear the cache of the whole zone. ') +
+                    `${door.input('environment')} empty to clear the cache of the whole zone. `) +
             'Nothing was sent.'
     }),
     'environment-ambiguous': entry({
@@ -2866,8 +2881,8 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
         fix: 'Set `environment` to the ref of the one meant.',
         docs: DOCS.purgeEnvironments,
-        message: ({ zone, wanted, matches }) => `\`environment\` is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
-            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set \`environment\` to the ref ` +
+        message: ({ zone, wanted, matches }, door) => `${door.input('environment')} is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set ${door.input('environment')} to the ref ` +
             'of the one meant.'
     }),
     'environments-not-enabled': entry({
@@ -2877,10 +2892,10 @@ const catalogue = {
         detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
         fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
         docs: DOCS.enableVersioning,
-        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+        message: ({ zones, detail }, door) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
             `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
             "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
-            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            `which creates the Production, Staging and Development environments. Or leave ${door.input('environment')} empty to clear ` +
             'the cache of the whole zone. Nothing was sent.'
     }),
     'environments-not-readable': entry({
@@ -2890,10 +2905,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
         fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
         docs: DOCS.createToken,
-        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+        message: ({ zones, wanted, detail }, door) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
             `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
             'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
-            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+            `Enterprise feature), leave ${door.input('environment')} empty instead. Nothing was sent.`
     }),
     'invalidate-unavailable': entry({
         title: 'Invalidation not available',
@@ -2902,8 +2917,8 @@ const catalogue = {
         detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
         fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
         docs: DOCS.invalidate,
-        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
-            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+        message: ({ zone, detail }, door) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            `so nothing was marked stale. Set ${door.set('mode', 'purge')} (or remove ${door.input('mode')}) to delete the cached copies instead: ` +
             'the next requests then fetch them from the origin in full.'
     }),
     'invalidate-url-refused': entry({
@@ -2913,9 +2928,9 @@ const catalogue = {
         detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
         fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
         docs: DOCS.invalidateEnvironment,
-        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+        message: ({ zone, environment }, door) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
             '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
-            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            `score cannot be invalidated by URL. Invalidate those pages by ${door.input('tags')}, ${door.input('hosts')} or ${door.input('prefixes')} (or everything) ` +
             'instead: those still work in that environment.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -2937,7 +2952,7 @@ const catalogue = {
         detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }, door) => (answers > 1
             ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
             : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
             (waitSeconds !== undefined && timeLeftSeconds !== undefined
@@ -2947,7 +2962,7 @@ const catalogue = {
                     ? ` and asked to wait ${describeWait(waitSeconds)}`
                     : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
-            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise ${door.input('timeout')}, or purge by prefix or tag ` +
             'to send fewer requests.'
     }),
     'too-many-items': entry({
@@ -2957,12 +2972,14 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
-            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+            (type === 'files'
+                ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
+                : '')
     }),
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
@@ -2990,9 +3007,9 @@ const catalogue = {
         detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
         fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
         docs: DOCS.purge,
-        message: ({ batchSize, limit, plan, zone }) => `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+        message: ({ batchSize, limit, plan, zone }, door) => `${door.set('batch_size', String(batchSize))} is above the ${limit} URLs per request that Cloudflare allows on the ` +
             `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
-            "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
+            `which costs extra requests). Remove ${door.input('batch_size')}: ${door.self} follows each plan's limit by itself.`
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -3001,8 +3018,8 @@ const catalogue = {
         detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
         fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
-        message: ({ limit }) => `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
-            'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+        message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
+            `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -3041,8 +3058,7 @@ const catalogue = {
         detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
         fix: 'Re-run with debug logging enabled and report the message and the log.',
         docs: DOCS.ghDebug,
-        message: ({ detail }) => `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
-            'with debug logging enabled to see where it happened, and report it with that log.'
+        message: ({ detail }, door) => `${door.Self} stopped on an unexpected error, not an answer from Cloudflare: ${detail}. ${door.debug}`
     }),
     'network-error': entry({
         title: 'Cannot reach Cloudflare',
@@ -3051,15 +3067,64 @@ const catalogue = {
         detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
         fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
         docs: DOCS.status,
-        message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+        message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
     })
 };
-/** A reportable finding for one occurrence of a diagnosis. */
+/** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
 function diagnose(id, ...params) {
     const d = catalogue[id];
-    return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
+    const facts = params[0] ?? {};
+    return { id, title: d.title, severity: d.severity, message: d.message(facts, _door_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_DOOR */ .c), params: facts };
 }
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+function render(finding, door) {
+    const d = Object.hasOwn(catalogue, finding.id)
+        ? catalogue[finding.id]
+        : undefined;
+    if (!d || !finding.params)
+        return finding.message;
+    const words = d.message(finding.params, door);
+    return finding.tally ? tallied(finding.tally, words, door) : words;
+}
+/** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
+function tallied(t, words, door) {
+    return t.eachOnItsOwn && t.items > 1
+        ? `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(t.items, 'item')} on ${t.zone} not ${t.past}: Cloudflare refused each of them on its own (its ` +
+            `words for each are in ${door.failedItems}). The first: ${words}`
+        : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(t.items, 'item')} on ${t.zone} not ${t.past} (listed in ${door.failedItems}). ${words}`;
+}
+
+
+/***/ }),
+
+/***/ 6801:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   c: () => (/* binding */ ACTION_DOOR)
+/* harmony export */ });
+// A front door is how a person runs the engine: the GitHub Action, or the command line. A finding carries
+// facts (its catalogue id and params); its words come from the catalogue and the door that runs, which
+// says how that person names an input, keeps a secret, reads debug output and finds the items not purged.
+/** The action's words: its inputs in backquotes, secrets of the repository, the job's debug logging. */
+const ACTION_DOOR = {
+    input: (name) => `\`${name}\``,
+    set: (name, value) => `\`${name}: ${value}\``,
+    self: 'the action',
+    Self: 'The action',
+    secret: 'the secret',
+    passSecret: (input) => `passed from a secret: \`${input}: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. If the secret is set but ` +
+        'arrives empty, check its name and that the workflow may read it (secrets are not passed to workflows ' +
+        'triggered from forks).',
+    machine: 'runner',
+    addressAdvice: 'GitHub-hosted runners change address on every run. Remove the filter, or use a self-hosted runner whose ' +
+        'address the filter allows.',
+    filesFromBase: 'The path is relative to the workspace (GITHUB_WORKSPACE); check that an earlier step wrote the file and ' +
+        'that the job checked out the repository.',
+    failedItems: 'the failed_items output',
+    debug: 'Re-run the job with debug logging enabled to see where it happened, and report it with that log.'
+};
 
 
 /***/ }),
@@ -3431,7 +3496,9 @@ function normalizedForm(url) {
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6248);
+/* harmony import */ var _list_syntax_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2789);
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
 
 
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
@@ -3459,14 +3526,11 @@ function classifySecret(value) {
         return 'id';
     return 'unknown';
 }
-const QUOTES = /^(["'`])(.*)\1$/s;
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 function cleanSecret(raw, input, allowBearer) {
     const findings = [];
     let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
+    value = (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_2__/* .unquote */ ._n)(value).trim();
     if (value !== raw)
         findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('secret-padding', { input }));
     if (allowBearer) {
@@ -3544,14 +3608,8 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 function inlineComment(input, value) {
     return /\s#/.test(value) ? (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { input, text: value }) : undefined;
 }
-/**
- * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
- * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
- * bare path.
- */
 function parseFiles(text, source, zoneName) {
-    const { name, masked } = typeof source === 'string' ? { name: source, masked: false } : source;
+    const masked = source.input === 'files_from';
     const lines = (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .numberedContentLines */ .V0)(text);
     const trimmed = lines
         .map((l) => l.line)
@@ -3561,14 +3619,14 @@ function parseFiles(text, source, zoneName) {
     if (trimmed === '')
         return out;
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
-        return parseFilesJson(trimmed, name, zoneName);
+        return parseFilesJson(trimmed, source, zoneName);
     const notUrls = [];
     for (const { line, number } of lines) {
         const values = line.trim().split(/\s+/);
         const comment = values.findIndex((v) => v.startsWith('#'));
         if (comment !== -1) {
             const text = masked ? `line ${number}` : (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(line.trim());
-            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { input: name, text }));
+            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { ...source, text }));
             values.length = comment;
         }
         for (const value of values.map(listToken).filter((v) => v !== '')) {
@@ -3582,8 +3640,8 @@ function parseFiles(text, source, zoneName) {
                 addFile(out, { url: value }, zoneName);
         }
     }
-    if (notUrls.length > 0)
-        out.errors.push(notAUrlList(name, notUrls));
+    if (notUrls.length > 0 && source.input === 'files_from')
+        out.errors.push(notAUrlList(source.file, notUrls));
     return out;
 }
 /** A whitespace-separated token of a URL list without the commas and the quotes around it. */
@@ -3594,11 +3652,12 @@ function listToken(token) {
  * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
  * the first such line, never the lines themselves (a file given by mistake may hold secrets).
  */
-function notAUrlList(source, tokens) {
+function notAUrlList(file, tokens) {
     const numbers = [...new Set(tokens.map((t) => t.number))];
     const first = tokens[0];
     return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('files-not-urls', {
-        input: source,
+        input: 'files_from',
+        file,
         lines: numbers,
         start: maskedStart(first.value)
     });
@@ -3630,12 +3689,12 @@ function parseFilesJson(text, source, zoneName) {
         // the error, between "..." marks): it may hold a URL's password, so that part is left out.
         const detail = e.message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '');
         const reason = `it is not valid JSON (${(0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(detail)})`;
-        out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { input: source, reason }));
+        out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { ...source, reason }));
         return out;
     }
     if (!Array.isArray(data)) {
         out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', {
-            input: source,
+            ...source,
             reason: 'it is not an array (wrap a single object in [ ])'
         }));
         return out;
@@ -3643,7 +3702,7 @@ function parseFilesJson(text, source, zoneName) {
     data.forEach((entry, index) => {
         const item = toFileItem(entry);
         if (typeof item === 'string')
-            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }));
         else
             addFile(out, item, zoneName);
     });
@@ -3703,7 +3762,7 @@ function parseTags(text) {
     const items = [];
     const errors = [];
     for (const value of (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .splitList */ .ry)(text)) {
-        const comment = inlineComment('`tags`', value);
+        const comment = inlineComment('tags', value);
         if (comment)
             errors.push(comment);
         else if (value.length > 1024)
@@ -3740,7 +3799,7 @@ function parseHosts(text) {
             items.push(ascii);
             continue;
         }
-        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean((0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(p)));
+        const problem = inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean((0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(p)));
         if (problem) {
             errors.push(problem);
             continue;
@@ -3778,7 +3837,7 @@ function parsePrefix(value, zoneName) {
         reason,
         ...(suggestion ? { suggestion: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(suggestion) } : {})
     });
-    const problem = inlineComment('`prefixes`', value) ??
+    const problem = inlineComment('prefixes', value) ??
         joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
     if (problem)
         return problem;

@@ -30,25 +30,21 @@ export interface ParsedFiles extends Parsed<FileItem> {
   fragments: Array<[string, string]>
 }
 
-/** Where a list of URLs comes from: its name in messages, and whether its lines may be shown. */
-export interface FilesSource {
-  /** "`files`", or "the file urls.txt (files_from)". */
-  name: string
-  /**
-   * A file that may be something else by mistake (a `.env`): a line that is not a URL is never quoted,
-   * only its number and its first characters are.
-   */
-  masked?: boolean
-}
-
 /**
  * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
  * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
  * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
  * bare path.
  */
-export function parseFiles(text: string, source: string | FilesSource, zoneName?: string): ParsedFiles {
-  const { name, masked } = typeof source === 'string' ? { name: source, masked: false } : source
+/**
+ * Where a list of files was read: `files`, or the file that `files_from` names. A file may be something
+ * else given by mistake (a `.env`): a line of it that is not a URL is never quoted, only its number and
+ * its first characters are.
+ */
+export type FilesSource = { input: 'files' } | { input: 'files_from'; file: string }
+
+export function parseFiles(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
+  const masked = source.input === 'files_from'
   const lines = numberedContentLines(text)
   const trimmed = lines
     .map((l) => l.line)
@@ -56,14 +52,14 @@ export function parseFiles(text: string, source: string | FilesSource, zoneName?
     .trim()
   const out: ParsedFiles = { items: [], errors: [], fragments: [] }
   if (trimmed === '') return out
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFilesJson(trimmed, name, zoneName)
+  if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFilesJson(trimmed, source, zoneName)
   const notUrls: NumberedToken[] = []
   for (const { line, number } of lines) {
     const values = line.trim().split(/\s+/)
     const comment = values.findIndex((v) => v.startsWith('#'))
     if (comment !== -1) {
       const text = masked ? `line ${number}` : hideUserinfo(line.trim())
-      out.errors.push(diagnose('inline-comment', { input: name, text }))
+      out.errors.push(diagnose('inline-comment', { ...source, text }))
       values.length = comment
     }
     for (const value of values.map(listToken).filter((v) => v !== '')) {
@@ -74,7 +70,7 @@ export function parseFiles(text: string, source: string | FilesSource, zoneName?
       } else addFile(out, { url: value }, zoneName)
     }
   }
-  if (notUrls.length > 0) out.errors.push(notAUrlList(name, notUrls))
+  if (notUrls.length > 0 && source.input === 'files_from') out.errors.push(notAUrlList(source.file, notUrls))
   return out
 }
 
@@ -92,11 +88,12 @@ function listToken(token: string): string {
  * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
  * the first such line, never the lines themselves (a file given by mistake may hold secrets).
  */
-function notAUrlList(source: string, tokens: NumberedToken[]): Finding {
+function notAUrlList(file: string, tokens: NumberedToken[]): Finding {
   const numbers = [...new Set(tokens.map((t) => t.number))]
   const first = tokens[0] as NumberedToken
   return diagnose('files-not-urls', {
-    input: source,
+    input: 'files_from',
+    file,
     lines: numbers,
     start: maskedStart(first.value)
   })
@@ -119,7 +116,7 @@ function addFile(out: ParsedFiles, item: FileItem, zoneName?: string): void {
   out.items.push({ ...item, url: result.url })
 }
 
-function parseFilesJson(text: string, source: string, zoneName?: string): ParsedFiles {
+function parseFilesJson(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
   const out: ParsedFiles = { items: [], errors: [], fragments: [] }
   let data: unknown
   try {
@@ -129,13 +126,13 @@ function parseFilesJson(text: string, source: string, zoneName?: string): Parsed
     // the error, between "..." marks): it may hold a URL's password, so that part is left out.
     const detail = (e as Error).message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '')
     const reason = `it is not valid JSON (${hideUserinfo(detail)})`
-    out.errors.push(diagnose('bad-files-json', { input: source, reason }))
+    out.errors.push(diagnose('bad-files-json', { ...source, reason }))
     return out
   }
   if (!Array.isArray(data)) {
     out.errors.push(
       diagnose('bad-files-json', {
-        input: source,
+        ...source,
         reason: 'it is not an array (wrap a single object in [ ])'
       })
     )
@@ -144,7 +141,7 @@ function parseFilesJson(text: string, source: string, zoneName?: string): Parsed
   data.forEach((entry: unknown, index) => {
     const item = toFileItem(entry)
     if (typeof item === 'string')
-      out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }))
+      out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }))
     else addFile(out, item, zoneName)
   })
   return out
@@ -199,7 +196,7 @@ export function parseTags(text: string): Parsed<string> {
   const items: string[] = []
   const errors: Finding[] = []
   for (const value of splitList(text)) {
-    const comment = inlineComment('`tags`', value)
+    const comment = inlineComment('tags', value)
     if (comment) errors.push(comment)
     else if (value.length > 1024)
       errors.push(
@@ -237,7 +234,7 @@ export function parseHosts(text: string): Parsed<string> {
       continue
     }
     const problem =
-      inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)))
+      inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)))
     if (problem) {
       errors.push(problem)
       continue
@@ -277,7 +274,7 @@ function parsePrefix(value: string, zoneName?: string): string | Finding {
       ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
     })
   const problem =
-    inlineComment('`prefixes`', value) ??
+    inlineComment('prefixes', value) ??
     joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string')
   if (problem) return problem
   const schemeMatch = URL_SCHEME.exec(value)

@@ -128,7 +128,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
 
   const fileLists: FileItem[] = []
   const fragments: Array<[string, string]> = []
-  const files = parseFiles(cleaned('files'), '`files`', zoneName)
+  const files = parseFiles(cleaned('files'), { input: 'files' }, zoneName)
   report(files.errors)
   fileLists.push(...files.items)
   fragments.push(...files.fragments)
@@ -248,8 +248,7 @@ function readFilesFrom(
     clean.found.length > 0
       ? [diagnose('invisible-characters', { input: 'files_from', found: clean.found })]
       : []
-  const source = { name: `the file ${shown} (files_from)`, masked: true }
-  return { ...parseFiles(clean.text, source, zoneName), warnings }
+  return { ...parseFiles(clean.text, { input: 'files_from', file: shown }, zoneName), warnings }
 }
 
 function withFindings<T extends { errors: Finding[] }>(result: T, report: (f: Finding[]) => void): T {
