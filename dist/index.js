@@ -29192,6 +29192,17 @@ const catalogue = {
             `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
             `${door.set('zone', zone)}.`
     }),
+    'tags-wider-than-named': entry({
+        title: 'Tags purged in the whole zone',
+        severity: 'warning',
+        cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and tags are purged in the whole zone.',
+        detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge',
+        fix: 'Nothing, if the tags are meant for the whole zone; set `zone` to the zone itself to silence this warning.',
+        docs: DOCS.purgeTags,
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, a hostname of the zone ${zone}, and Cloudflare purges tags in the whole ` +
+            `zone: the tagged copies of every hostname of ${zone} are purged, not only those of ${named}. If that is ` +
+            `meant, set ${door.set('zone', zone)} to silence this warning.`
+    }),
     'host-has-own-zone': entry({
         title: 'Items placed in their own zone',
         severity: 'notice',
@@ -34455,7 +34466,7 @@ function parseSettings(raw, options) {
     };
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
-    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(cleaned('environment')), report);
     const requested = {
         zones,
         purge,
@@ -36351,17 +36362,21 @@ function itemsOutsideZone(foreign, zoneName) {
 /**
  * `zone: www.example.com` resolves to the zone example.com; `purge_everything` there clears every
  * hostname of example.com, a bigger scope than written, so it is refused (dry runs too) before any purge.
+ * Tags are purged zone-wide too: a warning says so, since a tag may well be meant for the whole zone.
  */
 function widerThanNamed(refs, zones, purge) {
-    if (!purge.everything)
+    if (!purge.everything && purge.tags.length === 0)
         return [];
     return refs.flatMap((ref) => {
         if (ref.kind !== 'name')
             return [];
         const found = zones.find((z) => z.label === ref.name)?.zone.name;
-        return found && found !== ref.name
-            ? [diagnose('zone-wider-than-named', { named: ref.name, zone: found })]
-            : [];
+        if (!found || found === ref.name)
+            return [];
+        const facts = { named: ref.name, zone: found };
+        return [
+            purge.everything ? diagnose('zone-wider-than-named', facts) : diagnose('tags-wider-than-named', facts)
+        ];
     });
 }
 /** A notice for each zone of its own that items were placed in, naming the zone given above it. */
@@ -37727,8 +37742,9 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
     reporter.findings(notes);
     const wider = widerThanNamed(settings.zones, access.zones, purge);
-    if (wider.length > 0)
+    if (wider.some((f) => f.severity === 'error'))
         throw new DiagnosedFailure(wider);
+    reporter.findings(wider);
     const ownZones = access.ownZones.map((z) => z.zone);
     const assignment = assignToZones(purge, access.zones.map((z) => z.zone), ownZones);
     reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);

@@ -1446,6 +1446,12 @@ export const SCENARIOS: Scenario[] = [
     reached: 'no-purge'
   },
   {
+    name: 'tags on zone www.example.com: purged in the whole zone, with a warning',
+    inputs: { zone: 'www.example.com', api_token: tokens.user.value, tags: 'release-1' },
+    expects: { 'tags-wider-than-named': [/the tagged copies of every hostname of example\.com are purged/] },
+    purged: ['release-1']
+  },
+  {
     name: 'a URL on a subdomain that is a zone of its own: purged in that zone',
     inputs: {
       zone: 'example.com',

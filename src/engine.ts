@@ -145,7 +145,8 @@ async function purgeWith(
   reporter.findings(notes)
 
   const wider = widerThanNamed(settings.zones, access.zones, purge)
-  if (wider.length > 0) throw new DiagnosedFailure(wider)
+  if (wider.some((f) => f.severity === 'error')) throw new DiagnosedFailure(wider)
+  reporter.findings(wider)
   const ownZones = access.ownZones.map((z) => z.zone)
   const assignment = assignToZones(
     purge,

@@ -285,6 +285,15 @@ describe('issue 22: a bigger scope than written', () => {
     ).toEqual([])
   })
 
+  it('warns that tags on a zone named by a hostname are purged in the whole zone', () => {
+    const found = [{ zone: EXAMPLE, label: 'www.example.com' }]
+    const findings = widerThanNamed([www], found, purge({ tags: ['t'] }))
+    expect(findings.map((f) => [f.id, f.severity])).toEqual([['tags-wider-than-named', 'warning']])
+    expect(findings[0]?.message).toContain(
+      'every hostname of example.com are purged, not only those of www.example.com'
+    )
+  })
+
   it('places the items on a zone of its own there, and nothing else', () => {
     const request = purge({
       files: [{ url: 'https://example.com/a' }, { url: 'https://blog.example.com/p' }],

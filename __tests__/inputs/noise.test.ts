@@ -79,6 +79,10 @@ describe('characters that do not show', () => {
     })
   })
 
+  it('in environment too', () => {
+    expect(parse({ tags: 'a', environment: '\u200bStaging\u00a0' }).settings?.environment).toBe('Staging')
+  })
+
   it('in zone too', () => {
     const result = parse({ zone: '\u200bexample.com\u00a0', tags: 'a' })
     expect(result.settings?.zones).toEqual([{ kind: 'name', name: 'example.com', input: 'example.com' }])

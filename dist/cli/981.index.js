@@ -274,17 +274,21 @@ function itemsOutsideZone(foreign, zoneName) {
 /**
  * `zone: www.example.com` resolves to the zone example.com; `purge_everything` there clears every
  * hostname of example.com, a bigger scope than written, so it is refused (dry runs too) before any purge.
+ * Tags are purged zone-wide too: a warning says so, since a tag may well be meant for the whole zone.
  */
 function widerThanNamed(refs, zones, purge) {
-    if (!purge.everything)
+    if (!purge.everything && purge.tags.length === 0)
         return [];
     return refs.flatMap((ref) => {
         if (ref.kind !== 'name')
             return [];
         const found = zones.find((z) => z.label === ref.name)?.zone.name;
-        return found && found !== ref.name
-            ? [(0,catalogue/* diagnose */.h4)('zone-wider-than-named', { named: ref.name, zone: found })]
-            : [];
+        if (!found || found === ref.name)
+            return [];
+        const facts = { named: ref.name, zone: found };
+        return [
+            purge.everything ? (0,catalogue/* diagnose */.h4)('zone-wider-than-named', facts) : (0,catalogue/* diagnose */.h4)('tags-wider-than-named', facts)
+        ];
     });
 }
 /** A notice for each zone of its own that items were placed in, naming the zone given above it. */
@@ -2082,8 +2086,9 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
     reporter.findings(notes);
     const wider = widerThanNamed(settings.zones, access.zones, purge);
-    if (wider.length > 0)
+    if (wider.some((f) => f.severity === 'error'))
         throw new failure/* DiagnosedFailure */.B(wider);
+    reporter.findings(wider);
     const ownZones = access.ownZones.map((z) => z.zone);
     const assignment = assignToZones(purge, access.zones.map((z) => z.zone), ownZones);
     reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);

@@ -163,19 +163,22 @@ function itemsOutsideZone(
 /**
  * `zone: www.example.com` resolves to the zone example.com; `purge_everything` there clears every
  * hostname of example.com, a bigger scope than written, so it is refused (dry runs too) before any purge.
+ * Tags are purged zone-wide too: a warning says so, since a tag may well be meant for the whole zone.
  */
 export function widerThanNamed(
   refs: ZoneRef[],
   zones: Array<{ zone: ResolvedZone; label: string }>,
   purge: PurgeRequest
 ): Finding[] {
-  if (!purge.everything) return []
+  if (!purge.everything && purge.tags.length === 0) return []
   return refs.flatMap((ref) => {
     if (ref.kind !== 'name') return []
     const found = zones.find((z) => z.label === ref.name)?.zone.name
-    return found && found !== ref.name
-      ? [diagnose('zone-wider-than-named', { named: ref.name, zone: found })]
-      : []
+    if (!found || found === ref.name) return []
+    const facts = { named: ref.name, zone: found }
+    return [
+      purge.everything ? diagnose('zone-wider-than-named', facts) : diagnose('tags-wider-than-named', facts)
+    ]
   })
 }
 

@@ -871,6 +871,19 @@ export const catalogue = {
       `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
       `${door.set('zone', zone)}.`
   }),
+  'tags-wider-than-named': entry<{ named: string; zone: string }>({
+    title: 'Tags purged in the whole zone',
+    severity: 'warning',
+    cause:
+      '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and tags are purged in the whole zone.',
+    detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge',
+    fix: 'Nothing, if the tags are meant for the whole zone; set `zone` to the zone itself to silence this warning.',
+    docs: DOCS.purgeTags,
+    message: ({ named, zone }, door) =>
+      `${door.input('zone')} is ${named}, a hostname of the zone ${zone}, and Cloudflare purges tags in the whole ` +
+      `zone: the tagged copies of every hostname of ${zone} are purged, not only those of ${named}. If that is ` +
+      `meant, set ${door.set('zone', zone)} to silence this warning.`
+  }),
   'host-has-own-zone': entry<{ zone: string; given: string; count: number }>({
     title: 'Items placed in their own zone',
     severity: 'notice',

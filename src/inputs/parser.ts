@@ -170,7 +170,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   }
   const changes = parseChanges(raw, report)
   const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
-  const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
+  const { environment } = withFindings(parseEnvironment(cleaned('environment')), report)
   const requested = {
     zones,
     purge,
