@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7571);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(125);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7571:
+/***/ 125:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28497,6 +28497,10 @@ function shortDuration(seconds) {
     if (seconds < 2 * 3600)
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
+}
+/** "5 minutes", "90 seconds": the length of a rate-limit window. */
+function windowWords(seconds) {
+    return seconds % 60 === 0 ? count(seconds / 60, 'minute') : count(seconds, 'second');
 }
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
@@ -29405,7 +29409,7 @@ const catalogue = {
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        cause: 'Cloudflare refused a request because of some of its items (an invalid URL, tag, host or prefix); the items its answer named failed, and the rest of the request was sent again without them.',
         detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
         fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
         docs: DOCS.purge,
@@ -29441,6 +29445,19 @@ const catalogue = {
         docs: DOCS.limits,
         message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
             `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
+    }),
+    'api-budget-exhausted': entry({
+        title: "Held back by Cloudflare's API request limit",
+        severity: 'error',
+        cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
+            `requests per ${windowWords(windowSeconds)}) had no room left but the ${kept} requests kept for the ` +
+            "account's other tools (going over it blocks every API call of the account's user for 5 minutes), and it " +
+            `frees up in ${describeWait(freesInSeconds)}, after the time allowed by ${door.input('timeout')}. Run again ` +
+            `after that, raise ${door.input('timeout')} past it, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -30108,6 +30125,194 @@ function flatten(errors) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
+// The credential's API-wide request budget: 1,200 requests per 5 minutes per user or token, shared by
+// every call (verify, zone lookups, environments, purges) and by every other tool of the account; going
+// over blocks all of them for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+// Read from the `Ratelimit` and `Ratelimit-Policy` headers of every answer when they are there (Cloudflare's
+// changelog, 2025-09-03), counted from the run's own calls when they are not. Pure: the clock is given.
+/** Cloudflare's documented limit, counted against when the answers carry no headers. */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** The share of the quota left to the account's other tools (60 of 1,200). */
+const KEEP_FOR_OTHERS = 0.05;
+/**
+ * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
+ * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
+ */
+function parseFieldList(value) {
+    const items = [];
+    for (const member of splitOutsideQuotes(value, ',')) {
+        const [head, ...rest] = splitOutsideQuotes(member, ';').map((part) => part.trim());
+        if (!head)
+            continue;
+        const name = /^"(.*)"$/.exec(head)?.[1] ?? head;
+        const params = new Map();
+        for (const param of rest) {
+            const match = /^([a-z*][a-z0-9_.*-]*)=(-?\d+(?:\.\d+)?)$/.exec(param);
+            if (match)
+                params.set(match[1], Number(match[2]));
+        }
+        items.push({ name, params });
+    }
+    return items;
+}
+function splitOutsideQuotes(text, separator) {
+    const parts = [];
+    let quoted = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\' && quoted)
+            i++;
+        else if (c === '"')
+            quoted = !quoted;
+        else if (c === separator && !quoted) {
+            parts.push(text.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(text.slice(start));
+    return parts;
+}
+/**
+ * The figures of the most constrained limit the answer names: the item of `Ratelimit` with the fewest
+ * requests left, and the `Ratelimit-Policy` item of the same name (else the only one). Undefined when
+ * `Ratelimit` is absent or says nothing readable.
+ */
+function parseRateLimitHeaders(headers) {
+    const text = (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    };
+    const limits = parseFieldList(text('ratelimit'))
+        .map(({ name, params }) => ({ name, remaining: params.get('r'), reset: params.get('t') ?? 0 }))
+        .filter((l) => l.remaining !== undefined)
+        .filter((l) => l.remaining >= 0 && l.reset >= 0);
+    const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0];
+    if (!tightest)
+        return undefined;
+    const policies = parseFieldList(text('ratelimit-policy'));
+    const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined);
+    const quota = policy?.params.get('q');
+    const windowSeconds = policy?.params.get('w');
+    return {
+        remaining: Math.floor(tightest.remaining),
+        resetSeconds: tightest.reset,
+        ...(quota !== undefined && quota > 0 ? { quota } : {}),
+        ...(windowSeconds !== undefined && windowSeconds > 0 ? { windowSeconds } : {})
+    };
+}
+/**
+ * Decides whether one more request may go without spending the part of the budget kept for others.
+ * With the headers: what the latest answer said was left, less the requests sent since the one it
+ * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
+ * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ */
+class ApiBudget {
+    now;
+    sent = 0;
+    inFlight = 0;
+    /** Granted to a request that has not gone yet. */
+    granted = 0;
+    own = [];
+    seen;
+    constructor(now = () => performance.now()) {
+        this.now = now;
+    }
+    /** A request goes now; returns its number, to hand back to `answered`. */
+    sending() {
+        if (this.granted > 0)
+            this.granted--;
+        this.inFlight++;
+        const t = this.now();
+        this.own.push(t);
+        this.forget(t);
+        return ++this.sent;
+    }
+    /** Drops the run's own calls older than the window: they no longer count. */
+    forget(t) {
+        while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
+            this.own.shift();
+    }
+    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+    answered(index, headers) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        if (!headers)
+            return;
+        const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
+        const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs;
+        this.seen = {
+            remaining: headers.remaining,
+            index,
+            resetAt: this.now() + headers.resetSeconds * 1000,
+            quota,
+            windowMs
+        };
+    }
+    /** Whether any answer carried the headers. */
+    get readsHeaders() {
+        return this.seen !== undefined;
+    }
+    /** The fewest requests the run may yet send now, the part kept for others left aside. */
+    available() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            const left = seen.remaining - (this.sent - seen.index) - this.granted - this.kept(seen.quota);
+            if (left > 0)
+                return left;
+            // The window has freed up since: one request, alone, reads how much.
+            return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0;
+        }
+        const { requests } = GLOBAL_API_LIMIT;
+        this.forget(t);
+        return requests - this.kept(requests) - this.own.length - this.granted;
+    }
+    /** Grants one request and returns 0, or returns the milliseconds until one may be granted. */
+    reserve() {
+        if (this.available() > 0) {
+            this.granted++;
+            return 0;
+        }
+        return this.state().freesInMs;
+    }
+    /** Gives back a grant whose request did not go. */
+    refund() {
+        if (this.granted > 0)
+            this.granted--;
+    }
+    /** The limit and when it frees up, for a run that stops on it. */
+    state() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            // Answered but not yet freed: the next look is at the reset, or as soon as the lone request is answered.
+            const freesInMs = t < seen.resetAt ? seen.resetAt - t : POLL_MS;
+            return {
+                quota: seen.quota,
+                windowSeconds: Math.round(seen.windowMs / 1000),
+                kept: this.kept(seen.quota),
+                freesInMs,
+                fromHeaders: true
+            };
+        }
+        const { requests, windowMs } = GLOBAL_API_LIMIT;
+        const oldest = this.own[0] ?? t;
+        return {
+            quota: requests,
+            windowSeconds: windowMs / 1000,
+            kept: this.kept(requests),
+            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+            fromHeaders: false
+        };
+    }
+    kept(quota) {
+        return Math.ceil(quota * KEEP_FOR_OTHERS);
+    }
+}
+/** How soon to look again while a request alone reads the window's new figure. */
+const POLL_MS = 50;
+
 ;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
@@ -30202,6 +30407,7 @@ function proxySecrets(env) {
 
 
 
+
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPT_MS = 30_000;
 const MIN_ATTEMPT_MS = 5_000;
@@ -30233,6 +30439,8 @@ class CloudflareHttpClient {
     warned = new Set();
     requestCount = 0;
     rateLimitedCount = 0;
+    /** The credential's API-wide budget, read from the Ratelimit headers of every answer. */
+    budget;
     constructor(options) {
         this.options = options;
         this.base = options.apiUrl.replace(/\/+$/, '');
@@ -30248,6 +30456,7 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
+        this.budget = options.budget ?? new ApiBudget();
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.closing.signal])
             : this.closing.signal;
@@ -30382,15 +30591,25 @@ class CloudflareHttpClient {
             headers['content-type'] = 'application/json';
         }
         this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-        });
+        const index = this.budget.sending();
+        let response;
+        try {
+            response = await (0,undici.request)(`${this.base}${path}${query}`, {
+                method,
+                headers,
+                body,
+                dispatcher: this.dispatcher,
+                headersTimeout: timeout,
+                bodyTimeout: timeout,
+                signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+            });
+        }
+        catch (e) {
+            this.budget.answered(index);
+            throw e;
+        }
+        // Every answer says how much of the credential's budget is left, errors and 429s included.
+        this.budget.answered(index, parseRateLimitHeaders(response.headers));
         const status = response.statusCode;
         const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
@@ -30624,6 +30843,22 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
+    }
+}
+/**
+ * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
+ * or token): sending it would have spent the part kept for the account's other tools, and the window
+ * frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
     }
 }
 
@@ -34967,7 +35202,7 @@ function totals(zones) {
         purgeIds: []
     };
     for (const zone of zones) {
-        for (const { batch, purgeId, reason } of zone.requests) {
+        for (const { batch, purgeId, reason, cause } of zone.requests) {
             if (purgeId) {
                 out.purgedCount += itemCount(batch);
                 out.purgeIds.push(purgeId);
@@ -34975,7 +35210,7 @@ function totals(zones) {
             else if (reason !== undefined) {
                 const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem);
                 for (const item of items)
-                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason, ...(cause ? { cause } : {}) });
             }
         }
     }
@@ -35315,6 +35550,39 @@ function limitFromWords(messages) {
     }
     return undefined;
 }
+/**
+ * The sent items that Cloudflare's answer names, each with the messages that name it: Cloudflare's 400
+ * to a purge quotes the item it refuses ("Unable to purge 'https://…'.", "Unable to purge /x, which is an
+ * invalid URL."), one error per item, nested in error_chain or not (cloudflare-docs issue 25277,
+ * Cloudflare-WordPress issue 429). Matched on the item's text as sent, never on a code. An item counts as
+ * named only where the text around it ends it: "…/1.js" is not named by a message quoting "…/1.jsx".
+ */
+function namedItems(error, items) {
+    const named = new Map();
+    if (!(error instanceof CloudflareError) || error.kind !== 'api' || error.status !== 400)
+        return named;
+    for (const message of error.errors) {
+        for (const item of new Set(items)) {
+            if (item.length < 3 || !quotes(message.message, item))
+                continue;
+            named.set(item, [...(named.get(item) ?? []), message]);
+        }
+    }
+    return named;
+}
+/** Whether `text` holds `item` standing alone: not glued to more of a URL, tag or host on either side. */
+function quotes(text, item) {
+    for (let at = text.indexOf(item); at >= 0; at = text.indexOf(item, at + 1)) {
+        const before = text[at - 1];
+        const after = text.slice(at + item.length, at + item.length + 2);
+        const startsAlone = before === undefined || /[\s'"`(<[{,:=]/.test(before);
+        // A full stop or comma ends the item when the sentence goes on (or ends) after it.
+        const endsAlone = after === '' || /^[\s'"`)>\]},;]/.test(after) || /^[.,:!?](?:\s|$)/.test(after);
+        if (startsAlone && endsAlone)
+            return true;
+    }
+    return false;
+}
 
 ;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
 // What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
@@ -35384,6 +35652,8 @@ function classifyEnvironmentsError(error) {
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
+    if (error instanceof OverBudgetError)
+        return diagnose('api-budget-exhausted', error.budget);
     if (error instanceof NotSentError) {
         return diagnose('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
@@ -35727,7 +35997,8 @@ function purgeStatus(result, w, failedItemsIn) {
     const failed = result.failed.length;
     const total = result.purgedCount + failed;
     const where = zonesWords(result.zones);
-    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    // The requests that went out, resends and retries included, when the run counted them.
+    const requests = result.requestsSent ?? result.zones.reduce((n, z) => n + z.requests.length, 0);
     if (failed === 0) {
         const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
         const headline = everything
@@ -35742,11 +36013,8 @@ function purgeStatus(result, w, failedItemsIn) {
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
-    const reasons = [...new Set(result.failed.map((f) => f.reason))];
-    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
-    const why = reasons.length === 1
-        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
-        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
+    const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
         ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
@@ -35757,30 +36025,71 @@ function purgeStatus(result, w, failedItemsIn) {
         };
 }
 /**
- * The items not purged, under their reason (given once, in the status line, when there is only one), in
- * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
- * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
+ * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
+ */
+function reasonGroups(failed, failedItemsIn) {
+    const groups = new Map();
+    for (const item of failed) {
+        const perItem = item.cause?.perItem === true;
+        const key = perItem ? `per item: ${item.cause?.title ?? ''}` : item.reason;
+        let group = groups.get(key);
+        if (!group) {
+            const text = perItem
+                ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
+                    `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+                    'are fails the same way.'
+                : item.reason;
+            groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }));
+        }
+        group.items.push(item);
+    }
+    // Sorting is stable: reasons with as many items keep the order in which they first failed.
+    return [...groups.values()].sort((a, b) => b.items.length - a.items.length);
+}
+/** Why items were not purged, for the status line: the reason, or how many, and whether a rerun helps. */
+function failedWhy(groups, w, failedItemsIn) {
+    const failed = groups.reduce((n, g) => n + g.items.length, 0);
+    const rerun = groups.filter((g) => g.rerun).reduce((n, g) => n + g.items.length, 0);
+    const twice = `${gerund(w)} twice does no harm.`;
+    const retry = rerun === 0
+        ? ''
+        : rerun === failed
+            ? ` Running again retries them, and ${twice}`
+            : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
+                `Cloudflare's own errors), and ${twice}`;
+    const [only] = groups;
+    if (groups.length === 1 && only)
+        return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one) with
+ * its count, most items first, in the groups of the failed_items output (zone and type). The first
+ * REASONS_SHOWN reasons list their items; the others are named with their counts.
  */
 function failedBlocks(result, w, room, failedItemsIn) {
-    const byReason = new Map();
-    for (const group of groupFailedItems(result.failed))
-        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const groups = reasonGroups(result.failed, failedItemsIn);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
-    const reasons = [...byReason.entries()];
-    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
-        if (reasons.length > 1)
-            blocks.push({ kind: 'text', text: reason });
-        for (const { zone, type, count: n, items } of groups)
+    for (const group of groups.slice(0, REASONS_SHOWN)) {
+        if (groups.length > 1)
+            blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of groupFailedItems(group.items))
             blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
-    const rest = reasons.slice(REASONS_SHOWN);
+    const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
-        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
-        });
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+        }, {
+            kind: 'list',
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
+        }, ...(rest.length > ITEMS_SHOWN
+            ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
+            : []));
     }
     return blocks;
 }
@@ -36914,38 +37223,6 @@ const PURGE_RATE_LIMITS = {
     enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
 };
 /**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-class RequestWindow {
-    spec;
-    now;
-    marginMs;
-    /** Planned send times, oldest first; only the last `requests` matter. */
-    sends = [];
-    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
-        this.spec = spec;
-        this.now = now;
-        this.marginMs = marginMs;
-        const t = now();
-        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
-            this.sends.push(t);
-    }
-    /** Reserves one send and returns how many milliseconds to wait before making it. */
-    reserve() {
-        const t = this.now();
-        const { requests, windowMs } = this.spec;
-        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
-        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
-        this.sends.push(at);
-        if (this.sends.length > requests)
-            this.sends.splice(0, this.sends.length - requests);
-        return at - t;
-    }
-}
-/**
  * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
  * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries
  * more than rate × W URLs, and no shorter one more than a second's worth, from the first request on. A
@@ -37227,6 +37504,18 @@ function describeRateLimit(plan, type) {
 
 
 
+
+
+
+/**
+ * Whether running again can purge what this error left: a 429, a 5xx, a garbled answer, the network, the
+ * time or the API budget. A refused item, a permission or a zone needs a change first.
+ */
+function rerunFixes(error) {
+    if (error instanceof NotSentError || error instanceof OverBudgetError)
+        return true;
+    return error instanceof CloudflareError && isRetryable(error);
+}
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
@@ -37243,7 +37532,7 @@ function diagnoseFailures(planned, outcomes) {
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
             items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
         });
-        return [{ outcome, zone, finding }];
+        return [{ outcome, zone, finding, rerun: rerunFixes(outcome.error) }];
     });
 }
 /**
@@ -37322,60 +37611,202 @@ function progressLine(p) {
 /** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
 const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-async function executeBatches(api, batches, options) {
-    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
-    const done = [];
-    const zones = new Map();
-    const sizes = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
-    let itemsDone = 0;
+function executeBatches(api, batches, options) {
+    return new BatchRunner(api, batches, options).run();
+}
+/** One run of the batches: a queue, workers taking from it, and one method per decision on an answer. */
+class BatchRunner {
+    api;
+    options;
+    queue;
+    done = [];
+    zones = new Map();
+    sizes = new Map();
+    itemsTotal;
+    itemsDone = 0;
     /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
-    let credentialRefusal;
-    const stopAll = new AbortController();
-    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
-    const zoneOf = (zoneId) => {
-        let zone = zones.get(zoneId);
-        if (!zone)
-            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
-        return zone;
-    };
-    const sizeOf = (batch) => {
-        const key = `${batch.zoneId} ${batch.type}`;
-        let size = sizes.get(key);
-        if (!size)
-            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
-        return size;
-    };
-    const refusalFor = (batch) => credentialRefusal ??
-        zones.get(batch.zoneId)?.refusal ??
-        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
+    credentialRefusal;
+    /** Set when the API-wide budget leaves no time for more: it ends every batch not yet sent. */
+    budgetRefusal;
+    stopAll = new AbortController();
+    runSignal;
+    /** One reservation at a time per pacer, each made when the request before it goes. */
+    turns = new Map();
+    running = new Set();
     /** Wakes the workers waiting for a first request to be answered. */
-    let wake = () => undefined;
-    let changed = new Promise((resolve) => (wake = resolve));
-    const notify = () => {
-        const previous = wake;
-        changed = new Promise((resolve) => (wake = resolve));
+    wake = () => undefined;
+    changed = new Promise((resolve) => (this.wake = resolve));
+    constructor(api, batches, options) {
+        this.api = api;
+        this.options = options;
+        this.queue = batches.map((batch, i) => ({ batch, order: [i] }));
+        this.itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
+        this.runSignal = options.signal
+            ? AbortSignal.any([options.signal, this.stopAll.signal])
+            : this.stopAll.signal;
+    }
+    async run() {
+        this.startWorkers();
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+        return this.done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+    }
+    startWorkers() {
+        while (this.running.size < Math.max(1, this.options.concurrency) &&
+            this.queue.length > this.running.size) {
+            const w = this.worker().finally(() => this.running.delete(w));
+            this.running.add(w);
+        }
+    }
+    async worker() {
+        for (;;) {
+            const next = this.pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await this.changed;
+                continue;
+            }
+            await this.send(next.entry, next.zoneProbe, next.sizeProbe);
+        }
+    }
+    notify() {
+        const previous = this.wake;
+        this.changed = new Promise((resolve) => (this.wake = resolve));
         previous();
-    };
-    const finish = (entry, outcome) => {
-        done.push({ ...entry, outcome });
-        itemsDone += itemCount(outcome.batch);
-        options.onProgress?.(itemsDone, itemsTotal);
-    };
-    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch, signal) => {
-        const wait = options.globalLimit?.reserve() ?? 0;
-        if (Date.now() + wait >= options.deadline)
-            throw notSent(batch);
-        if (wait > 0)
+    }
+    zoneOf(zoneId) {
+        let zone = this.zones.get(zoneId);
+        if (!zone)
+            this.zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    }
+    sizeOf(batch) {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = this.sizes.get(key);
+        if (!size)
+            this.sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    }
+    refusalFor(batch) {
+        return (this.credentialRefusal ??
+            this.zones.get(batch.zoneId)?.refusal ??
+            this.sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal ??
+            this.budgetRefusal);
+    }
+    finish(entry, outcome) {
+        this.done.push({ ...entry, outcome });
+        this.itemsDone += itemCount(outcome.batch);
+        this.options.onProgress?.(this.itemsDone, this.itemsTotal);
+    }
+    /** Puts batches back at the head of the queue, with workers enough to send them. */
+    requeue(...entries) {
+        this.queue.unshift(...entries);
+        this.startWorkers();
+    }
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    pick() {
+        const queue = this.queue;
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
+            const { batch } = entry;
+            const refusal = this.refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                this.finish(entry, { batch, error: refusal });
+                continue;
+            }
+            const size = this.sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
+                continue;
+            }
+            const zone = this.zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    }
+    async send(entry, zoneProbe, sizeProbe) {
+        const { batch } = entry;
+        const zone = this.zoneOf(batch.zoneId);
+        const size = this.sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, this.runSignal]);
+        try {
+            await this.pace(batch, signal);
+            const purgeId = await this.api.purge(batch.zoneId, toPurgeBody(batch), {
+                beforeRetry: () => this.pace(batch, signal),
+                onAttemptFailed: (failure) => {
+                    if (failure.status === 429)
+                        this.options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
+                },
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            this.finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            this.settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            this.notify();
+        }
+    }
+    /** Waits until the batch may go within every limit; throws when the deadline comes first. */
+    async pace(batch, signal) {
+        await this.withinBudget(batch, signal);
+        try {
+            await this.paceAccount(batch, signal);
+        }
+        catch (error) {
+            this.options.globalLimit?.refund?.();
+            throw error;
+        }
+    }
+    /**
+     * Waits for a request of the credential's API-wide budget. When the budget frees up only after the
+     * deadline, nothing more can go: this batch and every one not yet sent end with that reason.
+     */
+    async withinBudget(batch, signal) {
+        const limit = this.options.globalLimit;
+        if (!limit)
+            return;
+        for (let wait = limit.reserve(); wait > 0; wait = limit.reserve()) {
+            if (Date.now() + wait >= this.options.deadline) {
+                this.budgetRefusal ??= limit.exhausted?.(endpointOf(batch), wait) ?? notSent(batch);
+                throw this.budgetRefusal;
+            }
             await sleep(wait, signal);
+        }
+    }
+    /** Waits for the pacer of the zone's account: one reservation at a time, after any 429 pause. */
+    async paceAccount(batch, signal) {
+        const { options } = this;
         const pacer = options.pacerFor(batch.zoneId);
-        // One reservation at a time per pacer, made when the request before it goes: each is paced at the
-        // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
-        // pace; the recovery after it speeds it up again).
-        const previous = turns.get(pacer) ?? Promise.resolve();
+        // Each reservation is made when the request before it goes: it is paced at the rate in force when
+        // it is sent, not at the rate of the moment it joined the queue (a 429 slows the pace; the recovery
+        // after it speeds it up again).
+        const previous = this.turns.get(pacer) ?? Promise.resolve();
         let done;
-        turns.set(pacer, new Promise((resolve) => (done = resolve)));
+        this.turns.set(pacer, new Promise((resolve) => (done = resolve)));
         try {
             await untilAborted(previous, signal);
             for (;;) {
@@ -37400,146 +37831,92 @@ async function executeBatches(api, batches, options) {
             // predecessor, never before.
             void previous.then(done);
         }
-    };
-    const turns = new Map();
-    /** The next batch that may go now; batches of a refused zone end here without a request. */
-    const pick = () => {
-        for (let i = 0; i < queue.length; i++) {
-            const entry = queue[i];
-            const { batch } = entry;
-            const refusal = refusalFor(batch);
-            if (refusal !== undefined) {
-                queue.splice(i--, 1);
-                finish(entry, { batch, error: refusal });
-                continue;
-            }
-            const size = sizeOf(batch);
-            if (size.limit !== undefined && batch.items.length > size.limit) {
-                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
-                continue;
-            }
-            const zone = zoneOf(batch.zoneId);
-            if (zone.state === 'probing')
-                continue;
-            const zoneProbe = zone.state === 'untested';
-            if (!size.confirmed && size.probing)
-                continue;
-            const sizeProbe = !size.confirmed;
-            if (zoneProbe)
-                zone.state = 'probing';
-            if (sizeProbe)
-                size.probing = true;
-            queue.splice(i, 1);
-            return { entry, zoneProbe, sizeProbe };
-        }
-        return queue.length === 0 ? 'empty' : 'wait';
-    };
-    const send = async (entry, zoneProbe, sizeProbe) => {
-        const { batch } = entry;
-        const zone = zoneOf(batch.zoneId);
-        const size = sizeOf(batch);
-        const own = new AbortController();
-        zone.inFlight.add(own);
-        const signal = AbortSignal.any([own.signal, runSignal]);
-        try {
-            await pace(batch, signal);
-            const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
-                beforeRetry: () => pace(batch, signal),
-                onAttemptFailed: (failure) => {
-                    if (failure.status === 429)
-                        options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
-                },
-                signal
-            });
-            zone.state = 'open';
-            size.confirmed = true;
-            finish(entry, { batch, purgeId });
-        }
-        catch (error) {
-            settle(entry, error, zone, size);
-        }
-        finally {
-            zone.inFlight.delete(own);
-            if (zoneProbe && zone.state === 'probing')
-                zone.state = 'open';
-            if (sizeProbe)
-                size.probing = false;
-            notify();
-        }
-    };
-    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
-    const settle = (entry, error, zone, size) => {
+    }
+    /** What a failed request leads to: stop, split, isolate its refused items, or an outcome as it is. */
+    settle(entry, error, zone, size) {
         const { batch } = entry;
         // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
-        if (error instanceof CancelledError) {
-            finish(entry, { batch, error: refusalFor(batch) ?? error });
-            return;
-        }
+        if (error instanceof CancelledError)
+            return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error });
         const refusal = classifyRefusal(error, batch.items.map(itemText));
-        if (refusal?.about === 'credential') {
-            credentialRefusal ??= error;
-            stopAll.abort();
-            finish(entry, { batch, error: credentialRefusal });
-            return;
-        }
-        if (refusal?.about === 'zone') {
-            zone.refusal ??= error;
-            for (const request of zone.inFlight)
-                request.abort();
-            finish(entry, { batch, error: zone.refusal });
-            return;
-        }
+        if (refusal?.about === 'credential')
+            return this.refuseCredential(entry, error);
+        if (refusal?.about === 'zone')
+            return this.refuseZone(entry, error, zone);
         // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
         if (refusal)
             zone.state = 'open';
         if (refusal?.about === 'type') {
             size.refusal ??= error;
-            finish(entry, { batch, error: size.refusal });
-            return;
+            return this.finish(entry, { batch, error: size.refusal });
         }
-        if (refusal?.about === 'size' && batch.items.length > 1) {
-            size.refusals++;
-            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
-            size.limit = Math.min(limit, size.limit ?? Infinity);
-            size.confirmed = false;
-            options.onSplit?.(batch, size.limit);
-            queue.unshift(...piecesOf(entry, size.limit));
-            startWorkers();
-            return;
-        }
+        if (refusal?.about === 'size' && batch.items.length > 1)
+            return this.learnSize(entry, size, refusal.limit);
         if (refusal?.about === 'item' && batch.items.length > 1) {
-            // The size was fine; the items decide. Halves until the refused items stand alone.
+            // The size was fine; the items decide.
             size.confirmed = true;
+            return this.isolateItems(entry, error);
+        }
+        this.finish(entry, { batch, error });
+    }
+    /** The credential itself was refused: every batch of every zone ends with that reason. */
+    refuseCredential(entry, error) {
+        this.credentialRefusal ??= error;
+        this.stopAll.abort();
+        this.finish(entry, { batch: entry.batch, error: this.credentialRefusal });
+    }
+    /** The zone was refused: its requests in flight end, and its batches with that reason. */
+    refuseZone(entry, error, zone) {
+        zone.refusal ??= error;
+        for (const request of zone.inFlight)
+            request.abort();
+        this.finish(entry, { batch: entry.batch, error: zone.refusal });
+    }
+    /** Too many items: the zone and type take the limit learnt, and the batch goes again in pieces. */
+    learnSize(entry, size, stated) {
+        size.refusals++;
+        const limit = nextLimit(entry.batch.items.length, stated, size.refusals);
+        size.limit = Math.min(limit, size.limit ?? Infinity);
+        size.confirmed = false;
+        this.options.onSplit?.(entry.batch, size.limit);
+        this.requeue(...piecesOf(entry, size.limit));
+    }
+    /**
+     * Refused for some of its items. The items Cloudflare's words name fail with those words, and the rest
+     * goes again once; an answer that names none of them is halved until the refused items stand alone.
+     */
+    isolateItems(entry, error) {
+        const { batch } = entry;
+        const named = namedItems(error, batch.items.map(itemText));
+        if (named.size === 0) {
             const half = Math.ceil(batch.items.length / 2);
-            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
-            startWorkers();
-            return;
+            return this.requeue({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
         }
-        finish(entry, { batch, error });
-    };
-    const worker = async () => {
-        for (;;) {
-            const next = pick();
-            if (next === 'empty')
-                return;
-            if (next === 'wait') {
-                await changed;
-                continue;
-            }
-            await send(next.entry, next.zoneProbe, next.sizeProbe);
-        }
-    };
-    const running = new Set();
-    const startWorkers = () => {
-        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-            const w = worker().finally(() => running.delete(w));
-            running.add(w);
-        }
-    };
-    startWorkers();
-    while (running.size > 0)
-        await Promise.all(running);
-    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+        const rest = [];
+        batch.items.forEach((item, n) => {
+            const words = named.get(itemText(item));
+            if (!words)
+                return rest.push(item);
+            const only = { ...entry, batch: { ...batch, items: [item] }, order: [...entry.order, 0, n] };
+            this.finish(only, { batch: only.batch, error: narrowed(error, words) });
+        });
+        if (rest.length > 0)
+            this.requeue({ batch: { ...batch, items: rest }, order: [...entry.order, 1] });
+    }
+}
+/** The refusal with only the messages about one item: its reason, in Cloudflare's words. */
+function narrowed(error, messages) {
+    if (!(error instanceof CloudflareError))
+        return error;
+    const one = new CloudflareError({
+        kind: error.kind,
+        endpoint: error.endpoint,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        errors: messages,
+        message: messages[0]?.message ?? error.message
+    });
+    one.attempts = error.attempts;
+    return one;
 }
 /**
  * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
@@ -37572,8 +37949,11 @@ function compareOrder(a, b) {
     }
     return a.length - b.length;
 }
+function endpointOf(batch) {
+    return `POST /zones/${batch.zoneId}/purge_cache`;
+}
 function notSent(batch) {
-    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+    return new NotSentError(endpointOf(batch));
 }
 /** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */
 function untilAborted(promise, signal) {
@@ -37599,11 +37979,13 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
 /** Sends every planned request and returns one outcome per request, in the order of the plan. */
 async function sendPlan(api, planned, options) {
+    const sentBefore = api.http.requestCount;
     // Every zone of an account shares one purge budget at Cloudflare.
     const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
     const words = wordsFor(options.mode);
@@ -37631,7 +38013,7 @@ async function sendPlan(api, planned, options) {
         outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            globalLimit: budgetLimit(api),
             pause: api.http,
             deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
@@ -37641,9 +38023,40 @@ async function sendPlan(api, planned, options) {
     finally {
         clearInterval(progress);
     }
-    const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
-    return outcomes;
+    // The requests that went out, retries and resends included, as the client counted them.
+    const sent = api.http.requestCount - sentBefore;
+    const accepted = outcomes.filter((o) => o.purgeId).length;
+    const took = seconds(Date.now() - started);
+    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
+    return { outcomes, sent };
+}
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes) {
+    const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + itemCount(o.batch), 0);
+    const overBudget = unsent((e) => e instanceof OverBudgetError);
+    const late = unsent((e) => e instanceof NotSentError);
+    const parts = [
+        ...(overBudget > 0 ? [`${count(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+        ...(late > 0 ? [`${count(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+    ];
+    return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
+}
+/** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
+function budgetLimit(api) {
+    const budget = api.http.budget;
+    return {
+        reserve: () => budget.reserve(),
+        refund: () => budget.refund(),
+        exhausted: (endpoint) => {
+            const { quota, windowSeconds, kept, freesInMs } = budget.state();
+            return new OverBudgetError(endpoint, {
+                quota,
+                windowSeconds,
+                kept,
+                freesInSeconds: Math.ceil(freesInMs / 1000)
+            });
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
@@ -37777,9 +38190,8 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const words = wordsFor(mode);
     const purgeStarted = Date.now();
     const { splits, record } = splitRecorder();
-    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
+    const { outcomes, sent } = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
-        requestsSoFar: api.http.requestCount,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
         onSplit: record,
@@ -37793,11 +38205,16 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures, notSent: assignment.notSent }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
-    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
-    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    const failures = new Map(sent?.failures.map((f) => [f.outcome, f]));
+    const causeOf = ({ finding, rerun }) => ({
+        title: finding.title,
+        rerun,
+        ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+    });
     return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
@@ -37808,13 +38225,19 @@ function zoneRuns(planned, sent) {
             ? [
                 ...sent.outcomes
                     .filter((o) => o.batch.zoneId === zone.id)
-                    .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) })),
-                // Items known to be refused, never sent: listed as not purged, with the reason.
+                    .map((o) => {
+                    const failure = failures.get(o);
+                    return failure
+                        ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                        : { batch: o.batch, purgeId: o.purgeId };
+                }),
+                // Items known to be refused, never sent: listed as not purged, with the reason; a rerun does not help.
                 ...sent.notSent
                     .filter((n) => n.zone.id === zone.id)
                     .map((n) => ({
                     batch: { zoneId: zone.id, type: 'files', items: n.files },
-                    reason: n.reason
+                    reason: n.reason,
+                    cause: { title: catalogue['outside-zone-refused'].title, rerun: false }
                 }))
             ]
             : batches.map((batch) => ({ batch }))

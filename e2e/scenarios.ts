@@ -127,7 +127,8 @@ export const TESTED_ELSEWHERE: Partial<Record<DiagnosisId, string>> = {
   'purge-not-sent': './scale.test.ts',
   // No changed file's URL fails the checks since a "*" in a file name is read as part of it: items.test.ts
   // shows such a file purged, and __tests__/engine-changed-urls.test.ts the warning if one ever did.
-  'bad-changed-url': './items.test.ts'
+  'bad-changed-url': './items.test.ts',
+  'api-budget-exhausted': './failures.test.ts'
 }
 
 /** Made-up credentials the fixture world does not know, in each format. */

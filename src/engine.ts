@@ -8,7 +8,7 @@ import { assignToZones, ownZoneNotices, widerThanNamed, type Assignment } from '
 import type { ZoneResolution } from './access/zone-resolver.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
-import { diagnose } from './diagnosis/catalogue.js'
+import { catalogue, diagnose } from './diagnosis/catalogue.js'
 import { DiagnosedFailure } from './diagnosis/failure.js'
 import { diagnoseError } from './diagnosis/from-error.js'
 import type { ListedChanges } from './inputs/changed-urls.js'
@@ -24,7 +24,14 @@ import { batchSizeFindings, itemCount, limitsForPlan, planBatches } from './purg
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
-import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
+import {
+  emptyRun,
+  stoppedRun,
+  totals,
+  type FailureCause,
+  type RunResult,
+  type ZoneRun
+} from './report/result.js'
 import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
 import { count, countOf, seconds } from './words.js'
@@ -187,10 +194,9 @@ async function purgeWith(
   const words = wordsFor(mode)
   const purgeStarted = Date.now()
   const { splits, record } = splitRecorder()
-  const outcomes = await reporter.group(words.Verb, () =>
+  const { outcomes, sent } = await reporter.group(words.Verb, () =>
     sendPlan(api, planned, {
       deadline: startedAt + settings.timeoutMs,
-      requestsSoFar: api.http.requestCount,
       log: info,
       progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
       onSplit: record,
@@ -209,7 +215,7 @@ async function purgeWith(
   )
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
-  return { ...result, ...verified, timings: { ...result.timings, purgeMs } }
+  return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } }
 }
 
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
@@ -217,7 +223,12 @@ function zoneRuns(
   planned: PlannedZone[],
   sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[]; notSent: Assignment['notSent'] }
 ): ZoneRun[] {
-  const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]))
+  const failures = new Map(sent?.failures.map((f) => [f.outcome, f]))
+  const causeOf = ({ finding, rerun }: FailedRequest): FailureCause => ({
+    title: finding.title,
+    rerun,
+    ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+  })
   return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
     id: zone.id,
     name: zone.name,
@@ -228,13 +239,19 @@ function zoneRuns(
       ? [
           ...sent.outcomes
             .filter((o) => o.batch.zoneId === zone.id)
-            .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) })),
-          // Items known to be refused, never sent: listed as not purged, with the reason.
+            .map((o) => {
+              const failure = failures.get(o)
+              return failure
+                ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                : { batch: o.batch, purgeId: o.purgeId }
+            }),
+          // Items known to be refused, never sent: listed as not purged, with the reason; a rerun does not help.
           ...sent.notSent
             .filter((n) => n.zone.id === zone.id)
             .map((n) => ({
               batch: { zoneId: zone.id, type: 'files' as const, items: n.files },
-              reason: n.reason
+              reason: n.reason,
+              cause: { title: catalogue['outside-zone-refused'].title, rerun: false }
             }))
         ]
       : batches.map((batch) => ({ batch }))

@@ -1582,7 +1582,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(981)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9981));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 889));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1911,6 +1911,7 @@ function proxySecrets(env) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q5: () => (/* binding */ namedItems),
 /* harmony export */   rN: () => (/* binding */ classifyRefusal)
 /* harmony export */ });
 /* unused harmony exports CREDENTIAL_REFUSAL_CODES, ZONE_REFUSAL_CODES, TYPE_REFUSAL_CODES, TOO_MANY_ITEMS_CODES, isTooManyItems, limitFromWords */
@@ -2024,6 +2025,39 @@ function limitFromWords(messages) {
     }
     return undefined;
 }
+/**
+ * The sent items that Cloudflare's answer names, each with the messages that name it: Cloudflare's 400
+ * to a purge quotes the item it refuses ("Unable to purge 'https://…'.", "Unable to purge /x, which is an
+ * invalid URL."), one error per item, nested in error_chain or not (cloudflare-docs issue 25277,
+ * Cloudflare-WordPress issue 429). Matched on the item's text as sent, never on a code. An item counts as
+ * named only where the text around it ends it: "…/1.js" is not named by a message quoting "…/1.jsx".
+ */
+function namedItems(error, items) {
+    const named = new Map();
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi) || error.kind !== 'api' || error.status !== 400)
+        return named;
+    for (const message of error.errors) {
+        for (const item of new Set(items)) {
+            if (item.length < 3 || !quotes(message.message, item))
+                continue;
+            named.set(item, [...(named.get(item) ?? []), message]);
+        }
+    }
+    return named;
+}
+/** Whether `text` holds `item` standing alone: not glued to more of a URL, tag or host on either side. */
+function quotes(text, item) {
+    for (let at = text.indexOf(item); at >= 0; at = text.indexOf(item, at + 1)) {
+        const before = text[at - 1];
+        const after = text.slice(at + item.length, at + item.length + 2);
+        const startsAlone = before === undefined || /[\s'"`(<[{,:=]/.test(before);
+        // A full stop or comma ends the item when the sentence goes on (or ends) after it.
+        const endsAlone = after === '' || /^[\s'"`)>\]},;]/.test(after) || /^[.,:!?](?:\s|$)/.test(after);
+        if (startsAlone && endsAlone)
+            return true;
+    }
+    return false;
+}
 
 
 /***/ }),
@@ -2034,9 +2068,10 @@ function limitFromWords(messages) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   XX: () => (/* binding */ render),
 /* harmony export */   h4: () => (/* binding */ diagnose),
-/* harmony export */   mG: () => (/* binding */ tallied)
+/* harmony export */   mG: () => (/* binding */ tallied),
+/* harmony export */   sW: () => (/* binding */ catalogue)
 /* harmony export */ });
-/* unused harmony exports describeWait, shortDuration, catalogue */
+/* unused harmony exports describeWait, shortDuration */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
 /* harmony import */ var _door_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6801);
 
@@ -2087,6 +2122,10 @@ function shortDuration(seconds) {
     if (seconds < 2 * 3600)
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
+}
+/** "5 minutes", "90 seconds": the length of a rate-limit window. */
+function windowWords(seconds) {
+    return seconds % 60 === 0 ? (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(seconds / 60, 'minute') : (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(seconds, 'second');
 }
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
@@ -2995,7 +3034,7 @@ const catalogue = {
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        cause: 'Cloudflare refused a request because of some of its items (an invalid URL, tag, host or prefix); the items its answer named failed, and the rest of the request was sent again without them.',
         detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
         fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
         docs: DOCS.purge,
@@ -3031,6 +3070,19 @@ const catalogue = {
         docs: DOCS.limits,
         message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
             `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
+    }),
+    'api-budget-exhausted': entry({
+        title: "Held back by Cloudflare's API request limit",
+        severity: 'error',
+        cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
+            `requests per ${windowWords(windowSeconds)}) had no room left but the ${kept} requests kept for the ` +
+            "account's other tools (going over it blocks every API call of the account's user for 5 minutes), and it " +
+            `frees up in ${describeWait(freesInSeconds)}, after the time allowed by ${door.input('timeout')}. Run again ` +
+            `after that, raise ${door.input('timeout')} past it, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -3144,8 +3196,9 @@ const ACTION_DOOR = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ DiagnosedFailure),
-/* harmony export */   S: () => (/* binding */ NotSentError)
+/* harmony export */   Bb: () => (/* binding */ DiagnosedFailure),
+/* harmony export */   SD: () => (/* binding */ NotSentError),
+/* harmony export */   i_: () => (/* binding */ OverBudgetError)
 /* harmony export */ });
 class DiagnosedFailure extends Error {
     findings;
@@ -3162,6 +3215,22 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
+    }
+}
+/**
+ * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
+ * or token): sending it would have spent the part kept for the account's other tools, and the window
+ * frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
     }
 }
 
@@ -3192,7 +3261,9 @@ class NotSentError extends Error {
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
-    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .S) {
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .OverBudgetError */ .i_)
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('api-budget-exhausted', error.budget);
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .SD) {
         return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
         });
@@ -4344,7 +4415,7 @@ async function resolveEnvironments(api, zones, wanted) {
             else if (refusal === 'not-readable')
                 notReadable.push({ label: name, detail });
             else
-                throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
+                throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
             continue;
         }
         if (answer.environments.length === 0) {
@@ -4379,7 +4450,7 @@ async function resolveEnvironments(api, zones, wanted) {
     }
     findings.push(...unknown);
     if (findings.length > 0)
-        throw new failure/* DiagnosedFailure */.B(findings);
+        throw new failure/* DiagnosedFailure */.Bb(findings);
     return found;
 }
 function distinct(values) {
@@ -4589,7 +4660,7 @@ function totals(zones) {
         purgeIds: []
     };
     for (const zone of zones) {
-        for (const { batch, purgeId, reason } of zone.requests) {
+        for (const { batch, purgeId, reason, cause } of zone.requests) {
             if (purgeId) {
                 out.purgedCount += (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
                 out.purgeIds.push(purgeId);
@@ -4597,7 +4668,7 @@ function totals(zones) {
             else if (reason !== undefined) {
                 const items = batch.type === 'everything' ? ['everything'] : batch.items.map(_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .describeItem */ .f);
                 for (const item of items)
-                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason, ...(cause ? { cause } : {}) });
             }
         }
     }
@@ -4796,7 +4867,8 @@ function purgeStatus(result, w, failedItemsIn) {
     const failed = result.failed.length;
     const total = result.purgedCount + failed;
     const where = zonesWords(result.zones);
-    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    // The requests that went out, resends and retries included, when the run counted them.
+    const requests = result.requestsSent ?? result.zones.reduce((n, z) => n + z.requests.length, 0);
     if (failed === 0) {
         const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
         const headline = everything
@@ -4811,11 +4883,8 @@ function purgeStatus(result, w, failedItemsIn) {
             text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
         };
     }
-    const reasons = [...new Set(result.failed.map((f) => f.reason))];
-    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
-    const why = reasons.length === 1
-        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
-        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    const sent = result.requestsSent !== undefined ? ` ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} went out.` : '';
+    const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
         ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
@@ -4826,30 +4895,71 @@ function purgeStatus(result, w, failedItemsIn) {
         };
 }
 /**
- * The items not purged, under their reason (given once, in the status line, when there is only one), in
- * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
- * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
+ * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
+ */
+function reasonGroups(failed, failedItemsIn) {
+    const groups = new Map();
+    for (const item of failed) {
+        const perItem = item.cause?.perItem === true;
+        const key = perItem ? `per item: ${item.cause?.title ?? ''}` : item.reason;
+        let group = groups.get(key);
+        if (!group) {
+            const text = perItem
+                ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
+                    `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+                    'are fails the same way.'
+                : item.reason;
+            groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }));
+        }
+        group.items.push(item);
+    }
+    // Sorting is stable: reasons with as many items keep the order in which they first failed.
+    return [...groups.values()].sort((a, b) => b.items.length - a.items.length);
+}
+/** Why items were not purged, for the status line: the reason, or how many, and whether a rerun helps. */
+function failedWhy(groups, w, failedItemsIn) {
+    const failed = groups.reduce((n, g) => n + g.items.length, 0);
+    const rerun = groups.filter((g) => g.rerun).reduce((n, g) => n + g.items.length, 0);
+    const twice = `${gerund(w)} twice does no harm.`;
+    const retry = rerun === 0
+        ? ''
+        : rerun === failed
+            ? ` Running again retries them, and ${twice}`
+            : ` Running again retries the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rerun, 'item')} whose reason passes (time, rate limits, ` +
+                `Cloudflare's own errors), and ${twice}`;
+    const [only] = groups;
+    if (groups.length === 1 && only)
+        return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one) with
+ * its count, most items first, in the groups of the failed_items output (zone and type). The first
+ * REASONS_SHOWN reasons list their items; the others are named with their counts.
  */
 function failedBlocks(result, w, room, failedItemsIn) {
-    const byReason = new Map();
-    for (const group of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(result.failed))
-        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const groups = reasonGroups(result.failed, failedItemsIn);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
-    const reasons = [...byReason.entries()];
-    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
-        if (reasons.length > 1)
-            blocks.push({ kind: 'text', text: reason });
-        for (const { zone, type, count: n, items } of groups)
+    for (const group of groups.slice(0, REASONS_SHOWN)) {
+        if (groups.length > 1)
+            blocks.push({ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(group.items))
             blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
-    const rest = reasons.slice(REASONS_SHOWN);
+    const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
-        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
-        });
+            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+        }, {
+            kind: 'list',
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(g.items.length, 'item')}: ${g.text}`)
+        }, ...(rest.length > ITEMS_SHOWN
+            ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
+            : []));
     }
     return blocks;
 }
