@@ -31,17 +31,18 @@ export interface ParsedFiles extends Parsed<FileItem> {
 }
 
 /**
+ * Where a list of files was read: `files`, or the file that `files_from` names. A file may be something
+ * else given by mistake (a `.env`): a line of it that is not a URL is never quoted, only its number and
+ * its first characters are.
+ */
+export type FilesSource = { input: 'files' | 'verify_urls' } | { input: 'files_from'; file: string }
+
+/**
  * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
  * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
  * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
  * bare path.
  */
-/**
- * Where a list of files was read: `files`, or the file that `files_from` names. A file may be something
- * else given by mistake (a `.env`): a line of it that is not a URL is never quoted, only its number and
- * its first characters are.
- */
-export type FilesSource = { input: 'files' } | { input: 'files_from'; file: string }
 
 export function parseFiles(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
   const masked = source.input === 'files_from'
