@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(762);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2206);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 762:
+/***/ 2206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -954,8 +954,6 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var report_summary = __nccwpck_require__(1991);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -1130,8 +1128,13 @@ const FLAGS = [
         group: 'output',
         help: 'The result as one JSON object on standard output, nothing else there'
     },
-    { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
-    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+    {
+        name: 'quiet',
+        kind: 'switch',
+        group: 'output',
+        help: 'Print nothing on success: only warnings and errors'
+    },
+    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print each step, and debug lines' },
     { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
     { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
     { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
@@ -1234,7 +1237,7 @@ function parseCommandLine(args, env) {
         const given = values.get(spec);
         const fromEnv = spec.env ? env[spec.env] : undefined;
         if (given) {
-            raw[spec.input] = given.join('\n');
+            raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n');
             sources[spec.input] = `--${spec.name}`;
         }
         else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
@@ -1242,6 +1245,7 @@ function parseCommandLine(args, env) {
             sources[spec.input] = spec.env;
         }
     }
+    const overridden = preferGivenCredential(raw, sources);
     const on = (name) => values.has(FLAGS.find((f) => f.name === name));
     if (on('quiet') && on('verbose'))
         errors.push('--quiet and --verbose contradict each other; give one.');
@@ -1249,6 +1253,7 @@ function parseCommandLine(args, env) {
         raw,
         sources,
         credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+        notes: overridden ? [overridden] : [],
         json: on('json'),
         quiet: on('quiet'),
         verbose: on('verbose'),
@@ -1257,6 +1262,56 @@ function parseCommandLine(args, env) {
         version: on('version'),
         errors
     };
+}
+/**
+ * An explicit credential flag beats the other kind of credential found in the environment, as with curl
+ * and wrangler, where what is typed wins: --api-token over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY,
+ * --global-key over CLOUDFLARE_API_TOKEN. Drops the overridden inputs and says so in a line.
+ */
+function preferGivenCredential(raw, sources) {
+    const byFlag = (input) => sources[input]?.startsWith('--') ?? false;
+    const fromEnvironment = (input) => raw[input] !== undefined && !byFlag(input);
+    const flag = byFlag('api_token') ? '--api-token' : byFlag('global_key') ? '--global-key' : undefined;
+    const other = flag === '--api-token' ? ['email', 'global_key'] : flag ? ['api_token'] : [];
+    const dropped = other.filter(fromEnvironment);
+    if (!flag || dropped.length === 0)
+        return undefined;
+    const names = dropped.map((input) => sources[input]);
+    for (const input of dropped) {
+        delete raw[input];
+        delete sources[input];
+    }
+    return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`;
+}
+/**
+ * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
+ */
+function joinFiles(values) {
+    const json = (value) => /^\s*[[{]/.test(value);
+    if (values.length < 2 || !values.some(json))
+        return values.join('\n');
+    const items = [];
+    for (const value of values) {
+        if (!json(value)) {
+            const lines = value.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+            items.push(...lines.join(' ').split(/\s+/).filter(Boolean));
+            continue;
+        }
+        const parsed = parseJson(value);
+        if (!Array.isArray(parsed))
+            return value;
+        items.push(...parsed);
+    }
+    return JSON.stringify(items);
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function unknownFlag(name, meant, actionOnly) {
     if (actionOnly)
@@ -1340,8 +1395,19 @@ function commandLineDoor(sources = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"0.1.0","TB":"https://github.com/marketplace/actions/cloudflare-cache-purge"}');
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The version printed by --version and sent in the User-Agent, and the documentation's address that --help
+// ends with: package.json's, taken in at build time.
+
+const VERSION = package_namespaceObject.rE;
+/** Where the documentation is: package.json's homepage. */
+const HOMEPAGE = package_namespaceObject.TB;
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // The text of --help, built from the flag table so that every flag is in it. Pure.
+
 
 const HEADINGS = {
     what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
@@ -1380,7 +1446,17 @@ Examples:
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
 The action's changed_paths (with github_token, base and head) has no option: pipe
-the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+the URLs of the changed files into --files-from - instead, as above.
+
+Documentation: ${HOMEPAGE}
+`;
+}
+/** What a command without arguments prints: how to start, in a few lines. */
+function usageText() {
+    return `Usage: cloudflare-purge [--zone ZONE] --files URL… (or --tags, --hosts, --prefixes, --everything)
+The credential comes from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+  cloudflare-purge --zone example.com --files https://example.com/app.css
+Every option: cloudflare-purge --help. Documentation: ${HOMEPAGE}
 `;
 }
 
@@ -1415,15 +1491,67 @@ function masked(value, redactor) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(1991);
+;// CONCATENATED MODULE: ./src/cli/outcome.ts
+// The one line a run ends with on the command line: what was purged, where, in how many requests and how
+// long. Errors are shown once each, as they happen; this line only counts. Pure.
+
+
+
+/** "Purged 2 URLs and 1 tag on example.com: 1 purge request in 0.4 s."; undefined when there is nothing to say. */
+function outcomeLine(result) {
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    const where = (0,summary/* zonesWords */.Zk)(result.zones);
+    const time = (0,words/* seconds */.YA)(result.timings.totalMs);
+    if (result.status === 'planned') {
+        const what = itemWords(result.zones, () => true);
+        return `Dry run: ${what} ${where} would take ${(0,words/* count */.U9)(requests, w.request)}; nothing was sent (${time}).`;
+    }
+    if (result.status !== 'purged')
+        return undefined;
+    const done = itemWords(result.zones, (r) => r.purgeId !== undefined);
+    const failed = result.failed.length;
+    const sent = `${(0,words/* count */.U9)(requests, w.request)} in ${time}`;
+    if (failed === 0)
+        return `${w.Past} ${done} ${where}: ${sent}.`;
+    const notDone = `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`;
+    return result.purgedCount === 0
+        ? `Nothing was ${w.past} ${where} (${notDone}): ${sent}.`
+        : `${w.Past} ${done} ${where}, ${notDone}: ${sent}.`;
+}
+const TYPES = ['everything', 'files', 'tags', 'hosts', 'prefixes'];
+/** "2 URLs and 1 tag", "everything": the items of the requests that `counts` picks, by type. */
+function itemWords(zones, counts) {
+    const requests = zones.flatMap((z) => z.requests).filter(counts);
+    const parts = TYPES.flatMap((type) => {
+        const batches = requests.filter((r) => r.batch.type === type);
+        const n = batches.reduce((sum, r) => sum + r.batch.items.length, 0);
+        return batches.length > 0 ? [(0,words/* countOf */.pq)(type, n)] : [];
+    });
+    if (parts.length <= 1)
+        return parts[0] ?? 'nothing';
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
-// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
-// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// What a person reads on the command line, on standard error, every line through the Redactor: each
+// diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
+// A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
 
-
-/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+/**
+ * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
+ * "1", "2", "3", "true" or empty turn colour on, even in a log and whatever NO_COLOR says; any other value
+ * turns it off. Without it: on a terminal, unless NO_COLOR is set and not empty (https://no-color.org/) or
+ * TERM is "dumb".
+ */
 function wantsColour(output, env, noColorFlag) {
-    return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+    if (noColorFlag)
+        return false;
+    if (env.FORCE_COLOR !== undefined)
+        return ['', '1', '2', '3', 'true'].includes(env.FORCE_COLOR);
+    return Boolean(output.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 const SGR = {
     bold: [1, 22],
@@ -1450,8 +1578,9 @@ class TerminalReporter {
     get errorCount() {
         return this.reported.filter((f) => f.severity === 'error').length;
     }
+    /** The engine's steps: shown with --verbose only. */
     info(line) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
@@ -1465,21 +1594,27 @@ class TerminalReporter {
         if (this.options.verbose)
             this.print(this.paint('dim', `debug: ${line}`));
     }
-    /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+    /**
+     * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
+     * every 10 s in a log (a CI job's), where each is a line of its own.
+     */
+    get progressEveryMs() {
+        return this.out.isTTY ? 1000 : 10_000;
+    }
+    /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
     progress(line) {
         if (this.options.quiet)
             return;
         if (!this.out.isTTY) {
-            if (this.options.verbose)
-                this.info(line);
+            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`);
             return;
         }
         const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
-        this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
+        this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(this.paint('bold', name));
         this.depth++;
         try {
@@ -1502,24 +1637,7 @@ class TerminalReporter {
                 continue;
             this.clearProgress();
             for (const line of this.findingLines(shown))
-                this.out.write(`${line}\n`);
-        }
-    }
-    /** The run's summary, after a blank line; shown with --quiet too. */
-    summary(blocks) {
-        if (blocks.length === 0)
-            return;
-        this.print('');
-        // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
-            if (block.kind === 'heading')
-                this.print(this.paint('bold', block.text));
-            else if (block.kind === 'text')
-                this.print(block.text);
-            else if (block.kind === 'list')
-                block.items.forEach((item) => this.print(`- ${item}`));
-            else
-                table(block.header, block.rows).forEach((row, i) => this.print(i === 0 ? this.paint('dim', row) : row));
+                this.write(`${line}\n`);
         }
     }
     /** A line of its own, such as the hint after a usage error. */
@@ -1533,13 +1651,17 @@ class TerminalReporter {
     }
     print(line) {
         this.clearProgress();
-        this.out.write(`${this.redactor.redact(line)}\n`);
+        this.write(`${this.redactor.redact(line)}\n`);
     }
     clearProgress() {
         if (!this.progressShown)
             return;
-        this.out.write('\r\x1b[2K');
+        this.write('\r\x1b[2K');
         this.progressShown = false;
+    }
+    /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+    write(text) {
+        this.out.write(text);
     }
     paint(style, text) {
         if (!this.options.colour)
@@ -1574,23 +1696,6 @@ function wrapWords(text, width) {
         lines.push(line);
     return lines;
 }
-/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
-function table(header, rows) {
-    const all = [header, ...rows];
-    const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
-    return all.map((row) => `  ${row
-        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-        .join('  ')
-        .trimEnd()}`);
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/cli/version.ts
-// The version printed by --version and sent in the User-Agent: package.json's, taken in at build time.
-
-const VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 // The command line's order of work: read the flags and the environment → check them as the action
@@ -1613,10 +1718,14 @@ const VERSION = package_namespaceObject.rE;
 
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
-const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +${HOMEPAGE})`;
 /** Runs one command and returns its exit code; never throws. */
 async function runCli(io) {
     const startedAt = Date.now();
+    if (io.args.length === 0) {
+        io.stderr.write(usageText());
+        return EXIT.usage;
+    }
     const line = parseCommandLine(io.args, io.env);
     if (line.help) {
         io.stdout.write(helpText(VERSION));
@@ -1633,9 +1742,11 @@ async function runCli(io) {
         quiet: line.quiet,
         verbose: line.verbose
     });
-    const finish = (result, code, summary = true) => {
-        if (summary)
-            reporter.summary((0,report_summary/* summaryOf */.YG)(result, { failedItemsIn: 'failed_items (--json)' }));
+    const finish = (result, code) => {
+        // One line to end with; --quiet keeps it only when something went wrong.
+        const outcome = outcomeLine(result);
+        if (outcome && (!line.quiet || code !== EXIT.ok))
+            reporter.line(outcome);
         if (line.json)
             io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
         return code;
@@ -1644,10 +1755,12 @@ async function runCli(io) {
         const findings = line.errors.map(usageError);
         reporter.findings(findings);
         reporter.line('Run cloudflare-purge --help for the options.');
-        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage, false);
+        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage);
     }
     if (line.credentialFlags.length > 0)
         reporter.findings([credentialFlagWarning(line.credentialFlags)]);
+    for (const note of line.notes)
+        reporter.notice(note);
     try {
         const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
         const parsed = parseSettings(line.raw, {
@@ -1681,11 +1794,15 @@ async function runCli(io) {
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
 }
-/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
+/**
+ * Every form of every credential given, those a flag overrode in the environment too, and a password in a
+ * proxy's URL or --api-url: none may be printed.
+ */
 function secretsOf(line, env) {
-    const secret = ['api_token', 'global_key', 'email'];
+    const secret = FLAGS.filter((f) => f.group === 'credential');
+    const values = secret.flatMap((f) => [line.raw[f.input], f.env ? env[f.env] : undefined]);
     return [
-        ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+        ...values.flatMap((value) => (value?.trim() ? secretForms(value) : [])),
         ...(0,proxy/* proxySecrets */.Wm)(env),
         ...(0,canonical_url/* userinfoSecrets */.zC)(line.raw.api_url ?? '')
     ];
@@ -4816,12 +4933,11 @@ function escapeHtml(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ps: () => (/* binding */ stoppedRun),
-/* harmony export */   QW: () => (/* binding */ summaryRows),
 /* harmony export */   Sd: () => (/* binding */ totals),
 /* harmony export */   XU: () => (/* binding */ zoneCounts),
 /* harmony export */   dl: () => (/* binding */ emptyRun)
 /* harmony export */ });
-/* unused harmony export requestedItems */
+/* unused harmony exports requestedItems, summaryRows */
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1715);
 // What one run did, as both edges (the action, the command line) report it: the engine returns a
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
@@ -4898,7 +5014,7 @@ function summaryRows(zones) {
                 failed: 0,
                 ids: []
             };
-            const count = (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+            const count = itemCount(batch);
             row.items += count;
             row.requests += 1;
             if (purgeId) {
@@ -4936,11 +5052,10 @@ function zoneCounts(zones) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Ts: () => (/* binding */ dryRunLimits),
-  P$: () => (/* binding */ plainBlocks),
-  YG: () => (/* binding */ summaryOf)
+  Zk: () => (/* binding */ zonesWords)
 });
 
-// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText, plainBlocks, summaryOf
 
 // EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
 var target = __nccwpck_require__(7757);
@@ -4962,29 +5077,29 @@ var verify_words = __nccwpck_require__(9500);
 
 /** URLs listed per verdict; the rest are counted. */
 const EDGE_URLS_SHOWN = 20;
-function edgeSummary(verify) {
+function edge_summary_edgeSummary(verify) {
     const stale = verify.checks.filter((c) => c.verdict === 'stale');
     const failing = stale.length > 0
         ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
         : '';
     const blocks = [
         { kind: 'heading', text: 'At the edge', level: 3 },
-        { kind: 'text', text: `${(0,verify_words/* checkedWords */.ji)(verify)}${failing}` },
+        { kind: 'text', text: `${checkedWords(verify)}${failing}` },
         {
             kind: 'table',
             header: ['Verdict', 'URLs'],
-            rows: verdict/* VERDICTS */.bk.filter((v) => verify.counts[v] > 0).map((v) => [
-                verify_words/* VERDICT_NAMES */.BO[v],
+            rows: VERDICTS.filter((v) => verify.counts[v] > 0).map((v) => [
+                VERDICT_NAMES[v],
                 String(verify.counts[v])
             ])
         }
     ];
     if (stale.length > 0)
-        blocks.push(...shortList('Still served from a copy older than the purge', stale, findings/* describeStale */.v));
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale));
     const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
     if (unproxied.length > 0)
         blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
-    return [...blocks, ...(0,verify_words/* warmedWords */.sm)(verify).map((text) => ({ kind: 'text', text }))];
+    return [...blocks, ...warmedWords(verify).map((text) => ({ kind: 'text', text }))];
 }
 function shortList(label, checks, describe) {
     const more = checks.length - EDGE_URLS_SHOWN;
@@ -4998,7 +5113,7 @@ function shortList(label, checks, describe) {
 // EXTERNAL MODULE: ./src/report/outputs.ts
 var outputs = __nccwpck_require__(5468);
 // EXTERNAL MODULE: ./src/report/result.ts
-var report_result = __nccwpck_require__(5781);
+var result = __nccwpck_require__(5781);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
@@ -5025,7 +5140,7 @@ const REASONS_SHOWN = 20;
  * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
  * well within the 1 MiB a step may write, however long the items.
  */
-const ITEM_CHARS = 128 * 1024;
+const ITEM_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
@@ -5054,15 +5169,15 @@ function warningBlocks(warnings) {
         : [];
 }
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
+    const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -5072,7 +5187,7 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,words/* count */.U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
@@ -5114,17 +5229,17 @@ function purgeStatus(result, w, failedItemsIn) {
             kind: 'status',
             outcome: 'all',
             headline,
-            text: `${(0,words/* count */.U9)(requests, w.request)} in ${(0,words/* seconds */.YA)(result.timings.totalMs)}.`
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
-    const sent = result.requestsSent !== undefined ? ` ${(0,words/* count */.U9)(requests, w.request)} went out.` : '';
+    const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
         ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
             outcome: 'partly',
-            headline: `${result.purgedCount} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -5160,7 +5275,7 @@ function failedWhy(groups, w, failedItemsIn) {
         ? ''
         : rerun === failed
             ? ` Running again retries them, and ${twice}`
-            : ` Running again retries the ${(0,words/* count */.U9)(rerun, 'item')} whose reason passes (time, rate limits, ` +
+            : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
                 `Cloudflare's own errors), and ${twice}`;
     const [only] = groups;
     if (groups.length === 1 && only)
@@ -5178,19 +5293,19 @@ function failedBlocks(result, w, room, failedItemsIn) {
     const blocks = [];
     for (const group of groups.slice(0, REASONS_SHOWN)) {
         if (groups.length > 1)
-            blocks.push({ kind: 'text', text: `${(0,words/* count */.U9)(group.items.length, 'item')}: ${group.text}` });
-        for (const { zone, type, count: n, items } of (0,outputs/* groupFailedItems */.dT)(group.items))
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+            blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of groupFailedItems(group.items))
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
         const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,words/* count */.U9)(rest.length, 'other reason')} for ${(0,words/* count */.U9)(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
         }, {
             kind: 'list',
-            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${(0,words/* count */.U9)(g.items.length, 'item')}: ${g.text}`)
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
         }, ...(rest.length > ITEMS_SHOWN
             ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
             : []));
@@ -5213,11 +5328,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,planner/* describeItem */.f)(item));
+                list.first.push(describeItem(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${countOf(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -5243,7 +5358,7 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,words/* count */.U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
         ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
@@ -5251,7 +5366,7 @@ function cappedList(items, room, total = items.length) {
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones)
+    const rows = summaryRows(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
@@ -5269,8 +5384,8 @@ function requestIds(result) {
     };
 }
 function planSummary(result, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -5279,8 +5394,8 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,words/* count */.U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,words/* count */.U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
         {
@@ -5319,7 +5434,7 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const w = wordsFor(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
@@ -5338,7 +5453,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             kind: 'status',
             outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,words/* count */.U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
             text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
         }, ...(shown.length > 1
@@ -5355,7 +5470,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`,
+                    label: `${count(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -5380,7 +5495,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,target/* describeEnvironment */.NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
@@ -5574,12 +5689,9 @@ function countVerdicts(checks) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BO: () => (/* binding */ VERDICT_NAMES),
-/* harmony export */   ji: () => (/* binding */ checkedWords),
-/* harmony export */   sm: () => (/* binding */ warmedWords),
 /* harmony export */   xb: () => (/* binding */ describeEdgeCheck)
 /* harmony export */ });
-/* unused harmony export verdictWords */
+/* unused harmony exports VERDICT_NAMES, checkedWords, verdictWords, warmedWords */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3271);
 /* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3156);
