@@ -49,7 +49,8 @@ describe('fixture', () => {
     expect(tokens.userNewFormat.value.startsWith('cfut_')).toBe(true)
     expect(tokens.account.value.startsWith('cfat_')).toBe(true)
     expect(globalKey.key).toMatch(/^[0-9a-f]{37}$/)
-    expect(new Set(Object.values(zones).map((z) => z.name)).size).toBe(Object.keys(zones).length)
+    // One name per zone, but for the two pairs that share theirs on purpose (twin.example, pair.example).
+    expect(new Set(Object.values(zones).map((z) => z.name)).size).toBe(Object.keys(zones).length - 2)
   })
 })
 
@@ -202,7 +203,8 @@ describe('emulator', () => {
       const page = await call(emulator, '/zones?per_page=5&page=1', {
         headers: keyHeaders(globalKey.email, globalKey.key)
       })
-      expect(page.json.result_info).toMatchObject({ count: 4, total_count: 4, total_pages: 1 })
+      // The main account's zones: free, pro, business, enterprise, blog, twinActive, pairMain, caseTwins.
+      expect(page.json.result_info).toMatchObject({ count: 5, total_count: 8, total_pages: 2 })
       const scoped = await call(emulator, '/zones', { headers: bearer(tokens.scopedToOtherZone.value) })
       expect((scoped.json.result as Array<{ id: string }>).map((z) => z.id)).toEqual([zones.pro.id])
       const noRead = await call(emulator, `/zones?name=${zones.free.name}`, {
@@ -301,13 +303,20 @@ describe('emulator', () => {
       expect(codes((await post({})).json)).toEqual([1012])
       expect(codes((await post({ purge_everything: true, tags: ['a'] })).json)).toEqual([1092])
       expect(codes((await post({ tags: ['a'], hosts: ['b.example.com'] })).json)).toEqual([1012])
-      const urls = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+      const urls = (n: number, host = 'example.com'): string[] =>
+        Array.from({ length: n }, (_, i) => `https://${host}/${i}`)
       expect((await post({ files: urls(100) }, zones.free.id)).status).toBe(200)
+      // A URL of another domain: Cloudflare's 1082 "You can only purge files for this zone", with 1016.
+      const foreign = await post({ files: ['https://example.com/a', 'https://other.org/a'] }, zones.free.id)
+      expect(codes(foreign.json)).toEqual([1016, 1082])
+      expect(foreign.json.errors[1]?.message).toBe(
+        'Unable to purge https://other.org/a. You can only purge files for this zone.'
+      )
       const tooMany = await post({ files: urls(101) }, zones.free.id)
       expect(tooMany.status).toBe(400)
       expect(codes(tooMany.json)).toEqual([1094])
       expect(tooMany.json.errors[0]?.message).toContain('100')
-      expect((await post({ files: urls(500) }, zones.enterprise.id)).status).toBe(200)
+      expect((await post({ files: urls(500, 'enterprise.example') }, zones.enterprise.id)).status).toBe(200)
       expect(codes((await post({ tags: Array.from({ length: 101 }, (_, i) => `t${i}`) })).json)).toEqual([
         1101
       ])
@@ -343,14 +352,14 @@ describe('emulator', () => {
         async (custom) => {
           const post = (body: unknown, zoneId: string = zones.free.id) =>
             call(custom, purgePath(zoneId), { method: 'POST', headers: bearer(tokens.user.value), body })
-          const urls = (n: number): string[] =>
-            Array.from({ length: n }, (_, i) => `https://example.com/${i}`)
+          const urls = (n: number, host = 'example.com'): string[] =>
+            Array.from({ length: n }, (_, i) => `https://${host}/${i}`)
           const tooMany = await post({ files: urls(21) })
           expect(codes(tooMany.json)).toEqual([1094])
           expect(tooMany.json.errors[0]?.message).toContain('only 20 are allowed')
           expect((await post({ files: urls(20) })).status).toBe(200)
           // Other zones keep their plan's limit.
-          expect((await post({ files: urls(30) }, zones.pro.id)).status).toBe(200)
+          expect((await post({ files: urls(30, 'pro.example.net') }, zones.pro.id)).status).toBe(200)
           const long = await post({
             files: ['https://example.com/a', { url: 'https://example.com/long', headers: {} }]
           })
@@ -367,7 +376,7 @@ describe('emulator', () => {
           ])
           const tag = await post({ tags: ['fine', 'refused-tag'] })
           expect(tag.json.errors[0]?.message).toMatch(/^Invalid tag refused-tag/)
-          expect(custom.purgedItems()).toEqual([...urls(20), ...urls(30)])
+          expect(custom.purgedItems()).toEqual([...urls(20), ...urls(30, 'pro.example.net')])
         }
       )
     })

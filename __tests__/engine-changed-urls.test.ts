@@ -1,5 +1,5 @@
 // The engine and the URLs of changed files: merged on their canonical form, and a URL that fails the
-// checks a URL in `files` passes stops the run before any request, with the items it knows listed.
+// checks a URL in `files` passes is left out with a warning while the others go on.
 import { describe, expect, it } from '@jest/globals'
 import { purgeCache, type RunReporter } from '../src/engine.js'
 import { diagnose } from '../src/diagnosis/catalogue.js'
@@ -40,11 +40,11 @@ function settings(files: string): Settings {
 }
 
 describe('changed files in the engine', () => {
-  it('stops on a refused changed-file URL before any request, listing every valid item', async () => {
+  it('leaves a refused changed-file URL out with its warning, and plans the others', async () => {
     const refused = diagnose('bad-changed-url', { detail: '"https://example.com/a*.css" cannot be purged.' })
     const reporter = new Recorder()
     const result = await purgeCache(
-      settings('https://EXAMPLE.com/x#top'),
+      { ...settings('https://EXAMPLE.com/x#top'), dryRun: true, timeoutMs: 500 },
       {
         userAgent: 'test',
         changes: {
@@ -57,10 +57,9 @@ describe('changed files in the engine', () => {
       },
       reporter
     )
-    expect(reporter.found.map((f) => f.id)).toEqual(['bad-changed-url'])
-    expect(result.status).toBe('stopped')
-    expect(result.apiRequests).toEqual({ total: 0, rateLimited: 0 })
-    // The URL given in files and found again is one item.
-    expect(result.failed.map((f) => f.item)).toEqual(['https://example.com/x', 'https://example.com/ok.css'])
+    expect(reporter.found.map((f) => f.id)[0]).toBe('bad-changed-url')
+    expect(reporter.found[0]?.severity).toBe('warning')
+    // Not stopped by it: the run went on to Cloudflare (unreachable here).
+    expect(result.stoppedBy?.map((f) => f.id)).not.toContain('bad-changed-url')
   })
 })

@@ -9,7 +9,7 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src')
 
 /** Bottom to top: a file may import its own stage and the stages listed before it. */
 const LAYERS: string[][] = [
-  ['types.ts', 'words.ts', 'v8-flags.ts'],
+  ['types.ts', 'words.ts', 'patterns.ts', 'v8-flags.ts'],
   ['cloudflare'],
   ['diagnosis'],
   ['inputs'],

@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1358);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3235);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1358:
+/***/ 3235:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28396,8 +28396,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/words.ts
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
@@ -28768,6 +28766,43 @@ const catalogue = {
         docs: DOCS.inputs,
         message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
+    'files-from-outside-workspace': entry({
+        title: 'Invalid input: files_from',
+        severity: 'error',
+        cause: '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
+        detection: 'input, before any request',
+        fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
+        docs: DOCS.inputs,
+        message: ({ path }, door) => `${bare(door.input('files_from'))} "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+            'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
+            'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
+    }),
+    'files-not-urls': entry({
+        title: 'Invalid input: files_from',
+        severity: 'error',
+        cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
+        detection: 'input, before any request; the lines themselves are never shown',
+        fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
+        docs: DOCS.inputs,
+        message: ({ input, file, lines, start }, door) => {
+            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
+            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+                `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
+                `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
+                '(https://…) per line.');
+        }
+    }),
+    'invisible-characters': entry({
+        title: 'Characters that do not show',
+        severity: 'warning',
+        cause: 'An item input holds characters that do not show, pasted from a document or a chat: a no-break or other Unicode space, a zero-width space or joiner, a byte order mark, a bidirectional mark.',
+        detection: 'input, before any request; the run goes on with the items as they look',
+        fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
+        docs: DOCS.inputs,
+        message: ({ input, found }, door) => `${door.input(input)} holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+            'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
+            'as they look. Retype the list, or save the file as plain text, to silence this warning.'
+    }),
     'bad-prefix': entry({
         heading: (door) => `Invalid input: ${titled(door, 'prefixes')}`,
         severity: 'error',
@@ -28801,13 +28836,13 @@ const catalogue = {
     'urls-joined-by-commas': entry({
         title: 'URLs joined by commas',
         severity: 'error',
-        cause: '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+        cause: '`files` (or the `files_from` file) has a comma directly before another URL, with no space: several URLs joined, or one whose query holds a URL.',
         detection: 'input, before any request',
-        fix: 'List one URL per line, or separate the URLs with spaces.',
+        fix: 'Put a space or a line break after each comma; for one URL whose query holds ",https://", use a JSON array.',
         docs: DOCS.inputs,
-        message: ({ example }, door) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in ${door.input('files')} and ` +
-            `${door.input('files_from')} it does not separate URLs, and this would be purged as one URL that does not exist: ` +
-            'list one URL per line, or separate them with spaces.'
+        message: ({ example }) => `"${example}" has a comma directly before another URL. It may be several URLs joined by commas, or one ` +
+            'URL whose query holds a URL, and purging the wrong one purges nothing: put a space or a line break after ' +
+            'each comma to list several, or give the one URL in a JSON array (["https://…"]), where it is unambiguous.'
     }),
     'items-joined-by-spaces': entry({
         title: 'Items joined by spaces',
@@ -28861,6 +28896,18 @@ const catalogue = {
         message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+    }),
+    'url-normalized': entry({
+        title: 'URLs purged in their normalized form too',
+        severity: 'notice',
+        cause: "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+        detection: 'input, before any request; both forms are purged',
+        fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md#url-normalization',
+        message: ({ count, example, form }) => (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+            " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+            'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+            `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
     }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
@@ -28932,20 +28979,32 @@ const catalogue = {
     'outside-zone': entry({
         title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
         detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
-        fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+        fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
         docs: DOCS.purge,
         message: ({ kind, host, count, example, zone }) => {
-            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
-                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                ? `${noun[0]} "${example}" is`
                 : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
-            return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
-                `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
-                `still counts as purged. Check the ${noun[1]} or the zone.`);
+            return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+                `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+                `the ${noun[1]} or the zone.`);
         }
+    }),
+    'outside-zone-refused': entry({
+        title: 'URL not on this zone',
+        severity: 'error',
+        cause: "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+        detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+        fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+        docs: DOCS.purge,
+        message: ({ host, count, example, zone }, door) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+            'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in ${door.failedItems}); ` +
+            `the other items were. Add the zone that serves them to ${door.input('zone')}, or correct the URLs.`
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -29067,6 +29126,18 @@ const catalogue = {
             `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
+    'api-url-wrong': entry({
+        title: 'Invalid input: api_url',
+        severity: 'error',
+        cause: '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
+        detection: 'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
+        fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
+        docs: DOCS.inputs,
+        message: ({ apiUrl }, door) => `${door.input('api_url')} is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+            "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
+            `Leave ${door.input('api_url')} out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ` +
+            '`/client/v4`.'
+    }),
     'zone-invalid-id': entry({
         title: 'Zone ID not recognised',
         severity: 'error',
@@ -29110,6 +29181,51 @@ const catalogue = {
             'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
             'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
             'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
+    }),
+    'zone-name-ambiguous': entry({
+        title: 'Two zones of the same name',
+        severity: 'error',
+        cause: 'The credential sees more than one zone with this name (a copy added in another account, not yet active or also active), and not exactly one of them is active.',
+        detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
+        fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
+        docs: DOCS.ids,
+        message: ({ name, zones }, door) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+            `them is active, so it is not known which one to purge: nothing was purged. Set ${door.input('zone')} to the Zone ID of ` +
+            'the one meant (on its Overview page), or remove the copy you do not use from its account.'
+    }),
+    'zone-wider-than-named': entry({
+        title: 'purge_everything on a hostname',
+        severity: 'error',
+        cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
+        detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
+        fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
+        docs: DOCS.purge,
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, which is not a zone but a hostname of the zone ${zone}: ${door.input('purge_everything')} would ` +
+            `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
+            `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
+            `${door.set('zone', zone)}.`
+    }),
+    'tags-wider-than-named': entry({
+        title: 'Tags purged in the whole zone',
+        severity: 'warning',
+        cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and tags are purged in the whole zone.',
+        detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge',
+        fix: 'Nothing, if the tags are meant for the whole zone; set `zone` to the zone itself to silence this warning.',
+        docs: DOCS.purgeTags,
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, a hostname of the zone ${zone}, and Cloudflare purges tags in the whole ` +
+            `zone: the tagged copies of every hostname of ${zone} are purged, not only those of ${named}. If that is ` +
+            `meant, set ${door.set('zone', zone)} to silence this warning.`
+    }),
+    'host-has-own-zone': entry({
+        title: 'Items placed in their own zone',
+        severity: 'notice',
+        cause: 'Some URLs, hosts or prefixes are on a subdomain that is a zone of its own in the account, below the zone given.',
+        detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
+        fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md',
+        message: ({ zone, given, count: n }, door) => `${count(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+            `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
+            `${door.input('zone')} to silence this notice.`
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
@@ -29159,13 +29275,13 @@ const catalogue = {
     }),
     'bad-changed-url': entry({
         title: 'Changed file cannot be purged',
-        severity: 'error',
-        cause: 'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
-        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
-        fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+        severity: 'warning',
+        cause: 'A URL made from a changed file fails the checks every URL to purge passes.',
+        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
+        fix: 'Purge its folder with `prefixes`, or rename the file.',
         docs: DOCS.changedPaths,
-        message: ({ detail }, door) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-            `or purge its folder with ${door.input('prefixes')} instead.`
+        message: ({ detail }, door) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+            `${detail} Purge its folder with ${door.input('prefixes')}, or rename the file.`
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -29191,6 +29307,17 @@ const catalogue = {
                 : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
                     `${door.input('environment')} empty to clear the cache of the whole zone. `) +
             'Nothing was sent.'
+    }),
+    'environment-ambiguous': entry({
+        title: 'Environment name ambiguous',
+        severity: 'error',
+        cause: '`environment` matches two or more environments of the zone whose names differ only in case.',
+        detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
+        fix: 'Set `environment` to the ref of the one meant.',
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, matches }, door) => `${door.input('environment')} is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set ${door.input('environment')} to the ref ` +
+            'of the one meant.'
     }),
     'environments-not-enabled': entry({
         title: 'Version Management not enabled',
@@ -29510,11 +29637,19 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /**
+ * The one rule for a trailing dot: `example.com.` is the fully qualified form of `example.com` (RFC 1034,
+ * section 3.1), the same host, so zone lookups and zone matching drop it. One dot only: `example.com..` is
+ * not a name.
+ */
+function withoutRootDot(host) {
+    return host.endsWith('.') ? host.slice(0, -1) : host;
+}
+/**
  * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
  * DNS name of at least two labels.
  */
 function toAsciiHostname(value) {
-    const trimmed = value.trim().replace(/\.$/, '');
+    const trimmed = withoutRootDot(value.trim());
     if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
         return undefined;
     const ascii = (0,external_node_url_.domainToASCII)(trimmed.toLowerCase());
@@ -29537,13 +29672,47 @@ function candidateZoneNames(hostname) {
 }
 /** True when `host` is `zoneName` or one of its subdomains. */
 function isHostInZone(host, zoneName) {
-    const h = host.toLowerCase();
-    const z = zoneName.toLowerCase();
+    const h = withoutRootDot(host.toLowerCase());
+    const z = withoutRootDot(zoneName.toLowerCase());
     return h === z || h.endsWith(`.${z}`);
 }
 function isLoopbackHost(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+;// CONCATENATED MODULE: ./src/patterns.ts
+// The character classes and shapes that more than one stage checks text against: one definition each,
+// imported wherever a value is checked (inputs, the Cloudflare client, zones). Pure.
+/** Control characters (C0, DEL and C1): never part of a URL, a prefix, a name or a header value. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+/** A 32-hex ID as Cloudflare writes zone, account and token IDs: lower case (compare after lowering). */
+const HEX32_ID = /^[0-9a-f]{32}$/;
+/** RFC 3986 scheme: a letter, then letters, digits, "+", "." or "-". The source, to build patterns from. */
+const SCHEME_NAME = '[a-z][a-z0-9+.-]*';
+/** A value that starts with a scheme and "://", such as `https://` (any case). */
+const URL_SCHEME = new RegExp(`^${SCHEME_NAME}://`, 'i');
+/** A value that starts with a scheme and ":", with or without slashes (`mailto:`, `https:`). */
+const SCHEME_PREFIX = new RegExp(`^${SCHEME_NAME}:`, 'i');
+/**
+ * Characters that show as nothing, or as a space, when pasted from a document or a chat: no-break and
+ * other Unicode spaces, zero-width spaces and joiners, the byte order mark, the soft hyphen and the
+ * bidirectional marks. None of them is meant in a list of URLs, tags, hosts or prefixes.
+ */
+const INVISIBLE_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+/** Line and paragraph separators and NEL, which Unicode treats as line breaks. */
+const UNICODE_LINE_BREAK = /[\u0085\u2028\u2029]/gu;
+/** Typographic quotes (and full-width ones) that word processors put in place of " and '. */
+const TYPOGRAPHIC_QUOTE = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a\uff02\uff07]/gu;
+/** Decodes percent-escapes, or gives the text back as it is when they do not decode (a stray "%"). */
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/canonical-url.ts
@@ -29552,11 +29721,12 @@ function isLoopbackHost(hostname) {
 // Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
 
 
-// C0 controls and DEL: never part of a URL that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+
+/** A user name or password at the start of a value that has no scheme ("user:pass@host/…"). */
+const BARE_USERINFO = new RegExp(`^(?!${SCHEME_NAME}://)[^/\\\\?#\\s"'<>]*@(?=[^\\s@]*[a-z0-9])`, 'i');
+/** The user name and password of a URL with a scheme. */
+const URL_USERINFO = new RegExp(`^${SCHEME_NAME}://([^/\\\\?#]*)@`, 'i');
+/** A comma directly before another http(s) URL: a list joined by commas, or a query that holds a URL. */
 const COMMA_JOINED = /,\s*https?:\/\//i;
 /**
  * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
@@ -29564,10 +29734,10 @@ const COMMA_JOINED = /,\s*https?:\/\//i;
  * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
  * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
  */
-function canonicalUrl(value, zoneName) {
+function canonicalUrl(value, zoneName, options = {}) {
     const fail = (finding) => ({ ok: false, finding });
     const shown = hideUserinfo(value);
-    if (!SCHEME.test(value)) {
+    if (!SCHEME_PREFIX.test(value)) {
         const suggestion = suggestFullUrl(value, zoneName);
         return fail(diagnose('relative-url', {
             value: shown,
@@ -29578,9 +29748,7 @@ function canonicalUrl(value, zoneName) {
     if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
         return fail(diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' }));
     }
-    if (COMMA_JOINED.test(value))
-        return fail(diagnose('urls-joined-by-commas', { example: shown }));
-    if (/\s/.test(value) || CONTROL.test(value))
+    if (/\s/.test(value) || CONTROL_CHARACTER.test(value))
         return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }));
     let url;
     try {
@@ -29591,11 +29759,11 @@ function canonicalUrl(value, zoneName) {
     }
     if (!url.hostname)
         return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }));
-    if (value.includes('*')) {
-        return fail(diagnose('bad-url', {
-            value: shown,
-            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-        }));
+    const wildcard = wildcardIn(url, options.literalPath === true);
+    if (wildcard) {
+        const reason = `Cloudflare does not expand wildcards in URLs, and a "*" ${wildcard} reads as one; ` +
+            'to purge a folder use `prefixes` (host/path)';
+        return fail(diagnose('bad-url', { value: shown, reason }));
     }
     if (url.username !== '' || url.password !== '') {
         url.username = '';
@@ -29606,6 +29774,21 @@ function canonicalUrl(value, zoneName) {
     const hadFragment = url.hash !== '' || url.href.endsWith('#');
     url.hash = '';
     return { ok: true, url: url.href, hadFragment };
+}
+/**
+ * Where a "*" reads as a wildcard: in the host, or at the start or end of a path segment (`/*`, `*.css`,
+ * `img*`). One inside a name (`a*b.html`) or in the query (`?q=*`) is literal: Cloudflare purges the URL
+ * as written, and `*` is a reserved character that its URL normalization leaves as it is.
+ */
+function wildcardIn(url, literalPath) {
+    if (url.hostname.includes('*'))
+        return 'in the host name';
+    if (literalPath)
+        return undefined;
+    const segments = url.pathname.split('/');
+    return segments.some((s) => s.startsWith('*') || s.endsWith('*'))
+        ? 'at the start or end of a path segment'
+        : undefined;
 }
 /** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
 function canonicalForm(value) {
@@ -29624,7 +29807,7 @@ function hideUserinfo(text) {
     return (text
         // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
         .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
-        .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
+        .replace(BARE_USERINFO, '***@'));
 }
 /**
  * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
@@ -29633,7 +29816,7 @@ function hideUserinfo(text) {
  */
 function userinfoSecrets(value) {
     const trimmed = value.trim();
-    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed);
+    const match = URL_USERINFO.exec(trimmed);
     const userinfo = match?.[1] ?? '';
     const colon = userinfo.indexOf(':');
     const password = colon === -1 ? '' : userinfo.slice(colon + 1);
@@ -29652,44 +29835,84 @@ function suggestFullUrl(value, zoneName) {
         return `https://${value}`;
     return zoneName ? `https://${zoneName}/${value}` : undefined;
 }
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/;
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+function normalizedForm(url) {
+    const parsed = new URL(url);
+    const path = parsed.pathname
+        .replace(/\/{2,}/g, '/')
+        .replace(/%([0-9a-f]{2})/gi, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return UNRESERVED.test(c) ? c : escape.toUpperCase();
+    })
+        .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)));
+    if (path === parsed.pathname)
+        return undefined;
+    parsed.pathname = path;
+    return parsed.href === url ? undefined : parsed.href;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/items.ts
-// Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
+;// CONCATENATED MODULE: ./src/inputs/list-syntax.ts
+// The list syntax every item input shares, and the noise it reads past: what pasting from a document, a
+// chat or `${{ toJSON(…) }}` puts around items (invisible and typographic characters, quotes, brackets,
+// a comma at the end of each line). Pure.
 //
-// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
-// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
-// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
-// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+// One comment rule for all inputs: a line whose first non-blank character is "#" is a comment. A "#"
+// anywhere else is part of the value (so the tag "#blog" in "release, #blog").
 
-
-
-// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const items_CONTROL = /[\x00-\x1f\x7f]/;
-/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const LINE_BREAK = /\r\n|\r|\n/;
-/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
-function contentLines(text) {
-    return text.split(LINE_BREAK).filter((line) => {
+/** The lines that are neither blank nor comments, with their line numbers. */
+function numberedContentLines(text) {
+    return text
+        .split(LINE_BREAK)
+        .map((line, i) => ({ line, number: i + 1 }))
+        .filter(({ line }) => {
         const start = line.trimStart();
         return start !== '' && !start.startsWith('#');
     });
 }
-/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
+/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
+function contentLines(text) {
+    return numberedContentLines(text).map((l) => l.line);
+}
+/**
+ * Splits a list input into its items: comment and blank lines dropped, then split on `separators`, each
+ * item unquoted. A JSON array of strings (what `${{ toJSON(…) }}` gives) is read as such, and brackets
+ * around a comma-separated list (`[a, b]`) are dropped.
+ */
 function splitList(text, separators = /,/) {
-    return contentLines(text)
+    const lines = contentLines(text);
+    const whole = lines.join('\n').trim();
+    const json = jsonStrings(whole);
+    if (json)
+        return json.map((s) => s.trim()).filter((s) => s !== '');
+    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines;
+    return body
         .flatMap((line) => line.split(separators))
-        .map((s) => s.trim())
+        .flatMap((item) => quotedWords(item.trim()) ?? [item])
+        .map((s) => unquote(s.trim()).trim())
         .filter((s) => s !== '');
+}
+/** The strings of a JSON array of strings; undefined when the text is not one. */
+function jsonStrings(text) {
+    if (!text.startsWith('[') || !text.endsWith(']'))
+        return undefined;
+    try {
+        const data = JSON.parse(text);
+        return Array.isArray(data) && data.every((v) => typeof v === 'string') ? data : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * True when the whole value is one line, without a line break, and that line is a comment: as in
@@ -29699,233 +29922,54 @@ function splitList(text, separators = /,/) {
 function isOneCommentLine(text) {
     return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
 }
-/** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
-function inlineComment(input, value) {
-    return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
+// ── quotes ──────────────────────────────────────────────────────────────────
+/** Opening quote → the closing quotes that may end it: ASCII, typographic (any locale's pairs), full-width. */
+const QUOTE_PAIRS = {
+    '"': '"',
+    "'": "'",
+    '`': '`',
+    '\u201c': '\u201d\u201c', // “…” (and “…“)
+    '\u201d': '\u201d', // ”…” (Swedish, Finnish)
+    '\u201e': '\u201c\u201d', // „…“ (German) and „…” (Polish)
+    '\u2018': '\u2019\u2018', // ‘…’
+    '\u2019': '\u2019', // ’…’
+    '\u201a': '\u2018\u2019', // ‚…‘
+    '\u00ab': '\u00bb', // «…»
+    '\u00bb': '\u00ab', // »…«
+    '\u2039': '\u203a', // ‹…›
+    '\uff02': '\uff02', // ＂…＂
+    '\uff07': '\uff07' // ＇…＇
+};
+/** The value without one pair of matching quotes around it, ASCII or typographic. */
+function unquote(value) {
+    if (value.length < 2)
+        return value;
+    const closers = QUOTE_PAIRS[value[0]];
+    const last = value[value.length - 1];
+    return closers?.includes(last) ? value.slice(1, -1) : value;
 }
-function parseFiles(text, source, zoneName) {
-    const lines = contentLines(text);
-    const trimmed = lines.join('\n').trim();
-    const out = { items: [], errors: [], fragments: [] };
-    if (trimmed === '')
-        return out;
-    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
-        return parseFilesJson(trimmed, source, zoneName);
-    for (const line of lines) {
-        // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
-        if (COMMA_JOINED.test(line)) {
-            out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }));
-            continue;
-        }
-        const values = line.trim().split(/\s+/);
-        const comment = values.findIndex((v) => v.startsWith('#'));
-        if (comment !== -1) {
-            out.errors.push(diagnose('inline-comment', { ...source, text: hideUserinfo(line.trim()) }));
-            values.length = comment;
-        }
-        for (const value of values)
-            addFile(out, { url: value }, zoneName);
-    }
-    return out;
-}
-/** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
-function addFile(out, item, zoneName) {
-    const result = canonicalUrl(item.url, zoneName);
-    if (!result.ok) {
-        out.errors.push(result.finding);
-        return;
-    }
-    if (result.hadFragment)
-        out.fragments.push([item.url, result.url]);
-    out.items.push({ ...item, url: result.url });
-}
-function parseFilesJson(text, source, zoneName) {
-    const out = { items: [], errors: [], fragments: [] };
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (e) {
-        // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
-        const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
-        const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
-        out.errors.push(diagnose('bad-files-json', { ...source, reason }));
-        return out;
-    }
-    if (!Array.isArray(data)) {
-        out.errors.push(diagnose('bad-files-json', {
-            ...source,
-            reason: 'it is not an array (wrap a single object in [ ])'
-        }));
-        return out;
-    }
-    data.forEach((entry, index) => {
-        const item = toFileItem(entry);
-        if (typeof item === 'string')
-            out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }));
-        else
-            addFile(out, item, zoneName);
-    });
-    return out;
-}
-/** A file item, or a sentence fragment saying why the JSON entry is not one. */
-function toFileItem(entry) {
-    if (typeof entry === 'string')
-        return { url: entry.trim() };
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-        return 'is neither a URL string nor an object with "url"';
-    }
-    const { url, headers, ...rest } = entry;
-    if (typeof url !== 'string')
-        return 'has no "url" string';
-    const extra = Object.keys(rest);
-    if (extra.length > 0)
-        return `has unknown field "${extra[0]}" (only "url" and "headers" are allowed)`;
-    if (headers === undefined)
-        return { url: url.trim() };
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-        return 'has "headers" that is not an object of header names to values';
-    }
-    const clean = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (typeof value !== 'string')
-            return `has header "${name}" whose value is not a string`;
-        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
-            return `has an invalid header name "${name}"`;
-        if (!HEADER_VALUE.test(value))
-            return `has header "${name}" with a line break or control character in its value`;
-        clean[name] = value;
-    }
-    return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
-}
-/**
- * Two files are the same item when their canonical URLs match and so do their headers (names in any
- * case): the same URL with different headers purges different cached variants.
- */
-function fileKey(item) {
-    const url = canonicalForm(item.url);
-    if (!item.headers)
-        return url;
-    const headers = Object.entries(item.headers)
-        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
-        .sort();
-    return `${url}\n${headers.join('\n')}`;
-}
-// ── tags, hosts, prefixes ───────────────────────────────────────────────────
-function parseTags(text) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        const comment = inlineComment('tags', value);
-        if (comment)
-            errors.push(comment);
-        else if (value.length > 1024)
-            errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
-        else if (/\s/.test(value))
-            errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
-        else if (!/^[\x21-\x7e]+$/.test(value))
-            errors.push(diagnose('bad-tag', { value, reason: 'contains characters that are not printable ASCII' }));
-        else
-            items.push(value);
-    }
-    return { items, errors };
-}
-/**
- * A finding for a `hosts` or `prefixes` item that is several valid items separated by spaces, which
- * these inputs do not take as a separator (commas or newlines do).
- */
-function joinedBySpaces(input, value, valid) {
-    const parts = value.split(/\s+/);
-    if (parts.length < 2 || !parts.every(valid))
+/** `"a" "b"`: two or more quoted words separated by spaces, as items; undefined for anything else. */
+function quotedWords(value) {
+    const words = value.split(/\s+/);
+    if (words.length < 2 || !words.every((w) => unquote(w) !== w))
         return undefined;
-    return diagnose('items-joined-by-spaces', {
-        input,
-        value: hideUserinfo(value),
-        suggestion: parts.join(', ')
-    });
+    return words;
 }
-function parseHosts(text) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        const ascii = toAsciiHostname(value);
-        if (ascii) {
-            items.push(ascii);
-            continue;
-        }
-        const problem = inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
-        if (problem) {
-            errors.push(problem);
-            continue;
-        }
-        const stripped = value
-            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
-            .replace(/[/\\?#].*$/s, '')
-            .replace(/^.*@/s, '');
-        const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
-        const reason = suggestion
-            ? 'has a scheme or a path'
-            : /:\d+$/.test(value)
-                ? 'has a port'
-                : 'is not a valid hostname';
-        errors.push(diagnose('bad-host', { value: hideUserinfo(value), reason, suggestion }));
-    }
-    return { items, errors };
-}
-function parsePrefixes(text, zoneName) {
-    const items = [];
-    const errors = [];
-    for (const value of splitList(text)) {
-        const prefix = parsePrefix(value, zoneName);
-        if (typeof prefix === 'string')
-            items.push(prefix);
-        else
-            errors.push(prefix);
-    }
-    return { items, errors };
-}
-/** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
-function parsePrefix(value, zoneName) {
-    const bad = (reason, suggestion) => diagnose('bad-prefix', {
-        value: hideUserinfo(value),
-        reason,
-        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
-    });
-    const problem = inlineComment('prefixes', value) ??
-        joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
-    if (problem)
-        return problem;
-    const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
-    const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
-    const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
-    if (schemeMatch)
-        return bad('has a scheme', clean);
-    if (/[?#]/.test(value))
-        return bad('has a query string or fragment', clean);
-    if (/\s/.test(value) || items_CONTROL.test(value) || value.includes('*'))
-        return bad('contains spaces, control characters or a wildcard');
-    const slash = value.indexOf('/');
-    const host = slash === -1 ? value : value.slice(0, slash);
-    const ascii = toAsciiHostname(host);
-    if (!ascii) {
-        const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
-        return bad('does not start with a host name', suggestion);
-    }
-    const path = slash === -1 ? '' : value.slice(slash);
-    if ((path.match(/\//g) ?? []).length > 31)
-        return bad('has more than 31 path separators, the most Cloudflare accepts');
-    return `${ascii}${path}`;
-}
-/** Keeps the first of each item with the same key, in order. */
-function dedupe(items, key) {
-    const seen = new Set();
-    return items.filter((item) => {
-        const k = key(item);
-        if (seen.has(k))
-            return false;
-        seen.add(k);
-        return true;
-    });
+/**
+ * The text with no-break and other Unicode spaces read as spaces, Unicode line separators as line breaks,
+ * and zero-width characters, byte order marks and bidirectional marks removed: they come with text pasted
+ * from documents and chats, and an item that holds one is never what was meant.
+ */
+function cleanText(text) {
+    const found = new Set();
+    const note = (c) => {
+        found.add(`U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+    };
+    const cleaned = text
+        .replace(ZERO_WIDTH, (c) => (note(c), ''))
+        .replace(INVISIBLE_SPACE, (c) => (note(c), ' '))
+        .replace(UNICODE_LINE_BREAK, (c) => (note(c), '\n'));
+    return { text: cleaned, found: [...found] };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
@@ -30037,8 +30081,9 @@ function urlsForChanges(files, mappings) {
     const add = (path) => {
         const found = urlsForPath(path, mappings);
         for (const url of found) {
-            // The same checks and the same canonical form as a URL given in `files`.
-            const checked = canonicalUrl(url);
+            // The same checks and the same canonical form as a URL given in `files`; the path is a real file
+            // name, so a "*" in it is part of the name.
+            const checked = canonicalUrl(url, undefined, { literalPath: true });
             if (checked.ok)
                 urls.add(checked.url);
             else
@@ -30369,6 +30414,7 @@ const POLL_MS = 50;
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
 
+
 const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
 /**
@@ -30393,7 +30439,7 @@ function chooseProxy(target, env) {
     const value = (env[from] ?? '').trim();
     let proxy;
     try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+        proxy = new URL(URL_SCHEME.test(value) ? value : `http://${value}`);
     }
     catch {
         return { from, note: `${from} is set but is not a URL, so it is not used` };
@@ -30438,11 +30484,11 @@ function proxySecrets(env) {
         if (!value)
             continue;
         try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            const url = new URL(URL_SCHEME.test(value) ? value : `http://${value}`);
             if (!url.password)
                 continue;
             out.add(url.password);
-            out.add(proxy_safeDecode(url.password));
+            out.add(safeDecode(url.password));
             out.add(value);
         }
         catch {
@@ -30450,14 +30496,6 @@ function proxySecrets(env) {
         }
     }
     return [...out].filter((s) => s.length > 0);
-}
-function proxy_safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
@@ -34103,13 +34141,13 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: ./src/inputs/credential-checks.ts
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 
+
+
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
 const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/;
 /** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
 const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
 const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
@@ -34125,18 +34163,16 @@ function classifySecret(value) {
         return 'account-token';
     if (TOKEN_LEGACY.test(value))
         return 'token';
-    if (ID.test(value))
+    // Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard.
+    if (HEX32_ID.test(value))
         return 'id';
     return 'unknown';
 }
-const QUOTES = /^(["'`])(.*)\1$/s;
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 function cleanSecret(raw, input, allowBearer) {
     const findings = [];
     let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
+    value = unquote(value).trim();
     if (value !== raw)
         findings.push(diagnose('secret-padding', { input }));
     if (allowBearer) {
@@ -34178,18 +34214,328 @@ function isEmail(value) {
     return value.length <= 254 && /^[\x21-\x7e]+$/.test(value) && EMAIL.test(value);
 }
 
+;// CONCATENATED MODULE: ./src/inputs/items.ts
+// Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
+//
+// One list syntax (list-syntax.ts): `files` (and a `files_from` file) take URLs separated by whitespace,
+// a comma at the end of each, or a JSON array; `zone`, `tags`, `hosts` and `prefixes` take items separated
+// by commas or newlines, or a JSON array of strings; `changed_paths` takes one mapping per line.
+
+
+
+
+
+/** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
+function inlineComment(input, value) {
+    return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
+}
+/**
+ * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
+ * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
+ * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
+ * bare path.
+ */
+function parseFiles(text, source, zoneName) {
+    const masked = source.input === 'files_from';
+    const lines = numberedContentLines(text);
+    const trimmed = lines
+        .map((l) => l.line)
+        .join('\n')
+        .trim();
+    const out = { items: [], errors: [], fragments: [] };
+    if (trimmed === '')
+        return out;
+    if (trimmed.startsWith('[') || trimmed.startsWith('{'))
+        return parseFilesJson(trimmed, source, zoneName);
+    const notUrls = [];
+    for (const { line, number } of lines) {
+        const values = line.trim().split(/\s+/);
+        const comment = values.findIndex((v) => v.startsWith('#'));
+        if (comment !== -1) {
+            const text = masked ? `line ${number}` : hideUserinfo(line.trim());
+            out.errors.push(diagnose('inline-comment', { ...source, text }));
+            values.length = comment;
+        }
+        for (const value of values.map(listToken).filter((v) => v !== '')) {
+            if (masked && !URL_SCHEME.test(value))
+                notUrls.push({ value, number });
+            // "https://a/x,https://a/y" may be two URLs or one whose query holds a URL: a JSON array says which.
+            else if (COMMA_JOINED.test(value)) {
+                out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(value) }));
+            }
+            else
+                addFile(out, { url: value }, zoneName);
+        }
+    }
+    if (notUrls.length > 0 && source.input === 'files_from')
+        out.errors.push(notAUrlList(source.file, notUrls));
+    return out;
+}
+/** A whitespace-separated token of a URL list without the commas and the quotes around it. */
+function listToken(token) {
+    return unquote(token.replace(/^,+|,+$/g, '')).replace(/^,+|,+$/g, '');
+}
+/**
+ * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
+ * the first such line, never the lines themselves (a file given by mistake may hold secrets).
+ */
+function notAUrlList(file, tokens) {
+    const numbers = [...new Set(tokens.map((t) => t.number))];
+    const first = tokens[0];
+    return diagnose('files-not-urls', {
+        input: 'files_from',
+        file,
+        lines: numbers,
+        start: maskedStart(first.value)
+    });
+}
+/** The first four characters of a value and "…": enough to recognise a file, too few to leak a secret. */
+function maskedStart(value) {
+    const chars = [...value];
+    return chars.length <= 4 ? `${chars[0] ?? ''}…` : `${chars.slice(0, 4).join('')}…`;
+}
+/** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
+function addFile(out, item, zoneName) {
+    const result = canonicalUrl(item.url, zoneName);
+    if (!result.ok) {
+        out.errors.push(result.finding);
+        return;
+    }
+    if (result.hadFragment)
+        out.fragments.push([item.url, result.url]);
+    out.items.push({ ...item, url: result.url });
+}
+function parseFilesJson(text, source, zoneName) {
+    const out = { items: [], errors: [], fragments: [] };
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (e) {
+        // V8 quotes the text in its message (all of it when short, else up to ten characters either side of
+        // the error, between "..." marks): it may hold a URL's password, so that part is left out.
+        const detail = e.message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '');
+        const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
+        out.errors.push(diagnose('bad-files-json', { ...source, reason }));
+        return out;
+    }
+    if (!Array.isArray(data)) {
+        out.errors.push(diagnose('bad-files-json', {
+            ...source,
+            reason: 'it is not an array (wrap a single object in [ ])'
+        }));
+        return out;
+    }
+    data.forEach((entry, index) => {
+        const item = toFileItem(entry);
+        if (typeof item === 'string')
+            out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }));
+        else
+            addFile(out, item, zoneName);
+    });
+    return out;
+}
+/** A file item, or a sentence fragment saying why the JSON entry is not one. */
+function toFileItem(entry) {
+    if (typeof entry === 'string')
+        return { url: entry.trim() };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+        return 'is neither a URL string nor an object with "url"';
+    }
+    const { url, headers, ...rest } = entry;
+    if (typeof url !== 'string')
+        return 'has no "url" string';
+    const extra = Object.keys(rest);
+    if (extra.length > 0)
+        return `has unknown field "${extra[0]}" (only "url" and "headers" are allowed)`;
+    if (headers === undefined)
+        return { url: url.trim() };
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+        return 'has "headers" that is not an object of header names to values';
+    }
+    const clean = {};
+    const seen = new Map();
+    for (const [name, value] of Object.entries(headers)) {
+        if (typeof value !== 'string')
+            return `has header "${name}" whose value is not a string`;
+        // Header names are case-insensitive (RFC 9110): two spellings of one name make one cache key ambiguous.
+        const twin = seen.get(name.toLowerCase());
+        if (twin !== undefined)
+            return `has header "${twin}" twice (also as "${name}"); header names ignore case`;
+        seen.set(name.toLowerCase(), name);
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+            return `has an invalid header name "${name}"`;
+        if (!HEADER_VALUE.test(value))
+            return `has header "${name}" with a line break or control character in its value`;
+        clean[name] = value;
+    }
+    return Object.keys(clean).length > 0 ? { url: url.trim(), headers: clean } : { url: url.trim() };
+}
+/**
+ * Two files are the same item when their canonical URLs match and so do their headers (names in any
+ * case): the same URL with different headers purges different cached variants.
+ */
+function fileKey(item) {
+    const url = canonicalForm(item.url);
+    if (!item.headers)
+        return url;
+    const headers = Object.entries(item.headers)
+        .map(([k, v]) => `${k.toLowerCase()}:${v}`)
+        .sort();
+    return `${url}\n${headers.join('\n')}`;
+}
+// ── tags, hosts, prefixes ───────────────────────────────────────────────────
+function parseTags(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const comment = inlineComment('tags', value);
+        if (comment)
+            errors.push(comment);
+        else if (value.length > 1024)
+            errors.push(diagnose('bad-tag', { value: `${value.slice(0, 40)}…`, reason: `is ${value.length} characters long` }));
+        else if (/\s/.test(value))
+            errors.push(diagnose('bad-tag', { value, reason: 'contains a space' }));
+        else if (!/^[\x21-\x7e]+$/.test(value))
+            errors.push(diagnose('bad-tag', { value, reason: 'contains characters that are not printable ASCII' }));
+        else
+            items.push(value);
+    }
+    return { items, errors };
+}
+/**
+ * A finding for a `hosts` or `prefixes` item that is several valid items separated by spaces, which
+ * these inputs do not take as a separator (commas or newlines do).
+ */
+function joinedBySpaces(input, value, valid) {
+    const parts = value.split(/\s+/);
+    if (parts.length < 2 || !parts.every(valid))
+        return undefined;
+    return diagnose('items-joined-by-spaces', {
+        input,
+        value: hideUserinfo(value),
+        suggestion: parts.join(', ')
+    });
+}
+function parseHosts(text) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const ascii = toAsciiHostname(value);
+        if (ascii) {
+            items.push(ascii);
+            continue;
+        }
+        const problem = inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
+        if (problem) {
+            errors.push(problem);
+            continue;
+        }
+        const stripped = value
+            .replace(URL_SCHEME, '')
+            .replace(/[/\\?#].*$/s, '')
+            .replace(/^.*@/s, '');
+        const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined;
+        const reason = suggestion
+            ? 'has a scheme or a path'
+            : /:\d+$/.test(value)
+                ? 'has a port'
+                : 'is not a valid hostname';
+        errors.push(diagnose('bad-host', { value: hideUserinfo(value), reason, suggestion }));
+    }
+    return { items, errors };
+}
+function parsePrefixes(text, zoneName) {
+    const items = [];
+    const errors = [];
+    for (const value of splitList(text)) {
+        const prefix = parsePrefix(value, zoneName);
+        if (typeof prefix === 'string')
+            items.push(prefix);
+        else
+            errors.push(prefix);
+    }
+    return { items, errors };
+}
+/** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
+function parsePrefix(value, zoneName) {
+    const bad = (reason, suggestion) => diagnose('bad-prefix', {
+        value: hideUserinfo(value),
+        reason,
+        ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
+    });
+    const problem = inlineComment('prefixes', value) ??
+        joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
+    if (problem)
+        return problem;
+    const schemeMatch = URL_SCHEME.exec(value);
+    const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
+    const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
+    if (schemeMatch)
+        return bad('has a scheme', clean);
+    if (/[?#]/.test(value))
+        return bad('has a query string or fragment', clean);
+    if (/\s/.test(value) || CONTROL_CHARACTER.test(value) || value.includes('*'))
+        return bad('contains spaces, control characters or a wildcard');
+    const slash = value.indexOf('/');
+    const host = slash === -1 ? value : value.slice(0, slash);
+    const ascii = toAsciiHostname(host);
+    if (!ascii) {
+        const suggestion = value.startsWith('/') && zoneName ? `${zoneName}${value}` : undefined;
+        return bad('does not start with a host name', suggestion);
+    }
+    const path = slash === -1 ? '' : value.slice(slash);
+    if ((path.match(/\//g) ?? []).length > 31)
+        return bad('has more than 31 path separators, the most Cloudflare accepts');
+    return `${ascii}${path}`;
+}
+/** Keeps the first of each item with the same key, in order. */
+function dedupe(items, key) {
+    const seen = new Set();
+    return items.filter((item) => {
+        const k = key(item);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/request.ts
 // Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
 // changed files' URLs join it. Pure.
+
 
 
 /** Nothing to purge: no request needs to be sent at all. */
 function isEmptyPurge(purge) {
     return !purge.everything && itemTotal(purge) === 0;
 }
-/** The request with the changed files' URLs added, each URL once. */
+/** The request with the changed files' URLs added (and their normalized forms), each URL once. */
 function withChangedUrls(purge, urls) {
-    return { ...purge, files: dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey) };
+    const files = dedupe([...purge.files, ...urls.map((url) => ({ url }))], fileKey);
+    return { ...purge, files: withNormalizedForms(files).files };
+}
+/**
+ * Each URL, followed by the form Cloudflare's URL normalization gives it where the two differ (`/%7efoo`
+ * is cached as `/~foo` on a zone that normalizes incoming URLs, the default; as written on one that does
+ * not): both are purged, which is harmless, so the cached copy goes whichever the zone does. `added`
+ * pairs each URL with its second form.
+ */
+function withNormalizedForms(files) {
+    const added = [];
+    const out = [];
+    for (const file of files) {
+        out.push(file);
+        const second = normalizedForm(file.url);
+        if (second === undefined)
+            continue;
+        added.push([file.url, second]);
+        out.push({ ...file, url: second });
+    }
+    return { files: added.length > 0 ? dedupe(out, fileKey) : files, added };
 }
 /**
  * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
@@ -34210,6 +34556,7 @@ function itemTotal(purge) {
 // Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
 // environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
 
+
 const MODES = ['purge', 'invalidate'];
 /** `purge` (also when empty) or `invalidate`, in any case. */
 function parseMode(value) {
@@ -34227,12 +34574,85 @@ function parseEnvironment(value) {
     if (trimmed === '')
         return { errors: [] };
     // One name on one line: a list or a stray control character would never match an environment.
-    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
-        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+    if (CONTROL_CHARACTER.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(new RegExp(CONTROL_CHARACTER.source, 'gu'), ' ').slice(0, 80);
         const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
         return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] };
     }
     return { environment: trimmed, errors: [] };
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/inputs/file-text.ts
+// The text of a `files_from` file, whatever wrote it: UTF-8 with or without a byte order mark, or UTF-16
+// (little- or big-endian), as Windows PowerShell 5's `>` and `Out-File` write it. Anything else is said,
+// never guessed. Pure.
+
+/** Decodes the bytes of a list file; a string is taken as already decoded. */
+function decodeListFile(content) {
+    if (typeof content === 'string')
+        return { ok: true, text: content.replace(/^\ufeff/, ''), encoding: 'UTF-8' };
+    const bytes = content;
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+        return utf8(bytes.subarray(3), 'UTF-8 with BOM');
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        return utf16(bytes.subarray(2), 'utf-16le', 'UTF-16 LE');
+    if (bytes[0] === 0xfe && bytes[1] === 0xff)
+        return utf16(bytes.subarray(2), 'utf-16be', 'UTF-16 BE');
+    // Without a BOM, UTF-16 of ASCII text has a zero byte in every other place.
+    const guess = utf16Guess(bytes);
+    if (guess)
+        return utf16(bytes, guess, guess === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE');
+    return utf8(bytes, 'UTF-8');
+}
+function utf8(bytes, encoding) {
+    if (bytes.includes(0)) {
+        return { ok: false, reason: 'it holds zero bytes, so it is not a text file in UTF-8 or UTF-16' };
+    }
+    try {
+        return { ok: true, text: new external_node_util_.TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding };
+    }
+    catch {
+        return {
+            ok: false,
+            reason: 'it is not UTF-8 text (an editor or `Out-File -Encoding Default` wrote it in a legacy code page); ' +
+                'save it as UTF-8'
+        };
+    }
+}
+function utf16(bytes, label, encoding) {
+    if (bytes.length % 2 !== 0)
+        return { ok: false, reason: `it starts as ${encoding} but has an odd number of bytes` };
+    try {
+        return { ok: true, text: new external_node_util_.TextDecoder(label, { fatal: true }).decode(bytes), encoding };
+    }
+    catch {
+        return { ok: false, reason: `it starts as ${encoding} but does not decode as such` };
+    }
+}
+/** UTF-16 without a BOM: at least half of the pairs have a zero in the same place, and no pair is all zero. */
+function utf16Guess(bytes) {
+    if (bytes.length < 4 || bytes.length % 2 !== 0)
+        return undefined;
+    let evenZeros = 0;
+    let oddZeros = 0;
+    for (let i = 0; i < bytes.length; i += 2) {
+        const a = bytes[i];
+        const b = bytes[i + 1];
+        if (a === 0 && b === 0)
+            return undefined;
+        if (a === 0)
+            evenZeros++;
+        if (b === 0)
+            oddZeros++;
+    }
+    const pairs = bytes.length / 2;
+    if (oddZeros * 2 >= pairs && evenZeros === 0)
+        return 'utf-16le';
+    if (evenZeros * 2 >= pairs && oddZeros === 0)
+        return 'utf-16be';
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/verify.ts
@@ -34268,9 +34688,39 @@ function parseVerify(inputs) {
     };
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/inputs/workspace.ts
+// Where the action may read `files_from`: inside the workspace (GITHUB_WORKSPACE), as the README says,
+// so that a path such as `../../home/runner/.ssh/id_rsa` or `/etc/passwd` is never read into a run's
+// log. The command line reads any path its user names. Pure: the edge resolves links (main.ts).
+
+/** The absolute path of `path` under `workspace`, or undefined when it points outside of it. */
+function pathInWorkspace(workspace, path) {
+    const root = (0,external_node_path_namespaceObject.resolve)(workspace);
+    const full = (0,external_node_path_namespaceObject.resolve)(root, path);
+    return isInside(root, full) ? full : undefined;
+}
+/** True when `full` is `root` or below it (both absolute and resolved). */
+function isInside(root, full) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, full);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** Thrown by a reader when a path inside the workspace leads outside it through a symbolic link. */
+class OutsideWorkspaceError extends Error {
+    code = 'EOUTSIDE';
+    constructor() {
+        super('it leads outside the workspace through a symbolic link');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
 
 
 
@@ -34309,7 +34759,6 @@ const INPUT_NAMES = [
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
-const HEX32 = /^[0-9a-f]{32}$/;
 function parseSettings(raw, options) {
     const errors = [];
     const warnings = [];
@@ -34318,11 +34767,24 @@ function parseSettings(raw, options) {
             (f.severity === 'error' ? errors : warnings).push(f);
     };
     const get = (name) => (raw[name] ?? '').trim();
+    // Each list input once, with what does not show (no-break and zero-width spaces) read past, and said.
+    const cleanedLists = new Map();
+    const cleaned = (name) => {
+        let text = cleanedLists.get(name);
+        if (text === undefined) {
+            const clean = cleanText(raw[name] ?? '');
+            if (clean.found.length > 0)
+                report([diagnose('invisible-characters', { input: name, found: clean.found })]);
+            text = clean.text;
+            cleanedLists.set(name, text);
+        }
+        return text;
+    };
     const credential = parseCredential(raw, report);
-    const zones = parseZones(get('zone'), report);
+    const zones = parseZones(cleaned('zone').trim(), report);
     const zoneName = zones.find((z) => z.kind === 'name')?.name;
     const accountId = get('account_id').toLowerCase();
-    if (accountId && !HEX32.test(accountId))
+    if (accountId && !HEX32_ID.test(accountId))
         report([diagnose('bad-account-id', { value: get('account_id') })]);
     const everything = parseBoolean('purge_everything', get('purge_everything'), report);
     const dryRun = parseBoolean('dry_run', get('dry_run'), report);
@@ -34339,49 +34801,48 @@ function parseSettings(raw, options) {
     let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
-    const files = parseFiles(raw.files ?? '', { input: 'files' }, zoneName);
+    const files = parseFiles(cleaned('files'), { input: 'files' }, zoneName);
     report(files.errors);
     fileLists.push(...files.items);
     fragments.push(...files.fragments);
     itemErrors += files.errors.length;
     const filesFrom = get('files_from');
     if (filesFrom) {
-        let text;
-        try {
-            text = options.readFile(filesFrom);
-        }
-        catch (e) {
-            report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-            itemErrors++;
-        }
-        if (text !== undefined) {
-            const fromFile = parseFiles(text, { input: 'files_from', file: filesFrom }, zoneName);
-            report(fromFile.errors);
-            fileLists.push(...fromFile.items);
-            fragments.push(...fromFile.fragments);
-            itemErrors += fromFile.errors.length;
-        }
+        const fromFile = readFilesFrom(filesFrom, options, zoneName);
+        report(fromFile.errors);
+        report(fromFile.warnings);
+        fileLists.push(...fromFile.items);
+        fragments.push(...fromFile.fragments);
+        itemErrors += fromFile.errors.length;
     }
     const [firstFragment] = fragments;
     if (firstFragment) {
         const [example, canonical] = firstFragment;
         report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })]);
     }
-    const tags = parseTags(raw.tags ?? '');
-    const hosts = parseHosts(raw.hosts ?? '');
-    const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName);
+    const tags = parseTags(cleaned('tags'));
+    const hosts = parseHosts(cleaned('hosts'));
+    const prefixes = parsePrefixes(cleaned('prefixes'), zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
     itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const normalized = withNormalizedForms(dedupe(fileLists, fileKey));
+    const [firstNormalized] = normalized.added;
+    if (firstNormalized) {
+        const [example, form] = firstNormalized;
+        report([
+            diagnose('url-normalized', { count: normalized.added.length, example: hideUserinfo(example), form })
+        ]);
+    }
     const purge = {
         everything: everything ?? false,
-        files: dedupe(fileLists, fileKey),
+        files: normalized.files,
         tags: dedupe(tags.items, (t) => t.toLowerCase()),
         hosts: dedupe(hosts.items, (h) => h),
         prefixes: dedupe(prefixes.items, prefixKey)
     };
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
-    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(cleaned('environment')), report);
     const verifyOn = parseBoolean('verify', get('verify'), report);
     const verify = withFindings(parseVerify({
         verify: verifyOn,
@@ -34441,6 +34902,37 @@ function parseSettings(raw, options) {
     if (verify)
         settings.verify = verify;
     return { settings, errors, warnings, requested };
+}
+/**
+ * The URLs of the `files_from` file: read inside the workspace when there is one, decoded whatever its
+ * encoding (UTF-8, UTF-16 with or without BOM), and never quoted line by line when it is not a URL list.
+ */
+function readFilesFrom(path, options, zoneName) {
+    const empty = { items: [], fragments: [], warnings: [] };
+    const shown = hideUserinfo(path);
+    const full = options.workspace === undefined ? path : pathInWorkspace(options.workspace, path);
+    if (full === undefined) {
+        return { ...empty, errors: [diagnose('files-from-outside-workspace', { path: shown })] };
+    }
+    let bytes;
+    try {
+        bytes = options.readFile(full);
+    }
+    catch (e) {
+        const finding = e instanceof OutsideWorkspaceError
+            ? diagnose('files-from-outside-workspace', { path: shown })
+            : diagnose('files-from-unreadable', { path: shown, reason: describeFsError(e) });
+        return { ...empty, errors: [finding] };
+    }
+    const decoded = decodeListFile(bytes);
+    if (!decoded.ok) {
+        return { ...empty, errors: [diagnose('files-from-unreadable', { path: shown, reason: decoded.reason })] };
+    }
+    const clean = cleanText(decoded.text);
+    const warnings = clean.found.length > 0
+        ? [diagnose('invisible-characters', { input: 'files_from', found: clean.found })]
+        : [];
+    return { ...parseFiles(clean.text, { input: 'files_from', file: shown }, zoneName), warnings };
 }
 function withFindings(result, report) {
     report('errors' in result ? result.errors : result.findings);
@@ -34531,7 +35023,7 @@ function parseCredential(raw, report) {
         report([diagnose('incomplete-global-key', { missing: 'email' })]);
         return undefined;
     }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    const email = unquote(emailRaw).trim();
     if (!isEmail(email)) {
         report([diagnose('bad-email')]);
         return undefined;
@@ -34556,13 +35048,13 @@ function parseZones(text, report) {
 /** A zone reference, or the reason why the value is not one. */
 function parseZone(value) {
     const lower = value.toLowerCase();
-    if (HEX32.test(lower))
+    if (HEX32_ID.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
         const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else';
         return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+    if (URL_SCHEME.test(lower)) {
         let host;
         try {
             host = toAsciiHostname(new URL(value).hostname);
@@ -35409,15 +35901,19 @@ function diagnoseError(error, context) {
 
 
 /**
- * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
- * spelling wins over one that differs only in case). Undefined when none matches.
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case. Two or more
+ * names that differ only in case match alike, whichever spelling was written: `ambiguous` lists them
+ * (their refs tell them apart). Neither when none matches.
  */
 function findEnvironment(environments, wanted) {
     const lower = wanted.toLowerCase();
-    return (environments.find((e) => e.ref === wanted) ??
-        environments.find((e) => e.ref.toLowerCase() === lower) ??
-        environments.find((e) => e.name === wanted) ??
-        environments.find((e) => e.name.toLowerCase() === lower));
+    const byRef = environments.find((e) => e.ref === wanted) ?? environments.find((e) => e.ref.toLowerCase() === lower);
+    if (byRef)
+        return { environment: byRef };
+    const byName = environments.filter((e) => e.name.toLowerCase() === lower);
+    if (byName.length > 1)
+        return { ambiguous: byName };
+    return byName[0] ? { environment: byName[0] } : {};
 }
 /** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
 function isProduction(environment) {
@@ -35468,9 +35964,13 @@ async function resolveEnvironments(api, zones, wanted) {
             notEnabled.push({ label: name, detail: 'it lists no environments' });
             continue;
         }
-        const environment = findEnvironment(answer.environments, wanted);
+        const { environment, ambiguous } = findEnvironment(answer.environments, wanted);
         if (environment)
             found.set(answer.zone.id, environment);
+        else if (ambiguous) {
+            const matches = ambiguous.map((e) => `${e.name} (ref ${e.ref})`);
+            unknown.push(diagnose('environment-ambiguous', { zone: name, wanted, matches }));
+        }
         else {
             const names = answer.environments.map((e) => e.name);
             unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }));
@@ -36294,7 +36794,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+            throw new DiagnosedFailure([verifyFailure(error, options)]);
         }
         return { owner: 'global-key', notes: [diagnose('global-key-in-use')] };
     }
@@ -36305,7 +36805,7 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })]);
+            throw new DiagnosedFailure([verifyFailure(error, options)]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = classifySecret(credential.token);
@@ -36335,6 +36835,16 @@ async function verifyCredential(api, credential, options) {
     if (status.id)
         out.tokenId = status.id;
     return out;
+}
+/**
+ * Why verification failed. 7000 "No route for that URI" there means the base itself is wrong: every API
+ * base has `/user/tokens/verify` and `/user` (a missing `/client/v4`, most often).
+ */
+function verifyFailure(error, options) {
+    if (options.apiUrl && error instanceof CloudflareError && error.kind === 'api' && error.hasCode(7000)) {
+        return diagnose('api-url-wrong', { apiUrl: options.apiUrl });
+    }
+    return diagnoseError(error, { stage: 'verify' });
 }
 function isUnknownToken(error) {
     return (error instanceof CloudflareError && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
@@ -36386,15 +36896,16 @@ function checkTokenStatus(status, now) {
 // Decides which zone each item is purged in. Pure.
 
 
+
 /**
  * The host of a file URL, a prefix (`host/path`) or a host, in ASCII (punycode) lower case, as the
  * WHATWG URL parser reads it: the host a browser would connect to, so `https://evil.com\@example.com/x`
  * is on evil.com. Empty when the item is not a URL at all.
  */
 function hostOf(item) {
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    const url = URL_SCHEME.test(item) ? item : `https://${item}`;
     try {
-        return new URL(url).hostname.replace(/\.$/, '');
+        return withoutRootDot(new URL(url).hostname);
     }
     catch {
         return '';
@@ -36410,96 +36921,139 @@ function itemHosts(purge) {
     return [...new Set(hosts)];
 }
 /**
- * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
- * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
- * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ * One zone: everything goes to it, except URLs on other domains, which Cloudflare refuses (held back,
+ * with a warning); hosts and prefixes on other domains go with a warning. Several zones: each URL, host
+ * and prefix goes to the most specific zone whose name contains its host; tags and purge_everything go
+ * to every zone given. `ownZones` (zones of their own below a zone given, found from the items' hosts)
+ * take the items on them and nothing else. When a zone's name is unknown (given by ID, not readable),
+ * no item with a host is placed among several zones: it might belong to that zone rather than to a
+ * named parent.
  */
-function assignToZones(purge, zones) {
-    const warnings = [];
-    const errors = [];
-    if (zones.length === 1) {
-        const zone = zones[0];
-        if (zone.name)
-            warnings.push(...itemsOutsideZone(purge, zone.name));
-        return { work: [{ zone, purge }], warnings, errors };
+function assignToZones(purge, zones, ownZones = []) {
+    const out = { work: [], warnings: [], errors: [], notSent: [], refused: [] };
+    const only = zones.length === 1 ? zones[0] : undefined;
+    if (only && !only.name) {
+        out.work.push({ zone: only, purge });
+        return out;
     }
-    const work = zones.map((zone) => ({
+    const listsOnly = (zone, shared) => ({
         zone,
         purge: {
-            everything: purge.everything,
+            everything: shared && purge.everything,
             files: [],
-            tags: [...purge.tags],
+            tags: shared ? [...purge.tags] : [],
             hosts: [],
             prefixes: []
         }
-    }));
+    });
+    out.work.push(...zones.map((z) => listsOnly(z, true)), ...ownZones.map((z) => listsOnly(z, false)));
     const unnamed = zones.filter((z) => !z.name);
     if (unnamed.length > 0 && itemHosts(purge).length > 0) {
-        errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
-        return { work, warnings, errors };
+        out.errors.push(diagnose('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return out;
     }
-    const owner = (host) => work
+    placeItems(purge, out, only);
+    out.errors = dedupeFindings(out.errors);
+    out.work = out.work.filter((w, i) => i < zones.length || !isEmptyWork(w.purge));
+    return out;
+}
+/** Puts each URL, host and prefix into the most specific zone that holds its host. */
+function placeItems(purge, out, only) {
+    const owner = (host) => out.work
         .filter((w) => w.zone.name && isHostInZone(host, w.zone.name))
         .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
-    const unplaced = (item) => {
-        const names = zones.map((z) => z.name ?? z.id).join(', ');
-        errors.push(diagnose('host-in-no-zone', { host: hostOf(item), zones: names }));
+    const foreign = { files: [], hosts: [], prefixes: [] };
+    const heldBack = [];
+    const place = (kind, item, text) => {
+        const w = owner(hostOf(text));
+        if (w)
+            w.purge[kind].push(item);
+        else if (!only) {
+            const names = out.work.map((z) => z.zone.name ?? z.zone.id).join(', ');
+            out.errors.push(diagnose('host-in-no-zone', { host: hostOf(text), zones: names }));
+        }
+        else {
+            foreign[kind].push(text);
+            // Cloudflare refuses URLs of other domains (1082); hosts and prefixes are sent as asked.
+            if (kind === 'files')
+                heldBack.push(item);
+            else
+                out.work[0].purge[kind].push(item);
+        }
     };
-    for (const file of purge.files) {
-        const w = owner(hostOf(file.url));
-        if (w)
-            w.purge.files.push(file);
-        else
-            unplaced(file.url);
+    for (const file of purge.files)
+        place('files', file, file.url);
+    for (const host of purge.hosts)
+        place('hosts', host, host);
+    for (const prefix of purge.prefixes)
+        place('prefixes', prefix, prefix);
+    if (!only)
+        return;
+    for (const finding of itemsOutsideZone(foreign, only.name))
+        (finding.severity === 'error' ? out.refused : out.warnings).push(finding);
+    if (heldBack.length > 0) {
+        const reason = `not sent: not on ${only.name}, and Cloudflare refuses URLs of other domains (1082)`;
+        out.notSent.push({ zone: only, files: heldBack, reason });
     }
-    for (const host of purge.hosts) {
-        const w = owner(host);
-        if (w)
-            w.purge.hosts.push(host);
-        else
-            unplaced(host);
-    }
-    for (const prefix of purge.prefixes) {
-        const w = owner(hostOf(prefix));
-        if (w)
-            w.purge.prefixes.push(prefix);
-        else
-            unplaced(prefix);
-    }
-    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function isEmptyWork(purge) {
+    return purge.files.length + purge.hosts.length + purge.prefixes.length === 0;
 }
 function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
 /**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ * One finding per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation: an error for URLs, held back (Cloudflare refuses them: 1082), a warning for hosts and
+ * prefixes, sent though nothing of them is cached in this zone.
  */
-function itemsOutsideZone(purge, zoneName) {
-    const kinds = [
-        ['files', purge.files.map((f) => f.url)],
-        ['hosts', purge.hosts],
-        ['prefixes', purge.prefixes]
-    ];
-    return kinds.flatMap(([kind, items]) => {
+function itemsOutsideZone(foreign, zoneName) {
+    return ['files', 'hosts', 'prefixes'].flatMap((kind) => {
         const byHost = new Map();
-        for (const item of items) {
+        for (const item of foreign[kind]) {
             const host = hostOf(item);
-            if (isHostInZone(host, zoneName))
-                continue;
             const list = byHost.get(host) ?? [];
             list.push(item);
             byHost.set(host, list);
         }
-        return [...byHost].map(([host, found]) => diagnose('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
+        return [...byHost].map(([host, found]) => {
+            const facts = { host, count: found.length, example: found[0], zone: zoneName };
+            return kind === 'files'
+                ? diagnose('outside-zone-refused', facts)
+                : diagnose('outside-zone', { kind, ...facts });
+        });
+    });
+}
+/**
+ * `zone: www.example.com` resolves to the zone example.com; `purge_everything` there clears every
+ * hostname of example.com, a bigger scope than written, so it is refused (dry runs too) before any purge.
+ * Tags are purged zone-wide too: a warning says so, since a tag may well be meant for the whole zone.
+ */
+function widerThanNamed(refs, zones, purge) {
+    if (!purge.everything && purge.tags.length === 0)
+        return [];
+    return refs.flatMap((ref) => {
+        if (ref.kind !== 'name')
+            return [];
+        const found = zones.find((z) => z.label === ref.name)?.zone.name;
+        if (!found || found === ref.name)
+            return [];
+        const facts = { named: ref.name, zone: found };
+        return [
+            purge.everything ? diagnose('zone-wider-than-named', facts) : diagnose('tags-wider-than-named', facts)
+        ];
+    });
+}
+/** A notice for each zone of its own that items were placed in, naming the zone given above it. */
+function ownZoneNotices(work, ownZones) {
+    return ownZones.flatMap((own) => {
+        const w = work.find((x) => x.zone.id === own.id);
+        const n = w ? w.purge.files.length + w.purge.hosts.length + w.purge.prefixes.length : 0;
+        const given = work.find((x) => x.zone.name && own.name && x.zone.id !== own.id && isHostInZone(own.name, x.zone.name));
+        if (n === 0 || !own.name || !given?.zone.name)
+            return [];
+        return [diagnose('host-has-own-zone', { zone: own.name, given: given.zone.name, count: n })];
     });
 }
 
@@ -36525,14 +37079,14 @@ class ZoneFinder {
      * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
      * so an item never lands in a parent zone by accident.
      */
-    async zoneOf(hostname) {
-        const tried = candidateZoneNames(hostname);
+    async zoneOf(hostname, names = candidateZoneNames(hostname)) {
+        const tried = names;
         const answers = tried.map((name) => this.lookup(name));
         for (const [i, answer] of answers.entries()) {
             const name = tried[i];
-            const zones = await answer;
             // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-            const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
+            const zones = (await answer).filter((z) => z.name !== undefined && toAsciiHostname(z.name) === name);
+            const zone = oneZoneNamed(name, zones);
             if (zone)
                 return { zone: { ...zone, name }, tried };
         }
@@ -36569,6 +37123,19 @@ class ZoneFinder {
             this.waiting.shift()?.();
         }
     }
+}
+/**
+ * The zone meant by a name that the credential sees more than once (a `pending` copy added in another
+ * account beside the `active` one): the one active zone, or a DiagnosedFailure listing every ID.
+ */
+function oneZoneNamed(name, zones) {
+    if (zones.length <= 1)
+        return zones[0];
+    const active = zones.filter((z) => z.status === 'active');
+    if (active.length === 1)
+        return active[0];
+    const listed = zones.map((z) => `${z.id} (${z.status ?? 'status unknown'})`);
+    throw new DiagnosedFailure([diagnose('zone-name-ambiguous', { name, zones: listed })]);
 }
 /**
  * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
@@ -36629,6 +37196,8 @@ async function resolveZoneByName(finder, name) {
         found = await finder.zoneOf(name);
     }
     catch (error) {
+        if (error instanceof DiagnosedFailure)
+            throw error;
         throw failure(error, name);
     }
     if (!found.zone)
@@ -36650,6 +37219,8 @@ async function findZonesOfHosts(api, hostnames) {
             return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
         }
         catch (error) {
+            if (error instanceof DiagnosedFailure)
+                throw error;
             throw failure(error, host);
         }
     });
@@ -36669,8 +37240,44 @@ async function findZonesOfHosts(api, hostnames) {
 function failure(error, zone) {
     return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })]);
 }
+/** Names looked up at most to find the zones of subdomains: beyond it, items stay in the zone given. */
+const OWN_ZONE_LOOKUPS = 50;
+/**
+ * The zones of the account that serve some item hosts themselves, below a zone given by name: with
+ * `zone: example.com`, a URL on blog.example.com belongs to the zone blog.example.com when there is one,
+ * since a purge sent to example.com does not reach it. Only the names between each host and its given
+ * zone are looked up (each once, at most OWN_ZONE_LOOKUPS of them); a lookup that fails leaves the item
+ * in the zone given, as before.
+ */
+async function findOwnZones(api, hostnames, given, 
+/** Names already looked up (finding the zones given by name) and found to be no zone. */
+tried = []) {
+    const names = given.flatMap((z) => (z.name ? [z.name] : []));
+    const wanted = new Map();
+    for (const host of new Set(hostnames)) {
+        const zoneName = names.filter((n) => isHostInZone(host, n)).sort((a, b) => b.length - a.length)[0];
+        if (!zoneName || host === zoneName)
+            continue;
+        const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length && !tried.includes(n));
+        if (between.length > 0)
+            wanted.set(host, between);
+    }
+    const lookups = new Set([...wanted.values()].flat());
+    if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS)
+        return [];
+    const finder = new ZoneFinder(api);
+    const zones = await Promise.all([...wanted].map(([host, between]) => finder.zoneOf(host, between).then((r) => r.zone, () => undefined)));
+    const found = [];
+    for (const zone of zones) {
+        if (zone && !found.some((f) => f.zone.id === zone.id) && !given.some((g) => g.id === zone.id)) {
+            found.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return found;
+}
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
+
 
 
 
@@ -36682,6 +37289,8 @@ function failure(error, zone) {
  */
 const EXPLAINED_BY_CREDENTIAL = new Set([
     'zone-not-visible',
+    // 7000 "No route" on the zone is also what a wrong `api_url` gives: verification tells the two apart.
+    'zone-invalid-id',
     'zone-name-not-found',
     'token-ip-restricted',
     'token-invalid',
@@ -36709,6 +37318,7 @@ async function checkAccess(api, settings, purge, log) {
         : findZonesOfHosts(zoneApi, itemHosts(purge));
     const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
         zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
     // A refused credential is the verdict: the zone lookups can only end the same way.
@@ -36742,6 +37352,11 @@ async function checkAccess(api, settings, purge, log) {
     if (found.value.errors.length > 0)
         throw new DiagnosedFailure(found.value.errors);
     const zones = found.value.zones;
+    const ownZones = settings.zones.length > 0
+        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone), settings.zones.flatMap((z) => (z.kind === 'name' ? candidateZoneNames(z.name) : [])))
+        : [];
+    for (const own of ownZones)
+        log(`Zone ${own.label} → ${own.zone.id}: a zone of its own, for the items on it`);
     for (const [host, zoneId] of found.value.byHost) {
         log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
     }
@@ -36753,15 +37368,16 @@ async function checkAccess(api, settings, purge, log) {
         const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
         log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
-    return { verification: v, zones };
+    return { verification: v, zones, ownZones };
 }
 function isAccountIdMixup(error) {
     return error instanceof DiagnosedFailure && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+// The Cloudflare API calls the action makes, with their answers checked into plain types.
 
-const api_HEX32 = /^[0-9a-f]{32}$/;
+
 /**
  * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
  * schema; anything outside this safe set is refused before it reaches a URL path.
@@ -36782,7 +37398,7 @@ function cachePath(zoneId, target) {
 }
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
-    if (!api_HEX32.test(id))
+    if (!HEX32_ID.test(id))
         throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
     return id;
 }
@@ -36830,14 +37446,6 @@ class CloudflareApi {
         if (!Array.isArray(envelope.result))
             throw malformed('GET /zones', 'a list of zones');
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body, options = {}) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.post(path, body, options);
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
     }
     /** A POST whose request and retries end with this object's signal or the call's own. */
     post(path, body, options) {
@@ -36900,7 +37508,7 @@ function toTokenStatus(result, endpoint) {
 const PLANS = ['free', 'pro', 'business', 'enterprise'];
 function toZone(value, endpoint) {
     const z = value;
-    if (!z || typeof z.id !== 'string' || !api_HEX32.test(z.id))
+    if (!z || typeof z.id !== 'string' || !HEX32_ID.test(z.id))
         throw malformed(endpoint, 'a zone');
     const zone = { id: z.id };
     if (typeof z.name === 'string')
@@ -36908,8 +37516,10 @@ function toZone(value, endpoint) {
     const plan = z.plan?.legacy_id;
     if (typeof plan === 'string' && PLANS.includes(plan))
         zone.plan = plan;
-    if (typeof z.account?.id === 'string' && api_HEX32.test(z.account.id))
+    if (typeof z.account?.id === 'string' && HEX32_ID.test(z.account.id))
         zone.accountId = z.account.id;
+    if (typeof z.status === 'string')
+        zone.status = z.status;
     return zone;
 }
 
@@ -38007,10 +38617,8 @@ async function run(settings, options, reporter) {
         dryRun: settings.dryRun,
         ...(settings.mode ? { mode: settings.mode } : {})
     };
-    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
-    const refused = options.changes?.errors ?? [];
-    if (refused.length > 0)
-        return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested);
+    // A changed file whose URL fails the checks a URL in `files` passes is left out, said, and the others go on.
+    reporter.findings(options.changes?.errors ?? []);
     if (isEmptyPurge(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -38104,13 +38712,20 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
     const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
     reporter.findings(notes);
-    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
-    reporter.findings(assignment.warnings);
+    const wider = widerThanNamed(settings.zones, access.zones, purge);
+    if (wider.some((f) => f.severity === 'error'))
+        throw new DiagnosedFailure(wider);
+    reporter.findings(wider);
+    const ownZones = access.ownZones.map((z) => z.zone);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone), ownZones);
+    reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);
     if (assignment.errors.length > 0)
         throw new DiagnosedFailure(assignment.errors);
+    reporter.findings(assignment.refused);
+    const resolutions = [...access.zones, ...access.ownZones];
     reporter.findings(batchSizeFindings(assignment.work.map((w) => w.zone), settings.batchSize));
     let planned = assignment.work.map(({ zone, purge: part }) => ({
-        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        resolution: resolutions.find((z) => z.zone.id === zone.id),
         batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
     }));
     const { owner, tokenId } = access.verification;
@@ -38146,7 +38761,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(splitWarnings(splits, outcomes));
     const failures = diagnoseFailures(planned, outcomes);
     reporter.findings(failureAnnotations(failures, mode));
-    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures, notSent: assignment.notSent }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
     return {
@@ -38171,14 +38786,24 @@ function zoneRuns(planned, sent) {
         plan: zone.plan,
         ...(environment ? { environment } : {}),
         requests: sent
-            ? sent.outcomes
-                .filter((o) => o.batch.zoneId === zone.id)
-                .map((o) => {
-                const failure = failures.get(o);
-                return failure
-                    ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
-                    : { batch: o.batch, purgeId: o.purgeId };
-            })
+            ? [
+                ...sent.outcomes
+                    .filter((o) => o.batch.zoneId === zone.id)
+                    .map((o) => {
+                    const failure = failures.get(o);
+                    return failure
+                        ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                        : { batch: o.batch, purgeId: o.purgeId };
+                }),
+                // Items known to be refused, never sent: listed as not purged, with the reason; a rerun does not help.
+                ...sent.notSent
+                    .filter((n) => n.zone.id === zone.id)
+                    .map((n) => ({
+                    batch: { zoneId: zone.id, type: 'files', items: n.files },
+                    reason: n.reason,
+                    cause: { title: catalogue['outside-zone-refused'].title, rerun: false }
+                }))
+            ]
             : batches.map((batch) => ({ batch }))
     }));
 }
@@ -38294,9 +38919,15 @@ async function purge(raw, reporter, startedAt) {
 /** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
 function checkInputs(raw, reporter) {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-    const parsed = parseSettings(raw, { readFile: (path) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(workspace, path), 'utf8') });
+    const parsed = parseSettings(raw, { readFile: (path) => readInWorkspace(workspace, path), workspace });
     reporter.findings(parsed.warnings);
     return parsed;
+}
+/** A file's bytes, once its real path (links followed) is known to be inside the workspace too. */
+function readInWorkspace(workspace, path) {
+    if (!isInside((0,external_node_fs_namespaceObject.realpathSync)(workspace), (0,external_node_fs_namespaceObject.realpathSync)(path)))
+        throw new OutsideWorkspaceError();
+    return (0,external_node_fs_namespaceObject.readFileSync)(path);
 }
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */
 async function changedUrls(wanted, deadline, reporter, mode) {

@@ -617,6 +617,7 @@ describe('--mode and --environment', () => {
 const ACTION_ONLY = ['changed_paths', 'github_token', 'base', 'head']
 const REACHABLE = SCENARIOS.filter(
   (s) =>
+    !s.actionOnly &&
     !ACTION_ONLY.some((name) => (s.inputs[name] ?? '') !== '') &&
     !Object.keys(s.env ?? {}).some((name) => name.startsWith('GITHUB_'))
 )
@@ -630,6 +631,7 @@ describe("the action's scenarios on the command line, with --verbose", () => {
     expect(sorted([...diagnosesOf(SCENARIOS)].filter((id) => !reached.has(id)))).toEqual([
       'bad-changed-paths',
       'changes-no-range',
+      'files-from-outside-workspace',
       'no-github-token',
       'refs-ignored',
       'unexpected-error'

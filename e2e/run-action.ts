@@ -48,7 +48,7 @@ export interface ActionRun {
 export interface RunOptions {
   env?: Record<string, string>
   /** Files to create in the workspace before the run: name → content. */
-  workspaceFiles?: Record<string, string>
+  workspaceFiles?: Record<string, string | Uint8Array>
   timeoutMs?: number
   /** The script to run instead of dist/index.js (a copy of the bundle, for instance). */
   entry?: string

@@ -27,7 +27,7 @@ export interface CliOptions {
   /** Written to standard input, which is then closed; without it standard input is empty. */
   stdin?: string
   /** Files to create in the folder the command runs in: name → content. */
-  files?: Record<string, string>
+  files?: Record<string, string | Uint8Array>
   timeoutMs?: number
 }
 

@@ -37,6 +37,13 @@ const environments = {
   }
 } satisfies Record<string, EmulatorEnvironment>
 
+/** Two environments whose names differ only in case: `environment: staging` is ambiguous there. */
+const caseTwinEnvironments = [
+  { name: 'Production', ref: 'e0e00000000000000000000000000011' },
+  { name: 'Staging', ref: 'e0e00000000000000000000000000012' },
+  { name: 'staging', ref: 'e0e00000000000000000000000000013' }
+] satisfies EmulatorEnvironment[]
+
 const zones = {
   free: { id: 'f00d0000000000000000000000000001', name: 'example.com', plan: 'free', accountId },
   pro: { id: 'f00d0000000000000000000000000002', name: 'pro.example.net', plan: 'pro', accountId },
@@ -60,6 +67,33 @@ const zones = {
     name: 'elsewhere.example',
     plan: 'pro',
     accountId: otherAccountId
+  },
+  /** A subdomain of the free zone that is a zone of its own: its URLs belong to it, not to example.com. */
+  blog: { id: 'f00d00000000000000000000000000b1', name: 'blog.example.com', plan: 'free', accountId },
+  /** Seen twice by the user token: active here, and a `pending` copy in the other account (twinPending). */
+  twinActive: { id: 'f00d00000000000000000000000000c1', name: 'twin.example', plan: 'pro', accountId },
+  twinPending: {
+    id: 'f00d00000000000000000000000000c2',
+    name: 'twin.example',
+    plan: 'free',
+    accountId: otherAccountId,
+    status: 'pending'
+  },
+  /** Seen twice by the user token, active in both accounts: which one is meant cannot be told. */
+  pairMain: { id: 'f00d00000000000000000000000000d1', name: 'pair.example', plan: 'pro', accountId },
+  pairOther: {
+    id: 'f00d00000000000000000000000000d2',
+    name: 'pair.example',
+    plan: 'pro',
+    accountId: otherAccountId
+  },
+  /** Version Management with two environments whose names differ only in case. */
+  caseTwins: {
+    id: 'f00d00000000000000000000000000e1',
+    name: 'versions.example',
+    plan: 'enterprise',
+    accountId,
+    environments: caseTwinEnvironments
   }
 } satisfies Record<string, EmulatorZone>
 

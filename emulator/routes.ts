@@ -383,6 +383,8 @@ function purge(
     state.refusedItems
   )
   if (!check.ok) return { reply: check.reply }
+  const foreign = check.kind === 'files' ? foreignUrl(check.items, zone.name) : undefined
+  if (foreign !== undefined) return { reply: otherZoneRefused(foreign) }
   if (route.action === 'invalidate' && environment?.refusesUrlInvalidation && check.fileCount !== undefined) {
     return { reply: urlInvalidationRefused() }
   }
@@ -403,4 +405,26 @@ function purge(
       ...(environment ? { environment: environment.ref } : {})
     }
   }
+}
+
+/** The first URL of a files purge whose host is neither the zone's name nor below it. */
+function foreignUrl(items: unknown[], zoneName: string): string | undefined {
+  for (const item of items) {
+    const url = typeof item === 'string' ? item : (item as { url: string }).url
+    const host = new URL(url).hostname.toLowerCase().replace(/\.$/, '')
+    if (host !== zoneName && !host.endsWith(`.${zoneName}`)) return url
+  }
+  return undefined
+}
+
+/**
+ * Cloudflare's answer to a URL of another domain, as API users reported it: 1082 "Unable to purge … You
+ * can only purge files for this zone.", with 1016 "One or more cache purge errors"
+ * (https://github.com/cloudflare/Cloudflare-WordPress/issues/429).
+ */
+function otherZoneRefused(url: string): Reply {
+  return fail(400, [
+    error(1016, 'One or more cache purge errors'),
+    error(1082, `Unable to purge ${url}. You can only purge files for this zone.`)
+  ])
 }

@@ -4,11 +4,11 @@
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
 import { checkAccess } from './access/check-access.js'
-import { assignToZones } from './access/zone-assignment.js'
+import { assignToZones, ownZoneNotices, widerThanNamed, type Assignment } from './access/zone-assignment.js'
 import type { ZoneResolution } from './access/zone-resolver.js'
 import { CloudflareApi } from './cloudflare/api.js'
 import { CloudflareHttpClient } from './cloudflare/http-client.js'
-import { diagnose } from './diagnosis/catalogue.js'
+import { catalogue, diagnose } from './diagnosis/catalogue.js'
 import { DiagnosedFailure } from './diagnosis/failure.js'
 import { diagnoseError } from './diagnosis/from-error.js'
 import type { ListedChanges } from './inputs/changed-urls.js'
@@ -88,9 +88,8 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
     dryRun: settings.dryRun,
     ...(settings.mode ? { mode: settings.mode } : {})
   }
-  // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
-  const refused = options.changes?.errors ?? []
-  if (refused.length > 0) return stopRun(new DiagnosedFailure(refused), reporter, startedAt, requested)
+  // A changed file whose URL fails the checks a URL in `files` passes is left out, said, and the others go on.
+  reporter.findings(options.changes?.errors ?? [])
   if (isEmptyPurge(purge)) {
     if (options.changes) {
       const { range, files } = options.changes
@@ -202,12 +201,19 @@ async function purgeWith(
   const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)]
   reporter.findings(notes)
 
+  const wider = widerThanNamed(settings.zones, access.zones, purge)
+  if (wider.some((f) => f.severity === 'error')) throw new DiagnosedFailure(wider)
+  reporter.findings(wider)
+  const ownZones = access.ownZones.map((z) => z.zone)
   const assignment = assignToZones(
     purge,
-    access.zones.map((z) => z.zone)
+    access.zones.map((z) => z.zone),
+    ownZones
   )
-  reporter.findings(assignment.warnings)
+  reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)])
   if (assignment.errors.length > 0) throw new DiagnosedFailure(assignment.errors)
+  reporter.findings(assignment.refused)
+  const resolutions = [...access.zones, ...access.ownZones]
   reporter.findings(
     batchSizeFindings(
       assignment.work.map((w) => w.zone),
@@ -215,7 +221,7 @@ async function purgeWith(
     )
   )
   let planned: PlannedZone[] = assignment.work.map(({ zone, purge: part }) => ({
-    resolution: access.zones.find((z) => z.zone.id === zone.id) as ZoneResolution,
+    resolution: resolutions.find((z) => z.zone.id === zone.id) as ZoneResolution,
     batches: planBatches(zone.id, part, limitsForPlan(zone.plan, settings.batchSize))
   }))
   const { owner, tokenId } = access.verification
@@ -253,7 +259,11 @@ async function purgeWith(
   reporter.findings(splitWarnings(splits, outcomes))
   const failures = diagnoseFailures(planned, outcomes)
   reporter.findings(failureAnnotations(failures, mode))
-  const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
+  const result = summed(
+    'purged',
+    zoneRuns(planned, { outcomes, failures, notSent: assignment.notSent }),
+    startedAt
+  )
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
   return {
@@ -267,7 +277,7 @@ async function purgeWith(
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(
   planned: PlannedZone[],
-  sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[] }
+  sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[]; notSent: Assignment['notSent'] }
 ): ZoneRun[] {
   const failures = new Map(sent?.failures.map((f) => [f.outcome, f]))
   const causeOf = ({ finding, rerun }: FailedRequest): FailureCause => ({
@@ -282,14 +292,24 @@ function zoneRuns(
     plan: zone.plan,
     ...(environment ? { environment } : {}),
     requests: sent
-      ? sent.outcomes
-          .filter((o) => o.batch.zoneId === zone.id)
-          .map((o) => {
-            const failure = failures.get(o)
-            return failure
-              ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
-              : { batch: o.batch, purgeId: o.purgeId }
-          })
+      ? [
+          ...sent.outcomes
+            .filter((o) => o.batch.zoneId === zone.id)
+            .map((o) => {
+              const failure = failures.get(o)
+              return failure
+                ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                : { batch: o.batch, purgeId: o.purgeId }
+            }),
+          // Items known to be refused, never sent: listed as not purged, with the reason; a rerun does not help.
+          ...sent.notSent
+            .filter((n) => n.zone.id === zone.id)
+            .map((n) => ({
+              batch: { zoneId: zone.id, type: 'files' as const, items: n.files },
+              reason: n.reason,
+              cause: { title: catalogue['outside-zone-refused'].title, rerun: false }
+            }))
+        ]
       : batches.map((batch) => ({ batch }))
   }))
 }

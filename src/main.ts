@@ -1,8 +1,7 @@
 // The action's order of work: read the inputs → check them → list the changed files (when asked) →
 // run the engine (credential, zones, plan, purge) → write the outputs and the job summary.
 // Only this file, index.ts and src/action/ use the Actions toolkit; the engine (engine.ts) does the work.
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync, realpathSync } from 'node:fs'
 import { listChanges } from './action/changed-files.js'
 import { readInputs } from './action/input-reader.js'
 import { ActionReporter } from './action/reporter.js'
@@ -10,6 +9,7 @@ import { DiagnosedFailure } from './diagnosis/failure.js'
 import { purgeCache, stopRun } from './engine.js'
 import type { ListedChanges } from './inputs/changed-urls.js'
 import { parseSettings, type ParseResult, type RawInputs } from './inputs/parser.js'
+import { isInside, OutsideWorkspaceError } from './inputs/workspace.js'
 import { describeChanges, describeSettings } from './report/log.js'
 import { Redactor } from './report/redactor.js'
 import type { RunResult } from './report/result.js'
@@ -52,9 +52,15 @@ async function purge(raw: RawInputs, reporter: ActionReporter, startedAt: number
 /** The inputs checked: settings when they are valid; every mistake in them is reported at once. */
 function checkInputs(raw: RawInputs, reporter: ActionReporter): ParseResult {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd()
-  const parsed = parseSettings(raw, { readFile: (path) => readFileSync(resolve(workspace, path), 'utf8') })
+  const parsed = parseSettings(raw, { readFile: (path) => readInWorkspace(workspace, path), workspace })
   reporter.findings(parsed.warnings)
   return parsed
+}
+
+/** A file's bytes, once its real path (links followed) is known to be inside the workspace too. */
+function readInWorkspace(workspace: string, path: string): Uint8Array {
+  if (!isInside(realpathSync(workspace), realpathSync(path))) throw new OutsideWorkspaceError()
+  return readFileSync(path)
 }
 
 /** The files this push changed under `changed_paths`, as URLs; listing them counts against `timeout`. */

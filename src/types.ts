@@ -14,6 +14,8 @@ export interface ResolvedZone {
   name?: string
   plan?: Plan
   accountId?: string
+  /** Cloudflare's status of the zone (`active`, `pending`, …), when it was listed. */
+  status?: string
 }
 
 /** One URL to purge; `headers` selects a variant cached under a custom cache key. */

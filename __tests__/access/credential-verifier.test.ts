@@ -169,3 +169,34 @@ describe('verifyCredential for a token the user endpoint does not know', () => {
     expect(failure.id).toBe('token-inactive')
   })
 })
+
+describe('an api_url without a route for verification', () => {
+  const noRoute = new CloudflareError({
+    kind: 'api',
+    endpoint: 'GET /user/tokens/verify',
+    status: 404,
+    errors: [{ code: 7000, message: 'No route for that URI' }],
+    message: 'No route for that URI'
+  })
+  const api = {
+    verifyUserToken: async () => {
+      throw noRoute
+    },
+    getUser: async () => {
+      throw noRoute
+    }
+  } as unknown as CloudflareApi
+
+  it('says that api_url is wrong, for a token and for a Global API Key', async () => {
+    const options = { zoneAccountId: async () => undefined, apiUrl: 'https://api.cloudflare.com' }
+    for (const credential of [
+      { kind: 'token' as const, token: LEGACY_TOKEN },
+      { kind: 'global-key' as const, email: 'a@example.com', key: 'c0ffee'.repeat(6) + 'c' }
+    ]) {
+      const { id, message } = await failureOf(verifyCredential(api, credential, options))
+      expect(id).toBe('api-url-wrong')
+      expect(message).toContain('`api_url` is https://api.cloudflare.com')
+      expect(message).toContain('`/client/v4`')
+    }
+  })
+})

@@ -56,20 +56,34 @@ async function failure(promise: Promise<unknown>): Promise<DiagnosedFailure> {
 
 describe('findEnvironment', () => {
   it('matches a name in any case, and a ref', () => {
-    expect(findEnvironment(LIST, 'staging')).toBe(STAGING)
-    expect(findEnvironment(LIST, 'PRODUCTION')).toBe(PRODUCTION)
-    expect(findEnvironment(LIST, DEVELOPMENT.ref)).toBe(DEVELOPMENT)
-    expect(findEnvironment(LIST, STAGING.ref.toUpperCase())).toBe(STAGING)
-    expect(findEnvironment(LIST, 'qa')).toBeUndefined()
-    expect(findEnvironment([], 'Staging')).toBeUndefined()
+    expect(findEnvironment(LIST, 'staging').environment).toBe(STAGING)
+    expect(findEnvironment(LIST, 'PRODUCTION').environment).toBe(PRODUCTION)
+    expect(findEnvironment(LIST, DEVELOPMENT.ref).environment).toBe(DEVELOPMENT)
+    expect(findEnvironment(LIST, STAGING.ref.toUpperCase()).environment).toBe(STAGING)
+    expect(findEnvironment(LIST, 'qa')).toEqual({})
+    expect(findEnvironment([], 'Staging')).toEqual({})
   })
 
-  it('prefers a ref, then the exact spelling, over a name that differs only in case', () => {
+  it('prefers a ref; names that differ only in case are ambiguous, whichever spelling is written', () => {
     const named = { name: PRODUCTION.ref, ref: 'aa' }
-    expect(findEnvironment([named, PRODUCTION], PRODUCTION.ref)).toBe(PRODUCTION)
+    expect(findEnvironment([named, PRODUCTION], PRODUCTION.ref).environment).toBe(PRODUCTION)
     const lower = { name: 'staging', ref: 'bb' }
-    expect(findEnvironment([lower, STAGING], 'Staging')).toBe(STAGING)
-    expect(findEnvironment([lower, STAGING], 'STAGING')).toBe(lower)
+    for (const wanted of ['Staging', 'staging', 'STAGING'])
+      expect(findEnvironment([lower, STAGING], wanted)).toEqual({ ambiguous: [lower, STAGING] })
+    expect(findEnvironment([lower, STAGING], 'bb').environment).toBe(lower)
+  })
+
+  it('refuses an ambiguous name in resolveEnvironments, listing both refs', async () => {
+    const lower = { name: 'staging', ref: 'bb' }
+    const error = await failure(
+      resolveEnvironments(
+        { listEnvironments: async () => [lower, STAGING] },
+        [{ zone: { id: 'z', name: 'example.com' }, label: 'example.com' }],
+        'Staging'
+      )
+    )
+    expect(error.findings.map((f) => f.id)).toEqual(['environment-ambiguous'])
+    expect(error.findings[0]?.message).toContain(`staging (ref bb) and Staging (ref ${STAGING.ref})`)
   })
 })
 

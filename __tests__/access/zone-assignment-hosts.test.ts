@@ -1,5 +1,5 @@
-// The zone of an item is its host as the WHATWG URL parser reads it, and every kind of item outside the
-// one zone given is warned about alike.
+// The zone of an item is its host as the WHATWG URL parser reads it; outside the one zone given, URLs are
+// held back (Cloudflare refuses them) and hosts and prefixes are warned about.
 import { describe, expect, it } from '@jest/globals'
 import { assignToZones, hostOf, itemHosts } from '../../src/access/zone-assignment.js'
 import type { PurgeRequest, ResolvedZone } from '../../src/types.js'
@@ -45,8 +45,8 @@ describe('several zones', () => {
 })
 
 describe('one zone: items not on it', () => {
-  it('warns about hosts and prefixes as about files, once per hostname and kind', () => {
-    const { warnings, work } = assignToZones(
+  it('warns about hosts and prefixes, refuses URLs, once per hostname and kind', () => {
+    const { warnings, work, refused } = assignToZones(
       purge({
         files: [
           { url: 'https://www.example.com/a' },
@@ -62,18 +62,21 @@ describe('one zone: items not on it', () => {
     expect(warnings.map((w) => [w.id, w.severity])).toEqual([
       ['outside-zone', 'warning'],
       ['outside-zone', 'warning'],
-      ['outside-zone', 'warning'],
       ['outside-zone', 'warning']
     ])
-    expect(warnings.map((w) => w.message)).toEqual([
+    // URLs there are not sent: Cloudflare refuses them (1082), one error per host.
+    expect(refused.map((w) => w.message)).toEqual([
       expect.stringMatching(
         /^2 URLs on other\.org \(such as "https:\/\/other\.org\/a"\) are not on example\.com/
-      ),
+      )
+    ])
+    expect(work[0]?.purge.files).toEqual([{ url: 'https://www.example.com/a' }])
+    expect(warnings.map((w) => w.message)).toEqual([
       expect.stringMatching(/^host "other\.org" is not on example\.com/),
       expect.stringMatching(/^host "cdn\.other\.org" is not on example\.com/),
       expect.stringMatching(/^2 prefixes on other\.org \(such as "other\.org\/a\/"\) are not on example\.com/)
     ])
-    // Still sent: Cloudflare accepts them; the warning says they purge nothing useful.
+    // Hosts and prefixes are still sent; the warning says they purge nothing useful there.
     expect(work[0]?.purge.hosts).toEqual(['www.example.com', 'other.org', 'cdn.other.org'])
     expect(work[0]?.purge.prefixes).toHaveLength(3)
   })

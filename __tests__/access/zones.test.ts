@@ -5,8 +5,21 @@ import { CloudflareError } from '../../src/cloudflare/errors.js'
 import { sleep } from '../../src/cloudflare/http-client.js'
 import { DiagnosedFailure } from '../../src/diagnosis/failure.js'
 import type { PurgeRequest, ResolvedZone } from '../../src/types.js'
-import { assignToZones, hostOf, itemHosts } from '../../src/access/zone-assignment.js'
-import { findZonesOfHosts, resolveZones, ZoneFinder } from '../../src/access/zone-resolver.js'
+import {
+  assignToZones,
+  hostOf,
+  itemHosts,
+  ownZoneNotices,
+  widerThanNamed
+} from '../../src/access/zone-assignment.js'
+import {
+  findOwnZones,
+  findZonesOfHosts,
+  oneZoneNamed,
+  OWN_ZONE_LOOKUPS,
+  resolveZones,
+  ZoneFinder
+} from '../../src/access/zone-resolver.js'
 
 const EXAMPLE: ResolvedZone = { id: 'a'.repeat(32), name: 'example.com', plan: 'free' }
 const SHOP: ResolvedZone = { id: 'b'.repeat(32), name: 'shop.example.com', plan: 'pro' }
@@ -250,5 +263,113 @@ describe('a failed lookup ends its siblings', () => {
     ).rejects.toBeInstanceOf(DiagnosedFailure)
     expect(Date.now() - started).toBeLessThan(1000)
     expect(cancelled).toEqual(['example.com'])
+  })
+})
+
+describe('issue 22: a bigger scope than written', () => {
+  const BLOG: ResolvedZone = { id: 'e'.repeat(32), name: 'blog.example.com', plan: 'free' }
+  const www = { kind: 'name' as const, name: 'www.example.com', input: 'www.example.com' }
+
+  it('refuses purge_everything on a zone named by a hostname, naming the zone and both ways out', () => {
+    const found = [{ zone: EXAMPLE, label: 'www.example.com' }]
+    const [finding] = widerThanNamed([www], found, purge({ everything: true }))
+    expect(finding?.id).toBe('zone-wider-than-named')
+    expect(finding?.message).toContain('every hostname of example.com, not only www.example.com')
+    expect(finding?.message).toContain('`hosts: www.example.com`')
+    expect(finding?.message).toContain('`zone: example.com`')
+    // Items are placed by host as before, and the zone's own name is no hostname of another zone.
+    expect(widerThanNamed([www], found, purge({ files: [{ url: 'https://www.example.com/a' }] }))).toEqual([])
+    const exact = { kind: 'name' as const, name: 'example.com', input: 'example.com' }
+    expect(
+      widerThanNamed([exact], [{ zone: EXAMPLE, label: 'example.com' }], purge({ everything: true }))
+    ).toEqual([])
+  })
+
+  it('warns that tags on a zone named by a hostname are purged in the whole zone', () => {
+    const found = [{ zone: EXAMPLE, label: 'www.example.com' }]
+    const findings = widerThanNamed([www], found, purge({ tags: ['t'] }))
+    expect(findings.map((f) => [f.id, f.severity])).toEqual([['tags-wider-than-named', 'warning']])
+    expect(findings[0]?.message).toContain(
+      'every hostname of example.com are purged, not only those of www.example.com'
+    )
+  })
+
+  it('places the items on a zone of its own there, and nothing else', () => {
+    const request = purge({
+      files: [{ url: 'https://example.com/a' }, { url: 'https://blog.example.com/p' }],
+      hosts: ['blog.example.com'],
+      tags: ['t'],
+      everything: false
+    })
+    const { work, errors, notSent } = assignToZones(request, [EXAMPLE], [BLOG])
+    expect(errors).toEqual([])
+    expect(notSent).toEqual([])
+    expect(
+      work.map((w) => [w.zone.name, w.purge.files.map((f) => f.url), w.purge.hosts, w.purge.tags])
+    ).toEqual([
+      ['example.com', ['https://example.com/a'], [], ['t']],
+      ['blog.example.com', ['https://blog.example.com/p'], ['blog.example.com'], []]
+    ])
+    expect(ownZoneNotices(work, [BLOG]).map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        '2 items on blog.example.com were purged in the zone blog.example.com, not in example.com'
+      )
+    ])
+  })
+
+  it('holds back URLs outside the one zone (Cloudflare answers 1082), one error per host; hosts still go', () => {
+    const request = purge({
+      files: [
+        { url: 'https://example.com/a' },
+        { url: 'https://other.org/a' },
+        { url: 'https://other.org/b' }
+      ],
+      hosts: ['cdn.other.org']
+    })
+    const { work, notSent, refused, warnings } = assignToZones(request, [EXAMPLE])
+    expect(work[0]?.purge.files).toEqual([{ url: 'https://example.com/a' }])
+    expect(work[0]?.purge.hosts).toEqual(['cdn.other.org'])
+    expect(notSent.map((n) => n.files.map((f) => f.url))).toEqual([
+      ['https://other.org/a', 'https://other.org/b']
+    ])
+    expect(refused.map((f) => [f.id, f.severity])).toEqual([['outside-zone-refused', 'error']])
+    expect(refused[0]?.message).toContain('code 1082')
+    expect(warnings.map((f) => f.id)).toEqual(['outside-zone'])
+  })
+
+  it('finds the zones of their own between each host and the zone given, each name once', async () => {
+    const { api, lookups } = fakeApi([EXAMPLE, BLOG])
+    const own = await findOwnZones(
+      api,
+      ['blog.example.com', 'a.blog.example.com', 'www.example.com', 'example.com', 'other.org'],
+      [EXAMPLE]
+    )
+    expect(own.map((z) => z.zone.name)).toEqual(['blog.example.com'])
+    expect([...lookups].sort()).toEqual(['a.blog.example.com', 'blog.example.com', 'www.example.com'])
+  })
+
+  it('looks nothing up beyond its cap, and keeps items in the zone given when a lookup fails', async () => {
+    const many = Array.from({ length: OWN_ZONE_LOOKUPS + 1 }, (_, i) => `h${i}.example.com`)
+    const { api, lookups } = fakeApi([EXAMPLE])
+    expect(await findOwnZones(api, many, [EXAMPLE])).toEqual([])
+    expect(lookups).toEqual([])
+    const failing = fakeApi([EXAMPLE, BLOG], { fail: { 'blog.example.com': apiError(500, 0) } })
+    expect(await findOwnZones(failing.api, ['blog.example.com'], [EXAMPLE])).toEqual([])
+  })
+
+  it('takes the one active zone among those of the same name, or stops listing every ID', () => {
+    const active = { id: '1'.repeat(32), name: 'twin.example', status: 'active' }
+    const pending = { id: '2'.repeat(32), name: 'twin.example', status: 'pending' }
+    expect(oneZoneNamed('twin.example', [pending, active])).toBe(active)
+    const other = { ...active, id: '3'.repeat(32) }
+    const stop = (() => {
+      try {
+        oneZoneNamed('twin.example', [active, other, pending])
+      } catch (e) {
+        return e as DiagnosedFailure
+      }
+    })()
+    expect(stop?.findings.map((f) => f.id)).toEqual(['zone-name-ambiguous'])
+    for (const id of [active.id, other.id, pending.id]) expect(stop?.findings[0]?.message).toContain(id)
   })
 })

@@ -62,7 +62,7 @@ describe('hostile API answers', () => {
         if (!(zones instanceof CloudflareError)) for (const z of zones) assert.match(z.id, HEX32)
         const status = await outcome(() => api.verifyUserToken())
         if (!(status instanceof CloudflareError)) assert.equal(typeof status.status, 'string')
-        const purgeId = await outcome(() => api.purge(ID, { purge_everything: true }))
+        const purgeId = await outcome(() => api.clearCache(ID, { purge_everything: true }, { mode: 'purge' }))
         if (!(purgeId instanceof CloudflareError)) assert.equal(typeof purgeId, 'string')
         await outcome(() => api.getAccount(ID))
       }),

@@ -223,7 +223,7 @@ describe("answers as the SDK types them, read by the action's parsers", () => {
       { method: 'GET', path: `/zones/${ZONE}`, result: zone },
       { method: 'GET', path: '/zones', result: [zone] satisfies Zone[] }
     ])
-    const expected = { id: ZONE, name: 'example.com', plan: 'free', accountId: ACCOUNT }
+    const expected = { id: ZONE, name: 'example.com', plan: 'free', accountId: ACCOUNT, status: 'active' }
     expect(await api.getZone(ZONE)).toEqual(expected)
     expect(await api.findZonesByName('example.com')).toEqual([expected])
   })
@@ -237,6 +237,6 @@ describe("answers as the SDK types them, read by the action's parsers", () => {
 
   it('a purge: its ID', async () => {
     const api = apiAnswering([{ method: 'POST', path: `/zones/${ZONE}/purge_cache`, result: purged }])
-    expect(await api.purge(ZONE, { tags: ['release-42'] })).toBe(purged.id)
+    expect(await api.clearCache(ZONE, { tags: ['release-42'] }, { mode: 'purge' })).toBe(purged.id)
   })
 })

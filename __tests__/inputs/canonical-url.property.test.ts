@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { canonicalUrl } from '../../src/inputs/canonical-url.js'
+import { canonicalUrl, normalizedForm } from '../../src/inputs/canonical-url.js'
 import { parseSettings } from '../../src/inputs/parser.js'
 
 const RUNS = 500
@@ -75,6 +75,8 @@ describe('canonical URLs', () => {
         (scheme, host, path, query, caseBits, fragments, explicitPorts) => {
           const defaultPort = scheme === 'https' ? 443 : 80
           const q = query === undefined ? '' : `?${query}`
+          // A comma that ends a URL in a plain list separates it from the next (list-syntax.ts).
+          if (`${path}${q}`.endsWith(',')) return
           const variants = fragments.map((fragment, i) => {
             const h = recase(host, caseBits.slice(i))
             const p = explicitPorts[i % explicitPorts.length] ? `:${defaultPort}` : ''
@@ -90,8 +92,10 @@ describe('canonical URLs', () => {
           )
           if (result.errors.length > 0) return // a path the checks refuse, such as one with a space
           compared++
-          assert.equal(result.settings?.purge.files.length, 1, `not one item: ${JSON.stringify(variants)}`)
-          const [item] = result.settings?.purge.files ?? []
+          const [item, ...more] = result.settings?.purge.files ?? []
+          // One item, and its normalized form when that differs (request.ts: both are purged).
+          const second = normalizedForm(item?.url ?? '')
+          assert.deepEqual(more, second ? [{ url: second }] : [], `not one item: ${JSON.stringify(variants)}`)
           const url = new URL(item?.url ?? '')
           assert.equal(url.hostname, url.hostname.toLowerCase())
           assert.equal(url.port, '')

@@ -1,12 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  fileKey,
-  parseFiles,
-  parseHosts,
-  parsePrefixes,
-  parseTags,
-  splitList
-} from '../../src/inputs/items.js'
+import { fileKey, parseFiles, parseHosts, parsePrefixes, parseTags } from '../../src/inputs/items.js'
+import { splitList } from '../../src/inputs/list-syntax.js'
 import {
   candidateZoneNames,
   isHostInZone,

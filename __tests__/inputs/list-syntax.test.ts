@@ -2,15 +2,8 @@
 // stops on an input error still knows it was asked to purge.
 import { describe, expect, it } from '@jest/globals'
 import { requestedItems } from '../../src/report/result.js'
-import {
-  contentLines,
-  isOneCommentLine,
-  parseFiles,
-  parseHosts,
-  parsePrefixes,
-  parseTags,
-  splitList
-} from '../../src/inputs/items.js'
+import { parseFiles, parseHosts, parsePrefixes, parseTags } from '../../src/inputs/items.js'
+import { contentLines, isOneCommentLine, splitList } from '../../src/inputs/list-syntax.js'
 import { parseChangedPaths } from '../../src/inputs/changed-urls.js'
 import { parseSettings, type RawInputs } from '../../src/inputs/parser.js'
 
@@ -81,26 +74,29 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
 })
 
 describe('separators', () => {
-  it('files: whitespace; URLs joined by commas are one error with the fix', () => {
+  it('files: whitespace, and a comma before the next space or line break; a comma glued to a URL is one error', () => {
     expect(
       parseFiles('https://example.com/a\thttps://example.com/b\nhttps://example.com/c', { input: 'files' })
         .items
     ).toHaveLength(3)
     for (const text of [
-      'https://example.com/a,https://example.com/b',
       'https://example.com/a, https://example.com/b',
-      'https://example.com/a ,HTTPS://example.com/b'
+      'https://example.com/a ,HTTPS://example.com/b',
+      'https://example.com/a,\nhttps://example.com/b,\n',
+      'https://example.com/a,\r\nhttps://example.com/b'
     ]) {
       const { items, errors } = parseFiles(text, { input: 'files' })
-      expect(items).toEqual([])
-      expect(errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
-      expect(errors[0]?.message).toContain('list one URL per line, or separate them with spaces')
+      expect(errors).toEqual([])
+      expect(items.map((i) => i.url)).toEqual(['https://example.com/a', 'https://example.com/b'])
     }
-    expect(
-      parseFiles('["https://example.com/a,https://example.com/b"]', { input: 'files' }).errors.map(
-        (e) => e.id
-      )
-    ).toEqual(['urls-joined-by-commas'])
+    const glued = parseFiles('https://example.com/a,https://example.com/b', { input: 'files' })
+    expect(glued.items).toEqual([])
+    expect(glued.errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
+    expect(glued.errors[0]?.message).toContain('give the one URL in a JSON array')
+    // In a JSON array the item is unambiguous: one URL whose query holds a URL.
+    const json = parseFiles('["https://example.com/?next=a,https://example.com/b"]', { input: 'files' })
+    expect(json.errors).toEqual([])
+    expect(json.items.map((i) => i.url)).toEqual(['https://example.com/?next=a,https://example.com/b'])
   })
 
   it('hosts and prefixes: commas or newlines; spaces between valid items suggest commas', () => {

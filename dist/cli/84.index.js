@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: stopRun
 
+// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
+var cloudflare_hostnames = __webpack_require__(3977);
 // EXTERNAL MODULE: ./src/diagnosis/failure.ts
 var failure = __webpack_require__(6523);
 // EXTERNAL MODULE: ./src/cloudflare/errors.ts
@@ -36,7 +38,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.Bb([verifyFailure(error, options)]);
         }
         return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
     }
@@ -47,7 +49,7 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.Bb([verifyFailure(error, options)]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
@@ -77,6 +79,16 @@ async function verifyCredential(api, credential, options) {
     if (status.id)
         out.tokenId = status.id;
     return out;
+}
+/**
+ * Why verification failed. 7000 "No route for that URI" there means the base itself is wrong: every API
+ * base has `/user/tokens/verify` and `/user` (a missing `/client/v4`, most often).
+ */
+function verifyFailure(error, options) {
+    if (options.apiUrl && error instanceof cloudflare_errors/* CloudflareError */.Oi && error.kind === 'api' && error.hasCode(7000)) {
+        return (0,catalogue/* diagnose */.h4)('api-url-wrong', { apiUrl: options.apiUrl });
+    }
+    return (0,from_error/* diagnoseError */.x)(error, { stage: 'verify' });
 }
 function isUnknownToken(error) {
     return (error instanceof cloudflare_errors/* CloudflareError */.Oi && error.kind === 'api' && (error.hasCode(1000) || error.status === 401));
@@ -124,10 +136,11 @@ function checkTokenStatus(status, now) {
     return [];
 }
 
-// EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
-var cloudflare_hostnames = __webpack_require__(3977);
+// EXTERNAL MODULE: ./src/patterns.ts
+var patterns = __webpack_require__(6248);
 ;// CONCATENATED MODULE: ./src/access/zone-assignment.ts
 // Decides which zone each item is purged in. Pure.
+
 
 
 /**
@@ -136,9 +149,9 @@ var cloudflare_hostnames = __webpack_require__(3977);
  * is on evil.com. Empty when the item is not a URL at all.
  */
 function hostOf(item) {
-    const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? item : `https://${item}`;
+    const url = patterns/* URL_SCHEME */.cr.test(item) ? item : `https://${item}`;
     try {
-        return new URL(url).hostname.replace(/\.$/, '');
+        return (0,cloudflare_hostnames/* withoutRootDot */.a9)(new URL(url).hostname);
     }
     catch {
         return '';
@@ -154,96 +167,139 @@ function itemHosts(purge) {
     return [...new Set(hosts)];
 }
 /**
- * One zone: everything goes to it, with a warning for URLs that are not on it. Several zones: each
- * URL, host and prefix goes to the most specific zone whose name contains its host; tags and
- * purge_everything go to every zone. When a zone's name is unknown (given by ID, not readable), no
- * item with a host is placed at all: it might belong to that zone rather than to a named parent.
+ * One zone: everything goes to it, except URLs on other domains, which Cloudflare refuses (held back,
+ * with a warning); hosts and prefixes on other domains go with a warning. Several zones: each URL, host
+ * and prefix goes to the most specific zone whose name contains its host; tags and purge_everything go
+ * to every zone given. `ownZones` (zones of their own below a zone given, found from the items' hosts)
+ * take the items on them and nothing else. When a zone's name is unknown (given by ID, not readable),
+ * no item with a host is placed among several zones: it might belong to that zone rather than to a
+ * named parent.
  */
-function assignToZones(purge, zones) {
-    const warnings = [];
-    const errors = [];
-    if (zones.length === 1) {
-        const zone = zones[0];
-        if (zone.name)
-            warnings.push(...itemsOutsideZone(purge, zone.name));
-        return { work: [{ zone, purge }], warnings, errors };
+function assignToZones(purge, zones, ownZones = []) {
+    const out = { work: [], warnings: [], errors: [], notSent: [], refused: [] };
+    const only = zones.length === 1 ? zones[0] : undefined;
+    if (only && !only.name) {
+        out.work.push({ zone: only, purge });
+        return out;
     }
-    const work = zones.map((zone) => ({
+    const listsOnly = (zone, shared) => ({
         zone,
         purge: {
-            everything: purge.everything,
+            everything: shared && purge.everything,
             files: [],
-            tags: [...purge.tags],
+            tags: shared ? [...purge.tags] : [],
             hosts: [],
             prefixes: []
         }
-    }));
+    });
+    out.work.push(...zones.map((z) => listsOnly(z, true)), ...ownZones.map((z) => listsOnly(z, false)));
     const unnamed = zones.filter((z) => !z.name);
     if (unnamed.length > 0 && itemHosts(purge).length > 0) {
-        errors.push((0,catalogue/* diagnose */.h4)('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
-        return { work, warnings, errors };
+        out.errors.push((0,catalogue/* diagnose */.h4)('zone-name-unknown', { zones: unnamed.map((z) => z.id).join(', ') }));
+        return out;
     }
-    const owner = (host) => work
+    placeItems(purge, out, only);
+    out.errors = dedupeFindings(out.errors);
+    out.work = out.work.filter((w, i) => i < zones.length || !isEmptyWork(w.purge));
+    return out;
+}
+/** Puts each URL, host and prefix into the most specific zone that holds its host. */
+function placeItems(purge, out, only) {
+    const owner = (host) => out.work
         .filter((w) => w.zone.name && (0,cloudflare_hostnames/* isHostInZone */.Ee)(host, w.zone.name))
         .sort((a, b) => (b.zone.name?.length ?? 0) - (a.zone.name?.length ?? 0))[0];
-    const unplaced = (item) => {
-        const names = zones.map((z) => z.name ?? z.id).join(', ');
-        errors.push((0,catalogue/* diagnose */.h4)('host-in-no-zone', { host: hostOf(item), zones: names }));
+    const foreign = { files: [], hosts: [], prefixes: [] };
+    const heldBack = [];
+    const place = (kind, item, text) => {
+        const w = owner(hostOf(text));
+        if (w)
+            w.purge[kind].push(item);
+        else if (!only) {
+            const names = out.work.map((z) => z.zone.name ?? z.zone.id).join(', ');
+            out.errors.push((0,catalogue/* diagnose */.h4)('host-in-no-zone', { host: hostOf(text), zones: names }));
+        }
+        else {
+            foreign[kind].push(text);
+            // Cloudflare refuses URLs of other domains (1082); hosts and prefixes are sent as asked.
+            if (kind === 'files')
+                heldBack.push(item);
+            else
+                out.work[0].purge[kind].push(item);
+        }
     };
-    for (const file of purge.files) {
-        const w = owner(hostOf(file.url));
-        if (w)
-            w.purge.files.push(file);
-        else
-            unplaced(file.url);
+    for (const file of purge.files)
+        place('files', file, file.url);
+    for (const host of purge.hosts)
+        place('hosts', host, host);
+    for (const prefix of purge.prefixes)
+        place('prefixes', prefix, prefix);
+    if (!only)
+        return;
+    for (const finding of itemsOutsideZone(foreign, only.name))
+        (finding.severity === 'error' ? out.refused : out.warnings).push(finding);
+    if (heldBack.length > 0) {
+        const reason = `not sent: not on ${only.name}, and Cloudflare refuses URLs of other domains (1082)`;
+        out.notSent.push({ zone: only, files: heldBack, reason });
     }
-    for (const host of purge.hosts) {
-        const w = owner(host);
-        if (w)
-            w.purge.hosts.push(host);
-        else
-            unplaced(host);
-    }
-    for (const prefix of purge.prefixes) {
-        const w = owner(hostOf(prefix));
-        if (w)
-            w.purge.prefixes.push(prefix);
-        else
-            unplaced(prefix);
-    }
-    return { work, warnings, errors: dedupeFindings(errors) };
+}
+function isEmptyWork(purge) {
+    return purge.files.length + purge.hosts.length + purge.prefixes.length === 0;
 }
 function dedupeFindings(findings) {
     const seen = new Set();
     return findings.filter((f) => !seen.has(f.message) && seen.add(f.message) !== undefined);
 }
 /**
- * One warning per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
- * annotation. Cloudflare accepts such items and answers success, but nothing of them is cached in this zone.
+ * One finding per kind of item and foreign host, so a long list of URLs on the wrong domain stays one
+ * annotation: an error for URLs, held back (Cloudflare refuses them: 1082), a warning for hosts and
+ * prefixes, sent though nothing of them is cached in this zone.
  */
-function itemsOutsideZone(purge, zoneName) {
-    const kinds = [
-        ['files', purge.files.map((f) => f.url)],
-        ['hosts', purge.hosts],
-        ['prefixes', purge.prefixes]
-    ];
-    return kinds.flatMap(([kind, items]) => {
+function itemsOutsideZone(foreign, zoneName) {
+    return ['files', 'hosts', 'prefixes'].flatMap((kind) => {
         const byHost = new Map();
-        for (const item of items) {
+        for (const item of foreign[kind]) {
             const host = hostOf(item);
-            if ((0,cloudflare_hostnames/* isHostInZone */.Ee)(host, zoneName))
-                continue;
             const list = byHost.get(host) ?? [];
             list.push(item);
             byHost.set(host, list);
         }
-        return [...byHost].map(([host, found]) => (0,catalogue/* diagnose */.h4)('outside-zone', {
-            kind,
-            host,
-            count: found.length,
-            example: found[0],
-            zone: zoneName
-        }));
+        return [...byHost].map(([host, found]) => {
+            const facts = { host, count: found.length, example: found[0], zone: zoneName };
+            return kind === 'files'
+                ? (0,catalogue/* diagnose */.h4)('outside-zone-refused', facts)
+                : (0,catalogue/* diagnose */.h4)('outside-zone', { kind, ...facts });
+        });
+    });
+}
+/**
+ * `zone: www.example.com` resolves to the zone example.com; `purge_everything` there clears every
+ * hostname of example.com, a bigger scope than written, so it is refused (dry runs too) before any purge.
+ * Tags are purged zone-wide too: a warning says so, since a tag may well be meant for the whole zone.
+ */
+function widerThanNamed(refs, zones, purge) {
+    if (!purge.everything && purge.tags.length === 0)
+        return [];
+    return refs.flatMap((ref) => {
+        if (ref.kind !== 'name')
+            return [];
+        const found = zones.find((z) => z.label === ref.name)?.zone.name;
+        if (!found || found === ref.name)
+            return [];
+        const facts = { named: ref.name, zone: found };
+        return [
+            purge.everything ? (0,catalogue/* diagnose */.h4)('zone-wider-than-named', facts) : (0,catalogue/* diagnose */.h4)('tags-wider-than-named', facts)
+        ];
+    });
+}
+/** A notice for each zone of its own that items were placed in, naming the zone given above it. */
+function ownZoneNotices(work, ownZones) {
+    return ownZones.flatMap((own) => {
+        const w = work.find((x) => x.zone.id === own.id);
+        const n = w ? w.purge.files.length + w.purge.hosts.length + w.purge.prefixes.length : 0;
+        const given = work.find((x) => x.zone.name && own.name && x.zone.id !== own.id && (0,cloudflare_hostnames/* isHostInZone */.Ee)(own.name, x.zone.name));
+        if (n === 0 || !own.name || !given?.zone.name)
+            return [];
+        return [(0,catalogue/* diagnose */.h4)('host-has-own-zone', { zone: own.name, given: given.zone.name, count: n })];
     });
 }
 
@@ -269,14 +325,14 @@ class ZoneFinder {
      * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
      * so an item never lands in a parent zone by accident.
      */
-    async zoneOf(hostname) {
-        const tried = (0,cloudflare_hostnames/* candidateZoneNames */.io)(hostname);
+    async zoneOf(hostname, names = (0,cloudflare_hostnames/* candidateZoneNames */.io)(hostname)) {
+        const tried = names;
         const answers = tried.map((name) => this.lookup(name));
         for (const [i, answer] of answers.entries()) {
             const name = tried[i];
-            const zones = await answer;
             // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-            const zone = zones.find((z) => z.name !== undefined && (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(z.name) === name);
+            const zones = (await answer).filter((z) => z.name !== undefined && (0,cloudflare_hostnames/* toAsciiHostname */.Eq)(z.name) === name);
+            const zone = oneZoneNamed(name, zones);
             if (zone)
                 return { zone: { ...zone, name }, tried };
         }
@@ -313,6 +369,19 @@ class ZoneFinder {
             this.waiting.shift()?.();
         }
     }
+}
+/**
+ * The zone meant by a name that the credential sees more than once (a `pending` copy added in another
+ * account beside the `active` one): the one active zone, or a DiagnosedFailure listing every ID.
+ */
+function oneZoneNamed(name, zones) {
+    if (zones.length <= 1)
+        return zones[0];
+    const active = zones.filter((z) => z.status === 'active');
+    if (active.length === 1)
+        return active[0];
+    const listed = zones.map((z) => `${z.id} (${z.status ?? 'status unknown'})`);
+    throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-name-ambiguous', { name, zones: listed })]);
 }
 /**
  * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
@@ -373,6 +442,8 @@ async function resolveZoneByName(finder, name) {
         found = await finder.zoneOf(name);
     }
     catch (error) {
+        if (error instanceof failure/* DiagnosedFailure */.Bb)
+            throw error;
         throw zone_resolver_failure(error, name);
     }
     if (!found.zone)
@@ -394,6 +465,8 @@ async function findZonesOfHosts(api, hostnames) {
             return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
         }
         catch (error) {
+            if (error instanceof failure/* DiagnosedFailure */.Bb)
+                throw error;
             throw zone_resolver_failure(error, host);
         }
     });
@@ -413,8 +486,44 @@ async function findZonesOfHosts(api, hostnames) {
 function zone_resolver_failure(error, zone) {
     return new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
 }
+/** Names looked up at most to find the zones of subdomains: beyond it, items stay in the zone given. */
+const OWN_ZONE_LOOKUPS = 50;
+/**
+ * The zones of the account that serve some item hosts themselves, below a zone given by name: with
+ * `zone: example.com`, a URL on blog.example.com belongs to the zone blog.example.com when there is one,
+ * since a purge sent to example.com does not reach it. Only the names between each host and its given
+ * zone are looked up (each once, at most OWN_ZONE_LOOKUPS of them); a lookup that fails leaves the item
+ * in the zone given, as before.
+ */
+async function findOwnZones(api, hostnames, given, 
+/** Names already looked up (finding the zones given by name) and found to be no zone. */
+tried = []) {
+    const names = given.flatMap((z) => (z.name ? [z.name] : []));
+    const wanted = new Map();
+    for (const host of new Set(hostnames)) {
+        const zoneName = names.filter((n) => (0,cloudflare_hostnames/* isHostInZone */.Ee)(host, n)).sort((a, b) => b.length - a.length)[0];
+        if (!zoneName || host === zoneName)
+            continue;
+        const between = (0,cloudflare_hostnames/* candidateZoneNames */.io)(host).filter((n) => n.length > zoneName.length && !tried.includes(n));
+        if (between.length > 0)
+            wanted.set(host, between);
+    }
+    const lookups = new Set([...wanted.values()].flat());
+    if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS)
+        return [];
+    const finder = new ZoneFinder(api);
+    const zones = await Promise.all([...wanted].map(([host, between]) => finder.zoneOf(host, between).then((r) => r.zone, () => undefined)));
+    const found = [];
+    for (const zone of zones) {
+        if (zone && !found.some((f) => f.zone.id === zone.id) && !given.some((g) => g.id === zone.id)) {
+            found.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] });
+        }
+    }
+    return found;
+}
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
+
 
 
 
@@ -426,6 +535,8 @@ function zone_resolver_failure(error, zone) {
  */
 const EXPLAINED_BY_CREDENTIAL = new Set([
     'zone-not-visible',
+    // 7000 "No route" on the zone is also what a wrong `api_url` gives: verification tells the two apart.
+    'zone-invalid-id',
     'zone-name-not-found',
     'token-ip-restricted',
     'token-invalid',
@@ -453,6 +564,7 @@ async function checkAccess(api, settings, purge, log) {
         : findZonesOfHosts(zoneApi, itemHosts(purge));
     const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
         zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
     // A refused credential is the verdict: the zone lookups can only end the same way.
@@ -486,6 +598,11 @@ async function checkAccess(api, settings, purge, log) {
     if (found.value.errors.length > 0)
         throw new failure/* DiagnosedFailure */.Bb(found.value.errors);
     const zones = found.value.zones;
+    const ownZones = settings.zones.length > 0
+        ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone), settings.zones.flatMap((z) => (z.kind === 'name' ? (0,cloudflare_hostnames/* candidateZoneNames */.io)(z.name) : [])))
+        : [];
+    for (const own of ownZones)
+        log(`Zone ${own.label} → ${own.zone.id}: a zone of its own, for the items on it`);
     for (const [host, zoneId] of found.value.byHost) {
         log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
     }
@@ -497,15 +614,16 @@ async function checkAccess(api, settings, purge, log) {
         const plan = z.zone.plan ? `${z.zone.plan} plan` : 'plan unknown';
         log(`Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`);
     }
-    return { verification: v, zones };
+    return { verification: v, zones, ownZones };
 }
 function isAccountIdMixup(error) {
     return error instanceof failure/* DiagnosedFailure */.Bb && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
+// The Cloudflare API calls the action makes, with their answers checked into plain types.
 
-const HEX32 = /^[0-9a-f]{32}$/;
+
 /**
  * Environment refs are 32 hex characters in Cloudflare's examples, at most 32 characters in its API
  * schema; anything outside this safe set is refused before it reaches a URL path.
@@ -526,7 +644,7 @@ function cachePath(zoneId, target) {
 }
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id, what) {
-    if (!HEX32.test(id))
+    if (!patterns/* HEX32_ID */.$9.test(id))
         throw new Error(`internal: refusing to put an invalid ${what} into a URL path`);
     return id;
 }
@@ -574,14 +692,6 @@ class CloudflareApi {
         if (!Array.isArray(envelope.result))
             throw malformed('GET /zones', 'a list of zones');
         return envelope.result.map((z) => toZone(z, 'GET /zones'));
-    }
-    /** Posts one purge request and returns Cloudflare's purge ID. */
-    async purge(zoneId, body, options = {}) {
-        const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`;
-        const { result } = await this.post(path, body, options);
-        if (!result || typeof result.id !== 'string')
-            throw malformed(`POST ${path}`, 'a purge ID');
-        return result.id;
     }
     /** A POST whose request and retries end with this object's signal or the call's own. */
     post(path, body, options) {
@@ -644,7 +754,7 @@ function toTokenStatus(result, endpoint) {
 const PLANS = ['free', 'pro', 'business', 'enterprise'];
 function toZone(value, endpoint) {
     const z = value;
-    if (!z || typeof z.id !== 'string' || !HEX32.test(z.id))
+    if (!z || typeof z.id !== 'string' || !patterns/* HEX32_ID */.$9.test(z.id))
         throw malformed(endpoint, 'a zone');
     const zone = { id: z.id };
     if (typeof z.name === 'string')
@@ -652,8 +762,10 @@ function toZone(value, endpoint) {
     const plan = z.plan?.legacy_id;
     if (typeof plan === 'string' && PLANS.includes(plan))
         zone.plan = plan;
-    if (typeof z.account?.id === 'string' && HEX32.test(z.account.id))
+    if (typeof z.account?.id === 'string' && patterns/* HEX32_ID */.$9.test(z.account.id))
         zone.accountId = z.account.id;
+    if (typeof z.status === 'string')
+        zone.status = z.status;
     return zone;
 }
 
@@ -2393,10 +2505,8 @@ async function run(settings, options, reporter) {
         dryRun: settings.dryRun,
         ...(settings.mode ? { mode: settings.mode } : {})
     };
-    // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
-    const refused = options.changes?.errors ?? [];
-    if (refused.length > 0)
-        return stopRun(new failure/* DiagnosedFailure */.Bb(refused), reporter, startedAt, requested);
+    // A changed file whose URL fails the checks a URL in `files` passes is left out, said, and the others go on.
+    reporter.findings(options.changes?.errors ?? []);
     if ((0,request/* isEmptyPurge */.Nk)(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -2490,13 +2600,20 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const access = await reporter.group('Credential and zone', () => checkAccess(api, settings, purge, info));
     const notes = [...access.verification.notes, ...access.zones.flatMap((z) => z.notes)];
     reporter.findings(notes);
-    const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
-    reporter.findings(assignment.warnings);
+    const wider = widerThanNamed(settings.zones, access.zones, purge);
+    if (wider.some((f) => f.severity === 'error'))
+        throw new failure/* DiagnosedFailure */.Bb(wider);
+    reporter.findings(wider);
+    const ownZones = access.ownZones.map((z) => z.zone);
+    const assignment = assignToZones(purge, access.zones.map((z) => z.zone), ownZones);
+    reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);
     if (assignment.errors.length > 0)
         throw new failure/* DiagnosedFailure */.Bb(assignment.errors);
+    reporter.findings(assignment.refused);
+    const resolutions = [...access.zones, ...access.ownZones];
     reporter.findings((0,planner/* batchSizeFindings */.ie)(assignment.work.map((w) => w.zone), settings.batchSize));
     let planned = assignment.work.map(({ zone, purge: part }) => ({
-        resolution: access.zones.find((z) => z.zone.id === zone.id),
+        resolution: resolutions.find((z) => z.zone.id === zone.id),
         batches: (0,planner/* planBatches */.un)(zone.id, part, (0,planner/* limitsForPlan */.FF)(zone.plan, settings.batchSize))
     }));
     const { owner, tokenId } = access.verification;
@@ -2532,7 +2649,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(splitWarnings(splits, outcomes));
     const failures = diagnoseFailures(planned, outcomes);
     reporter.findings(failureAnnotations(failures, mode));
-    const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
+    const result = summed('purged', zoneRuns(planned, { outcomes, failures, notSent: assignment.notSent }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${(0,src_words/* count */.U9)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.YA)(result.timings.totalMs)}`);
     return {
@@ -2557,14 +2674,24 @@ function zoneRuns(planned, sent) {
         plan: zone.plan,
         ...(environment ? { environment } : {}),
         requests: sent
-            ? sent.outcomes
-                .filter((o) => o.batch.zoneId === zone.id)
-                .map((o) => {
-                const failure = failures.get(o);
-                return failure
-                    ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
-                    : { batch: o.batch, purgeId: o.purgeId };
-            })
+            ? [
+                ...sent.outcomes
+                    .filter((o) => o.batch.zoneId === zone.id)
+                    .map((o) => {
+                    const failure = failures.get(o);
+                    return failure
+                        ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                        : { batch: o.batch, purgeId: o.purgeId };
+                }),
+                // Items known to be refused, never sent: listed as not purged, with the reason; a rerun does not help.
+                ...sent.notSent
+                    .filter((n) => n.zone.id === zone.id)
+                    .map((n) => ({
+                    batch: { zoneId: zone.id, type: 'files', items: n.files },
+                    reason: n.reason,
+                    cause: { title: catalogue/* catalogue */.sW['outside-zone-refused'].title, rerun: false }
+                }))
+            ]
             : batches.map((batch) => ({ batch }))
     }));
 }

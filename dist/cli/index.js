@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7591);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2206);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7591:
+/***/ 2206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78,8 +78,8 @@ var canonical_url = __nccwpck_require__(1887);
 var catalogue = __nccwpck_require__(5752);
 // EXTERNAL MODULE: ./src/cloudflare/hostnames.ts
 var hostnames = __nccwpck_require__(3977);
-// EXTERNAL MODULE: ./src/inputs/items.ts
-var items = __nccwpck_require__(7477);
+// EXTERNAL MODULE: ./src/inputs/list-syntax.ts
+var list_syntax = __nccwpck_require__(2789);
 ;// CONCATENATED MODULE: ./src/inputs/changed-urls.ts
 // Maps repository paths to the site URLs they are published at, and a list of changed files to the
 // URLs whose cached copies are stale. Pure: the GitHub side lives in changed-files.ts.
@@ -98,7 +98,7 @@ const MAPPING_OPTIONS = ['pretty-urls'];
 function parseChangedPaths(text) {
     const mappings = [];
     const errors = [];
-    for (const line of (0,items/* contentLines */.$X)(text).map((l) => l.trim())) {
+    for (const line of (0,list_syntax/* contentLines */.$X)(text).map((l) => l.trim())) {
         const mapping = parseMapping(line);
         if (typeof mapping === 'string') {
             errors.push((0,catalogue/* diagnose */.h4)('bad-changed-paths', { line: (0,canonical_url/* hideUserinfo */.kc)(line), reason: mapping }));
@@ -189,8 +189,9 @@ function urlsForChanges(files, mappings) {
     const add = (path) => {
         const found = urlsForPath(path, mappings);
         for (const url of found) {
-            // The same checks and the same canonical form as a URL given in `files`.
-            const checked = canonicalUrl(url);
+            // The same checks and the same canonical form as a URL given in `files`; the path is a real file
+            // name, so a "*" in it is part of the name.
+            const checked = canonicalUrl(url, undefined, { literalPath: true });
             if (checked.ok)
                 urls.add(checked.url);
             else
@@ -248,11 +249,14 @@ function encodePath(path) {
 
 // EXTERNAL MODULE: ./src/inputs/credential-checks.ts
 var credential_checks = __nccwpck_require__(7748);
+// EXTERNAL MODULE: ./src/patterns.ts
+var patterns = __nccwpck_require__(6248);
 // EXTERNAL MODULE: ./src/inputs/request.ts
 var request = __nccwpck_require__(8024);
 ;// CONCATENATED MODULE: ./src/inputs/target.ts
 // Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
 // environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
+
 
 const MODES = ['purge', 'invalidate'];
 /** `purge` (also when empty) or `invalidate`, in any case. */
@@ -271,14 +275,89 @@ function parseEnvironment(value) {
     if (trimmed === '')
         return { errors: [] };
     // One name on one line: a list or a stray control character would never match an environment.
-    if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
-        const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80);
+    if (patterns/* CONTROL_CHARACTER */.gW.test(trimmed) || trimmed.length > 200) {
+        const shown = trimmed.replace(new RegExp(patterns/* CONTROL_CHARACTER */.gW.source, 'gu'), ' ').slice(0, 80);
         const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)';
         return { errors: [(0,catalogue/* diagnose */.h4)('bad-option', { input: 'environment', value: shown, expected })] };
     }
     return { environment: trimmed, errors: [] };
 }
 
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/inputs/file-text.ts
+// The text of a `files_from` file, whatever wrote it: UTF-8 with or without a byte order mark, or UTF-16
+// (little- or big-endian), as Windows PowerShell 5's `>` and `Out-File` write it. Anything else is said,
+// never guessed. Pure.
+
+/** Decodes the bytes of a list file; a string is taken as already decoded. */
+function decodeListFile(content) {
+    if (typeof content === 'string')
+        return { ok: true, text: content.replace(/^\ufeff/, ''), encoding: 'UTF-8' };
+    const bytes = content;
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+        return utf8(bytes.subarray(3), 'UTF-8 with BOM');
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        return utf16(bytes.subarray(2), 'utf-16le', 'UTF-16 LE');
+    if (bytes[0] === 0xfe && bytes[1] === 0xff)
+        return utf16(bytes.subarray(2), 'utf-16be', 'UTF-16 BE');
+    // Without a BOM, UTF-16 of ASCII text has a zero byte in every other place.
+    const guess = utf16Guess(bytes);
+    if (guess)
+        return utf16(bytes, guess, guess === 'utf-16le' ? 'UTF-16 LE' : 'UTF-16 BE');
+    return utf8(bytes, 'UTF-8');
+}
+function utf8(bytes, encoding) {
+    if (bytes.includes(0)) {
+        return { ok: false, reason: 'it holds zero bytes, so it is not a text file in UTF-8 or UTF-16' };
+    }
+    try {
+        return { ok: true, text: new external_node_util_.TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding };
+    }
+    catch {
+        return {
+            ok: false,
+            reason: 'it is not UTF-8 text (an editor or `Out-File -Encoding Default` wrote it in a legacy code page); ' +
+                'save it as UTF-8'
+        };
+    }
+}
+function utf16(bytes, label, encoding) {
+    if (bytes.length % 2 !== 0)
+        return { ok: false, reason: `it starts as ${encoding} but has an odd number of bytes` };
+    try {
+        return { ok: true, text: new external_node_util_.TextDecoder(label, { fatal: true }).decode(bytes), encoding };
+    }
+    catch {
+        return { ok: false, reason: `it starts as ${encoding} but does not decode as such` };
+    }
+}
+/** UTF-16 without a BOM: at least half of the pairs have a zero in the same place, and no pair is all zero. */
+function utf16Guess(bytes) {
+    if (bytes.length < 4 || bytes.length % 2 !== 0)
+        return undefined;
+    let evenZeros = 0;
+    let oddZeros = 0;
+    for (let i = 0; i < bytes.length; i += 2) {
+        const a = bytes[i];
+        const b = bytes[i + 1];
+        if (a === 0 && b === 0)
+            return undefined;
+        if (a === 0)
+            evenZeros++;
+        if (b === 0)
+            oddZeros++;
+    }
+    const pairs = bytes.length / 2;
+    if (oddZeros * 2 >= pairs && evenZeros === 0)
+        return 'utf-16le';
+    if (evenZeros * 2 >= pairs && oddZeros === 0)
+        return 'utf-16be';
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/inputs/items.ts
+var items = __nccwpck_require__(7477);
 ;// CONCATENATED MODULE: ./src/inputs/verify.ts
 // The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
 // `verify_limit`, checked together. Pure.
@@ -312,9 +391,37 @@ function parseVerify(inputs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/workspace.ts
+// Where the action may read `files_from`: inside the workspace (GITHUB_WORKSPACE), as the README says,
+// so that a path such as `../../home/runner/.ssh/id_rsa` or `/etc/passwd` is never read into a run's
+// log. The command line reads any path its user names. Pure: the edge resolves links (main.ts).
+
+/** The absolute path of `path` under `workspace`, or undefined when it points outside of it. */
+function pathInWorkspace(workspace, path) {
+    const root = (0,external_node_path_namespaceObject.resolve)(workspace);
+    const full = (0,external_node_path_namespaceObject.resolve)(root, path);
+    return isInside(root, full) ? full : undefined;
+}
+/** True when `full` is `root` or below it (both absolute and resolved). */
+function isInside(root, full) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, full);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/** Thrown by a reader when a path inside the workspace leads outside it through a symbolic link. */
+class OutsideWorkspaceError extends Error {
+    code = 'EOUTSIDE';
+    constructor() {
+        super('it leads outside the workspace through a symbolic link');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
+
+
+
 
 
 
@@ -353,7 +460,6 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
 ]));
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
-const HEX32 = /^[0-9a-f]{32}$/;
 function parseSettings(raw, options) {
     const errors = [];
     const warnings = [];
@@ -362,11 +468,24 @@ function parseSettings(raw, options) {
             (f.severity === 'error' ? errors : warnings).push(f);
     };
     const get = (name) => (raw[name] ?? '').trim();
+    // Each list input once, with what does not show (no-break and zero-width spaces) read past, and said.
+    const cleanedLists = new Map();
+    const cleaned = (name) => {
+        let text = cleanedLists.get(name);
+        if (text === undefined) {
+            const clean = (0,list_syntax/* cleanText */.X5)(raw[name] ?? '');
+            if (clean.found.length > 0)
+                report([(0,catalogue/* diagnose */.h4)('invisible-characters', { input: name, found: clean.found })]);
+            text = clean.text;
+            cleanedLists.set(name, text);
+        }
+        return text;
+    };
     const credential = parseCredential(raw, report);
-    const zones = parseZones(get('zone'), report);
+    const zones = parseZones(cleaned('zone').trim(), report);
     const zoneName = zones.find((z) => z.kind === 'name')?.name;
     const accountId = get('account_id').toLowerCase();
-    if (accountId && !HEX32.test(accountId))
+    if (accountId && !patterns/* HEX32_ID */.$9.test(accountId))
         report([(0,catalogue/* diagnose */.h4)('bad-account-id', { value: get('account_id') })]);
     const everything = parseBoolean('purge_everything', get('purge_everything'), report);
     const dryRun = parseBoolean('dry_run', get('dry_run'), report);
@@ -375,7 +494,7 @@ function parseSettings(raw, options) {
     const timeoutSeconds = parseInteger('timeout', get('timeout'), 1, 21600, report) ?? DEFAULT_TIMEOUT_SECONDS;
     // A value that is one comment line purges nothing: say so rather than purge less than was meant.
     const listInputs = ['zone', 'files', 'tags', 'hosts', 'prefixes'];
-    const commentOnly = listInputs.filter((name) => (0,items/* isOneCommentLine */.KZ)(raw[name] ?? ''));
+    const commentOnly = listInputs.filter((name) => (0,list_syntax/* isOneCommentLine */.KZ)(raw[name] ?? ''));
     for (const name of commentOnly) {
         const line = (raw[name] ?? '').trim();
         report([(0,catalogue/* diagnose */.h4)('comment-only-input', { input: name, line: (0,canonical_url/* hideUserinfo */.kc)(line) })]);
@@ -383,49 +502,48 @@ function parseSettings(raw, options) {
     let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
-    const files = (0,items/* parseFiles */.Bj)(raw.files ?? '', { input: 'files' }, zoneName);
+    const files = (0,items/* parseFiles */.Bj)(cleaned('files'), { input: 'files' }, zoneName);
     report(files.errors);
     fileLists.push(...files.items);
     fragments.push(...files.fragments);
     itemErrors += files.errors.length;
     const filesFrom = get('files_from');
     if (filesFrom) {
-        let text;
-        try {
-            text = options.readFile(filesFrom);
-        }
-        catch (e) {
-            report([(0,catalogue/* diagnose */.h4)('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })]);
-            itemErrors++;
-        }
-        if (text !== undefined) {
-            const fromFile = (0,items/* parseFiles */.Bj)(text, { input: 'files_from', file: filesFrom }, zoneName);
-            report(fromFile.errors);
-            fileLists.push(...fromFile.items);
-            fragments.push(...fromFile.fragments);
-            itemErrors += fromFile.errors.length;
-        }
+        const fromFile = readFilesFrom(filesFrom, options, zoneName);
+        report(fromFile.errors);
+        report(fromFile.warnings);
+        fileLists.push(...fromFile.items);
+        fragments.push(...fromFile.fragments);
+        itemErrors += fromFile.errors.length;
     }
     const [firstFragment] = fragments;
     if (firstFragment) {
         const [example, canonical] = firstFragment;
         report([(0,catalogue/* diagnose */.h4)('url-fragment', { count: fragments.length, example: (0,canonical_url/* hideUserinfo */.kc)(example), canonical })]);
     }
-    const tags = (0,items/* parseTags */.rL)(raw.tags ?? '');
-    const hosts = (0,items/* parseHosts */.tB)(raw.hosts ?? '');
-    const prefixes = (0,items/* parsePrefixes */.mC)(raw.prefixes ?? '', zoneName);
+    const tags = (0,items/* parseTags */.rL)(cleaned('tags'));
+    const hosts = (0,items/* parseHosts */.tB)(cleaned('hosts'));
+    const prefixes = (0,items/* parsePrefixes */.mC)(cleaned('prefixes'), zoneName);
     report([...tags.errors, ...hosts.errors, ...prefixes.errors]);
     itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length;
+    const normalized = (0,request/* withNormalizedForms */.Rb)((0,items/* dedupe */.Qq)(fileLists, items/* fileKey */.wm));
+    const [firstNormalized] = normalized.added;
+    if (firstNormalized) {
+        const [example, form] = firstNormalized;
+        report([
+            (0,catalogue/* diagnose */.h4)('url-normalized', { count: normalized.added.length, example: (0,canonical_url/* hideUserinfo */.kc)(example), form })
+        ]);
+    }
     const purge = {
         everything: everything ?? false,
-        files: (0,items/* dedupe */.Qq)(fileLists, items/* fileKey */.wm),
+        files: normalized.files,
         tags: (0,items/* dedupe */.Qq)(tags.items, (t) => t.toLowerCase()),
         hosts: (0,items/* dedupe */.Qq)(hosts.items, (h) => h),
         prefixes: (0,items/* dedupe */.Qq)(prefixes.items, prefixKey)
     };
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
-    const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const { environment } = withFindings(parseEnvironment(cleaned('environment')), report);
     const verifyOn = parseBoolean('verify', get('verify'), report);
     const verify = withFindings(parseVerify({
         verify: verifyOn,
@@ -485,6 +603,37 @@ function parseSettings(raw, options) {
     if (verify)
         settings.verify = verify;
     return { settings, errors, warnings, requested };
+}
+/**
+ * The URLs of the `files_from` file: read inside the workspace when there is one, decoded whatever its
+ * encoding (UTF-8, UTF-16 with or without BOM), and never quoted line by line when it is not a URL list.
+ */
+function readFilesFrom(path, options, zoneName) {
+    const empty = { items: [], fragments: [], warnings: [] };
+    const shown = (0,canonical_url/* hideUserinfo */.kc)(path);
+    const full = options.workspace === undefined ? path : pathInWorkspace(options.workspace, path);
+    if (full === undefined) {
+        return { ...empty, errors: [(0,catalogue/* diagnose */.h4)('files-from-outside-workspace', { path: shown })] };
+    }
+    let bytes;
+    try {
+        bytes = options.readFile(full);
+    }
+    catch (e) {
+        const finding = e instanceof OutsideWorkspaceError
+            ? (0,catalogue/* diagnose */.h4)('files-from-outside-workspace', { path: shown })
+            : (0,catalogue/* diagnose */.h4)('files-from-unreadable', { path: shown, reason: describeFsError(e) });
+        return { ...empty, errors: [finding] };
+    }
+    const decoded = decodeListFile(bytes);
+    if (!decoded.ok) {
+        return { ...empty, errors: [(0,catalogue/* diagnose */.h4)('files-from-unreadable', { path: shown, reason: decoded.reason })] };
+    }
+    const clean = (0,list_syntax/* cleanText */.X5)(decoded.text);
+    const warnings = clean.found.length > 0
+        ? [(0,catalogue/* diagnose */.h4)('invisible-characters', { input: 'files_from', found: clean.found })]
+        : [];
+    return { ...(0,items/* parseFiles */.Bj)(clean.text, { input: 'files_from', file: shown }, zoneName), warnings };
 }
 function withFindings(result, report) {
     report('errors' in result ? result.errors : result.findings);
@@ -575,7 +724,7 @@ function parseCredential(raw, report) {
         report([(0,catalogue/* diagnose */.h4)('incomplete-global-key', { missing: 'email' })]);
         return undefined;
     }
-    const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim();
+    const email = (0,list_syntax/* unquote */._n)(emailRaw).trim();
     if (!(0,credential_checks/* isEmail */.xf)(email)) {
         report([(0,catalogue/* diagnose */.h4)('bad-email')]);
         return undefined;
@@ -586,7 +735,7 @@ function parseCredential(raw, report) {
 }
 /** The zones given; an empty list means each item's zone is found from its hostname. */
 function parseZones(text, report) {
-    const values = (0,items/* splitList */.ry)(text);
+    const values = (0,list_syntax/* splitList */.ry)(text);
     const zones = [];
     for (const value of values) {
         const zone = parseZone(value);
@@ -600,13 +749,13 @@ function parseZones(text, report) {
 /** A zone reference, or the reason why the value is not one. */
 function parseZone(value) {
     const lower = value.toLowerCase();
-    if (HEX32.test(lower))
+    if (patterns/* HEX32_ID */.$9.test(lower))
         return { kind: 'id', id: lower };
     if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
         const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else';
         return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`;
     }
-    if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+    if (patterns/* URL_SCHEME */.cr.test(lower)) {
         let host;
         try {
             host = (0,hostnames/* toAsciiHostname */.Eq)(new URL(value).hostname);
@@ -1628,7 +1777,7 @@ async function runCli(io) {
     try {
         const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
         const parsed = parseSettings(line.raw, {
-            readFile: (path) => (path === '-' && stdin ? stdin() : (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(io.cwd, path), 'utf8'))
+            readFile: (path) => (path === '-' && stdin ? stdin() : (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(io.cwd, path)))
         });
         reporter.findings(parsed.warnings);
         if (!parsed.settings) {
@@ -1817,6 +1966,7 @@ function flatten(errors) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ee: () => (/* binding */ isHostInZone),
 /* harmony export */   Eq: () => (/* binding */ toAsciiHostname),
+/* harmony export */   a9: () => (/* binding */ withoutRootDot),
 /* harmony export */   cW: () => (/* binding */ isLoopbackHost),
 /* harmony export */   io: () => (/* binding */ candidateZoneNames)
 /* harmony export */ });
@@ -1826,11 +1976,19 @@ function flatten(errors) {
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /**
+ * The one rule for a trailing dot: `example.com.` is the fully qualified form of `example.com` (RFC 1034,
+ * section 3.1), the same host, so zone lookups and zone matching drop it. One dot only: `example.com..` is
+ * not a name.
+ */
+function withoutRootDot(host) {
+    return host.endsWith('.') ? host.slice(0, -1) : host;
+}
+/**
  * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
  * DNS name of at least two labels.
  */
 function toAsciiHostname(value) {
-    const trimmed = value.trim().replace(/\.$/, '');
+    const trimmed = withoutRootDot(value.trim());
     if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed))
         return undefined;
     const ascii = (0,node_url__WEBPACK_IMPORTED_MODULE_0__.domainToASCII)(trimmed.toLowerCase());
@@ -1853,8 +2011,8 @@ function candidateZoneNames(hostname) {
 }
 /** True when `host` is `zoneName` or one of its subdomains. */
 function isHostInZone(host, zoneName) {
-    const h = host.toLowerCase();
-    const z = zoneName.toLowerCase();
+    const h = withoutRootDot(host.toLowerCase());
+    const z = withoutRootDot(zoneName.toLowerCase());
     return h === z || h.endsWith(`.${z}`);
 }
 function isLoopbackHost(hostname) {
@@ -1874,9 +2032,11 @@ function isLoopbackHost(hostname) {
 /* harmony export */   Wm: () => (/* binding */ proxySecrets)
 /* harmony export */ });
 /* unused harmony export noProxyMatch */
-/* harmony import */ var _hostnames_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3977);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6248);
+/* harmony import */ var _hostnames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3977);
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+
 
 const HTTPS_VARS = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 const HTTP_VARS = ['http_proxy', 'HTTP_PROXY'];
@@ -1893,7 +2053,7 @@ function chooseProxy(target, env) {
     if (!from)
         return {};
     const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if ((0,_hostnames_js__WEBPACK_IMPORTED_MODULE_0__/* .isLoopbackHost */ .cW)(host))
+    if ((0,_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .isLoopbackHost */ .cW)(host))
         return { from, note: `${from} is set, but ${host} is a loopback address` };
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
     const bypass = noProxyMatch(host, port, env.no_proxy || env.NO_PROXY || '');
@@ -1902,7 +2062,7 @@ function chooseProxy(target, env) {
     const value = (env[from] ?? '').trim();
     let proxy;
     try {
-        proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+        proxy = new URL(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .URL_SCHEME */ .cr.test(value) ? value : `http://${value}`);
     }
     catch {
         return { from, note: `${from} is set but is not a URL, so it is not used` };
@@ -1947,11 +2107,11 @@ function proxySecrets(env) {
         if (!value)
             continue;
         try {
-            const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+            const url = new URL(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .URL_SCHEME */ .cr.test(value) ? value : `http://${value}`);
             if (!url.password)
                 continue;
             out.add(url.password);
-            out.add(safeDecode(url.password));
+            out.add((0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .safeDecode */ .ex)(url.password));
             out.add(value);
         }
         catch {
@@ -1959,14 +2119,6 @@ function proxySecrets(env) {
         }
     }
     return [...out].filter((s) => s.length > 0);
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
 }
 
 
@@ -2134,9 +2286,10 @@ function quotes(text, item) {
 /* harmony export */   R_: () => (/* binding */ heading),
 /* harmony export */   XX: () => (/* binding */ render),
 /* harmony export */   h4: () => (/* binding */ diagnose),
-/* harmony export */   mG: () => (/* binding */ tallied)
+/* harmony export */   mG: () => (/* binding */ tallied),
+/* harmony export */   sW: () => (/* binding */ catalogue)
 /* harmony export */ });
-/* unused harmony exports describeWait, shortDuration, catalogue */
+/* unused harmony exports describeWait, shortDuration */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
 /* harmony import */ var _door_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6801);
 
@@ -2456,6 +2609,43 @@ const catalogue = {
         docs: DOCS.inputs,
         message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
+    'files-from-outside-workspace': entry({
+        title: 'Invalid input: files_from',
+        severity: 'error',
+        cause: '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
+        detection: 'input, before any request',
+        fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
+        docs: DOCS.inputs,
+        message: ({ path }, door) => `${bare(door.input('files_from'))} "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+            'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
+            'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
+    }),
+    'files-not-urls': entry({
+        title: 'Invalid input: files_from',
+        severity: 'error',
+        cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
+        detection: 'input, before any request; the lines themselves are never shown',
+        fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
+        docs: DOCS.inputs,
+        message: ({ input, file, lines, start }, door) => {
+            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
+            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+                `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
+                `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
+                '(https://…) per line.');
+        }
+    }),
+    'invisible-characters': entry({
+        title: 'Characters that do not show',
+        severity: 'warning',
+        cause: 'An item input holds characters that do not show, pasted from a document or a chat: a no-break or other Unicode space, a zero-width space or joiner, a byte order mark, a bidirectional mark.',
+        detection: 'input, before any request; the run goes on with the items as they look',
+        fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
+        docs: DOCS.inputs,
+        message: ({ input, found }, door) => `${door.input(input)} holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+            'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
+            'as they look. Retype the list, or save the file as plain text, to silence this warning.'
+    }),
     'bad-prefix': entry({
         heading: (door) => `Invalid input: ${titled(door, 'prefixes')}`,
         severity: 'error',
@@ -2489,13 +2679,13 @@ const catalogue = {
     'urls-joined-by-commas': entry({
         title: 'URLs joined by commas',
         severity: 'error',
-        cause: '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+        cause: '`files` (or the `files_from` file) has a comma directly before another URL, with no space: several URLs joined, or one whose query holds a URL.',
         detection: 'input, before any request',
-        fix: 'List one URL per line, or separate the URLs with spaces.',
+        fix: 'Put a space or a line break after each comma; for one URL whose query holds ",https://", use a JSON array.',
         docs: DOCS.inputs,
-        message: ({ example }, door) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in ${door.input('files')} and ` +
-            `${door.input('files_from')} it does not separate URLs, and this would be purged as one URL that does not exist: ` +
-            'list one URL per line, or separate them with spaces.'
+        message: ({ example }) => `"${example}" has a comma directly before another URL. It may be several URLs joined by commas, or one ` +
+            'URL whose query holds a URL, and purging the wrong one purges nothing: put a space or a line break after ' +
+            'each comma to list several, or give the one URL in a JSON array (["https://…"]), where it is unambiguous.'
     }),
     'items-joined-by-spaces': entry({
         title: 'Items joined by spaces',
@@ -2549,6 +2739,18 @@ const catalogue = {
         message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+    }),
+    'url-normalized': entry({
+        title: 'URLs purged in their normalized form too',
+        severity: 'notice',
+        cause: "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+        detection: 'input, before any request; both forms are purged',
+        fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md#url-normalization',
+        message: ({ count, example, form }) => (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+            " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+            'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+            `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
     }),
     'host-in-no-zone': entry({
         title: 'Host in none of the zones',
@@ -2620,20 +2822,32 @@ const catalogue = {
     'outside-zone': entry({
         title: 'Item not on this zone',
         severity: 'warning',
-        cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+        cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
         detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
-        fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+        fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
         docs: DOCS.purge,
         message: ({ kind, host, count, example, zone }) => {
-            const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
+            const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
-                ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+                ? `${noun[0]} "${example}" is`
                 : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
-            return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
-                `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
-                `still counts as purged. Check the ${noun[1]} or the zone.`);
+            return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+                `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+                `the ${noun[1]} or the zone.`);
         }
+    }),
+    'outside-zone-refused': entry({
+        title: 'URL not on this zone',
+        severity: 'error',
+        cause: "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+        detection: 'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+        fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+        docs: DOCS.purge,
+        message: ({ host, count, example, zone }, door) => `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+            'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+            `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in ${door.failedItems}); ` +
+            `the other items were. Add the zone that serves them to ${door.input('zone')}, or correct the URLs.`
     }),
     // ── Credential verification ───────────────────────────────────────────────
     'token-invalid': entry({
@@ -2755,6 +2969,18 @@ const catalogue = {
             `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
+    'api-url-wrong': entry({
+        title: 'Invalid input: api_url',
+        severity: 'error',
+        cause: '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
+        detection: 'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
+        fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
+        docs: DOCS.inputs,
+        message: ({ apiUrl }, door) => `${door.input('api_url')} is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+            "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
+            `Leave ${door.input('api_url')} out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ` +
+            '`/client/v4`.'
+    }),
     'zone-invalid-id': entry({
         title: 'Zone ID not recognised',
         severity: 'error',
@@ -2798,6 +3024,51 @@ const catalogue = {
             'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
             'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
             'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
+    }),
+    'zone-name-ambiguous': entry({
+        title: 'Two zones of the same name',
+        severity: 'error',
+        cause: 'The credential sees more than one zone with this name (a copy added in another account, not yet active or also active), and not exactly one of them is active.',
+        detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
+        fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
+        docs: DOCS.ids,
+        message: ({ name, zones }, door) => `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+            `them is active, so it is not known which one to purge: nothing was purged. Set ${door.input('zone')} to the Zone ID of ` +
+            'the one meant (on its Overview page), or remove the copy you do not use from its account.'
+    }),
+    'zone-wider-than-named': entry({
+        title: 'purge_everything on a hostname',
+        severity: 'error',
+        cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
+        detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
+        fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
+        docs: DOCS.purge,
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, which is not a zone but a hostname of the zone ${zone}: ${door.input('purge_everything')} would ` +
+            `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
+            `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
+            `${door.set('zone', zone)}.`
+    }),
+    'tags-wider-than-named': entry({
+        title: 'Tags purged in the whole zone',
+        severity: 'warning',
+        cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and tags are purged in the whole zone.',
+        detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge',
+        fix: 'Nothing, if the tags are meant for the whole zone; set `zone` to the zone itself to silence this warning.',
+        docs: DOCS.purgeTags,
+        message: ({ named, zone }, door) => `${door.input('zone')} is ${named}, a hostname of the zone ${zone}, and Cloudflare purges tags in the whole ` +
+            `zone: the tagged copies of every hostname of ${zone} are purged, not only those of ${named}. If that is ` +
+            `meant, set ${door.set('zone', zone)} to silence this warning.`
+    }),
+    'host-has-own-zone': entry({
+        title: 'Items placed in their own zone',
+        severity: 'notice',
+        cause: 'Some URLs, hosts or prefixes are on a subdomain that is a zone of its own in the account, below the zone given.',
+        detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
+        fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
+        docs: 'docs/zones-and-changed-paths.md',
+        message: ({ zone, given, count: n }, door) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+            `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
+            `${door.input('zone')} to silence this notice.`
     }),
     'zone-unreadable': entry({
         title: 'Zone details not readable',
@@ -2847,13 +3118,13 @@ const catalogue = {
     }),
     'bad-changed-url': entry({
         title: 'Changed file cannot be purged',
-        severity: 'error',
-        cause: 'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
-        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
-        fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+        severity: 'warning',
+        cause: 'A URL made from a changed file fails the checks every URL to purge passes.',
+        detection: 'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
+        fix: 'Purge its folder with `prefixes`, or rename the file.',
         docs: DOCS.changedPaths,
-        message: ({ detail }, door) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-            `or purge its folder with ${door.input('prefixes')} instead.`
+        message: ({ detail }, door) => `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+            `${detail} Purge its folder with ${door.input('prefixes')}, or rename the file.`
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -2879,6 +3150,17 @@ const catalogue = {
                 : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
                     `${door.input('environment')} empty to clear the cache of the whole zone. `) +
             'Nothing was sent.'
+    }),
+    'environment-ambiguous': entry({
+        title: 'Environment name ambiguous',
+        severity: 'error',
+        cause: '`environment` matches two or more environments of the zone whose names differ only in case.',
+        detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
+        fix: 'Set `environment` to the ref of the one meant.',
+        docs: DOCS.purgeEnvironments,
+        message: ({ zone, wanted, matches }, door) => `${door.input('environment')} is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+            `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set ${door.input('environment')} to the ref ` +
+            'of the one meant.'
     }),
     'environments-not-enabled': entry({
         title: 'Version Management not enabled',
@@ -3445,20 +3727,23 @@ function classifyEnvironmentsError(error) {
 /* harmony export */   bU: () => (/* binding */ canonicalForm),
 /* harmony export */   kc: () => (/* binding */ hideUserinfo),
 /* harmony export */   q4: () => (/* binding */ COMMA_JOINED),
+/* harmony export */   wE: () => (/* binding */ normalizedForm),
 /* harmony export */   zC: () => (/* binding */ userinfoSecrets)
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3977);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6248);
 // The one form a URL to purge takes, whether it came from `files`, a `files_from` file or `changed_paths`:
 // what the WHATWG URL parser makes of it (the form browsers request), with the fragment removed.
 // Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
 
 
-// C0 controls and DEL: never part of a URL that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+
+/** A user name or password at the start of a value that has no scheme ("user:pass@host/…"). */
+const BARE_USERINFO = new RegExp(`^(?!${_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .SCHEME_NAME */ .sp}://)[^/\\\\?#\\s"'<>]*@(?=[^\\s@]*[a-z0-9])`, 'i');
+/** The user name and password of a URL with a scheme. */
+const URL_USERINFO = new RegExp(`^${_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .SCHEME_NAME */ .sp}://([^/\\\\?#]*)@`, 'i');
+/** A comma directly before another http(s) URL: a list joined by commas, or a query that holds a URL. */
 const COMMA_JOINED = /,\s*https?:\/\//i;
 /**
  * The canonical form of a URL to purge, or the finding that says why it cannot be purged.
@@ -3466,10 +3751,10 @@ const COMMA_JOINED = /,\s*https?:\/\//i;
  * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
  * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
  */
-function canonicalUrl(value, zoneName) {
+function canonicalUrl(value, zoneName, options = {}) {
     const fail = (finding) => ({ ok: false, finding });
     const shown = hideUserinfo(value);
-    if (!SCHEME.test(value)) {
+    if (!_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .SCHEME_PREFIX */ .fY.test(value)) {
         const suggestion = suggestFullUrl(value, zoneName);
         return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('relative-url', {
             value: shown,
@@ -3480,9 +3765,7 @@ function canonicalUrl(value, zoneName) {
     if (!lower.startsWith('http://') && !lower.startsWith('https://')) {
         return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' }));
     }
-    if (COMMA_JOINED.test(value))
-        return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('urls-joined-by-commas', { example: shown }));
-    if (/\s/.test(value) || CONTROL.test(value))
+    if (/\s/.test(value) || _patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTROL_CHARACTER */ .gW.test(value))
         return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value: shown, reason: 'it contains spaces or control characters' }));
     let url;
     try {
@@ -3493,11 +3776,11 @@ function canonicalUrl(value, zoneName) {
     }
     if (!url.hostname)
         return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value: shown, reason: 'it has no host name' }));
-    if (value.includes('*')) {
-        return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', {
-            value: shown,
-            reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-        }));
+    const wildcard = wildcardIn(url, options.literalPath === true);
+    if (wildcard) {
+        const reason = `Cloudflare does not expand wildcards in URLs, and a "*" ${wildcard} reads as one; ` +
+            'to purge a folder use `prefixes` (host/path)';
+        return fail((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-url', { value: shown, reason }));
     }
     if (url.username !== '' || url.password !== '') {
         url.username = '';
@@ -3508,6 +3791,21 @@ function canonicalUrl(value, zoneName) {
     const hadFragment = url.hash !== '' || url.href.endsWith('#');
     url.hash = '';
     return { ok: true, url: url.href, hadFragment };
+}
+/**
+ * Where a "*" reads as a wildcard: in the host, or at the start or end of a path segment (`/*`, `*.css`,
+ * `img*`). One inside a name (`a*b.html`) or in the query (`?q=*`) is literal: Cloudflare purges the URL
+ * as written, and `*` is a reserved character that its URL normalization leaves as it is.
+ */
+function wildcardIn(url, literalPath) {
+    if (url.hostname.includes('*'))
+        return 'in the host name';
+    if (literalPath)
+        return undefined;
+    const segments = url.pathname.split('/');
+    return segments.some((s) => s.startsWith('*') || s.endsWith('*'))
+        ? 'at the start or end of a path segment'
+        : undefined;
 }
 /** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
 function canonicalForm(value) {
@@ -3526,7 +3824,7 @@ function hideUserinfo(text) {
     return (text
         // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
         .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
-        .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@'));
+        .replace(BARE_USERINFO, '***@'));
 }
 /**
  * The password written into a URL, in the forms a log line could show it (the URL itself, "user:password",
@@ -3535,13 +3833,13 @@ function hideUserinfo(text) {
  */
 function userinfoSecrets(value) {
     const trimmed = value.trim();
-    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed);
+    const match = URL_USERINFO.exec(trimmed);
     const userinfo = match?.[1] ?? '';
     const colon = userinfo.indexOf(':');
     const password = colon === -1 ? '' : userinfo.slice(colon + 1);
     if (password === '')
         return [];
-    const forms = [trimmed, userinfo, password, safeDecode(password)];
+    const forms = [trimmed, userinfo, password, (0,_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .safeDecode */ .ex)(password)];
     return [...new Set(forms)].filter((s) => s.length >= 4);
 }
 function suggestFullUrl(value, zoneName) {
@@ -3554,13 +3852,30 @@ function suggestFullUrl(value, zoneName) {
         return `https://${value}`;
     return zoneName ? `https://${zoneName}/${value}` : undefined;
 }
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/;
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+function normalizedForm(url) {
+    const parsed = new URL(url);
+    const path = parsed.pathname
+        .replace(/\/{2,}/g, '/')
+        .replace(/%([0-9a-f]{2})/gi, (escape, hex) => {
+        const c = String.fromCharCode(parseInt(hex, 16));
+        return UNRESERVED.test(c) ? c : escape.toUpperCase();
+    })
+        .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)));
+    if (path === parsed.pathname)
+        return undefined;
+    parsed.pathname = path;
+    return parsed.href === url ? undefined : parsed.href;
 }
 
 
@@ -3577,15 +3892,17 @@ function safeDecode(value) {
 /* harmony export */   yE: () => (/* binding */ checkGlobalKeyShape)
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6248);
+/* harmony import */ var _list_syntax_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2789);
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
+
+
 
 const GLOBAL_KEY_LEGACY = /^[0-9a-f]{37,45}$/;
 const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/;
 const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/;
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/;
 /** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
 const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/;
 const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/;
@@ -3601,18 +3918,16 @@ function classifySecret(value) {
         return 'account-token';
     if (TOKEN_LEGACY.test(value))
         return 'token';
-    if (ID.test(value))
+    // Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard.
+    if (_patterns_js__WEBPACK_IMPORTED_MODULE_1__/* .HEX32_ID */ .$9.test(value))
         return 'id';
     return 'unknown';
 }
-const QUOTES = /^(["'`])(.*)\1$/s;
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 function cleanSecret(raw, input, allowBearer) {
     const findings = [];
     let value = raw.trim();
-    const unquoted = QUOTES.exec(value);
-    if (unquoted)
-        value = (unquoted[2] ?? '').trim();
+    value = (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_2__/* .unquote */ ._n)(value).trim();
     if (value !== raw)
         findings.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('secret-padding', { input }));
     if (allowBearer) {
@@ -3661,88 +3976,103 @@ function isEmail(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $X: () => (/* binding */ contentLines),
 /* harmony export */   Bj: () => (/* binding */ parseFiles),
-/* harmony export */   KZ: () => (/* binding */ isOneCommentLine),
 /* harmony export */   Qq: () => (/* binding */ dedupe),
 /* harmony export */   mC: () => (/* binding */ parsePrefixes),
 /* harmony export */   rL: () => (/* binding */ parseTags),
-/* harmony export */   ry: () => (/* binding */ splitList),
 /* harmony export */   tB: () => (/* binding */ parseHosts),
 /* harmony export */   wm: () => (/* binding */ fileKey)
 /* harmony export */ });
+/* unused harmony export maskedStart */
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3977);
-/* harmony import */ var _canonical_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1887);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6248);
+/* harmony import */ var _canonical_url_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1887);
+/* harmony import */ var _list_syntax_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2789);
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
 //
-// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
-// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
-// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
-// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+// One list syntax (list-syntax.ts): `files` (and a `files_from` file) take URLs separated by whitespace,
+// a comma at the end of each, or a JSON array; `zone`, `tags`, `hosts` and `prefixes` take items separated
+// by commas or newlines, or a JSON array of strings; `changed_paths` takes one mapping per line.
 
 
 
-// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/;
+
+
 /** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-const LINE_BREAK = /\r\n|\r|\n/;
-/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
-function contentLines(text) {
-    return text.split(LINE_BREAK).filter((line) => {
-        const start = line.trimStart();
-        return start !== '' && !start.startsWith('#');
-    });
-}
-/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
-function splitList(text, separators = /,/) {
-    return contentLines(text)
-        .flatMap((line) => line.split(separators))
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-/**
- * True when the whole value is one line, without a line break, and that line is a comment: as in
- * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
- * an empty list written on purpose.)
- */
-function isOneCommentLine(text) {
-    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
-}
 /** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
 function inlineComment(input, value) {
     return /\s#/.test(value) ? (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { input, text: value }) : undefined;
 }
+/**
+ * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
+ * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
+ * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
+ * bare path.
+ */
 function parseFiles(text, source, zoneName) {
-    const lines = contentLines(text);
-    const trimmed = lines.join('\n').trim();
+    const masked = source.input === 'files_from';
+    const lines = (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .numberedContentLines */ .V0)(text);
+    const trimmed = lines
+        .map((l) => l.line)
+        .join('\n')
+        .trim();
     const out = { items: [], errors: [], fragments: [] };
     if (trimmed === '')
         return out;
     if (trimmed.startsWith('[') || trimmed.startsWith('{'))
         return parseFilesJson(trimmed, source, zoneName);
-    for (const line of lines) {
-        // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
-        if (_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .COMMA_JOINED */ .q4.test(line)) {
-            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('urls-joined-by-commas', { example: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(line.trim()) }));
-            continue;
-        }
+    const notUrls = [];
+    for (const { line, number } of lines) {
         const values = line.trim().split(/\s+/);
         const comment = values.findIndex((v) => v.startsWith('#'));
         if (comment !== -1) {
-            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { ...source, text: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(line.trim()) }));
+            const text = masked ? `line ${number}` : (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(line.trim());
+            out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('inline-comment', { ...source, text }));
             values.length = comment;
         }
-        for (const value of values)
-            addFile(out, { url: value }, zoneName);
+        for (const value of values.map(listToken).filter((v) => v !== '')) {
+            if (masked && !_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME */ .cr.test(value))
+                notUrls.push({ value, number });
+            // "https://a/x,https://a/y" may be two URLs or one whose query holds a URL: a JSON array says which.
+            else if (_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .COMMA_JOINED */ .q4.test(value)) {
+                out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('urls-joined-by-commas', { example: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(value) }));
+            }
+            else
+                addFile(out, { url: value }, zoneName);
+        }
     }
+    if (notUrls.length > 0 && source.input === 'files_from')
+        out.errors.push(notAUrlList(source.file, notUrls));
     return out;
+}
+/** A whitespace-separated token of a URL list without the commas and the quotes around it. */
+function listToken(token) {
+    return (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .unquote */ ._n)(token.replace(/^,+|,+$/g, '')).replace(/^,+|,+$/g, '');
+}
+/**
+ * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
+ * the first such line, never the lines themselves (a file given by mistake may hold secrets).
+ */
+function notAUrlList(file, tokens) {
+    const numbers = [...new Set(tokens.map((t) => t.number))];
+    const first = tokens[0];
+    return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('files-not-urls', {
+        input: 'files_from',
+        file,
+        lines: numbers,
+        start: maskedStart(first.value)
+    });
+}
+/** The first four characters of a value and "…": enough to recognise a file, too few to leak a secret. */
+function maskedStart(value) {
+    const chars = [...value];
+    return chars.length <= 4 ? `${chars[0] ?? ''}…` : `${chars.slice(0, 4).join('')}…`;
 }
 /** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
 function addFile(out, item, zoneName) {
-    const result = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalUrl */ .W3)(item.url, zoneName);
+    const result = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .canonicalUrl */ .W3)(item.url, zoneName);
     if (!result.ok) {
         out.errors.push(result.finding);
         return;
@@ -3758,9 +4088,10 @@ function parseFilesJson(text, source, zoneName) {
         data = JSON.parse(text);
     }
     catch (e) {
-        // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
-        const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
-        const reason = `it is not valid JSON (${(0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(detail)})`;
+        // V8 quotes the text in its message (all of it when short, else up to ten characters either side of
+        // the error, between "..." marks): it may hold a URL's password, so that part is left out.
+        const detail = e.message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '');
+        const reason = `it is not valid JSON (${(0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(detail)})`;
         out.errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-files-json', { ...source, reason }));
         return out;
     }
@@ -3799,9 +4130,15 @@ function toFileItem(entry) {
         return 'has "headers" that is not an object of header names to values';
     }
     const clean = {};
+    const seen = new Map();
     for (const [name, value] of Object.entries(headers)) {
         if (typeof value !== 'string')
             return `has header "${name}" whose value is not a string`;
+        // Header names are case-insensitive (RFC 9110): two spellings of one name make one cache key ambiguous.
+        const twin = seen.get(name.toLowerCase());
+        if (twin !== undefined)
+            return `has header "${twin}" twice (also as "${name}"); header names ignore case`;
+        seen.set(name.toLowerCase(), name);
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
             return `has an invalid header name "${name}"`;
         if (!HEADER_VALUE.test(value))
@@ -3815,7 +4152,7 @@ function toFileItem(entry) {
  * case): the same URL with different headers purges different cached variants.
  */
 function fileKey(item) {
-    const url = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalForm */ .bU)(item.url);
+    const url = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .canonicalForm */ .bU)(item.url);
     if (!item.headers)
         return url;
     const headers = Object.entries(item.headers)
@@ -3827,7 +4164,7 @@ function fileKey(item) {
 function parseTags(text) {
     const items = [];
     const errors = [];
-    for (const value of splitList(text)) {
+    for (const value of (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .splitList */ .ry)(text)) {
         const comment = inlineComment('tags', value);
         if (comment)
             errors.push(comment);
@@ -3852,14 +4189,14 @@ function joinedBySpaces(input, value, valid) {
         return undefined;
     return (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('items-joined-by-spaces', {
         input,
-        value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(value),
+        value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(value),
         suggestion: parts.join(', ')
     });
 }
 function parseHosts(text) {
     const items = [];
     const errors = [];
-    for (const value of splitList(text)) {
+    for (const value of (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .splitList */ .ry)(text)) {
         const ascii = (0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(value);
         if (ascii) {
             items.push(ascii);
@@ -3871,7 +4208,7 @@ function parseHosts(text) {
             continue;
         }
         const stripped = value
-            .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+            .replace(_patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME */ .cr, '')
             .replace(/[/\\?#].*$/s, '')
             .replace(/^.*@/s, '');
         const suggestion = stripped !== value ? (0,_cloudflare_hostnames_js__WEBPACK_IMPORTED_MODULE_1__/* .toAsciiHostname */ .Eq)(stripped) : undefined;
@@ -3880,14 +4217,14 @@ function parseHosts(text) {
             : /:\d+$/.test(value)
                 ? 'has a port'
                 : 'is not a valid hostname';
-        errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-host', { value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(value), reason, suggestion }));
+        errors.push((0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-host', { value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(value), reason, suggestion }));
     }
     return { items, errors };
 }
 function parsePrefixes(text, zoneName) {
     const items = [];
     const errors = [];
-    for (const value of splitList(text)) {
+    for (const value of (0,_list_syntax_js__WEBPACK_IMPORTED_MODULE_4__/* .splitList */ .ry)(text)) {
         const prefix = parsePrefix(value, zoneName);
         if (typeof prefix === 'string')
             items.push(prefix);
@@ -3899,22 +4236,22 @@ function parsePrefixes(text, zoneName) {
 /** A prefix in the form Cloudflare takes (host in ASCII, path as written), or why it is not one. */
 function parsePrefix(value, zoneName) {
     const bad = (reason, suggestion) => (0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)('bad-prefix', {
-        value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(value),
+        value: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(value),
         reason,
-        ...(suggestion ? { suggestion: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .hideUserinfo */ .kc)(suggestion) } : {})
+        ...(suggestion ? { suggestion: (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_3__/* .hideUserinfo */ .kc)(suggestion) } : {})
     });
     const problem = inlineComment('prefixes', value) ??
         joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
     if (problem)
         return problem;
-    const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+    const schemeMatch = _patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .URL_SCHEME */ .cr.exec(value);
     const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value;
     const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '');
     if (schemeMatch)
         return bad('has a scheme', clean);
     if (/[?#]/.test(value))
         return bad('has a query string or fragment', clean);
-    if (/\s/.test(value) || CONTROL.test(value) || value.includes('*'))
+    if (/\s/.test(value) || _patterns_js__WEBPACK_IMPORTED_MODULE_2__/* .CONTROL_CHARACTER */ .gW.test(value) || value.includes('*'))
         return bad('contains spaces, control characters or a wildcard');
     const slash = value.indexOf('/');
     const host = slash === -1 ? value : value.slice(0, slash);
@@ -3943,27 +4280,176 @@ function dedupe(items, key) {
 
 /***/ }),
 
+/***/ 2789:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $X: () => (/* binding */ contentLines),
+/* harmony export */   KZ: () => (/* binding */ isOneCommentLine),
+/* harmony export */   V0: () => (/* binding */ numberedContentLines),
+/* harmony export */   X5: () => (/* binding */ cleanText),
+/* harmony export */   _n: () => (/* binding */ unquote),
+/* harmony export */   ry: () => (/* binding */ splitList)
+/* harmony export */ });
+/* unused harmony exports LINE_BREAK, jsonStrings */
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6248);
+// The list syntax every item input shares, and the noise it reads past: what pasting from a document, a
+// chat or `${{ toJSON(…) }}` puts around items (invisible and typographic characters, quotes, brackets,
+// a comma at the end of each line). Pure.
+//
+// One comment rule for all inputs: a line whose first non-blank character is "#" is a comment. A "#"
+// anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+
+const LINE_BREAK = /\r\n|\r|\n/;
+/** The lines that are neither blank nor comments, with their line numbers. */
+function numberedContentLines(text) {
+    return text
+        .split(LINE_BREAK)
+        .map((line, i) => ({ line, number: i + 1 }))
+        .filter(({ line }) => {
+        const start = line.trimStart();
+        return start !== '' && !start.startsWith('#');
+    });
+}
+/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
+function contentLines(text) {
+    return numberedContentLines(text).map((l) => l.line);
+}
+/**
+ * Splits a list input into its items: comment and blank lines dropped, then split on `separators`, each
+ * item unquoted. A JSON array of strings (what `${{ toJSON(…) }}` gives) is read as such, and brackets
+ * around a comma-separated list (`[a, b]`) are dropped.
+ */
+function splitList(text, separators = /,/) {
+    const lines = contentLines(text);
+    const whole = lines.join('\n').trim();
+    const json = jsonStrings(whole);
+    if (json)
+        return json.map((s) => s.trim()).filter((s) => s !== '');
+    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines;
+    return body
+        .flatMap((line) => line.split(separators))
+        .flatMap((item) => quotedWords(item.trim()) ?? [item])
+        .map((s) => unquote(s.trim()).trim())
+        .filter((s) => s !== '');
+}
+/** The strings of a JSON array of strings; undefined when the text is not one. */
+function jsonStrings(text) {
+    if (!text.startsWith('[') || !text.endsWith(']'))
+        return undefined;
+    try {
+        const data = JSON.parse(text);
+        return Array.isArray(data) && data.every((v) => typeof v === 'string') ? data : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * True when the whole value is one line, without a line break, and that line is a comment: as in
+ * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
+ * an empty list written on purpose.)
+ */
+function isOneCommentLine(text) {
+    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
+}
+// ── quotes ──────────────────────────────────────────────────────────────────
+/** Opening quote → the closing quotes that may end it: ASCII, typographic (any locale's pairs), full-width. */
+const QUOTE_PAIRS = {
+    '"': '"',
+    "'": "'",
+    '`': '`',
+    '\u201c': '\u201d\u201c', // “…” (and “…“)
+    '\u201d': '\u201d', // ”…” (Swedish, Finnish)
+    '\u201e': '\u201c\u201d', // „…“ (German) and „…” (Polish)
+    '\u2018': '\u2019\u2018', // ‘…’
+    '\u2019': '\u2019', // ’…’
+    '\u201a': '\u2018\u2019', // ‚…‘
+    '\u00ab': '\u00bb', // «…»
+    '\u00bb': '\u00ab', // »…«
+    '\u2039': '\u203a', // ‹…›
+    '\uff02': '\uff02', // ＂…＂
+    '\uff07': '\uff07' // ＇…＇
+};
+/** The value without one pair of matching quotes around it, ASCII or typographic. */
+function unquote(value) {
+    if (value.length < 2)
+        return value;
+    const closers = QUOTE_PAIRS[value[0]];
+    const last = value[value.length - 1];
+    return closers?.includes(last) ? value.slice(1, -1) : value;
+}
+/** `"a" "b"`: two or more quoted words separated by spaces, as items; undefined for anything else. */
+function quotedWords(value) {
+    const words = value.split(/\s+/);
+    if (words.length < 2 || !words.every((w) => unquote(w) !== w))
+        return undefined;
+    return words;
+}
+/**
+ * The text with no-break and other Unicode spaces read as spaces, Unicode line separators as line breaks,
+ * and zero-width characters, byte order marks and bidirectional marks removed: they come with text pasted
+ * from documents and chats, and an item that holds one is never what was meant.
+ */
+function cleanText(text) {
+    const found = new Set();
+    const note = (c) => {
+        found.add(`U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+    };
+    const cleaned = text
+        .replace(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .ZERO_WIDTH */ .eA, (c) => (note(c), ''))
+        .replace(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .INVISIBLE_SPACE */ .NG, (c) => (note(c), ' '))
+        .replace(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .UNICODE_LINE_BREAK */ .hH, (c) => (note(c), '\n'));
+    return { text: cleaned, found: [...found] };
+}
+
+
+/***/ }),
+
 /***/ 8024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Nk: () => (/* binding */ isEmptyPurge),
+/* harmony export */   Rb: () => (/* binding */ withNormalizedForms),
 /* harmony export */   nd: () => (/* binding */ zoneMissing),
 /* harmony export */   vb: () => (/* binding */ withChangedUrls)
 /* harmony export */ });
 /* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
 /* harmony import */ var _items_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7477);
+/* harmony import */ var _canonical_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1887);
 // Rules about the purge request as a whole: when it is empty, when it needs a `zone`, and how the
 // changed files' URLs join it. Pure.
+
 
 
 /** Nothing to purge: no request needs to be sent at all. */
 function isEmptyPurge(purge) {
     return !purge.everything && itemTotal(purge) === 0;
 }
-/** The request with the changed files' URLs added, each URL once. */
+/** The request with the changed files' URLs added (and their normalized forms), each URL once. */
 function withChangedUrls(purge, urls) {
-    return { ...purge, files: (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)([...purge.files, ...urls.map((url) => ({ url }))], _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm) };
+    const files = (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)([...purge.files, ...urls.map((url) => ({ url }))], _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm);
+    return { ...purge, files: withNormalizedForms(files).files };
+}
+/**
+ * Each URL, followed by the form Cloudflare's URL normalization gives it where the two differ (`/%7efoo`
+ * is cached as `/~foo` on a zone that normalizes incoming URLs, the default; as written on one that does
+ * not): both are purged, which is harmless, so the cached copy goes whichever the zone does. `added`
+ * pairs each URL with its second form.
+ */
+function withNormalizedForms(files) {
+    const added = [];
+    const out = [];
+    for (const file of files) {
+        out.push(file);
+        const second = (0,_canonical_url_js__WEBPACK_IMPORTED_MODULE_2__/* .normalizedForm */ .wE)(file.url);
+        if (second === undefined)
+            continue;
+        added.push([file.url, second]);
+        out.push({ ...file, url: second });
+    }
+    return { files: added.length > 0 ? (0,_items_js__WEBPACK_IMPORTED_MODULE_1__/* .dedupe */ .Qq)(out, _items_js__WEBPACK_IMPORTED_MODULE_1__/* .fileKey */ .wm) : files, added };
 }
 /**
  * Without `zone`, each item's zone is found from its hostname; tags and purge_everything have none, so
@@ -3978,6 +4464,57 @@ function zoneMissing(zones, purge, hostsToCome = false) {
 }
 function itemTotal(purge) {
     return purge.files.length + purge.tags.length + purge.hosts.length + purge.prefixes.length;
+}
+
+
+/***/ }),
+
+/***/ 6248:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ HEX32_ID),
+/* harmony export */   NG: () => (/* binding */ INVISIBLE_SPACE),
+/* harmony export */   cr: () => (/* binding */ URL_SCHEME),
+/* harmony export */   eA: () => (/* binding */ ZERO_WIDTH),
+/* harmony export */   ex: () => (/* binding */ safeDecode),
+/* harmony export */   fY: () => (/* binding */ SCHEME_PREFIX),
+/* harmony export */   gW: () => (/* binding */ CONTROL_CHARACTER),
+/* harmony export */   hH: () => (/* binding */ UNICODE_LINE_BREAK),
+/* harmony export */   sp: () => (/* binding */ SCHEME_NAME)
+/* harmony export */ });
+/* unused harmony export TYPOGRAPHIC_QUOTE */
+// The character classes and shapes that more than one stage checks text against: one definition each,
+// imported wherever a value is checked (inputs, the Cloudflare client, zones). Pure.
+/** Control characters (C0, DEL and C1): never part of a URL, a prefix, a name or a header value. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+/** A 32-hex ID as Cloudflare writes zone, account and token IDs: lower case (compare after lowering). */
+const HEX32_ID = /^[0-9a-f]{32}$/;
+/** RFC 3986 scheme: a letter, then letters, digits, "+", "." or "-". The source, to build patterns from. */
+const SCHEME_NAME = '[a-z][a-z0-9+.-]*';
+/** A value that starts with a scheme and "://", such as `https://` (any case). */
+const URL_SCHEME = new RegExp(`^${SCHEME_NAME}://`, 'i');
+/** A value that starts with a scheme and ":", with or without slashes (`mailto:`, `https:`). */
+const SCHEME_PREFIX = new RegExp(`^${SCHEME_NAME}:`, 'i');
+/**
+ * Characters that show as nothing, or as a space, when pasted from a document or a chat: no-break and
+ * other Unicode spaces, zero-width spaces and joiners, the byte order mark, the soft hyphen and the
+ * bidirectional marks. None of them is meant in a list of URLs, tags, hosts or prefixes.
+ */
+const INVISIBLE_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
+const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+/** Line and paragraph separators and NEL, which Unicode treats as line breaks. */
+const UNICODE_LINE_BREAK = /[\u0085\u2028\u2029]/gu;
+/** Typographic quotes (and full-width ones) that word processors put in place of " and '. */
+const TYPOGRAPHIC_QUOTE = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a\uff02\uff07]/gu;
+/** Decodes percent-escapes, or gives the text back as it is when they do not decode (a stray "%"). */
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
 }
 
 
@@ -4143,15 +4680,19 @@ var errors = __nccwpck_require__(7640);
 
 
 /**
- * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
- * spelling wins over one that differs only in case). Undefined when none matches.
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case. Two or more
+ * names that differ only in case match alike, whichever spelling was written: `ambiguous` lists them
+ * (their refs tell them apart). Neither when none matches.
  */
 function findEnvironment(environments, wanted) {
     const lower = wanted.toLowerCase();
-    return (environments.find((e) => e.ref === wanted) ??
-        environments.find((e) => e.ref.toLowerCase() === lower) ??
-        environments.find((e) => e.name === wanted) ??
-        environments.find((e) => e.name.toLowerCase() === lower));
+    const byRef = environments.find((e) => e.ref === wanted) ?? environments.find((e) => e.ref.toLowerCase() === lower);
+    if (byRef)
+        return { environment: byRef };
+    const byName = environments.filter((e) => e.name.toLowerCase() === lower);
+    if (byName.length > 1)
+        return { ambiguous: byName };
+    return byName[0] ? { environment: byName[0] } : {};
 }
 /** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
 function isProduction(environment) {
@@ -4202,9 +4743,13 @@ async function resolveEnvironments(api, zones, wanted) {
             notEnabled.push({ label: name, detail: 'it lists no environments' });
             continue;
         }
-        const environment = findEnvironment(answer.environments, wanted);
+        const { environment, ambiguous } = findEnvironment(answer.environments, wanted);
         if (environment)
             found.set(answer.zone.id, environment);
+        else if (ambiguous) {
+            const matches = ambiguous.map((e) => `${e.name} (ref ${e.ref})`);
+            unknown.push((0,catalogue/* diagnose */.h4)('environment-ambiguous', { zone: name, wanted, matches }));
+        }
         else {
             const names = answer.environments.map((e) => e.name);
             unknown.push((0,catalogue/* diagnose */.h4)('environment-unknown', { zone: name, wanted, names }));

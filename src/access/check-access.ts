@@ -1,15 +1,27 @@
 // Verifies the credential and finds the zones (given, or from the items' hostnames) at the same time,
 // so that a run spends one round trip on both; the verdict on the credential is reported first.
 import type { CloudflareApi } from '../cloudflare/api.js'
+import { candidateZoneNames } from '../cloudflare/hostnames.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
 import type { PurgeRequest, Settings } from '../types.js'
 import { verifyCredential, type Verification } from './credential-verifier.js'
 import { itemHosts } from './zone-assignment.js'
-import { findZonesOfHosts, resolveZones, type HostZones, type ZoneResolution } from './zone-resolver.js'
+import {
+  findOwnZones,
+  findZonesOfHosts,
+  resolveZones,
+  type HostZones,
+  type ZoneResolution
+} from './zone-resolver.js'
 
 export interface Access {
   verification: Verification
   zones: ZoneResolution[]
+  /**
+   * Zones of the account below a zone given by name that serve some of the items' hosts themselves
+   * (blog.example.com under example.com): those items go to them (zone-assignment.ts).
+   */
+  ownZones: ZoneResolution[]
 }
 
 /**
@@ -19,6 +31,8 @@ export interface Access {
  */
 const EXPLAINED_BY_CREDENTIAL = new Set([
   'zone-not-visible',
+  // 7000 "No route" on the zone is also what a wrong `api_url` gives: verification tells the two apart.
+  'zone-invalid-id',
   'zone-name-not-found',
   'token-ip-restricted',
   'token-invalid',
@@ -37,7 +51,7 @@ function explainedByCredential(error: unknown): boolean {
  */
 export async function checkAccess(
   api: CloudflareApi,
-  settings: Pick<Settings, 'zones' | 'credential' | 'accountId'>,
+  settings: Pick<Settings, 'zones' | 'credential' | 'accountId'> & { apiUrl?: string },
   purge: PurgeRequest,
   log: (line: string) => void
 ): Promise<Access> {
@@ -55,6 +69,7 @@ export async function checkAccess(
       : findZonesOfHosts(zoneApi, itemHosts(purge))
   const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
     ...(settings.accountId ? { accountId: settings.accountId } : {}),
+    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
     zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
   // A refused credential is the verdict: the zone lookups can only end the same way.
@@ -89,6 +104,17 @@ export async function checkAccess(
   // Every hostname in no visible zone, reported together, before anything is purged.
   if (found.value.errors.length > 0) throw new DiagnosedFailure(found.value.errors)
   const zones = found.value.zones
+  const ownZones =
+    settings.zones.length > 0
+      ? await findOwnZones(
+          api,
+          itemHosts(purge),
+          zones.map((z) => z.zone),
+          settings.zones.flatMap((z) => (z.kind === 'name' ? candidateZoneNames(z.name) : []))
+        )
+      : []
+  for (const own of ownZones)
+    log(`Zone ${own.label} → ${own.zone.id}: a zone of its own, for the items on it`)
   for (const [host, zoneId] of found.value.byHost) {
     log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`)
   }
@@ -104,7 +130,7 @@ export async function checkAccess(
       `Zone ${z.label} → ${z.zone.id}${z.zone.name && z.zone.name !== z.label ? ` (${z.zone.name})` : ''}, ${plan}`
     )
   }
-  return { verification: v, zones }
+  return { verification: v, zones, ownZones }
 }
 
 function isAccountIdMixup(error: unknown): boolean {

@@ -19,6 +19,8 @@ export interface VerifyOptions {
   /** The zone's account, learnt from the zone lookup running alongside; asked only when needed. */
   zoneAccountId: () => Promise<string | undefined>
   now?: Date
+  /** The API base in use, named when even verification has no route there. */
+  apiUrl?: string
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -32,7 +34,7 @@ export async function verifyCredential(
     try {
       await api.getUser()
     } catch (error) {
-      throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })])
+      throw new DiagnosedFailure([verifyFailure(error, options)])
     }
     return { owner: 'global-key', notes: [diagnose('global-key-in-use')] }
   }
@@ -42,7 +44,7 @@ export async function verifyCredential(
   try {
     status = await api.verifyUserToken()
   } catch (error) {
-    if (!isUnknownToken(error)) throw new DiagnosedFailure([diagnoseError(error, { stage: 'verify' })])
+    if (!isUnknownToken(error)) throw new DiagnosedFailure([verifyFailure(error, options)])
     // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
     // token's shape, when it has one, says which kind it is.
     const shape = classifySecret(credential.token)
@@ -69,6 +71,17 @@ export async function verifyCredential(
   const out: Verification = { owner, notes }
   if (status.id) out.tokenId = status.id
   return out
+}
+
+/**
+ * Why verification failed. 7000 "No route for that URI" there means the base itself is wrong: every API
+ * base has `/user/tokens/verify` and `/user` (a missing `/client/v4`, most often).
+ */
+function verifyFailure(error: unknown, options: VerifyOptions): Finding {
+  if (options.apiUrl && error instanceof CloudflareError && error.kind === 'api' && error.hasCode(7000)) {
+    return diagnose('api-url-wrong', { apiUrl: options.apiUrl })
+  }
+  return diagnoseError(error, { stage: 'verify' })
 }
 
 function isUnknownToken(error: unknown): boolean {

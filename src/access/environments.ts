@@ -19,17 +19,21 @@ export interface EnvironmentZone {
 }
 
 /**
- * The environment in `environments` that `wanted` names: its ref, else its name in any case (an exact
- * spelling wins over one that differs only in case). Undefined when none matches.
+ * The environment in `environments` that `wanted` names: its ref, else its name in any case. Two or more
+ * names that differ only in case match alike, whichever spelling was written: `ambiguous` lists them
+ * (their refs tell them apart). Neither when none matches.
  */
-export function findEnvironment(environments: Environment[], wanted: string): Environment | undefined {
+export function findEnvironment(
+  environments: Environment[],
+  wanted: string
+): { environment?: Environment; ambiguous?: Environment[] } {
   const lower = wanted.toLowerCase()
-  return (
-    environments.find((e) => e.ref === wanted) ??
-    environments.find((e) => e.ref.toLowerCase() === lower) ??
-    environments.find((e) => e.name === wanted) ??
-    environments.find((e) => e.name.toLowerCase() === lower)
-  )
+  const byRef =
+    environments.find((e) => e.ref === wanted) ?? environments.find((e) => e.ref.toLowerCase() === lower)
+  if (byRef) return { environment: byRef }
+  const byName = environments.filter((e) => e.name.toLowerCase() === lower)
+  if (byName.length > 1) return { ambiguous: byName }
+  return byName[0] ? { environment: byName[0] } : {}
 }
 
 /** Cloudflare: "Purging the production environment purges all environments" (Version Management docs). */
@@ -90,9 +94,12 @@ export async function resolveEnvironments(
       notEnabled.push({ label: name, detail: 'it lists no environments' })
       continue
     }
-    const environment = findEnvironment(answer.environments, wanted)
+    const { environment, ambiguous } = findEnvironment(answer.environments, wanted)
     if (environment) found.set(answer.zone.id, environment)
-    else {
+    else if (ambiguous) {
+      const matches = ambiguous.map((e) => `${e.name} (ref ${e.ref})`)
+      unknown.push(diagnose('environment-ambiguous', { zone: name, wanted, matches }))
+    } else {
       const names = answer.environments.map((e) => e.name)
       unknown.push(diagnose('environment-unknown', { zone: name, wanted, names }))
     }

@@ -6,7 +6,7 @@ import { CloudflareError } from '../cloudflare/errors.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
-import { candidateZoneNames, toAsciiHostname } from '../cloudflare/hostnames.js'
+import { candidateZoneNames, isHostInZone, toAsciiHostname } from '../cloudflare/hostnames.js'
 import type { Finding, ResolvedZone, ZoneRef } from '../types.js'
 
 export interface ZoneResolution {
@@ -34,14 +34,17 @@ export class ZoneFinder {
    * names are looked up at the same time; a failed lookup of a more specific name is an error, not a miss,
    * so an item never lands in a parent zone by accident.
    */
-  async zoneOf(hostname: string): Promise<{ zone?: ResolvedZone; tried: string[] }> {
-    const tried = candidateZoneNames(hostname)
+  async zoneOf(
+    hostname: string,
+    names = candidateZoneNames(hostname)
+  ): Promise<{ zone?: ResolvedZone; tried: string[] }> {
+    const tried = names
     const answers = tried.map((name) => this.lookup(name))
     for (const [i, answer] of answers.entries()) {
       const name = tried[i] as string
-      const zones = await answer
       // Only an exact match: a listing that ignored the filter must never pick some other zone to purge.
-      const zone = zones.find((z) => z.name !== undefined && toAsciiHostname(z.name) === name)
+      const zones = (await answer).filter((z) => z.name !== undefined && toAsciiHostname(z.name) === name)
+      const zone = oneZoneNamed(name, zones)
       if (zone) return { zone: { ...zone, name }, tried }
     }
     return { tried }
@@ -79,6 +82,18 @@ export class ZoneFinder {
       this.waiting.shift()?.()
     }
   }
+}
+
+/**
+ * The zone meant by a name that the credential sees more than once (a `pending` copy added in another
+ * account beside the `active` one): the one active zone, or a DiagnosedFailure listing every ID.
+ */
+export function oneZoneNamed(name: string, zones: ResolvedZone[]): ResolvedZone | undefined {
+  if (zones.length <= 1) return zones[0]
+  const active = zones.filter((z) => z.status === 'active')
+  if (active.length === 1) return active[0]
+  const listed = zones.map((z) => `${z.id} (${z.status ?? 'status unknown'})`)
+  throw new DiagnosedFailure([diagnose('zone-name-ambiguous', { name, zones: listed })])
 }
 
 /**
@@ -146,6 +161,7 @@ async function resolveZoneByName(finder: ZoneFinder, name: string): Promise<Zone
   try {
     found = await finder.zoneOf(name)
   } catch (error) {
+    if (error instanceof DiagnosedFailure) throw error
     throw failure(error, name)
   }
   if (!found.zone) throw new DiagnosedFailure([diagnose('zone-name-not-found', { tried: found.tried })])
@@ -174,6 +190,7 @@ export async function findZonesOfHosts(api: CloudflareApi, hostnames: string[]):
     try {
       return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) }
     } catch (error) {
+      if (error instanceof DiagnosedFailure) throw error
       throw failure(error, host)
     }
   })
@@ -193,4 +210,49 @@ export async function findZonesOfHosts(api: CloudflareApi, hostnames: string[]):
 
 function failure(error: unknown, zone: string): DiagnosedFailure {
   return new DiagnosedFailure([diagnoseError(error, { stage: 'zone', zone })])
+}
+
+/** Names looked up at most to find the zones of subdomains: beyond it, items stay in the zone given. */
+export const OWN_ZONE_LOOKUPS = 50
+
+/**
+ * The zones of the account that serve some item hosts themselves, below a zone given by name: with
+ * `zone: example.com`, a URL on blog.example.com belongs to the zone blog.example.com when there is one,
+ * since a purge sent to example.com does not reach it. Only the names between each host and its given
+ * zone are looked up (each once, at most OWN_ZONE_LOOKUPS of them); a lookup that fails leaves the item
+ * in the zone given, as before.
+ */
+export async function findOwnZones(
+  api: CloudflareApi,
+  hostnames: string[],
+  given: ResolvedZone[],
+  /** Names already looked up (finding the zones given by name) and found to be no zone. */
+  tried: string[] = []
+): Promise<ZoneResolution[]> {
+  const names = given.flatMap((z) => (z.name ? [z.name] : []))
+  const wanted = new Map<string, string[]>()
+  for (const host of new Set(hostnames)) {
+    const zoneName = names.filter((n) => isHostInZone(host, n)).sort((a, b) => b.length - a.length)[0]
+    if (!zoneName || host === zoneName) continue
+    const between = candidateZoneNames(host).filter((n) => n.length > zoneName.length && !tried.includes(n))
+    if (between.length > 0) wanted.set(host, between)
+  }
+  const lookups = new Set([...wanted.values()].flat())
+  if (lookups.size === 0 || lookups.size > OWN_ZONE_LOOKUPS) return []
+  const finder = new ZoneFinder(api)
+  const zones = await Promise.all(
+    [...wanted].map(([host, between]) =>
+      finder.zoneOf(host, between).then(
+        (r) => r.zone,
+        () => undefined
+      )
+    )
+  )
+  const found: ZoneResolution[] = []
+  for (const zone of zones) {
+    if (zone && !found.some((f) => f.zone.id === zone.id) && !given.some((g) => g.id === zone.id)) {
+      found.push({ zone, readable: true, label: zone.name ?? zone.id, notes: [] })
+    }
+  }
+  return found
 }

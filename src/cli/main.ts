@@ -79,7 +79,7 @@ export async function runCli(io: CliIo): Promise<number> {
   try {
     const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined
     const parsed = parseSettings(line.raw as RawInputs, {
-      readFile: (path) => (path === '-' && stdin ? stdin() : readFileSync(resolve(io.cwd, path), 'utf8'))
+      readFile: (path) => (path === '-' && stdin ? stdin() : readFileSync(resolve(io.cwd, path)))
     })
     reporter.findings(parsed.warnings)
     if (!parsed.settings) {

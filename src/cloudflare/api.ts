@@ -1,9 +1,8 @@
 // The Cloudflare API calls the action makes, with their answers checked into plain types.
+import { HEX32_ID } from '../patterns.js'
 import type { CacheMode, Environment, Plan, ResolvedZone } from '../types.js'
 import { CloudflareError } from './errors.js'
 import type { CloudflareHttpClient, Envelope } from './http-client.js'
-
-const HEX32 = /^[0-9a-f]{32}$/
 
 export interface TokenStatus {
   id?: string
@@ -71,7 +70,7 @@ export function cachePath(zoneId: string, target: CacheTarget): string {
 
 /** IDs go into URL paths: anything but 32 hex characters is refused before a request is built. */
 function assertId(id: string, what: string): string {
-  if (!HEX32.test(id)) throw new Error(`internal: refusing to put an invalid ${what} into a URL path`)
+  if (!HEX32_ID.test(id)) throw new Error(`internal: refusing to put an invalid ${what} into a URL path`)
   return id
 }
 
@@ -123,14 +122,6 @@ export class CloudflareApi {
     const envelope = await this.get<unknown>('/zones', { name, per_page: '50' })
     if (!Array.isArray(envelope.result)) throw malformed('GET /zones', 'a list of zones')
     return envelope.result.map((z) => toZone(z, 'GET /zones'))
-  }
-
-  /** Posts one purge request and returns Cloudflare's purge ID. */
-  async purge(zoneId: string, body: PurgeBody, options: PurgeOptions = {}): Promise<string> {
-    const path = `/zones/${assertId(zoneId, 'zone ID')}/purge_cache`
-    const { result } = await this.post<{ id?: unknown } | null>(path, body, options)
-    if (!result || typeof result.id !== 'string') throw malformed(`POST ${path}`, 'a purge ID')
-    return result.id
   }
 
   /** A POST whose request and retries end with this object's signal or the call's own. */
@@ -204,12 +195,14 @@ function toZone(value: unknown, endpoint: string): ResolvedZone {
     name?: unknown
     plan?: { legacy_id?: unknown }
     account?: { id?: unknown }
+    status?: unknown
   } | null
-  if (!z || typeof z.id !== 'string' || !HEX32.test(z.id)) throw malformed(endpoint, 'a zone')
+  if (!z || typeof z.id !== 'string' || !HEX32_ID.test(z.id)) throw malformed(endpoint, 'a zone')
   const zone: ResolvedZone = { id: z.id }
   if (typeof z.name === 'string') zone.name = z.name.toLowerCase()
   const plan = z.plan?.legacy_id
   if (typeof plan === 'string' && (PLANS as readonly string[]).includes(plan)) zone.plan = plan as Plan
-  if (typeof z.account?.id === 'string' && HEX32.test(z.account.id)) zone.accountId = z.account.id
+  if (typeof z.account?.id === 'string' && HEX32_ID.test(z.account.id)) zone.accountId = z.account.id
+  if (typeof z.status === 'string') zone.status = z.status
   return zone
 }

@@ -4,11 +4,20 @@ import { domainToASCII } from 'node:url'
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
 
 /**
+ * The one rule for a trailing dot: `example.com.` is the fully qualified form of `example.com` (RFC 1034,
+ * section 3.1), the same host, so zone lookups and zone matching drop it. One dot only: `example.com..` is
+ * not a name.
+ */
+export function withoutRootDot(host: string): string {
+  return host.endsWith('.') ? host.slice(0, -1) : host
+}
+
+/**
  * The ASCII (punycode) form of a hostname in lower case, or undefined when it is not a valid
  * DNS name of at least two labels.
  */
 export function toAsciiHostname(value: string): string | undefined {
-  const trimmed = value.trim().replace(/\.$/, '')
+  const trimmed = withoutRootDot(value.trim())
   if (trimmed === '' || /[\s/:?#@\\[\]*]/.test(trimmed)) return undefined
   const ascii = domainToASCII(trimmed.toLowerCase())
   if (ascii === '' || ascii.length > 253) return undefined
@@ -28,8 +37,8 @@ export function candidateZoneNames(hostname: string): string[] {
 
 /** True when `host` is `zoneName` or one of its subdomains. */
 export function isHostInZone(host: string, zoneName: string): boolean {
-  const h = host.toLowerCase()
-  const z = zoneName.toLowerCase()
+  const h = withoutRootDot(host.toLowerCase())
+  const z = withoutRootDot(zoneName.toLowerCase())
   return h === z || h.endsWith(`.${z}`)
 }
 

@@ -1,5 +1,6 @@
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
+import { safeDecode, URL_SCHEME } from '../patterns.js'
 import { isLoopbackHost } from './hostnames.js'
 
 export interface ProxyChoice {
@@ -34,7 +35,7 @@ export function chooseProxy(target: string, env: NodeJS.ProcessEnv): ProxyChoice
   const value = (env[from] ?? '').trim()
   let proxy: URL
   try {
-    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+    proxy = new URL(URL_SCHEME.test(value) ? value : `http://${value}`)
   } catch {
     return { from, note: `${from} is set but is not a URL, so it is not used` }
   }
@@ -76,7 +77,7 @@ export function proxySecrets(env: NodeJS.ProcessEnv): string[] {
     const value = (env[name] ?? '').trim()
     if (!value) continue
     try {
-      const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`)
+      const url = new URL(URL_SCHEME.test(value) ? value : `http://${value}`)
       if (!url.password) continue
       out.add(url.password)
       out.add(safeDecode(url.password))
@@ -86,12 +87,4 @@ export function proxySecrets(env: NodeJS.ProcessEnv): string[] {
     }
   }
   return [...out].filter((s) => s.length > 0)
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
 }

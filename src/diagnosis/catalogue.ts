@@ -384,6 +384,50 @@ export const catalogue = {
     message: ({ path, reason }, door) =>
       `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
   }),
+  'files-from-outside-workspace': entry<{ path: string }>({
+    title: 'Invalid input: files_from',
+    severity: 'error',
+    cause:
+      '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
+    detection: 'input, before any request',
+    fix: 'Write the list inside the workspace (GITHUB_WORKSPACE) and give its path relative to it.',
+    docs: DOCS.inputs,
+    message: ({ path }, door) =>
+      `${bare(door.input('files_from'))} "${path}" is outside the workspace (GITHUB_WORKSPACE), so it was not read: the action reads ` +
+      'only files inside it, so that no other file of the runner can end up in the log. Have the step that ' +
+      'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
+  }),
+  'files-not-urls': entry<{ input: string; file: string; lines: number[]; start: string }>({
+    title: 'Invalid input: files_from',
+    severity: 'error',
+    cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
+    detection: 'input, before any request; the lines themselves are never shown',
+    fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
+    docs: DOCS.inputs,
+    message: ({ input, file, lines, start }, door) => {
+      const shown =
+        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '')
+      return (
+        `${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+        `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
+        `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
+        '(https://…) per line.'
+      )
+    }
+  }),
+  'invisible-characters': entry<{ input: string; found: string[] }>({
+    title: 'Characters that do not show',
+    severity: 'warning',
+    cause:
+      'An item input holds characters that do not show, pasted from a document or a chat: a no-break or other Unicode space, a zero-width space or joiner, a byte order mark, a bidirectional mark.',
+    detection: 'input, before any request; the run goes on with the items as they look',
+    fix: 'Nothing needed; retype the list, or save the file as plain text, to silence this warning.',
+    docs: DOCS.inputs,
+    message: ({ input, found }, door) =>
+      `${door.input(input)} holds characters that do not show (${listWords(found)}), as text pasted from a document ` +
+      'or a chat does. Spaces among them were read as spaces and the others removed, so the items are purged ' +
+      'as they look. Retype the list, or save the file as plain text, to silence this warning.'
+  }),
   'bad-prefix': entry<{ value: string; reason: string; suggestion?: string }>({
     heading: (door) => `Invalid input: ${titled(door, 'prefixes')}`,
     severity: 'error',
@@ -421,14 +465,14 @@ export const catalogue = {
     title: 'URLs joined by commas',
     severity: 'error',
     cause:
-      '`files` (or the `files_from` file) has URLs joined by commas, which `files` does not take as a separator.',
+      '`files` (or the `files_from` file) has a comma directly before another URL, with no space: several URLs joined, or one whose query holds a URL.',
     detection: 'input, before any request',
-    fix: 'List one URL per line, or separate the URLs with spaces.',
+    fix: 'Put a space or a line break after each comma; for one URL whose query holds ",https://", use a JSON array.',
     docs: DOCS.inputs,
-    message: ({ example }, door) =>
-      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in ${door.input('files')} and ` +
-      `${door.input('files_from')} it does not separate URLs, and this would be purged as one URL that does not exist: ` +
-      'list one URL per line, or separate them with spaces.'
+    message: ({ example }) =>
+      `"${example}" has a comma directly before another URL. It may be several URLs joined by commas, or one ` +
+      'URL whose query holds a URL, and purging the wrong one purges nothing: put a space or a line break after ' +
+      'each comma to list several, or give the one URL in a JSON array (["https://…"]), where it is unambiguous.'
   }),
   'items-joined-by-spaces': entry<{ input: 'hosts' | 'prefixes'; value: string; suggestion: string }>({
     title: 'Items joined by spaces',
@@ -489,6 +533,20 @@ export const catalogue = {
       (count === 1 ? `"${example}" has` : `${count} URLs have`) +
       ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
       `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
+  }),
+  'url-normalized': entry<{ count: number; example: string; form: string }>({
+    title: 'URLs purged in their normalized form too',
+    severity: 'notice',
+    cause:
+      "A URL's path is written differently from the form Cloudflare's URL normalization gives it (`%7e` for `~`, lower-case escapes, `//`, `|`), so the cache may hold it under either.",
+    detection: 'input, before any request; both forms are purged',
+    fix: 'Nothing needed; write the URLs in their normalized form to silence this notice.',
+    docs: 'docs/zones-and-changed-paths.md#url-normalization',
+    message: ({ count, example, form }) =>
+      (count === 1 ? `"${example}" is` : `${count} URLs are`) +
+      " written differently from the form Cloudflare's URL normalization gives them, which is what the cache " +
+      'holds on a zone that normalizes incoming URLs (the default), so both forms are purged: ' +
+      `${count === 1 ? 'it' : `"${example}", for one,`} also as "${form}".`
   }),
   'host-in-no-zone': entry<{ host: string; zones: string }>({
     title: 'Host in none of the zones',
@@ -566,7 +624,7 @@ export const catalogue = {
       `they are ignored. Set ${door.input('changed_paths')}, or remove ${door.input('base')} and ${door.input('head')}.`
   }),
   'outside-zone': entry<{
-    kind: 'files' | 'hosts' | 'prefixes'
+    kind: 'hosts' | 'prefixes'
     host: string
     count: number
     example: string
@@ -574,25 +632,38 @@ export const catalogue = {
   }>({
     title: 'Item not on this zone',
     severity: 'warning',
-    cause: "A URL's, host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
+    cause: "A host's or prefix's hostname is neither the zone's domain nor a subdomain of it.",
     detection: 'input, once the zone name is known (one warning per hostname and kind of item)',
-    fix: 'Check the items and the zone; Cloudflare accepts such items but purges nothing useful.',
+    fix: 'Check the items and the zone; such items are sent, but nothing of them is cached in this zone.',
     docs: DOCS.purge,
     message: ({ kind, host, count, example, zone }) => {
-      const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[
-        kind
-      ]
+      const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind]
       const subject =
         count === 1
-          ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
+          ? `${noun[0]} "${example}" is`
           : `${count} ${noun[1]} on ${host} (such as "${example}") are`
       const them = count === 1 ? 'it' : 'them'
       return (
-        `${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
-        `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
-        `still counts as purged. Check the ${noun[1]} or the zone.`
+        `${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
+        `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
+        `the ${noun[1]} or the zone.`
       )
     }
+  }),
+  'outside-zone-refused': entry<{ host: string; count: number; example: string; zone: string }>({
+    title: 'URL not on this zone',
+    severity: 'error',
+    cause:
+      "A URL's hostname is neither the zone's domain nor a subdomain of it: Cloudflare refuses it (1082).",
+    detection:
+      'input, once the zone name is known (one error per hostname); such URLs are not sent, the other items are',
+    fix: 'Set `zone` to the zone that serves the URL (or several zones), or correct the URL.',
+    docs: DOCS.purge,
+    message: ({ host, count, example, zone }, door) =>
+      `${count === 1 ? `"${example}" is` : `${count} URLs on ${host} (such as "${example}") are`} not on ${zone} ` +
+      'or one of its subdomains, and Cloudflare refuses URLs of other domains ("You can only purge files for ' +
+      `this zone", code 1082), so ${count === 1 ? 'it was' : 'they were'} not sent (listed in ${door.failedItems}); ` +
+      `the other items were. Add the zone that serves them to ${door.input('zone')}, or correct the URLs.`
   }),
 
   // ── Credential verification ───────────────────────────────────────────────
@@ -732,6 +803,21 @@ export const catalogue = {
   }),
 
   // ── Zone ──────────────────────────────────────────────────────────────────
+  'api-url-wrong': entry<{ apiUrl: string }>({
+    title: 'Invalid input: api_url',
+    severity: 'error',
+    cause:
+      '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
+    detection:
+      'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
+    fix: 'Leave `api_url` out for Cloudflare itself, or end it with `/client/v4`.',
+    docs: DOCS.inputs,
+    message: ({ apiUrl }, door) =>
+      `${door.input('api_url')} is ${apiUrl}, but Cloudflare answers "No route for that URI" (7000) even to the request every ` +
+      "API base has (token verification), so it is not the API's base: every request would fail the same way. " +
+      `Leave ${door.input('api_url')} out to use https://api.cloudflare.com/client/v4, or give the full base, ending with ` +
+      '`/client/v4`.'
+  }),
   'zone-invalid-id': entry<{ zone: string }>({
     title: 'Zone ID not recognised',
     severity: 'error',
@@ -781,6 +867,59 @@ export const catalogue = {
       'by name, a token needs Zone → Zone → Read, with that zone in its Zone Resources (a token scoped to other ' +
       'zones does not see it): edit the token and include the zone (Include → Specific zone, or All zones), or ' +
       'pass the Zone ID instead. Otherwise the domain is not a zone in this account.'
+  }),
+  'zone-name-ambiguous': entry<{ name: string; zones: string[] }>({
+    title: 'Two zones of the same name',
+    severity: 'error',
+    cause:
+      'The credential sees more than one zone with this name (a copy added in another account, not yet active or also active), and not exactly one of them is active.',
+    detection: 'Cloudflare: `GET /zones?name=` lists the name more than once, before any purge',
+    fix: 'Set `zone` to the Zone ID of the zone meant, or remove the other zone.',
+    docs: DOCS.ids,
+    message: ({ name, zones }, door) =>
+      `The credential sees ${zones.length} zones named ${name} (${listWords(zones)}), and not exactly one of ` +
+      `them is active, so it is not known which one to purge: nothing was purged. Set ${door.input('zone')} to the Zone ID of ` +
+      'the one meant (on its Overview page), or remove the copy you do not use from its account.'
+  }),
+  'zone-wider-than-named': entry<{ named: string; zone: string }>({
+    title: 'purge_everything on a hostname',
+    severity: 'error',
+    cause:
+      '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
+    detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',
+    fix: 'Use `hosts: www.example.com` to clear one hostname, or `zone: example.com` to clear the whole zone.',
+    docs: DOCS.purge,
+    message: ({ named, zone }, door) =>
+      `${door.input('zone')} is ${named}, which is not a zone but a hostname of the zone ${zone}: ${door.input('purge_everything')} would ` +
+      `clear the cache of every hostname of ${zone}, not only ${named}. Nothing was purged. To clear ${named} ` +
+      `alone, use ${door.set('hosts', named)} instead of ${door.input('purge_everything')}; to clear all of ${zone}, set ` +
+      `${door.set('zone', zone)}.`
+  }),
+  'tags-wider-than-named': entry<{ named: string; zone: string }>({
+    title: 'Tags purged in the whole zone',
+    severity: 'warning',
+    cause:
+      '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and tags are purged in the whole zone.',
+    detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge',
+    fix: 'Nothing, if the tags are meant for the whole zone; set `zone` to the zone itself to silence this warning.',
+    docs: DOCS.purgeTags,
+    message: ({ named, zone }, door) =>
+      `${door.input('zone')} is ${named}, a hostname of the zone ${zone}, and Cloudflare purges tags in the whole ` +
+      `zone: the tagged copies of every hostname of ${zone} are purged, not only those of ${named}. If that is ` +
+      `meant, set ${door.set('zone', zone)} to silence this warning.`
+  }),
+  'host-has-own-zone': entry<{ zone: string; given: string; count: number }>({
+    title: 'Items placed in their own zone',
+    severity: 'notice',
+    cause:
+      'Some URLs, hosts or prefixes are on a subdomain that is a zone of its own in the account, below the zone given.',
+    detection: 'Cloudflare: `GET /zones?name=` finds the subdomain as a zone, before any purge',
+    fix: 'Nothing needed; add the zone to `zone` to silence this notice.',
+    docs: 'docs/zones-and-changed-paths.md',
+    message: ({ zone, given, count: n }, door) =>
+      `${count(n, 'item')} on ${zone} ${n === 1 ? 'was' : 'were'} purged in the zone ${zone}, not in ${given}: ` +
+      `${zone} is a zone of its own, and a purge sent to ${given} does not reach what it caches. Add it to ` +
+      `${door.input('zone')} to silence this notice.`
   }),
   'zone-unreadable': entry<{ zone: string }>({
     title: 'Zone details not readable',
@@ -838,15 +977,15 @@ export const catalogue = {
   }),
   'bad-changed-url': entry<{ detail: string }>({
     title: 'Changed file cannot be purged',
-    severity: 'error',
-    cause:
-      'A URL made from a changed file fails the checks every URL to purge passes (a "*" in its name, for one).',
-    detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
-    fix: 'Rename the file, or purge its folder with `prefixes` instead.',
+    severity: 'warning',
+    cause: 'A URL made from a changed file fails the checks every URL to purge passes.',
+    detection:
+      'GitHub: the compare lists the file; the URL is checked before any purge request, and left out',
+    fix: 'Purge its folder with `prefixes`, or rename the file.',
     docs: DOCS.changedPaths,
     message: ({ detail }, door) =>
-      `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-      `or purge its folder with ${door.input('prefixes')} instead.`
+      `A URL made from the changed files cannot be purged, so it was left out and the others were purged: ` +
+      `${detail} Purge its folder with ${door.input('prefixes')}, or rename the file.`
   }),
   'nothing-changed': entry<{ range: string; count: number }>({
     title: 'Nothing changed under changed_paths',
@@ -877,6 +1016,18 @@ export const catalogue = {
         : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
           `${door.input('environment')} empty to clear the cache of the whole zone. `) +
       'Nothing was sent.'
+  }),
+  'environment-ambiguous': entry<{ zone: string; wanted: string; matches: string[] }>({
+    title: 'Environment name ambiguous',
+    severity: 'error',
+    cause: '`environment` matches two or more environments of the zone whose names differ only in case.',
+    detection: 'Cloudflare: `GET /zones/{zone_id}/environments`, before any purge',
+    fix: 'Set `environment` to the ref of the one meant.',
+    docs: DOCS.purgeEnvironments,
+    message: ({ zone, wanted, matches }, door) =>
+      `${door.input('environment')} is "${wanted}", and ${zone} has ${matches.length} environments whose names differ from it ` +
+      `only in case: ${listWords(matches)}. Nothing was purged rather than guess: set ${door.input('environment')} to the ref ` +
+      'of the one meant.'
   }),
   'environments-not-enabled': entry<{ zones: string[]; detail: string }>({
     title: 'Version Management not enabled',

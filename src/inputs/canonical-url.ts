@@ -3,13 +3,15 @@
 // Everything that dedupes, assigns zones or builds a request body works on this form. Pure.
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
+import { CONTROL_CHARACTER, safeDecode, SCHEME_NAME, SCHEME_PREFIX } from '../patterns.js'
 import type { Finding } from '../types.js'
 
-// C0 controls and DEL: never part of a URL that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/
-const SCHEME = /^[a-z][a-z0-9+.-]*:/i
-/** A comma directly before another http(s) URL: a list joined by commas, not one URL. */
+/** A user name or password at the start of a value that has no scheme ("user:pass@host/…"). */
+const BARE_USERINFO = new RegExp(`^(?!${SCHEME_NAME}://)[^/\\\\?#\\s"'<>]*@(?=[^\\s@]*[a-z0-9])`, 'i')
+/** The user name and password of a URL with a scheme. */
+const URL_USERINFO = new RegExp(`^${SCHEME_NAME}://([^/\\\\?#]*)@`, 'i')
+
+/** A comma directly before another http(s) URL: a list joined by commas, or a query that holds a URL. */
 export const COMMA_JOINED = /,\s*https?:\/\//i
 
 export type CanonicalUrl = { ok: true; url: string; hadFragment: boolean } | { ok: false; finding: Finding }
@@ -20,10 +22,10 @@ export type CanonicalUrl = { ok: true; url: string; hadFragment: boolean } | { o
  * serialises them (what a browser requests, so what Cloudflare caches), fragment removed: browsers
  * never send it, so it is never part of a cache key. `zoneName` helps suggest a full URL for a path.
  */
-export function canonicalUrl(value: string, zoneName?: string): CanonicalUrl {
+export function canonicalUrl(value: string, zoneName?: string, options: UrlOptions = {}): CanonicalUrl {
   const fail = (finding: Finding): CanonicalUrl => ({ ok: false, finding })
   const shown = hideUserinfo(value)
-  if (!SCHEME.test(value)) {
+  if (!SCHEME_PREFIX.test(value)) {
     const suggestion = suggestFullUrl(value, zoneName)
     return fail(
       diagnose('relative-url', {
@@ -38,8 +40,7 @@ export function canonicalUrl(value: string, zoneName?: string): CanonicalUrl {
       diagnose('bad-url', { value: shown, reason: 'only http:// and https:// URLs are cached by Cloudflare' })
     )
   }
-  if (COMMA_JOINED.test(value)) return fail(diagnose('urls-joined-by-commas', { example: shown }))
-  if (/\s/.test(value) || CONTROL.test(value))
+  if (/\s/.test(value) || CONTROL_CHARACTER.test(value))
     return fail(diagnose('bad-url', { value: shown, reason: 'it contains spaces or control characters' }))
   let url: URL
   try {
@@ -48,13 +49,12 @@ export function canonicalUrl(value: string, zoneName?: string): CanonicalUrl {
     return fail(diagnose('bad-url', { value: shown, reason: 'it is not a valid URL' }))
   }
   if (!url.hostname) return fail(diagnose('bad-url', { value: shown, reason: 'it has no host name' }))
-  if (value.includes('*')) {
-    return fail(
-      diagnose('bad-url', {
-        value: shown,
-        reason: 'Cloudflare does not expand wildcards in URLs; to purge a folder use `prefixes` (host/path)'
-      })
-    )
+  const wildcard = wildcardIn(url, options.literalPath === true)
+  if (wildcard) {
+    const reason =
+      `Cloudflare does not expand wildcards in URLs, and a "*" ${wildcard} reads as one; ` +
+      'to purge a folder use `prefixes` (host/path)'
+    return fail(diagnose('bad-url', { value: shown, reason }))
   }
   if (url.username !== '' || url.password !== '') {
     url.username = ''
@@ -65,6 +65,25 @@ export function canonicalUrl(value: string, zoneName?: string): CanonicalUrl {
   const hadFragment = url.hash !== '' || url.href.endsWith('#')
   url.hash = ''
   return { ok: true, url: url.href, hadFragment }
+}
+
+export interface UrlOptions {
+  /** The path is a file's real name (a changed file), so a "*" in it is literal, never a wildcard. */
+  literalPath?: boolean
+}
+
+/**
+ * Where a "*" reads as a wildcard: in the host, or at the start or end of a path segment (`/*`, `*.css`,
+ * `img*`). One inside a name (`a*b.html`) or in the query (`?q=*`) is literal: Cloudflare purges the URL
+ * as written, and `*` is a reserved character that its URL normalization leaves as it is.
+ */
+function wildcardIn(url: URL, literalPath: boolean): string | undefined {
+  if (url.hostname.includes('*')) return 'in the host name'
+  if (literalPath) return undefined
+  const segments = url.pathname.split('/')
+  return segments.some((s) => s.startsWith('*') || s.endsWith('*'))
+    ? 'at the start or end of a path segment'
+    : undefined
 }
 
 /** The canonical form of a URL already known to be valid; the URL itself when it does not parse. */
@@ -85,7 +104,7 @@ export function hideUserinfo(text: string): string {
     text
       // The look-behind starts a scheme only where a run of scheme characters starts: linear on any text.
       .replace(/(?<![a-z0-9+.-])((?:[a-z0-9+.-]+:)?\/\/)[^/\\?#\s"'<>]*@/gi, '$1***@')
-      .replace(/^(?![a-z][a-z0-9+.-]*:\/\/)[^/\\?#\s"'<>]*@(?=[^\s@]*[a-z0-9])/i, '***@')
+      .replace(BARE_USERINFO, '***@')
   )
 }
 
@@ -96,7 +115,7 @@ export function hideUserinfo(text: string): string {
  */
 export function userinfoSecrets(value: string): string[] {
   const trimmed = value.trim()
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/\\?#]*)@/i.exec(trimmed)
+  const match = URL_USERINFO.exec(trimmed)
   const userinfo = match?.[1] ?? ''
   const colon = userinfo.indexOf(':')
   const password = colon === -1 ? '' : userinfo.slice(colon + 1)
@@ -113,10 +132,28 @@ function suggestFullUrl(value: string, zoneName?: string): string | undefined {
   return zoneName ? `https://${zoneName}/${value}` : undefined
 }
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value)
-  } catch {
-    return value
-  }
+/** RFC 3986 unreserved characters: the escapes of these are decoded by Cloudflare's URL normalization. */
+const UNRESERVED = /^[A-Za-z0-9._~-]$/
+/** What the normalization leaves as it is besides the unreserved: the reserved characters and "%". */
+const KEPT = /[A-Za-z0-9._~\-:/?#[\]@!$&'()*+,;=%]/
+
+/**
+ * The URL as Cloudflare's cache sees it when the zone normalizes incoming URLs (on by default, type
+ * "cloudflare", Cloudflare's "URL normalization" docs): in the path, "//" merged, escapes of unreserved
+ * characters decoded (`%7e` → `~`), other escapes upper-cased, any other character percent-encoded, dot
+ * segments removed. The query is left as written: the docs show no query normalized. Undefined when that
+ * form is the URL itself (`url` is canonical).
+ */
+export function normalizedForm(url: string): string | undefined {
+  const parsed = new URL(url)
+  const path = parsed.pathname
+    .replace(/\/{2,}/g, '/')
+    .replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+      const c = String.fromCharCode(parseInt(hex, 16))
+      return UNRESERVED.test(c) ? c : escape.toUpperCase()
+    })
+    .replace(/[^]/gu, (c) => (KEPT.test(c) ? c : encodeURIComponent(c)))
+  if (path === parsed.pathname) return undefined
+  parsed.pathname = path
+  return parsed.href === url ? undefined : parsed.href
 }

@@ -3,7 +3,7 @@
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
 import { canonicalUrl, hideUserinfo } from './canonical-url.js'
-import { contentLines } from './items.js'
+import { contentLines } from './list-syntax.js'
 import type { Finding, PathMapping } from '../types.js'
 
 /** A file the compare lists, with GitHub's status (added, removed, modified, renamed, copied, changed, unchanged). */
@@ -19,7 +19,7 @@ export interface ChangedUrls {
   urls: string[]
   /** Changed paths under no mapping (sources, workflows, …): nothing to purge for them. */
   unmapped: number
-  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  /** URLs that fail the checks every URL to purge passes: left out with a warning, the others purged. */
   errors: Finding[]
 }
 
@@ -33,7 +33,7 @@ export interface ListedChanges {
   unmapped: number
   /** The URLs to purge for the others, in canonical form. */
   urls: string[]
-  /** URLs that fail the checks every URL to purge passes: the run stops before purging. */
+  /** URLs that fail the checks every URL to purge passes: left out with a warning, the others purged. */
   errors?: Finding[]
 }
 
@@ -138,8 +138,9 @@ export function urlsForChanges(files: ChangedFile[], mappings: PathMapping[]): C
   const add = (path: string): boolean => {
     const found = urlsForPath(path, mappings)
     for (const url of found) {
-      // The same checks and the same canonical form as a URL given in `files`.
-      const checked = canonicalUrl(url)
+      // The same checks and the same canonical form as a URL given in `files`; the path is a real file
+      // name, so a "*" in it is part of the name.
+      const checked = canonicalUrl(url, undefined, { literalPath: true })
       if (checked.ok) urls.add(checked.url)
       else errors.push(diagnose('bad-changed-url', { detail: checked.finding.message }))
     }

@@ -1,5 +1,7 @@
 // Recognises what a pasted secret is, and cleans the harmless mistakes (padding, "Bearer ").
 import { diagnose } from '../diagnosis/catalogue.js'
+import { HEX32_ID } from '../patterns.js'
+import { unquote } from './list-syntax.js'
 import type { Finding } from '../types.js'
 
 export type SecretShape =
@@ -10,8 +12,6 @@ const GLOBAL_KEY_NEW = /^cfk_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const USER_TOKEN_NEW = /^cfut_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const ACCOUNT_TOKEN_NEW = /^cfat_[A-Za-z0-9]{40}[0-9a-f]{8}$/
 const TOKEN_LEGACY = /^[A-Za-z0-9_-]{40}$/
-/** Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard. */
-const ID = /^[0-9a-f]{32}$/
 /** What may go into an HTTP header value without ambiguity: Cloudflare's credentials use no more. */
 const CREDENTIAL_CHARS = /^[A-Za-z0-9_-]+$/
 const EMAIL = /^[^\s@"'<>,;]+@[^\s@"'<>,;]+\.[^\s@"'<>,;]+$/
@@ -23,7 +23,8 @@ export function classifySecret(value: string): SecretShape {
   if (USER_TOKEN_NEW.test(value)) return 'user-token'
   if (ACCOUNT_TOKEN_NEW.test(value)) return 'account-token'
   if (TOKEN_LEGACY.test(value)) return 'token'
-  if (ID.test(value)) return 'id'
+  // Zone, account and token IDs: never a secret, but they sit next to the secrets in the dashboard.
+  if (HEX32_ID.test(value)) return 'id'
   return 'unknown'
 }
 
@@ -32,14 +33,11 @@ export interface CleanedSecret {
   findings: Finding[]
 }
 
-const QUOTES = /^(["'`])(.*)\1$/s
-
 /** Removes padding, quotes and (for tokens) a pasted "Bearer " prefix, reporting each as a warning. */
 export function cleanSecret(raw: string, input: string, allowBearer: boolean): CleanedSecret {
   const findings: Finding[] = []
   let value = raw.trim()
-  const unquoted = QUOTES.exec(value)
-  if (unquoted) value = (unquoted[2] ?? '').trim()
+  value = unquote(value).trim()
   if (value !== raw) findings.push(diagnose('secret-padding', { input }))
   if (allowBearer) {
     const bearer = /^(bearer\s+)+/i.exec(value)

@@ -1,49 +1,21 @@
 // Parses the item inputs (files, tags, hosts, prefixes) into validated, deduplicated lists.
 //
-// One list syntax: `files` (and a `files_from` file) take URLs separated by whitespace, or a JSON array;
-// `zone`, `tags`, `hosts` and `prefixes` take items separated by commas or newlines; `changed_paths` takes
-// one mapping per line. One comment rule for all of them: a line whose first non-blank character is "#"
-// is a comment. A "#" anywhere else is part of the value (so the tag "#blog" in "release, #blog").
+// One list syntax (list-syntax.ts): `files` (and a `files_from` file) take URLs separated by whitespace,
+// a comma at the end of each, or a JSON array; `zone`, `tags`, `hosts` and `prefixes` take items separated
+// by commas or newlines, or a JSON array of strings; `changed_paths` takes one mapping per line.
 import { diagnose } from '../diagnosis/catalogue.js'
 import { toAsciiHostname } from '../cloudflare/hostnames.js'
+import { CONTROL_CHARACTER, URL_SCHEME } from '../patterns.js'
 import { canonicalForm, canonicalUrl, COMMA_JOINED, hideUserinfo } from './canonical-url.js'
+import { numberedContentLines, splitList, unquote } from './list-syntax.js'
 import type { FileItem, Finding } from '../types.js'
 
-// C0 controls and DEL: never part of a URL or prefix that Cloudflare accepts.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/
 /** What an HTTP header value may hold (RFC 9110 field-value): tab, visible ASCII, space, obs-text. */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-const LINE_BREAK = /\r\n|\r|\n/
 
 export interface Parsed<T> {
   items: T[]
   errors: Finding[]
-}
-
-/** The lines of a list that are neither blank nor comments (first non-blank character "#"). */
-export function contentLines(text: string): string[] {
-  return text.split(LINE_BREAK).filter((line) => {
-    const start = line.trimStart()
-    return start !== '' && !start.startsWith('#')
-  })
-}
-
-/** Splits a list input into its items: comment and blank lines dropped, then split on `separators`. */
-export function splitList(text: string, separators: RegExp = /,/): string[] {
-  return contentLines(text)
-    .flatMap((line) => line.split(separators))
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-}
-
-/**
- * True when the whole value is one line, without a line break, and that line is a comment: as in
- * `tags: "#blog, news"`, where nothing would be purged. (A block of lines that are all comments is
- * an empty list written on purpose.)
- */
-export function isOneCommentLine(text: string): boolean {
-  return !LINE_BREAK.test(text) && text.trimStart().startsWith('#')
 }
 
 /** A finding for an item of a comma-separated list that has a "#" after a space: a comment that is not one. */
@@ -59,34 +31,79 @@ export interface ParsedFiles extends Parsed<FileItem> {
 }
 
 /**
- * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
- * `zoneName` helps suggest a full URL for a bare path.
+ * Where a list of files was read: `files`, or the file that `files_from` names. A file may be something
+ * else given by mistake (a `.env`): a line of it that is not a URL is never quoted, only its number and
+ * its first characters are.
  */
-/** Where a list of files was read: `files`, or the file that `files_from` names. */
 export type FilesSource = { input: 'files' | 'verify_urls' } | { input: 'files_from'; file: string }
 
+/**
+ * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
+ * otherwise URLs separated by whitespace, each of which may end with a comma (one URL a line, a comma
+ * after each). Every URL is canonical (see canonical-url.ts). `zoneName` helps suggest a full URL for a
+ * bare path.
+ */
+
 export function parseFiles(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
-  const lines = contentLines(text)
-  const trimmed = lines.join('\n').trim()
+  const masked = source.input === 'files_from'
+  const lines = numberedContentLines(text)
+  const trimmed = lines
+    .map((l) => l.line)
+    .join('\n')
+    .trim()
   const out: ParsedFiles = { items: [], errors: [], fragments: [] }
   if (trimmed === '') return out
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) return parseFilesJson(trimmed, source, zoneName)
-  for (const line of lines) {
-    // "https://a/x, https://a/y" would split into "https://a/x," and "https://a/y": one error for the line.
-    if (COMMA_JOINED.test(line)) {
-      out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(line.trim()) }))
-      continue
-    }
+  const notUrls: NumberedToken[] = []
+  for (const { line, number } of lines) {
     const values = line.trim().split(/\s+/)
     const comment = values.findIndex((v) => v.startsWith('#'))
     if (comment !== -1) {
-      out.errors.push(diagnose('inline-comment', { ...source, text: hideUserinfo(line.trim()) }))
+      const text = masked ? `line ${number}` : hideUserinfo(line.trim())
+      out.errors.push(diagnose('inline-comment', { ...source, text }))
       values.length = comment
     }
-    for (const value of values) addFile(out, { url: value }, zoneName)
+    for (const value of values.map(listToken).filter((v) => v !== '')) {
+      if (masked && !URL_SCHEME.test(value)) notUrls.push({ value, number })
+      // "https://a/x,https://a/y" may be two URLs or one whose query holds a URL: a JSON array says which.
+      else if (COMMA_JOINED.test(value)) {
+        out.errors.push(diagnose('urls-joined-by-commas', { example: hideUserinfo(value) }))
+      } else addFile(out, { url: value }, zoneName)
+    }
   }
+  if (notUrls.length > 0 && source.input === 'files_from') out.errors.push(notAUrlList(source.file, notUrls))
   return out
+}
+
+interface NumberedToken {
+  value: string
+  number: number
+}
+
+/** A whitespace-separated token of a URL list without the commas and the quotes around it. */
+function listToken(token: string): string {
+  return unquote(token.replace(/^,+|,+$/g, '')).replace(/^,+|,+$/g, '')
+}
+
+/**
+ * One finding for every line of a file that is not a URL: its line numbers, and the first characters of
+ * the first such line, never the lines themselves (a file given by mistake may hold secrets).
+ */
+function notAUrlList(file: string, tokens: NumberedToken[]): Finding {
+  const numbers = [...new Set(tokens.map((t) => t.number))]
+  const first = tokens[0] as NumberedToken
+  return diagnose('files-not-urls', {
+    input: 'files_from',
+    file,
+    lines: numbers,
+    start: maskedStart(first.value)
+  })
+}
+
+/** The first four characters of a value and "…": enough to recognise a file, too few to leak a secret. */
+export function maskedStart(value: string): string {
+  const chars = [...value]
+  return chars.length <= 4 ? `${chars[0] ?? ''}…` : `${chars.slice(0, 4).join('')}…`
 }
 
 /** Checks the URL of an item and adds it in canonical form, or adds the reason it cannot be purged. */
@@ -106,8 +123,9 @@ function parseFilesJson(text: string, source: FilesSource, zoneName?: string): P
   try {
     data = JSON.parse(text)
   } catch (e) {
-    // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
-    const detail = (e as Error).message.replace(/,\s*".*" is not valid JSON$/s, '')
+    // V8 quotes the text in its message (all of it when short, else up to ten characters either side of
+    // the error, between "..." marks): it may hold a URL's password, so that part is left out.
+    const detail = (e as Error).message.replace(/,\s*(?:\.\.\.)?".*" is not valid JSON$/s, '')
     const reason = `it is not valid JSON (${hideUserinfo(detail)})`
     out.errors.push(diagnose('bad-files-json', { ...source, reason }))
     return out
@@ -145,8 +163,13 @@ function toFileItem(entry: unknown): FileItem | string {
     return 'has "headers" that is not an object of header names to values'
   }
   const clean: Record<string, string> = {}
+  const seen = new Map<string, string>()
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') return `has header "${name}" whose value is not a string`
+    // Header names are case-insensitive (RFC 9110): two spellings of one name make one cache key ambiguous.
+    const twin = seen.get(name.toLowerCase())
+    if (twin !== undefined) return `has header "${twin}" twice (also as "${name}"); header names ignore case`
+    seen.set(name.toLowerCase(), name)
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return `has an invalid header name "${name}"`
     if (!HEADER_VALUE.test(value))
       return `has header "${name}" with a line break or control character in its value`
@@ -218,7 +241,7 @@ export function parseHosts(text: string): Parsed<string> {
       continue
     }
     const stripped = value
-      .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+      .replace(URL_SCHEME, '')
       .replace(/[/\\?#].*$/s, '')
       .replace(/^.*@/s, '')
     const suggestion = stripped !== value ? toAsciiHostname(stripped) : undefined
@@ -255,12 +278,12 @@ function parsePrefix(value: string, zoneName?: string): string | Finding {
     inlineComment('prefixes', value) ??
     joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string')
   if (problem) return problem
-  const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)
+  const schemeMatch = URL_SCHEME.exec(value)
   const withoutScheme = schemeMatch ? value.slice(schemeMatch[0].length) : value
   const clean = withoutScheme.replace(/[?#].*$/s, '').replace(/^[^/]*@/, '')
   if (schemeMatch) return bad('has a scheme', clean)
   if (/[?#]/.test(value)) return bad('has a query string or fragment', clean)
-  if (/\s/.test(value) || CONTROL.test(value) || value.includes('*'))
+  if (/\s/.test(value) || CONTROL_CHARACTER.test(value) || value.includes('*'))
     return bad('contains spaces, control characters or a wildcard')
   const slash = value.indexOf('/')
   const host = slash === -1 ? value : value.slice(0, slash)

@@ -4,20 +4,23 @@ import { parseChangedPaths } from './changed-urls.js'
 import { checkGlobalKeyShape, checkTokenShape, cleanSecret, isEmail } from './credential-checks.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
+import { HEX32_ID, URL_SCHEME } from '../patterns.js'
 import { hideUserinfo } from './canonical-url.js'
-import { zoneMissing } from './request.js'
+import { withNormalizedForms, zoneMissing } from './request.js'
 import { parseEnvironment, parseMode } from './target.js'
+import { decodeListFile } from './file-text.js'
 import { MAX_VERIFY_LIMIT, parseVerify } from './verify.js'
 import {
   dedupe,
   fileKey,
-  isOneCommentLine,
   parseFiles,
   parseHosts,
   parsePrefixes,
   parseTags,
-  splitList
+  type ParsedFiles
 } from './items.js'
+import { cleanText, isOneCommentLine, splitList, unquote } from './list-syntax.js'
+import { OutsideWorkspaceError, pathInWorkspace } from './workspace.js'
 import type {
   CacheMode,
   ChangeSettings,
@@ -61,11 +64,15 @@ export type RawInputs = Partial<Record<InputName, string>>
 
 export const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4'
 export const DEFAULT_TIMEOUT_SECONDS = 300
-const HEX32 = /^[0-9a-f]{32}$/
 
 export interface ParseOptions {
-  /** Reads a file named by files_from; throws when it cannot. */
-  readFile: (path: string) => string
+  /**
+   * Reads a file named by files_from (its bytes, or text already decoded); throws when it cannot. The
+   * path is the one given, or (with `workspace`) the absolute path inside the workspace.
+   */
+  readFile: (path: string) => string | Uint8Array
+  /** The action's workspace: `files_from` must name a file inside it. The command line reads any path. */
+  workspace?: string
 }
 
 export interface ParseResult {
@@ -87,13 +94,27 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
     for (const f of findings) (f.severity === 'error' ? errors : warnings).push(f)
   }
   const get = (name: InputName): string => (raw[name] ?? '').trim()
+  // Each list input once, with what does not show (no-break and zero-width spaces) read past, and said.
+  const cleanedLists = new Map<InputName, string>()
+  const cleaned = (name: InputName): string => {
+    let text = cleanedLists.get(name)
+    if (text === undefined) {
+      const clean = cleanText(raw[name] ?? '')
+      if (clean.found.length > 0)
+        report([diagnose('invisible-characters', { input: name, found: clean.found })])
+      text = clean.text
+      cleanedLists.set(name, text)
+    }
+    return text
+  }
 
   const credential = parseCredential(raw, report)
-  const zones = parseZones(get('zone'), report)
+  const zones = parseZones(cleaned('zone').trim(), report)
   const zoneName = zones.find((z): z is Extract<ZoneRef, { kind: 'name' }> => z.kind === 'name')?.name
 
   const accountId = get('account_id').toLowerCase()
-  if (accountId && !HEX32.test(accountId)) report([diagnose('bad-account-id', { value: get('account_id') })])
+  if (accountId && !HEX32_ID.test(accountId))
+    report([diagnose('bad-account-id', { value: get('account_id') })])
 
   const everything = parseBoolean('purge_everything', get('purge_everything'), report)
   const dryRun = parseBoolean('dry_run', get('dry_run'), report)
@@ -112,49 +133,49 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
 
   const fileLists: FileItem[] = []
   const fragments: Array<[string, string]> = []
-  const files = parseFiles(raw.files ?? '', { input: 'files' }, zoneName)
+  const files = parseFiles(cleaned('files'), { input: 'files' }, zoneName)
   report(files.errors)
   fileLists.push(...files.items)
   fragments.push(...files.fragments)
   itemErrors += files.errors.length
   const filesFrom = get('files_from')
   if (filesFrom) {
-    let text: string | undefined
-    try {
-      text = options.readFile(filesFrom)
-    } catch (e) {
-      report([diagnose('files-from-unreadable', { path: filesFrom, reason: describeFsError(e) })])
-      itemErrors++
-    }
-    if (text !== undefined) {
-      const fromFile = parseFiles(text, { input: 'files_from', file: filesFrom }, zoneName)
-      report(fromFile.errors)
-      fileLists.push(...fromFile.items)
-      fragments.push(...fromFile.fragments)
-      itemErrors += fromFile.errors.length
-    }
+    const fromFile = readFilesFrom(filesFrom, options, zoneName)
+    report(fromFile.errors)
+    report(fromFile.warnings)
+    fileLists.push(...fromFile.items)
+    fragments.push(...fromFile.fragments)
+    itemErrors += fromFile.errors.length
   }
   const [firstFragment] = fragments
   if (firstFragment) {
     const [example, canonical] = firstFragment
     report([diagnose('url-fragment', { count: fragments.length, example: hideUserinfo(example), canonical })])
   }
-  const tags = parseTags(raw.tags ?? '')
-  const hosts = parseHosts(raw.hosts ?? '')
-  const prefixes = parsePrefixes(raw.prefixes ?? '', zoneName)
+  const tags = parseTags(cleaned('tags'))
+  const hosts = parseHosts(cleaned('hosts'))
+  const prefixes = parsePrefixes(cleaned('prefixes'), zoneName)
   report([...tags.errors, ...hosts.errors, ...prefixes.errors])
   itemErrors += tags.errors.length + hosts.errors.length + prefixes.errors.length
 
+  const normalized = withNormalizedForms(dedupe(fileLists, fileKey))
+  const [firstNormalized] = normalized.added
+  if (firstNormalized) {
+    const [example, form] = firstNormalized
+    report([
+      diagnose('url-normalized', { count: normalized.added.length, example: hideUserinfo(example), form })
+    ])
+  }
   const purge = {
     everything: everything ?? false,
-    files: dedupe(fileLists, fileKey),
+    files: normalized.files,
     tags: dedupe(tags.items, (t) => t.toLowerCase()),
     hosts: dedupe(hosts.items, (h) => h),
     prefixes: dedupe(prefixes.items, prefixKey)
   }
   const changes = parseChanges(raw, report)
   const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
-  const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
+  const { environment } = withFindings(parseEnvironment(cleaned('environment')), report)
   const verifyOn = parseBoolean('verify', get('verify'), report)
   const verify = withFindings(
     parseVerify({
@@ -210,6 +231,43 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (environment) settings.environment = environment
   if (verify) settings.verify = verify
   return { settings, errors, warnings, requested }
+}
+
+/**
+ * The URLs of the `files_from` file: read inside the workspace when there is one, decoded whatever its
+ * encoding (UTF-8, UTF-16 with or without BOM), and never quoted line by line when it is not a URL list.
+ */
+function readFilesFrom(
+  path: string,
+  options: ParseOptions,
+  zoneName: string | undefined
+): ParsedFiles & { warnings: Finding[] } {
+  const empty = { items: [], fragments: [], warnings: [] }
+  const shown = hideUserinfo(path)
+  const full = options.workspace === undefined ? path : pathInWorkspace(options.workspace, path)
+  if (full === undefined) {
+    return { ...empty, errors: [diagnose('files-from-outside-workspace', { path: shown })] }
+  }
+  let bytes: string | Uint8Array
+  try {
+    bytes = options.readFile(full)
+  } catch (e) {
+    const finding =
+      e instanceof OutsideWorkspaceError
+        ? diagnose('files-from-outside-workspace', { path: shown })
+        : diagnose('files-from-unreadable', { path: shown, reason: describeFsError(e) })
+    return { ...empty, errors: [finding] }
+  }
+  const decoded = decodeListFile(bytes)
+  if (!decoded.ok) {
+    return { ...empty, errors: [diagnose('files-from-unreadable', { path: shown, reason: decoded.reason })] }
+  }
+  const clean = cleanText(decoded.text)
+  const warnings =
+    clean.found.length > 0
+      ? [diagnose('invisible-characters', { input: 'files_from', found: clean.found })]
+      : []
+  return { ...parseFiles(clean.text, { input: 'files_from', file: shown }, zoneName), warnings }
 }
 
 function withFindings<T extends { errors: Finding[] } | { findings: Finding[] }>(
@@ -301,7 +359,7 @@ function parseCredential(raw: RawInputs, report: (f: Finding[]) => void): Creden
     report([diagnose('incomplete-global-key', { missing: 'email' })])
     return undefined
   }
-  const email = emailRaw.replace(/^(["'])(.*)\1$/, '$2').trim()
+  const email = unquote(emailRaw).trim()
   if (!isEmail(email)) {
     report([diagnose('bad-email')])
     return undefined
@@ -325,12 +383,12 @@ function parseZones(text: string, report: (f: Finding[]) => void): ZoneRef[] {
 /** A zone reference, or the reason why the value is not one. */
 export function parseZone(value: string): ZoneRef | string {
   const lower = value.toLowerCase()
-  if (HEX32.test(lower)) return { kind: 'id', id: lower }
+  if (HEX32_ID.test(lower)) return { kind: 'id', id: lower }
   if (/^[0-9a-f]+$/.test(lower) && lower.length >= 20) {
     const off = lower.length < 32 ? 'cut off when copied' : 'copied with something else'
     return `looks like an ID but has ${lower.length} characters instead of 32 (was it ${off}?)`
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(lower)) {
+  if (URL_SCHEME.test(lower)) {
     let host: string | undefined
     try {
       host = toAsciiHostname(new URL(value).hostname)

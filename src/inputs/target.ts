@@ -1,6 +1,7 @@
 // Reads `mode` and `environment`: what the requests do to cached copies, and in which Version Management
 // environment of each zone. Pure; the environment is resolved per zone later (src/access/environments.ts).
 import { diagnose } from '../diagnosis/catalogue.js'
+import { CONTROL_CHARACTER } from '../patterns.js'
 import type { CacheMode, Finding } from '../types.js'
 
 const MODES: readonly CacheMode[] = ['purge', 'invalidate']
@@ -20,8 +21,8 @@ export function parseEnvironment(value: string): { environment?: string; errors:
   const trimmed = value.trim()
   if (trimmed === '') return { errors: [] }
   // One name on one line: a list or a stray control character would never match an environment.
-  if (/[\p{Cc}]/u.test(trimmed) || trimmed.length > 200) {
-    const shown = trimmed.replace(/[\p{Cc}]+/gu, ' ').slice(0, 80)
+  if (CONTROL_CHARACTER.test(trimmed) || trimmed.length > 200) {
+    const shown = trimmed.replace(new RegExp(CONTROL_CHARACTER.source, 'gu'), ' ').slice(0, 80)
     const expected = 'one environment name, such as Staging, or its ref (the ID Cloudflare lists it by)'
     return { errors: [diagnose('bad-option', { input: 'environment', value: shown, expected })] }
   }
