@@ -55,7 +55,7 @@ const ACTION_WORDS =
 
 /** The action's input names as its titles say them ("Invalid input: files"), which the command line's never do. */
 const ACTION_TITLE =
-  /\b(api_token|global_key|account_id|files_from|purge_everything|batch_size)\b|: (email|zone|files|prefixes|tags|hosts)$|^email ignored|`verify`/
+  /\b(api_token|global_key|account_id|files_from|purge_everything|batch_size|api_url)\b|: (email|zone|files|prefixes|tags|hosts)$|^email ignored|`verify`/
 
 /** The command line's door when the credentials come from the environment, as commandLineFor gives them. */
 const DOOR = commandLineDoor({

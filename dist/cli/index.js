@@ -2610,7 +2610,7 @@ const catalogue = {
         message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'files-from-outside-workspace': entry({
-        title: 'Invalid input: files_from',
+        heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
         severity: 'error',
         cause: '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
         detection: 'input, before any request',
@@ -2621,7 +2621,7 @@ const catalogue = {
             'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
     }),
     'files-not-urls': entry({
-        title: 'Invalid input: files_from',
+        heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
         severity: 'error',
         cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
         detection: 'input, before any request; the lines themselves are never shown',
@@ -2970,7 +2970,7 @@ const catalogue = {
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
     'api-url-wrong': entry({
-        title: 'Invalid input: api_url',
+        heading: (door) => `Invalid input: ${titled(door, 'api_url')}`,
         severity: 'error',
         cause: '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
         detection: 'Cloudflare: 7000 on `GET /user/tokens/verify` (or `GET /user`, `GET /zones`), before any purge',
@@ -3037,7 +3037,7 @@ const catalogue = {
             'the one meant (on its Overview page), or remove the copy you do not use from its account.'
     }),
     'zone-wider-than-named': entry({
-        title: 'purge_everything on a hostname',
+        heading: (door) => `${titled(door, 'purge_everything')} on a hostname`,
         severity: 'error',
         cause: '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
         detection: 'Cloudflare: the zone found for the name has a shorter name, before any purge (dry runs too)',

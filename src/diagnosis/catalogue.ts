@@ -385,7 +385,7 @@ export const catalogue = {
       `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
   }),
   'files-from-outside-workspace': entry<{ path: string }>({
-    title: 'Invalid input: files_from',
+    heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
     severity: 'error',
     cause:
       '`files_from` names a file outside the workspace (an absolute path elsewhere, `../`, or a link out of it).',
@@ -398,7 +398,7 @@ export const catalogue = {
       'writes the list write it inside the workspace, and give its path relative to it (such as urls.txt).'
   }),
   'files-not-urls': entry<{ input: string; file: string; lines: number[]; start: string }>({
-    title: 'Invalid input: files_from',
+    heading: (door) => `Invalid input: ${titled(door, 'files_from')}`,
     severity: 'error',
     cause: 'The `files_from` file has lines that are not URLs: often a different file given by mistake.',
     detection: 'input, before any request; the lines themselves are never shown',
@@ -804,7 +804,7 @@ export const catalogue = {
 
   // ── Zone ──────────────────────────────────────────────────────────────────
   'api-url-wrong': entry<{ apiUrl: string }>({
-    title: 'Invalid input: api_url',
+    heading: (door) => `Invalid input: ${titled(door, 'api_url')}`,
     severity: 'error',
     cause:
       '`api_url` is not the API\'s base: Cloudflare answers 7000 "No route for that URI" even to token verification, which every base has (often `/client/v4` is missing).',
@@ -882,7 +882,7 @@ export const catalogue = {
       'the one meant (on its Overview page), or remove the copy you do not use from its account.'
   }),
   'zone-wider-than-named': entry<{ named: string; zone: string }>({
-    title: 'purge_everything on a hostname',
+    heading: (door) => `${titled(door, 'purge_everything')} on a hostname`,
     severity: 'error',
     cause:
       '`zone` names a hostname inside a bigger zone (`www.example.com` in `example.com`), and `purge_everything` clears the whole zone.',
