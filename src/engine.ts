@@ -27,7 +27,7 @@ import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
 import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
-import { count, countOf, seconds } from './words.js'
+import { count, countOf, grouped, seconds } from './words.js'
 
 /** Where the engine tells its user what happens: the Actions log at the action's edge, a terminal in a CLI. */
 export interface RunReporter {
@@ -110,7 +110,7 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
   } catch (error) {
     return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() }
   } finally {
-    reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
+    reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`)
     await http.close()
   }
 }

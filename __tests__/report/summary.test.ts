@@ -60,16 +60,36 @@ const html = (result: RunResult): string => summaryHtml(summaryOf(result))
 const textOf = (blocks: SummaryBlock[]): string => JSON.stringify(blocks)
 
 describe('summaryOf', () => {
-  it('has nothing to say when there was nothing to purge', () => {
-    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([])
+  it('says what happened and what to do when there was nothing to purge', () => {
+    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([
+      { kind: 'heading', text: 'Cloudflare cache purge', level: 2 },
+      {
+        kind: 'status',
+        outcome: 'success',
+        headline: 'Nothing to purge.',
+        text:
+          'The inputs named no item, so no purge request was sent. Nothing needed when that is expected (a ' +
+          'deploy that changed nothing); otherwise check the inputs, or the step that wrote the list.'
+      }
+    ])
+    // The notice that said why, when there was one.
+    const why: Finding = {
+      id: 'lists-empty',
+      severity: 'notice',
+      title: 'Empty',
+      message: 'The list was empty.'
+    }
+    expect(summaryOf(emptyRun('nothing-to-purge', 0), { notices: [why] })[1]).toMatchObject({
+      text: 'The list was empty.'
+    })
   })
 
   it('opens every summary with the title and one status line', () => {
     for (const [result, outcome] of [
-      [success, 'all'],
-      [partly, 'partly'],
+      [success, 'success'],
+      [partly, 'failure'],
       [dryRun, 'plan'],
-      [stopped, 'none']
+      [stopped, 'failure']
     ] as const) {
       const [title, status] = summaryOf(result)
       expect(title).toMatchObject({ kind: 'heading', level: 2 })
@@ -81,13 +101,14 @@ describe('summaryOf', () => {
     const blocks = summaryOf(success)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'all',
+      outcome: 'success',
       headline: 'All 47 items were purged on example.com.',
       text: '2 purge requests in 0.8 s.'
     })
     expect(blocks[2]).toEqual({
       kind: 'table',
       header: ['Zone', 'Type', 'Items', 'Purged'],
+      right: [false, false, true, true],
       rows: [
         ['example.com', 'files', '45', '45'],
         ['example.com', 'tags', '2', '2']
@@ -122,7 +143,7 @@ describe('summaryOf', () => {
     const blocks = summaryOf(partly)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'partly',
+      outcome: 'failure',
       headline: '3 of 4 items were purged; 1 was not.',
       text:
         `${CLOUDFLARE_REASON} The item is listed below and in the \`failed_items\` output. ` +
@@ -152,7 +173,7 @@ describe('summaryOf', () => {
     ]
     const blocks = summaryOf({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
     expect(blocks[1]).toMatchObject({
-      outcome: 'none',
+      outcome: 'failure',
       headline: 'Nothing was purged.',
       text: expect.stringMatching(
         /^The 22 reasons are below, each with its items \(all are in the `failed_items` output\)\./
@@ -296,6 +317,7 @@ describe('summaryOf', () => {
       {
         kind: 'table',
         header: ['Zone', 'Type', 'Items', 'Requests'],
+        right: [false, false, true, true],
         rows: [
           ['example.com', 'files', '3', '2'],
           [B, 'everything', '1', '1']
@@ -315,7 +337,7 @@ describe('summaryOf', () => {
     const blocks = summaryOf(stopped)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'none',
+      outcome: 'failure',
       headline: 'Nothing was purged: API token not recognised.',
       text: `${refused.message} No purge request was sent.`
     })
@@ -355,9 +377,9 @@ describe('summaryOf', () => {
     expect(blocks.slice(1)).toEqual([
       {
         kind: 'status',
-        outcome: 'none',
+        outcome: 'failure',
         headline: 'Nothing was purged: 2 problems to fix.',
-        text: 'No purge request was sent. Each problem, with what to do:'
+        text: 'No purge request was sent. Each kind of problem, with what to do:'
       },
       { kind: 'list', items: [`API token not recognised: ${refused.message}`, 'Invalid input: zone: Bad.'] }
     ])
@@ -383,7 +405,10 @@ describe('warnings', () => {
     }
     const two = summaryOf(success, { warnings: [expiring, { ...expiring, title: 'Other', message: 'o' }] })
     expect(two.at(-2)).toEqual({ kind: 'heading', text: 'Warnings', level: 3 })
-    expect(summaryOf(emptyRun('nothing-to-purge', 0), { warnings: [expiring] })).toEqual([])
+    expect(summaryOf(emptyRun('nothing-to-purge', 0), { warnings: [expiring] }).slice(-2)).toEqual([
+      { kind: 'heading', text: 'Warning', level: 3 },
+      { kind: 'list', items: [`${expiring.title}: ${expiring.message}`] }
+    ])
   })
 })
 
@@ -528,10 +553,10 @@ describe('summaryHtml', () => {
     ])
   })
 
-  it('reads as a partial failure: ⚠️, the reason shown as text with its code, the item under it', () => {
+  it('reads as a partial failure: ❌, the reason shown as text with its code, the item under it', () => {
     const text = html(partly)
     const view = readSummary(text)
-    expect(view.status.mark).toBe('⚠️')
+    expect(view.status.mark).toBe('❌')
     expect(view.status.headline).toBe('3 of 4 items were purged; 1 was not.')
     // Cloudflare's <b> is text, not bold; its backticks became code.
     expect(view.status.text).toContain(

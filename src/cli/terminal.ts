@@ -1,9 +1,11 @@
 // What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
+// summary, on standard error, every line through the Redactor, and every text given to it shown with its
+// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a redrawn progress line only on
 // a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
-import { plainBlocks, type SummaryBlock } from '../report/summary.js'
+import { terminalSafe } from '../report/safe-text.js'
+import { mapText, plainBlocks, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 import { commandLineNote } from './glossary.js'
 
@@ -57,19 +59,19 @@ export class TerminalReporter implements RunReporter {
   }
 
   info(line: string): void {
-    if (!this.options.quiet) this.print(`${'  '.repeat(this.depth)}${line}`)
+    if (!this.options.quiet) this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`)
   }
 
   warning(line: string): void {
-    this.print(`${this.paint('yellow', 'warning:')} ${line}`)
+    this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`)
   }
 
   notice(line: string): void {
-    if (!this.options.quiet) this.print(`${this.paint('cyan', 'notice:')} ${line}`)
+    if (!this.options.quiet) this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`)
   }
 
   debug(line: string): void {
-    if (this.options.verbose) this.print(this.paint('dim', `debug: ${line}`))
+    if (this.options.verbose) this.print(this.paint('dim', `debug: ${terminalSafe(line)}`))
   }
 
   /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
@@ -79,13 +81,13 @@ export class TerminalReporter implements RunReporter {
       if (this.options.verbose) this.info(line)
       return
     }
-    const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`
+    const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`
     this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
     this.progressShown = true
   }
 
   async group<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (!this.options.quiet) this.print(this.paint('bold', name))
+    if (!this.options.quiet) this.print(this.paint('bold', terminalSafe(name)))
     this.depth++
     try {
       return await work()
@@ -113,7 +115,7 @@ export class TerminalReporter implements RunReporter {
     if (blocks.length === 0) return
     this.print('')
     // A terminal shows no folding: the status line and folded lists as plain text.
-    for (const block of plainBlocks(blocks)) {
+    for (const block of plainBlocks(mapText(blocks, terminalSafe))) {
       if (block.kind === 'heading') this.print(this.paint('bold', block.text))
       else if (block.kind === 'text') this.print(block.text)
       else if (block.kind === 'list') block.items.forEach((item) => this.print(`- ${item}`))
@@ -126,7 +128,7 @@ export class TerminalReporter implements RunReporter {
 
   /** A line of its own, such as the hint after a usage error. */
   line(text: string): void {
-    this.print(text)
+    this.print(terminalSafe(text))
   }
 
   /** The finding, already masked: its level and title, the message, and what its input names mean here. */
@@ -134,8 +136,8 @@ export class TerminalReporter implements RunReporter {
     const level = this.paint(LEVEL[f.severity], `${f.severity}:`)
     const note = commandLineNote(f)
     return [
-      `${level} ${this.paint('bold', f.title)}`,
-      ...this.wrap(f.message, '  '),
+      `${level} ${this.paint('bold', terminalSafe(f.title))}`,
+      ...this.wrap(terminalSafe(f.message), '  '),
       ...(note ? this.wrap(note, '  ').map((l) => this.paint('dim', l)) : [])
     ]
   }
@@ -187,7 +189,9 @@ export function wrapWords(text: string, width: number): string[] {
 export function table(header: string[], rows: string[][]): string[] {
   const all = [header, ...rows]
   const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)))
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')))
+  const numeric = header.map(
+    (_, c) => rows.length > 0 && rows.every((r) => /^\d{1,3}(,\d{3})*$/.test(r[c] ?? ''))
+  )
   return all.map(
     (row) =>
       `  ${row

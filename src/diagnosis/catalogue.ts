@@ -2,7 +2,7 @@
 // Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
 // is generated from them (scripts/troubleshooting.ts).
 import type { Finding } from '../types.js'
-import { count } from '../words.js'
+import { count, grouped } from '../words.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
@@ -74,8 +74,6 @@ export function shortDuration(seconds: number): string {
   if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`
   return `${Math.round(seconds / 3600)} h`
 }
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
 export const catalogue = {
   // ── Inputs ────────────────────────────────────────────────────────────────
@@ -455,7 +453,7 @@ export const catalogue = {
     fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
     docs: DOCS.purgeFiles,
     message: ({ count, example, canonical }) =>
-      (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+      (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
       ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
       `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
   }),
@@ -554,7 +552,7 @@ export const catalogue = {
       const subject =
         count === 1
           ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-          : `${count} ${noun[1]} on ${host} (such as "${example}") are`
+          : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`
       const them = count === 1 ? 'it' : 'them'
       return (
         `${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
@@ -955,7 +953,7 @@ export const catalogue = {
       'retried; ' +
       (lost === 0
         ? 'nothing was lost.'
-        : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
+        : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
       (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
   }),
   'purge-item-refused': entry<{ detail: string }>({
