@@ -88,7 +88,7 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(result.outputs.failed_count).toBe('10000')
     expect(result.outputs.purged_count).toBe('0')
     expect(result.errors.map((e) => e.title)).toEqual(['Token may not purge this zone'])
-    expect(result.errors[0]?.message).toMatch(/^10000 items on f00d0+1 not purged/)
+    expect(result.errors[0]?.message).toMatch(/^10,000 items on f00d0+1 not purged/)
 
     // Before: a 4.2 MB failed_items, the reason repeated on every item.
     expect(githubBytes(result.outputs.failed_items ?? '')).toBeLessThanOrEqual(256 * KB)
