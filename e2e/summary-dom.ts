@@ -1,5 +1,9 @@
 // Reads a job summary's HTML the way a browser does (node-html-parser), for the unit and end-to-end tests:
-// its parts as a reader sees them, and the rules that every summary keeps.
+// its parts as a reader sees them, and the rules that every summary keeps; and what GitHub's sanitizer
+// would take out of it (hast-util-sanitize's default schema, which models GitHub's).
+import { fromHtml } from 'hast-util-from-html'
+import { defaultSchema, sanitize } from 'hast-util-sanitize'
+import { toHtml } from 'hast-util-to-html'
 import { HTMLElement, parse } from 'node-html-parser'
 
 /** The tags the summary may use: ones GitHub's sanitizer keeps. */
@@ -133,4 +137,22 @@ export function summaryProblems(html: string): string[] {
   if (root.toString().trim() !== html.trim())
     problems.push('HTML that a browser reads differently (unclosed or stray tags)')
   return problems
+}
+
+/** GitHub refuses a step summary over 1 MiB. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024
+
+/**
+ * What GitHub's sanitizer would take out of a summary, as hast-util-sanitize's default schema models it:
+ * the summary parsed as HTML, then written out twice, as it is and sanitized; none when they are the same.
+ * Returns the first difference with a little context.
+ */
+export function sanitizerChanges(html: string): string[] {
+  const tree = fromHtml(html, { fragment: true })
+  const before = toHtml(tree)
+  const after = toHtml(sanitize(tree, defaultSchema))
+  if (before === after) return []
+  let at = 0
+  while (at < before.length && before[at] === after[at]) at++
+  return [`from "${before.slice(Math.max(0, at - 60), at + 60)}" to "${after.slice(Math.max(0, at - 60), at + 60)}"`]
 }

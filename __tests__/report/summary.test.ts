@@ -1,7 +1,7 @@
 // The job summary: its blocks (summaryOf) for every way a run ends, and the HTML they become
 // (summaryHtml), read back with a DOM parser as a browser reads it.
 import { describe, expect, it } from '@jest/globals'
-import { readSummary, summaryProblems } from '../../e2e/summary-dom.js'
+import { readSummary, sanitizerChanges, SUMMARY_LIMIT_BYTES, summaryProblems } from '../../e2e/summary-dom.js'
 import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from '../../src/report/result.js'
 import { escapeHtml } from '../../src/report/outputs.js'
 import { inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
@@ -525,8 +525,26 @@ describe('summaryHtml', () => {
     'writes %s as HTML that keeps the rules: known tags, no blank line, no stray backtick',
     (_name, result) => {
       expect(summaryProblems(html(result))).toEqual([])
+      expect(sanitizerChanges(html(result))).toEqual([])
     }
   )
+
+  it('aligns counts right, with an attribute that GitHub keeps, and groups their thousands', () => {
+    const many: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [{ batch: { zoneId: A, type: 'files', items: urls(12_345) }, purgeId: 'p1' }]
+      }
+    ]
+    const text = html({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
+    expect(text).toContain(
+      '<tr><td>example.com</td><td>files</td><td align="right">12,345</td><td align="right">12,345</td></tr>'
+    )
+    expect(readSummary(text).status.headline).toBe('All 12,345 items were purged on example.com.')
+    expect(sanitizerChanges(text)).toEqual([])
+  })
 
   it('reads as a success: ✅ and the count, a table, the items and request IDs folded', () => {
     const view = readSummary(html(success))
@@ -622,5 +640,95 @@ describe('summaryHtml', () => {
     const out = summaryHtml(mapText(blocks, (t) => t.split(secret).join('***')))
     expect(out).toContain('Unknown ***.')
     expect(out).not.toContain(escapeHtml(secret))
+  })
+})
+
+describe('a summary of any size', () => {
+  /** The summary as the action writes it, and the checks every one of them passes. */
+  const written = (result: RunResult, warnings: Finding[] = []): string => {
+    const text = summaryHtml(summaryOf(result, { warnings, stepFailed: result.status !== 'planned' }))
+    expect(Buffer.byteLength(text)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+    expect(summaryProblems(text)).toEqual([])
+    expect(sanitizerChanges(text)).toEqual([])
+    return text
+  }
+  const long = (n: number, chars: number): string[] =>
+    Array.from({ length: n }, (_, i) => `https://example.com/${String(i).padStart(chars, 'x')}?a=<&>"'`)
+
+  it.each([5_000, 20_000])('groups %i input errors of a kind in one line that counts them', (n) => {
+    const errors: Finding[] = Array.from({ length: n }, (_, i) => ({
+      id: 'relative-url',
+      severity: 'error',
+      title: 'Invalid input: files',
+      message: `"static/${i}.js" is not a full URL. Write "https://<your domain>/static/${i}.js".`
+    }))
+    const result = stoppedRun([...errors, refused], 0, {
+      zones: [],
+      purge: { ...purge, files: long(n, 2000).map((url) => ({ url })) },
+      dryRun: false
+    })
+    const view = readSummary(written(result))
+    expect(view.status).toMatchObject({
+      mark: '❌',
+      headline: `Nothing was purged: ${(n + 1).toLocaleString('en-US')} problems to fix.`
+    })
+    expect(view.lists[0]).toEqual([
+      `Invalid input: files (${n.toLocaleString('en-US')} times), the first: ${errors[0]!.message}`,
+      `${refused.title}: ${refused.message}`
+    ])
+  })
+
+  it('lists 300 items each refused for a reason of its own, their reasons counted beyond the cap', () => {
+    const zones: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: long(300, 3000).map((url, i) => ({
+          batch: { zoneId: A, type: 'files' as const, items: [url] },
+          reason: `Cloudflare refused ${url}: ${'<too long> '.repeat(1000)} (${i})`
+        }))
+      }
+    ]
+    const text = written({ ...emptyRun('purged', 0), zones, ...totals(zones) })
+    expect(readSummary(text).status.headline).toBe('Nothing was purged.')
+    expect(text).toContain(
+      `… and ${300 - REASONS_SHOWN} other reasons for ${300 - REASONS_SHOWN} items not purged`
+    )
+  })
+
+  it('bounds the warnings, the tables of many zones, and a text of a megabyte', () => {
+    const warnings: Finding[] = Array.from({ length: 500 }, (_, i) => ({
+      id: `w${i}`,
+      severity: 'warning',
+      title: `Warning ${i}`,
+      message: 'x'.repeat(1024 * 1024)
+    }))
+    const zones: ZoneRun[] = Array.from({ length: 400 }, (_, i) => ({
+      id: String(i).padStart(32, '0'),
+      name: `zone-${i}.example`,
+      label: `zone-${i}.example`,
+      requests: [{ batch: { zoneId: String(i), type: 'files' as const, items: urls(2) }, purgeId: `p${i}` }]
+    }))
+    const view = readSummary(written({ ...emptyRun('purged', 0), zones, ...totals(zones) }, warnings))
+    expect(view.tables[0]?.rows).toHaveLength(51)
+    expect(view.tables[0]?.rows.at(-1)?.[0]).toBe('… and 350 more rows')
+    expect(view.lists.at(-1)).toHaveLength(20)
+    expect(view.paragraphs.at(-1)).toBe('… and 480 other warnings, in the log.')
+  })
+
+  it('stops before 1 MiB and says so, whatever the blocks hold', () => {
+    const blocks: SummaryBlock[] = [
+      { kind: 'heading', text: 'T', level: 2 },
+      { kind: 'status', outcome: 'success', headline: 'H' },
+      ...Array.from({ length: 300 }, (): SummaryBlock => ({ kind: 'text', text: '&'.repeat(4000) }))
+    ]
+    const text = summaryHtml(blocks)
+    expect(Buffer.byteLength(text)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+    expect(
+      text.endsWith(
+        '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>'
+      )
+    ).toBe(true)
   })
 })

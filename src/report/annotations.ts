@@ -74,16 +74,18 @@ export class AnnotationLimit {
       const [only] = held
       if (!only) return []
       if (held.length === 1) return [only]
-      const titles = [...new Set(held.map((f) => f.title))]
+      const titles = [...new Set(held.map((f) => f.title).filter(Boolean))]
+      const named = titles.slice(0, EXAMPLES_SHOWN).join('; ')
+      const others =
+        titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : ''
       return [
         {
           id: 'more-annotations',
           severity: level,
-          title: `${grouped(held.length)} more ${level === 'error' ? 'errors' : `${level}s`}`,
+          title: `${grouped(held.length)} more ${level}s`,
           message:
-            `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${count(held.length, 'more')} ` +
-            `${held.length === 1 ? 'is' : 'are'} in the log: ${titles.slice(0, EXAMPLES_SHOWN).join('; ')}` +
-            (titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}.` : '.')
+            `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
+            `are in the log${named ? `: ${named}${others}` : ''}.`
         }
       ]
     })
