@@ -34699,15 +34699,16 @@ class AnnotationLimit {
                 return [];
             if (held.length === 1)
                 return [only];
-            const titles = [...new Set(held.map((f) => f.title))];
+            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
+            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
+            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
             return [
                 {
                     id: 'more-annotations',
                     severity: level,
-                    title: `${grouped(held.length)} more ${level === 'error' ? 'errors' : `${level}s`}`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${count(held.length, 'more')} ` +
-                        `${held.length === 1 ? 'is' : 'are'} in the log: ${titles.slice(0, EXAMPLES_SHOWN).join('; ')}` +
-                        (titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}.` : '.')
+                    title: `${grouped(held.length)} more ${level}s`,
+                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
+                        `are in the log${named ? `: ${named}${others}` : ''}.`
                 }
             ];
         });
@@ -34745,6 +34746,10 @@ function terminalSafe(text) {
 /** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
 function logSafe(text) {
     return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
+}
+/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
+function summarySafe(text) {
+    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
@@ -35573,17 +35578,21 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
-    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
     // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = kindLines(shown);
-    if (shown.length === 1 && only)
+    const kinds = groupFindings(shown);
+    const [kind] = kinds;
+    if (kinds.length === 1 && kind)
         blocks.push({
             kind: 'status',
             outcome: 'failure',
-            headline: `Nothing was ${w.past}: ${only.title}.`,
-            text: `${only.message} ${sent}`
+            headline: kind.all.length === 1
+                ? `Nothing was ${w.past}: ${kind.first.title}.`
+                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
+            text: kind.all.length === 1
+                ? `${kind.first.message} ${sent}`
+                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
         });
     else
         blocks.push({
@@ -35592,10 +35601,8 @@ function stoppedSummary(result, failedItemsIn, room) {
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1
-                ? `${sent} ${kinds.length > 1 ? 'Each kind of problem' : 'The problem'}, with what to do:`
-                : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kinds, 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
@@ -35809,14 +35816,18 @@ class ActionReporter {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
         return path;
     }
-    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
+    /**
+     * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
+     * and shows its control characters escaped.
+     */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
         const redact = (text) => this.redactor.redact(text);
+        const safe = (text) => summarySafe(redact(text));
         // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
         // and the whole HTML again after, so that no secret survives split across cells.
-        const html = redact(summaryHtml(mapText(blocks, redact)));
+        const html = redact(summaryHtml(mapText(blocks, safe)));
         await summary.emptyBuffer().addRaw(html, true).write();
     }
 }

@@ -10,7 +10,7 @@ import { outputsOf } from '../report/outputs.js'
 import { AnnotationLimit, groupedFinding, groupFindings } from '../report/annotations.js'
 import type { Redactor } from '../report/redactor.js'
 import type { RunResult } from '../report/result.js'
-import { LINE_BREAK, logSafe } from '../report/safe-text.js'
+import { LINE_BREAK, logSafe, summarySafe } from '../report/safe-text.js'
 import { summaryHtml } from '../report/summary-html.js'
 import { mapText, summaryOf, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
@@ -146,13 +146,17 @@ export class ActionReporter implements RunReporter {
     return path
   }
 
-  /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
+  /**
+   * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
+   * and shows its control characters escaped.
+   */
   private async writeSummary(blocks: SummaryBlock[]): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0) return
     const redact = (text: string): string => this.redactor.redact(text)
+    const safe = (text: string): string => summarySafe(redact(text))
     // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
     // and the whole HTML again after, so that no secret survives split across cells.
-    const html = redact(summaryHtml(mapText(blocks, redact)))
+    const html = redact(summaryHtml(mapText(blocks, safe)))
     await core.summary.emptyBuffer().addRaw(html, true).write()
   }
 }

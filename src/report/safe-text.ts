@@ -36,3 +36,8 @@ export function terminalSafe(text: string): string {
 export function logSafe(text: string): string {
   return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2')
 }
+
+/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
+export function summarySafe(text: string): string {
+  return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '))
+}

@@ -443,17 +443,23 @@ function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): S
   const stoppedBy = result.stoppedBy ?? []
   const errors = stoppedBy.filter((f) => f.severity === 'error')
   const shown: Finding[] = errors.length > 0 ? errors : stoppedBy.slice(0, 1)
-  const [only] = shown
   const blocks: SummaryBlock[] = [{ kind: 'heading', text: w.title, level: 2 }]
   const sent = `No ${w.request} was sent.`
   // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-  const kinds = kindLines(shown)
-  if (shown.length === 1 && only)
+  const kinds = groupFindings(shown)
+  const [kind] = kinds
+  if (kinds.length === 1 && kind)
     blocks.push({
       kind: 'status',
       outcome: 'failure',
-      headline: `Nothing was ${w.past}: ${only.title}.`,
-      text: `${only.message} ${sent}`
+      headline:
+        kind.all.length === 1
+          ? `Nothing was ${w.past}: ${kind.first.title}.`
+          : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
+      text:
+        kind.all.length === 1
+          ? `${kind.first.message} ${sent}`
+          : `The first: ${kind.first.message} ${sent} Each one is in the log.`
     })
   else
     blocks.push(
@@ -464,12 +470,9 @@ function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): S
           shown.length > 1
             ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
             : `Nothing was ${w.past}.`,
-        text:
-          shown.length > 1
-            ? `${sent} ${kinds.length > 1 ? 'Each kind of problem' : 'The problem'}, with what to do:`
-            : `The run stopped. ${sent}`
+        text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
       },
-      ...(shown.length > 1 ? boundedList(kinds, 'other kind of problem') : [])
+      ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : [])
     )
   const failed = result.failed.length
   if (failed > 0) {
