@@ -125,7 +125,8 @@ export function summaryProblems(html: string): string[] {
   for (const el of all) {
     if (!SUMMARY_TAGS.includes(tag(el))) problems.push(`tag <${tag(el)}> is not one the summary uses`)
     const attributes = Object.entries(el.attributes)
-    const aligned = ['th', 'td'].includes(tag(el)) && attributes.every(([k, v]) => k === 'align' && v === 'right')
+    const aligned =
+      ['th', 'td'].includes(tag(el)) && attributes.every(([k, v]) => k === 'align' && v === 'right')
     if (attributes.length > 0 && !aligned) problems.push(`<${tag(el)}> has attributes`)
   }
   if (/\n\s*\n/.test(html)) problems.push('a blank line')
@@ -154,5 +155,7 @@ export function sanitizerChanges(html: string): string[] {
   if (before === after) return []
   let at = 0
   while (at < before.length && before[at] === after[at]) at++
-  return [`from "${before.slice(Math.max(0, at - 60), at + 60)}" to "${after.slice(Math.max(0, at - 60), at + 60)}"`]
+  return [
+    `from "${before.slice(Math.max(0, at - 60), at + 60)}" to "${after.slice(Math.max(0, at - 60), at + 60)}"`
+  ]
 }

@@ -110,7 +110,9 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
   } catch (error) {
     return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() }
   } finally {
-    reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`)
+    reporter.debug(
+      `${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`
+    )
     await http.close()
   }
 }
