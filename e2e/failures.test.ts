@@ -102,7 +102,7 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(shown[0]?.count).toBe(10_000)
     expect(shown[0]?.reason).toMatch(/lacks Zone → Cache Purge → Purge/)
     expect(shown[0]?.items.length).toBeGreaterThan(1000)
-    expect(result.stdout).toMatch(/failed_items lists \d+ of the 10000 items not purged/)
+    expect(result.stdout).toMatch(/failed_items lists [\d,]+ of the 10,000 items not purged/)
 
     // The whole list, in the file the new output names.
     expect(result.outputs.failed_items_file).toMatch(/failed-items\.json$/)
@@ -120,9 +120,9 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(summary.status.text).toContain(
       'listed below and in the file named by the failed_items_file output'
     )
-    expect(summary.folded[0]).toMatchObject({ label: '10000 URLs on example.com' })
+    expect(summary.folded[0]).toMatchObject({ label: '10,000 URLs on example.com' })
     expect(summary.folded[0]?.items).toEqual(list.slice(0, 100))
-    expect(summary.folded[0]?.paragraphs).toEqual(['… and 9900 more.'])
+    expect(summary.folded[0]?.paragraphs).toEqual(['… and 9,900 more.'])
     expect(result.summary.length).toBeLessThan(64 * KB)
     expect(elapsedMs).toBeLessThan(15_000)
     expectNoSecrets(result)

@@ -1151,8 +1151,8 @@ function masked(value, redactor) {
 // Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
 // at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
 //
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`::error::`,
-// `::add-mask::`, `::stop-commands::`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
+// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
+// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
 // and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
 // escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
 // character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
