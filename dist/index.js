@@ -35679,7 +35679,9 @@ function plainBlocks(blocks) {
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
+// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
+// within GitHub's limits.
 
 
 

@@ -37,7 +37,7 @@ export interface RunReporter {
   debug(line: string): void
   /** A progress line while purge requests are sent, every few seconds; a terminal may redraw it in place. Default: `info`. */
   progress?(line: string): void
-  /** One annotation per finding, in order; an error finding fails the run. */
+  /** The findings as annotations (an edge may group those of one kind); an error finding fails the run. */
   findings(findings: Finding[]): void
   /** Runs `work` under a heading: a collapsible group in the Actions log. */
   group<T>(name: string, work: () => Promise<T>): Promise<T>

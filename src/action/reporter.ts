@@ -1,5 +1,7 @@
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
+// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
+// within GitHub's limits.
 import * as core from '@actions/core'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
