@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(134);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2245);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 134:
+/***/ 2245:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28402,7 +28402,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -28426,13 +28426,32 @@ function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
 }
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
-}
+
+;// CONCATENATED MODULE: ./src/diagnosis/door.ts
+// A front door is how a person runs the engine: the GitHub Action, or the command line. A finding carries
+// facts (its catalogue id and params); its words come from the catalogue and the door that runs, which
+// says how that person names an input, keeps a secret, reads debug output and finds the items not purged.
+/** The action's words: its inputs in backquotes, secrets of the repository, the job's debug logging. */
+const ACTION_DOOR = {
+    input: (name) => `\`${name}\``,
+    set: (name, value) => `\`${name}: ${value}\``,
+    self: 'the action',
+    Self: 'The action',
+    secret: 'the secret',
+    passSecret: (input) => `passed from a secret: \`${input}: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. If the secret is set but ` +
+        'arrives empty, check its name and that the workflow may read it (secrets are not passed to workflows ' +
+        'triggered from forks).',
+    machine: 'runner',
+    addressAdvice: 'GitHub-hosted runners change address on every run. Remove the filter, or use a self-hosted runner whose ' +
+        'address the filter allows.',
+    filesFromBase: 'The path is relative to the workspace (GITHUB_WORKSPACE); check that an earlier step wrote the file and ' +
+        'that the job checked out the repository.',
+    failedItems: 'the failed_items output',
+    debug: 'Re-run the job with debug logging enabled to see where it happened, and report it with that log.'
+};
 
 ;// CONCATENATED MODULE: ./src/diagnosis/catalogue.ts
+
 
 const DOCS = {
     createToken: 'https://developers.cloudflare.com/fundamentals/api/get-started/create-token/',
@@ -28481,6 +28500,13 @@ function shortDuration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
 }
+/** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
+const bare = (name) => name.replace(/`/g, '');
+/** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
+function source(input, file, door) {
+    return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
+}
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -28490,10 +28516,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
         docs: DOCS.createToken,
-        message: () => 'No Cloudflare credential was given. Set `api_token` to an API token with ' +
-            `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
-            'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
-            '(secrets are not passed to workflows triggered from forks).'
+        message: (_, door) => `No Cloudflare credential was given. Set ${door.input('api_token')} to an API token with ` +
+            `${TOKEN_PERMISSIONS}, ${door.passSecret('api_token')}`
     }),
     'both-credentials': entry({
         title: 'Two credentials given',
@@ -28502,8 +28526,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => 'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
-            '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+        message: (_, door) => `Both ${door.input('api_token')} and ${door.input('global_key')} are set, so it is unclear which one to use. Keep ${door.input('api_token')} ` +
+            `(a scoped token is safer) and remove ${door.input('email')} and ${door.input('global_key')}, or the reverse.`
     }),
     'incomplete-global-key': entry({
         title: 'Incomplete Global API Key credential',
@@ -28512,11 +28536,11 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
         docs: DOCS.keys,
-        message: ({ missing }) => missing === 'email'
-            ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
-                'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
-            : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
-                'account, or drop `email` and use `api_token`.'
+        message: ({ missing }, door) => missing === 'email'
+            ? `${door.input('global_key')} is set but ${door.input('email')} is empty. A Global API Key only works together with the email ` +
+                `address of the Cloudflare account it belongs to: set ${door.input('email')}, or better use ${door.input('api_token')}.`
+            : `${door.input('email')} is set but ${door.input('global_key')} is empty. Set ${door.input('global_key')} to the Global API Key of that ` +
+                `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
     }),
     'bad-email': entry({
         title: 'Invalid input: email',
@@ -28525,7 +28549,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `email` to the address you log in to Cloudflare with.',
         docs: DOCS.keys,
-        message: () => '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+        message: (_, door) => `${door.input('email')} is not an email address (expected something like name@example.com). The Global API Key ` +
             'is sent with the email address you log in to Cloudflare with.'
     }),
     'bearer-prefix': entry({
@@ -28535,8 +28559,8 @@ const catalogue = {
         detection: 'input, before any request; the action strips it and goes on',
         fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
         docs: DOCS.createToken,
-        message: ({ input }) => `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
-            'run goes on. Store only the token in the secret to silence this warning.'
+        message: ({ input }, door) => `${door.input(input)} starts with "Bearer ". ${door.Self} adds that word itself, so it was removed and the ` +
+            `run goes on. Store only the token in ${door.secret} to silence this warning.`
     }),
     'secret-padding': entry({
         title: 'Spaces or quotes around a secret',
@@ -28545,8 +28569,8 @@ const catalogue = {
         detection: 'input, before any request; the action trims it and goes on',
         fix: 'Save the secret again without quotes, spaces or a trailing line break.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
-            'They were removed and the run goes on; save the secret again without them.'
+        message: ({ input }, door) => `${door.input(input)} has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+            `They were removed and the run goes on; save ${door.secret} again without them.`
     }),
     'secret-inner-space': entry({
         title: 'Secret contains spaces',
@@ -28555,7 +28579,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+        message: ({ input }, door) => `${door.input(input)} contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
             'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
     }),
     'secret-bad-characters': entry({
@@ -28565,7 +28589,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the credential again from the Cloudflare dashboard.',
         docs: DOCS.ghSecrets,
-        message: ({ input }) => `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+        message: ({ input }, door) => `${door.input(input)} contains characters that Cloudflare API tokens and keys never contain (they use ` +
             'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
     }),
     'global-key-as-token': entry({
@@ -28575,10 +28599,10 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
         docs: DOCS.createToken,
-        message: () => '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+        message: (_, door) => `${door.input('api_token')} looks like a Global API Key, not an API token, and Cloudflare would answer ` +
             '"Invalid format for Authorization header". Create an API token with ' +
-            `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
-            'pass it as `global_key` together with `email`.'
+            `${TOKEN_PERMISSIONS} and pass that as ${door.input('api_token')}; or, if you mean to use the legacy key, ` +
+            `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
     }),
     'token-as-global-key': entry({
         title: 'API token given as global_key',
@@ -28587,8 +28611,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
         docs: DOCS.createToken,
-        message: () => '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
-            '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+        message: (_, door) => `${door.input('global_key')} looks like an API token, not a Global API Key, and Cloudflare would answer ` +
+            `"Invalid format for X-Auth-Key header". Pass it as ${door.input('api_token')} instead and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'origin-ca-key': entry({
         title: 'Origin CA key given',
@@ -28597,9 +28621,9 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
         docs: DOCS.originCa,
-        message: ({ input }) => `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+        message: ({ input }, door) => `${door.input(input)} is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
             `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
-            'as `api_token`.'
+            `as ${door.input('api_token')}.`
     }),
     'id-as-secret': entry({
         title: 'ID given as a secret',
@@ -28608,12 +28632,12 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
         docs: DOCS.ids,
-        message: ({ input }) => `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+        message: ({ input }, door) => `${door.input(input)} is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
             'a credential. ' +
             (input === 'api_token'
-                ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
-                : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
-            'and the Zone ID in `zone`.'
+                ? `Put the API token itself in ${door.secret} (Cloudflare shows it once, when the token is created) `
+                : `Put the Global API Key itself in ${door.secret} (My Profile → API Tokens → Global API Key → View) `) +
+            `and the Zone ID in ${door.input('zone')}.`
     }),
     'bad-zone': entry({
         title: 'Invalid input: zone',
@@ -28632,11 +28656,11 @@ const catalogue = {
         detection: 'input, before any request (or once the changed files are listed)',
         fix: 'Set `zone` to the Zone ID or the domain name.',
         docs: DOCS.ids,
-        message: ({ what }) => (what === 'tags'
-            ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
-            : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
-            "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
-            'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+        message: ({ what }, door) => (what === 'tags'
+            ? `${door.input('zone')} is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. `
+            : `${door.input('zone')} is empty, so it is not known which zone ${door.input('purge_everything')} should empty. `) +
+            `Set ${door.input('zone')} to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such ` +
+            `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
     }),
     'bad-account-id': entry({
         title: 'Invalid input: account_id',
@@ -28645,8 +28669,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
         docs: DOCS.ids,
-        message: ({ value }) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
-            'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+        message: ({ value }, door) => `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
+            `account home, or leave ${door.input('account_id')} empty: it is only needed for account-owned tokens.`
     }),
     'bad-option': entry({
         title: 'Invalid input',
@@ -28655,7 +28679,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Use the form given in the message.',
         docs: DOCS.inputs,
-        message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+        message: ({ input, value, expected }, door) => `${door.input(input)} is "${value}", but it must be ${expected}.`
     }),
     'nothing-to-purge': entry({
         title: 'Nothing to purge',
@@ -28664,8 +28688,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
         docs: DOCS.purge,
-        message: () => 'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
-            'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+        message: (_, door) => `Nothing to purge: ${door.input('files')}, ${door.input('files_from')}, ${door.input('tags')}, ${door.input('hosts')} and ${door.input('prefixes')} are all empty. List what to purge, ` +
+            `or set ${door.set('purge_everything', 'true')} to purge the whole zone (never implied). If the list comes from an ` +
             'earlier step, check that step produced it.'
     }),
     'lists-empty': entry({
@@ -28675,7 +28699,7 @@ const catalogue = {
         detection: 'input, before any request; the run succeeds without sending anything',
         fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
         docs: DOCS.inputs,
-        message: () => 'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+        message: (_, door) => `The item inputs are set but hold no item (an empty ${door.input('files_from')} file, \`[]\`, or only blank or comment ` +
             'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
             'that step produced it.'
     }),
@@ -28686,8 +28710,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove either `purge_everything` or the item lists.',
         docs: DOCS.purge,
-        message: () => '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
-            'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+        message: (_, door) => `${door.input('purge_everything')} is true and items are listed too. Purging everything already removes them; ` +
+            `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
     }),
     'relative-url': entry({
         title: 'Invalid input: files',
@@ -28718,7 +28742,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Fix the JSON, or list plain URLs one per line.',
         docs: DOCS.purgeFiles,
-        message: ({ input, reason }) => `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+        message: ({ input, file, reason }, door) => `${source(input, file, door)} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
             'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
             'or list plain URLs, one per line.'
     }),
@@ -28729,8 +28753,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
         docs: DOCS.inputs,
-        message: ({ path, reason }) => `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
-            '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+        message: ({ path, reason }, door) => `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
     }),
     'bad-prefix': entry({
         title: 'Invalid input: prefixes',
@@ -28769,8 +28792,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'List one URL per line, or separate the URLs with spaces.',
         docs: DOCS.inputs,
-        message: ({ example }) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
-            '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+        message: ({ example }, door) => `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in ${door.input('files')} and ` +
+            `${door.input('files_from')} it does not separate URLs, and this would be purged as one URL that does not exist: ` +
             'list one URL per line, or separate them with spaces.'
     }),
     'items-joined-by-spaces': entry({
@@ -28780,7 +28803,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Separate hosts and prefixes with commas or newlines.',
         docs: DOCS.inputs,
-        message: ({ input, value, suggestion }) => `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+        message: ({ input, value, suggestion }, door) => `${door.input(input)} has "${value}": items in ${door.input(input)} are separated by commas or newlines, not spaces. ` +
             `Write "${suggestion}", or one per line.`
     }),
     'inline-comment': entry({
@@ -28790,7 +28813,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put the comment on a line of its own.',
         docs: DOCS.inputs,
-        message: ({ input, text }) => `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+        message: ({ input, file, text }, door) => `${source(input, file, door)} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
             'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
     }),
     'comment-only-input': entry({
@@ -28800,7 +28823,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
         docs: DOCS.inputs,
-        message: ({ input, line }) => `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+        message: ({ input, line }, door) => `${door.input(input)} is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
             `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
             'the line ("news, #blog"); otherwise remove the "#".'
     }),
@@ -28822,7 +28845,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -28833,8 +28856,8 @@ const catalogue = {
         detection: 'input, once the zone names are known',
         fix: 'Add the zone that holds the host to `zone`, or correct the item.',
         docs: DOCS.inputs,
-        message: ({ host, zones }) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
-            'zone to `zone`, or correct the item.'
+        message: ({ host, zones }, door) => `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
+            `zone to ${door.input('zone')}, or correct the item.`
     }),
     'host-in-no-visible-zone': entry({
         title: 'No zone found for a host',
@@ -28843,11 +28866,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
         docs: DOCS.createToken,
-        message: ({ host, tried }) => tried.length === 0
+        message: ({ host, tried }, door) => tried.length === 0
             ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
             : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
                 'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
-                'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+                `on that zone (needed to find zones from URLs; or set ${door.input('zone')} to its ID), or the domain is not a zone ` +
                 'of this account, or the item is mistyped.'
     }),
     'zone-name-unknown': entry({
@@ -28857,10 +28880,10 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
         fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
         docs: DOCS.createToken,
-        message: ({ zones }) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
+        message: ({ zones }, door) => `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
             'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
             'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
-            'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+            `step (a step with a single zone needs no name). Tags and ${door.input('purge_everything')} need no name: they go to every zone.`
     }),
     'bad-changed-paths': entry({
         title: 'Invalid input: changed_paths',
@@ -28879,8 +28902,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
         docs: DOCS.ghToken,
-        message: () => '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
-            '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+        message: (_, door) => `${door.input('changed_paths')} is set but ${door.input('github_token')} is empty, so the changed files cannot be listed. Leave ` +
+            `${door.input('github_token')} out (it defaults to the workflow token, \`\${{ github.token }}\`), or pass a token that can ` +
             "read this repository's contents."
     }),
     'refs-ignored': entry({
@@ -28890,8 +28913,8 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Set `changed_paths`, or remove `base` and `head`.',
         docs: DOCS.changedPaths,
-        message: () => '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
-            'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+        message: (_, door) => `${door.input('base')} and ${door.input('head')} choose the commits whose changed files are purged, but ${door.input('changed_paths')} is empty, so ` +
+            `they are ignored. Set ${door.input('changed_paths')}, or remove ${door.input('base')} and ${door.input('head')}.`
     }),
     'outside-zone': entry({
         title: 'Item not on this zone',
@@ -28904,7 +28927,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -28919,14 +28942,14 @@ const catalogue = {
         detection: 'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
         fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
         docs: DOCS.createToken,
-        message: ({ accountId, maybeAccountOwned }) => (accountId
+        message: ({ accountId, maybeAccountOwned }, door) => (accountId
             ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
-                `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+                `under account ${accountId}. If it is account-owned, check ${door.input('account_id')}; otherwise it `
             : maybeAccountOwned
                 ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
-                    'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+                    `account-owned (Manage Account → API Tokens), set ${door.input('account_id')}; otherwise it `
                 : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
-            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+            `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update ${door.secret}.`
     }),
     'token-inactive': entry({
         title: 'API token not active',
@@ -28935,9 +28958,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
         fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
         docs: DOCS.createToken,
-        message: ({ status, date }) => status === 'expired'
-            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
-            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+        message: ({ status, date }, door) => status === 'expired'
+            ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update ${door.secret}.`
+            : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update ${door.secret}.`
     }),
     'token-not-yet-valid': entry({
         title: 'API token not valid yet',
@@ -28955,9 +28978,9 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
         fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
         docs: DOCS.createToken,
-        message: ({ date }) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+        message: ({ date }, door) => `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this ${door.machine}'s ` +
             "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
-            "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+            `the ${door.machine}'s clock; if the token is about to stop working, create a new one and update ${door.secret}.`
     }),
     'token-expiring': entry({
         title: 'API token expires soon',
@@ -28966,8 +28989,8 @@ const catalogue = {
         detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
         fix: 'Roll or extend the token before it expires.',
         docs: DOCS.createToken,
-        message: ({ date, days }) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
-            'Extend it or create a new one and update the secret.'
+        message: ({ date, days }, door) => `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
+            `Extend it or create a new one and update ${door.secret}.`
     }),
     'token-ip-restricted': entry({
         title: 'API token refused from this runner',
@@ -28976,9 +28999,8 @@ const catalogue = {
         detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
         fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
-            'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
-            'the filter, or use a self-hosted runner whose address the filter allows.'
+        message: ({ detail }, door) => `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
+            `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
     }),
     'account-token-no-account': entry({
         title: 'Account-owned token: account_id needed',
@@ -28987,9 +29009,9 @@ const catalogue = {
         detection: 'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
         fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
         docs: DOCS.accountTokens,
-        message: () => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
+        message: (_, door) => 'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
             'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
-            'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+            `Set ${door.input('account_id')} to the Account ID that owns the token, or give the token Zone → Zone → Read.`
     }),
     'global-key-unknown': entry({
         title: 'Email and Global API Key do not match',
@@ -28998,9 +29020,9 @@ const catalogue = {
         detection: 'Cloudflare: 9103 at `/user`',
         fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
         docs: DOCS.keys,
-        message: () => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
+        message: (_, door) => 'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
             'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
-            'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+            `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
     }),
     'email-ignored': entry({
         title: 'email ignored',
@@ -29009,7 +29031,7 @@ const catalogue = {
         detection: 'input, before any request',
         fix: 'Remove `email`; it is only used with `global_key`.',
         docs: DOCS.inputs,
-        message: () => '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+        message: (_, door) => `${door.input('email')} is set but only works with ${door.input('global_key')}; it is ignored because ${door.input('api_token')} is used. Remove it.`
     }),
     'global-key-in-use': entry({
         title: 'Consider an API token',
@@ -29018,8 +29040,8 @@ const catalogue = {
         detection: 'input',
         fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
         docs: DOCS.createToken,
-        message: () => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
-            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+        message: (_, door) => 'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
+            `${TOKEN_PERMISSIONS} on this zone is safer: pass it as ${door.input('api_token')} and remove ${door.input('email')} and ${door.input('global_key')}.`
     }),
     'bad-auth-header': entry({
         title: 'Credential rejected as malformed',
@@ -29028,8 +29050,8 @@ const catalogue = {
         detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
         fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
         docs: DOCS.createToken,
-        message: ({ detail }) => `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
-            'Key in `global_key` with `email`; check that the secret holds only the credential.'
+        message: ({ detail }, door) => `Cloudflare could not read the credential: ${detail}. A token goes in ${door.input('api_token')}, a Global API ` +
+            `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
     }),
     // ── Zone ──────────────────────────────────────────────────────────────────
     'zone-invalid-id': entry({
@@ -29083,10 +29105,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
         fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
         docs: DOCS.createToken,
-        message: ({ zone }) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
+        message: ({ zone }, door) => `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
             "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
             'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
-            'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+            `is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set ${door.set('batch_size', '500')} or ` +
             'grant Zone → Zone → Read for larger ones.'
     }),
     // ── Changed files ─────────────────────────────────────────────────────────
@@ -29097,9 +29119,9 @@ const catalogue = {
         detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
         fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
         docs: DOCS.changedPaths,
-        message: ({ reason }) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
-            'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
-            'last deployed from (`head` defaults to the commit of this run).'
+        message: ({ reason }, door) => `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
+            `purging everything). Run the workflow on \`push\`, or set ${door.input('base')} to the commit, tag or branch the site was ` +
+            `last deployed from (${door.input('head')} defaults to the commit of this run).`
     }),
     'changes-api-error': entry({
         title: 'Changed files could not be listed',
@@ -29118,9 +29140,9 @@ const catalogue = {
         detection: "GitHub: the compare answer's `files` has 300 entries",
         fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
         docs: DOCS.ghCompare,
-        message: ({ range, count }) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
+        message: ({ range, count }, door) => `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
             'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
-            'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+            `this deploy by ${door.input('prefixes')} or with ${door.input('purge_everything')} instead, or deploy in smaller steps.`
     }),
     'bad-changed-url': entry({
         title: 'Changed file cannot be purged',
@@ -29129,8 +29151,8 @@ const catalogue = {
         detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
         fix: 'Rename the file, or purge its folder with `prefixes` instead.',
         docs: DOCS.changedPaths,
-        message: ({ detail }) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-            'or purge its folder with `prefixes` instead.'
+        message: ({ detail }, door) => `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
+            `or purge its folder with ${door.input('prefixes')} instead.`
     }),
     'nothing-changed': entry({
         title: 'Nothing changed under changed_paths',
@@ -29150,11 +29172,11 @@ const catalogue = {
         detection: 'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
         fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
         docs: DOCS.purgeEnvironments,
-        message: ({ zone, wanted, names }) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
+        message: ({ zone, wanted, names }, door) => `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
             (names.length > 0
-                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+                ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set ${door.input('environment')} to one of them. `
                 : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
-                    '`environment` empty to clear the cache of the whole zone. ') +
+                    `${door.input('environment')} empty to clear the cache of the whole zone. `) +
             'Nothing was sent.'
     }),
     'environments-not-enabled': entry({
@@ -29164,10 +29186,10 @@ const catalogue = {
         detection: 'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
         fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
         docs: DOCS.enableVersioning,
-        message: ({ zones, detail }) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
+        message: ({ zones, detail }, door) => `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
             `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
             "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
-            'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+            `which creates the Production, Staging and Development environments. Or leave ${door.input('environment')} empty to clear ` +
             'the cache of the whole zone. Nothing was sent.'
     }),
     'environments-not-readable': entry({
@@ -29177,10 +29199,10 @@ const catalogue = {
         detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
         fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
         docs: DOCS.createToken,
-        message: ({ zones, wanted, detail }) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
+        message: ({ zones, wanted, detail }, door) => `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
             `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
             'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
-            'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+            `Enterprise feature), leave ${door.input('environment')} empty instead. Nothing was sent.`
     }),
     'invalidate-unavailable': entry({
         title: 'Invalidation not available',
@@ -29189,8 +29211,8 @@ const catalogue = {
         detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
         fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
         docs: DOCS.invalidate,
-        message: ({ zone, detail }) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
-            'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+        message: ({ zone, detail }, door) => `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
+            `so nothing was marked stale. Set ${door.set('mode', 'purge')} (or remove ${door.input('mode')}) to delete the cached copies instead: ` +
             'the next requests then fetch them from the origin in full.'
     }),
     'invalidate-url-refused': entry({
@@ -29200,9 +29222,9 @@ const catalogue = {
         detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
         fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
         docs: DOCS.invalidateEnvironment,
-        message: ({ zone, environment }) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
+        message: ({ zone, environment }, door) => `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
             '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
-            'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+            `score cannot be invalidated by URL. Invalidate those pages by ${door.input('tags')}, ${door.input('hosts')} or ${door.input('prefixes')} (or everything) ` +
             'instead: those still work in that environment.'
     }),
     // ── Purge ─────────────────────────────────────────────────────────────────
@@ -29224,7 +29246,7 @@ const catalogue = {
         detection: 'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
         fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
         docs: DOCS.limits,
-        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) => (answers > 1
+        message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }, door) => (answers > 1
             ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
             : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
             (waitSeconds !== undefined && timeLeftSeconds !== undefined
@@ -29234,7 +29256,7 @@ const catalogue = {
                     ? ` and asked to wait ${describeWait(waitSeconds)}`
                     : '') +
             `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
-            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+            `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise ${door.input('timeout')}, or purge by prefix or tag ` +
             'to send fewer requests.'
     }),
     'too-many-items': entry({
@@ -29244,12 +29266,14 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
-            (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+            (type === 'files'
+                ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
+                : '')
     }),
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
@@ -29277,9 +29301,9 @@ const catalogue = {
         detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
         fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
         docs: DOCS.purge,
-        message: ({ batchSize, limit, plan, zone }) => `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+        message: ({ batchSize, limit, plan, zone }, door) => `${door.set('batch_size', String(batchSize))} is above the ${limit} URLs per request that Cloudflare allows on the ` +
             `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
-            "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
+            `which costs extra requests). Remove ${door.input('batch_size')}: ${door.self} follows each plan's limit by itself.`
     }),
     'purge-not-sent': entry({
         title: 'Time ran out',
@@ -29288,8 +29312,8 @@ const catalogue = {
         detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
         fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
-        message: ({ limit }) => `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
-            'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+        message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
+            `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -29328,8 +29352,7 @@ const catalogue = {
         detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
         fix: 'Re-run with debug logging enabled and report the message and the log.',
         docs: DOCS.ghDebug,
-        message: ({ detail }) => `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
-            'with debug logging enabled to see where it happened, and report it with that log.'
+        message: ({ detail }, door) => `${door.Self} stopped on an unexpected error, not an answer from Cloudflare: ${detail}. ${door.debug}`
     }),
     'network-error': entry({
         title: 'Cannot reach Cloudflare',
@@ -29338,14 +29361,32 @@ const catalogue = {
         detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
         fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
         docs: DOCS.status,
-        message: ({ detail }) => `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+        message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
     })
 };
-/** A reportable finding for one occurrence of a diagnosis. */
+/** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
 function diagnose(id, ...params) {
     const d = catalogue[id];
-    return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) };
+    const facts = params[0] ?? {};
+    return { id, title: d.title, severity: d.severity, message: d.message(facts, ACTION_DOOR), params: facts };
+}
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+function render(finding, door) {
+    const d = Object.hasOwn(catalogue, finding.id)
+        ? catalogue[finding.id]
+        : undefined;
+    if (!d || !finding.params)
+        return finding.message;
+    const words = d.message(finding.params, door);
+    return finding.tally ? tallied(finding.tally, words, door) : words;
+}
+/** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
+function tallied(t, words, door) {
+    return t.eachOnItsOwn && t.items > 1
+        ? `${count(t.items, 'item')} on ${t.zone} not ${t.past}: Cloudflare refused each of them on its own (its ` +
+            `words for each are in ${door.failedItems}). The first: ${words}`
+        : `${count(t.items, 'item')} on ${t.zone} not ${t.past} (listed in ${door.failedItems}). ${words}`;
 }
 
 // EXTERNAL MODULE: external "node:url"
@@ -29548,11 +29589,6 @@ function isOneCommentLine(text) {
 function inlineComment(input, value) {
     return /\s#/.test(value) ? diagnose('inline-comment', { input, text: value }) : undefined;
 }
-/**
- * Parses `files`: a JSON array (strings and {url, headers} objects) when it starts with "[",
- * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
- * `zoneName` helps suggest a full URL for a bare path.
- */
 function parseFiles(text, source, zoneName) {
     const lines = contentLines(text);
     const trimmed = lines.join('\n').trim();
@@ -29570,7 +29606,7 @@ function parseFiles(text, source, zoneName) {
         const values = line.trim().split(/\s+/);
         const comment = values.findIndex((v) => v.startsWith('#'));
         if (comment !== -1) {
-            out.errors.push(diagnose('inline-comment', { input: source, text: hideUserinfo(line.trim()) }));
+            out.errors.push(diagnose('inline-comment', { ...source, text: hideUserinfo(line.trim()) }));
             values.length = comment;
         }
         for (const value of values)
@@ -29599,12 +29635,12 @@ function parseFilesJson(text, source, zoneName) {
         // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
         const detail = e.message.replace(/,\s*".*" is not valid JSON$/s, '');
         const reason = `it is not valid JSON (${hideUserinfo(detail)})`;
-        out.errors.push(diagnose('bad-files-json', { input: source, reason }));
+        out.errors.push(diagnose('bad-files-json', { ...source, reason }));
         return out;
     }
     if (!Array.isArray(data)) {
         out.errors.push(diagnose('bad-files-json', {
-            input: source,
+            ...source,
             reason: 'it is not an array (wrap a single object in [ ])'
         }));
         return out;
@@ -29612,7 +29648,7 @@ function parseFilesJson(text, source, zoneName) {
     data.forEach((entry, index) => {
         const item = toFileItem(entry);
         if (typeof item === 'string')
-            out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }));
+            out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }));
         else
             addFile(out, item, zoneName);
     });
@@ -29666,7 +29702,7 @@ function parseTags(text) {
     const items = [];
     const errors = [];
     for (const value of splitList(text)) {
-        const comment = inlineComment('`tags`', value);
+        const comment = inlineComment('tags', value);
         if (comment)
             errors.push(comment);
         else if (value.length > 1024)
@@ -29703,7 +29739,7 @@ function parseHosts(text) {
             items.push(ascii);
             continue;
         }
-        const problem = inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
+        const problem = inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)));
         if (problem) {
             errors.push(problem);
             continue;
@@ -29741,7 +29777,7 @@ function parsePrefix(value, zoneName) {
         reason,
         ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
     });
-    const problem = inlineComment('`prefixes`', value) ??
+    const problem = inlineComment('prefixes', value) ??
         joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string');
     if (problem)
         return problem;
@@ -33933,7 +33969,7 @@ function parseSettings(raw, options) {
     let itemErrors = commentOnly.filter((name) => name !== 'zone').length;
     const fileLists = [];
     const fragments = [];
-    const files = parseFiles(raw.files ?? '', '`files`', zoneName);
+    const files = parseFiles(raw.files ?? '', { input: 'files' }, zoneName);
     report(files.errors);
     fileLists.push(...files.items);
     fragments.push(...files.fragments);
@@ -33949,7 +33985,7 @@ function parseSettings(raw, options) {
             itemErrors++;
         }
         if (text !== undefined) {
-            const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName);
+            const fromFile = parseFiles(text, { input: 'files_from', file: filesFrom }, zoneName);
             report(fromFile.errors);
             fileLists.push(...fromFile.items);
             fragments.push(...fromFile.fragments);
@@ -34638,120 +34674,6 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
-        }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const safe_text_LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-}
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
 // The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
 //
@@ -34770,26 +34692,9 @@ function inlineHtml(text) {
 function codeHtml(text) {
     return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
 }
-const MARKS = { success: '✅', warnings: '⚠️', failure: '❌', plan: '📋' };
-/**
- * GitHub refuses a step's summary over 1 MiB, and loses all of it
- * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits).
- * Every list in the blocks is bounded well below that; this is the last guard.
- */
-const SUMMARY_MAX_BYTES = 1024 * 1024;
-const CUT = '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>';
-/** The blocks as HTML, stopping (and saying so) before a block that would take it past `maxBytes`. */
-function summaryHtml(blocks, maxBytes = SUMMARY_MAX_BYTES - 1024) {
-    const parts = [];
-    let bytes = Buffer.byteLength(CUT);
-    for (const block of blocks) {
-        const html = blockHtml(block);
-        bytes += Buffer.byteLength(html) + 1;
-        if (bytes > maxBytes)
-            return [...parts, CUT].join('\n');
-        parts.push(html);
-    }
-    return parts.join('\n');
+const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
+function summaryHtml(blocks) {
+    return blocks.map(blockHtml).join('\n');
 }
 function blockHtml(block) {
     switch (block.kind) {
@@ -34806,13 +34711,11 @@ function blockHtml(block) {
             return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
         }
         case 'table': {
-            // `align` is an attribute GitHub's sanitizer keeps on any element (hast-util-sanitize's default schema).
-            const open = (tag, c) => (block.right?.[c] ? `${tag} align="right"` : tag);
-            const row = (cells, tag) => `<tr>${cells.map((c, i) => `<${open(tag, i)}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
             return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
         }
         case 'details':
-            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks, Infinity)}\n</details>`;
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
     }
 }
 
@@ -35243,7 +35146,6 @@ function environmentsOf(planned) {
 
 
 
-
 /**
  * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
  * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
@@ -35260,95 +35162,30 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
-}
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = wordsFor(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -35381,18 +35218,15 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -35406,10 +35240,10 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${grouped(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
@@ -35420,11 +35254,11 @@ function purgeStatus(result, w, failedItemsIn) {
         ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
         : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -35505,7 +35339,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -35516,14 +35350,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
@@ -35542,7 +35376,11 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -35578,37 +35416,33 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -35631,7 +35465,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${grouped(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -35679,9 +35513,7 @@ function plainBlocks(blocks) {
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
-// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
-// within GitHub's limits.
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
 
 
 
@@ -35690,41 +35522,27 @@ function plainBlocks(blocks) {
 
 
 
-
-
-
-const sameFinding = (a, b) => a.title === b.title && a.message === b.message;
 class ActionReporter {
     redactor;
     /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
     warnings = [];
-    /** The notices shown so far: one may say why there was nothing to purge. */
-    notices = [];
-    /** GitHub's limit of annotations per level: the last guard, whatever path a finding came by. */
-    limit = new AnnotationLimit();
     constructor(redactor) {
         this.redactor = redactor;
     }
-    /** Whether an error was reported: the step fails. */
-    get failed() {
-        return process.exitCode === 1;
-    }
     info(line) {
-        info(this.safe(line));
+        info(this.redactor.redact(line));
     }
     warning(line) {
-        this.findings([{ id: 'log-warning', severity: 'warning', title: '', message: line }]);
+        warning(this.redactor.redact(line));
     }
     notice(line) {
-        this.findings([{ id: 'log-notice', severity: 'notice', title: '', message: line }]);
+        notice(this.redactor.redact(line));
     }
-    /** Each line of it a debug line of its own (a stack trace has several). */
     debug(line) {
-        for (const part of line.split(safe_text_LINE_BREAK))
-            core_debug(this.safe(part));
+        core_debug(this.redactor.redact(line));
     }
     async group(name, work) {
-        startGroup(this.safe(name));
+        startGroup(name);
         try {
             return await work();
         }
@@ -35732,25 +35550,22 @@ class ActionReporter {
             endGroup();
         }
     }
-    /**
-     * The findings as annotations, those of one kind as one that counts them (each one is in the log), at
-     * most GitHub's limit per level in a run; an error also fails the step.
-     */
+    /** One annotation per finding; an error also fails the step. */
     findings(findings) {
-        const safe = findings.map((f) => ({ ...f, title: this.safe(f.title), message: this.safe(f.message) }));
-        for (const group of groupFindings(safe)) {
-            if (group.first.severity === 'error')
+        for (const f of findings) {
+            const message = this.redactor.redact(f.message);
+            const props = { title: this.redactor.redact(f.title) };
+            if (f.severity === 'error') {
+                error(message, props);
                 process.exitCode = 1;
-            if (group.all.length > 1)
-                group.all.forEach((f) => this.logFinding(f));
-            const finding = groupedFinding(group, 'each one is in the log above');
-            const kept = finding.severity === 'warning' ? this.warnings : this.notices;
-            if (finding.severity !== 'error' && !kept.some((k) => sameFinding(k, finding)))
-                kept.push(finding);
-            if (this.limit.admit(finding))
-                this.annotate(finding);
-            else if (group.all.length === 1)
-                this.logFinding(finding);
+            }
+            else if (f.severity === 'warning') {
+                warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
+            else
+                notice(message, props);
         }
     }
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
@@ -35761,7 +35576,7 @@ class ActionReporter {
                 save: (json) => this.writeTempFile('failed-items.json', json),
                 onCut: (shown, total, file) => {
                     cut = true;
-                    this.info(`failed_items lists ${grouped(shown)} of the ${grouped(total)} items not purged (GitHub limits the size of outputs); ` +
+                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
                         `all of them are in ${file}`);
                 }
             });
@@ -35771,13 +35586,7 @@ class ActionReporter {
             const failedItemsIn = cut
                 ? 'the file named by the `failed_items_file` output'
                 : 'the `failed_items` output';
-            this.limit.held().forEach((f) => this.annotate(f));
-            await this.writeSummary(summaryOf(result, {
-                failedItemsIn,
-                warnings: this.warnings,
-                notices: this.notices,
-                stepFailed: this.failed
-            }));
+            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
@@ -35788,24 +35597,6 @@ class ActionReporter {
                 })
             ]);
         }
-    }
-    /** One annotation, its title (when it has one) a property of the command. */
-    annotate(f) {
-        const props = f.title ? { title: f.title } : {};
-        if (f.severity === 'error')
-            error(f.message, props);
-        else if (f.severity === 'warning')
-            warning(f.message, props);
-        else
-            notice(f.message, props);
-    }
-    /** A finding as a log line: its detail, when its annotation counts it with others or was held back. */
-    logFinding(f) {
-        info(`${f.severity}: ${f.title ? `${f.title}: ` : ''}${f.message.replace(/\n/g, ' ')}`);
-    }
-    /** Text for the log: secrets masked, then shown as text that the runner never reads as a command. */
-    safe(text) {
-        return logSafe(this.redactor.redact(text));
     }
     /**
      * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
@@ -35818,18 +35609,14 @@ class ActionReporter {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
         return path;
     }
-    /**
-     * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
-     * and shows its control characters escaped.
-     */
+    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
         const redact = (text) => this.redactor.redact(text);
-        const safe = (text) => summarySafe(redact(text));
         // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
         // and the whole HTML again after, so that no secret survives split across cells.
-        const html = redact(summaryHtml(mapText(blocks, safe)));
+        const html = redact(summaryHtml(mapText(blocks, redact)));
         await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
@@ -36870,13 +36657,10 @@ function failureAnnotations(failures, mode) {
         group.items += itemCount(outcome.batch);
         groups.set(key, group);
     }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: finding.id === 'purge-item-refused' && items > 1
-            ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
-                `words for each are in the failed_items output). The first: ${finding.message}`
-            : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
-    }));
+    return [...groups.values()].map(({ finding, items, label }) => {
+        const tally = { items, zone: label, past, eachOnItsOwn: finding.id === 'purge-item-refused' };
+        return { ...finding, tally, message: tallied(tally, finding.message, ACTION_DOOR) };
+    });
 }
 /** Records splits as the runner reports them: the first size refused, the last limit learnt. */
 function splitRecorder() {
@@ -36908,7 +36692,7 @@ function splitWarnings(splits, outcomes) {
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${grouped(p.done)} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -36920,7 +36704,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : grouped(perSecond);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
     const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -37333,7 +37117,7 @@ async function run(settings, options, reporter) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`);
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
     }
 }
@@ -37477,9 +37261,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 

@@ -40,7 +40,22 @@ export interface Finding {
   id: string
   severity: 'error' | 'warning' | 'notice'
   title: string
+  /** In the action's words (the log, the job summary, failed_items); each front door renders `params` in its own. */
   message: string
+  /** The facts the catalogue's words are made from; absent when the finding is not from the catalogue. */
+  params?: object
+  /** For a failure that left items not purged: how many, and where (the words say it before the message). */
+  tally?: FindingTally
+}
+
+/** "3 items on example.com not purged": how many items one failure left, as its finding says first. */
+export interface FindingTally {
+  items: number
+  zone: string
+  /** "purged" / "invalidated" */
+  past: string
+  /** Cloudflare refused each item on its own; the message quotes the first. */
+  eachOnItsOwn: boolean
 }
 
 /** One `changed_paths` line: files under `path` are published under `url`. */

@@ -1,11 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { commandLineNote } from '../../src/cli/glossary.js'
+import { commandLineDoor } from '../../src/cli/door.js'
 import { jsonResult } from '../../src/cli/json.js'
 import { table, TerminalReporter, wantsColour, wrapWords, type TextOutput } from '../../src/cli/terminal.js'
-import { catalogue, diagnose } from '../../src/diagnosis/catalogue.js'
+import { diagnose, render } from '../../src/diagnosis/catalogue.js'
 import { Redactor } from '../../src/report/redactor.js'
 import { emptyRun } from '../../src/report/result.js'
-import type { Finding } from '../../src/types.js'
 
 const SECRET = 'FAKEuserTokenAllPerms0000000000000000001'
 
@@ -28,6 +27,7 @@ function reporter(
   options: Partial<{ colour: boolean; quiet: boolean; verbose: boolean }> = {}
 ) {
   return new TerminalReporter(out, new Redactor([SECRET]), {
+    door: commandLineDoor(),
     colour: false,
     quiet: false,
     verbose: false,
@@ -51,13 +51,13 @@ describe('wantsColour', () => {
 
 describe('TerminalReporter', () => {
   const finding = diagnose('bearer-prefix', { input: 'api_token' })
+  const words = render(finding, commandLineDoor())
 
-  it('shows a finding as level and title, then the message word for word, then what the inputs are here', () => {
+  it("shows a finding as level and title, then the message in the command line's words", () => {
     const out = output(false)
     reporter(out).findings([finding])
-    expect(out.text).toBe(
-      `warning: ${finding.title}\n  ${finding.message}\n  In this command: \`api_token\` is CLOUDFLARE_API_TOKEN (or --api-token).\n`
-    )
+    expect(out.text).toBe(`warning: ${finding.title}\n  ${words}\n`)
+    expect(words).toMatch(/^CLOUDFLARE_API_TOKEN starts with "Bearer "/)
   })
 
   it('colours the level on a terminal and wraps the message to its width', () => {
@@ -67,7 +67,7 @@ describe('TerminalReporter', () => {
     expect(lines[0]).toBe(`\x1b[33mwarning:\x1b[39m \x1b[1m${finding.title}\x1b[22m`)
     const message = lines.slice(1).filter((l) => l !== '' && !l.includes('\x1b'))
     expect(message.every((l) => l.length <= 60 && l.startsWith('  '))).toBe(true)
-    expect(message.map((l) => l.trim()).join(' ')).toBe(finding.message)
+    expect(message.map((l) => l.trim()).join(' ')).toBe(words)
   })
 
   it('masks secrets in every line and every finding, and keeps the masked finding for the JSON result', () => {
@@ -130,9 +130,7 @@ describe('TerminalReporter', () => {
     r.debug('debug line')
     r.findings([diagnose('global-key-in-use'), finding])
     r.summary([{ kind: 'text', text: '1 purged, 0 failed, in 0.1 s.' }])
-    expect(out.text).toBe(
-      `warning: ${finding.title}\n  ${finding.message}\n  In this command: \`api_token\` is CLOUDFLARE_API_TOKEN (or --api-token).\n\n1 purged, 0 failed, in 0.1 s.\n`
-    )
+    expect(out.text).toBe(`warning: ${finding.title}\n  ${words}\n\n1 purged, 0 failed, in 0.1 s.\n`)
     expect(r.reported.map((f) => f.id)).toEqual(['global-key-in-use', 'bearer-prefix'])
   })
 
@@ -167,44 +165,6 @@ describe('wrapWords and table', () => {
   })
   it('aligns numbers right and text left', () => {
     expect(table(['a', 'n'], [['xyz', '1']])).toEqual(['  a    n', '  xyz  1'])
-  })
-})
-
-describe('commandLineNote', () => {
-  const note = (f: Finding) => commandLineNote(f)
-
-  it('names the flag or variable of each input a finding names', () => {
-    expect(note(diagnose('relative-url', { value: '/a' }))).toBe('In this command: `files` is --files.')
-    expect(note(diagnose('files-from-unreadable', { path: 'x', reason: 'no such file' }))).toBe(
-      'In this command: `files_from` is --files-from, a path from the current folder (- for standard input).'
-    )
-    expect(note(diagnose('bad-zone', { value: 'x', reason: 'is not a valid domain name' }))).toBe(
-      'In this command: `zone` is --zone.'
-    )
-    expect(note(diagnose('nothing-to-purge'))).toBe(
-      'In this command: `files` is --files; `files_from` is --files-from, a path from the current folder ' +
-        '(- for standard input); `tags` is --tags; `hosts` is --hosts; `prefixes` is --prefixes; ' +
-        '`purge_everything` is --everything.'
-    )
-    expect(note(diagnose('bad-account-id', { value: 'x' }))).toBe(
-      'In this command: `account_id` is --account-id (or CLOUDFLARE_ACCOUNT_ID).'
-    )
-    expect(note(diagnose('unexpected-error', { detail: 'x' }))).toBe(
-      'In this command: debug logging is --verbose.'
-    )
-  })
-
-  it('adds nothing when a finding names no input', () => {
-    expect(note(diagnose('zone-is-account-id', { zone: 'acc' }))).toBeUndefined()
-    expect(note(diagnose('token-inactive', { status: 'disabled' }))).toBeUndefined()
-  })
-
-  it('never names an input the command line does not have', () => {
-    for (const id of Object.keys(catalogue) as Array<keyof typeof catalogue>) {
-      const d = catalogue[id]
-      const text = commandLineNote({ id, severity: d.severity, title: d.title, message: d.cause }) ?? ''
-      expect(text).not.toMatch(/changed_paths|github_token|`base`|`head`/)
-    }
   })
 })
 

@@ -117,16 +117,15 @@ describe('userinfoSecrets', () => {
 
 describe('canonical URLs in the item lists', () => {
   it('parses files into canonical URLs and records the fragments removed', () => {
-    const parsed = parseFiles('https://Example.com/a#top\nhttps://example.com:443/b', '`files`')
+    const parsed = parseFiles('https://Example.com/a#top\nhttps://example.com:443/b', { input: 'files' })
     expect(parsed.items).toEqual([{ url: 'https://example.com/a' }, { url: 'https://example.com/b' }])
     expect(parsed.fragments).toEqual([['https://Example.com/a#top', 'https://example.com/a']])
   })
 
   it('canonicalises JSON entries and keeps their headers', () => {
-    const parsed = parseFiles(
-      '[{"url": "https://EXAMPLE.com/a#x", "headers": {"CF-IPCountry": "US"}}]',
-      '`files`'
-    )
+    const parsed = parseFiles('[{"url": "https://EXAMPLE.com/a#x", "headers": {"CF-IPCountry": "US"}}]', {
+      input: 'files'
+    })
     expect(parsed.items).toEqual([{ url: 'https://example.com/a', headers: { 'CF-IPCountry': 'US' } }])
   })
 
@@ -141,7 +140,7 @@ describe('canonical URLs in the item lists', () => {
   })
 
   it('merges the URLs of changed files into the files given, each once', () => {
-    const files = parseFiles('https://EXAMPLE.com/app.css#top', '`files`').items
+    const files = parseFiles('https://EXAMPLE.com/app.css#top', { input: 'files' }).items
     const { mappings } = parseChangedPaths('public/ => https://Example.com:443/')
     const { urls, errors } = urlsForChanges([{ path: 'public/app.css', status: 'modified' }], mappings)
     expect(errors).toEqual([])

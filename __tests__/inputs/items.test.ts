@@ -17,14 +17,15 @@ import {
 describe('files', () => {
   it('splits plain lists on any whitespace', () => {
     expect(
-      parseFiles(' https://a.example/1\n\thttps://a.example/2  https://a.example/3 ', '`files`').items
+      parseFiles(' https://a.example/1\n\thttps://a.example/2  https://a.example/3 ', { input: 'files' })
+        .items
     ).toHaveLength(3)
   })
 
   it('reads JSON arrays of strings and {url, headers} objects', () => {
     const parsed = parseFiles(
       '["https://a.example/1", {"url": "https://a.example/2", "headers": {"CF-IPCountry": "US"}}]',
-      '`files`'
+      { input: 'files' }
     )
     expect(parsed.errors).toEqual([])
     expect(parsed.items).toEqual([
@@ -42,7 +43,7 @@ describe('files', () => {
     ['[{"url": "https://a.example", "headers": {"X": "a\\nb"}}]', /line break/],
     ['[{"url": "https://a.example", "headers": {"Bad Name": "x"}}]', /invalid header name/]
   ])('rejects malformed JSON entries: %s', (text, reason) => {
-    const { errors } = parseFiles(text, '`files`')
+    const { errors } = parseFiles(text, { input: 'files' })
     expect(errors).toHaveLength(1)
     expect(errors[0]?.message).toMatch(reason)
   })
@@ -50,7 +51,7 @@ describe('files', () => {
   it('rejects relative paths, other schemes and wildcards, suggesting a fix', () => {
     const { errors } = parseFiles(
       '/a example.com/b ftp://x.example/c https://x.example/*.css //cdn.example/d',
-      '`files`',
+      { input: 'files' },
       'example.com'
     )
     expect(errors.map((e) => e.message)).toEqual([

@@ -39,7 +39,7 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('reads a comment line in files as a comment, not as words', () => {
-    const parsed = parseFiles('# purge these files\nhttps://example.com/a\n   # done', '`files`')
+    const parsed = parseFiles('# purge these files\nhttps://example.com/a\n   # done', { input: 'files' })
     expect(parsed).toMatchObject({ items: [{ url: 'https://example.com/a' }], errors: [] })
   })
 
@@ -54,7 +54,7 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('applies before JSON is recognised', () => {
-    expect(parseFiles('# the list\n["https://example.com/a"]', '`files`').items).toEqual([
+    expect(parseFiles('# the list\n["https://example.com/a"]', { input: 'files' }).items).toEqual([
       { url: 'https://example.com/a' }
     ])
   })
@@ -69,7 +69,9 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
   })
 
   it('refuses "#" after an item on the same line, once per line', () => {
-    const files = parseFiles('https://example.com/a # the home page\nhttps://example.com/b', '`files`')
+    const files = parseFiles('https://example.com/a # the home page\nhttps://example.com/b', {
+      input: 'files'
+    })
     expect(files.errors.map((e) => e.id)).toEqual(['inline-comment'])
     expect(files.errors[0]?.message).toContain('"https://example.com/a # the home page"')
     expect(parseHosts('www.example.com # prod').errors.map((e) => e.id)).toEqual(['inline-comment'])
@@ -81,20 +83,23 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
 describe('separators', () => {
   it('files: whitespace; URLs joined by commas are one error with the fix', () => {
     expect(
-      parseFiles('https://example.com/a\thttps://example.com/b\nhttps://example.com/c', '`files`').items
+      parseFiles('https://example.com/a\thttps://example.com/b\nhttps://example.com/c', { input: 'files' })
+        .items
     ).toHaveLength(3)
     for (const text of [
       'https://example.com/a,https://example.com/b',
       'https://example.com/a, https://example.com/b',
       'https://example.com/a ,HTTPS://example.com/b'
     ]) {
-      const { items, errors } = parseFiles(text, '`files`')
+      const { items, errors } = parseFiles(text, { input: 'files' })
       expect(items).toEqual([])
       expect(errors.map((e) => e.id)).toEqual(['urls-joined-by-commas'])
       expect(errors[0]?.message).toContain('list one URL per line, or separate them with spaces')
     }
     expect(
-      parseFiles('["https://example.com/a,https://example.com/b"]', '`files`').errors.map((e) => e.id)
+      parseFiles('["https://example.com/a,https://example.com/b"]', { input: 'files' }).errors.map(
+        (e) => e.id
+      )
     ).toEqual(['urls-joined-by-commas'])
   })
 

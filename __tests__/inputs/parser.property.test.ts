@@ -470,7 +470,7 @@ describe('item parsers on arbitrary text', () => {
   it('files: absolute http(s) URLs or titled errors', () => {
     fc.assert(
       fc.property(text, zoneName, (value, zone) => {
-        const { items, errors } = parseFiles(value, '`files`', zone)
+        const { items, errors } = parseFiles(value, { input: 'files' }, zone)
         assertTitled(errors)
         items.forEach(assertSafeFile)
       }),
@@ -497,7 +497,7 @@ describe('item parsers on arbitrary text', () => {
         } catch {
           return // BigInt and the like cannot be written as JSON; nothing to parse
         }
-        const { items, errors } = parseFiles(json, '`files`')
+        const { items, errors } = parseFiles(json, { input: 'files' })
         assertTitled(errors)
         items.forEach(assertSafeFile)
       }),

@@ -1075,8 +1075,8 @@ function sleep(ms, signal) {
 
 // EXTERNAL MODULE: ./src/inputs/request.ts
 var request = __webpack_require__(8024);
-// EXTERNAL MODULE: ./src/words.ts
-var src_words = __webpack_require__(5846);
+// EXTERNAL MODULE: ./src/diagnosis/door.ts
+var door = __webpack_require__(6801);
 ;// CONCATENATED MODULE: ./src/purge/pacing.ts
 class TokenBucket {
     spec;
@@ -1485,13 +1485,10 @@ function failureAnnotations(failures, mode) {
         group.items += (0,planner/* itemCount */.F)(outcome.batch);
         groups.set(key, group);
     }
-    return [...groups.values()].map(({ finding, items, label }) => ({
-        ...finding,
-        message: finding.id === 'purge-item-refused' && items > 1
-            ? `${(0,src_words/* count */.U9)(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
-                `words for each are in the failed_items output). The first: ${finding.message}`
-            : `${(0,src_words/* count */.U9)(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
-    }));
+    return [...groups.values()].map(({ finding, items, label }) => {
+        const tally = { items, zone: label, past, eachOnItsOwn: finding.id === 'purge-item-refused' };
+        return { ...finding, tally, message: (0,catalogue/* tallied */.mG)(tally, finding.message, door/* ACTION_DOOR */.c) };
+    });
 }
 /** Records splits as the runner reports them: the first size refused, the last limit learnt. */
 function splitRecorder() {
@@ -1517,6 +1514,8 @@ function splitWarnings(splits, outcomes) {
     });
 }
 
+// EXTERNAL MODULE: ./src/words.ts
+var src_words = __webpack_require__(5846);
 ;// CONCATENATED MODULE: ./src/purge/progress.ts
 // The progress line written every few seconds while the requests are sent: how far, how fast, and how
 // long to go; when nothing finished since the last line, that it waits and for what. Pure.

@@ -43,8 +43,7 @@ Examples:
     cloudflare-purge --zone example.com --files-from -
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
-The messages are the GitHub Action's; a line under each says which option or variable each input
-it names is here. The action's changed_paths (with github_token, base and head) has no option: pipe
+The action's changed_paths (with github_token, base and head) has no option: pipe
 the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
 `
 }

@@ -11,6 +11,7 @@ import { Redactor, secretForms } from '../report/redactor.js'
 import { stoppedRun, type RunResult } from '../report/result.js'
 import { summaryOf } from '../report/summary.js'
 import type { Finding } from '../types.js'
+import { commandLineDoor } from './door.js'
 import { FLAGS, parseCommandLine, type CommandLine } from './flags.js'
 import { helpText } from './help.js'
 import { jsonResult } from './json.js'
@@ -48,6 +49,7 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   const redactor = new Redactor(secretsOf(line, io.env))
   const reporter = new TerminalReporter(io.stderr, redactor, {
+    door: commandLineDoor(line.sources),
     colour: wantsColour(io.stderr, io.env, line.noColor),
     quiet: line.quiet,
     verbose: line.verbose

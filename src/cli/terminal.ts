@@ -1,13 +1,14 @@
 // What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
 // summary, on standard error, every line through the Redactor, and every text given to it shown with its
-// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a redrawn progress line only on
-// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a
+// redrawn progress line only on a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+import { render } from '../diagnosis/catalogue.js'
+import type { Door } from '../diagnosis/door.js'
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
 import { terminalSafe } from '../report/safe-text.js'
 import { mapText, plainBlocks, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
-import { commandLineNote } from './glossary.js'
 
 /** Where the text goes: process.stderr, or a stand-in in tests. */
 export interface TextOutput {
@@ -17,6 +18,8 @@ export interface TextOutput {
 }
 
 export interface TerminalOptions {
+  /** The command line's words for the catalogue's findings. */
+  door: Door
   colour: boolean
   quiet: boolean
   verbose: boolean
@@ -99,9 +102,10 @@ export class TerminalReporter implements RunReporter {
   findings(findings: Finding[]): void {
     for (const f of findings) {
       const shown: Finding = {
-        ...f,
+        id: f.id,
+        severity: f.severity,
         title: this.redactor.redact(f.title),
-        message: this.redactor.redact(f.message)
+        message: this.redactor.redact(render(f, this.options.door))
       }
       this.reported.push(shown)
       if (this.options.quiet && f.severity === 'notice') continue
@@ -131,14 +135,12 @@ export class TerminalReporter implements RunReporter {
     this.print(terminalSafe(text))
   }
 
-  /** The finding, already masked: its level and title, the message, and what its input names mean here. */
+  /** The finding, already masked and in the command line's words: its level and title, then the message. */
   private findingLines(f: Finding): string[] {
     const level = this.paint(LEVEL[f.severity], `${f.severity}:`)
-    const note = commandLineNote(f)
     return [
       `${level} ${this.paint('bold', terminalSafe(f.title))}`,
-      ...this.wrap(terminalSafe(f.message), '  '),
-      ...(note ? this.wrap(note, '  ').map((l) => this.paint('dim', l)) : [])
+      ...this.wrap(terminalSafe(f.message), '  ')
     ]
   }
 

@@ -1,8 +1,9 @@
 // The catalogue of every mistake and failure the action knows how to explain.
 // Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
 // is generated from them (scripts/troubleshooting.ts).
-import type { Finding } from '../types.js'
+import type { Finding, FindingTally } from '../types.js'
 import { count, grouped } from '../words.js'
+import { ACTION_DOOR, type Door } from './door.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
@@ -17,8 +18,8 @@ export interface Diagnosis<P> {
   fix: string
   /** Where to read more: an https URL, or a page of this repository as a path from its root (`README.md#inputs`). */
   docs: string
-  /** The annotation's text for one occurrence. */
-  message: (p: P) => string
+  /** The text for one occurrence, in the words of the front door that runs (./door.ts). */
+  message: (p: P, door: Door) => string
 }
 
 const DOCS = {
@@ -75,6 +76,14 @@ export function shortDuration(seconds: number): string {
   return `${Math.round(seconds / 3600)} h`
 }
 
+/** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
+const bare = (name: string): string => name.replace(/`/g, '')
+
+/** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
+function source(input: string, file: string | undefined, door: Door): string {
+  return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`
+}
+
 export const catalogue = {
   // ── Inputs ────────────────────────────────────────────────────────────────
   'no-credential': entry({
@@ -84,11 +93,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Pass an API token from a secret: `api_token: ${{ secrets.CLOUDFLARE_API_TOKEN }}`.',
     docs: DOCS.createToken,
-    message: () =>
-      'No Cloudflare credential was given. Set `api_token` to an API token with ' +
-      `${TOKEN_PERMISSIONS}, passed from a secret: \`api_token: \${{ secrets.CLOUDFLARE_API_TOKEN }}\`. ` +
-      'If the secret is set but arrives empty, check its name and that the workflow may read it ' +
-      '(secrets are not passed to workflows triggered from forks).'
+    message: (_, door) =>
+      `No Cloudflare credential was given. Set ${door.input('api_token')} to an API token with ` +
+      `${TOKEN_PERMISSIONS}, ${door.passSecret('api_token')}`
   }),
   'both-credentials': entry({
     title: 'Two credentials given',
@@ -97,9 +104,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Keep one: preferably `api_token`, and remove `email` and `global_key`.',
     docs: DOCS.createToken,
-    message: () =>
-      'Both `api_token` and `global_key` are set, so it is unclear which one to use. Keep `api_token` ' +
-      '(a scoped token is safer) and remove `email` and `global_key`, or the reverse.'
+    message: (_, door) =>
+      `Both ${door.input('api_token')} and ${door.input('global_key')} are set, so it is unclear which one to use. Keep ${door.input('api_token')} ` +
+      `(a scoped token is safer) and remove ${door.input('email')} and ${door.input('global_key')}, or the reverse.`
   }),
   'incomplete-global-key': entry<{ missing: 'email' | 'global_key' }>({
     title: 'Incomplete Global API Key credential',
@@ -108,12 +115,12 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Set both `email` and `global_key`, or use `api_token` instead.',
     docs: DOCS.keys,
-    message: ({ missing }) =>
+    message: ({ missing }, door) =>
       missing === 'email'
-        ? '`global_key` is set but `email` is empty. A Global API Key only works together with the email ' +
-          'address of the Cloudflare account it belongs to: set `email`, or better use `api_token`.'
-        : '`email` is set but `global_key` is empty. Set `global_key` to the Global API Key of that ' +
-          'account, or drop `email` and use `api_token`.'
+        ? `${door.input('global_key')} is set but ${door.input('email')} is empty. A Global API Key only works together with the email ` +
+          `address of the Cloudflare account it belongs to: set ${door.input('email')}, or better use ${door.input('api_token')}.`
+        : `${door.input('email')} is set but ${door.input('global_key')} is empty. Set ${door.input('global_key')} to the Global API Key of that ` +
+          `account, or drop ${door.input('email')} and use ${door.input('api_token')}.`
   }),
   'bad-email': entry({
     title: 'Invalid input: email',
@@ -122,8 +129,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Set `email` to the address you log in to Cloudflare with.',
     docs: DOCS.keys,
-    message: () =>
-      '`email` is not an email address (expected something like name@example.com). The Global API Key ' +
+    message: (_, door) =>
+      `${door.input('email')} is not an email address (expected something like name@example.com). The Global API Key ` +
       'is sent with the email address you log in to Cloudflare with.'
   }),
   'bearer-prefix': entry<{ input: string }>({
@@ -133,9 +140,9 @@ export const catalogue = {
     detection: 'input, before any request; the action strips it and goes on',
     fix: 'Store only the token in the secret; the action adds `Bearer` itself.',
     docs: DOCS.createToken,
-    message: ({ input }) =>
-      `\`${input}\` starts with "Bearer ". The action adds that word itself, so it was removed and the ` +
-      'run goes on. Store only the token in the secret to silence this warning.'
+    message: ({ input }, door) =>
+      `${door.input(input)} starts with "Bearer ". ${door.Self} adds that word itself, so it was removed and the ` +
+      `run goes on. Store only the token in ${door.secret} to silence this warning.`
   }),
   'secret-padding': entry<{ input: string }>({
     title: 'Spaces or quotes around a secret',
@@ -144,9 +151,9 @@ export const catalogue = {
     detection: 'input, before any request; the action trims it and goes on',
     fix: 'Save the secret again without quotes, spaces or a trailing line break.',
     docs: DOCS.ghSecrets,
-    message: ({ input }) =>
-      `\`${input}\` has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
-      'They were removed and the run goes on; save the secret again without them.'
+    message: ({ input }, door) =>
+      `${door.input(input)} has quotes, spaces or a line break around it (often from copying out of a terminal). ` +
+      `They were removed and the run goes on; save ${door.secret} again without them.`
   }),
   'secret-inner-space': entry<{ input: string }>({
     title: 'Secret contains spaces',
@@ -155,8 +162,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Copy the credential again from the Cloudflare dashboard; it is one word.',
     docs: DOCS.ghSecrets,
-    message: ({ input }) =>
-      `\`${input}\` contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
+    message: ({ input }, door) =>
+      `${door.input(input)} contains spaces or a line break inside it, so it is not a single credential (perhaps ` +
       'two values were pasted, or a label was copied along). Copy it again from the Cloudflare dashboard.'
   }),
   'secret-bad-characters': entry<{ input: string }>({
@@ -166,8 +173,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Copy the credential again from the Cloudflare dashboard.',
     docs: DOCS.ghSecrets,
-    message: ({ input }) =>
-      `\`${input}\` contains characters that Cloudflare API tokens and keys never contain (they use ` +
+    message: ({ input }, door) =>
+      `${door.input(input)} contains characters that Cloudflare API tokens and keys never contain (they use ` +
       'only letters, digits, "-" and "_"). Copy the credential again from the Cloudflare dashboard.'
   }),
   'global-key-as-token': entry({
@@ -177,11 +184,11 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Create an API token and use it as `api_token`, or move the key to `global_key` with `email`.',
     docs: DOCS.createToken,
-    message: () =>
-      '`api_token` looks like a Global API Key, not an API token, and Cloudflare would answer ' +
+    message: (_, door) =>
+      `${door.input('api_token')} looks like a Global API Key, not an API token, and Cloudflare would answer ` +
       '"Invalid format for Authorization header". Create an API token with ' +
-      `${TOKEN_PERMISSIONS} and pass that as \`api_token\`; or, if you mean to use the legacy key, ` +
-      'pass it as `global_key` together with `email`.'
+      `${TOKEN_PERMISSIONS} and pass that as ${door.input('api_token')}; or, if you mean to use the legacy key, ` +
+      `pass it as ${door.input('global_key')} together with ${door.input('email')}.`
   }),
   'token-as-global-key': entry({
     title: 'API token given as global_key',
@@ -190,9 +197,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Pass it as `api_token` and remove `email` and `global_key`.',
     docs: DOCS.createToken,
-    message: () =>
-      '`global_key` looks like an API token, not a Global API Key, and Cloudflare would answer ' +
-      '"Invalid format for X-Auth-Key header". Pass it as `api_token` instead and remove `email` and `global_key`.'
+    message: (_, door) =>
+      `${door.input('global_key')} looks like an API token, not a Global API Key, and Cloudflare would answer ` +
+      `"Invalid format for X-Auth-Key header". Pass it as ${door.input('api_token')} instead and remove ${door.input('email')} and ${door.input('global_key')}.`
   }),
   'origin-ca-key': entry<{ input: string }>({
     title: 'Origin CA key given',
@@ -201,10 +208,10 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Create an API token with Zone → Cache Purge → Purge and use it as `api_token`.',
     docs: DOCS.originCa,
-    message: ({ input }) =>
-      `\`${input}\` is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
+    message: ({ input }, door) =>
+      `${door.input(input)} is an Origin CA key (it starts with "v1.0-"). Those keys only manage origin ` +
       `certificates and cannot purge the cache. Create an API token with ${TOKEN_PERMISSIONS} and pass it ` +
-      'as `api_token`.'
+      `as ${door.input('api_token')}.`
   }),
   'id-as-secret': entry<{ input: 'api_token' | 'global_key' }>({
     title: 'ID given as a secret',
@@ -213,13 +220,13 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Put the credential itself in the secret, and the Zone ID in `zone`.',
     docs: DOCS.ids,
-    message: ({ input }) =>
-      `\`${input}\` is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
+    message: ({ input }, door) =>
+      `${door.input(input)} is 32 hex characters: that is an ID (a Zone ID, an Account ID or an API token's ID), not ` +
       'a credential. ' +
       (input === 'api_token'
-        ? 'Put the API token itself in the secret (Cloudflare shows it once, when the token is created) '
-        : 'Put the Global API Key itself in the secret (My Profile → API Tokens → Global API Key → View) ') +
-      'and the Zone ID in `zone`.'
+        ? `Put the API token itself in ${door.secret} (Cloudflare shows it once, when the token is created) `
+        : `Put the Global API Key itself in ${door.secret} (My Profile → API Tokens → Global API Key → View) `) +
+      `and the Zone ID in ${door.input('zone')}.`
   }),
   'bad-zone': entry<{ value: string; reason: string }>({
     title: 'Invalid input: zone',
@@ -240,12 +247,12 @@ export const catalogue = {
     detection: 'input, before any request (or once the changed files are listed)',
     fix: 'Set `zone` to the Zone ID or the domain name.',
     docs: DOCS.ids,
-    message: ({ what }) =>
+    message: ({ what }, door) =>
       (what === 'tags'
-        ? '`zone` is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. '
-        : '`zone` is empty, so it is not known which zone `purge_everything` should empty. ') +
-      "Set `zone` to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such " +
-      'as example.com. (Only URLs, hosts and prefixes can go without `zone`: their zone is found from their hostname.)'
+        ? `${door.input('zone')} is empty and cache tags belong to no hostname, so it is not known which zone to purge them in. `
+        : `${door.input('zone')} is empty, so it is not known which zone ${door.input('purge_everything')} should empty. `) +
+      `Set ${door.input('zone')} to the Zone ID (32 hex characters, on the zone's Overview page) or to the domain name, such ` +
+      `as example.com. (Only URLs, hosts and prefixes can go without ${door.input('zone')}: their zone is found from their hostname.)`
   }),
   'bad-account-id': entry<{ value: string }>({
     title: 'Invalid input: account_id',
@@ -254,9 +261,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Copy the Account ID from the dashboard, or leave `account_id` empty.',
     docs: DOCS.ids,
-    message: ({ value }) =>
+    message: ({ value }, door) =>
       `account_id "${value}" is not an Account ID (32 hex characters). Copy it from the dashboard's ` +
-      'account home, or leave `account_id` empty: it is only needed for account-owned tokens.'
+      `account home, or leave ${door.input('account_id')} empty: it is only needed for account-owned tokens.`
   }),
   'bad-option': entry<{ input: string; value: string; expected: string }>({
     title: 'Invalid input',
@@ -266,7 +273,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Use the form given in the message.',
     docs: DOCS.inputs,
-    message: ({ input, value, expected }) => `\`${input}\` is "${value}", but it must be ${expected}.`
+    message: ({ input, value, expected }, door) =>
+      `${door.input(input)} is "${value}", but it must be ${expected}.`
   }),
   'nothing-to-purge': entry({
     title: 'Nothing to purge',
@@ -275,9 +283,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Give the items to purge, or set `purge_everything: true` to purge the whole zone.',
     docs: DOCS.purge,
-    message: () =>
-      'Nothing to purge: `files`, `files_from`, `tags`, `hosts` and `prefixes` are all empty. List what to purge, ' +
-      'or set `purge_everything: true` to purge the whole zone (never implied). If the list comes from an ' +
+    message: (_, door) =>
+      `Nothing to purge: ${door.input('files')}, ${door.input('files_from')}, ${door.input('tags')}, ${door.input('hosts')} and ${door.input('prefixes')} are all empty. List what to purge, ` +
+      `or set ${door.set('purge_everything', 'true')} to purge the whole zone (never implied). If the list comes from an ` +
       'earlier step, check that step produced it.'
   }),
   'lists-empty': entry({
@@ -288,8 +296,8 @@ export const catalogue = {
     detection: 'input, before any request; the run succeeds without sending anything',
     fix: 'Nothing needed when the list is empty on purpose (a deploy that changed nothing); otherwise check the step that wrote it.',
     docs: DOCS.inputs,
-    message: () =>
-      'The item inputs are set but hold no item (an empty `files_from` file, `[]`, or only blank or comment ' +
+    message: (_, door) =>
+      `The item inputs are set but hold no item (an empty ${door.input('files_from')} file, \`[]\`, or only blank or comment ` +
       'lines), so nothing was purged and no request was sent. If the list comes from an earlier step, check ' +
       'that step produced it.'
   }),
@@ -300,9 +308,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Remove either `purge_everything` or the item lists.',
     docs: DOCS.purge,
-    message: () =>
-      '`purge_everything` is true and items are listed too. Purging everything already removes them; ' +
-      'remove the item lists, or remove `purge_everything` to purge only the listed items.'
+    message: (_, door) =>
+      `${door.input('purge_everything')} is true and items are listed too. Purging everything already removes them; ` +
+      `remove the item lists, or remove ${door.input('purge_everything')} to purge only the listed items.`
   }),
   'relative-url': entry<{ value: string; suggestion?: string }>({
     title: 'Invalid input: files',
@@ -327,7 +335,7 @@ export const catalogue = {
     docs: DOCS.purgeFiles,
     message: ({ value, reason }) => `"${value}" cannot be purged as a file: ${reason}.`
   }),
-  'bad-files-json': entry<{ input: string; reason: string }>({
+  'bad-files-json': entry<{ input: string; file?: string; reason: string }>({
     title: 'Invalid input: files',
     severity: 'error',
     cause:
@@ -335,8 +343,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Fix the JSON, or list plain URLs one per line.',
     docs: DOCS.purgeFiles,
-    message: ({ input, reason }) =>
-      `${input} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
+    message: ({ input, file, reason }, door) =>
+      `${source(input, file, door)} starts with "[" or "{" so it was read as JSON, but ${reason}. Expected a JSON array whose items are ` +
       'URL strings or objects like {"url": "https://example.com/a", "headers": {"CF-IPCountry": "US"}}; ' +
       'or list plain URLs, one per line.'
   }),
@@ -347,9 +355,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Check the path (relative to the workspace) and that an earlier step wrote the file.',
     docs: DOCS.inputs,
-    message: ({ path, reason }) =>
-      `files_from "${path}" cannot be read (${reason}). The path is relative to the workspace ` +
-      '(GITHUB_WORKSPACE); check that an earlier step wrote the file and that the job checked out the repository.'
+    message: ({ path, reason }, door) =>
+      `${bare(door.input('files_from'))} "${path}" cannot be read (${reason}). ${door.filesFromBase}`
   }),
   'bad-prefix': entry<{ value: string; reason: string; suggestion?: string }>({
     title: 'Invalid input: prefixes',
@@ -392,9 +399,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'List one URL per line, or separate the URLs with spaces.',
     docs: DOCS.inputs,
-    message: ({ example }) =>
-      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in \`files\` and ` +
-      '`files_from` it does not separate URLs, and this would be purged as one URL that does not exist: ' +
+    message: ({ example }, door) =>
+      `"${example}" is several URLs joined by commas. A comma can be part of a URL, so in ${door.input('files')} and ` +
+      `${door.input('files_from')} it does not separate URLs, and this would be purged as one URL that does not exist: ` +
       'list one URL per line, or separate them with spaces.'
   }),
   'items-joined-by-spaces': entry<{ input: 'hosts' | 'prefixes'; value: string; suggestion: string }>({
@@ -404,19 +411,19 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Separate hosts and prefixes with commas or newlines.',
     docs: DOCS.inputs,
-    message: ({ input, value, suggestion }) =>
-      `\`${input}\` has "${value}": items in \`${input}\` are separated by commas or newlines, not spaces. ` +
+    message: ({ input, value, suggestion }, door) =>
+      `${door.input(input)} has "${value}": items in ${door.input(input)} are separated by commas or newlines, not spaces. ` +
       `Write "${suggestion}", or one per line.`
   }),
-  'inline-comment': entry<{ input: string; text: string }>({
+  'inline-comment': entry<{ input: string; file?: string; text: string }>({
     title: 'Comment after an item',
     severity: 'error',
     cause: 'A list has "#" after an item on the same line: only a line that starts with "#" is a comment.',
     detection: 'input, before any request',
     fix: 'Put the comment on a line of its own.',
     docs: DOCS.inputs,
-    message: ({ input, text }) =>
-      `${input} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
+    message: ({ input, file, text }, door) =>
+      `${source(input, file, door)} has "${text}", with "#" after other text. Only a line whose first non-blank character is "#" ` +
       'is a comment; elsewhere "#" is part of the item. Put the comment on a line of its own.'
   }),
   'comment-only-input': entry<{ input: string; line: string }>({
@@ -427,8 +434,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Put an item before the one that starts with "#" (`news, #blog`), or remove the "#".',
     docs: DOCS.inputs,
-    message: ({ input, line }) =>
-      `\`${input}\` is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
+    message: ({ input, line }, door) =>
+      `${door.input(input)} is "${line}": a line whose first non-blank character is "#" is a comment, so nothing in it ` +
       `would be purged. If "#" is part of the first item (a tag such as #blog), put another item before it on ` +
       'the line ("news, #blog"); otherwise remove the "#".'
   }),
@@ -464,9 +471,9 @@ export const catalogue = {
     detection: 'input, once the zone names are known',
     fix: 'Add the zone that holds the host to `zone`, or correct the item.',
     docs: DOCS.inputs,
-    message: ({ host, zones }) =>
+    message: ({ host, zones }, door) =>
       `"${host}" is not in any of the zones given (${zones}), so it is not known where to purge it. Add its ` +
-      'zone to `zone`, or correct the item.'
+      `zone to ${door.input('zone')}, or correct the item.`
   }),
   'host-in-no-visible-zone': entry<{ host: string; tried: string[] }>({
     title: 'No zone found for a host',
@@ -476,12 +483,12 @@ export const catalogue = {
       'Cloudflare: `GET /zones?name=` answers an empty list for the hostname and each parent name, before any purge',
     fix: 'Give the token Zone → Zone → Read on that zone, set `zone`, or correct the item.',
     docs: DOCS.createToken,
-    message: ({ host, tried }) =>
+    message: ({ host, tried }, door) =>
       tried.length === 0
         ? `"${host}" is not a domain name, so no Cloudflare zone can hold it. Nothing was purged; correct the item.`
         : `No zone visible to this credential holds "${host}" (looked up ${tried.map((n) => `"${n}"`).join(', ')}), ` +
           'so it is not known where to purge it, and nothing was purged. Either the token lacks Zone → Zone → Read ' +
-          'on that zone (needed to find zones from URLs; or set `zone` to its ID), or the domain is not a zone ' +
+          `on that zone (needed to find zones from URLs; or set ${door.input('zone')} to its ID), or the domain is not a zone ` +
           'of this account, or the item is mistyped.'
   }),
   'zone-name-unknown': entry<{ zones: string }>({
@@ -492,11 +499,11 @@ export const catalogue = {
     detection: 'Cloudflare: `GET /zones/{id}` refused for a zone given by ID, before any purge',
     fix: 'Give the token Zone → Zone → Read on that zone, or purge each zone in its own step.',
     docs: DOCS.createToken,
-    message: ({ zones }) =>
+    message: ({ zones }, door) =>
       `Several zones are given, and the name of ${zones} cannot be read with this credential (the token has no ` +
       'Zone → Zone → Read on it), so it is not known which URLs, hosts and prefixes belong to it. Nothing was ' +
       'purged rather than guess. Give the token Zone → Zone → Read on that zone, or purge each zone in its own ' +
-      'step (a step with a single zone needs no name). Tags and `purge_everything` need no name: they go to every zone.'
+      `step (a step with a single zone needs no name). Tags and ${door.input('purge_everything')} need no name: they go to every zone.`
   }),
   'bad-changed-paths': entry<{ line: string; reason: string }>({
     title: 'Invalid input: changed_paths',
@@ -516,9 +523,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Leave `github_token` out to use the workflow token, or pass a token that can read the repository.',
     docs: DOCS.ghToken,
-    message: () =>
-      '`changed_paths` is set but `github_token` is empty, so the changed files cannot be listed. Leave ' +
-      '`github_token` out (it defaults to the workflow token, `${{ github.token }}`), or pass a token that can ' +
+    message: (_, door) =>
+      `${door.input('changed_paths')} is set but ${door.input('github_token')} is empty, so the changed files cannot be listed. Leave ` +
+      `${door.input('github_token')} out (it defaults to the workflow token, \`\${{ github.token }}\`), or pass a token that can ` +
       "read this repository's contents."
   }),
   'refs-ignored': entry({
@@ -528,9 +535,9 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Set `changed_paths`, or remove `base` and `head`.',
     docs: DOCS.changedPaths,
-    message: () =>
-      '`base` and `head` choose the commits whose changed files are purged, but `changed_paths` is empty, so ' +
-      'they are ignored. Set `changed_paths`, or remove `base` and `head`.'
+    message: (_, door) =>
+      `${door.input('base')} and ${door.input('head')} choose the commits whose changed files are purged, but ${door.input('changed_paths')} is empty, so ` +
+      `they are ignored. Set ${door.input('changed_paths')}, or remove ${door.input('base')} and ${door.input('head')}.`
   }),
   'outside-zone': entry<{
     kind: 'files' | 'hosts' | 'prefixes'
@@ -572,15 +579,15 @@ export const catalogue = {
       'Cloudflare: 1000 at `/user/tokens/verify` and `/accounts/{id}/tokens/verify` (the account one is skipped for a `cfut_` user token)',
     fix: 'Create a new token (it may have been deleted or rolled) and update the secret; for an account-owned token check `account_id`.',
     docs: DOCS.createToken,
-    message: ({ accountId, maybeAccountOwned }) =>
+    message: ({ accountId, maybeAccountOwned }, door) =>
       (accountId
         ? 'Cloudflare does not recognise this API token ("Invalid API Token"), neither as a user token nor ' +
-          `under account ${accountId}. If it is account-owned, check \`account_id\`; otherwise it `
+          `under account ${accountId}. If it is account-owned, check ${door.input('account_id')}; otherwise it `
         : maybeAccountOwned
           ? 'Cloudflare does not recognise this API token as a user token ("Invalid API Token"). If it is ' +
-            'account-owned (Manage Account → API Tokens), set `account_id`; otherwise it '
+            `account-owned (Manage Account → API Tokens), set ${door.input('account_id')}; otherwise it `
           : 'Cloudflare does not recognise this API token ("Invalid API Token"): it ') +
-      `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update the secret.`
+      `was deleted, rolled or copied incompletely. Create a token with ${TOKEN_PERMISSIONS} and update ${door.secret}.`
   }),
   'token-inactive': entry<{ status: string; date?: string }>({
     title: 'API token not active',
@@ -589,10 +596,10 @@ export const catalogue = {
     detection: 'Cloudflare: token verify answers status `disabled` or `expired`',
     fix: 'Enable the token, extend its expiry, or roll a new one in the dashboard.',
     docs: DOCS.createToken,
-    message: ({ status, date }) =>
+    message: ({ status, date }, door) =>
       status === 'expired'
-        ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update the secret.`
-        : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update the secret.`
+        ? `This API token expired${date ? ` on ${date}` : ''}. Create a new token (or edit its TTL) and update ${door.secret}.`
+        : `This API token is ${status}. Enable it in My Profile → API Tokens, or create a new one and update ${door.secret}.`
   }),
   'token-not-yet-valid': entry<{ date: string }>({
     title: 'API token not valid yet',
@@ -611,10 +618,10 @@ export const catalogue = {
     detection: 'Cloudflare: token verify answers status `active` with an `expires_on` in the past',
     fix: "Check the token's expiry in My Profile → API Tokens (and the runner's clock); roll it if it is due.",
     docs: DOCS.createToken,
-    message: ({ date }) =>
-      `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this runner's ` +
+    message: ({ date }, door) =>
+      `Cloudflare says this API token is active, but its expiry date, ${date}, has passed by this ${door.machine}'s ` +
       "clock. The run goes on, on Cloudflare's word. Check the token's expiry in My Profile → API Tokens and " +
-      "the runner's clock; if the token is about to stop working, create a new one and update the secret."
+      `the ${door.machine}'s clock; if the token is about to stop working, create a new one and update ${door.secret}.`
   }),
   'token-expiring': entry<{ date: string; days: number }>({
     title: 'API token expires soon',
@@ -623,9 +630,9 @@ export const catalogue = {
     detection: 'Cloudflare: token verify answers `expires_on` within 14 days',
     fix: 'Roll or extend the token before it expires.',
     docs: DOCS.createToken,
-    message: ({ date, days }) =>
+    message: ({ date, days }, door) =>
       `This API token expires on ${date} (in ${count(days, 'day')}); purges will fail after that. ` +
-      'Extend it or create a new one and update the secret.'
+      `Extend it or create a new one and update ${door.secret}.`
   }),
   'token-ip-restricted': entry<{ detail: string }>({
     title: 'API token refused from this runner',
@@ -635,10 +642,9 @@ export const catalogue = {
     detection: 'Cloudflare: 9109 on `/zones` or `purge_cache` after a successful verify',
     fix: "Remove the token's Client IP Address Filtering, or run on a runner with a fixed address.",
     docs: DOCS.createToken,
-    message: ({ detail }) =>
+    message: ({ detail }, door) =>
       `Cloudflare refused the token although it is active: ${detail}. The token probably has a Client IP ` +
-      'Address Filter that excludes this runner; GitHub-hosted runners change address on every run. Remove ' +
-      'the filter, or use a self-hosted runner whose address the filter allows.'
+      `Address Filter that excludes this ${door.machine}. ${door.addressAdvice}`
   }),
   'account-token-no-account': entry({
     title: 'Account-owned token: account_id needed',
@@ -649,10 +655,10 @@ export const catalogue = {
       'input shape `cfat_`, Cloudflare: 1000 at `/user/tokens/verify` and no `account.id` from the zone lookup',
     fix: 'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.',
     docs: DOCS.accountTokens,
-    message: () =>
+    message: (_, door) =>
       'This is an account-owned API token (it starts with "cfat_"), which Cloudflare verifies only under the ' +
       'account that owns it, and that account could not be learnt from the zone (the token cannot read it). ' +
-      'Set `account_id` to the Account ID that owns the token, or give the token Zone → Zone → Read.'
+      `Set ${door.input('account_id')} to the Account ID that owns the token, or give the token Zone → Zone → Read.`
   }),
   'global-key-unknown': entry({
     title: 'Email and Global API Key do not match',
@@ -661,10 +667,10 @@ export const catalogue = {
     detection: 'Cloudflare: 9103 at `/user`',
     fix: 'Use the email you log in with and the Global API Key of that same user; or switch to an API token.',
     docs: DOCS.keys,
-    message: () =>
+    message: (_, door) =>
       'Cloudflare does not know this email and Global API Key together ("Unknown X-Auth-Key or X-Auth-Email"). ' +
       'The key belongs to one user: use the email address that user logs in with, and check the key was not ' +
-      'regenerated. Better still, create a scoped API token and pass it as `api_token`.'
+      `regenerated. Better still, create a scoped API token and pass it as ${door.input('api_token')}.`
   }),
   'email-ignored': entry({
     title: 'email ignored',
@@ -673,8 +679,8 @@ export const catalogue = {
     detection: 'input, before any request',
     fix: 'Remove `email`; it is only used with `global_key`.',
     docs: DOCS.inputs,
-    message: () =>
-      '`email` is set but only works with `global_key`; it is ignored because `api_token` is used. Remove it.'
+    message: (_, door) =>
+      `${door.input('email')} is set but only works with ${door.input('global_key')}; it is ignored because ${door.input('api_token')} is used. Remove it.`
   }),
   'global-key-in-use': entry({
     title: 'Consider an API token',
@@ -683,9 +689,9 @@ export const catalogue = {
     detection: 'input',
     fix: 'Create an API token with only Zone → Cache Purge → Purge and use `api_token`.',
     docs: DOCS.createToken,
-    message: () =>
+    message: (_, door) =>
       'This run uses the Global API Key, which can change anything in the account. An API token limited to ' +
-      `${TOKEN_PERMISSIONS} on this zone is safer: pass it as \`api_token\` and remove \`email\` and \`global_key\`.`
+      `${TOKEN_PERMISSIONS} on this zone is safer: pass it as ${door.input('api_token')} and remove ${door.input('email')} and ${door.input('global_key')}.`
   }),
   'bad-auth-header': entry<{ detail: string }>({
     title: 'Credential rejected as malformed',
@@ -694,9 +700,9 @@ export const catalogue = {
     detection: 'Cloudflare: 6003 with 6111 / 6102 / 6103',
     fix: 'Check which secret goes in which input: token in `api_token`, key in `global_key`.',
     docs: DOCS.createToken,
-    message: ({ detail }) =>
-      `Cloudflare could not read the credential: ${detail}. A token goes in \`api_token\`, a Global API ` +
-      'Key in `global_key` with `email`; check that the secret holds only the credential.'
+    message: ({ detail }, door) =>
+      `Cloudflare could not read the credential: ${detail}. A token goes in ${door.input('api_token')}, a Global API ` +
+      `Key in ${door.input('global_key')} with ${door.input('email')}; check that ${door.secret} holds only the credential.`
   }),
 
   // ── Zone ──────────────────────────────────────────────────────────────────
@@ -758,11 +764,11 @@ export const catalogue = {
     detection: 'Cloudflare: 10000 on `GET /zones/{id}`; the purge decides whether the zone is usable',
     fix: 'Nothing, if the token only lacks Zone → Zone → Read; otherwise the purge fails and says what to fix.',
     docs: DOCS.createToken,
-    message: ({ zone }) =>
+    message: ({ zone }, door) =>
       `Cloudflare did not show zone ${zone} to this credential. That is normal for a token without Zone → Zone → ` +
       "Read, and the purge goes on; but it is also Cloudflare's answer when the zone is outside the token's Zone " +
       'Resources or when no zone has this ID, and then the purge fails and says so. Until then the plan of the zone ' +
-      'is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set `batch_size: 500` or ' +
+      `is unknown, so requests carry no more URLs than every plan accepts; on Enterprise, set ${door.set('batch_size', '500')} or ` +
       'grant Zone → Zone → Read for larger ones.'
   }),
 
@@ -775,10 +781,10 @@ export const catalogue = {
     detection: 'GitHub: the event name and the push payload (`before`, `after`), before any request',
     fix: 'Run on `push`, or set `base` (and `head`) to the commits to compare.',
     docs: DOCS.changedPaths,
-    message: ({ reason }) =>
+    message: ({ reason }, door) =>
       `The changed files cannot be listed: ${reason}. Nothing was purged (the action never falls back to ` +
-      'purging everything). Run the workflow on `push`, or set `base` to the commit, tag or branch the site was ' +
-      'last deployed from (`head` defaults to the commit of this run).'
+      `purging everything). Run the workflow on \`push\`, or set ${door.input('base')} to the commit, tag or branch the site was ` +
+      `last deployed from (${door.input('head')} defaults to the commit of this run).`
   }),
   'changes-api-error': entry<{ range: string; detail: string; hint: string }>({
     title: 'Changed files could not be listed',
@@ -799,10 +805,10 @@ export const catalogue = {
     detection: "GitHub: the compare answer's `files` has 300 entries",
     fix: 'Purge this deploy by `prefixes` or `purge_everything` instead, or deploy in smaller steps.',
     docs: DOCS.ghCompare,
-    message: ({ range, count }) =>
+    message: ({ range, count }, door) =>
       `GitHub lists at most 300 changed files in one comparison, and ${range} changed ${count >= 300 ? '300 or more' : count}, ` +
       'so the list may be incomplete. Nothing was purged rather than leave stale copies in the cache. Purge ' +
-      'this deploy by `prefixes` or with `purge_everything` instead, or deploy in smaller steps.'
+      `this deploy by ${door.input('prefixes')} or with ${door.input('purge_everything')} instead, or deploy in smaller steps.`
   }),
   'bad-changed-url': entry<{ detail: string }>({
     title: 'Changed file cannot be purged',
@@ -812,9 +818,9 @@ export const catalogue = {
     detection: 'GitHub: the compare lists the file; the URL is checked before any purge request',
     fix: 'Rename the file, or purge its folder with `prefixes` instead.',
     docs: DOCS.changedPaths,
-    message: ({ detail }) =>
+    message: ({ detail }, door) =>
       `A URL made from the changed files cannot be purged: ${detail} Nothing was purged. Rename the file, ` +
-      'or purge its folder with `prefixes` instead.'
+      `or purge its folder with ${door.input('prefixes')} instead.`
   }),
   'nothing-changed': entry<{ range: string; count: number }>({
     title: 'Nothing changed under changed_paths',
@@ -838,12 +844,12 @@ export const catalogue = {
       'Cloudflare: `GET /zones/{id}/environments` lists no environment by that name or ref, before any purge',
     fix: "Set `environment` to one of the names the annotation lists (or that environment's ref).",
     docs: DOCS.purgeEnvironments,
-    message: ({ zone, wanted, names }) =>
+    message: ({ zone, wanted, names }, door) =>
       `Zone ${zone} has no environment named "${wanted}" (names match in any case, refs exactly). ` +
       (names.length > 0
-        ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set \`environment\` to one of them. `
+        ? `Its environments: ${listWords(names.map((n) => `"${n}"`))}. Set ${door.input('environment')} to one of them. `
         : 'It lists no environment at all: create them under Version Management → Environments, or leave ' +
-          '`environment` empty to clear the cache of the whole zone. ') +
+          `${door.input('environment')} empty to clear the cache of the whole zone. `) +
       'Nothing was sent.'
   }),
   'environments-not-enabled': entry<{ zones: string[]; detail: string }>({
@@ -855,11 +861,11 @@ export const catalogue = {
       'Cloudflare: an error about versioning, a 404 or an empty list on `GET /zones/{id}/environments` (codes unverified: words matched)',
     fix: 'Enable Version Management on the zone (Enterprise plan), or leave `environment` empty to clear the whole zone.',
     docs: DOCS.enableVersioning,
-    message: ({ zones, detail }) =>
+    message: ({ zones, detail }, door) =>
       `${zones.length === 1 ? 'Zone' : 'Zones'} ${listWords(zones)} ${zones.length === 1 ? 'does' : 'do'} not use ` +
       `Version Management, so there is no environment to clear. Cloudflare answered: ${detail}. Version Management is an ` +
       "Enterprise feature: in the dashboard, open the zone's Version Management page and select Enable versioning, " +
-      'which creates the Production, Staging and Development environments. Or leave `environment` empty to clear ' +
+      `which creates the Production, Staging and Development environments. Or leave ${door.input('environment')} empty to clear ` +
       'the cache of the whole zone. Nothing was sent.'
   }),
   'environments-not-readable': entry<{ zones: string[]; wanted: string; detail: string }>({
@@ -870,11 +876,11 @@ export const catalogue = {
     detection: 'Cloudflare: 10000 or another 403 on `GET /zones/{id}/environments`, before any purge',
     fix: 'Add Zone → Zone Versioning → Read to the token, next to Zone → Cache Purge → Purge.',
     docs: DOCS.createToken,
-    message: ({ zones, wanted, detail }) =>
+    message: ({ zones, wanted, detail }, door) =>
       `This credential may not list the Version Management environments of ${listWords(zones)} (${detail}), so ` +
       `"${wanted}" cannot be looked up. A token needs Zone → Zone Versioning → Read on the zone for that, next to ` +
       'Zone → Cache Purge → Purge: edit the token and add it. If the zone does not use Version Management (an ' +
-      'Enterprise feature), leave `environment` empty instead. Nothing was sent.'
+      `Enterprise feature), leave ${door.input('environment')} empty instead. Nothing was sent.`
   }),
   'invalidate-unavailable': entry<{ zone: string; detail: string }>({
     title: 'Invalidation not available',
@@ -884,9 +890,9 @@ export const catalogue = {
     detection: 'Cloudflare: 7003 / 7000 or HTTP 404 on `POST …/invalidate_cache`',
     fix: 'Use `mode: purge` (or remove `mode`) to delete the cached copies instead.',
     docs: DOCS.invalidate,
-    message: ({ zone, detail }) =>
+    message: ({ zone, detail }, door) =>
       `Cloudflare has no invalidate endpoint for zone ${zone}: ${detail}. Invalidation is not available here, ` +
-      'so nothing was marked stale. Set `mode: purge` (or remove `mode`) to delete the cached copies instead: ' +
+      `so nothing was marked stale. Set ${door.set('mode', 'purge')} (or remove ${door.input('mode')}) to delete the cached copies instead: ` +
       'the next requests then fetch them from the origin in full.'
   }),
   'invalidate-url-refused': entry<{ zone: string; environment?: string }>({
@@ -897,10 +903,10 @@ export const catalogue = {
     detection: 'Cloudflare: 1136 on `POST …/invalidate_cache` with `files`',
     fix: 'Invalidate by `tags`, `hosts` or `prefixes` (or everything) in that environment instead of by URL.',
     docs: DOCS.invalidateEnvironment,
-    message: ({ zone, environment }) =>
+    message: ({ zone, environment }, door) =>
       `Cloudflare refused to invalidate URLs in ${environment ? `environment ${environment} of ` : ''}zone ${zone} ` +
       '(code 1136): an environment whose traffic filter selects requests by IP address, country, ASN or threat ' +
-      'score cannot be invalidated by URL. Invalidate those pages by `tags`, `hosts` or `prefixes` (or everything) ' +
+      `score cannot be invalidated by URL. Invalidate those pages by ${door.input('tags')}, ${door.input('hosts')} or ${door.input('prefixes')} (or everything) ` +
       'instead: those still work in that environment.'
   }),
 
@@ -926,7 +932,7 @@ export const catalogue = {
       'Cloudflare: 429 with code 971 after every retry, or a `Retry-After` past the end of `timeout`',
     fix: 'Run again after the wait, raise `timeout`, or purge fewer items (prefixes or tags instead of URLs).',
     docs: DOCS.limits,
-    message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }) =>
+    message: ({ waitSeconds, timeLeftSeconds, answers = 1, limit }, door) =>
       (answers > 1
         ? `Cloudflare kept answering 429 "Please wait and consider throttling your request speed" (${answers} answers)`
         : 'Cloudflare answered 429 "Please wait and consider throttling your request speed"') +
@@ -937,7 +943,7 @@ export const catalogue = {
           ? ` and asked to wait ${describeWait(waitSeconds)}`
           : '') +
       `. The limit that applies: ${limit}; other jobs using the same account share it. Run again ` +
-      `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise \`timeout\`, or purge by prefix or tag ` +
+      `${waitSeconds !== undefined ? 'after that wait' : 'later'}, raise ${door.input('timeout')}, or purge by prefix or tag ` +
       'to send fewer requests.'
   }),
   'too-many-items': entry<{ type: string; size: number; limit: number; lost: number }>({
@@ -948,13 +954,15 @@ export const catalogue = {
       'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
     fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
     docs: DOCS.purge,
-    message: ({ type, size, limit, lost }) =>
+    message: ({ type, size, limit, lost }, door) =>
       `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
       'retried; ' +
       (lost === 0
         ? 'nothing was lost.'
-        : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in the failed_items output).`) +
-      (type === 'files' ? " Set `batch_size` to your plan's limit to avoid the extra requests." : '')
+        : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+      (type === 'files'
+        ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
+        : '')
   }),
   'purge-item-refused': entry<{ detail: string }>({
     title: 'Item refused by Cloudflare',
@@ -986,10 +994,10 @@ export const catalogue = {
     detection: "the zone's plan (`GET /zones/{id}`) against Cloudflare's documented limits, before purging",
     fix: "Remove `batch_size`: the action follows each plan's limit by itself.",
     docs: DOCS.purge,
-    message: ({ batchSize, limit, plan, zone }) =>
-      `\`batch_size: ${batchSize}\` is above the ${limit} URLs per request that Cloudflare allows on the ` +
+    message: ({ batchSize, limit, plan, zone }, door) =>
+      `${door.set('batch_size', String(batchSize))} is above the ${limit} URLs per request that Cloudflare allows on the ` +
       `${plan} plan of ${zone}, so Cloudflare may refuse those requests (they are then split and sent again, ` +
-      "which costs extra requests). Remove `batch_size`: the action follows each plan's limit by itself."
+      `which costs extra requests). Remove ${door.input('batch_size')}: ${door.self} follows each plan's limit by itself.`
   }),
   'purge-not-sent': entry<{ limit: string }>({
     title: 'Time ran out',
@@ -998,9 +1006,9 @@ export const catalogue = {
     detection: 'pacing: the next allowed send time is past the deadline set by `timeout`',
     fix: 'Raise `timeout`, or purge by prefix or tag to send fewer requests.',
     docs: DOCS.limits,
-    message: ({ limit }) =>
-      `They were never sent: the time allowed by \`timeout\` ran out before the rate limit (${limit}) ` +
-      'let them go. Raise `timeout`, or purge by prefix or tag to send fewer requests.'
+    message: ({ limit }, door) =>
+      `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
+      `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
   }),
   'purge-failed': entry<{ detail: string }>({
     title: 'Purge failed',
@@ -1042,9 +1050,8 @@ export const catalogue = {
     detection: 'any error that is not an answer from Cloudflare; the stack trace goes to the debug log only',
     fix: 'Re-run with debug logging enabled and report the message and the log.',
     docs: DOCS.ghDebug,
-    message: ({ detail }) =>
-      `The action stopped on an unexpected error, not an answer from Cloudflare: ${detail}. Re-run the job ` +
-      'with debug logging enabled to see where it happened, and report it with that log.'
+    message: ({ detail }, door) =>
+      `${door.Self} stopped on an unexpected error, not an answer from Cloudflare: ${detail}. ${door.debug}`
   }),
   'network-error': entry<{ detail: string }>({
     title: 'Cannot reach Cloudflare',
@@ -1053,8 +1060,8 @@ export const catalogue = {
     detection: 'network errors, timeouts, 5xx and HTML error pages after every retry',
     fix: 'Check `api_url`, proxy settings and https://www.cloudflarestatus.com/; run again.',
     docs: DOCS.status,
-    message: ({ detail }) =>
-      `Could not get an answer from the Cloudflare API: ${detail}. Check \`api_url\` and any proxy ` +
+    message: ({ detail }, door) =>
+      `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
       '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
   })
 } satisfies Record<string, Diagnosis<never>>
@@ -1062,11 +1069,30 @@ export const catalogue = {
 export type DiagnosisId = keyof typeof catalogue
 type ParamsOf<K extends DiagnosisId> = Parameters<(typeof catalogue)[K]['message']>[0]
 
-/** A reportable finding for one occurrence of a diagnosis. */
+/** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
 export function diagnose<K extends DiagnosisId>(
   id: K,
   ...params: ParamsOf<K> extends Record<string, never> ? [] : [ParamsOf<K>]
 ): Finding {
   const d = catalogue[id] as Diagnosis<unknown>
-  return { id, title: d.title, severity: d.severity, message: d.message(params[0] ?? {}) }
+  const facts = params[0] ?? {}
+  return { id, title: d.title, severity: d.severity, message: d.message(facts, ACTION_DOOR), params: facts }
+}
+
+/** A finding in the words of a front door: from its facts when it comes from the catalogue, else as it is. */
+export function render(finding: Finding, door: Door): string {
+  const d = Object.hasOwn(catalogue, finding.id)
+    ? (catalogue[finding.id as DiagnosisId] as Diagnosis<unknown>)
+    : undefined
+  if (!d || !finding.params) return finding.message
+  const words = d.message(finding.params, door)
+  return finding.tally ? tallied(finding.tally, words, door) : words
+}
+
+/** The message of a failure, after how many items it left: "3 items on example.com not purged (…). <words>" */
+export function tallied(t: FindingTally, words: string, door: Door): string {
+  return t.eachOnItsOwn && t.items > 1
+    ? `${count(t.items, 'item')} on ${t.zone} not ${t.past}: Cloudflare refused each of them on its own (its ` +
+        `words for each are in ${door.failedItems}). The first: ${words}`
+    : `${count(t.items, 'item')} on ${t.zone} not ${t.past} (listed in ${door.failedItems}). ${words}`
 }

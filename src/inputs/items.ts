@@ -63,7 +63,10 @@ export interface ParsedFiles extends Parsed<FileItem> {
  * otherwise URLs separated by whitespace. Every URL is canonical (see canonical-url.ts).
  * `zoneName` helps suggest a full URL for a bare path.
  */
-export function parseFiles(text: string, source: string, zoneName?: string): ParsedFiles {
+/** Where a list of files was read: `files`, or the file that `files_from` names. */
+export type FilesSource = { input: 'files' } | { input: 'files_from'; file: string }
+
+export function parseFiles(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
   const lines = contentLines(text)
   const trimmed = lines.join('\n').trim()
   const out: ParsedFiles = { items: [], errors: [], fragments: [] }
@@ -78,7 +81,7 @@ export function parseFiles(text: string, source: string, zoneName?: string): Par
     const values = line.trim().split(/\s+/)
     const comment = values.findIndex((v) => v.startsWith('#'))
     if (comment !== -1) {
-      out.errors.push(diagnose('inline-comment', { input: source, text: hideUserinfo(line.trim()) }))
+      out.errors.push(diagnose('inline-comment', { ...source, text: hideUserinfo(line.trim()) }))
       values.length = comment
     }
     for (const value of values) addFile(out, { url: value }, zoneName)
@@ -97,7 +100,7 @@ function addFile(out: ParsedFiles, item: FileItem, zoneName?: string): void {
   out.items.push({ ...item, url: result.url })
 }
 
-function parseFilesJson(text: string, source: string, zoneName?: string): ParsedFiles {
+function parseFilesJson(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
   const out: ParsedFiles = { items: [], errors: [], fragments: [] }
   let data: unknown
   try {
@@ -106,13 +109,13 @@ function parseFilesJson(text: string, source: string, zoneName?: string): Parsed
     // Node quotes a piece of the text in its message; it may hold a URL's password, so it is left out.
     const detail = (e as Error).message.replace(/,\s*".*" is not valid JSON$/s, '')
     const reason = `it is not valid JSON (${hideUserinfo(detail)})`
-    out.errors.push(diagnose('bad-files-json', { input: source, reason }))
+    out.errors.push(diagnose('bad-files-json', { ...source, reason }))
     return out
   }
   if (!Array.isArray(data)) {
     out.errors.push(
       diagnose('bad-files-json', {
-        input: source,
+        ...source,
         reason: 'it is not an array (wrap a single object in [ ])'
       })
     )
@@ -121,7 +124,7 @@ function parseFilesJson(text: string, source: string, zoneName?: string): Parsed
   data.forEach((entry: unknown, index) => {
     const item = toFileItem(entry)
     if (typeof item === 'string')
-      out.errors.push(diagnose('bad-files-json', { input: source, reason: `item ${index + 1} ${item}` }))
+      out.errors.push(diagnose('bad-files-json', { ...source, reason: `item ${index + 1} ${item}` }))
     else addFile(out, item, zoneName)
   })
   return out
@@ -171,7 +174,7 @@ export function parseTags(text: string): Parsed<string> {
   const items: string[] = []
   const errors: Finding[] = []
   for (const value of splitList(text)) {
-    const comment = inlineComment('`tags`', value)
+    const comment = inlineComment('tags', value)
     if (comment) errors.push(comment)
     else if (value.length > 1024)
       errors.push(
@@ -209,7 +212,7 @@ export function parseHosts(text: string): Parsed<string> {
       continue
     }
     const problem =
-      inlineComment('`hosts`', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)))
+      inlineComment('hosts', value) ?? joinedBySpaces('hosts', value, (p) => Boolean(toAsciiHostname(p)))
     if (problem) {
       errors.push(problem)
       continue
@@ -249,7 +252,7 @@ function parsePrefix(value: string, zoneName?: string): string | Finding {
       ...(suggestion ? { suggestion: hideUserinfo(suggestion) } : {})
     })
   const problem =
-    inlineComment('`prefixes`', value) ??
+    inlineComment('prefixes', value) ??
     joinedBySpaces('prefixes', value, (p) => typeof parsePrefix(p) === 'string')
   if (problem) return problem
   const schemeMatch = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)

@@ -107,7 +107,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
 
   const fileLists: FileItem[] = []
   const fragments: Array<[string, string]> = []
-  const files = parseFiles(raw.files ?? '', '`files`', zoneName)
+  const files = parseFiles(raw.files ?? '', { input: 'files' }, zoneName)
   report(files.errors)
   fileLists.push(...files.items)
   fragments.push(...files.fragments)
@@ -122,7 +122,7 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
       itemErrors++
     }
     if (text !== undefined) {
-      const fromFile = parseFiles(text, `the file ${filesFrom} (files_from)`, zoneName)
+      const fromFile = parseFiles(text, { input: 'files_from', file: filesFrom }, zoneName)
       report(fromFile.errors)
       fileLists.push(...fromFile.items)
       fragments.push(...fromFile.fragments)

@@ -2,10 +2,10 @@
 // the same finding, and groups the annotations so that a thousand failed URLs make one line, not a thousand.
 // Also the warnings for zones and types whose requests Cloudflare found too large.
 import type { ZoneResolution } from '../access/zone-resolver.js'
-import { diagnose } from '../diagnosis/catalogue.js'
+import { diagnose, tallied } from '../diagnosis/catalogue.js'
+import { ACTION_DOOR } from '../diagnosis/door.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
 import type { CacheMode, Finding, PurgeType } from '../types.js'
-import { count } from '../words.js'
 import { describeRateLimit } from './pacing.js'
 import { itemCount } from './planner.js'
 import type { BatchOutcome } from './runner.js'
@@ -52,14 +52,10 @@ export function failureAnnotations(failures: FailedRequest[], mode?: CacheMode):
     group.items += itemCount(outcome.batch)
     groups.set(key, group)
   }
-  return [...groups.values()].map(({ finding, items, label }) => ({
-    ...finding,
-    message:
-      finding.id === 'purge-item-refused' && items > 1
-        ? `${count(items, 'item')} on ${label} not ${past}: Cloudflare refused each of them on its own (its ` +
-          `words for each are in the failed_items output). The first: ${finding.message}`
-        : `${count(items, 'item')} on ${label} not ${past} (listed in the failed_items output). ${finding.message}`
-  }))
+  return [...groups.values()].map(({ finding, items, label }) => {
+    const tally = { items, zone: label, past, eachOnItsOwn: finding.id === 'purge-item-refused' }
+    return { ...finding, tally, message: tallied(tally, finding.message, ACTION_DOOR) }
+  })
 }
 
 /** A zone and type whose requests Cloudflare refused as too large. */
