@@ -29270,7 +29270,7 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
@@ -37291,7 +37291,7 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
+    options.log(`${grouped(sent)} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
     return outcomes;
 }
 

@@ -1870,7 +1870,7 @@ async function sendPlan(api, planned, options) {
         clearInterval(progress);
     }
     const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${sent} of ${(0,src_words/* count */.U9)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.YA)(Date.now() - started)}`);
+    options.log(`${(0,src_words/* grouped */.zD)(sent)} of ${(0,src_words/* count */.U9)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.YA)(Date.now() - started)}`);
     return outcomes;
 }
 

@@ -955,7 +955,7 @@ export const catalogue = {
     fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
     docs: DOCS.purge,
     message: ({ type, size, limit, lost }, door) =>
-      `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+      `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
       'retried; ' +
       (lost === 0
         ? 'nothing was lost.'

@@ -4,7 +4,7 @@
 import type { CloudflareApi } from '../cloudflare/api.js'
 import type { ZoneResolution } from '../access/zone-resolver.js'
 import type { CacheMode, Environment } from '../types.js'
-import { count, seconds } from '../words.js'
+import { count, grouped, seconds } from '../words.js'
 import type { Split } from './failures.js'
 import { GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
@@ -83,7 +83,7 @@ export async function sendPlan(
   }
   const sent = outcomes.filter((o) => o.purgeId).length
   options.log(
-    `${sent} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`
+    `${grouped(sent)} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`
   )
   return outcomes
 }
