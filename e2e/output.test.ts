@@ -8,17 +8,13 @@ import { beforeEach, describe, expect, it } from '@jest/globals'
 import { fixture } from '../emulator/fixtures.js'
 import type { EmulatorZone } from '../emulator/index.js'
 import { envelopeError, useEmulator } from './emulator-setup.js'
+import { expectNoInjectedCommand, HOSTILE } from './expectations.js'
 import { runAction, type ActionRun } from './run-action.js'
 import { terminalSafe } from '../src/report/safe-text.js'
 import { runCli, type CliRun } from './run-cli.js'
 import { readSummary, sanitizerChanges, SUMMARY_LIMIT_BYTES, summaryProblems } from './summary-dom.js'
 
 const { zones, tokens, accountId } = fixture
-
-/** Text that would start workflow commands in the Actions log, and redraw or retitle a terminal. */
-const HOSTILE =
-  ' \r\n::error title=Injected::obeyed\n::add-mask::example\r::stop-commands::halt\u2028' +
-  '::warning::x \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J end'
 
 /** A zone whose name, as Cloudflare answers it, carries the hostile text. */
 const EVIL: EmulatorZone = {
@@ -119,23 +115,6 @@ describe('a summary on every run', () => {
     expect(view.status.text).toMatch(/hold no item .*check that step produced it/)
   })
 })
-
-/** No line of the log starts a workflow command the action did not write itself. */
-function expectNoInjectedCommand(result: ActionRun): void {
-  // The action's own add-mask for the token comes first; no other may come.
-  const lines = result.stdout.split(/\r\n|[\n\r]/).filter((l) => l !== `::add-mask::${tokens.user.value}`)
-  const commands = lines.filter((l) => /^\s*(::|##\[)/.test(l)).map((l) => /^\s*::([a-z-]+)/.exec(l)?.[1])
-  expect(new Set(commands)).toEqual(
-    new Set(
-      commands.filter((c) => ['debug', 'group', 'endgroup', 'error', 'warning', 'notice'].includes(c ?? ''))
-    )
-  )
-  expect(lines.filter((l) => /^\s*::(add-mask|stop-commands)/.test(l))).toEqual([])
-  expect(result.annotations.map((a) => a.title)).not.toContain('Injected')
-  // No raw escape character, nor any other control but the line break, in the log.
-  const text = result.stdout.replace(/\n/g, '')
-  expect(terminalSafe(text)).toBe(text)
-}
 
 /** The terminal gets no control character but line breaks: the hostile text is shown escaped. */
 function expectNoControls(result: CliRun): void {
