@@ -331,7 +331,13 @@ describe('emulator', () => {
           ],
           refuseItems: [
             { item: 'https://example.com/long', message: 'URL length exceeds the maximum allowed' },
-            { item: 'refused-tag' }
+            { item: 'refused-tag' },
+            {
+              item: 'https://example.com/x',
+              code: 1082,
+              message: "Unable to purge 'https://example.com/x'."
+            },
+            { item: 'https://example.com/z', code: 1082, message: "Unable to purge 'https://example.com/z'." }
           ]
         },
         async (custom) => {
@@ -351,6 +357,13 @@ describe('emulator', () => {
           expect(long.status).toBe(400)
           expect(long.json.errors).toEqual([
             { code: 1016, message: 'URL length exceeds the maximum allowed' }
+          ])
+          const several = await post({
+            files: ['https://example.com/x', 'https://example.com/y', 'https://example.com/z']
+          })
+          expect(several.json.errors).toEqual([
+            { code: 1082, message: "Unable to purge 'https://example.com/x'." },
+            { code: 1082, message: "Unable to purge 'https://example.com/z'." }
           ])
           const tag = await post({ tags: ['fine', 'refused-tag'] })
           expect(tag.json.errors[0]?.message).toMatch(/^Invalid tag refused-tag/)
@@ -535,6 +548,38 @@ describe('rate limits', () => {
       })
       expect(otherToken.status).toBe(200)
     })
+  })
+
+  it('counts calls made before the run, names the budget on every answer, and keeps the fewest left', async () => {
+    await withEmulator({ globalRateLimit: { requests: 1200, windowSeconds: 300 } }, async (emulator) => {
+      emulator.spendGlobal(tokens.user.value, 1100)
+      const verify = await call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
+      expect(verify.headers.get('ratelimit')).toMatch(/^"default";r=99;t=(?:299|300)$/)
+      expect(verify.headers.get('ratelimit-policy')).toBe('"default";q=1200;w=300')
+      const refused = await call(emulator, purgePath(zones.free.id), {
+        method: 'POST',
+        headers: bearer(tokens.user.value),
+        body: { files: ['not a url'] }
+      })
+      expect(refused.status).toBe(400)
+      expect(refused.headers.get('ratelimit')).toMatch(/r=98;/)
+      expect(emulator.fewestLeft()).toBe(98)
+      emulator.reset()
+      expect(emulator.fewestLeft()).toBeUndefined()
+    })
+  })
+
+  it('can leave out the Ratelimit headers, as a proxy that strips them would, and still limit', async () => {
+    await withEmulator(
+      { rateLimitHeaders: false, globalRateLimit: { requests: 1, windowSeconds: 60 } },
+      async (emulator) => {
+        const verify = () => call(emulator, '/user/tokens/verify', { headers: bearer(tokens.user.value) })
+        const first = await verify()
+        expect(first.headers.get('ratelimit')).toBeNull()
+        expect(first.headers.get('ratelimit-policy')).toBeNull()
+        expect((await verify()).status).toBe(429)
+      }
+    )
   })
 
   it('can be disabled', async () => {

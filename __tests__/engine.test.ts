@@ -143,7 +143,7 @@ describe('purgeCache', () => {
     expect(reporter.groups).toEqual(['Credential and zone', 'Environment', 'Invalidate'])
     expect(reporter.lines).toContain(`Environment on enterprise.example: Staging (ref ${staging.ref})`)
     expect(reporter.lines).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^1 of 1 invalidation request succeeded in /)])
+      expect.arrayContaining([expect.stringMatching(/^1 invalidation request sent, 1 accepted, in /)])
     )
     expect(reporter.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^Invalidated 1 item in /)]))
   })

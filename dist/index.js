@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4298);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6262);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4298:
+/***/ 6262:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28402,7 +28402,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -28425,11 +28425,6 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/door.ts
@@ -28505,12 +28500,17 @@ function shortDuration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
 }
+/** "5 minutes", "90 seconds": the length of a rate-limit window. */
+function windowWords(seconds) {
+    return seconds % 60 === 0 ? count(seconds / 60, 'minute') : count(seconds, 'second');
+}
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
 /** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -28849,7 +28849,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -28931,7 +28931,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -29270,11 +29270,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -29282,7 +29282,7 @@ const catalogue = {
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        cause: 'Cloudflare refused a request because of some of its items (an invalid URL, tag, host or prefix); the items its answer named failed, and the rest of the request was sent again without them.',
         detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
         fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
         docs: DOCS.purge,
@@ -29318,6 +29318,19 @@ const catalogue = {
         docs: DOCS.limits,
         message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
             `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
+    }),
+    'api-budget-exhausted': entry({
+        title: "Held back by Cloudflare's API request limit",
+        severity: 'error',
+        cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
+            `requests per ${windowWords(windowSeconds)}) had no room left but the ${kept} requests kept for the ` +
+            "account's other tools (going over it blocks every API call of the account's user for 5 minutes), and it " +
+            `frees up in ${describeWait(freesInSeconds)}, after the time allowed by ${door.input('timeout')}. Run again ` +
+            `after that, raise ${door.input('timeout')} past it, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -30067,6 +30080,194 @@ function flatten(errors) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
+// The credential's API-wide request budget: 1,200 requests per 5 minutes per user or token, shared by
+// every call (verify, zone lookups, environments, purges) and by every other tool of the account; going
+// over blocks all of them for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+// Read from the `Ratelimit` and `Ratelimit-Policy` headers of every answer when they are there (Cloudflare's
+// changelog, 2025-09-03), counted from the run's own calls when they are not. Pure: the clock is given.
+/** Cloudflare's documented limit, counted against when the answers carry no headers. */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** The share of the quota left to the account's other tools (60 of 1,200). */
+const KEEP_FOR_OTHERS = 0.05;
+/**
+ * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
+ * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
+ */
+function parseFieldList(value) {
+    const items = [];
+    for (const member of splitOutsideQuotes(value, ',')) {
+        const [head, ...rest] = splitOutsideQuotes(member, ';').map((part) => part.trim());
+        if (!head)
+            continue;
+        const name = /^"(.*)"$/.exec(head)?.[1] ?? head;
+        const params = new Map();
+        for (const param of rest) {
+            const match = /^([a-z*][a-z0-9_.*-]*)=(-?\d+(?:\.\d+)?)$/.exec(param);
+            if (match)
+                params.set(match[1], Number(match[2]));
+        }
+        items.push({ name, params });
+    }
+    return items;
+}
+function splitOutsideQuotes(text, separator) {
+    const parts = [];
+    let quoted = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\' && quoted)
+            i++;
+        else if (c === '"')
+            quoted = !quoted;
+        else if (c === separator && !quoted) {
+            parts.push(text.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(text.slice(start));
+    return parts;
+}
+/**
+ * The figures of the most constrained limit the answer names: the item of `Ratelimit` with the fewest
+ * requests left, and the `Ratelimit-Policy` item of the same name (else the only one). Undefined when
+ * `Ratelimit` is absent or says nothing readable.
+ */
+function parseRateLimitHeaders(headers) {
+    const text = (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    };
+    const limits = parseFieldList(text('ratelimit'))
+        .map(({ name, params }) => ({ name, remaining: params.get('r'), reset: params.get('t') ?? 0 }))
+        .filter((l) => l.remaining !== undefined)
+        .filter((l) => l.remaining >= 0 && l.reset >= 0);
+    const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0];
+    if (!tightest)
+        return undefined;
+    const policies = parseFieldList(text('ratelimit-policy'));
+    const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined);
+    const quota = policy?.params.get('q');
+    const windowSeconds = policy?.params.get('w');
+    return {
+        remaining: Math.floor(tightest.remaining),
+        resetSeconds: tightest.reset,
+        ...(quota !== undefined && quota > 0 ? { quota } : {}),
+        ...(windowSeconds !== undefined && windowSeconds > 0 ? { windowSeconds } : {})
+    };
+}
+/**
+ * Decides whether one more request may go without spending the part of the budget kept for others.
+ * With the headers: what the latest answer said was left, less the requests sent since the one it
+ * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
+ * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ */
+class ApiBudget {
+    now;
+    sent = 0;
+    inFlight = 0;
+    /** Granted to a request that has not gone yet. */
+    granted = 0;
+    own = [];
+    seen;
+    constructor(now = () => performance.now()) {
+        this.now = now;
+    }
+    /** A request goes now; returns its number, to hand back to `answered`. */
+    sending() {
+        if (this.granted > 0)
+            this.granted--;
+        this.inFlight++;
+        const t = this.now();
+        this.own.push(t);
+        this.forget(t);
+        return ++this.sent;
+    }
+    /** Drops the run's own calls older than the window: they no longer count. */
+    forget(t) {
+        while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
+            this.own.shift();
+    }
+    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+    answered(index, headers) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        if (!headers)
+            return;
+        const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
+        const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs;
+        this.seen = {
+            remaining: headers.remaining,
+            index,
+            resetAt: this.now() + headers.resetSeconds * 1000,
+            quota,
+            windowMs
+        };
+    }
+    /** Whether any answer carried the headers. */
+    get readsHeaders() {
+        return this.seen !== undefined;
+    }
+    /** The fewest requests the run may yet send now, the part kept for others left aside. */
+    available() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            const left = seen.remaining - (this.sent - seen.index) - this.granted - this.kept(seen.quota);
+            if (left > 0)
+                return left;
+            // The window has freed up since: one request, alone, reads how much.
+            return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0;
+        }
+        const { requests } = GLOBAL_API_LIMIT;
+        this.forget(t);
+        return requests - this.kept(requests) - this.own.length - this.granted;
+    }
+    /** Grants one request and returns 0, or returns the milliseconds until one may be granted. */
+    reserve() {
+        if (this.available() > 0) {
+            this.granted++;
+            return 0;
+        }
+        return this.state().freesInMs;
+    }
+    /** Gives back a grant whose request did not go. */
+    refund() {
+        if (this.granted > 0)
+            this.granted--;
+    }
+    /** The limit and when it frees up, for a run that stops on it. */
+    state() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            // Answered but not yet freed: the next look is at the reset, or as soon as the lone request is answered.
+            const freesInMs = t < seen.resetAt ? seen.resetAt - t : POLL_MS;
+            return {
+                quota: seen.quota,
+                windowSeconds: Math.round(seen.windowMs / 1000),
+                kept: this.kept(seen.quota),
+                freesInMs,
+                fromHeaders: true
+            };
+        }
+        const { requests, windowMs } = GLOBAL_API_LIMIT;
+        const oldest = this.own[0] ?? t;
+        return {
+            quota: requests,
+            windowSeconds: windowMs / 1000,
+            kept: this.kept(requests),
+            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+            fromHeaders: false
+        };
+    }
+    kept(quota) {
+        return Math.ceil(quota * KEEP_FOR_OTHERS);
+    }
+}
+/** How soon to look again while a request alone reads the window's new figure. */
+const POLL_MS = 50;
+
 ;// CONCATENATED MODULE: ./src/cloudflare/proxy.ts
 // Which proxy, if any, carries the requests to the API: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the
 // way GitHub's Actions toolkit reads them (its http-client package) on self-hosted runners. Pure.
@@ -30168,6 +30369,7 @@ function proxy_safeDecode(value) {
 
 
 
+
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_ATTEMPT_MS = 30_000;
 const MIN_ATTEMPT_MS = 5_000;
@@ -30199,6 +30401,8 @@ class CloudflareHttpClient {
     warned = new Set();
     requestCount = 0;
     rateLimitedCount = 0;
+    /** The credential's API-wide budget, read from the Ratelimit headers of every answer. */
+    budget;
     constructor(options) {
         this.options = options;
         this.base = options.apiUrl.replace(/\/+$/, '');
@@ -30214,6 +30418,7 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
+        this.budget = options.budget ?? new ApiBudget();
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.closing.signal])
             : this.closing.signal;
@@ -30348,15 +30553,25 @@ class CloudflareHttpClient {
             headers['content-type'] = 'application/json';
         }
         this.requestCount++;
-        const response = await (0,undici.request)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-        });
+        const index = this.budget.sending();
+        let response;
+        try {
+            response = await (0,undici.request)(`${this.base}${path}${query}`, {
+                method,
+                headers,
+                body,
+                dispatcher: this.dispatcher,
+                headersTimeout: timeout,
+                bodyTimeout: timeout,
+                signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+            });
+        }
+        catch (e) {
+            this.budget.answered(index);
+            throw e;
+        }
+        // Every answer says how much of the credential's budget is left, errors and 429s included.
+        this.budget.answered(index, parseRateLimitHeaders(response.headers));
         const status = response.statusCode;
         const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
@@ -30590,6 +30805,22 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
+    }
+}
+/**
+ * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
+ * or token): sending it would have spent the part kept for the account's other tools, and the window
+ * frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
     }
 }
 
@@ -34485,7 +34716,7 @@ function totals(zones) {
         purgeIds: []
     };
     for (const zone of zones) {
-        for (const { batch, purgeId, reason } of zone.requests) {
+        for (const { batch, purgeId, reason, cause } of zone.requests) {
             if (purgeId) {
                 out.purgedCount += itemCount(batch);
                 out.purgeIds.push(purgeId);
@@ -34493,7 +34724,7 @@ function totals(zones) {
             else if (reason !== undefined) {
                 const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem);
                 for (const item of items)
-                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason, ...(cause ? { cause } : {}) });
             }
         }
     }
@@ -34678,120 +34909,6 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
-        }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const safe_text_LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-}
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
 // The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
 //
@@ -34810,26 +34927,9 @@ function inlineHtml(text) {
 function codeHtml(text) {
     return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
 }
-const MARKS = { success: '✅', warnings: '⚠️', failure: '❌', plan: '📋' };
-/**
- * GitHub refuses a step's summary over 1 MiB, and loses all of it
- * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits).
- * Every list in the blocks is bounded well below that; this is the last guard.
- */
-const SUMMARY_MAX_BYTES = 1024 * 1024;
-const CUT = '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>';
-/** The blocks as HTML, stopping (and saying so) before a block that would take it past `maxBytes`. */
-function summaryHtml(blocks, maxBytes = SUMMARY_MAX_BYTES - 1024) {
-    const parts = [];
-    let bytes = Buffer.byteLength(CUT);
-    for (const block of blocks) {
-        const html = blockHtml(block);
-        bytes += Buffer.byteLength(html) + 1;
-        if (bytes > maxBytes)
-            return [...parts, CUT].join('\n');
-        parts.push(html);
-    }
-    return parts.join('\n');
+const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
+function summaryHtml(blocks) {
+    return blocks.map(blockHtml).join('\n');
 }
 function blockHtml(block) {
     switch (block.kind) {
@@ -34846,13 +34946,11 @@ function blockHtml(block) {
             return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
         }
         case 'table': {
-            // `align` is an attribute GitHub's sanitizer keeps on any element (hast-util-sanitize's default schema).
-            const open = (tag, c) => (block.right?.[c] ? `${tag} align="right"` : tag);
-            const row = (cells, tag) => `<tr>${cells.map((c, i) => `<${open(tag, i)}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
             return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
         }
         case 'details':
-            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks, Infinity)}\n</details>`;
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
     }
 }
 
@@ -34966,6 +35064,39 @@ function limitFromWords(messages) {
     }
     return undefined;
 }
+/**
+ * The sent items that Cloudflare's answer names, each with the messages that name it: Cloudflare's 400
+ * to a purge quotes the item it refuses ("Unable to purge 'https://…'.", "Unable to purge /x, which is an
+ * invalid URL."), one error per item, nested in error_chain or not (cloudflare-docs issue 25277,
+ * Cloudflare-WordPress issue 429). Matched on the item's text as sent, never on a code. An item counts as
+ * named only where the text around it ends it: "…/1.js" is not named by a message quoting "…/1.jsx".
+ */
+function namedItems(error, items) {
+    const named = new Map();
+    if (!(error instanceof CloudflareError) || error.kind !== 'api' || error.status !== 400)
+        return named;
+    for (const message of error.errors) {
+        for (const item of new Set(items)) {
+            if (item.length < 3 || !quotes(message.message, item))
+                continue;
+            named.set(item, [...(named.get(item) ?? []), message]);
+        }
+    }
+    return named;
+}
+/** Whether `text` holds `item` standing alone: not glued to more of a URL, tag or host on either side. */
+function quotes(text, item) {
+    for (let at = text.indexOf(item); at >= 0; at = text.indexOf(item, at + 1)) {
+        const before = text[at - 1];
+        const after = text.slice(at + item.length, at + item.length + 2);
+        const startsAlone = before === undefined || /[\s'"`(<[{,:=]/.test(before);
+        // A full stop or comma ends the item when the sentence goes on (or ends) after it.
+        const endsAlone = after === '' || /^[\s'"`)>\]},;]/.test(after) || /^[.,:!?](?:\s|$)/.test(after);
+        if (startsAlone && endsAlone)
+            return true;
+    }
+    return false;
+}
 
 ;// CONCATENATED MODULE: ./src/diagnosis/target-errors.ts
 // What Cloudflare's refusals mean on the invalidate and environment endpoints. Cloudflare documents
@@ -35035,6 +35166,8 @@ function classifyEnvironmentsError(error) {
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
+    if (error instanceof OverBudgetError)
+        return diagnose('api-budget-exhausted', error.budget);
     if (error instanceof NotSentError) {
         return diagnose('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
@@ -35283,7 +35416,6 @@ function environmentsOf(planned) {
 
 
 
-
 /**
  * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
  * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
@@ -35300,95 +35432,30 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
-}
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = wordsFor(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -35421,78 +35488,114 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
     const failed = result.failed.length;
     const total = result.purgedCount + failed;
     const where = zonesWords(result.zones);
-    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    // The requests that went out, resends and retries included, when the run counted them.
+    const requests = result.requestsSent ?? result.zones.reduce((n, z) => n + z.requests.length, 0);
     if (failed === 0) {
         const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
         const headline = everything
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${grouped(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
-    const reasons = [...new Set(result.failed.map((f) => f.reason))];
-    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
-    const why = reasons.length === 1
-        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
-        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
+    const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
 /**
- * The items not purged, under their reason (given once, in the status line, when there is only one), in
- * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
- * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
+ * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
+ */
+function reasonGroups(failed, failedItemsIn) {
+    const groups = new Map();
+    for (const item of failed) {
+        const perItem = item.cause?.perItem === true;
+        const key = perItem ? `per item: ${item.cause?.title ?? ''}` : item.reason;
+        let group = groups.get(key);
+        if (!group) {
+            const text = perItem
+                ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
+                    `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+                    'are fails the same way.'
+                : item.reason;
+            groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }));
+        }
+        group.items.push(item);
+    }
+    // Sorting is stable: reasons with as many items keep the order in which they first failed.
+    return [...groups.values()].sort((a, b) => b.items.length - a.items.length);
+}
+/** Why items were not purged, for the status line: the reason, or how many, and whether a rerun helps. */
+function failedWhy(groups, w, failedItemsIn) {
+    const failed = groups.reduce((n, g) => n + g.items.length, 0);
+    const rerun = groups.filter((g) => g.rerun).reduce((n, g) => n + g.items.length, 0);
+    const twice = `${gerund(w)} twice does no harm.`;
+    const retry = rerun === 0
+        ? ''
+        : rerun === failed
+            ? ` Running again retries them, and ${twice}`
+            : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
+                `Cloudflare's own errors), and ${twice}`;
+    const [only] = groups;
+    if (groups.length === 1 && only)
+        return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one) with
+ * its count, most items first, in the groups of the failed_items output (zone and type). The first
+ * REASONS_SHOWN reasons list their items; the others are named with their counts.
  */
 function failedBlocks(result, w, room, failedItemsIn) {
-    const byReason = new Map();
-    for (const group of groupFailedItems(result.failed))
-        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const groups = reasonGroups(result.failed, failedItemsIn);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
-    const reasons = [...byReason.entries()];
-    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
-        if (reasons.length > 1)
-            blocks.push({ kind: 'text', text: reason });
-        for (const { zone, type, count: n, items } of groups)
+    for (const group of groups.slice(0, REASONS_SHOWN)) {
+        if (groups.length > 1)
+            blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of groupFailedItems(group.items))
             blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
-    const rest = reasons.slice(REASONS_SHOWN);
+    const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
-        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
-        });
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+        }, {
+            kind: 'list',
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
+        }, ...(rest.length > ITEMS_SHOWN
+            ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
+            : []));
     }
     return blocks;
 }
@@ -35545,7 +35648,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -35556,14 +35659,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
@@ -35582,7 +35685,11 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -35618,37 +35725,33 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -35671,7 +35774,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${grouped(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -35719,9 +35822,7 @@ function plainBlocks(blocks) {
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
-// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
-// within GitHub's limits.
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
 
 
 
@@ -35730,41 +35831,27 @@ function plainBlocks(blocks) {
 
 
 
-
-
-
-const sameFinding = (a, b) => a.title === b.title && a.message === b.message;
 class ActionReporter {
     redactor;
     /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
     warnings = [];
-    /** The notices shown so far: one may say why there was nothing to purge. */
-    notices = [];
-    /** GitHub's limit of annotations per level: the last guard, whatever path a finding came by. */
-    limit = new AnnotationLimit();
     constructor(redactor) {
         this.redactor = redactor;
     }
-    /** Whether an error was reported: the step fails. */
-    get failed() {
-        return process.exitCode === 1;
-    }
     info(line) {
-        info(this.safe(line));
+        info(this.redactor.redact(line));
     }
     warning(line) {
-        this.findings([{ id: 'log-warning', severity: 'warning', title: '', message: line }]);
+        warning(this.redactor.redact(line));
     }
     notice(line) {
-        this.findings([{ id: 'log-notice', severity: 'notice', title: '', message: line }]);
+        notice(this.redactor.redact(line));
     }
-    /** Each line of it a debug line of its own (a stack trace has several). */
     debug(line) {
-        for (const part of line.split(safe_text_LINE_BREAK))
-            core_debug(this.safe(part));
+        core_debug(this.redactor.redact(line));
     }
     async group(name, work) {
-        startGroup(this.safe(name));
+        startGroup(name);
         try {
             return await work();
         }
@@ -35772,25 +35859,22 @@ class ActionReporter {
             endGroup();
         }
     }
-    /**
-     * The findings as annotations, those of one kind as one that counts them (each one is in the log), at
-     * most GitHub's limit per level in a run; an error also fails the step.
-     */
+    /** One annotation per finding; an error also fails the step. */
     findings(findings) {
-        const safe = findings.map((f) => ({ ...f, title: this.safe(f.title), message: this.safe(f.message) }));
-        for (const group of groupFindings(safe)) {
-            if (group.first.severity === 'error')
+        for (const f of findings) {
+            const message = this.redactor.redact(f.message);
+            const props = { title: this.redactor.redact(f.title) };
+            if (f.severity === 'error') {
+                error(message, props);
                 process.exitCode = 1;
-            if (group.all.length > 1)
-                group.all.forEach((f) => this.logFinding(f));
-            const finding = groupedFinding(group, 'each one is in the log above');
-            const kept = finding.severity === 'warning' ? this.warnings : this.notices;
-            if (finding.severity !== 'error' && !kept.some((k) => sameFinding(k, finding)))
-                kept.push(finding);
-            if (this.limit.admit(finding))
-                this.annotate(finding);
-            else if (group.all.length === 1)
-                this.logFinding(finding);
+            }
+            else if (f.severity === 'warning') {
+                warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
+            else
+                notice(message, props);
         }
     }
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
@@ -35801,7 +35885,7 @@ class ActionReporter {
                 save: (json) => this.writeTempFile('failed-items.json', json),
                 onCut: (shown, total, file) => {
                     cut = true;
-                    this.info(`failed_items lists ${grouped(shown)} of the ${grouped(total)} items not purged (GitHub limits the size of outputs); ` +
+                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
                         `all of them are in ${file}`);
                 }
             });
@@ -35811,13 +35895,7 @@ class ActionReporter {
             const failedItemsIn = cut
                 ? 'the file named by the `failed_items_file` output'
                 : 'the `failed_items` output';
-            this.limit.held().forEach((f) => this.annotate(f));
-            await this.writeSummary(summaryOf(result, {
-                failedItemsIn,
-                warnings: this.warnings,
-                notices: this.notices,
-                stepFailed: this.failed
-            }));
+            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
@@ -35828,24 +35906,6 @@ class ActionReporter {
                 })
             ]);
         }
-    }
-    /** One annotation, its title (when it has one) a property of the command. */
-    annotate(f) {
-        const props = f.title ? { title: f.title } : {};
-        if (f.severity === 'error')
-            error(f.message, props);
-        else if (f.severity === 'warning')
-            warning(f.message, props);
-        else
-            notice(f.message, props);
-    }
-    /** A finding as a log line: its detail, when its annotation counts it with others or was held back. */
-    logFinding(f) {
-        info(`${f.severity}: ${f.title ? `${f.title}: ` : ''}${f.message.replace(/\n/g, ' ')}`);
-    }
-    /** Text for the log: secrets masked, then shown as text that the runner never reads as a command. */
-    safe(text) {
-        return logSafe(this.redactor.redact(text));
     }
     /**
      * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
@@ -35858,18 +35918,14 @@ class ActionReporter {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
         return path;
     }
-    /**
-     * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
-     * and shows its control characters escaped.
-     */
+    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
         const redact = (text) => this.redactor.redact(text);
-        const safe = (text) => summarySafe(redact(text));
         // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
         // and the whole HTML again after, so that no secret survives split across cells.
-        const html = redact(summaryHtml(mapText(blocks, safe)));
+        const html = redact(summaryHtml(mapText(blocks, redact)));
         await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
@@ -36563,38 +36619,6 @@ const PURGE_RATE_LIMITS = {
     enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
 };
 /**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-class RequestWindow {
-    spec;
-    now;
-    marginMs;
-    /** Planned send times, oldest first; only the last `requests` matter. */
-    sends = [];
-    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
-        this.spec = spec;
-        this.now = now;
-        this.marginMs = marginMs;
-        const t = now();
-        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
-            this.sends.push(t);
-    }
-    /** Reserves one send and returns how many milliseconds to wait before making it. */
-    reserve() {
-        const t = this.now();
-        const { requests, windowMs } = this.spec;
-        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
-        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
-        this.sends.push(at);
-        if (this.sends.length > requests)
-            this.sends.splice(0, this.sends.length - requests);
-        return at - t;
-    }
-}
-/**
  * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
  * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries
  * more than rate × W URLs, and no shorter one more than a second's worth, from the first request on. A
@@ -36876,6 +36900,18 @@ function describeRateLimit(plan, type) {
 
 
 
+
+
+
+/**
+ * Whether running again can purge what this error left: a 429, a 5xx, a garbled answer, the network, the
+ * time or the API budget. A refused item, a permission or a zone needs a change first.
+ */
+function rerunFixes(error) {
+    if (error instanceof NotSentError || error instanceof OverBudgetError)
+        return true;
+    return error instanceof CloudflareError && isRetryable(error);
+}
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
@@ -36892,7 +36928,7 @@ function diagnoseFailures(planned, outcomes) {
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
             items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
         });
-        return [{ outcome, zone, finding }];
+        return [{ outcome, zone, finding, rerun: rerunFixes(outcome.error) }];
     });
 }
 /**
@@ -36945,7 +36981,7 @@ function splitWarnings(splits, outcomes) {
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${grouped(p.done)} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -36957,7 +36993,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : grouped(perSecond);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
     const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -36971,60 +37007,202 @@ function progressLine(p) {
 /** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
 const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-async function executeBatches(api, batches, options) {
-    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
-    const done = [];
-    const zones = new Map();
-    const sizes = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
-    let itemsDone = 0;
+function executeBatches(api, batches, options) {
+    return new BatchRunner(api, batches, options).run();
+}
+/** One run of the batches: a queue, workers taking from it, and one method per decision on an answer. */
+class BatchRunner {
+    api;
+    options;
+    queue;
+    done = [];
+    zones = new Map();
+    sizes = new Map();
+    itemsTotal;
+    itemsDone = 0;
     /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
-    let credentialRefusal;
-    const stopAll = new AbortController();
-    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
-    const zoneOf = (zoneId) => {
-        let zone = zones.get(zoneId);
-        if (!zone)
-            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
-        return zone;
-    };
-    const sizeOf = (batch) => {
-        const key = `${batch.zoneId} ${batch.type}`;
-        let size = sizes.get(key);
-        if (!size)
-            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
-        return size;
-    };
-    const refusalFor = (batch) => credentialRefusal ??
-        zones.get(batch.zoneId)?.refusal ??
-        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
+    credentialRefusal;
+    /** Set when the API-wide budget leaves no time for more: it ends every batch not yet sent. */
+    budgetRefusal;
+    stopAll = new AbortController();
+    runSignal;
+    /** One reservation at a time per pacer, each made when the request before it goes. */
+    turns = new Map();
+    running = new Set();
     /** Wakes the workers waiting for a first request to be answered. */
-    let wake = () => undefined;
-    let changed = new Promise((resolve) => (wake = resolve));
-    const notify = () => {
-        const previous = wake;
-        changed = new Promise((resolve) => (wake = resolve));
+    wake = () => undefined;
+    changed = new Promise((resolve) => (this.wake = resolve));
+    constructor(api, batches, options) {
+        this.api = api;
+        this.options = options;
+        this.queue = batches.map((batch, i) => ({ batch, order: [i] }));
+        this.itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0);
+        this.runSignal = options.signal
+            ? AbortSignal.any([options.signal, this.stopAll.signal])
+            : this.stopAll.signal;
+    }
+    async run() {
+        this.startWorkers();
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+        return this.done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+    }
+    startWorkers() {
+        while (this.running.size < Math.max(1, this.options.concurrency) &&
+            this.queue.length > this.running.size) {
+            const w = this.worker().finally(() => this.running.delete(w));
+            this.running.add(w);
+        }
+    }
+    async worker() {
+        for (;;) {
+            const next = this.pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await this.changed;
+                continue;
+            }
+            await this.send(next.entry, next.zoneProbe, next.sizeProbe);
+        }
+    }
+    notify() {
+        const previous = this.wake;
+        this.changed = new Promise((resolve) => (this.wake = resolve));
         previous();
-    };
-    const finish = (entry, outcome) => {
-        done.push({ ...entry, outcome });
-        itemsDone += itemCount(outcome.batch);
-        options.onProgress?.(itemsDone, itemsTotal);
-    };
-    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch, signal) => {
-        const wait = options.globalLimit?.reserve() ?? 0;
-        if (Date.now() + wait >= options.deadline)
-            throw notSent(batch);
-        if (wait > 0)
+    }
+    zoneOf(zoneId) {
+        let zone = this.zones.get(zoneId);
+        if (!zone)
+            this.zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    }
+    sizeOf(batch) {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = this.sizes.get(key);
+        if (!size)
+            this.sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    }
+    refusalFor(batch) {
+        return (this.credentialRefusal ??
+            this.zones.get(batch.zoneId)?.refusal ??
+            this.sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal ??
+            this.budgetRefusal);
+    }
+    finish(entry, outcome) {
+        this.done.push({ ...entry, outcome });
+        this.itemsDone += itemCount(outcome.batch);
+        this.options.onProgress?.(this.itemsDone, this.itemsTotal);
+    }
+    /** Puts batches back at the head of the queue, with workers enough to send them. */
+    requeue(...entries) {
+        this.queue.unshift(...entries);
+        this.startWorkers();
+    }
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    pick() {
+        const queue = this.queue;
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
+            const { batch } = entry;
+            const refusal = this.refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                this.finish(entry, { batch, error: refusal });
+                continue;
+            }
+            const size = this.sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
+                continue;
+            }
+            const zone = this.zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    }
+    async send(entry, zoneProbe, sizeProbe) {
+        const { batch } = entry;
+        const zone = this.zoneOf(batch.zoneId);
+        const size = this.sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, this.runSignal]);
+        try {
+            await this.pace(batch, signal);
+            const purgeId = await this.api.purge(batch.zoneId, toPurgeBody(batch), {
+                beforeRetry: () => this.pace(batch, signal),
+                onAttemptFailed: (failure) => {
+                    if (failure.status === 429)
+                        this.options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
+                },
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            this.finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            this.settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            this.notify();
+        }
+    }
+    /** Waits until the batch may go within every limit; throws when the deadline comes first. */
+    async pace(batch, signal) {
+        await this.withinBudget(batch, signal);
+        try {
+            await this.paceAccount(batch, signal);
+        }
+        catch (error) {
+            this.options.globalLimit?.refund?.();
+            throw error;
+        }
+    }
+    /**
+     * Waits for a request of the credential's API-wide budget. When the budget frees up only after the
+     * deadline, nothing more can go: this batch and every one not yet sent end with that reason.
+     */
+    async withinBudget(batch, signal) {
+        const limit = this.options.globalLimit;
+        if (!limit)
+            return;
+        for (let wait = limit.reserve(); wait > 0; wait = limit.reserve()) {
+            if (Date.now() + wait >= this.options.deadline) {
+                this.budgetRefusal ??= limit.exhausted?.(endpointOf(batch), wait) ?? notSent(batch);
+                throw this.budgetRefusal;
+            }
             await sleep(wait, signal);
+        }
+    }
+    /** Waits for the pacer of the zone's account: one reservation at a time, after any 429 pause. */
+    async paceAccount(batch, signal) {
+        const { options } = this;
         const pacer = options.pacerFor(batch.zoneId);
-        // One reservation at a time per pacer, made when the request before it goes: each is paced at the
-        // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
-        // pace; the recovery after it speeds it up again).
-        const previous = turns.get(pacer) ?? Promise.resolve();
+        // Each reservation is made when the request before it goes: it is paced at the rate in force when
+        // it is sent, not at the rate of the moment it joined the queue (a 429 slows the pace; the recovery
+        // after it speeds it up again).
+        const previous = this.turns.get(pacer) ?? Promise.resolve();
         let done;
-        turns.set(pacer, new Promise((resolve) => (done = resolve)));
+        this.turns.set(pacer, new Promise((resolve) => (done = resolve)));
         try {
             await untilAborted(previous, signal);
             for (;;) {
@@ -37049,146 +37227,92 @@ async function executeBatches(api, batches, options) {
             // predecessor, never before.
             void previous.then(done);
         }
-    };
-    const turns = new Map();
-    /** The next batch that may go now; batches of a refused zone end here without a request. */
-    const pick = () => {
-        for (let i = 0; i < queue.length; i++) {
-            const entry = queue[i];
-            const { batch } = entry;
-            const refusal = refusalFor(batch);
-            if (refusal !== undefined) {
-                queue.splice(i--, 1);
-                finish(entry, { batch, error: refusal });
-                continue;
-            }
-            const size = sizeOf(batch);
-            if (size.limit !== undefined && batch.items.length > size.limit) {
-                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
-                continue;
-            }
-            const zone = zoneOf(batch.zoneId);
-            if (zone.state === 'probing')
-                continue;
-            const zoneProbe = zone.state === 'untested';
-            if (!size.confirmed && size.probing)
-                continue;
-            const sizeProbe = !size.confirmed;
-            if (zoneProbe)
-                zone.state = 'probing';
-            if (sizeProbe)
-                size.probing = true;
-            queue.splice(i, 1);
-            return { entry, zoneProbe, sizeProbe };
-        }
-        return queue.length === 0 ? 'empty' : 'wait';
-    };
-    const send = async (entry, zoneProbe, sizeProbe) => {
-        const { batch } = entry;
-        const zone = zoneOf(batch.zoneId);
-        const size = sizeOf(batch);
-        const own = new AbortController();
-        zone.inFlight.add(own);
-        const signal = AbortSignal.any([own.signal, runSignal]);
-        try {
-            await pace(batch, signal);
-            const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
-                beforeRetry: () => pace(batch, signal),
-                onAttemptFailed: (failure) => {
-                    if (failure.status === 429)
-                        options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
-                },
-                signal
-            });
-            zone.state = 'open';
-            size.confirmed = true;
-            finish(entry, { batch, purgeId });
-        }
-        catch (error) {
-            settle(entry, error, zone, size);
-        }
-        finally {
-            zone.inFlight.delete(own);
-            if (zoneProbe && zone.state === 'probing')
-                zone.state = 'open';
-            if (sizeProbe)
-                size.probing = false;
-            notify();
-        }
-    };
-    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
-    const settle = (entry, error, zone, size) => {
+    }
+    /** What a failed request leads to: stop, split, isolate its refused items, or an outcome as it is. */
+    settle(entry, error, zone, size) {
         const { batch } = entry;
         // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
-        if (error instanceof CancelledError) {
-            finish(entry, { batch, error: refusalFor(batch) ?? error });
-            return;
-        }
+        if (error instanceof CancelledError)
+            return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error });
         const refusal = classifyRefusal(error, batch.items.map(itemText));
-        if (refusal?.about === 'credential') {
-            credentialRefusal ??= error;
-            stopAll.abort();
-            finish(entry, { batch, error: credentialRefusal });
-            return;
-        }
-        if (refusal?.about === 'zone') {
-            zone.refusal ??= error;
-            for (const request of zone.inFlight)
-                request.abort();
-            finish(entry, { batch, error: zone.refusal });
-            return;
-        }
+        if (refusal?.about === 'credential')
+            return this.refuseCredential(entry, error);
+        if (refusal?.about === 'zone')
+            return this.refuseZone(entry, error, zone);
         // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
         if (refusal)
             zone.state = 'open';
         if (refusal?.about === 'type') {
             size.refusal ??= error;
-            finish(entry, { batch, error: size.refusal });
-            return;
+            return this.finish(entry, { batch, error: size.refusal });
         }
-        if (refusal?.about === 'size' && batch.items.length > 1) {
-            size.refusals++;
-            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
-            size.limit = Math.min(limit, size.limit ?? Infinity);
-            size.confirmed = false;
-            options.onSplit?.(batch, size.limit);
-            queue.unshift(...piecesOf(entry, size.limit));
-            startWorkers();
-            return;
-        }
+        if (refusal?.about === 'size' && batch.items.length > 1)
+            return this.learnSize(entry, size, refusal.limit);
         if (refusal?.about === 'item' && batch.items.length > 1) {
-            // The size was fine; the items decide. Halves until the refused items stand alone.
+            // The size was fine; the items decide.
             size.confirmed = true;
+            return this.isolateItems(entry, error);
+        }
+        this.finish(entry, { batch, error });
+    }
+    /** The credential itself was refused: every batch of every zone ends with that reason. */
+    refuseCredential(entry, error) {
+        this.credentialRefusal ??= error;
+        this.stopAll.abort();
+        this.finish(entry, { batch: entry.batch, error: this.credentialRefusal });
+    }
+    /** The zone was refused: its requests in flight end, and its batches with that reason. */
+    refuseZone(entry, error, zone) {
+        zone.refusal ??= error;
+        for (const request of zone.inFlight)
+            request.abort();
+        this.finish(entry, { batch: entry.batch, error: zone.refusal });
+    }
+    /** Too many items: the zone and type take the limit learnt, and the batch goes again in pieces. */
+    learnSize(entry, size, stated) {
+        size.refusals++;
+        const limit = nextLimit(entry.batch.items.length, stated, size.refusals);
+        size.limit = Math.min(limit, size.limit ?? Infinity);
+        size.confirmed = false;
+        this.options.onSplit?.(entry.batch, size.limit);
+        this.requeue(...piecesOf(entry, size.limit));
+    }
+    /**
+     * Refused for some of its items. The items Cloudflare's words name fail with those words, and the rest
+     * goes again once; an answer that names none of them is halved until the refused items stand alone.
+     */
+    isolateItems(entry, error) {
+        const { batch } = entry;
+        const named = namedItems(error, batch.items.map(itemText));
+        if (named.size === 0) {
             const half = Math.ceil(batch.items.length / 2);
-            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
-            startWorkers();
-            return;
+            return this.requeue({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
         }
-        finish(entry, { batch, error });
-    };
-    const worker = async () => {
-        for (;;) {
-            const next = pick();
-            if (next === 'empty')
-                return;
-            if (next === 'wait') {
-                await changed;
-                continue;
-            }
-            await send(next.entry, next.zoneProbe, next.sizeProbe);
-        }
-    };
-    const running = new Set();
-    const startWorkers = () => {
-        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-            const w = worker().finally(() => running.delete(w));
-            running.add(w);
-        }
-    };
-    startWorkers();
-    while (running.size > 0)
-        await Promise.all(running);
-    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+        const rest = [];
+        batch.items.forEach((item, n) => {
+            const words = named.get(itemText(item));
+            if (!words)
+                return rest.push(item);
+            const only = { ...entry, batch: { ...batch, items: [item] }, order: [...entry.order, 0, n] };
+            this.finish(only, { batch: only.batch, error: narrowed(error, words) });
+        });
+        if (rest.length > 0)
+            this.requeue({ batch: { ...batch, items: rest }, order: [...entry.order, 1] });
+    }
+}
+/** The refusal with only the messages about one item: its reason, in Cloudflare's words. */
+function narrowed(error, messages) {
+    if (!(error instanceof CloudflareError))
+        return error;
+    const one = new CloudflareError({
+        kind: error.kind,
+        endpoint: error.endpoint,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        errors: messages,
+        message: messages[0]?.message ?? error.message
+    });
+    one.attempts = error.attempts;
+    return one;
 }
 /**
  * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
@@ -37221,8 +37345,11 @@ function compareOrder(a, b) {
     }
     return a.length - b.length;
 }
+function endpointOf(batch) {
+    return `POST /zones/${batch.zoneId}/purge_cache`;
+}
 function notSent(batch) {
-    return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`);
+    return new NotSentError(endpointOf(batch));
 }
 /** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */
 function untilAborted(promise, signal) {
@@ -37248,11 +37375,13 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
 /** Sends every planned request and returns one outcome per request, in the order of the plan. */
 async function sendPlan(api, planned, options) {
+    const sentBefore = api.http.requestCount;
     // Every zone of an account shares one purge budget at Cloudflare.
     const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
     const words = wordsFor(options.mode);
@@ -37280,7 +37409,7 @@ async function sendPlan(api, planned, options) {
         outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            globalLimit: budgetLimit(api),
             pause: api.http,
             deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
@@ -37290,9 +37419,40 @@ async function sendPlan(api, planned, options) {
     finally {
         clearInterval(progress);
     }
-    const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${grouped(sent)} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`);
-    return outcomes;
+    // The requests that went out, retries and resends included, as the client counted them.
+    const sent = api.http.requestCount - sentBefore;
+    const accepted = outcomes.filter((o) => o.purgeId).length;
+    const took = seconds(Date.now() - started);
+    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
+    return { outcomes, sent };
+}
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes) {
+    const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + itemCount(o.batch), 0);
+    const overBudget = unsent((e) => e instanceof OverBudgetError);
+    const late = unsent((e) => e instanceof NotSentError);
+    const parts = [
+        ...(overBudget > 0 ? [`${count(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+        ...(late > 0 ? [`${count(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+    ];
+    return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
+}
+/** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
+function budgetLimit(api) {
+    const budget = api.http.budget;
+    return {
+        reserve: () => budget.reserve(),
+        refund: () => budget.refund(),
+        exhausted: (endpoint) => {
+            const { quota, windowSeconds, kept, freesInMs } = budget.state();
+            return new OverBudgetError(endpoint, {
+                quota,
+                windowSeconds,
+                kept,
+                freesInSeconds: Math.ceil(freesInMs / 1000)
+            });
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/engine.ts
@@ -37370,7 +37530,7 @@ async function run(settings, options, reporter) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`);
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
     }
 }
@@ -37421,9 +37581,8 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const words = wordsFor(mode);
     const purgeStarted = Date.now();
     const { splits, record } = splitRecorder();
-    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
+    const { outcomes, sent } = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
-        requestsSoFar: api.http.requestCount,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
         onSplit: record,
@@ -37437,11 +37596,16 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
-    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
-    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    const failures = new Map(sent?.failures.map((f) => [f.outcome, f]));
+    const causeOf = ({ finding, rerun }) => ({
+        title: finding.title,
+        rerun,
+        ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+    });
     return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
@@ -37451,7 +37615,12 @@ function zoneRuns(planned, sent) {
         requests: sent
             ? sent.outcomes
                 .filter((o) => o.batch.zoneId === zone.id)
-                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+                .map((o) => {
+                const failure = failures.get(o);
+                return failure
+                    ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                    : { batch: o.batch, purgeId: o.purgeId };
+            })
             : batches.map((batch) => ({ batch }))
     }));
 }
@@ -37514,9 +37683,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 

@@ -20,18 +20,22 @@ export interface FailedEntry {
   reason: string
 }
 
-/** The failed_items output ungrouped: one entry per item it lists, in order. */
-export function failedEntries(result: ActionRun): FailedEntry[] {
-  const groups = JSON.parse(result.outputs.failed_items ?? '[]') as Array<{
-    zone: string
-    type: string
-    reason: string
-    count: number
-    items: string[]
-  }>
+/** Groups of items under their reason (failed_items and its file), one entry per item, in order. */
+function ungrouped(json: string | undefined): FailedEntry[] {
+  const groups = JSON.parse(json ?? '[]') as Array<Omit<FailedEntry, 'item'> & { items: string[] }>
   return groups.flatMap(({ zone, type, reason, items }) =>
     items.map((item) => ({ zone, type, item, reason }))
   )
+}
+
+/** The failed_items output ungrouped: one entry per item it lists, in order. */
+export function failedEntries(result: ActionRun): FailedEntry[] {
+  return ungrouped(result.outputs.failed_items)
+}
+
+/** Every item not purged, from failed_items_file (failed_items holds what fits in GitHub's output limit). */
+export function failedFileEntries(result: ActionRun): FailedEntry[] {
+  return ungrouped(result.outputFiles.failed_items_file)
 }
 
 /** The items of the failed_items output, in order. */

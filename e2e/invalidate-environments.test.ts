@@ -57,7 +57,7 @@ describe('mode: invalidate', () => {
     expect(result.outputs.purged_count).toBe('2')
     expect(result.outputs.purge_ids).toMatch(/^[0-9a-f]{32}$/)
     expect(log(result)).toContain('Invalidate: 2 URLs')
-    expect(log(result)).toContain('1 of 1 invalidation request succeeded')
+    expect(log(result)).toContain('1 invalidation request sent, 1 accepted')
     expect(log(result)).toMatch(/^Invalidated 2 items in /m)
     expect(log(result)).not.toMatch(/purge/i)
     expect(result.stdout).toContain('::group::Invalidate')

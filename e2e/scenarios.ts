@@ -113,7 +113,8 @@ export const TESTED_ELSEWHERE: Partial<Record<DiagnosisId, string>> = {
   'changes-too-many': './changed-files.test.ts',
   'nothing-changed': './changed-files.test.ts',
   'purge-not-sent': './scale.test.ts',
-  'bad-changed-url': './items.test.ts'
+  'bad-changed-url': './items.test.ts',
+  'api-budget-exhausted': './failures.test.ts'
 }
 
 /** Made-up credentials the fixture world does not know, in each format. */

@@ -79,11 +79,16 @@ export function checkPurgeBody(
   for (const item of list) {
     const problem = itemProblem(kind, item)
     if (problem !== undefined) return bad(INVALID_ITEM[kind], problem)
+  }
+  // Every refused item of the request is named, one error each, in one answer.
+  const refused = list.flatMap((item) => {
     const text = typeof item === 'object' && item !== null ? (item as { url?: unknown }).url : item
     const refusal = refusals.find((r) => r.item === text)
-    if (refusal)
-      return bad(refusal.code ?? INVALID_ITEM[kind], refusal.message ?? refusedWords(kind, String(text)))
-  }
+    return refusal
+      ? [error(refusal.code ?? INVALID_ITEM[kind], refusal.message ?? refusedWords(kind, String(text)))]
+      : []
+  })
+  if (refused.length > 0) return { ok: false, reply: fail(400, refused) }
   return kind === 'files'
     ? { ok: true, kind, items: [...list], fileCount: list.length }
     : { ok: true, kind, items: [...list] }

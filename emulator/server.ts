@@ -260,6 +260,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     invalidateRequests: () => requests.filter(done('invalidate')),
     invalidatedItems: (zoneId?: string) => itemsOf('invalidate', zoneId),
     count429: () => requests.filter((r) => r.status === 429).length,
+    spendGlobal: (token: string, count: number) =>
+      state.spendGlobal(`token:${token}`, count, performance.now()),
+    fewestLeft: () => state.fewestLeft,
     addFault: (rule: FaultRule) => {
       faults.push({ rule, seen: 0 })
     },

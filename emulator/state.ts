@@ -95,6 +95,9 @@ export class EmulatorState {
   readonly urlCounting: UrlCounting
   readonly refusedItems: readonly ItemRefusal[]
   readonly invalidation: boolean
+  readonly rateLimitHeaders: boolean
+  /** The fewest requests left in a global window that an answer reported. */
+  fewestLeft: number | undefined
 
   private readonly fileBuckets = new Map<string, TokenBucket | WeightedWindow>()
   private readonly requestBuckets = new Map<string, TokenBucket>()
@@ -131,6 +134,7 @@ export class EmulatorState {
     this.urlCounting = options.urlCounting ?? URL_COUNTINGS.bucket
     this.refusedItems = [...(options.refuseItems ?? [])]
     this.invalidation = options.invalidation ?? true
+    this.rateLimitHeaders = options.rateLimitHeaders ?? true
   }
 
   findGlobalKey(email: string, key: string): EmulatorGlobalKey | undefined {
@@ -166,12 +170,21 @@ export class EmulatorState {
     return window ? window.take(now) : 0
   }
 
+  /** Counts `requests` calls made before the run in the credential's global window. */
+  spendGlobal(credentialKey: string, requests: number, now: number): void {
+    const window = this.globalWindow(credentialKey)
+    for (let i = 0; i < requests; i++) if (window?.take(now) !== 0) break
+  }
+
   /** Values for the Ratelimit / Ratelimit-Policy headers, or undefined when the limit is off. */
   globalHeaders(credentialKey: string, now: number): Record<string, string> | undefined {
     const window = this.globalWindow(credentialKey)
     if (!window || !this.globalRateLimit) return undefined
+    const left = window.remaining(now)
+    this.fewestLeft = Math.min(this.fewestLeft ?? Infinity, left)
+    if (!this.rateLimitHeaders) return undefined
     return {
-      ratelimit: `"default";r=${window.remaining(now)};t=${window.resetSeconds(now)}`,
+      ratelimit: `"default";r=${left};t=${window.resetSeconds(now)}`,
       'ratelimit-policy': `"default";q=${this.globalRateLimit.requests};w=${this.globalRateLimit.windowSeconds}`
     }
   }
@@ -221,6 +234,7 @@ export class EmulatorState {
     this.fileBuckets.clear()
     this.requestBuckets.clear()
     this.globalWindows.clear()
+    this.fewestLeft = undefined
   }
 }
 

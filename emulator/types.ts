@@ -135,6 +135,11 @@ export interface EmulatorOptions {
   urlCounting?: UrlCounting
   /** Extension: the global per-credential limit; false disables it. Default 1200 per 300 s. */
   globalRateLimit?: GlobalRateLimitSpec | false
+  /**
+   * false: answers carry no `Ratelimit` / `Ratelimit-Policy` headers, as behind an old proxy that strips
+   * them (the global limit still applies). Default true.
+   */
+  rateLimitHeaders?: boolean
   /** Default free/pro/business 100, enterprise 500 (Cloudflare's purge-cache page, August 2026). */
   filesPerRequest?: Partial<Record<Plan, number>>
   /** Tags/hosts/prefixes per request, default 100. */
@@ -190,6 +195,13 @@ export interface RunningEmulator {
   /** All items successfully invalidated, as purgedItems. */
   invalidatedItems(zoneId?: string): unknown[]
   count429(): number
+  /**
+   * Counts `requests` calls of the bearer token `token` in the global window now, as other tools of the
+   * account would have made them before the run (accepted up to the limit).
+   */
+  spendGlobal(token: string, requests: number): void
+  /** The fewest requests left in the global window that any answer since the start (or reset) reported. */
+  fewestLeft(): number | undefined
   addFault(rule: FaultRule): void
   clearFaults(): void
   /** Forget recorded requests and refill rate buckets. */

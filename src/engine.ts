@@ -24,7 +24,14 @@ import { batchSizeFindings, itemCount, limitsForPlan, planBatches } from './purg
 import type { BatchOutcome } from './purge/runner.js'
 import { sendPlan, type PlannedZone } from './purge/send.js'
 import { describeEnvironment, findEnvironments, wordsFor } from './purge/target.js'
-import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from './report/result.js'
+import {
+  emptyRun,
+  stoppedRun,
+  totals,
+  type FailureCause,
+  type RunResult,
+  type ZoneRun
+} from './report/result.js'
 import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
 import { count, countOf, grouped, seconds } from './words.js'
@@ -183,10 +190,9 @@ async function purgeWith(
   const words = wordsFor(mode)
   const purgeStarted = Date.now()
   const { splits, record } = splitRecorder()
-  const outcomes = await reporter.group(words.Verb, () =>
+  const { outcomes, sent } = await reporter.group(words.Verb, () =>
     sendPlan(api, planned, {
       deadline: startedAt + settings.timeoutMs,
-      requestsSoFar: api.http.requestCount,
       log: info,
       progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
       onSplit: record,
@@ -201,7 +207,7 @@ async function purgeWith(
   const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
-  return { ...result, ...verified, timings: { ...result.timings, purgeMs } }
+  return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } }
 }
 
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
@@ -209,7 +215,12 @@ function zoneRuns(
   planned: PlannedZone[],
   sent?: { outcomes: BatchOutcome[]; failures: FailedRequest[] }
 ): ZoneRun[] {
-  const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]))
+  const failures = new Map(sent?.failures.map((f) => [f.outcome, f]))
+  const causeOf = ({ finding, rerun }: FailedRequest): FailureCause => ({
+    title: finding.title,
+    rerun,
+    ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+  })
   return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
     id: zone.id,
     name: zone.name,
@@ -219,7 +230,12 @@ function zoneRuns(
     requests: sent
       ? sent.outcomes
           .filter((o) => o.batch.zoneId === zone.id)
-          .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+          .map((o) => {
+            const failure = failures.get(o)
+            return failure
+              ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+              : { batch: o.batch, purgeId: o.purgeId }
+          })
       : batches.map((batch) => ({ batch }))
   }))
 }

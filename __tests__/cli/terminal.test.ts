@@ -85,8 +85,8 @@ describe('TerminalReporter', () => {
   it('indents the lines of a group under its heading', async () => {
     const out = output(false)
     const r = reporter(out)
-    await r.group('Purge', async () => r.info('1 of 1 purge request succeeded'))
-    expect(out.text).toBe('Purge\n  1 of 1 purge request succeeded\n')
+    await r.group('Purge', async () => r.info('1 purge request sent, 1 accepted'))
+    expect(out.text).toBe('Purge\n  1 purge request sent, 1 accepted\n')
   })
 
   it('redraws the progress line in place on a terminal and clears it before the next line', () => {

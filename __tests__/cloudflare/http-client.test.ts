@@ -342,3 +342,29 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(headers, NOW)).toBe(ms)
   })
 })
+
+describe("the credential's API budget", () => {
+  it('reads the Ratelimit headers of every answer, a refusal included, and counts each request', async () => {
+    const headers = { ratelimit: '"default";r=80;t=120', 'ratelimit-policy': '"default";q=1200;w=300' }
+    emulator.addFault({
+      path: PURGE,
+      times: 1,
+      action: { status: 400, headers, body: { success: false, errors: [{ code: 1016, message: 'x' }] } }
+    })
+    const { http } = client()
+    expect(http.budget.readsHeaders).toBe(false)
+    await expect(http.call('POST', PURGE, { body: { files: ['https://example.com/'] } })).rejects.toThrow()
+    expect(http.budget.readsHeaders).toBe(true)
+    // 80 left, 60 kept for other tools.
+    expect(http.budget.available()).toBe(20)
+    expect(http.budget.state()).toMatchObject({ quota: 1200, windowSeconds: 300, kept: 60 })
+  })
+
+  it('counts its own requests when the answers carry no headers', async () => {
+    const { http } = client()
+    await http.call('GET', VERIFY)
+    await http.call('GET', VERIFY)
+    expect(http.budget.readsHeaders).toBe(false)
+    expect(http.budget.available()).toBe(1140 - 2)
+  })
+})

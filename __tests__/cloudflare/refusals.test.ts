@@ -1,7 +1,7 @@
 // What a refused purge request is about, from Cloudflare's codes and words.
 import { describe, expect, it } from '@jest/globals'
 import { CloudflareError, type ApiMessage } from '../../src/cloudflare/errors.js'
-import { classifyRefusal, isTooManyItems, limitFromWords } from '../../src/cloudflare/refusals.js'
+import { classifyRefusal, isTooManyItems, limitFromWords, namedItems } from '../../src/cloudflare/refusals.js'
 
 const refused = (status: number, errors: ApiMessage[]): CloudflareError =>
   new CloudflareError({
@@ -98,5 +98,49 @@ describe('limitFromWords', () => {
     ['Too many files', undefined]
   ])('"%s" → %s', (message, limit) => {
     expect(limitFromWords([message])).toBe(limit)
+  })
+})
+
+describe('namedItems', () => {
+  const sent = [
+    'https://example.com/a',
+    'https://example.com/a.css',
+    '/testing/test',
+    'https://example.com/b'
+  ]
+
+  it.each([
+    ["Unable to purge 'https://example.com/a'.", ['https://example.com/a']],
+    ['Unable to purge https://example.com/a.', ['https://example.com/a']],
+    ['Unable to purge https://example.com/a.css, which is an invalid URL.', ['https://example.com/a.css']],
+    ['Unable to purge /testing/test, which is an invalid URL.', ['/testing/test']],
+    ['Unable to purge "https://example.com/b"', ['https://example.com/b']],
+    ['Unable to purge https://example.com/abc', []],
+    ['URL length exceeds the maximum allowed', []]
+  ])('%s names %j', (message, expected) => {
+    expect([...namedItems(refused(400, [{ code: 1082, message }]), sent).keys()]).toEqual(expected)
+  })
+
+  it('reads every error of the answer and its error_chain, each item with the words about it', () => {
+    const error = refused(400, [
+      {
+        code: 1016,
+        message: 'One or more cache purge errors',
+        error_chain: [
+          { code: 1082, message: "Unable to purge 'https://example.com/a'." },
+          { code: 1015, message: "Unable to purge 'https://example.com/b'." }
+        ]
+      }
+    ])
+    const named = namedItems(error, sent)
+    expect([...named.keys()]).toEqual(['https://example.com/a', 'https://example.com/b'])
+    expect(named.get('https://example.com/b')).toEqual([
+      { code: 1015, message: "Unable to purge 'https://example.com/b'." }
+    ])
+  })
+
+  it('names nothing in an answer that is not a 400', () => {
+    const error = refused(403, [{ code: 10000, message: 'https://example.com/a' }])
+    expect(namedItems(error, sent).size).toBe(0)
   })
 })

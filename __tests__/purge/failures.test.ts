@@ -1,8 +1,10 @@
 // The annotations that close a purge: one per zone and kind of failure, and the split warnings.
 import { describe, expect, it } from '@jest/globals'
 import type { ZoneResolution } from '../../src/access/zone-resolver.js'
+import { CloudflareError } from '../../src/cloudflare/errors.js'
 import { diagnose } from '../../src/diagnosis/catalogue.js'
-import { failureAnnotations, splitRecorder, splitWarnings } from '../../src/purge/failures.js'
+import { NotSentError, OverBudgetError } from '../../src/diagnosis/failure.js'
+import { failureAnnotations, rerunFixes, splitRecorder, splitWarnings } from '../../src/purge/failures.js'
 import type { BatchOutcome } from '../../src/purge/runner.js'
 import type { Finding } from '../../src/types.js'
 
@@ -21,7 +23,8 @@ const batch = (n: number, type: 'files' | 'tags' = 'files') => ({
 const failed = (n: number, finding: Finding) => ({
   outcome: { batch: batch(n), error: new Error('x') },
   zone,
-  finding
+  finding,
+  rerun: false
 })
 
 describe('failureAnnotations', () => {
@@ -46,6 +49,34 @@ describe('failureAnnotations', () => {
       /^2 items on example\.com not purged: Cloudflare refused each of them/
     )
     expect(annotations[0]?.message).toContain('https://example.com/a')
+  })
+})
+
+describe('rerunFixes', () => {
+  const answer = (status: number, code: number): CloudflareError =>
+    new CloudflareError({
+      kind: 'api',
+      endpoint: 'POST',
+      status,
+      errors: [{ code, message: 'x' }],
+      message: 'x'
+    })
+
+  it('promises a rerun for what passes: 429, 5xx, the network, the time, the API budget', () => {
+    const budget = { quota: 1200, windowSeconds: 300, kept: 60, freesInSeconds: 200 }
+    expect(rerunFixes(answer(429, 971))).toBe(true)
+    expect(rerunFixes(answer(503, 503))).toBe(true)
+    expect(rerunFixes(new CloudflareError({ kind: 'network', endpoint: 'POST', message: 'reset' }))).toBe(
+      true
+    )
+    expect(rerunFixes(new NotSentError('POST'))).toBe(true)
+    expect(rerunFixes(new OverBudgetError('POST', budget))).toBe(true)
+  })
+
+  it('promises none for a refused item, a permission or a zone', () => {
+    expect(rerunFixes(answer(400, 1016))).toBe(false)
+    expect(rerunFixes(answer(403, 10000))).toBe(false)
+    expect(rerunFixes(answer(400, 7003))).toBe(false)
   })
 })
 

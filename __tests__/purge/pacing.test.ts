@@ -5,10 +5,8 @@ import {
   CUT_SLACK_MS,
   cutUrlRate,
   describeRateLimit,
-  GLOBAL_API_LIMIT,
   pacersByAccount,
   PurgePacer,
-  RequestWindow,
   TokenBucket,
   URL_QUIET_MS,
   WindowPacer,
@@ -530,40 +528,6 @@ describe('pacersByAccount', () => {
     const pacerFor = pacersByAccount([zone('a', 'acc1', 'free'), zone('b', 'acc1', 'free')], clock.now)
     expect(pacerFor('a').reserve('files', 100)).toBe(0)
     expect(pacerFor('b').reserve('files', 100)).toBe(125)
-  })
-})
-
-describe('RequestWindow', () => {
-  it('allows the limit at once, then waits for the oldest send to leave the window', () => {
-    const clock = fakeClock()
-    const window = new RequestWindow({ requests: 3, windowMs: 10_000 }, 0, clock.now, 0)
-    expect([window.reserve(), window.reserve(), window.reserve()]).toEqual([0, 0, 0])
-    clock.advance(4000)
-    expect(window.reserve()).toBe(6000)
-    expect(window.reserve()).toBe(6000)
-    clock.advance(6000)
-    expect(window.reserve()).toBe(0)
-  })
-
-  it('counts requests made before pacing began', () => {
-    const clock = fakeClock()
-    const window = new RequestWindow({ requests: 3, windowMs: 10_000 }, 2, clock.now, 0)
-    expect(window.reserve()).toBe(0)
-    expect(window.reserve()).toBe(10_000)
-  })
-
-  it('never allows more than 1,200 in any 5 minutes, unlike a bucket refilled at 4/s', () => {
-    const clock = fakeClock()
-    const window = new RequestWindow(GLOBAL_API_LIMIT, 0, clock.now)
-    const sendTimes: number[] = []
-    for (let i = 0; i < 3000; i++) {
-      const wait = window.reserve()
-      sendTimes.push(clock.now() + wait)
-      clock.advance(10)
-    }
-    for (let i = 1200; i < sendTimes.length; i++) {
-      expect((sendTimes[i] as number) - (sendTimes[i - 1200] as number)).toBeGreaterThanOrEqual(300_000)
-    }
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { PurgeBody, PurgeOptions } from '../../src/cloudflare/api.js'
+import { ApiBudget } from '../../src/cloudflare/budget.js'
 import { CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import { NotSentError } from '../../src/diagnosis/failure.js'
 import { chunk, type Batch } from '../../src/purge/planner.js'
@@ -240,6 +241,72 @@ describe('executeBatches', () => {
     expect(outcomes.map((o) => o.error instanceof NotSentError)).toEqual([true, true])
   })
 
+  it('sends what the API-wide budget allows, then ends every batch left with its reason', async () => {
+    let left = 3
+    const reason = new Error('over budget')
+    const refunds: number[] = []
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(100, 10),
+      options({
+        concurrency: 2,
+        globalLimit: {
+          reserve: () => (left > 0 ? (left--, 0) : 10 * 60_000),
+          refund: () => refunds.push(1),
+          exhausted: () => reason
+        }
+      })
+    )
+    expect(api.calls).toHaveLength(3)
+    expect(outcomes.filter((o) => o.purgeId)).toHaveLength(3)
+    expect(outcomes.slice(3).every((o) => o.error === reason)).toBe(true)
+    expect(refunds).toEqual([])
+  })
+
+  it('with the real budget and 8 in flight, never spends the 60 requests kept for other tools', async () => {
+    const budget = new ApiBudget()
+    let left = 100
+    let fewest = left
+    const api = new FakeApi(() => {
+      // The client's side of each request: counted as it goes, the server's figure read from its answer.
+      const index = budget.sending()
+      left--
+      fewest = Math.min(fewest, left)
+      budget.answered(index, { remaining: left, resetSeconds: 300 })
+      return 'id'
+    })
+    const reason = new Error('over budget')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(100 * 100, 100),
+      options({
+        concurrency: 8,
+        globalLimit: {
+          reserve: () => budget.reserve(),
+          refund: () => budget.refund(),
+          exhausted: () => reason
+        }
+      })
+    )
+    expect(fewest).toBe(60)
+    expect(outcomes.filter((o) => o.purgeId)).toHaveLength(40)
+    expect(outcomes.filter((o) => o.error === reason)).toHaveLength(60)
+  })
+
+  it('waits for the API-wide budget when it frees up in time', async () => {
+    let freeAt = Date.now() + 50
+    const api = new FakeApi(() => 'id')
+    const outcomes = await executeBatches(
+      api,
+      fileBatches(20, 10),
+      options({ globalLimit: { reserve: () => Math.max(0, freeAt - Date.now()) } })
+    )
+    expect(outcomes.every((o) => o.purgeId)).toBe(true)
+    expect(Date.now()).toBeGreaterThanOrEqual(freeAt)
+    freeAt = 0
+  })
+
   it('re-paces a request held back by a 429 pause instead of sending it in a burst after the pause', async () => {
     let pausedUntil = 0
     const pause = {
@@ -404,7 +471,7 @@ describe('failing small', () => {
     expect(api.calls.length).toBeLessThanOrEqual(5) // the first, then at most 4 in flight
   })
 
-  it('isolates one refused URL by halving its batch, purges the rest, and keeps the batch size', async () => {
+  it('isolates one refused URL its answer names, purges the rest, and keeps the batch size', async () => {
     const bad = 'https://example.com/17'
     const api = new FakeApi((body) => {
       if (urlsOf(body).includes(bad))
@@ -418,9 +485,8 @@ describe('failing small', () => {
     expect((failed[0]?.error as CloudflareError).errors[0]?.message).toContain(bad)
     const purged = outcomes.filter((o) => o.purgeId).flatMap((o) => o.batch.items)
     expect(purged).toHaveLength(119)
-    // 30 → 15 → 8 → 4 → 2 → 1: two requests a level, at most 2·log2(30) extra.
-    const extra = api.calls.length - batches.length
-    expect(extra).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(30)))
+    // Named in the answer: the rest of its batch goes again once.
+    expect(api.calls.length - batches.length).toBe(1)
     // The other batches went whole: an item refusal says nothing about the size.
     expect(api.calls.filter((c) => urlsOf(c.body).length === 30)).toHaveLength(4)
   })
@@ -442,6 +508,63 @@ describe('failing small', () => {
     ).toEqual([...bad].sort())
     expect(outcomes.filter((o) => o.purgeId).flatMap((o) => o.batch.items)).toHaveLength(97)
     expect(api.calls.length - 1).toBeLessThanOrEqual(bad.size * 2 * Math.ceil(Math.log2(100)))
+  })
+
+  it('fails every item the errors of one answer name, in their own words, and resends the rest once', async () => {
+    const bad = new Set(Array.from({ length: 10 }, (_, i) => `https://example.com/${i * 20 + 3}`))
+    const api = new FakeApi((body) => {
+      const hits = urlsOf(body).filter((u) => bad.has(u))
+      if (hits.length === 0) return 'id'
+      // One error per item, the last ones nested in the first one's chain, quoted as Cloudflare quotes.
+      const [first, ...others] = hits.map((u) => ({ code: 1082, message: `Unable to purge '${u}'.` }))
+      throw new CloudflareError({
+        kind: 'api',
+        endpoint: `POST /zones/${ZONE}/purge_cache`,
+        status: 400,
+        errors: [{ code: 1016, message: 'One or more cache purge errors', error_chain: [first!, ...others] }],
+        message: 'One or more cache purge errors'
+      })
+    })
+    const outcomes = await executeBatches(api, fileBatches(200, 100), options())
+    const failed = outcomes.filter((o) => o.error)
+    expect(failed.flatMap((o) => o.batch.items.map((i) => (i as { url: string }).url)).sort()).toEqual(
+      [...bad].sort()
+    )
+    // Each failed item carries the words about it alone.
+    for (const { batch, error } of failed) {
+      const url = (batch.items[0] as { url: string }).url
+      expect((error as CloudflareError).errors).toEqual([
+        { code: 1082, message: `Unable to purge '${url}'.` }
+      ])
+    }
+    expect(outcomes.filter((o) => o.purgeId).flatMap((o) => o.batch.items)).toHaveLength(190)
+    // Two batches: each refused once, then sent again without its refused items.
+    expect(api.calls.map((c) => urlsOf(c.body).length).sort()).toEqual([100, 100, 95, 95])
+  })
+
+  it('never takes a longer URL in the words for the one sent: …/1 is not named by …/10', async () => {
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).includes('https://example.com/10'))
+        throw refused(400, 1016, 'Unable to purge https://example.com/10, which is an invalid URL.')
+      return 'id'
+    })
+    const outcomes = await executeBatches(api, fileBatches(20, 20), options())
+    expect(outcomes.filter((o) => o.error).map((o) => o.batch.items)).toEqual([
+      [{ url: 'https://example.com/10' }]
+    ])
+    expect(api.calls).toHaveLength(2)
+  })
+
+  it('halves a batch whose refusal about an item names none of them, until it stands alone', async () => {
+    const bad = 'https://example.com/5'
+    const api = new FakeApi((body) => {
+      if (urlsOf(body).includes(bad)) throw refused(400, 1016, 'URL length exceeds the maximum allowed')
+      return 'id'
+    })
+    const outcomes = await executeBatches(api, fileBatches(16, 16), options({ concurrency: 1 }))
+    expect(outcomes.filter((o) => o.error).map((o) => o.batch.items)).toEqual([[{ url: bad }]])
+    // 16 → 8 → 4 → 2 → 1: two requests a level.
+    expect(api.calls).toHaveLength(1 + 2 * 4)
   })
 
   it('does not bisect a 400 that is about neither size nor an item', async () => {

@@ -2,7 +2,14 @@
 // (summaryHtml), read back with a DOM parser as a browser reads it.
 import { describe, expect, it } from '@jest/globals'
 import { readSummary, sanitizerChanges, SUMMARY_LIMIT_BYTES, summaryProblems } from '../../e2e/summary-dom.js'
-import { emptyRun, stoppedRun, totals, type RunResult, type ZoneRun } from '../../src/report/result.js'
+import {
+  emptyRun,
+  stoppedRun,
+  totals,
+  type FailureCause,
+  type RunResult,
+  type ZoneRun
+} from '../../src/report/result.js'
 import { escapeHtml } from '../../src/report/outputs.js'
 import { inlineHtml, summaryHtml } from '../../src/report/summary-html.js'
 import {
@@ -176,20 +183,75 @@ describe('summaryOf', () => {
       outcome: 'failure',
       headline: 'Nothing was purged.',
       text: expect.stringMatching(
-        /^The 22 reasons are below, each with its items \(all are in the `failed_items` output\)\./
+        /^The 22 reasons are below, the one with the most items first, each with its items \(all are in the `failed_items` output\)\./
       )
     })
-    const first = blocks.findIndex((b) => b.kind === 'text' && b.text === 'reason 1')
+    const first = blocks.findIndex((b) => b.kind === 'text' && b.text === '2 items: reason 1')
     expect(blocks.slice(first, first + 3)).toEqual([
-      { kind: 'text', text: 'reason 1' },
+      { kind: 'text', text: '2 items: reason 1' },
       { kind: 'text', text: '2 URLs on example.com:' },
       { kind: 'list', items: urls(2), code: true }
     ])
-    expect(textOf(blocks)).not.toContain(`reason ${REASONS_SHOWN + 1}"`)
+    // The reasons beyond the cap are named with their counts; their items stay in failed_items.
+    expect(textOf(blocks)).not.toContain('https://example.com/41')
     expect(blocks).toContainEqual({
       kind: 'text',
-      text: '… and 2 other reasons for 4 items not purged: see the `failed_items` output.'
+      text: '… and 2 other reasons for 4 items not purged, each with its items in the `failed_items` output:'
     })
+    expect(blocks).toContainEqual({
+      kind: 'list',
+      items: [`2 items: reason ${REASONS_SHOWN + 1}`, `2 items: reason ${REASONS_SHOWN + 2}`]
+    })
+  })
+
+  /** One zone with requests of URLs: purged (an ID), or failed with a reason and its cause. */
+  const withCauses = (
+    requests: Array<{ from: number; n: number; purgeId?: string; reason?: string; cause?: FailureCause }>
+  ): ZoneRun[] => [
+    {
+      id: A,
+      name: 'example.com',
+      label: 'example.com',
+      requests: requests.map(({ from, n, ...rest }) => ({
+        batch: { zoneId: A, type: 'files' as const, items: urls(n, from) },
+        ...rest
+      }))
+    }
+  ]
+  const refusedCause = { title: 'Item refused by Cloudflare', rerun: false, perItem: true }
+  const refusedAt = (n: number) => ({
+    from: n,
+    n: 1,
+    reason: `Cloudflare refused this item on its own: 1082 Unable to purge 'https://example.com/${n}'.`,
+    cause: refusedCause
+  })
+
+  it('leads with the reason covering the most items, counts items refused one by one together, and promises a rerun only where it helps', () => {
+    const zones = withCauses([
+      { from: 1, n: 3, reason: 'They were never sent.', cause: { title: 'Time ran out', rerun: true } },
+      ...[10, 11, 12, 13].map(refusedAt),
+      { from: 30, n: 20, purgeId: 'p1' }
+    ])
+    const blocks = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones), requestsSent: 9 })
+    const status = blocks[1] as { text: string }
+    expect(status.text).toMatch(/^The 2 reasons are below, the one with the most items first/)
+    expect(status.text).toContain('Running again retries the 3 items whose reason passes')
+    expect(status.text).toContain('9 purge requests went out.')
+    const reasons = blocks
+      .filter((b) => b.kind === 'text' && /^\d+ items?: /.test(b.text))
+      .map((b) => (b as { text: string }).text)
+    expect(reasons).toEqual([
+      expect.stringMatching(/^4 items: Item refused by Cloudflare: Cloudflare refused each of these items/),
+      '3 items: They were never sent.'
+    ])
+    expect(reasons[0]).not.toMatch(/Running again retries/)
+  })
+
+  it('makes no rerun promise when nothing that failed would pass on a rerun', () => {
+    const zones = withCauses([refusedAt(5), { from: 6, n: 9, purgeId: 'p1' }])
+    const status = summaryOf({ ...emptyRun('purged', 0), zones, ...totals(zones) })[1] as { text: string }
+    expect(status.text).toMatch(/^Item refused by Cloudflare: Cloudflare refused each of these items/)
+    expect(status.text).not.toMatch(/Running again retries/)
   })
 
   it('lists the first purged items of many requests, in order, and counts the rest', () => {

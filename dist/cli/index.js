@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2700:
+/***/ 9861:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -695,9 +695,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 
@@ -755,8 +755,8 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var report_summary = __nccwpck_require__(1337);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var report_summary = __nccwpck_require__(7994);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -1185,49 +1185,10 @@ function masked(value, redactor) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-}
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '));
-}
-
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
 // What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor, and every text given to it shown with its
-// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a
-// redrawn progress line only on a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
-
+// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
+// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
 
 
 /** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
@@ -1261,18 +1222,18 @@ class TerminalReporter {
     }
     info(line) {
         if (!this.options.quiet)
-            this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`);
+            this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
-        this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`);
+        this.print(`${this.paint('yellow', 'warning:')} ${line}`);
     }
     notice(line) {
         if (!this.options.quiet)
-            this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`);
+            this.print(`${this.paint('cyan', 'notice:')} ${line}`);
     }
     debug(line) {
         if (this.options.verbose)
-            this.print(this.paint('dim', `debug: ${terminalSafe(line)}`));
+            this.print(this.paint('dim', `debug: ${line}`));
     }
     /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
     progress(line) {
@@ -1283,13 +1244,13 @@ class TerminalReporter {
                 this.info(line);
             return;
         }
-        const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`;
+        const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
         this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
         if (!this.options.quiet)
-            this.print(this.paint('bold', terminalSafe(name)));
+            this.print(this.paint('bold', name));
         this.depth++;
         try {
             return await work();
@@ -1320,7 +1281,7 @@ class TerminalReporter {
             return;
         this.print('');
         // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)((0,report_summary/* mapText */.E0)(blocks, terminalSafe))) {
+        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
             if (block.kind === 'heading')
                 this.print(this.paint('bold', block.text));
             else if (block.kind === 'text')
@@ -1333,15 +1294,12 @@ class TerminalReporter {
     }
     /** A line of its own, such as the hint after a usage error. */
     line(text) {
-        this.print(terminalSafe(text));
+        this.print(text);
     }
     /** The finding, already masked and in the command line's words: its level and title, then the message. */
     findingLines(f) {
         const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
-        return [
-            `${level} ${this.paint('bold', terminalSafe(f.title))}`,
-            ...this.wrap(terminalSafe(f.message), '  ')
-        ];
+        return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')];
     }
     print(line) {
         this.clearProgress();
@@ -1390,7 +1348,7 @@ function wrapWords(text, width) {
 function table(header, rows) {
     const all = [header, ...rows];
     const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d{1,3}(,\d{3})*$/.test(r[c] ?? '')));
+    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
     return all.map((row) => `  ${row
         .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
         .join('  ')
@@ -1475,7 +1433,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(981)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9981));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 889));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1801,6 +1759,7 @@ function safeDecode(value) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   q5: () => (/* binding */ namedItems),
 /* harmony export */   rN: () => (/* binding */ classifyRefusal)
 /* harmony export */ });
 /* unused harmony exports CREDENTIAL_REFUSAL_CODES, ZONE_REFUSAL_CODES, TYPE_REFUSAL_CODES, TOO_MANY_ITEMS_CODES, isTooManyItems, limitFromWords */
@@ -1914,6 +1873,39 @@ function limitFromWords(messages) {
     }
     return undefined;
 }
+/**
+ * The sent items that Cloudflare's answer names, each with the messages that name it: Cloudflare's 400
+ * to a purge quotes the item it refuses ("Unable to purge 'https://…'.", "Unable to purge /x, which is an
+ * invalid URL."), one error per item, nested in error_chain or not (cloudflare-docs issue 25277,
+ * Cloudflare-WordPress issue 429). Matched on the item's text as sent, never on a code. An item counts as
+ * named only where the text around it ends it: "…/1.js" is not named by a message quoting "…/1.jsx".
+ */
+function namedItems(error, items) {
+    const named = new Map();
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi) || error.kind !== 'api' || error.status !== 400)
+        return named;
+    for (const message of error.errors) {
+        for (const item of new Set(items)) {
+            if (item.length < 3 || !quotes(message.message, item))
+                continue;
+            named.set(item, [...(named.get(item) ?? []), message]);
+        }
+    }
+    return named;
+}
+/** Whether `text` holds `item` standing alone: not glued to more of a URL, tag or host on either side. */
+function quotes(text, item) {
+    for (let at = text.indexOf(item); at >= 0; at = text.indexOf(item, at + 1)) {
+        const before = text[at - 1];
+        const after = text.slice(at + item.length, at + item.length + 2);
+        const startsAlone = before === undefined || /[\s'"`(<[{,:=]/.test(before);
+        // A full stop or comma ends the item when the sentence goes on (or ends) after it.
+        const endsAlone = after === '' || /^[\s'"`)>\]},;]/.test(after) || /^[.,:!?](?:\s|$)/.test(after);
+        if (startsAlone && endsAlone)
+            return true;
+    }
+    return false;
+}
 
 
 /***/ }),
@@ -1978,12 +1970,17 @@ function shortDuration(seconds) {
         return `${Math.round(seconds / 60)} min`;
     return `${Math.round(seconds / 3600)} h`;
 }
+/** "5 minutes", "90 seconds": the length of a rate-limit window. */
+function windowWords(seconds) {
+    return seconds % 60 === 0 ? (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(seconds / 60, 'minute') : (0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(seconds, 'second');
+}
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name) => name.replace(/`/g, '');
 /** Where items were read: an input ("`tags`"), or the file that `files_from` names. */
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -2322,7 +2319,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -2404,7 +2401,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -2743,11 +2740,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(size)} ${type} in one request as too many, so batches were split to ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(limit)} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -2755,7 +2752,7 @@ const catalogue = {
     'purge-item-refused': entry({
         title: 'Item refused by Cloudflare',
         severity: 'error',
-        cause: 'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+        cause: 'Cloudflare refused a request because of some of its items (an invalid URL, tag, host or prefix); the items its answer named failed, and the rest of the request was sent again without them.',
         detection: 'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
         fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
         docs: DOCS.purge,
@@ -2791,6 +2788,19 @@ const catalogue = {
         docs: DOCS.limits,
         message: ({ limit }, door) => `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
             `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
+    }),
+    'api-budget-exhausted': entry({
+        title: "Held back by Cloudflare's API request limit",
+        severity: 'error',
+        cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
+        docs: DOCS.limits,
+        message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
+            `requests per ${windowWords(windowSeconds)}) had no room left but the ${kept} requests kept for the ` +
+            "account's other tools (going over it blocks every API call of the account's user for 5 minutes), and it " +
+            `frees up in ${describeWait(freesInSeconds)}, after the time allowed by ${door.input('timeout')}. Run again ` +
+            `after that, raise ${door.input('timeout')} past it, or purge by prefix or tag to send fewer requests.`
     }),
     'purge-failed': entry({
         title: 'Purge failed',
@@ -2904,8 +2914,9 @@ const ACTION_DOOR = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B: () => (/* binding */ DiagnosedFailure),
-/* harmony export */   S: () => (/* binding */ NotSentError)
+/* harmony export */   Bb: () => (/* binding */ DiagnosedFailure),
+/* harmony export */   SD: () => (/* binding */ NotSentError),
+/* harmony export */   i_: () => (/* binding */ OverBudgetError)
 /* harmony export */ });
 class DiagnosedFailure extends Error {
     findings;
@@ -2922,6 +2933,22 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
+    }
+}
+/**
+ * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
+ * or token): sending it would have spent the part kept for the account's other tools, and the window
+ * frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
     }
 }
 
@@ -2952,7 +2979,9 @@ class NotSentError extends Error {
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
-    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .S) {
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .OverBudgetError */ .i_)
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('api-budget-exhausted', error.budget);
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .SD) {
         return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
         });
@@ -3851,7 +3880,7 @@ async function resolveEnvironments(api, zones, wanted) {
             else if (refusal === 'not-readable')
                 notReadable.push({ label: name, detail });
             else
-                throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
+                throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
             continue;
         }
         if (answer.environments.length === 0) {
@@ -3882,7 +3911,7 @@ async function resolveEnvironments(api, zones, wanted) {
     }
     findings.push(...unknown);
     if (findings.length > 0)
-        throw new failure/* DiagnosedFailure */.B(findings);
+        throw new failure/* DiagnosedFailure */.Bb(findings);
     return found;
 }
 function distinct(values) {
@@ -4092,7 +4121,7 @@ function totals(zones) {
         purgeIds: []
     };
     for (const zone of zones) {
-        for (const { batch, purgeId, reason } of zone.requests) {
+        for (const { batch, purgeId, reason, cause } of zone.requests) {
             if (purgeId) {
                 out.purgedCount += (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
                 out.purgeIds.push(purgeId);
@@ -4100,7 +4129,7 @@ function totals(zones) {
             else if (reason !== undefined) {
                 const items = batch.type === 'everything' ? ['everything'] : batch.items.map(_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .describeItem */ .f);
                 for (const item of items)
-                    out.failed.push({ zone: zone.id, type: batch.type, item, reason });
+                    out.failed.push({ zone: zone.id, type: batch.type, item, reason, ...(cause ? { cause } : {}) });
             }
         }
     }
@@ -4187,115 +4216,26 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 1337:
+/***/ 7994:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Ts: () => (/* binding */ dryRunLimits),
-  E0: () => (/* binding */ mapText),
-  P$: () => (/* binding */ plainBlocks),
-  YG: () => (/* binding */ summaryOf)
-});
-
-// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, KINDS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, TABLE_ROWS, TEXT_CHARS
-
-// EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
-var target = __nccwpck_require__(7757);
-// EXTERNAL MODULE: ./src/purge/planner.ts
-var planner = __nccwpck_require__(1715);
-// EXTERNAL MODULE: ./src/words.ts
-var words = __nccwpck_require__(5846);
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
-        }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
-}
-
-// EXTERNAL MODULE: ./src/report/outputs.ts
-var outputs = __nccwpck_require__(5468);
-// EXTERNAL MODULE: ./src/report/result.ts
-var report_result = __nccwpck_require__(5781);
-;// CONCATENATED MODULE: ./src/report/summary.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P$: () => (/* binding */ plainBlocks),
+/* harmony export */   Ts: () => (/* binding */ dryRunLimits),
+/* harmony export */   YG: () => (/* binding */ summaryOf)
+/* harmony export */ });
+/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
+/* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
+/* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);
+/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5468);
+/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5781);
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
 // partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
 // the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
-
 
 
 
@@ -4317,106 +4257,41 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
 }
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${(0,words/* grouped */.zD)(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${(0,words/* count */.U9)(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
-}
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
+    const perZone = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .zoneCounts */ .XU)(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -4426,7 +4301,7 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,words/* count */.U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
@@ -4438,78 +4313,114 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.purged), ...(failed ? [(0,words/* grouped */.zD)(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${(0,words/* count */.U9)(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
     const failed = result.failed.length;
     const total = result.purgedCount + failed;
     const where = zonesWords(result.zones);
-    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    // The requests that went out, resends and retries included, when the run counted them.
+    const requests = result.requestsSent ?? result.zones.reduce((n, z) => n + z.requests.length, 0);
     if (failed === 0) {
         const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'));
         const headline = everything
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${(0,words/* grouped */.zD)(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
-            text: `${(0,words/* count */.U9)(requests, w.request)} in ${(0,words/* seconds */.YA)(result.timings.totalMs)}.`
+            text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
         };
     }
-    const reasons = [...new Set(result.failed.map((f) => f.reason))];
-    const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`;
-    const why = reasons.length === 1
-        ? `${reasons[0]} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
-        : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`;
+    const sent = result.requestsSent !== undefined ? ` ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} went out.` : '';
+    const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${(0,words/* grouped */.zD)(result.purgedCount)} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${(0,words/* grouped */.zD)(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
 /**
- * The items not purged, under their reason (given once, in the status line, when there is only one), in
- * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
- * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
+ * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
+ */
+function reasonGroups(failed, failedItemsIn) {
+    const groups = new Map();
+    for (const item of failed) {
+        const perItem = item.cause?.perItem === true;
+        const key = perItem ? `per item: ${item.cause?.title ?? ''}` : item.reason;
+        let group = groups.get(key);
+        if (!group) {
+            const text = perItem
+                ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
+                    `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+                    'are fails the same way.'
+                : item.reason;
+            groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }));
+        }
+        group.items.push(item);
+    }
+    // Sorting is stable: reasons with as many items keep the order in which they first failed.
+    return [...groups.values()].sort((a, b) => b.items.length - a.items.length);
+}
+/** Why items were not purged, for the status line: the reason, or how many, and whether a rerun helps. */
+function failedWhy(groups, w, failedItemsIn) {
+    const failed = groups.reduce((n, g) => n + g.items.length, 0);
+    const rerun = groups.filter((g) => g.rerun).reduce((n, g) => n + g.items.length, 0);
+    const twice = `${gerund(w)} twice does no harm.`;
+    const retry = rerun === 0
+        ? ''
+        : rerun === failed
+            ? ` Running again retries them, and ${twice}`
+            : ` Running again retries the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rerun, 'item')} whose reason passes (time, rate limits, ` +
+                `Cloudflare's own errors), and ${twice}`;
+    const [only] = groups;
+    if (groups.length === 1 && only)
+        return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+}
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one) with
+ * its count, most items first, in the groups of the failed_items output (zone and type). The first
+ * REASONS_SHOWN reasons list their items; the others are named with their counts.
  */
 function failedBlocks(result, w, room, failedItemsIn) {
-    const byReason = new Map();
-    for (const group of (0,outputs/* groupFailedItems */.dT)(result.failed))
-        byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group]);
+    const groups = reasonGroups(result.failed, failedItemsIn);
     const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]));
     const blocks = [];
-    const reasons = [...byReason.entries()];
-    for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
-        if (reasons.length > 1)
-            blocks.push({ kind: 'text', text: reason });
-        for (const { zone, type, count: n, items } of groups)
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+    for (const group of groups.slice(0, REASONS_SHOWN)) {
+        if (groups.length > 1)
+            blocks.push({ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(group.items))
+            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
-    const rest = reasons.slice(REASONS_SHOWN);
+    const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
-        const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0);
+        const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,words/* count */.U9)(rest.length, 'other reason')} for ${(0,words/* count */.U9)(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
-        });
+            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+        }, {
+            kind: 'list',
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(g.items.length, 'item')}: ${g.text}`)
+        }, ...(rest.length > ITEMS_SHOWN
+            ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
+            : []));
     }
     return blocks;
 }
@@ -4529,11 +4440,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,planner/* describeItem */.f)(item));
+                list.first.push((0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeItem */ .f)(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -4559,34 +4470,34 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,words/* count */.U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${(0,words/* grouped */.zD)(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones)
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${(0,words/* grouped */.zD)(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${(0,words/* grouped */.zD)(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
 function planSummary(result, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -4595,11 +4506,15 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,words/* count */.U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,words/* count */.U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -4613,7 +4528,7 @@ function planSummary(result, room) {
  * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
  */
 function dryRunLimits(result) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
     const lines = [
         `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
     ];
@@ -4631,47 +4546,43 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${(0,words/* grouped */.zD)(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,words/* count */.U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${(0,words/* grouped */.zD)(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`,
+                    label: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -4688,7 +4599,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${(0,words/* grouped */.zD)(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -4696,7 +4607,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,target/* describeEnvironment */.NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .describeEnvironment */ .NE)(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
@@ -4772,13 +4683,12 @@ function keepYoungGenerationSmall() {
 /* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   pq: () => (/* binding */ countOf),
-/* harmony export */   vB: () => (/* binding */ roughly),
-/* harmony export */   zD: () => (/* binding */ grouped)
+/* harmony export */   vB: () => (/* binding */ roughly)
 /* harmony export */ });
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -4801,11 +4711,6 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
 }
 
 

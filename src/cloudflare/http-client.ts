@@ -9,6 +9,7 @@ import {
   describeMessages,
   type ApiMessage
 } from './errors.js'
+import { ApiBudget, parseRateLimitHeaders } from './budget.js'
 import { chooseProxy, describeProxy, type ProxyChoice } from './proxy.js'
 
 export interface Envelope<T> {
@@ -47,6 +48,8 @@ export interface HttpClientOptions {
   signal?: AbortSignal
   /** Injected for tests; defaults to Math.random. */
   random?: () => number
+  /** The credential's API-wide request budget, told of every request and answer; default a new one. */
+  budget?: ApiBudget
 }
 
 export interface CallInit {
@@ -91,6 +94,8 @@ export class CloudflareHttpClient {
   private readonly warned = new Set<string>()
   requestCount = 0
   rateLimitedCount = 0
+  /** The credential's API-wide budget, read from the Ratelimit headers of every answer. */
+  readonly budget: ApiBudget
 
   constructor(private readonly options: HttpClientOptions) {
     this.base = options.apiUrl.replace(/\/+$/, '')
@@ -105,6 +110,7 @@ export class CloudflareHttpClient {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now())
     this.maxAttempts = options.maxAttempts ?? 6
     this.random = options.random ?? Math.random
+    this.budget = options.budget ?? new ApiBudget()
     this.signal = options.signal
       ? AbortSignal.any([options.signal, this.closing.signal])
       : this.closing.signal
@@ -243,15 +249,24 @@ export class CloudflareHttpClient {
       headers['content-type'] = 'application/json'
     }
     this.requestCount++
-    const response = await request(`${this.base}${path}${query}`, {
-      method,
-      headers,
-      body,
-      dispatcher: this.dispatcher,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-    })
+    const index = this.budget.sending()
+    let response: Dispatcher.ResponseData
+    try {
+      response = await request(`${this.base}${path}${query}`, {
+        method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+      })
+    } catch (e) {
+      this.budget.answered(index)
+      throw e
+    }
+    // Every answer says how much of the credential's budget is left, errors and 429s included.
+    this.budget.answered(index, parseRateLimitHeaders(response.headers))
     const status = response.statusCode
     const text = await readLimited(response.body, endpoint, status)
     const retryAfterMs = parseRetryAfter(response.headers)

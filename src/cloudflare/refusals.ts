@@ -1,7 +1,7 @@
 // What a refused purge request is about, from Cloudflare's codes and words: the credential, the zone,
 // the size of the request, or one of its items. The runner decides from it whether to stop, split or
 // isolate. Pure.
-import { CloudflareError } from './errors.js'
+import { CloudflareError, type ApiMessage } from './errors.js'
 
 export type Refusal =
   /** The credential itself: every request of the run would be refused the same way. */
@@ -126,4 +126,36 @@ export function limitFromWords(messages: string[]): number | undefined {
     }
   }
   return undefined
+}
+
+/**
+ * The sent items that Cloudflare's answer names, each with the messages that name it: Cloudflare's 400
+ * to a purge quotes the item it refuses ("Unable to purge 'https://…'.", "Unable to purge /x, which is an
+ * invalid URL."), one error per item, nested in error_chain or not (cloudflare-docs issue 25277,
+ * Cloudflare-WordPress issue 429). Matched on the item's text as sent, never on a code. An item counts as
+ * named only where the text around it ends it: "…/1.js" is not named by a message quoting "…/1.jsx".
+ */
+export function namedItems(error: unknown, items: readonly string[]): Map<string, ApiMessage[]> {
+  const named = new Map<string, ApiMessage[]>()
+  if (!(error instanceof CloudflareError) || error.kind !== 'api' || error.status !== 400) return named
+  for (const message of error.errors) {
+    for (const item of new Set(items)) {
+      if (item.length < 3 || !quotes(message.message, item)) continue
+      named.set(item, [...(named.get(item) ?? []), message])
+    }
+  }
+  return named
+}
+
+/** Whether `text` holds `item` standing alone: not glued to more of a URL, tag or host on either side. */
+function quotes(text: string, item: string): boolean {
+  for (let at = text.indexOf(item); at >= 0; at = text.indexOf(item, at + 1)) {
+    const before = text[at - 1]
+    const after = text.slice(at + item.length, at + item.length + 2)
+    const startsAlone = before === undefined || /[\s'"`(<[{,:=]/.test(before)
+    // A full stop or comma ends the item when the sentence goes on (or ends) after it.
+    const endsAlone = after === '' || /^[\s'"`)>\]},;]/.test(after) || /^[.,:!?](?:\s|$)/.test(after)
+    if (startsAlone && endsAlone) return true
+  }
+  return false
 }

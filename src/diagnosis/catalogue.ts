@@ -76,6 +76,11 @@ export function shortDuration(seconds: number): string {
   return `${Math.round(seconds / 3600)} h`
 }
 
+/** "5 minutes", "90 seconds": the length of a rate-limit window. */
+function windowWords(seconds: number): string {
+  return seconds % 60 === 0 ? count(seconds / 60, 'minute') : count(seconds, 'second')
+}
+
 /** An input's name without its backquotes, before a quoted value: files_from "urls.txt". */
 const bare = (name: string): string => name.replace(/`/g, '')
 
@@ -968,7 +973,7 @@ export const catalogue = {
     title: 'Item refused by Cloudflare',
     severity: 'error',
     cause:
-      'Cloudflare refused a request because of one of its items (an invalid URL, tag, host or prefix); the request was split until that item stood alone.',
+      'Cloudflare refused a request because of some of its items (an invalid URL, tag, host or prefix); the items its answer named failed, and the rest of the request was sent again without them.',
     detection:
       'Cloudflare: a 400 on `purge_cache` whose message is about an item ("Unable to purge …, which is an invalid URL.") or quotes one',
     fix: 'Correct or remove the item named in `failed_items`; the other items of its request were purged.',
@@ -1009,6 +1014,27 @@ export const catalogue = {
     message: ({ limit }, door) =>
       `They were never sent: the time allowed by ${door.input('timeout')} ran out before the rate limit (${limit}) ` +
       `let them go. Raise ${door.input('timeout')}, or purge by prefix or tag to send fewer requests.`
+  }),
+  'api-budget-exhausted': entry<{
+    quota: number
+    windowSeconds: number
+    kept: number
+    freesInSeconds: number
+  }>({
+    title: "Held back by Cloudflare's API request limit",
+    severity: 'error',
+    cause:
+      "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
+    detection:
+      "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+    fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
+    docs: DOCS.limits,
+    message: ({ quota, windowSeconds, kept, freesInSeconds }, door) =>
+      `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
+      `requests per ${windowWords(windowSeconds)}) had no room left but the ${kept} requests kept for the ` +
+      "account's other tools (going over it blocks every API call of the account's user for 5 minutes), and it " +
+      `frees up in ${describeWait(freesInSeconds)}, after the time allowed by ${door.input('timeout')}. Run again ` +
+      `after that, raise ${door.input('timeout')} past it, or purge by prefix or tag to send fewer requests.`
   }),
   'purge-failed': entry<{ detail: string }>({
     title: 'Purge failed',

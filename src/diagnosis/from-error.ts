@@ -6,7 +6,7 @@
 import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
 import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
-import { NotSentError } from './failure.js'
+import { NotSentError, OverBudgetError } from './failure.js'
 import { diagnoseTargetError } from './target-errors.js'
 import type { Finding } from '../types.js'
 
@@ -33,6 +33,7 @@ const GLOBAL_LIMIT_WORDS =
   'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)'
 
 export function diagnoseError(error: unknown, context: ErrorContext): Finding {
+  if (error instanceof OverBudgetError) return diagnose('api-budget-exhausted', error.budget)
   if (error instanceof NotSentError) {
     return diagnose('purge-not-sent', {
       limit: context.rateLimit ?? "the purge rate limit of the zone's plan"

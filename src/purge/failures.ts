@@ -2,8 +2,11 @@
 // the same finding, and groups the annotations so that a thousand failed URLs make one line, not a thousand.
 // Also the warnings for zones and types whose requests Cloudflare found too large.
 import type { ZoneResolution } from '../access/zone-resolver.js'
+import { CloudflareError } from '../cloudflare/errors.js'
+import { isRetryable } from '../cloudflare/http-client.js'
 import { diagnose, tallied } from '../diagnosis/catalogue.js'
 import { ACTION_DOOR } from '../diagnosis/door.js'
+import { NotSentError, OverBudgetError } from '../diagnosis/failure.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
 import type { CacheMode, Finding, PurgeType } from '../types.js'
 import { describeRateLimit } from './pacing.js'
@@ -16,6 +19,17 @@ export interface FailedRequest {
   outcome: BatchOutcome
   zone: ZoneResolution
   finding: Finding
+  /** Running again can fix it (rerunFixes). */
+  rerun: boolean
+}
+
+/**
+ * Whether running again can purge what this error left: a 429, a 5xx, a garbled answer, the network, the
+ * time or the API budget. A refused item, a permission or a zone needs a change first.
+ */
+export function rerunFixes(error: unknown): boolean {
+  if (error instanceof NotSentError || error instanceof OverBudgetError) return true
+  return error instanceof CloudflareError && isRetryable(error)
 }
 
 export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[]): FailedRequest[] {
@@ -33,7 +47,7 @@ export function diagnoseFailures(planned: PlannedZone[], outcomes: BatchOutcome[
       rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
       items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
     })
-    return [{ outcome, zone, finding }]
+    return [{ outcome, zone, finding, rerun: rerunFixes(outcome.error) }]
   })
 }
 

@@ -70,44 +70,6 @@ export const PURGE_RATE_LIMITS: Record<Plan, { urlsPerSecond: number; requests: 
   enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
 }
 
-export interface WindowSpec {
-  requests: number
-  windowMs: number
-}
-
-/**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-export const GLOBAL_API_LIMIT: WindowSpec = { requests: 1200, windowMs: 300_000 }
-
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-export class RequestWindow {
-  /** Planned send times, oldest first; only the last `requests` matter. */
-  private readonly sends: number[] = []
-
-  constructor(
-    readonly spec: WindowSpec,
-    alreadySent = 0,
-    private readonly now: () => number = () => performance.now(),
-    private readonly marginMs = PACING_MARGIN_MS
-  ) {
-    const t = now()
-    for (let i = 0; i < Math.min(alreadySent, spec.requests); i++) this.sends.push(t)
-  }
-
-  /** Reserves one send and returns how many milliseconds to wait before making it. */
-  reserve(): number {
-    const t = this.now()
-    const { requests, windowMs } = this.spec
-    const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined
-    const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs)
-    this.sends.push(at)
-    if (this.sends.length > requests) this.sends.splice(0, this.sends.length - requests)
-    return at - t
-  }
-}
-
 /**
  * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
  * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries

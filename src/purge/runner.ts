@@ -1,11 +1,11 @@
-// Sends the planned batches: several at a time, paced to the rate limits, and failing small. A refusal
-// of the credential or of a zone stops what it dooms; a request too large for Cloudflare is split to the
-// limit it states; a request refused for one of its items is bisected until that item stands alone.
-// Every batch ends with an outcome: purged, or why not.
+// Sends the planned batches: several at a time, paced to the rate limits and within the credential's
+// API-wide budget, and failing small. A refusal of the credential or of a zone stops what it dooms; a
+// request too large for Cloudflare is split to the limit it states; the items a refusal names fail with
+// Cloudflare's words and the rest goes again once. Every batch ends with an outcome: purged, or why not.
 import type { PurgeBody, PurgeOptions } from '../cloudflare/api.js'
-import { CancelledError } from '../cloudflare/errors.js'
+import { CancelledError, CloudflareError, type ApiMessage } from '../cloudflare/errors.js'
 import { sleep } from '../cloudflare/http-client.js'
-import { classifyRefusal } from '../cloudflare/refusals.js'
+import { classifyRefusal, namedItems } from '../cloudflare/refusals.js'
 import { NotSentError } from '../diagnosis/failure.js'
 import { chunk, itemCount, toPurgeBody, type Batch } from './planner.js'
 import type { PurgeType } from '../types.js'
@@ -32,9 +32,14 @@ export interface Pacer {
   rateLimited?(type: PurgeType, pauseMs?: number): void
 }
 
-/** The API-wide request limit shared by every request of the credential. */
+/** The API-wide request budget shared by every request of the credential (ApiBudget). */
 export interface RequestLimit {
+  /** Takes one request of the budget and returns 0, or returns the ms until one frees up (nothing taken). */
   reserve(): number
+  /** Gives back a request taken for one that did not go. */
+  refund?(): void
+  /** The reason for the batches the budget leaves no time for; default: not sent (NotSentError). */
+  exhausted?(endpoint: string, freesInMs: number): Error
 }
 
 /** The HTTP client's pause after a 429, which every request honours. */
@@ -98,66 +103,215 @@ interface SizeState {
 }
 
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-export async function executeBatches(
+export function executeBatches(
   api: PurgeApi,
   batches: Batch[],
   options: RunnerOptions
 ): Promise<BatchOutcome[]> {
-  const queue: Queued[] = batches.map((batch, i) => ({ batch, order: [i] }))
-  const done: Array<Queued & { outcome: BatchOutcome }> = []
-  const zones = new Map<string, ZoneState>()
-  const sizes = new Map<string, SizeState>()
-  const itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0)
-  let itemsDone = 0
+  return new BatchRunner(api, batches, options).run()
+}
+
+type Pick = { entry: Queued; zoneProbe: boolean; sizeProbe: boolean } | 'wait' | 'empty'
+
+/** One run of the batches: a queue, workers taking from it, and one method per decision on an answer. */
+class BatchRunner {
+  private readonly queue: Queued[]
+  private readonly done: Array<Queued & { outcome: BatchOutcome }> = []
+  private readonly zones = new Map<string, ZoneState>()
+  private readonly sizes = new Map<string, SizeState>()
+  private readonly itemsTotal: number
+  private itemsDone = 0
   /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
-  let credentialRefusal: unknown
-  const stopAll = new AbortController()
-  const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal
-
-  const zoneOf = (zoneId: string): ZoneState => {
-    let zone = zones.get(zoneId)
-    if (!zone) zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }))
-    return zone
-  }
-  const sizeOf = (batch: Batch): SizeState => {
-    const key = `${batch.zoneId} ${batch.type}`
-    let size = sizes.get(key)
-    if (!size)
-      sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }))
-    return size
-  }
-  const refusalFor = (batch: Batch): unknown =>
-    credentialRefusal ??
-    zones.get(batch.zoneId)?.refusal ??
-    sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal
-
+  private credentialRefusal: unknown
+  /** Set when the API-wide budget leaves no time for more: it ends every batch not yet sent. */
+  private budgetRefusal: unknown
+  private readonly stopAll = new AbortController()
+  private readonly runSignal: AbortSignal
+  /** One reservation at a time per pacer, each made when the request before it goes. */
+  private readonly turns = new Map<Pacer, Promise<void>>()
+  private readonly running = new Set<Promise<void>>()
   /** Wakes the workers waiting for a first request to be answered. */
-  let wake: () => void = () => undefined
-  let changed = new Promise<void>((resolve) => (wake = resolve))
-  const notify = (): void => {
-    const previous = wake
-    changed = new Promise<void>((resolve) => (wake = resolve))
+  private wake: () => void = () => undefined
+  private changed = new Promise<void>((resolve) => (this.wake = resolve))
+
+  constructor(
+    private readonly api: PurgeApi,
+    batches: Batch[],
+    private readonly options: RunnerOptions
+  ) {
+    this.queue = batches.map((batch, i) => ({ batch, order: [i] }))
+    this.itemsTotal = batches.reduce((n, b) => n + itemCount(b), 0)
+    this.runSignal = options.signal
+      ? AbortSignal.any([options.signal, this.stopAll.signal])
+      : this.stopAll.signal
+  }
+
+  async run(): Promise<BatchOutcome[]> {
+    this.startWorkers()
+    while (this.running.size > 0) await Promise.all(this.running)
+    return this.done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome)
+  }
+
+  private startWorkers(): void {
+    while (
+      this.running.size < Math.max(1, this.options.concurrency) &&
+      this.queue.length > this.running.size
+    ) {
+      const w: Promise<void> = this.worker().finally(() => this.running.delete(w))
+      this.running.add(w)
+    }
+  }
+
+  private async worker(): Promise<void> {
+    for (;;) {
+      const next = this.pick()
+      if (next === 'empty') return
+      if (next === 'wait') {
+        await this.changed
+        continue
+      }
+      await this.send(next.entry, next.zoneProbe, next.sizeProbe)
+    }
+  }
+
+  private notify(): void {
+    const previous = this.wake
+    this.changed = new Promise<void>((resolve) => (this.wake = resolve))
     previous()
   }
 
-  const finish = (entry: Queued, outcome: BatchOutcome): void => {
-    done.push({ ...entry, outcome })
-    itemsDone += itemCount(outcome.batch)
-    options.onProgress?.(itemsDone, itemsTotal)
+  private zoneOf(zoneId: string): ZoneState {
+    let zone = this.zones.get(zoneId)
+    if (!zone) this.zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }))
+    return zone
   }
 
-  /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-  const pace = async (batch: Batch, signal: AbortSignal): Promise<void> => {
-    const wait = options.globalLimit?.reserve() ?? 0
-    if (Date.now() + wait >= options.deadline) throw notSent(batch)
-    if (wait > 0) await sleep(wait, signal)
+  private sizeOf(batch: Batch): SizeState {
+    const key = `${batch.zoneId} ${batch.type}`
+    let size = this.sizes.get(key)
+    if (!size)
+      this.sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }))
+    return size
+  }
+
+  private refusalFor(batch: Batch): unknown {
+    return (
+      this.credentialRefusal ??
+      this.zones.get(batch.zoneId)?.refusal ??
+      this.sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal ??
+      this.budgetRefusal
+    )
+  }
+
+  private finish(entry: Queued, outcome: BatchOutcome): void {
+    this.done.push({ ...entry, outcome })
+    this.itemsDone += itemCount(outcome.batch)
+    this.options.onProgress?.(this.itemsDone, this.itemsTotal)
+  }
+
+  /** Puts batches back at the head of the queue, with workers enough to send them. */
+  private requeue(...entries: Queued[]): void {
+    this.queue.unshift(...entries)
+    this.startWorkers()
+  }
+
+  /** The next batch that may go now; batches of a refused zone end here without a request. */
+  private pick(): Pick {
+    const queue = this.queue
+    for (let i = 0; i < queue.length; i++) {
+      const entry = queue[i] as Queued
+      const { batch } = entry
+      const refusal = this.refusalFor(batch)
+      if (refusal !== undefined) {
+        queue.splice(i--, 1)
+        this.finish(entry, { batch, error: refusal })
+        continue
+      }
+      const size = this.sizeOf(batch)
+      if (size.limit !== undefined && batch.items.length > size.limit) {
+        queue.splice(i--, 1, ...piecesOf(entry, size.limit))
+        continue
+      }
+      const zone = this.zoneOf(batch.zoneId)
+      if (zone.state === 'probing') continue
+      const zoneProbe = zone.state === 'untested'
+      if (!size.confirmed && size.probing) continue
+      const sizeProbe = !size.confirmed
+      if (zoneProbe) zone.state = 'probing'
+      if (sizeProbe) size.probing = true
+      queue.splice(i, 1)
+      return { entry, zoneProbe, sizeProbe }
+    }
+    return queue.length === 0 ? 'empty' : 'wait'
+  }
+
+  private async send(entry: Queued, zoneProbe: boolean, sizeProbe: boolean): Promise<void> {
+    const { batch } = entry
+    const zone = this.zoneOf(batch.zoneId)
+    const size = this.sizeOf(batch)
+    const own = new AbortController()
+    zone.inFlight.add(own)
+    const signal = AbortSignal.any([own.signal, this.runSignal])
+    try {
+      await this.pace(batch, signal)
+      const purgeId = await this.api.purge(batch.zoneId, toPurgeBody(batch), {
+        beforeRetry: () => this.pace(batch, signal),
+        onAttemptFailed: (failure) => {
+          if (failure.status === 429)
+            this.options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs)
+        },
+        signal
+      })
+      zone.state = 'open'
+      size.confirmed = true
+      this.finish(entry, { batch, purgeId })
+    } catch (error) {
+      this.settle(entry, error, zone, size)
+    } finally {
+      zone.inFlight.delete(own)
+      if (zoneProbe && zone.state === 'probing') zone.state = 'open'
+      if (sizeProbe) size.probing = false
+      this.notify()
+    }
+  }
+
+  /** Waits until the batch may go within every limit; throws when the deadline comes first. */
+  private async pace(batch: Batch, signal: AbortSignal): Promise<void> {
+    await this.withinBudget(batch, signal)
+    try {
+      await this.paceAccount(batch, signal)
+    } catch (error) {
+      this.options.globalLimit?.refund?.()
+      throw error
+    }
+  }
+
+  /**
+   * Waits for a request of the credential's API-wide budget. When the budget frees up only after the
+   * deadline, nothing more can go: this batch and every one not yet sent end with that reason.
+   */
+  private async withinBudget(batch: Batch, signal: AbortSignal): Promise<void> {
+    const limit = this.options.globalLimit
+    if (!limit) return
+    for (let wait = limit.reserve(); wait > 0; wait = limit.reserve()) {
+      if (Date.now() + wait >= this.options.deadline) {
+        this.budgetRefusal ??= limit.exhausted?.(endpointOf(batch), wait) ?? notSent(batch)
+        throw this.budgetRefusal
+      }
+      await sleep(wait, signal)
+    }
+  }
+
+  /** Waits for the pacer of the zone's account: one reservation at a time, after any 429 pause. */
+  private async paceAccount(batch: Batch, signal: AbortSignal): Promise<void> {
+    const { options } = this
     const pacer = options.pacerFor(batch.zoneId)
-    // One reservation at a time per pacer, made when the request before it goes: each is paced at the
-    // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
-    // pace; the recovery after it speeds it up again).
-    const previous = turns.get(pacer) ?? Promise.resolve()
+    // Each reservation is made when the request before it goes: it is paced at the rate in force when
+    // it is sent, not at the rate of the moment it joined the queue (a 429 slows the pace; the recovery
+    // after it speeds it up again).
+    const previous = this.turns.get(pacer) ?? Promise.resolve()
     let done!: () => void
-    turns.set(pacer, new Promise<void>((resolve) => (done = resolve)))
+    this.turns.set(pacer, new Promise<void>((resolve) => (done = resolve)))
     try {
       await untilAborted(previous, signal)
       for (;;) {
@@ -181,143 +335,92 @@ export async function executeBatches(
       void previous.then(done)
     }
   }
-  const turns = new Map<Pacer, Promise<void>>()
 
-  type Pick = { entry: Queued; zoneProbe: boolean; sizeProbe: boolean } | 'wait' | 'empty'
-
-  /** The next batch that may go now; batches of a refused zone end here without a request. */
-  const pick = (): Pick => {
-    for (let i = 0; i < queue.length; i++) {
-      const entry = queue[i] as Queued
-      const { batch } = entry
-      const refusal = refusalFor(batch)
-      if (refusal !== undefined) {
-        queue.splice(i--, 1)
-        finish(entry, { batch, error: refusal })
-        continue
-      }
-      const size = sizeOf(batch)
-      if (size.limit !== undefined && batch.items.length > size.limit) {
-        queue.splice(i--, 1, ...piecesOf(entry, size.limit))
-        continue
-      }
-      const zone = zoneOf(batch.zoneId)
-      if (zone.state === 'probing') continue
-      const zoneProbe = zone.state === 'untested'
-      if (!size.confirmed && size.probing) continue
-      const sizeProbe = !size.confirmed
-      if (zoneProbe) zone.state = 'probing'
-      if (sizeProbe) size.probing = true
-      queue.splice(i, 1)
-      return { entry, zoneProbe, sizeProbe }
-    }
-    return queue.length === 0 ? 'empty' : 'wait'
-  }
-
-  const send = async (entry: Queued, zoneProbe: boolean, sizeProbe: boolean): Promise<void> => {
-    const { batch } = entry
-    const zone = zoneOf(batch.zoneId)
-    const size = sizeOf(batch)
-    const own = new AbortController()
-    zone.inFlight.add(own)
-    const signal = AbortSignal.any([own.signal, runSignal])
-    try {
-      await pace(batch, signal)
-      const purgeId = await api.purge(batch.zoneId, toPurgeBody(batch), {
-        beforeRetry: () => pace(batch, signal),
-        onAttemptFailed: (failure) => {
-          if (failure.status === 429)
-            options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs)
-        },
-        signal
-      })
-      zone.state = 'open'
-      size.confirmed = true
-      finish(entry, { batch, purgeId })
-    } catch (error) {
-      settle(entry, error, zone, size)
-    } finally {
-      zone.inFlight.delete(own)
-      if (zoneProbe && zone.state === 'probing') zone.state = 'open'
-      if (sizeProbe) size.probing = false
-      notify()
-    }
-  }
-
-  /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
-  const settle = (entry: Queued, error: unknown, zone: ZoneState, size: SizeState): void => {
+  /** What a failed request leads to: stop, split, isolate its refused items, or an outcome as it is. */
+  private settle(entry: Queued, error: unknown, zone: ZoneState, size: SizeState): void {
     const { batch } = entry
     // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
-    if (error instanceof CancelledError) {
-      finish(entry, { batch, error: refusalFor(batch) ?? error })
-      return
-    }
+    if (error instanceof CancelledError)
+      return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error })
     const refusal = classifyRefusal(error, batch.items.map(itemText))
-    if (refusal?.about === 'credential') {
-      credentialRefusal ??= error
-      stopAll.abort()
-      finish(entry, { batch, error: credentialRefusal })
-      return
-    }
-    if (refusal?.about === 'zone') {
-      zone.refusal ??= error
-      for (const request of zone.inFlight) request.abort()
-      finish(entry, { batch, error: zone.refusal })
-      return
-    }
+    if (refusal?.about === 'credential') return this.refuseCredential(entry, error)
+    if (refusal?.about === 'zone') return this.refuseZone(entry, error, zone)
     // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
     if (refusal) zone.state = 'open'
     if (refusal?.about === 'type') {
       size.refusal ??= error
-      finish(entry, { batch, error: size.refusal })
-      return
+      return this.finish(entry, { batch, error: size.refusal })
     }
-    if (refusal?.about === 'size' && batch.items.length > 1) {
-      size.refusals++
-      const limit = nextLimit(batch.items.length, refusal.limit, size.refusals)
-      size.limit = Math.min(limit, size.limit ?? Infinity)
-      size.confirmed = false
-      options.onSplit?.(batch, size.limit)
-      queue.unshift(...piecesOf(entry, size.limit))
-      startWorkers()
-      return
-    }
+    if (refusal?.about === 'size' && batch.items.length > 1) return this.learnSize(entry, size, refusal.limit)
     if (refusal?.about === 'item' && batch.items.length > 1) {
-      // The size was fine; the items decide. Halves until the refused items stand alone.
+      // The size was fine; the items decide.
       size.confirmed = true
+      return this.isolateItems(entry, error)
+    }
+    this.finish(entry, { batch, error })
+  }
+
+  /** The credential itself was refused: every batch of every zone ends with that reason. */
+  private refuseCredential(entry: Queued, error: unknown): void {
+    this.credentialRefusal ??= error
+    this.stopAll.abort()
+    this.finish(entry, { batch: entry.batch, error: this.credentialRefusal })
+  }
+
+  /** The zone was refused: its requests in flight end, and its batches with that reason. */
+  private refuseZone(entry: Queued, error: unknown, zone: ZoneState): void {
+    zone.refusal ??= error
+    for (const request of zone.inFlight) request.abort()
+    this.finish(entry, { batch: entry.batch, error: zone.refusal })
+  }
+
+  /** Too many items: the zone and type take the limit learnt, and the batch goes again in pieces. */
+  private learnSize(entry: Queued, size: SizeState, stated: number | undefined): void {
+    size.refusals++
+    const limit = nextLimit(entry.batch.items.length, stated, size.refusals)
+    size.limit = Math.min(limit, size.limit ?? Infinity)
+    size.confirmed = false
+    this.options.onSplit?.(entry.batch, size.limit)
+    this.requeue(...piecesOf(entry, size.limit))
+  }
+
+  /**
+   * Refused for some of its items. The items Cloudflare's words name fail with those words, and the rest
+   * goes again once; an answer that names none of them is halved until the refused items stand alone.
+   */
+  private isolateItems(entry: Queued, error: unknown): void {
+    const { batch } = entry
+    const named = namedItems(error, batch.items.map(itemText))
+    if (named.size === 0) {
       const half = Math.ceil(batch.items.length / 2)
-      queue.unshift(
+      return this.requeue(
         { batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] },
         { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] }
       )
-      startWorkers()
-      return
     }
-    finish(entry, { batch, error })
+    const rest: Batch['items'] = []
+    batch.items.forEach((item, n) => {
+      const words = named.get(itemText(item))
+      if (!words) return rest.push(item)
+      const only = { ...entry, batch: { ...batch, items: [item] }, order: [...entry.order, 0, n] }
+      this.finish(only, { batch: only.batch, error: narrowed(error, words) })
+    })
+    if (rest.length > 0) this.requeue({ batch: { ...batch, items: rest }, order: [...entry.order, 1] })
   }
+}
 
-  const worker = async (): Promise<void> => {
-    for (;;) {
-      const next = pick()
-      if (next === 'empty') return
-      if (next === 'wait') {
-        await changed
-        continue
-      }
-      await send(next.entry, next.zoneProbe, next.sizeProbe)
-    }
-  }
-
-  const running = new Set<Promise<void>>()
-  const startWorkers = (): void => {
-    while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-      const w: Promise<void> = worker().finally(() => running.delete(w))
-      running.add(w)
-    }
-  }
-  startWorkers()
-  while (running.size > 0) await Promise.all(running)
-  return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome)
+/** The refusal with only the messages about one item: its reason, in Cloudflare's words. */
+function narrowed(error: unknown, messages: ApiMessage[]): unknown {
+  if (!(error instanceof CloudflareError)) return error
+  const one = new CloudflareError({
+    kind: error.kind,
+    endpoint: error.endpoint,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    errors: messages,
+    message: messages[0]?.message ?? error.message
+  })
+  one.attempts = error.attempts
+  return one
 }
 
 /**
@@ -351,8 +454,12 @@ function compareOrder(a: number[], b: number[]): number {
   return a.length - b.length
 }
 
+function endpointOf(batch: Batch): string {
+  return `POST /zones/${batch.zoneId}/purge_cache`
+}
+
 function notSent(batch: Batch): NotSentError {
-  return new NotSentError(`POST /zones/${batch.zoneId}/purge_cache`)
+  return new NotSentError(endpointOf(batch))
 }
 
 /** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */

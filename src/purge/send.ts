@@ -6,10 +6,11 @@ import type { ZoneResolution } from '../access/zone-resolver.js'
 import type { CacheMode, Environment } from '../types.js'
 import { count, grouped, seconds } from '../words.js'
 import type { Split } from './failures.js'
-import { GLOBAL_API_LIMIT, pacersByAccount, RequestWindow } from './pacing.js'
+import { NotSentError, OverBudgetError } from '../diagnosis/failure.js'
+import { pacersByAccount } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
 import { progressLine } from './progress.js'
-import { executeBatches, type BatchOutcome } from './runner.js'
+import { executeBatches, type BatchOutcome, type RequestLimit } from './runner.js'
 import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
 
 /** Requests in flight at once. */
@@ -27,8 +28,6 @@ export interface PlannedZone {
 export interface SendOptions {
   /** Epoch milliseconds after which no request is sent. */
   deadline: number
-  /** Requests this credential already made (verification, zone lookups): they count against its limit. */
-  requestsSoFar: number
   log: (line: string) => void
   /** Gets the progress line written every few seconds while requests are sent; default: `log`. */
   progress?: (line: string) => void
@@ -38,12 +37,20 @@ export interface SendOptions {
   mode?: CacheMode
 }
 
+/** One outcome per planned request (in the order of the plan), and the requests that went out. */
+export interface SentPlan {
+  outcomes: BatchOutcome[]
+  /** Purge (or invalidate) requests sent, retries and resends included. */
+  sent: number
+}
+
 /** Sends every planned request and returns one outcome per request, in the order of the plan. */
 export async function sendPlan(
   api: CloudflareApi,
   planned: PlannedZone[],
   options: SendOptions
-): Promise<BatchOutcome[]> {
+): Promise<SentPlan> {
+  const sentBefore = api.http.requestCount
   // Every zone of an account shares one purge budget at Cloudflare.
   const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone))
   const words = wordsFor(options.mode)
@@ -71,7 +78,7 @@ export async function sendPlan(
     outcomes = await executeBatches(target, batches, {
       concurrency: CONCURRENCY,
       pacerFor,
-      globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+      globalLimit: budgetLimit(api),
       pause: api.http,
       deadline: options.deadline,
       onProgress: (itemsDone) => (done = itemsDone),
@@ -81,9 +88,43 @@ export async function sendPlan(
   } finally {
     clearInterval(progress)
   }
-  const sent = outcomes.filter((o) => o.purgeId).length
+  // The requests that went out, retries and resends included, as the client counted them.
+  const sent = api.http.requestCount - sentBefore
+  const accepted = outcomes.filter((o) => o.purgeId).length
+  const took = seconds(Date.now() - started)
   options.log(
-    `${grouped(sent)} of ${count(outcomes.length, words.request)} succeeded in ${seconds(Date.now() - started)}`
+    `${count(sent, words.request)} sent, ${grouped(accepted)} accepted, in ${took}${stopWords(outcomes)}`
   )
-  return outcomes
+  return { outcomes, sent }
+}
+
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes: BatchOutcome[]): string {
+  const unsent = (is: (e: unknown) => boolean): number =>
+    outcomes.filter((o) => is(o.error)).reduce((n, o) => n + itemCount(o.batch), 0)
+  const overBudget = unsent((e) => e instanceof OverBudgetError)
+  const late = unsent((e) => e instanceof NotSentError)
+  const parts = [
+    ...(overBudget > 0 ? [`${count(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+    ...(late > 0 ? [`${count(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+  ]
+  return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : ''
+}
+
+/** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
+function budgetLimit(api: CloudflareApi): RequestLimit {
+  const budget = api.http.budget
+  return {
+    reserve: () => budget.reserve(),
+    refund: () => budget.refund(),
+    exhausted: (endpoint) => {
+      const { quota, windowSeconds, kept, freesInMs } = budget.state()
+      return new OverBudgetError(endpoint, {
+        quota,
+        windowSeconds,
+        kept,
+        freesInSeconds: Math.ceil(freesInMs / 1000)
+      })
+    }
+  }
 }

@@ -10,6 +10,18 @@ export interface RequestOutcome {
   purgeId?: string
   /** Why its items were not purged: the request failed or was never sent. */
   reason?: string
+  /** What kind of failure that is, for grouping and for whether running again helps. */
+  cause?: FailureCause
+}
+
+/** The kind of failure behind a reason. */
+export interface FailureCause {
+  /** The catalogue's title for it ("Time ran out", "Item refused by Cloudflare"). */
+  title: string
+  /** Running again can fix it: a 429, a 5xx, the network, the time or the API budget ran out. */
+  rerun: boolean
+  /** Each item has words of its own (Cloudflare's about it): its items are counted together under the title. */
+  perItem?: boolean
 }
 
 /** One zone of the run and its requests; on a dry run the requests carry neither purgeId nor reason. */
@@ -31,6 +43,7 @@ export interface FailedItem {
   type: PurgeType
   item: string
   reason: string
+  cause?: FailureCause
 }
 
 export type RunStatus =
@@ -68,6 +81,8 @@ export interface RunResult {
     /** Sending the purge requests, pacing included. */
     purgeMs?: number
   }
+  /** Purge (or invalidate) requests that went out, retries and resends included; absent when none was due. */
+  requestsSent?: number
   /** Requests made to Cloudflare's API, and how many of them were answered 429. */
   apiRequests: { total: number; rateLimited: number }
 }
@@ -80,13 +95,14 @@ export function totals(zones: ZoneRun[]): Pick<RunResult, 'purgedCount' | 'faile
     purgeIds: []
   }
   for (const zone of zones) {
-    for (const { batch, purgeId, reason } of zone.requests) {
+    for (const { batch, purgeId, reason, cause } of zone.requests) {
       if (purgeId) {
         out.purgedCount += itemCount(batch)
         out.purgeIds.push(purgeId)
       } else if (reason !== undefined) {
         const items = batch.type === 'everything' ? ['everything'] : batch.items.map(describeItem)
-        for (const item of items) out.failed.push({ zone: zone.id, type: batch.type, item, reason })
+        for (const item of items)
+          out.failed.push({ zone: zone.id, type: batch.type, item, reason, ...(cause ? { cause } : {}) })
       }
     }
   }

@@ -9,8 +9,8 @@ import { describeItem } from '../purge/planner.js'
 import type { Finding, PurgeType } from '../types.js'
 import { count, countOf, grouped, seconds } from '../words.js'
 import { groupFindings } from './annotations.js'
-import { groupFailedItems, type FailedGroup } from './outputs.js'
-import { summaryRows, zoneCounts, type RunResult, type ZoneRun } from './result.js'
+import { groupFailedItems } from './outputs.js'
+import { summaryRows, zoneCounts, type FailedItem, type RunResult, type ZoneRun } from './result.js'
 
 /**
  * What came of the run, for the status line's mark, as the step's exit code tells it: a success, a success
@@ -230,7 +230,8 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
   const failed = result.failed.length
   const total = result.purgedCount + failed
   const where = zonesWords(result.zones)
-  const requests = result.zones.reduce((n, z) => n + z.requests.length, 0)
+  // The requests that went out, resends and retries included, when the run counted them.
+  const requests = result.requestsSent ?? result.zones.reduce((n, z) => n + z.requests.length, 0)
   if (failed === 0) {
     const everything = result.zones.every((z) => z.requests.every((r) => r.batch.type === 'everything'))
     const headline = everything
@@ -245,12 +246,8 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
       text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
     }
   }
-  const reasons = [...new Set(result.failed.map((f) => f.reason))]
-  const retry = `Running again retries them, and ${gerund(w)} twice does no harm.`
-  const why =
-    reasons.length === 1
-      ? `${reasons[0] as string} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}. ${retry}`
-      : `The ${reasons.length} reasons are below, each with its items (all are in ${failedItemsIn}). ${retry}`
+  const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : ''
+  const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent
   return result.purgedCount === 0
     ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
     : {
@@ -261,30 +258,87 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
       }
 }
 
+/** The items not purged for one reason, as the summary counts them. */
+interface ReasonGroup {
+  text: string
+  items: FailedItem[]
+  /** Running again can purge them. */
+  rerun: boolean
+}
+
 /**
- * The items not purged, under their reason (given once, in the status line, when there is only one), in
- * the groups of the failed_items output (zone, type and reason). Items refused one by one each have a
- * reason of their own: the first REASONS_SHOWN reasons are enough here.
+ * The items not purged, grouped by reason, the reason covering the most items first. Items refused each
+ * in Cloudflare's own words about it count together under their kind; the words stay in failed_items.
+ */
+function reasonGroups(failed: FailedItem[], failedItemsIn: string): ReasonGroup[] {
+  const groups = new Map<string, ReasonGroup>()
+  for (const item of failed) {
+    const perItem = item.cause?.perItem === true
+    const key = perItem ? `per item: ${item.cause?.title ?? ''}` : item.reason
+    let group = groups.get(key)
+    if (!group) {
+      const text = perItem
+        ? `${item.cause?.title ?? 'Refused'}: Cloudflare refused each of these items, in words about each that ` +
+          `${failedItemsIn} keeps; the first: ${item.reason} Correct or remove them; running again as they ` +
+          'are fails the same way.'
+        : item.reason
+      groups.set(key, (group = { text, items: [], rerun: item.cause?.rerun ?? true }))
+    }
+    group.items.push(item)
+  }
+  // Sorting is stable: reasons with as many items keep the order in which they first failed.
+  return [...groups.values()].sort((a, b) => b.items.length - a.items.length)
+}
+
+/** Why items were not purged, for the status line: the reason, or how many, and whether a rerun helps. */
+function failedWhy(groups: ReasonGroup[], w: CacheWords, failedItemsIn: string): string {
+  const failed = groups.reduce((n, g) => n + g.items.length, 0)
+  const rerun = groups.filter((g) => g.rerun).reduce((n, g) => n + g.items.length, 0)
+  const twice = `${gerund(w)} twice does no harm.`
+  const retry =
+    rerun === 0
+      ? ''
+      : rerun === failed
+        ? ` Running again retries them, and ${twice}`
+        : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
+          `Cloudflare's own errors), and ${twice}`
+  const [only] = groups
+  if (groups.length === 1 && only)
+    return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`
+  return `The ${grouped(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`
+}
+
+/**
+ * The items not purged, under their reason (given once, in the status line, when there is only one) with
+ * its count, most items first, in the groups of the failed_items output (zone and type). The first
+ * REASONS_SHOWN reasons list their items; the others are named with their counts.
  */
 function failedBlocks(result: RunResult, w: CacheWords, room: Room, failedItemsIn: string): SummaryBlock[] {
-  const byReason = new Map<string, FailedGroup[]>()
-  for (const group of groupFailedItems(result.failed))
-    byReason.set(group.reason, [...(byReason.get(group.reason) ?? []), group])
+  const groups = reasonGroups(result.failed, failedItemsIn)
   const zoneName = new Map(result.zones.map((z) => [z.id, z.name ?? z.label]))
   const blocks: SummaryBlock[] = []
-  const reasons = [...byReason.entries()]
-  for (const [reason, groups] of reasons.slice(0, REASONS_SHOWN)) {
-    if (reasons.length > 1) blocks.push({ kind: 'text', text: reason })
-    for (const { zone, type, count: n, items } of groups)
+  for (const group of groups.slice(0, REASONS_SHOWN)) {
+    if (groups.length > 1)
+      blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` })
+    for (const { zone, type, count: n, items } of groupFailedItems(group.items))
       blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room))
   }
-  const rest = reasons.slice(REASONS_SHOWN)
+  const rest = groups.slice(REASONS_SHOWN)
   if (rest.length > 0) {
-    const items = rest.reduce((n, [, groups]) => n + groups.reduce((m, g) => m + g.count, 0), 0)
-    blocks.push({
-      kind: 'text',
-      text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}: see ${failedItemsIn}.`
-    })
+    const items = rest.reduce((n, g) => n + g.items.length, 0)
+    blocks.push(
+      {
+        kind: 'text',
+        text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+      },
+      {
+        kind: 'list',
+        items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
+      },
+      ...(rest.length > ITEMS_SHOWN
+        ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` } as const]
+        : [])
+    )
   }
   return blocks
 }

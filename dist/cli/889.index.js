@@ -1,8 +1,8 @@
-export const id = 981;
-export const ids = [981];
+export const id = 889;
+export const ids = [889];
 export const modules = {
 
-/***/ 9981:
+/***/ 889:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -36,7 +36,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
         }
         return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
     }
@@ -47,15 +47,15 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
+            throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'verify' })]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
         if (shape === 'user-token')
-            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
+            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
         const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
         if (!accountId) {
-            throw new failure/* DiagnosedFailure */.B([
+            throw new failure/* DiagnosedFailure */.Bb([
                 shape === 'account-token'
                     ? (0,catalogue/* diagnose */.h4)('account-token-no-account')
                     : (0,catalogue/* diagnose */.h4)('token-invalid', { maybeAccountOwned: true })
@@ -69,7 +69,7 @@ async function verifyCredential(api, credential, options) {
             const finding = isUnknownToken(accountError)
                 ? (0,catalogue/* diagnose */.h4)('token-invalid', { accountId })
                 : (0,from_error/* diagnoseError */.x)(accountError, { stage: 'verify' });
-            throw new failure/* DiagnosedFailure */.B([finding]);
+            throw new failure/* DiagnosedFailure */.Bb([finding]);
         }
     }
     const notes = checkTokenStatus(status, options.now ?? new Date());
@@ -95,7 +95,7 @@ function checkTokenStatus(status, now) {
         return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     };
     if (status.status === 'expired') {
-        throw new failure/* DiagnosedFailure */.B([
+        throw new failure/* DiagnosedFailure */.Bb([
             (0,catalogue/* diagnose */.h4)('token-inactive', {
                 status: 'expired',
                 ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
@@ -103,9 +103,9 @@ function checkTokenStatus(status, now) {
         ]);
     }
     if (status.status !== 'active')
-        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
+        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
     if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
+        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
     }
     const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN;
     if (!status.expiresOn || Number.isNaN(expires))
@@ -352,9 +352,9 @@ async function resolveZoneById(api, id) {
         // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
         // an Account ID is the classic mix-up.
         if (await isAccount(api, id))
-            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
         if (unroutable)
-            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
         return { zone: { id }, readable: false, label: id, notes: [(0,catalogue/* diagnose */.h4)('zone-unreadable', { zone: id })] };
     }
 }
@@ -376,7 +376,7 @@ async function resolveZoneByName(finder, name) {
         throw zone_resolver_failure(error, name);
     }
     if (!found.zone)
-        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
+        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
     return { zone: found.zone, readable: true, label: name, notes: [] };
 }
 /**
@@ -411,7 +411,7 @@ async function findZonesOfHosts(api, hostnames) {
     return out;
 }
 function zone_resolver_failure(error, zone) {
-    return new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
+    return new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
 }
 
 ;// CONCATENATED MODULE: ./src/access/check-access.ts
@@ -433,7 +433,7 @@ const EXPLAINED_BY_CREDENTIAL = new Set([
     'bad-auth-header'
 ]);
 function explainedByCredential(error) {
-    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+    return error instanceof failure/* DiagnosedFailure */.Bb && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
 }
 /**
  * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
@@ -484,7 +484,7 @@ async function checkAccess(api, settings, purge, log) {
         throw verification.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
     if (found.value.errors.length > 0)
-        throw new failure/* DiagnosedFailure */.B(found.value.errors);
+        throw new failure/* DiagnosedFailure */.Bb(found.value.errors);
     const zones = found.value.zones;
     for (const [host, zoneId] of found.value.byHost) {
         log(`Host ${host} → zone ${zones.find((z) => z.zone.id === zoneId)?.zone.name ?? zoneId}`);
@@ -500,7 +500,7 @@ async function checkAccess(api, settings, purge, log) {
     return { verification: v, zones };
 }
 function isAccountIdMixup(error) {
-    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => f.id === 'zone-is-account-id');
+    return error instanceof failure/* DiagnosedFailure */.Bb && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
@@ -659,11 +659,200 @@ function toZone(value, endpoint) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
+// The credential's API-wide request budget: 1,200 requests per 5 minutes per user or token, shared by
+// every call (verify, zone lookups, environments, purges) and by every other tool of the account; going
+// over blocks all of them for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+// Read from the `Ratelimit` and `Ratelimit-Policy` headers of every answer when they are there (Cloudflare's
+// changelog, 2025-09-03), counted from the run's own calls when they are not. Pure: the clock is given.
+/** Cloudflare's documented limit, counted against when the answers carry no headers. */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** The share of the quota left to the account's other tools (60 of 1,200). */
+const KEEP_FOR_OTHERS = 0.05;
+/**
+ * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
+ * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
+ */
+function parseFieldList(value) {
+    const items = [];
+    for (const member of splitOutsideQuotes(value, ',')) {
+        const [head, ...rest] = splitOutsideQuotes(member, ';').map((part) => part.trim());
+        if (!head)
+            continue;
+        const name = /^"(.*)"$/.exec(head)?.[1] ?? head;
+        const params = new Map();
+        for (const param of rest) {
+            const match = /^([a-z*][a-z0-9_.*-]*)=(-?\d+(?:\.\d+)?)$/.exec(param);
+            if (match)
+                params.set(match[1], Number(match[2]));
+        }
+        items.push({ name, params });
+    }
+    return items;
+}
+function splitOutsideQuotes(text, separator) {
+    const parts = [];
+    let quoted = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\' && quoted)
+            i++;
+        else if (c === '"')
+            quoted = !quoted;
+        else if (c === separator && !quoted) {
+            parts.push(text.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(text.slice(start));
+    return parts;
+}
+/**
+ * The figures of the most constrained limit the answer names: the item of `Ratelimit` with the fewest
+ * requests left, and the `Ratelimit-Policy` item of the same name (else the only one). Undefined when
+ * `Ratelimit` is absent or says nothing readable.
+ */
+function parseRateLimitHeaders(headers) {
+    const text = (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    };
+    const limits = parseFieldList(text('ratelimit'))
+        .map(({ name, params }) => ({ name, remaining: params.get('r'), reset: params.get('t') ?? 0 }))
+        .filter((l) => l.remaining !== undefined)
+        .filter((l) => l.remaining >= 0 && l.reset >= 0);
+    const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0];
+    if (!tightest)
+        return undefined;
+    const policies = parseFieldList(text('ratelimit-policy'));
+    const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined);
+    const quota = policy?.params.get('q');
+    const windowSeconds = policy?.params.get('w');
+    return {
+        remaining: Math.floor(tightest.remaining),
+        resetSeconds: tightest.reset,
+        ...(quota !== undefined && quota > 0 ? { quota } : {}),
+        ...(windowSeconds !== undefined && windowSeconds > 0 ? { windowSeconds } : {})
+    };
+}
+/**
+ * Decides whether one more request may go without spending the part of the budget kept for others.
+ * With the headers: what the latest answer said was left, less the requests sent since the one it
+ * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
+ * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ */
+class ApiBudget {
+    now;
+    sent = 0;
+    inFlight = 0;
+    /** Granted to a request that has not gone yet. */
+    granted = 0;
+    own = [];
+    seen;
+    constructor(now = () => performance.now()) {
+        this.now = now;
+    }
+    /** A request goes now; returns its number, to hand back to `answered`. */
+    sending() {
+        if (this.granted > 0)
+            this.granted--;
+        this.inFlight++;
+        const t = this.now();
+        this.own.push(t);
+        this.forget(t);
+        return ++this.sent;
+    }
+    /** Drops the run's own calls older than the window: they no longer count. */
+    forget(t) {
+        while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
+            this.own.shift();
+    }
+    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+    answered(index, headers) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        if (!headers)
+            return;
+        const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
+        const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs;
+        this.seen = {
+            remaining: headers.remaining,
+            index,
+            resetAt: this.now() + headers.resetSeconds * 1000,
+            quota,
+            windowMs
+        };
+    }
+    /** Whether any answer carried the headers. */
+    get readsHeaders() {
+        return this.seen !== undefined;
+    }
+    /** The fewest requests the run may yet send now, the part kept for others left aside. */
+    available() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            const left = seen.remaining - (this.sent - seen.index) - this.granted - this.kept(seen.quota);
+            if (left > 0)
+                return left;
+            // The window has freed up since: one request, alone, reads how much.
+            return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0;
+        }
+        const { requests } = GLOBAL_API_LIMIT;
+        this.forget(t);
+        return requests - this.kept(requests) - this.own.length - this.granted;
+    }
+    /** Grants one request and returns 0, or returns the milliseconds until one may be granted. */
+    reserve() {
+        if (this.available() > 0) {
+            this.granted++;
+            return 0;
+        }
+        return this.state().freesInMs;
+    }
+    /** Gives back a grant whose request did not go. */
+    refund() {
+        if (this.granted > 0)
+            this.granted--;
+    }
+    /** The limit and when it frees up, for a run that stops on it. */
+    state() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            // Answered but not yet freed: the next look is at the reset, or as soon as the lone request is answered.
+            const freesInMs = t < seen.resetAt ? seen.resetAt - t : POLL_MS;
+            return {
+                quota: seen.quota,
+                windowSeconds: Math.round(seen.windowMs / 1000),
+                kept: this.kept(seen.quota),
+                freesInMs,
+                fromHeaders: true
+            };
+        }
+        const { requests, windowMs } = GLOBAL_API_LIMIT;
+        const oldest = this.own[0] ?? t;
+        return {
+            quota: requests,
+            windowSeconds: windowMs / 1000,
+            kept: this.kept(requests),
+            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+            fromHeaders: false
+        };
+    }
+    kept(quota) {
+        return Math.ceil(quota * KEEP_FOR_OTHERS);
+    }
+}
+/** How soon to look again while a request alone reads the window's new figure. */
+const POLL_MS = 50;
+
 // EXTERNAL MODULE: ./src/cloudflare/proxy.ts
 var proxy = __webpack_require__(3827);
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
 // pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+
 
 
 
@@ -698,6 +887,8 @@ class CloudflareHttpClient {
     warned = new Set();
     requestCount = 0;
     rateLimitedCount = 0;
+    /** The credential's API-wide budget, read from the Ratelimit headers of every answer. */
+    budget;
     constructor(options) {
         this.options = options;
         this.base = options.apiUrl.replace(/\/+$/, '');
@@ -713,6 +904,7 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
+        this.budget = options.budget ?? new ApiBudget();
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.closing.signal])
             : this.closing.signal;
@@ -847,15 +1039,25 @@ class CloudflareHttpClient {
             headers['content-type'] = 'application/json';
         }
         this.requestCount++;
-        const response = await (0,undici/* request */.Em)(`${this.base}${path}${query}`, {
-            method,
-            headers,
-            body,
-            dispatcher: this.dispatcher,
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
-            signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
-        });
+        const index = this.budget.sending();
+        let response;
+        try {
+            response = await (0,undici/* request */.Em)(`${this.base}${path}${query}`, {
+                method,
+                headers,
+                body,
+                dispatcher: this.dispatcher,
+                headersTimeout: timeout,
+                bodyTimeout: timeout,
+                signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
+            });
+        }
+        catch (e) {
+            this.budget.answered(index);
+            throw e;
+        }
+        // Every answer says how much of the credential's budget is left, errors and 429s included.
+        this.budget.answered(index, parseRateLimitHeaders(response.headers));
         const status = response.statusCode;
         const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
@@ -1133,38 +1335,6 @@ const PURGE_RATE_LIMITS = {
     business: { urlsPerSecond: 1500, requests: { rate: 10, capacity: 50 } },
     enterprise: { urlsPerSecond: 3000, requests: { rate: 50, capacity: 500 } }
 };
-/**
- * 1,200 requests per 5 minutes per user or token; going over blocks the credential for 5 minutes.
- * A sliding window, not a bucket: a bucket refilling at 4/s would allow more than 1,200 in 5 minutes.
- */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** At most `requests` sends in any `windowMs`, counting the ones already made before pacing began. */
-class RequestWindow {
-    spec;
-    now;
-    marginMs;
-    /** Planned send times, oldest first; only the last `requests` matter. */
-    sends = [];
-    constructor(spec, alreadySent = 0, now = () => performance.now(), marginMs = PACING_MARGIN_MS) {
-        this.spec = spec;
-        this.now = now;
-        this.marginMs = marginMs;
-        const t = now();
-        for (let i = 0; i < Math.min(alreadySent, spec.requests); i++)
-            this.sends.push(t);
-    }
-    /** Reserves one send and returns how many milliseconds to wait before making it. */
-    reserve() {
-        const t = this.now();
-        const { requests, windowMs } = this.spec;
-        const oldest = this.sends.length >= requests ? this.sends[this.sends.length - requests] : undefined;
-        const at = oldest === undefined ? t : Math.max(t, oldest + windowMs + this.marginMs);
-        this.sends.push(at);
-        if (this.sends.length > requests)
-            this.sends.splice(0, this.sends.length - requests);
-        return at - t;
-    }
-}
 /**
  * Paces URL purges against Cloudflare's "moving average" URL limit. Cloudflare does not say over what
  * window it averages, so the pacer takes the strictest reading: no window of W seconds (W ≥ 1) carries
@@ -1451,6 +1621,18 @@ var purge_target = __webpack_require__(7757);
 
 
 
+
+
+
+/**
+ * Whether running again can purge what this error left: a 429, a 5xx, a garbled answer, the network, the
+ * time or the API budget. A refused item, a permission or a zone needs a change first.
+ */
+function rerunFixes(error) {
+    if (error instanceof failure/* NotSentError */.SD || error instanceof failure/* OverBudgetError */.i_)
+        return true;
+    return error instanceof cloudflare_errors/* CloudflareError */.Oi && isRetryable(error);
+}
 function diagnoseFailures(planned, outcomes) {
     return outcomes.flatMap((outcome) => {
         if (!outcome.error)
@@ -1467,7 +1649,7 @@ function diagnoseFailures(planned, outcomes) {
             rateLimit: describeRateLimit(zone.zone.plan, outcome.batch.type),
             items: outcome.batch.items.map((item) => (typeof item === 'string' ? item : item.url))
         });
-        return [{ outcome, zone, finding }];
+        return [{ outcome, zone, finding, rerun: rerunFixes(outcome.error) }];
     });
 }
 /**
@@ -1522,7 +1704,7 @@ var src_words = __webpack_require__(5846);
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${(0,src_words/* grouped */.zD)(p.done)} of ${(0,src_words/* count */.U9)(p.total, 'item')} ${p.past} or given up (${percent}%) in ${(0,src_words/* seconds */.YA)(p.elapsedMs)}`;
+    const head = `Progress: ${p.done} of ${(0,src_words/* count */.U9)(p.total, 'item')} ${p.past} or given up (${percent}%) in ${(0,src_words/* seconds */.YA)(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -1534,7 +1716,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : (0,src_words/* grouped */.zD)(perSecond);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
     const left = p.done < p.total ? `, about ${(0,src_words/* roughly */.vB)(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -1550,60 +1732,202 @@ var refusals = __webpack_require__(18);
 /** Refused requests allowed per zone and type to learn how many items Cloudflare takes in one. */
 const MAX_SIZE_REFUSALS = 3;
 /** Sends every batch and returns one outcome per batch sent or given up, in the order of the plan. */
-async function executeBatches(api, batches, options) {
-    const queue = batches.map((batch, i) => ({ batch, order: [i] }));
-    const done = [];
-    const zones = new Map();
-    const sizes = new Map();
-    const itemsTotal = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
-    let itemsDone = 0;
+function executeBatches(api, batches, options) {
+    return new BatchRunner(api, batches, options).run();
+}
+/** One run of the batches: a queue, workers taking from it, and one method per decision on an answer. */
+class BatchRunner {
+    api;
+    options;
+    queue;
+    done = [];
+    zones = new Map();
+    sizes = new Map();
+    itemsTotal;
+    itemsDone = 0;
     /** Set when Cloudflare refuses the credential itself: it ends every batch of every zone. */
-    let credentialRefusal;
-    const stopAll = new AbortController();
-    const runSignal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
-    const zoneOf = (zoneId) => {
-        let zone = zones.get(zoneId);
-        if (!zone)
-            zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
-        return zone;
-    };
-    const sizeOf = (batch) => {
-        const key = `${batch.zoneId} ${batch.type}`;
-        let size = sizes.get(key);
-        if (!size)
-            sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
-        return size;
-    };
-    const refusalFor = (batch) => credentialRefusal ??
-        zones.get(batch.zoneId)?.refusal ??
-        sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal;
+    credentialRefusal;
+    /** Set when the API-wide budget leaves no time for more: it ends every batch not yet sent. */
+    budgetRefusal;
+    stopAll = new AbortController();
+    runSignal;
+    /** One reservation at a time per pacer, each made when the request before it goes. */
+    turns = new Map();
+    running = new Set();
     /** Wakes the workers waiting for a first request to be answered. */
-    let wake = () => undefined;
-    let changed = new Promise((resolve) => (wake = resolve));
-    const notify = () => {
-        const previous = wake;
-        changed = new Promise((resolve) => (wake = resolve));
+    wake = () => undefined;
+    changed = new Promise((resolve) => (this.wake = resolve));
+    constructor(api, batches, options) {
+        this.api = api;
+        this.options = options;
+        this.queue = batches.map((batch, i) => ({ batch, order: [i] }));
+        this.itemsTotal = batches.reduce((n, b) => n + (0,planner/* itemCount */.F)(b), 0);
+        this.runSignal = options.signal
+            ? AbortSignal.any([options.signal, this.stopAll.signal])
+            : this.stopAll.signal;
+    }
+    async run() {
+        this.startWorkers();
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+        return this.done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+    }
+    startWorkers() {
+        while (this.running.size < Math.max(1, this.options.concurrency) &&
+            this.queue.length > this.running.size) {
+            const w = this.worker().finally(() => this.running.delete(w));
+            this.running.add(w);
+        }
+    }
+    async worker() {
+        for (;;) {
+            const next = this.pick();
+            if (next === 'empty')
+                return;
+            if (next === 'wait') {
+                await this.changed;
+                continue;
+            }
+            await this.send(next.entry, next.zoneProbe, next.sizeProbe);
+        }
+    }
+    notify() {
+        const previous = this.wake;
+        this.changed = new Promise((resolve) => (this.wake = resolve));
         previous();
-    };
-    const finish = (entry, outcome) => {
-        done.push({ ...entry, outcome });
-        itemsDone += (0,planner/* itemCount */.F)(outcome.batch);
-        options.onProgress?.(itemsDone, itemsTotal);
-    };
-    /** Waits until the batch may go within every limit; throws NotSentError when the deadline comes first. */
-    const pace = async (batch, signal) => {
-        const wait = options.globalLimit?.reserve() ?? 0;
-        if (Date.now() + wait >= options.deadline)
-            throw notSent(batch);
-        if (wait > 0)
+    }
+    zoneOf(zoneId) {
+        let zone = this.zones.get(zoneId);
+        if (!zone)
+            this.zones.set(zoneId, (zone = { state: 'untested', inFlight: new Set() }));
+        return zone;
+    }
+    sizeOf(batch) {
+        const key = `${batch.zoneId} ${batch.type}`;
+        let size = this.sizes.get(key);
+        if (!size)
+            this.sizes.set(key, (size = { confirmed: batch.type === 'everything', probing: false, refusals: 0 }));
+        return size;
+    }
+    refusalFor(batch) {
+        return (this.credentialRefusal ??
+            this.zones.get(batch.zoneId)?.refusal ??
+            this.sizes.get(`${batch.zoneId} ${batch.type}`)?.refusal ??
+            this.budgetRefusal);
+    }
+    finish(entry, outcome) {
+        this.done.push({ ...entry, outcome });
+        this.itemsDone += (0,planner/* itemCount */.F)(outcome.batch);
+        this.options.onProgress?.(this.itemsDone, this.itemsTotal);
+    }
+    /** Puts batches back at the head of the queue, with workers enough to send them. */
+    requeue(...entries) {
+        this.queue.unshift(...entries);
+        this.startWorkers();
+    }
+    /** The next batch that may go now; batches of a refused zone end here without a request. */
+    pick() {
+        const queue = this.queue;
+        for (let i = 0; i < queue.length; i++) {
+            const entry = queue[i];
+            const { batch } = entry;
+            const refusal = this.refusalFor(batch);
+            if (refusal !== undefined) {
+                queue.splice(i--, 1);
+                this.finish(entry, { batch, error: refusal });
+                continue;
+            }
+            const size = this.sizeOf(batch);
+            if (size.limit !== undefined && batch.items.length > size.limit) {
+                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
+                continue;
+            }
+            const zone = this.zoneOf(batch.zoneId);
+            if (zone.state === 'probing')
+                continue;
+            const zoneProbe = zone.state === 'untested';
+            if (!size.confirmed && size.probing)
+                continue;
+            const sizeProbe = !size.confirmed;
+            if (zoneProbe)
+                zone.state = 'probing';
+            if (sizeProbe)
+                size.probing = true;
+            queue.splice(i, 1);
+            return { entry, zoneProbe, sizeProbe };
+        }
+        return queue.length === 0 ? 'empty' : 'wait';
+    }
+    async send(entry, zoneProbe, sizeProbe) {
+        const { batch } = entry;
+        const zone = this.zoneOf(batch.zoneId);
+        const size = this.sizeOf(batch);
+        const own = new AbortController();
+        zone.inFlight.add(own);
+        const signal = AbortSignal.any([own.signal, this.runSignal]);
+        try {
+            await this.pace(batch, signal);
+            const purgeId = await this.api.purge(batch.zoneId, (0,planner/* toPurgeBody */.tf)(batch), {
+                beforeRetry: () => this.pace(batch, signal),
+                onAttemptFailed: (failure) => {
+                    if (failure.status === 429)
+                        this.options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
+                },
+                signal
+            });
+            zone.state = 'open';
+            size.confirmed = true;
+            this.finish(entry, { batch, purgeId });
+        }
+        catch (error) {
+            this.settle(entry, error, zone, size);
+        }
+        finally {
+            zone.inFlight.delete(own);
+            if (zoneProbe && zone.state === 'probing')
+                zone.state = 'open';
+            if (sizeProbe)
+                size.probing = false;
+            this.notify();
+        }
+    }
+    /** Waits until the batch may go within every limit; throws when the deadline comes first. */
+    async pace(batch, signal) {
+        await this.withinBudget(batch, signal);
+        try {
+            await this.paceAccount(batch, signal);
+        }
+        catch (error) {
+            this.options.globalLimit?.refund?.();
+            throw error;
+        }
+    }
+    /**
+     * Waits for a request of the credential's API-wide budget. When the budget frees up only after the
+     * deadline, nothing more can go: this batch and every one not yet sent end with that reason.
+     */
+    async withinBudget(batch, signal) {
+        const limit = this.options.globalLimit;
+        if (!limit)
+            return;
+        for (let wait = limit.reserve(); wait > 0; wait = limit.reserve()) {
+            if (Date.now() + wait >= this.options.deadline) {
+                this.budgetRefusal ??= limit.exhausted?.(endpointOf(batch), wait) ?? notSent(batch);
+                throw this.budgetRefusal;
+            }
             await sleep(wait, signal);
+        }
+    }
+    /** Waits for the pacer of the zone's account: one reservation at a time, after any 429 pause. */
+    async paceAccount(batch, signal) {
+        const { options } = this;
         const pacer = options.pacerFor(batch.zoneId);
-        // One reservation at a time per pacer, made when the request before it goes: each is paced at the
-        // rate in force when it is sent, not at the rate of the moment it joined the queue (a 429 slows the
-        // pace; the recovery after it speeds it up again).
-        const previous = turns.get(pacer) ?? Promise.resolve();
+        // Each reservation is made when the request before it goes: it is paced at the rate in force when
+        // it is sent, not at the rate of the moment it joined the queue (a 429 slows the pace; the recovery
+        // after it speeds it up again).
+        const previous = this.turns.get(pacer) ?? Promise.resolve();
         let done;
-        turns.set(pacer, new Promise((resolve) => (done = resolve)));
+        this.turns.set(pacer, new Promise((resolve) => (done = resolve)));
         try {
             await untilAborted(previous, signal);
             for (;;) {
@@ -1628,146 +1952,92 @@ async function executeBatches(api, batches, options) {
             // predecessor, never before.
             void previous.then(done);
         }
-    };
-    const turns = new Map();
-    /** The next batch that may go now; batches of a refused zone end here without a request. */
-    const pick = () => {
-        for (let i = 0; i < queue.length; i++) {
-            const entry = queue[i];
-            const { batch } = entry;
-            const refusal = refusalFor(batch);
-            if (refusal !== undefined) {
-                queue.splice(i--, 1);
-                finish(entry, { batch, error: refusal });
-                continue;
-            }
-            const size = sizeOf(batch);
-            if (size.limit !== undefined && batch.items.length > size.limit) {
-                queue.splice(i--, 1, ...piecesOf(entry, size.limit));
-                continue;
-            }
-            const zone = zoneOf(batch.zoneId);
-            if (zone.state === 'probing')
-                continue;
-            const zoneProbe = zone.state === 'untested';
-            if (!size.confirmed && size.probing)
-                continue;
-            const sizeProbe = !size.confirmed;
-            if (zoneProbe)
-                zone.state = 'probing';
-            if (sizeProbe)
-                size.probing = true;
-            queue.splice(i, 1);
-            return { entry, zoneProbe, sizeProbe };
-        }
-        return queue.length === 0 ? 'empty' : 'wait';
-    };
-    const send = async (entry, zoneProbe, sizeProbe) => {
-        const { batch } = entry;
-        const zone = zoneOf(batch.zoneId);
-        const size = sizeOf(batch);
-        const own = new AbortController();
-        zone.inFlight.add(own);
-        const signal = AbortSignal.any([own.signal, runSignal]);
-        try {
-            await pace(batch, signal);
-            const purgeId = await api.purge(batch.zoneId, (0,planner/* toPurgeBody */.tf)(batch), {
-                beforeRetry: () => pace(batch, signal),
-                onAttemptFailed: (failure) => {
-                    if (failure.status === 429)
-                        options.pacerFor(batch.zoneId).rateLimited?.(batch.type, failure.retryAfterMs);
-                },
-                signal
-            });
-            zone.state = 'open';
-            size.confirmed = true;
-            finish(entry, { batch, purgeId });
-        }
-        catch (error) {
-            settle(entry, error, zone, size);
-        }
-        finally {
-            zone.inFlight.delete(own);
-            if (zoneProbe && zone.state === 'probing')
-                zone.state = 'open';
-            if (sizeProbe)
-                size.probing = false;
-            notify();
-        }
-    };
-    /** What a failed request leads to: stop, split, bisect, or an outcome as it is. */
-    const settle = (entry, error, zone, size) => {
+    }
+    /** What a failed request leads to: stop, split, isolate its refused items, or an outcome as it is. */
+    settle(entry, error, zone, size) {
         const { batch } = entry;
         // Ended because its zone or the credential was refused meanwhile: that refusal is its reason.
-        if (error instanceof cloudflare_errors/* CancelledError */.cc) {
-            finish(entry, { batch, error: refusalFor(batch) ?? error });
-            return;
-        }
+        if (error instanceof cloudflare_errors/* CancelledError */.cc)
+            return this.finish(entry, { batch, error: this.refusalFor(batch) ?? error });
         const refusal = (0,refusals/* classifyRefusal */.rN)(error, batch.items.map(itemText));
-        if (refusal?.about === 'credential') {
-            credentialRefusal ??= error;
-            stopAll.abort();
-            finish(entry, { batch, error: credentialRefusal });
-            return;
-        }
-        if (refusal?.about === 'zone') {
-            zone.refusal ??= error;
-            for (const request of zone.inFlight)
-                request.abort();
-            finish(entry, { batch, error: zone.refusal });
-            return;
-        }
+        if (refusal?.about === 'credential')
+            return this.refuseCredential(entry, error);
+        if (refusal?.about === 'zone')
+            return this.refuseZone(entry, error, zone);
         // Cloudflare read the request: the zone is open to it, whatever it thought of the items.
         if (refusal)
             zone.state = 'open';
         if (refusal?.about === 'type') {
             size.refusal ??= error;
-            finish(entry, { batch, error: size.refusal });
-            return;
+            return this.finish(entry, { batch, error: size.refusal });
         }
-        if (refusal?.about === 'size' && batch.items.length > 1) {
-            size.refusals++;
-            const limit = nextLimit(batch.items.length, refusal.limit, size.refusals);
-            size.limit = Math.min(limit, size.limit ?? Infinity);
-            size.confirmed = false;
-            options.onSplit?.(batch, size.limit);
-            queue.unshift(...piecesOf(entry, size.limit));
-            startWorkers();
-            return;
-        }
+        if (refusal?.about === 'size' && batch.items.length > 1)
+            return this.learnSize(entry, size, refusal.limit);
         if (refusal?.about === 'item' && batch.items.length > 1) {
-            // The size was fine; the items decide. Halves until the refused items stand alone.
+            // The size was fine; the items decide.
             size.confirmed = true;
+            return this.isolateItems(entry, error);
+        }
+        this.finish(entry, { batch, error });
+    }
+    /** The credential itself was refused: every batch of every zone ends with that reason. */
+    refuseCredential(entry, error) {
+        this.credentialRefusal ??= error;
+        this.stopAll.abort();
+        this.finish(entry, { batch: entry.batch, error: this.credentialRefusal });
+    }
+    /** The zone was refused: its requests in flight end, and its batches with that reason. */
+    refuseZone(entry, error, zone) {
+        zone.refusal ??= error;
+        for (const request of zone.inFlight)
+            request.abort();
+        this.finish(entry, { batch: entry.batch, error: zone.refusal });
+    }
+    /** Too many items: the zone and type take the limit learnt, and the batch goes again in pieces. */
+    learnSize(entry, size, stated) {
+        size.refusals++;
+        const limit = nextLimit(entry.batch.items.length, stated, size.refusals);
+        size.limit = Math.min(limit, size.limit ?? Infinity);
+        size.confirmed = false;
+        this.options.onSplit?.(entry.batch, size.limit);
+        this.requeue(...piecesOf(entry, size.limit));
+    }
+    /**
+     * Refused for some of its items. The items Cloudflare's words name fail with those words, and the rest
+     * goes again once; an answer that names none of them is halved until the refused items stand alone.
+     */
+    isolateItems(entry, error) {
+        const { batch } = entry;
+        const named = (0,refusals/* namedItems */.q5)(error, batch.items.map(itemText));
+        if (named.size === 0) {
             const half = Math.ceil(batch.items.length / 2);
-            queue.unshift({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
-            startWorkers();
-            return;
+            return this.requeue({ batch: { ...batch, items: batch.items.slice(0, half) }, order: [...entry.order, 0] }, { batch: { ...batch, items: batch.items.slice(half) }, order: [...entry.order, 1] });
         }
-        finish(entry, { batch, error });
-    };
-    const worker = async () => {
-        for (;;) {
-            const next = pick();
-            if (next === 'empty')
-                return;
-            if (next === 'wait') {
-                await changed;
-                continue;
-            }
-            await send(next.entry, next.zoneProbe, next.sizeProbe);
-        }
-    };
-    const running = new Set();
-    const startWorkers = () => {
-        while (running.size < Math.max(1, options.concurrency) && queue.length > running.size) {
-            const w = worker().finally(() => running.delete(w));
-            running.add(w);
-        }
-    };
-    startWorkers();
-    while (running.size > 0)
-        await Promise.all(running);
-    return done.sort((a, b) => compareOrder(a.order, b.order)).map((d) => d.outcome);
+        const rest = [];
+        batch.items.forEach((item, n) => {
+            const words = named.get(itemText(item));
+            if (!words)
+                return rest.push(item);
+            const only = { ...entry, batch: { ...batch, items: [item] }, order: [...entry.order, 0, n] };
+            this.finish(only, { batch: only.batch, error: narrowed(error, words) });
+        });
+        if (rest.length > 0)
+            this.requeue({ batch: { ...batch, items: rest }, order: [...entry.order, 1] });
+    }
+}
+/** The refusal with only the messages about one item: its reason, in Cloudflare's words. */
+function narrowed(error, messages) {
+    if (!(error instanceof cloudflare_errors/* CloudflareError */.Oi))
+        return error;
+    const one = new cloudflare_errors/* CloudflareError */.Oi({
+        kind: error.kind,
+        endpoint: error.endpoint,
+        ...(error.status !== undefined ? { status: error.status } : {}),
+        errors: messages,
+        message: messages[0]?.message ?? error.message
+    });
+    one.attempts = error.attempts;
+    return one;
 }
 /**
  * The size to try after the n-th refusal of a request of `size` items: the limit Cloudflare states when it
@@ -1800,8 +2070,11 @@ function compareOrder(a, b) {
     }
     return a.length - b.length;
 }
+function endpointOf(batch) {
+    return `POST /zones/${batch.zoneId}/purge_cache`;
+}
 function notSent(batch) {
-    return new failure/* NotSentError */.S(`POST /zones/${batch.zoneId}/purge_cache`);
+    return new failure/* NotSentError */.SD(endpointOf(batch));
 }
 /** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */
 function untilAborted(promise, signal) {
@@ -1827,11 +2100,13 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
 /** Sends every planned request and returns one outcome per request, in the order of the plan. */
 async function sendPlan(api, planned, options) {
+    const sentBefore = api.http.requestCount;
     // Every zone of an account shares one purge budget at Cloudflare.
     const pacerFor = pacersByAccount(planned.map((p) => p.resolution.zone));
     const words = (0,purge_target/* wordsFor */.tu)(options.mode);
@@ -1859,7 +2134,7 @@ async function sendPlan(api, planned, options) {
         outcomes = await executeBatches(target, batches, {
             concurrency: CONCURRENCY,
             pacerFor,
-            globalLimit: new RequestWindow(GLOBAL_API_LIMIT, options.requestsSoFar),
+            globalLimit: budgetLimit(api),
             pause: api.http,
             deadline: options.deadline,
             onProgress: (itemsDone) => (done = itemsDone),
@@ -1869,15 +2144,46 @@ async function sendPlan(api, planned, options) {
     finally {
         clearInterval(progress);
     }
-    const sent = outcomes.filter((o) => o.purgeId).length;
-    options.log(`${(0,src_words/* grouped */.zD)(sent)} of ${(0,src_words/* count */.U9)(outcomes.length, words.request)} succeeded in ${(0,src_words/* seconds */.YA)(Date.now() - started)}`);
-    return outcomes;
+    // The requests that went out, retries and resends included, as the client counted them.
+    const sent = api.http.requestCount - sentBefore;
+    const accepted = outcomes.filter((o) => o.purgeId).length;
+    const took = (0,src_words/* seconds */.YA)(Date.now() - started);
+    options.log(`${(0,src_words/* count */.U9)(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
+    return { outcomes, sent };
+}
+/** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
+function stopWords(outcomes) {
+    const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + (0,planner/* itemCount */.F)(o.batch), 0);
+    const overBudget = unsent((e) => e instanceof failure/* OverBudgetError */.i_);
+    const late = unsent((e) => e instanceof failure/* NotSentError */.SD);
+    const parts = [
+        ...(overBudget > 0 ? [`${(0,src_words/* count */.U9)(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
+        ...(late > 0 ? [`${(0,src_words/* count */.U9)(late, 'item')} not sent before the \`timeout\` ran out`] : [])
+    ];
+    return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
+}
+/** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
+function budgetLimit(api) {
+    const budget = api.http.budget;
+    return {
+        reserve: () => budget.reserve(),
+        refund: () => budget.refund(),
+        exhausted: (endpoint) => {
+            const { quota, windowSeconds, kept, freesInMs } = budget.state();
+            return new failure/* OverBudgetError */.i_(endpoint, {
+                quota,
+                windowSeconds,
+                kept,
+                freesInSeconds: Math.ceil(freesInMs / 1000)
+            });
+        }
+    };
 }
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var result = __webpack_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __webpack_require__(1337);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(7994);
 ;// CONCATENATED MODULE: ./src/engine.ts
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
@@ -1919,7 +2225,7 @@ async function run(settings, options, reporter) {
     // A changed file's URL that fails the checks a URL in `files` passes stops the run like one would.
     const refused = options.changes?.errors ?? [];
     if (refused.length > 0)
-        return stopRun(new failure/* DiagnosedFailure */.B(refused), reporter, startedAt, requested);
+        return stopRun(new failure/* DiagnosedFailure */.Bb(refused), reporter, startedAt, requested);
     if ((0,request/* isEmptyPurge */.Nk)(purge)) {
         if (options.changes) {
             const { range, files } = options.changes;
@@ -1929,7 +2235,7 @@ async function run(settings, options, reporter) {
     }
     const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
     if (noZone)
-        return stopRun(new failure/* DiagnosedFailure */.B([noZone]), reporter, startedAt, requested);
+        return stopRun(new failure/* DiagnosedFailure */.Bb([noZone]), reporter, startedAt, requested);
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,
@@ -1953,14 +2259,14 @@ async function run(settings, options, reporter) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${(0,src_words/* grouped */.zD)(http.requestCount)} API requests, ${(0,src_words/* grouped */.zD)(http.rateLimitedCount)} answered 429`);
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
     }
 }
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
 function stopRun(error, reporter, startedAt, requested) {
     let findings;
-    if (error instanceof failure/* DiagnosedFailure */.B)
+    if (error instanceof failure/* DiagnosedFailure */.Bb)
         findings = error.findings;
     else {
         // Unexpected: explained in one line; the stack goes to the debug log only.
@@ -1978,7 +2284,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const assignment = assignToZones(purge, access.zones.map((z) => z.zone));
     reporter.findings(assignment.warnings);
     if (assignment.errors.length > 0)
-        throw new failure/* DiagnosedFailure */.B(assignment.errors);
+        throw new failure/* DiagnosedFailure */.Bb(assignment.errors);
     reporter.findings((0,planner/* batchSizeFindings */.ie)(assignment.work.map((w) => w.zone), settings.batchSize));
     let planned = assignment.work.map(({ zone, purge: part }) => ({
         resolution: access.zones.find((z) => z.zone.id === zone.id),
@@ -2004,9 +2310,8 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const words = (0,purge_target/* wordsFor */.tu)(mode);
     const purgeStarted = Date.now();
     const { splits, record } = splitRecorder();
-    const outcomes = await reporter.group(words.Verb, () => sendPlan(api, planned, {
+    const { outcomes, sent } = await reporter.group(words.Verb, () => sendPlan(api, planned, {
         deadline: startedAt + settings.timeoutMs,
-        requestsSoFar: api.http.requestCount,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
         onSplit: record,
@@ -2020,11 +2325,16 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${(0,src_words/* count */.U9)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.YA)(result.timings.totalMs)}`);
-    return { ...result, ...verified, timings: { ...result.timings, purgeMs } };
+    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
-    const reasons = new Map(sent?.failures.map((f) => [f.outcome, f.finding.message]));
+    const failures = new Map(sent?.failures.map((f) => [f.outcome, f]));
+    const causeOf = ({ finding, rerun }) => ({
+        title: finding.title,
+        rerun,
+        ...(finding.id === 'purge-item-refused' ? { perItem: true } : {})
+    });
     return planned.map(({ resolution: { zone, label }, batches, environment }) => ({
         id: zone.id,
         name: zone.name,
@@ -2034,7 +2344,12 @@ function zoneRuns(planned, sent) {
         requests: sent
             ? sent.outcomes
                 .filter((o) => o.batch.zoneId === zone.id)
-                .map((o) => ({ batch: o.batch, purgeId: o.purgeId, reason: reasons.get(o) }))
+                .map((o) => {
+                const failure = failures.get(o);
+                return failure
+                    ? { batch: o.batch, reason: failure.finding.message, cause: causeOf(failure) }
+                    : { batch: o.batch, purgeId: o.purgeId };
+            })
             : batches.map((batch) => ({ batch }))
     }));
 }
