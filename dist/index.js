@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3247);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1358);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3247:
+/***/ 1358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28402,7 +28402,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -28425,11 +28425,6 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/door.ts
@@ -28479,7 +28474,11 @@ const DOCS = {
     invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
     invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
     purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+    verify: 'README.md#check-the-purge-at-the-edge',
+    verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+    proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
@@ -28515,6 +28514,9 @@ const bare = (name) => name.replace(/`/g, '');
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** " and 3 more" after the examples named, when there are more. */
+const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -28853,7 +28855,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -28935,7 +28937,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -29274,11 +29276,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -29384,6 +29386,73 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    }),
+    // ── At the edge (verify) ──────────────────────────────────────────────────
+    'verify-off': entry({
+        title: 'Needs `verify`',
+        severity: 'error',
+        cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Add `verify: true`, or remove the input.',
+        docs: DOCS.verify,
+        message: ({ input }, door) => `${door.input(input)} works on the URLs checked at the edge after the purge, and nothing is checked ` +
+            `unless ${door.set('verify', 'true')} is given. Add ${door.set('verify', 'true')}, or remove ${door.input(input)}.`
+    }),
+    'verify-no-urls': entry({
+        title: 'Nothing to check at the edge',
+        severity: 'warning',
+        cause: '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+        detection: 'input, before any request',
+        fix: 'List a few URLs that the purge covers in `verify_urls`.',
+        docs: DOCS.verify,
+        message: (_, door) => `${door.set('verify', 'true')} is given, but this purge names no URL (tags, hosts, prefixes or everything), ` +
+            `so there is nothing to request at the edge. List a few URLs the purge covers in ${door.input('verify_urls')}, ` +
+            `in the same form as ${door.input('files')}.`
+    }),
+    'edge-stale': entry({
+        title: 'Still cached after the purge',
+        severity: 'error',
+        cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+        fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+            `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
+            'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+            'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+    }),
+    'edge-not-proxied': entry({
+        title: 'Not served through Cloudflare',
+        severity: 'warning',
+        cause: 'A URL answered without a `CF-Cache-Status` header.',
+        detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+        fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+        docs: DOCS.proxied,
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+            `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
+            "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
+    }),
+    'edge-not-cached': entry({
+        title: 'Not cached by Cloudflare',
+        severity: 'notice',
+        cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+        fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+        docs: DOCS.cacheStatus,
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+            `${listWords(examples)}${more(n, examples)}. ` +
+            'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+    }),
+    'edge-unchecked': entry({
+        title: 'Could not check at the edge',
+        severity: 'warning',
+        cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+        detection: 'at the edge: a GET after the purge that got no readable answer',
+        fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+            `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
+            'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
 };
 /** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
@@ -34142,9 +34211,43 @@ function parseEnvironment(value) {
     return { environment: trimmed, errors: [] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/verify.ts
+// The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
+// `verify_limit`, checked together. Pure.
+
+
+/** URLs checked when `verify_limit` is not given. */
+const DEFAULT_VERIFY_LIMIT = 100;
+const MAX_VERIFY_LIMIT = 10_000;
+/** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
+function parseVerify(inputs) {
+    const findings = [];
+    const parsed = parseFiles(inputs.urls, { input: 'verify_urls' }, inputs.zoneName);
+    findings.push(...parsed.errors);
+    if (inputs.verify !== true) {
+        if (inputs.verifyUnreadable)
+            return { findings };
+        if (inputs.warm === true)
+            findings.push(diagnose('verify-off', { input: 'warm' }));
+        if (inputs.urls.trim() !== '')
+            findings.push(diagnose('verify-off', { input: 'verify_urls' }));
+        if (inputs.limit !== undefined)
+            findings.push(diagnose('verify-off', { input: 'verify_limit' }));
+        return { findings };
+    }
+    const urls = dedupe(parsed.items, fileKey);
+    if (!inputs.namesUrls && urls.length === 0 && parsed.errors.length === 0)
+        findings.push(diagnose('verify-no-urls'));
+    return {
+        settings: { warm: inputs.warm ?? false, limit: inputs.limit ?? DEFAULT_VERIFY_LIMIT, urls },
+        findings
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -34174,7 +34277,11 @@ const INPUT_NAMES = [
     'base',
     'head',
     'mode',
-    'environment'
+    'environment',
+    'verify',
+    'warm',
+    'verify_urls',
+    'verify_limit'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -34251,6 +34358,16 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const verifyOn = parseBoolean('verify', get('verify'), report);
+    const verify = withFindings(parseVerify({
+        verify: verifyOn,
+        verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+        warm: parseBoolean('warm', get('warm'), report),
+        limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+        urls: raw.verify_urls ?? '',
+        namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+        ...(zoneName ? { zoneName } : {})
+    }), report).settings;
     const requested = {
         zones,
         purge,
@@ -34297,10 +34414,12 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
+    if (verify)
+        settings.verify = verify;
     return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
-    report(result.errors);
+    report('errors' in result ? result.errors : result.findings);
     return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
@@ -34825,7 +34944,20 @@ function outputsOf(result, files = { save: () => '' }) {
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
         failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
+        failed_items_file: failed.failed_items_file,
+        verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+    };
+}
+function verifiedCounts(verify) {
+    const { counts } = verify;
+    return {
+        checked: verify.checks.length,
+        fresh: counts.fresh,
+        stale: counts.stale,
+        not_cached: counts['not-cached'],
+        not_proxied: counts['not-proxied'],
+        unchecked: counts.unchecked,
+        ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
     };
 }
 /**
@@ -34913,120 +35045,6 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
-        }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const safe_text_LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-}
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
 // The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
 //
@@ -35045,26 +35063,9 @@ function inlineHtml(text) {
 function codeHtml(text) {
     return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
 }
-const MARKS = { success: '✅', warnings: '⚠️', failure: '❌', plan: '📋' };
-/**
- * GitHub refuses a step's summary over 1 MiB, and loses all of it
- * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits).
- * Every list in the blocks is bounded well below that; this is the last guard.
- */
-const SUMMARY_MAX_BYTES = 1024 * 1024;
-const CUT = '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>';
-/** The blocks as HTML, stopping (and saying so) before a block that would take it past `maxBytes`. */
-function summaryHtml(blocks, maxBytes = SUMMARY_MAX_BYTES - 1024) {
-    const parts = [];
-    let bytes = Buffer.byteLength(CUT);
-    for (const block of blocks) {
-        const html = blockHtml(block);
-        bytes += Buffer.byteLength(html) + 1;
-        if (bytes > maxBytes)
-            return [...parts, CUT].join('\n');
-        parts.push(html);
-    }
-    return parts.join('\n');
+const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
+function summaryHtml(blocks) {
+    return blocks.map(blockHtml).join('\n');
 }
 function blockHtml(block) {
     switch (block.kind) {
@@ -35081,13 +35082,11 @@ function blockHtml(block) {
             return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
         }
         case 'table': {
-            // `align` is an attribute GitHub's sanitizer keeps on any element (hast-util-sanitize's default schema).
-            const open = (tag, c) => (block.right?.[c] ? `${tag} align="right"` : tag);
-            const row = (cells, tag) => `<tr>${cells.map((c, i) => `<${open(tag, i)}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
             return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
         }
         case 'details':
-            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks, Infinity)}\n</details>`;
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
     }
 }
 
@@ -35541,6 +35540,194 @@ function environmentsOf(planned) {
     return new Map(planned.flatMap((p) => (p.environment ? [[p.resolution.zone.id, p.environment]] : [])));
 }
 
+;// CONCATENATED MODULE: ./src/verify/findings.ts
+// The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
+
+/** URLs named in one annotation; the job summary lists more. */
+const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
+function edgeFindings(result) {
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [diagnose(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
+    });
+}
+/** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
+function describeStale(check) {
+    const headers = Object.entries(check.item.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const variant = headers.length > 0 ? ` with ${headers.join(', ')}` : '';
+    return `${check.item.url}${variant} (${check.cacheStatus ?? 'HIT'}, Age ${check.age ?? '?'} s)`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/verdict.ts
+const VERDICTS = ['fresh', 'stale', 'not-cached', 'not-proxied', 'unchecked'];
+/** Answers that mean a copy was fetched from the origin (or confirmed by it) just now. */
+const FROM_ORIGIN = new Set(['MISS', 'EXPIRED', 'REVALIDATED', 'UPDATING']);
+/** Answers from a cached copy: how old it is tells whether it predates the purge. */
+const FROM_CACHE = new Set(['HIT', 'STALE']);
+/** Slack between the runner's clock and the edge's count of Age. */
+const SLACK_SECONDS = 1;
+/**
+ * The verdict on one answer. `sinceSeconds`: time from when Cloudflare accepted the purge to the answer;
+ * a cached copy no older than that (plus a second) was cached again after the purge.
+ */
+function verdictOf(answer, sinceSeconds) {
+    if ('error' in answer)
+        return { verdict: 'unchecked', reason: answer.error };
+    const { status, cacheStatus, age } = answer;
+    const read = { status, ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+    if (!cacheStatus)
+        return { ...read, verdict: 'not-proxied' };
+    if (FROM_ORIGIN.has(cacheStatus))
+        return { ...read, verdict: 'fresh' };
+    if (FROM_CACHE.has(cacheStatus)) {
+        if (age === undefined)
+            return { ...read, verdict: 'unchecked', reason: `${cacheStatus} without an Age header` };
+        return { ...read, verdict: age <= sinceSeconds + SLACK_SECONDS ? 'fresh' : 'stale' };
+    }
+    // DYNAMIC, BYPASS, NONE, UNKNOWN: nothing was taken from the cache, and nothing is kept there.
+    return { ...read, verdict: 'not-cached' };
+}
+/** A fresh answer that did not come from the cache: `warm` requests it once more to cache it there. */
+function wantsWarming(check) {
+    return check.verdict === 'fresh' && check.cacheStatus !== 'HIT';
+}
+/** CF-Cache-Status and Age as read from an answer's headers (names in lower case). */
+function readCacheHeaders(headers) {
+    const first = (name) => {
+        const value = headers[name];
+        return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+    const raw = first('cf-cache-status')?.toUpperCase();
+    const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN';
+    const ageText = first('age');
+    const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
+    return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+}
+/**
+ * At most `limit` of the items, chosen at random (`random` as Math.random) when there are more, in
+ * their original order: a partial Fisher–Yates shuffle of the indexes.
+ */
+function sample(items, limit, random = Math.random) {
+    if (items.length <= limit)
+        return items;
+    const indexes = items.map((_, i) => i);
+    for (let i = 0; i < limit; i++) {
+        const j = i + Math.floor(random() * (indexes.length - i));
+        [indexes[i], indexes[j]] = [indexes[j], indexes[i]];
+    }
+    return indexes
+        .slice(0, limit)
+        .sort((a, b) => a - b)
+        .map((i) => items[i]);
+}
+/** How many checks had each verdict, every verdict present. */
+function countVerdicts(checks) {
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const check of checks)
+        counts[check.verdict]++;
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/verify/words.ts
+// The edge check in words, for the log and the summary: what was checked, and the counts by verdict. Pure.
+
+
+
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20;
+/** Each verdict as the log, the summary and the `verified` output name it. */
+const VERDICT_NAMES = {
+    fresh: 'fresh',
+    stale: 'stale',
+    'not-cached': 'not cached',
+    'not-proxied': 'not proxied',
+    unchecked: 'unchecked'
+};
+/** "Checked 100 of the 2000 URLs at the edge, a random sample (`verify_limit`: 100)." */
+function checkedWords(result) {
+    const checked = result.checks.length;
+    return checked < result.candidates
+        ? `Checked ${checked} of the ${result.candidates} URLs at the edge, a random sample (\`verify_limit\`: ${result.limit}).`
+        : `Checked ${count(checked, 'URL')} at the edge.`;
+}
+/** "98 fresh, 2 stale": the verdicts that occurred, in a fixed order. */
+function verdictWords(result) {
+    return VERDICTS.filter((v) => result.counts[v] > 0)
+        .map((v) => `${result.counts[v]} ${VERDICT_NAMES[v]}`)
+        .join(', ');
+}
+/** "Warmed 12 URLs: …", or nothing without `warm`. */
+function warmedWords(result) {
+    if (result.warmed === undefined)
+        return [];
+    return [
+        `Warmed ${count(result.warmed, 'URL')}: requested again so that the data centre this runner reaches ` +
+            '(and its upper tier, with Tiered Cache) holds a copy; other data centres fill on their first visitor.'
+    ];
+}
+/** The log lines of the edge check. */
+function describeEdgeCheck(result) {
+    const stale = result.checks.filter((c) => c.verdict === 'stale');
+    const lines = [
+        `${checkedWords(result)} ${verdictWords(result)}.`,
+        ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${describeStale(c)}`)
+    ];
+    if (stale.length > STALE_LOGGED)
+        lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`);
+    return [...lines, ...warmedWords(result)];
+}
+
+;// CONCATENATED MODULE: ./src/report/edge-summary.ts
+// The job summary's section on the edge check (`verify`): the counts by verdict, then the stale and the
+// unproxied URLs, each list short. Pure.
+
+
+
+/** URLs listed per verdict; the rest are counted. */
+const EDGE_URLS_SHOWN = 20;
+function edgeSummary(verify) {
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    const failing = stale.length > 0
+        ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+        : '';
+    const blocks = [
+        { kind: 'heading', text: 'At the edge', level: 3 },
+        { kind: 'text', text: `${checkedWords(verify)}${failing}` },
+        {
+            kind: 'table',
+            header: ['Verdict', 'URLs'],
+            rows: VERDICTS.filter((v) => verify.counts[v] > 0).map((v) => [
+                VERDICT_NAMES[v],
+                String(verify.counts[v])
+            ])
+        }
+    ];
+    if (stale.length > 0)
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale));
+    const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
+    if (unproxied.length > 0)
+        blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
+    return [...blocks, ...warmedWords(verify).map((text) => ({ kind: 'text', text }))];
+}
+function shortList(label, checks, describe) {
+    const more = checks.length - EDGE_URLS_SHOWN;
+    return [
+        { kind: 'text', text: `${label}:` },
+        { kind: 'list', items: checks.slice(0, EDGE_URLS_SHOWN).map(describe), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
@@ -35570,95 +35757,30 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
-}
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = wordsFor(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -35684,6 +35806,8 @@ function purgeSummary(result, failedItemsIn, room) {
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.verify)
+        blocks.push(...edgeSummary(result.verify));
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
@@ -35691,18 +35815,15 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -35717,10 +35838,10 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${grouped(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
@@ -35728,11 +35849,11 @@ function purgeStatus(result, w, failedItemsIn) {
     const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -35773,7 +35894,7 @@ function failedWhy(groups, w, failedItemsIn) {
     const [only] = groups;
     if (groups.length === 1 && only)
         return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
-    return `The ${grouped(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
 }
 /**
  * The items not purged, under their reason (given once, in the status line, when there is only one) with
@@ -35854,7 +35975,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -35865,14 +35986,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
@@ -35891,7 +36012,11 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -35927,37 +36052,33 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -35980,7 +36101,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${grouped(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -36028,9 +36149,7 @@ function plainBlocks(blocks) {
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
-// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
-// within GitHub's limits.
+// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
 
 
 
@@ -36039,41 +36158,27 @@ function plainBlocks(blocks) {
 
 
 
-
-
-
-const sameFinding = (a, b) => a.title === b.title && a.message === b.message;
 class ActionReporter {
     redactor;
     /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
     warnings = [];
-    /** The notices shown so far: one may say why there was nothing to purge. */
-    notices = [];
-    /** GitHub's limit of annotations per level: the last guard, whatever path a finding came by. */
-    limit = new AnnotationLimit();
     constructor(redactor) {
         this.redactor = redactor;
     }
-    /** Whether an error was reported: the step fails. */
-    get failed() {
-        return process.exitCode === 1;
-    }
     info(line) {
-        info(this.safe(line));
+        info(this.redactor.redact(line));
     }
     warning(line) {
-        this.findings([{ id: 'log-warning', severity: 'warning', title: '', message: line }]);
+        warning(this.redactor.redact(line));
     }
     notice(line) {
-        this.findings([{ id: 'log-notice', severity: 'notice', title: '', message: line }]);
+        notice(this.redactor.redact(line));
     }
-    /** Each line of it a debug line of its own (a stack trace has several). */
     debug(line) {
-        for (const part of line.split(safe_text_LINE_BREAK))
-            core_debug(this.safe(part));
+        core_debug(this.redactor.redact(line));
     }
     async group(name, work) {
-        startGroup(this.safe(name));
+        startGroup(name);
         try {
             return await work();
         }
@@ -36081,25 +36186,22 @@ class ActionReporter {
             endGroup();
         }
     }
-    /**
-     * The findings as annotations, those of one kind as one that counts them (each one is in the log), at
-     * most GitHub's limit per level in a run; an error also fails the step.
-     */
+    /** One annotation per finding; an error also fails the step. */
     findings(findings) {
-        const safe = findings.map((f) => ({ ...f, title: this.safe(f.title), message: this.safe(f.message) }));
-        for (const group of groupFindings(safe)) {
-            if (group.first.severity === 'error')
+        for (const f of findings) {
+            const message = this.redactor.redact(f.message);
+            const props = { title: this.redactor.redact(f.title) };
+            if (f.severity === 'error') {
+                error(message, props);
                 process.exitCode = 1;
-            if (group.all.length > 1)
-                group.all.forEach((f) => this.logFinding(f));
-            const finding = groupedFinding(group, 'each one is in the log above');
-            const kept = finding.severity === 'warning' ? this.warnings : this.notices;
-            if (finding.severity !== 'error' && !kept.some((k) => sameFinding(k, finding)))
-                kept.push(finding);
-            if (this.limit.admit(finding))
-                this.annotate(finding);
-            else if (group.all.length === 1)
-                this.logFinding(finding);
+            }
+            else if (f.severity === 'warning') {
+                warning(message, props);
+                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
+                    this.warnings.push(f);
+            }
+            else
+                notice(message, props);
         }
     }
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
@@ -36110,7 +36212,7 @@ class ActionReporter {
                 save: (json) => this.writeTempFile('failed-items.json', json),
                 onCut: (shown, total, file) => {
                     cut = true;
-                    this.info(`failed_items lists ${grouped(shown)} of the ${grouped(total)} items not purged (GitHub limits the size of outputs); ` +
+                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
                         `all of them are in ${file}`);
                 }
             });
@@ -36120,13 +36222,7 @@ class ActionReporter {
             const failedItemsIn = cut
                 ? 'the file named by the `failed_items_file` output'
                 : 'the `failed_items` output';
-            this.limit.held().forEach((f) => this.annotate(f));
-            await this.writeSummary(summaryOf(result, {
-                failedItemsIn,
-                warnings: this.warnings,
-                notices: this.notices,
-                stepFailed: this.failed
-            }));
+            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
@@ -36137,24 +36233,6 @@ class ActionReporter {
                 })
             ]);
         }
-    }
-    /** One annotation, its title (when it has one) a property of the command. */
-    annotate(f) {
-        const props = f.title ? { title: f.title } : {};
-        if (f.severity === 'error')
-            error(f.message, props);
-        else if (f.severity === 'warning')
-            warning(f.message, props);
-        else
-            notice(f.message, props);
-    }
-    /** A finding as a log line: its detail, when its annotation counts it with others or was held back. */
-    logFinding(f) {
-        info(`${f.severity}: ${f.title ? `${f.title}: ` : ''}${f.message.replace(/\n/g, ' ')}`);
-    }
-    /** Text for the log: secrets masked, then shown as text that the runner never reads as a command. */
-    safe(text) {
-        return logSafe(this.redactor.redact(text));
     }
     /**
      * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
@@ -36167,18 +36245,14 @@ class ActionReporter {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
         return path;
     }
-    /**
-     * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
-     * and shows its control characters escaped.
-     */
+    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
         const redact = (text) => this.redactor.redact(text);
-        const safe = (text) => summarySafe(redact(text));
         // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
         // and the whole HTML again after, so that no secret survives split across cells.
-        const html = redact(summaryHtml(mapText(blocks, safe)));
+        const html = redact(summaryHtml(mapText(blocks, redact)));
         await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
@@ -37234,7 +37308,7 @@ function splitWarnings(splits, outcomes) {
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${grouped(p.done)} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -37246,7 +37320,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : grouped(perSecond);
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
     const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -37676,7 +37750,7 @@ async function sendPlan(api, planned, options) {
     const sent = api.http.requestCount - sentBefore;
     const accepted = outcomes.filter((o) => o.purgeId).length;
     const took = seconds(Date.now() - started);
-    options.log(`${count(sent, words.request)} sent, ${grouped(accepted)} accepted, in ${took}${stopWords(outcomes)}`);
+    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
     return { outcomes, sent };
 }
 /** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
@@ -37708,12 +37782,175 @@ function budgetLimit(api) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/verify/candidates.ts
+// Which URLs the edge check may request: those of the accepted URL purges, and `verify_urls`. Pure.
+
+/** The URLs purged by accepted requests, then `verify_urls` (when any request was accepted), each once. */
+function edgeCandidates(requests, verifyUrls) {
+    const accepted = requests.filter((r) => r.purgeId !== undefined);
+    if (accepted.length === 0)
+        return [];
+    const purged = accepted
+        .filter((r) => r.batch.type === 'files')
+        .flatMap((r) => r.batch.items.map((item) => (typeof item === 'string' ? { url: item } : item)));
+    return dedupe([...purged, ...verifyUrls], fileKey);
+}
+
+;// CONCATENATED MODULE: ./src/verify/edge-client.ts
+// GET requests where visitors make them: at the edge, through the same proxy settings as the API
+// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), never following a redirect, reading only the status and headers.
+// They are not API calls: nothing here counts against Cloudflare's API limits.
+
+
+
+/** How long one edge request may take before it counts as unanswered. */
+const EDGE_REQUEST_MS = 10_000;
+/** Body bytes read at most, to keep the connection; past that it is closed instead. */
+const BODY_DRAIN_BYTES = 64 * 1024;
+class EdgeClient {
+    options;
+    /** One dispatcher per proxy (and one for direct connections), made when first needed. */
+    dispatchers = new Map();
+    requestCount = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** One GET of the item's URL with its cache-key headers; never throws. */
+    async get(item) {
+        const left = this.options.deadline - Date.now();
+        if (left <= 0)
+            return { error: 'the time allowed by `timeout` ran out first' };
+        const timeout = Math.max(1, Math.floor(Math.min(left, this.options.requestTimeoutMs ?? EDGE_REQUEST_MS)));
+        this.requestCount++;
+        try {
+            const answer = await (0,undici.request)(item.url, {
+                method: 'GET',
+                headers: { ...item.headers, 'user-agent': this.options.userAgent, accept: '*/*' },
+                dispatcher: this.dispatcherFor(item.url),
+                signal: AbortSignal.timeout(timeout)
+            });
+            // Only the headers matter: a small body is drained so the connection can serve the next request,
+            // a bigger one is cut off rather than downloaded.
+            await answer.body.dump({ limit: BODY_DRAIN_BYTES }).catch(() => undefined);
+            return { status: answer.statusCode, ...readCacheHeaders(answer.headers) };
+        }
+        catch (error) {
+            return { error: describeEdgeError(error, timeout) };
+        }
+    }
+    async close() {
+        await Promise.all([...this.dispatchers.values()].map((d) => d.close().catch(() => undefined)));
+    }
+    dispatcherFor(url) {
+        const { proxy } = chooseProxy(url, this.options.env ?? process.env);
+        const http = url.startsWith('http:');
+        const key = proxy ? `${http ? 'http' : 'https'} ${proxy.href}` : 'direct';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const options = { keepAliveTimeout: 4_000, connections: 8 };
+            // Plain http goes to the proxy as an absolute-form request, as curl sends it; https through CONNECT.
+            dispatcher = proxy
+                ? new undici.ProxyAgent({ ...options, uri: proxy.href, proxyTunnel: !http })
+                : new undici.Agent(options);
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+}
+/** Why an edge request had no answer, in a few words. */
+function describeEdgeError(error, timeoutMs) {
+    const err = error;
+    const code = err.code ?? err.cause?.code;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        return `no answer within ${timeoutMs} ms`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return 'its host name could not be resolved (DNS)';
+    if (code === 'ECONNREFUSED')
+        return 'the connection was refused';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+        return 'the connection was reset';
+    if (typeof code === 'string' && /CERT|SSL|TLS/.test(code))
+        return `its TLS certificate was refused (${code})`;
+    return err.message ?? String(error);
+}
+/** Runs `work` on every item with at most `limit` at once; the results in the items' order. */
+async function eachLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+
+
+/** Edge requests in flight at once. */
+const EDGE_CONCURRENCY = 8;
+/**
+ * A purge reaches every data centre in well under a second at the median (Cloudflare's "Instant Purge",
+ * https://blog.cloudflare.com/instant-purge/), so a stale answer is asked again once after this wait.
+ */
+const RECHECK_AFTER_MS = 1000;
+async function checkAtEdge(options) {
+    const now = options.now ?? Date.now;
+    const chosen = sample(options.items, options.limit, options.random);
+    const checkOne = async (item) => {
+        const answer = await options.get(item);
+        return { item, ...verdictOf(answer, (now() - options.acceptedAt) / 1000) };
+    };
+    let checks = await eachLimited(chosen, EDGE_CONCURRENCY, checkOne);
+    checks = await recheckStale(checks, checkOne, options, now);
+    const warmed = options.warm ? await warm(checks, options.get) : undefined;
+    return {
+        candidates: options.items.length,
+        limit: options.limit,
+        checks,
+        counts: countVerdicts(checks),
+        ...(warmed !== undefined ? { warmed } : {})
+    };
+}
+/** A stale answer may come from a data centre the purge had not reached yet: asked once more, a moment later. */
+async function recheckStale(checks, checkOne, options, now) {
+    const stale = checks.filter((c) => c.verdict === 'stale');
+    const wait = options.recheckAfterMs ?? RECHECK_AFTER_MS;
+    if (stale.length === 0 || now() + wait >= options.deadline)
+        return checks;
+    await (options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))))(wait);
+    const again = await eachLimited(stale, EDGE_CONCURRENCY, (c) => checkOne(c.item));
+    const byItem = new Map(stale.map((c, i) => [c, again[i]]));
+    return checks.map((c) => byItem.get(c) ?? c);
+}
+/** Requests each URL that was fresh but not a cached copy once more; returns how many answered. */
+async function warm(checks, get) {
+    const wanted = checks.filter(wantsWarming);
+    const answers = await eachLimited(wanted, EDGE_CONCURRENCY, (c) => get(c.item));
+    let warmed = 0;
+    for (const [i, check] of wanted.entries()) {
+        if ('error' in answers[i])
+            continue;
+        check.warmed = true;
+        warmed++;
+    }
+    return warmed;
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
 
 
 
@@ -37777,14 +38014,52 @@ async function run(settings, options, reporter) {
     });
     try {
         const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
-        return { ...result, apiRequests: apiRequests() };
+        const verify = await verifyAtEdge(settings, result, options.userAgent, reporter);
+        return { ...result, apiRequests: apiRequests(), ...(verify ? { verify } : {}) };
     }
     catch (error) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`);
+        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
+    }
+}
+/**
+ * With `verify`, after an accepted purge: the purged URLs (and `verify_urls`) requested at the edge, each
+ * answer read into a verdict and reported. Within `timeout`, outside the API's request budget.
+ */
+async function verifyAtEdge(settings, result, userAgent, reporter) {
+    const wanted = settings.verify;
+    if (!wanted || result.status !== 'purged')
+        return undefined;
+    const items = edgeCandidates(result.zones.flatMap((z) => z.requests), wanted.urls);
+    if (items.length === 0)
+        return undefined;
+    const deadline = result.timings.startedAt + settings.timeoutMs;
+    const client = new EdgeClient({ userAgent, deadline });
+    // The earliest moment Cloudflare can have accepted the purge: a copy cached since then is a new one.
+    const acceptedAt = result.timings.purgeStartedAt ?? result.timings.startedAt;
+    try {
+        const verified = await reporter.group('At the edge', async () => {
+            const found = await checkAtEdge({
+                items,
+                limit: wanted.limit,
+                warm: wanted.warm,
+                acceptedAt,
+                deadline,
+                get: (i) => client.get(i)
+            });
+            for (const line of describeEdgeCheck(found))
+                reporter.info(line);
+            return found;
+        });
+        reporter.findings(edgeFindings(verified));
+        return verified;
+    }
+    finally {
+        reporter.debug(`${client.requestCount} edge requests (not API calls)`);
+        await client.close();
     }
 }
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
@@ -37849,7 +38124,12 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
-    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
+    return {
+        ...result,
+        ...verified,
+        requestsSent: sent,
+        timings: { ...result.timings, purgeMs, purgeStartedAt: purgeStarted }
+    };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
@@ -37936,9 +38216,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 

@@ -9,7 +9,7 @@ import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { commandLineDoor } from '../src/cli/door.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { deadUrl, envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
+import { envelopeError, useEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
@@ -18,6 +18,7 @@ import {
   FIXTURE_SECRETS,
   SCENARIOS,
   secretsOf,
+  withScenarioWorld,
   type Scenario
 } from './scenarios.js'
 
@@ -148,6 +149,7 @@ describe('purging from the command line', () => {
     expect(String(json.purged_count)).toBe(action.outputs.purged_count)
     expect(String(json.failed_count)).toBe(action.outputs.failed_count)
     expect(json.failed_items).toEqual(JSON.parse(action.outputs.failed_items ?? ''))
+    expect(json.verified).toEqual(JSON.parse(action.outputs.verified ?? ''))
     // Cloudflare gives every purge request a new ID; the rest of `zones` is the same.
     const withoutIds = (z: Array<{ purge_ids: string[] }>): unknown[] =>
       z.map((zone) => ({ ...zone, purge_ids: zone.purge_ids.length }))
@@ -474,11 +476,10 @@ describe("the action's scenarios on the command line, with --verbose", () => {
   it.concurrent.each(REACHABLE.map((s) => [s.name, s] as const))(
     '%s',
     async (_name, scenario) => {
-      const { cf, run } = await withEmulator(scenario.emulator ?? {}, async (cf) => {
-        const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
+      const { cf, run } = await withScenarioWorld(scenario, async (cf, apiUrl, worldEnv) => {
         const { args, env } = commandLineFor({ api_url: apiUrl, ...scenario.inputs })
         const run = await runCli([...args, '--json', '--verbose'], {
-          env: { ...env, ...scenario.env },
+          env: { ...env, ...worldEnv },
           ...(scenario.workspaceFiles ? { files: scenario.workspaceFiles } : {})
         })
         return { cf, run }

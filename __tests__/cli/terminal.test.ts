@@ -187,6 +187,7 @@ describe('jsonResult', () => {
       purged_count: 0,
       failed_count: 1,
       failed_items: [{ zone: 'z', type: 'files', reason: 'bad ***', count: 1, items: ['u'] }],
+      verified: {},
       findings: [{ id: 'x', severity: 'error', title: 't', message: '***' }]
     })
   })

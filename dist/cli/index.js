@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2931);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2700:
+/***/ 2931:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -279,9 +279,43 @@ function parseEnvironment(value) {
     return { environment: trimmed, errors: [] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/verify.ts
+// The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
+// `verify_limit`, checked together. Pure.
+
+
+/** URLs checked when `verify_limit` is not given. */
+const DEFAULT_VERIFY_LIMIT = 100;
+const MAX_VERIFY_LIMIT = 10_000;
+/** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
+function parseVerify(inputs) {
+    const findings = [];
+    const parsed = (0,items/* parseFiles */.Bj)(inputs.urls, { input: 'verify_urls' }, inputs.zoneName);
+    findings.push(...parsed.errors);
+    if (inputs.verify !== true) {
+        if (inputs.verifyUnreadable)
+            return { findings };
+        if (inputs.warm === true)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'warm' }));
+        if (inputs.urls.trim() !== '')
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_urls' }));
+        if (inputs.limit !== undefined)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_limit' }));
+        return { findings };
+    }
+    const urls = (0,items/* dedupe */.Qq)(parsed.items, items/* fileKey */.wm);
+    if (!inputs.namesUrls && urls.length === 0 && parsed.errors.length === 0)
+        findings.push((0,catalogue/* diagnose */.h4)('verify-no-urls'));
+    return {
+        settings: { warm: inputs.warm ?? false, limit: inputs.limit ?? DEFAULT_VERIFY_LIMIT, urls },
+        findings
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -311,7 +345,11 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'base',
     'head',
     'mode',
-    'environment'
+    'environment',
+    'verify',
+    'warm',
+    'verify_urls',
+    'verify_limit'
 ]));
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -388,6 +426,16 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const verifyOn = parseBoolean('verify', get('verify'), report);
+    const verify = withFindings(parseVerify({
+        verify: verifyOn,
+        verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+        warm: parseBoolean('warm', get('warm'), report),
+        limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+        urls: raw.verify_urls ?? '',
+        namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+        ...(zoneName ? { zoneName } : {})
+    }), report).settings;
     const requested = {
         zones,
         purge,
@@ -434,10 +482,12 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
+    if (verify)
+        settings.verify = verify;
     return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
-    report(result.errors);
+    report('errors' in result ? result.errors : result.findings);
     return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
@@ -695,9 +745,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 
@@ -756,7 +806,7 @@ function secretForms(value) {
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
 // EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var report_summary = __nccwpck_require__(1337);
+var report_summary = __nccwpck_require__(1991);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -832,6 +882,36 @@ const FLAGS = [
         group: 'how',
         input: 'dry_run',
         help: 'Check the credential and zones, print the plan, purge nothing'
+    },
+    {
+        name: 'verify',
+        kind: 'switch',
+        group: 'how',
+        input: 'verify',
+        help: 'After the purge, request each purged URL and check it is no old copy'
+    },
+    {
+        name: 'warm',
+        kind: 'switch',
+        group: 'how',
+        input: 'warm',
+        help: 'With --verify: request again each URL that was not cached, to cache it'
+    },
+    {
+        name: 'verify-urls',
+        kind: 'list',
+        group: 'how',
+        input: 'verify_urls',
+        arg: 'URLS',
+        help: 'With --verify: URLs to check after a purge by tag, host or prefix'
+    },
+    {
+        name: 'verify-limit',
+        kind: 'value',
+        group: 'how',
+        input: 'verify_limit',
+        arg: 'N',
+        help: 'With --verify: the most URLs checked (a sample above it). Default: 100'
     },
     {
         name: 'batch-size',
@@ -1171,6 +1251,7 @@ function jsonResult(result, findings, redactor) {
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
         failed_items: (0,report_outputs/* groupFailedItems */.dT)(result.failed),
+        verified: result.verify ? (0,report_outputs/* verifiedCounts */.bf)(result.verify) : {},
         findings
     }, redactor);
 }
@@ -1185,49 +1266,10 @@ function masked(value, redactor) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
-}
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '));
-}
-
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
 // What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor, and every text given to it shown with its
-// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a
-// redrawn progress line only on a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
-
+// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
+// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
 
 
 /** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
@@ -1261,18 +1303,18 @@ class TerminalReporter {
     }
     info(line) {
         if (!this.options.quiet)
-            this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`);
+            this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
-        this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`);
+        this.print(`${this.paint('yellow', 'warning:')} ${line}`);
     }
     notice(line) {
         if (!this.options.quiet)
-            this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`);
+            this.print(`${this.paint('cyan', 'notice:')} ${line}`);
     }
     debug(line) {
         if (this.options.verbose)
-            this.print(this.paint('dim', `debug: ${terminalSafe(line)}`));
+            this.print(this.paint('dim', `debug: ${line}`));
     }
     /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
     progress(line) {
@@ -1283,13 +1325,13 @@ class TerminalReporter {
                 this.info(line);
             return;
         }
-        const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`;
+        const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
         this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
         if (!this.options.quiet)
-            this.print(this.paint('bold', terminalSafe(name)));
+            this.print(this.paint('bold', name));
         this.depth++;
         try {
             return await work();
@@ -1320,7 +1362,7 @@ class TerminalReporter {
             return;
         this.print('');
         // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)((0,report_summary/* mapText */.E0)(blocks, terminalSafe))) {
+        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
             if (block.kind === 'heading')
                 this.print(this.paint('bold', block.text));
             else if (block.kind === 'text')
@@ -1333,15 +1375,12 @@ class TerminalReporter {
     }
     /** A line of its own, such as the hint after a usage error. */
     line(text) {
-        this.print(terminalSafe(text));
+        this.print(text);
     }
     /** The finding, already masked and in the command line's words: its level and title, then the message. */
     findingLines(f) {
         const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
-        return [
-            `${level} ${this.paint('bold', terminalSafe(f.title))}`,
-            ...this.wrap(terminalSafe(f.message), '  ')
-        ];
+        return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')];
     }
     print(line) {
         this.clearProgress();
@@ -1390,7 +1429,7 @@ function wrapWords(text, width) {
 function table(header, rows) {
     const all = [header, ...rows];
     const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d{1,3}(,\d{3})*$/.test(r[c] ?? '')));
+    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
     return all.map((row) => `  ${row
         .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
         .join('  ')
@@ -1475,7 +1514,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(889)]).then(__nccwpck_require__.bind(__nccwpck_require__, 889));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(84)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4084));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1986,7 +2025,11 @@ const DOCS = {
     invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
     invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
     purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+    verify: 'README.md#check-the-purge-at-the-edge',
+    verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+    proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
@@ -2022,6 +2065,9 @@ const bare = (name) => name.replace(/`/g, '');
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** " and 3 more" after the examples named, when there are more. */
+const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -2360,7 +2406,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -2442,7 +2488,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -2781,11 +2827,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(size)} ${type} in one request as too many, so batches were split to ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(limit)} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -2891,6 +2937,73 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    }),
+    // ── At the edge (verify) ──────────────────────────────────────────────────
+    'verify-off': entry({
+        title: 'Needs `verify`',
+        severity: 'error',
+        cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Add `verify: true`, or remove the input.',
+        docs: DOCS.verify,
+        message: ({ input }, door) => `${door.input(input)} works on the URLs checked at the edge after the purge, and nothing is checked ` +
+            `unless ${door.set('verify', 'true')} is given. Add ${door.set('verify', 'true')}, or remove ${door.input(input)}.`
+    }),
+    'verify-no-urls': entry({
+        title: 'Nothing to check at the edge',
+        severity: 'warning',
+        cause: '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+        detection: 'input, before any request',
+        fix: 'List a few URLs that the purge covers in `verify_urls`.',
+        docs: DOCS.verify,
+        message: (_, door) => `${door.set('verify', 'true')} is given, but this purge names no URL (tags, hosts, prefixes or everything), ` +
+            `so there is nothing to request at the edge. List a few URLs the purge covers in ${door.input('verify_urls')}, ` +
+            `in the same form as ${door.input('files')}.`
+    }),
+    'edge-stale': entry({
+        title: 'Still cached after the purge',
+        severity: 'error',
+        cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+        fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+            `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
+            'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+            'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+    }),
+    'edge-not-proxied': entry({
+        title: 'Not served through Cloudflare',
+        severity: 'warning',
+        cause: 'A URL answered without a `CF-Cache-Status` header.',
+        detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+        fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+        docs: DOCS.proxied,
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+            `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
+            "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
+    }),
+    'edge-not-cached': entry({
+        title: 'Not cached by Cloudflare',
+        severity: 'notice',
+        cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+        fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+        docs: DOCS.cacheStatus,
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+            `${listWords(examples)}${more(n, examples)}. ` +
+            'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+    }),
+    'edge-unchecked': entry({
+        title: 'Could not check at the edge',
+        severity: 'warning',
+        cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+        detection: 'at the edge: a GET after the purge that got no readable answer',
+        fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+            `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
+            'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
 };
 /** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
@@ -4032,6 +4145,7 @@ function environmentsOf(planned) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Yz: () => (/* binding */ outputsOf),
+/* harmony export */   bf: () => (/* binding */ verifiedCounts),
 /* harmony export */   dT: () => (/* binding */ groupFailedItems)
 /* harmony export */ });
 /* unused harmony exports FAILED_ITEMS_MAX_BYTES, outputBytes, boundFailedItems, failedItemsOutputs, escapeHtml */
@@ -4048,7 +4162,20 @@ function outputsOf(result, files = { save: () => '' }) {
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
         failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
+        failed_items_file: failed.failed_items_file,
+        verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+    };
+}
+function verifiedCounts(verify) {
+    const { counts } = verify;
+    return {
+        checked: verify.checks.length,
+        fresh: counts.fresh,
+        stale: counts.stale,
+        not_cached: counts['not-cached'],
+        not_proxied: counts['not-proxied'],
+        unchecked: counts.unchecked,
+        ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
     };
 }
 /**
@@ -4257,19 +4384,18 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 1337:
+/***/ 1991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Ts: () => (/* binding */ dryRunLimits),
-  E0: () => (/* binding */ mapText),
   P$: () => (/* binding */ plainBlocks),
   YG: () => (/* binding */ summaryOf)
 });
 
-// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, KINDS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, TABLE_ROWS, TEXT_CHARS
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText
 
 // EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
 var target = __nccwpck_require__(7757);
@@ -4277,81 +4403,51 @@ var target = __nccwpck_require__(7757);
 var planner = __nccwpck_require__(1715);
 // EXTERNAL MODULE: ./src/words.ts
 var words = __nccwpck_require__(5846);
-;// CONCATENATED MODULE: ./src/report/annotations.ts
+// EXTERNAL MODULE: ./src/verify/findings.ts
+var findings = __nccwpck_require__(3271);
+// EXTERNAL MODULE: ./src/verify/verdict.ts
+var verdict = __nccwpck_require__(3156);
+// EXTERNAL MODULE: ./src/verify/words.ts
+var verify_words = __nccwpck_require__(9500);
+;// CONCATENATED MODULE: ./src/report/edge-summary.ts
+// The job summary's section on the edge check (`verify`): the counts by verdict, then the stale and the
+// unproxied URLs, each list short. Pure.
 
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
+
+
+/** URLs listed per verdict; the rest are counted. */
+const EDGE_URLS_SHOWN = 20;
+function edgeSummary(verify) {
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    const failing = stale.length > 0
+        ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+        : '';
+    const blocks = [
+        { kind: 'heading', text: 'At the edge', level: 3 },
+        { kind: 'text', text: `${(0,verify_words/* checkedWords */.ji)(verify)}${failing}` },
+        {
+            kind: 'table',
+            header: ['Verdict', 'URLs'],
+            rows: verdict/* VERDICTS */.bk.filter((v) => verify.counts[v] > 0).map((v) => [
+                verify_words/* VERDICT_NAMES */.BO[v],
+                String(verify.counts[v])
+            ])
         }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
+    ];
+    if (stale.length > 0)
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, findings/* describeStale */.v));
+    const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
+    if (unproxied.length > 0)
+        blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
+    return [...blocks, ...(0,verify_words/* warmedWords */.sm)(verify).map((text) => ({ kind: 'text', text }))];
+}
+function shortList(label, checks, describe) {
+    const more = checks.length - EDGE_URLS_SHOWN;
+    return [
+        { kind: 'text', text: `${label}:` },
+        { kind: 'list', items: checks.slice(0, EDGE_URLS_SHOWN).map(describe), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
 }
 
 // EXTERNAL MODULE: ./src/report/outputs.ts
@@ -4387,95 +4483,30 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
-}
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${(0,words/* grouped */.zD)(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${(0,words/* count */.U9)(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = (0,target/* wordsFor */.tu)(result.mode);
@@ -4501,6 +4532,8 @@ function purgeSummary(result, failedItemsIn, room) {
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.verify)
+        blocks.push(...edgeSummary(result.verify));
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
@@ -4508,18 +4541,15 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.purged), ...(failed ? [(0,words/* grouped */.zD)(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${(0,words/* count */.U9)(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -4534,10 +4564,10 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${(0,words/* grouped */.zD)(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
             text: `${(0,words/* count */.U9)(requests, w.request)} in ${(0,words/* seconds */.YA)(result.timings.totalMs)}.`
         };
@@ -4545,11 +4575,11 @@ function purgeStatus(result, w, failedItemsIn) {
     const sent = result.requestsSent !== undefined ? ` ${(0,words/* count */.U9)(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${(0,words/* grouped */.zD)(result.purgedCount)} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${(0,words/* grouped */.zD)(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -4590,7 +4620,7 @@ function failedWhy(groups, w, failedItemsIn) {
     const [only] = groups;
     if (groups.length === 1 && only)
         return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
-    return `The ${(0,words/* grouped */.zD)(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
 }
 /**
  * The items not purged, under their reason (given once, in the status line, when there is only one) with
@@ -4671,7 +4701,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${(0,words/* count */.U9)(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${(0,words/* grouped */.zD)(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -4682,14 +4712,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${(0,words/* grouped */.zD)(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${(0,words/* grouped */.zD)(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
@@ -4708,7 +4738,11 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${(0,words/* count */.U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -4744,37 +4778,33 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${(0,words/* grouped */.zD)(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${(0,words/* count */.U9)(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${(0,words/* grouped */.zD)(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -4797,7 +4827,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${(0,words/* grouped */.zD)(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -4874,6 +4904,191 @@ function keepYoungGenerationSmall() {
 
 /***/ }),
 
+/***/ 3271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ edgeFindings),
+/* harmony export */   v: () => (/* binding */ describeStale)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+// The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
+
+/** URLs named in one annotation; the job summary lists more. */
+const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
+function edgeFindings(result) {
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
+    });
+}
+/** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
+function describeStale(check) {
+    const headers = Object.entries(check.item.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const variant = headers.length > 0 ? ` with ${headers.join(', ')}` : '';
+    return `${check.item.url}${variant} (${check.cacheStatus ?? 'HIT'}, Age ${check.age ?? '?'} s)`;
+}
+
+
+/***/ }),
+
+/***/ 3156:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D0: () => (/* binding */ wantsWarming),
+/* harmony export */   Pl: () => (/* binding */ readCacheHeaders),
+/* harmony export */   Vj: () => (/* binding */ verdictOf),
+/* harmony export */   XM: () => (/* binding */ sample),
+/* harmony export */   bk: () => (/* binding */ VERDICTS),
+/* harmony export */   qX: () => (/* binding */ countVerdicts)
+/* harmony export */ });
+const VERDICTS = ['fresh', 'stale', 'not-cached', 'not-proxied', 'unchecked'];
+/** Answers that mean a copy was fetched from the origin (or confirmed by it) just now. */
+const FROM_ORIGIN = new Set(['MISS', 'EXPIRED', 'REVALIDATED', 'UPDATING']);
+/** Answers from a cached copy: how old it is tells whether it predates the purge. */
+const FROM_CACHE = new Set(['HIT', 'STALE']);
+/** Slack between the runner's clock and the edge's count of Age. */
+const SLACK_SECONDS = 1;
+/**
+ * The verdict on one answer. `sinceSeconds`: time from when Cloudflare accepted the purge to the answer;
+ * a cached copy no older than that (plus a second) was cached again after the purge.
+ */
+function verdictOf(answer, sinceSeconds) {
+    if ('error' in answer)
+        return { verdict: 'unchecked', reason: answer.error };
+    const { status, cacheStatus, age } = answer;
+    const read = { status, ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+    if (!cacheStatus)
+        return { ...read, verdict: 'not-proxied' };
+    if (FROM_ORIGIN.has(cacheStatus))
+        return { ...read, verdict: 'fresh' };
+    if (FROM_CACHE.has(cacheStatus)) {
+        if (age === undefined)
+            return { ...read, verdict: 'unchecked', reason: `${cacheStatus} without an Age header` };
+        return { ...read, verdict: age <= sinceSeconds + SLACK_SECONDS ? 'fresh' : 'stale' };
+    }
+    // DYNAMIC, BYPASS, NONE, UNKNOWN: nothing was taken from the cache, and nothing is kept there.
+    return { ...read, verdict: 'not-cached' };
+}
+/** A fresh answer that did not come from the cache: `warm` requests it once more to cache it there. */
+function wantsWarming(check) {
+    return check.verdict === 'fresh' && check.cacheStatus !== 'HIT';
+}
+/** CF-Cache-Status and Age as read from an answer's headers (names in lower case). */
+function readCacheHeaders(headers) {
+    const first = (name) => {
+        const value = headers[name];
+        return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+    const raw = first('cf-cache-status')?.toUpperCase();
+    const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN';
+    const ageText = first('age');
+    const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
+    return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+}
+/**
+ * At most `limit` of the items, chosen at random (`random` as Math.random) when there are more, in
+ * their original order: a partial Fisher–Yates shuffle of the indexes.
+ */
+function sample(items, limit, random = Math.random) {
+    if (items.length <= limit)
+        return items;
+    const indexes = items.map((_, i) => i);
+    for (let i = 0; i < limit; i++) {
+        const j = i + Math.floor(random() * (indexes.length - i));
+        [indexes[i], indexes[j]] = [indexes[j], indexes[i]];
+    }
+    return indexes
+        .slice(0, limit)
+        .sort((a, b) => a - b)
+        .map((i) => items[i]);
+}
+/** How many checks had each verdict, every verdict present. */
+function countVerdicts(checks) {
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const check of checks)
+        counts[check.verdict]++;
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 9500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BO: () => (/* binding */ VERDICT_NAMES),
+/* harmony export */   ji: () => (/* binding */ checkedWords),
+/* harmony export */   sm: () => (/* binding */ warmedWords),
+/* harmony export */   xb: () => (/* binding */ describeEdgeCheck)
+/* harmony export */ });
+/* unused harmony export verdictWords */
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3271);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3156);
+// The edge check in words, for the log and the summary: what was checked, and the counts by verdict. Pure.
+
+
+
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20;
+/** Each verdict as the log, the summary and the `verified` output name it. */
+const VERDICT_NAMES = {
+    fresh: 'fresh',
+    stale: 'stale',
+    'not-cached': 'not cached',
+    'not-proxied': 'not proxied',
+    unchecked: 'unchecked'
+};
+/** "Checked 100 of the 2000 URLs at the edge, a random sample (`verify_limit`: 100)." */
+function checkedWords(result) {
+    const checked = result.checks.length;
+    return checked < result.candidates
+        ? `Checked ${checked} of the ${result.candidates} URLs at the edge, a random sample (\`verify_limit\`: ${result.limit}).`
+        : `Checked ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(checked, 'URL')} at the edge.`;
+}
+/** "98 fresh, 2 stale": the verdicts that occurred, in a fixed order. */
+function verdictWords(result) {
+    return _verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .VERDICTS */ .bk.filter((v) => result.counts[v] > 0)
+        .map((v) => `${result.counts[v]} ${VERDICT_NAMES[v]}`)
+        .join(', ');
+}
+/** "Warmed 12 URLs: …", or nothing without `warm`. */
+function warmedWords(result) {
+    if (result.warmed === undefined)
+        return [];
+    return [
+        `Warmed ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(result.warmed, 'URL')}: requested again so that the data centre this runner reaches ` +
+            '(and its upper tier, with Tiered Cache) holds a copy; other data centres fill on their first visitor.'
+    ];
+}
+/** The log lines of the edge check. */
+function describeEdgeCheck(result) {
+    const stale = result.checks.filter((c) => c.verdict === 'stale');
+    const lines = [
+        `${checkedWords(result)} ${verdictWords(result)}.`,
+        ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${(0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .describeStale */ .v)(c)}`)
+    ];
+    if (stale.length > STALE_LOGGED)
+        lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`);
+    return [...lines, ...warmedWords(result)];
+}
+
+
+/***/ }),
+
 /***/ 5846:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -4881,13 +5096,12 @@ function keepYoungGenerationSmall() {
 /* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   pq: () => (/* binding */ countOf),
-/* harmony export */   vB: () => (/* binding */ roughly),
-/* harmony export */   zD: () => (/* binding */ grouped)
+/* harmony export */   vB: () => (/* binding */ roughly)
 /* harmony export */ });
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -4910,11 +5124,6 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
 }
 
 

@@ -101,6 +101,36 @@ export const FLAGS: FlagSpec[] = [
     help: 'Check the credential and zones, print the plan, purge nothing'
   },
   {
+    name: 'verify',
+    kind: 'switch',
+    group: 'how',
+    input: 'verify',
+    help: 'After the purge, request each purged URL and check it is no old copy'
+  },
+  {
+    name: 'warm',
+    kind: 'switch',
+    group: 'how',
+    input: 'warm',
+    help: 'With --verify: request again each URL that was not cached, to cache it'
+  },
+  {
+    name: 'verify-urls',
+    kind: 'list',
+    group: 'how',
+    input: 'verify_urls',
+    arg: 'URLS',
+    help: 'With --verify: URLs to check after a purge by tag, host or prefix'
+  },
+  {
+    name: 'verify-limit',
+    kind: 'value',
+    group: 'how',
+    input: 'verify_limit',
+    arg: 'N',
+    help: 'With --verify: the most URLs checked (a sample above it). Default: 100'
+  },
+  {
     name: 'batch-size',
     kind: 'value',
     group: 'how',

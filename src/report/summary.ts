@@ -9,6 +9,7 @@ import { describeItem } from '../purge/planner.js'
 import type { Finding, PurgeType } from '../types.js'
 import { count, countOf, grouped, seconds } from '../words.js'
 import { groupFindings } from './annotations.js'
+import { edgeSummary } from './edge-summary.js'
 import { groupFailedItems } from './outputs.js'
 import { summaryRows, zoneCounts, type FailedItem, type RunResult, type ZoneRun } from './result.js'
 
@@ -195,6 +196,7 @@ function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): Sum
   }
   const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room)
   if (purged.length > 0) blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged)
+  if (result.verify) blocks.push(...edgeSummary(result.verify))
   if (result.purgeIds.length > 0) blocks.push(requestIds(result))
   return blocks
 }
