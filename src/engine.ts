@@ -49,6 +49,8 @@ export interface RunReporter {
   debug(line: string): void
   /** A progress line while purge requests are sent, every few seconds; a terminal may redraw it in place. Default: `info`. */
   progress?(line: string): void
+  /** How often `progress` gets a line; default: every 5 s. */
+  readonly progressEveryMs?: number
   /** The findings as annotations (an edge may group those of one kind); an error finding fails the run. */
   findings(findings: Finding[]): void
   /** Runs `work` under a heading: a collapsible group in the Actions log. */
@@ -243,6 +245,7 @@ async function purgeWith(
       deadline: startedAt + settings.timeoutMs,
       log: info,
       progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+      ...(reporter.progressEveryMs ? { progressEveryMs: reporter.progressEveryMs } : {}),
       onSplit: record,
       mode
     })

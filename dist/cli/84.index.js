@@ -2125,7 +2125,7 @@ async function sendPlan(api, planned, options) {
         report(progressLine({ ...snapshot, past: words.past }));
         doneBefore = done;
         lastLine = now;
-    }, PROGRESS_EVERY_MS);
+    }, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
@@ -2523,6 +2523,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
         deadline: startedAt + settings.timeoutMs,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+        ...(reporter.progressEveryMs ? { progressEveryMs: reporter.progressEveryMs } : {}),
         onSplit: record,
         mode
     }));

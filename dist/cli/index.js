@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1346);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7591);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1346:
+/***/ 7591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -745,9 +745,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
     ];
 }
 
@@ -805,8 +805,6 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts + 2 modules
-var report_summary = __nccwpck_require__(7128);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -981,8 +979,13 @@ const FLAGS = [
         group: 'output',
         help: 'The result as one JSON object on standard output, nothing else there'
     },
-    { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
-    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+    {
+        name: 'quiet',
+        kind: 'switch',
+        group: 'output',
+        help: 'Print nothing on success: only warnings and errors'
+    },
+    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print each step, and debug lines' },
     { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
     { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
     { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
@@ -1085,7 +1088,7 @@ function parseCommandLine(args, env) {
         const given = values.get(spec);
         const fromEnv = spec.env ? env[spec.env] : undefined;
         if (given) {
-            raw[spec.input] = given.join('\n');
+            raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n');
             sources[spec.input] = `--${spec.name}`;
         }
         else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
@@ -1093,6 +1096,7 @@ function parseCommandLine(args, env) {
             sources[spec.input] = spec.env;
         }
     }
+    const overridden = preferGivenCredential(raw, sources);
     const on = (name) => values.has(FLAGS.find((f) => f.name === name));
     if (on('quiet') && on('verbose'))
         errors.push('--quiet and --verbose contradict each other; give one.');
@@ -1100,6 +1104,7 @@ function parseCommandLine(args, env) {
         raw,
         sources,
         credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+        notes: overridden ? [overridden] : [],
         json: on('json'),
         quiet: on('quiet'),
         verbose: on('verbose'),
@@ -1108,6 +1113,56 @@ function parseCommandLine(args, env) {
         version: on('version'),
         errors
     };
+}
+/**
+ * An explicit credential flag beats the other kind of credential found in the environment, as with curl
+ * and wrangler, where what is typed wins: --api-token over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY,
+ * --global-key over CLOUDFLARE_API_TOKEN. Drops the overridden inputs and says so in a line.
+ */
+function preferGivenCredential(raw, sources) {
+    const byFlag = (input) => sources[input]?.startsWith('--') ?? false;
+    const fromEnvironment = (input) => raw[input] !== undefined && !byFlag(input);
+    const flag = byFlag('api_token') ? '--api-token' : byFlag('global_key') ? '--global-key' : undefined;
+    const other = flag === '--api-token' ? ['email', 'global_key'] : flag ? ['api_token'] : [];
+    const dropped = other.filter(fromEnvironment);
+    if (!flag || dropped.length === 0)
+        return undefined;
+    const names = dropped.map((input) => sources[input]);
+    for (const input of dropped) {
+        delete raw[input];
+        delete sources[input];
+    }
+    return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`;
+}
+/**
+ * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
+ */
+function joinFiles(values) {
+    const json = (value) => /^\s*[[{]/.test(value);
+    if (values.length < 2 || !values.some(json))
+        return values.join('\n');
+    const items = [];
+    for (const value of values) {
+        if (!json(value)) {
+            const lines = value.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+            items.push(...lines.join(' ').split(/\s+/).filter(Boolean));
+            continue;
+        }
+        const parsed = parseJson(value);
+        if (!Array.isArray(parsed))
+            return value;
+        items.push(...parsed);
+    }
+    return JSON.stringify(items);
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function unknownFlag(name, meant, actionOnly) {
     if (actionOnly)
@@ -1191,8 +1246,19 @@ function commandLineDoor(sources = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"0.1.0","TB":"https://github.com/marketplace/actions/cloudflare-cache-purge"}');
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The version printed by --version and sent in the User-Agent, and the documentation's address that --help
+// ends with: package.json's, taken in at build time.
+
+const VERSION = package_namespaceObject.rE;
+/** Where the documentation is: package.json's homepage. */
+const HOMEPAGE = package_namespaceObject.TB;
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // The text of --help, built from the flag table so that every flag is in it. Pure.
+
 
 const HEADINGS = {
     what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
@@ -1231,7 +1297,17 @@ Examples:
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
 The action's changed_paths (with github_token, base and head) has no option: pipe
-the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+the URLs of the changed files into --files-from - instead, as above.
+
+Documentation: ${HOMEPAGE}
+`;
+}
+/** What a command without arguments prints: how to start, in a few lines. */
+function usageText() {
+    return `Usage: cloudflare-purge [--zone ZONE] --files URL… (or --tags, --hosts, --prefixes, --everything)
+The credential comes from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+  cloudflare-purge --zone example.com --files https://example.com/app.css
+Every option: cloudflare-purge --help. Documentation: ${HOMEPAGE}
 `;
 }
 
@@ -1266,54 +1342,67 @@ function masked(value, redactor) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/report/safe-text.ts
-// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
-// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
-//
-// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
-// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
-// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
-// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
-// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
-// new line, and the log gets a `\` before a leading `::` or `##[`.
-/**
- * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
- * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = { '\n': '\\n', '\r': '\\r' };
-/** A line break, as the runner and the tools that read a log split lines. */
-const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
-function shown(char) {
-    const code = char.charCodeAt(0);
-    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(1991);
+;// CONCATENATED MODULE: ./src/cli/outcome.ts
+// The one line a run ends with on the command line: what was purged, where, in how many requests and how
+// long. Errors are shown once each, as they happen; this line only counts. Pure.
+
+
+
+/** "Purged 2 URLs and 1 tag on example.com: 1 purge request in 0.4 s."; undefined when there is nothing to say. */
+function outcomeLine(result) {
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    const where = (0,summary/* zonesWords */.Zk)(result.zones);
+    const time = (0,words/* seconds */.YA)(result.timings.totalMs);
+    if (result.status === 'planned') {
+        const what = itemWords(result.zones, () => true);
+        return `Dry run: ${what} ${where} would take ${(0,words/* count */.U9)(requests, w.request)}; nothing was sent (${time}).`;
+    }
+    if (result.status !== 'purged')
+        return undefined;
+    const done = itemWords(result.zones, (r) => r.purgeId !== undefined);
+    const failed = result.failed.length;
+    const sent = `${(0,words/* count */.U9)(requests, w.request)} in ${time}`;
+    if (failed === 0)
+        return `${w.Past} ${done} ${where}: ${sent}.`;
+    const notDone = `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`;
+    return result.purgedCount === 0
+        ? `Nothing was ${w.past} ${where} (${notDone}): ${sent}.`
+        : `${w.Past} ${done} ${where}, ${notDone}: ${sent}.`;
 }
-const hex = (code, digits) => code.toString(16).padStart(digits, '0');
-/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
-function terminalSafe(text) {
-    return text.replace(CONTROLS, shown);
-}
-/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
-function logSafe(text) {
-    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
-}
-/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
-function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '));
+const TYPES = ['everything', 'files', 'tags', 'hosts', 'prefixes'];
+/** "2 URLs and 1 tag", "everything": the items of the requests that `counts` picks, by type. */
+function itemWords(zones, counts) {
+    const requests = zones.flatMap((z) => z.requests).filter(counts);
+    const parts = TYPES.flatMap((type) => {
+        const batches = requests.filter((r) => r.batch.type === type);
+        const n = batches.reduce((sum, r) => sum + r.batch.items.length, 0);
+        return batches.length > 0 ? [(0,words/* countOf */.pq)(type, n)] : [];
+    });
+    if (parts.length <= 1)
+        return parts[0] ?? 'nothing';
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
-// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor, and every text given to it shown with its
-// control characters escaped (src/report/safe-text.ts) before this adds colours of its own. Colour and a
-// redrawn progress line only on a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// What a person reads on the command line, on standard error, every line through the Redactor: each
+// diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
+// A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
 
-
-
-/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+/**
+ * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
+ * "1", "2", "3", "true" or empty turn colour on, even in a log and whatever NO_COLOR says; any other value
+ * turns it off. Without it: on a terminal, unless NO_COLOR is set and not empty (https://no-color.org/) or
+ * TERM is "dumb".
+ */
 function wantsColour(output, env, noColorFlag) {
-    return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+    if (noColorFlag)
+        return false;
+    if (env.FORCE_COLOR !== undefined)
+        return ['', '1', '2', '3', 'true'].includes(env.FORCE_COLOR);
+    return Boolean(output.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 const SGR = {
     bold: [1, 22],
@@ -1340,37 +1429,44 @@ class TerminalReporter {
     get errorCount() {
         return this.reported.filter((f) => f.severity === 'error').length;
     }
+    /** The engine's steps: shown with --verbose only. */
     info(line) {
-        if (!this.options.quiet)
-            this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`);
+        if (this.options.verbose)
+            this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
-        this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`);
+        this.print(`${this.paint('yellow', 'warning:')} ${line}`);
     }
     notice(line) {
         if (!this.options.quiet)
-            this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`);
+            this.print(`${this.paint('cyan', 'notice:')} ${line}`);
     }
     debug(line) {
         if (this.options.verbose)
-            this.print(this.paint('dim', `debug: ${terminalSafe(line)}`));
+            this.print(this.paint('dim', `debug: ${line}`));
     }
-    /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+    /**
+     * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
+     * every 10 s in a log (a CI job's), where each is a line of its own.
+     */
+    get progressEveryMs() {
+        return this.out.isTTY ? 1000 : 10_000;
+    }
+    /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
     progress(line) {
         if (this.options.quiet)
             return;
         if (!this.out.isTTY) {
-            if (this.options.verbose)
-                this.info(line);
+            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`);
             return;
         }
-        const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`;
-        this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
+        const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
+        this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
-        if (!this.options.quiet)
-            this.print(this.paint('bold', terminalSafe(name)));
+        if (this.options.verbose)
+            this.print(this.paint('bold', name));
         this.depth++;
         try {
             return await work();
@@ -1392,47 +1488,31 @@ class TerminalReporter {
                 continue;
             this.clearProgress();
             for (const line of this.findingLines(shown))
-                this.out.write(`${line}\n`);
-        }
-    }
-    /** The run's summary, after a blank line; shown with --quiet too. */
-    summary(blocks) {
-        if (blocks.length === 0)
-            return;
-        this.print('');
-        // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)((0,report_summary/* mapText */.E0)(blocks, terminalSafe))) {
-            if (block.kind === 'heading')
-                this.print(this.paint('bold', block.text));
-            else if (block.kind === 'text')
-                this.print(block.text);
-            else if (block.kind === 'list')
-                block.items.forEach((item) => this.print(`- ${item}`));
-            else
-                table(block.header, block.rows).forEach((row, i) => this.print(i === 0 ? this.paint('dim', row) : row));
+                this.write(`${line}\n`);
         }
     }
     /** A line of its own, such as the hint after a usage error. */
     line(text) {
-        this.print(terminalSafe(text));
+        this.print(text);
     }
     /** The finding, already masked and in the command line's words: its level and title, then the message. */
     findingLines(f) {
         const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
-        return [
-            `${level} ${this.paint('bold', terminalSafe(f.title))}`,
-            ...this.wrap(terminalSafe(f.message), '  ')
-        ];
+        return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')];
     }
     print(line) {
         this.clearProgress();
-        this.out.write(`${this.redactor.redact(line)}\n`);
+        this.write(`${this.redactor.redact(line)}\n`);
     }
     clearProgress() {
         if (!this.progressShown)
             return;
-        this.out.write('\r\x1b[2K');
+        this.write('\r\x1b[2K');
         this.progressShown = false;
+    }
+    /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+    write(text) {
+        this.out.write(text);
     }
     paint(style, text) {
         if (!this.options.colour)
@@ -1467,23 +1547,6 @@ function wrapWords(text, width) {
         lines.push(line);
     return lines;
 }
-/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
-function table(header, rows) {
-    const all = [header, ...rows];
-    const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d{1,3}(,\d{3})*$/.test(r[c] ?? '')));
-    return all.map((row) => `  ${row
-        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-        .join('  ')
-        .trimEnd()}`);
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/cli/version.ts
-// The version printed by --version and sent in the User-Agent: package.json's, taken in at build time.
-
-const VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 // The command line's order of work: read the flags and the environment → check them as the action
@@ -1506,10 +1569,14 @@ const VERSION = package_namespaceObject.rE;
 
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
-const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +${HOMEPAGE})`;
 /** Runs one command and returns its exit code; never throws. */
 async function runCli(io) {
     const startedAt = Date.now();
+    if (io.args.length === 0) {
+        io.stderr.write(usageText());
+        return EXIT.usage;
+    }
     const line = parseCommandLine(io.args, io.env);
     if (line.help) {
         io.stdout.write(helpText(VERSION));
@@ -1526,9 +1593,11 @@ async function runCli(io) {
         quiet: line.quiet,
         verbose: line.verbose
     });
-    const finish = (result, code, summary = true) => {
-        if (summary)
-            reporter.summary((0,report_summary/* summaryOf */.YG)(result, { failedItemsIn: 'failed_items (--json)' }));
+    const finish = (result, code) => {
+        // One line to end with; --quiet keeps it only when something went wrong.
+        const outcome = outcomeLine(result);
+        if (outcome && (!line.quiet || code !== EXIT.ok))
+            reporter.line(outcome);
         if (line.json)
             io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
         return code;
@@ -1537,10 +1606,12 @@ async function runCli(io) {
         const findings = line.errors.map(usageError);
         reporter.findings(findings);
         reporter.line('Run cloudflare-purge --help for the options.');
-        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage, false);
+        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage);
     }
     if (line.credentialFlags.length > 0)
         reporter.findings([credentialFlagWarning(line.credentialFlags)]);
+    for (const note of line.notes)
+        reporter.notice(note);
     try {
         const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
         const parsed = parseSettings(line.raw, {
@@ -1574,11 +1645,15 @@ async function runCli(io) {
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
 }
-/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
+/**
+ * Every form of every credential given, those a flag overrode in the environment too, and a password in a
+ * proxy's URL or --api-url: none may be printed.
+ */
 function secretsOf(line, env) {
-    const secret = ['api_token', 'global_key', 'email'];
+    const secret = FLAGS.filter((f) => f.group === 'credential');
+    const values = secret.flatMap((f) => [line.raw[f.input], f.env ? env[f.env] : undefined]);
     return [
-        ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+        ...values.flatMap((value) => (value?.trim() ? secretForms(value) : [])),
         ...(0,proxy/* proxySecrets */.Wm)(env),
         ...(0,canonical_url/* userinfoSecrets */.zC)(line.raw.api_url ?? '')
     ];
@@ -2107,8 +2182,9 @@ const bare = (name) => name.replace(/`/g, '');
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** " and 3 more" after the examples named, when there are more. */
-const more = (n, examples, where = '') => n > examples.length ? ` and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(n - examples.length)} more${where}` : '';
+const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -2447,7 +2523,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -2529,7 +2605,7 @@ const catalogue = {
             const noun = { files: ['URL', 'URLs'], hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${kind === 'files' ? '' : `${noun[0]} `}"${example}" is`
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. Cloudflare accepts ${them}, but ` +
                 `${count === 1 ? 'it is' : 'they are'} not cached in this zone, so purging ${them} does nothing and ` +
@@ -2868,11 +2944,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(size)} ${type} in one request as too many, so batches were split to ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(limit)} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -3008,7 +3084,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
         fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
             `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
             'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
             'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
@@ -3020,7 +3096,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
         fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
         docs: DOCS.proxied,
-        message: ({ count: n, examples }) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
             `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
             "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
     }),
@@ -3031,7 +3107,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
         fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
         docs: DOCS.cacheStatus,
-        message: ({ count: n, examples }) => `Cloudflare does not cache ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
             `${listWords(examples)}${more(n, examples)}. ` +
             'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
     }),
@@ -3042,7 +3118,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge that got no readable answer',
         fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }, door) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
             `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
             'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
@@ -3160,7 +3236,7 @@ class OverBudgetError extends Error {
 /* harmony import */ var _cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(18);
 /* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5752);
 /* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6523);
-/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8965);
+/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1346);
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 // The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
 // their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
@@ -3251,7 +3327,7 @@ function diagnoseError(error, context) {
 
 /***/ }),
 
-/***/ 8965:
+/***/ 1346:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -4011,7 +4087,7 @@ var from_error = __nccwpck_require__(8750);
 // EXTERNAL MODULE: ./src/diagnosis/failure.ts
 var failure = __nccwpck_require__(6523);
 // EXTERNAL MODULE: ./src/diagnosis/target-errors.ts
-var target_errors = __nccwpck_require__(8965);
+var target_errors = __nccwpck_require__(1346);
 // EXTERNAL MODULE: ./src/cloudflare/errors.ts
 var errors = __nccwpck_require__(7640);
 ;// CONCATENATED MODULE: ./src/access/environments.ts
@@ -4312,12 +4388,11 @@ function escapeHtml(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ps: () => (/* binding */ stoppedRun),
-/* harmony export */   QW: () => (/* binding */ summaryRows),
 /* harmony export */   Sd: () => (/* binding */ totals),
 /* harmony export */   XU: () => (/* binding */ zoneCounts),
 /* harmony export */   dl: () => (/* binding */ emptyRun)
 /* harmony export */ });
-/* unused harmony export requestedItems */
+/* unused harmony exports requestedItems, summaryRows */
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1715);
 // What one run did, as both edges (the action, the command line) report it: the engine returns a
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
@@ -4394,7 +4469,7 @@ function summaryRows(zones) {
                 failed: 0,
                 ids: []
             };
-            const count = (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+            const count = itemCount(batch);
             row.items += count;
             row.requests += 1;
             if (purgeId) {
@@ -4425,19 +4500,17 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 7128:
+/***/ 1991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Ts: () => (/* binding */ dryRunLimits),
-  E0: () => (/* binding */ mapText),
-  P$: () => (/* binding */ plainBlocks),
-  YG: () => (/* binding */ summaryOf)
+  Zk: () => (/* binding */ zonesWords)
 });
 
-// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, KINDS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, TABLE_ROWS, TEXT_CHARS
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText, plainBlocks, summaryOf
 
 // EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
 var target = __nccwpck_require__(7757);
@@ -4445,83 +4518,6 @@ var target = __nccwpck_require__(7757);
 var planner = __nccwpck_require__(1715);
 // EXTERNAL MODULE: ./src/words.ts
 var words = __nccwpck_require__(5846);
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-/** Annotations of one level a step may show. */
-const ANNOTATIONS_PER_LEVEL = 10;
-/** Findings quoted in the annotation that counts them all. */
-const EXAMPLES_SHOWN = 3;
-const RANK = { error: 0, warning: 1, notice: 2 };
-/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
-function groupFindings(findings) {
-    const groups = new Map();
-    for (const f of findings) {
-        const key = `${f.severity} ${f.id}`;
-        const group = groups.get(key);
-        if (group)
-            group.all.push(f);
-        else
-            groups.set(key, { first: f, all: [f] });
-    }
-    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
-}
-/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
-function groupedFinding({ first, all }, whereAll) {
-    if (all.length === 1)
-        return first;
-    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
-    const rest = all.length - EXAMPLES_SHOWN;
-    return {
-        ...first,
-        message: [
-            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
-            ...examples,
-            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
-        ].join('\n')
-    };
-}
-/**
- * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
- * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
- * finding itself when only one was held, or one that names them all.
- */
-class AnnotationLimit {
-    shown = { error: 0, warning: 0, notice: 0 };
-    heldBack = { error: [], warning: [], notice: [] };
-    /** Whether this finding may be annotated now; if not, it is held. */
-    admit(finding) {
-        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
-            this.shown[finding.severity] += 1;
-            return true;
-        }
-        this.heldBack[finding.severity].push(finding);
-        return false;
-    }
-    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
-    held() {
-        return Object.keys(this.heldBack).flatMap((level) => {
-            const held = this.heldBack[level];
-            const [only] = held;
-            if (!only)
-                return [];
-            if (held.length === 1)
-                return [only];
-            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
-            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
-            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
-            return [
-                {
-                    id: 'more-annotations',
-                    severity: level,
-                    title: `${grouped(held.length)} more ${level}s`,
-                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
-                        `are in the log${named ? `: ${named}${others}` : ''}.`
-                }
-            ];
-        });
-    }
-}
-
 // EXTERNAL MODULE: ./src/verify/findings.ts
 var findings = __nccwpck_require__(3271);
 // EXTERNAL MODULE: ./src/verify/verdict.ts
@@ -4536,29 +4532,29 @@ var verify_words = __nccwpck_require__(9500);
 
 /** URLs listed per verdict; the rest are counted. */
 const EDGE_URLS_SHOWN = 20;
-function edgeSummary(verify) {
+function edge_summary_edgeSummary(verify) {
     const stale = verify.checks.filter((c) => c.verdict === 'stale');
     const failing = stale.length > 0
         ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
         : '';
     const blocks = [
         { kind: 'heading', text: 'At the edge', level: 3 },
-        { kind: 'text', text: `${(0,verify_words/* checkedWords */.ji)(verify)}${failing}` },
+        { kind: 'text', text: `${checkedWords(verify)}${failing}` },
         {
             kind: 'table',
             header: ['Verdict', 'URLs'],
-            rows: verdict/* VERDICTS */.bk.filter((v) => verify.counts[v] > 0).map((v) => [
-                verify_words/* VERDICT_NAMES */.BO[v],
+            rows: VERDICTS.filter((v) => verify.counts[v] > 0).map((v) => [
+                VERDICT_NAMES[v],
                 String(verify.counts[v])
             ])
         }
     ];
     if (stale.length > 0)
-        blocks.push(...shortList('Still served from a copy older than the purge', stale, findings/* describeStale */.v));
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale));
     const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
     if (unproxied.length > 0)
         blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
-    return [...blocks, ...(0,verify_words/* warmedWords */.sm)(verify).map((text) => ({ kind: 'text', text }))];
+    return [...blocks, ...warmedWords(verify).map((text) => ({ kind: 'text', text }))];
 }
 function shortList(label, checks, describe) {
     const more = checks.length - EDGE_URLS_SHOWN;
@@ -4572,7 +4568,7 @@ function shortList(label, checks, describe) {
 // EXTERNAL MODULE: ./src/report/outputs.ts
 var outputs = __nccwpck_require__(5468);
 // EXTERNAL MODULE: ./src/report/result.ts
-var report_result = __nccwpck_require__(5781);
+var result = __nccwpck_require__(5781);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
@@ -4580,7 +4576,6 @@ var report_result = __nccwpck_require__(5781);
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
 // the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
-
 
 
 
@@ -4600,109 +4595,44 @@ const REASONS_SHOWN = 20;
  * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
  * well within the 1 MiB a step may write, however long the items.
  */
-const ITEM_CHARS = 128 * 1024;
+const ITEM_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
-const KINDS_SHOWN = 20;
-/** Rows of one table; the rest are counted. */
-const TABLE_ROWS = 50;
-/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
-const TEXT_CHARS = 4000;
-/** The summary of the run, whatever way it ended, every list and text in it bounded. */
+/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = options.warnings ?? [];
-    const blocks = (() => {
-        switch (result.status) {
-            case 'nothing-to-purge':
-                return nothingSummary(result, options.notices ?? []);
-            case 'stopped':
-                return stoppedSummary(result, failedItemsIn, freshRoom());
-            case 'planned':
-                return planSummary(result, freshRoom());
-            case 'purged':
-                return purgeSummary(result, failedItemsIn, freshRoom());
-        }
-    })();
-    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
-    return clipTexts([...settled, ...warningBlocks(warnings)]);
+    const warnings = warningBlocks(options.warnings ?? []);
+    switch (result.status) {
+        case 'nothing-to-purge':
+            return [];
+        case 'stopped':
+            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
+        case 'planned':
+            return [...planSummary(result, freshRoom()), ...warnings];
+        case 'purged':
+            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
+    }
 }
-/**
- * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
- * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
- */
-function settle(outcome, stepFailed, warned) {
-    if (stepFailed)
-        return 'failure';
-    if (outcome === 'plan')
-        return outcome;
-    if (stepFailed === false && outcome === 'failure')
-        return 'warnings';
-    return outcome === 'success' && warned ? 'warnings' : outcome;
-}
-const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
-/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
-function clipTexts(blocks) {
-    return blocks.map((b) => {
-        if (b.kind === 'details')
-            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
-        if (b.kind === 'list' && b.code)
-            return b;
-        return mapText([b], clip)[0];
-    });
-}
-/** The warnings of the run, each kind once, after everything else: the status line stays first. */
+/** The warnings of the run, each once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
-    const items = kindLines(once);
+    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
     return items.length > 0
         ? [
-            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            ...boundedList(items, 'other warning')
+            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            { kind: 'list', items }
         ]
         : [];
 }
-/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
-function kindLines(findings) {
-    return groupFindings(findings).map(({ first, all }) => all.length === 1
-        ? `${first.title}: ${first.message}`
-        : `${first.title} (${(0,words/* grouped */.zD)(all.length)} times), the first: ${first.message}`);
-}
-/** The first KINDS_SHOWN lines as a list, and how many more there are. */
-function boundedList(items, other) {
-    const rest = items.length - KINDS_SHOWN;
-    return [
-        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
-        ...(rest > 0 ? [{ kind: 'text', text: `… and ${(0,words/* count */.U9)(rest, other)}, in the log.` }] : [])
-    ];
-}
-/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
-function nothingSummary(result, notices) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
-    return [
-        { kind: 'heading', text: w.title, level: 2 },
-        {
-            kind: 'status',
-            outcome: 'success',
-            headline: `Nothing to ${w.verb}.`,
-            text: why?.message ??
-                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
-                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
-        }
-    ];
-}
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,report_result/* zoneCounts */.XU)(result.zones);
+    const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -4712,7 +4642,7 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,words/* count */.U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
@@ -4726,18 +4656,15 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
-    const numbers = failed ? 3 : 2;
-    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.purged), ...(failed ? [(0,words/* grouped */.zD)(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
-}
-/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
-function boundedTable(header, rows, right) {
-    const rest = rows.length - TABLE_ROWS;
-    const last = [`… and ${(0,words/* count */.U9)(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header,
-        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
-        ...(right ? { right } : {})
+        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+        rows: rows.map((r) => [
+            ...r.key,
+            String(r.items),
+            String(r.purged),
+            ...(failed ? [String(r.failed)] : [])
+        ])
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -4752,22 +4679,22 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${(0,words/* grouped */.zD)(total)} items were ${w.past} ${where}.`;
+                : `All ${total} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'success',
+            outcome: 'all',
             headline,
-            text: `${(0,words/* count */.U9)(requests, w.request)} in ${(0,words/* seconds */.YA)(result.timings.totalMs)}.`
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
-    const sent = result.requestsSent !== undefined ? ` ${(0,words/* count */.U9)(requests, w.request)} went out.` : '';
+    const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'failure',
-            headline: `${(0,words/* grouped */.zD)(result.purgedCount)} of ${(0,words/* count */.U9)(total, 'item')} were ${w.past}; ${(0,words/* grouped */.zD)(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'partly',
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -4803,12 +4730,12 @@ function failedWhy(groups, w, failedItemsIn) {
         ? ''
         : rerun === failed
             ? ` Running again retries them, and ${twice}`
-            : ` Running again retries the ${(0,words/* count */.U9)(rerun, 'item')} whose reason passes (time, rate limits, ` +
+            : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
                 `Cloudflare's own errors), and ${twice}`;
     const [only] = groups;
     if (groups.length === 1 && only)
         return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
-    return `The ${(0,words/* grouped */.zD)(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
 }
 /**
  * The items not purged, under their reason (given once, in the status line, when there is only one) with
@@ -4821,19 +4748,19 @@ function failedBlocks(result, w, room, failedItemsIn) {
     const blocks = [];
     for (const group of groups.slice(0, REASONS_SHOWN)) {
         if (groups.length > 1)
-            blocks.push({ kind: 'text', text: `${(0,words/* count */.U9)(group.items.length, 'item')}: ${group.text}` });
-        for (const { zone, type, count: n, items } of (0,outputs/* groupFailedItems */.dT)(group.items))
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+            blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of groupFailedItems(group.items))
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
         const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,words/* count */.U9)(rest.length, 'other reason')} for ${(0,words/* count */.U9)(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
         }, {
             kind: 'list',
-            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${(0,words/* count */.U9)(g.items.length, 'item')}: ${g.text}`)
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
         }, ...(rest.length > ITEMS_SHOWN
             ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
             : []));
@@ -4856,11 +4783,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,planner/* describeItem */.f)(item));
+                list.first.push(describeItem(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,words/* countOf */.pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${countOf(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -4886,34 +4813,34 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,words/* count */.U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${(0,words/* grouped */.zD)(more)} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones)
+    const rows = summaryRows(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${(0,words/* grouped */.zD)(r.ids.length - IDS_SHOWN)} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${(0,words/* grouped */.zD)(result.purgeIds.length)})`,
+        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
+            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
         ]
     };
 }
 function planSummary(result, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
-    const rows = (0,report_result/* summaryRows */.QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -4922,11 +4849,15 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,words/* count */.U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,words/* count */.U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, (0,words/* grouped */.zD)(r.items), (0,words/* grouped */.zD)(r.requests)]), [false, false, true, true]),
+        {
+            kind: 'table',
+            header: ['Zone', 'Type', 'Items', 'Requests'],
+            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
+        },
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -4958,47 +4889,43 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const w = wordsFor(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
+    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
-    const kinds = groupFindings(shown);
-    const [kind] = kinds;
-    if (kinds.length === 1 && kind)
+    if (shown.length === 1 && only)
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
-            headline: kind.all.length === 1
-                ? `Nothing was ${w.past}: ${kind.first.title}.`
-                : `Nothing was ${w.past}: ${kind.first.title} (${(0,words/* grouped */.zD)(kind.all.length)} times).`,
-            text: kind.all.length === 1
-                ? `${kind.first.message} ${sent}`
-                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
+            outcome: 'none',
+            headline: `Nothing was ${w.past}: ${only.title}.`,
+            text: `${only.message} ${sent}`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'failure',
+            outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,words/* count */.U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
+            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1
+            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
+            : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${(0,words/* grouped */.zD)(failed)} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`,
+                    label: `${count(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -5015,7 +4942,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${(0,words/* grouped */.zD)(names.length)} zones`;
+    return `on ${names.length} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -5023,7 +4950,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,target/* describeEnvironment */.NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
@@ -5217,12 +5144,9 @@ function countVerdicts(checks) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BO: () => (/* binding */ VERDICT_NAMES),
-/* harmony export */   ji: () => (/* binding */ checkedWords),
-/* harmony export */   sm: () => (/* binding */ warmedWords),
 /* harmony export */   xb: () => (/* binding */ describeEdgeCheck)
 /* harmony export */ });
-/* unused harmony export verdictWords */
+/* unused harmony exports VERDICT_NAMES, checkedWords, verdictWords, warmedWords */
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
 /* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3271);
 /* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3156);
@@ -5284,13 +5208,12 @@ function describeEdgeCheck(result) {
 /* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   pq: () => (/* binding */ countOf),
-/* harmony export */   vB: () => (/* binding */ roughly),
-/* harmony export */   zD: () => (/* binding */ grouped)
+/* harmony export */   vB: () => (/* binding */ roughly)
 /* harmony export */ });
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${grouped(n)} ${n === 1 ? one : many}`;
+    return `${n} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -5313,11 +5236,6 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
-}
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
-function grouped(n) {
-    return GROUPED.format(n);
 }
 
 

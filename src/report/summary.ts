@@ -553,7 +553,7 @@ function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): S
 }
 
 /** "on example.com", "on example.com and pro.example.net", "on 3 zones". */
-function zonesWords(zones: ZoneRun[]): string {
+export function zonesWords(zones: ZoneRun[]): string {
   const names = zones.map((z) => z.name ?? z.label)
   if (names.length === 0) return ''
   if (names.length === 1) return `on ${names[0] as string}`
