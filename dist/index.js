@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3235);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8746);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3235:
+/***/ 8746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28400,7 +28400,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
+    return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -28423,6 +28423,11 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
+function grouped(n) {
+    return GROUPED.format(n);
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis/door.ts
@@ -28515,9 +28520,8 @@ const titled = (door, input) => bare(door.input(input));
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** " and 3 more" after the examples named, when there are more. */
-const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
+const more = (n, examples, where = '') => n > examples.length ? ` and ${grouped(n - examples.length)} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -28786,7 +28790,7 @@ const catalogue = {
         docs: DOCS.inputs,
         message: ({ input, file, lines, start }, door) => {
             const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
-            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+            return (`${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
                 `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
                 '(https://…) per line.');
@@ -28893,7 +28897,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -28987,7 +28991,7 @@ const catalogue = {
             const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${noun[0]} "${example}" is`
-                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
                 `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
@@ -29406,11 +29410,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -29546,7 +29550,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
         fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+        message: ({ count: n, examples }) => `${count(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
             `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
             'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
             'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
@@ -29558,7 +29562,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
         fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
         docs: DOCS.proxied,
-        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+        message: ({ count: n, examples }) => `${count(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
             `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
             "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
     }),
@@ -29569,7 +29573,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
         fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
         docs: DOCS.cacheStatus,
-        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${count(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
             `${listWords(examples)}${more(n, examples)}. ` +
             'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
     }),
@@ -29580,7 +29584,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge that got no readable answer',
         fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+        message: ({ count: n, examples }, door) => `${count(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
             `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
             'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
@@ -35561,6 +35565,120 @@ function escapeHtml(text) {
     return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+/** Annotations of one level a step may show. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/** Findings quoted in the annotation that counts them all. */
+const EXAMPLES_SHOWN = 3;
+const RANK = { error: 0, warning: 1, notice: 2 };
+/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
+function groupFindings(findings) {
+    const groups = new Map();
+    for (const f of findings) {
+        const key = `${f.severity} ${f.id}`;
+        const group = groups.get(key);
+        if (group)
+            group.all.push(f);
+        else
+            groups.set(key, { first: f, all: [f] });
+    }
+    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
+}
+/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
+function groupedFinding({ first, all }, whereAll) {
+    if (all.length === 1)
+        return first;
+    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
+    const rest = all.length - EXAMPLES_SHOWN;
+    return {
+        ...first,
+        message: [
+            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
+            ...examples,
+            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
+        ].join('\n')
+    };
+}
+/**
+ * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
+ * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
+ * finding itself when only one was held, or one that names them all.
+ */
+class AnnotationLimit {
+    shown = { error: 0, warning: 0, notice: 0 };
+    heldBack = { error: [], warning: [], notice: [] };
+    /** Whether this finding may be annotated now; if not, it is held. */
+    admit(finding) {
+        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
+            this.shown[finding.severity] += 1;
+            return true;
+        }
+        this.heldBack[finding.severity].push(finding);
+        return false;
+    }
+    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
+    held() {
+        return Object.keys(this.heldBack).flatMap((level) => {
+            const held = this.heldBack[level];
+            const [only] = held;
+            if (!only)
+                return [];
+            if (held.length === 1)
+                return [only];
+            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
+            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
+            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
+            return [
+                {
+                    id: 'more-annotations',
+                    severity: level,
+                    title: `${grouped(held.length)} more ${level}s`,
+                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
+                        `are in the log${named ? `: ${named}${others}` : ''}.`
+                }
+            ];
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/safe-text.ts
+// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
+// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
+//
+// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
+// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
+// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
+// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
+// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
+// new line, and the log gets a `\` before a leading `::` or `##[`.
+/**
+ * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
+ * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r' };
+/** A line break, as the runner and the tools that read a log split lines. */
+const safe_text_LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
+function shown(char) {
+    const code = char.charCodeAt(0);
+    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+}
+const hex = (code, digits) => code.toString(16).padStart(digits, '0');
+/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
+function terminalSafe(text) {
+    return text.replace(CONTROLS, shown);
+}
+/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
+function logSafe(text) {
+    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
+}
+/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
+function summarySafe(text) {
+    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
 // The job summary's blocks as HTML, the way GitHub shows the GITHUB_STEP_SUMMARY file. Pure.
 //
@@ -35579,9 +35697,26 @@ function inlineHtml(text) {
 function codeHtml(text) {
     return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`;
 }
-const MARKS = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' };
-function summaryHtml(blocks) {
-    return blocks.map(blockHtml).join('\n');
+const MARKS = { success: '✅', warnings: '⚠️', failure: '❌', plan: '📋' };
+/**
+ * GitHub refuses a step's summary over 1 MiB, and loses all of it
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits).
+ * Every list in the blocks is bounded well below that; this is the last guard.
+ */
+const SUMMARY_MAX_BYTES = 1024 * 1024;
+const CUT = '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>';
+/** The blocks as HTML, stopping (and saying so) before a block that would take it past `maxBytes`. */
+function summaryHtml(blocks, maxBytes = SUMMARY_MAX_BYTES - 1024) {
+    const parts = [];
+    let bytes = Buffer.byteLength(CUT);
+    for (const block of blocks) {
+        const html = blockHtml(block);
+        bytes += Buffer.byteLength(html) + 1;
+        if (bytes > maxBytes)
+            return [...parts, CUT].join('\n');
+        parts.push(html);
+    }
+    return parts.join('\n');
 }
 function blockHtml(block) {
     switch (block.kind) {
@@ -35598,11 +35733,13 @@ function blockHtml(block) {
             return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`;
         }
         case 'table': {
-            const row = (cells, tag) => `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
+            // `align` is an attribute GitHub's sanitizer keeps on any element (hast-util-sanitize's default schema).
+            const open = (tag, c) => (block.right?.[c] ? `${tag} align="right"` : tag);
+            const row = (cells, tag) => `<tr>${cells.map((c, i) => `<${open(tag, i)}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`;
             return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`;
         }
         case 'details':
-            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`;
+            return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks, Infinity)}\n</details>`;
     }
 }
 
@@ -36068,7 +36205,7 @@ function environmentsOf(planned) {
 // The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
 
 /** URLs named in one annotation; the job summary lists more. */
-const NAMED = 5;
+const findings_NAMED = 5;
 /** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
 const TROUBLE = [
     ['stale', 'edge-stale', (c) => describeStale(c)],
@@ -36081,7 +36218,7 @@ function edgeFindings(result) {
         const checks = result.checks.filter((c) => c.verdict === verdict);
         if (checks.length === 0)
             return [];
-        return [diagnose(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
+        return [diagnose(id, { count: checks.length, examples: checks.slice(0, findings_NAMED).map(describe) })];
     });
 }
 /** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
@@ -36265,6 +36402,7 @@ function shortList(label, checks, describe) {
 
 
 
+
 /**
  * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
  * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
@@ -36281,30 +36419,95 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = 128 * 1024;
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
+const KINDS_SHOWN = 20;
+/** Rows of one table; the rest are counted. */
+const TABLE_ROWS = 50;
+/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
+const TEXT_CHARS = 4000;
+/** The summary of the run, whatever way it ended, every list and text in it bounded. */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = warningBlocks(options.warnings ?? []);
-    switch (result.status) {
-        case 'nothing-to-purge':
-            return [];
-        case 'stopped':
-            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
-        case 'planned':
-            return [...planSummary(result, freshRoom()), ...warnings];
-        case 'purged':
-            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
-    }
+    const warnings = options.warnings ?? [];
+    const blocks = (() => {
+        switch (result.status) {
+            case 'nothing-to-purge':
+                return nothingSummary(result, options.notices ?? []);
+            case 'stopped':
+                return stoppedSummary(result, failedItemsIn, freshRoom());
+            case 'planned':
+                return planSummary(result, freshRoom());
+            case 'purged':
+                return purgeSummary(result, failedItemsIn, freshRoom());
+        }
+    })();
+    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
+    return clipTexts([...settled, ...warningBlocks(warnings)]);
 }
-/** The warnings of the run, each once, after everything else: the status line stays first. */
+/**
+ * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
+ * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
+ */
+function settle(outcome, stepFailed, warned) {
+    if (stepFailed)
+        return 'failure';
+    if (outcome === 'plan')
+        return outcome;
+    if (stepFailed === false && outcome === 'failure')
+        return 'warnings';
+    return outcome === 'success' && warned ? 'warnings' : outcome;
+}
+const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
+/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
+function clipTexts(blocks) {
+    return blocks.map((b) => {
+        if (b.kind === 'details')
+            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
+        if (b.kind === 'list' && b.code)
+            return b;
+        return mapText([b], clip)[0];
+    });
+}
+/** The warnings of the run, each kind once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
+    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
+    const items = kindLines(once);
     return items.length > 0
         ? [
-            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            { kind: 'list', items }
+            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            ...boundedList(items, 'other warning')
         ]
         : [];
+}
+/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
+function kindLines(findings) {
+    return groupFindings(findings).map(({ first, all }) => all.length === 1
+        ? `${first.title}: ${first.message}`
+        : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`);
+}
+/** The first KINDS_SHOWN lines as a list, and how many more there are. */
+function boundedList(items, other) {
+    const rest = items.length - KINDS_SHOWN;
+    return [
+        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
+        ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` }] : [])
+    ];
+}
+/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
+function nothingSummary(result, notices) {
+    const w = wordsFor(result.mode);
+    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
+    return [
+        { kind: 'heading', text: w.title, level: 2 },
+        {
+            kind: 'status',
+            outcome: 'success',
+            headline: `Nothing to ${w.verb}.`,
+            text: why?.message ??
+                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
+                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
+        }
+    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -36339,15 +36542,18 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
+    const numbers = failed ? 3 : 2;
+    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
+}
+/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
+function boundedTable(header, rows, right) {
+    const rest = rows.length - TABLE_ROWS;
+    const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
-        rows: rows.map((r) => [
-            ...r.key,
-            String(r.items),
-            String(r.purged),
-            ...(failed ? [String(r.failed)] : [])
-        ])
+        header,
+        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
+        ...(right ? { right } : {})
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -36362,10 +36568,10 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${total} items were ${w.past} ${where}.`;
+                : `All ${grouped(total)} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'all',
+            outcome: 'success',
             headline,
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
@@ -36373,11 +36579,11 @@ function purgeStatus(result, w, failedItemsIn) {
     const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'partly',
-            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'failure',
+            headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -36418,7 +36624,7 @@ function failedWhy(groups, w, failedItemsIn) {
     const [only] = groups;
     if (groups.length === 1 && only)
         return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
-    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+    return `The ${grouped(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
 }
 /**
  * The items not purged, under their reason (given once, in the status line, when there is only one) with
@@ -36499,7 +36705,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -36510,14 +36716,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+        label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
         ]
     };
 }
@@ -36536,11 +36742,7 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        {
-            kind: 'table',
-            header: ['Zone', 'Type', 'Items', 'Requests'],
-            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        },
+        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]), [false, false, true, true]),
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -36576,33 +36778,37 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
-    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    if (shown.length === 1 && only)
+    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
+    const kinds = groupFindings(shown);
+    const [kind] = kinds;
+    if (kinds.length === 1 && kind)
         blocks.push({
             kind: 'status',
-            outcome: 'none',
-            headline: `Nothing was ${w.past}: ${only.title}.`,
-            text: `${only.message} ${sent}`
+            outcome: 'failure',
+            headline: kind.all.length === 1
+                ? `Nothing was ${w.past}: ${kind.first.title}.`
+                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
+            text: kind.all.length === 1
+                ? `${kind.first.message} ${sent}`
+                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'none',
+            outcome: 'failure',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1
-            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
-            : []));
+            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -36625,7 +36831,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${names.length} zones`;
+    return `on ${grouped(names.length)} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -36673,7 +36879,9 @@ function plainBlocks(blocks) {
 
 ;// CONCATENATED MODULE: ./src/action/reporter.ts
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
+// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
+// within GitHub's limits.
 
 
 
@@ -36682,27 +36890,41 @@ function plainBlocks(blocks) {
 
 
 
+
+
+
+const sameFinding = (a, b) => a.title === b.title && a.message === b.message;
 class ActionReporter {
     redactor;
     /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
     warnings = [];
+    /** The notices shown so far: one may say why there was nothing to purge. */
+    notices = [];
+    /** GitHub's limit of annotations per level: the last guard, whatever path a finding came by. */
+    limit = new AnnotationLimit();
     constructor(redactor) {
         this.redactor = redactor;
     }
+    /** Whether an error was reported: the step fails. */
+    get failed() {
+        return process.exitCode === 1;
+    }
     info(line) {
-        info(this.redactor.redact(line));
+        info(this.safe(line));
     }
     warning(line) {
-        warning(this.redactor.redact(line));
+        this.findings([{ id: 'log-warning', severity: 'warning', title: '', message: line }]);
     }
     notice(line) {
-        notice(this.redactor.redact(line));
+        this.findings([{ id: 'log-notice', severity: 'notice', title: '', message: line }]);
     }
+    /** Each line of it a debug line of its own (a stack trace has several). */
     debug(line) {
-        core_debug(this.redactor.redact(line));
+        for (const part of line.split(safe_text_LINE_BREAK))
+            core_debug(this.safe(part));
     }
     async group(name, work) {
-        startGroup(name);
+        startGroup(this.safe(name));
         try {
             return await work();
         }
@@ -36710,22 +36932,25 @@ class ActionReporter {
             endGroup();
         }
     }
-    /** One annotation per finding; an error also fails the step. */
+    /**
+     * The findings as annotations, those of one kind as one that counts them (each one is in the log), at
+     * most GitHub's limit per level in a run; an error also fails the step.
+     */
     findings(findings) {
-        for (const f of findings) {
-            const message = this.redactor.redact(f.message);
-            const props = { title: this.redactor.redact(f.title) };
-            if (f.severity === 'error') {
-                error(message, props);
+        const safe = findings.map((f) => ({ ...f, title: this.safe(f.title), message: this.safe(f.message) }));
+        for (const group of groupFindings(safe)) {
+            if (group.first.severity === 'error')
                 process.exitCode = 1;
-            }
-            else if (f.severity === 'warning') {
-                warning(message, props);
-                if (!this.warnings.some((w) => w.title === f.title && w.message === f.message))
-                    this.warnings.push(f);
-            }
-            else
-                notice(message, props);
+            if (group.all.length > 1)
+                group.all.forEach((f) => this.logFinding(f));
+            const finding = groupedFinding(group, 'each one is in the log above');
+            const kept = finding.severity === 'warning' ? this.warnings : this.notices;
+            if (finding.severity !== 'error' && !kept.some((k) => sameFinding(k, finding)))
+                kept.push(finding);
+            if (this.limit.admit(finding))
+                this.annotate(finding);
+            else if (group.all.length === 1)
+                this.logFinding(finding);
         }
     }
     /** Sets every output and writes the job summary; when the runner cannot take them, says so in an annotation. */
@@ -36736,7 +36961,7 @@ class ActionReporter {
                 save: (json) => this.writeTempFile('failed-items.json', json),
                 onCut: (shown, total, file) => {
                     cut = true;
-                    this.info(`failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+                    this.info(`failed_items lists ${grouped(shown)} of the ${grouped(total)} items not purged (GitHub limits the size of outputs); ` +
                         `all of them are in ${file}`);
                 }
             });
@@ -36746,7 +36971,13 @@ class ActionReporter {
             const failedItemsIn = cut
                 ? 'the file named by the `failed_items_file` output'
                 : 'the `failed_items` output';
-            await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }));
+            this.limit.held().forEach((f) => this.annotate(f));
+            await this.writeSummary(summaryOf(result, {
+                failedItemsIn,
+                warnings: this.warnings,
+                notices: this.notices,
+                stepFailed: this.failed
+            }));
         }
         catch (error) {
             const detail = error instanceof Error ? error.message : String(error);
@@ -36757,6 +36988,24 @@ class ActionReporter {
                 })
             ]);
         }
+    }
+    /** One annotation, its title (when it has one) a property of the command. */
+    annotate(f) {
+        const props = f.title ? { title: f.title } : {};
+        if (f.severity === 'error')
+            error(f.message, props);
+        else if (f.severity === 'warning')
+            warning(f.message, props);
+        else
+            notice(f.message, props);
+    }
+    /** A finding as a log line: its detail, when its annotation counts it with others or was held back. */
+    logFinding(f) {
+        info(`${f.severity}: ${f.title ? `${f.title}: ` : ''}${f.message.replace(/\n/g, ' ')}`);
+    }
+    /** Text for the log: secrets masked, then shown as text that the runner never reads as a command. */
+    safe(text) {
+        return logSafe(this.redactor.redact(text));
     }
     /**
      * Writes a file for later steps under RUNNER_TEMP (the runner empties it after the job), in a folder of
@@ -36769,14 +37018,18 @@ class ActionReporter {
         (0,external_node_fs_namespaceObject.writeFileSync)(path, this.redactor.redact(content));
         return path;
     }
-    /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
+    /**
+     * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
+     * and shows its control characters escaped.
+     */
     async writeSummary(blocks) {
         if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0)
             return;
         const redact = (text) => this.redactor.redact(text);
+        const safe = (text) => summarySafe(redact(text));
         // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
         // and the whole HTML again after, so that no secret survives split across cells.
-        const html = redact(summaryHtml(mapText(blocks, redact)));
+        const html = redact(summaryHtml(mapText(blocks, safe)));
         await summary.emptyBuffer().addRaw(html, true).write();
     }
 }
@@ -37942,7 +38195,7 @@ function splitWarnings(splits, outcomes) {
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
+    const head = `Progress: ${grouped(p.done)} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -37954,7 +38207,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : grouped(perSecond);
     const left = p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -38384,7 +38637,7 @@ async function sendPlan(api, planned, options) {
     const sent = api.http.requestCount - sentBefore;
     const accepted = outcomes.filter((o) => o.purgeId).length;
     const took = seconds(Date.now() - started);
-    options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
+    options.log(`${count(sent, words.request)} sent, ${grouped(accepted)} accepted, in ${took}${stopWords(outcomes)}`);
     return { outcomes, sent };
 }
 /** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
@@ -38653,7 +38906,7 @@ async function run(settings, options, reporter) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        reporter.debug(`${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`);
         await http.close();
     }
 }
@@ -38866,9 +39119,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
     ];
 }
 

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fixture } from '../emulator/fixtures.js'
 import { useEmulator } from './emulator-setup.js'
-import { expectNoSecrets as expectNoSecretsIn } from './expectations.js'
+import {
+  expectNoInjectedCommand,
+  expectNoSecrets as expectNoSecretsIn,
+  FIXTURE_CREDENTIALS,
+  HOSTILE
+} from './expectations.js'
 import { usePushSteps } from './github-stand-in.js'
 import { DIST, runAction, type ActionRun } from './run-action.js'
 
@@ -200,6 +205,20 @@ describe('purging what a push changed', () => {
     expect(github.requests).toHaveLength(2)
     expect(result.stdout).toContain("Retrying GitHub's compare")
     expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
+  })
+
+  it("shows GitHub's words and the changed files' names as text: no workflow command starts from them", async () => {
+    github.compare(BEFORE, AFTER, { status: 502, body: { message: `Server Error${HOSTILE}` } }, [
+      { filename: `public/a${HOSTILE}.js`, status: 'modified' }
+    ])
+    const result = await runOnPush({ changed_paths: 'public/ => https://example.com/' })
+    expect(result.exitCode).toBe(0)
+    // GitHub's words, escaped; the file's name is percent-encoded in its URL.
+    expect(result.stdout).toContain(
+      "Retrying GitHub's compare: Server Error \\r\\n::error title=Injected::obeyed"
+    )
+    expect(result.stdout).toContain('https://example.com/a%20%0D%0A::error%20title=Injected')
+    expectNoInjectedCommand(result, [...FIXTURE_CREDENTIALS, GITHUB_TOKEN])
   })
 
   it('waits until GitHub resets its rate limit (x-ratelimit-reset), then lists the files', async () => {

@@ -1,7 +1,9 @@
 // Checks every end-to-end run shares: nothing secret anywhere the user can read, nothing on stderr,
-// no stack trace, and for a success, no error and exit code 0.
+// no stack trace, and for a success, no error and exit code 0; and that text from outside starts no
+// workflow command.
 import { expect } from '@jest/globals'
 import { fixture } from '../emulator/fixtures.js'
+import { terminalSafe } from '../src/report/safe-text.js'
 import type { ActionRun } from './run-action.js'
 
 /** Every credential of the fixture world. */
@@ -52,4 +54,28 @@ export function expectSucceeded(result: ActionRun, extraSecrets: string[] = []):
   expect(result.errors).toEqual([])
   expect(result.exitCode).toBe(0)
   expectNoSecrets(result, extraSecrets)
+}
+
+/** Text that would start workflow commands in the Actions log, and redraw or retitle a terminal. */
+export const HOSTILE =
+  ' \r\n::error title=Injected::obeyed\n::add-mask::example\r::stop-commands::halt\u2028' +
+  '::warning::x\n::error::bare \x1b[31mred\x1b[0m \x1b]0;owned\x07 \x9b2J end'
+
+/** No line of the log starts a workflow command the action did not write itself. */
+export function expectNoInjectedCommand(result: ActionRun, secrets: string[] = FIXTURE_CREDENTIALS): void {
+  // The action's own add-mask for a secret it was given comes first; no other may come.
+  const lines = result.stdout
+    .split(/\r\n|[\n\r]/)
+    .filter((l) => !/^::add-mask::/.test(l) || !secrets.includes(l.slice('::add-mask::'.length)))
+  const commands = lines.filter((l) => /^\s*(::|##\[)/.test(l)).map((l) => /^\s*::([a-z-]+)/.exec(l)?.[1])
+  expect(new Set(commands)).toEqual(
+    new Set(
+      commands.filter((c) => ['debug', 'group', 'endgroup', 'error', 'warning', 'notice'].includes(c ?? ''))
+    )
+  )
+  expect(lines.filter((l) => /^\s*::(add-mask|stop-commands)/.test(l))).toEqual([])
+  expect(result.annotations.map((a) => a.title)).not.toContain('Injected')
+  // No raw escape character, nor any other control but the line break, in the log.
+  const text = result.stdout.replace(/\n/g, '')
+  expect(terminalSafe(text)).toBe(text)
 }

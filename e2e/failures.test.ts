@@ -108,7 +108,7 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(result.outputs.failed_count).toBe('10000')
     expect(result.outputs.purged_count).toBe('0')
     expect(result.errors.map((e) => e.title)).toEqual(['Token may not purge this zone'])
-    expect(result.errors[0]?.message).toMatch(/^10000 items on f00d0+1 not purged/)
+    expect(result.errors[0]?.message).toMatch(/^10,000 items on f00d0+1 not purged/)
 
     // Before: a 4.2 MB failed_items, the reason repeated on every item.
     expect(githubBytes(result.outputs.failed_items ?? '')).toBeLessThanOrEqual(256 * KB)
@@ -122,7 +122,7 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(shown[0]?.count).toBe(10_000)
     expect(shown[0]?.reason).toMatch(/lacks Zone → Cache Purge → Purge/)
     expect(shown[0]?.items.length).toBeGreaterThan(1000)
-    expect(result.stdout).toMatch(/failed_items lists \d+ of the 10000 items not purged/)
+    expect(result.stdout).toMatch(/failed_items lists [\d,]+ of the 10,000 items not purged/)
 
     // The whole list, in the file the new output names.
     expect(result.outputs.failed_items_file).toMatch(/failed-items\.json$/)
@@ -140,9 +140,9 @@ describe('a refusal is not repeated batch after batch', () => {
     expect(summary.status.text).toContain(
       'listed below and in the file named by the failed_items_file output'
     )
-    expect(summary.folded[0]).toMatchObject({ label: '10000 URLs on example.com' })
+    expect(summary.folded[0]).toMatchObject({ label: '10,000 URLs on example.com' })
     expect(summary.folded[0]?.items).toEqual(list.slice(0, 100))
-    expect(summary.folded[0]?.paragraphs).toEqual(['… and 9900 more.'])
+    expect(summary.folded[0]?.paragraphs).toEqual(['… and 9,900 more.'])
     expect(result.summary.length).toBeLessThan(64 * KB)
     expect(elapsedMs).toBeLessThan(15_000)
     expectNoSecrets(result)

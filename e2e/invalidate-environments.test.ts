@@ -62,7 +62,7 @@ describe('mode: invalidate', () => {
     expect(log(result)).not.toMatch(/purge/i)
     expect(result.stdout).toContain('::group::Invalidate')
     expect(result.summary).toContain('<h2>Cloudflare cache invalidation</h2>')
-    expect(result.summary).toContain('<th>Invalidated</th>')
+    expect(result.summary).toContain('<th align="right">Invalidated</th>')
     expect(result.summary).toMatch(/All 2 items were invalidated on example\.com\./)
     expect(result.summary).not.toMatch(/purge/i)
   })

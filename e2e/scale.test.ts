@@ -54,7 +54,7 @@ describe('purging many items', () => {
     expect(result.outputs.failed_count).toBe('0')
     expect(result.outputs.failed_items).toBe('[]')
     expect(result.outputs.purge_ids?.split(',')).toHaveLength(10)
-    expect(result.summary).toContain('All 1000 items were purged on example.com.')
+    expect(result.summary).toContain('All 1,000 items were purged on example.com.')
   })
 
   it('reads files_from as a JSON array with headers, together with files', async () => {

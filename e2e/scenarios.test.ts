@@ -1,8 +1,8 @@
 // End to end: every scenario of e2e/scenarios.ts, run once against the emulator with the runner's debug
 // logging on. Each run is checked for what its scenario declares (annotations and their key words, exit
 // code, how far it got, what was and was not purged) and for what every run promises: no secret in
-// anything it wrote (log, annotations, outputs, summary, stderr), no stack trace, an empty stderr, and a
-// job summary that keeps its rules.
+// anything it wrote (log, annotations, outputs, summary, stderr), no stack trace, an empty stderr, at
+// most 10 annotations of a level, and a job summary that keeps its rules.
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
@@ -17,7 +17,8 @@ import {
   TESTED_ELSEWHERE
 } from './scenarios.js'
 import { failedItemsOf } from './expectations.js'
-import { readSummary, summaryProblems } from './summary-dom.js'
+import type { ActionRun } from './run-action.js'
+import { readSummary, sanitizerChanges, SUMMARY_LIMIT_BYTES, summaryProblems } from './summary-dom.js'
 
 const DEBUG = { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src')
@@ -34,6 +35,12 @@ function raisedDiagnoses(): DiagnosisId[] {
 }
 
 const sorted = (items: string[]): string[] => [...items].sort()
+
+/** The mark of a step that passed: 📋 for a dry run, ⚠️ when it warned, ✅ otherwise. */
+function markOf(run: ActionRun): string {
+  if (readSummary(run.summary).title.endsWith('(dry run)')) return '📋'
+  return run.warnings.length > 0 ? '⚠️' : '✅'
+}
 
 describe('the scenarios cover', () => {
   it('every diagnosis in the catalogue, with the key words of its message', () => {
@@ -111,9 +118,19 @@ describe('every scenario, with ACTIONS_STEP_DEBUG and RUNNER_DEBUG on', () => {
             /were not\.$|was not\.$|^Nothing was (purged|invalidated)/
           )
       }
-      // Whatever the run, a summary it writes keeps the rules: a title, a status line, only HTML that
-      // GitHub keeps, no blank line, Cloudflare's words escaped.
-      if (run.summary !== '') expect(summaryProblems(run.summary)).toEqual([])
+      // Whatever the run, it writes a summary that keeps the rules: a title, a status line whose mark agrees
+      // with the exit code, only HTML that GitHub's sanitizer keeps, under 1 MiB, no blank line, Cloudflare's
+      // words escaped.
+      // (But where the runner gives no file to write it to: then an annotation says so.)
+      if (!scenario.env?.GITHUB_STEP_SUMMARY) {
+        expect(summaryProblems(run.summary)).toEqual([])
+        expect(sanitizerChanges(run.summary)).toEqual([])
+        expect(Buffer.byteLength(run.summary)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+        expect(readSummary(run.summary).status.mark).toBe(run.exitCode === 1 ? '❌' : markOf(run))
+      }
+      // Within GitHub's limits: at most 10 annotations of a level.
+      for (const level of [run.errors, run.warnings, run.notices])
+        expect(level.length).toBeLessThanOrEqual(10)
       // The run ends within the time allowed (300 s unless a valid `timeout` says otherwise), plus the
       // start of a Node process.
       const allowed = Number(scenario.inputs.timeout) || 300

@@ -1,5 +1,9 @@
 // Reads a job summary's HTML the way a browser does (node-html-parser), for the unit and end-to-end tests:
-// its parts as a reader sees them, and the rules that every summary keeps.
+// its parts as a reader sees them, and the rules that every summary keeps; and what GitHub's sanitizer
+// would take out of it (hast-util-sanitize's default schema, which models GitHub's).
+import { fromHtml } from 'hast-util-from-html'
+import { defaultSchema, sanitize } from 'hast-util-sanitize'
+import { toHtml } from 'hast-util-to-html'
 import { HTMLElement, parse } from 'node-html-parser'
 
 /** The tags the summary may use: ones GitHub's sanitizer keeps. */
@@ -111,7 +115,7 @@ export function readSummary(html: string): SummaryView {
 
 /**
  * What breaks the rules every summary keeps, as sentences (none: it keeps them): it opens with an <h2>
- * and a status paragraph; it uses only SUMMARY_TAGS and no attribute; no line is blank (a blank line would
+ * and a status paragraph; it uses only SUMMARY_TAGS and no attribute but `align="right"` on a table cell; no line is blank (a blank line would
  * end GitHub's HTML block and let Markdown read the rest); no backtick is left in the text a reader sees.
  */
 export function summaryProblems(html: string): string[] {
@@ -120,7 +124,10 @@ export function summaryProblems(html: string): string[] {
   const all = root.querySelectorAll('*')
   for (const el of all) {
     if (!SUMMARY_TAGS.includes(tag(el))) problems.push(`tag <${tag(el)}> is not one the summary uses`)
-    if (Object.keys(el.attributes).length > 0) problems.push(`<${tag(el)}> has attributes`)
+    const attributes = Object.entries(el.attributes)
+    const aligned =
+      ['th', 'td'].includes(tag(el)) && attributes.every(([k, v]) => k === 'align' && v === 'right')
+    if (attributes.length > 0 && !aligned) problems.push(`<${tag(el)}> has attributes`)
   }
   if (/\n\s*\n/.test(html)) problems.push('a blank line')
   if (root.text.includes('`')) problems.push('a backtick in the text')
@@ -131,4 +138,24 @@ export function summaryProblems(html: string): string[] {
   if (root.toString().trim() !== html.trim())
     problems.push('HTML that a browser reads differently (unclosed or stray tags)')
   return problems
+}
+
+/** GitHub refuses a step summary over 1 MiB. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024
+
+/**
+ * What GitHub's sanitizer would take out of a summary, as hast-util-sanitize's default schema models it:
+ * the summary parsed as HTML, then written out twice, as it is and sanitized; none when they are the same.
+ * Returns the first difference with a little context.
+ */
+export function sanitizerChanges(html: string): string[] {
+  const tree = fromHtml(html, { fragment: true })
+  const before = toHtml(tree)
+  const after = toHtml(sanitize(tree, defaultSchema))
+  if (before === after) return []
+  let at = 0
+  while (at < before.length && before[at] === after[at]) at++
+  return [
+    `from "${before.slice(Math.max(0, at - 60), at + 60)}" to "${after.slice(Math.max(0, at - 60), at + 60)}"`
+  ]
 }

@@ -183,14 +183,14 @@ describe('zones found from the URLs', () => {
       files: 'https://example.com/ok https://shop.unknown-domain.org/a https://127.0.0.1/b'
     })
     expect(result.exitCode).toBe(1)
-    expect(result.errors.map((e) => e.title)).toEqual([
-      'No zone found for a host',
-      'No zone found for a host'
-    ])
-    expect(result.errors[0]!.message).toMatch(
+    // One annotation for the kind, quoting each host.
+    expect(result.errors.map((e) => e.title)).toEqual(['No zone found for a host'])
+    const [count, first, second] = result.errors[0]!.message.split('\n')
+    expect(count).toBe('2 times; each:')
+    expect(first).toMatch(
       /"shop\.unknown-domain\.org" \(looked up "shop\.unknown-domain\.org", "unknown-domain\.org"\)/
     )
-    expect(result.errors[1]!.message).toMatch(/"127\.0\.0\.1" is not a domain name/)
+    expect(second).toMatch(/"127\.0\.0\.1" is not a domain name/)
     expect(emulator.purgeRequests()).toEqual([])
     expectNoSecrets(result)
   })

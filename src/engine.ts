@@ -39,7 +39,7 @@ import { checkAtEdge, type VerifyResult } from './verify/check.js'
 import { EdgeClient } from './verify/edge-client.js'
 import { edgeFindings } from './verify/findings.js'
 import { describeEdgeCheck } from './verify/words.js'
-import { count, countOf, seconds } from './words.js'
+import { count, countOf, grouped, seconds } from './words.js'
 
 /** Where the engine tells its user what happens: the Actions log at the action's edge, a terminal in a CLI. */
 export interface RunReporter {
@@ -51,7 +51,7 @@ export interface RunReporter {
   progress?(line: string): void
   /** How often `progress` gets a line; default: every 5 s. */
   readonly progressEveryMs?: number
-  /** One annotation per finding, in order; an error finding fails the run. */
+  /** The findings as annotations (an edge may group those of one kind); an error finding fails the run. */
   findings(findings: Finding[]): void
   /** Runs `work` under a heading: a collapsible group in the Actions log. */
   group<T>(name: string, work: () => Promise<T>): Promise<T>
@@ -124,7 +124,9 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
   } catch (error) {
     return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() }
   } finally {
-    reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
+    reporter.debug(
+      `${grouped(http.requestCount)} API requests, ${grouped(http.rateLimitedCount)} answered 429`
+    )
     await http.close()
   }
 }

@@ -2,7 +2,7 @@
 
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
+  return `${grouped(n)} ${n === 1 ? one : many}`
 }
 
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
@@ -28,4 +28,11 @@ export function countOf(type: keyof typeof NOUNS | 'everything', n: number): str
 export function roughly(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000))
   return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`
+}
+
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+
+/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
+export function grouped(n: number): string {
+  return GROUPED.format(n)
 }

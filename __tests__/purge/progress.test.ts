@@ -18,10 +18,10 @@ const at = (p: Partial<ProgressSnapshot>): ProgressSnapshot => ({
 describe('progressLine', () => {
   it('shows done of total, the share, the rate and the time left', () => {
     expect(progressLine(at({ done: 1200 }))).toBe(
-      'Progress: 1200 of 10000 items purged or given up (12%) in 5.0 s, 240 items a second, about 37 s left at this pace'
+      'Progress: 1,200 of 10,000 items purged or given up (12%) in 5.0 s, 240 items a second, about 37 s left at this pace'
     )
     expect(progressLine(at({ done: 30, total: 5000, elapsedMs: 10000, doneBefore: 20 }))).toBe(
-      'Progress: 30 of 5000 items purged or given up (0%) in 10.0 s, 3.0 items a second, about 41 min left at this pace'
+      'Progress: 30 of 5,000 items purged or given up (0%) in 10.0 s, 3.0 items a second, about 41 min left at this pace'
     )
   })
 
@@ -30,14 +30,14 @@ describe('progressLine', () => {
     expect(
       progressLine(at({ done: 2600, total: 2700, elapsedMs: 15000, doneBefore: 2500, sinceMs: 5000 }))
     ).toBe(
-      'Progress: 2600 of 2700 items purged or given up (96%) in 15.0 s, 173 items a second, about 5 s left at this pace'
+      'Progress: 2,600 of 2,700 items purged or given up (96%) in 15.0 s, 173 items a second, about 5 s left at this pace'
     )
   })
 
   it('says that it waits, and for what, when nothing finished since the last line', () => {
     const waiting = at({ done: 1200, doneBefore: 1200, elapsedMs: 10000 })
     expect(progressLine(waiting)).toBe(
-      'Progress: 1200 of 10000 items purged or given up (12%) in 10.0 s; none in the last 5.0 s: ' +
+      'Progress: 1,200 of 10,000 items purged or given up (12%) in 10.0 s; none in the last 5.0 s: ' +
         "waiting for the rate limit's next slot or for Cloudflare's answers"
     )
     expect(progressLine({ ...waiting, paused: true })).toMatch(
@@ -56,7 +56,7 @@ describe('progressLine', () => {
 
   it('says invalidated in mode invalidate, and no time left once all are done', () => {
     expect(progressLine(at({ done: 10000, past: 'invalidated' }))).toBe(
-      'Progress: 10000 of 10000 items invalidated or given up (100%) in 5.0 s, 2000 items a second'
+      'Progress: 10,000 of 10,000 items invalidated or given up (100%) in 5.0 s, 2,000 items a second'
     )
   })
 })

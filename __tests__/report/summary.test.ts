@@ -1,7 +1,7 @@
 // The job summary: its blocks (summaryOf) for every way a run ends, and the HTML they become
 // (summaryHtml), read back with a DOM parser as a browser reads it.
 import { describe, expect, it } from '@jest/globals'
-import { readSummary, summaryProblems } from '../../e2e/summary-dom.js'
+import { readSummary, sanitizerChanges, SUMMARY_LIMIT_BYTES, summaryProblems } from '../../e2e/summary-dom.js'
 import {
   emptyRun,
   stoppedRun,
@@ -67,16 +67,36 @@ const html = (result: RunResult): string => summaryHtml(summaryOf(result))
 const textOf = (blocks: SummaryBlock[]): string => JSON.stringify(blocks)
 
 describe('summaryOf', () => {
-  it('has nothing to say when there was nothing to purge', () => {
-    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([])
+  it('says what happened and what to do when there was nothing to purge', () => {
+    expect(summaryOf(emptyRun('nothing-to-purge', 0))).toEqual([
+      { kind: 'heading', text: 'Cloudflare cache purge', level: 2 },
+      {
+        kind: 'status',
+        outcome: 'success',
+        headline: 'Nothing to purge.',
+        text:
+          'The inputs named no item, so no purge request was sent. Nothing needed when that is expected (a ' +
+          'deploy that changed nothing); otherwise check the inputs, or the step that wrote the list.'
+      }
+    ])
+    // The notice that said why, when there was one.
+    const why: Finding = {
+      id: 'lists-empty',
+      severity: 'notice',
+      title: 'Empty',
+      message: 'The list was empty.'
+    }
+    expect(summaryOf(emptyRun('nothing-to-purge', 0), { notices: [why] })[1]).toMatchObject({
+      text: 'The list was empty.'
+    })
   })
 
   it('opens every summary with the title and one status line', () => {
     for (const [result, outcome] of [
-      [success, 'all'],
-      [partly, 'partly'],
+      [success, 'success'],
+      [partly, 'failure'],
       [dryRun, 'plan'],
-      [stopped, 'none']
+      [stopped, 'failure']
     ] as const) {
       const [title, status] = summaryOf(result)
       expect(title).toMatchObject({ kind: 'heading', level: 2 })
@@ -88,13 +108,14 @@ describe('summaryOf', () => {
     const blocks = summaryOf(success)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'all',
+      outcome: 'success',
       headline: 'All 47 items were purged on example.com.',
       text: '2 purge requests in 0.8 s.'
     })
     expect(blocks[2]).toEqual({
       kind: 'table',
       header: ['Zone', 'Type', 'Items', 'Purged'],
+      right: [false, false, true, true],
       rows: [
         ['example.com', 'files', '45', '45'],
         ['example.com', 'tags', '2', '2']
@@ -129,7 +150,7 @@ describe('summaryOf', () => {
     const blocks = summaryOf(partly)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'partly',
+      outcome: 'failure',
       headline: '3 of 4 items were purged; 1 was not.',
       text:
         `${CLOUDFLARE_REASON} The item is listed below and in the \`failed_items\` output. ` +
@@ -159,7 +180,7 @@ describe('summaryOf', () => {
     ]
     const blocks = summaryOf({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
     expect(blocks[1]).toMatchObject({
-      outcome: 'none',
+      outcome: 'failure',
       headline: 'Nothing was purged.',
       text: expect.stringMatching(
         /^The 22 reasons are below, the one with the most items first, each with its items \(all are in the `failed_items` output\)\./
@@ -358,6 +379,7 @@ describe('summaryOf', () => {
       {
         kind: 'table',
         header: ['Zone', 'Type', 'Items', 'Requests'],
+        right: [false, false, true, true],
         rows: [
           ['example.com', 'files', '3', '2'],
           [B, 'everything', '1', '1']
@@ -377,7 +399,7 @@ describe('summaryOf', () => {
     const blocks = summaryOf(stopped)
     expect(blocks[1]).toEqual({
       kind: 'status',
-      outcome: 'none',
+      outcome: 'failure',
       headline: 'Nothing was purged: API token not recognised.',
       text: `${refused.message} No purge request was sent.`
     })
@@ -417,9 +439,9 @@ describe('summaryOf', () => {
     expect(blocks.slice(1)).toEqual([
       {
         kind: 'status',
-        outcome: 'none',
+        outcome: 'failure',
         headline: 'Nothing was purged: 2 problems to fix.',
-        text: 'No purge request was sent. Each problem, with what to do:'
+        text: 'No purge request was sent. Each kind of problem, with what to do:'
       },
       { kind: 'list', items: [`API token not recognised: ${refused.message}`, 'Invalid input: zone: Bad.'] }
     ])
@@ -445,7 +467,10 @@ describe('warnings', () => {
     }
     const two = summaryOf(success, { warnings: [expiring, { ...expiring, title: 'Other', message: 'o' }] })
     expect(two.at(-2)).toEqual({ kind: 'heading', text: 'Warnings', level: 3 })
-    expect(summaryOf(emptyRun('nothing-to-purge', 0), { warnings: [expiring] })).toEqual([])
+    expect(summaryOf(emptyRun('nothing-to-purge', 0), { warnings: [expiring] }).slice(-2)).toEqual([
+      { kind: 'heading', text: 'Warning', level: 3 },
+      { kind: 'list', items: [`${expiring.title}: ${expiring.message}`] }
+    ])
   })
 })
 
@@ -562,8 +587,26 @@ describe('summaryHtml', () => {
     'writes %s as HTML that keeps the rules: known tags, no blank line, no stray backtick',
     (_name, result) => {
       expect(summaryProblems(html(result))).toEqual([])
+      expect(sanitizerChanges(html(result))).toEqual([])
     }
   )
+
+  it('aligns counts right, with an attribute that GitHub keeps, and groups their thousands', () => {
+    const many: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: [{ batch: { zoneId: A, type: 'files', items: urls(12_345) }, purgeId: 'p1' }]
+      }
+    ]
+    const text = html({ ...emptyRun('purged', 0), zones: many, ...totals(many) })
+    expect(text).toContain(
+      '<tr><td>example.com</td><td>files</td><td align="right">12,345</td><td align="right">12,345</td></tr>'
+    )
+    expect(readSummary(text).status.headline).toBe('All 12,345 items were purged on example.com.')
+    expect(sanitizerChanges(text)).toEqual([])
+  })
 
   it('reads as a success: ✅ and the count, a table, the items and request IDs folded', () => {
     const view = readSummary(html(success))
@@ -590,10 +633,10 @@ describe('summaryHtml', () => {
     ])
   })
 
-  it('reads as a partial failure: ⚠️, the reason shown as text with its code, the item under it', () => {
+  it('reads as a partial failure: ❌, the reason shown as text with its code, the item under it', () => {
     const text = html(partly)
     const view = readSummary(text)
-    expect(view.status.mark).toBe('⚠️')
+    expect(view.status.mark).toBe('❌')
     expect(view.status.headline).toBe('3 of 4 items were purged; 1 was not.')
     // Cloudflare's <b> is text, not bold; its backticks became code.
     expect(view.status.text).toContain(
@@ -659,5 +702,95 @@ describe('summaryHtml', () => {
     const out = summaryHtml(mapText(blocks, (t) => t.split(secret).join('***')))
     expect(out).toContain('Unknown ***.')
     expect(out).not.toContain(escapeHtml(secret))
+  })
+})
+
+describe('a summary of any size', () => {
+  /** The summary as the action writes it, and the checks every one of them passes. */
+  const written = (result: RunResult, warnings: Finding[] = []): string => {
+    const text = summaryHtml(summaryOf(result, { warnings, stepFailed: result.status !== 'planned' }))
+    expect(Buffer.byteLength(text)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+    expect(summaryProblems(text)).toEqual([])
+    expect(sanitizerChanges(text)).toEqual([])
+    return text
+  }
+  const long = (n: number, chars: number): string[] =>
+    Array.from({ length: n }, (_, i) => `https://example.com/${String(i).padStart(chars, 'x')}?a=<&>"'`)
+
+  it.each([5_000, 20_000])('groups %i input errors of a kind in one line that counts them', (n) => {
+    const errors: Finding[] = Array.from({ length: n }, (_, i) => ({
+      id: 'relative-url',
+      severity: 'error',
+      title: 'Invalid input: files',
+      message: `"static/${i}.js" is not a full URL. Write "https://<your domain>/static/${i}.js".`
+    }))
+    const result = stoppedRun([...errors, refused], 0, {
+      zones: [],
+      purge: { ...purge, files: long(n, 2000).map((url) => ({ url })) },
+      dryRun: false
+    })
+    const view = readSummary(written(result))
+    expect(view.status).toMatchObject({
+      mark: '❌',
+      headline: `Nothing was purged: ${(n + 1).toLocaleString('en-US')} problems to fix.`
+    })
+    expect(view.lists[0]).toEqual([
+      `Invalid input: files (${n.toLocaleString('en-US')} times), the first: ${errors[0]!.message}`,
+      `${refused.title}: ${refused.message}`
+    ])
+  })
+
+  it('lists 300 items each refused for a reason of its own, their reasons counted beyond the cap', () => {
+    const zones: ZoneRun[] = [
+      {
+        id: A,
+        name: 'example.com',
+        label: 'example.com',
+        requests: long(300, 3000).map((url, i) => ({
+          batch: { zoneId: A, type: 'files' as const, items: [url] },
+          reason: `Cloudflare refused ${url}: ${'<too long> '.repeat(1000)} (${i})`
+        }))
+      }
+    ]
+    const text = written({ ...emptyRun('purged', 0), zones, ...totals(zones) })
+    expect(readSummary(text).status.headline).toBe('Nothing was purged.')
+    expect(text).toContain(
+      `… and ${300 - REASONS_SHOWN} other reasons for ${300 - REASONS_SHOWN} items not purged`
+    )
+  })
+
+  it('bounds the warnings, the tables of many zones, and a text of a megabyte', () => {
+    const warnings: Finding[] = Array.from({ length: 500 }, (_, i) => ({
+      id: `w${i}`,
+      severity: 'warning',
+      title: `Warning ${i}`,
+      message: 'x'.repeat(1024 * 1024)
+    }))
+    const zones: ZoneRun[] = Array.from({ length: 400 }, (_, i) => ({
+      id: String(i).padStart(32, '0'),
+      name: `zone-${i}.example`,
+      label: `zone-${i}.example`,
+      requests: [{ batch: { zoneId: String(i), type: 'files' as const, items: urls(2) }, purgeId: `p${i}` }]
+    }))
+    const view = readSummary(written({ ...emptyRun('purged', 0), zones, ...totals(zones) }, warnings))
+    expect(view.tables[0]?.rows).toHaveLength(51)
+    expect(view.tables[0]?.rows.at(-1)?.[0]).toBe('… and 350 more rows')
+    expect(view.lists.at(-1)).toHaveLength(20)
+    expect(view.paragraphs.at(-1)).toBe('… and 480 other warnings, in the log.')
+  })
+
+  it('stops before 1 MiB and says so, whatever the blocks hold', () => {
+    const blocks: SummaryBlock[] = [
+      { kind: 'heading', text: 'T', level: 2 },
+      { kind: 'status', outcome: 'success', headline: 'H' },
+      ...Array.from({ length: 300 }, (): SummaryBlock => ({ kind: 'text', text: '&'.repeat(4000) }))
+    ]
+    const text = summaryHtml(blocks)
+    expect(Buffer.byteLength(text)).toBeLessThan(SUMMARY_LIMIT_BYTES)
+    expect(
+      text.endsWith(
+        '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>'
+      )
+    ).toBe(true)
   })
 })

@@ -1816,7 +1816,7 @@ var src_words = __webpack_require__(5846);
 
 function progressLine(p) {
     const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100;
-    const head = `Progress: ${p.done} of ${(0,src_words/* count */.U9)(p.total, 'item')} ${p.past} or given up (${percent}%) in ${(0,src_words/* seconds */.YA)(p.elapsedMs)}`;
+    const head = `Progress: ${(0,src_words/* grouped */.zD)(p.done)} of ${(0,src_words/* count */.U9)(p.total, 'item')} ${p.past} or given up (${percent}%) in ${(0,src_words/* seconds */.YA)(p.elapsedMs)}`;
     if (p.done === p.doneBefore) {
         const why = p.paused
             ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -1828,7 +1828,7 @@ function progressLine(p) {
     // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
     const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001);
     const pace = Math.min(perSecond, recent);
-    const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+    const rate = perSecond < 10 ? perSecond.toFixed(1) : (0,src_words/* grouped */.zD)(perSecond);
     const left = p.done < p.total ? `, about ${(0,src_words/* roughly */.vB)(((p.total - p.done) / pace) * 1000)} left at this pace` : '';
     return `${head}, ${rate} items a second${left}`;
 }
@@ -2260,7 +2260,7 @@ async function sendPlan(api, planned, options) {
     const sent = api.http.requestCount - sentBefore;
     const accepted = outcomes.filter((o) => o.purgeId).length;
     const took = (0,src_words/* seconds */.YA)(Date.now() - started);
-    options.log(`${(0,src_words/* count */.U9)(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`);
+    options.log(`${(0,src_words/* count */.U9)(sent, words.request)} sent, ${(0,src_words/* grouped */.zD)(accepted)} accepted, in ${took}${stopWords(outcomes)}`);
     return { outcomes, sent };
 }
 /** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
@@ -2294,8 +2294,8 @@ function budgetLimit(api) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var result = __webpack_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __webpack_require__(1991);
+// EXTERNAL MODULE: ./src/report/summary.ts + 2 modules
+var summary = __webpack_require__(7128);
 // EXTERNAL MODULE: ./src/inputs/items.ts
 var items = __webpack_require__(7477);
 ;// CONCATENATED MODULE: ./src/verify/candidates.ts
@@ -2541,7 +2541,7 @@ async function run(settings, options, reporter) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
     }
     finally {
-        reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
+        reporter.debug(`${(0,src_words/* grouped */.zD)(http.requestCount)} API requests, ${(0,src_words/* grouped */.zD)(http.rateLimitedCount)} answered 429`);
         await http.close();
     }
 }

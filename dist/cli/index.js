@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2206);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3343);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2206:
+/***/ 3343:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -894,9 +894,9 @@ function describeSettings(settings) {
 function describeChanges(changes, mode) {
     const { range, files, unmapped, urls } = changes;
     return [
-        `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+        `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
         ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-        ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+        ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
     ];
 }
 
@@ -1503,8 +1503,8 @@ function masked(value, redactor) {
     return value;
 }
 
-// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
-var summary = __nccwpck_require__(1991);
+// EXTERNAL MODULE: ./src/report/summary.ts + 2 modules
+var summary = __nccwpck_require__(7128);
 ;// CONCATENATED MODULE: ./src/cli/outcome.ts
 // The one line a run ends with on the command line: what was purged, where, in how many requests and how
 // long. Errors are shown once each, as they happen; this line only counts. Pure.
@@ -1547,10 +1547,50 @@ function itemWords(zones, counts) {
     return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/safe-text.ts
+// Text from outside the program (Cloudflare's answers, GitHub's, a proxy's, a file's) made safe to print,
+// at the edges where it leaves: it is shown, never obeyed by the Actions runner or by a terminal. Pure.
+//
+// The runner reads a line that starts with `::` (after spaces) as a workflow command (`error`,
+// `add-mask`, `stop-commands`, https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions),
+// and a line that starts with `##[` as one of its older form; a terminal obeys control characters and the
+// escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
+// character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
+// new line, and the log gets a `\` before a leading `::` or `##[`.
+/**
+ * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
+ * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = { '\n': '\\n', '\r': '\\r' };
+/** A line break, as the runner and the tools that read a log split lines. */
+const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
+function shown(char) {
+    const code = char.charCodeAt(0);
+    return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+}
+const hex = (code, digits) => code.toString(16).padStart(digits, '0');
+/** Every control character, line breaks and escape sequences included, as a visible escape: for a terminal. */
+function terminalSafe(text) {
+    return text.replace(CONTROLS, shown);
+}
+/** For the Actions log: one line, its controls escaped, and no workflow command at its start. */
+function logSafe(text) {
+    return terminalSafe(text).replace(/^(\s*)(::|##\[)/, '$1\\$2');
+}
+/** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
+function summarySafe(text) {
+    return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '));
+}
+
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
 // What a person reads on the command line, on standard error, every line through the Redactor: each
 // diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
 // A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
+// Every text given to it is shown with its control characters escaped (src/report/safe-text.ts) before
+// this adds colours of its own: text from Cloudflare or a file never drives the terminal.
+
 
 /**
  * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
@@ -1593,18 +1633,18 @@ class TerminalReporter {
     /** The engine's steps: shown with --verbose only. */
     info(line) {
         if (this.options.verbose)
-            this.print(`${'  '.repeat(this.depth)}${line}`);
+            this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`);
     }
     warning(line) {
-        this.print(`${this.paint('yellow', 'warning:')} ${line}`);
+        this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`);
     }
     notice(line) {
         if (!this.options.quiet)
-            this.print(`${this.paint('cyan', 'notice:')} ${line}`);
+            this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`);
     }
     debug(line) {
         if (this.options.verbose)
-            this.print(this.paint('dim', `debug: ${line}`));
+            this.print(this.paint('dim', `debug: ${terminalSafe(line)}`));
     }
     /**
      * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
@@ -1618,16 +1658,16 @@ class TerminalReporter {
         if (this.options.quiet)
             return;
         if (!this.out.isTTY) {
-            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`);
+            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${terminalSafe(line)}`);
             return;
         }
-        const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
+        const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`;
         this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
         if (this.options.verbose)
-            this.print(this.paint('bold', name));
+            this.print(this.paint('bold', terminalSafe(name)));
         this.depth++;
         try {
             return await work();
@@ -1654,12 +1694,15 @@ class TerminalReporter {
     }
     /** A line of its own, such as the hint after a usage error. */
     line(text) {
-        this.print(text);
+        this.print(terminalSafe(text));
     }
     /** The finding, already masked and in the command line's words: its level and title, then the message. */
     findingLines(f) {
         const level = this.paint(LEVEL[f.severity], `${f.severity}:`);
-        return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')];
+        return [
+            `${level} ${this.paint('bold', terminalSafe(f.title))}`,
+            ...this.wrap(terminalSafe(f.message), '  ')
+        ];
     }
     print(line) {
         this.clearProgress();
@@ -2358,9 +2401,8 @@ const titled = (door, input) => bare(door.input(input));
 function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
-const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** " and 3 more" after the examples named, when there are more. */
-const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
+const more = (n, examples, where = '') => n > examples.length ? ` and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(n - examples.length)} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -2629,7 +2671,7 @@ const catalogue = {
         docs: DOCS.inputs,
         message: ({ input, file, lines, start }, door) => {
             const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
-            return (`${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+            return (`${source(input, file, door)} has ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
                 `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
                 '(https://…) per line.');
@@ -2736,7 +2778,7 @@ const catalogue = {
         detection: 'input, before any request; the action removes it and goes on',
         fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
         docs: DOCS.purgeFiles,
-        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+        message: ({ count, example, canonical }) => (count === 1 ? `"${example}" has` : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} URLs have`) +
             ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
             `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
     }),
@@ -2830,7 +2872,7 @@ const catalogue = {
             const noun = { hosts: ['host', 'hosts'], prefixes: ['prefix', 'prefixes'] }[kind];
             const subject = count === 1
                 ? `${noun[0]} "${example}" is`
-                : `${count} ${noun[1]} on ${host} (such as "${example}") are`;
+                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(count)} ${noun[1]} on ${host} (such as "${example}") are`;
             const them = count === 1 ? 'it' : 'them';
             return (`${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
                 `asked, but nothing of ${them} is cached in this zone, so purging ${them} there does nothing. Check ` +
@@ -3249,11 +3291,11 @@ const catalogue = {
         detection: 'Cloudflare: 1094 / 1101 / 1111 or words about the number of items ("too many files", "no more than 100") on `purge_cache`',
         fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
         docs: DOCS.purge,
-        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+        message: ({ type, size, limit, lost }, door) => `Cloudflare rejected ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(size)} ${type} in one request as too many, so batches were split to ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(limit)} and ` +
             'retried; ' +
             (lost === 0
                 ? 'nothing was lost.'
-                : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+                : `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
             (type === 'files'
                 ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
                 : '')
@@ -3389,7 +3431,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
         fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+        message: ({ count: n, examples }) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
             `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
             'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
             'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
@@ -3401,7 +3443,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
         fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
         docs: DOCS.proxied,
-        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+        message: ({ count: n, examples }) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
             `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
             "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
     }),
@@ -3412,7 +3454,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
         fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
         docs: DOCS.cacheStatus,
-        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
             `${listWords(examples)}${more(n, examples)}. ` +
             'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
     }),
@@ -3423,7 +3465,7 @@ const catalogue = {
         detection: 'at the edge: a GET after the purge that got no readable answer',
         fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
         docs: DOCS.verifyCheck,
-        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+        message: ({ count: n, examples }, door) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
             `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
             'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
@@ -5089,7 +5131,7 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 1991:
+/***/ 7128:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5099,7 +5141,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Zk: () => (/* binding */ zonesWords)
 });
 
-// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText, plainBlocks, summaryOf
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, KINDS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, TABLE_ROWS, TEXT_CHARS, mapText, plainBlocks, summaryOf
 
 // EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
 var target = __nccwpck_require__(7757);
@@ -5107,6 +5149,83 @@ var target = __nccwpck_require__(7757);
 var planner = __nccwpck_require__(1715);
 // EXTERNAL MODULE: ./src/words.ts
 var words = __nccwpck_require__(5846);
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+/** Annotations of one level a step may show. */
+const ANNOTATIONS_PER_LEVEL = 10;
+/** Findings quoted in the annotation that counts them all. */
+const EXAMPLES_SHOWN = 3;
+const RANK = { error: 0, warning: 1, notice: 2 };
+/** The findings by kind, errors first, then warnings, then notices; each kind where it first came. */
+function annotations_groupFindings(findings) {
+    const groups = new Map();
+    for (const f of findings) {
+        const key = `${f.severity} ${f.id}`;
+        const group = groups.get(key);
+        if (group)
+            group.all.push(f);
+        else
+            groups.set(key, { first: f, all: [f] });
+    }
+    return [...groups.values()].sort((a, b) => RANK[a.first.severity] - RANK[b.first.severity]);
+}
+/** One finding for a group: itself when alone, else a count and the first EXAMPLES_SHOWN, each on a line. */
+function groupedFinding({ first, all }, whereAll) {
+    if (all.length === 1)
+        return first;
+    const examples = all.slice(0, EXAMPLES_SHOWN).map((f) => `- ${f.message}`);
+    const rest = all.length - EXAMPLES_SHOWN;
+    return {
+        ...first,
+        message: [
+            `${grouped(all.length)} times; ${all.length > EXAMPLES_SHOWN ? `the first ${EXAMPLES_SHOWN}` : 'each'}:`,
+            ...examples,
+            ...(rest > 0 ? [`… and ${grouped(rest)} more, ${whereAll}.`] : [])
+        ].join('\n')
+    };
+}
+/**
+ * Keeps a run's annotations within GitHub's limit, a level at a time: the first ANNOTATIONS_PER_LEVEL - 1
+ * are shown as they come; later ones are held, and `held()` at the end of the run gives the last one: the
+ * finding itself when only one was held, or one that names them all.
+ */
+class AnnotationLimit {
+    shown = { error: 0, warning: 0, notice: 0 };
+    heldBack = { error: [], warning: [], notice: [] };
+    /** Whether this finding may be annotated now; if not, it is held. */
+    admit(finding) {
+        if (this.shown[finding.severity] < ANNOTATIONS_PER_LEVEL - 1) {
+            this.shown[finding.severity] += 1;
+            return true;
+        }
+        this.heldBack[finding.severity].push(finding);
+        return false;
+    }
+    /** The last annotation of each level that held some back, naming them (their detail is in the log). */
+    held() {
+        return Object.keys(this.heldBack).flatMap((level) => {
+            const held = this.heldBack[level];
+            const [only] = held;
+            if (!only)
+                return [];
+            if (held.length === 1)
+                return [only];
+            const titles = [...new Set(held.map((f) => f.title).filter(Boolean))];
+            const named = titles.slice(0, EXAMPLES_SHOWN).join('; ');
+            const others = titles.length > EXAMPLES_SHOWN ? ` and ${count(titles.length - EXAMPLES_SHOWN, 'other')}` : '';
+            return [
+                {
+                    id: 'more-annotations',
+                    severity: level,
+                    title: `${grouped(held.length)} more ${level}s`,
+                    message: `GitHub shows ${ANNOTATIONS_PER_LEVEL} ${level} annotations per step; ${grouped(held.length)} more ` +
+                        `are in the log${named ? `: ${named}${others}` : ''}.`
+                }
+            ];
+        });
+    }
+}
+
 // EXTERNAL MODULE: ./src/verify/findings.ts
 var findings = __nccwpck_require__(3271);
 // EXTERNAL MODULE: ./src/verify/verdict.ts
@@ -5171,6 +5290,7 @@ var result = __nccwpck_require__(5781);
 
 
 
+
 /**
  * Items listed in one list; the rest are counted. GitHub takes at most 1 MiB of summary from a step
  * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#adding-a-job-summary).
@@ -5187,30 +5307,95 @@ const REASONS_SHOWN = 20;
 const ITEM_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
-/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
+const KINDS_SHOWN = 20;
+/** Rows of one table; the rest are counted. */
+const TABLE_ROWS = 50;
+/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
+const TEXT_CHARS = 4000;
+/** The summary of the run, whatever way it ended, every list and text in it bounded. */
 function summaryOf(result, options = {}) {
     const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output';
-    const warnings = warningBlocks(options.warnings ?? []);
-    switch (result.status) {
-        case 'nothing-to-purge':
-            return [];
-        case 'stopped':
-            return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings];
-        case 'planned':
-            return [...planSummary(result, freshRoom()), ...warnings];
-        case 'purged':
-            return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings];
-    }
+    const warnings = options.warnings ?? [];
+    const blocks = (() => {
+        switch (result.status) {
+            case 'nothing-to-purge':
+                return nothingSummary(result, options.notices ?? []);
+            case 'stopped':
+                return stoppedSummary(result, failedItemsIn, freshRoom());
+            case 'planned':
+                return planSummary(result, freshRoom());
+            case 'purged':
+                return purgeSummary(result, failedItemsIn, freshRoom());
+        }
+    })();
+    const settled = blocks.map((b) => b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b);
+    return clipTexts([...settled, ...warningBlocks(warnings)]);
 }
-/** The warnings of the run, each once, after everything else: the status line stays first. */
+/**
+ * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
+ * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
+ */
+function settle(outcome, stepFailed, warned) {
+    if (stepFailed)
+        return 'failure';
+    if (outcome === 'plan')
+        return outcome;
+    if (stepFailed === false && outcome === 'failure')
+        return 'warnings';
+    return outcome === 'success' && warned ? 'warnings' : outcome;
+}
+const clip = (text) => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text);
+/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
+function clipTexts(blocks) {
+    return blocks.map((b) => {
+        if (b.kind === 'details')
+            return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) };
+        if (b.kind === 'list' && b.code)
+            return b;
+        return mapText([b], clip)[0];
+    });
+}
+/** The warnings of the run, each kind once, after everything else: the status line stays first. */
 function warningBlocks(warnings) {
-    const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))];
+    const once = warnings.filter((w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i);
+    const items = kindLines(once);
     return items.length > 0
         ? [
-            { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-            { kind: 'list', items }
+            { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+            ...boundedList(items, 'other warning')
         ]
         : [];
+}
+/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
+function kindLines(findings) {
+    return groupFindings(findings).map(({ first, all }) => all.length === 1
+        ? `${first.title}: ${first.message}`
+        : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`);
+}
+/** The first KINDS_SHOWN lines as a list, and how many more there are. */
+function boundedList(items, other) {
+    const rest = items.length - KINDS_SHOWN;
+    return [
+        { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
+        ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` }] : [])
+    ];
+}
+/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
+function nothingSummary(result, notices) {
+    const w = wordsFor(result.mode);
+    const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed');
+    return [
+        { kind: 'heading', text: w.title, level: 2 },
+        {
+            kind: 'status',
+            outcome: 'success',
+            headline: `Nothing to ${w.verb}.`,
+            text: why?.message ??
+                `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
+                    'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
+        }
+    ];
 }
 function purgeSummary(result, failedItemsIn, room) {
     const w = wordsFor(result.mode);
@@ -5245,15 +5430,18 @@ function purgeSummary(result, failedItemsIn, room) {
 /** Items, purged and not purged per row; the last column only when something was not purged. */
 function countsTable(keys, rows, w) {
     const failed = rows.some((r) => r.failed > 0);
+    const numbers = failed ? 3 : 2;
+    return boundedTable([...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])], rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]), [...keys.map(() => false), ...Array(numbers).fill(true)]);
+}
+/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
+function boundedTable(header, rows, right) {
+    const rest = rows.length - TABLE_ROWS;
+    const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')];
     return {
         kind: 'table',
-        header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
-        rows: rows.map((r) => [
-            ...r.key,
-            String(r.items),
-            String(r.purged),
-            ...(failed ? [String(r.failed)] : [])
-        ])
+        header,
+        rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
+        ...(right ? { right } : {})
     };
 }
 function purgeStatus(result, w, failedItemsIn) {
@@ -5268,10 +5456,10 @@ function purgeStatus(result, w, failedItemsIn) {
             ? `Everything was ${w.past} ${where}.`
             : total === 1
                 ? `1 item was ${w.past} ${where}.`
-                : `All ${total} items were ${w.past} ${where}.`;
+                : `All ${grouped(total)} items were ${w.past} ${where}.`;
         return {
             kind: 'status',
-            outcome: 'all',
+            outcome: 'success',
             headline,
             text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
@@ -5279,11 +5467,11 @@ function purgeStatus(result, w, failedItemsIn) {
     const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
-        ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+        ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
-            outcome: 'partly',
-            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            outcome: 'failure',
+            headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -5324,7 +5512,7 @@ function failedWhy(groups, w, failedItemsIn) {
     const [only] = groups;
     if (groups.length === 1 && only)
         return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`;
-    return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
+    return `The ${grouped(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`;
 }
 /**
  * The items not purged, under their reason (given once, in the status line, when there is only one) with
@@ -5405,7 +5593,7 @@ function cappedList(items, room, total = items.length) {
         return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
-        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` }] : [])
     ];
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
@@ -5416,14 +5604,14 @@ function requestIds(result) {
         r.zone,
         r.type,
         r.ids.slice(0, IDS_SHOWN).join(', ') +
-            (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+            (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
     ]);
     return {
         kind: 'details',
-        label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+        label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
         blocks: [
             { kind: 'text', text: "For Cloudflare's support, should they ask." },
-            { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+            boundedTable(['Zone', 'Type', 'Request IDs'], rows)
         ]
     };
 }
@@ -5442,11 +5630,7 @@ function planSummary(result, room) {
             text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
-        {
-            kind: 'table',
-            header: ['Zone', 'Type', 'Items', 'Requests'],
-            rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-        },
+        boundedTable(['Zone', 'Type', 'Items', 'Requests'], rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]), [false, false, true, true]),
         ...(lists.length > 0
             ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 }, ...lists]
             : []),
@@ -5482,33 +5666,37 @@ function stoppedSummary(result, failedItemsIn, room) {
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
-    const [only] = shown;
     const blocks = [{ kind: 'heading', text: w.title, level: 2 }];
     const sent = `No ${w.request} was sent.`;
-    if (shown.length === 1 && only)
+    // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
+    const kinds = groupFindings(shown);
+    const [kind] = kinds;
+    if (kinds.length === 1 && kind)
         blocks.push({
             kind: 'status',
-            outcome: 'none',
-            headline: `Nothing was ${w.past}: ${only.title}.`,
-            text: `${only.message} ${sent}`
+            outcome: 'failure',
+            headline: kind.all.length === 1
+                ? `Nothing was ${w.past}: ${kind.first.title}.`
+                : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
+            text: kind.all.length === 1
+                ? `${kind.first.message} ${sent}`
+                : `The first: ${kind.first.message} ${sent} Each one is in the log.`
         });
     else
         blocks.push({
             kind: 'status',
-            outcome: 'none',
+            outcome: 'failure',
             headline: shown.length > 1
                 ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
-            text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
-        }, ...(shown.length > 1
-            ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) }]
-            : []));
+            text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
+        }, ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : []));
     const failed = result.failed.length;
     if (failed > 0) {
         const items = result.failed.map((f) => f.item);
         blocks.push({
             kind: 'text',
-            text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+            text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
         });
         blocks.push(...(failed > OPEN_LIST_MAX
             ? [
@@ -5531,7 +5719,7 @@ function zonesWords(zones) {
         return `on ${names[0]}`;
     if (names.length === 2)
         return `on ${names[0]} and ${names[1]}`;
-    return `on ${names.length} zones`;
+    return `on ${(0,words/* grouped */.zD)(names.length)} zones`;
 }
 /** "purging", "invalidating". */
 function gerund(w) {
@@ -5797,12 +5985,13 @@ function describeEdgeCheck(result) {
 /* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   pq: () => (/* binding */ countOf),
-/* harmony export */   vB: () => (/* binding */ roughly)
+/* harmony export */   vB: () => (/* binding */ roughly),
+/* harmony export */   zD: () => (/* binding */ grouped)
 /* harmony export */ });
 // Counts in words that read right for one and for many.
 /** "1 item", "2 items"; `many` for nouns whose plural is not the noun plus "s" ("prefixes"). */
 function count(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
+    return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 /** Milliseconds as seconds with one decimal, the way the log and the summary show durations. */
 function seconds(ms) {
@@ -5825,6 +6014,11 @@ function countOf(type, n) {
 function roughly(ms) {
     const s = Math.max(1, Math.ceil(ms / 1000));
     return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+}
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** A whole number with its thousands grouped, the way the log and the summary show counts: "10,000". */
+function grouped(n) {
+    return GROUPED.format(n);
 }
 
 

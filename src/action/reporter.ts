@@ -1,5 +1,7 @@
 // The Actions toolkit's side of reporting: log lines, groups, annotations, outputs and the job summary,
-// each passed through the Redactor first. What they say is built in src/report/; this only writes it.
+// each passed through the Redactor first, then made safe (src/report/safe-text.ts: no text from outside
+// starts a workflow command). What they say is built in src/report/; this only writes it, the annotations
+// within GitHub's limits.
 import * as core from '@actions/core'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,36 +9,51 @@ import { join } from 'node:path'
 import { diagnose } from '../diagnosis/catalogue.js'
 import type { RunReporter } from '../engine.js'
 import { outputsOf } from '../report/outputs.js'
+import { AnnotationLimit, groupedFinding, groupFindings } from '../report/annotations.js'
 import type { Redactor } from '../report/redactor.js'
 import type { RunResult } from '../report/result.js'
+import { LINE_BREAK, logSafe, summarySafe } from '../report/safe-text.js'
 import { summaryHtml } from '../report/summary-html.js'
 import { mapText, summaryOf, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
+import { grouped } from '../words.js'
+
+const sameFinding = (a: Finding, b: Finding): boolean => a.title === b.title && a.message === b.message
 
 export class ActionReporter implements RunReporter {
   /** The warnings shown so far (an expiring token, a URL outside its zone, …), repeated in the job summary. */
   private readonly warnings: Finding[] = []
+  /** The notices shown so far: one may say why there was nothing to purge. */
+  private readonly notices: Finding[] = []
+  /** GitHub's limit of annotations per level: the last guard, whatever path a finding came by. */
+  private readonly limit = new AnnotationLimit()
 
   constructor(private readonly redactor: Redactor) {}
 
+  /** Whether an error was reported: the step fails. */
+  get failed(): boolean {
+    return process.exitCode === 1
+  }
+
   info(line: string): void {
-    core.info(this.redactor.redact(line))
+    core.info(this.safe(line))
   }
 
   warning(line: string): void {
-    core.warning(this.redactor.redact(line))
+    this.findings([{ id: 'log-warning', severity: 'warning', title: '', message: line }])
   }
 
   notice(line: string): void {
-    core.notice(this.redactor.redact(line))
+    this.findings([{ id: 'log-notice', severity: 'notice', title: '', message: line }])
   }
 
+  /** Each line of it a debug line of its own (a stack trace has several). */
   debug(line: string): void {
-    core.debug(this.redactor.redact(line))
+    for (const part of line.split(LINE_BREAK)) core.debug(this.safe(part))
   }
 
   async group<T>(name: string, work: () => Promise<T>): Promise<T> {
-    core.startGroup(name)
+    core.startGroup(this.safe(name))
     try {
       return await work()
     } finally {
@@ -44,18 +61,20 @@ export class ActionReporter implements RunReporter {
     }
   }
 
-  /** One annotation per finding; an error also fails the step. */
+  /**
+   * The findings as annotations, those of one kind as one that counts them (each one is in the log), at
+   * most GitHub's limit per level in a run; an error also fails the step.
+   */
   findings(findings: Finding[]): void {
-    for (const f of findings) {
-      const message = this.redactor.redact(f.message)
-      const props = { title: this.redactor.redact(f.title) }
-      if (f.severity === 'error') {
-        core.error(message, props)
-        process.exitCode = 1
-      } else if (f.severity === 'warning') {
-        core.warning(message, props)
-        if (!this.warnings.some((w) => w.title === f.title && w.message === f.message)) this.warnings.push(f)
-      } else core.notice(message, props)
+    const safe = findings.map((f) => ({ ...f, title: this.safe(f.title), message: this.safe(f.message) }))
+    for (const group of groupFindings(safe)) {
+      if (group.first.severity === 'error') process.exitCode = 1
+      if (group.all.length > 1) group.all.forEach((f) => this.logFinding(f))
+      const finding = groupedFinding(group, 'each one is in the log above')
+      const kept = finding.severity === 'warning' ? this.warnings : this.notices
+      if (finding.severity !== 'error' && !kept.some((k) => sameFinding(k, finding))) kept.push(finding)
+      if (this.limit.admit(finding)) this.annotate(finding)
+      else if (group.all.length === 1) this.logFinding(finding)
     }
   }
 
@@ -68,7 +87,7 @@ export class ActionReporter implements RunReporter {
         onCut: (shown, total, file) => {
           cut = true
           this.info(
-            `failed_items lists ${shown} of the ${total} items not purged (GitHub limits the size of outputs); ` +
+            `failed_items lists ${grouped(shown)} of the ${grouped(total)} items not purged (GitHub limits the size of outputs); ` +
               `all of them are in ${file}`
           )
         }
@@ -79,7 +98,15 @@ export class ActionReporter implements RunReporter {
       const failedItemsIn = cut
         ? 'the file named by the `failed_items_file` output'
         : 'the `failed_items` output'
-      await this.writeSummary(summaryOf(result, { failedItemsIn, warnings: this.warnings }))
+      this.limit.held().forEach((f) => this.annotate(f))
+      await this.writeSummary(
+        summaryOf(result, {
+          failedItemsIn,
+          warnings: this.warnings,
+          notices: this.notices,
+          stepFailed: this.failed
+        })
+      )
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       this.debug(error instanceof Error ? (error.stack ?? detail) : detail)
@@ -89,6 +116,24 @@ export class ActionReporter implements RunReporter {
         })
       ])
     }
+  }
+
+  /** One annotation, its title (when it has one) a property of the command. */
+  private annotate(f: Finding): void {
+    const props = f.title ? { title: f.title } : {}
+    if (f.severity === 'error') core.error(f.message, props)
+    else if (f.severity === 'warning') core.warning(f.message, props)
+    else core.notice(f.message, props)
+  }
+
+  /** A finding as a log line: its detail, when its annotation counts it with others or was held back. */
+  private logFinding(f: Finding): void {
+    core.info(`${f.severity}: ${f.title ? `${f.title}: ` : ''}${f.message.replace(/\n/g, ' ')}`)
+  }
+
+  /** Text for the log: secrets masked, then shown as text that the runner never reads as a command. */
+  private safe(text: string): string {
+    return logSafe(this.redactor.redact(text))
   }
 
   /**
@@ -103,13 +148,17 @@ export class ActionReporter implements RunReporter {
     return path
   }
 
-  /** The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted. */
+  /**
+   * The summary is HTML: every text in it (Cloudflare's words among them) is escaped, never interpreted,
+   * and shows its control characters escaped.
+   */
   private async writeSummary(blocks: SummaryBlock[]): Promise<void> {
     if (!process.env.GITHUB_STEP_SUMMARY || blocks.length === 0) return
     const redact = (text: string): string => this.redactor.redact(text)
+    const safe = (text: string): string => summarySafe(redact(text))
     // Each text is redacted before it is escaped (a secret with & or ' in it would no longer match after),
     // and the whole HTML again after, so that no secret survives split across cells.
-    const html = redact(summaryHtml(mapText(blocks, redact)))
+    const html = redact(summaryHtml(mapText(blocks, safe)))
     await core.summary.emptyBuffer().addRaw(html, true).write()
   }
 }

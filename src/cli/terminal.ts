@@ -1,10 +1,13 @@
 // What a person reads on the command line, on standard error, every line through the Redactor: each
 // diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
 // A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
+// Every text given to it is shown with its control characters escaped (src/report/safe-text.ts) before
+// this adds colours of its own: text from Cloudflare or a file never drives the terminal.
 import { heading, render } from '../diagnosis/catalogue.js'
 import type { Door } from '../diagnosis/door.js'
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
+import { terminalSafe } from '../report/safe-text.js'
 import type { Finding } from '../types.js'
 
 /** Where the text goes: process.stderr, or a stand-in in tests. */
@@ -69,19 +72,19 @@ export class TerminalReporter implements RunReporter {
 
   /** The engine's steps: shown with --verbose only. */
   info(line: string): void {
-    if (this.options.verbose) this.print(`${'  '.repeat(this.depth)}${line}`)
+    if (this.options.verbose) this.print(`${'  '.repeat(this.depth)}${terminalSafe(line)}`)
   }
 
   warning(line: string): void {
-    this.print(`${this.paint('yellow', 'warning:')} ${line}`)
+    this.print(`${this.paint('yellow', 'warning:')} ${terminalSafe(line)}`)
   }
 
   notice(line: string): void {
-    if (!this.options.quiet) this.print(`${this.paint('cyan', 'notice:')} ${line}`)
+    if (!this.options.quiet) this.print(`${this.paint('cyan', 'notice:')} ${terminalSafe(line)}`)
   }
 
   debug(line: string): void {
-    if (this.options.verbose) this.print(this.paint('dim', `debug: ${line}`))
+    if (this.options.verbose) this.print(this.paint('dim', `debug: ${terminalSafe(line)}`))
   }
 
   /**
@@ -96,16 +99,16 @@ export class TerminalReporter implements RunReporter {
   progress(line: string): void {
     if (this.options.quiet) return
     if (!this.out.isTTY) {
-      this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`)
+      this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${terminalSafe(line)}`)
       return
     }
-    const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`
+    const text = `${'  '.repeat(this.depth)}${terminalSafe(this.redactor.redact(line))}`
     this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
     this.progressShown = true
   }
 
   async group<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (this.options.verbose) this.print(this.paint('bold', name))
+    if (this.options.verbose) this.print(this.paint('bold', terminalSafe(name)))
     this.depth++
     try {
       return await work()
@@ -131,13 +134,16 @@ export class TerminalReporter implements RunReporter {
 
   /** A line of its own, such as the hint after a usage error. */
   line(text: string): void {
-    this.print(text)
+    this.print(terminalSafe(text))
   }
 
   /** The finding, already masked and in the command line's words: its level and title, then the message. */
   private findingLines(f: Finding): string[] {
     const level = this.paint(LEVEL[f.severity], `${f.severity}:`)
-    return [`${level} ${this.paint('bold', f.title)}`, ...this.wrap(f.message, '  ')]
+    return [
+      `${level} ${this.paint('bold', terminalSafe(f.title))}`,
+      ...this.wrap(terminalSafe(f.message), '  ')
+    ]
   }
 
   private print(line: string): void {

@@ -2,7 +2,7 @@
 // Each entry is data: the code looks entries up by id, the tests check them, and docs/troubleshooting.md
 // is generated from them (scripts/troubleshooting.ts).
 import type { Finding, FindingTally } from '../types.js'
-import { count } from '../words.js'
+import { count, grouped } from '../words.js'
 import { ACTION_DOOR, type Door } from './door.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
@@ -104,11 +104,9 @@ function source(input: string, file: string | undefined, door: Door): string {
   return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
-
 /** " and 3 more" after the examples named, when there are more. */
 const more = (n: number, examples: string[], where = ''): string =>
-  n > examples.length ? ` and ${n - examples.length} more${where}` : ''
+  n > examples.length ? ` and ${grouped(n - examples.length)} more${where}` : ''
 
 export const catalogue = {
   // ── Inputs ────────────────────────────────────────────────────────────────
@@ -408,7 +406,7 @@ export const catalogue = {
       const shown =
         lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '')
       return (
-        `${source(input, file, door)} has ${plural(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
+        `${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
         `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
         `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
         '(https://…) per line.'
@@ -530,7 +528,7 @@ export const catalogue = {
     fix: 'Nothing needed; write the URLs without "#…" to silence this notice.',
     docs: DOCS.purgeFiles,
     message: ({ count, example, canonical }) =>
-      (count === 1 ? `"${example}" has` : `${count} URLs have`) +
+      (count === 1 ? `"${example}" has` : `${grouped(count)} URLs have`) +
       ' a fragment ("#…"), which browsers never send to a server, so it is never part of what Cloudflare ' +
       `caches. It was removed: ${count === 1 ? 'it' : `"${example}", for one,`} is purged as "${canonical}".`
   }),
@@ -641,7 +639,7 @@ export const catalogue = {
       const subject =
         count === 1
           ? `${noun[0]} "${example}" is`
-          : `${count} ${noun[1]} on ${host} (such as "${example}") are`
+          : `${grouped(count)} ${noun[1]} on ${host} (such as "${example}") are`
       const them = count === 1 ? 'it' : 'them'
       return (
         `${subject} not on ${zone} or one of its subdomains. ${count === 1 ? 'It is' : 'They are'} sent as ` +
@@ -1132,11 +1130,11 @@ export const catalogue = {
     fix: 'Nothing needed; set `batch_size` to the limit of your plan to save the extra requests.',
     docs: DOCS.purge,
     message: ({ type, size, limit, lost }, door) =>
-      `Cloudflare rejected ${size} ${type} in one request as too many, so batches were split to ${limit} and ` +
+      `Cloudflare rejected ${grouped(size)} ${type} in one request as too many, so batches were split to ${grouped(limit)} and ` +
       'retried; ' +
       (lost === 0
         ? 'nothing was lost.'
-        : `${plural(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
+        : `${count(lost, 'item')} of this zone and type still failed for other reasons (listed in ${door.failedItems}).`) +
       (type === 'files'
         ? ` Set ${door.input('batch_size')} to your plan's limit to avoid the extra requests.`
         : '')
@@ -1295,7 +1293,7 @@ export const catalogue = {
     fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
     docs: DOCS.verifyCheck,
     message: ({ count: n, examples }) =>
-      `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+      `${count(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
       `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
       'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
       'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
@@ -1308,7 +1306,7 @@ export const catalogue = {
     fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
     docs: DOCS.proxied,
     message: ({ count: n, examples }) =>
-      `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+      `${count(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
       `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
       "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
   }),
@@ -1320,7 +1318,7 @@ export const catalogue = {
     fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
     docs: DOCS.cacheStatus,
     message: ({ count: n, examples }) =>
-      `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+      `Cloudflare does not cache ${count(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
       `${listWords(examples)}${more(n, examples)}. ` +
       'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
   }),
@@ -1332,7 +1330,7 @@ export const catalogue = {
     fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
     docs: DOCS.verifyCheck,
     message: ({ count: n, examples }, door) =>
-      `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+      `${count(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
       `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
       'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
   })

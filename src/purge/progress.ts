@@ -1,6 +1,6 @@
 // The progress line written every few seconds while the requests are sent: how far, how fast, and how
 // long to go; when nothing finished since the last line, that it waits and for what. Pure.
-import { count, roughly, seconds } from '../words.js'
+import { count, grouped, roughly, seconds } from '../words.js'
 
 export interface ProgressSnapshot {
   /** Items purged or given up so far, of `total`. */
@@ -20,7 +20,7 @@ export interface ProgressSnapshot {
 
 export function progressLine(p: ProgressSnapshot): string {
   const percent = p.total > 0 ? Math.floor((p.done / p.total) * 100) : 100
-  const head = `Progress: ${p.done} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`
+  const head = `Progress: ${grouped(p.done)} of ${count(p.total, 'item')} ${p.past} or given up (${percent}%) in ${seconds(p.elapsedMs)}`
   if (p.done === p.doneBefore) {
     const why = p.paused
       ? 'Cloudflare answered 429 (too many requests), so every request waits the time it asked'
@@ -32,7 +32,7 @@ export function progressLine(p: ProgressSnapshot): string {
   // a burst (a full token bucket) and is now paced would otherwise promise far too soon an end.
   const recent = (p.done - p.doneBefore) / Math.max(p.sinceMs / 1000, 0.001)
   const pace = Math.min(perSecond, recent)
-  const rate = perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond))
+  const rate = perSecond < 10 ? perSecond.toFixed(1) : grouped(perSecond)
   const left =
     p.done < p.total ? `, about ${roughly(((p.total - p.done) / pace) * 1000)} left at this pace` : ''
   return `${head}, ${rate} items a second${left}`

@@ -4,7 +4,7 @@
 import type { CloudflareApi } from '../cloudflare/api.js'
 import type { ZoneResolution } from '../access/zone-resolver.js'
 import type { CacheMode, Environment } from '../types.js'
-import { count, seconds } from '../words.js'
+import { count, grouped, seconds } from '../words.js'
 import type { Split } from './failures.js'
 import { NotSentError, OverBudgetError } from '../diagnosis/failure.js'
 import { pacersByAccount } from './pacing.js'
@@ -94,7 +94,9 @@ export async function sendPlan(
   const sent = api.http.requestCount - sentBefore
   const accepted = outcomes.filter((o) => o.purgeId).length
   const took = seconds(Date.now() - started)
-  options.log(`${count(sent, words.request)} sent, ${accepted} accepted, in ${took}${stopWords(outcomes)}`)
+  options.log(
+    `${count(sent, words.request)} sent, ${grouped(accepted)} accepted, in ${took}${stopWords(outcomes)}`
+  )
   return { outcomes, sent }
 }
 

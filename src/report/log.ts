@@ -3,7 +3,7 @@ import { DEFAULT_API_URL } from '../inputs/parser.js'
 import type { ListedChanges } from '../inputs/changed-urls.js'
 import { wordsFor } from '../purge/target.js'
 import type { CacheMode, Settings } from '../types.js'
-import { count } from '../words.js'
+import { count, grouped } from '../words.js'
 
 /** URLs of the changed files listed one per line; beyond that, counted. */
 const URLS_SHOWN = 50
@@ -45,8 +45,8 @@ export function describeSettings(settings: Settings): string[] {
 export function describeChanges(changes: ListedChanges, mode?: CacheMode): string[] {
   const { range, files, unmapped, urls } = changes
   return [
-    `${range}: ${count(files, 'changed file')}, ${files - unmapped} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
+    `${range}: ${count(files, 'changed file')}, ${grouped(files - unmapped)} under changed_paths, ${count(urls.length, 'URL')} to ${wordsFor(mode).verb}`,
     ...urls.slice(0, URLS_SHOWN).map((url) => `  ${url}`),
-    ...(urls.length > URLS_SHOWN ? [`  … and ${urls.length - URLS_SHOWN} more`] : [])
+    ...(urls.length > URLS_SHOWN ? [`  … and ${grouped(urls.length - URLS_SHOWN)} more`] : [])
   ]
 }

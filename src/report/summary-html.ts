@@ -19,10 +19,29 @@ function codeHtml(text: string): string {
   return `<code>${escapeHtml(text.replace(/[\r\n]+/g, ' '))}</code>`
 }
 
-const MARKS: Record<Outcome, string> = { all: '✅', partly: '⚠️', none: '❌', plan: '📋' }
+const MARKS: Record<Outcome, string> = { success: '✅', warnings: '⚠️', failure: '❌', plan: '📋' }
 
-export function summaryHtml(blocks: SummaryBlock[]): string {
-  return blocks.map(blockHtml).join('\n')
+/**
+ * GitHub refuses a step's summary over 1 MiB, and loses all of it
+ * (https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#step-isolation-and-limits).
+ * Every list in the blocks is bounded well below that; this is the last guard.
+ */
+export const SUMMARY_MAX_BYTES = 1024 * 1024
+
+const CUT =
+  '<p>The rest of this summary is left out: GitHub takes at most 1 MiB of it. The log has every detail.</p>'
+
+/** The blocks as HTML, stopping (and saying so) before a block that would take it past `maxBytes`. */
+export function summaryHtml(blocks: SummaryBlock[], maxBytes = SUMMARY_MAX_BYTES - 1024): string {
+  const parts: string[] = []
+  let bytes = Buffer.byteLength(CUT)
+  for (const block of blocks) {
+    const html = blockHtml(block)
+    bytes += Buffer.byteLength(html) + 1
+    if (bytes > maxBytes) return [...parts, CUT].join('\n')
+    parts.push(html)
+  }
+  return parts.join('\n')
 }
 
 function blockHtml(block: SummaryBlock): string {
@@ -40,11 +59,13 @@ function blockHtml(block: SummaryBlock): string {
       return `<ul>${block.items.map((i) => `<li>${item(i)}</li>`).join('')}</ul>`
     }
     case 'table': {
+      // `align` is an attribute GitHub's sanitizer keeps on any element (hast-util-sanitize's default schema).
+      const open = (tag: 'th' | 'td', c: number): string => (block.right?.[c] ? `${tag} align="right"` : tag)
       const row = (cells: string[], tag: 'th' | 'td'): string =>
-        `<tr>${cells.map((c) => `<${tag}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`
+        `<tr>${cells.map((c, i) => `<${open(tag, i)}>${inlineHtml(c)}</${tag}>`).join('')}</tr>`
       return `<table>${row(block.header, 'th')}${block.rows.map((r) => row(r, 'td')).join('')}</table>`
     }
     case 'details':
-      return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks)}\n</details>`
+      return `<details><summary>${inlineHtml(block.label)}</summary>\n${summaryHtml(block.blocks, Infinity)}\n</details>`
   }
 }

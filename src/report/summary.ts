@@ -7,20 +7,25 @@
 import { describeEnvironment, wordsFor, type CacheWords } from '../purge/target.js'
 import { describeItem } from '../purge/planner.js'
 import type { Finding, PurgeType } from '../types.js'
-import { count, countOf, seconds } from '../words.js'
+import { count, countOf, grouped, seconds } from '../words.js'
+import { groupFindings } from './annotations.js'
 import { edgeSummary } from './edge-summary.js'
 import { groupFailedItems } from './outputs.js'
 import { summaryRows, zoneCounts, type FailedItem, type RunResult, type ZoneRun } from './result.js'
 
-/** What came of the run, for the status line: everything done, part of it, nothing, or a dry run's plan. */
-export type Outcome = 'all' | 'partly' | 'none' | 'plan'
+/**
+ * What came of the run, for the status line's mark, as the step's exit code tells it: a success, a success
+ * with warnings, a failure (the step fails: nothing or only part was purged), or a dry run's plan.
+ */
+export type Outcome = 'success' | 'warnings' | 'failure' | 'plan'
 
 export type SummaryBlock =
   | { kind: 'heading'; text: string; level: 2 | 3 }
   /** The first thing a reader sees: what came of the run in a few words, then why and what to do. */
   | { kind: 'status'; outcome: Outcome; headline: string; text?: string }
   | { kind: 'text'; text: string }
-  | { kind: 'table'; header: string[]; rows: string[][] }
+  /** `right`: the columns whose cells (counts) are aligned right. */
+  | { kind: 'table'; header: string[]; rows: string[][]; right?: boolean[] }
   /** `code`: the items are names (URLs, tags, request IDs) shown verbatim. */
   | { kind: 'list'; items: string[]; code?: true }
   /** Folded away until the reader opens it: long lists. */
@@ -31,6 +36,10 @@ export interface SummaryOptions {
   failedItemsIn?: string
   /** The warnings the run showed (an expiring token, a URL outside its zone, …): they close the summary. */
   warnings?: Finding[]
+  /** The notices the run showed: one of them may say why there was nothing to purge. */
+  notices?: Finding[]
+  /** Whether the step fails (an error was reported): the status line's mark then says so, whatever the rest. */
+  stepFailed?: boolean
 }
 
 /**
@@ -49,37 +58,105 @@ export const REASONS_SHOWN = 20
 export const ITEM_CHARS = 128 * 1024
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20
+/** Kinds of problems, and of warnings, listed one by one; the rest are counted. */
+export const KINDS_SHOWN = 20
+/** Rows of one table; the rest are counted. */
+export const TABLE_ROWS = 50
+/** Characters of one text (Cloudflare's words can be long); the rest is cut. */
+export const TEXT_CHARS = 4000
 
-export interface SummaryOptions {
-  /** Where the user finds the list of items not purged. Default: the action's failed_items output. */
-  failedItemsIn?: string
-}
-
-/** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
+/** The summary of the run, whatever way it ended, every list and text in it bounded. */
 export function summaryOf(result: RunResult, options: SummaryOptions = {}): SummaryBlock[] {
   const failedItemsIn = options.failedItemsIn ?? 'the `failed_items` output'
-  const warnings = warningBlocks(options.warnings ?? [])
-  switch (result.status) {
-    case 'nothing-to-purge':
-      return []
-    case 'stopped':
-      return [...stoppedSummary(result, failedItemsIn, freshRoom()), ...warnings]
-    case 'planned':
-      return [...planSummary(result, freshRoom()), ...warnings]
-    case 'purged':
-      return [...purgeSummary(result, failedItemsIn, freshRoom()), ...warnings]
-  }
+  const warnings = options.warnings ?? []
+  const blocks = ((): SummaryBlock[] => {
+    switch (result.status) {
+      case 'nothing-to-purge':
+        return nothingSummary(result, options.notices ?? [])
+      case 'stopped':
+        return stoppedSummary(result, failedItemsIn, freshRoom())
+      case 'planned':
+        return planSummary(result, freshRoom())
+      case 'purged':
+        return purgeSummary(result, failedItemsIn, freshRoom())
+    }
+  })()
+  const settled = blocks.map((b) =>
+    b.kind === 'status' ? { ...b, outcome: settle(b.outcome, options.stepFailed, warnings.length > 0) } : b
+  )
+  return clipTexts([...settled, ...warningBlocks(warnings)])
 }
 
-/** The warnings of the run, each once, after everything else: the status line stays first. */
+/**
+ * The mark agrees with the step's exit code when it is known: a failed step is a failure whatever was
+ * purged; a step that passes with warnings, or with items left that no error was reported for, has them.
+ */
+function settle(outcome: Outcome, stepFailed: boolean | undefined, warned: boolean): Outcome {
+  if (stepFailed) return 'failure'
+  if (outcome === 'plan') return outcome
+  if (stepFailed === false && outcome === 'failure') return 'warnings'
+  return outcome === 'success' && warned ? 'warnings' : outcome
+}
+
+const clip = (text: string): string => (text.length > TEXT_CHARS ? `${text.slice(0, TEXT_CHARS)}…` : text)
+
+/** Every text clipped to TEXT_CHARS, but the items of lists of names: their room is counted apart. */
+function clipTexts(blocks: SummaryBlock[]): SummaryBlock[] {
+  return blocks.map((b): SummaryBlock => {
+    if (b.kind === 'details') return { ...b, label: clip(b.label), blocks: clipTexts(b.blocks) }
+    if (b.kind === 'list' && b.code) return b
+    return mapText([b], clip)[0] as SummaryBlock
+  })
+}
+
+/** The warnings of the run, each kind once, after everything else: the status line stays first. */
 function warningBlocks(warnings: Finding[]): SummaryBlock[] {
-  const items = [...new Set(warnings.map((f) => `${f.title}: ${f.message}`))]
+  const once = warnings.filter(
+    (w, i) => warnings.findIndex((o) => o.title === w.title && o.message === w.message) === i
+  )
+  const items = kindLines(once)
   return items.length > 0
     ? [
-        { kind: 'heading', text: items.length === 1 ? 'Warning' : 'Warnings', level: 3 },
-        { kind: 'list', items }
+        { kind: 'heading', text: once.length === 1 ? 'Warning' : 'Warnings', level: 3 },
+        ...boundedList(items, 'other warning')
       ]
     : []
+}
+
+/** Each kind of finding in a line: its title and message, and how many there were when more than one. */
+function kindLines(findings: Finding[]): string[] {
+  return groupFindings(findings).map(({ first, all }) =>
+    all.length === 1
+      ? `${first.title}: ${first.message}`
+      : `${first.title} (${grouped(all.length)} times), the first: ${first.message}`
+  )
+}
+
+/** The first KINDS_SHOWN lines as a list, and how many more there are. */
+function boundedList(items: string[], other: string): SummaryBlock[] {
+  const rest = items.length - KINDS_SHOWN
+  return [
+    { kind: 'list', items: items.slice(0, KINDS_SHOWN) },
+    ...(rest > 0 ? [{ kind: 'text', text: `… and ${count(rest, other)}, in the log.` } as const] : [])
+  ]
+}
+
+/** Nothing was asked to purge (an empty list, no changed file): what happened and what to do, if anything. */
+function nothingSummary(result: RunResult, notices: Finding[]): SummaryBlock[] {
+  const w = wordsFor(result.mode)
+  const why = notices.find((n) => n.id === 'lists-empty' || n.id === 'nothing-changed')
+  return [
+    { kind: 'heading', text: w.title, level: 2 },
+    {
+      kind: 'status',
+      outcome: 'success',
+      headline: `Nothing to ${w.verb}.`,
+      text:
+        why?.message ??
+        `The inputs named no item, so no ${w.request} was sent. Nothing needed when that is expected (a deploy ` +
+          'that changed nothing); otherwise check the inputs, or the step that wrote the list.'
+    }
+  ]
 }
 
 function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): SummaryBlock[] {
@@ -131,15 +208,23 @@ function countsTable(
   w: CacheWords
 ): SummaryBlock {
   const failed = rows.some((r) => r.failed > 0)
+  const numbers = failed ? 3 : 2
+  return boundedTable(
+    [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
+    rows.map((r) => [...r.key, grouped(r.items), grouped(r.purged), ...(failed ? [grouped(r.failed)] : [])]),
+    [...keys.map(() => false), ...Array<boolean>(numbers).fill(true)]
+  )
+}
+
+/** A table of at most TABLE_ROWS rows; a last row counts the rest. */
+function boundedTable(header: string[], rows: string[][], right?: boolean[]): SummaryBlock {
+  const rest = rows.length - TABLE_ROWS
+  const last = [`… and ${count(rest, 'more row')}`, ...header.slice(1).map(() => '')]
   return {
     kind: 'table',
-    header: [...keys, 'Items', w.Past, ...(failed ? [`Not ${w.past}`] : [])],
-    rows: rows.map((r) => [
-      ...r.key,
-      String(r.items),
-      String(r.purged),
-      ...(failed ? [String(r.failed)] : [])
-    ])
+    header,
+    rows: rest > 0 ? [...rows.slice(0, TABLE_ROWS), last] : rows,
+    ...(right ? { right } : {})
   }
 }
 
@@ -155,10 +240,10 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
       ? `Everything was ${w.past} ${where}.`
       : total === 1
         ? `1 item was ${w.past} ${where}.`
-        : `All ${total} items were ${w.past} ${where}.`
+        : `All ${grouped(total)} items were ${w.past} ${where}.`
     return {
       kind: 'status',
-      outcome: 'all',
+      outcome: 'success',
       headline,
       text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
     }
@@ -166,11 +251,11 @@ function purgeStatus(result: RunResult, w: CacheWords, failedItemsIn: string): S
   const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : ''
   const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent
   return result.purgedCount === 0
-    ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
+    ? { kind: 'status', outcome: 'failure', headline: `Nothing was ${w.past}.`, text: why }
     : {
         kind: 'status',
-        outcome: 'partly',
-        headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+        outcome: 'failure',
+        headline: `${grouped(result.purgedCount)} of ${count(total, 'item')} were ${w.past}; ${grouped(failed)} ${failed === 1 ? 'was' : 'were'} not.`,
         text: why
       }
 }
@@ -222,7 +307,7 @@ function failedWhy(groups: ReasonGroup[], w: CacheWords, failedItemsIn: string):
   const [only] = groups
   if (groups.length === 1 && only)
     return `${only.text} The ${failed === 1 ? 'item is' : 'items are'} listed below and in ${failedItemsIn}.${retry}`
-  return `The ${groups.length} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`
+  return `The ${grouped(groups.length)} reasons are below, the one with the most items first, each with its items (all are in ${failedItemsIn}).${retry}`
 }
 
 /**
@@ -327,7 +412,7 @@ function cappedList(items: string[], room: Room, total = items.length): SummaryB
     return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }]
   return [
     { kind: 'list', items: shown, code: true },
-    ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` } as const] : [])
+    ...(more > 0 ? [{ kind: 'text', text: `… and ${grouped(more)} more.` } as const] : [])
   ]
 }
 
@@ -339,14 +424,14 @@ function requestIds(result: RunResult): SummaryBlock {
       r.zone,
       r.type,
       r.ids.slice(0, IDS_SHOWN).join(', ') +
-        (r.ids.length > IDS_SHOWN ? ` and ${r.ids.length - IDS_SHOWN} more` : '')
+        (r.ids.length > IDS_SHOWN ? ` and ${grouped(r.ids.length - IDS_SHOWN)} more` : '')
     ])
   return {
     kind: 'details',
-    label: `Cloudflare's request IDs (${result.purgeIds.length})`,
+    label: `Cloudflare's request IDs (${grouped(result.purgeIds.length)})`,
     blocks: [
       { kind: 'text', text: "For Cloudflare's support, should they ask." },
-      { kind: 'table', header: ['Zone', 'Type', 'Request IDs'], rows }
+      boundedTable(['Zone', 'Type', 'Request IDs'], rows)
     ]
   }
 }
@@ -366,11 +451,11 @@ function planSummary(result: RunResult, room: Room): SummaryBlock[] {
       text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
     },
     ...environmentLine(result),
-    {
-      kind: 'table',
-      header: ['Zone', 'Type', 'Items', 'Requests'],
-      rows: rows.map((r) => [r.zone, r.type, String(r.items), String(r.requests)])
-    },
+    boundedTable(
+      ['Zone', 'Type', 'Items', 'Requests'],
+      rows.map((r) => [r.zone, r.type, grouped(r.items), grouped(r.requests)]),
+      [false, false, true, true]
+    ),
     ...(lists.length > 0
       ? [{ kind: 'heading', text: `Would be ${w.past}`, level: 3 } as const, ...lists]
       : []),
@@ -414,37 +499,43 @@ function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): S
   const stoppedBy = result.stoppedBy ?? []
   const errors = stoppedBy.filter((f) => f.severity === 'error')
   const shown: Finding[] = errors.length > 0 ? errors : stoppedBy.slice(0, 1)
-  const [only] = shown
   const blocks: SummaryBlock[] = [{ kind: 'heading', text: w.title, level: 2 }]
   const sent = `No ${w.request} was sent.`
-  if (shown.length === 1 && only)
+  // Problems of one kind (5,000 URLs without a scheme) are one line that counts them, as in the annotations.
+  const kinds = groupFindings(shown)
+  const [kind] = kinds
+  if (kinds.length === 1 && kind)
     blocks.push({
       kind: 'status',
-      outcome: 'none',
-      headline: `Nothing was ${w.past}: ${only.title}.`,
-      text: `${only.message} ${sent}`
+      outcome: 'failure',
+      headline:
+        kind.all.length === 1
+          ? `Nothing was ${w.past}: ${kind.first.title}.`
+          : `Nothing was ${w.past}: ${kind.first.title} (${grouped(kind.all.length)} times).`,
+      text:
+        kind.all.length === 1
+          ? `${kind.first.message} ${sent}`
+          : `The first: ${kind.first.message} ${sent} Each one is in the log.`
     })
   else
     blocks.push(
       {
         kind: 'status',
-        outcome: 'none',
+        outcome: 'failure',
         headline:
           shown.length > 1
             ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
             : `Nothing was ${w.past}.`,
-        text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
+        text: shown.length > 1 ? `${sent} Each kind of problem, with what to do:` : `The run stopped. ${sent}`
       },
-      ...(shown.length > 1
-        ? [{ kind: 'list', items: shown.map((f) => `${f.title}: ${f.message}`) } as const]
-        : [])
+      ...(shown.length > 1 ? boundedList(kindLines(shown), 'other kind of problem') : [])
     )
   const failed = result.failed.length
   if (failed > 0) {
     const items = result.failed.map((f) => f.item)
     blocks.push({
       kind: 'text',
-      text: `${failed === 1 ? 'The requested item is' : `The ${failed} requested items are`} in ${failedItemsIn}.`
+      text: `${failed === 1 ? 'The requested item is' : `The ${grouped(failed)} requested items are`} in ${failedItemsIn}.`
     })
     blocks.push(
       ...(failed > OPEN_LIST_MAX
@@ -467,7 +558,7 @@ export function zonesWords(zones: ZoneRun[]): string {
   if (names.length === 0) return ''
   if (names.length === 1) return `on ${names[0] as string}`
   if (names.length === 2) return `on ${names[0] as string} and ${names[1] as string}`
-  return `on ${names.length} zones`
+  return `on ${grouped(names.length)} zones`
 }
 
 /** "purging", "invalidating". */
