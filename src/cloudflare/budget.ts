@@ -105,14 +105,34 @@ export interface BudgetState {
 }
 
 /**
+ * An API call held back by the credential's API-wide budget: sending it would have spent the part kept
+ * for the account's other tools, and the window frees up only after the time allowed by `timeout`.
+ */
+export class OverBudgetError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly budget: { quota: number; windowSeconds: number; kept: number; freesInSeconds: number }
+  ) {
+    super(
+      `not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+        `${budget.freesInSeconds} s, after the time allowed by \`timeout\``
+    )
+    this.name = 'OverBudgetError'
+  }
+}
+
+/**
  * Decides whether one more request may go without spending the part of the budget kept for others.
- * With the headers: what the latest answer said was left, less the requests sent since the one it
- * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
- * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ * Nothing is known before the first answer: the first request goes alone to read the figure. With the
+ * headers: what the latest answer said was left, less the requests sent since the one it answered and
+ * those granted but not yet sent; once the window frees up (t), one request goes alone to read the new
+ * figure. Without them: the run's own calls in the last window against the documented limit.
  */
 export class ApiBudget {
   private sent = 0
   private inFlight = 0
+  /** Requests that were answered (with or without the headers), as opposed to failing on the way. */
+  private answers = 0
   /** Granted to a request that has not gone yet. */
   private granted = 0
   private readonly own: number[] = []
@@ -135,9 +155,10 @@ export class ApiBudget {
     while (this.own.length > 0 && (this.own[0] as number) <= t - GLOBAL_API_LIMIT.windowMs) this.own.shift()
   }
 
-  /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+  /** The request numbered `index` was answered, with the headers read from the answer, if any. */
   answered(index: number, headers?: RateLimitHeaders): void {
     this.inFlight = Math.max(0, this.inFlight - 1)
+    this.answers++
     if (!headers) return
     const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests
     const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs
@@ -150,6 +171,16 @@ export class ApiBudget {
     }
   }
 
+  /** The request numbered `index` failed without an answer (the network, a timeout, a cancellation). */
+  unanswered(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1)
+  }
+
+  /** Before the first answer nothing is known: one request at a time goes to read the figure. */
+  private get awaitingFirstAnswer(): boolean {
+    return this.answers === 0 && (this.inFlight > 0 || this.granted > 0)
+  }
+
   /** Whether any answer carried the headers. */
   get readsHeaders(): boolean {
     return this.seen !== undefined
@@ -157,6 +188,7 @@ export class ApiBudget {
 
   /** The fewest requests the run may yet send now, the part kept for others left aside. */
   available(): number {
+    if (this.awaitingFirstAnswer) return 0
     const t = this.now()
     const seen = this.seen
     if (seen) {
@@ -205,9 +237,21 @@ export class ApiBudget {
       quota: requests,
       windowSeconds: windowMs / 1000,
       kept: this.kept(requests),
-      freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+      // Before the first answer, the next look is as soon as the lone request is answered.
+      freesInMs: this.awaitingFirstAnswer ? POLL_MS : Math.max(POLL_MS, oldest + windowMs - t),
       fromHeaders: false
     }
+  }
+
+  /** The error of a call held back because the budget frees up only after the deadline. */
+  heldBack(endpoint: string): OverBudgetError {
+    const { quota, windowSeconds, kept, freesInMs } = this.state()
+    return new OverBudgetError(endpoint, {
+      quota,
+      windowSeconds,
+      kept,
+      freesInSeconds: Math.ceil(freesInMs / 1000)
+    })
   }
 
   private kept(quota: number): number {
