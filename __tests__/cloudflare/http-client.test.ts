@@ -1,7 +1,8 @@
 // The HTTP client's retries, against the local emulator and its fault rules.
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { useEmulator } from '../../e2e/emulator-setup.js'
+import { useEmulator, withEmulator } from '../../e2e/emulator-setup.js'
 import { fixture } from '../../emulator/fixtures.js'
+import { OverBudgetError } from '../../src/cloudflare/budget.js'
 import { ANSWER_TOO_LARGE, CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import {
   CloudflareHttpClient,
@@ -366,5 +367,65 @@ describe("the credential's API budget", () => {
     await http.call('GET', VERIFY)
     expect(http.budget.readsHeaders).toBe(false)
     expect(http.budget.available()).toBe(1140 - 2)
+  })
+})
+
+describe('every call waits for the API budget, not only purges', () => {
+  // A window of 100 requests keeps 5 for the account's other tools.
+  const smallWindow = (windowSeconds: number): Parameters<typeof withEmulator>[0] => ({
+    globalRateLimit: { requests: 100, windowSeconds }
+  })
+  const on = (url: string, extra: Partial<HttpClientOptions> = {}): CloudflareHttpClient =>
+    client({ apiUrl: url, ...extra }).http
+
+  it('sends the first call alone: the others wait for its answer to say what is left', async () => {
+    await withEmulator({ latencyMs: 50 }, async (cf) => {
+      const http = on(cf.url)
+      await Promise.all([http.call('GET', VERIFY), http.call('GET', '/user'), http.call('GET', VERIFY)])
+      const [first, ...rest] = [...cf.requests].sort((a, b) => a.startedAt - b.startedAt)
+      expect(rest).toHaveLength(2)
+      for (const later of rest) expect(later.startedAt).toBeGreaterThanOrEqual(first?.endedAt ?? Infinity)
+    })
+  })
+
+  it('holds a call back when the window frees up only after the deadline, and says when it does', async () => {
+    await withEmulator(smallWindow(300), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url, { deadline: Date.now() + 10_000 })
+      // The first call goes: nothing is known before its answer (6 left, then 5: the part kept).
+      await http.call('GET', VERIFY)
+      const held = http.call('GET', '/zones', { query: { name: 'example.com' } })
+      await expect(held).rejects.toBeInstanceOf(OverBudgetError)
+      await expect(held).rejects.toMatchObject({
+        endpoint: 'GET /zones',
+        budget: { quota: 100, windowSeconds: 300, kept: 5, freesInSeconds: expect.any(Number) }
+      })
+      expect(cf.requests).toHaveLength(1)
+      expect(cf.fewestLeft()).toBe(5)
+      expect(cf.count429()).toBe(0)
+    })
+  })
+
+  it('waits for the window when it frees up before the deadline, then calls', async () => {
+    await withEmulator(smallWindow(1), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url)
+      await http.call('GET', VERIFY)
+      const envelope = await http.call<{ status: string }>('GET', VERIFY)
+      expect(envelope.result.status).toBe('active')
+      expect(cf.requests.map((r) => r.status)).toEqual([200, 200])
+      // The second went only once the window had freed up: the 5 kept were never spent.
+      expect(cf.fewestLeft()).toBe(5)
+    })
+  })
+
+  it('sends a call whose caller took its request of the budget itself (the purge runner)', async () => {
+    await withEmulator(smallWindow(300), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url)
+      await http.call('GET', VERIFY)
+      await http.call('GET', VERIFY, { budgeted: true })
+      expect(cf.requests).toHaveLength(2)
+    })
   })
 })
