@@ -30158,15 +30158,33 @@ function parseRateLimitHeaders(headers) {
     };
 }
 /**
+ * An API call held back by the credential's API-wide budget: sending it would have spent the part kept
+ * for the account's other tools, and the window frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
+    }
+}
+/**
  * Decides whether one more request may go without spending the part of the budget kept for others.
- * With the headers: what the latest answer said was left, less the requests sent since the one it
- * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
- * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ * Nothing is known before the first answer: the first request goes alone to read the figure. With the
+ * headers: what the latest answer said was left, less the requests sent since the one it answered and
+ * those granted but not yet sent; once the window frees up (t), one request goes alone to read the new
+ * figure. Without them: the run's own calls in the last window against the documented limit.
  */
 class ApiBudget {
     now;
     sent = 0;
     inFlight = 0;
+    /** Requests that were answered (with or without the headers), as opposed to failing on the way. */
+    answers = 0;
     /** Granted to a request that has not gone yet. */
     granted = 0;
     own = [];
@@ -30189,9 +30207,10 @@ class ApiBudget {
         while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
             this.own.shift();
     }
-    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+    /** The request numbered `index` was answered, with the headers read from the answer, if any. */
     answered(index, headers) {
         this.inFlight = Math.max(0, this.inFlight - 1);
+        this.answers++;
         if (!headers)
             return;
         const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
@@ -30204,12 +30223,22 @@ class ApiBudget {
             windowMs
         };
     }
+    /** The request numbered `index` failed without an answer (the network, a timeout, a cancellation). */
+    unanswered() {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+    }
+    /** Before the first answer nothing is known: one request at a time goes to read the figure. */
+    get awaitingFirstAnswer() {
+        return this.answers === 0 && (this.inFlight > 0 || this.granted > 0);
+    }
     /** Whether any answer carried the headers. */
     get readsHeaders() {
         return this.seen !== undefined;
     }
     /** The fewest requests the run may yet send now, the part kept for others left aside. */
     available() {
+        if (this.awaitingFirstAnswer)
+            return 0;
         const t = this.now();
         const seen = this.seen;
         if (seen) {
@@ -30257,9 +30286,20 @@ class ApiBudget {
             quota: requests,
             windowSeconds: windowMs / 1000,
             kept: this.kept(requests),
-            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+            // Before the first answer, the next look is as soon as the lone request is answered.
+            freesInMs: this.awaitingFirstAnswer ? POLL_MS : Math.max(POLL_MS, oldest + windowMs - t),
             fromHeaders: false
         };
+    }
+    /** The error of a call held back because the budget frees up only after the deadline. */
+    heldBack(endpoint) {
+        const { quota, windowSeconds, kept, freesInMs } = this.state();
+        return new OverBudgetError(endpoint, {
+            quota,
+            windowSeconds,
+            kept,
+            freesInSeconds: Math.ceil(freesInMs / 1000)
+        });
     }
     kept(quota) {
         return Math.ceil(quota * KEEP_FOR_OTHERS);
@@ -30365,7 +30405,8 @@ function proxy_safeDecode(value) {
 
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, the credential's API-wide budget (every call waits for it), cancellation, and proxies
+// from the environment. Knows nothing of GitHub Actions.
 
 
 
@@ -30447,6 +30488,8 @@ class CloudflareHttpClient {
                     .beforeRetry()
                     .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
             }
+            if (!init.budgeted)
+                await this.withinBudget(endpoint, signal);
             try {
                 return await this.attempt(method, path, endpoint, { ...init, signal });
             }
@@ -30470,6 +30513,19 @@ class CloudflareHttpClient {
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
                 await sleep(delay, signal);
             }
+        }
+    }
+    /**
+     * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
+     * account's other tools, and takes it. When that frees up only after the deadline, the call is held
+     * back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+     * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+     */
+    async withinBudget(endpoint, signal) {
+        for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
+            if (Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+                throw this.budget.heldBack(endpoint);
+            await sleep(wait, signal);
         }
     }
     /** True while every request waits after a 429. */
@@ -30521,6 +30577,8 @@ class CloudflareHttpClient {
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
+            // The request taken from the budget for this attempt does not go.
+            this.budget.refund();
             throw new CloudflareError({
                 kind: 'timeout',
                 endpoint,
@@ -30567,7 +30625,7 @@ class CloudflareHttpClient {
             });
         }
         catch (e) {
-            this.budget.answered(index);
+            this.budget.unanswered();
             throw e;
         }
         // Every answer says how much of the credential's budget is left, errors and 429s included.
@@ -30805,22 +30863,6 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
-    }
-}
-/**
- * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
- * or token): sending it would have spent the part kept for the account's other tools, and the window
- * frees up only after the time allowed by `timeout`.
- */
-class OverBudgetError extends Error {
-    endpoint;
-    budget;
-    constructor(endpoint, budget) {
-        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
-            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
-        this.endpoint = endpoint;
-        this.budget = budget;
-        this.name = 'OverBudgetError';
     }
 }
 
@@ -35163,6 +35205,7 @@ function classifyEnvironmentsError(error) {
 
 
 
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
@@ -36158,6 +36201,7 @@ function itemsOutsideZone(purge, zoneName) {
 
 
 
+
 /** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
 const LOOKUP_CONCURRENCY = 8;
 /** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
@@ -36268,7 +36312,10 @@ async function isAccount(api, id) {
         await api.getAccount(id);
         return true;
     }
-    catch {
+    catch (error) {
+        // Not asked at all: the API budget held the call back, and that is what stops the run.
+        if (error instanceof OverBudgetError)
+            throw error;
         return false;
     }
 }
@@ -36495,6 +36542,7 @@ class CloudflareApi {
             body,
             ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
             ...(options.onAttemptFailed ? { onAttemptFailed: options.onAttemptFailed } : {}),
+            ...(options.budgeted ? { budgeted: true } : {}),
             ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
         });
     }
@@ -36894,6 +36942,7 @@ function describeRateLimit(plan, type) {
 }
 
 ;// CONCATENATED MODULE: ./src/purge/failures.ts
+
 
 
 
@@ -37376,6 +37425,7 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -37406,7 +37456,7 @@ async function sendPlan(api, planned, options) {
     try {
         // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
         const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)));
-        outcomes = await executeBatches(target, batches, {
+        outcomes = await executeBatches(withBudgetTaken(target), batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: budgetLimit(api),
@@ -37437,21 +37487,17 @@ function stopWords(outcomes) {
     ];
     return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
 }
+/** The runner takes a request of the client's budget before each attempt (budgetLimit): the client need not. */
+function withBudgetTaken(api) {
+    return { purge: (zoneId, body, options) => api.purge(zoneId, body, { ...options, budgeted: true }) };
+}
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api) {
     const budget = api.http.budget;
     return {
         reserve: () => budget.reserve(),
         refund: () => budget.refund(),
-        exhausted: (endpoint) => {
-            const { quota, windowSeconds, kept, freesInMs } = budget.state();
-            return new OverBudgetError(endpoint, {
-                quota,
-                windowSeconds,
-                kept,
-                freesInSeconds: Math.ceil(freesInMs / 1000)
-            });
-        }
+        exhausted: (endpoint) => budget.heldBack(endpoint)
     };
 }
 
