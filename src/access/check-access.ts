@@ -50,14 +50,13 @@ export async function checkAccess(
   let zonesCancelled = false
   let verificationCancelled = false
 
-  // Asked only after the verify call's answer, by which time the zone lookups have started.
-  let zonesPromise: Promise<HostZones> | undefined
   const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
     ...(settings.accountId ? { accountId: settings.accountId } : {}),
-    zoneAccountId: async () => (await zonesPromise)?.zones.find((z) => z.zone.accountId)?.zone.accountId
+    // Asked only after the verify call's answer, by which time the zone lookups have started.
+    zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
   })
   const zoneApi = api.withSignal(stopZones.signal)
-  zonesPromise =
+  const zonesPromise: Promise<HostZones> =
     settings.zones.length > 0
       ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
       : findZonesOfHosts(zoneApi, itemHosts(purge))
