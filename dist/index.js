@@ -29323,7 +29323,7 @@ const catalogue = {
         title: "Held back by Cloudflare's API request limit",
         severity: 'error',
         cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
-        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before every API call: the verify call, zone lookups, environments and purges",
         fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
         message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
@@ -36399,17 +36399,15 @@ async function checkAccess(api, settings, purge, log) {
     let verificationSettled = false;
     let zonesCancelled = false;
     let verificationCancelled = false;
-    // Asked only after the verify call's answer, by which time the zone lookups have started.
-    let zonesPromise;
     const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise)?.zones.find((z) => z.zone.accountId)?.zone.accountId
+        // Asked only after the verify call's answer, by which time the zone lookups have started.
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
     const zoneApi = api.withSignal(stopZones.signal);
-    zonesPromise =
-        settings.zones.length > 0
-            ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-            : findZonesOfHosts(zoneApi, itemHosts(purge));
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, itemHosts(purge));
     // A refused credential is the verdict: the zone lookups can only end the same way.
     verificationPromise.then(() => (verificationSettled = true), () => {
         verificationSettled = true;

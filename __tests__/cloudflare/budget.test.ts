@@ -148,6 +148,25 @@ describe('ApiBudget', () => {
     expect(budget.reserve()).toBe(50)
   })
 
+  it('tells a wait for an answer in flight from a wait for the window', () => {
+    const clock = fakeClock()
+    const budget = new ApiBudget(clock.now)
+    budget.reserve()
+    const first = budget.sending()
+    expect(budget.reserve()).toBeGreaterThan(0)
+    expect(budget.awaitingAnswer).toBe(true)
+    budget.answered(first, { remaining: 60, resetSeconds: 10 })
+    // Spent down to the part kept: the wait is for the window.
+    expect(budget.reserve()).toBe(10_000)
+    expect(budget.awaitingAnswer).toBe(false)
+    clock.advance(10_000)
+    budget.reserve()
+    budget.sending()
+    // Freed up, and one request reads the new figure: the others wait for its answer.
+    expect(budget.reserve()).toBe(50)
+    expect(budget.awaitingAnswer).toBe(true)
+  })
+
   it('names the limit and when it frees up for a call it holds back', () => {
     const clock = fakeClock()
     const budget = new ApiBudget(clock.now)

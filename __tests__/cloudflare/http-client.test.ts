@@ -419,6 +419,17 @@ describe('every call waits for the API budget, not only purges', () => {
     })
   })
 
+  it('a call waiting for the first answer is not held back by the budget when that answer never comes', async () => {
+    emulator.addFault({ path: VERIFY, action: { hang: true } })
+    const http = client({ deadline: Date.now() + 1000 }).http
+    const first = http.call('GET', VERIFY)
+    const second = http.call('GET', '/user')
+    await expect(first).rejects.toMatchObject({ kind: 'timeout' })
+    // It waited for the first call, not for the window: the deadline, not the budget, ended it.
+    await expect(second).rejects.toMatchObject({ kind: 'timeout', code: 'DEADLINE' })
+    expect(requestsTo('/user')).toHaveLength(0)
+  })
+
   it('sends a call whose caller took its request of the budget itself (the purge runner)', async () => {
     await withEmulator(smallWindow(300), async (cf) => {
       cf.spendGlobal(fixture.tokens.user.value, 94)

@@ -453,17 +453,15 @@ async function checkAccess(api, settings, purge, log) {
     let verificationSettled = false;
     let zonesCancelled = false;
     let verificationCancelled = false;
-    // Asked only after the verify call's answer, by which time the zone lookups have started.
-    let zonesPromise;
     const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
         ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        zoneAccountId: async () => (await zonesPromise)?.zones.find((z) => z.zone.accountId)?.zone.accountId
+        // Asked only after the verify call's answer, by which time the zone lookups have started.
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
     });
     const zoneApi = api.withSignal(stopZones.signal);
-    zonesPromise =
-        settings.zones.length > 0
-            ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
-            : findZonesOfHosts(zoneApi, itemHosts(purge));
+    const zonesPromise = settings.zones.length > 0
+        ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
+        : findZonesOfHosts(zoneApi, itemHosts(purge));
     // A refused credential is the verdict: the zone lookups can only end the same way.
     verificationPromise.then(() => (verificationSettled = true), () => {
         verificationSettled = true;
