@@ -30231,6 +30231,16 @@ class ApiBudget {
     get awaitingFirstAnswer() {
         return this.answers === 0 && (this.inFlight > 0 || this.granted > 0);
     }
+    /**
+     * Whether a request may have to wait only for the answer of one in flight, not for the window: before
+     * the first answer, or once the window the last answer named has freed up. Such a wait ends when that
+     * request ends, within its own time limit; it says nothing of the budget running out.
+     */
+    get awaitingAnswer() {
+        if (this.answers === 0)
+            return this.awaitingFirstAnswer;
+        return this.seen !== undefined && this.now() >= this.seen.resetAt;
+    }
     /** Whether any answer carried the headers. */
     get readsHeaders() {
         return this.seen !== undefined;
@@ -30517,13 +30527,15 @@ class CloudflareHttpClient {
     }
     /**
      * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
-     * account's other tools, and takes it. When that frees up only after the deadline, the call is held
-     * back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+     * account's other tools, and takes it. When the window frees up only after the deadline, the call is
+     * held back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
      * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+     * A wait for the answer of a request in flight lasts no longer than that request (see awaitingAnswer).
      */
     async withinBudget(endpoint, signal) {
         for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
-            if (Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+            const late = Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline;
+            if (late && !this.budget.awaitingAnswer)
                 throw this.budget.heldBack(endpoint);
             await sleep(wait, signal);
         }

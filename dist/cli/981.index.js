@@ -783,13 +783,15 @@ class CloudflareHttpClient {
     }
     /**
      * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
-     * account's other tools, and takes it. When that frees up only after the deadline, the call is held
-     * back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+     * account's other tools, and takes it. When the window frees up only after the deadline, the call is
+     * held back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
      * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+     * A wait for the answer of a request in flight lasts no longer than that request (see awaitingAnswer).
      */
     async withinBudget(endpoint, signal) {
         for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
-            if (Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline)
+            const late = Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline;
+            if (late && !this.budget.awaitingAnswer)
                 throw this.budget.heldBack(endpoint);
             await sleep(wait, signal);
         }

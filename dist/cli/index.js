@@ -1661,6 +1661,16 @@ class ApiBudget {
     get awaitingFirstAnswer() {
         return this.answers === 0 && (this.inFlight > 0 || this.granted > 0);
     }
+    /**
+     * Whether a request may have to wait only for the answer of one in flight, not for the window: before
+     * the first answer, or once the window the last answer named has freed up. Such a wait ends when that
+     * request ends, within its own time limit; it says nothing of the budget running out.
+     */
+    get awaitingAnswer() {
+        if (this.answers === 0)
+            return this.awaitingFirstAnswer;
+        return this.seen !== undefined && this.now() >= this.seen.resetAt;
+    }
     /** Whether any answer carried the headers. */
     get readsHeaders() {
         return this.seen !== undefined;
