@@ -2,7 +2,7 @@
 // Actions toolkit, against the local emulator. Each test checks the one RunResult it returns.
 import { describe, expect, it } from '@jest/globals'
 import { fixture } from '../emulator/fixtures.js'
-import { useEmulator } from '../e2e/emulator-setup.js'
+import { useEmulator, withEmulator } from '../e2e/emulator-setup.js'
 import { purgeCache, type EngineOptions, type RunReporter } from '../src/engine.js'
 import { parseSettings, type RawInputs } from '../src/inputs/parser.js'
 import type { Finding, Settings } from '../src/types.js'
@@ -207,5 +207,25 @@ describe('purgeCache', () => {
     )
     expect(result.stoppedBy?.map((f) => f.id)).toEqual(['no-zone'])
     expect(cf.requests).toEqual([])
+  })
+})
+
+describe('progress lines', () => {
+  it('come as often as the reporter asks (progressEveryMs), through its progress()', async () => {
+    const shown: string[] = []
+    const reporter = Object.assign(new Recorder(), {
+      progressEveryMs: 100,
+      progress: (line: string) => shown.push(line)
+    })
+    // Each answer takes 400 ms, so the purge request is still out when the first lines are due.
+    await withEmulator({ latencyMs: 400 }, async (slow) => {
+      const parsed = parseSettings(
+        { api_url: slow.url, ...FILES, files: 'https://example.com/a' },
+        { readFile: () => '' }
+      )
+      await purgeCache(parsed.settings as Settings, { userAgent: 'engine-test' }, reporter)
+    })
+    expect(shown.length).toBeGreaterThanOrEqual(1)
+    expect(shown[0]).toMatch(/^Progress: 0 of 1 item purged or given up \(0%\)/)
   })
 })

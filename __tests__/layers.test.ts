@@ -15,6 +15,7 @@ const LAYERS: string[][] = [
   ['inputs'],
   ['access'],
   ['purge'],
+  ['verify'],
   ['report'],
   ['engine.ts'],
   // The two edges over the engine, neither importing the other: the action's, and the command line.

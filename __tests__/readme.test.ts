@@ -59,8 +59,10 @@ describe('README outputs table', () => {
 })
 
 describe('README layout', () => {
-  test('is at most 20 KB, so that it reads in a few minutes', () => {
-    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(20_000)
+  // 20 KB until issue 26 added four inputs (`verify`, `warm`, `verify_urls`, `verify_limit`: a table row
+  // is about 220 bytes) and a short section; their details are in docs/edge-check.md.
+  test('is at most 21.5 KB, so that it reads in a few minutes', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(21_500)
   })
 
   test('shows a workflow on the first screen', () => {

@@ -1,6 +1,9 @@
 // What ships in dist/ is pinned by the lockfile and credited in dist/licenses.txt (ncc --license).
+// Every package is a devDependency: dist/ bundles what the source imports, so that installing the packed
+// command line (npm install -g) has nothing to fetch. The bundled packages are those the source imports
+// and everything they depend on.
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -11,13 +14,13 @@ interface LockEntry {
   version?: string
   integrity?: string
   license?: string
-  dev?: boolean
-  devOptional?: boolean
   link?: boolean
+  dependencies?: Record<string, string>
+  optionalDependencies?: Record<string, string>
 }
 
 const pkg = JSON.parse(read('package.json')) as {
-  dependencies: Record<string, string>
+  dependencies?: Record<string, string>
   devDependencies: Record<string, string>
 }
 const lock = JSON.parse(read('package-lock.json')) as {
@@ -26,7 +29,55 @@ const lock = JSON.parse(read('package-lock.json')) as {
 }
 const entries = Object.entries(lock.packages).filter(([path]) => path !== '')
 const nameOf = (path: string): string => path.replace(/^.*node_modules\//, '')
-const production = entries.filter(([, e]) => !e.dev && !e.devOptional && !e.link)
+
+/** The packages the source imports (not `node:` modules, not its own files). */
+function importedPackages(): string[] {
+  const files = (readdirSync(resolve(ROOT, 'src'), { recursive: true }) as string[]).filter((f) =>
+    f.endsWith('.ts')
+  )
+  const patterns = [
+    /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/g,
+    /(?:^|\n)\s*import\s+'([^']+)'/g,
+    /\bimport\(\s*'([^']+)'\s*\)/g
+  ]
+  const names = files.flatMap((file) =>
+    patterns
+      .flatMap((pattern) => [...read(`src/${file}`).matchAll(pattern)].map((m) => m[1] as string))
+      .filter((spec) => !spec.startsWith('.') && !spec.startsWith('node:'))
+      .map((spec) =>
+        spec
+          .split('/')
+          .slice(0, spec.startsWith('@') ? 2 : 1)
+          .join('/')
+      )
+  )
+  return [...new Set(names)].sort()
+}
+
+/** Where npm put `name` for the package at `from`: its own node_modules first, then each folder above. */
+function resolveIn(from: string, name: string): string | undefined {
+  for (let base = from; ; base = base.replace(/\/?node_modules\/(?:@[^/]+\/)?[^/]+$/, '')) {
+    const path = `${base ? `${base}/` : ''}node_modules/${name}`
+    if (lock.packages[path]) return path
+    if (!base) return undefined
+  }
+}
+
+/** The lock entries of the imported packages and of everything they depend on. */
+function bundledEntries(): Array<[string, LockEntry]> {
+  const seen = new Set<string>()
+  const queue = importedPackages().flatMap((name) => resolveIn('', name) ?? [])
+  while (queue.length > 0) {
+    const path = queue.pop() as string
+    if (seen.has(path)) continue
+    seen.add(path)
+    const entry = lock.packages[path] as LockEntry
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }))
+      queue.push(...[resolveIn(path, name)].filter((p): p is string => p !== undefined))
+  }
+  return entries.filter(([path]) => seen.has(path))
+}
+const production = bundledEntries()
 
 /** The packages dist/licenses.txt credits: a `name@version` line after a blank line, then a license line. */
 function creditedPackages(): Map<string, string> {
@@ -61,11 +112,17 @@ describe('supply chain', () => {
         integrity: expect.stringMatching(/^sha512-/)
       })
     }
-    for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)])
+    for (const name of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies)])
       expect(lock.packages[`node_modules/${name}`]).toBeDefined()
   })
 
-  it('keeps production dependencies few and permissively licensed', () => {
+  it('has no dependencies to install: the bundle holds what the source imports', () => {
+    expect(pkg.dependencies ?? {}).toEqual({})
+    expect(importedPackages()).toEqual(['@actions/core', '@actions/github', 'undici'])
+    for (const name of importedPackages()) expect(pkg.devDependencies).toHaveProperty(name)
+  })
+
+  it('keeps the bundled packages few and permissively licensed', () => {
     const licenses = production.map(([path, e]) => [nameOf(path), e.license])
     expect(new Set(licenses.map(([name]) => name)).size).toBeLessThanOrEqual(30)
     for (const [name, license] of licenses)

@@ -28373,7 +28373,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6262);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1358);
 // Entry point of the action.
 
 
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6262:
+/***/ 1358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28474,7 +28474,11 @@ const DOCS = {
     invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
     invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
     purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+    verify: 'README.md#check-the-purge-at-the-edge',
+    verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+    proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
@@ -28511,6 +28515,8 @@ function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** " and 3 more" after the examples named, when there are more. */
+const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -29380,6 +29386,73 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    }),
+    // ── At the edge (verify) ──────────────────────────────────────────────────
+    'verify-off': entry({
+        title: 'Needs `verify`',
+        severity: 'error',
+        cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Add `verify: true`, or remove the input.',
+        docs: DOCS.verify,
+        message: ({ input }, door) => `${door.input(input)} works on the URLs checked at the edge after the purge, and nothing is checked ` +
+            `unless ${door.set('verify', 'true')} is given. Add ${door.set('verify', 'true')}, or remove ${door.input(input)}.`
+    }),
+    'verify-no-urls': entry({
+        title: 'Nothing to check at the edge',
+        severity: 'warning',
+        cause: '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+        detection: 'input, before any request',
+        fix: 'List a few URLs that the purge covers in `verify_urls`.',
+        docs: DOCS.verify,
+        message: (_, door) => `${door.set('verify', 'true')} is given, but this purge names no URL (tags, hosts, prefixes or everything), ` +
+            `so there is nothing to request at the edge. List a few URLs the purge covers in ${door.input('verify_urls')}, ` +
+            `in the same form as ${door.input('files')}.`
+    }),
+    'edge-stale': entry({
+        title: 'Still cached after the purge',
+        severity: 'error',
+        cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+        fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+            `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
+            'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+            'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+    }),
+    'edge-not-proxied': entry({
+        title: 'Not served through Cloudflare',
+        severity: 'warning',
+        cause: 'A URL answered without a `CF-Cache-Status` header.',
+        detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+        fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+        docs: DOCS.proxied,
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+            `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
+            "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
+    }),
+    'edge-not-cached': entry({
+        title: 'Not cached by Cloudflare',
+        severity: 'notice',
+        cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+        fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+        docs: DOCS.cacheStatus,
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+            `${listWords(examples)}${more(n, examples)}. ` +
+            'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+    }),
+    'edge-unchecked': entry({
+        title: 'Could not check at the edge',
+        severity: 'warning',
+        cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+        detection: 'at the edge: a GET after the purge that got no readable answer',
+        fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+            `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
+            'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
 };
 /** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
@@ -34192,9 +34265,43 @@ function parseEnvironment(value) {
     return { environment: trimmed, errors: [] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/verify.ts
+// The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
+// `verify_limit`, checked together. Pure.
+
+
+/** URLs checked when `verify_limit` is not given. */
+const DEFAULT_VERIFY_LIMIT = 100;
+const MAX_VERIFY_LIMIT = 10_000;
+/** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
+function parseVerify(inputs) {
+    const findings = [];
+    const parsed = parseFiles(inputs.urls, { input: 'verify_urls' }, inputs.zoneName);
+    findings.push(...parsed.errors);
+    if (inputs.verify !== true) {
+        if (inputs.verifyUnreadable)
+            return { findings };
+        if (inputs.warm === true)
+            findings.push(diagnose('verify-off', { input: 'warm' }));
+        if (inputs.urls.trim() !== '')
+            findings.push(diagnose('verify-off', { input: 'verify_urls' }));
+        if (inputs.limit !== undefined)
+            findings.push(diagnose('verify-off', { input: 'verify_limit' }));
+        return { findings };
+    }
+    const urls = dedupe(parsed.items, fileKey);
+    if (!inputs.namesUrls && urls.length === 0 && parsed.errors.length === 0)
+        findings.push(diagnose('verify-no-urls'));
+    return {
+        settings: { warm: inputs.warm ?? false, limit: inputs.limit ?? DEFAULT_VERIFY_LIMIT, urls },
+        findings
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -34224,7 +34331,11 @@ const INPUT_NAMES = [
     'base',
     'head',
     'mode',
-    'environment'
+    'environment',
+    'verify',
+    'warm',
+    'verify_urls',
+    'verify_limit'
 ];
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -34301,6 +34412,16 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const verifyOn = parseBoolean('verify', get('verify'), report);
+    const verify = withFindings(parseVerify({
+        verify: verifyOn,
+        verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+        warm: parseBoolean('warm', get('warm'), report),
+        limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+        urls: raw.verify_urls ?? '',
+        namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+        ...(zoneName ? { zoneName } : {})
+    }), report).settings;
     const requested = {
         zones,
         purge,
@@ -34347,10 +34468,12 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
+    if (verify)
+        settings.verify = verify;
     return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
-    report(result.errors);
+    report('errors' in result ? result.errors : result.findings);
     return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
@@ -34875,7 +34998,20 @@ function outputsOf(result, files = { save: () => '' }) {
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
         failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
+        failed_items_file: failed.failed_items_file,
+        verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+    };
+}
+function verifiedCounts(verify) {
+    const { counts } = verify;
+    return {
+        checked: verify.checks.length,
+        fresh: counts.fresh,
+        stale: counts.stale,
+        not_cached: counts['not-cached'],
+        not_proxied: counts['not-proxied'],
+        unchecked: counts.unchecked,
+        ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
     };
 }
 /**
@@ -35459,6 +35595,194 @@ function environmentsOf(planned) {
     return new Map(planned.flatMap((p) => (p.environment ? [[p.resolution.zone.id, p.environment]] : [])));
 }
 
+;// CONCATENATED MODULE: ./src/verify/findings.ts
+// The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
+
+/** URLs named in one annotation; the job summary lists more. */
+const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
+function edgeFindings(result) {
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [diagnose(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
+    });
+}
+/** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
+function describeStale(check) {
+    const headers = Object.entries(check.item.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const variant = headers.length > 0 ? ` with ${headers.join(', ')}` : '';
+    return `${check.item.url}${variant} (${check.cacheStatus ?? 'HIT'}, Age ${check.age ?? '?'} s)`;
+}
+
+;// CONCATENATED MODULE: ./src/verify/verdict.ts
+const VERDICTS = ['fresh', 'stale', 'not-cached', 'not-proxied', 'unchecked'];
+/** Answers that mean a copy was fetched from the origin (or confirmed by it) just now. */
+const FROM_ORIGIN = new Set(['MISS', 'EXPIRED', 'REVALIDATED', 'UPDATING']);
+/** Answers from a cached copy: how old it is tells whether it predates the purge. */
+const FROM_CACHE = new Set(['HIT', 'STALE']);
+/** Slack between the runner's clock and the edge's count of Age. */
+const SLACK_SECONDS = 1;
+/**
+ * The verdict on one answer. `sinceSeconds`: time from when Cloudflare accepted the purge to the answer;
+ * a cached copy no older than that (plus a second) was cached again after the purge.
+ */
+function verdictOf(answer, sinceSeconds) {
+    if ('error' in answer)
+        return { verdict: 'unchecked', reason: answer.error };
+    const { status, cacheStatus, age } = answer;
+    const read = { status, ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+    if (!cacheStatus)
+        return { ...read, verdict: 'not-proxied' };
+    if (FROM_ORIGIN.has(cacheStatus))
+        return { ...read, verdict: 'fresh' };
+    if (FROM_CACHE.has(cacheStatus)) {
+        if (age === undefined)
+            return { ...read, verdict: 'unchecked', reason: `${cacheStatus} without an Age header` };
+        return { ...read, verdict: age <= sinceSeconds + SLACK_SECONDS ? 'fresh' : 'stale' };
+    }
+    // DYNAMIC, BYPASS, NONE, UNKNOWN: nothing was taken from the cache, and nothing is kept there.
+    return { ...read, verdict: 'not-cached' };
+}
+/** A fresh answer that did not come from the cache: `warm` requests it once more to cache it there. */
+function wantsWarming(check) {
+    return check.verdict === 'fresh' && check.cacheStatus !== 'HIT';
+}
+/** CF-Cache-Status and Age as read from an answer's headers (names in lower case). */
+function readCacheHeaders(headers) {
+    const first = (name) => {
+        const value = headers[name];
+        return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+    const raw = first('cf-cache-status')?.toUpperCase();
+    const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN';
+    const ageText = first('age');
+    const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
+    return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+}
+/**
+ * At most `limit` of the items, chosen at random (`random` as Math.random) when there are more, in
+ * their original order: a partial Fisher–Yates shuffle of the indexes.
+ */
+function sample(items, limit, random = Math.random) {
+    if (items.length <= limit)
+        return items;
+    const indexes = items.map((_, i) => i);
+    for (let i = 0; i < limit; i++) {
+        const j = i + Math.floor(random() * (indexes.length - i));
+        [indexes[i], indexes[j]] = [indexes[j], indexes[i]];
+    }
+    return indexes
+        .slice(0, limit)
+        .sort((a, b) => a - b)
+        .map((i) => items[i]);
+}
+/** How many checks had each verdict, every verdict present. */
+function countVerdicts(checks) {
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const check of checks)
+        counts[check.verdict]++;
+    return counts;
+}
+
+;// CONCATENATED MODULE: ./src/verify/words.ts
+// The edge check in words, for the log and the summary: what was checked, and the counts by verdict. Pure.
+
+
+
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20;
+/** Each verdict as the log, the summary and the `verified` output name it. */
+const VERDICT_NAMES = {
+    fresh: 'fresh',
+    stale: 'stale',
+    'not-cached': 'not cached',
+    'not-proxied': 'not proxied',
+    unchecked: 'unchecked'
+};
+/** "Checked 100 of the 2000 URLs at the edge, a random sample (`verify_limit`: 100)." */
+function checkedWords(result) {
+    const checked = result.checks.length;
+    return checked < result.candidates
+        ? `Checked ${checked} of the ${result.candidates} URLs at the edge, a random sample (\`verify_limit\`: ${result.limit}).`
+        : `Checked ${count(checked, 'URL')} at the edge.`;
+}
+/** "98 fresh, 2 stale": the verdicts that occurred, in a fixed order. */
+function verdictWords(result) {
+    return VERDICTS.filter((v) => result.counts[v] > 0)
+        .map((v) => `${result.counts[v]} ${VERDICT_NAMES[v]}`)
+        .join(', ');
+}
+/** "Warmed 12 URLs: …", or nothing without `warm`. */
+function warmedWords(result) {
+    if (result.warmed === undefined)
+        return [];
+    return [
+        `Warmed ${count(result.warmed, 'URL')}: requested again so that the data centre this runner reaches ` +
+            '(and its upper tier, with Tiered Cache) holds a copy; other data centres fill on their first visitor.'
+    ];
+}
+/** The log lines of the edge check. */
+function describeEdgeCheck(result) {
+    const stale = result.checks.filter((c) => c.verdict === 'stale');
+    const lines = [
+        `${checkedWords(result)} ${verdictWords(result)}.`,
+        ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${describeStale(c)}`)
+    ];
+    if (stale.length > STALE_LOGGED)
+        lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`);
+    return [...lines, ...warmedWords(result)];
+}
+
+;// CONCATENATED MODULE: ./src/report/edge-summary.ts
+// The job summary's section on the edge check (`verify`): the counts by verdict, then the stale and the
+// unproxied URLs, each list short. Pure.
+
+
+
+/** URLs listed per verdict; the rest are counted. */
+const EDGE_URLS_SHOWN = 20;
+function edgeSummary(verify) {
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    const failing = stale.length > 0
+        ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+        : '';
+    const blocks = [
+        { kind: 'heading', text: 'At the edge', level: 3 },
+        { kind: 'text', text: `${checkedWords(verify)}${failing}` },
+        {
+            kind: 'table',
+            header: ['Verdict', 'URLs'],
+            rows: VERDICTS.filter((v) => verify.counts[v] > 0).map((v) => [
+                VERDICT_NAMES[v],
+                String(verify.counts[v])
+            ])
+        }
+    ];
+    if (stale.length > 0)
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale));
+    const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
+    if (unproxied.length > 0)
+        blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
+    return [...blocks, ...warmedWords(verify).map((text) => ({ kind: 'text', text }))];
+}
+function shortList(label, checks, describe) {
+    const more = checks.length - EDGE_URLS_SHOWN;
+    return [
+        { kind: 'text', text: `${label}:` },
+        { kind: 'list', items: checks.slice(0, EDGE_URLS_SHOWN).map(describe), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
@@ -35466,6 +35790,7 @@ function environmentsOf(planned) {
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
 // the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
+
 
 
 
@@ -35536,6 +35861,8 @@ function purgeSummary(result, failedItemsIn, room) {
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.verify)
+        blocks.push(...edgeSummary(result.verify));
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
@@ -37463,7 +37790,7 @@ async function sendPlan(api, planned, options) {
         report(progressLine({ ...snapshot, past: words.past }));
         doneBefore = done;
         lastLine = now;
-    }, PROGRESS_EVERY_MS);
+    }, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
@@ -37514,12 +37841,175 @@ function budgetLimit(api) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/verify/candidates.ts
+// Which URLs the edge check may request: those of the accepted URL purges, and `verify_urls`. Pure.
+
+/** The URLs purged by accepted requests, then `verify_urls` (when any request was accepted), each once. */
+function edgeCandidates(requests, verifyUrls) {
+    const accepted = requests.filter((r) => r.purgeId !== undefined);
+    if (accepted.length === 0)
+        return [];
+    const purged = accepted
+        .filter((r) => r.batch.type === 'files')
+        .flatMap((r) => r.batch.items.map((item) => (typeof item === 'string' ? { url: item } : item)));
+    return dedupe([...purged, ...verifyUrls], fileKey);
+}
+
+;// CONCATENATED MODULE: ./src/verify/edge-client.ts
+// GET requests where visitors make them: at the edge, through the same proxy settings as the API
+// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), never following a redirect, reading only the status and headers.
+// They are not API calls: nothing here counts against Cloudflare's API limits.
+
+
+
+/** How long one edge request may take before it counts as unanswered. */
+const EDGE_REQUEST_MS = 10_000;
+/** Body bytes read at most, to keep the connection; past that it is closed instead. */
+const BODY_DRAIN_BYTES = 64 * 1024;
+class EdgeClient {
+    options;
+    /** One dispatcher per proxy (and one for direct connections), made when first needed. */
+    dispatchers = new Map();
+    requestCount = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** One GET of the item's URL with its cache-key headers; never throws. */
+    async get(item) {
+        const left = this.options.deadline - Date.now();
+        if (left <= 0)
+            return { error: 'the time allowed by `timeout` ran out first' };
+        const timeout = Math.max(1, Math.floor(Math.min(left, this.options.requestTimeoutMs ?? EDGE_REQUEST_MS)));
+        this.requestCount++;
+        try {
+            const answer = await (0,undici.request)(item.url, {
+                method: 'GET',
+                headers: { ...item.headers, 'user-agent': this.options.userAgent, accept: '*/*' },
+                dispatcher: this.dispatcherFor(item.url),
+                signal: AbortSignal.timeout(timeout)
+            });
+            // Only the headers matter: a small body is drained so the connection can serve the next request,
+            // a bigger one is cut off rather than downloaded.
+            await answer.body.dump({ limit: BODY_DRAIN_BYTES }).catch(() => undefined);
+            return { status: answer.statusCode, ...readCacheHeaders(answer.headers) };
+        }
+        catch (error) {
+            return { error: describeEdgeError(error, timeout) };
+        }
+    }
+    async close() {
+        await Promise.all([...this.dispatchers.values()].map((d) => d.close().catch(() => undefined)));
+    }
+    dispatcherFor(url) {
+        const { proxy } = chooseProxy(url, this.options.env ?? process.env);
+        const http = url.startsWith('http:');
+        const key = proxy ? `${http ? 'http' : 'https'} ${proxy.href}` : 'direct';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const options = { keepAliveTimeout: 4_000, connections: 8 };
+            // Plain http goes to the proxy as an absolute-form request, as curl sends it; https through CONNECT.
+            dispatcher = proxy
+                ? new undici.ProxyAgent({ ...options, uri: proxy.href, proxyTunnel: !http })
+                : new undici.Agent(options);
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+}
+/** Why an edge request had no answer, in a few words. */
+function describeEdgeError(error, timeoutMs) {
+    const err = error;
+    const code = err.code ?? err.cause?.code;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        return `no answer within ${timeoutMs} ms`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return 'its host name could not be resolved (DNS)';
+    if (code === 'ECONNREFUSED')
+        return 'the connection was refused';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+        return 'the connection was reset';
+    if (typeof code === 'string' && /CERT|SSL|TLS/.test(code))
+        return `its TLS certificate was refused (${code})`;
+    return err.message ?? String(error);
+}
+/** Runs `work` on every item with at most `limit` at once; the results in the items' order. */
+async function eachLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+
+
+/** Edge requests in flight at once. */
+const EDGE_CONCURRENCY = 8;
+/**
+ * A purge reaches every data centre in well under a second at the median (Cloudflare's "Instant Purge",
+ * https://blog.cloudflare.com/instant-purge/), so a stale answer is asked again once after this wait.
+ */
+const RECHECK_AFTER_MS = 1000;
+async function checkAtEdge(options) {
+    const now = options.now ?? Date.now;
+    const chosen = sample(options.items, options.limit, options.random);
+    const checkOne = async (item) => {
+        const answer = await options.get(item);
+        return { item, ...verdictOf(answer, (now() - options.acceptedAt) / 1000) };
+    };
+    let checks = await eachLimited(chosen, EDGE_CONCURRENCY, checkOne);
+    checks = await recheckStale(checks, checkOne, options, now);
+    const warmed = options.warm ? await warm(checks, options.get) : undefined;
+    return {
+        candidates: options.items.length,
+        limit: options.limit,
+        checks,
+        counts: countVerdicts(checks),
+        ...(warmed !== undefined ? { warmed } : {})
+    };
+}
+/** A stale answer may come from a data centre the purge had not reached yet: asked once more, a moment later. */
+async function recheckStale(checks, checkOne, options, now) {
+    const stale = checks.filter((c) => c.verdict === 'stale');
+    const wait = options.recheckAfterMs ?? RECHECK_AFTER_MS;
+    if (stale.length === 0 || now() + wait >= options.deadline)
+        return checks;
+    await (options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))))(wait);
+    const again = await eachLimited(stale, EDGE_CONCURRENCY, (c) => checkOne(c.item));
+    const byItem = new Map(stale.map((c, i) => [c, again[i]]));
+    return checks.map((c) => byItem.get(c) ?? c);
+}
+/** Requests each URL that was fresh but not a cached copy once more; returns how many answered. */
+async function warm(checks, get) {
+    const wanted = checks.filter(wantsWarming);
+    const answers = await eachLimited(wanted, EDGE_CONCURRENCY, (c) => get(c.item));
+    let warmed = 0;
+    for (const [i, check] of wanted.entries()) {
+        if ('error' in answers[i])
+            continue;
+        check.warmed = true;
+        warmed++;
+    }
+    return warmed;
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
 
 
 
@@ -37583,7 +38073,8 @@ async function run(settings, options, reporter) {
     });
     try {
         const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
-        return { ...result, apiRequests: apiRequests() };
+        const verify = await verifyAtEdge(settings, result, options.userAgent, reporter);
+        return { ...result, apiRequests: apiRequests(), ...(verify ? { verify } : {}) };
     }
     catch (error) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
@@ -37591,6 +38082,43 @@ async function run(settings, options, reporter) {
     finally {
         reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
+    }
+}
+/**
+ * With `verify`, after an accepted purge: the purged URLs (and `verify_urls`) requested at the edge, each
+ * answer read into a verdict and reported. Within `timeout`, outside the API's request budget.
+ */
+async function verifyAtEdge(settings, result, userAgent, reporter) {
+    const wanted = settings.verify;
+    if (!wanted || result.status !== 'purged')
+        return undefined;
+    const items = edgeCandidates(result.zones.flatMap((z) => z.requests), wanted.urls);
+    if (items.length === 0)
+        return undefined;
+    const deadline = result.timings.startedAt + settings.timeoutMs;
+    const client = new EdgeClient({ userAgent, deadline });
+    // The earliest moment Cloudflare can have accepted the purge: a copy cached since then is a new one.
+    const acceptedAt = result.timings.purgeStartedAt ?? result.timings.startedAt;
+    try {
+        const verified = await reporter.group('At the edge', async () => {
+            const found = await checkAtEdge({
+                items,
+                limit: wanted.limit,
+                warm: wanted.warm,
+                acceptedAt,
+                deadline,
+                get: (i) => client.get(i)
+            });
+            for (const line of describeEdgeCheck(found))
+                reporter.info(line);
+            return found;
+        });
+        reporter.findings(edgeFindings(verified));
+        return verified;
+    }
+    finally {
+        reporter.debug(`${client.requestCount} edge requests (not API calls)`);
+        await client.close();
     }
 }
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
@@ -37644,6 +38172,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
         deadline: startedAt + settings.timeoutMs,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+        ...(reporter.progressEveryMs ? { progressEveryMs: reporter.progressEveryMs } : {}),
         onSplit: record,
         mode
     }));
@@ -37655,7 +38184,12 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`);
-    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
+    return {
+        ...result,
+        ...verified,
+        requestsSent: sent,
+        timings: { ...result.timings, purgeMs, purgeStartedAt: purgeStarted }
+    };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {

@@ -9,7 +9,7 @@ import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
 import { commandLineDoor } from '../src/cli/door.js'
 import { FLAGS } from '../src/cli/flags.js'
-import { deadUrl, envelopeError, useEmulator, withEmulator } from './emulator-setup.js'
+import { envelopeError, useEmulator } from './emulator-setup.js'
 import { runAction, type Annotation } from './run-action.js'
 import { CLI, commandLineFor, runCli, type CliRun } from './run-cli.js'
 import {
@@ -18,6 +18,7 @@ import {
   FIXTURE_SECRETS,
   SCENARIOS,
   secretsOf,
+  withScenarioWorld,
   type Scenario
 } from './scenarios.js'
 
@@ -98,8 +99,8 @@ describe('purging from the command line', () => {
     ])
     expect(emulator.purgeRequests()[0]?.headers.authorization).toBe(`Bearer ${tokens.user.value}`)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toContain('Credential: API token, from CLOUDFLARE_API_TOKEN')
-    expect(run.stderr).toMatch(/\nAll 2 items were purged on example\.com\. 1 purge request in \d+\.\d s\.\n/)
+    // One line: what, where, how many requests, how long.
+    expect(run.stderr).toMatch(/^Purged 2 URLs on example\.com: 1 purge request in \d+\.\d s\.\n$/)
     expectClean(run)
   })
 
@@ -148,6 +149,7 @@ describe('purging from the command line', () => {
     expect(String(json.purged_count)).toBe(action.outputs.purged_count)
     expect(String(json.failed_count)).toBe(action.outputs.failed_count)
     expect(json.failed_items).toEqual(JSON.parse(action.outputs.failed_items ?? ''))
+    expect(json.verified).toEqual(JSON.parse(action.outputs.verified ?? ''))
     // Cloudflare gives every purge request a new ID; the rest of `zones` is the same.
     const withoutIds = (z: Array<{ purge_ids: string[] }>): unknown[] =>
       z.map((zone) => ({ ...zone, purge_ids: zone.purge_ids.length }))
@@ -155,7 +157,7 @@ describe('purging from the command line', () => {
     expect(json.purge_ids.split(',')).toEqual(json.zones.flatMap((z) => z.purge_ids))
     expect(json.purge_ids).toMatch(/^[0-9a-f]{32},[0-9a-f]{32}$/)
     // The text for people is on standard error only.
-    expect(run.stderr).toContain('Cloudflare cache purge')
+    expect(run.stderr).toMatch(/^Purged 2 URLs and 1 tag on example\.com: 2 purge requests in \d+\.\d s\.\n$/)
     expectClean(run)
   })
 
@@ -177,7 +179,9 @@ describe('purging from the command line', () => {
       failed_count: 0,
       zone_id: zones.free.id
     })
-    expect(run.stderr).toContain('Dry run: 1 item in 1 request would be purged; nothing was sent')
+    expect(run.stderr).toMatch(
+      /^Dry run: 1 URL on example\.com would take 1 purge request; nothing was sent \(\d+\.\d s\)\.\n$/
+    )
     expectClean(run)
   })
 
@@ -211,8 +215,121 @@ describe('purging from the command line', () => {
       /warning: Credential given on the command line\n {2}--api-token puts the credential in your shell's history/
     )
     expect(run.stderr).toContain('Set CLOUDFLARE_API_TOKEN in the environment instead')
-    expect(run.stderr).toContain('Credential: API token, from --api-token')
     expectClean(run)
+  })
+})
+
+describe('short on success, once on error', () => {
+  const one = ['--zone', 'example.com', '--files', 'https://example.com/a']
+
+  it('--quiet prints nothing on success', async () => {
+    const run = await cli([...one, '--quiet'])
+    expect(run).toMatchObject({ exitCode: 0, stdout: '', stderr: '' })
+    expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a'])
+  })
+
+  it('--verbose shows the steps: the settings, the verification, the requests', async () => {
+    const run = await cli([...one, '--verbose'])
+    expect(run.exitCode).toBe(0)
+    expect(run.stderr).toContain('Credential: API token, from CLOUDFLARE_API_TOKEN')
+    expect(run.stderr).toMatch(/\nPurge\n {2}/)
+    expect(run.stderr).toMatch(/\nPurged 1 URL on example\.com: 1 purge request in \d+\.\d s\.\n$/)
+  })
+
+  it('prints each error once, with its fix, and nothing else', async () => {
+    const run = await cli(['--zone', 'example.com', '--files', 'example.com/a', '--timeout', 'soon'])
+    expect(run.exitCode).toBe(2)
+    expect(run.stderr).toBe(
+      'error: Invalid input\n  --timeout is "soon", but it must be a whole number from 1 to 21600.\n' +
+        `error: ${catalogue['relative-url'].title}\n  "example.com/a" is not a full URL. Cloudflare purges files by ` +
+        'their full URL including the scheme, because the scheme is part of the cache key: write ' +
+        '"https://example.com/a".\n'
+    )
+  })
+
+  it('without arguments, prints a short usage and exits 2, sending nothing', async () => {
+    const run = await runCli([], { env: TOKEN })
+    expect(run.exitCode).toBe(2)
+    expect(emulator.requests).toEqual([])
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(/^Usage: cloudflare-purge /)
+    expect(run.stderr.trim().split('\n').length).toBeLessThanOrEqual(5)
+    expect(run.stderr).toContain('cloudflare-purge --help')
+  })
+
+  it("--help ends with the documentation's address", async () => {
+    const run = await runCli(['--help'])
+    expect(run.stdout).toMatch(/\nDocumentation: https:\/\/\S+\n$/)
+  })
+})
+
+describe('flags beat the environment', () => {
+  const one = ['--zone', 'example.com', '--files', 'https://example.com/a']
+  const keyEnv = { CLOUDFLARE_EMAIL: globalKey.email, CLOUDFLARE_API_KEY: globalKey.key }
+
+  it('--api-token wins over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY, and says so in a line', async () => {
+    const run = await cli([...one, '--api-token', tokens.user.value], { env: keyEnv })
+    expect(run.exitCode).toBe(0)
+    const [request] = emulator.purgeRequests()
+    expect(request?.headers.authorization).toBe(`Bearer ${tokens.user.value}`)
+    expect(request?.headers['x-auth-key']).toBeUndefined()
+    expect(run.stderr).toContain(
+      'notice: --api-token is used; CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY from the environment are ignored.\n'
+    )
+    expectClean(run)
+  })
+
+  it('--email with --global-key wins over CLOUDFLARE_API_TOKEN', async () => {
+    const run = await cli([...one, '--email', globalKey.email, '--global-key', globalKey.key])
+    expect(run.exitCode).toBe(0)
+    expect(emulator.purgeRequests()[0]?.headers['x-auth-key']).toBe(globalKey.key)
+    expect(run.stderr).toContain(
+      'notice: --global-key is used; CLOUDFLARE_API_TOKEN from the environment is ignored.\n'
+    )
+    expectClean(run)
+  })
+
+  it('reads each --files on its own: JSON arrays and URLs mixed', async () => {
+    const run = await cli([
+      '--zone',
+      'example.com',
+      '--files',
+      'https://example.com/a',
+      '--files',
+      '["https://example.com/b", {"url": "https://example.com/c", "headers": {"CF-IPCountry": "US"}}]',
+      'https://example.com/d',
+      '--files',
+      '["https://example.com/e"]'
+    ])
+    expect(run.exitCode).toBe(0)
+    expect(sorted(emulator.purgedItems(zones.free.id).map(describePurged))).toEqual(
+      sorted([
+        'https://example.com/a',
+        'https://example.com/b',
+        'https://example.com/c [CF-IPCountry: US]',
+        'https://example.com/d',
+        'https://example.com/e'
+      ])
+    )
+  })
+})
+
+describe('colour', () => {
+  const bad = ['--zone', 'example.com', '--files', '/a']
+
+  it('FORCE_COLOR colours a log that is not a terminal, whatever NO_COLOR says', async () => {
+    const run = await cli(bad, { env: { ...TOKEN, FORCE_COLOR: '1', NO_COLOR: '1' } })
+    expect(run.stderr.startsWith('\x1b[31merror:\x1b[39m')).toBe(true)
+  })
+
+  it('FORCE_COLOR=0, and --no-color, leave it plain', async () => {
+    for (const [args, env] of [
+      [bad, { ...TOKEN, FORCE_COLOR: '0' }],
+      [[...bad, '--no-color'], { ...TOKEN, FORCE_COLOR: '1' }]
+    ] as const) {
+      const run = await cli([...args], { env })
+      expect(run.stderr).toMatch(/^error: /)
+    }
   })
 })
 
@@ -241,8 +358,12 @@ describe('exit codes', () => {
     ])
     expect(run.exitCode).toBe(1)
     expect(itemsOf(run)).toEqual(['https://example.com/a', 'https://example.com/b'])
-    expect(run.stderr).toContain(`error: ${catalogue['purge-failed'].title}`)
-    expect(run.stderr).toMatch(/\nNothing was purged\. Cloudflare refused the purge/)
+    // The error once, with its fix, and the line that counts what was not purged.
+    expect(run.stderr.split(`error: ${catalogue['purge-failed'].title}`)).toHaveLength(2)
+    expect(run.stderr.split('Cloudflare refused the purge')).toHaveLength(2)
+    expect(run.stderr).toMatch(
+      /\nNothing was purged on example\.com \(2 items not purged\): 1 purge request in \d+\.\d s\.\n$/
+    )
     expectClean(run)
   })
 
@@ -418,8 +539,7 @@ describe('--mode and --environment', () => {
     expect(emulator.invalidatedItems(zones.free.id)).toEqual(['https://example.com/a'])
     expect(emulator.purgedItems()).toEqual([])
     expect(run.json).toMatchObject({ status: 'purged', purged_count: 1, failed_count: 0 })
-    expect(run.stderr).toContain('Invalidate: 1 URL')
-    expect(run.stderr).toMatch(/\n1 item was invalidated on /)
+    expect(run.stderr).toMatch(/^Invalidated 1 URL on example\.com: 1 invalidation request in /)
     expectClean(run)
   })
 
@@ -437,7 +557,8 @@ describe('--mode and --environment', () => {
       '--environment',
       'staging',
       '--files',
-      'https://enterprise.example/a'
+      'https://enterprise.example/a',
+      '--verbose'
     ])
     expect(run.exitCode).toBe(0)
     expect(posts()).toEqual([
@@ -474,11 +595,10 @@ describe("the action's scenarios on the command line, with --verbose", () => {
   it.concurrent.each(REACHABLE.map((s) => [s.name, s] as const))(
     '%s',
     async (_name, scenario) => {
-      const { cf, run } = await withEmulator(scenario.emulator ?? {}, async (cf) => {
-        const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
+      const { cf, run } = await withScenarioWorld(scenario, async (cf, apiUrl, worldEnv) => {
         const { args, env } = commandLineFor({ api_url: apiUrl, ...scenario.inputs })
         const run = await runCli([...args, '--json', '--verbose'], {
-          env: { ...env, ...scenario.env },
+          env: { ...env, ...worldEnv },
           ...(scenario.workspaceFiles ? { files: scenario.workspaceFiles } : {})
         })
         return { cf, run }

@@ -45,7 +45,8 @@ export function useEmulator(world: Partial<EmulatorOptions> = {}): RunningEmulat
     addFault: (rule) => current().addFault(rule),
     clearFaults: () => current().clearFaults(),
     reset: () => current().reset(),
-    close: () => current().close()
+    close: () => current().close(),
+    onPurge: (listener) => current().onPurge(listener)
   }
 }
 

@@ -4,7 +4,13 @@
 // words, exit code, how far it got, what was and was not purged), and scans everything it wrote for
 // secrets; it also checks that every diagnosis in the catalogue, and every one the code raises, has one.
 import { expect } from '@jest/globals'
-import type { EmulatorOptions, FaultRule, RunningEmulator } from '../emulator/index.js'
+import {
+  startEdge,
+  type EmulatorOptions,
+  type FaultRule,
+  type RunningEdge,
+  type RunningEmulator
+} from '../emulator/index.js'
 import { fixture } from '../emulator/fixtures.js'
 import { catalogue, type DiagnosisId } from '../src/diagnosis/catalogue.js'
 import { secretForms } from '../src/report/redactor.js'
@@ -40,6 +46,11 @@ export interface Scenario {
   failed?: string[]
   /** Further checks on the run and on what the emulator saw. */
   then?: (run: ActionRun, cf: RunningEmulator) => void
+  /**
+   * The edge stand-in (emulator/edge.ts), set up for the run and reached as its proxy: for `verify`.
+   * Without it, no proxy is set.
+   */
+  edge?: (edge: RunningEdge) => void
 }
 
 export interface ScenarioRun {
@@ -56,18 +67,43 @@ export function exitCodeOf(scenario: Scenario): 0 | 1 {
   return ids.some((id) => catalogue[id].severity === 'error') ? 1 : 0
 }
 
-/** Starts the emulator world for one scenario, runs the bundled action, and stops the emulator. */
+/**
+ * Starts the world of one scenario: the emulator, and the edge stand-in when the scenario sets one up;
+ * gives `work` the emulator, the API URL and the environment that reaches the edge; stops them after.
+ */
+export async function withScenarioWorld<T>(
+  scenario: Scenario,
+  work: (cf: RunningEmulator, apiUrl: string, env: Record<string, string>) => Promise<T>
+): Promise<T> {
+  return withEmulator(scenario.emulator ?? {}, async (cf) => {
+    const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
+    if (!scenario.edge) return work(cf, apiUrl, { ...scenario.env })
+    const edge = await startEdge(cf)
+    try {
+      scenario.edge(edge)
+      const proxy = {
+        HTTPS_PROXY: edge.proxyUrl,
+        HTTP_PROXY: edge.proxyUrl,
+        NODE_EXTRA_CA_CERTS: edge.caFile
+      }
+      return await work(cf, apiUrl, { ...proxy, ...scenario.env })
+    } finally {
+      await edge.close()
+    }
+  })
+}
+
+/** Starts the world for one scenario, runs the bundled action, and stops the world. */
 export async function runScenario(
   scenario: Scenario,
   env: Record<string, string> = {}
 ): Promise<ScenarioRun> {
-  return withEmulator(scenario.emulator ?? {}, async (cf) => {
-    const apiUrl = scenario.apiUrl === 'dead' ? await deadUrl() : (scenario.apiUrl ?? cf.url)
+  return withScenarioWorld(scenario, async (cf, apiUrl, worldEnv) => {
     const started = Date.now()
     const run = await runAction(
       { api_url: apiUrl, ...scenario.inputs },
       {
-        env: { ...scenario.env, ...env },
+        env: { ...worldEnv, ...env },
         ...(scenario.workspaceFiles ? { workspaceFiles: scenario.workspaceFiles } : {})
       }
     )
@@ -1400,6 +1436,59 @@ export const SCENARIOS: Scenario[] = [
       ]
     },
     reached: 'purge'
+  },
+  // ── At the edge (verify) ──────────────────────────────────────────────────
+  {
+    name: 'warm without verify',
+    inputs: { ...FREE, warm: 'true' },
+    expects: { 'verify-off': [/`warm` works on the URLs checked at the edge/, /Add `verify: true`/] },
+    reached: 'nothing'
+  },
+  {
+    name: 'verify after a purge by tag, with no URL to check',
+    inputs: { zone: zones.free.id, api_token: tokens.user.value, tags: 'release-1', verify: 'true' },
+    expects: { 'verify-no-urls': [/this purge names no URL/, /`verify_urls`/] },
+    reached: 'purge',
+    purged: ['release-1']
+  },
+  {
+    name: 'verify finds a copy the purge did not reach',
+    inputs: { ...FREE, verify: 'true' },
+    edge: (edge) => {
+      edge.prime('https://example.com/a', { age: 3600 })
+      edge.purgeMisses('https://example.com/a')
+    },
+    expects: {
+      'edge-stale': [/1 URL was still served from a copy cached before the purge/, /\(HIT, Age 36\d\d s\)/]
+    },
+    reached: 'purge',
+    purged: ['https://example.com/a'],
+    failed: [],
+    then: (run) => expect(JSON.parse(run.outputs.verified ?? '')).toMatchObject({ checked: 1, stale: 1 })
+  },
+  {
+    name: 'verify meets a host not served through Cloudflare',
+    inputs: { ...FREE, verify: 'true' },
+    edge: (edge) => edge.notProxied('example.com'),
+    expects: { 'edge-not-proxied': [/without a CF-Cache-Status header/, /https:\/\/example\.com\/a/] },
+    reached: 'purge',
+    purged: ['https://example.com/a']
+  },
+  {
+    name: 'verify meets a URL Cloudflare does not cache',
+    inputs: { ...FREE, verify: 'true' },
+    edge: (edge) => edge.dynamic('https://example.com/a'),
+    expects: { 'edge-not-cached': [/does not cache 1 URL/, /https:\/\/example\.com\/a \(DYNAMIC\)/] },
+    reached: 'purge',
+    purged: ['https://example.com/a']
+  },
+  {
+    name: 'verify gets no answer at the edge',
+    inputs: { ...FREE, verify: 'true' },
+    edge: (edge) => edge.refuse('https://example.com/a'),
+    expects: { 'edge-unchecked': [/1 URL could not be checked at the edge/, /The purge was accepted/] },
+    reached: 'purge',
+    purged: ['https://example.com/a']
   },
   // ── Network faults: one zone meets the fault, the other is purged ─────────
   {

@@ -14,9 +14,12 @@ export type {
   ItemRefusal,
   Plan,
   RateLimitSpec,
+  RecordedPurge,
   RecordedRequest,
   RunningEmulator,
   TokenPermission,
   UrlCounting
 } from './types.js'
 export { URL_COUNTINGS } from './state.js'
+export { startEdge, CACHE_KEY_HEADERS } from './edge.js'
+export type { EdgeOptions, EdgeRequest, RunningEdge } from './edge.js'

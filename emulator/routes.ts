@@ -16,7 +16,7 @@ import {
   type CfMessage,
   type Reply
 } from './envelope.js'
-import { checkPurgeBody } from './purge.js'
+import { checkPurgeBody, type PurgeKind } from './purge.js'
 import {
   type Credential,
   type EmulatorState,
@@ -46,7 +46,14 @@ export type CacheAction = 'purge' | 'invalidate'
 export interface ApiOutcome {
   reply: Reply
   /** Set when a purge or an invalidation really happened. */
-  purged?: { zoneId: string; items: unknown[]; action: CacheAction; environment?: string }
+  purged?: {
+    zoneId: string
+    zoneName: string
+    kind: PurgeKind
+    items: unknown[]
+    action: CacheAction
+    environment?: string
+  }
 }
 
 type Route =
@@ -389,6 +396,8 @@ function purge(
     reply: ok({ id: randomBytes(16).toString('hex') }),
     purged: {
       zoneId: zone.id,
+      zoneName: zone.name,
+      kind: check.kind,
       items: check.items,
       action: route.action,
       ...(environment ? { environment: environment.ref } : {})

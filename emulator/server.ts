@@ -7,7 +7,14 @@ import { performance } from 'node:perf_hooks'
 import { noRoute, PAYLOAD_TOO_LARGE_HTML, type Reply } from './envelope.js'
 import { handleApi } from './routes.js'
 import { EmulatorState } from './state.js'
-import type { EmulatorOptions, FaultAction, FaultRule, RecordedRequest, RunningEmulator } from './types.js'
+import type {
+  EmulatorOptions,
+  FaultAction,
+  FaultRule,
+  RecordedPurge as Purge,
+  RecordedRequest,
+  RunningEmulator
+} from './types.js'
 
 export const BASE_PATH = '/client/v4'
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -15,12 +22,6 @@ export const MAX_BODY_BYTES = 1024 * 1024
 interface ActiveFault {
   rule: FaultRule
   seen: number
-}
-
-interface Purge {
-  zoneId: string
-  items: unknown[]
-  action: 'purge' | 'invalidate'
 }
 
 function flattenHeaders(headers: IncomingMessage['headers']): Record<string, string> {
@@ -85,6 +86,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const latencyMs = Math.max(0, options.latencyMs ?? 0)
   const requests: RecordedRequest[] = []
   const purges = new Map<RecordedRequest, Purge>()
+  const purgeListeners: Array<(purge: Purge) => void> = []
   let faults: ActiveFault[] = (options.faults ?? []).map((rule) => ({ rule, seen: 0 }))
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -218,7 +220,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state
     )
     send(res, record, outcome.reply)
-    if (outcome.purged && outcome.reply.status === 200) purges.set(record, outcome.purged)
+    if (outcome.purged && outcome.reply.status === 200) {
+      const { zoneId, zoneName, kind, items, action } = outcome.purged
+      const purge = { zoneId, zoneName, kind, items, action }
+      purges.set(record, purge)
+      for (const listener of purgeListeners) listener(purge)
+    }
   }
 
   const server = createServer((req, res) => {
@@ -268,6 +275,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     clearFaults: () => {
       faults = []
+    },
+    onPurge: (listener) => {
+      purgeListeners.push(listener)
     },
     reset: () => {
       requests.length = 0

@@ -181,6 +181,16 @@ export interface RecordedRequest {
   endedAt: number
 }
 
+/** A purge (or invalidation) the emulator accepted, as the edge stand-in (edge.ts) hears of it. */
+export interface RecordedPurge {
+  zoneId: string
+  zoneName: string
+  kind: 'everything' | 'files' | 'tags' | 'hosts' | 'prefixes'
+  /** As sent: URLs or {url, headers} objects, tags, hosts, prefixes, or 'everything'. */
+  items: unknown[]
+  action: 'purge' | 'invalidate'
+}
+
 export interface RunningEmulator {
   /** 'http://127.0.0.1:PORT/client/v4' */
   url: string
@@ -208,4 +218,6 @@ export interface RunningEmulator {
   reset(): void
   /** Ends hanging sockets too and returns promptly. */
   close(): Promise<void>
+  /** Calls `listener` with each purge or invalidation accepted from now on (the edge stand-in listens). */
+  onPurge(listener: (purge: RecordedPurge) => void): void
 }

@@ -34,6 +34,11 @@ import {
 } from './report/result.js'
 import { dryRunLimits } from './report/summary.js'
 import type { CacheMode, Finding, PurgeRequest, Settings, ZoneRef } from './types.js'
+import { edgeCandidates } from './verify/candidates.js'
+import { checkAtEdge, type VerifyResult } from './verify/check.js'
+import { EdgeClient } from './verify/edge-client.js'
+import { edgeFindings } from './verify/findings.js'
+import { describeEdgeCheck } from './verify/words.js'
 import { count, countOf, seconds } from './words.js'
 
 /** Where the engine tells its user what happens: the Actions log at the action's edge, a terminal in a CLI. */
@@ -44,6 +49,8 @@ export interface RunReporter {
   debug(line: string): void
   /** A progress line while purge requests are sent, every few seconds; a terminal may redraw it in place. Default: `info`. */
   progress?(line: string): void
+  /** How often `progress` gets a line; default: every 5 s. */
+  readonly progressEveryMs?: number
   /** One annotation per finding, in order; an error finding fails the run. */
   findings(findings: Finding[]): void
   /** Runs `work` under a heading: a collapsible group in the Actions log. */
@@ -113,12 +120,55 @@ async function run(settings: Settings, options: EngineOptions, reporter: RunRepo
   })
   try {
     const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter)
-    return { ...result, apiRequests: apiRequests() }
+    const verify = await verifyAtEdge(settings, result, options.userAgent, reporter)
+    return { ...result, apiRequests: apiRequests(), ...(verify ? { verify } : {}) }
   } catch (error) {
     return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() }
   } finally {
     reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`)
     await http.close()
+  }
+}
+
+/**
+ * With `verify`, after an accepted purge: the purged URLs (and `verify_urls`) requested at the edge, each
+ * answer read into a verdict and reported. Within `timeout`, outside the API's request budget.
+ */
+async function verifyAtEdge(
+  settings: Settings,
+  result: RunResult,
+  userAgent: string,
+  reporter: RunReporter
+): Promise<VerifyResult | undefined> {
+  const wanted = settings.verify
+  if (!wanted || result.status !== 'purged') return undefined
+  const items = edgeCandidates(
+    result.zones.flatMap((z) => z.requests),
+    wanted.urls
+  )
+  if (items.length === 0) return undefined
+  const deadline = result.timings.startedAt + settings.timeoutMs
+  const client = new EdgeClient({ userAgent, deadline })
+  // The earliest moment Cloudflare can have accepted the purge: a copy cached since then is a new one.
+  const acceptedAt = result.timings.purgeStartedAt ?? result.timings.startedAt
+  try {
+    const verified = await reporter.group('At the edge', async () => {
+      const found = await checkAtEdge({
+        items,
+        limit: wanted.limit,
+        warm: wanted.warm,
+        acceptedAt,
+        deadline,
+        get: (i) => client.get(i)
+      })
+      for (const line of describeEdgeCheck(found)) reporter.info(line)
+      return found
+    })
+    reporter.findings(edgeFindings(verified))
+    return verified
+  } finally {
+    reporter.debug(`${client.requestCount} edge requests (not API calls)`)
+    await client.close()
   }
 }
 
@@ -193,6 +243,7 @@ async function purgeWith(
       deadline: startedAt + settings.timeoutMs,
       log: info,
       progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+      ...(reporter.progressEveryMs ? { progressEveryMs: reporter.progressEveryMs } : {}),
       onSplit: record,
       mode
     })
@@ -205,7 +256,12 @@ async function purgeWith(
   const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt)
   if (result.failed.length === 0)
     info(`${words.Past} ${count(result.purgedCount, 'item')} in ${seconds(result.timings.totalMs)}`)
-  return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } }
+  return {
+    ...result,
+    ...verified,
+    requestsSent: sent,
+    timings: { ...result.timings, purgeMs, purgeStartedAt: purgeStarted }
+  }
 }
 
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */

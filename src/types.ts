@@ -91,6 +91,16 @@ export interface Environment {
   ref: string
 }
 
+/** After the purge, check the purged URLs at the edge (`verify`). */
+export interface VerifySettings {
+  /** Request again each URL that was not a cached copy, so that the data centre caches it. */
+  warm: boolean
+  /** URLs checked at most: a random sample of this many when there are more. */
+  limit: number
+  /** `verify_urls`: checked besides the purged URLs, for purges that name none. */
+  urls: FileItem[]
+}
+
 /** The one typed object that the rest of the action works from. */
 export interface Settings {
   /** The zones given; empty when each item's zone is to be found from its hostname. */
@@ -108,4 +118,6 @@ export interface Settings {
   mode?: CacheMode
   /** A Version Management environment, by name or ref, as given: resolved per zone. */
   environment?: string
+  /** Check the purged URLs at the edge after the purge; absent: no edge request at all. */
+  verify?: VerifySettings
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { commandLineDoor } from '../../src/cli/door.js'
 import { jsonResult } from '../../src/cli/json.js'
-import { table, TerminalReporter, wantsColour, wrapWords, type TextOutput } from '../../src/cli/terminal.js'
+import { TerminalReporter, wantsColour, wrapWords, type TextOutput } from '../../src/cli/terminal.js'
 import { diagnose, render } from '../../src/diagnosis/catalogue.js'
 import { Redactor } from '../../src/report/redactor.js'
 import { emptyRun } from '../../src/report/result.js'
@@ -47,6 +47,14 @@ describe('wantsColour', () => {
   it('takes an empty NO_COLOR as unset, as no-color.org says', () => {
     expect(wantsColour(tty, { NO_COLOR: '' }, false)).toBe(true)
   })
+  it('follows FORCE_COLOR as Node.js does: on in a log and over NO_COLOR, off for other values; --no-color wins', () => {
+    const log = output(false)
+    for (const on of ['', '1', '2', '3', 'true'])
+      expect(wantsColour(log, { FORCE_COLOR: on }, false)).toBe(true)
+    expect(wantsColour(log, { FORCE_COLOR: '1', NO_COLOR: '1' }, false)).toBe(true)
+    for (const off of ['0', 'false', 'yes']) expect(wantsColour(tty, { FORCE_COLOR: off }, false)).toBe(false)
+    expect(wantsColour(log, { FORCE_COLOR: '1' }, true)).toBe(false)
+  })
 })
 
 describe('TerminalReporter', () => {
@@ -82,11 +90,15 @@ describe('TerminalReporter', () => {
     expect(r.errorCount).toBe(1)
   })
 
-  it('indents the lines of a group under its heading', async () => {
+  it('shows the steps only with --verbose, each group indented under its heading', async () => {
     const out = output(false)
-    const r = reporter(out)
+    const r = reporter(out, { verbose: true })
     await r.group('Purge', async () => r.info('1 purge request sent, 1 accepted'))
     expect(out.text).toBe('Purge\n  1 purge request sent, 1 accepted\n')
+    const plain = output(false)
+    const q = reporter(plain)
+    await q.group('Purge', async () => q.info('1 purge request sent, 1 accepted'))
+    expect(plain.text).toBe('')
   })
 
   it('redraws the progress line in place on a terminal and clears it before the next line', () => {
@@ -94,7 +106,7 @@ describe('TerminalReporter', () => {
     const r = reporter(out)
     r.progress('Progress: 10 of 100 items')
     r.progress('Progress: 20 of 100 items')
-    r.info('done')
+    r.line('done')
     expect(out.text).toBe(
       '\r\x1b[2KProgress: 10 of 100 items\r\x1b[2KProgress: 20 of 100 items\r\x1b[2Kdone\n'
     )
@@ -111,50 +123,33 @@ describe('TerminalReporter', () => {
     expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(60)
   })
 
-  it('prints no progress line elsewhere, unless --verbose, and none with --quiet', () => {
+  it('in a log, prints each progress line as a line of its own; none with --quiet', () => {
     const pipe = output(false)
     reporter(pipe).progress('Progress: 1 of 2')
-    expect(pipe.text).toBe('')
-    const verbose = output(false)
-    reporter(verbose, { verbose: true }).progress('Progress: 1 of 2')
-    expect(verbose.text).toBe('Progress: 1 of 2\n')
+    expect(pipe.text).toBe('Progress: 1 of 2\n')
     const quiet = output(true)
     reporter(quiet, { quiet: true }).progress('Progress: 1 of 2')
     expect(quiet.text).toBe('')
   })
 
-  it('with --quiet, keeps warnings, errors and the summary, and drops the log, notices and debug lines', async () => {
+  it('asks for a progress line every second on a terminal, and every 10 s in a log', () => {
+    expect(reporter(output(true)).progressEveryMs).toBe(1000)
+    expect(reporter(output(false)).progressEveryMs).toBe(10_000)
+  })
+
+  it('with --quiet, keeps warnings and errors, and drops the steps, notices and debug lines', async () => {
     const out = output(false)
     const r = reporter(out, { quiet: true })
     await r.group('Purge', async () => r.info('log line'))
     r.debug('debug line')
+    r.notice('a notice')
     r.findings([diagnose('global-key-in-use'), finding])
-    r.summary([{ kind: 'text', text: '1 purged, 0 failed, in 0.1 s.' }])
-    expect(out.text).toBe(`warning: ${finding.title}\n  ${words}\n\n1 purged, 0 failed, in 0.1 s.\n`)
+    expect(out.text).toBe(`warning: ${finding.title}\n  ${words}\n`)
     expect(r.reported.map((f) => f.id)).toEqual(['global-key-in-use', 'bearer-prefix'])
-  })
-
-  it('prints the summary blocks as text: headings, aligned tables, lists', () => {
-    const out = output(false)
-    reporter(out).summary([
-      { kind: 'heading', text: 'Cloudflare cache purge', level: 2 },
-      {
-        kind: 'table',
-        header: ['Zone', 'Items'],
-        rows: [
-          ['example.com', '2'],
-          ['a.example', '10']
-        ]
-      },
-      { kind: 'list', items: ['reason'] }
-    ])
-    expect(out.text).toBe(
-      '\nCloudflare cache purge\n  Zone         Items\n  example.com      2\n  a.example       10\n- reason\n'
-    )
   })
 })
 
-describe('wrapWords and table', () => {
+describe('wrapWords', () => {
   it('wraps at spaces and leaves a long word whole', () => {
     expect(wrapWords('aa bb cc', 5)).toEqual(['aa bb', 'cc'])
     expect(wrapWords('https://example.com/a/very/long/path x', 10)).toEqual([
@@ -162,9 +157,6 @@ describe('wrapWords and table', () => {
       'x'
     ])
     expect(wrapWords('', 10)).toEqual([''])
-  })
-  it('aligns numbers right and text left', () => {
-    expect(table(['a', 'n'], [['xyz', '1']])).toEqual(['  a    n', '  xyz  1'])
   })
 })
 
@@ -187,6 +179,7 @@ describe('jsonResult', () => {
       purged_count: 0,
       failed_count: 1,
       failed_items: [{ zone: 'z', type: 'files', reason: 'bad ***', count: 1, items: ['u'] }],
+      verified: {},
       findings: [{ id: 'x', severity: 'error', title: 't', message: '***' }]
     })
   })

@@ -184,7 +184,17 @@ const plausible: Record<(typeof INPUT_NAMES)[number], fc.Arbitrary<string>> = {
   base: fc.constantFrom('', '', 'v1.0.0'),
   head: fc.constantFrom('', '', 'main'),
   mode: fc.constantFrom('', '', 'purge', 'invalidate', 'Invalidate'),
-  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000')
+  environment: fc.constantFrom('', '', 'Staging', 'production', '5d41402abc4b2a76b9719d911017c000'),
+  verify: fc.constantFrom('', '', 'true', 'false'),
+  warm: fc.constantFrom('', 'true', 'false'),
+  verify_urls: fc.oneof(
+    { weight: 1, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.array(fileUrl, { maxLength: 3 }).map((u) => u.join('\n')) }
+  ),
+  verify_limit: fc.oneof(
+    { weight: 1, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 10000 }).map(String) }
+  )
 }
 
 /** A plausible value with hostile text spliced in somewhere. */
@@ -214,6 +224,9 @@ const rawInputs: fc.Arbitrary<RawInputs> = fc
       out.email ??= fallback.email
       out.global_key ??= fallback.key
     }
+    // The edge check's other inputs need `verify: true`: without it, plausible values of theirs are dropped.
+    if (out.verify !== 'true')
+      for (const name of ['warm', 'verify_urls', 'verify_limit'] as const) delete out[name]
     for (const [name, splice, text, at] of corruptions) {
       const base = out[name] ?? ''
       const cut = at % (base.length + 1)
@@ -329,6 +342,7 @@ function assertSafeSettings(settings: Settings): void {
   for (const tag of purge.tags) assert.match(tag, /^[\x21-\x7e]{1,1024}$/)
   for (const host of purge.hosts) assert.equal(toAsciiHostname(host), host)
   purge.prefixes.forEach(assertSafePrefix)
+  settings.verify?.urls.forEach(assertSafeFile)
 }
 
 // ── Properties ──────────────────────────────────────────────────────────────

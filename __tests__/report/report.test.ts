@@ -52,7 +52,8 @@ describe('outputsOf', () => {
       failed_items: JSON.stringify([
         { zone: A, type: 'files', reason: CLOUDFLARE_REASON, count: 1, items: ['https://example.com/3'] }
       ]),
-      failed_items_file: ''
+      failed_items_file: '',
+      verified: '{}'
     })
   })
 

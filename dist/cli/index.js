@@ -25,7 +25,7 @@ withCache.enableCompileCache?.();
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _v8_flags_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(974);
 /* harmony import */ var _compile_cache_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9749);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9861);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7591);
 // Entry point of the command line (`cloudflare-purge`, bundled into dist/cli/index.js).
 
 
@@ -55,7 +55,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9861:
+/***/ 7591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -279,9 +279,43 @@ function parseEnvironment(value) {
     return { environment: trimmed, errors: [] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/verify.ts
+// The edge check's inputs: `verify`, `warm`, `verify_urls` (the list syntax of `files`) and
+// `verify_limit`, checked together. Pure.
+
+
+/** URLs checked when `verify_limit` is not given. */
+const DEFAULT_VERIFY_LIMIT = 100;
+const MAX_VERIFY_LIMIT = 10_000;
+/** The edge check's settings, when `verify` is on; every mistake in its inputs as findings. */
+function parseVerify(inputs) {
+    const findings = [];
+    const parsed = (0,items/* parseFiles */.Bj)(inputs.urls, { input: 'verify_urls' }, inputs.zoneName);
+    findings.push(...parsed.errors);
+    if (inputs.verify !== true) {
+        if (inputs.verifyUnreadable)
+            return { findings };
+        if (inputs.warm === true)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'warm' }));
+        if (inputs.urls.trim() !== '')
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_urls' }));
+        if (inputs.limit !== undefined)
+            findings.push((0,catalogue/* diagnose */.h4)('verify-off', { input: 'verify_limit' }));
+        return { findings };
+    }
+    const urls = (0,items/* dedupe */.Qq)(parsed.items, items/* fileKey */.wm);
+    if (!inputs.namesUrls && urls.length === 0 && parsed.errors.length === 0)
+        findings.push((0,catalogue/* diagnose */.h4)('verify-no-urls'));
+    return {
+        settings: { warm: inputs.warm ?? false, limit: inputs.limit ?? DEFAULT_VERIFY_LIMIT, urls },
+        findings
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 // Turns the raw input strings into one validated Settings object, collecting every problem at once.
 // Pure: no Actions toolkit, no network; files_from is read through the function passed in.
+
 
 
 
@@ -311,7 +345,11 @@ const INPUT_NAMES = (/* unused pure expression or super */ null && ([
     'base',
     'head',
     'mode',
-    'environment'
+    'environment',
+    'verify',
+    'warm',
+    'verify_urls',
+    'verify_limit'
 ]));
 const DEFAULT_API_URL = 'https://api.cloudflare.com/client/v4';
 const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -388,6 +426,16 @@ function parseSettings(raw, options) {
     const changes = parseChanges(raw, report);
     const { mode } = withFindings(parseMode(raw.mode ?? ''), report);
     const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report);
+    const verifyOn = parseBoolean('verify', get('verify'), report);
+    const verify = withFindings(parseVerify({
+        verify: verifyOn,
+        verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+        warm: parseBoolean('warm', get('warm'), report),
+        limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+        urls: raw.verify_urls ?? '',
+        namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+        ...(zoneName ? { zoneName } : {})
+    }), report).settings;
     const requested = {
         zones,
         purge,
@@ -434,10 +482,12 @@ function parseSettings(raw, options) {
         settings.mode = mode;
     if (environment)
         settings.environment = environment;
+    if (verify)
+        settings.verify = verify;
     return { settings, errors, warnings, requested };
 }
 function withFindings(result, report) {
-    report(result.errors);
+    report('errors' in result ? result.errors : result.findings);
     return result;
 }
 /** `changed_paths` with the token and commits to list the changes with; undefined when not used. */
@@ -755,8 +805,6 @@ function secretForms(value) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var report_result = __nccwpck_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts
-var report_summary = __nccwpck_require__(7994);
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
 // The command line's flags. Each input flag sets the action input of the same meaning, as the raw text
 // the action would get, so that src/inputs/parser.ts checks and explains both alike. Pure: the
@@ -834,6 +882,36 @@ const FLAGS = [
         help: 'Check the credential and zones, print the plan, purge nothing'
     },
     {
+        name: 'verify',
+        kind: 'switch',
+        group: 'how',
+        input: 'verify',
+        help: 'After the purge, request each purged URL and check it is no old copy'
+    },
+    {
+        name: 'warm',
+        kind: 'switch',
+        group: 'how',
+        input: 'warm',
+        help: 'With --verify: request again each URL that was not cached, to cache it'
+    },
+    {
+        name: 'verify-urls',
+        kind: 'list',
+        group: 'how',
+        input: 'verify_urls',
+        arg: 'URLS',
+        help: 'With --verify: URLs to check after a purge by tag, host or prefix'
+    },
+    {
+        name: 'verify-limit',
+        kind: 'value',
+        group: 'how',
+        input: 'verify_limit',
+        arg: 'N',
+        help: 'With --verify: the most URLs checked (a sample above it). Default: 100'
+    },
+    {
         name: 'batch-size',
         kind: 'value',
         group: 'how',
@@ -901,8 +979,13 @@ const FLAGS = [
         group: 'output',
         help: 'The result as one JSON object on standard output, nothing else there'
     },
-    { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
-    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+    {
+        name: 'quiet',
+        kind: 'switch',
+        group: 'output',
+        help: 'Print nothing on success: only warnings and errors'
+    },
+    { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print each step, and debug lines' },
     { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
     { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
     { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
@@ -1005,7 +1088,7 @@ function parseCommandLine(args, env) {
         const given = values.get(spec);
         const fromEnv = spec.env ? env[spec.env] : undefined;
         if (given) {
-            raw[spec.input] = given.join('\n');
+            raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n');
             sources[spec.input] = `--${spec.name}`;
         }
         else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
@@ -1013,6 +1096,7 @@ function parseCommandLine(args, env) {
             sources[spec.input] = spec.env;
         }
     }
+    const overridden = preferGivenCredential(raw, sources);
     const on = (name) => values.has(FLAGS.find((f) => f.name === name));
     if (on('quiet') && on('verbose'))
         errors.push('--quiet and --verbose contradict each other; give one.');
@@ -1020,6 +1104,7 @@ function parseCommandLine(args, env) {
         raw,
         sources,
         credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+        notes: overridden ? [overridden] : [],
         json: on('json'),
         quiet: on('quiet'),
         verbose: on('verbose'),
@@ -1028,6 +1113,56 @@ function parseCommandLine(args, env) {
         version: on('version'),
         errors
     };
+}
+/**
+ * An explicit credential flag beats the other kind of credential found in the environment, as with curl
+ * and wrangler, where what is typed wins: --api-token over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY,
+ * --global-key over CLOUDFLARE_API_TOKEN. Drops the overridden inputs and says so in a line.
+ */
+function preferGivenCredential(raw, sources) {
+    const byFlag = (input) => sources[input]?.startsWith('--') ?? false;
+    const fromEnvironment = (input) => raw[input] !== undefined && !byFlag(input);
+    const flag = byFlag('api_token') ? '--api-token' : byFlag('global_key') ? '--global-key' : undefined;
+    const other = flag === '--api-token' ? ['email', 'global_key'] : flag ? ['api_token'] : [];
+    const dropped = other.filter(fromEnvironment);
+    if (!flag || dropped.length === 0)
+        return undefined;
+    const names = dropped.map((input) => sources[input]);
+    for (const input of dropped) {
+        delete raw[input];
+        delete sources[input];
+    }
+    return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`;
+}
+/**
+ * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
+ */
+function joinFiles(values) {
+    const json = (value) => /^\s*[[{]/.test(value);
+    if (values.length < 2 || !values.some(json))
+        return values.join('\n');
+    const items = [];
+    for (const value of values) {
+        if (!json(value)) {
+            const lines = value.split('\n').filter((line) => !line.trimStart().startsWith('#'));
+            items.push(...lines.join(' ').split(/\s+/).filter(Boolean));
+            continue;
+        }
+        const parsed = parseJson(value);
+        if (!Array.isArray(parsed))
+            return value;
+        items.push(...parsed);
+    }
+    return JSON.stringify(items);
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function unknownFlag(name, meant, actionOnly) {
     if (actionOnly)
@@ -1111,8 +1246,19 @@ function commandLineDoor(sources = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"rE":"0.1.0","TB":"https://github.com/marketplace/actions/cloudflare-cache-purge"}');
+;// CONCATENATED MODULE: ./src/cli/version.ts
+// The version printed by --version and sent in the User-Agent, and the documentation's address that --help
+// ends with: package.json's, taken in at build time.
+
+const VERSION = package_namespaceObject.rE;
+/** Where the documentation is: package.json's homepage. */
+const HOMEPAGE = package_namespaceObject.TB;
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // The text of --help, built from the flag table so that every flag is in it. Pure.
+
 
 const HEADINGS = {
     what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
@@ -1151,7 +1297,17 @@ Examples:
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
 The action's changed_paths (with github_token, base and head) has no option: pipe
-the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+the URLs of the changed files into --files-from - instead, as above.
+
+Documentation: ${HOMEPAGE}
+`;
+}
+/** What a command without arguments prints: how to start, in a few lines. */
+function usageText() {
+    return `Usage: cloudflare-purge [--zone ZONE] --files URL… (or --tags, --hosts, --prefixes, --everything)
+The credential comes from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+  cloudflare-purge --zone example.com --files https://example.com/app.css
+Every option: cloudflare-purge --help. Documentation: ${HOMEPAGE}
 `;
 }
 
@@ -1171,6 +1327,7 @@ function jsonResult(result, findings, redactor) {
         purged_count: outputs.purged_count,
         failed_count: outputs.failed_count,
         failed_items: (0,report_outputs/* groupFailedItems */.dT)(result.failed),
+        verified: result.verify ? (0,report_outputs/* verifiedCounts */.bf)(result.verify) : {},
         findings
     }, redactor);
 }
@@ -1185,15 +1342,67 @@ function masked(value, redactor) {
     return value;
 }
 
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __nccwpck_require__(1991);
+;// CONCATENATED MODULE: ./src/cli/outcome.ts
+// The one line a run ends with on the command line: what was purged, where, in how many requests and how
+// long. Errors are shown once each, as they happen; this line only counts. Pure.
+
+
+
+/** "Purged 2 URLs and 1 tag on example.com: 1 purge request in 0.4 s."; undefined when there is nothing to say. */
+function outcomeLine(result) {
+    const w = (0,target/* wordsFor */.tu)(result.mode);
+    const requests = result.zones.reduce((n, z) => n + z.requests.length, 0);
+    const where = (0,summary/* zonesWords */.Zk)(result.zones);
+    const time = (0,words/* seconds */.YA)(result.timings.totalMs);
+    if (result.status === 'planned') {
+        const what = itemWords(result.zones, () => true);
+        return `Dry run: ${what} ${where} would take ${(0,words/* count */.U9)(requests, w.request)}; nothing was sent (${time}).`;
+    }
+    if (result.status !== 'purged')
+        return undefined;
+    const done = itemWords(result.zones, (r) => r.purgeId !== undefined);
+    const failed = result.failed.length;
+    const sent = `${(0,words/* count */.U9)(requests, w.request)} in ${time}`;
+    if (failed === 0)
+        return `${w.Past} ${done} ${where}: ${sent}.`;
+    const notDone = `${(0,words/* count */.U9)(failed, 'item')} not ${w.past}`;
+    return result.purgedCount === 0
+        ? `Nothing was ${w.past} ${where} (${notDone}): ${sent}.`
+        : `${w.Past} ${done} ${where}, ${notDone}: ${sent}.`;
+}
+const TYPES = ['everything', 'files', 'tags', 'hosts', 'prefixes'];
+/** "2 URLs and 1 tag", "everything": the items of the requests that `counts` picks, by type. */
+function itemWords(zones, counts) {
+    const requests = zones.flatMap((z) => z.requests).filter(counts);
+    const parts = TYPES.flatMap((type) => {
+        const batches = requests.filter((r) => r.batch.type === type);
+        const n = batches.reduce((sum, r) => sum + r.batch.items.length, 0);
+        return batches.length > 0 ? [(0,words/* countOf */.pq)(type, n)] : [];
+    });
+    if (parts.length <= 1)
+        return parts[0] ?? 'nothing';
+    return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/terminal.ts
-// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
-// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// What a person reads on the command line, on standard error, every line through the Redactor: each
+// diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
+// A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
 
-
-/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+/**
+ * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
+ * "1", "2", "3", "true" or empty turn colour on, even in a log and whatever NO_COLOR says; any other value
+ * turns it off. Without it: on a terminal, unless NO_COLOR is set and not empty (https://no-color.org/) or
+ * TERM is "dumb".
+ */
 function wantsColour(output, env, noColorFlag) {
-    return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb';
+    if (noColorFlag)
+        return false;
+    if (env.FORCE_COLOR !== undefined)
+        return ['', '1', '2', '3', 'true'].includes(env.FORCE_COLOR);
+    return Boolean(output.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb';
 }
 const SGR = {
     bold: [1, 22],
@@ -1220,8 +1429,9 @@ class TerminalReporter {
     get errorCount() {
         return this.reported.filter((f) => f.severity === 'error').length;
     }
+    /** The engine's steps: shown with --verbose only. */
     info(line) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(`${'  '.repeat(this.depth)}${line}`);
     }
     warning(line) {
@@ -1235,21 +1445,27 @@ class TerminalReporter {
         if (this.options.verbose)
             this.print(this.paint('dim', `debug: ${line}`));
     }
-    /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+    /**
+     * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
+     * every 10 s in a log (a CI job's), where each is a line of its own.
+     */
+    get progressEveryMs() {
+        return this.out.isTTY ? 1000 : 10_000;
+    }
+    /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
     progress(line) {
         if (this.options.quiet)
             return;
         if (!this.out.isTTY) {
-            if (this.options.verbose)
-                this.info(line);
+            this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`);
             return;
         }
         const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`;
-        this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
+        this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`);
         this.progressShown = true;
     }
     async group(name, work) {
-        if (!this.options.quiet)
+        if (this.options.verbose)
             this.print(this.paint('bold', name));
         this.depth++;
         try {
@@ -1272,24 +1488,7 @@ class TerminalReporter {
                 continue;
             this.clearProgress();
             for (const line of this.findingLines(shown))
-                this.out.write(`${line}\n`);
-        }
-    }
-    /** The run's summary, after a blank line; shown with --quiet too. */
-    summary(blocks) {
-        if (blocks.length === 0)
-            return;
-        this.print('');
-        // A terminal shows no folding: the status line and folded lists as plain text.
-        for (const block of (0,report_summary/* plainBlocks */.P$)(blocks)) {
-            if (block.kind === 'heading')
-                this.print(this.paint('bold', block.text));
-            else if (block.kind === 'text')
-                this.print(block.text);
-            else if (block.kind === 'list')
-                block.items.forEach((item) => this.print(`- ${item}`));
-            else
-                table(block.header, block.rows).forEach((row, i) => this.print(i === 0 ? this.paint('dim', row) : row));
+                this.write(`${line}\n`);
         }
     }
     /** A line of its own, such as the hint after a usage error. */
@@ -1303,13 +1502,17 @@ class TerminalReporter {
     }
     print(line) {
         this.clearProgress();
-        this.out.write(`${this.redactor.redact(line)}\n`);
+        this.write(`${this.redactor.redact(line)}\n`);
     }
     clearProgress() {
         if (!this.progressShown)
             return;
-        this.out.write('\r\x1b[2K');
+        this.write('\r\x1b[2K');
         this.progressShown = false;
+    }
+    /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+    write(text) {
+        this.out.write(text);
     }
     paint(style, text) {
         if (!this.options.colour)
@@ -1344,23 +1547,6 @@ function wrapWords(text, width) {
         lines.push(line);
     return lines;
 }
-/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
-function table(header, rows) {
-    const all = [header, ...rows];
-    const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-    const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')));
-    return all.map((row) => `  ${row
-        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-        .join('  ')
-        .trimEnd()}`);
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/cli/version.ts
-// The version printed by --version and sent in the User-Agent: package.json's, taken in at build time.
-
-const VERSION = package_namespaceObject.rE;
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
 // The command line's order of work: read the flags and the environment → check them as the action
@@ -1383,10 +1569,14 @@ const VERSION = package_namespaceObject.rE;
 
 /** Documented in docs/cli.md and --help. */
 const EXIT = { ok: 0, notPurged: 1, usage: 2 };
-const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`;
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +${HOMEPAGE})`;
 /** Runs one command and returns its exit code; never throws. */
 async function runCli(io) {
     const startedAt = Date.now();
+    if (io.args.length === 0) {
+        io.stderr.write(usageText());
+        return EXIT.usage;
+    }
     const line = parseCommandLine(io.args, io.env);
     if (line.help) {
         io.stdout.write(helpText(VERSION));
@@ -1403,9 +1593,11 @@ async function runCli(io) {
         quiet: line.quiet,
         verbose: line.verbose
     });
-    const finish = (result, code, summary = true) => {
-        if (summary)
-            reporter.summary((0,report_summary/* summaryOf */.YG)(result, { failedItemsIn: 'failed_items (--json)' }));
+    const finish = (result, code) => {
+        // One line to end with; --quiet keeps it only when something went wrong.
+        const outcome = outcomeLine(result);
+        if (outcome && (!line.quiet || code !== EXIT.ok))
+            reporter.line(outcome);
         if (line.json)
             io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`);
         return code;
@@ -1414,10 +1606,12 @@ async function runCli(io) {
         const findings = line.errors.map(usageError);
         reporter.findings(findings);
         reporter.line('Run cloudflare-purge --help for the options.');
-        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage, false);
+        return finish((0,report_result/* stoppedRun */.Ps)(findings, startedAt), EXIT.usage);
     }
     if (line.credentialFlags.length > 0)
         reporter.findings([credentialFlagWarning(line.credentialFlags)]);
+    for (const note of line.notes)
+        reporter.notice(note);
     try {
         const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined;
         const parsed = parseSettings(line.raw, {
@@ -1433,7 +1627,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(981)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9981));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(325)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3325));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1451,11 +1645,15 @@ async function runCli(io) {
         return finish((0,report_result/* stoppedRun */.Ps)([finding], startedAt), EXIT.notPurged);
     }
 }
-/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
+/**
+ * Every form of every credential given, those a flag overrode in the environment too, and a password in a
+ * proxy's URL or --api-url: none may be printed.
+ */
 function secretsOf(line, env) {
-    const secret = ['api_token', 'global_key', 'email'];
+    const secret = FLAGS.filter((f) => f.group === 'credential');
+    const values = secret.flatMap((f) => [line.raw[f.input], f.env ? env[f.env] : undefined]);
     return [
-        ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+        ...values.flatMap((value) => (value?.trim() ? secretForms(value) : [])),
         ...(0,proxy/* proxySecrets */.Wm)(env),
         ...(0,canonical_url/* userinfoSecrets */.zC)(line.raw.api_url ?? '')
     ];
@@ -2193,7 +2391,11 @@ const DOCS = {
     invalidate: 'https://developers.cloudflare.com/cache/guides/invalidate-cache/',
     invalidateEnvironment: 'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
     purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+    enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+    verify: 'README.md#check-the-purge-at-the-edge',
+    verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+    cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+    proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 };
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)';
 function entry(d) {
@@ -2230,6 +2432,8 @@ function source(input, file, door) {
     return file === undefined ? door.input(input) : `the file ${file} (${door.input(input)})`;
 }
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** " and 3 more" after the examples named, when there are more. */
+const more = (n, examples, where = '') => n > examples.length ? ` and ${n - examples.length} more${where}` : '';
 const catalogue = {
     // ── Inputs ────────────────────────────────────────────────────────────────
     'no-credential': entry({
@@ -3099,6 +3303,73 @@ const catalogue = {
         docs: DOCS.status,
         message: ({ detail }, door) => `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
             '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+    }),
+    // ── At the edge (verify) ──────────────────────────────────────────────────
+    'verify-off': entry({
+        title: 'Needs `verify`',
+        severity: 'error',
+        cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+        detection: 'input, before any request',
+        fix: 'Add `verify: true`, or remove the input.',
+        docs: DOCS.verify,
+        message: ({ input }, door) => `${door.input(input)} works on the URLs checked at the edge after the purge, and nothing is checked ` +
+            `unless ${door.set('verify', 'true')} is given. Add ${door.set('verify', 'true')}, or remove ${door.input(input)}.`
+    }),
+    'verify-no-urls': entry({
+        title: 'Nothing to check at the edge',
+        severity: 'warning',
+        cause: '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+        detection: 'input, before any request',
+        fix: 'List a few URLs that the purge covers in `verify_urls`.',
+        docs: DOCS.verify,
+        message: (_, door) => `${door.set('verify', 'true')} is given, but this purge names no URL (tags, hosts, prefixes or everything), ` +
+            `so there is nothing to request at the edge. List a few URLs the purge covers in ${door.input('verify_urls')}, ` +
+            `in the same form as ${door.input('files')}.`
+    }),
+    'edge-stale': entry({
+        title: 'Still cached after the purge',
+        severity: 'error',
+        cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+        fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }) => `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+            `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
+            'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+            'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+    }),
+    'edge-not-proxied': entry({
+        title: 'Not served through Cloudflare',
+        severity: 'warning',
+        cause: 'A URL answered without a `CF-Cache-Status` header.',
+        detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+        fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+        docs: DOCS.proxied,
+        message: ({ count: n, examples }) => `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+            `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
+            "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
+    }),
+    'edge-not-cached': entry({
+        title: 'Not cached by Cloudflare',
+        severity: 'notice',
+        cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+        detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+        fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+        docs: DOCS.cacheStatus,
+        message: ({ count: n, examples }) => `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+            `${listWords(examples)}${more(n, examples)}. ` +
+            'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+    }),
+    'edge-unchecked': entry({
+        title: 'Could not check at the edge',
+        severity: 'warning',
+        cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+        detection: 'at the edge: a GET after the purge that got no readable answer',
+        fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+        docs: DOCS.verifyCheck,
+        message: ({ count: n, examples }, door) => `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+            `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
+            'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
     })
 };
 /** A reportable finding for one occurrence of a diagnosis: its facts, and its words in the action's. */
@@ -4225,6 +4496,7 @@ function environmentsOf(planned) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Yz: () => (/* binding */ outputsOf),
+/* harmony export */   bf: () => (/* binding */ verifiedCounts),
 /* harmony export */   dT: () => (/* binding */ groupFailedItems)
 /* harmony export */ });
 /* unused harmony exports FAILED_ITEMS_MAX_BYTES, outputBytes, boundFailedItems, failedItemsOutputs, escapeHtml */
@@ -4241,7 +4513,20 @@ function outputsOf(result, files = { save: () => '' }) {
         purged_count: result.purgedCount,
         failed_count: result.failed.length,
         failed_items: failed.failed_items,
-        failed_items_file: failed.failed_items_file
+        failed_items_file: failed.failed_items_file,
+        verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+    };
+}
+function verifiedCounts(verify) {
+    const { counts } = verify;
+    return {
+        checked: verify.checks.length,
+        fresh: counts.fresh,
+        stale: counts.stale,
+        not_cached: counts['not-cached'],
+        not_proxied: counts['not-proxied'],
+        unchecked: counts.unchecked,
+        ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
     };
 }
 /**
@@ -4337,12 +4622,11 @@ function escapeHtml(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Ps: () => (/* binding */ stoppedRun),
-/* harmony export */   QW: () => (/* binding */ summaryRows),
 /* harmony export */   Sd: () => (/* binding */ totals),
 /* harmony export */   XU: () => (/* binding */ zoneCounts),
 /* harmony export */   dl: () => (/* binding */ emptyRun)
 /* harmony export */ });
-/* unused harmony export requestedItems */
+/* unused harmony exports requestedItems, summaryRows */
 /* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1715);
 // What one run did, as both edges (the action, the command line) report it: the engine returns a
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
@@ -4419,7 +4703,7 @@ function summaryRows(zones) {
                 failed: 0,
                 ids: []
             };
-            const count = (0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_0__/* .itemCount */ .F)(batch);
+            const count = itemCount(batch);
             row.items += count;
             row.requests += 1;
             if (purgeId) {
@@ -4450,26 +4734,83 @@ function zoneCounts(zones) {
 
 /***/ }),
 
-/***/ 7994:
+/***/ 1991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P$: () => (/* binding */ plainBlocks),
-/* harmony export */   Ts: () => (/* binding */ dryRunLimits),
-/* harmony export */   YG: () => (/* binding */ summaryOf)
-/* harmony export */ });
-/* unused harmony exports ITEMS_SHOWN, OPEN_LIST_MAX, REASONS_SHOWN, ITEM_CHARS, mapText */
-/* harmony import */ var _purge_target_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7757);
-/* harmony import */ var _purge_planner_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1715);
-/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5846);
-/* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5468);
-/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5781);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ts: () => (/* binding */ dryRunLimits),
+  Zk: () => (/* binding */ zonesWords)
+});
+
+// UNUSED EXPORTS: ITEMS_SHOWN, ITEM_CHARS, OPEN_LIST_MAX, REASONS_SHOWN, mapText, plainBlocks, summaryOf
+
+// EXTERNAL MODULE: ./src/purge/target.ts + 1 modules
+var target = __nccwpck_require__(7757);
+// EXTERNAL MODULE: ./src/purge/planner.ts
+var planner = __nccwpck_require__(1715);
+// EXTERNAL MODULE: ./src/words.ts
+var words = __nccwpck_require__(5846);
+// EXTERNAL MODULE: ./src/verify/findings.ts
+var findings = __nccwpck_require__(3271);
+// EXTERNAL MODULE: ./src/verify/verdict.ts
+var verdict = __nccwpck_require__(3156);
+// EXTERNAL MODULE: ./src/verify/words.ts
+var verify_words = __nccwpck_require__(9500);
+;// CONCATENATED MODULE: ./src/report/edge-summary.ts
+// The job summary's section on the edge check (`verify`): the counts by verdict, then the stale and the
+// unproxied URLs, each list short. Pure.
+
+
+
+/** URLs listed per verdict; the rest are counted. */
+const EDGE_URLS_SHOWN = 20;
+function edge_summary_edgeSummary(verify) {
+    const stale = verify.checks.filter((c) => c.verdict === 'stale');
+    const failing = stale.length > 0
+        ? ` The step fails: ${stale.length === 1 ? '1 URL was' : `${stale.length} URLs were`} still served from a copy older than the purge.`
+        : '';
+    const blocks = [
+        { kind: 'heading', text: 'At the edge', level: 3 },
+        { kind: 'text', text: `${checkedWords(verify)}${failing}` },
+        {
+            kind: 'table',
+            header: ['Verdict', 'URLs'],
+            rows: VERDICTS.filter((v) => verify.counts[v] > 0).map((v) => [
+                VERDICT_NAMES[v],
+                String(verify.counts[v])
+            ])
+        }
+    ];
+    if (stale.length > 0)
+        blocks.push(...shortList('Still served from a copy older than the purge', stale, describeStale));
+    const unproxied = verify.checks.filter((c) => c.verdict === 'not-proxied');
+    if (unproxied.length > 0)
+        blocks.push(...shortList('Not served through Cloudflare (no CF-Cache-Status)', unproxied, (c) => c.item.url));
+    return [...blocks, ...warmedWords(verify).map((text) => ({ kind: 'text', text }))];
+}
+function shortList(label, checks, describe) {
+    const more = checks.length - EDGE_URLS_SHOWN;
+    return [
+        { kind: 'text', text: `${label}:` },
+        { kind: 'list', items: checks.slice(0, EDGE_URLS_SHOWN).map(describe), code: true },
+        ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
+    ];
+}
+
+// EXTERNAL MODULE: ./src/report/outputs.ts
+var outputs = __nccwpck_require__(5468);
+// EXTERNAL MODULE: ./src/report/result.ts
+var result = __nccwpck_require__(5781);
+;// CONCATENATED MODULE: ./src/report/summary.ts
 // The job summary's content, built from the run result as plain blocks: the action writes them as HTML
 // (summary-html.ts), a command line prints them as text (plainBlocks). It opens with one status line: all purged,
 // partly, or nothing, and why, with the fix; then the items, long lists folded away. Pure.
 //
 // Text in the blocks is plain, never HTML; a `span in backticks` is code (a name the user types), as in
 // the annotations. Items (URLs, tags) are kept verbatim in lists marked `code`.
+
 
 
 
@@ -4488,7 +4829,7 @@ const REASONS_SHOWN = 20;
  * Characters of items (URLs, tags) listed in one summary, all lists together: escaped as HTML they stay
  * well within the 1 MiB a step may write, however long the items.
  */
-const ITEM_CHARS = 128 * 1024;
+const ITEM_CHARS = (/* unused pure expression or super */ null && (128 * 1024));
 /** Request IDs listed per zone and type. */
 const IDS_SHOWN = 20;
 /** The summary of the run; empty when there is nothing to say (nothing was to be purged). */
@@ -4517,15 +4858,15 @@ function warningBlocks(warnings) {
         : [];
 }
 function purgeSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const blocks = [
         { kind: 'heading', text: w.title, level: 2 },
         purgeStatus(result, w, failedItemsIn),
         ...environmentLine(result),
         countsTable(['Zone', 'Type'], rows.map((r) => ({ key: [r.zone, r.type], items: r.items, purged: r.purged, failed: r.failed })), w)
     ];
-    const perZone = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .zoneCounts */ .XU)(result.zones);
+    const perZone = zoneCounts(result.zones);
     if (perZone.length > 1) {
         blocks.push({ kind: 'heading', text: 'Per zone', level: 3 }, countsTable(['Zone', 'Zone ID'], perZone.map((z) => ({
             key: [z.name || z.id, z.id],
@@ -4535,11 +4876,13 @@ function purgeSummary(result, failedItemsIn, room) {
         })), w));
     }
     if (result.failed.length > 0) {
-        blocks.push({ kind: 'heading', text: `Not ${w.past} (${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
+        blocks.push({ kind: 'heading', text: `Not ${w.past} (${count(result.failed.length, 'item')})`, level: 3 }, ...failedBlocks(result, w, room, failedItemsIn));
     }
     const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room);
     if (purged.length > 0)
         blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged);
+    if (result.verify)
+        blocks.push(...edgeSummary(result.verify));
     if (result.purgeIds.length > 0)
         blocks.push(requestIds(result));
     return blocks;
@@ -4575,17 +4918,17 @@ function purgeStatus(result, w, failedItemsIn) {
             kind: 'status',
             outcome: 'all',
             headline,
-            text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} in ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(result.timings.totalMs)}.`
+            text: `${count(requests, w.request)} in ${seconds(result.timings.totalMs)}.`
         };
     }
-    const sent = result.requestsSent !== undefined ? ` ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} went out.` : '';
+    const sent = result.requestsSent !== undefined ? ` ${count(requests, w.request)} went out.` : '';
     const why = failedWhy(reasonGroups(result.failed, failedItemsIn), w, failedItemsIn) + sent;
     return result.purgedCount === 0
         ? { kind: 'status', outcome: 'none', headline: `Nothing was ${w.past}.`, text: why }
         : {
             kind: 'status',
             outcome: 'partly',
-            headline: `${result.purgedCount} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
+            headline: `${result.purgedCount} of ${count(total, 'item')} were ${w.past}; ${failed} ${failed === 1 ? 'was' : 'were'} not.`,
             text: why
         };
 }
@@ -4621,7 +4964,7 @@ function failedWhy(groups, w, failedItemsIn) {
         ? ''
         : rerun === failed
             ? ` Running again retries them, and ${twice}`
-            : ` Running again retries the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rerun, 'item')} whose reason passes (time, rate limits, ` +
+            : ` Running again retries the ${count(rerun, 'item')} whose reason passes (time, rate limits, ` +
                 `Cloudflare's own errors), and ${twice}`;
     const [only] = groups;
     if (groups.length === 1 && only)
@@ -4639,19 +4982,19 @@ function failedBlocks(result, w, room, failedItemsIn) {
     const blocks = [];
     for (const group of groups.slice(0, REASONS_SHOWN)) {
         if (groups.length > 1)
-            blocks.push({ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(group.items.length, 'item')}: ${group.text}` });
-        for (const { zone, type, count: n, items } of (0,_outputs_js__WEBPACK_IMPORTED_MODULE_3__/* .groupFailedItems */ .dT)(group.items))
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
+            blocks.push({ kind: 'text', text: `${count(group.items.length, 'item')}: ${group.text}` });
+        for (const { zone, type, count: n, items } of groupFailedItems(group.items))
+            blocks.push(...itemList(`${countOf(type, n)} on ${zoneName.get(zone) ?? zone}`, items, room));
     }
     const rest = groups.slice(REASONS_SHOWN);
     if (rest.length > 0) {
         const items = rest.reduce((n, g) => n + g.items.length, 0);
         blocks.push({
             kind: 'text',
-            text: `… and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(rest.length, 'other reason')} for ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
+            text: `… and ${count(rest.length, 'other reason')} for ${count(items, 'item')} not ${w.past}, each with its items in ${failedItemsIn}:`
         }, {
             kind: 'list',
-            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(g.items.length, 'item')}: ${g.text}`)
+            items: rest.slice(0, ITEMS_SHOWN).map((g) => `${count(g.items.length, 'item')}: ${g.text}`)
         }, ...(rest.length > ITEMS_SHOWN
             ? [{ kind: 'text', text: `… and ${rest.length - ITEMS_SHOWN} more.` }]
             : []));
@@ -4674,11 +5017,11 @@ function itemLists(zones, pick, on, room) {
             for (const item of request.batch.items) {
                 if (list.first.length >= ITEMS_SHOWN)
                     break;
-                list.first.push((0,_purge_planner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeItem */ .f)(item));
+                list.first.push(describeItem(item));
             }
         }
         for (const [type, { total, first }] of types)
-            blocks.push(...itemList(`${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .countOf */ .pq)(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
+            blocks.push(...itemList(`${countOf(type, total)} ${on} ${zone.name ?? zone.label}`, first, room, true, total));
     }
     return blocks;
 }
@@ -4704,7 +5047,7 @@ function cappedList(items, room, total = items.length) {
     }
     const more = total - shown.length;
     if (shown.length === 0)
-        return [{ kind: 'text', text: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(more, 'item')}, not listed: the summary is full.` }];
+        return [{ kind: 'text', text: `${count(more, 'item')}, not listed: the summary is full.` }];
     return [
         { kind: 'list', items: shown, code: true },
         ...(more > 0 ? [{ kind: 'text', text: `… and ${more} more.` }] : [])
@@ -4712,7 +5055,7 @@ function cappedList(items, room, total = items.length) {
 }
 /** Cloudflare's request IDs, folded: they mean something to Cloudflare's support, not to a reader. */
 function requestIds(result) {
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones)
+    const rows = summaryRows(result.zones)
         .filter((r) => r.ids.length > 0)
         .map((r) => [
         r.zone,
@@ -4730,8 +5073,8 @@ function requestIds(result) {
     };
 }
 function planSummary(result, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
-    const rows = (0,_result_js__WEBPACK_IMPORTED_MODULE_4__/* .summaryRows */ .QW)(result.zones);
+    const w = wordsFor(result.mode);
+    const rows = summaryRows(result.zones);
     const items = rows.reduce((n, r) => n + r.items, 0);
     const requests = rows.reduce((n, r) => n + r.requests, 0);
     const lists = itemLists(result.zones, () => true, 'on', room);
@@ -4740,8 +5083,8 @@ function planSummary(result, room) {
         {
             kind: 'status',
             outcome: 'plan',
-            headline: `Dry run: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
-            text: `Nothing was ${w.past}: the ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
+            headline: `Dry run: ${count(items, 'item')} would be ${w.past} ${zonesWords(result.zones)}.`,
+            text: `Nothing was ${w.past}: the ${count(requests, w.request)} planned ${requests === 1 ? 'was' : 'were'} not sent.`
         },
         ...environmentLine(result),
         {
@@ -4762,7 +5105,7 @@ function planSummary(result, room) {
  * policies needs a permission to read tokens), so whether a purge is allowed shows only in a real one.
  */
 function dryRunLimits(result) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const w = (0,target/* wordsFor */.tu)(result.mode);
     const lines = [
         `A dry run checks the inputs, that the credential is active and that each zone is there; it sends no ${w.request}.`
     ];
@@ -4780,7 +5123,7 @@ function dryRunLimits(result) {
     return lines;
 }
 function stoppedSummary(result, failedItemsIn, room) {
-    const w = (0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .wordsFor */ .tu)(result.mode);
+    const w = wordsFor(result.mode);
     const stoppedBy = result.stoppedBy ?? [];
     const errors = stoppedBy.filter((f) => f.severity === 'error');
     const shown = errors.length > 0 ? errors : stoppedBy.slice(0, 1);
@@ -4799,7 +5142,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             kind: 'status',
             outcome: 'none',
             headline: shown.length > 1
-                ? `Nothing was ${w.past}: ${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(shown.length, 'problem')} to fix.`
+                ? `Nothing was ${w.past}: ${count(shown.length, 'problem')} to fix.`
                 : `Nothing was ${w.past}.`,
             text: shown.length > 1 ? `${sent} Each problem, with what to do:` : `The run stopped. ${sent}`
         }, ...(shown.length > 1
@@ -4816,7 +5159,7 @@ function stoppedSummary(result, failedItemsIn, room) {
             ? [
                 {
                     kind: 'details',
-                    label: `${(0,_words_js__WEBPACK_IMPORTED_MODULE_2__/* .count */ .U9)(failed, 'item')} not ${w.past}`,
+                    label: `${count(failed, 'item')} not ${w.past}`,
                     blocks: cappedList(items, room)
                 }
             ]
@@ -4841,7 +5184,7 @@ function gerund(w) {
 }
 /** Names the Version Management environment each zone's requests went to; nothing when none was named. */
 function environmentLine(result) {
-    const parts = result.zones.flatMap((z) => z.environment ? [`${(0,_purge_target_js__WEBPACK_IMPORTED_MODULE_0__/* .describeEnvironment */ .NE)(z.environment)} on ${z.name ?? z.label}`] : []);
+    const parts = result.zones.flatMap((z) => z.environment ? [`${describeEnvironment(z.environment)} on ${z.name ?? z.label}`] : []);
     return parts.length > 0 ? [{ kind: 'text', text: `Environment: ${parts.join(', ')}.` }] : [];
 }
 /** The blocks with `map` applied to every piece of text (the redactor, before the text becomes HTML). */
@@ -4905,6 +5248,188 @@ const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
  */
 function keepYoungGenerationSmall() {
     setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+
+/***/ }),
+
+/***/ 3271:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ edgeFindings),
+/* harmony export */   v: () => (/* binding */ describeStale)
+/* harmony export */ });
+/* harmony import */ var _diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5752);
+// The annotations of the edge check: one per kind of trouble, naming the first few URLs. Pure.
+
+/** URLs named in one annotation; the job summary lists more. */
+const NAMED = 5;
+/** Each verdict worth an annotation: its catalogue entry, and how it names one URL. */
+const TROUBLE = [
+    ['stale', 'edge-stale', (c) => describeStale(c)],
+    ['not-proxied', 'edge-not-proxied', (c) => c.item.url],
+    ['not-cached', 'edge-not-cached', (c) => `${c.item.url} (${c.cacheStatus ?? ''})`],
+    ['unchecked', 'edge-unchecked', (c) => `${c.item.url} (${c.reason ?? ''})`]
+];
+function edgeFindings(result) {
+    return TROUBLE.flatMap(([verdict, id, describe]) => {
+        const checks = result.checks.filter((c) => c.verdict === verdict);
+        if (checks.length === 0)
+            return [];
+        return [(0,_diagnosis_catalogue_js__WEBPACK_IMPORTED_MODULE_0__/* .diagnose */ .h4)(id, { count: checks.length, examples: checks.slice(0, NAMED).map(describe) })];
+    });
+}
+/** "https://example.com/a (HIT, Age 3600 s)", with the cache-key headers when it has some. */
+function describeStale(check) {
+    const headers = Object.entries(check.item.headers ?? {}).map(([k, v]) => `${k}: ${v}`);
+    const variant = headers.length > 0 ? ` with ${headers.join(', ')}` : '';
+    return `${check.item.url}${variant} (${check.cacheStatus ?? 'HIT'}, Age ${check.age ?? '?'} s)`;
+}
+
+
+/***/ }),
+
+/***/ 3156:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D0: () => (/* binding */ wantsWarming),
+/* harmony export */   Pl: () => (/* binding */ readCacheHeaders),
+/* harmony export */   Vj: () => (/* binding */ verdictOf),
+/* harmony export */   XM: () => (/* binding */ sample),
+/* harmony export */   bk: () => (/* binding */ VERDICTS),
+/* harmony export */   qX: () => (/* binding */ countVerdicts)
+/* harmony export */ });
+const VERDICTS = ['fresh', 'stale', 'not-cached', 'not-proxied', 'unchecked'];
+/** Answers that mean a copy was fetched from the origin (or confirmed by it) just now. */
+const FROM_ORIGIN = new Set(['MISS', 'EXPIRED', 'REVALIDATED', 'UPDATING']);
+/** Answers from a cached copy: how old it is tells whether it predates the purge. */
+const FROM_CACHE = new Set(['HIT', 'STALE']);
+/** Slack between the runner's clock and the edge's count of Age. */
+const SLACK_SECONDS = 1;
+/**
+ * The verdict on one answer. `sinceSeconds`: time from when Cloudflare accepted the purge to the answer;
+ * a cached copy no older than that (plus a second) was cached again after the purge.
+ */
+function verdictOf(answer, sinceSeconds) {
+    if ('error' in answer)
+        return { verdict: 'unchecked', reason: answer.error };
+    const { status, cacheStatus, age } = answer;
+    const read = { status, ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+    if (!cacheStatus)
+        return { ...read, verdict: 'not-proxied' };
+    if (FROM_ORIGIN.has(cacheStatus))
+        return { ...read, verdict: 'fresh' };
+    if (FROM_CACHE.has(cacheStatus)) {
+        if (age === undefined)
+            return { ...read, verdict: 'unchecked', reason: `${cacheStatus} without an Age header` };
+        return { ...read, verdict: age <= sinceSeconds + SLACK_SECONDS ? 'fresh' : 'stale' };
+    }
+    // DYNAMIC, BYPASS, NONE, UNKNOWN: nothing was taken from the cache, and nothing is kept there.
+    return { ...read, verdict: 'not-cached' };
+}
+/** A fresh answer that did not come from the cache: `warm` requests it once more to cache it there. */
+function wantsWarming(check) {
+    return check.verdict === 'fresh' && check.cacheStatus !== 'HIT';
+}
+/** CF-Cache-Status and Age as read from an answer's headers (names in lower case). */
+function readCacheHeaders(headers) {
+    const first = (name) => {
+        const value = headers[name];
+        return (Array.isArray(value) ? value[0] : value)?.trim();
+    };
+    // Network text: a value outside Cloudflare's vocabulary of single words is not repeated as it came.
+    const raw = first('cf-cache-status')?.toUpperCase();
+    const cacheStatus = raw === undefined || /^[A-Z]{1,16}$/.test(raw) ? raw : 'UNKNOWN';
+    const ageText = first('age');
+    const age = ageText !== undefined && /^\d+$/.test(ageText) ? Number(ageText) : undefined;
+    return { ...(cacheStatus ? { cacheStatus } : {}), ...(age !== undefined ? { age } : {}) };
+}
+/**
+ * At most `limit` of the items, chosen at random (`random` as Math.random) when there are more, in
+ * their original order: a partial Fisher–Yates shuffle of the indexes.
+ */
+function sample(items, limit, random = Math.random) {
+    if (items.length <= limit)
+        return items;
+    const indexes = items.map((_, i) => i);
+    for (let i = 0; i < limit; i++) {
+        const j = i + Math.floor(random() * (indexes.length - i));
+        [indexes[i], indexes[j]] = [indexes[j], indexes[i]];
+    }
+    return indexes
+        .slice(0, limit)
+        .sort((a, b) => a - b)
+        .map((i) => items[i]);
+}
+/** How many checks had each verdict, every verdict present. */
+function countVerdicts(checks) {
+    const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0]));
+    for (const check of checks)
+        counts[check.verdict]++;
+    return counts;
+}
+
+
+/***/ }),
+
+/***/ 9500:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   xb: () => (/* binding */ describeEdgeCheck)
+/* harmony export */ });
+/* unused harmony exports VERDICT_NAMES, checkedWords, verdictWords, warmedWords */
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+/* harmony import */ var _findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3271);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3156);
+// The edge check in words, for the log and the summary: what was checked, and the counts by verdict. Pure.
+
+
+
+/** Stale URLs named one per line in the log. */
+const STALE_LOGGED = 20;
+/** Each verdict as the log, the summary and the `verified` output name it. */
+const VERDICT_NAMES = {
+    fresh: 'fresh',
+    stale: 'stale',
+    'not-cached': 'not cached',
+    'not-proxied': 'not proxied',
+    unchecked: 'unchecked'
+};
+/** "Checked 100 of the 2000 URLs at the edge, a random sample (`verify_limit`: 100)." */
+function checkedWords(result) {
+    const checked = result.checks.length;
+    return checked < result.candidates
+        ? `Checked ${checked} of the ${result.candidates} URLs at the edge, a random sample (\`verify_limit\`: ${result.limit}).`
+        : `Checked ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(checked, 'URL')} at the edge.`;
+}
+/** "98 fresh, 2 stale": the verdicts that occurred, in a fixed order. */
+function verdictWords(result) {
+    return _verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .VERDICTS */ .bk.filter((v) => result.counts[v] > 0)
+        .map((v) => `${result.counts[v]} ${VERDICT_NAMES[v]}`)
+        .join(', ');
+}
+/** "Warmed 12 URLs: …", or nothing without `warm`. */
+function warmedWords(result) {
+    if (result.warmed === undefined)
+        return [];
+    return [
+        `Warmed ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(result.warmed, 'URL')}: requested again so that the data centre this runner reaches ` +
+            '(and its upper tier, with Tiered Cache) holds a copy; other data centres fill on their first visitor.'
+    ];
+}
+/** The log lines of the edge check. */
+function describeEdgeCheck(result) {
+    const stale = result.checks.filter((c) => c.verdict === 'stale');
+    const lines = [
+        `${checkedWords(result)} ${verdictWords(result)}.`,
+        ...stale.slice(0, STALE_LOGGED).map((c) => `Stale: ${(0,_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .describeStale */ .v)(c)}`)
+    ];
+    if (stale.length > STALE_LOGGED)
+        lines.push(`… and ${stale.length - STALE_LOGGED} more stale (see the summary).`);
+    return [...lines, ...warmedWords(result)];
 }
 
 

@@ -101,6 +101,36 @@ export const FLAGS: FlagSpec[] = [
     help: 'Check the credential and zones, print the plan, purge nothing'
   },
   {
+    name: 'verify',
+    kind: 'switch',
+    group: 'how',
+    input: 'verify',
+    help: 'After the purge, request each purged URL and check it is no old copy'
+  },
+  {
+    name: 'warm',
+    kind: 'switch',
+    group: 'how',
+    input: 'warm',
+    help: 'With --verify: request again each URL that was not cached, to cache it'
+  },
+  {
+    name: 'verify-urls',
+    kind: 'list',
+    group: 'how',
+    input: 'verify_urls',
+    arg: 'URLS',
+    help: 'With --verify: URLs to check after a purge by tag, host or prefix'
+  },
+  {
+    name: 'verify-limit',
+    kind: 'value',
+    group: 'how',
+    input: 'verify_limit',
+    arg: 'N',
+    help: 'With --verify: the most URLs checked (a sample above it). Default: 100'
+  },
+  {
     name: 'batch-size',
     kind: 'value',
     group: 'how',
@@ -168,8 +198,13 @@ export const FLAGS: FlagSpec[] = [
     group: 'output',
     help: 'The result as one JSON object on standard output, nothing else there'
   },
-  { name: 'quiet', kind: 'switch', group: 'output', help: 'Print only warnings, errors and the summary' },
-  { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print debug lines' },
+  {
+    name: 'quiet',
+    kind: 'switch',
+    group: 'output',
+    help: 'Print nothing on success: only warnings and errors'
+  },
+  { name: 'verbose', kind: 'switch', group: 'output', help: 'Also print each step, and debug lines' },
   { name: 'no-color', kind: 'switch', group: 'output', help: 'No colour (as when NO_COLOR is set)' },
   { name: 'help', kind: 'switch', group: 'output', help: 'Print this help' },
   { name: 'version', kind: 'switch', group: 'output', help: 'Print the version' }
@@ -202,6 +237,8 @@ export interface CommandLine {
   sources: Record<string, string>
   /** Credential flags given, such as `--api-token`. */
   credentialFlags: string[]
+  /** A line for each credential in the environment that a flag overrode. */
+  notes: string[]
   json: boolean
   quiet: boolean
   verbose: boolean
@@ -285,19 +322,21 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     const given = values.get(spec)
     const fromEnv = spec.env ? env[spec.env] : undefined
     if (given) {
-      raw[spec.input] = given.join('\n')
+      raw[spec.input] = spec.name === 'files' ? joinFiles(given) : given.join('\n')
       sources[spec.input] = `--${spec.name}`
     } else if (spec.env && fromEnv !== undefined && fromEnv !== '') {
       raw[spec.input] = fromEnv
       sources[spec.input] = spec.env
     }
   }
+  const overridden = preferGivenCredential(raw, sources)
   const on = (name: string): boolean => values.has(FLAGS.find((f) => f.name === name) as FlagSpec)
   if (on('quiet') && on('verbose')) errors.push('--quiet and --verbose contradict each other; give one.')
   return {
     raw,
     sources,
     credentialFlags: FLAGS.filter((f) => f.credential && values.has(f)).map((f) => `--${f.name}`),
+    notes: overridden ? [overridden] : [],
     json: on('json'),
     quiet: on('quiet'),
     verbose: on('verbose'),
@@ -305,6 +344,58 @@ export function parseCommandLine(args: string[], env: Record<string, string | un
     help: help || on('help'),
     version: on('version'),
     errors
+  }
+}
+
+/**
+ * An explicit credential flag beats the other kind of credential found in the environment, as with curl
+ * and wrangler, where what is typed wins: --api-token over CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY,
+ * --global-key over CLOUDFLARE_API_TOKEN. Drops the overridden inputs and says so in a line.
+ */
+function preferGivenCredential(
+  raw: Record<string, string>,
+  sources: Record<string, string>
+): string | undefined {
+  const byFlag = (input: string): boolean => sources[input]?.startsWith('--') ?? false
+  const fromEnvironment = (input: string): boolean => raw[input] !== undefined && !byFlag(input)
+  const flag = byFlag('api_token') ? '--api-token' : byFlag('global_key') ? '--global-key' : undefined
+  const other = flag === '--api-token' ? ['email', 'global_key'] : flag ? ['api_token'] : []
+  const dropped = other.filter(fromEnvironment)
+  if (!flag || dropped.length === 0) return undefined
+  const names = dropped.map((input) => sources[input] as string)
+  for (const input of dropped) {
+    delete raw[input]
+    delete sources[input]
+  }
+  return `${flag} is used; ${names.join(' and ')} from the environment ${names.length === 1 ? 'is' : 'are'} ignored.`
+}
+
+/**
+ * Each --files value read on its own, so that JSON arrays and URLs can be mixed: together they become one
+ * JSON array. A value that is not a JSON array is passed alone, for the parser to explain.
+ */
+function joinFiles(values: string[]): string {
+  const json = (value: string): boolean => /^\s*[[{]/.test(value)
+  if (values.length < 2 || !values.some(json)) return values.join('\n')
+  const items: unknown[] = []
+  for (const value of values) {
+    if (!json(value)) {
+      const lines = value.split('\n').filter((line) => !line.trimStart().startsWith('#'))
+      items.push(...lines.join(' ').split(/\s+/).filter(Boolean))
+      continue
+    }
+    const parsed = parseJson(value)
+    if (!Array.isArray(parsed)) return value
+    items.push(...(parsed as unknown[]))
+  }
+  return JSON.stringify(items)
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
   }
 }
 

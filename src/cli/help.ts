@@ -1,5 +1,6 @@
 // The text of --help, built from the flag table so that every flag is in it. Pure.
 import { FLAGS, type FlagGroup, type FlagSpec } from './flags.js'
+import { HOMEPAGE } from './version.js'
 
 const HEADINGS: Record<FlagGroup, string> = {
   what: 'What to purge (repeat a flag, or separate items by newlines or commas; URLs by spaces):',
@@ -44,6 +45,17 @@ Examples:
   cloudflare-purge --zone example.com --everything --json | jq -r .purge_ids
 
 The action's changed_paths (with github_token, base and head) has no option: pipe
-the URLs of the changed files into --files-from - instead, as above. More in docs/cli.md.
+the URLs of the changed files into --files-from - instead, as above.
+
+Documentation: ${HOMEPAGE}
+`
+}
+
+/** What a command without arguments prints: how to start, in a few lines. */
+export function usageText(): string {
+  return `Usage: cloudflare-purge [--zone ZONE] --files URL… (or --tags, --hosts, --prefixes, --everything)
+The credential comes from CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).
+  cloudflare-purge --zone example.com --files https://example.com/app.css
+Every option: cloudflare-purge --help. Documentation: ${HOMEPAGE}
 `
 }

@@ -3,7 +3,13 @@
 // never cut (standard output has no size limit, so the action's failed_items_file has no counterpart);
 // with the run's status and every finding shown. Pure.
 import type { Redactor } from '../report/redactor.js'
-import { groupFailedItems, outputsOf, type FailedGroup } from '../report/outputs.js'
+import {
+  groupFailedItems,
+  outputsOf,
+  verifiedCounts,
+  type FailedGroup,
+  type VerifiedCounts
+} from '../report/outputs.js'
 import { zoneCounts, type RunResult, type RunStatus, type ZoneCount } from '../report/result.js'
 import type { Finding } from '../types.js'
 
@@ -16,6 +22,8 @@ export interface JsonResult {
   failed_count: number
   /** The items not purged, grouped by zone, type and reason as in the action's output. */
   failed_items: FailedGroup[]
+  /** The edge check's counts by verdict (--verify); empty when nothing was checked. */
+  verified: VerifiedCounts | Record<string, never>
   findings: Finding[]
 }
 
@@ -31,6 +39,7 @@ export function jsonResult(result: RunResult, findings: Finding[], redactor: Red
       purged_count: outputs.purged_count,
       failed_count: outputs.failed_count,
       failed_items: groupFailedItems(result.failed),
+      verified: result.verify ? verifiedCounts(result.verify) : {},
       findings
     },
     redactor

@@ -9,19 +9,19 @@ import { parseSettings, type RawInputs } from '../inputs/parser.js'
 import { describeSettings } from '../report/log.js'
 import { Redactor, secretForms } from '../report/redactor.js'
 import { stoppedRun, type RunResult } from '../report/result.js'
-import { summaryOf } from '../report/summary.js'
 import type { Finding } from '../types.js'
 import { commandLineDoor } from './door.js'
 import { FLAGS, parseCommandLine, type CommandLine } from './flags.js'
-import { helpText } from './help.js'
+import { helpText, usageText } from './help.js'
 import { jsonResult } from './json.js'
+import { outcomeLine } from './outcome.js'
 import { TerminalReporter, wantsColour, type TextOutput } from './terminal.js'
-import { VERSION } from './version.js'
+import { HOMEPAGE, VERSION } from './version.js'
 
 /** Documented in docs/cli.md and --help. */
 export const EXIT = { ok: 0, notPurged: 1, usage: 2 } as const
 
-const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +https://github.com/marketplace/actions/cloudflare-cache-purge)`
+const USER_AGENT = `cloudflare-purge/${VERSION} (command line; +${HOMEPAGE})`
 
 export interface CliIo {
   args: string[]
@@ -38,6 +38,10 @@ export interface CliIo {
 /** Runs one command and returns its exit code; never throws. */
 export async function runCli(io: CliIo): Promise<number> {
   const startedAt = Date.now()
+  if (io.args.length === 0) {
+    io.stderr.write(usageText())
+    return EXIT.usage
+  }
   const line = parseCommandLine(io.args, io.env)
   if (line.help) {
     io.stdout.write(helpText(VERSION))
@@ -54,8 +58,10 @@ export async function runCli(io: CliIo): Promise<number> {
     quiet: line.quiet,
     verbose: line.verbose
   })
-  const finish = (result: RunResult, code: number, summary = true): number => {
-    if (summary) reporter.summary(summaryOf(result, { failedItemsIn: 'failed_items (--json)' }))
+  const finish = (result: RunResult, code: number): number => {
+    // One line to end with; --quiet keeps it only when something went wrong.
+    const outcome = outcomeLine(result)
+    if (outcome && (!line.quiet || code !== EXIT.ok)) reporter.line(outcome)
     if (line.json) io.stdout.write(`${JSON.stringify(jsonResult(result, reporter.reported, redactor))}\n`)
     return code
   }
@@ -64,9 +70,10 @@ export async function runCli(io: CliIo): Promise<number> {
     const findings = line.errors.map(usageError)
     reporter.findings(findings)
     reporter.line('Run cloudflare-purge --help for the options.')
-    return finish(stoppedRun(findings, startedAt), EXIT.usage, false)
+    return finish(stoppedRun(findings, startedAt), EXIT.usage)
   }
   if (line.credentialFlags.length > 0) reporter.findings([credentialFlagWarning(line.credentialFlags)])
+  for (const note of line.notes) reporter.notice(note)
 
   try {
     const stdin = line.raw.files_from?.trim() === '-' ? await readStdin(io, reporter) : undefined
@@ -100,11 +107,15 @@ export async function runCli(io: CliIo): Promise<number> {
   }
 }
 
-/** Every form of every credential given, and a password in a proxy's URL or --api-url: none may be printed. */
+/**
+ * Every form of every credential given, those a flag overrode in the environment too, and a password in a
+ * proxy's URL or --api-url: none may be printed.
+ */
 function secretsOf(line: CommandLine, env: Record<string, string | undefined>): string[] {
-  const secret = ['api_token', 'global_key', 'email']
+  const secret = FLAGS.filter((f) => f.group === 'credential')
+  const values = secret.flatMap((f) => [line.raw[f.input as string], f.env ? env[f.env] : undefined])
   return [
-    ...secret.flatMap((name) => (line.raw[name]?.trim() ? secretForms(line.raw[name]) : [])),
+    ...values.flatMap((value) => (value?.trim() ? secretForms(value) : [])),
     ...proxySecrets(env),
     ...userinfoSecrets(line.raw.api_url ?? '')
   ]

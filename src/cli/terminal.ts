@@ -1,11 +1,10 @@
-// What a person reads on the command line: the engine's log lines, the diagnoses, a progress line and the
-// summary, on standard error, every line through the Redactor. Colour and a redrawn progress line only on
-// a terminal (colour also not when NO_COLOR is set, https://no-color.org/).
+// What a person reads on the command line, on standard error, every line through the Redactor: each
+// diagnosis once, a progress line, and the line the run ends with; the engine's steps with --verbose.
+// A redrawn progress line only on a terminal; colour on a terminal or with FORCE_COLOR (see wantsColour).
 import { render } from '../diagnosis/catalogue.js'
 import type { Door } from '../diagnosis/door.js'
 import type { RunReporter } from '../engine.js'
 import type { Redactor } from '../report/redactor.js'
-import { plainBlocks, type SummaryBlock } from '../report/summary.js'
 import type { Finding } from '../types.js'
 
 /** Where the text goes: process.stderr, or a stand-in in tests. */
@@ -23,13 +22,20 @@ export interface TerminalOptions {
   verbose: boolean
 }
 
-/** Colour when the output is a terminal, NO_COLOR is unset or empty, TERM is not "dumb", and --no-color is absent. */
+/**
+ * Never with --no-color. FORCE_COLOR as Node.js reads it (https://nodejs.org/api/cli.html#force_color1-2-3):
+ * "1", "2", "3", "true" or empty turn colour on, even in a log and whatever NO_COLOR says; any other value
+ * turns it off. Without it: on a terminal, unless NO_COLOR is set and not empty (https://no-color.org/) or
+ * TERM is "dumb".
+ */
 export function wantsColour(
   output: TextOutput,
   env: Record<string, string | undefined>,
   noColorFlag: boolean
 ): boolean {
-  return Boolean(output.isTTY) && !noColorFlag && !env.NO_COLOR && env.TERM !== 'dumb'
+  if (noColorFlag) return false
+  if (env.FORCE_COLOR !== undefined) return ['', '1', '2', '3', 'true'].includes(env.FORCE_COLOR)
+  return Boolean(output.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb'
 }
 
 type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan' | 'green'
@@ -59,8 +65,9 @@ export class TerminalReporter implements RunReporter {
     return this.reported.filter((f) => f.severity === 'error').length
   }
 
+  /** The engine's steps: shown with --verbose only. */
   info(line: string): void {
-    if (!this.options.quiet) this.print(`${'  '.repeat(this.depth)}${line}`)
+    if (this.options.verbose) this.print(`${'  '.repeat(this.depth)}${line}`)
   }
 
   warning(line: string): void {
@@ -75,20 +82,28 @@ export class TerminalReporter implements RunReporter {
     if (this.options.verbose) this.print(this.paint('dim', `debug: ${line}`))
   }
 
-  /** Redrawn in place on a terminal; elsewhere only with --verbose, as a log line. */
+  /**
+   * How often the engine sends a progress line: each second on a terminal, where it is redrawn in place;
+   * every 10 s in a log (a CI job's), where each is a line of its own.
+   */
+  get progressEveryMs(): number {
+    return this.out.isTTY ? 1000 : 10_000
+  }
+
+  /** Redrawn in place on a terminal; elsewhere a line. Not with --quiet. */
   progress(line: string): void {
     if (this.options.quiet) return
     if (!this.out.isTTY) {
-      if (this.options.verbose) this.info(line)
+      this.print(`${this.options.verbose ? '  '.repeat(this.depth) : ''}${line}`)
       return
     }
     const text = `${'  '.repeat(this.depth)}${this.redactor.redact(line)}`
-    this.out.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
+    this.write(`\r\x1b[2K${text.slice(0, this.width() - 1)}`)
     this.progressShown = true
   }
 
   async group<T>(name: string, work: () => Promise<T>): Promise<T> {
-    if (!this.options.quiet) this.print(this.paint('bold', name))
+    if (this.options.verbose) this.print(this.paint('bold', name))
     this.depth++
     try {
       return await work()
@@ -108,23 +123,7 @@ export class TerminalReporter implements RunReporter {
       this.reported.push(shown)
       if (this.options.quiet && f.severity === 'notice') continue
       this.clearProgress()
-      for (const line of this.findingLines(shown)) this.out.write(`${line}\n`)
-    }
-  }
-
-  /** The run's summary, after a blank line; shown with --quiet too. */
-  summary(blocks: SummaryBlock[]): void {
-    if (blocks.length === 0) return
-    this.print('')
-    // A terminal shows no folding: the status line and folded lists as plain text.
-    for (const block of plainBlocks(blocks)) {
-      if (block.kind === 'heading') this.print(this.paint('bold', block.text))
-      else if (block.kind === 'text') this.print(block.text)
-      else if (block.kind === 'list') block.items.forEach((item) => this.print(`- ${item}`))
-      else
-        table(block.header, block.rows).forEach((row, i) =>
-          this.print(i === 0 ? this.paint('dim', row) : row)
-        )
+      for (const line of this.findingLines(shown)) this.write(`${line}\n`)
     }
   }
 
@@ -141,13 +140,18 @@ export class TerminalReporter implements RunReporter {
 
   private print(line: string): void {
     this.clearProgress()
-    this.out.write(`${this.redactor.redact(line)}\n`)
+    this.write(`${this.redactor.redact(line)}\n`)
   }
 
   private clearProgress(): void {
     if (!this.progressShown) return
-    this.out.write('\r\x1b[2K')
+    this.write('\r\x1b[2K')
     this.progressShown = false
+  }
+
+  /** Where every piece of text leaves for the terminal, already masked: the one writer. */
+  private write(text: string): void {
+    this.out.write(text)
   }
 
   private paint(style: Style, text: string): string {
@@ -180,18 +184,4 @@ export function wrapWords(text: string, width: number): string[] {
   }
   if (line || lines.length === 0) lines.push(line)
   return lines
-}
-
-/** Columns padded to their widest cell, numbers aligned right, indented by two spaces. */
-export function table(header: string[], rows: string[][]): string[] {
-  const all = [header, ...rows]
-  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)))
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^\d+$/.test(r[c] ?? '')))
-  return all.map(
-    (row) =>
-      `  ${row
-        .map((cell, c) => (numeric[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-        .join('  ')
-        .trimEnd()}`
-  )
 }

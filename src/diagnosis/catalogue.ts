@@ -47,7 +47,11 @@ const DOCS = {
   invalidateEnvironment:
     'https://developers.cloudflare.com/api/resources/cache/methods/invalidate_environment/',
   purgeEnvironments: 'https://developers.cloudflare.com/cache/how-to/purge-cache/purge-zone-versions/',
-  enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/'
+  enableVersioning: 'https://developers.cloudflare.com/version-management/how-to/enable/',
+  verify: 'README.md#check-the-purge-at-the-edge',
+  verifyCheck: 'https://developers.cloudflare.com/cache/how-to/purge-cache/',
+  cacheStatus: 'https://developers.cloudflare.com/cache/concepts/cache-responses/',
+  proxied: 'https://developers.cloudflare.com/dns/proxy-status/'
 } as const
 
 const TOKEN_PERMISSIONS = 'Zone → Cache Purge → Purge (and Zone → Zone → Read to use zone names)'
@@ -90,6 +94,10 @@ function source(input: string, file: string | undefined, door: Door): string {
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/** " and 3 more" after the examples named, when there are more. */
+const more = (n: number, examples: string[], where = ''): string =>
+  n > examples.length ? ` and ${n - examples.length} more${where}` : ''
 
 export const catalogue = {
   // ── Inputs ────────────────────────────────────────────────────────────────
@@ -1091,6 +1099,80 @@ export const catalogue = {
     message: ({ detail }, door) =>
       `Could not get an answer from the Cloudflare API: ${detail}. Check ${door.input('api_url')} and any proxy ` +
       '(HTTPS_PROXY / NO_PROXY), and https://www.cloudflarestatus.com/ for incidents; then run again.'
+  }),
+  // ── At the edge (verify) ──────────────────────────────────────────────────
+  'verify-off': entry<{ input: 'warm' | 'verify_urls' | 'verify_limit' }>({
+    title: 'Needs `verify`',
+    severity: 'error',
+    cause: '`warm`, `verify_urls` or `verify_limit` is set while `verify` is not `true`.',
+    detection: 'input, before any request',
+    fix: 'Add `verify: true`, or remove the input.',
+    docs: DOCS.verify,
+    message: ({ input }, door) =>
+      `${door.input(input)} works on the URLs checked at the edge after the purge, and nothing is checked ` +
+      `unless ${door.set('verify', 'true')} is given. Add ${door.set('verify', 'true')}, or remove ${door.input(input)}.`
+  }),
+  'verify-no-urls': entry({
+    title: 'Nothing to check at the edge',
+    severity: 'warning',
+    cause:
+      '`verify: true` with a purge that names no URL (tags, hosts, prefixes or everything) and no `verify_urls`.',
+    detection: 'input, before any request',
+    fix: 'List a few URLs that the purge covers in `verify_urls`.',
+    docs: DOCS.verify,
+    message: (_, door) =>
+      `${door.set('verify', 'true')} is given, but this purge names no URL (tags, hosts, prefixes or everything), ` +
+      `so there is nothing to request at the edge. List a few URLs the purge covers in ${door.input('verify_urls')}, ` +
+      `in the same form as ${door.input('files')}.`
+  }),
+  'edge-stale': entry<{ count: number; examples: string[] }>({
+    title: 'Still cached after the purge',
+    severity: 'error',
+    cause: 'A URL answered `CF-Cache-Status: HIT` with an `Age` older than the purge, twice, a second apart.',
+    detection: 'at the edge: a GET after the purge, its `CF-Cache-Status` and `Age`',
+    fix: 'Check that the URL is the one cached (scheme, host, path, query; the cache-key headers of a custom cache key), then purge it again.',
+    docs: DOCS.verifyCheck,
+    message: ({ count: n, examples }) =>
+      `${plural(n, 'URL was', 'URLs were')} still served from a copy cached before the purge: ` +
+      `${listWords(examples)}${more(n, examples, ' (all are in the summary)')}. ` +
+      'Cloudflare accepted the purge, but it did not reach this copy: the URL purged may differ from the one ' +
+      'cached (scheme, host, path, query, or the headers of a custom cache key). Check it, then purge again.'
+  }),
+  'edge-not-proxied': entry<{ count: number; examples: string[] }>({
+    title: 'Not served through Cloudflare',
+    severity: 'warning',
+    cause: 'A URL answered without a `CF-Cache-Status` header.',
+    detection: 'at the edge: a GET after the purge, no `CF-Cache-Status` in the answer',
+    fix: "Check the URL's host: its DNS record proxied (orange cloud) in this zone, and no other CDN in front.",
+    docs: DOCS.proxied,
+    message: ({ count: n, examples }) =>
+      `${plural(n, 'URL answered', 'URLs answered')} without a CF-Cache-Status header, so Cloudflare does not serve ` +
+      `${n === 1 ? 'it' : 'them'} and purging changes nothing there: ${listWords(examples)}${more(n, examples)}. ` +
+      "The host's DNS record may be grey-clouded (DNS only), another CDN may be in front, or the host may be wrong."
+  }),
+  'edge-not-cached': entry<{ count: number; examples: string[] }>({
+    title: 'Not cached by Cloudflare',
+    severity: 'notice',
+    cause: 'A URL answered `CF-Cache-Status: DYNAMIC` or `BYPASS` (or `NONE`, `UNKNOWN`).',
+    detection: 'at the edge: a GET after the purge, its `CF-Cache-Status`',
+    fix: 'Nothing to do for the purge; to cache the URL, add a Cache Rule that makes it eligible.',
+    docs: DOCS.cacheStatus,
+    message: ({ count: n, examples }) =>
+      `Cloudflare does not cache ${plural(n, 'URL', 'URLs')}, so purging ${n === 1 ? 'it' : 'them'} changes nothing: ` +
+      `${listWords(examples)}${more(n, examples)}. ` +
+      'A Cache Rule can make such URLs eligible for caching, if they should be cached.'
+  }),
+  'edge-unchecked': entry<{ count: number; examples: string[] }>({
+    title: 'Could not check at the edge',
+    severity: 'warning',
+    cause: 'A GET of a purged URL failed (DNS, connection, timeout) or its answer could not be read.',
+    detection: 'at the edge: a GET after the purge that got no readable answer',
+    fix: 'Check that the runner can reach the URL (and any proxy: HTTPS_PROXY, NO_PROXY); the purge itself was accepted.',
+    docs: DOCS.verifyCheck,
+    message: ({ count: n, examples }, door) =>
+      `${plural(n, 'URL', 'URLs')} could not be checked at the edge: ${listWords(examples)}${more(n, examples)}. ` +
+      `The purge was accepted; only the check failed. Check that the ${door.machine} can reach these URLs, ` +
+      'through the proxy if one is set (HTTPS_PROXY, NO_PROXY).'
   })
 } satisfies Record<string, Diagnosis<never>>
 

@@ -64,7 +64,7 @@ export interface ParsedFiles extends Parsed<FileItem> {
  * `zoneName` helps suggest a full URL for a bare path.
  */
 /** Where a list of files was read: `files`, or the file that `files_from` names. */
-export type FilesSource = { input: 'files' } | { input: 'files_from'; file: string }
+export type FilesSource = { input: 'files' | 'verify_urls' } | { input: 'files_from'; file: string }
 
 export function parseFiles(text: string, source: FilesSource, zoneName?: string): ParsedFiles {
   const lines = contentLines(text)

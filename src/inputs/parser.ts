@@ -7,6 +7,7 @@ import { isLoopbackHost, toAsciiHostname } from '../cloudflare/hostnames.js'
 import { hideUserinfo } from './canonical-url.js'
 import { zoneMissing } from './request.js'
 import { parseEnvironment, parseMode } from './target.js'
+import { MAX_VERIFY_LIMIT, parseVerify } from './verify.js'
 import {
   dedupe,
   fileKey,
@@ -49,7 +50,11 @@ export const INPUT_NAMES = [
   'base',
   'head',
   'mode',
-  'environment'
+  'environment',
+  'verify',
+  'warm',
+  'verify_urls',
+  'verify_limit'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Partial<Record<InputName, string>>
@@ -150,6 +155,19 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   const changes = parseChanges(raw, report)
   const { mode } = withFindings(parseMode(raw.mode ?? ''), report)
   const { environment } = withFindings(parseEnvironment(raw.environment ?? ''), report)
+  const verifyOn = parseBoolean('verify', get('verify'), report)
+  const verify = withFindings(
+    parseVerify({
+      verify: verifyOn,
+      verifyUnreadable: verifyOn === undefined && get('verify') !== '',
+      warm: parseBoolean('warm', get('warm'), report),
+      limit: parseInteger('verify_limit', get('verify_limit'), 1, MAX_VERIFY_LIMIT, report),
+      urls: raw.verify_urls ?? '',
+      namesUrls: Boolean(raw.files?.trim() || filesFrom || raw.changed_paths?.trim()),
+      ...(zoneName ? { zoneName } : {})
+    }),
+    report
+  ).settings
   const requested = {
     zones,
     purge,
@@ -190,11 +208,15 @@ export function parseSettings(raw: RawInputs, options: ParseOptions): ParseResul
   if (changes) settings.changes = changes
   if (mode && mode !== 'purge') settings.mode = mode
   if (environment) settings.environment = environment
+  if (verify) settings.verify = verify
   return { settings, errors, warnings, requested }
 }
 
-function withFindings<T extends { errors: Finding[] }>(result: T, report: (f: Finding[]) => void): T {
-  report(result.errors)
+function withFindings<T extends { errors: Finding[] } | { findings: Finding[] }>(
+  result: T,
+  report: (f: Finding[]) => void
+): T {
+  report('errors' in result ? result.errors : result.findings)
   return result
 }
 

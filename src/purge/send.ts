@@ -32,6 +32,8 @@ export interface SendOptions {
   log: (line: string) => void
   /** Gets the progress line written every few seconds while requests are sent; default: `log`. */
   progress?: (line: string) => void
+  /** How often the progress line is written; default: every 5 s. */
+  progressEveryMs?: number
   /** Called each time Cloudflare finds a request too large: the size refused and the limit now used. */
   onSplit: (split: Split) => void
   /** Invalidate instead of purge; absent: purge. */
@@ -70,7 +72,7 @@ export async function sendPlan(
     report(progressLine({ ...snapshot, past: words.past }))
     doneBefore = done
     lastLine = now
-  }, PROGRESS_EVERY_MS)
+  }, options.progressEveryMs ?? PROGRESS_EVERY_MS)
   progress.unref()
   let outcomes: BatchOutcome[]
   try {

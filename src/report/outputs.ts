@@ -3,6 +3,7 @@
 // under their reason, bounded in size, the whole list in a file beside it); and text made safe for the
 // job summary's HTML. Pure, but for the file writer it is given.
 import type { PurgeType } from '../types.js'
+import type { VerifyResult } from '../verify/check.js'
 import { zoneCounts, type FailedItem, type RunResult } from './result.js'
 
 export interface ActionOutputs {
@@ -17,6 +18,8 @@ export interface ActionOutputs {
   failed_items: string
   /** Path of the file with every item not purged; empty when nothing failed. */
   failed_items_file: string
+  /** JSON: the edge check's counts by verdict (VerifiedCounts); `{}` when nothing was checked. */
+  verified: string
 }
 
 export interface OutputFiles {
@@ -36,7 +39,33 @@ export function outputsOf(result: RunResult, files: OutputFiles = { save: () => 
     purged_count: result.purgedCount,
     failed_count: result.failed.length,
     failed_items: failed.failed_items,
-    failed_items_file: failed.failed_items_file
+    failed_items_file: failed.failed_items_file,
+    verified: JSON.stringify(result.verify ? verifiedCounts(result.verify) : {})
+  }
+}
+
+/** The `verified` output: URLs checked at the edge, how many had each verdict, and how many were warmed. */
+export interface VerifiedCounts {
+  checked: number
+  fresh: number
+  stale: number
+  not_cached: number
+  not_proxied: number
+  unchecked: number
+  /** Only with `warm`. */
+  warmed?: number
+}
+
+export function verifiedCounts(verify: VerifyResult): VerifiedCounts {
+  const { counts } = verify
+  return {
+    checked: verify.checks.length,
+    fresh: counts.fresh,
+    stale: counts.stale,
+    not_cached: counts['not-cached'],
+    not_proxied: counts['not-proxied'],
+    unchecked: counts.unchecked,
+    ...(verify.warmed !== undefined ? { warmed: verify.warmed } : {})
   }
 }
 

@@ -2,6 +2,7 @@
 // RunResult, and the outputs, the summary and the log are built from it. Pure.
 import { describeItem, itemCount, type Batch } from '../purge/planner.js'
 import type { CacheMode, Environment, Finding, Plan, PurgeRequest, PurgeType, ZoneRef } from '../types.js'
+import type { VerifyResult } from '../verify/check.js'
 
 /** One request to Cloudflare as planned, and what came of it. */
 export interface RequestOutcome {
@@ -80,11 +81,15 @@ export interface RunResult {
     totalMs: number
     /** Sending the purge requests, pacing included. */
     purgeMs?: number
+    /** Epoch milliseconds when the first purge request could go. */
+    purgeStartedAt?: number
   }
   /** Purge (or invalidate) requests that went out, retries and resends included; absent when none was due. */
   requestsSent?: number
   /** Requests made to Cloudflare's API, and how many of them were answered 429. */
   apiRequests: { total: number; rateLimited: number }
+  /** What the purged URLs answered at the edge afterwards (`verify`); absent when they were not checked. */
+  verify?: VerifyResult
 }
 
 /** Sums up what was purged and what was not; requests only planned (dry run) count as neither. */

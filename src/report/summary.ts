@@ -8,6 +8,7 @@ import { describeEnvironment, wordsFor, type CacheWords } from '../purge/target.
 import { describeItem } from '../purge/planner.js'
 import type { Finding, PurgeType } from '../types.js'
 import { count, countOf, seconds } from '../words.js'
+import { edgeSummary } from './edge-summary.js'
 import { groupFailedItems } from './outputs.js'
 import { summaryRows, zoneCounts, type FailedItem, type RunResult, type ZoneRun } from './result.js'
 
@@ -118,6 +119,7 @@ function purgeSummary(result: RunResult, failedItemsIn: string, room: Room): Sum
   }
   const purged = itemLists(result.zones, (r) => r.purgeId !== undefined, `${w.past} on`, room)
   if (purged.length > 0) blocks.push({ kind: 'heading', text: w.Past, level: 3 }, ...purged)
+  if (result.verify) blocks.push(...edgeSummary(result.verify))
   if (result.purgeIds.length > 0) blocks.push(requestIds(result))
   return blocks
 }
@@ -460,7 +462,7 @@ function stoppedSummary(result: RunResult, failedItemsIn: string, room: Room): S
 }
 
 /** "on example.com", "on example.com and pro.example.net", "on 3 zones". */
-function zonesWords(zones: ZoneRun[]): string {
+export function zonesWords(zones: ZoneRun[]): string {
   const names = zones.map((z) => z.name ?? z.label)
   if (names.length === 0) return ''
   if (names.length === 1) return `on ${names[0] as string}`

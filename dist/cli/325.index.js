@@ -1,8 +1,8 @@
-export const id = 981;
-export const ids = [981];
+export const id = 325;
+export const ids = [325];
 export const modules = {
 
-/***/ 9981:
+/***/ 3325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -668,7 +668,7 @@ function toZone(value, endpoint) {
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./src/cloudflare/proxy.ts
-var proxy = __webpack_require__(3827);
+var cloudflare_proxy = __webpack_require__(3827);
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
 // pause after 429, the credential's API-wide budget (every call waits for it), cancellation, and proxies
@@ -718,9 +718,9 @@ class CloudflareHttpClient {
             'user-agent': options.userAgent ?? 'cloudflare-purge-action',
             ...authHeaders(options.credential)
         };
-        this.proxyChoice = options.dispatcher ? {} : (0,proxy/* chooseProxy */.UR)(this.base, options.env ?? process.env);
+        this.proxyChoice = options.dispatcher ? {} : (0,cloudflare_proxy/* chooseProxy */.UR)(this.base, options.env ?? process.env);
         if (this.proxyChoice.proxy)
-            this.proxy = (0,proxy/* describeProxy */.GK)(this.proxyChoice.proxy);
+            this.proxy = (0,cloudflare_proxy/* describeProxy */.GK)(this.proxyChoice.proxy);
         this.dispatcher = options.dispatcher ?? createDispatcher(this.proxyChoice.proxy);
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
@@ -1967,7 +1967,7 @@ async function sendPlan(api, planned, options) {
         report(progressLine({ ...snapshot, past: words.past }));
         doneBefore = done;
         lastLine = now;
-    }, PROGRESS_EVERY_MS);
+    }, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     progress.unref();
     let outcomes;
     try {
@@ -2020,14 +2020,185 @@ function budgetLimit(api) {
 
 // EXTERNAL MODULE: ./src/report/result.ts
 var result = __webpack_require__(5781);
-// EXTERNAL MODULE: ./src/report/summary.ts
-var summary = __webpack_require__(7994);
+// EXTERNAL MODULE: ./src/report/summary.ts + 1 modules
+var summary = __webpack_require__(1991);
+// EXTERNAL MODULE: ./src/inputs/items.ts
+var items = __webpack_require__(7477);
+;// CONCATENATED MODULE: ./src/verify/candidates.ts
+// Which URLs the edge check may request: those of the accepted URL purges, and `verify_urls`. Pure.
+
+/** The URLs purged by accepted requests, then `verify_urls` (when any request was accepted), each once. */
+function edgeCandidates(requests, verifyUrls) {
+    const accepted = requests.filter((r) => r.purgeId !== undefined);
+    if (accepted.length === 0)
+        return [];
+    const purged = accepted
+        .filter((r) => r.batch.type === 'files')
+        .flatMap((r) => r.batch.items.map((item) => (typeof item === 'string' ? { url: item } : item)));
+    return (0,items/* dedupe */.Qq)([...purged, ...verifyUrls], items/* fileKey */.wm);
+}
+
+// EXTERNAL MODULE: ./src/verify/verdict.ts
+var verdict = __webpack_require__(3156);
+;// CONCATENATED MODULE: ./src/verify/edge-client.ts
+// GET requests where visitors make them: at the edge, through the same proxy settings as the API
+// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), never following a redirect, reading only the status and headers.
+// They are not API calls: nothing here counts against Cloudflare's API limits.
+
+
+
+/** How long one edge request may take before it counts as unanswered. */
+const EDGE_REQUEST_MS = 10_000;
+/** Body bytes read at most, to keep the connection; past that it is closed instead. */
+const BODY_DRAIN_BYTES = 64 * 1024;
+class EdgeClient {
+    options;
+    /** One dispatcher per proxy (and one for direct connections), made when first needed. */
+    dispatchers = new Map();
+    requestCount = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** One GET of the item's URL with its cache-key headers; never throws. */
+    async get(item) {
+        const left = this.options.deadline - Date.now();
+        if (left <= 0)
+            return { error: 'the time allowed by `timeout` ran out first' };
+        const timeout = Math.max(1, Math.floor(Math.min(left, this.options.requestTimeoutMs ?? EDGE_REQUEST_MS)));
+        this.requestCount++;
+        try {
+            const answer = await (0,undici/* request */.Em)(item.url, {
+                method: 'GET',
+                headers: { ...item.headers, 'user-agent': this.options.userAgent, accept: '*/*' },
+                dispatcher: this.dispatcherFor(item.url),
+                signal: AbortSignal.timeout(timeout)
+            });
+            // Only the headers matter: a small body is drained so the connection can serve the next request,
+            // a bigger one is cut off rather than downloaded.
+            await answer.body.dump({ limit: BODY_DRAIN_BYTES }).catch(() => undefined);
+            return { status: answer.statusCode, ...(0,verdict/* readCacheHeaders */.Pl)(answer.headers) };
+        }
+        catch (error) {
+            return { error: describeEdgeError(error, timeout) };
+        }
+    }
+    async close() {
+        await Promise.all([...this.dispatchers.values()].map((d) => d.close().catch(() => undefined)));
+    }
+    dispatcherFor(url) {
+        const { proxy } = (0,cloudflare_proxy/* chooseProxy */.UR)(url, this.options.env ?? process.env);
+        const http = url.startsWith('http:');
+        const key = proxy ? `${http ? 'http' : 'https'} ${proxy.href}` : 'direct';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const options = { keepAliveTimeout: 4_000, connections: 8 };
+            // Plain http goes to the proxy as an absolute-form request, as curl sends it; https through CONNECT.
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({ ...options, uri: proxy.href, proxyTunnel: !http })
+                : new undici/* Agent */.g6(options);
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+}
+/** Why an edge request had no answer, in a few words. */
+function describeEdgeError(error, timeoutMs) {
+    const err = error;
+    const code = err.code ?? err.cause?.code;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+        return `no answer within ${timeoutMs} ms`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return 'its host name could not be resolved (DNS)';
+    if (code === 'ECONNREFUSED')
+        return 'the connection was refused';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')
+        return 'the connection was reset';
+    if (typeof code === 'string' && /CERT|SSL|TLS/.test(code))
+        return `its TLS certificate was refused (${code})`;
+    return err.message ?? String(error);
+}
+/** Runs `work` on every item with at most `limit` at once; the results in the items' order. */
+async function eachLimited(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+
+
+/** Edge requests in flight at once. */
+const EDGE_CONCURRENCY = 8;
+/**
+ * A purge reaches every data centre in well under a second at the median (Cloudflare's "Instant Purge",
+ * https://blog.cloudflare.com/instant-purge/), so a stale answer is asked again once after this wait.
+ */
+const RECHECK_AFTER_MS = 1000;
+async function checkAtEdge(options) {
+    const now = options.now ?? Date.now;
+    const chosen = (0,verdict/* sample */.XM)(options.items, options.limit, options.random);
+    const checkOne = async (item) => {
+        const answer = await options.get(item);
+        return { item, ...(0,verdict/* verdictOf */.Vj)(answer, (now() - options.acceptedAt) / 1000) };
+    };
+    let checks = await eachLimited(chosen, EDGE_CONCURRENCY, checkOne);
+    checks = await recheckStale(checks, checkOne, options, now);
+    const warmed = options.warm ? await warm(checks, options.get) : undefined;
+    return {
+        candidates: options.items.length,
+        limit: options.limit,
+        checks,
+        counts: (0,verdict/* countVerdicts */.qX)(checks),
+        ...(warmed !== undefined ? { warmed } : {})
+    };
+}
+/** A stale answer may come from a data centre the purge had not reached yet: asked once more, a moment later. */
+async function recheckStale(checks, checkOne, options, now) {
+    const stale = checks.filter((c) => c.verdict === 'stale');
+    const wait = options.recheckAfterMs ?? RECHECK_AFTER_MS;
+    if (stale.length === 0 || now() + wait >= options.deadline)
+        return checks;
+    await (options.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))))(wait);
+    const again = await eachLimited(stale, EDGE_CONCURRENCY, (c) => checkOne(c.item));
+    const byItem = new Map(stale.map((c, i) => [c, again[i]]));
+    return checks.map((c) => byItem.get(c) ?? c);
+}
+/** Requests each URL that was fresh but not a cached copy once more; returns how many answered. */
+async function warm(checks, get) {
+    const wanted = checks.filter(verdict/* wantsWarming */.D0);
+    const answers = await eachLimited(wanted, EDGE_CONCURRENCY, (c) => get(c.item));
+    let warmed = 0;
+    for (const [i, check] of wanted.entries()) {
+        if ('error' in answers[i])
+            continue;
+        check.warmed = true;
+        warmed++;
+    }
+    return warmed;
+}
+
+// EXTERNAL MODULE: ./src/verify/findings.ts
+var findings = __webpack_require__(3271);
+// EXTERNAL MODULE: ./src/verify/words.ts
+var words = __webpack_require__(9500);
 ;// CONCATENATED MODULE: ./src/engine.ts
 // The engine: from validated settings to one RunResult, without the Actions toolkit. The action
 // (src/main.ts) calls it, and so can a command line; each edge turns the result into what its user sees.
 // Order of work: add the changed files' URLs → verify the credential and find the zones → assign the
 // items to their zones → plan the requests → find the Version Management environment in each zone (when
 // one is named) → send them (or, on a dry run, show the plan) → sum up.
+
+
+
+
+
 
 
 
@@ -2091,7 +2262,8 @@ async function run(settings, options, reporter) {
     });
     try {
         const result = await purgeWith(new CloudflareApi(http), settings, purge, startedAt, reporter);
-        return { ...result, apiRequests: apiRequests() };
+        const verify = await verifyAtEdge(settings, result, options.userAgent, reporter);
+        return { ...result, apiRequests: apiRequests(), ...(verify ? { verify } : {}) };
     }
     catch (error) {
         return { ...stopRun(error, reporter, startedAt, requested), apiRequests: apiRequests() };
@@ -2099,6 +2271,43 @@ async function run(settings, options, reporter) {
     finally {
         reporter.debug(`${http.requestCount} API requests, ${http.rateLimitedCount} answered 429`);
         await http.close();
+    }
+}
+/**
+ * With `verify`, after an accepted purge: the purged URLs (and `verify_urls`) requested at the edge, each
+ * answer read into a verdict and reported. Within `timeout`, outside the API's request budget.
+ */
+async function verifyAtEdge(settings, result, userAgent, reporter) {
+    const wanted = settings.verify;
+    if (!wanted || result.status !== 'purged')
+        return undefined;
+    const items = edgeCandidates(result.zones.flatMap((z) => z.requests), wanted.urls);
+    if (items.length === 0)
+        return undefined;
+    const deadline = result.timings.startedAt + settings.timeoutMs;
+    const client = new EdgeClient({ userAgent, deadline });
+    // The earliest moment Cloudflare can have accepted the purge: a copy cached since then is a new one.
+    const acceptedAt = result.timings.purgeStartedAt ?? result.timings.startedAt;
+    try {
+        const verified = await reporter.group('At the edge', async () => {
+            const found = await checkAtEdge({
+                items,
+                limit: wanted.limit,
+                warm: wanted.warm,
+                acceptedAt,
+                deadline,
+                get: (i) => client.get(i)
+            });
+            for (const line of (0,words/* describeEdgeCheck */.xb)(found))
+                reporter.info(line);
+            return found;
+        });
+        reporter.findings((0,findings/* edgeFindings */.g)(verified));
+        return verified;
+    }
+    finally {
+        reporter.debug(`${client.requestCount} edge requests (not API calls)`);
+        await client.close();
     }
 }
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
@@ -2152,6 +2361,7 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
         deadline: startedAt + settings.timeoutMs,
         log: info,
         progress: (line) => (reporter.progress ? reporter.progress(line) : info(line)),
+        ...(reporter.progressEveryMs ? { progressEveryMs: reporter.progressEveryMs } : {}),
         onSplit: record,
         mode
     }));
@@ -2163,7 +2373,12 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     const result = summed('purged', zoneRuns(planned, { outcomes, failures }), startedAt);
     if (result.failed.length === 0)
         info(`${words.Past} ${(0,src_words/* count */.U9)(result.purgedCount, 'item')} in ${(0,src_words/* seconds */.YA)(result.timings.totalMs)}`);
-    return { ...result, ...verified, requestsSent: sent, timings: { ...result.timings, purgeMs } };
+    return {
+        ...result,
+        ...verified,
+        requestsSent: sent,
+        timings: { ...result.timings, purgeMs, purgeStartedAt: purgeStarted }
+    };
 }
 /** Each zone with its requests: as sent, with their purge IDs or reasons, or (on a dry run) as planned. */
 function zoneRuns(planned, sent) {
