@@ -39,6 +39,7 @@ describe('the repository follows .github/action-majors.json', () => {
         'actions/setup-node',
         'actions/upload-pages-artifact',
         'actions/deploy-pages',
+        'actions/upload-artifact',
         'OWNER/cloudflare-purge-action',
         './'
       ])

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/globals'
 import { fixture, fixtureOptions } from '../emulator/fixtures.js'
 import { startEmulator, URL_COUNTINGS, type RunningEmulator } from '../emulator/index.js'
 import { withEmulator } from '../e2e/emulator-setup.js'
@@ -480,38 +480,40 @@ describe('rate limits', () => {
   })
 
   describe('counts URLs each way Cloudflare\'s "moving average" may mean', () => {
-    const purgeFiles = (emulator: RunningEmulator, n: number) =>
+    // Each purge says when it was sent, `atMs` after a start 20 s ago: the emulator counts it then
+    // (countAtSendTime, on in withEmulator), so the test controls the clock and waits for nothing.
+    let start = 0
+    beforeEach(() => {
+      start = performance.timeOrigin + performance.now() - 20_000
+    })
+    const purgeFiles = (emulator: RunningEmulator, n: number, atMs = 0) =>
       call(emulator, purgePath(zones.free.id), {
         method: 'POST',
-        headers: bearer(tokens.user.value),
+        headers: { ...bearer(tokens.user.value), 'x-emulator-sent-at': String(start + atMs) },
         body: { files: Array.from({ length: n }, (_, i) => `https://example.com/${i}`) }
       })
     const limits = { free: { filesPerSecond: 100, requestsPerSecond: 1, bucket: 1 } }
-    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
     it('as a bucket holding a second of URLs (the default): a second of burst, then the rate', async () => {
       await withEmulator({ rateLimits: limits }, async (emulator) => {
-        expect((await purgeFiles(emulator, 100)).status).toBe(200)
-        await wait(300)
-        // 30 URLs have come back into the bucket, not 40.
-        expect((await purgeFiles(emulator, 40)).status).toBe(429)
-        expect((await purgeFiles(emulator, 25)).status).toBe(200)
+        expect((await purgeFiles(emulator, 100, 0)).status).toBe(200)
+        // 30 URLs have come back into the bucket 300 ms later, not 40.
+        expect((await purgeFiles(emulator, 40, 300)).status).toBe(429)
+        expect((await purgeFiles(emulator, 25, 300)).status).toBe(200)
       })
     })
 
     it('as a sliding window of one second: what went in the last second counts, in full', async () => {
       await withEmulator({ rateLimits: limits, urlCounting: URL_COUNTINGS.sliding1s }, async (emulator) => {
-        expect((await purgeFiles(emulator, 60)).status).toBe(200)
-        await wait(500)
-        expect((await purgeFiles(emulator, 40)).status).toBe(200)
+        expect((await purgeFiles(emulator, 60, 0)).status).toBe(200)
+        expect((await purgeFiles(emulator, 40, 500)).status).toBe(200)
         // Within a second of the first purge, nothing more fits; the answer says when it will.
-        const limited = await purgeFiles(emulator, 10)
+        const limited = await purgeFiles(emulator, 10, 500)
         expect(limited.status).toBe(429)
         expect(limited.headers.get('retry-after')).toBe('1')
-        await wait(600)
-        // The first 60 have left the window: 60 fit again, 61 would not.
-        expect((await purgeFiles(emulator, 61)).status).toBe(429)
-        expect((await purgeFiles(emulator, 60)).status).toBe(200)
+        // 1.1 s after the first, its 60 have left the window: 60 fit again, 61 would not.
+        expect((await purgeFiles(emulator, 61, 1100)).status).toBe(429)
+        expect((await purgeFiles(emulator, 60, 1100)).status).toBe(200)
       })
     })
 

@@ -1,5 +1,6 @@
 // One Node.js story: the action runs on the version in action.yml; the command line runs from package.json's
-// `engines` (an older maintained line too), as the lockfile and the docs say; CI tests nothing older.
+// `engines` (an older maintained line too), as the lockfile and the docs say. CI runs every test once on the
+// action's version, and the command line's end-to-end tests again on the oldest that engines allows.
 import { describe, expect, test } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,6 +16,7 @@ const oldest = Number(/^>=(\d+)$/.exec(engines)?.[1])
 
 interface Step {
   uses?: string
+  run?: string
   with?: Record<string, unknown>
 }
 const ci = parse(read('.github/workflows/ci.yml')) as {
@@ -41,11 +43,24 @@ describe('Node.js versions', () => {
     expect(read('docs/cli.md')).toContain(`Node.js ${oldest} or newer`)
   })
 
-  test("CI's unit-test matrix runs the action's version and nothing older", () => {
-    const matrix = (ci.jobs.test?.strategy?.matrix?.node ?? []).map(Number)
-    expect(matrix).toContain(runtime)
-    expect(matrix.length).toBeGreaterThan(1)
-    for (const version of matrix) expect(version).toBeGreaterThanOrEqual(oldest)
+  const setupNode = (job: string): unknown =>
+    (ci.jobs[job]?.steps ?? []).find((step) => step.uses?.startsWith('actions/setup-node@'))?.with?.[
+      'node-version'
+    ]
+  const runs = (job: string): string[] => (ci.jobs[job]?.steps ?? []).map((step) => step.run ?? '')
+
+  test("CI runs every test once, on the action's version, as .ci/run does", () => {
+    expect(ci.jobs.test?.strategy).toBeUndefined()
+    expect(setupNode('test')).toBe(runtime)
+    expect(runs('test')).toContain('npm test')
+    expect(read('.ci/run')).toMatch(new RegExp(`^on_node ${runtime} npm test$`, 'm'))
+  })
+
+  test("the command line's end-to-end tests run once more, on engines' oldest Node.js, in CI and .ci/run", () => {
+    const cliNode = Number(/^on_node (\d+) npm test -- e2e\/cli$/m.exec(read('.ci/run'))?.[1])
+    expect(cliNode).toBe(oldest)
+    expect(setupNode('cli')).toBe(oldest)
+    expect(runs('cli')).toContain('npm test -- e2e/cli')
   })
 
   test('every job that sets up a fixed Node.js sets up one engines allows', () => {

@@ -231,7 +231,8 @@ describe('purging what a push changed', () => {
     const result = await runOnPush({ changed_paths: 'public/ => https://example.com/', timeout: '12' })
     expect(result.errors).toEqual([])
     expect(github.requests).toHaveLength(2)
-    expect(result.stdout).toMatch(/Retrying GitHub's compare: no answer within 6 s/)
+    // 6 s, or a little less when a busy machine took longer to start the run.
+    expect(result.stdout).toMatch(/Retrying GitHub's compare: no answer within [56](\.\d)? s \(attempt 1 of/)
     expect(emulator.purgedItems(zones.free.id)).toEqual(['https://example.com/a.js'])
   }, 30_000)
 })

@@ -10,6 +10,14 @@ import {
 } from '../emulator/index.js'
 
 /**
+ * The fixture world changed by `world`, counting rate limits when each request was sent (the runs carry
+ * their send times: run-action.ts), so that a machine busy with other tests cannot turn a paced run's
+ * requests into a 429.
+ */
+export const e2eWorld = (world: Partial<EmulatorOptions> = {}): EmulatorOptions =>
+  fixtureOptions({ countAtSendTime: true, ...world })
+
+/**
  * One emulator, the fixture world changed by `world`, for the test file that calls this at its top
  * level (or for the describe block that calls it): started before the first test,
  * reset before each (recorded requests forgotten, rate limits refilled; faults stay unless cleared),
@@ -22,7 +30,7 @@ export function useEmulator(world: Partial<EmulatorOptions> = {}): RunningEmulat
     return running
   }
   beforeAll(async () => {
-    running = await startEmulator(fixtureOptions(world))
+    running = await startEmulator(e2eWorld(world))
   })
   afterAll(async () => {
     await running?.close()
@@ -55,7 +63,7 @@ export async function withEmulator<T>(
   world: Partial<EmulatorOptions>,
   work: (emulator: RunningEmulator) => Promise<T>
 ): Promise<T> {
-  const emulator = await startEmulator(fixtureOptions(world))
+  const emulator = await startEmulator(e2eWorld(world))
   try {
     return await work(emulator)
   } finally {

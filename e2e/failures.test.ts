@@ -5,8 +5,8 @@
 // spent.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js'
-import { fixture, fixtureOptions } from '../emulator/fixtures.js'
-import { envelopeError } from './emulator-setup.js'
+import { fixture } from '../emulator/fixtures.js'
+import { e2eWorld, envelopeError } from './emulator-setup.js'
 import {
   expectNoSecrets,
   expectSucceeded,
@@ -40,7 +40,7 @@ async function run(
   workspaceFiles?: Record<string, string>,
   before?: (cf: RunningEmulator) => void
 ): Promise<{ result: ActionRun; cf: RunningEmulator; elapsedMs: number }> {
-  const cf = (emulator = await startEmulator(fixtureOptions(world)))
+  const cf = (emulator = await startEmulator(e2eWorld(world)))
   before?.(cf)
   const started = Date.now()
   const result = await runAction(

@@ -7,8 +7,16 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
-/** Makes `.invalid` names fail without a DNS query, so that no test sends traffic off the machine. */
-const OFFLINE_DNS = resolve(dirname(fileURLToPath(import.meta.url)), 'offline-dns.cjs')
+const HERE = dirname(fileURLToPath(import.meta.url))
+/**
+ * Loaded before every run's own code: `.invalid` names fail without a DNS query, so that no test sends
+ * traffic off the machine (offline-dns.cjs); each request carries its send time, for an emulator that
+ * counts its rate limits then (send-clock.cjs).
+ */
+export const PRELOADS = ['offline-dns.cjs', 'send-clock.cjs'].flatMap((file) => [
+  '--require',
+  resolve(HERE, file)
+])
 
 export interface Annotation {
   level: 'error' | 'warning' | 'notice'
@@ -64,7 +72,7 @@ export async function runAction(
   const env = runnerEnv(inputs, { dir, outputFile, summaryFile, workspace }, options.env)
 
   try {
-    const child = spawn(process.execPath, ['--require', OFFLINE_DNS, options.entry ?? DIST], {
+    const child = spawn(process.execPath, [...PRELOADS, options.entry ?? DIST], {
       env,
       cwd: workspace,
       stdio: ['ignore', 'pipe', 'pipe']

@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { JsonResult } from '../src/cli/json.js'
+import { PRELOADS } from './run-action.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 export const CLI = resolve(HERE, '..', 'dist', 'cli', 'index.js')
-/** Makes `.invalid` names fail without a DNS query, as for the action (e2e/offline-dns.cjs). */
-const OFFLINE_DNS = resolve(HERE, 'offline-dns.cjs')
 
 export interface CliRun {
   exitCode: number | null
@@ -38,7 +37,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   mkdirSync(cwd)
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(cwd, name), content)
   try {
-    const child = spawn(process.execPath, ['--require', OFFLINE_DNS, CLI, ...args], {
+    const child = spawn(process.execPath, [...PRELOADS, CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
       cwd,
       stdio: ['pipe', 'pipe', 'pipe']

@@ -145,6 +145,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     )
   }
 
+  // Counting times never go back: the limits prune their windows from the oldest entry.
+  let lastCounted = -Infinity
+  const countingTime = (headers: Record<string, string>): number => {
+    const now = performance.now()
+    const sentAt = Number(headers['x-emulator-sent-at']) - performance.timeOrigin
+    // A stamp from another clock (more than a minute off) is no send time: count the arrival.
+    const at = options.countAtSendTime && Math.abs(now - sentAt) < 60_000 ? sentAt : now
+    return (lastCounted = Math.max(lastCounted, at))
+  }
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
@@ -160,7 +170,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       body: undefined,
       status: 0,
       startedAt,
-      endedAt: startedAt
+      endedAt: startedAt,
+      countedAt: startedAt
     }
     requests.push(record)
     let answered = false
@@ -207,6 +218,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return send(res, record, noRoute())
     }
 
+    record.countedAt = countingTime(record.headers)
     const outcome = handleApi(
       {
         method,
@@ -215,7 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         headers: record.headers,
         body,
         malformedBody,
-        now: performance.now()
+        now: record.countedAt
       },
       state
     )

@@ -153,6 +153,12 @@ export interface EmulatorOptions {
   invalidation?: boolean
   /** Default 0 (random). */
   port?: number
+  /**
+   * Extension for tests on a busy machine: count rate limits at the moment the client sent a request, as
+   * its `x-emulator-sent-at` header says (ms since the epoch; e2e/send-clock.cjs adds it), instead of when
+   * the emulator reads it. Default false: arrival, as Cloudflare counts.
+   */
+  countAtSendTime?: boolean
 }
 
 /** An item that purge requests are refused for. */
@@ -179,6 +185,8 @@ export interface RecordedRequest {
   /** ms, performance.now() based. */
   startedAt: number
   endedAt: number
+  /** When the rate limits counted it (performance.now() based): its send time with `countAtSendTime`. */
+  countedAt: number
 }
 
 /** A purge (or invalidation) the emulator accepted, as the edge stand-in (edge.ts) hears of it. */

@@ -1,17 +1,22 @@
 // Reads the parts of a Markdown file that tests compare with the code: tables under a heading, code blocks.
 
-/** The section under a `## heading` (any level), up to the next heading of the same or a higher level. */
+/**
+ * The section under a `## heading` (any level), up to the next heading of the same or a higher level. A line
+ * in a fenced code block is no heading (a YAML comment starts with `#` too).
+ */
 export function section(markdown: string, heading: string): string | undefined {
+  let fenced = false
+  const headingLevel = (line: string): number => {
+    if (/^ {0,3}(```|~~~)/.test(line)) fenced = !fenced
+    return fenced ? 0 : (/^(#{1,6}) /.exec(line)?.[1]?.length ?? 0)
+  }
   const lines = markdown.split('\n')
-  const start = lines.findIndex((l) => /^#{1,6} /.test(l) && l.replace(/^#+ /, '').trim() === heading)
+  const levels = lines.map(headingLevel)
+  const start = lines.findIndex((l, i) => levels[i] !== 0 && l.replace(/^#+ /, '').trim() === heading)
   if (start < 0) return undefined
-  const level = (lines[start] as string).indexOf(' ')
-  const rest = lines.slice(start + 1)
-  const end = rest.findIndex((l) => {
-    const match = /^(#{1,6}) /.exec(l)
-    return match !== null && (match[1] as string).length <= level
-  })
-  return (end < 0 ? rest : rest.slice(0, end)).join('\n')
+  const level = levels[start] as number
+  const end = levels.findIndex((l, i) => i > start && l !== 0 && l <= level)
+  return lines.slice(start + 1, end < 0 ? undefined : end).join('\n')
 }
 
 /** The first table in the text: header cells and rows of cells, trimmed, with `\|` unescaped. */

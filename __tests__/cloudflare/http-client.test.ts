@@ -53,6 +53,12 @@ async function expectWaitedOneSecond(): Promise<void> {
   expect((second?.startedAt ?? 0) - (first?.endedAt ?? 0)).toBeGreaterThanOrEqual(990)
 }
 
+/**
+ * "At once", against waits of 30 s and more: above what a busy machine can add (100 ms is not), far
+ * below the wait it proves was cut short.
+ */
+const AT_ONCE_MS = 3000
+
 describe('retries', () => {
   it('honours Retry-After-Ms after a 429, then succeeds', async () => {
     emulator.addFault({
@@ -284,7 +290,7 @@ describe('readings of an answer', () => {
     const started = Date.now()
     const other = await http.call('GET', `/zones/${fixture.zones.free.id}`).catch((e: unknown) => e)
     expect(other).toBe(error)
-    expect(Date.now() - started).toBeLessThan(100)
+    expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
     expect(requestsTo(`/zones/${fixture.zones.free.id}`)).toEqual([])
   })
 })
@@ -299,7 +305,7 @@ describe('cancellation', () => {
     const started = Date.now()
     stop.abort()
     expect(await call).toBeInstanceOf(CancelledError)
-    expect(Date.now() - started).toBeLessThan(100)
+    expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
     expect(requestsTo(VERIFY)).toHaveLength(1)
   })
 
@@ -312,7 +318,7 @@ describe('cancellation', () => {
     const started = Date.now()
     stop.abort()
     expect(await call).toBeInstanceOf(CancelledError)
-    expect(Date.now() - started).toBeLessThan(100)
+    expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
   })
 
   it('ends every call when the client closes', async () => {
@@ -323,7 +329,7 @@ describe('cancellation', () => {
     const started = Date.now()
     await http.close()
     expect(await call).toBeInstanceOf(CancelledError)
-    expect(Date.now() - started).toBeLessThan(500)
+    expect(Date.now() - started).toBeLessThan(AT_ONCE_MS)
   })
 })
 
