@@ -28786,7 +28786,7 @@ const catalogue = {
         fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
         docs: DOCS.inputs,
         message: ({ input, file, lines, start }, door) => {
-            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
+            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${grouped(lines.length - 10)} more` : '');
             return (`${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
                 `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +

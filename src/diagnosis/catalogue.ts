@@ -393,7 +393,7 @@ export const catalogue = {
     docs: DOCS.inputs,
     message: ({ input, file, lines, start }, door) => {
       const shown =
-        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '')
+        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${grouped(lines.length - 10)} more` : '')
       return (
         `${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
         `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
