@@ -28789,7 +28789,7 @@ const catalogue = {
         fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
         docs: DOCS.inputs,
         message: ({ input, file, lines, start }, door) => {
-            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
+            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${grouped(lines.length - 10)} more` : '');
             return (`${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
                 `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
@@ -29463,7 +29463,7 @@ const catalogue = {
         title: "Held back by Cloudflare's API request limit",
         severity: 'error',
         cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
-        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before every API call: the verify call, zone lookups, environments and purges",
         fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
         message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
@@ -30237,6 +30237,13 @@ const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
 /** The share of the quota left to the account's other tools (60 of 1,200). */
 const KEEP_FOR_OTHERS = 0.05;
 /**
+ * Requests that may go before any answer has said what is left: a run's opening calls (the credential
+ * check beside the zone look-ups) go together, so that a run spends one round trip on them, not two.
+ * Going blind costs at most this many of the 60 kept for others; with fewer than this left in the window
+ * even one blind call could meet the limit.
+ */
+const FIRST_WAVE = 8;
+/**
  * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
  * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
  */
@@ -30304,15 +30311,33 @@ function parseRateLimitHeaders(headers) {
     };
 }
 /**
+ * An API call held back by the credential's API-wide budget: sending it would have spent the part kept
+ * for the account's other tools, and the window frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
+    }
+}
+/**
  * Decides whether one more request may go without spending the part of the budget kept for others.
- * With the headers: what the latest answer said was left, less the requests sent since the one it
- * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
- * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ * Nothing is known before the first answer: up to FIRST_WAVE requests go to read the figure. With the
+ * headers: what the latest answer said was left, less the requests sent since the one it answered and
+ * those granted but not yet sent; once the window frees up (t), one request goes alone to read the new
+ * figure. Without them: the run's own calls in the last window against the documented limit.
  */
 class ApiBudget {
     now;
     sent = 0;
     inFlight = 0;
+    /** Requests that were answered (with or without the headers), as opposed to failing on the way. */
+    answers = 0;
     /** Granted to a request that has not gone yet. */
     granted = 0;
     own = [];
@@ -30335,9 +30360,10 @@ class ApiBudget {
         while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
             this.own.shift();
     }
-    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+    /** The request numbered `index` was answered, with the headers read from the answer, if any. */
     answered(index, headers) {
         this.inFlight = Math.max(0, this.inFlight - 1);
+        this.answers++;
         if (!headers)
             return;
         const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
@@ -30350,12 +30376,32 @@ class ApiBudget {
             windowMs
         };
     }
+    /** The request numbered `index` failed without an answer (the network, a timeout, a cancellation). */
+    unanswered() {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+    }
+    /** Before the first answer nothing is known: at most the first wave goes to read the figure. */
+    get awaitingFirstAnswer() {
+        return this.answers === 0 && this.inFlight + this.granted >= FIRST_WAVE;
+    }
+    /**
+     * Whether a request may have to wait only for the answer of one in flight, not for the window: before
+     * the first answer, or once the window the last answer named has freed up. Such a wait ends when that
+     * request ends, within its own time limit; it says nothing of the budget running out.
+     */
+    get awaitingAnswer() {
+        if (this.answers === 0)
+            return this.awaitingFirstAnswer;
+        return this.seen !== undefined && this.now() >= this.seen.resetAt;
+    }
     /** Whether any answer carried the headers. */
     get readsHeaders() {
         return this.seen !== undefined;
     }
     /** The fewest requests the run may yet send now, the part kept for others left aside. */
     available() {
+        if (this.answers === 0)
+            return Math.max(0, FIRST_WAVE - this.inFlight - this.granted);
         const t = this.now();
         const seen = this.seen;
         if (seen) {
@@ -30403,9 +30449,20 @@ class ApiBudget {
             quota: requests,
             windowSeconds: windowMs / 1000,
             kept: this.kept(requests),
-            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+            // Before the first answer, the next look is as soon as the lone request is answered.
+            freesInMs: this.awaitingFirstAnswer ? POLL_MS : Math.max(POLL_MS, oldest + windowMs - t),
             fromHeaders: false
         };
+    }
+    /** The error of a call held back because the budget frees up only after the deadline. */
+    heldBack(endpoint) {
+        const { quota, windowSeconds, kept, freesInMs } = this.state();
+        return new OverBudgetError(endpoint, {
+            quota,
+            windowSeconds,
+            kept,
+            freesInSeconds: Math.ceil(freesInMs / 1000)
+        });
     }
     kept(quota) {
         return Math.ceil(quota * KEEP_FOR_OTHERS);
@@ -30504,7 +30561,8 @@ function proxySecrets(env) {
 
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, the credential's API-wide budget (every call waits for it), cancellation, and proxies
+// from the environment. Knows nothing of GitHub Actions.
 
 
 
@@ -30586,6 +30644,8 @@ class CloudflareHttpClient {
                     .beforeRetry()
                     .catch((e) => Promise.reject(e instanceof CancelledError ? e : cause));
             }
+            if (!init.budgeted)
+                await this.withinBudget(endpoint, signal);
             try {
                 return await this.attempt(method, path, endpoint, { ...init, signal });
             }
@@ -30609,6 +30669,21 @@ class CloudflareHttpClient {
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
                 await sleep(delay, signal);
             }
+        }
+    }
+    /**
+     * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
+     * account's other tools, and takes it. When the window frees up only after the deadline, the call is
+     * held back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+     * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+     * A wait for the answer of a request in flight lasts no longer than that request (see awaitingAnswer).
+     */
+    async withinBudget(endpoint, signal) {
+        for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
+            const late = Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline;
+            if (late && !this.budget.awaitingAnswer)
+                throw this.budget.heldBack(endpoint);
+            await sleep(wait, signal);
         }
     }
     /** True while every request waits after a 429. */
@@ -30660,6 +30735,8 @@ class CloudflareHttpClient {
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
+            // The request taken from the budget for this attempt does not go.
+            this.budget.refund();
             throw new CloudflareError({
                 kind: 'timeout',
                 endpoint,
@@ -30706,7 +30783,7 @@ class CloudflareHttpClient {
             });
         }
         catch (e) {
-            this.budget.answered(index);
+            this.budget.unanswered();
             throw e;
         }
         // Every answer says how much of the credential's budget is left, errors and 429s included.
@@ -30944,22 +31021,6 @@ class NotSentError extends Error {
         super('not sent: the time allowed by `timeout` ran out before the rate limit let this request go');
         this.endpoint = endpoint;
         this.name = 'NotSentError';
-    }
-}
-/**
- * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
- * or token): sending it would have spent the part kept for the account's other tools, and the window
- * frees up only after the time allowed by `timeout`.
- */
-class OverBudgetError extends Error {
-    endpoint;
-    budget;
-    constructor(endpoint, budget) {
-        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
-            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
-        this.endpoint = endpoint;
-        this.budget = budget;
-        this.name = 'OverBudgetError';
     }
 }
 
@@ -35952,6 +36013,7 @@ function classifyEnvironmentsError(error) {
 
 
 
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
@@ -37316,6 +37378,7 @@ function ownZoneNotices(work, ownZones) {
 
 
 
+
 /** Lookups by name in flight at once: enough for a few hostnames, gentle on the API's global limit. */
 const LOOKUP_CONCURRENCY = 8;
 /** Looks zones up by name, each name once however many hostnames ask for it, a few at a time. */
@@ -37439,7 +37502,10 @@ async function isAccount(api, id) {
         await api.getAccount(id);
         return true;
     }
-    catch {
+    catch (error) {
+        // Not asked at all: the API budget held the call back, and that is what stops the run.
+        if (error instanceof OverBudgetError)
+            throw error;
         return false;
     }
 }
@@ -37565,15 +37631,16 @@ async function checkAccess(api, settings, purge, log) {
     let verificationSettled = false;
     let zonesCancelled = false;
     let verificationCancelled = false;
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+        // Asked only after the verify call's answer, by which time the zone lookups have started.
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
     const zoneApi = api.withSignal(stopZones.signal);
     const zonesPromise = settings.zones.length > 0
         ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
         : findZonesOfHosts(zoneApi, itemHosts(purge));
-    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
-        ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
-    });
     // A refused credential is the verdict: the zone lookups can only end the same way.
     verificationPromise.then(() => (verificationSettled = true), () => {
         verificationSettled = true;
@@ -37707,6 +37774,7 @@ class CloudflareApi {
             body,
             ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
             ...(options.onAttemptFailed ? { onAttemptFailed: options.onAttemptFailed } : {}),
+            ...(options.budgeted ? { budgeted: true } : {}),
             ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
         });
     }
@@ -38108,6 +38176,7 @@ function describeRateLimit(plan, type) {
 }
 
 ;// CONCATENATED MODULE: ./src/purge/failures.ts
+
 
 
 
@@ -38590,6 +38659,7 @@ function untilAborted(promise, signal) {
 
 
 
+
 /** Requests in flight at once. */
 const CONCURRENCY = 8;
 const PROGRESS_EVERY_MS = 5000;
@@ -38620,7 +38690,7 @@ async function sendPlan(api, planned, options) {
     try {
         // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
         const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)));
-        outcomes = await executeBatches(target, batches, {
+        outcomes = await executeBatches(withBudgetTaken(target), batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: budgetLimit(api),
@@ -38651,21 +38721,17 @@ function stopWords(outcomes) {
     ];
     return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
 }
+/** The runner takes a request of the client's budget before each attempt (budgetLimit): the client need not. */
+function withBudgetTaken(api) {
+    return { purge: (zoneId, body, options) => api.purge(zoneId, body, { ...options, budgeted: true }) };
+}
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api) {
     const budget = api.http.budget;
     return {
         reserve: () => budget.reserve(),
         refund: () => budget.refund(),
-        exhausted: (endpoint) => {
-            const { quota, windowSeconds, kept, freesInMs } = budget.state();
-            return new OverBudgetError(endpoint, {
-                quota,
-                windowSeconds,
-                kept,
-                freesInSeconds: Math.ceil(freesInMs / 1000)
-            });
-        }
+        exhausted: (endpoint) => budget.heldBack(endpoint)
     };
 }
 

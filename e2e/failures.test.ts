@@ -452,6 +452,69 @@ describe("the account's API budget is never spent", () => {
     expect(purgeRequests(cf)).toHaveLength(20)
   }, 60_000)
 
+  it('starting with 1,150 of 1,200 used (under the 60 kept): the opening calls, then every item failed with the limit named', async () => {
+    const list = urls(300)
+    const { result, cf } = await runList({}, list, { timeout: '30' }, (cf) =>
+      cf.spendGlobal(tokens.user.value, 1150)
+    )
+    // Nothing is known before the first answer, so the opening calls go together (the credential check and
+    // the zone); they read 48 left, and nothing else goes.
+    expect(cf.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      ['GET /user/tokens/verify', `GET /zones/${zones.free.id}`].sort()
+    )
+    expect(cf.fewestLeft()).toBe(48)
+    expect(cf.count429()).toBe(0)
+    expect(purgeRequests(cf)).toHaveLength(0)
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.map((e) => e.title)).toEqual(["Held back by Cloudflare's API request limit"])
+    const entries = failedFileEntries(result)
+    expect(entries.map((e) => e.item).sort()).toEqual([...list].sort())
+    expect(result.outputs.failed_count).toBe('300')
+    for (const { reason } of entries) {
+      expect(reason).toMatch(
+        /Cloudflare's API request limit for this user or token \(1,200 requests per 5 minutes\)/
+      )
+      expect(reason).toMatch(/frees up in (?:about \d+ minutes|\d+ seconds)/)
+    }
+    expectNoSecrets(result)
+  }, 60_000)
+
+  it('starting with 1,130 used, the zone look-ups stop at the 60 kept, not only the purges', async () => {
+    // 12 hostnames, no zone given: 15 names to look up (h0.a.b.example.com … b.example.com, example.com).
+    const list = Array.from({ length: 12 }, (_, i) => `https://h${i}.a.b.example.com/app.js`)
+    const { result, cf } = await runList({}, list, { zone: '', timeout: '30' }, (cf) =>
+      cf.spendGlobal(tokens.user.value, 1130)
+    )
+    expect(cf.count429()).toBe(0)
+    // 70 left: 10 calls at most (those in flight when the next one is held back are cut short).
+    expect(cf.fewestLeft()).toBeGreaterThanOrEqual(60)
+    expect(cf.requests.length).toBeLessThanOrEqual(10)
+    expect(cf.requests.every((r) => r.method === 'GET')).toBe(true)
+    expect(purgeRequests(cf)).toHaveLength(0)
+    expect(result.exitCode).toBe(1)
+    expect(result.errors.map((e) => e.title)).toEqual(["Held back by Cloudflare's API request limit"])
+    expect(
+      failedFileEntries(result)
+        .map((e) => e.item)
+        .sort()
+    ).toEqual([...list].sort())
+    expectNoSecrets(result)
+  }, 60_000)
+
+  it('starting with 1,190 used, the credential and zone calls wait for the window to free up, then all is purged', async () => {
+    const { result, cf } = await runList(
+      { globalRateLimit: { requests: 1200, windowSeconds: 3 } },
+      urls(300),
+      { timeout: '60' },
+      (cf) => cf.spendGlobal(tokens.user.value, 1190)
+    )
+    expectSucceeded(result)
+    expect(cf.purgedItems(zones.free.id)).toHaveLength(300)
+    expect(cf.count429()).toBe(0)
+    // The run began in the nearly spent window and spent only its two opening calls there.
+    expect(cf.fewestLeft()).toBe(8)
+  }, 60_000)
+
   it('without the headers (a proxy strips them), 1,000 URLs still go in 10 requests', async () => {
     const { result, cf } = await runList({ rateLimitHeaders: false }, urls(1000))
     expect(result.exitCode).toBe(0)

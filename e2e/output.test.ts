@@ -6,6 +6,7 @@
 // terminal).
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import { fixture } from '../emulator/fixtures.js'
+import { catalogue } from '../src/diagnosis/catalogue.js'
 import type { EmulatorZone } from '../emulator/index.js'
 import { envelopeError, useEmulator } from './emulator-setup.js'
 import { expectNoInjectedCommand, HOSTILE } from './expectations.js'
@@ -48,8 +49,35 @@ function expectWithinLimits(result: ActionRun): void {
 }
 
 describe('thousands of findings', () => {
+  it('5000 paths without https:// in `files` make one error annotation that counts them, and a summary under 1 MiB', async () => {
+    const n = 5_000
+    const paths = Array.from({ length: n }, (_, i) => `static/app-${i}.js`)
+    const result = await run({ zone: zones.free.id, files: paths.join('\n') })
+    expect(result.exitCode).toBe(1)
+    expect(emulator.requests).toEqual([])
+    expectWithinLimits(result)
+    expect(result.errors).toHaveLength(1)
+    const [first, ...examples] = result.errors[0]!.message.split('\n')
+    expect(first).toBe('5,000 times; the first 3:')
+    expect(examples[0]).toMatch(/^- "static\/app-0\.js" is not a full URL/)
+    expect(examples.at(-1)).toBe('… and 4,997 more, each one is in the log above.')
+    // Every one is in the log.
+    expect(result.stdout.match(/^error: Invalid input: files: "static\/app-\d+\.js" is not/gm)).toHaveLength(
+      n
+    )
+    expectGoodSummary(result)
+    const view = readSummary(result.summary)
+    expect(view.status).toMatchObject({
+      mark: '❌',
+      headline: 'Nothing was purged: Invalid input: files (5,000 times).'
+    })
+    expect(view.status.text).toMatch(
+      /^The first: "static\/app-0\.js" is not a full URL\..* No purge request was sent\. Each one is in the log\.$/
+    )
+  }, 60_000)
+
   it.each([5_000, 20_000])(
-    '%i paths without https:// make one error annotation that counts them, and a summary under 1 MiB',
+    '%i paths without https:// in `files_from` make one error that names line numbers only, and a summary under 1 MiB',
     async (n) => {
       const paths = Array.from({ length: n }, (_, i) => `static/app-${i}.js`)
       const result = await run(
@@ -59,26 +87,14 @@ describe('thousands of findings', () => {
       expect(result.exitCode).toBe(1)
       expect(emulator.requests).toEqual([])
       expectWithinLimits(result)
-      expect(result.errors).toHaveLength(1)
-      const [first, ...examples] = result.errors[0]!.message.split('\n')
-      expect(first).toBe(`${n.toLocaleString('en-US')} times; the first 3:`)
-      expect(examples[0]).toMatch(/^- "static\/app-0\.js" is not a full URL/)
-      expect(examples.at(-1)).toBe(
-        `… and ${(n - 3).toLocaleString('en-US')} more, each one is in the log above.`
-      )
-      // Every one is in the log.
-      expect(
-        result.stdout.match(/^error: Invalid input: files: "static\/app-\d+\.js" is not/gm)
-      ).toHaveLength(n)
+      expect(result.errors.map((e) => e.title)).toEqual([catalogue['files-not-urls'].title])
+      const message = result.errors[0]!.message
+      expect(message).toContain(`has ${n.toLocaleString('en-US')} lines that are not a full URL`)
+      expect(message).toContain(`and ${(n - 10).toLocaleString('en-US')} more`)
+      // The file's lines are never echoed: only a short start of the first.
+      expect(result.stdout).not.toContain('static/app-1')
       expectGoodSummary(result)
-      const view = readSummary(result.summary)
-      expect(view.status).toMatchObject({
-        mark: '❌',
-        headline: `Nothing was purged: Invalid input: files (${n.toLocaleString('en-US')} times).`
-      })
-      expect(view.status.text).toMatch(
-        /^The first: "static\/app-0\.js" is not a full URL\..* No purge request was sent\. Each one is in the log\.$/
-      )
+      expect(readSummary(result.summary).status.mark).toBe('❌')
     },
     60_000
   )
@@ -165,33 +181,27 @@ describe('text from Cloudflare is shown, never obeyed', () => {
   }, 60_000)
 
   it('a zone name: in the log, the warnings and the summary', async () => {
-    const result = await run({ zone: EVIL.id, files: 'https://other.example/a' })
+    // A host outside the zone is sent with a warning that names the zone.
+    const result = await run({ zone: EVIL.id, hosts: 'other.example' })
     expect(result.exitCode).toBe(0)
     // (Hostnames are compared in lower case.)
     expect(result.stdout.toLowerCase()).toContain('(evil.example \\r\\n::error title=injected::obeyed')
     expectNoInjectedCommand(result)
     expectGoodSummary(result)
 
-    const shown = await cli(['--zone', EVIL.id, '--files', 'https://other.example/a'])
+    const shown = await cli(['--zone', EVIL.id, '--hosts', 'other.example'])
     expect(shown.exitCode).toBe(0)
     expectNoControls(shown)
   }, 60_000)
 
   it('an environment name: in the error that lists the environments there are', async () => {
-    const result = await run({ zone: EVIL.id, files: 'https://evil.example/a', environment: 'Production' })
+    const result = await run({ zone: EVIL.id, hosts: 'evil.example', environment: 'Production' })
     expect(result.exitCode).toBe(1)
     expect(result.errors.map((e) => e.message).join('\n')).toContain('Staging \\r\\n::error title=Injected')
     expectNoInjectedCommand(result)
     expectGoodSummary(result)
 
-    const shown = await cli([
-      '--zone',
-      EVIL.id,
-      '--files',
-      'https://evil.example/a',
-      '--environment',
-      'Production'
-    ])
+    const shown = await cli(['--zone', EVIL.id, '--hosts', 'evil.example', '--environment', 'Production'])
     expect(shown.exitCode).toBe(1)
     expectNoControls(shown)
   }, 60_000)

@@ -1,7 +1,13 @@
 // The credential's API-wide budget: the Ratelimit headers read as structured fields, and the decision
 // whether one more request may go.
 import { describe, expect, it } from '@jest/globals'
-import { ApiBudget, parseFieldList, parseRateLimitHeaders } from '../../src/cloudflare/budget.js'
+import {
+  ApiBudget,
+  FIRST_WAVE,
+  OverBudgetError,
+  parseFieldList,
+  parseRateLimitHeaders
+} from '../../src/cloudflare/budget.js'
 
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 0
@@ -112,5 +118,65 @@ describe('ApiBudget', () => {
     const budget = new ApiBudget(fakeClock().now)
     for (let i = 0; i < 5; i++) budget.answered(budget.sending())
     expect(budget.available()).toBe(1140 - 5)
+  })
+
+  it('before the first answer, lets the first wave go and no more: nothing is known of the window yet', () => {
+    const budget = new ApiBudget(fakeClock().now)
+    for (let i = 0; i < FIRST_WAVE; i++) expect(budget.reserve()).toBe(0)
+    // Granted, not yet sent: the next waits a moment and looks again.
+    expect(budget.reserve()).toBe(50)
+    const first = budget.sending()
+    expect(budget.reserve()).toBe(50)
+    expect(budget.state().freesInMs).toBe(50)
+    budget.answered(first, { remaining: 500, resetSeconds: 100 })
+    // What was left, less the 7 granted and not yet sent, less the 60 kept.
+    expect(budget.available()).toBe(500 - (FIRST_WAVE - 1) - 60)
+  })
+
+  it('after an answer without headers, counts its own calls and lets several go', () => {
+    const budget = new ApiBudget(fakeClock().now)
+    budget.answered(budget.sending())
+    expect(budget.reserve()).toBe(0)
+    expect(budget.reserve()).toBe(0)
+    expect(budget.available()).toBe(1140 - 1 - 2)
+  })
+
+  it('after a request that failed without an answer, the first wave is still all that may go', () => {
+    const budget = new ApiBudget(fakeClock().now)
+    expect(budget.reserve()).toBe(0)
+    budget.sending()
+    budget.unanswered()
+    for (let i = 0; i < FIRST_WAVE; i++) expect(budget.reserve()).toBe(0)
+    expect(budget.reserve()).toBe(50)
+  })
+
+  it('tells a wait for an answer in flight from a wait for the window', () => {
+    const clock = fakeClock()
+    const budget = new ApiBudget(clock.now)
+    const wave = Array.from({ length: FIRST_WAVE }, () => (budget.reserve(), budget.sending()))
+    expect(budget.reserve()).toBeGreaterThan(0)
+    expect(budget.awaitingAnswer).toBe(true)
+    // Each answer of the wave reads one fewer left, the last 60: the part kept.
+    for (const index of wave) budget.answered(index, { remaining: 60 + FIRST_WAVE - index, resetSeconds: 10 })
+    // Spent down to the part kept: the wait is for the window.
+    expect(budget.reserve()).toBe(10_000)
+    expect(budget.awaitingAnswer).toBe(false)
+    clock.advance(10_000)
+    budget.reserve()
+    budget.sending()
+    // Freed up, and one request reads the new figure: the others wait for its answer.
+    expect(budget.reserve()).toBe(50)
+    expect(budget.awaitingAnswer).toBe(true)
+  })
+
+  it('names the limit and when it frees up for a call it holds back', () => {
+    const clock = fakeClock()
+    const budget = new ApiBudget(clock.now)
+    budget.answered(budget.sending(), { remaining: 60, resetSeconds: 90, quota: 1200, windowSeconds: 300 })
+    clock.advance(500)
+    const error = budget.heldBack('GET /zones')
+    expect(error).toBeInstanceOf(OverBudgetError)
+    expect(error.endpoint).toBe('GET /zones')
+    expect(error.budget).toEqual({ quota: 1200, windowSeconds: 300, kept: 60, freesInSeconds: 90 })
   })
 })

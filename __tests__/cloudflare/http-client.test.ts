@@ -1,7 +1,8 @@
 // The HTTP client's retries, against the local emulator and its fault rules.
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { useEmulator } from '../../e2e/emulator-setup.js'
+import { useEmulator, withEmulator } from '../../e2e/emulator-setup.js'
 import { fixture } from '../../emulator/fixtures.js'
+import { FIRST_WAVE, OverBudgetError } from '../../src/cloudflare/budget.js'
 import { ANSWER_TOO_LARGE, CancelledError, CloudflareError } from '../../src/cloudflare/errors.js'
 import {
   CloudflareHttpClient,
@@ -372,5 +373,79 @@ describe("the credential's API budget", () => {
     await http.call('GET', VERIFY)
     expect(http.budget.readsHeaders).toBe(false)
     expect(http.budget.available()).toBe(1140 - 2)
+  })
+})
+
+describe('every call waits for the API budget, not only purges', () => {
+  // A window of 100 requests keeps 5 for the account's other tools.
+  const smallWindow = (windowSeconds: number): Parameters<typeof withEmulator>[0] => ({
+    globalRateLimit: { requests: 100, windowSeconds }
+  })
+  const on = (url: string, extra: Partial<HttpClientOptions> = {}): CloudflareHttpClient =>
+    client({ apiUrl: url, ...extra }).http
+
+  it('sends a first wave before any answer: the calls after it wait for an answer to say what is left', async () => {
+    // 300 ms per answer: the wave's calls all start well before the first answer, even on a busy machine.
+    await withEmulator({ latencyMs: 300 }, async (cf) => {
+      const http = on(cf.url)
+      await Promise.all(Array.from({ length: FIRST_WAVE + 2 }, () => http.call('GET', VERIFY)))
+      const sorted = [...cf.requests].sort((a, b) => a.startedAt - b.startedAt)
+      const firstEnd = Math.min(...cf.requests.map((r) => r.endedAt))
+      expect(sorted).toHaveLength(FIRST_WAVE + 2)
+      for (const early of sorted.slice(0, FIRST_WAVE)) expect(early.startedAt).toBeLessThan(firstEnd)
+      for (const later of sorted.slice(FIRST_WAVE)) expect(later.startedAt).toBeGreaterThanOrEqual(firstEnd)
+    })
+  })
+
+  it('holds a call back when the window frees up only after the deadline, and says when it does', async () => {
+    await withEmulator(smallWindow(300), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url, { deadline: Date.now() + 10_000 })
+      // The first call goes: nothing is known before its answer (6 left, then 5: the part kept).
+      await http.call('GET', VERIFY)
+      const held = http.call('GET', '/zones', { query: { name: 'example.com' } })
+      await expect(held).rejects.toBeInstanceOf(OverBudgetError)
+      await expect(held).rejects.toMatchObject({
+        endpoint: 'GET /zones',
+        budget: { quota: 100, windowSeconds: 300, kept: 5, freesInSeconds: expect.any(Number) }
+      })
+      expect(cf.requests).toHaveLength(1)
+      expect(cf.fewestLeft()).toBe(5)
+      expect(cf.count429()).toBe(0)
+    })
+  })
+
+  it('waits for the window when it frees up before the deadline, then calls', async () => {
+    await withEmulator(smallWindow(1), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url)
+      await http.call('GET', VERIFY)
+      const envelope = await http.call<{ status: string }>('GET', VERIFY)
+      expect(envelope.result.status).toBe('active')
+      expect(cf.requests.map((r) => r.status)).toEqual([200, 200])
+      // The second went only once the window had freed up: the 5 kept were never spent.
+      expect(cf.fewestLeft()).toBe(5)
+    })
+  })
+
+  it('a call waiting for the first answer is not held back by the budget when that answer never comes', async () => {
+    emulator.addFault({ path: VERIFY, action: { hang: true } })
+    const http = client({ deadline: Date.now() + 1000 }).http
+    const wave = Array.from({ length: FIRST_WAVE }, () => http.call('GET', VERIFY))
+    const second = http.call('GET', '/user')
+    for (const first of wave) await expect(first).rejects.toMatchObject({ kind: 'timeout' })
+    // It waited for the first wave's answers, not for the window: the deadline, not the budget, ended it.
+    await expect(second).rejects.toMatchObject({ kind: 'timeout', code: 'DEADLINE' })
+    expect(requestsTo('/user')).toHaveLength(0)
+  })
+
+  it('sends a call whose caller took its request of the budget itself (the purge runner)', async () => {
+    await withEmulator(smallWindow(300), async (cf) => {
+      cf.spendGlobal(fixture.tokens.user.value, 94)
+      const http = on(cf.url)
+      await http.call('GET', VERIFY)
+      await http.call('GET', VERIFY, { budgeted: true })
+      expect(cf.requests).toHaveLength(2)
+    })
   })
 })

@@ -1832,7 +1832,7 @@ async function runCli(io) {
             reporter.info(withSource(text, line));
         // Loaded only now: the engine brings undici, most of the start-up time, which --help,
         // --version and a mistake in the flags do without.
-        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(84)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4084));
+        const { purgeCache } = await Promise.all(/* import() */[__nccwpck_require__.e(752), __nccwpck_require__.e(325)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3325));
         const result = await purgeCache(parsed.settings, { userAgent: USER_AGENT, startedAt }, reporter);
         const failed = result.status === 'stopped' || result.failed.length > 0 || reporter.errorCount > 0;
         return finish(result, failed ? EXIT.notPurged : EXIT.ok);
@@ -1907,6 +1907,262 @@ async function readStdin(io, reporter) {
         };
     }
 }
+
+
+/***/ }),
+
+/***/ 3550:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W1: () => (/* binding */ ApiBudget),
+/* harmony export */   bR: () => (/* binding */ parseRateLimitHeaders),
+/* harmony export */   i_: () => (/* binding */ OverBudgetError)
+/* harmony export */ });
+/* unused harmony exports GLOBAL_API_LIMIT, KEEP_FOR_OTHERS, FIRST_WAVE, parseFieldList */
+// The credential's API-wide request budget: 1,200 requests per 5 minutes per user or token, shared by
+// every call (verify, zone lookups, environments, purges) and by every other tool of the account; going
+// over blocks all of them for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+// Read from the `Ratelimit` and `Ratelimit-Policy` headers of every answer when they are there (Cloudflare's
+// changelog, 2025-09-03), counted from the run's own calls when they are not. Pure: the clock is given.
+/** Cloudflare's documented limit, counted against when the answers carry no headers. */
+const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
+/** The share of the quota left to the account's other tools (60 of 1,200). */
+const KEEP_FOR_OTHERS = 0.05;
+/**
+ * Requests that may go before any answer has said what is left: a run's opening calls (the credential
+ * check beside the zone look-ups) go together, so that a run spends one round trip on them, not two.
+ * Going blind costs at most this many of the 60 kept for others; with fewer than this left in the window
+ * even one blind call could meet the limit.
+ */
+const FIRST_WAVE = 8;
+/**
+ * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
+ * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
+ */
+function parseFieldList(value) {
+    const items = [];
+    for (const member of splitOutsideQuotes(value, ',')) {
+        const [head, ...rest] = splitOutsideQuotes(member, ';').map((part) => part.trim());
+        if (!head)
+            continue;
+        const name = /^"(.*)"$/.exec(head)?.[1] ?? head;
+        const params = new Map();
+        for (const param of rest) {
+            const match = /^([a-z*][a-z0-9_.*-]*)=(-?\d+(?:\.\d+)?)$/.exec(param);
+            if (match)
+                params.set(match[1], Number(match[2]));
+        }
+        items.push({ name, params });
+    }
+    return items;
+}
+function splitOutsideQuotes(text, separator) {
+    const parts = [];
+    let quoted = false;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\' && quoted)
+            i++;
+        else if (c === '"')
+            quoted = !quoted;
+        else if (c === separator && !quoted) {
+            parts.push(text.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(text.slice(start));
+    return parts;
+}
+/**
+ * The figures of the most constrained limit the answer names: the item of `Ratelimit` with the fewest
+ * requests left, and the `Ratelimit-Policy` item of the same name (else the only one). Undefined when
+ * `Ratelimit` is absent or says nothing readable.
+ */
+function parseRateLimitHeaders(headers) {
+    const text = (name) => {
+        const value = headers[name];
+        return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    };
+    const limits = parseFieldList(text('ratelimit'))
+        .map(({ name, params }) => ({ name, remaining: params.get('r'), reset: params.get('t') ?? 0 }))
+        .filter((l) => l.remaining !== undefined)
+        .filter((l) => l.remaining >= 0 && l.reset >= 0);
+    const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0];
+    if (!tightest)
+        return undefined;
+    const policies = parseFieldList(text('ratelimit-policy'));
+    const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined);
+    const quota = policy?.params.get('q');
+    const windowSeconds = policy?.params.get('w');
+    return {
+        remaining: Math.floor(tightest.remaining),
+        resetSeconds: tightest.reset,
+        ...(quota !== undefined && quota > 0 ? { quota } : {}),
+        ...(windowSeconds !== undefined && windowSeconds > 0 ? { windowSeconds } : {})
+    };
+}
+/**
+ * An API call held back by the credential's API-wide budget: sending it would have spent the part kept
+ * for the account's other tools, and the window frees up only after the time allowed by `timeout`.
+ */
+class OverBudgetError extends Error {
+    endpoint;
+    budget;
+    constructor(endpoint, budget) {
+        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
+        this.endpoint = endpoint;
+        this.budget = budget;
+        this.name = 'OverBudgetError';
+    }
+}
+/**
+ * Decides whether one more request may go without spending the part of the budget kept for others.
+ * Nothing is known before the first answer: up to FIRST_WAVE requests go to read the figure. With the
+ * headers: what the latest answer said was left, less the requests sent since the one it answered and
+ * those granted but not yet sent; once the window frees up (t), one request goes alone to read the new
+ * figure. Without them: the run's own calls in the last window against the documented limit.
+ */
+class ApiBudget {
+    now;
+    sent = 0;
+    inFlight = 0;
+    /** Requests that were answered (with or without the headers), as opposed to failing on the way. */
+    answers = 0;
+    /** Granted to a request that has not gone yet. */
+    granted = 0;
+    own = [];
+    seen;
+    constructor(now = () => performance.now()) {
+        this.now = now;
+    }
+    /** A request goes now; returns its number, to hand back to `answered`. */
+    sending() {
+        if (this.granted > 0)
+            this.granted--;
+        this.inFlight++;
+        const t = this.now();
+        this.own.push(t);
+        this.forget(t);
+        return ++this.sent;
+    }
+    /** Drops the run's own calls older than the window: they no longer count. */
+    forget(t) {
+        while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
+            this.own.shift();
+    }
+    /** The request numbered `index` was answered, with the headers read from the answer, if any. */
+    answered(index, headers) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        this.answers++;
+        if (!headers)
+            return;
+        const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
+        const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs;
+        this.seen = {
+            remaining: headers.remaining,
+            index,
+            resetAt: this.now() + headers.resetSeconds * 1000,
+            quota,
+            windowMs
+        };
+    }
+    /** The request numbered `index` failed without an answer (the network, a timeout, a cancellation). */
+    unanswered() {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+    }
+    /** Before the first answer nothing is known: at most the first wave goes to read the figure. */
+    get awaitingFirstAnswer() {
+        return this.answers === 0 && this.inFlight + this.granted >= FIRST_WAVE;
+    }
+    /**
+     * Whether a request may have to wait only for the answer of one in flight, not for the window: before
+     * the first answer, or once the window the last answer named has freed up. Such a wait ends when that
+     * request ends, within its own time limit; it says nothing of the budget running out.
+     */
+    get awaitingAnswer() {
+        if (this.answers === 0)
+            return this.awaitingFirstAnswer;
+        return this.seen !== undefined && this.now() >= this.seen.resetAt;
+    }
+    /** Whether any answer carried the headers. */
+    get readsHeaders() {
+        return this.seen !== undefined;
+    }
+    /** The fewest requests the run may yet send now, the part kept for others left aside. */
+    available() {
+        if (this.answers === 0)
+            return Math.max(0, FIRST_WAVE - this.inFlight - this.granted);
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            const left = seen.remaining - (this.sent - seen.index) - this.granted - this.kept(seen.quota);
+            if (left > 0)
+                return left;
+            // The window has freed up since: one request, alone, reads how much.
+            return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0;
+        }
+        const { requests } = GLOBAL_API_LIMIT;
+        this.forget(t);
+        return requests - this.kept(requests) - this.own.length - this.granted;
+    }
+    /** Grants one request and returns 0, or returns the milliseconds until one may be granted. */
+    reserve() {
+        if (this.available() > 0) {
+            this.granted++;
+            return 0;
+        }
+        return this.state().freesInMs;
+    }
+    /** Gives back a grant whose request did not go. */
+    refund() {
+        if (this.granted > 0)
+            this.granted--;
+    }
+    /** The limit and when it frees up, for a run that stops on it. */
+    state() {
+        const t = this.now();
+        const seen = this.seen;
+        if (seen) {
+            // Answered but not yet freed: the next look is at the reset, or as soon as the lone request is answered.
+            const freesInMs = t < seen.resetAt ? seen.resetAt - t : POLL_MS;
+            return {
+                quota: seen.quota,
+                windowSeconds: Math.round(seen.windowMs / 1000),
+                kept: this.kept(seen.quota),
+                freesInMs,
+                fromHeaders: true
+            };
+        }
+        const { requests, windowMs } = GLOBAL_API_LIMIT;
+        const oldest = this.own[0] ?? t;
+        return {
+            quota: requests,
+            windowSeconds: windowMs / 1000,
+            kept: this.kept(requests),
+            // Before the first answer, the next look is as soon as the lone request is answered.
+            freesInMs: this.awaitingFirstAnswer ? POLL_MS : Math.max(POLL_MS, oldest + windowMs - t),
+            fromHeaders: false
+        };
+    }
+    /** The error of a call held back because the budget frees up only after the deadline. */
+    heldBack(endpoint) {
+        const { quota, windowSeconds, kept, freesInMs } = this.state();
+        return new OverBudgetError(endpoint, {
+            quota,
+            windowSeconds,
+            kept,
+            freesInSeconds: Math.ceil(freesInMs / 1000)
+        });
+    }
+    kept(quota) {
+        return Math.ceil(quota * KEEP_FOR_OTHERS);
+    }
+}
+/** How soon to look again while a request alone reads the window's new figure. */
+const POLL_MS = 50;
 
 
 /***/ }),
@@ -2670,7 +2926,7 @@ const catalogue = {
         fix: 'Check that `files_from` names the list of URLs, one full URL (https://…) per line.',
         docs: DOCS.inputs,
         message: ({ input, file, lines, start }, door) => {
-            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '');
+            const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .grouped */ .zD)(lines.length - 10)} more` : '');
             return (`${source(input, file, door)} has ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .count */ .U9)(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
                 `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
                 `of URLs but something given by mistake (such as a .env file). Give ${door.input(input)} the file of URLs, one full URL ` +
@@ -3344,7 +3600,7 @@ const catalogue = {
         title: "Held back by Cloudflare's API request limit",
         severity: 'error',
         cause: "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
-        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+        detection: "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before every API call: the verify call, zone lookups, environments and purges",
         fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
         docs: DOCS.limits,
         message: ({ quota, windowSeconds, kept, freesInSeconds }, door) => `They were not sent: Cloudflare's API request limit for this user or token (${quota.toLocaleString('en-US')} ` +
@@ -3553,9 +3809,8 @@ const ACTION_DOOR = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bb: () => (/* binding */ DiagnosedFailure),
-/* harmony export */   SD: () => (/* binding */ NotSentError),
-/* harmony export */   i_: () => (/* binding */ OverBudgetError)
+/* harmony export */   B: () => (/* binding */ DiagnosedFailure),
+/* harmony export */   S: () => (/* binding */ NotSentError)
 /* harmony export */ });
 class DiagnosedFailure extends Error {
     findings;
@@ -3574,22 +3829,6 @@ class NotSentError extends Error {
         this.name = 'NotSentError';
     }
 }
-/**
- * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
- * or token): sending it would have spent the part kept for the account's other tools, and the window
- * frees up only after the time allowed by `timeout`.
- */
-class OverBudgetError extends Error {
-    endpoint;
-    budget;
-    constructor(endpoint, budget) {
-        super(`not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
-            `${budget.freesInSeconds} s, after the time allowed by \`timeout\``);
-        this.endpoint = endpoint;
-        this.budget = budget;
-        this.name = 'OverBudgetError';
-    }
-}
 
 
 /***/ }),
@@ -3600,11 +3839,12 @@ class OverBudgetError extends Error {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   x: () => (/* binding */ diagnoseError)
 /* harmony export */ });
-/* harmony import */ var _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7640);
-/* harmony import */ var _cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(18);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5752);
-/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6523);
-/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1346);
+/* harmony import */ var _cloudflare_budget_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3550);
+/* harmony import */ var _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7640);
+/* harmony import */ var _cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(18);
+/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5752);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6523);
+/* harmony import */ var _target_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1346);
 // Turns an error from the Cloudflare client into the catalogue entry that explains it.
 // The codes matched are those Cloudflare's answers carry for each case, as observed and recorded with
 // their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
@@ -3615,24 +3855,25 @@ class OverBudgetError extends Error {
 
 
 
+
 /** The API-wide limit, in words, for a 429 outside the purge itself. */
 const GLOBAL_LIMIT_WORDS = 'the API limit of 1,200 requests per 5 minutes per user or token (going over it blocks for 5 minutes)';
 function diagnoseError(error, context) {
-    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .OverBudgetError */ .i_)
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('api-budget-exhausted', error.budget);
-    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_3__/* .NotSentError */ .SD) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-sent', {
+    if (error instanceof _cloudflare_budget_js__WEBPACK_IMPORTED_MODULE_0__/* .OverBudgetError */ .i_)
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('api-budget-exhausted', error.budget);
+    if (error instanceof _failure_js__WEBPACK_IMPORTED_MODULE_4__/* .NotSentError */ .S) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('purge-not-sent', {
             limit: context.rateLimit ?? "the purge rate limit of the zone's plan"
         });
     }
-    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .CloudflareError */ .Oi)) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
+    if (!(error instanceof _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .CloudflareError */ .Oi)) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('unexpected-error', { detail: error instanceof Error ? error.message : String(error) });
     }
     const zone = context.zone ?? 'this zone';
     const retried = error.attempts > 1 ? `, still after ${error.attempts} attempts` : '';
     // An answer too large to be the API's: named as such, not as a network failure.
-    if (error.code === _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ANSWER_TOO_LARGE */ .QA) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unreadable-answer', {
+    if (error.code === _cloudflare_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ANSWER_TOO_LARGE */ .QA) {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('unreadable-answer', {
             detail: `${error.message} (${error.endpoint})`,
             purge: context.stage === 'purge'
         });
@@ -3641,10 +3882,10 @@ function diagnoseError(error, context) {
         error.kind === 'timeout' ||
         (error.kind === 'invalid-response' && error.status !== 200)) {
         const tries = error.attempts > 1 ? ` after ${error.attempts} attempts` : '';
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('network-error', { detail: `${error.message} (${error.endpoint}${tries})` });
     }
     if (error.status === 429 || error.hasCode(971, 10100)) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('rate-limited', {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('rate-limited', {
             waitSeconds: error.retryAfterMs !== undefined ? Math.ceil(error.retryAfterMs / 1000) : undefined,
             ...(error.timeLeftMs !== undefined ? { timeLeftSeconds: Math.floor(error.timeLeftMs / 1000) } : {}),
             answers: error.attempts,
@@ -3655,41 +3896,41 @@ function diagnoseError(error, context) {
         });
     }
     if (error.hasCode(6003, 6111, 6102, 6103))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('bad-auth-header', { detail: error.describe() });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('bad-auth-header', { detail: error.describe() });
     if (error.hasCode(9103))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('global-key-unknown');
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('global-key-unknown');
     if (error.hasCode(9109)) {
         // Past the verify stage the token was found active (its verdict is reported first), so a refusal
         // now is about where the request comes from.
         return context.stage !== 'verify' || context.verified
-            ? (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-ip-restricted', { detail: error.describe() })
-            : (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-invalid', {});
+            ? (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('token-ip-restricted', { detail: error.describe() })
+            : (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('token-invalid', {});
     }
-    const target = (0,_target_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .diagnoseTargetError */ ._f)(error, context);
+    const target = (0,_target_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .diagnoseTargetError */ ._f)(error, context);
     if (target)
         return target;
     if (error.hasCode(7003, 7000) && context.stage !== 'verify')
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('zone-invalid-id', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('zone-invalid-id', { zone });
     if (error.hasCode(10000) && context.stage === 'purge' && context.zoneReadable) {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-not-permitted', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('purge-not-permitted', { zone });
     }
     if (error.hasCode(10000) && context.stage !== 'verify')
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('zone-not-visible', { zone });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('zone-not-visible', { zone });
     if (error.hasCode(1000) || (error.status === 401 && context.stage === 'verify'))
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('token-invalid', {});
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('token-invalid', {});
     if (error.kind === 'invalid-response') {
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('unreadable-answer', {
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('unreadable-answer', {
             detail: `${error.describe()}${retried}`,
             purge: context.stage === 'purge'
         });
     }
     if (context.stage === 'purge') {
         const items = context.items ?? [];
-        if (items.length === 1 && (0,_cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyRefusal */ .rN)(error, items)?.about === 'item')
-            return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-item-refused', { detail: error.describe() });
-        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('purge-failed', { detail: `${error.describe()}${retried}` });
+        if (items.length === 1 && (0,_cloudflare_refusals_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyRefusal */ .rN)(error, items)?.about === 'item')
+            return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('purge-item-refused', { detail: error.describe() });
+        return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('purge-failed', { detail: `${error.describe()}${retried}` });
     }
-    return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .diagnose */ .h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
+    return (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_3__/* .diagnose */ .h4)('cloudflare-error', { detail: `${error.describe()}${retried}` });
 }
 
 
@@ -4778,7 +5019,7 @@ async function resolveEnvironments(api, zones, wanted) {
             else if (refusal === 'not-readable')
                 notReadable.push({ label: name, detail });
             else
-                throw new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
+                throw new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(answer.error, { stage: 'zone', zone: name })]);
             continue;
         }
         if (answer.environments.length === 0) {
@@ -4813,7 +5054,7 @@ async function resolveEnvironments(api, zones, wanted) {
     }
     findings.push(...unknown);
     if (findings.length > 0)
-        throw new failure/* DiagnosedFailure */.Bb(findings);
+        throw new failure/* DiagnosedFailure */.B(findings);
     return found;
 }
 function distinct(values) {

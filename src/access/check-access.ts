@@ -1,5 +1,7 @@
-// Verifies the credential and finds the zones (given, or from the items' hostnames) at the same time,
-// so that a run spends one round trip on both; the verdict on the credential is reported first.
+// Verifies the credential and finds the zones (given, or from the items' hostnames) side by side; the
+// verdict on the credential is reported first. Until an answer says how much of the API budget is left,
+// the HTTP client lets a small first wave go (src/cloudflare/budget.ts, FIRST_WAVE), so the opening calls
+// cost one round trip.
 import type { CloudflareApi } from '../cloudflare/api.js'
 import { candidateZoneNames } from '../cloudflare/hostnames.js'
 import { DiagnosedFailure } from '../diagnosis/failure.js'
@@ -62,16 +64,17 @@ export async function checkAccess(
   let zonesCancelled = false
   let verificationCancelled = false
 
+  const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
+    ...(settings.accountId ? { accountId: settings.accountId } : {}),
+    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+    // Asked only after the verify call's answer, by which time the zone lookups have started.
+    zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+  })
   const zoneApi = api.withSignal(stopZones.signal)
   const zonesPromise: Promise<HostZones> =
     settings.zones.length > 0
       ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
       : findZonesOfHosts(zoneApi, itemHosts(purge))
-  const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
-    ...(settings.accountId ? { accountId: settings.accountId } : {}),
-    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-    zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
-  })
   // A refused credential is the verdict: the zone lookups can only end the same way.
   verificationPromise.then(
     () => (verificationSettled = true),

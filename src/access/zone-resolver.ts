@@ -2,6 +2,7 @@
 // trying a hostname's parent names at the same time and keeping the most specific match. The same
 // lookup finds each item's zone from its hostname when `zone` is empty.
 import type { CloudflareApi } from '../cloudflare/api.js'
+import { OverBudgetError } from '../cloudflare/budget.js'
 import { CloudflareError } from '../cloudflare/errors.js'
 import { diagnose } from '../diagnosis/catalogue.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
@@ -151,7 +152,9 @@ async function isAccount(api: CloudflareApi, id: string): Promise<boolean> {
   try {
     await api.getAccount(id)
     return true
-  } catch {
+  } catch (error) {
+    // Not asked at all: the API budget held the call back, and that is what stops the run.
+    if (error instanceof OverBudgetError) throw error
     return false
   }
 }

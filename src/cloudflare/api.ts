@@ -40,6 +40,8 @@ export interface PurgeOptions {
   onAttemptFailed?: (error: CloudflareError) => void
   /** Ends the request and its retries (its zone or the credential was refused meanwhile). */
   signal?: AbortSignal
+  /** Each attempt already holds a request of the API budget, taken by the caller (see CallInit). */
+  budgeted?: boolean
 }
 
 /** Where a purge or an invalidation goes: the whole zone, or one Version Management environment of it. */
@@ -131,6 +133,7 @@ export class CloudflareApi {
       body,
       ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
       ...(options.onAttemptFailed ? { onAttemptFailed: options.onAttemptFailed } : {}),
+      ...(options.budgeted ? { budgeted: true } : {}),
       ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
     })
   }

@@ -10,6 +10,14 @@ export const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 }
 /** The share of the quota left to the account's other tools (60 of 1,200). */
 export const KEEP_FOR_OTHERS = 0.05
 
+/**
+ * Requests that may go before any answer has said what is left: a run's opening calls (the credential
+ * check beside the zone look-ups) go together, so that a run spends one round trip on them, not two.
+ * Going blind costs at most this many of the 60 kept for others; with fewer than this left in the window
+ * even one blind call could meet the limit.
+ */
+export const FIRST_WAVE = 8
+
 /** `Ratelimit: "default";r=50;t=30` with `Ratelimit-Policy: "default";q=1200;w=300`, as read. */
 export interface RateLimitHeaders {
   /** Requests left in the window (r). */
@@ -105,14 +113,34 @@ export interface BudgetState {
 }
 
 /**
+ * An API call held back by the credential's API-wide budget: sending it would have spent the part kept
+ * for the account's other tools, and the window frees up only after the time allowed by `timeout`.
+ */
+export class OverBudgetError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly budget: { quota: number; windowSeconds: number; kept: number; freesInSeconds: number }
+  ) {
+    super(
+      `not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
+        `${budget.freesInSeconds} s, after the time allowed by \`timeout\``
+    )
+    this.name = 'OverBudgetError'
+  }
+}
+
+/**
  * Decides whether one more request may go without spending the part of the budget kept for others.
- * With the headers: what the latest answer said was left, less the requests sent since the one it
- * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
- * read the new figure. Without them: the run's own calls in the last window against the documented limit.
+ * Nothing is known before the first answer: up to FIRST_WAVE requests go to read the figure. With the
+ * headers: what the latest answer said was left, less the requests sent since the one it answered and
+ * those granted but not yet sent; once the window frees up (t), one request goes alone to read the new
+ * figure. Without them: the run's own calls in the last window against the documented limit.
  */
 export class ApiBudget {
   private sent = 0
   private inFlight = 0
+  /** Requests that were answered (with or without the headers), as opposed to failing on the way. */
+  private answers = 0
   /** Granted to a request that has not gone yet. */
   private granted = 0
   private readonly own: number[] = []
@@ -135,9 +163,10 @@ export class ApiBudget {
     while (this.own.length > 0 && (this.own[0] as number) <= t - GLOBAL_API_LIMIT.windowMs) this.own.shift()
   }
 
-  /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
+  /** The request numbered `index` was answered, with the headers read from the answer, if any. */
   answered(index: number, headers?: RateLimitHeaders): void {
     this.inFlight = Math.max(0, this.inFlight - 1)
+    this.answers++
     if (!headers) return
     const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests
     const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs
@@ -150,6 +179,26 @@ export class ApiBudget {
     }
   }
 
+  /** The request numbered `index` failed without an answer (the network, a timeout, a cancellation). */
+  unanswered(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1)
+  }
+
+  /** Before the first answer nothing is known: at most the first wave goes to read the figure. */
+  private get awaitingFirstAnswer(): boolean {
+    return this.answers === 0 && this.inFlight + this.granted >= FIRST_WAVE
+  }
+
+  /**
+   * Whether a request may have to wait only for the answer of one in flight, not for the window: before
+   * the first answer, or once the window the last answer named has freed up. Such a wait ends when that
+   * request ends, within its own time limit; it says nothing of the budget running out.
+   */
+  get awaitingAnswer(): boolean {
+    if (this.answers === 0) return this.awaitingFirstAnswer
+    return this.seen !== undefined && this.now() >= this.seen.resetAt
+  }
+
   /** Whether any answer carried the headers. */
   get readsHeaders(): boolean {
     return this.seen !== undefined
@@ -157,6 +206,7 @@ export class ApiBudget {
 
   /** The fewest requests the run may yet send now, the part kept for others left aside. */
   available(): number {
+    if (this.answers === 0) return Math.max(0, FIRST_WAVE - this.inFlight - this.granted)
     const t = this.now()
     const seen = this.seen
     if (seen) {
@@ -205,9 +255,21 @@ export class ApiBudget {
       quota: requests,
       windowSeconds: windowMs / 1000,
       kept: this.kept(requests),
-      freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
+      // Before the first answer, the next look is as soon as the lone request is answered.
+      freesInMs: this.awaitingFirstAnswer ? POLL_MS : Math.max(POLL_MS, oldest + windowMs - t),
       fromHeaders: false
     }
+  }
+
+  /** The error of a call held back because the budget frees up only after the deadline. */
+  heldBack(endpoint: string): OverBudgetError {
+    const { quota, windowSeconds, kept, freesInMs } = this.state()
+    return new OverBudgetError(endpoint, {
+      quota,
+      windowSeconds,
+      kept,
+      freesInSeconds: Math.ceil(freesInMs / 1000)
+    })
   }
 
   private kept(quota: number): number {

@@ -1,5 +1,6 @@
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, the credential's API-wide budget (every call waits for it), cancellation, and proxies
+// from the environment. Knows nothing of GitHub Actions.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici'
 import type { Credential } from '../types.js'
 import {
@@ -48,7 +49,10 @@ export interface HttpClientOptions {
   signal?: AbortSignal
   /** Injected for tests; defaults to Math.random. */
   random?: () => number
-  /** The credential's API-wide request budget, told of every request and answer; default a new one. */
+  /**
+   * The credential's API-wide request budget, told of every request and answer, and waited for before
+   * every attempt; default a new one.
+   */
   budget?: ApiBudget
 }
 
@@ -61,6 +65,11 @@ export interface CallInit {
   onAttemptFailed?: (error: CloudflareError) => void
   /** Ends this call, its request and its waits, with a CancelledError. */
   signal?: AbortSignal
+  /**
+   * The caller takes a request of the budget for each attempt itself (the purge runner does, before it
+   * paces the request), so the client does not wait for one again.
+   */
+  budgeted?: boolean
 }
 
 const MAX_BODY_BYTES = 1024 * 1024
@@ -140,6 +149,7 @@ export class CloudflareHttpClient {
           .beforeRetry()
           .catch((e: unknown) => Promise.reject(e instanceof CancelledError ? e : cause))
       }
+      if (!init.budgeted) await this.withinBudget(endpoint, signal)
       try {
         return await this.attempt<T>(method, path, endpoint, { ...init, signal })
       } catch (e) {
@@ -157,6 +167,21 @@ export class CloudflareHttpClient {
         this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) })
         await sleep(delay, signal)
       }
+    }
+  }
+
+  /**
+   * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
+   * account's other tools, and takes it. When the window frees up only after the deadline, the call is
+   * held back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+   * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+   * A wait for the answer of a request in flight lasts no longer than that request (see awaitingAnswer).
+   */
+  private async withinBudget(endpoint: string, signal: AbortSignal): Promise<void> {
+    for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
+      const late = Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline
+      if (late && !this.budget.awaitingAnswer) throw this.budget.heldBack(endpoint)
+      await sleep(wait, signal)
     }
   }
 
@@ -213,6 +238,8 @@ export class CloudflareHttpClient {
   ): Promise<Envelope<T>> {
     const remaining = this.options.deadline - Date.now()
     if (remaining <= 0) {
+      // The request taken from the budget for this attempt does not go.
+      this.budget.refund()
       throw new CloudflareError({
         kind: 'timeout',
         endpoint,
@@ -262,7 +289,7 @@ export class CloudflareHttpClient {
         signal: AbortSignal.any([AbortSignal.timeout(timeout), init.signal])
       })
     } catch (e) {
-      this.budget.answered(index)
+      this.budget.unanswered()
       throw e
     }
     // Every answer says how much of the credential's budget is left, errors and 429s included.

@@ -404,7 +404,7 @@ export const catalogue = {
     docs: DOCS.inputs,
     message: ({ input, file, lines, start }, door) => {
       const shown =
-        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${lines.length - 10} more` : '')
+        lines.slice(0, 10).join(', ') + (lines.length > 10 ? ` and ${grouped(lines.length - 10)} more` : '')
       return (
         `${source(input, file, door)} has ${count(lines.length, 'line')} that ${lines.length === 1 ? 'is' : 'are'} not a full URL ` +
         `(line ${shown}; the first starts "${start}"). They are not shown, in case the file is not the list ` +
@@ -1196,7 +1196,7 @@ export const catalogue = {
     cause:
       "The credential's API request limit (1,200 requests per 5 minutes per user or token, shared with every other tool of the account) had no room left but the part the action keeps for those tools, and it frees up only after the `timeout`.",
     detection:
-      "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before each purge request",
+      "the `Ratelimit` / `Ratelimit-Policy` headers of Cloudflare's answers (or the run's own count when they are absent), before every API call: the verify call, zone lookups, environments and purges",
     fix: 'Run again once the window frees up, raise `timeout` past that, or purge by prefix or tag to send fewer requests.',
     docs: DOCS.limits,
     message: ({ quota, windowSeconds, kept, freesInSeconds }, door) =>

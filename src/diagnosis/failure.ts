@@ -15,21 +15,3 @@ export class NotSentError extends Error {
     this.name = 'NotSentError'
   }
 }
-
-/**
- * A purge request held back by the credential's API-wide budget (1,200 requests per 5 minutes per user
- * or token): sending it would have spent the part kept for the account's other tools, and the window
- * frees up only after the time allowed by `timeout`.
- */
-export class OverBudgetError extends Error {
-  constructor(
-    readonly endpoint: string,
-    readonly budget: { quota: number; windowSeconds: number; kept: number; freesInSeconds: number }
-  ) {
-    super(
-      `not sent: Cloudflare's API request limit (${budget.quota} per ${budget.windowSeconds} s) frees up in ` +
-        `${budget.freesInSeconds} s, after the time allowed by \`timeout\``
-    )
-    this.name = 'OverBudgetError'
-  }
-}

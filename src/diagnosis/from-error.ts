@@ -3,10 +3,11 @@
 // their messages in emulator/README.md (credential, zone and route codes) and src/cloudflare/refusals.ts;
 // 971 "Please wait and consider throttling your request speed" comes with every 429 of the API, and
 // 10100 is the older code of that answer that API users reported.
+import { OverBudgetError } from '../cloudflare/budget.js'
 import { ANSWER_TOO_LARGE, CloudflareError } from '../cloudflare/errors.js'
 import { classifyRefusal } from '../cloudflare/refusals.js'
 import { diagnose } from './catalogue.js'
-import { NotSentError, OverBudgetError } from './failure.js'
+import { NotSentError } from './failure.js'
 import { diagnoseTargetError } from './target-errors.js'
 import type { Finding } from '../types.js'
 

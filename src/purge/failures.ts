@@ -2,11 +2,12 @@
 // the same finding, and groups the annotations so that a thousand failed URLs make one line, not a thousand.
 // Also the warnings for zones and types whose requests Cloudflare found too large.
 import type { ZoneResolution } from '../access/zone-resolver.js'
+import { OverBudgetError } from '../cloudflare/budget.js'
 import { CloudflareError } from '../cloudflare/errors.js'
 import { isRetryable } from '../cloudflare/http-client.js'
 import { diagnose, tallied } from '../diagnosis/catalogue.js'
 import { ACTION_DOOR } from '../diagnosis/door.js'
-import { NotSentError, OverBudgetError } from '../diagnosis/failure.js'
+import { NotSentError } from '../diagnosis/failure.js'
 import { diagnoseError } from '../diagnosis/from-error.js'
 import type { CacheMode, Finding, PurgeType } from '../types.js'
 import { describeRateLimit } from './pacing.js'

@@ -6,11 +6,12 @@ import type { ZoneResolution } from '../access/zone-resolver.js'
 import type { CacheMode, Environment } from '../types.js'
 import { count, grouped, seconds } from '../words.js'
 import type { Split } from './failures.js'
-import { NotSentError, OverBudgetError } from '../diagnosis/failure.js'
+import { OverBudgetError } from '../cloudflare/budget.js'
+import { NotSentError } from '../diagnosis/failure.js'
 import { pacersByAccount } from './pacing.js'
 import { itemCount, type Batch } from './planner.js'
 import { progressLine } from './progress.js'
-import { executeBatches, type BatchOutcome, type RequestLimit } from './runner.js'
+import { executeBatches, type BatchOutcome, type PurgeApi, type RequestLimit } from './runner.js'
 import { environmentsOf, targetedApi, targetsFor, wordsFor } from './target.js'
 
 /** Requests in flight at once. */
@@ -77,7 +78,7 @@ export async function sendPlan(
   try {
     // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
     const target = targetedApi(api, targetsFor(options.mode ?? 'purge', environmentsOf(planned)))
-    outcomes = await executeBatches(target, batches, {
+    outcomes = await executeBatches(withBudgetTaken(target), batches, {
       concurrency: CONCURRENCY,
       pacerFor,
       globalLimit: budgetLimit(api),
@@ -113,20 +114,17 @@ function stopWords(outcomes: BatchOutcome[]): string {
   return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : ''
 }
 
+/** The runner takes a request of the client's budget before each attempt (budgetLimit): the client need not. */
+function withBudgetTaken(api: PurgeApi): PurgeApi {
+  return { purge: (zoneId, body, options) => api.purge(zoneId, body, { ...options, budgeted: true }) }
+}
+
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api: CloudflareApi): RequestLimit {
   const budget = api.http.budget
   return {
     reserve: () => budget.reserve(),
     refund: () => budget.refund(),
-    exhausted: (endpoint) => {
-      const { quota, windowSeconds, kept, freesInMs } = budget.state()
-      return new OverBudgetError(endpoint, {
-        quota,
-        windowSeconds,
-        kept,
-        freesInSeconds: Math.ceil(freesInMs / 1000)
-      })
-    }
+    exhausted: (endpoint) => budget.heldBack(endpoint)
   }
 }

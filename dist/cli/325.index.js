@@ -1,8 +1,8 @@
-export const id = 84;
-export const ids = [84];
+export const id = 325;
+export const ids = [325];
 export const modules = {
 
-/***/ 4084:
+/***/ 3325:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -38,7 +38,7 @@ async function verifyCredential(api, credential, options) {
             await api.getUser();
         }
         catch (error) {
-            throw new failure/* DiagnosedFailure */.Bb([verifyFailure(error, options)]);
+            throw new failure/* DiagnosedFailure */.B([verifyFailure(error, options)]);
         }
         return { owner: 'global-key', notes: [(0,catalogue/* diagnose */.h4)('global-key-in-use')] };
     }
@@ -49,15 +49,15 @@ async function verifyCredential(api, credential, options) {
     }
     catch (error) {
         if (!isUnknownToken(error))
-            throw new failure/* DiagnosedFailure */.Bb([verifyFailure(error, options)]);
+            throw new failure/* DiagnosedFailure */.B([verifyFailure(error, options)]);
         // Account-owned tokens are unknown at the user endpoint; they verify under their account. The
         // token's shape, when it has one, says which kind it is.
         const shape = (0,credential_checks/* classifySecret */.rg)(credential.token);
         if (shape === 'user-token')
-            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-invalid', {})]);
         const accountId = options.accountId ?? (await options.zoneAccountId().catch(() => undefined));
         if (!accountId) {
-            throw new failure/* DiagnosedFailure */.Bb([
+            throw new failure/* DiagnosedFailure */.B([
                 shape === 'account-token'
                     ? (0,catalogue/* diagnose */.h4)('account-token-no-account')
                     : (0,catalogue/* diagnose */.h4)('token-invalid', { maybeAccountOwned: true })
@@ -71,7 +71,7 @@ async function verifyCredential(api, credential, options) {
             const finding = isUnknownToken(accountError)
                 ? (0,catalogue/* diagnose */.h4)('token-invalid', { accountId })
                 : (0,from_error/* diagnoseError */.x)(accountError, { stage: 'verify' });
-            throw new failure/* DiagnosedFailure */.Bb([finding]);
+            throw new failure/* DiagnosedFailure */.B([finding]);
         }
     }
     const notes = checkTokenStatus(status, options.now ?? new Date());
@@ -107,7 +107,7 @@ function checkTokenStatus(status, now) {
         return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     };
     if (status.status === 'expired') {
-        throw new failure/* DiagnosedFailure */.Bb([
+        throw new failure/* DiagnosedFailure */.B([
             (0,catalogue/* diagnose */.h4)('token-inactive', {
                 status: 'expired',
                 ...(status.expiresOn ? { date: day(status.expiresOn) } : {})
@@ -115,9 +115,9 @@ function checkTokenStatus(status, now) {
         ]);
     }
     if (status.status !== 'active')
-        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-inactive', { status: status.status })]);
     if (status.notBefore && Date.parse(status.notBefore) > now.getTime()) {
-        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('token-not-yet-valid', { date: minute(status.notBefore) })]);
     }
     const expires = status.expiresOn ? Date.parse(status.expiresOn) : NaN;
     if (!status.expiresOn || Number.isNaN(expires))
@@ -303,7 +303,10 @@ function ownZoneNotices(work, ownZones) {
     });
 }
 
+// EXTERNAL MODULE: ./src/cloudflare/budget.ts
+var budget = __webpack_require__(3550);
 ;// CONCATENATED MODULE: ./src/access/zone-resolver.ts
+
 
 
 
@@ -381,7 +384,7 @@ function oneZoneNamed(name, zones) {
     if (active.length === 1)
         return active[0];
     const listed = zones.map((z) => `${z.id} (${z.status ?? 'status unknown'})`);
-    throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-name-ambiguous', { name, zones: listed })]);
+    throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-name-ambiguous', { name, zones: listed })]);
 }
 /**
  * Runs lookups side by side; the first failure decides, and ends the others (their requests and their
@@ -421,9 +424,9 @@ async function resolveZoneById(api, id) {
         // 10000 means "not yours", "no Zone Read" or "not a zone", and 7003 "no such zone": either way
         // an Account ID is the classic mix-up.
         if (await isAccount(api, id))
-            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-is-account-id', { zone: id })]);
         if (unroutable)
-            throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
+            throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-invalid-id', { zone: id })]);
         return { zone: { id }, readable: false, label: id, notes: [(0,catalogue/* diagnose */.h4)('zone-unreadable', { zone: id })] };
     }
 }
@@ -432,7 +435,10 @@ async function isAccount(api, id) {
         await api.getAccount(id);
         return true;
     }
-    catch {
+    catch (error) {
+        // Not asked at all: the API budget held the call back, and that is what stops the run.
+        if (error instanceof budget/* OverBudgetError */.i_)
+            throw error;
         return false;
     }
 }
@@ -442,12 +448,12 @@ async function resolveZoneByName(finder, name) {
         found = await finder.zoneOf(name);
     }
     catch (error) {
-        if (error instanceof failure/* DiagnosedFailure */.Bb)
+        if (error instanceof failure/* DiagnosedFailure */.B)
             throw error;
         throw zone_resolver_failure(error, name);
     }
     if (!found.zone)
-        throw new failure/* DiagnosedFailure */.Bb([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
+        throw new failure/* DiagnosedFailure */.B([(0,catalogue/* diagnose */.h4)('zone-name-not-found', { tried: found.tried })]);
     return { zone: found.zone, readable: true, label: name, notes: [] };
 }
 /**
@@ -465,7 +471,7 @@ async function findZonesOfHosts(api, hostnames) {
             return { host, ...(await (finder ??= new ZoneFinder(scoped)).zoneOf(ascii)) };
         }
         catch (error) {
-            if (error instanceof failure/* DiagnosedFailure */.Bb)
+            if (error instanceof failure/* DiagnosedFailure */.B)
                 throw error;
             throw zone_resolver_failure(error, host);
         }
@@ -484,7 +490,7 @@ async function findZonesOfHosts(api, hostnames) {
     return out;
 }
 function zone_resolver_failure(error, zone) {
-    return new failure/* DiagnosedFailure */.Bb([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
+    return new failure/* DiagnosedFailure */.B([(0,from_error/* diagnoseError */.x)(error, { stage: 'zone', zone })]);
 }
 /** Names looked up at most to find the zones of subdomains: beyond it, items stay in the zone given. */
 const OWN_ZONE_LOOKUPS = 50;
@@ -544,7 +550,7 @@ const EXPLAINED_BY_CREDENTIAL = new Set([
     'bad-auth-header'
 ]);
 function explainedByCredential(error) {
-    return error instanceof failure/* DiagnosedFailure */.Bb && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
+    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => EXPLAINED_BY_CREDENTIAL.has(f.id));
 }
 /**
  * Throws a DiagnosedFailure when the credential or a zone will not do; `log` gets what was found. A failure
@@ -558,15 +564,16 @@ async function checkAccess(api, settings, purge, log) {
     let verificationSettled = false;
     let zonesCancelled = false;
     let verificationCancelled = false;
+    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+        // Asked only after the verify call's answer, by which time the zone lookups have started.
+        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
+    });
     const zoneApi = api.withSignal(stopZones.signal);
     const zonesPromise = settings.zones.length > 0
         ? resolveZones(zoneApi, settings.zones).then((zones) => ({ zones, byHost: new Map(), errors: [] }))
         : findZonesOfHosts(zoneApi, itemHosts(purge));
-    const verificationPromise = verifyCredential(api.withSignal(stopVerification.signal), settings.credential, {
-        ...(settings.accountId ? { accountId: settings.accountId } : {}),
-        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-        zoneAccountId: async () => (await zonesPromise).zones.find((z) => z.zone.accountId)?.zone.accountId
-    });
     // A refused credential is the verdict: the zone lookups can only end the same way.
     verificationPromise.then(() => (verificationSettled = true), () => {
         verificationSettled = true;
@@ -596,7 +603,7 @@ async function checkAccess(api, settings, purge, log) {
         throw verification.reason;
     // Every hostname in no visible zone, reported together, before anything is purged.
     if (found.value.errors.length > 0)
-        throw new failure/* DiagnosedFailure */.Bb(found.value.errors);
+        throw new failure/* DiagnosedFailure */.B(found.value.errors);
     const zones = found.value.zones;
     const ownZones = settings.zones.length > 0
         ? await findOwnZones(api, itemHosts(purge), zones.map((z) => z.zone), settings.zones.flatMap((z) => (z.kind === 'name' ? (0,cloudflare_hostnames/* candidateZoneNames */.io)(z.name) : [])))
@@ -617,7 +624,7 @@ async function checkAccess(api, settings, purge, log) {
     return { verification: v, zones, ownZones };
 }
 function isAccountIdMixup(error) {
-    return error instanceof failure/* DiagnosedFailure */.Bb && error.findings.some((f) => f.id === 'zone-is-account-id');
+    return error instanceof failure/* DiagnosedFailure */.B && error.findings.some((f) => f.id === 'zone-is-account-id');
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/api.ts
@@ -700,6 +707,7 @@ class CloudflareApi {
             body,
             ...(options.beforeRetry ? { beforeRetry: options.beforeRetry } : {}),
             ...(options.onAttemptFailed ? { onAttemptFailed: options.onAttemptFailed } : {}),
+            ...(options.budgeted ? { budgeted: true } : {}),
             ...(signals.length > 0 ? { signal: AbortSignal.any(signals) } : {})
         });
     }
@@ -771,199 +779,12 @@ function toZone(value, endpoint) {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
-;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
-// The credential's API-wide request budget: 1,200 requests per 5 minutes per user or token, shared by
-// every call (verify, zone lookups, environments, purges) and by every other tool of the account; going
-// over blocks all of them for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
-// Read from the `Ratelimit` and `Ratelimit-Policy` headers of every answer when they are there (Cloudflare's
-// changelog, 2025-09-03), counted from the run's own calls when they are not. Pure: the clock is given.
-/** Cloudflare's documented limit, counted against when the answers carry no headers. */
-const GLOBAL_API_LIMIT = { requests: 1200, windowMs: 300_000 };
-/** The share of the quota left to the account's other tools (60 of 1,200). */
-const KEEP_FOR_OTHERS = 0.05;
-/**
- * The items of an IETF structured-field list (RFC 8941): `name;key=value;key=value, name2;…`. Names may
- * be tokens or quoted strings; only integer and decimal parameters are kept. Garbled items are dropped.
- */
-function parseFieldList(value) {
-    const items = [];
-    for (const member of splitOutsideQuotes(value, ',')) {
-        const [head, ...rest] = splitOutsideQuotes(member, ';').map((part) => part.trim());
-        if (!head)
-            continue;
-        const name = /^"(.*)"$/.exec(head)?.[1] ?? head;
-        const params = new Map();
-        for (const param of rest) {
-            const match = /^([a-z*][a-z0-9_.*-]*)=(-?\d+(?:\.\d+)?)$/.exec(param);
-            if (match)
-                params.set(match[1], Number(match[2]));
-        }
-        items.push({ name, params });
-    }
-    return items;
-}
-function splitOutsideQuotes(text, separator) {
-    const parts = [];
-    let quoted = false;
-    let start = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '\\' && quoted)
-            i++;
-        else if (c === '"')
-            quoted = !quoted;
-        else if (c === separator && !quoted) {
-            parts.push(text.slice(start, i));
-            start = i + 1;
-        }
-    }
-    parts.push(text.slice(start));
-    return parts;
-}
-/**
- * The figures of the most constrained limit the answer names: the item of `Ratelimit` with the fewest
- * requests left, and the `Ratelimit-Policy` item of the same name (else the only one). Undefined when
- * `Ratelimit` is absent or says nothing readable.
- */
-function parseRateLimitHeaders(headers) {
-    const text = (name) => {
-        const value = headers[name];
-        return Array.isArray(value) ? value.join(', ') : (value ?? '');
-    };
-    const limits = parseFieldList(text('ratelimit'))
-        .map(({ name, params }) => ({ name, remaining: params.get('r'), reset: params.get('t') ?? 0 }))
-        .filter((l) => l.remaining !== undefined)
-        .filter((l) => l.remaining >= 0 && l.reset >= 0);
-    const tightest = limits.sort((a, b) => a.remaining - b.remaining)[0];
-    if (!tightest)
-        return undefined;
-    const policies = parseFieldList(text('ratelimit-policy'));
-    const policy = policies.find((p) => p.name === tightest.name) ?? (policies.length === 1 ? policies[0] : undefined);
-    const quota = policy?.params.get('q');
-    const windowSeconds = policy?.params.get('w');
-    return {
-        remaining: Math.floor(tightest.remaining),
-        resetSeconds: tightest.reset,
-        ...(quota !== undefined && quota > 0 ? { quota } : {}),
-        ...(windowSeconds !== undefined && windowSeconds > 0 ? { windowSeconds } : {})
-    };
-}
-/**
- * Decides whether one more request may go without spending the part of the budget kept for others.
- * With the headers: what the latest answer said was left, less the requests sent since the one it
- * answered and those granted but not yet sent; once the window frees up (t), one request goes alone to
- * read the new figure. Without them: the run's own calls in the last window against the documented limit.
- */
-class ApiBudget {
-    now;
-    sent = 0;
-    inFlight = 0;
-    /** Granted to a request that has not gone yet. */
-    granted = 0;
-    own = [];
-    seen;
-    constructor(now = () => performance.now()) {
-        this.now = now;
-    }
-    /** A request goes now; returns its number, to hand back to `answered`. */
-    sending() {
-        if (this.granted > 0)
-            this.granted--;
-        this.inFlight++;
-        const t = this.now();
-        this.own.push(t);
-        this.forget(t);
-        return ++this.sent;
-    }
-    /** Drops the run's own calls older than the window: they no longer count. */
-    forget(t) {
-        while (this.own.length > 0 && this.own[0] <= t - GLOBAL_API_LIMIT.windowMs)
-            this.own.shift();
-    }
-    /** The request numbered `index` ended: answered (with the headers read from it, if any) or failed. */
-    answered(index, headers) {
-        this.inFlight = Math.max(0, this.inFlight - 1);
-        if (!headers)
-            return;
-        const quota = headers.quota ?? this.seen?.quota ?? GLOBAL_API_LIMIT.requests;
-        const windowMs = (headers.windowSeconds ?? 0) * 1000 || this.seen?.windowMs || GLOBAL_API_LIMIT.windowMs;
-        this.seen = {
-            remaining: headers.remaining,
-            index,
-            resetAt: this.now() + headers.resetSeconds * 1000,
-            quota,
-            windowMs
-        };
-    }
-    /** Whether any answer carried the headers. */
-    get readsHeaders() {
-        return this.seen !== undefined;
-    }
-    /** The fewest requests the run may yet send now, the part kept for others left aside. */
-    available() {
-        const t = this.now();
-        const seen = this.seen;
-        if (seen) {
-            const left = seen.remaining - (this.sent - seen.index) - this.granted - this.kept(seen.quota);
-            if (left > 0)
-                return left;
-            // The window has freed up since: one request, alone, reads how much.
-            return t >= seen.resetAt && this.inFlight === 0 && this.granted === 0 ? 1 : 0;
-        }
-        const { requests } = GLOBAL_API_LIMIT;
-        this.forget(t);
-        return requests - this.kept(requests) - this.own.length - this.granted;
-    }
-    /** Grants one request and returns 0, or returns the milliseconds until one may be granted. */
-    reserve() {
-        if (this.available() > 0) {
-            this.granted++;
-            return 0;
-        }
-        return this.state().freesInMs;
-    }
-    /** Gives back a grant whose request did not go. */
-    refund() {
-        if (this.granted > 0)
-            this.granted--;
-    }
-    /** The limit and when it frees up, for a run that stops on it. */
-    state() {
-        const t = this.now();
-        const seen = this.seen;
-        if (seen) {
-            // Answered but not yet freed: the next look is at the reset, or as soon as the lone request is answered.
-            const freesInMs = t < seen.resetAt ? seen.resetAt - t : POLL_MS;
-            return {
-                quota: seen.quota,
-                windowSeconds: Math.round(seen.windowMs / 1000),
-                kept: this.kept(seen.quota),
-                freesInMs,
-                fromHeaders: true
-            };
-        }
-        const { requests, windowMs } = GLOBAL_API_LIMIT;
-        const oldest = this.own[0] ?? t;
-        return {
-            quota: requests,
-            windowSeconds: windowMs / 1000,
-            kept: this.kept(requests),
-            freesInMs: Math.max(POLL_MS, oldest + windowMs - t),
-            fromHeaders: false
-        };
-    }
-    kept(quota) {
-        return Math.ceil(quota * KEEP_FOR_OTHERS);
-    }
-}
-/** How soon to look again while a request alone reads the window's new figure. */
-const POLL_MS = 50;
-
 // EXTERNAL MODULE: ./src/cloudflare/proxy.ts
 var cloudflare_proxy = __webpack_require__(3827);
 ;// CONCATENATED MODULE: ./src/cloudflare/http-client.ts
 // HTTP transport for Cloudflare's API v4: the envelope, timeouts, retries with backoff, a shared
-// pause after 429, cancellation, and proxies from the environment. Knows nothing of GitHub Actions.
+// pause after 429, the credential's API-wide budget (every call waits for it), cancellation, and proxies
+// from the environment. Knows nothing of GitHub Actions.
 
 
 
@@ -1016,7 +837,7 @@ class CloudflareHttpClient {
         this.attemptTimeoutMs = options.attemptTimeoutMs ?? attemptTimeoutFor(options.deadline - Date.now());
         this.maxAttempts = options.maxAttempts ?? 6;
         this.random = options.random ?? Math.random;
-        this.budget = options.budget ?? new ApiBudget();
+        this.budget = options.budget ?? new budget/* ApiBudget */.W1();
         this.signal = options.signal
             ? AbortSignal.any([options.signal, this.closing.signal])
             : this.closing.signal;
@@ -1045,6 +866,8 @@ class CloudflareHttpClient {
                     .beforeRetry()
                     .catch((e) => Promise.reject(e instanceof cloudflare_errors/* CancelledError */.cc ? e : cause));
             }
+            if (!init.budgeted)
+                await this.withinBudget(endpoint, signal);
             try {
                 return await this.attempt(method, path, endpoint, { ...init, signal });
             }
@@ -1068,6 +891,21 @@ class CloudflareHttpClient {
                 this.options.onRetry?.({ endpoint, attempt, delayMs: delay, reason: summarize(error) });
                 await sleep(delay, signal);
             }
+        }
+    }
+    /**
+     * Waits until the credential's API-wide budget has a request to spare beyond the part kept for the
+     * account's other tools, and takes it. When the window frees up only after the deadline, the call is
+     * held back (OverBudgetError) rather than sent: meeting Cloudflare's limit blocks every API call of the
+     * account's user for 5 minutes (https://developers.cloudflare.com/fundamentals/api/reference/limits/).
+     * A wait for the answer of a request in flight lasts no longer than that request (see awaitingAnswer).
+     */
+    async withinBudget(endpoint, signal) {
+        for (let wait = this.budget.reserve(); wait > 0; wait = this.budget.reserve()) {
+            const late = Date.now() + wait + MIN_RETRY_WINDOW_MS >= this.options.deadline;
+            if (late && !this.budget.awaitingAnswer)
+                throw this.budget.heldBack(endpoint);
+            await sleep(wait, signal);
         }
     }
     /** True while every request waits after a 429. */
@@ -1119,6 +957,8 @@ class CloudflareHttpClient {
     async attempt(method, path, endpoint, init) {
         const remaining = this.options.deadline - Date.now();
         if (remaining <= 0) {
+            // The request taken from the budget for this attempt does not go.
+            this.budget.refund();
             throw new cloudflare_errors/* CloudflareError */.Oi({
                 kind: 'timeout',
                 endpoint,
@@ -1165,11 +1005,11 @@ class CloudflareHttpClient {
             });
         }
         catch (e) {
-            this.budget.answered(index);
+            this.budget.unanswered();
             throw e;
         }
         // Every answer says how much of the credential's budget is left, errors and 429s included.
-        this.budget.answered(index, parseRateLimitHeaders(response.headers));
+        this.budget.answered(index, (0,budget/* parseRateLimitHeaders */.bR)(response.headers));
         const status = response.statusCode;
         const text = await readLimited(response.body, endpoint, status);
         const retryAfterMs = parseRetryAfter(response.headers);
@@ -1736,12 +1576,13 @@ var purge_target = __webpack_require__(7757);
 
 
 
+
 /**
  * Whether running again can purge what this error left: a 429, a 5xx, a garbled answer, the network, the
  * time or the API budget. A refused item, a permission or a zone needs a change first.
  */
 function rerunFixes(error) {
-    if (error instanceof failure/* NotSentError */.SD || error instanceof failure/* OverBudgetError */.i_)
+    if (error instanceof failure/* NotSentError */.S || error instanceof budget/* OverBudgetError */.i_)
         return true;
     return error instanceof cloudflare_errors/* CloudflareError */.Oi && isRetryable(error);
 }
@@ -2186,7 +2027,7 @@ function endpointOf(batch) {
     return `POST /zones/${batch.zoneId}/purge_cache`;
 }
 function notSent(batch) {
-    return new failure/* NotSentError */.SD(endpointOf(batch));
+    return new failure/* NotSentError */.S(endpointOf(batch));
 }
 /** Resolves with `promise`, or rejects with a CancelledError as soon as `signal` aborts. */
 function untilAborted(promise, signal) {
@@ -2206,6 +2047,7 @@ function untilAborted(promise, signal) {
 }
 
 ;// CONCATENATED MODULE: ./src/purge/send.ts
+
 
 
 
@@ -2243,7 +2085,7 @@ async function sendPlan(api, planned, options) {
     try {
         // Each zone's batches go to its endpoint: purge_cache or invalidate_cache, of the zone or its environment.
         const target = (0,purge_target/* targetedApi */.bS)(api, (0,purge_target/* targetsFor */.Y$)(options.mode ?? 'purge', (0,purge_target/* environmentsOf */.M2)(planned)));
-        outcomes = await executeBatches(target, batches, {
+        outcomes = await executeBatches(withBudgetTaken(target), batches, {
             concurrency: CONCURRENCY,
             pacerFor,
             globalLimit: budgetLimit(api),
@@ -2266,13 +2108,17 @@ async function sendPlan(api, planned, options) {
 /** What stopped the run before every request went, in a few words for the log; empty when nothing did. */
 function stopWords(outcomes) {
     const unsent = (is) => outcomes.filter((o) => is(o.error)).reduce((n, o) => n + (0,planner/* itemCount */.F)(o.batch), 0);
-    const overBudget = unsent((e) => e instanceof failure/* OverBudgetError */.i_);
-    const late = unsent((e) => e instanceof failure/* NotSentError */.SD);
+    const overBudget = unsent((e) => e instanceof budget/* OverBudgetError */.i_);
+    const late = unsent((e) => e instanceof failure/* NotSentError */.S);
     const parts = [
         ...(overBudget > 0 ? [`${(0,src_words/* count */.U9)(overBudget, 'item')} held back by Cloudflare's API request limit`] : []),
         ...(late > 0 ? [`${(0,src_words/* count */.U9)(late, 'item')} not sent before the \`timeout\` ran out`] : [])
     ];
     return parts.length > 0 ? `; stopped: ${parts.join(', ')}` : '';
+}
+/** The runner takes a request of the client's budget before each attempt (budgetLimit): the client need not. */
+function withBudgetTaken(api) {
+    return { purge: (zoneId, body, options) => api.purge(zoneId, body, { ...options, budgeted: true }) };
 }
 /** The credential's API-wide budget as the runner uses it: what it leaves no time for is not sent. */
 function budgetLimit(api) {
@@ -2280,15 +2126,7 @@ function budgetLimit(api) {
     return {
         reserve: () => budget.reserve(),
         refund: () => budget.refund(),
-        exhausted: (endpoint) => {
-            const { quota, windowSeconds, kept, freesInMs } = budget.state();
-            return new failure/* OverBudgetError */.i_(endpoint, {
-                quota,
-                windowSeconds,
-                kept,
-                freesInSeconds: Math.ceil(freesInMs / 1000)
-            });
-        }
+        exhausted: (endpoint) => budget.heldBack(endpoint)
     };
 }
 
@@ -2516,7 +2354,7 @@ async function run(settings, options, reporter) {
     }
     const noZone = (0,request/* zoneMissing */.nd)(settings.zones, purge);
     if (noZone)
-        return stopRun(new failure/* DiagnosedFailure */.Bb([noZone]), reporter, startedAt, requested);
+        return stopRun(new failure/* DiagnosedFailure */.B([noZone]), reporter, startedAt, requested);
     const http = new CloudflareHttpClient({
         apiUrl: settings.apiUrl,
         credential: settings.credential,
@@ -2585,7 +2423,7 @@ async function verifyAtEdge(settings, result, userAgent, reporter) {
 /** Reports what stopped the run before purging, and returns a result listing every requested item as not purged. */
 function stopRun(error, reporter, startedAt, requested) {
     let findings;
-    if (error instanceof failure/* DiagnosedFailure */.Bb)
+    if (error instanceof failure/* DiagnosedFailure */.B)
         findings = error.findings;
     else {
         // Unexpected: explained in one line; the stack goes to the debug log only.
@@ -2602,13 +2440,13 @@ async function purgeWith(api, settings, purge, startedAt, reporter) {
     reporter.findings(notes);
     const wider = widerThanNamed(settings.zones, access.zones, purge);
     if (wider.some((f) => f.severity === 'error'))
-        throw new failure/* DiagnosedFailure */.Bb(wider);
+        throw new failure/* DiagnosedFailure */.B(wider);
     reporter.findings(wider);
     const ownZones = access.ownZones.map((z) => z.zone);
     const assignment = assignToZones(purge, access.zones.map((z) => z.zone), ownZones);
     reporter.findings([...assignment.warnings, ...ownZoneNotices(assignment.work, ownZones)]);
     if (assignment.errors.length > 0)
-        throw new failure/* DiagnosedFailure */.Bb(assignment.errors);
+        throw new failure/* DiagnosedFailure */.B(assignment.errors);
     reporter.findings(assignment.refused);
     const resolutions = [...access.zones, ...access.ownZones];
     reporter.findings((0,planner/* batchSizeFindings */.ie)(assignment.work.map((w) => w.zone), settings.batchSize));
