@@ -29897,8 +29897,12 @@ function splitList(text, separators = /,/) {
     const lines = contentLines(text);
     const whole = lines.join('\n').trim();
     const json = jsonStrings(whole);
+    // A line break is a separator everywhere, an escaped one (`\r`, `\n`) inside a JSON string too.
     if (json)
-        return json.map((s) => s.trim()).filter((s) => s !== '');
+        return json
+            .flatMap((s) => s.split(LINE_BREAK))
+            .map((s) => s.trim())
+            .filter((s) => s !== '');
     const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines;
     return body
         .flatMap((line) => line.split(separators))

@@ -31,6 +31,15 @@ describe('the comment rule: a line whose first non-blank character is "#"', () =
     expect(parseTags('release, #blog').items).toEqual(['release', '#blog'])
   })
 
+  it('splits at a line break escaped inside a JSON string too: no item holds one (found by the property test)', () => {
+    expect(splitList('["http://b\\r.de/","https://b.de/a.css"]')).toEqual([
+      'http://b',
+      '.de/',
+      'https://b.de/a.css'
+    ])
+    expect(splitList('["a\\nb"]')).toEqual(['a', 'b'])
+  })
+
   it('reads a comment line in files as a comment, not as words', () => {
     const parsed = parseFiles('# purge these files\nhttps://example.com/a\n   # done', { input: 'files' })
     expect(parsed).toMatchObject({ items: [{ url: 'https://example.com/a' }], errors: [] })
