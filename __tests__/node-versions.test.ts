@@ -57,10 +57,10 @@ describe('Node.js versions', () => {
   })
 
   test("the command line's end-to-end tests run once more, on engines' oldest Node.js, in CI and .ci/run", () => {
-    const cliNode = Number(/^on_node (\d+) npm test -- e2e\/cli$/m.exec(read('.ci/run'))?.[1])
+    const cliNode = Number(/^on_node (\d+) npm test -- e2e\/cli e2e\/install$/m.exec(read('.ci/run'))?.[1])
     expect(cliNode).toBe(oldest)
     expect(setupNode('cli')).toBe(oldest)
-    expect(runs('cli')).toContain('npm test -- e2e/cli')
+    expect(runs('cli')).toContain('npm test -- e2e/cli e2e/install')
   })
 
   test('every job that sets up a fixed Node.js sets up one engines allows', () => {
