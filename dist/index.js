@@ -29707,6 +29707,10 @@ const INVISIBLE_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
 const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
 /** Line and paragraph separators and NEL, which Unicode treats as line breaks. */
 const UNICODE_LINE_BREAK = /[\u0085\u2028\u2029]/gu;
+/** A line break of a list input: CRLF, CR or LF (the Unicode ones are cleaned to LF first, with a warning). */
+const LIST_LINE_BREAK = /\r\n|\r|\n/;
+/** Any line break a log reader or a terminal honours: CRLF, CR, LF and the Unicode ones above. */
+const ANY_LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
 /** Typographic quotes (and full-width ones) that word processors put in place of " and '. */
 const TYPOGRAPHIC_QUOTE = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a\uff02\uff07]/gu;
 /** Decodes percent-escapes, or gives the text back as it is when they do not decode (a stray "%"). */
@@ -29873,11 +29877,10 @@ function normalizedForm(url) {
 // One comment rule for all inputs: a line whose first non-blank character is "#" is a comment. A "#"
 // anywhere else is part of the value (so the tag "#blog" in "release, #blog").
 
-const LINE_BREAK = /\r\n|\r|\n/;
 /** The lines that are neither blank nor comments, with their line numbers. */
 function numberedContentLines(text) {
     return text
-        .split(LINE_BREAK)
+        .split(LIST_LINE_BREAK)
         .map((line, i) => ({ line, number: i + 1 }))
         .filter(({ line }) => {
         const start = line.trimStart();
@@ -29900,10 +29903,10 @@ function splitList(text, separators = /,/) {
     // A line break is a separator everywhere, an escaped one (`\r`, `\n`) inside a JSON string too.
     if (json)
         return json
-            .flatMap((s) => s.split(LINE_BREAK))
+            .flatMap((s) => s.split(LIST_LINE_BREAK))
             .map((s) => s.trim())
             .filter((s) => s !== '');
-    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines;
+    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LIST_LINE_BREAK) : lines;
     return body
         .flatMap((line) => line.split(separators))
         .flatMap((item) => quotedWords(item.trim()) ?? [item])
@@ -29928,7 +29931,7 @@ function jsonStrings(text) {
  * an empty list written on purpose.)
  */
 function isOneCommentLine(text) {
-    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
+    return !LIST_LINE_BREAK.test(text) && text.trimStart().startsWith('#');
 }
 // ── quotes ──────────────────────────────────────────────────────────────────
 /** Opening quote → the closing quotes that may end it: ASCII, typographic (any locale's pairs), full-width. */
@@ -35717,6 +35720,7 @@ class AnnotationLimit {
 // escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
 // character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
 // new line, and the log gets a `\` before a leading `::` or `##[`.
+
 /**
  * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
  * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
@@ -35725,7 +35729,7 @@ class AnnotationLimit {
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED = { '\n': '\\n', '\r': '\\r' };
 /** A line break, as the runner and the tools that read a log split lines. */
-const safe_text_LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
+const LINE_BREAK = ANY_LINE_BREAK;
 function shown(char) {
     const code = char.charCodeAt(0);
     return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
@@ -35741,7 +35745,7 @@ function logSafe(text) {
 }
 /** For the job summary's HTML, where a line break reads as a space: line breaks as spaces, other controls escaped. */
 function summarySafe(text) {
-    return terminalSafe(text.replace(new RegExp(safe_text_LINE_BREAK.source, 'g'), ' '));
+    return terminalSafe(text.replace(new RegExp(LINE_BREAK.source, 'g'), ' '));
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary-html.ts
@@ -36986,7 +36990,7 @@ class ActionReporter {
     }
     /** Each line of it a debug line of its own (a stack trace has several). */
     debug(line) {
-        for (const part of line.split(safe_text_LINE_BREAK))
+        for (const part of line.split(LINE_BREAK))
             core_debug(this.safe(part));
     }
     async group(name, work) {

@@ -26,6 +26,12 @@ export const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\
 /** Line and paragraph separators and NEL, which Unicode treats as line breaks. */
 export const UNICODE_LINE_BREAK = /[\u0085\u2028\u2029]/gu
 
+/** A line break of a list input: CRLF, CR or LF (the Unicode ones are cleaned to LF first, with a warning). */
+export const LIST_LINE_BREAK = /\r\n|\r|\n/
+
+/** Any line break a log reader or a terminal honours: CRLF, CR, LF and the Unicode ones above. */
+export const ANY_LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/
+
 /** Typographic quotes (and full-width ones) that word processors put in place of " and '. */
 export const TYPOGRAPHIC_QUOTE =
   /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a\uff02\uff07]/gu

@@ -1557,6 +1557,7 @@ function itemWords(zones, counts) {
 // escape sequences they open (colours, cursor moves, OSC titles and links). So both get each control
 // character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
 // new line, and the log gets a `\` before a leading `::` or `##[`.
+
 /**
  * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
  * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
@@ -1565,7 +1566,7 @@ function itemWords(zones, counts) {
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED = { '\n': '\\n', '\r': '\\r' };
 /** A line break, as the runner and the tools that read a log split lines. */
-const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/;
+const LINE_BREAK = (/* unused pure expression or super */ null && (ANY_LINE_BREAK));
 function shown(char) {
     const code = char.charCodeAt(0);
     return NAMED[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
@@ -4574,7 +4575,7 @@ function dedupe(items, key) {
 /* harmony export */   _n: () => (/* binding */ unquote),
 /* harmony export */   ry: () => (/* binding */ splitList)
 /* harmony export */ });
-/* unused harmony exports LINE_BREAK, jsonStrings */
+/* unused harmony export jsonStrings */
 /* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6248);
 // The list syntax every item input shares, and the noise it reads past: what pasting from a document, a
 // chat or `${{ toJSON(…) }}` puts around items (invisible and typographic characters, quotes, brackets,
@@ -4583,11 +4584,10 @@ function dedupe(items, key) {
 // One comment rule for all inputs: a line whose first non-blank character is "#" is a comment. A "#"
 // anywhere else is part of the value (so the tag "#blog" in "release, #blog").
 
-const LINE_BREAK = /\r\n|\r|\n/;
 /** The lines that are neither blank nor comments, with their line numbers. */
 function numberedContentLines(text) {
     return text
-        .split(LINE_BREAK)
+        .split(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .LIST_LINE_BREAK */ .Qf)
         .map((line, i) => ({ line, number: i + 1 }))
         .filter(({ line }) => {
         const start = line.trimStart();
@@ -4610,10 +4610,10 @@ function splitList(text, separators = /,/) {
     // A line break is a separator everywhere, an escaped one (`\r`, `\n`) inside a JSON string too.
     if (json)
         return json
-            .flatMap((s) => s.split(LINE_BREAK))
+            .flatMap((s) => s.split(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .LIST_LINE_BREAK */ .Qf))
             .map((s) => s.trim())
             .filter((s) => s !== '');
-    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines;
+    const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .LIST_LINE_BREAK */ .Qf) : lines;
     return body
         .flatMap((line) => line.split(separators))
         .flatMap((item) => quotedWords(item.trim()) ?? [item])
@@ -4638,7 +4638,7 @@ function jsonStrings(text) {
  * an empty list written on purpose.)
  */
 function isOneCommentLine(text) {
-    return !LINE_BREAK.test(text) && text.trimStart().startsWith('#');
+    return !_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .LIST_LINE_BREAK */ .Qf.test(text) && text.trimStart().startsWith('#');
 }
 // ── quotes ──────────────────────────────────────────────────────────────────
 /** Opening quote → the closing quotes that may end it: ASCII, typographic (any locale's pairs), full-width. */
@@ -4762,6 +4762,7 @@ function itemTotal(purge) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $9: () => (/* binding */ HEX32_ID),
 /* harmony export */   NG: () => (/* binding */ INVISIBLE_SPACE),
+/* harmony export */   Qf: () => (/* binding */ LIST_LINE_BREAK),
 /* harmony export */   cr: () => (/* binding */ URL_SCHEME),
 /* harmony export */   eA: () => (/* binding */ ZERO_WIDTH),
 /* harmony export */   ex: () => (/* binding */ safeDecode),
@@ -4770,7 +4771,7 @@ function itemTotal(purge) {
 /* harmony export */   hH: () => (/* binding */ UNICODE_LINE_BREAK),
 /* harmony export */   sp: () => (/* binding */ SCHEME_NAME)
 /* harmony export */ });
-/* unused harmony export TYPOGRAPHIC_QUOTE */
+/* unused harmony exports ANY_LINE_BREAK, TYPOGRAPHIC_QUOTE */
 // The character classes and shapes that more than one stage checks text against: one definition each,
 // imported wherever a value is checked (inputs, the Cloudflare client, zones). Pure.
 /** Control characters (C0, DEL and C1): never part of a URL, a prefix, a name or a header value. */
@@ -4792,6 +4793,10 @@ const INVISIBLE_SPACE = /[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/gu;
 const ZERO_WIDTH = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
 /** Line and paragraph separators and NEL, which Unicode treats as line breaks. */
 const UNICODE_LINE_BREAK = /[\u0085\u2028\u2029]/gu;
+/** A line break of a list input: CRLF, CR or LF (the Unicode ones are cleaned to LF first, with a warning). */
+const LIST_LINE_BREAK = /\r\n|\r|\n/;
+/** Any line break a log reader or a terminal honours: CRLF, CR, LF and the Unicode ones above. */
+const ANY_LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
 /** Typographic quotes (and full-width ones) that word processors put in place of " and '. */
 const TYPOGRAPHIC_QUOTE = /[\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2032\u2033\u00ab\u00bb\u2039\u203a\uff02\uff07]/gu;
 /** Decodes percent-escapes, or gives the text back as it is when they do not decode (a stray "%"). */

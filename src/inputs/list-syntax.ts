@@ -4,9 +4,7 @@
 //
 // One comment rule for all inputs: a line whose first non-blank character is "#" is a comment. A "#"
 // anywhere else is part of the value (so the tag "#blog" in "release, #blog").
-import { INVISIBLE_SPACE, UNICODE_LINE_BREAK, ZERO_WIDTH } from '../patterns.js'
-
-export const LINE_BREAK = /\r\n|\r|\n/
+import { INVISIBLE_SPACE, LIST_LINE_BREAK, UNICODE_LINE_BREAK, ZERO_WIDTH } from '../patterns.js'
 
 /** A line of a list with its number in the text as given (1 for the first). */
 export interface NumberedLine {
@@ -17,7 +15,7 @@ export interface NumberedLine {
 /** The lines that are neither blank nor comments, with their line numbers. */
 export function numberedContentLines(text: string): NumberedLine[] {
   return text
-    .split(LINE_BREAK)
+    .split(LIST_LINE_BREAK)
     .map((line, i) => ({ line, number: i + 1 }))
     .filter(({ line }) => {
       const start = line.trimStart()
@@ -42,10 +40,10 @@ export function splitList(text: string, separators: RegExp = /,/): string[] {
   // A line break is a separator everywhere, an escaped one (`\r`, `\n`) inside a JSON string too.
   if (json)
     return json
-      .flatMap((s) => s.split(LINE_BREAK))
+      .flatMap((s) => s.split(LIST_LINE_BREAK))
       .map((s) => s.trim())
       .filter((s) => s !== '')
-  const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LINE_BREAK) : lines
+  const body = /^\[[^]*,[^]*\]$/.test(whole) ? whole.slice(1, -1).split(LIST_LINE_BREAK) : lines
   return body
     .flatMap((line) => line.split(separators))
     .flatMap((item) => quotedWords(item.trim()) ?? [item])
@@ -70,7 +68,7 @@ export function jsonStrings(text: string): string[] | undefined {
  * an empty list written on purpose.)
  */
 export function isOneCommentLine(text: string): boolean {
-  return !LINE_BREAK.test(text) && text.trimStart().startsWith('#')
+  return !LIST_LINE_BREAK.test(text) && text.trimStart().startsWith('#')
 }
 
 // ── quotes ──────────────────────────────────────────────────────────────────

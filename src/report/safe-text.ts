@@ -8,6 +8,8 @@
 // character as a visible escape (`\n`, `\x1b`), which also keeps a line break in the text from starting a
 // new line, and the log gets a `\` before a leading `::` or `##[`.
 
+import { ANY_LINE_BREAK } from '../patterns.js'
+
 /**
  * C0 controls but the tab, DEL, C1 controls (0x9b opens an escape sequence by itself on some terminals),
  * the Unicode line and paragraph separators, and the bidirectional overrides that reorder what is shown.
@@ -18,7 +20,7 @@ const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r' }
 
 /** A line break, as the runner and the tools that read a log split lines. */
-export const LINE_BREAK = /\r\n|[\n\r\x85\u2028\u2029]/
+export const LINE_BREAK = ANY_LINE_BREAK
 
 function shown(char: string): string {
   const code = char.charCodeAt(0)
